@@ -1,0 +1,86 @@
+/**
+ * Streams a JSONL file one object at a time: the file is read in chunks and split on newline
+ * bytes, so a multi-gigabyte dataset is never held in one string. Also hashes the bytes (for the
+ * report's method appendix) and counts the objects. Invalid JSON stops the stream with an
+ * InputError naming the file and line.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { InputError } from '../../src/model/errors.js';
+
+export interface JsonlLine {
+  line: number;
+  value: unknown;
+}
+
+export interface JsonlStats {
+  objects: number;
+  bytes: number;
+  sha256: string;
+}
+
+/**
+ * Yields `{line, value}` for every non-blank line of `path`. `name` is how messages refer to the
+ * file (relative to the collection). When iteration finishes, `stats` holds counts and the hash.
+ */
+export async function* readJsonl(path: string, name: string, stats?: JsonlStats): AsyncGenerator<JsonlLine> {
+  const hash = createHash('sha256');
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  let pending: Buffer | null = null;
+  let lineNo = 0;
+  let objects = 0;
+  let bytes = 0;
+  const parse = (buf: Buffer): JsonlLine | null => {
+    lineNo++;
+    let text = buf.toString('utf8');
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.trim() === '') return null;
+    try {
+      const value = JSON.parse(text) as unknown;
+      objects++;
+      return { line: lineNo, value };
+    } catch (e) {
+      const msg = (e as Error).message.replace(/^JSON\.parse: /, '');
+      throw InputError.at(name, lineNo, undefined, `invalid JSON (${msg})`);
+    }
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      let start = 0;
+      let nl = chunk.indexOf(10, start);
+      if (nl >= 0 && pending) {
+        const first = Buffer.concat([pending, chunk.subarray(0, nl)]);
+        pending = null;
+        const r = parse(first);
+        if (r) yield r;
+        start = nl + 1;
+        nl = chunk.indexOf(10, start);
+      }
+      while (nl >= 0) {
+        const r = parse(chunk.subarray(start, nl));
+        if (r) yield r;
+        start = nl + 1;
+        nl = chunk.indexOf(10, start);
+      }
+      if (start < chunk.length) pending = pending ? Buffer.concat([pending, chunk.subarray(start)]) : Buffer.from(chunk.subarray(start));
+    }
+    if (pending && pending.length) {
+      const r = parse(pending);
+      if (r) yield r;
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    throw new InputError(`${name}: cannot read (${err.code ?? err.message})`, { file: name });
+  } finally {
+    stream.destroy();
+  }
+  if (stats) {
+    stats.objects = objects;
+    stats.bytes = bytes;
+    stats.sha256 = hash.digest('hex');
+  }
+}

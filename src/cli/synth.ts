@@ -1,0 +1,6 @@
+/** `revenant synth`: placeholder until its issue lands. */
+import type { Command } from 'commander';
+
+export function registerSynth(program: Command): void {
+  void program;
+}

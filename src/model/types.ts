@@ -1,0 +1,264 @@
+/**
+ * The shapes of graph nodes and edges and of the properties each node kind carries. Properties
+ * are the subset of the raw API object that analysis, evidence and reports use; the raw object
+ * stays in the collection, reachable through the provenance (file and line) every node and edge
+ * keeps.
+ */
+import type { EdgeKind, NodeKind } from './schema.js';
+
+/** Where a node or edge came from: a collection file (relative to the collection root) and line. */
+export interface Prov {
+  file: string;
+  line: number;
+}
+
+export interface GraphNode<P = NodeProps> {
+  key: string;
+  kind: NodeKind;
+  /** The source's own id (canonicalised). */
+  id: string;
+  /** `entra:<tenant>`, `okta:<org>`, `hr:<system>`, or `derived`. */
+  sourceKey: string;
+  props: P;
+  prov?: Prov;
+}
+
+export interface GraphEdge {
+  kind: EdgeKind;
+  from: string;
+  to: string;
+  props?: EdgeProps;
+  prov?: Prov;
+}
+
+export type EdgeProps = Record<string, string | number | boolean | null>;
+
+/** ISO-8601 string as the API gave it, or null. */
+export type Iso = string | null;
+
+export interface EntraUserProps {
+  name: string;
+  upn: string | null;
+  displayName: string | null;
+  mail: string | null;
+  accountEnabled: boolean | null;
+  userType: string | null;
+  employeeId: string | null;
+  employeeLeaveDateTime: Iso;
+  onPremisesSyncEnabled: boolean | null;
+  signInSessionsValidFromDateTime: Iso;
+  deleted: boolean;
+  deletedDateTime: Iso;
+  /** Only known by reference (an owner or member that is not in users.jsonl). */
+  stub?: boolean;
+}
+
+export interface EntraGroupProps {
+  name: string;
+  isAssignableToRole: boolean;
+  securityEnabled: boolean | null;
+  stub?: boolean;
+}
+
+export interface EntraAppProps {
+  name: string;
+  appId: string | null;
+  stub?: boolean;
+}
+
+export interface EntraSpProps {
+  name: string;
+  appId: string | null;
+  servicePrincipalType: string | null;
+  accountEnabled: boolean | null;
+  /** Application roles this service principal exposes as a resource: id → value. */
+  appRoles: { id: string; value: string | null; displayName: string | null }[];
+  stub?: boolean;
+}
+
+export interface EntraDirectoryObjectProps {
+  name: string;
+  odataType: string | null;
+  stub?: boolean;
+}
+
+export interface EntraCredentialProps {
+  name: string;
+  keyId: string;
+  displayName: string | null;
+  startDateTime: Iso;
+  endDateTime: Iso;
+  /** `application` or `servicePrincipal`: what carries it. */
+  on: 'application' | 'servicePrincipal';
+  type?: string | null;
+}
+
+export interface FederatedCredentialProps {
+  name: string;
+  issuer: string | null;
+  subject: string | null;
+  audiences: string[];
+}
+
+export interface EntraRoleDefinitionProps {
+  name: string;
+  templateId: string | null;
+}
+
+export interface EntraRoleAssignmentProps {
+  name: string;
+  principalId: string;
+  roleDefinitionId: string;
+  directoryScopeId: string | null;
+}
+
+export interface EntraRoleEligibilityProps extends EntraRoleAssignmentProps {
+  endDateTime: Iso;
+  status: string | null;
+}
+
+export interface EntraAppRoleAssignmentProps {
+  name: string;
+  appRoleId: string;
+  principalId: string;
+  principalType: string | null;
+  resourceId: string;
+  resourceDisplayName: string | null;
+}
+
+export interface EntraOAuth2GrantProps {
+  name: string;
+  consentType: string | null;
+  principalId: string | null;
+  clientId: string;
+  resourceId: string;
+  scope: string | null;
+}
+
+export interface EntraAuditEventProps {
+  name: string;
+  activity: string;
+  activityDateTime: Iso;
+  initiatedByUserId: string | null;
+  result: string | null;
+  targets: {
+    id: string;
+    type: string | null;
+    modifiedProperties: { displayName: string | null; oldValue: string | null; newValue: string | null }[];
+  }[];
+}
+
+export interface OktaUserProps {
+  name: string;
+  login: string | null;
+  email: string | null;
+  employeeNumber: string | null;
+  status: string;
+  statusChanged: Iso;
+  providerType: string | null;
+  stub?: boolean;
+}
+
+export interface OktaGroupProps {
+  name: string;
+  type: string | null;
+  stub?: boolean;
+}
+
+export interface OktaAppProps {
+  name: string;
+  label: string | null;
+  status: string | null;
+  signOnMode: string | null;
+  features: string[];
+  scheme: string | null;
+  revealPassword: boolean | null;
+  applicationType: string | null;
+  stub?: boolean;
+}
+
+export interface OktaAppFeatureProps {
+  name: string;
+  status: string | null;
+  lifecycleDeactivate: string | null;
+}
+
+export interface OktaApiTokenProps {
+  name: string;
+  userId: string;
+  expiresAt: Iso;
+  created: Iso;
+}
+
+export interface OktaRefreshTokenProps {
+  name: string;
+  userId: string | null;
+  clientId: string | null;
+  status: string | null;
+  expiresAt: Iso;
+  created: Iso;
+}
+
+export interface OktaClientCredentialProps {
+  name: string;
+  appId: string;
+  status: string | null;
+  created: Iso;
+  kid?: string | null;
+}
+
+export interface OktaRoleAssignmentProps {
+  name: string;
+  type: string | null;
+  status: string | null;
+  assignmentType: string | null;
+  /** `user`, `group` or `client`: who holds it. */
+  holder: 'user' | 'group' | 'client';
+  holderId: string;
+}
+
+export interface OktaScopeGrantProps {
+  name: string;
+  scopeId: string;
+  status: string | null;
+  clientId: string | null;
+  userId?: string | null;
+}
+
+export interface OktaIdpProps {
+  name: string;
+  type: string | null;
+  status: string | null;
+  deprovisionedAction: string | null;
+  suspendedAction: string | null;
+}
+
+export interface OktaLogEventProps {
+  name: string;
+  eventType: string;
+  published: Iso;
+  actorId: string | null;
+  targetIds: string[];
+  outcome: string | null;
+}
+
+export interface HrPersonProps {
+  name: string;
+  employeeId: string | null;
+  email: string | null;
+  displayName: string | null;
+  status: 'active' | 'terminated';
+  terminationDate: Iso;
+}
+
+export interface PersonProps {
+  name: string;
+  employeeId: string | null;
+  members: number;
+}
+
+export interface TenantProps {
+  name: string;
+}
+
+export type NodeProps = { name: string; stub?: boolean } & Record<string, unknown>;
