@@ -1,6 +1,48 @@
-/** `revenant residual`: placeholder until its issue lands. */
+/** `revenant residual [SUBJECT...] [--all]`: residual-access findings for named subjects or every departed account. */
 import type { Command } from 'commander';
+import { InputError } from '../model/errors.js';
+import { ExitCode, ExitWith } from './exit.js';
+import { addAnalysisOptions, type AnalysisOptions, formatOf, parseAt, parseFailOn, writeOut } from './options.js';
+
+interface ResidualCliOptions extends AnalysisOptions {
+  all?: boolean;
+}
 
 export function registerResidual(program: Command): void {
-  void program;
+  const cmd = program
+    .command('residual')
+    .description('residual-access findings for the named subjects (id, UPN, login or mail) or every departed subject')
+    .argument('[subject...]', 'accounts to analyse (prefix entra: or okta: to pick a source)')
+    .option('--all', 'every departed subject');
+  addAnalysisOptions(cmd).action(async (names: string[], o: ResidualCliOptions) => {
+    if (!o.all && names.length === 0 && !(o.assumeDeparted?.length)) {
+      throw new InputError('residual: name one or more subjects, or pass --all (or --assume-departed SUBJECT for a what-if)');
+    }
+    const at = parseAt(o.at);
+    const failOn = parseFailOn(o.failOn);
+    const format = formatOf(o.format);
+    const [{ openGraph }, { runResidual }, render, sev] = await Promise.all([
+      import('../store/openGraph.js'),
+      import('../../queries/residual.js'),
+      import('./renderFindings.js'),
+      import('../analysis/severity.js'),
+    ]);
+    const { graph, close } = await openGraph({ collections: o.collection, snapshot: o.snapshot, store: o.store });
+    try {
+      const doc = runResidual(graph, { subjects: names, all: o.all, at, assumeDeparted: o.assumeDeparted });
+      if (format === 'json') await writeOut(`${JSON.stringify(doc, null, 2)}\n`);
+      else if (format === 'csv') await writeOut(render.findingsCsv(doc));
+      else await writeOut(render.findingsTable(doc));
+      if (failOn) {
+        const hit = doc.findings.some((f) =>
+          failOn.kind === 'status'
+            ? sev.STATUS_RANK[f.status] <= sev.STATUS_RANK[failOn.value as keyof typeof sev.STATUS_RANK]
+            : sev.SEVERITY_RANK[f.severity] <= sev.SEVERITY_RANK[failOn.value as keyof typeof sev.SEVERITY_RANK],
+        );
+        if (hit) throw new ExitWith(ExitCode.failOn);
+      }
+    } finally {
+      close();
+    }
+  });
 }

@@ -63,6 +63,11 @@ export const EdgeKind = {
   HAS_CREDENTIAL: 'HAS_CREDENTIAL',
   // (:EntraServicePrincipal)-[:INSTANCE_OF]->(:EntraApplication)   derived from appId
   INSTANCE_OF: 'INSTANCE_OF',
+  // Derived: what a credential or token signs in as.
+  // (:PasswordCredential|KeyCredential|FederatedIdentityCredential)-[:AUTHENTICATES_AS]->(:EntraServicePrincipal)
+  // (:OktaClientSecret|OktaJwk)-[:AUTHENTICATES_AS]->(:OktaApp)
+  // (:OktaApiToken|OktaRefreshToken)-[:AUTHENTICATES_AS]->(:OktaUser)
+  AUTHENTICATES_AS: 'AUTHENTICATES_AS',
   // (:EntraUser|EntraGroup|EntraServicePrincipal)-[:HAS_ROLE]->(:EntraRoleAssignment)
   // (:OktaUser|OktaGroup|OktaApp)-[:HAS_ROLE]->(:OktaRoleAssignment)
   HAS_ROLE: 'HAS_ROLE',
@@ -101,11 +106,11 @@ export const EdgeKind = {
   // (:EntraUser|OktaUser|HrPerson)-[:BELONGS_TO]->(:Person)                                                derived
   BELONGS_TO: 'BELONGS_TO',
   // Derived privilege edges, from what a role or application permission allows:
-  // (:EntraServicePrincipal|EntraRoleAssignment)-[:CAN_ADD_CREDENTIALS]->(:EntraTenant)   every application and service principal
+  // (:EntraAppRoleAssignment|EntraRoleAssignment)-[:CAN_ADD_CREDENTIALS]->(:EntraTenant)   every application and service principal
   CAN_ADD_CREDENTIALS: 'CAN_ADD_CREDENTIALS',
-  // (:EntraServicePrincipal|EntraRoleAssignment)-[:CAN_GRANT_ROLES]->(:EntraTenant)        any directory role, any app role
+  // (:EntraAppRoleAssignment|EntraRoleAssignment)-[:CAN_GRANT_ROLES]->(:EntraTenant)       any directory role, any app role
   CAN_GRANT_ROLES: 'CAN_GRANT_ROLES',
-  // (:EntraServicePrincipal|EntraRoleAssignment)-[:CAN_MANAGE_GROUPS]->(:EntraTenant)      every group's membership
+  // (:EntraAppRoleAssignment|EntraRoleAssignment)-[:CAN_MANAGE_GROUPS]->(:EntraTenant)     every group's membership
   CAN_MANAGE_GROUPS: 'CAN_MANAGE_GROUPS',
   // (:EntraRoleAssignment)-[:CONTROLS_TENANT]->(:EntraTenant)                               Global Administrator and peers
   // (:OktaRoleAssignment|OktaScopeGrant)-[:CONTROLS_TENANT]->(:OktaOrg)                     SUPER_ADMIN, ORG_ADMIN, okta.*.manage
@@ -127,7 +132,7 @@ export const PRIVILEGE_EDGES: readonly EdgeKind[] = [
   EdgeKind.APP_USER,
   EdgeKind.ASSIGNED_TO,
   EdgeKind.HAS_GRANT,
-  EdgeKind.HAS_API_TOKEN,
+  EdgeKind.AUTHENTICATES_AS,
   EdgeKind.CAN_ADD_CREDENTIALS,
   EdgeKind.CAN_GRANT_ROLES,
   EdgeKind.CAN_MANAGE_GROUPS,

@@ -36,7 +36,7 @@ export type EdgeProps = Record<string, string | number | boolean | null>;
 /** ISO-8601 string as the API gave it, or null. */
 export type Iso = string | null;
 
-export interface EntraUserProps {
+export interface EntraUserProps extends BaseProps {
   name: string;
   upn: string | null;
   displayName: string | null;
@@ -53,20 +53,20 @@ export interface EntraUserProps {
   stub?: boolean;
 }
 
-export interface EntraGroupProps {
+export interface EntraGroupProps extends BaseProps {
   name: string;
   isAssignableToRole: boolean;
   securityEnabled: boolean | null;
   stub?: boolean;
 }
 
-export interface EntraAppProps {
+export interface EntraAppProps extends BaseProps {
   name: string;
   appId: string | null;
   stub?: boolean;
 }
 
-export interface EntraSpProps {
+export interface EntraSpProps extends BaseProps {
   name: string;
   appId: string | null;
   servicePrincipalType: string | null;
@@ -76,13 +76,13 @@ export interface EntraSpProps {
   stub?: boolean;
 }
 
-export interface EntraDirectoryObjectProps {
+export interface EntraDirectoryObjectProps extends BaseProps {
   name: string;
   odataType: string | null;
   stub?: boolean;
 }
 
-export interface EntraCredentialProps {
+export interface EntraCredentialProps extends BaseProps {
   name: string;
   keyId: string;
   displayName: string | null;
@@ -93,19 +93,19 @@ export interface EntraCredentialProps {
   type?: string | null;
 }
 
-export interface FederatedCredentialProps {
+export interface FederatedCredentialProps extends BaseProps {
   name: string;
   issuer: string | null;
   subject: string | null;
   audiences: string[];
 }
 
-export interface EntraRoleDefinitionProps {
+export interface EntraRoleDefinitionProps extends BaseProps {
   name: string;
   templateId: string | null;
 }
 
-export interface EntraRoleAssignmentProps {
+export interface EntraRoleAssignmentProps extends BaseProps {
   name: string;
   principalId: string;
   roleDefinitionId: string;
@@ -117,7 +117,7 @@ export interface EntraRoleEligibilityProps extends EntraRoleAssignmentProps {
   status: string | null;
 }
 
-export interface EntraAppRoleAssignmentProps {
+export interface EntraAppRoleAssignmentProps extends BaseProps {
   name: string;
   appRoleId: string;
   principalId: string;
@@ -126,7 +126,7 @@ export interface EntraAppRoleAssignmentProps {
   resourceDisplayName: string | null;
 }
 
-export interface EntraOAuth2GrantProps {
+export interface EntraOAuth2GrantProps extends BaseProps {
   name: string;
   consentType: string | null;
   principalId: string | null;
@@ -135,7 +135,7 @@ export interface EntraOAuth2GrantProps {
   scope: string | null;
 }
 
-export interface EntraAuditEventProps {
+export interface EntraAuditEventProps extends BaseProps {
   name: string;
   activity: string;
   activityDateTime: Iso;
@@ -148,7 +148,7 @@ export interface EntraAuditEventProps {
   }[];
 }
 
-export interface OktaUserProps {
+export interface OktaUserProps extends BaseProps {
   name: string;
   login: string | null;
   email: string | null;
@@ -159,13 +159,13 @@ export interface OktaUserProps {
   stub?: boolean;
 }
 
-export interface OktaGroupProps {
+export interface OktaGroupProps extends BaseProps {
   name: string;
   type: string | null;
   stub?: boolean;
 }
 
-export interface OktaAppProps {
+export interface OktaAppProps extends BaseProps {
   name: string;
   label: string | null;
   status: string | null;
@@ -177,20 +177,20 @@ export interface OktaAppProps {
   stub?: boolean;
 }
 
-export interface OktaAppFeatureProps {
+export interface OktaAppFeatureProps extends BaseProps {
   name: string;
   status: string | null;
   lifecycleDeactivate: string | null;
 }
 
-export interface OktaApiTokenProps {
+export interface OktaApiTokenProps extends BaseProps {
   name: string;
   userId: string;
   expiresAt: Iso;
   created: Iso;
 }
 
-export interface OktaRefreshTokenProps {
+export interface OktaRefreshTokenProps extends BaseProps {
   name: string;
   userId: string | null;
   clientId: string | null;
@@ -199,7 +199,7 @@ export interface OktaRefreshTokenProps {
   created: Iso;
 }
 
-export interface OktaClientCredentialProps {
+export interface OktaClientCredentialProps extends BaseProps {
   name: string;
   appId: string;
   status: string | null;
@@ -207,7 +207,7 @@ export interface OktaClientCredentialProps {
   kid?: string | null;
 }
 
-export interface OktaRoleAssignmentProps {
+export interface OktaRoleAssignmentProps extends BaseProps {
   name: string;
   type: string | null;
   status: string | null;
@@ -217,7 +217,7 @@ export interface OktaRoleAssignmentProps {
   holderId: string;
 }
 
-export interface OktaScopeGrantProps {
+export interface OktaScopeGrantProps extends BaseProps {
   name: string;
   scopeId: string;
   status: string | null;
@@ -225,7 +225,7 @@ export interface OktaScopeGrantProps {
   userId?: string | null;
 }
 
-export interface OktaIdpProps {
+export interface OktaIdpProps extends BaseProps {
   name: string;
   type: string | null;
   status: string | null;
@@ -233,7 +233,7 @@ export interface OktaIdpProps {
   suspendedAction: string | null;
 }
 
-export interface OktaLogEventProps {
+export interface OktaLogEventProps extends BaseProps {
   name: string;
   eventType: string;
   published: Iso;
@@ -242,7 +242,7 @@ export interface OktaLogEventProps {
   outcome: string | null;
 }
 
-export interface HrPersonProps {
+export interface HrPersonProps extends BaseProps {
   name: string;
   employeeId: string | null;
   email: string | null;
@@ -251,14 +251,21 @@ export interface HrPersonProps {
   terminationDate: Iso;
 }
 
-export interface PersonProps {
+export interface PersonProps extends BaseProps {
   name: string;
   employeeId: string | null;
   members: number;
 }
 
-export interface TenantProps {
+export interface TenantProps extends BaseProps {
   name: string;
 }
 
-export type NodeProps = { name: string; stub?: boolean } & Record<string, unknown>;
+/** What every node's properties have: a display name, and `stub` when only known by reference. */
+export interface BaseProps {
+  name: string;
+  stub?: boolean;
+}
+
+/** Properties of a node whose kind is not known statically. */
+export type NodeProps = BaseProps & { [k: string]: unknown };

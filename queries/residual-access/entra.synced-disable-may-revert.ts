@@ -1,0 +1,36 @@
+/**
+ * `entra.synced-disable-may-revert` (unverified): the subject is disabled in Entra but synced
+ * from on-premises AD (`onPremisesSyncEnabled`): `accountEnabled` is mastered on-premises and a
+ * cloud-only disable can be overwritten by the next sync.
+ */
+import { entraRolesReach } from '../../src/analysis/reach.js';
+import type { EntraUserProps } from '../../src/model/types.js';
+import type { Rule } from './Rule.js';
+
+export const entraSyncedDisableMayRevert: Rule = {
+  id: 'entra.synced-disable-may-revert',
+  source: 'entra',
+  title: 'Cloud-only disable of a synced account can be reverted by sync',
+  appliesTo: 'disabled',
+  statuses: ['unverified'],
+  viaDoc: "the subject's id",
+  needs: { entra: ['users'] },
+  evaluate(s, a) {
+    const p = s.node.props as unknown as EntraUserProps;
+    if (p.onPremisesSyncEnabled !== true) return [];
+    return [
+      {
+        via: s.node,
+        status: 'unverified',
+        validUntil: null,
+        reach: entraRolesReach(a.g, s.key),
+        path: [a.step(s.node)],
+        evidence: [s.node.prov],
+        remediation: [
+          'Disable the account in on-premises Active Directory (Disable-ADAccount) and let sync run',
+          `POST /users/${s.id}/revokeSignInSessions`,
+        ],
+      },
+    ];
+  },
+};

@@ -1,0 +1,55 @@
+/** Every rule of the catalogue (`residual-access-rules.md`), in catalogue order. */
+import { entraCredentialAddedBySubject } from './entra.credential-added-by-subject.js';
+import { entraDormantAppAssignment } from './entra.dormant-app-assignment.js';
+import { entraDormantConsentGrant } from './entra.dormant-consent-grant.js';
+import { entraDormantMembership } from './entra.dormant-membership.js';
+import { entraDormantOwnership } from './entra.dormant-ownership.js';
+import { entraDormantRole } from './entra.dormant-role.js';
+import { entraOwnedAppCertificate } from './entra.owned-app-certificate.js';
+import { entraOwnedAppFederatedCredential } from './entra.owned-app-federated-credential.js';
+import { entraOwnedAppSecret } from './entra.owned-app-secret.js';
+import { entraSessionsNotRevoked } from './entra.sessions-not-revoked.js';
+import { entraSyncedDisableMayRevert } from './entra.synced-disable-may-revert.js';
+import { hrLeaverAccountEnabled } from './hr.leaver-account-enabled.js';
+import { nhiOwnerless } from './nhi.ownerless.js';
+import { oktaApiTokenOfDeparted } from './okta.api-token-of-departed.js';
+import { oktaAppPasswordKnown } from './okta.app-password-known.js';
+import { oktaDormantAppAssignment } from './okta.dormant-app-assignment.js';
+import { oktaDormantMembership } from './okta.dormant-membership.js';
+import { oktaDormantRole } from './okta.dormant-role.js';
+import { oktaDownstreamAccountNotDeprovisioned } from './okta.downstream-account-not-deprovisioned.js';
+import { oktaIdpMayReactivate } from './okta.idp-may-reactivate.js';
+import { oktaRefreshTokenActive } from './okta.refresh-token-active.js';
+import { oktaServiceAppCredentialBySubject } from './okta.service-app-credential-by-subject.js';
+import { oktaSharedAppPassword } from './okta.shared-app-password.js';
+import { personOtherAccountActive } from './person.other-account-active.js';
+import type { Rule } from './Rule.js';
+
+export const RULES: readonly Rule[] = [
+  entraOwnedAppSecret,
+  entraOwnedAppCertificate,
+  entraOwnedAppFederatedCredential,
+  entraCredentialAddedBySubject,
+  entraSyncedDisableMayRevert,
+  entraSessionsNotRevoked,
+  entraDormantRole,
+  entraDormantOwnership,
+  entraDormantAppAssignment,
+  entraDormantConsentGrant,
+  entraDormantMembership,
+  nhiOwnerless,
+  oktaAppPasswordKnown,
+  oktaSharedAppPassword,
+  oktaDownstreamAccountNotDeprovisioned,
+  oktaApiTokenOfDeparted,
+  oktaRefreshTokenActive,
+  oktaServiceAppCredentialBySubject,
+  oktaIdpMayReactivate,
+  oktaDormantRole,
+  oktaDormantAppAssignment,
+  oktaDormantMembership,
+  personOtherAccountActive,
+  hrLeaverAccountEnabled,
+];
+
+export const RULE_IDS: readonly string[] = RULES.map((r) => r.id);

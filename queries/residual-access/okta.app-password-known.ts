@@ -1,0 +1,44 @@
+/**
+ * `okta.app-password-known` (live): the subject has an app user record (direct or through a
+ * group) for a password app (AUTO_LOGIN, BROWSER_PLUGIN, SECURE_PASSWORD_STORE, BASIC_AUTH) whose
+ * credential scheme lets the user set or see the password: the subject knows a password the app
+ * accepts without Okta. Not when the subject is DEPROVISIONED and the app pushes deactivation.
+ */
+import { NO_REACH } from '../../src/analysis/reach.js';
+import type { OktaAppProps } from '../../src/model/types.js';
+import type { Hit, Rule } from './Rule.js';
+import { appUserRecords, edge, oktaRemoveAppUser, pushesDeactivation } from './ruleHelpers.js';
+
+const PASSWORD_MODES = new Set(['AUTO_LOGIN', 'BROWSER_PLUGIN', 'SECURE_PASSWORD_STORE', 'BASIC_AUTH']);
+const USER_KNOWS = new Set(['EDIT_USERNAME_AND_PASSWORD', 'EDIT_PASSWORD_ONLY', 'EXTERNAL_PASSWORD_SYNC']);
+
+export const oktaAppPasswordKnown: Rule = {
+  id: 'okta.app-password-known',
+  source: 'okta',
+  title: 'The subject knows a password the app accepts without Okta',
+  appliesTo: 'departed',
+  statuses: ['live'],
+  viaDoc: "the app's id",
+  needs: { okta: ['users', 'apps', 'appUsers', 'appFeatures'] },
+  evaluate(s, a) {
+    const hits = new Map<string, Hit>();
+    for (const { app, edge: au } of appUserRecords(a, s)) {
+      const p = app.props as unknown as OktaAppProps;
+      if (!PASSWORD_MODES.has(p.signOnMode ?? '') || !USER_KNOWS.has(p.scheme ?? '')) continue;
+      if (s.oktaStatus === 'DEPROVISIONED' && pushesDeactivation(a, app)) continue;
+      if (hits.has(app.key)) continue;
+      hits.set(app.key, {
+        via: app,
+        app: app.key,
+        status: 'live',
+        validUntil: null,
+        reach: NO_REACH,
+        path: [a.step(s.node), edge(au), a.step(app)],
+        evidence: [s.node.prov, au.prov, app.prov],
+        remediation: ['Change the password in the downstream app (the subject knows it)', oktaRemoveAppUser(app, s)],
+        facts: { signOnMode: p.signOnMode, scheme: p.scheme, scope: au.props?.scope ?? null },
+      });
+    }
+    return [...hits.values()];
+  },
+};

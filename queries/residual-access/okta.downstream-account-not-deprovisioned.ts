@@ -1,0 +1,39 @@
+/**
+ * `okta.downstream-account-not-deprovisioned` (unverified): the subject has an app user record
+ * with a downstream account (`externalId`) and either is SUSPENDED (suspend pushes nothing
+ * downstream) or is DEPROVISIONED and the app does not push deactivation.
+ */
+import { NO_REACH } from '../../src/analysis/reach.js';
+import type { Hit, Rule } from './Rule.js';
+import { appUserRecords, edge, pushesDeactivation } from './ruleHelpers.js';
+
+export const oktaDownstreamAccountNotDeprovisioned: Rule = {
+  id: 'okta.downstream-account-not-deprovisioned',
+  source: 'okta',
+  title: 'Downstream account may never have been deprovisioned',
+  appliesTo: 'departed',
+  statuses: ['unverified'],
+  viaDoc: "the app's id",
+  needs: { okta: ['users', 'apps', 'appUsers', 'appFeatures'] },
+  evaluate(s, a) {
+    const hits = new Map<string, Hit>();
+    for (const { app, edge: au } of appUserRecords(a, s)) {
+      const externalId = au.props?.externalId;
+      if (externalId === null || externalId === undefined || hits.has(app.key)) continue;
+      const fires = s.oktaStatus === 'SUSPENDED' || (s.oktaStatus === 'DEPROVISIONED' && !pushesDeactivation(a, app));
+      if (!fires) continue;
+      hits.set(app.key, {
+        via: app,
+        app: app.key,
+        status: 'unverified',
+        validUntil: null,
+        reach: NO_REACH,
+        path: [a.step(s.node), edge(au), a.step(app)],
+        evidence: [s.node.prov, au.prov, app.prov],
+        remediation: [`Deactivate or delete account ${String(externalId)} in the downstream app`, `DELETE /api/v1/apps/${app.id}/users/${s.id}`],
+        facts: { externalId, status: s.oktaStatus },
+      });
+    }
+    return [...hits.values()];
+  },
+};

@@ -1,0 +1,45 @@
+/**
+ * `okta.idp-may-reactivate` (unverified): the subject signs in through an external IdP
+ * (`credentials.provider.type` FEDERATION or SOCIAL) and an IdP's provisioning policy brings the
+ * subject's own status back — REACTIVATE for a DEPROVISIONED subject, UNSUSPEND for a SUSPENDED
+ * one. One finding per such IdP of the subject's org.
+ */
+import { oktaUserRolesReach } from '../../src/analysis/reach.js';
+import { NodeKind } from '../../src/model/schema.js';
+import type { OktaIdpProps, OktaUserProps } from '../../src/model/types.js';
+import type { Hit, Rule } from './Rule.js';
+
+export const oktaIdpMayReactivate: Rule = {
+  id: 'okta.idp-may-reactivate',
+  source: 'okta',
+  title: 'An identity provider can bring the account back',
+  appliesTo: 'departed',
+  statuses: ['unverified'],
+  viaDoc: "the IdP's id",
+  needs: { okta: ['users', 'idps'] },
+  evaluate(s, a) {
+    const provider = (s.node.props as unknown as OktaUserProps).providerType;
+    if (provider !== 'FEDERATION' && provider !== 'SOCIAL') return [];
+    const hits: Hit[] = [];
+    for (const idp of a.g.nodesOfKind(NodeKind.OktaIdentityProvider)) {
+      if (idp.sourceKey !== s.node.sourceKey) continue;
+      const p = idp.props as unknown as OktaIdpProps;
+      const back =
+        (s.oktaStatus === 'DEPROVISIONED' && p.deprovisionedAction === 'REACTIVATE') || (s.oktaStatus === 'SUSPENDED' && p.suspendedAction === 'UNSUSPEND');
+      if (!back) continue;
+      hits.push({
+        via: idp,
+        status: 'unverified',
+        validUntil: null,
+        reach: oktaUserRolesReach(a.g, s.key, !s.assumed),
+        path: [a.step(s.node), { edge: 'MAY_BE_REACTIVATED_BY' }, a.step(idp)],
+        evidence: [s.node.prov, idp.prov],
+        remediation: [
+          `PUT /api/v1/idps/${idp.id} with policy.provisioning.conditions.${s.oktaStatus === 'DEPROVISIONED' ? 'deprovisioned' : 'suspended'}.action = "NONE"`,
+        ],
+        facts: { providerType: provider, status: s.oktaStatus },
+      });
+    }
+    return hits;
+  },
+};

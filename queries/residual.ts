@@ -1,0 +1,306 @@
+/**
+ * The residual-access query: for named subjects (or every departed account), run every rule of
+ * the catalogue that applies, apply precedence, compute severity from reach, and assemble the
+ * `revenant-findings/1` document — findings with stable ids, paths, evidence and remediation;
+ * subjects with why and when they departed and whether they are closed; coverage per source.
+ */
+import { createHash } from 'node:crypto';
+import { DATASETS } from '../ingest/collection/datasets.js';
+import type { AccountState } from '../src/analysis/accounts.js';
+import { Analysis } from '../src/analysis/Analysis.js';
+import { type SourceCoverage, computeCoverage } from '../src/analysis/coverage.js';
+import { SEVERITY_RANK, STATUS_RANK, type Severity, type Status, severityOf } from '../src/analysis/severity.js';
+import { NotFoundError } from '../src/model/errors.js';
+import { EdgeKind, NodeKind } from '../src/model/schema.js';
+import { iso } from '../src/model/time.js';
+import type { GraphNode, Prov } from '../src/model/types.js';
+import type { GraphReader } from '../src/store/GraphReader.js';
+import { RULES } from './residual-access/index.js';
+import type { Hit, PathStep, Rule } from './residual-access/Rule.js';
+
+export const FINDINGS_FORMAT = 'revenant-findings/1';
+
+export interface Ref {
+  source: string;
+  id: string;
+  name: string;
+}
+
+export interface Finding {
+  id: string;
+  rule: string;
+  status: Status;
+  severity: Severity;
+  subject: Ref;
+  via: Ref & { kind: string };
+  validUntil: string | null;
+  path: PathStep[];
+  reaches: { tier0: boolean; privileges: string[] };
+  evidence: string[];
+  remediation: string[];
+  facts?: Record<string, unknown>;
+}
+
+export interface SubjectReport {
+  source: string;
+  sourceKey: string;
+  id: string;
+  name: string;
+  departed: boolean;
+  departedBecause: string[];
+  departedAt: string | null;
+  departedAtFrom: string | null;
+  disabled: boolean;
+  assumed: boolean;
+  /** True only with no finding of any status and complete coverage; null when not departed. */
+  closed: boolean | null;
+  /** Why the subject is not closed (findings, uncovered rules), or why it is. */
+  closure: string;
+  /** Id of the person the account belongs to (correlation). */
+  person: string | null;
+  findings: number;
+}
+
+export interface PersonReport {
+  id: string;
+  name: string;
+  accounts: { source: string; id: string; name: string; departed: boolean }[];
+  closed: boolean;
+}
+
+export interface FindingsDoc {
+  format: typeof FINDINGS_FORMAT;
+  at: string;
+  snapshot: string | null;
+  coverage: Record<string, SourceCoverage>;
+  subjects: SubjectReport[];
+  persons: PersonReport[];
+  findings: Finding[];
+}
+
+export interface ResidualOptions {
+  /** Subject names (id, UPN, login, mail; optionally prefixed `entra:` or `okta:`). */
+  subjects?: string[];
+  all?: boolean;
+  at?: number;
+  assumeDeparted?: string[];
+  /** Limit to these rule ids. */
+  rules?: string[];
+}
+
+const ACCOUNT_KINDS = new Set<string>([NodeKind.EntraUser, NodeKind.OktaUser]);
+
+/** Stable finding id: a hash of rule, subject (source and id) and via. */
+export function findingId(rule: string, subjectSourceKey: string, subjectId: string, viaId: string): string {
+  return createHash('sha256').update(`${rule}\u0000${subjectSourceKey}\u0000${subjectId}\u0000${viaId}`).digest('hex').slice(0, 32);
+}
+
+/** Resolve a subject name to account keys: accounts first, then an HR record's or person's accounts. */
+export function resolveAccounts(g: GraphReader, name: string): string[] {
+  let want = name.trim();
+  let source: string | null = null;
+  const m = /^(entra|okta):(.+)$/i.exec(want);
+  if (m && !/^https?:/i.test(m[2])) {
+    source = m[1].toLowerCase();
+    want = m[2];
+  }
+  const keys = g.lookup(want);
+  const nodes = keys.map((k) => g.node(k)).filter((n): n is GraphNode => !!n);
+  let accounts = nodes.filter((n) => ACCOUNT_KINDS.has(n.kind));
+  if (accounts.length === 0) {
+    // An HR employee id or mail: the accounts of that person.
+    const viaPerson = new Set<string>();
+    for (const n of nodes.filter((x) => x.kind === NodeKind.HrPerson || x.kind === NodeKind.Person)) {
+      const persons = n.kind === NodeKind.Person ? [n.key] : g.out(n.key, EdgeKind.BELONGS_TO).map((e) => e.to);
+      for (const p of persons) for (const e of g.in(p, EdgeKind.BELONGS_TO)) viaPerson.add(e.from);
+    }
+    accounts = [...viaPerson].map((k) => g.node(k)).filter((n): n is GraphNode => !!n && ACCOUNT_KINDS.has(n.kind));
+  }
+  if (source) accounts = accounts.filter((n) => n.sourceKey.startsWith(`${source}:`));
+  return [...new Set(accounts.map((n) => n.key))].sort();
+}
+
+function resolveAll(g: GraphReader, names: string[], what: string): string[] {
+  const out: string[] = [];
+  const unknown: string[] = [];
+  for (const n of names) {
+    const keys = resolveAccounts(g, n);
+    if (keys.length === 0) unknown.push(n);
+    out.push(...keys);
+  }
+  if (unknown.length) {
+    throw new NotFoundError(
+      `${what} not found: ${unknown.map((u) => JSON.stringify(u)).join(', ')} (name an account by id, UPN, login or mail; prefix entra: or okta: to pick a source)`,
+    );
+  }
+  return [...new Set(out)];
+}
+
+function evidenceOf(list: (Prov | null | undefined)[]): string[] {
+  const set = new Set<string>();
+  for (const p of list) if (p) set.add(`${p.file}:${p.line}`);
+  return [...set].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}
+
+function ref(n: GraphNode): Ref & { kind: string } {
+  return { source: n.sourceKey.split(':')[0], kind: n.kind, id: n.id, name: String(n.props.name ?? n.id) };
+}
+
+/** Precedence for one subject and app: password rules suppress downstream and dormant assignment; downstream suppresses dormant assignment. */
+function applyPrecedence(hits: { rule: Rule; hit: Hit }[]): { rule: Rule; hit: Hit }[] {
+  const byApp = new Map<string, Set<string>>();
+  for (const { rule, hit } of hits) if (hit.app) (byApp.get(hit.app) ?? byApp.set(hit.app, new Set()).get(hit.app)!).add(rule.id);
+  return hits.filter(({ rule, hit }) => {
+    if (!hit.app) return true;
+    const rules = byApp.get(hit.app)!;
+    const password = rules.has('okta.app-password-known') || rules.has('okta.shared-app-password');
+    if (rule.id === 'okta.downstream-account-not-deprovisioned') return !password;
+    if (rule.id === 'okta.dormant-app-assignment') return !password && !rules.has('okta.downstream-account-not-deprovisioned');
+    return true;
+  });
+}
+
+export function rulesFor(s: AccountState, rules: readonly Rule[] = RULES): Rule[] {
+  return rules.filter((r) => (r.source === 'cross' || r.source === s.source) && (r.appliesTo === 'departed' || s.disabled));
+}
+
+/** Evaluate every applicable rule for one departed subject. */
+export function evaluateSubject(s: AccountState, a: Analysis, rules: readonly Rule[] = RULES): Finding[] {
+  const raw: { rule: Rule; hit: Hit }[] = [];
+  for (const rule of rulesFor(s, rules)) for (const hit of rule.evaluate(s, a)) raw.push({ rule, hit });
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const { rule, hit } of applyPrecedence(raw)) {
+    const id = findingId(rule.id, s.node.sourceKey, s.id, hit.via.id);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push({
+      id,
+      rule: rule.id,
+      status: hit.status,
+      severity: severityOf(rule.id, hit.status, hit.reach),
+      subject: { source: s.source, id: s.id, name: s.name },
+      via: ref(hit.via),
+      validUntil: iso(hit.validUntil),
+      path: hit.path,
+      reaches: { tier0: hit.reach.tier0, privileges: hit.reach.privileges.map((p) => p.label) },
+      evidence: evidenceOf([...hit.evidence, ...hit.reach.privileges.map((p) => a.node(p.via)?.prov)]),
+      remediation: hit.remediation,
+      ...(hit.facts ? { facts: hit.facts } : {}),
+    });
+  }
+  return out;
+}
+
+const RULE_ORDER = new Map(RULES.map((r, i) => [r.id, i]));
+
+export function sortFindings(f: Finding[]): Finding[] {
+  return f.sort(
+    (x, y) =>
+      SEVERITY_RANK[x.severity] - SEVERITY_RANK[y.severity] ||
+      STATUS_RANK[x.status] - STATUS_RANK[y.status] ||
+      (RULE_ORDER.get(x.rule) ?? 99) - (RULE_ORDER.get(y.rule) ?? 99) ||
+      x.subject.name.localeCompare(y.subject.name) ||
+      x.via.id.localeCompare(y.via.id),
+  );
+}
+
+/** Every account key that is departed at `at` (stubs excluded: their state is unknown). */
+export function departedAccounts(a: Analysis): string[] {
+  const out: string[] = [];
+  for (const kind of [NodeKind.EntraUser, NodeKind.OktaUser]) {
+    for (const n of a.g.nodesOfKind(kind)) {
+      if (n.props.stub) continue;
+      if (a.state(n.key)?.departed) out.push(n.key);
+    }
+  }
+  return out;
+}
+
+export function runResidual(g: GraphReader, opts: ResidualOptions): FindingsDoc {
+  const at = opts.at ?? Date.parse(g.collectedAt);
+  const assumed = resolveAll(g, opts.assumeDeparted ?? [], 'subject to assume departed');
+  const a = new Analysis(g, at, new Set(assumed));
+  const rules = opts.rules ? RULES.filter((r) => opts.rules!.includes(r.id)) : RULES;
+  const named = resolveAll(g, opts.subjects ?? [], 'subject');
+  const keys = new Set<string>([...named, ...assumed]);
+  if (opts.all) for (const k of departedAccounts(a)) keys.add(k);
+
+  const coverage = computeCoverage(g.sources, RULES, (k) => DATASETS[k]);
+  const findings: Finding[] = [];
+  const subjects: SubjectReport[] = [];
+  const crossReported = new Set<string>();
+  const personKeys: (string | null)[] = [];
+  for (const key of [...keys].sort()) {
+    const s = a.state(key);
+    if (!s) continue;
+    const cov = coverage[s.node.sourceKey];
+    const own = s.departed ? evaluateSubject(s, a, rules) : [];
+    findings.push(...own);
+    for (const f of own) {
+      if (f.rule === 'person.other-account-active' || f.rule === 'hr.leaver-account-enabled') {
+        crossReported.add(`${f.via.source}:${f.via.id}`);
+        crossReported.add(`${s.source}:${s.id}`);
+      }
+    }
+    const uncovered = cov?.uncoveredRules ?? [];
+    const closed = !s.departed ? null : own.length === 0 && uncovered.length === 0;
+    const person = g.out(key, EdgeKind.BELONGS_TO)[0]?.to ?? null;
+    personKeys.push(person);
+    subjects.push({
+      source: s.source,
+      sourceKey: s.node.sourceKey,
+      id: s.id,
+      name: s.name,
+      departed: s.departed,
+      departedBecause: s.because,
+      departedAt: iso(s.departedAt),
+      departedAtFrom: s.departedAtFrom,
+      disabled: s.disabled,
+      assumed: s.assumed,
+      closed,
+      closure: !s.departed
+        ? 'not departed'
+        : own.length > 0
+          ? `${own.length} finding${own.length === 1 ? '' : 's'}`
+          : uncovered.length > 0
+            ? `no finding, but not closed: data incomplete for ${uncovered.join(', ')}`
+            : 'closed: no finding and every dataset the rules need is complete',
+      person: person ? (g.node(person)?.id ?? null) : null,
+      findings: own.length,
+    });
+  }
+
+  // Persons: closed when every departed account is closed and no account of theirs is reported by a cross-source rule.
+  const byPerson = new Map<string, SubjectReport[]>();
+  for (const [i, s] of subjects.entries()) {
+    const pk = personKeys[i];
+    if (pk && s.departed) (byPerson.get(pk) ?? byPerson.set(pk, []).get(pk)!).push(s);
+  }
+  const persons: PersonReport[] = [];
+  for (const [pkey, subs] of byPerson) {
+    const pnode = g.node(pkey);
+    const accounts = g
+      .in(pkey, EdgeKind.BELONGS_TO)
+      .map((e) => g.node(e.from))
+      .filter((n): n is GraphNode => !!n && ACCOUNT_KINDS.has(n.kind))
+      .map((n) => ({ source: n.sourceKey.split(':')[0], id: n.id, name: String(n.props.name ?? n.id), departed: a.state(n.key)?.departed ?? false }));
+    persons.push({
+      id: pnode?.id ?? pkey,
+      name: String(pnode?.props.name ?? pkey),
+      accounts,
+      closed: subs.every((s) => s.closed === true) && !accounts.some((x) => crossReported.has(`${x.source}:${x.id}`)),
+    });
+  }
+  persons.sort((x, y) => x.id.localeCompare(y.id));
+
+  return {
+    format: FINDINGS_FORMAT,
+    at: new Date(at).toISOString(),
+    snapshot: g.snapshotId,
+    coverage,
+    subjects,
+    persons,
+    findings: sortFindings(findings),
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Privilege tiers, from the catalogue's "Reach and tier 0": the Entra role templates, Microsoft
+ * Graph application permissions and Okta roles and scopes that control a whole tenant, and the
+ * derived privilege edge each of them implies (what the role or permission lets its holder do
+ * to every object). Roles are recognised by template id, never by display name.
+ */
+import { EdgeKind } from '../model/schema.js';
+
+export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+
+export const EntraRoleTemplate = {
+  globalAdministrator: '62e90394-69f5-4237-9190-012177145e10',
+  privilegedRoleAdministrator: 'e8611ab8-c189-46e8-94e1-60213ab1f814',
+  privilegedAuthenticationAdministrator: '7be44c8a-adaf-4e2a-84d6-ab2649e08a13',
+  applicationAdministrator: '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3',
+  cloudApplicationAdministrator: '158c047a-c907-4556-b7ef-446551a6b5f7',
+  hybridIdentityAdministrator: '8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2',
+  groupsAdministrator: 'fdd7a751-b60b-444a-984c-02652fe8fa1c',
+} as const;
+
+/** Tier-0 Entra role templates (tier 0 only when assigned at directoryScopeId "/"). */
+export const TIER0_ROLE_TEMPLATES: ReadonlySet<string> = new Set([
+  EntraRoleTemplate.globalAdministrator,
+  EntraRoleTemplate.privilegedRoleAdministrator,
+  EntraRoleTemplate.privilegedAuthenticationAdministrator,
+  EntraRoleTemplate.applicationAdministrator,
+  EntraRoleTemplate.cloudApplicationAdministrator,
+  EntraRoleTemplate.hybridIdentityAdministrator,
+]);
+
+/** Tier-0 Microsoft Graph application permissions (names resolved from Graph's appRoles). */
+export const TIER0_GRAPH_PERMISSIONS: ReadonlySet<string> = new Set([
+  'Application.ReadWrite.All',
+  'AppRoleAssignment.ReadWrite.All',
+  'Directory.ReadWrite.All',
+  'Group.ReadWrite.All',
+  'GroupMember.ReadWrite.All',
+  'RoleManagement.ReadWrite.Directory',
+  'ServicePrincipalEndpoint.ReadWrite.All',
+]);
+
+export const TIER0_OKTA_ROLES: ReadonlySet<string> = new Set(['SUPER_ADMIN', 'ORG_ADMIN']);
+
+/** `okta.<resource>.manage` scopes are tier 0. */
+export function isTier0OktaScope(scope: string): boolean {
+  return /^okta\.[A-Za-z0-9_]+\.manage$/.test(scope);
+}
+
+export function isOktaScope(scope: string): boolean {
+  return scope.startsWith('okta.');
+}
+
+/** The tenant-wide power an Entra role template at "/" implies, as a derived edge. */
+export const ROLE_PRIVILEGE_EDGE: Readonly<Record<string, EdgeKind>> = {
+  [EntraRoleTemplate.globalAdministrator]: EdgeKind.CONTROLS_TENANT,
+  [EntraRoleTemplate.privilegedAuthenticationAdministrator]: EdgeKind.CONTROLS_TENANT,
+  [EntraRoleTemplate.hybridIdentityAdministrator]: EdgeKind.CONTROLS_TENANT,
+  [EntraRoleTemplate.privilegedRoleAdministrator]: EdgeKind.CAN_GRANT_ROLES,
+  [EntraRoleTemplate.applicationAdministrator]: EdgeKind.CAN_ADD_CREDENTIALS,
+  [EntraRoleTemplate.cloudApplicationAdministrator]: EdgeKind.CAN_ADD_CREDENTIALS,
+  [EntraRoleTemplate.groupsAdministrator]: EdgeKind.CAN_MANAGE_GROUPS,
+};
+
+/** The tenant-wide power a Microsoft Graph application permission implies, as a derived edge. */
+export const GRAPH_PERMISSION_EDGE: Readonly<Record<string, EdgeKind>> = {
+  'Application.ReadWrite.All': EdgeKind.CAN_ADD_CREDENTIALS,
+  'AppRoleAssignment.ReadWrite.All': EdgeKind.CAN_GRANT_ROLES,
+  'RoleManagement.ReadWrite.Directory': EdgeKind.CAN_GRANT_ROLES,
+  'Directory.ReadWrite.All': EdgeKind.CAN_MANAGE_GROUPS,
+  'Group.ReadWrite.All': EdgeKind.CAN_MANAGE_GROUPS,
+  'GroupMember.ReadWrite.All': EdgeKind.CAN_MANAGE_GROUPS,
+};
+
+/** The app role id Entra uses for "default access" (no named role): app access, not a permission. */
+export const DEFAULT_APP_ROLE_ID = '00000000-0000-0000-0000-000000000000';

@@ -1,0 +1,66 @@
+/**
+ * Options shared by the analysis commands (`--collection`, `--snapshot`, `--store`, `--at`,
+ * `--assume-departed`, `--format`, `--fail-on`), their parsing and validation (bad values are
+ * InputErrors: exit 2), and opening the graph they name.
+ */
+import { type Command, Option } from 'commander';
+import { InputError } from '../model/errors.js';
+import { instant } from '../model/time.js';
+import { SEVERITIES, STATUSES } from '../analysis/severity.js';
+
+export const FORMATS = ['table', 'json', 'csv'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface AnalysisOptions {
+  collection?: string[];
+  snapshot?: string;
+  store?: string;
+  at?: string;
+  assumeDeparted?: string[];
+  format?: string;
+  failOn?: string;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function addSourceOptions(cmd: Command): Command {
+  return cmd
+    .option('--collection <dir>', 'analyse a collection folder directly, without the store (repeatable)', collect)
+    .option('--snapshot <id>', 'snapshot to analyse (default: the latest)')
+    .option('--store <path>', 'embedded store folder (default: $REVENANT_STORE or ./.revenant)');
+}
+
+export function addAnalysisOptions(cmd: Command, formats: readonly string[] = FORMATS): Command {
+  return addSourceOptions(cmd)
+    .option('--at <iso-8601>', "analysis time (default: the collections' collectedAt)")
+    .option('--assume-departed <subject>', 'what-if: treat this account as disabled now (repeatable)', collect)
+    .addOption(new Option('--format <format>', 'output format (default: table on a terminal, json otherwise)').choices([...formats]))
+    .option('--fail-on <status|severity>', `exit 3 if any finding has this status or worse (${STATUSES.join(' > ')}), or this severity or worse (${SEVERITIES.join(' > ')})`);
+}
+
+export function parseAt(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const t = instant(v);
+  if (t === null) throw new InputError(`--at: ${JSON.stringify(v)} is not an ISO-8601 date or date-time (e.g. 2026-11-01T00:00:00Z)`, { field: '--at' });
+  return t;
+}
+
+export function formatOf(v: string | undefined): Format {
+  return (v as Format | undefined) ?? (process.stdout.isTTY ? 'table' : 'json');
+}
+
+export function parseFailOn(v: string | undefined): { kind: 'status' | 'severity'; value: string } | undefined {
+  if (v === undefined) return undefined;
+  if ((STATUSES as readonly string[]).includes(v)) return { kind: 'status', value: v };
+  if ((SEVERITIES as readonly string[]).includes(v)) return { kind: 'severity', value: v };
+  throw new InputError(`--fail-on: ${JSON.stringify(v)} is not a status (${STATUSES.join(', ')}) or severity (${SEVERITIES.join(', ')})`, { field: '--fail-on' });
+}
+
+/** Write to stdout, tolerating a closed pipe (`revenant … | head`). */
+export function writeOut(text: string): Promise<void> {
+  return new Promise((resolve) => {
+    process.stdout.on('error', () => resolve());
+    if (process.stdout.write(text)) resolve();
+    else process.stdout.once('drain', () => resolve());
+  });
+}

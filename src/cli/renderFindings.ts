@@ -1,0 +1,93 @@
+/**
+ * Renders a findings document for people (a table with a summary) and for spreadsheets (CSV
+ * with stable columns). JSON output is the document itself.
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { FindingsDoc } from '../../queries/residual.js';
+
+export const FINDINGS_CSV_COLUMNS = [
+  'id',
+  'rule',
+  'status',
+  'severity',
+  'subject_source',
+  'subject_id',
+  'subject_name',
+  'via_kind',
+  'via_id',
+  'via_name',
+  'valid_until',
+  'tier0',
+  'privileges',
+  'evidence',
+  'remediation',
+] as const;
+
+export function findingsCsv(doc: FindingsDoc): string {
+  const rows = doc.findings.map((f) => [
+    f.id,
+    f.rule,
+    f.status,
+    f.severity,
+    f.subject.source,
+    f.subject.id,
+    f.subject.name,
+    f.via.kind,
+    f.via.id,
+    f.via.name,
+    f.validUntil ?? '',
+    f.reaches.tier0 ? 'true' : 'false',
+    f.reaches.privileges.join('; '),
+    f.evidence.join('; '),
+    f.remediation.join(' | '),
+  ]);
+  return stringify([[...FINDINGS_CSV_COLUMNS], ...rows]);
+}
+
+/** Pad cells into aligned columns. */
+export function table(header: string[], rows: string[][], maxWidth = 48): string {
+  const cut = (s: string) => (s.length > maxWidth ? `${s.slice(0, maxWidth - 1)}…` : s);
+  const all = [header, ...rows].map((r) => r.map(cut));
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
+}
+
+export function findingsTable(doc: FindingsDoc): string {
+  const out: string[] = [];
+  const departed = doc.subjects.filter((s) => s.departed);
+  const closed = departed.filter((s) => s.closed).length;
+  out.push(`Residual access at ${doc.at}${doc.snapshot ? ` (snapshot ${doc.snapshot})` : ''}`);
+  out.push(`${departed.length} departed subject${departed.length === 1 ? '' : 's'}, ${closed} closed; ${doc.findings.length} finding${doc.findings.length === 1 ? '' : 's'}`);
+  const notDeparted = doc.subjects.filter((s) => !s.departed);
+  for (const s of notDeparted) out.push(`note: ${s.source} ${s.name} is not departed (use --assume-departed ${s.name} to see what would remain)`);
+  if (doc.findings.length) {
+    out.push('');
+    out.push(
+      table(
+        ['SEVERITY', 'STATUS', 'RULE', 'SUBJECT', 'VIA', 'VALID UNTIL', 'REACHES'],
+        doc.findings.map((f) => [
+          f.severity,
+          f.status,
+          f.rule,
+          f.subject.name,
+          `${f.via.kind} ${f.via.name}`,
+          f.validUntil ?? '-',
+          f.reaches.tier0 ? `TIER 0: ${f.reaches.privileges.filter(Boolean)[0] ?? ''}` : (f.reaches.privileges[0] ?? '-'),
+        ]),
+      ),
+    );
+  }
+  const open = departed.filter((s) => s.closed === false && s.findings === 0);
+  if (open.length) {
+    out.push('');
+    for (const s of open) out.push(`not closed: ${s.source} ${s.name}: ${s.closure}`);
+  }
+  for (const [key, c] of Object.entries(doc.coverage)) {
+    if (c.uncoveredRules.length) {
+      out.push('');
+      out.push(`coverage: ${key}: ${[...c.partial.map((d) => `${d} partial`), ...c.missing.map((d) => `${d} missing`)].join(', ')}`);
+      out.push(`  uncovered rules (missing data never reads as "no access"): ${c.uncoveredRules.join(', ')}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}

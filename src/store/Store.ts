@@ -1,0 +1,159 @@
+/**
+ * The embedded store: a folder (default `./.revenant/`, or `--store PATH`, or `REVENANT_STORE`)
+ * holding one immutable SQLite file per snapshot under `snapshots/`. A load writes
+ * `<id>.<pid>.partial`, fsyncs it and renames it to `<id>.sqlite` only when complete: a crash or
+ * kill at any point leaves the previous snapshot intact and still the latest. Leftover partial
+ * files of dead processes are removed the next time the store is opened.
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreError } from '../model/errors.js';
+import { SnapshotWriter } from './SnapshotWriter.js';
+import { type LoadProgress, type LoadSummary, writeSnapshot } from './writeSnapshot.js';
+
+export interface SnapshotInfo {
+  id: string;
+  path: string;
+  createdAt: string;
+  collectedAt: string;
+  nodes: number;
+  edges: number;
+  sources: { source: string; tenant: string; collectedAt: string }[];
+  bytes: number;
+}
+
+export function resolveStoreDir(opt?: string): string {
+  return resolve(opt ?? process.env.REVENANT_STORE ?? '.revenant');
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function stamp(d: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}-${p(d.getUTCMilliseconds(), 3)}`;
+}
+
+export class Store {
+  readonly dir: string;
+  readonly snapshotsDir: string;
+
+  constructor(dir?: string) {
+    this.dir = resolveStoreDir(dir);
+    this.snapshotsDir = join(this.dir, 'snapshots');
+  }
+
+  private ensure(): void {
+    mkdirSync(this.snapshotsDir, { recursive: true });
+    for (const f of readdirSync(this.snapshotsDir)) {
+      const m = /\.(\d+)\.partial$/.exec(f);
+      if (m && !pidAlive(Number(m[1]))) rmSync(join(this.snapshotsDir, f), { force: true });
+    }
+  }
+
+  /** Snapshot ids, oldest first. */
+  ids(): string[] {
+    if (!existsSync(this.snapshotsDir)) return [];
+    return readdirSync(this.snapshotsDir)
+      .filter((f) => f.endsWith('.sqlite'))
+      .map((f) => f.slice(0, -'.sqlite'.length))
+      .sort();
+  }
+
+  pathOf(id: string): string {
+    return join(this.snapshotsDir, `${id}.sqlite`);
+  }
+
+  info(id: string): SnapshotInfo {
+    const path = this.pathOf(id);
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      const meta = new Map((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+      const sources = db.prepare('SELECT source, tenant, collected_at AS collectedAt FROM sources ORDER BY idx').all() as SnapshotInfo['sources'];
+      return {
+        id,
+        path,
+        createdAt: meta.get('createdAt') ?? '',
+        collectedAt: meta.get('collectedAt') ?? '',
+        nodes: Number(meta.get('nodes') ?? 0),
+        edges: Number(meta.get('edges') ?? 0),
+        sources,
+        bytes: statSync(path).size,
+      };
+    } finally {
+      db.close();
+    }
+  }
+
+  list(): SnapshotInfo[] {
+    return this.ids().map((id) => this.info(id));
+  }
+
+  latestId(): string | undefined {
+    return this.ids().at(-1);
+  }
+
+  /** Resolve `id` (exact, or a unique prefix) or the latest snapshot when omitted. */
+  resolve(id?: string): string {
+    const ids = this.ids();
+    if (ids.length === 0) {
+      throw new StoreError(`no snapshot in ${this.dir} yet: run \`revenant load <collection>\` first (or pass --collection DIR)`);
+    }
+    if (!id || id === 'latest') return ids.at(-1)!;
+    if (ids.includes(id)) return id;
+    const m = ids.filter((x) => x.startsWith(id));
+    if (m.length === 1) return m[0];
+    throw new StoreError(m.length ? `snapshot id ${id} is ambiguous (${m.join(', ')})` : `no snapshot ${id} in ${this.dir} (run \`revenant snapshots\`)`);
+  }
+
+  /** Load collections as one new snapshot; returns its id once it is safely in place. */
+  async load(dirs: string[], onProgress?: (p: LoadProgress) => void): Promise<{ id: string; summary: LoadSummary }> {
+    this.ensure();
+    const now = new Date();
+    let id = stamp(now);
+    for (let n = 2; existsSync(this.pathOf(id)); n++) id = `${stamp(now)}-${n}`;
+    const partial = join(this.snapshotsDir, `${id}.${process.pid}.partial`);
+    const writer = new SnapshotWriter(partial);
+    let summary: LoadSummary;
+    try {
+      summary = await writeSnapshot(dirs, writer, onProgress);
+      writer.finish({
+        id,
+        createdAt: now.toISOString(),
+        collectedAt: summary.collectedAt,
+        collections: JSON.stringify(summary.collections),
+      });
+    } catch (e) {
+      writer.abort();
+      rmSync(partial, { force: true });
+      throw e;
+    }
+    const fd = openSync(partial, 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(partial, this.pathOf(id));
+    try {
+      const dfd = openSync(this.snapshotsDir, 'r');
+      fsyncSync(dfd);
+      closeSync(dfd);
+    } catch {
+      // directories cannot be fsynced on every platform
+    }
+    return { id, summary };
+  }
+
+  /** Keep the newest `keep` snapshots; returns the ids removed. */
+  prune(keep: number): string[] {
+    const ids = this.ids();
+    const drop = ids.slice(0, Math.max(0, ids.length - keep));
+    for (const id of drop) rmSync(this.pathOf(id), { force: true });
+    return drop;
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * Derived facts, computed once at load time from what the sources said: tenant nodes, the link
+ * between a service principal and its application (same appId), the privilege edges that
+ * tenant-wide roles and application permissions imply (for blast radius and paths), and person
+ * correlation (SAME_PERSON links with key and strength, BELONGS_TO a Person).
+ */
+import { correlate, type CorrelationRecord } from '../analysis/correlation.js';
+import { GRAPH_PERMISSION_EDGE, MICROSOFT_GRAPH_APP_ID, ROLE_PRIVILEGE_EDGE, TIER0_OKTA_ROLES, isTier0OktaScope } from '../analysis/tiers.js';
+import { IdSpace, nodeKey, parseNodeKey, personKey } from '../model/ids.js';
+import { EdgeKind, NodeKind } from '../model/schema.js';
+import type { EntraSpProps, PersonProps } from '../model/types.js';
+import { type SnapshotWriter, edgeKindCode, nodeKindCode } from './SnapshotWriter.js';
+
+interface Row {
+  nid: number;
+  key: string;
+  props: Record<string, unknown>;
+}
+
+function* rowsOf(w: SnapshotWriter, kind: NodeKind): Generator<Row> {
+  const stmt = w.database.prepare('SELECT nid, key, props FROM nodes WHERE kind = ?');
+  for (const r of stmt.all(nodeKindCode(kind)) as { nid: number; key: string; props: string }[]) {
+    yield { nid: r.nid, key: r.key, props: JSON.parse(r.props) as Record<string, unknown> };
+  }
+}
+
+const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+export interface SourceRef {
+  source: string;
+  tenant: string;
+  sourceKey: string;
+}
+
+export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons: number; links: number } {
+  w.at(null, null);
+  const tenantOf = new Map<string, string>();
+  for (const src of sources) {
+    if (src.source === 'entra') {
+      tenantOf.set(src.sourceKey, w.putNode(nodeKey(src.sourceKey, IdSpace.tenant, src.tenant), NodeKind.EntraTenant, { name: `Entra tenant ${src.tenant}` }));
+    } else if (src.source === 'okta') {
+      tenantOf.set(src.sourceKey, w.putNode(nodeKey(src.sourceKey, IdSpace.tenant, src.tenant), NodeKind.OktaOrg, { name: `Okta org ${src.tenant}` }));
+    }
+  }
+
+  // Applications ↔ service principals by appId, within one tenant.
+  const appByAppId = new Map<string, string>();
+  for (const r of rowsOf(w, NodeKind.EntraApplication)) {
+    const appId = s(r.props.appId);
+    if (appId) appByAppId.set(`${parseNodeKey(r.key).sourceKey}|${appId}`, r.key);
+  }
+  const spByKey = new Map<string, EntraSpProps>();
+  for (const r of rowsOf(w, NodeKind.EntraServicePrincipal)) {
+    const p = r.props as unknown as EntraSpProps;
+    spByKey.set(r.key, p);
+    const app = p.appId ? appByAppId.get(`${parseNodeKey(r.key).sourceKey}|${p.appId}`) : undefined;
+    if (app) w.putEdge(EdgeKind.INSTANCE_OF, r.key, app);
+  }
+
+  // What credentials and tokens sign in as.
+  deriveAuthenticatesAs(w);
+
+  // Application permissions on Microsoft Graph that act on the whole tenant.
+  for (const r of rowsOf(w, NodeKind.EntraAppRoleAssignment)) {
+    if (String(r.props.principalType ?? '').toLowerCase() !== 'serviceprincipal') continue;
+    const sk = parseNodeKey(r.key).sourceKey;
+    const resource = spByKey.get(nodeKey(sk, IdSpace.entraObject, String(r.props.resourceId)));
+    if (!resource || resource.appId !== MICROSOFT_GRAPH_APP_ID) continue;
+    const value = resource.appRoles.find((ar) => ar.id === r.props.appRoleId)?.value;
+    const edge = value ? GRAPH_PERMISSION_EDGE[value] : undefined;
+    const tenant = tenantOf.get(sk);
+    if (edge && tenant) w.putEdge(edge, r.key, tenant);
+  }
+
+  // Directory roles at "/" that act on the whole tenant.
+  const templateOf = new Map<string, string>();
+  for (const r of rowsOf(w, NodeKind.EntraRoleDefinition)) templateOf.set(r.key, s(r.props.templateId) ?? parseNodeKey(r.key).id);
+  for (const r of rowsOf(w, NodeKind.EntraRoleAssignment)) {
+    if ((s(r.props.directoryScopeId) ?? '/') !== '/') continue;
+    const sk = parseNodeKey(r.key).sourceKey;
+    const defKey = nodeKey(sk, IdSpace.roleDefinition, String(r.props.roleDefinitionId));
+    const edge = ROLE_PRIVILEGE_EDGE[templateOf.get(defKey) ?? String(r.props.roleDefinitionId)];
+    const tenant = tenantOf.get(sk);
+    if (edge && tenant) w.putEdge(edge, r.key, tenant);
+  }
+
+  // Okta super and org admins, and okta.*.manage scopes granted to apps.
+  for (const r of rowsOf(w, NodeKind.OktaRoleAssignment)) {
+    const tenant = tenantOf.get(parseNodeKey(r.key).sourceKey);
+    if (tenant && TIER0_OKTA_ROLES.has(String(r.props.type)) && (s(r.props.status) ?? 'ACTIVE') === 'ACTIVE') {
+      w.putEdge(EdgeKind.CONTROLS_TENANT, r.key, tenant);
+    }
+  }
+  for (const r of rowsOf(w, NodeKind.OktaScopeGrant)) {
+    const tenant = tenantOf.get(parseNodeKey(r.key).sourceKey);
+    if (tenant && !s(r.props.userId) && isTier0OktaScope(String(r.props.scopeId)) && (s(r.props.status) ?? 'ACTIVE') === 'ACTIVE') {
+      w.putEdge(EdgeKind.CONTROLS_TENANT, r.key, tenant);
+    }
+  }
+
+  // Person correlation.
+  const records: CorrelationRecord[] = [];
+  const displayName = new Map<string, string>();
+  for (const r of rowsOf(w, NodeKind.EntraUser)) {
+    if (r.props.stub) continue;
+    const upn = s(r.props.upn);
+    displayName.set(r.key, s(r.props.displayName) ?? s(r.props.name) ?? r.key);
+    records.push({
+      key: r.key,
+      employeeId: s(r.props.employeeId),
+      mails: [s(r.props.mail), upn && !upn.toUpperCase().includes('#EXT#') ? upn : null].filter((x): x is string => !!x),
+    });
+  }
+  for (const r of rowsOf(w, NodeKind.OktaUser)) {
+    if (r.props.stub) continue;
+    displayName.set(r.key, s(r.props.name) ?? r.key);
+    records.push({ key: r.key, employeeId: s(r.props.employeeNumber), mails: [s(r.props.email), s(r.props.login)].filter((x): x is string => !!x) });
+  }
+  for (const r of rowsOf(w, NodeKind.HrPerson)) {
+    displayName.set(r.key, s(r.props.displayName) ?? s(r.props.name) ?? r.key);
+    records.push({ key: r.key, employeeId: s(r.props.employeeId), mails: [s(r.props.email)].filter((x): x is string => !!x) });
+  }
+  const { persons, links } = correlate(records);
+  for (const p of persons) {
+    // Name a person after the HR record when there is one, else after the first account.
+    const named = p.members.find((m) => m.includes('/person/')) ?? p.members[0];
+    const props: PersonProps = { name: displayName.get(named) ?? parseNodeKey(named).id, employeeId: p.employeeId, members: p.members.length };
+    const pk = w.putNode(personKey(p.id), NodeKind.Person, props);
+    for (const m of p.members) w.putEdge(EdgeKind.BELONGS_TO, m, pk);
+  }
+  for (const l of links) w.putEdge(EdgeKind.SAME_PERSON, l.a, l.b, { key: l.key, value: l.value, strength: l.strength });
+  return { persons: persons.length, links: links.length };
+}
+
+/**
+ * (credential)-[:AUTHENTICATES_AS]->(principal): an Entra secret, certificate or federated
+ * credential signs in as its service principal (for an application: the application's service
+ * principals); an Okta client secret or JWK as its app; an Okta API or refresh token as its user.
+ */
+function deriveAuthenticatesAs(w: SnapshotWriter): void {
+  const db = w.database;
+  const spsOfApp = new Map<number, number[]>();
+  for (const r of db.prepare('SELECT src, dst FROM edges WHERE kind = ?').all(edgeKindCode(EdgeKind.INSTANCE_OF)) as { src: number; dst: number }[]) {
+    (spsOfApp.get(r.dst) ?? spsOfApp.set(r.dst, []).get(r.dst)!).push(r.src);
+  }
+  const holders = db.prepare('SELECT e.src AS holder, e.dst AS cred, n.kind AS hkind FROM edges e JOIN nodes n ON n.nid = e.src WHERE e.kind = ?');
+  const sp = nodeKindCode(NodeKind.EntraServicePrincipal);
+  const app = nodeKindCode(NodeKind.EntraApplication);
+  const okta = nodeKindCode(NodeKind.OktaApp);
+  const pairs: [number, number][] = [];
+  for (const r of holders.all(edgeKindCode(EdgeKind.HAS_CREDENTIAL)) as { holder: number; cred: number; hkind: number }[]) {
+    if (r.hkind === sp || r.hkind === okta) pairs.push([r.cred, r.holder]);
+    else if (r.hkind === app) for (const s of spsOfApp.get(r.holder) ?? []) pairs.push([r.cred, s]);
+  }
+  for (const kind of [EdgeKind.HAS_API_TOKEN, EdgeKind.HAS_REFRESH_TOKEN]) {
+    for (const r of db.prepare('SELECT src, dst FROM edges WHERE kind = ?').all(edgeKindCode(kind)) as { src: number; dst: number }[]) {
+      pairs.push([r.dst, r.src]);
+    }
+  }
+  for (const [c, p] of pairs) w.putEdgeNids(EdgeKind.AUTHENTICATES_AS, c, p);
+}

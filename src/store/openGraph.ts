@@ -1,0 +1,50 @@
+/**
+ * Opens the graph an analysis command runs on: the latest (or a named) snapshot of the embedded
+ * store, or collections loaded straight into an in-memory snapshot with `--collection` (nothing
+ * is written to the store). Returns a GraphReader and a close function.
+ */
+import Database from 'better-sqlite3';
+import { LazyGraph } from './LazyGraph.js';
+import { SnapshotDb } from './SnapshotDb.js';
+import { SnapshotWriter } from './SnapshotWriter.js';
+import { Store } from './Store.js';
+import { type LoadProgress, writeSnapshot } from './writeSnapshot.js';
+
+export interface OpenGraphOptions {
+  collections?: string[];
+  snapshot?: string;
+  store?: string;
+  onProgress?: (p: LoadProgress) => void;
+}
+
+export interface OpenedGraph {
+  graph: LazyGraph;
+  close(): void;
+}
+
+/** Load collections into an in-memory snapshot. */
+export async function loadInMemory(dirs: string[], onProgress?: (p: LoadProgress) => void): Promise<SnapshotDb> {
+  const writer = new SnapshotWriter(':memory:');
+  try {
+    const summary = await writeSnapshot(dirs, writer, onProgress);
+    const db: Database.Database = writer.finish(
+      { id: '', createdAt: new Date().toISOString(), collectedAt: summary.collectedAt, collections: JSON.stringify(summary.collections) },
+      true,
+    );
+    return new SnapshotDb(db);
+  } catch (e) {
+    writer.abort();
+    throw e;
+  }
+}
+
+export async function openGraph(opts: OpenGraphOptions): Promise<OpenedGraph> {
+  if (opts.collections && opts.collections.length > 0) {
+    const db = await loadInMemory(opts.collections, opts.onProgress);
+    return { graph: new LazyGraph(db, null), close: () => db.close() };
+  }
+  const store = new Store(opts.store);
+  const id = store.resolve(opts.snapshot);
+  const db = new SnapshotDb(store.pathOf(id));
+  return { graph: new LazyGraph(db, id), close: () => db.close() };
+}
