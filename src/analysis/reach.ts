@@ -70,7 +70,7 @@ export function entraRolePrivilege(g: GraphReader, assignment: GraphNode): Privi
   const dp = def?.props as unknown as EntraRoleDefinitionProps | undefined;
   const template = dp?.templateId ?? p.roleDefinitionId;
   const scope = p.directoryScopeId ?? '/';
-  const roleName = dp && !dp.stub ? dp.name : template;
+  const roleName = dp?.name ?? template;
   return {
     label: `Entra role: ${roleName}${scope === '/' ? '' : ` (scope ${scope})`}`,
     tier0: scope === '/' && TIER0_ROLE_TEMPLATES.has(template),

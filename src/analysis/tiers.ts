@@ -73,3 +73,20 @@ export const GRAPH_PERMISSION_EDGE: Readonly<Record<string, EdgeKind>> = {
 
 /** The app role id Entra uses for "default access" (no named role): app access, not a permission. */
 export const DEFAULT_APP_ROLE_ID = '00000000-0000-0000-0000-000000000000';
+
+/** Display names of well-known Entra role templates, for roles whose definition was not collected. */
+export const KNOWN_ROLE_NAMES: Readonly<Record<string, string>> = {
+  [EntraRoleTemplate.globalAdministrator]: 'Global Administrator',
+  [EntraRoleTemplate.privilegedRoleAdministrator]: 'Privileged Role Administrator',
+  [EntraRoleTemplate.privilegedAuthenticationAdministrator]: 'Privileged Authentication Administrator',
+  [EntraRoleTemplate.applicationAdministrator]: 'Application Administrator',
+  [EntraRoleTemplate.cloudApplicationAdministrator]: 'Cloud Application Administrator',
+  [EntraRoleTemplate.hybridIdentityAdministrator]: 'Hybrid Identity Administrator',
+  [EntraRoleTemplate.groupsAdministrator]: 'Groups Administrator',
+  '729827e3-9c14-49f7-bb1b-9608f156bbb8': 'Helpdesk Administrator',
+  'f2ef992c-3afb-46b9-b7cf-a126ee74c451': 'Global Reader',
+  'fe930be7-5e62-47db-91af-98c3a49a38b1': 'User Administrator',
+  '194ae4cb-b126-40b2-bd5b-6091b380977d': 'Security Administrator',
+  '29232cdf-9323-42fd-ade2-1d097af3e4de': 'Exchange Administrator',
+  'f28a1f50-f6e7-4571-818b-6a12f2af6b6c': 'SharePoint Administrator',
+};

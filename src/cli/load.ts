@@ -8,22 +8,27 @@ export function registerLoad(program: Command): void {
     .argument('<dir...>', 'collection folders (one folder per source, each with manifest.json)')
     .option('--store <path>', 'embedded store folder (default: $REVENANT_STORE or ./.revenant)')
     .action(async (dirs: string[], o: { store?: string }) => {
-      const [{ Store }, { loadProgress }] = await Promise.all([import('../store/Store.js'), import('./progress.js')]);
+      const [{ Store }, { loadProgress }, { loadSnapshot }] = await Promise.all([
+        import('../store/Store.js'),
+        import('./progress.js'),
+        import('../../queries/loadSnapshot.js'),
+      ]);
       const store = new Store(o.store);
       const progress = loadProgress();
       const started = Date.now();
       let result;
       try {
-        result = await store.load(dirs, progress.onProgress);
+        result = await loadSnapshot(store, dirs, progress.onProgress);
       } finally {
         progress.stop();
       }
-      const { id, summary } = result;
+      const { id, summary, findings, departed } = result;
       for (const w of summary.warnings) process.stderr.write(`revenant: warning: ${w}\n`);
       process.stderr.write(
         `loaded ${summary.objects} objects from ${summary.sources.length} source${summary.sources.length === 1 ? '' : 's'} ` +
           `(${summary.sources.map((s) => `${s.source} ${s.tenant}`).join(', ')}) into snapshot ${id}: ` +
-          `${summary.nodes} nodes, ${summary.edges} edges, ${summary.persons} persons, in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+          `${summary.nodes} nodes, ${summary.edges} edges, ${summary.persons} persons; ${departed} departed subjects, ${findings} findings; ` +
+          `in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
       );
       process.stdout.write(`${id}\n`);
     });

@@ -9,6 +9,7 @@ import { InputError } from '../model/errors.js';
 import { registerBlastRadius } from './blastRadius.js';
 import { registerCollect } from './collect.js';
 import { registerDemo } from './demo.js';
+import { registerDiff } from './diff.js';
 import { ExitCode, ExitWith } from './exit.js';
 import { registerLoad } from './load.js';
 import { registerPaths } from './paths.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerResidual(program);
   registerBlastRadius(program);
   registerPaths(program);
+  registerDiff(program);
   registerSynth(program);
   registerDemo(program);
   program.addHelpText(

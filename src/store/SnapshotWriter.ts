@@ -10,6 +10,7 @@ import type { Emit } from '../model/Emit.js';
 import { type IdSpace, nodeKey, parseNodeKey } from '../model/ids.js';
 import { EDGE_KINDS, type EdgeKind, NODE_KINDS, NodeKind } from '../model/schema.js';
 import type { BaseProps, EdgeProps } from '../model/types.js';
+import { KNOWN_ROLE_NAMES } from '../analysis/tiers.js';
 import { CREATE_INDEXES, CREATE_TABLES, EDGE_CODE_BASE, SNAPSHOT_SCHEMA_VERSION } from './snapshotSchema.js';
 
 const NODE_CODE = new Map<string, number>(NODE_KINDS.map((k, i) => [k, i + 1]));
@@ -182,7 +183,10 @@ export class SnapshotWriter {
       const key = keyOf.get(n)!;
       const { id } = parseNodeKey(key);
       const props: Record<string, unknown> = { name: s.name ?? id, stub: true };
-      if (s.kind === NodeKind.EntraRoleDefinition) props.templateId = id;
+      if (s.kind === NodeKind.EntraRoleDefinition) {
+        props.templateId = id;
+        props.name = KNOWN_ROLE_NAMES[id] ?? id;
+      }
       this.insNode.run(n, key, NODE_CODE.get(s.kind)!, JSON.stringify(props), null, null);
       this.insName.run(id.toLowerCase(), n);
       this.nodes++;

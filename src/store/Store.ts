@@ -53,7 +53,7 @@ export class Store {
   private ensure(): void {
     mkdirSync(this.snapshotsDir, { recursive: true });
     for (const f of readdirSync(this.snapshotsDir)) {
-      const m = /\.(\d+)\.partial$/.exec(f);
+      const m = /\.(\d+)\.partial(?:-journal|-wal|-shm)?$/.exec(f);
       if (m && !pidAlive(Number(m[1]))) rmSync(join(this.snapshotsDir, f), { force: true });
     }
   }
@@ -113,8 +113,15 @@ export class Store {
     throw new StoreError(m.length ? `snapshot id ${id} is ambiguous (${m.join(', ')})` : `no snapshot ${id} in ${this.dir} (run \`revenant snapshots\`)`);
   }
 
-  /** Load collections as one new snapshot; returns its id once it is safely in place. */
-  async load(dirs: string[], onProgress?: (p: LoadProgress) => void): Promise<{ id: string; summary: LoadSummary }> {
+  /**
+   * Load collections as one new snapshot; returns its id once it is safely in place.
+   * `beforePublish` runs on the finished file before it becomes visible (it stores the analysis).
+   */
+  async load(
+    dirs: string[],
+    onProgress?: (p: LoadProgress) => void,
+    beforePublish?: (path: string, id: string) => void | Promise<void>,
+  ): Promise<{ id: string; summary: LoadSummary }> {
     this.ensure();
     const now = new Date();
     let id = stamp(now);
@@ -130,6 +137,7 @@ export class Store {
         collectedAt: summary.collectedAt,
         collections: JSON.stringify(summary.collections),
       });
+      await beforePublish?.(partial, id);
     } catch (e) {
       writer.abort();
       rmSync(partial, { force: true });

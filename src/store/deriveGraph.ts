@@ -5,7 +5,7 @@
  * correlation (SAME_PERSON links with key and strength, BELONGS_TO a Person).
  */
 import { correlate, type CorrelationRecord } from '../analysis/correlation.js';
-import { GRAPH_PERMISSION_EDGE, MICROSOFT_GRAPH_APP_ID, ROLE_PRIVILEGE_EDGE, TIER0_OKTA_ROLES, isTier0OktaScope } from '../analysis/tiers.js';
+import { GRAPH_PERMISSION_EDGE, KNOWN_ROLE_NAMES, MICROSOFT_GRAPH_APP_ID, ROLE_PRIVILEGE_EDGE, TIER0_OKTA_ROLES, isTier0OktaScope } from '../analysis/tiers.js';
 import { IdSpace, nodeKey, parseNodeKey, personKey } from '../model/ids.js';
 import { EdgeKind, NodeKind } from '../model/schema.js';
 import type { EntraSpProps, PersonProps } from '../model/types.js';
@@ -72,9 +72,23 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
     if (edge && tenant) w.putEdge(edge, r.key, tenant);
   }
 
-  // Directory roles at "/" that act on the whole tenant.
+  // Directory roles at "/" that act on the whole tenant; assignments named after their role.
   const templateOf = new Map<string, string>();
-  for (const r of rowsOf(w, NodeKind.EntraRoleDefinition)) templateOf.set(r.key, s(r.props.templateId) ?? parseNodeKey(r.key).id);
+  const roleName = new Map<string, string>();
+  for (const r of rowsOf(w, NodeKind.EntraRoleDefinition)) {
+    const template = s(r.props.templateId) ?? parseNodeKey(r.key).id;
+    templateOf.set(r.key, template);
+    roleName.set(r.key, r.props.stub ? (KNOWN_ROLE_NAMES[template] ?? template) : (s(r.props.name) ?? template));
+  }
+  const rename = w.database.prepare("UPDATE nodes SET props = json_set(props, '$.name', ?) WHERE nid = ?");
+  for (const kind of [NodeKind.EntraRoleAssignment, NodeKind.EntraRoleEligibility]) {
+    for (const r of rowsOf(w, kind)) {
+      const defKey = nodeKey(parseNodeKey(r.key).sourceKey, IdSpace.roleDefinition, String(r.props.roleDefinitionId));
+      const scope = s(r.props.directoryScopeId) ?? '/';
+      const name = `${roleName.get(defKey) ?? String(r.props.roleDefinitionId)}${kind === NodeKind.EntraRoleEligibility ? ' (eligible)' : ''}${scope === '/' ? '' : ` at ${scope}`}`;
+      rename.run(name, r.nid);
+    }
+  }
   for (const r of rowsOf(w, NodeKind.EntraRoleAssignment)) {
     if ((s(r.props.directoryScopeId) ?? '/') !== '/') continue;
     const sk = parseNodeKey(r.key).sourceKey;

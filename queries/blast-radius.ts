@@ -1,0 +1,111 @@
+/**
+ * Blast radius: everything a principal (account, group, service principal, application,
+ * credential, token) can reach through the privilege graph, with the shortest path to each
+ * privilege. When it reaches a tenant-wide privilege (Global Administrator, Application
+ * Administrator, Application.ReadWrite.All, Okta SUPER_ADMIN …) the output says so and
+ * summarises the tenant by kind instead of enumerating every object.
+ */
+import { buildPrivilegeGraph, shortestPaths, TENANT_WIDE, type PrivilegeGraph } from '../src/analysis/privilegeGraph.js';
+import { appPermissionPrivileges, entraRolePrivilege, oktaRolePrivilege } from '../src/analysis/reach.js';
+import { NodeKind } from '../src/model/schema.js';
+import type { GraphNode } from '../src/model/types.js';
+import type { GraphReader } from '../src/store/GraphReader.js';
+import type { PathStep } from './residual-access/Rule.js';
+import { resolveNode } from './principals.js';
+import { isTier0OktaScope } from '../src/analysis/tiers.js';
+
+export interface ReachedPrivilege {
+  label: string;
+  tier0: boolean;
+  depth: number;
+  path: PathStep[];
+}
+
+export interface BlastRadius {
+  format: 'revenant-blast-radius/1';
+  snapshot: string | null;
+  principal: { source: string; kind: string; id: string; name: string };
+  maxDepth: number;
+  truncated: boolean;
+  tier0: boolean;
+  /** Tenant-wide control: the whole tenant is in reach (summarised). */
+  wholeTenant: { tenant: string; via: string; path: PathStep[] }[];
+  privileges: ReachedPrivilege[];
+  /** Objects reached, counted by kind. */
+  reached: Record<string, number>;
+  /** Reached objects by kind (omitted kinds are only counted). */
+  objects: { kind: string; id: string; name: string; depth: number }[];
+}
+
+export function toPath(pg: PrivilegeGraph, p: { nodes: string[]; edges: { edge: string; reverse: boolean }[] }): PathStep[] {
+  const out: PathStep[] = [];
+  p.nodes.forEach((k, i) => {
+    const n = pg.graph.getNodeAttributes(k);
+    out.push({ kind: n.kind, id: n.id, name: String(n.props.name ?? n.id), source: n.sourceKey.split(':')[0] });
+    const e = p.edges[i];
+    if (e) out.push(e.reverse ? { edge: e.edge, reverse: true } : { edge: e.edge });
+  });
+  return out;
+}
+
+const LISTED = new Set<string>([
+  NodeKind.EntraGroup,
+  NodeKind.EntraApplication,
+  NodeKind.EntraServicePrincipal,
+  NodeKind.OktaGroup,
+  NodeKind.OktaApp,
+  NodeKind.EntraUser,
+  NodeKind.OktaUser,
+]);
+
+export function blastRadius(g: GraphReader, principal: string | GraphNode, opts: { maxDepth?: number; listLimit?: number } = {}): BlastRadius {
+  const start = typeof principal === 'string' ? resolveNode(g, principal) : principal;
+  const maxDepth = opts.maxDepth ?? 8;
+  const pg = buildPrivilegeGraph(g, start.key, maxDepth);
+  const privileges: ReachedPrivilege[] = [];
+  const wholeTenant: BlastRadius['wholeTenant'] = [];
+  const reached: Record<string, number> = {};
+  const objects: BlastRadius['objects'] = [];
+  const pathTo = (k: string) => toPath(pg, shortestPaths(pg, k, 1)[0] ?? { nodes: [k], edges: [] });
+  for (const [key, depth] of [...pg.depth].sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0]))) {
+    if (key === start.key) continue;
+    const n = pg.graph.getNodeAttributes(key) as GraphNode;
+    reached[n.kind] = (reached[n.kind] ?? 0) + 1;
+    if (LISTED.has(n.kind) && objects.length < (opts.listLimit ?? 200)) objects.push({ kind: n.kind, id: n.id, name: String(n.props.name ?? n.id), depth });
+    if (n.kind === NodeKind.EntraRoleAssignment) {
+      const p = entraRolePrivilege(g, n);
+      privileges.push({ label: p.label, tier0: p.tier0, depth, path: pathTo(key) });
+    } else if (n.kind === NodeKind.OktaRoleAssignment) {
+      const p = oktaRolePrivilege(n);
+      privileges.push({ label: p.label, tier0: p.tier0, depth, path: pathTo(key) });
+    } else if (n.kind === NodeKind.OktaScopeGrant) {
+      const scope = String(n.props.scopeId ?? n.props.name);
+      if (scope.startsWith('okta.')) privileges.push({ label: `Okta scope: ${scope}`, tier0: isTier0OktaScope(scope), depth, path: pathTo(key) });
+    } else if (n.kind === NodeKind.EntraAppRoleAssignment) {
+      // An application permission only when its holder is a service principal.
+      for (const holder of pg.graph.inNeighbors(key)) {
+        const h = pg.graph.getNodeAttributes(holder);
+        if (h.kind !== NodeKind.EntraServicePrincipal) continue;
+        for (const p of appPermissionPrivileges(g, holder)) if (p.via === key) privileges.push({ label: p.label, tier0: p.tier0, depth, path: pathTo(key) });
+      }
+    } else if (n.kind === NodeKind.EntraTenant || n.kind === NodeKind.OktaOrg) {
+      for (const pred of pg.graph.inNeighbors(key)) {
+        const e = pg.graph.getDirectedEdgeAttributes(pred, key);
+        if (TENANT_WIDE.has(e.edge)) wholeTenant.push({ tenant: String(n.props.name ?? n.id), via: e.edge, path: toPath(pg, shortestPaths(pg, pred, 1)[0] ?? { nodes: [pred], edges: [] }).concat([{ edge: e.edge }, { kind: n.kind, id: n.id, name: String(n.props.name), source: n.sourceKey.split(':')[0] }]) });
+      }
+    }
+  }
+  privileges.sort((a, b) => Number(b.tier0) - Number(a.tier0) || a.depth - b.depth || a.label.localeCompare(b.label));
+  return {
+    format: 'revenant-blast-radius/1',
+    snapshot: g.snapshotId,
+    principal: { source: start.sourceKey.split(':')[0], kind: start.kind, id: start.id, name: String(start.props.name ?? start.id) },
+    maxDepth,
+    truncated: pg.truncated,
+    tier0: privileges.some((p) => p.tier0),
+    wholeTenant,
+    privileges,
+    reached,
+    objects,
+  };
+}

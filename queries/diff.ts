@@ -1,0 +1,97 @@
+/**
+ * What changed between two snapshots' findings: new, resolved, persisting, and changed status (a
+ * window, unverified or dormant finding that became live is a regression). A finding that
+ * disappeared because the data that decides it went from complete to partial or missing — or
+ * whose source was not collected at all — is "coverage lost", never "resolved".
+ */
+import type { Store } from '../src/store/Store.js';
+import { SnapshotDb } from '../src/store/SnapshotDb.js';
+import { readStoredFindings } from '../src/store/storedFindings.js';
+import { StoreError } from '../src/model/errors.js';
+import type { Finding, FindingsDoc } from './residual.js';
+
+export interface CoverageLoss {
+  sourceKey: string;
+  /** Datasets complete before and partial or missing after (`*` when the whole source is gone). */
+  datasets: string[];
+  /** Rules uncovered after that were covered before. */
+  rules: string[];
+  /** Findings that disappeared under the lost coverage. */
+  findings: Finding[];
+}
+
+export interface DiffResult {
+  from: string | null;
+  to: string;
+  new: Finding[];
+  resolved: Finding[];
+  persisting: Finding[];
+  changed: { before: Finding; after: Finding; regression: boolean }[];
+  coverageLost: CoverageLoss[];
+}
+
+const sourceKeyOf = (doc: FindingsDoc, f: Finding): string | undefined =>
+  doc.subjects.find((s) => s.source === f.subject.source && s.id === f.subject.id)?.sourceKey;
+
+export function diffDocs(before: FindingsDoc | null, after: FindingsDoc): DiffResult {
+  const prev = new Map((before?.findings ?? []).map((f) => [f.id, f]));
+  const next = new Map(after.findings.map((f) => [f.id, f]));
+  const out: DiffResult = { from: before?.snapshot ?? null, to: after.snapshot ?? '', new: [], resolved: [], persisting: [], changed: [], coverageLost: [] };
+
+  // Coverage lost, per source of the earlier snapshot.
+  const losses = new Map<string, CoverageLoss>();
+  for (const [sk, cov] of Object.entries(before?.coverage ?? {})) {
+    const now = after.coverage[sk];
+    if (!now) {
+      losses.set(sk, { sourceKey: sk, datasets: ['*'], rules: [...new Set([...cov.uncoveredRules, ...allRulesOf(before!, sk)])], findings: [] });
+      continue;
+    }
+    const datasets = cov.complete.filter((d) => !now.complete.includes(d));
+    const rules = now.uncoveredRules.filter((r) => !cov.uncoveredRules.includes(r));
+    if (datasets.length || rules.length) losses.set(sk, { sourceKey: sk, datasets, rules, findings: [] });
+  }
+
+  for (const [id, f] of next) {
+    const p = prev.get(id);
+    if (!p) out.new.push(f);
+    else if (p.status !== f.status) out.changed.push({ before: p, after: f, regression: f.status === 'live' && p.status !== 'live' });
+    else out.persisting.push(f);
+  }
+  for (const [id, f] of prev) {
+    if (next.has(id)) continue;
+    const sk = before ? sourceKeyOf(before, f) : undefined;
+    const loss = sk ? losses.get(sk) : undefined;
+    if (loss && (loss.datasets.includes('*') || loss.rules.includes(f.rule))) loss.findings.push(f);
+    else out.resolved.push(f);
+  }
+  out.coverageLost = [...losses.values()];
+  return out;
+}
+
+/** Every rule id that produced a finding for a source in a document (for a source that vanished). */
+function allRulesOf(doc: FindingsDoc, sourceKey: string): string[] {
+  return [...new Set(doc.findings.filter((f) => sourceKeyOf(doc, f) === sourceKey).map((f) => f.rule))];
+}
+
+function readDoc(store: Store, id: string): FindingsDoc {
+  const db = new SnapshotDb(store.pathOf(id));
+  try {
+    return readStoredFindings(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Diff two snapshots of the store (default: the previous and the latest). */
+export function diffSnapshots(store: Store, fromId?: string, toId?: string): DiffResult {
+  const ids = store.ids();
+  const to = store.resolve(toId);
+  let from: string | undefined;
+  if (fromId) from = store.resolve(fromId);
+  else {
+    const i = ids.indexOf(to);
+    from = i > 0 ? ids[i - 1] : undefined;
+  }
+  if (from === to) throw new StoreError(`diff: both sides are snapshot ${to}`);
+  return diffDocs(from ? readDoc(store, from) : null, readDoc(store, to));
+}

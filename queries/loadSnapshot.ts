@@ -1,0 +1,47 @@
+/**
+ * `load` as every caller needs it (CLI, HTTP API refresh, reports, demo): write the collections
+ * as a new snapshot and, before it becomes visible, analyse it — residual access of every
+ * departed subject at the collection time — and store the findings in it. The snapshot only
+ * appears (atomic rename) once both are done.
+ */
+import Database from 'better-sqlite3';
+import { LazyGraph } from '../src/store/LazyGraph.js';
+import { SnapshotDb } from '../src/store/SnapshotDb.js';
+import type { Store } from '../src/store/Store.js';
+import { writeStoredFindings } from '../src/store/storedFindings.js';
+import type { LoadProgress, LoadSummary } from '../src/store/writeSnapshot.js';
+import { runResidual } from './residual.js';
+
+export interface LoadResult {
+  id: string;
+  summary: LoadSummary;
+  findings: number;
+  departed: number;
+}
+
+/** Analyse a finished (not yet published) snapshot file and store its findings in it. */
+export function analyseSnapshotFile(path: string, id: string): { findings: number; departed: number } {
+  const sdb = new SnapshotDb(path);
+  let doc;
+  try {
+    doc = runResidual(new LazyGraph(sdb, id).preloadAll(), { all: true });
+  } finally {
+    sdb.close();
+  }
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = DELETE');
+    writeStoredFindings(db, doc);
+  } finally {
+    db.close();
+  }
+  return { findings: doc.findings.length, departed: doc.subjects.filter((s) => s.departed).length };
+}
+
+export async function loadSnapshot(store: Store, dirs: string[], onProgress?: (p: LoadProgress) => void): Promise<LoadResult> {
+  let stats = { findings: 0, departed: 0 };
+  const { id, summary } = await store.load(dirs, onProgress, (path, snapId) => {
+    stats = analyseSnapshotFile(path, snapId);
+  });
+  return { id, summary, ...stats };
+}

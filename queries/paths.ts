@@ -1,0 +1,73 @@
+/**
+ * Access paths between two principals or resources: every shortest path in the privilege graph
+ * from FROM to TO (depth-limited, at most `limit`). TO may also be `tier0` (any tier-0
+ * privilege) or `tenant` (tenant-wide control).
+ */
+import { buildPrivilegeGraph, shortestPaths } from '../src/analysis/privilegeGraph.js';
+import { entraRolePrivilege, oktaRolePrivilege, appPermissionPrivileges } from '../src/analysis/reach.js';
+import { isTier0OktaScope } from '../src/analysis/tiers.js';
+import { NodeKind } from '../src/model/schema.js';
+import type { GraphNode } from '../src/model/types.js';
+import type { GraphReader } from '../src/store/GraphReader.js';
+import { toPath } from './blast-radius.js';
+import { resolveNode } from './principals.js';
+import type { PathStep } from './residual-access/Rule.js';
+
+export interface PathsResult {
+  format: 'revenant-paths/1';
+  snapshot: string | null;
+  from: { kind: string; id: string; name: string };
+  to: string;
+  maxDepth: number;
+  truncated: boolean;
+  paths: { length: number; steps: PathStep[] }[];
+}
+
+export function findPaths(g: GraphReader, from: string, to: string, opts: { maxDepth?: number; limit?: number } = {}): PathsResult {
+  const start = resolveNode(g, from, 'from');
+  const maxDepth = opts.maxDepth ?? 8;
+  const limit = opts.limit ?? 20;
+  const pg = buildPrivilegeGraph(g, start.key, maxDepth);
+  let targets: string[];
+  const want = to.trim().toLowerCase();
+  if (want === 'tier0') {
+    targets = [...pg.depth.keys()].filter((k) => isTier0Node(g, pg.graph.getNodeAttributes(k), pg.graph.inNeighbors(k)));
+  } else if (want === 'tenant') {
+    targets = [...pg.depth.keys()].filter((k) => {
+      const kind = pg.graph.getNodeAttributes(k).kind;
+      return kind === NodeKind.EntraTenant || kind === NodeKind.OktaOrg;
+    });
+  } else {
+    const target = resolveNode(g, to, 'to');
+    targets = [target.key];
+  }
+  const paths: PathsResult['paths'] = [];
+  for (const t of targets.sort((a, b) => (pg.depth.get(a) ?? 0) - (pg.depth.get(b) ?? 0))) {
+    for (const p of shortestPaths(pg, t, limit - paths.length)) paths.push({ length: p.edges.length, steps: toPath(pg, p) });
+    if (paths.length >= limit) break;
+  }
+  return {
+    format: 'revenant-paths/1',
+    snapshot: g.snapshotId,
+    from: { kind: start.kind, id: start.id, name: String(start.props.name ?? start.id) },
+    to,
+    maxDepth,
+    truncated: pg.truncated,
+    paths,
+  };
+}
+
+function isTier0Node(g: GraphReader, n: GraphNode, preds: string[]): boolean {
+  switch (n.kind) {
+    case NodeKind.EntraRoleAssignment:
+      return entraRolePrivilege(g, n).tier0;
+    case NodeKind.OktaRoleAssignment:
+      return oktaRolePrivilege(n).tier0;
+    case NodeKind.OktaScopeGrant:
+      return isTier0OktaScope(String(n.props.scopeId ?? ''));
+    case NodeKind.EntraAppRoleAssignment:
+      return preds.some((sp) => appPermissionPrivileges(g, sp).some((p) => p.via === n.key && p.tier0));
+    default:
+      return false;
+  }
+}

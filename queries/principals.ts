@@ -1,0 +1,39 @@
+/**
+ * Resolving a principal or resource named on the command line or in an API call — an account, a
+ * group, an application or service principal (by id, name or appId), a credential (by keyId),
+ * a role (by name or template id), an Okta app — to exactly one node. An application and its
+ * own service principal named together resolve to the application (control of it includes the
+ * service principal); anything else ambiguous is refused with the candidates listed.
+ */
+import { InputError, NotFoundError } from '../src/model/errors.js';
+import { EdgeKind, NodeKind } from '../src/model/schema.js';
+import type { GraphNode } from '../src/model/types.js';
+import type { GraphReader } from '../src/store/GraphReader.js';
+
+export function resolveNode(g: GraphReader, name: string, what = 'principal'): GraphNode {
+  let want = name.trim();
+  let source: string | null = null;
+  const m = /^(entra|okta|hr):(.+)$/i.exec(want);
+  if (m && !/^https?:/i.test(m[2])) {
+    source = m[1].toLowerCase();
+    want = m[2];
+  }
+  let nodes = g
+    .lookup(want)
+    .map((k) => g.node(k))
+    .filter((n): n is GraphNode => !!n && n.kind !== NodeKind.Person && n.kind !== NodeKind.EntraAuditEvent && n.kind !== NodeKind.OktaLogEvent);
+  if (source) nodes = nodes.filter((n) => n.sourceKey.startsWith(`${source}:`));
+  if (nodes.length === 0) throw new NotFoundError(`${what} ${JSON.stringify(name)} not found (name it by id, UPN, login, mail, display name or appId)`);
+  if (nodes.length === 1) return nodes[0];
+  const apps = nodes.filter((n) => n.kind === NodeKind.EntraApplication);
+  if (apps.length === 1) {
+    const sps = new Set(g.in(apps[0].key, EdgeKind.INSTANCE_OF).map((e) => e.from));
+    if (nodes.every((n) => n === apps[0] || sps.has(n.key))) return apps[0];
+  }
+  throw new InputError(
+    `${what} ${JSON.stringify(name)} is ambiguous: ${nodes
+      .slice(0, 10)
+      .map((n) => `${n.kind} ${n.id} (${n.props.name})`)
+      .join('; ')}${nodes.length > 10 ? `; and ${nodes.length - 10} more` : ''} — name it by id`,
+  );
+}

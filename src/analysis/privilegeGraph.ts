@@ -1,0 +1,153 @@
+/**
+ * The privilege graph behind blast radius and paths: starting from a principal, the steps that
+ * carry control — membership, ownership, role and app-role assignments, what a credential signs
+ * in as, an application's service principal, and the derived tenant-wide privilege edges — are
+ * expanded from the snapshot (to a depth limit) into a graphology DirectedGraph oriented in the
+ * direction control flows; graphology-traversal's BFS then measures depth and paths on it.
+ * Terminal steps (a role's definition, an app permission's resource, app access, the tenant)
+ * are reached but never expanded: holding Graph's permissions does not give Graph's own roles.
+ */
+import Graph from 'graphology';
+import type { DirectedGraph } from 'graphology';
+import { bfsFromNode } from 'graphology-traversal';
+import { EdgeKind, NodeKind } from '../model/schema.js';
+import type { GraphNode } from '../model/types.js';
+import type { GraphReader } from '../store/GraphReader.js';
+
+interface Step {
+  edge: EdgeKind;
+  /** Follow the stored edge backwards (control flows against its direction). */
+  reverse?: boolean;
+  /** Reach the node but do not expand from it. */
+  terminal?: boolean;
+}
+
+/** The traversal plan: which steps carry control out of a node of each kind. */
+const FROM_PRINCIPAL: readonly Step[] = [
+  { edge: EdgeKind.MEMBER_OF },
+  { edge: EdgeKind.OWNS },
+  { edge: EdgeKind.HAS_ROLE },
+  { edge: EdgeKind.HAS_APP_ROLE },
+  { edge: EdgeKind.APP_USER, terminal: true },
+  { edge: EdgeKind.ASSIGNED_TO, terminal: true },
+  { edge: EdgeKind.HAS_GRANT },
+];
+const PLAN: Partial<Record<NodeKind, readonly Step[]>> = {
+  [NodeKind.EntraUser]: FROM_PRINCIPAL,
+  [NodeKind.EntraGroup]: FROM_PRINCIPAL,
+  [NodeKind.EntraServicePrincipal]: FROM_PRINCIPAL,
+  [NodeKind.EntraDirectoryObject]: FROM_PRINCIPAL,
+  [NodeKind.OktaUser]: FROM_PRINCIPAL,
+  [NodeKind.OktaGroup]: FROM_PRINCIPAL,
+  [NodeKind.OktaApp]: [...FROM_PRINCIPAL],
+  // Controlling an application controls its service principal's identity.
+  [NodeKind.EntraApplication]: [{ edge: EdgeKind.INSTANCE_OF, reverse: true }],
+  [NodeKind.PasswordCredential]: [{ edge: EdgeKind.AUTHENTICATES_AS }],
+  [NodeKind.KeyCredential]: [{ edge: EdgeKind.AUTHENTICATES_AS }],
+  [NodeKind.FederatedIdentityCredential]: [{ edge: EdgeKind.AUTHENTICATES_AS }],
+  [NodeKind.OktaClientSecret]: [{ edge: EdgeKind.AUTHENTICATES_AS }],
+  [NodeKind.OktaJwk]: [{ edge: EdgeKind.AUTHENTICATES_AS }],
+  [NodeKind.OktaApiToken]: [{ edge: EdgeKind.AUTHENTICATES_AS }],
+  [NodeKind.OktaRefreshToken]: [{ edge: EdgeKind.AUTHENTICATES_AS }],
+  [NodeKind.EntraRoleAssignment]: [
+    { edge: EdgeKind.OF_ROLE, terminal: true },
+    { edge: EdgeKind.CAN_ADD_CREDENTIALS, terminal: true },
+    { edge: EdgeKind.CAN_GRANT_ROLES, terminal: true },
+    { edge: EdgeKind.CAN_MANAGE_GROUPS, terminal: true },
+    { edge: EdgeKind.CONTROLS_TENANT, terminal: true },
+  ],
+  [NodeKind.EntraAppRoleAssignment]: [
+    { edge: EdgeKind.ON_RESOURCE, terminal: true },
+    { edge: EdgeKind.CAN_ADD_CREDENTIALS, terminal: true },
+    { edge: EdgeKind.CAN_GRANT_ROLES, terminal: true },
+    { edge: EdgeKind.CAN_MANAGE_GROUPS, terminal: true },
+  ],
+  [NodeKind.OktaRoleAssignment]: [{ edge: EdgeKind.CONTROLS_TENANT, terminal: true }],
+  [NodeKind.OktaScopeGrant]: [{ edge: EdgeKind.CONTROLS_TENANT, terminal: true }],
+};
+
+/** Edge kinds that mean "every object of the tenant" (summarised, never enumerated). */
+export const TENANT_WIDE: ReadonlySet<string> = new Set([
+  EdgeKind.CAN_ADD_CREDENTIALS,
+  EdgeKind.CAN_GRANT_ROLES,
+  EdgeKind.CAN_MANAGE_GROUPS,
+  EdgeKind.CONTROLS_TENANT,
+]);
+
+export interface TravelEdge {
+  edge: EdgeKind;
+  reverse: boolean;
+}
+
+export interface PrivilegeGraph {
+  graph: DirectedGraph<GraphNode, TravelEdge>;
+  start: string;
+  /** Depth of each reached node from the start (BFS). */
+  depth: Map<string, number>;
+  /** True when the depth limit cut expansion short. */
+  truncated: boolean;
+}
+
+/** Expand the privilege graph from `start` to `maxDepth` steps and measure depths with BFS. */
+export function buildPrivilegeGraph(g: GraphReader, start: string, maxDepth: number): PrivilegeGraph {
+  const G = (Graph as unknown as { DirectedGraph: new () => DirectedGraph<GraphNode, TravelEdge> }).DirectedGraph;
+  const graph = new G();
+  const root = g.node(start);
+  if (!root) throw new Error(`privilege graph: no node ${start}`);
+  graph.addNode(start, root);
+  let frontier = [start];
+  let truncated = false;
+  const expanded = new Set<string>();
+  for (let d = 0; d < maxDepth && frontier.length; d++) {
+    const next: string[] = [];
+    for (const key of frontier) {
+      if (expanded.has(key)) continue;
+      expanded.add(key);
+      const node = graph.getNodeAttributes(key);
+      for (const step of PLAN[node.kind] ?? []) {
+        const edges = step.reverse ? g.in(key, step.edge) : g.out(key, step.edge);
+        for (const e of edges) {
+          const other = step.reverse ? e.from : e.to;
+          if (!graph.hasNode(other)) {
+            const n = g.node(other);
+            if (!n) continue;
+            graph.addNode(other, n);
+            if (!step.terminal) next.push(other);
+          }
+          if (!graph.hasDirectedEdge(key, other)) graph.addDirectedEdge(key, other, { edge: step.edge, reverse: !!step.reverse });
+        }
+      }
+    }
+    frontier = next;
+  }
+  if (frontier.some((k) => !expanded.has(k) && (PLAN[graph.getNodeAttributes(k).kind]?.length ?? 0) > 0)) truncated = true;
+  const depth = new Map<string, number>();
+  bfsFromNode(graph, start, (key, _attrs, dep) => {
+    depth.set(key, dep);
+  });
+  return { graph, start, depth, truncated };
+}
+
+/**
+ * Every shortest path from the start to `target`, as alternating node keys and travel edges
+ * (at most `limit`). Uses the BFS depths: a predecessor of a node at depth d is an in-neighbour
+ * at depth d - 1.
+ */
+export function shortestPaths(pg: PrivilegeGraph, target: string, limit: number): { nodes: string[]; edges: TravelEdge[] }[] {
+  const out: { nodes: string[]; edges: TravelEdge[] }[] = [];
+  if (!pg.depth.has(target)) return out;
+  const walk = (node: string, nodes: string[], edges: TravelEdge[]) => {
+    if (out.length >= limit) return;
+    if (node === pg.start) {
+      out.push({ nodes: [node, ...nodes], edges: [...edges] });
+      return;
+    }
+    const d = pg.depth.get(node)!;
+    for (const pred of pg.graph.inNeighbors(node).sort()) {
+      if (pg.depth.get(pred) !== d - 1) continue;
+      walk(pred, [node, ...nodes], [pg.graph.getDirectedEdgeAttributes(pred, node), ...edges]);
+    }
+  };
+  walk(target, [], []);
+  return out;
+}

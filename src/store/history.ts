@@ -1,0 +1,31 @@
+/**
+ * Finding history across the snapshots of a store: when each finding (by its stable id) was
+ * first and last seen, by snapshot and analysis time. Reads only the ids stored in each
+ * snapshot, so it stays cheap with many snapshots.
+ */
+import { SnapshotDb } from './SnapshotDb.js';
+import type { Store } from './Store.js';
+import { readStoredFindingIds } from './storedFindings.js';
+
+export interface Seen {
+  snapshot: string;
+  at: string;
+}
+
+export function findingHistory(store: Store): Map<string, { firstSeen: Seen; lastSeen: Seen }> {
+  const out = new Map<string, { firstSeen: Seen; lastSeen: Seen }>();
+  for (const id of store.ids()) {
+    const db = new SnapshotDb(store.pathOf(id));
+    try {
+      const seen: Seen = { snapshot: id, at: db.meta.get('collectedAt') ?? '' };
+      for (const f of readStoredFindingIds(db)) {
+        const h = out.get(f.id);
+        if (h) h.lastSeen = seen;
+        else out.set(f.id, { firstSeen: seen, lastSeen: seen });
+      }
+    } finally {
+      db.close();
+    }
+  }
+  return out;
+}
