@@ -5,7 +5,7 @@
  * appears (atomic rename) once both are done.
  */
 import Database from 'better-sqlite3';
-import { LazyGraph } from '../src/store/LazyGraph.js';
+import { CompactGraph } from '../src/store/CompactGraph.js';
 import { SnapshotDb } from '../src/store/SnapshotDb.js';
 import type { Store } from '../src/store/Store.js';
 import { writeStoredFindings } from '../src/store/storedFindings.js';
@@ -24,7 +24,7 @@ export function analyseSnapshotFile(path: string, id: string): { findings: numbe
   const sdb = new SnapshotDb(path);
   let doc;
   try {
-    doc = runResidual(new LazyGraph(sdb, id).preloadAll(), { all: true });
+    doc = runResidual(new CompactGraph(sdb, id), { all: true });
   } finally {
     sdb.close();
   }

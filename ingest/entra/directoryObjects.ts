@@ -3,7 +3,7 @@
  * `@odata.type`, or from an assignment's `principalType`), the properties of a user (listed or
  * deleted), the owners transform shared by three datasets, and inline credentials.
  */
-import type { Emit } from '../../src/model/Emit.js';
+import type { Emit, NodeRef } from '../../src/model/Emit.js';
 import { IdSpace, canonicalId } from '../../src/model/ids.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import type { EntraCredentialProps, EntraUserProps } from '../../src/model/types.js';
@@ -74,7 +74,7 @@ export function ownersTransform(parentField: string, ownedKind: NodeKind) {
  * The credentials an application or service principal carries inline (`passwordCredentials`,
  * `keyCredentials`) → PasswordCredential / KeyCredential nodes and HAS_CREDENTIAL edges.
  */
-export function emitInlineCredentials(raw: Raw, holder: string, on: 'application' | 'servicePrincipal', emit: Emit): void {
+export function emitInlineCredentials(raw: Raw, holder: NodeRef, on: 'application' | 'servicePrincipal', emit: Emit): void {
   for (const [field, kind] of [
     ['passwordCredentials', NodeKind.PasswordCredential],
     ['keyCredentials', NodeKind.KeyCredential],

@@ -3,7 +3,7 @@
  * A definition not listed in roleDefinitions becomes a stub whose template id is its id (built-in
  * roles have id == templateId).
  */
-import type { Emit } from '../../src/model/Emit.js';
+import type { Emit, NodeRef } from '../../src/model/Emit.js';
 import { IdSpace } from '../../src/model/ids.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import type { EntraRoleAssignmentProps } from '../../src/model/types.js';
@@ -19,7 +19,7 @@ export function assignmentProps(raw: Raw): EntraRoleAssignmentProps {
   };
 }
 
-export function linkRoleHolder(emit: Emit, holder: EdgeKind, props: EntraRoleAssignmentProps, node: string): void {
+export function linkRoleHolder(emit: Emit, holder: EdgeKind, props: EntraRoleAssignmentProps, node: NodeRef): void {
   emit.edge(holder, emit.ref(NodeKind.EntraDirectoryObject, IdSpace.entraObject, props.principalId), node);
   emit.edge(EdgeKind.OF_ROLE, node, emit.ref(NodeKind.EntraRoleDefinition, IdSpace.roleDefinition, props.roleDefinitionId));
 }

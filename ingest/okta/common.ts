@@ -2,7 +2,7 @@
  * Shared pieces of the Okta transforms: references to users, groups and apps by their
  * (case-sensitive) ids, and the role-assignment and scope-grant nodes that several datasets emit.
  */
-import type { Emit } from '../../src/model/Emit.js';
+import type { Emit, NodeRef } from '../../src/model/Emit.js';
 import { IdSpace } from '../../src/model/ids.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import type { OktaClientCredentialProps, OktaRoleAssignmentProps, OktaScopeGrantProps } from '../../src/model/types.js';
@@ -31,7 +31,7 @@ export function roleTransform(holderField: string, holder: OktaRoleAssignmentPro
   };
 }
 
-export function scopeGrantNode(raw: Raw, emit: Emit): { key: string; props: OktaScopeGrantProps } {
+export function scopeGrantNode(raw: Raw, emit: Emit): { key: NodeRef; props: OktaScopeGrantProps } {
   const props: OktaScopeGrantProps = {
     name: str(raw, 'scopeId') ?? '',
     scopeId: str(raw, 'scopeId') ?? '',

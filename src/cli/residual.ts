@@ -27,7 +27,7 @@ export function registerResidual(program: Command): void {
       import('./renderFindings.js'),
       import('../analysis/severity.js'),
     ]);
-    const { graph, close } = await openGraph({ collections: o.collection, snapshot: o.snapshot, store: o.store });
+    const { graph, close } = await openGraph({ collections: o.collection, snapshot: o.snapshot, store: o.store, sweep: !!o.all });
     try {
       const doc = runResidual(graph, { subjects: names, all: o.all, at, assumeDeparted: o.assumeDeparted });
       if (format === 'json') await writeOut(`${JSON.stringify(doc, null, 2)}\n`);

@@ -1,24 +1,25 @@
 /**
  * The interface a dataset transform writes graph facts through. Transforms are pure functions
  * of one raw line: they call `node`, `ref` and `edge` and never do I/O; the loader behind the
- * interface adds provenance (the file and line being read), resolves references, and creates a
- * stub for any object referenced but never listed (a device member, an owner outside users.jsonl).
+ * interface adds provenance (the file and line being read), numbers nodes, and creates a stub
+ * for any object referenced but never listed (a device member, an owner outside users.jsonl).
  */
 import type { IdSpace } from './ids.js';
 import type { EdgeKind, NodeKind } from './schema.js';
 import type { BaseProps, EdgeProps } from './types.js';
 
+/** An opaque handle to a node, returned by `node` and `ref` and passed to `edge`. */
+export type NodeRef = number & { readonly __nodeRef: unique symbol };
+
 export interface Emit {
   /** `entra:<tenant>` etc. */
   readonly sourceKey: string;
-  /** Key of an id in one of this source's id spaces (no node is created). */
-  key(space: IdSpace, id: string): string;
-  /** Define (or complete) a node; returns its key. */
-  node(kind: NodeKind, space: IdSpace, id: string, props: BaseProps): string;
+  /** Define (or complete) a node. */
+  node(kind: NodeKind, space: IdSpace, id: string, props: BaseProps): NodeRef;
   /** Reference a node that may be defined elsewhere; if it never is, a stub of `kind` is made. */
-  ref(kind: NodeKind, space: IdSpace, id: string, name?: string): string;
-  /** An edge between two keys (from `node` or `ref`). */
-  edge(kind: EdgeKind, from: string, to: string, props?: EdgeProps): void;
+  ref(kind: NodeKind, space: IdSpace, id: string, name?: string): NodeRef;
+  /** An edge between two nodes (from `node` or `ref`). */
+  edge(kind: EdgeKind, from: NodeRef, to: NodeRef, props?: EdgeProps): void;
 }
 
 /** A dataset transform: one validated raw line in, graph facts out through `emit`. */

@@ -8,8 +8,10 @@ import type { SourceKind } from './schema.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Lower-case a GUID; leave anything else exactly as it is. */
+/** Lower-case a GUID; leave anything else exactly as it is. (Hot path: checks the shape before the regex.) */
 export function canonicalId(id: string): string {
+  if (id.length !== 36 || id.charCodeAt(8) !== 45 || id.charCodeAt(23) !== 45) return id;
+  if (!/[A-F]/.test(id)) return id;
   return GUID.test(id) ? id.toLowerCase() : id;
 }
 

@@ -1,18 +1,19 @@
 /**
- * Read access to one snapshot file (or an in-memory snapshot): prepared statements for a node
- * by key or number, the edges of one kind out of or into a node (joined with the node at the
- * other end, so one query fetches a whole step), nodes of a kind, name lookup, sources, files.
+ * Read access to one snapshot file (or an in-memory snapshot): nodes by key or number (indexed
+ * SQL), the edges of one kind out of or into a node (the compact adjacency, read from its blobs
+ * on first use), every edge in turn (for exporters), nodes of a kind, name lookup, sources, files.
  */
 import Database from 'better-sqlite3';
 import { parseNodeKey } from '../model/ids.js';
 import type { EdgeKind, NodeKind } from '../model/schema.js';
 import type { EdgeProps, GraphEdge, GraphNode, NodeProps } from '../model/types.js';
 import type { InputFile, SourceInfo } from './GraphReader.js';
-import { SNAPSHOT_SCHEMA_VERSION } from './snapshotSchema.js';
+import { ADJACENCY_PARTS, type AdjacencyArrays, fromBuffer, sliceOf } from './Adjacency.js';
+import { EDGE_CODE_BASE, SNAPSHOT_SCHEMA_VERSION } from './snapshotSchema.js';
 import { StoreError } from '../model/errors.js';
 import type { SourceKind } from '../model/schema.js';
 
-interface NodeRow {
+export interface NodeRow {
   nid: number;
   key: string;
   kind: number;
@@ -21,11 +22,19 @@ interface NodeRow {
   line: number | null;
 }
 
-interface StepRow extends NodeRow {
-  eprops: string | null;
-  efile: number | null;
-  eline: number | null;
+/** One edge as stored: node numbers, kind, properties and provenance. */
+export interface EdgeRow {
+  eid: number;
+  src: number;
+  kind: EdgeKind;
+  dst: number;
+  props: EdgeProps | undefined;
+  file: string | undefined;
+  line: number | undefined;
 }
+
+/** Edge kinds whose edges carry properties (the rest never do). */
+const KINDS_WITH_PROPS = new Set<string>(['APP_USER', 'SAME_PERSON']);
 
 export class SnapshotDb {
   readonly db: Database.Database;
@@ -34,8 +43,9 @@ export class SnapshotDb {
   private readonly fileName = new Map<number, string>();
   readonly meta: Map<string, string>;
   private readonly sNodeByKey: Database.Statement;
-  private readonly sOut: Database.Statement;
-  private readonly sIn: Database.Statement;
+  private readonly sNodeByNid: Database.Statement;
+  private readonly sEdgeProps: Database.Statement;
+  private adj: AdjacencyArrays | undefined;
   private readonly sKind: Database.Statement;
   private readonly sName: Database.Statement;
 
@@ -52,13 +62,8 @@ export class SnapshotDb {
     }
     for (const r of this.db.prepare('SELECT idx, name FROM files').all() as { idx: number; name: string }[]) this.fileName.set(r.idx, r.name);
     this.sNodeByKey = this.db.prepare('SELECT nid, key, kind, props, file, line FROM nodes WHERE key = ?');
-    const step = (join: string, where: string) =>
-      this.db.prepare(
-        `SELECT n.nid, n.key, n.kind, n.props, n.file, n.line, e.props AS eprops, e.file AS efile, e.line AS eline
-         FROM edges e JOIN nodes n ON n.nid = e.${join} WHERE e.${where} = (SELECT nid FROM nodes WHERE key = ?) AND e.kind = ?`,
-      );
-    this.sOut = step('dst', 'src');
-    this.sIn = step('src', 'dst');
+    this.sNodeByNid = this.db.prepare('SELECT nid, key, kind, props, file, line FROM nodes WHERE nid = ?');
+    this.sEdgeProps = this.db.prepare('SELECT props FROM edge_props WHERE eid = ?');
     this.sKind = this.db.prepare('SELECT nid, key, kind, props, file, line FROM nodes WHERE kind = ?');
     this.sName = this.db.prepare('SELECT DISTINCT n.key FROM names m JOIN nodes n ON n.nid = m.nid WHERE m.name = ?');
   }
@@ -97,21 +102,79 @@ export class SnapshotDb {
     return r ? this.toNode(r) : undefined;
   }
 
+  nodeRow(key: string): NodeRow | undefined {
+    return this.sNodeByKey.get(key) as NodeRow | undefined;
+  }
+
+  nodeByNid(nid: number): GraphNode | undefined {
+    const r = this.sNodeByNid.get(nid) as NodeRow | undefined;
+    return r ? this.toNode(r) : undefined;
+  }
+
+  /** The compact adjacency (read from the snapshot's blobs once). */
+  adjacency(): AdjacencyArrays {
+    if (this.adj) return this.adj;
+    const parts = new Map((this.db.prepare('SELECT name, data FROM adjacency').all() as { name: string; data: Buffer }[]).map((r) => [r.name, fromBuffer(r.data)]));
+    const get = (p: (typeof ADJACENCY_PARTS)[number]) => parts.get(p) ?? new Int32Array(p.endsWith('Off') ? 2 : 0);
+    const outOff = get('outOff');
+    this.adj = { nodeCount: outOff.length - 2, src: get('src'), dst: get('dst'), kind: get('kind'), file: get('file'), line: get('line'), outOff, outIdx: get('outIdx'), inOff: get('inOff'), inIdx: get('inIdx') };
+    return this.adj;
+  }
+
+  /** Index of an edge kind in the adjacency arrays. */
+  edgeIndexOf(kind: EdgeKind): number {
+    const code = this.kindCode.get(kind);
+    return code === undefined ? -1 : code - EDGE_CODE_BASE;
+  }
+
+  /** Edge ids of `kind` out of (or into) node number `nid`. */
+  edgeIds(nid: number, kind: EdgeKind, dir: 'out' | 'in'): Int32Array {
+    const a = this.adjacency();
+    const k = this.edgeIndexOf(kind);
+    if (k < 0) return new Int32Array(0);
+    const [lo, hi] = sliceOf(a, nid, k, dir);
+    return (dir === 'out' ? a.outIdx : a.inIdx).subarray(lo, hi);
+  }
+
+  /** One edge by id. */
+  edgeRow(eid: number): EdgeRow {
+    const a = this.adjacency();
+    const kind = this.kindName.get(a.kind[eid] + EDGE_CODE_BASE) as EdgeKind;
+    let props: EdgeProps | undefined;
+    if (KINDS_WITH_PROPS.has(kind)) {
+      const r = this.sEdgeProps.get(eid) as { props: string } | undefined;
+      if (r) props = JSON.parse(r.props) as EdgeProps;
+    }
+    return { eid, src: a.src[eid], kind, dst: a.dst[eid], props, file: a.file[eid] >= 0 ? this.fileOf(a.file[eid]) : undefined, line: a.line[eid] >= 0 ? a.line[eid] : undefined };
+  }
+
+  /** Every edge, in id order (exporters). */
+  *edges(): Generator<EdgeRow> {
+    const n = this.adjacency().src.length;
+    for (let eid = 0; eid < n; eid++) yield this.edgeRow(eid);
+  }
+
   /** Edges of `kind` from (`dir` out) or to (`dir` in) `key`, with the node at the other end. */
   step(key: string, kind: EdgeKind, dir: 'out' | 'in'): { edge: GraphEdge; other: GraphNode }[] {
-    const rows = (dir === 'out' ? this.sOut : this.sIn).all(key, this.codeOf(kind)) as StepRow[];
-    return rows.map((r) => {
-      const other = this.toNode(r);
-      const file = this.fileOf(r.efile);
-      const edge: GraphEdge = {
-        kind,
-        from: dir === 'out' ? key : other.key,
-        to: dir === 'out' ? other.key : key,
-        props: r.eprops ? (JSON.parse(r.eprops) as EdgeProps) : undefined,
-        prov: file && r.eline !== null ? { file, line: r.eline } : undefined,
-      };
-      return { edge, other };
-    });
+    const row = this.nodeRow(key);
+    if (!row) return [];
+    const out: { edge: GraphEdge; other: GraphNode }[] = [];
+    for (const eid of this.edgeIds(row.nid, kind, dir)) {
+      const e = this.edgeRow(eid);
+      const other = this.nodeByNid(dir === 'out' ? e.dst : e.src);
+      if (!other) continue;
+      out.push({
+        edge: {
+          kind,
+          from: dir === 'out' ? key : other.key,
+          to: dir === 'out' ? other.key : key,
+          props: e.props,
+          prov: e.file && e.line !== undefined ? { file: e.file, line: e.line } : undefined,
+        },
+        other,
+      });
+    }
+    return out;
   }
 
   *nodesOfKind(kind: NodeKind): Generator<GraphNode> {

@@ -1,65 +1,73 @@
 /**
  * Writes one snapshot file: the graph facts that transforms emit (through the `Emit` interface),
- * with provenance, node numbering, stubs for objects referenced but never listed, the name index
- * and the source and file tables. Everything happens in one transaction on a file nobody else
- * reads; `finish()` commits, builds the indexes and closes it, and only then may the caller
- * rename it into place — so a crash or kill never leaves a half-written snapshot visible.
+ * with provenance, node numbering, stubs for objects referenced but never listed, the compact
+ * adjacency (see Adjacency.ts), the name index and the source and file tables. Node rows go to
+ * SQLite as they come; edges accumulate in typed arrays and are written as blobs at the end. It
+ * all happens in one transaction on a file nobody else reads; `finish()` commits, indexes and
+ * closes it, and only then may the caller rename it into place — so a crash or kill never
+ * leaves a half-written snapshot visible.
  */
 import Database from 'better-sqlite3';
-import type { Emit } from '../model/Emit.js';
+import { KNOWN_ROLE_NAMES } from '../analysis/tiers.js';
+import type { Emit, NodeRef } from '../model/Emit.js';
 import { type IdSpace, nodeKey, parseNodeKey } from '../model/ids.js';
 import { EDGE_KINDS, type EdgeKind, NODE_KINDS, NodeKind } from '../model/schema.js';
 import type { BaseProps, EdgeProps } from '../model/types.js';
-import { KNOWN_ROLE_NAMES } from '../analysis/tiers.js';
+import { ADJACENCY_PARTS, type AdjacencyArrays, IntList, buildAdjacency, toBuffer } from './Adjacency.js';
 import { CREATE_INDEXES, CREATE_TABLES, EDGE_CODE_BASE, SNAPSHOT_SCHEMA_VERSION } from './snapshotSchema.js';
 
 const NODE_CODE = new Map<string, number>(NODE_KINDS.map((k, i) => [k, i + 1]));
-const EDGE_CODE = new Map<string, number>(EDGE_KINDS.map((k, i) => [k, EDGE_CODE_BASE + i]));
+const EDGE_INDEX = new Map<string, number>(EDGE_KINDS.map((k, i) => [k, i]));
 
 export function nodeKindCode(kind: NodeKind): number {
   return NODE_CODE.get(kind)!;
 }
-export function edgeKindCode(kind: EdgeKind): number {
-  return EDGE_CODE.get(kind)!;
+/** Index of an edge kind in the adjacency arrays (its code in the kinds table is EDGE_CODE_BASE + index). */
+export function edgeKindIndex(kind: EdgeKind): number {
+  return EDGE_INDEX.get(kind)!;
 }
 
-/** Extra lower-cased names a node can be found by, beyond its id and display name. */
-function extraNames(kind: NodeKind, p: Record<string, unknown>): unknown[] {
-  switch (kind) {
-    case NodeKind.EntraUser:
-      return [p.upn, p.mail, p.employeeId];
-    case NodeKind.OktaUser:
-      return [p.login, p.email, p.employeeNumber];
-    case NodeKind.HrPerson:
-      return [p.employeeId, p.email];
-    case NodeKind.EntraApplication:
-    case NodeKind.EntraServicePrincipal:
-      return [p.appId];
-    case NodeKind.EntraRoleDefinition:
-      return [p.templateId];
-    case NodeKind.OktaApp:
-      return [p.label];
-    default:
-      return [];
-  }
+/** Fields (besides id and display name) a node of each kind can be looked up by. */
+const NAME_FIELDS: Partial<Record<NodeKind, readonly string[]>> = {
+  [NodeKind.EntraUser]: ['upn', 'mail', 'employeeId'],
+  [NodeKind.OktaUser]: ['login', 'email', 'employeeNumber'],
+  [NodeKind.HrPerson]: ['employeeId', 'email'],
+  [NodeKind.EntraApplication]: ['appId'],
+  [NodeKind.EntraServicePrincipal]: ['appId'],
+  [NodeKind.EntraRoleDefinition]: ['templateId'],
+  [NodeKind.OktaApp]: ['label'],
+};
+
+/** Phase timings on stderr when REVENANT_TIMING is set (for profiling loads). */
+function timer(): (what: string) => void {
+  let last = Date.now();
+  return (what) => {
+    if (!process.env.REVENANT_TIMING) return;
+    const now = Date.now();
+    process.stderr.write(`timing: ${what} ${((now - last) / 1000).toFixed(2)} s\n`);
+    last = now;
+  };
 }
 
 const GENERIC_KINDS = new Set<NodeKind>([NodeKind.EntraDirectoryObject]);
 
 export class SnapshotWriter {
   private readonly db: Database.Database;
-  private readonly nid = new Map<string, number>();
+  /** Node numbers by source key, id space and id: nested maps avoid building key strings per lookup. */
+  private readonly numbers = new Map<string, Map<string, Map<string, number>>>();
+  private readonly keys: string[] = [''];
+  private readonly ids: string[] = [''];
+  private readonly kinds: number[] = [0];
   private defined = new Uint8Array(1 << 16);
   private readonly stubs = new Map<number, { kind: NodeKind; name?: string }>();
-  private nextNid = 1;
-  private file: number | null = null;
-  private line: number | null = null;
-  private sourceKey = '';
+  private file = -1;
+  private line = -1;
   private readonly insNode: Database.Statement;
-  private readonly insEdge: Database.Statement;
-  private readonly insName: Database.Statement;
+  private readonly e = { src: new IntList(1 << 18), dst: new IntList(1 << 18), kind: new IntList(1 << 18), file: new IntList(1 << 18), line: new IntList(1 << 18) };
+  private readonly edgeProps: [number, string][] = [];
+  /** Names each node can be found by: flat (name, nid) pairs, inserted in bulk at the end. */
+  private readonly names: (string | number)[] = [];
   nodes = 0;
-  edges = 0;
 
   constructor(readonly path: string) {
     this.db = new Database(path);
@@ -71,17 +79,19 @@ export class SnapshotWriter {
     this.db.exec(CREATE_TABLES);
     const kinds = this.db.prepare('INSERT INTO kinds(code, name) VALUES (?, ?)');
     for (const [k, c] of NODE_CODE) kinds.run(c, k);
-    for (const [k, c] of EDGE_CODE) kinds.run(c, k);
+    for (const [k, i] of EDGE_INDEX) kinds.run(EDGE_CODE_BASE + i, k);
     this.db.exec('BEGIN');
     this.insNode = this.db.prepare(
-      `INSERT INTO nodes(nid, key, kind, props, file, line) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO nodes(nid, key, id, kind, props, file, line) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(nid) DO UPDATE SET kind = excluded.kind, props = excluded.props, file = excluded.file, line = excluded.line`,
     );
-    this.insEdge = this.db.prepare('INSERT INTO edges(src, kind, dst, props, file, line) VALUES (?, ?, ?, ?, ?, ?)');
-    this.insName = this.db.prepare('INSERT INTO names(name, nid) VALUES (?, ?)');
   }
 
-  /** The database being written (derivations query it inside the same transaction). */
+  get edges(): number {
+    return this.e.src.length;
+  }
+
+  /** The database being written (derivations query nodes inside the same transaction). */
   get database(): Database.Database {
     return this.db;
   }
@@ -104,15 +114,22 @@ export class SnapshotWriter {
 
   /** Provenance of what is emitted next; null for derived facts. */
   at(file: number | null, line: number | null): void {
-    this.file = file;
-    this.line = line;
+    this.file = file ?? -1;
+    this.line = line ?? -1;
   }
 
-  numberOf(key: string): number {
-    let n = this.nid.get(key);
+  private number(sourceKey: string, space: string, id: string): number {
+    let bySpace = this.numbers.get(sourceKey);
+    if (!bySpace) this.numbers.set(sourceKey, (bySpace = new Map()));
+    let byId = bySpace.get(space);
+    if (!byId) bySpace.set(space, (byId = new Map()));
+    let n = byId.get(id);
     if (n === undefined) {
-      n = this.nextNid++;
-      this.nid.set(key, n);
+      n = this.keys.length;
+      byId.set(id, n);
+      this.keys.push(nodeKey(sourceKey, space as IdSpace, id));
+      this.ids.push(id);
+      this.kinds.push(0);
       if (n >= this.defined.length) {
         const grown = new Uint8Array(this.defined.length * 2);
         grown.set(this.defined);
@@ -122,88 +139,145 @@ export class SnapshotWriter {
     return n;
   }
 
-  has(key: string): boolean {
-    const n = this.nid.get(key);
-    return n !== undefined && this.defined[n] === 1;
+  /** Node number of a full key (derivations). */
+  numberOfKey(key: string): number {
+    const { sourceKey, space, id } = parseNodeKey(key);
+    return this.number(sourceKey, space, id);
   }
 
-  /** Define or complete a node by key (last definition wins; a stub never overrides). */
-  putNode(key: string, kind: NodeKind, props: BaseProps): string {
-    const n = this.numberOf(key);
+  keyOf(n: number): string {
+    return this.keys[n];
+  }
+
+  kindOf(n: number): number {
+    return this.kinds[n];
+  }
+
+  get nodeCount(): number {
+    return this.keys.length - 1;
+  }
+
+  /** Define or complete a node (last definition wins; a stub never overrides). */
+  putNumbered(n: number, kind: NodeKind, props: BaseProps): NodeRef {
     if (!this.defined[n]) this.nodes++;
     this.defined[n] = 1;
     this.stubs.delete(n);
-    this.insNode.run(n, key, NODE_CODE.get(kind)!, JSON.stringify(props), this.file, this.line);
-    const { id } = parseNodeKey(key);
-    const names = new Set<string>([id.toLowerCase(), String(props.name ?? '').toLowerCase()]);
-    for (const v of extraNames(kind, props as unknown as Record<string, unknown>)) {
-      if (typeof v === 'string' && v.trim()) names.add(v.trim().toLowerCase());
-    }
-    for (const nm of names) if (nm) this.insName.run(nm, n);
-    return key;
+    const code = NODE_CODE.get(kind)!;
+    this.kinds[n] = code;
+    this.insNode.run(n, this.keys[n], this.ids[n], code, JSON.stringify(props), this.file < 0 ? null : this.file, this.line < 0 ? null : this.line);
+    this.addNames(n, kind, props as unknown as Record<string, unknown>);
+    return n as NodeRef;
   }
 
-  refNode(key: string, kind: NodeKind, name?: string): string {
-    const n = this.numberOf(key);
-    if (this.defined[n]) return key;
+  putNode(key: string, kind: NodeKind, props: BaseProps): NodeRef {
+    return this.putNumbered(this.numberOfKey(key), kind, props);
+  }
+
+  private refNumbered(n: number, kind: NodeKind, name?: string): NodeRef {
+    if (this.defined[n]) return n as NodeRef;
     const prev = this.stubs.get(n);
     if (!prev || (GENERIC_KINDS.has(prev.kind) && !GENERIC_KINDS.has(kind))) this.stubs.set(n, { kind, name: name ?? prev?.name });
-    return key;
+    return n as NodeRef;
   }
 
-  putEdge(kind: EdgeKind, from: string, to: string, props?: EdgeProps): void {
-    this.insEdge.run(this.numberOf(from), EDGE_CODE.get(kind)!, this.numberOf(to), props ? JSON.stringify(props) : null, this.file, this.line);
-    this.edges++;
+  private addNames(n: number, kind: NodeKind, p: Record<string, unknown>): void {
+    const id = this.ids[n].toLowerCase();
+    this.names.push(id, n);
+    const add = (v: unknown) => {
+      if (typeof v !== 'string') return;
+      const t = v.trim().toLowerCase();
+      if (t && t !== id) this.names.push(t, n);
+    };
+    add(p.name);
+    for (const f of NAME_FIELDS[kind] ?? []) add(p[f]);
   }
 
-  /** An edge between node numbers (derivations). */
-  putEdgeNids(kind: EdgeKind, from: number, to: number, props?: EdgeProps): void {
-    this.insEdge.run(from, EDGE_CODE.get(kind)!, to, props ? JSON.stringify(props) : null, this.file, this.line);
-    this.edges++;
+  private writeNames(): void {
+    const BATCH = 200;
+    const many = this.db.prepare(`INSERT INTO names(name, nid) VALUES ${Array(BATCH).fill('(?, ?)').join(',')}`);
+    const one = this.db.prepare('INSERT INTO names(name, nid) VALUES (?, ?)');
+    const a = this.names;
+    let i = 0;
+    for (; i + BATCH * 2 <= a.length; i += BATCH * 2) many.run(a.slice(i, i + BATCH * 2));
+    for (; i < a.length; i += 2) one.run(a[i], a[i + 1]);
+  }
+
+  /** An edge between node numbers. */
+  putEdge(kind: EdgeKind, from: number, to: number, props?: EdgeProps): void {
+    const e = this.e;
+    if (props) this.edgeProps.push([e.src.length, JSON.stringify(props)]);
+    e.src.push(from);
+    e.dst.push(to);
+    e.kind.push(EDGE_INDEX.get(kind)!);
+    e.file.push(this.file);
+    e.line.push(this.line);
+  }
+
+  /** Visit every edge of one kind written so far (derivations). */
+  forEachEdge(kind: EdgeKind, fn: (src: number, dst: number) => void): void {
+    const k = EDGE_INDEX.get(kind)!;
+    const { src, dst, kind: kinds } = this.e;
+    for (let i = 0; i < src.length; i++) if (kinds.data[i] === k) fn(src.data[i], dst.data[i]);
   }
 
   /** An `Emit` bound to one source. */
   emitter(sourceKey: string): Emit {
-    this.sourceKey = sourceKey;
     return {
       sourceKey,
-      key: (space: IdSpace, id: string) => nodeKey(sourceKey, space, id),
-      node: (kind, space, id, props) => this.putNode(nodeKey(sourceKey, space, id), kind, props),
-      ref: (kind, space, id, name) => this.refNode(nodeKey(sourceKey, space, id), kind, name),
-      edge: (kind, from, to, props) => this.putEdge(kind, from, to, props),
+      node: (kind, space, id, props) => this.putNumbered(this.number(sourceKey, space, id), kind, props),
+      ref: (kind, space, id, name) => this.refNumbered(this.number(sourceKey, space, id), kind, name),
+      edge: (kind, from, to, props) => this.putEdge(kind, from as number, to as number, props),
     };
   }
 
   /** Create the stubs of every node that was referenced but never listed. */
   private writeStubs(): void {
-    const keyOf = new Map<number, string>();
-    for (const [k, n] of this.nid) if (this.stubs.has(n)) keyOf.set(n, k);
     this.at(null, null);
     for (const [n, s] of this.stubs) {
-      const key = keyOf.get(n)!;
-      const { id } = parseNodeKey(key);
+      const id = this.ids[n];
       const props: Record<string, unknown> = { name: s.name ?? id, stub: true };
       if (s.kind === NodeKind.EntraRoleDefinition) {
         props.templateId = id;
         props.name = KNOWN_ROLE_NAMES[id] ?? id;
       }
-      this.insNode.run(n, key, NODE_CODE.get(s.kind)!, JSON.stringify(props), null, null);
-      this.insName.run(id.toLowerCase(), n);
+      this.kinds[n] = NODE_CODE.get(s.kind)!;
+      this.insNode.run(n, this.keys[n], id, this.kinds[n], JSON.stringify(props), null, null);
+      this.names.push(id.toLowerCase(), n);
       this.nodes++;
     }
     this.stubs.clear();
   }
 
-  /** Write stubs and metadata, commit, index; close unless `keepOpen` (in-memory snapshots). */
+  private writeAdjacency(): AdjacencyArrays {
+    const e = this.e;
+    const adj = buildAdjacency(
+      { src: e.src.toArray(), dst: e.dst.toArray(), kind: e.kind.toArray(), file: e.file.toArray(), line: e.line.toArray() },
+      this.keys.length,
+      EDGE_KINDS.length,
+    );
+    const ins = this.db.prepare('INSERT INTO adjacency(name, data) VALUES (?, ?)');
+    for (const part of ADJACENCY_PARTS) ins.run(part, toBuffer(adj[part]));
+    const ep = this.db.prepare('INSERT INTO edge_props(eid, props) VALUES (?, ?)');
+    for (const [eid, p] of this.edgeProps) ep.run(eid, p);
+    return adj;
+  }
+
+  /** Write stubs, adjacency, names and metadata, commit, index; close unless `keepOpen` (in-memory snapshots). */
   finish(meta: Record<string, string>, keepOpen = false): Database.Database {
+    const t = timer();
     this.writeStubs();
+    this.writeAdjacency();
+    t('stubs+adjacency');
+    this.writeNames();
+    t('names');
     const m = this.db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)');
     for (const [k, v] of Object.entries({ ...meta, schemaVersion: String(SNAPSHOT_SCHEMA_VERSION), nodes: String(this.nodes), edges: String(this.edges) })) {
       m.run(k, v);
     }
     this.db.exec('COMMIT');
+    t('commit');
     this.db.exec(CREATE_INDEXES);
-    this.db.exec('ANALYZE');
+    t('indexes');
     if (!keepOpen) this.db.close();
     return this.db;
   }

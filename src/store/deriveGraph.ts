@@ -9,7 +9,7 @@ import { GRAPH_PERMISSION_EDGE, KNOWN_ROLE_NAMES, MICROSOFT_GRAPH_APP_ID, ROLE_P
 import { IdSpace, nodeKey, parseNodeKey, personKey } from '../model/ids.js';
 import { EdgeKind, NodeKind } from '../model/schema.js';
 import type { EntraSpProps, PersonProps } from '../model/types.js';
-import { type SnapshotWriter, edgeKindCode, nodeKindCode } from './SnapshotWriter.js';
+import { type SnapshotWriter, nodeKindCode } from './SnapshotWriter.js';
 
 interface Row {
   nid: number;
@@ -34,7 +34,7 @@ export interface SourceRef {
 
 export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons: number; links: number } {
   w.at(null, null);
-  const tenantOf = new Map<string, string>();
+  const tenantOf = new Map<string, number>();
   for (const src of sources) {
     if (src.source === 'entra') {
       tenantOf.set(src.sourceKey, w.putNode(nodeKey(src.sourceKey, IdSpace.tenant, src.tenant), NodeKind.EntraTenant, { name: `Entra tenant ${src.tenant}` }));
@@ -44,17 +44,17 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
   }
 
   // Applications ↔ service principals by appId, within one tenant.
-  const appByAppId = new Map<string, string>();
+  const appByAppId = new Map<string, number>();
   for (const r of rowsOf(w, NodeKind.EntraApplication)) {
     const appId = s(r.props.appId);
-    if (appId) appByAppId.set(`${parseNodeKey(r.key).sourceKey}|${appId}`, r.key);
+    if (appId) appByAppId.set(`${parseNodeKey(r.key).sourceKey}|${appId}`, r.nid);
   }
   const spByKey = new Map<string, EntraSpProps>();
   for (const r of rowsOf(w, NodeKind.EntraServicePrincipal)) {
     const p = r.props as unknown as EntraSpProps;
     spByKey.set(r.key, p);
     const app = p.appId ? appByAppId.get(`${parseNodeKey(r.key).sourceKey}|${p.appId}`) : undefined;
-    if (app) w.putEdge(EdgeKind.INSTANCE_OF, r.key, app);
+    if (app !== undefined) w.putEdge(EdgeKind.INSTANCE_OF, r.nid, app);
   }
 
   // What credentials and tokens sign in as.
@@ -69,7 +69,7 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
     const value = resource.appRoles.find((ar) => ar.id === r.props.appRoleId)?.value;
     const edge = value ? GRAPH_PERMISSION_EDGE[value] : undefined;
     const tenant = tenantOf.get(sk);
-    if (edge && tenant) w.putEdge(edge, r.key, tenant);
+    if (edge && tenant !== undefined) w.putEdge(edge, r.nid, tenant);
   }
 
   // Directory roles at "/" that act on the whole tenant; assignments named after their role.
@@ -95,28 +95,30 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
     const defKey = nodeKey(sk, IdSpace.roleDefinition, String(r.props.roleDefinitionId));
     const edge = ROLE_PRIVILEGE_EDGE[templateOf.get(defKey) ?? String(r.props.roleDefinitionId)];
     const tenant = tenantOf.get(sk);
-    if (edge && tenant) w.putEdge(edge, r.key, tenant);
+    if (edge && tenant !== undefined) w.putEdge(edge, r.nid, tenant);
   }
 
   // Okta super and org admins, and okta.*.manage scopes granted to apps.
   for (const r of rowsOf(w, NodeKind.OktaRoleAssignment)) {
     const tenant = tenantOf.get(parseNodeKey(r.key).sourceKey);
-    if (tenant && TIER0_OKTA_ROLES.has(String(r.props.type)) && (s(r.props.status) ?? 'ACTIVE') === 'ACTIVE') {
-      w.putEdge(EdgeKind.CONTROLS_TENANT, r.key, tenant);
+    if (tenant !== undefined && TIER0_OKTA_ROLES.has(String(r.props.type)) && (s(r.props.status) ?? 'ACTIVE') === 'ACTIVE') {
+      w.putEdge(EdgeKind.CONTROLS_TENANT, r.nid, tenant);
     }
   }
   for (const r of rowsOf(w, NodeKind.OktaScopeGrant)) {
     const tenant = tenantOf.get(parseNodeKey(r.key).sourceKey);
-    if (tenant && !s(r.props.userId) && isTier0OktaScope(String(r.props.scopeId)) && (s(r.props.status) ?? 'ACTIVE') === 'ACTIVE') {
-      w.putEdge(EdgeKind.CONTROLS_TENANT, r.key, tenant);
+    if (tenant !== undefined && !s(r.props.userId) && isTier0OktaScope(String(r.props.scopeId)) && (s(r.props.status) ?? 'ACTIVE') === 'ACTIVE') {
+      w.putEdge(EdgeKind.CONTROLS_TENANT, r.nid, tenant);
     }
   }
 
   // Person correlation.
   const records: CorrelationRecord[] = [];
   const displayName = new Map<string, string>();
+  const nidOf = new Map<string, number>();
   for (const r of rowsOf(w, NodeKind.EntraUser)) {
     if (r.props.stub) continue;
+    nidOf.set(r.key, r.nid);
     const upn = s(r.props.upn);
     displayName.set(r.key, s(r.props.displayName) ?? s(r.props.name) ?? r.key);
     records.push({
@@ -127,10 +129,12 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
   }
   for (const r of rowsOf(w, NodeKind.OktaUser)) {
     if (r.props.stub) continue;
+    nidOf.set(r.key, r.nid);
     displayName.set(r.key, s(r.props.name) ?? r.key);
     records.push({ key: r.key, employeeId: s(r.props.employeeNumber), mails: [s(r.props.email), s(r.props.login)].filter((x): x is string => !!x) });
   }
   for (const r of rowsOf(w, NodeKind.HrPerson)) {
+    nidOf.set(r.key, r.nid);
     displayName.set(r.key, s(r.props.displayName) ?? s(r.props.name) ?? r.key);
     records.push({ key: r.key, employeeId: s(r.props.employeeId), mails: [s(r.props.email)].filter((x): x is string => !!x) });
   }
@@ -140,9 +144,9 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
     const named = p.members.find((m) => m.includes('/person/')) ?? p.members[0];
     const props: PersonProps = { name: displayName.get(named) ?? parseNodeKey(named).id, employeeId: p.employeeId, members: p.members.length };
     const pk = w.putNode(personKey(p.id), NodeKind.Person, props);
-    for (const m of p.members) w.putEdge(EdgeKind.BELONGS_TO, m, pk);
+    for (const m of p.members) w.putEdge(EdgeKind.BELONGS_TO, nidOf.get(m)!, pk);
   }
-  for (const l of links) w.putEdge(EdgeKind.SAME_PERSON, l.a, l.b, { key: l.key, value: l.value, strength: l.strength });
+  for (const l of links) w.putEdge(EdgeKind.SAME_PERSON, nidOf.get(l.a)!, nidOf.get(l.b)!, { key: l.key, value: l.value, strength: l.strength });
   return { persons: persons.length, links: links.length };
 }
 
@@ -152,24 +156,19 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
  * principals); an Okta client secret or JWK as its app; an Okta API or refresh token as its user.
  */
 function deriveAuthenticatesAs(w: SnapshotWriter): void {
-  const db = w.database;
   const spsOfApp = new Map<number, number[]>();
-  for (const r of db.prepare('SELECT src, dst FROM edges WHERE kind = ?').all(edgeKindCode(EdgeKind.INSTANCE_OF)) as { src: number; dst: number }[]) {
-    (spsOfApp.get(r.dst) ?? spsOfApp.set(r.dst, []).get(r.dst)!).push(r.src);
-  }
-  const holders = db.prepare('SELECT e.src AS holder, e.dst AS cred, n.kind AS hkind FROM edges e JOIN nodes n ON n.nid = e.src WHERE e.kind = ?');
+  w.forEachEdge(EdgeKind.INSTANCE_OF, (sp, app) => {
+    (spsOfApp.get(app) ?? spsOfApp.set(app, []).get(app)!).push(sp);
+  });
   const sp = nodeKindCode(NodeKind.EntraServicePrincipal);
   const app = nodeKindCode(NodeKind.EntraApplication);
   const okta = nodeKindCode(NodeKind.OktaApp);
   const pairs: [number, number][] = [];
-  for (const r of holders.all(edgeKindCode(EdgeKind.HAS_CREDENTIAL)) as { holder: number; cred: number; hkind: number }[]) {
-    if (r.hkind === sp || r.hkind === okta) pairs.push([r.cred, r.holder]);
-    else if (r.hkind === app) for (const s of spsOfApp.get(r.holder) ?? []) pairs.push([r.cred, s]);
-  }
-  for (const kind of [EdgeKind.HAS_API_TOKEN, EdgeKind.HAS_REFRESH_TOKEN]) {
-    for (const r of db.prepare('SELECT src, dst FROM edges WHERE kind = ?').all(edgeKindCode(kind)) as { src: number; dst: number }[]) {
-      pairs.push([r.dst, r.src]);
-    }
-  }
-  for (const [c, p] of pairs) w.putEdgeNids(EdgeKind.AUTHENTICATES_AS, c, p);
+  w.forEachEdge(EdgeKind.HAS_CREDENTIAL, (holder, cred) => {
+    const k = w.kindOf(holder);
+    if (k === sp || k === okta) pairs.push([cred, holder]);
+    else if (k === app) for (const s of spsOfApp.get(holder) ?? []) pairs.push([cred, s]);
+  });
+  for (const kind of [EdgeKind.HAS_API_TOKEN, EdgeKind.HAS_REFRESH_TOKEN]) w.forEachEdge(kind, (user, token) => pairs.push([token, user]));
+  for (const [c, p] of pairs) w.putEdge(EdgeKind.AUTHENTICATES_AS, c, p);
 }

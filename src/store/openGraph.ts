@@ -4,6 +4,8 @@
  * is written to the store). Returns a GraphReader and a close function.
  */
 import Database from 'better-sqlite3';
+import { CompactGraph } from './CompactGraph.js';
+import type { GraphReader } from './GraphReader.js';
 import { LazyGraph } from './LazyGraph.js';
 import { SnapshotDb } from './SnapshotDb.js';
 import { SnapshotWriter } from './SnapshotWriter.js';
@@ -11,6 +13,8 @@ import { Store } from './Store.js';
 import { type LoadProgress, writeSnapshot } from './writeSnapshot.js';
 
 export interface OpenGraphOptions {
+  /** A tenant-wide sweep (every subject): read the whole snapshot compactly instead of on demand. */
+  sweep?: boolean;
   collections?: string[];
   snapshot?: string;
   store?: string;
@@ -18,7 +22,7 @@ export interface OpenGraphOptions {
 }
 
 export interface OpenedGraph {
-  graph: LazyGraph;
+  graph: GraphReader;
   close(): void;
 }
 
@@ -41,10 +45,10 @@ export async function loadInMemory(dirs: string[], onProgress?: (p: LoadProgress
 export async function openGraph(opts: OpenGraphOptions): Promise<OpenedGraph> {
   if (opts.collections && opts.collections.length > 0) {
     const db = await loadInMemory(opts.collections, opts.onProgress);
-    return { graph: new LazyGraph(db, null), close: () => db.close() };
+    return { graph: opts.sweep ? new CompactGraph(db, null) : new LazyGraph(db, null), close: () => db.close() };
   }
   const store = new Store(opts.store);
   const id = store.resolve(opts.snapshot);
   const db = new SnapshotDb(store.pathOf(id));
-  return { graph: new LazyGraph(db, id), close: () => db.close() };
+  return { graph: opts.sweep ? new CompactGraph(db, id) : new LazyGraph(db, id), close: () => db.close() };
 }

@@ -1,11 +1,12 @@
 /**
  * The SQLite schema of one snapshot file. A snapshot is immutable once written: nodes with their
- * properties and provenance, edges between node numbers, the sources and their completeness
- * ledgers, the input files with their hashes, and a name index for resolving subjects. Indexes
- * are created after the bulk insert (much faster than maintaining them row by row).
+ * properties and provenance; edges as the compact adjacency blobs (Adjacency.ts) with the few
+ * edge properties in a side table; the sources and their completeness ledgers; the input files
+ * with their hashes; and a name index for resolving subjects. Indexes are created after the bulk
+ * insert (much faster than maintaining them row by row).
  */
 
-export const SNAPSHOT_SCHEMA_VERSION = 1;
+export const SNAPSHOT_SCHEMA_VERSION = 2;
 
 export const CREATE_TABLES = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -31,27 +32,20 @@ CREATE TABLE kinds (code INTEGER PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE nodes (
   nid INTEGER PRIMARY KEY,
   key TEXT NOT NULL,
+  id TEXT NOT NULL,
   kind INTEGER NOT NULL,
   props TEXT NOT NULL,
   file INTEGER,
   line INTEGER
 );
-CREATE TABLE edges (
-  src INTEGER NOT NULL,
-  kind INTEGER NOT NULL,
-  dst INTEGER NOT NULL,
-  props TEXT,
-  file INTEGER,
-  line INTEGER
-);
+CREATE TABLE adjacency (name TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE edge_props (eid INTEGER PRIMARY KEY, props TEXT NOT NULL);
 CREATE TABLE names (name TEXT NOT NULL, nid INTEGER NOT NULL);
 `;
 
 export const CREATE_INDEXES = `
 CREATE UNIQUE INDEX nodes_key ON nodes(key);
 CREATE INDEX nodes_kind ON nodes(kind);
-CREATE INDEX edges_out ON edges(src, kind);
-CREATE INDEX edges_in ON edges(dst, kind);
 CREATE INDEX names_name ON names(name);
 `;
 
