@@ -41,24 +41,37 @@ export function normalizeMail(v: string | null | undefined): string | null {
   return t && /^[^@\s]+@[^@\s]+$/.test(t) ? t : null;
 }
 
+/** Union-find over record indices; the root of a set is always its smallest index (smallest key). */
 class UnionFind {
-  private parent = new Map<string, string>();
-  find(x: string): string {
-    let p = this.parent.get(x) ?? x;
-    if (p === x) return x;
-    p = this.find(p);
-    this.parent.set(x, p);
-    return p;
+  private readonly parent: Int32Array;
+  constructor(n: number) {
+    this.parent = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.parent[i] = i;
   }
-  union(a: string, b: string): void {
+  find(x: number): number {
+    let r = x;
+    while (this.parent[r] !== r) r = this.parent[r];
+    while (this.parent[x] !== r) {
+      const next = this.parent[x];
+      this.parent[x] = r;
+      x = next;
+    }
+    return r;
+  }
+  union(a: number, b: number): void {
     const ra = this.find(a);
     const rb = this.find(b);
     if (ra === rb) return;
-    // Deterministic root: the smaller key.
-    if (ra < rb) this.parent.set(rb, ra);
-    else this.parent.set(ra, rb);
+    if (ra < rb) this.parent[rb] = ra;
+    else this.parent[ra] = rb;
   }
 }
+
+const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+};
 
 export function correlate(input: CorrelationRecord[]): { persons: CorrelatedPerson[]; links: CorrelationLink[] } {
   const originalEmp = new Map<string, string>();
@@ -66,66 +79,68 @@ export function correlate(input: CorrelationRecord[]): { persons: CorrelatedPers
     const n = normalizeKey(r.employeeId);
     if (n && !originalEmp.has(n)) originalEmp.set(n, r.employeeId!.trim());
   }
-  const records = [...input]
+  const records = input
     .map((r) => ({
       key: r.key,
       employeeId: normalizeKey(r.employeeId),
       mails: [...new Set(r.mails.map(normalizeMail).filter((m): m is string => !!m))].sort(),
     }))
     .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
-  const uf = new UnionFind();
+  const N = records.length;
+  const uf = new UnionFind(N);
   const links: CorrelationLink[] = [];
 
   // 1. Strong links: one star per employee id, from the smallest key.
-  const byEmp = new Map<string, string[]>();
-  for (const r of records) if (r.employeeId) (byEmp.get(r.employeeId) ?? byEmp.set(r.employeeId, []).get(r.employeeId)!).push(r.key);
-  for (const [emp, keys] of byEmp) {
-    for (let i = 1; i < keys.length; i++) {
-      uf.union(keys[0], keys[i]);
-      links.push({ a: keys[0], b: keys[i], key: 'employeeId', value: emp, strength: 'strong' });
+  const byEmp = new Map<string, number[]>();
+  records.forEach((r, i) => r.employeeId && push(byEmp, r.employeeId, i));
+  for (const [emp, idx] of byEmp) {
+    for (let j = 1; j < idx.length; j++) {
+      uf.union(idx[0], idx[j]);
+      links.push({ a: records[idx[0]].key, b: records[idx[j]].key, key: 'employeeId', value: emp, strength: 'strong' });
     }
   }
-  const empOfRoot = (root: string): string | null => compEmp.get(root) ?? null;
-  const compEmp = new Map<string, string>();
-  for (const r of records) if (r.employeeId) compEmp.set(uf.find(r.key), r.employeeId);
+  const compEmp = new Map<number, string>();
+  records.forEach((r, i) => r.employeeId && compEmp.set(uf.find(i), r.employeeId));
+  const empOf = (root: number): string | null => compEmp.get(root) ?? null;
 
   // 2. Mail hubs: for each mail value, the distinct strong components sharing it (with one
   //    record of each as the witness), and for each component, its mail values.
-  const byMail = new Map<string, Map<string, string>>();
-  for (const r of records) {
+  const byMail = new Map<string, Map<number, number>>();
+  records.forEach((r, i) => {
     for (const m of r.mails) {
-      const comps = byMail.get(m) ?? byMail.set(m, new Map()).get(m)!;
-      const root = uf.find(r.key);
-      if (!comps.has(root)) comps.set(root, r.key);
+      let comps = byMail.get(m);
+      if (!comps) byMail.set(m, (comps = new Map()));
+      const root = uf.find(i);
+      if (!comps.has(root)) comps.set(root, i);
     }
-  }
-  const mailsOf = new Map<string, string[]>();
+  });
+  const mailsOf = new Map<number, string[]>();
   for (const [m, comps] of byMail) {
     if (comps.size < 2) continue;
-    for (const root of comps.keys()) (mailsOf.get(root) ?? mailsOf.set(root, []).get(root)!).push(m);
+    for (const root of comps.keys()) push(mailsOf, root, m);
   }
 
   // 3. Clusters of components without an employee id, connected through shared mails and each
   //    other. A cluster joins the one employee id it touches; touching two or more, it joins
   //    none (its own members still join each other: that links no two employee ids).
-  const seen = new Set<string>();
-  const roots = [...new Set(records.map((r) => uf.find(r.key)))].sort();
+  const seen = new Uint8Array(N);
+  const roots = [...mailsOf.keys()].sort((x, y) => x - y);
   for (const root of roots) {
-    if (seen.has(root) || empOfRoot(root) !== null || !mailsOf.has(root)) continue;
+    if (seen[root] || empOf(root) !== null) continue;
     const hubs = new Set<string>();
     const touched = new Set<string>();
     const stack = [root];
-    seen.add(root);
+    seen[root] = 1;
     while (stack.length) {
       const c = stack.pop()!;
       for (const m of mailsOf.get(c) ?? []) {
         if (hubs.has(m)) continue;
         hubs.add(m);
         for (const n of byMail.get(m)!.keys()) {
-          const emp = empOfRoot(n);
+          const emp = empOf(n);
           if (emp !== null) touched.add(emp);
-          else if (!seen.has(n)) {
-            seen.add(n);
+          else if (!seen[n]) {
+            seen[n] = 1;
             stack.push(n);
           }
         }
@@ -133,23 +148,27 @@ export function correlate(input: CorrelationRecord[]): { persons: CorrelatedPers
     }
     const joinEmp = touched.size === 1;
     for (const m of [...hubs].sort()) {
-      const comps = [...byMail.get(m)!.entries()].filter(([c]) => joinEmp || empOfRoot(c) === null);
+      const comps = [...byMail.get(m)!.entries()].filter(([c]) => joinEmp || empOf(c) === null);
       for (let i = 1; i < comps.length; i++) {
         if (uf.find(comps[0][0]) === uf.find(comps[i][0])) continue;
         uf.union(comps[0][0], comps[i][0]);
-        links.push({ a: comps[0][1], b: comps[i][1], key: 'mail', value: m, strength: 'medium' });
+        links.push({ a: records[comps[0][1]].key, b: records[comps[i][1]].key, key: 'mail', value: m, strength: 'medium' });
       }
     }
   }
 
   // 4. Persons: the connected groups (singletons included: every record is someone).
-  const members = new Map<string, string[]>();
-  for (const r of records) (members.get(uf.find(r.key)) ?? members.set(uf.find(r.key), []).get(uf.find(r.key))!).push(r.key);
-  const empByKey = new Map(records.map((r) => [r.key, r.employeeId]));
+  const members = new Map<number, number[]>();
+  for (let i = 0; i < N; i++) push(members, uf.find(i), i);
   const persons: CorrelatedPerson[] = [];
-  for (const keys of members.values()) {
-    const emp = keys.map((k) => empByKey.get(k)).find((e) => !!e) ?? null;
-    persons.push({ id: emp ? `emp:${emp}` : `rec:${createHash('sha256').update(keys[0]).digest('hex').slice(0, 16)}`, employeeId: emp ? (originalEmp.get(emp) ?? emp) : null, members: keys });
+  for (const idx of members.values()) {
+    const emp = idx.map((i) => records[i].employeeId).find((e) => !!e) ?? null;
+    const keys = idx.map((i) => records[i].key);
+    persons.push({
+      id: emp ? `emp:${emp}` : `rec:${createHash('sha256').update(keys[0]).digest('hex').slice(0, 16)}`,
+      employeeId: emp ? (originalEmp.get(emp) ?? emp) : null,
+      members: keys,
+    });
   }
   persons.sort((a, b) => (a.id < b.id ? -1 : 1));
   return { persons, links };

@@ -27,15 +27,33 @@ export function edgeKindIndex(kind: EdgeKind): number {
   return EDGE_INDEX.get(kind)!;
 }
 
-/** Fields (besides id and display name) a node of each kind can be looked up by. */
+/**
+ * The kinds a user can name (principals, resources, credentials, roles) and the fields, besides
+ * the id and display name, they can be looked up by. Assignments, grants and log events are
+ * reached through these, never named, and stay out of the index.
+ */
 const NAME_FIELDS: Partial<Record<NodeKind, readonly string[]>> = {
   [NodeKind.EntraUser]: ['upn', 'mail', 'employeeId'],
   [NodeKind.OktaUser]: ['login', 'email', 'employeeNumber'],
   [NodeKind.HrPerson]: ['employeeId', 'email'],
+  [NodeKind.Person]: [],
+  [NodeKind.EntraGroup]: [],
   [NodeKind.EntraApplication]: ['appId'],
   [NodeKind.EntraServicePrincipal]: ['appId'],
+  [NodeKind.EntraDirectoryObject]: [],
+  [NodeKind.PasswordCredential]: [],
+  [NodeKind.KeyCredential]: [],
+  [NodeKind.FederatedIdentityCredential]: [],
   [NodeKind.EntraRoleDefinition]: ['templateId'],
+  [NodeKind.EntraTenant]: [],
+  [NodeKind.OktaGroup]: [],
   [NodeKind.OktaApp]: ['label'],
+  [NodeKind.OktaApiToken]: [],
+  [NodeKind.OktaRefreshToken]: [],
+  [NodeKind.OktaClientSecret]: [],
+  [NodeKind.OktaJwk]: [],
+  [NodeKind.OktaIdentityProvider]: [],
+  [NodeKind.OktaOrg]: [],
 };
 
 /** Phase timings on stderr when REVENANT_TIMING is set (for profiling loads). */
@@ -181,6 +199,8 @@ export class SnapshotWriter {
   }
 
   private addNames(n: number, kind: NodeKind, p: Record<string, unknown>): void {
+    const fields = NAME_FIELDS[kind];
+    if (!fields) return;
     const id = this.ids[n].toLowerCase();
     this.names.push(id, n);
     const add = (v: unknown) => {
@@ -189,7 +209,7 @@ export class SnapshotWriter {
       if (t && t !== id) this.names.push(t, n);
     };
     add(p.name);
-    for (const f of NAME_FIELDS[kind] ?? []) add(p[f]);
+    for (const f of fields) add(p[f]);
   }
 
   private writeNames(): void {
@@ -242,7 +262,7 @@ export class SnapshotWriter {
       }
       this.kinds[n] = NODE_CODE.get(s.kind)!;
       this.insNode.run(n, this.keys[n], id, this.kinds[n], JSON.stringify(props), null, null);
-      this.names.push(id.toLowerCase(), n);
+      if (NAME_FIELDS[s.kind]) this.names.push(id.toLowerCase(), n);
       this.nodes++;
     }
     this.stubs.clear();

@@ -17,10 +17,16 @@ interface Row {
   props: Record<string, unknown>;
 }
 
-function* rowsOf(w: SnapshotWriter, kind: NodeKind): Generator<Row> {
-  const stmt = w.database.prepare('SELECT nid, key, props FROM nodes WHERE kind = ?');
-  for (const r of stmt.all(nodeKindCode(kind)) as { nid: number; key: string; props: string }[]) {
-    yield { nid: r.nid, key: r.key, props: JSON.parse(r.props) as Record<string, unknown> };
+/** Nodes of a kind with just the named properties (extracted by SQLite: no full JSON parse here). */
+function* rowsOf(w: SnapshotWriter, kind: NodeKind, fields: readonly string[]): Generator<Row> {
+  const cols = fields.map((f) => `, json_extract(props, '$.${f}')`).join('');
+  const stmt = w.database.prepare(`SELECT nid, key${cols} FROM nodes WHERE kind = ?`).raw();
+  for (const r of stmt.all(nodeKindCode(kind)) as unknown[][]) {
+    const props: Record<string, unknown> = {};
+    fields.forEach((f, i) => {
+      props[f] = r[2 + i];
+    });
+    yield { nid: r[0] as number, key: r[1] as string, props };
   }
 }
 
@@ -45,13 +51,15 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
 
   // Applications ↔ service principals by appId, within one tenant.
   const appByAppId = new Map<string, number>();
-  for (const r of rowsOf(w, NodeKind.EntraApplication)) {
+  for (const r of rowsOf(w, NodeKind.EntraApplication, ['appId'])) {
     const appId = s(r.props.appId);
     if (appId) appByAppId.set(`${parseNodeKey(r.key).sourceKey}|${appId}`, r.nid);
   }
   const spByKey = new Map<string, EntraSpProps>();
-  for (const r of rowsOf(w, NodeKind.EntraServicePrincipal)) {
-    const p = r.props as unknown as EntraSpProps;
+  for (const r of rowsOf(w, NodeKind.EntraServicePrincipal, ['appId', 'appRoles'])) {
+    const appId = s(r.props.appId);
+    // App roles matter only on the resource side (Microsoft Graph): parse them only there.
+    const p = { appId, appRoles: appId === MICROSOFT_GRAPH_APP_ID && typeof r.props.appRoles === 'string' ? JSON.parse(r.props.appRoles) : [] } as EntraSpProps;
     spByKey.set(r.key, p);
     const app = p.appId ? appByAppId.get(`${parseNodeKey(r.key).sourceKey}|${p.appId}`) : undefined;
     if (app !== undefined) w.putEdge(EdgeKind.INSTANCE_OF, r.nid, app);
@@ -61,7 +69,7 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
   deriveAuthenticatesAs(w);
 
   // Application permissions on Microsoft Graph that act on the whole tenant.
-  for (const r of rowsOf(w, NodeKind.EntraAppRoleAssignment)) {
+  for (const r of rowsOf(w, NodeKind.EntraAppRoleAssignment, ['principalType', 'resourceId', 'appRoleId'])) {
     if (String(r.props.principalType ?? '').toLowerCase() !== 'serviceprincipal') continue;
     const sk = parseNodeKey(r.key).sourceKey;
     const resource = spByKey.get(nodeKey(sk, IdSpace.entraObject, String(r.props.resourceId)));
@@ -75,21 +83,21 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
   // Directory roles at "/" that act on the whole tenant; assignments named after their role.
   const templateOf = new Map<string, string>();
   const roleName = new Map<string, string>();
-  for (const r of rowsOf(w, NodeKind.EntraRoleDefinition)) {
+  for (const r of rowsOf(w, NodeKind.EntraRoleDefinition, ['templateId', 'name', 'stub'])) {
     const template = s(r.props.templateId) ?? parseNodeKey(r.key).id;
     templateOf.set(r.key, template);
     roleName.set(r.key, r.props.stub ? (KNOWN_ROLE_NAMES[template] ?? template) : (s(r.props.name) ?? template));
   }
   const rename = w.database.prepare("UPDATE nodes SET props = json_set(props, '$.name', ?) WHERE nid = ?");
   for (const kind of [NodeKind.EntraRoleAssignment, NodeKind.EntraRoleEligibility]) {
-    for (const r of rowsOf(w, kind)) {
+    for (const r of rowsOf(w, kind, ['roleDefinitionId', 'directoryScopeId'])) {
       const defKey = nodeKey(parseNodeKey(r.key).sourceKey, IdSpace.roleDefinition, String(r.props.roleDefinitionId));
       const scope = s(r.props.directoryScopeId) ?? '/';
       const name = `${roleName.get(defKey) ?? String(r.props.roleDefinitionId)}${kind === NodeKind.EntraRoleEligibility ? ' (eligible)' : ''}${scope === '/' ? '' : ` at ${scope}`}`;
       rename.run(name, r.nid);
     }
   }
-  for (const r of rowsOf(w, NodeKind.EntraRoleAssignment)) {
+  for (const r of rowsOf(w, NodeKind.EntraRoleAssignment, ['roleDefinitionId', 'directoryScopeId'])) {
     if ((s(r.props.directoryScopeId) ?? '/') !== '/') continue;
     const sk = parseNodeKey(r.key).sourceKey;
     const defKey = nodeKey(sk, IdSpace.roleDefinition, String(r.props.roleDefinitionId));
@@ -99,13 +107,13 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
   }
 
   // Okta super and org admins, and okta.*.manage scopes granted to apps.
-  for (const r of rowsOf(w, NodeKind.OktaRoleAssignment)) {
+  for (const r of rowsOf(w, NodeKind.OktaRoleAssignment, ['type', 'status'])) {
     const tenant = tenantOf.get(parseNodeKey(r.key).sourceKey);
     if (tenant !== undefined && TIER0_OKTA_ROLES.has(String(r.props.type)) && (s(r.props.status) ?? 'ACTIVE') === 'ACTIVE') {
       w.putEdge(EdgeKind.CONTROLS_TENANT, r.nid, tenant);
     }
   }
-  for (const r of rowsOf(w, NodeKind.OktaScopeGrant)) {
+  for (const r of rowsOf(w, NodeKind.OktaScopeGrant, ['userId', 'scopeId', 'status'])) {
     const tenant = tenantOf.get(parseNodeKey(r.key).sourceKey);
     if (tenant !== undefined && !s(r.props.userId) && isTier0OktaScope(String(r.props.scopeId)) && (s(r.props.status) ?? 'ACTIVE') === 'ACTIVE') {
       w.putEdge(EdgeKind.CONTROLS_TENANT, r.nid, tenant);
@@ -116,7 +124,7 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
   const records: CorrelationRecord[] = [];
   const displayName = new Map<string, string>();
   const nidOf = new Map<string, number>();
-  for (const r of rowsOf(w, NodeKind.EntraUser)) {
+  for (const r of rowsOf(w, NodeKind.EntraUser, ['stub', 'upn', 'mail', 'employeeId', 'displayName', 'name'])) {
     if (r.props.stub) continue;
     nidOf.set(r.key, r.nid);
     const upn = s(r.props.upn);
@@ -127,13 +135,13 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
       mails: [s(r.props.mail), upn && !upn.toUpperCase().includes('#EXT#') ? upn : null].filter((x): x is string => !!x),
     });
   }
-  for (const r of rowsOf(w, NodeKind.OktaUser)) {
+  for (const r of rowsOf(w, NodeKind.OktaUser, ['stub', 'employeeNumber', 'email', 'login', 'name'])) {
     if (r.props.stub) continue;
     nidOf.set(r.key, r.nid);
     displayName.set(r.key, s(r.props.name) ?? r.key);
     records.push({ key: r.key, employeeId: s(r.props.employeeNumber), mails: [s(r.props.email), s(r.props.login)].filter((x): x is string => !!x) });
   }
-  for (const r of rowsOf(w, NodeKind.HrPerson)) {
+  for (const r of rowsOf(w, NodeKind.HrPerson, ['employeeId', 'email', 'displayName', 'name'])) {
     nidOf.set(r.key, r.nid);
     displayName.set(r.key, s(r.props.displayName) ?? s(r.props.name) ?? r.key);
     records.push({ key: r.key, employeeId: s(r.props.employeeId), mails: [s(r.props.email)].filter((x): x is string => !!x) });

@@ -1,0 +1,174 @@
+/**
+ * Opens the neo4j-driver `Driver` the Neo4j engine uses, configured to fail fast: a server that
+ * is down, unreachable or not speaking Bolt shows up within seconds as one clear line
+ * (`cannot reach Neo4j at bolt://host:7687: connection refused …`) instead of the driver's
+ * default minute of retries. `openNeo4jDriver` only builds the driver (no I/O);
+ * `connectNeo4j` also proves the server answers; `asNeo4jConnectionError` turns a connection
+ * failure thrown by any later driver call into the same one-line error. Messages never carry
+ * the password.
+ */
+import neo4j, { type AuthToken, type Config, type Driver } from 'neo4j-driver';
+import { InputError, RevenantError } from '../model/errors.js';
+
+export interface Neo4jConnectionOptions {
+  /** `bolt://`, `neo4j://` (with optional `+s` / `+ssc`). */
+  uri: string;
+  /** Basic auth when given; no auth (a server with `dbms.security.auth_enabled=false`) otherwise. */
+  user?: string;
+  password?: string;
+}
+
+/** Driver settings shared by product code and tests: give up in seconds, not minutes. */
+export const FAIL_FAST_CONFIG = {
+  connectionTimeout: 5_000,
+  connectionAcquisitionTimeout: 5_000,
+  maxTransactionRetryTime: 2_000,
+} as const satisfies Config;
+
+/** Upper bound for `connectNeo4j` (the driver's own timeouts should end it well before). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+const SCHEMES = ['bolt', 'bolt+s', 'bolt+ssc', 'neo4j', 'neo4j+s', 'neo4j+ssc'];
+
+/** The server could not be reached, or refused us. Runtime failure (exit code 1). */
+export class Neo4jConnectionError extends RevenantError {
+  readonly uri: string;
+  constructor(uri: string, reason: string, options?: { cause?: unknown }) {
+    super(`cannot reach Neo4j at ${uri}: ${reason}`);
+    this.uri = uri;
+    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
+  }
+}
+
+/** Builds a driver with FAIL_FAST_CONFIG. Validates its input; performs no I/O. */
+export function openNeo4jDriver(options: Neo4jConnectionOptions): Driver {
+  const uri = checkUri(options?.uri);
+  const { user, password } = options;
+  if (user === undefined && password !== undefined) {
+    throw new InputError('neo4j: a password was given without a user');
+  }
+  const auth: AuthToken = user === undefined ? noAuth() : neo4j.auth.basic(user, password ?? '');
+  return neo4j.driver(uri, auth, { ...FAIL_FAST_CONFIG });
+}
+
+/**
+ * Opens a driver and proves the server answers (`verifyConnectivity`). Rejects with a
+ * `Neo4jConnectionError` within `timeoutMs`, closing the driver it opened.
+ */
+export async function connectNeo4j(
+  options: Neo4jConnectionOptions,
+  timeoutMs: number = DEFAULT_CONNECT_TIMEOUT_MS,
+): Promise<Driver> {
+  const driver = openNeo4jDriver(options);
+  try {
+    await verifyNeo4jReachable(driver, options.uri, timeoutMs);
+    return driver;
+  } catch (e) {
+    void driver.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Rejects with a `Neo4jConnectionError` unless `driver` reaches its server within `timeoutMs`. */
+export async function verifyNeo4jReachable(
+  driver: Driver,
+  uri: string,
+  timeoutMs: number = DEFAULT_CONNECT_TIMEOUT_MS,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Neo4jConnectionError(redact(uri), `no answer within ${Math.round(timeoutMs / 100) / 10} s`)),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([driver.verifyConnectivity(), timeout]);
+  } catch (e) {
+    throw asNeo4jConnectionError(uri, e);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A connection failure (refused, unresolvable host, timeout, not Bolt, credentials rejected)
+ * becomes a one-line `Neo4jConnectionError`; anything else (a Cypher error, a constraint
+ * violation) is returned unchanged. Use as `catch (e) { throw asNeo4jConnectionError(uri, e); }`.
+ */
+export function asNeo4jConnectionError(uri: string, error: unknown): unknown {
+  if (error instanceof Neo4jConnectionError) return error;
+  const reason = connectionFailureReason(error);
+  return reason === undefined ? error : new Neo4jConnectionError(redact(uri), reason, { cause: error });
+}
+
+function connectionFailureReason(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  const texts = [error.message];
+  for (let c = (error as { cause?: unknown }).cause, depth = 0; c instanceof Error && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    texts.push(c.message);
+  }
+  const all = texts.join(' | ');
+
+  if (code === 'Neo.ClientError.Security.Unauthorized' || code === 'Neo.ClientError.Security.AuthenticationRateLimit') {
+    return `the server rejected the credentials (${oneLine(error.message)})`;
+  }
+  const os = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE)\b/.exec(all)?.[1];
+  const cause = /Caused by: (.*)$/m.exec(texts.find((t) => t.includes('Caused by: ')) ?? '')?.[1];
+  const detail = cause ? ` (${oneLine(cause)})` : '';
+  switch (os) {
+    case 'ECONNREFUSED':
+      return `connection refused: nothing is listening there${detail}`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `host name does not resolve${detail}`;
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return `the connection was reset${detail}`;
+    case 'ETIMEDOUT':
+      return `connection timed out${detail}`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `host unreachable${detail}`;
+  }
+  if (/Connection acquisition timed out|Failed to establish connection in|connection timed out/i.test(all)) {
+    return `no Bolt answer in time (${oneLine(error.message)})`;
+  }
+  if (/Server responded HTTP/i.test(all)) {
+    return 'the server answered HTTP, not Bolt (wrong port? Bolt is usually 7687, HTTP 7474)';
+  }
+  if (/encrypt|SSL|TLS|certificate/i.test(all) && (code === 'ServiceUnavailable' || code === 'SessionExpired')) {
+    return `encryption mismatch (${oneLine(cause ?? error.message)})`;
+  }
+  if (code === 'ServiceUnavailable' || code === 'SessionExpired' || /Could not perform discovery|Failed to connect to server/.test(all)) {
+    return oneLine(cause ?? error.message);
+  }
+  return undefined;
+}
+
+/** `auth.none()` exists at runtime in neo4j-driver 5 but is missing from its type declarations. */
+function noAuth(): AuthToken {
+  return (neo4j.auth as typeof neo4j.auth & { none(): AuthToken }).none();
+}
+
+function checkUri(uri: unknown): string {
+  if (typeof uri !== 'string' || uri.trim() === '') {
+    throw new InputError('neo4j: uri must be a non-empty string such as bolt://127.0.0.1:7687');
+  }
+  const scheme = /^([a-z0-9+]+):\/\//i.exec(uri)?.[1]?.toLowerCase();
+  if (!scheme || !SCHEMES.includes(scheme)) {
+    throw new InputError(`neo4j: uri ${redact(uri)} must start with one of ${SCHEMES.map((s) => `${s}://`).join(', ')}`);
+  }
+  return uri.trim();
+}
+
+/** Drops any `user:password@` from a URI before it goes into a message. */
+function redact(uri: string): string {
+  return uri.replace(/^([a-z0-9+]+:\/\/)[^@/]*@/i, '$1');
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
