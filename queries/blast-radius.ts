@@ -61,7 +61,15 @@ const LISTED = new Set<string>([
 export function blastRadius(g: GraphReader, principal: string | GraphNode, opts: { maxDepth?: number; listLimit?: number } = {}): BlastRadius {
   const start = typeof principal === 'string' ? resolveNode(g, principal) : principal;
   const maxDepth = opts.maxDepth ?? 8;
-  const pg = buildPrivilegeGraph(g, start.key, maxDepth);
+  return summariseBlastRadius(g, start, buildPrivilegeGraph(g, start.key, maxDepth), maxDepth, opts.listLimit);
+}
+
+/**
+ * The blast-radius document from a privilege graph, whichever engine built it (the Neo4j engine
+ * builds it in Cypher: queries/blast-radius.cypher.ts). `g` answers the questions privilege
+ * labels ask (a role assignment's definition, an app role's resource).
+ */
+export function summariseBlastRadius(g: GraphReader, start: GraphNode, pg: PrivilegeGraph, maxDepth: number, listLimit?: number): BlastRadius {
   const privileges: ReachedPrivilege[] = [];
   const wholeTenant: BlastRadius['wholeTenant'] = [];
   const reached: Record<string, number> = {};
@@ -71,7 +79,7 @@ export function blastRadius(g: GraphReader, principal: string | GraphNode, opts:
     if (key === start.key) continue;
     const n = pg.graph.getNodeAttributes(key) as GraphNode;
     reached[n.kind] = (reached[n.kind] ?? 0) + 1;
-    if (LISTED.has(n.kind) && objects.length < (opts.listLimit ?? 200)) objects.push({ kind: n.kind, id: n.id, name: String(n.props.name ?? n.id), depth });
+    if (LISTED.has(n.kind) && objects.length < (listLimit ?? 200)) objects.push({ kind: n.kind, id: n.id, name: String(n.props.name ?? n.id), depth });
     if (n.kind === NodeKind.EntraRoleAssignment) {
       const p = entraRolePrivilege(g, n);
       privileges.push({ label: p.label, tier0: p.tier0, depth, path: pathTo(key) });

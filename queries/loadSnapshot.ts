@@ -10,6 +10,7 @@ import { SnapshotDb } from '../src/store/SnapshotDb.js';
 import type { Store } from '../src/store/Store.js';
 import { writeStoredFindings } from '../src/store/storedFindings.js';
 import type { LoadProgress, LoadSummary } from '../src/store/writeSnapshot.js';
+import type { SnapshotWriter } from '../src/store/SnapshotWriter.js';
 import { runResidual } from './residual.js';
 
 export interface LoadResult {
@@ -19,14 +20,24 @@ export interface LoadResult {
   departed: number;
 }
 
-/** Analyse a finished (not yet published) snapshot file and store its findings in it. */
-export function analyseSnapshotFile(path: string, id: string): { findings: number; departed: number } {
-  const sdb = new SnapshotDb(path);
+/**
+ * Analyse a finished (not yet published) snapshot and store its findings in its file. With the
+ * writer at hand the analysis runs on the writer's memory (no re-read of the file).
+ */
+export function analyseSnapshotFile(path: string, id: string, writer?: SnapshotWriter, summary?: LoadSummary): { findings: number; departed: number } {
   let doc;
-  try {
-    doc = runResidual(new CompactGraph(sdb, id), { all: true });
-  } finally {
+  if (writer && summary) {
+    const sdb = new SnapshotDb(path);
+    const sources = sdb.sources();
     sdb.close();
+    doc = runResidual(new CompactGraph(writer.compactSource({ sources, collectedAt: summary.collectedAt, snapshotId: id })), { all: true });
+  } else {
+    const sdb = new SnapshotDb(path);
+    try {
+      doc = runResidual(new CompactGraph(sdb, id), { all: true });
+    } finally {
+      sdb.close();
+    }
   }
   const db = new Database(path);
   try {
@@ -40,8 +51,8 @@ export function analyseSnapshotFile(path: string, id: string): { findings: numbe
 
 export async function loadSnapshot(store: Store, dirs: string[], onProgress?: (p: LoadProgress) => void): Promise<LoadResult> {
   let stats = { findings: 0, departed: 0 };
-  const { id, summary } = await store.load(dirs, onProgress, (path, snapId) => {
-    stats = analyseSnapshotFile(path, snapId);
+  const { id, summary } = await store.load(dirs, onProgress, (path, snapId, writer, sum) => {
+    stats = analyseSnapshotFile(path, snapId, writer, sum);
   });
   return { id, summary, ...stats };
 }

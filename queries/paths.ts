@@ -3,7 +3,7 @@
  * from FROM to TO (depth-limited, at most `limit`). TO may also be `tier0` (any tier-0
  * privilege) or `tenant` (tenant-wide control).
  */
-import { buildPrivilegeGraph, shortestPaths } from '../src/analysis/privilegeGraph.js';
+import { type PrivilegeGraph, buildPrivilegeGraph, shortestPaths } from '../src/analysis/privilegeGraph.js';
 import { entraRolePrivilege, oktaRolePrivilege, appPermissionPrivileges } from '../src/analysis/reach.js';
 import { isTier0OktaScope } from '../src/analysis/tiers.js';
 import { NodeKind } from '../src/model/schema.js';
@@ -26,8 +26,17 @@ export interface PathsResult {
 export function findPaths(g: GraphReader, from: string, to: string, opts: { maxDepth?: number; limit?: number } = {}): PathsResult {
   const start = resolveNode(g, from, 'from');
   const maxDepth = opts.maxDepth ?? 8;
+  return pathsIn(g, start, buildPrivilegeGraph(g, start.key, maxDepth), to, { maxDepth, limit: opts.limit });
+}
+
+/**
+ * The paths document from a privilege graph, whichever engine built it (the Neo4j engine builds
+ * it in Cypher: queries/paths.cypher.ts). `g` resolves TO and answers the questions the tier-0
+ * test asks.
+ */
+export function pathsIn(g: GraphReader, start: GraphNode, pg: PrivilegeGraph, to: string, opts: { maxDepth: number; limit?: number }): PathsResult {
+  const maxDepth = opts.maxDepth;
   const limit = opts.limit ?? 20;
-  const pg = buildPrivilegeGraph(g, start.key, maxDepth);
   let targets: string[];
   const want = to.trim().toLowerCase();
   if (want === 'tier0') {

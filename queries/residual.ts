@@ -14,7 +14,7 @@ import { NotFoundError } from '../src/model/errors.js';
 import { EdgeKind, NodeKind } from '../src/model/schema.js';
 import { iso } from '../src/model/time.js';
 import type { GraphNode, Prov } from '../src/model/types.js';
-import type { GraphReader } from '../src/store/GraphReader.js';
+import type { GraphReader, SourceInfo } from '../src/store/GraphReader.js';
 import { RULES } from './residual-access/index.js';
 import type { Hit, PathStep, Rule } from './residual-access/Rule.js';
 
@@ -147,7 +147,7 @@ function ref(n: GraphNode): Ref & { kind: string } {
 }
 
 /** Precedence for one subject and app: password rules suppress downstream and dormant assignment; downstream suppresses dormant assignment. */
-function applyPrecedence(hits: { rule: Rule; hit: Hit }[]): { rule: Rule; hit: Hit }[] {
+export function applyPrecedence(hits: RawHit[]): RawHit[] {
   const byApp = new Map<string, Set<string>>();
   for (const { rule, hit } of hits) if (hit.app) (byApp.get(hit.app) ?? byApp.set(hit.app, new Set()).get(hit.app)!).add(rule.id);
   return hits.filter(({ rule, hit }) => {
@@ -164,10 +164,25 @@ export function rulesFor(s: AccountState, rules: readonly Rule[] = RULES): Rule[
   return rules.filter((r) => (r.source === 'cross' || r.source === s.source) && (r.appliesTo === 'departed' || s.disabled));
 }
 
-/** Evaluate every applicable rule for one departed subject. */
-export function evaluateSubject(s: AccountState, a: Analysis, rules: readonly Rule[] = RULES): Finding[] {
-  const raw: { rule: Rule; hit: Hit }[] = [];
+/** A rule's hit for one subject, before precedence, severity and ids. */
+export interface RawHit {
+  rule: Rule;
+  hit: Hit;
+}
+
+/** The graph form: every applicable rule's hits for one departed subject, in catalogue order. */
+export function rawHits(s: AccountState, a: Analysis, rules: readonly Rule[] = RULES): RawHit[] {
+  const raw: RawHit[] = [];
   for (const rule of rulesFor(s, rules)) for (const hit of rule.evaluate(s, a)) raw.push({ rule, hit });
+  return raw;
+}
+
+/**
+ * Findings from a subject's raw hits, whichever engine found them: precedence, one finding per
+ * (rule, subject, via) with its stable id, severity from reach, evidence (including the nodes
+ * that grant each privilege, whose provenance `provOf` gives).
+ */
+export function findingsOf(s: AccountState, raw: RawHit[], provOf: (key: string) => Prov | null | undefined): Finding[] {
   const seen = new Set<string>();
   const out: Finding[] = [];
   for (const { rule, hit } of applyPrecedence(raw)) {
@@ -184,12 +199,17 @@ export function evaluateSubject(s: AccountState, a: Analysis, rules: readonly Ru
       validUntil: iso(hit.validUntil),
       path: hit.path,
       reaches: { tier0: hit.reach.tier0, privileges: hit.reach.privileges.map((p) => p.label) },
-      evidence: evidenceOf([...hit.evidence, ...hit.reach.privileges.map((p) => a.node(p.via)?.prov)]),
+      evidence: evidenceOf([...hit.evidence, ...hit.reach.privileges.map((p) => provOf(p.via))]),
       remediation: hit.remediation,
       ...(hit.facts ? { facts: hit.facts } : {}),
     });
   }
   return out;
+}
+
+/** Evaluate every applicable rule for one departed subject. */
+export function evaluateSubject(s: AccountState, a: Analysis, rules: readonly Rule[] = RULES): Finding[] {
+  return findingsOf(s, rawHits(s, a, rules), (k) => a.node(k)?.prov);
 }
 
 const RULE_ORDER = new Map(RULES.map((r, i) => [r.id, i]));
@@ -217,36 +237,49 @@ export function departedAccounts(a: Analysis): string[] {
   return out;
 }
 
-export function runResidual(g: GraphReader, opts: ResidualOptions): FindingsDoc {
-  const at = opts.at ?? Date.parse(g.collectedAt);
-  const assumed = resolveAll(g, opts.assumeDeparted ?? [], 'subject to assume departed');
-  const a = new Analysis(g, at, new Set(assumed));
-  const rules = opts.rules ? RULES.filter((r) => opts.rules!.includes(r.id)) : RULES;
-  const named = resolveAll(g, opts.subjects ?? [], 'subject');
-  const keys = new Set<string>([...named, ...assumed]);
-  if (opts.all) for (const k of departedAccounts(a)) keys.add(k);
+/**
+ * What an engine hands the document assembly: the analysis time and snapshot, the sources (for
+ * coverage), the subjects' states in key order, and answers about hits, persons and provenance.
+ * The embedded engine answers from its graph (runResidual); the Neo4j engine from Cypher results
+ * (queries/residual.cypher.ts). Everything from here on is shared.
+ */
+export interface ResidualFacts {
+  at: number;
+  snapshotId: string | null;
+  sources: readonly SourceInfo[];
+  /** States of the subjects to report, in key order. */
+  states: readonly AccountState[];
+  /** Raw hits of a departed subject (asked once per departed subject, in order). */
+  hitsOf(s: AccountState): RawHit[];
+  /** The person an account belongs to: its key and id. */
+  personOf(accountKey: string): { key: string; id: string | null } | null;
+  /** A person's id, name and accounts (each with whether it is departed). */
+  person(personKey: string): { id: string; name: string; accounts: PersonReport['accounts'] };
+  /** Provenance of a node by key (privilege evidence). */
+  provOf(key: string): Prov | null | undefined;
+}
 
-  const coverage = computeCoverage(g.sources, RULES, (k) => DATASETS[k]);
+/** The `revenant-findings/1` document from an engine's facts: findings, subjects and closure, persons, coverage. */
+export function assembleFindingsDoc(f: ResidualFacts): FindingsDoc {
+  const coverage = computeCoverage(f.sources, RULES, (k) => DATASETS[k]);
   const findings: Finding[] = [];
   const subjects: SubjectReport[] = [];
   const crossReported = new Set<string>();
   const personKeys: (string | null)[] = [];
-  for (const key of [...keys].sort()) {
-    const s = a.state(key);
-    if (!s) continue;
+  for (const s of f.states) {
     const cov = coverage[s.node.sourceKey];
-    const own = s.departed ? evaluateSubject(s, a, rules) : [];
+    const own = s.departed ? findingsOf(s, f.hitsOf(s), f.provOf) : [];
     findings.push(...own);
-    for (const f of own) {
-      if (f.rule === 'person.other-account-active' || f.rule === 'hr.leaver-account-enabled') {
-        crossReported.add(`${f.via.source}:${f.via.id}`);
+    for (const x of own) {
+      if (x.rule === 'person.other-account-active' || x.rule === 'hr.leaver-account-enabled') {
+        crossReported.add(`${x.via.source}:${x.via.id}`);
         crossReported.add(`${s.source}:${s.id}`);
       }
     }
     const uncovered = cov?.uncoveredRules ?? [];
     const closed = !s.departed ? null : own.length === 0 && uncovered.length === 0;
-    const person = g.out(key, EdgeKind.BELONGS_TO)[0]?.to ?? null;
-    personKeys.push(person);
+    const person = f.personOf(s.key);
+    personKeys.push(person?.key ?? null);
     subjects.push({
       source: s.source,
       sourceKey: s.node.sourceKey,
@@ -266,7 +299,7 @@ export function runResidual(g: GraphReader, opts: ResidualOptions): FindingsDoc 
           : uncovered.length > 0
             ? `no finding, but not closed: data incomplete for ${uncovered.join(', ')}`
             : 'closed: no finding and every dataset the rules need is complete',
-      person: person ? (g.node(person)?.id ?? null) : null,
+      person: person ? person.id : null,
       findings: own.length,
     });
   }
@@ -279,15 +312,10 @@ export function runResidual(g: GraphReader, opts: ResidualOptions): FindingsDoc 
   }
   const persons: PersonReport[] = [];
   for (const [pkey, subs] of byPerson) {
-    const pnode = g.node(pkey);
-    const accounts = g
-      .in(pkey, EdgeKind.BELONGS_TO)
-      .map((e) => g.node(e.from))
-      .filter((n): n is GraphNode => !!n && ACCOUNT_KINDS.has(n.kind))
-      .map((n) => ({ source: n.sourceKey.split(':')[0], id: n.id, name: String(n.props.name ?? n.id), departed: a.state(n.key)?.departed ?? false }));
+    const { id, name, accounts } = f.person(pkey);
     persons.push({
-      id: pnode?.id ?? pkey,
-      name: String(pnode?.props.name ?? pkey),
+      id,
+      name,
       accounts,
       closed: subs.every((s) => s.closed === true) && !accounts.some((x) => crossReported.has(`${x.source}:${x.id}`)),
     });
@@ -296,11 +324,46 @@ export function runResidual(g: GraphReader, opts: ResidualOptions): FindingsDoc 
 
   return {
     format: FINDINGS_FORMAT,
-    at: new Date(at).toISOString(),
-    snapshot: g.snapshotId,
+    at: new Date(f.at).toISOString(),
+    snapshot: f.snapshotId,
     coverage,
     subjects,
     persons,
     findings: sortFindings(findings),
   };
+}
+
+export function runResidual(g: GraphReader, opts: ResidualOptions): FindingsDoc {
+  const at = opts.at ?? Date.parse(g.collectedAt);
+  const assumed = resolveAll(g, opts.assumeDeparted ?? [], 'subject to assume departed');
+  const a = new Analysis(g, at, new Set(assumed));
+  const rules = opts.rules ? RULES.filter((r) => opts.rules!.includes(r.id)) : RULES;
+  const named = resolveAll(g, opts.subjects ?? [], 'subject');
+  const keys = new Set<string>([...named, ...assumed]);
+  if (opts.all) for (const k of departedAccounts(a)) keys.add(k);
+
+  return assembleFindingsDoc({
+    at,
+    snapshotId: g.snapshotId,
+    sources: g.sources,
+    states: [...keys]
+      .sort()
+      .map((k) => a.state(k))
+      .filter((s): s is AccountState => !!s),
+    hitsOf: (s) => rawHits(s, a, rules),
+    personOf: (key) => {
+      const person = g.out(key, EdgeKind.BELONGS_TO)[0]?.to ?? null;
+      return person ? { key: person, id: g.node(person)?.id ?? null } : null;
+    },
+    person: (pkey) => {
+      const pnode = g.node(pkey);
+      const accounts = g
+        .in(pkey, EdgeKind.BELONGS_TO)
+        .map((e) => g.node(e.from))
+        .filter((n): n is GraphNode => !!n && ACCOUNT_KINDS.has(n.kind))
+        .map((n) => ({ source: n.sourceKey.split(':')[0], id: n.id, name: String(n.props.name ?? n.id), departed: a.state(n.key)?.departed ?? false }));
+      return { id: pnode?.id ?? pkey, name: String(pnode?.props.name ?? pkey), accounts };
+    },
+    provOf: (k) => a.node(k)?.prov,
+  });
 }

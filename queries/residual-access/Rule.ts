@@ -2,14 +2,15 @@
  * What a residual-access rule is: its id and source, the datasets that decide it (coverage), to
  * which subjects it applies, the statuses it can produce, and its graph form — a function from
  * one departed subject to the findings it implies ("hits"), each with its via object, status,
- * validUntil, reach, path, evidence and remediation. The engine adds severity, precedence, ids
- * and closure; the Cypher form of each rule (Neo4j engine) must produce the same hits.
+ * validUntil, reach, path, evidence and remediation — and its Cypher form, which finds the same
+ * hits inside Neo4j. The engine adds severity, precedence, ids and closure; the parity suite
+ * (test/parity) runs both forms on the same snapshots and compares.
  */
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { RuleNeeds } from '../../src/analysis/coverage.js';
 import type { Reach } from '../../src/analysis/reach.js';
 import type { Status } from '../../src/analysis/severity.js';
-import type { GraphNode, Prov } from '../../src/model/types.js';
+import type { GraphEdge, GraphNode, Prov } from '../../src/model/types.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
 
 export type PathStep =
@@ -38,4 +39,52 @@ export interface Rule extends RuleNeeds {
   /** What `via` names, for the docs. */
   viaDoc: string;
   evaluate(subject: AccountState, a: Analysis): Hit[];
+  /** The Cypher form (Neo4j engine). */
+  cypher: CypherForm;
+}
+
+/**
+ * A rule in Cypher: one query over a batch of subjects that does all the matching inside Neo4j,
+ * and the assembly of a hit from each result row. The query gets `$snapshot`, `$at` (epoch ms),
+ * `$assumed` (keys of what-if accounts), `$k` (catalogue constants), `$subjects` (SubjectParam
+ * maps: `sub` after the SUBJECTS preamble) and the form's own `params`; it returns one row per hit
+ * with `subject` (the subject's key), in the order the graph form meets them, and `once` when the
+ * graph form keeps only the first hit per object (the engine keeps the first row per value).
+ */
+export interface CypherForm {
+  query: string;
+  params?: Record<string, unknown>;
+  hit(row: Record<string, unknown>, c: CypherHitContext): Hit;
+}
+
+/** What a Cypher form's `hit` gets besides its row: the subject, step rendering, and converters for the row's values. */
+export interface CypherHitContext {
+  s: AccountState;
+  /** For `a.step()` and `a.at`; its graph holds nothing (rows carry what a hit needs). */
+  a: Analysis;
+  /** A `NODE()` value as a GraphNode. */
+  node(v: unknown): GraphNode;
+  /** A `NODE()` value or null. */
+  maybeNode(v: unknown): GraphNode | null;
+  /** A `REL()` value as a GraphEdge. */
+  edge(v: unknown): GraphEdge;
+  /** Reach of a row's reach request (`REACH(kind, x)`), or of a list of reach facts. */
+  reach(...requests: unknown[]): Reach;
+}
+
+/** A subject as Cypher forms receive it (`sub`): its state at `at`, after any what-if. */
+export interface SubjectParam {
+  key: string;
+  id: string;
+  source: 'entra' | 'okta';
+  sourceKey: string;
+  disabled: boolean;
+  assumed: boolean;
+  /** D in epoch ms, or null. */
+  departedAt: number | null;
+  oktaStatus: string | null;
+}
+
+export function subjectParam(s: AccountState): SubjectParam {
+  return { key: s.key, id: s.id, source: s.source, sourceKey: s.node.sourceKey, disabled: s.disabled, assumed: s.assumed, departedAt: s.departedAt, oktaStatus: s.oktaStatus };
 }

@@ -1,4 +1,4 @@
-/** The roles an account holds (directly or through groups) — the reach of the cross-source rules. */
+/** The roles an account holds (directly or through groups) — the reach of the cross-source rules (in Cypher: ACCOUNT_REACH). */
 import type { Analysis } from '../../src/analysis/Analysis.js';
 import { type Reach, entraRolesReach, oktaUserRolesReach } from '../../src/analysis/reach.js';
 import { NodeKind } from '../../src/model/schema.js';
@@ -7,3 +7,4 @@ import type { GraphNode } from '../../src/model/types.js';
 export function accountRolesReach(a: Analysis, n: GraphNode): Reach {
   return n.kind === NodeKind.EntraUser ? entraRolesReach(a.g, n.key) : oktaUserRolesReach(a.g, n.key);
 }
+

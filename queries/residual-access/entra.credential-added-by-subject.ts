@@ -6,13 +6,33 @@
  * (as text, case-insensitive) and not in the matching `oldValue`.
  */
 import { Activity } from '../../ingest/entra/directoryAudits.js';
+import type { AccountState } from '../../src/analysis/accounts.js';
+import type { Analysis } from '../../src/analysis/Analysis.js';
+import type { Reach } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import { instant } from '../../src/model/time.js';
-import type { EntraAuditEventProps, EntraCredentialProps } from '../../src/model/types.js';
-import type { Hit, Rule } from './Rule.js';
-import { credentialsOf, edge, entraCredentialRemediation, holderReach, validAt } from './ruleHelpers.js';
+import type { EntraAuditEventProps, EntraCredentialProps, GraphEdge, GraphNode } from '../../src/model/types.js';
+import { hasLabel, nodeLabel, relType } from '../../src/store/neo4jSchema.js';
+import { HOLDER_SP, NODE, REL, REACH, SUBJECTS, VALID_AT } from '../cypher/fragments.js';
+import type { Hit, PathStep, Rule } from './Rule.js';
+import { authenticatesAs, credentialsOf, edge, entraCredentialRemediation, holderReach, tailOf, validAt } from './ruleHelpers.js';
 
 const ADD_ACTIVITIES = new Set<string>([Activity.addSpCredentials, Activity.updateAppCredentials]);
+
+function hitOf(a: Analysis, s: AccountState, init: GraphEdge, ev: GraphNode, holder: GraphNode, cred: GraphNode, has: GraphEdge, reach: Reach, tail: PathStep[]): Hit {
+  const cp = cred.props as unknown as EntraCredentialProps;
+  const p = ev.props as unknown as EntraAuditEventProps;
+  return {
+    via: cred,
+    status: 'live',
+    validUntil: instant(cp.endDateTime),
+    reach,
+    path: [a.step(s.node), edge(init), a.step(ev), edge(EdgeKind.TARGETS), a.step(holder), edge(has), a.step(cred), ...authenticatesAs(tail)],
+    evidence: [s.node.prov, ev.prov, cred.prov],
+    remediation: entraCredentialRemediation(holder, cred),
+    facts: { event: ev.id, activityDateTime: p.activityDateTime },
+  };
+}
 
 export const entraCredentialAddedBySubject: Rule = {
   id: 'entra.credential-added-by-subject',
@@ -45,19 +65,30 @@ export const entraCredentialAddedBySubject: Rule = {
           );
           if (!added) continue;
           const { reach, tail } = holderReach(a, holder);
-          hits.set(cred.key, {
-            via: cred,
-            status: 'live',
-            validUntil: instant(cp.endDateTime),
-            reach,
-            path: [a.step(s.node), edge(init), a.step(ev), edge(EdgeKind.TARGETS), a.step(holder), edge(has), a.step(cred), ...(tail.length ? [edge(EdgeKind.AUTHENTICATES_AS), tail[1]] : [])],
-            evidence: [s.node.prov, ev.prov, cred.prov],
-            remediation: entraCredentialRemediation(holder, cred),
-            facts: { event: ev.id, activityDateTime: p.activityDateTime },
-          });
+          hits.set(cred.key, hitOf(a, s, init, ev, holder, cred, has, reach, tail));
         }
       }
     }
     return [...hits.values()];
+  },
+  cypher: {
+    // The event's targets and their modified properties are flattened at load (neo4jSchema.ts):
+    // modTarget[i] / modNew[i] / modOld[i] is one modified property of the target modTarget[i],
+    // its values lower-cased as the graph form compares them.
+    query: `${SUBJECTS}
+MATCH (s)-[init:${relType(EdgeKind.INITIATED)}]->(ev:${nodeLabel(NodeKind.EntraAuditEvent)})
+WHERE ev.activity IN $activities AND ev.activityDateTimeMs IS NOT NULL AND ev.activityDateTimeMs <= $at
+MATCH (ev)-[:${relType(EdgeKind.TARGETS)}]->(holder)
+WHERE ${hasLabel('holder', [NodeKind.EntraApplication, NodeKind.EntraServicePrincipal])} AND holder.id IN ev.targetIds
+  AND NOT EXISTS { MATCH (s)-[:${relType(EdgeKind.OWNS)}]->(holder) }
+MATCH (holder)-[has:${relType(EdgeKind.HAS_CREDENTIAL)}]->(cred)
+WHERE ${hasLabel('cred', [NodeKind.PasswordCredential, NodeKind.KeyCredential])} AND ${VALID_AT('cred')}
+  AND any(i IN range(0, size(ev.modTarget) - 1) WHERE ev.modTarget[i] = holder.id AND ev.modNew[i] CONTAINS cred.keyIdLower AND NOT ev.modOld[i] CONTAINS cred.keyIdLower)
+RETURN sub.key AS subject, cred.key AS once, ${REL('init')} AS init, ${NODE('ev')} AS ev, ${NODE('holder')} AS holder, ${REL('has')} AS has, ${NODE('cred')} AS cred, ${REACH('entra', 'holder')} AS reach, ${HOLDER_SP('holder')} AS sp
+ORDER BY init.seq, has.seq`,
+    params: { activities: [...ADD_ACTIVITIES] },
+    hit(row, c) {
+      return hitOf(c.a, c.s, c.edge(row.init), c.node(row.ev), c.node(row.holder), c.node(row.cred), c.edge(row.has), c.reach(row.reach), tailOf(c.a, c.maybeNode(row.sp)));
+    },
   },
 };

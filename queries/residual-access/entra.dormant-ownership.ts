@@ -3,9 +3,14 @@
  * principal or group. Re-enabled, it could add credentials or members at once. Owners of an
  * application and of its service principal are separate lists; each object is judged alone.
  */
-import { entraObjectReach } from '../../src/analysis/reach.js';
-import { NodeKind } from '../../src/model/schema.js';
-import type { Rule } from './Rule.js';
+import type { AccountState } from '../../src/analysis/accounts.js';
+import type { Analysis } from '../../src/analysis/Analysis.js';
+import { type Reach, entraObjectReach } from '../../src/analysis/reach.js';
+import { EdgeKind, NodeKind } from '../../src/model/schema.js';
+import type { GraphEdge, GraphNode } from '../../src/model/types.js';
+import { hasLabel, relType } from '../../src/store/neo4jSchema.js';
+import { NODE, REL, REACH, SUBJECTS } from '../cypher/fragments.js';
+import type { Hit, Rule } from './Rule.js';
 import { edge, owned } from './ruleHelpers.js';
 
 const COLLECTION: Record<string, string> = {
@@ -13,6 +18,19 @@ const COLLECTION: Record<string, string> = {
   [NodeKind.EntraServicePrincipal]: 'servicePrincipals',
   [NodeKind.EntraGroup]: 'groups',
 };
+const OWNED_KINDS = [NodeKind.EntraApplication, NodeKind.EntraServicePrincipal, NodeKind.EntraGroup];
+
+function hitOf(a: Analysis, s: AccountState, node: GraphNode, own: GraphEdge, reach: Reach): Hit {
+  return {
+    via: node,
+    status: 'dormant' as const,
+    validUntil: null,
+    reach,
+    path: [a.step(s.node), edge(own), a.step(node)],
+    evidence: [s.node.prov, own.prov],
+    remediation: [`DELETE /${COLLECTION[node.kind]}/${node.id}/owners/${s.id}/$ref`],
+  };
+}
 
 export const entraDormantOwnership: Rule = {
   id: 'entra.dormant-ownership',
@@ -23,14 +41,13 @@ export const entraDormantOwnership: Rule = {
   viaDoc: "the owned object's id",
   needs: { entra: ['users', 'applicationOwners', 'servicePrincipalOwners', 'groupOwners'] },
   evaluate(s, a) {
-    return owned(a, s.key, [NodeKind.EntraApplication, NodeKind.EntraServicePrincipal, NodeKind.EntraGroup]).map(({ node, edge: own }) => ({
-      via: node,
-      status: 'dormant' as const,
-      validUntil: null,
-      reach: entraObjectReach(a.g, node),
-      path: [a.step(s.node), edge(own), a.step(node)],
-      evidence: [s.node.prov, own.prov],
-      remediation: [`DELETE /${COLLECTION[node.kind]}/${node.id}/owners/${s.id}/$ref`],
-    }));
+    return owned(a, s.key, OWNED_KINDS).map(({ node, edge: own }) => hitOf(a, s, node, own, entraObjectReach(a.g, node)));
+  },
+  cypher: {
+    query: `${SUBJECTS}
+MATCH (s)-[own:${relType(EdgeKind.OWNS)}]->(node) WHERE ${hasLabel('node', OWNED_KINDS)}
+RETURN sub.key AS subject, ${REL('own')} AS own, ${NODE('node')} AS node, ${REACH('entra', 'node')} AS reach
+ORDER BY own.seq`,
+    hit: (row, c) => hitOf(c.a, c.s, c.node(row.node), c.edge(row.own), c.reach(row.reach)),
   },
 };

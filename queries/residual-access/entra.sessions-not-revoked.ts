@@ -5,12 +5,35 @@
  * come back if the account is re-enabled). With D unknown it fires only when the timestamp is
  * null, as `dormant`.
  */
-import { entraRolesReach } from '../../src/analysis/reach.js';
+import type { AccountState } from '../../src/analysis/accounts.js';
+import type { Analysis } from '../../src/analysis/Analysis.js';
+import { type Reach, entraRolesReach } from '../../src/analysis/reach.js';
+import type { Status } from '../../src/analysis/severity.js';
 import { HOUR_MS, instant } from '../../src/model/time.js';
 import type { EntraUserProps } from '../../src/model/types.js';
-import type { Rule } from './Rule.js';
+import { REACH, SUBJECTS } from '../cypher/fragments.js';
+import type { Hit, Rule } from './Rule.js';
 
 export const TOKEN_WINDOW_MS = 28 * HOUR_MS;
+
+function hitOf(a: Analysis, s: AccountState, status: Status, reach: Reach): Hit {
+  const p = s.node.props as unknown as EntraUserProps;
+  const D = s.departedAt;
+  return {
+    via: s.node,
+    status,
+    validUntil: status === 'window' && D !== null ? D + TOKEN_WINDOW_MS : null,
+    reach,
+    path: [a.step(s.node)],
+    evidence: [s.node.prov, s.departedAtEvidence],
+    remediation: [`POST /users/${s.id}/revokeSignInSessions`],
+    facts: {
+      signInSessionsValidFromDateTime: p.signInSessionsValidFromDateTime,
+      departedAt: D === null ? null : new Date(D).toISOString(),
+      departedAtFrom: s.departedAtFrom,
+    },
+  };
+}
 
 export const entraSessionsNotRevoked: Rule = {
   id: 'entra.sessions-not-revoked',
@@ -26,21 +49,14 @@ export const entraSessionsNotRevoked: Rule = {
     const D = s.departedAt;
     if (D === null ? validFrom !== null : validFrom !== null && validFrom >= D) return [];
     const inWindow = D !== null && a.at < D + TOKEN_WINDOW_MS;
-    return [
-      {
-        via: s.node,
-        status: inWindow ? 'window' : 'dormant',
-        validUntil: inWindow ? D + TOKEN_WINDOW_MS : null,
-        reach: entraRolesReach(a.g, s.key),
-        path: [a.step(s.node)],
-        evidence: [s.node.prov, s.departedAtEvidence],
-        remediation: [`POST /users/${s.id}/revokeSignInSessions`],
-        facts: {
-          signInSessionsValidFromDateTime: p.signInSessionsValidFromDateTime,
-          departedAt: D === null ? null : new Date(D).toISOString(),
-          departedAtFrom: s.departedAtFrom,
-        },
-      },
-    ];
+    return [hitOf(a, s, inWindow ? 'window' : 'dormant', entraRolesReach(a.g, s.key))];
+  },
+  cypher: {
+    query: `${SUBJECTS}
+WITH s, sub, s.signInSessionsValidFromDateTimeMs AS validFrom
+WHERE CASE WHEN sub.departedAt IS NULL THEN validFrom IS NULL ELSE validFrom IS NULL OR validFrom < sub.departedAt END
+RETURN sub.key AS subject, ${REACH('entra', 's')} AS reach, CASE WHEN sub.departedAt IS NOT NULL AND $at < sub.departedAt + $window THEN 'window' ELSE 'dormant' END AS status`,
+    params: { window: TOKEN_WINDOW_MS },
+    hit: (row, c) => hitOf(c.a, c.s, row.status as Status, c.reach(row.reach)),
   },
 };

@@ -3,9 +3,24 @@
  * from on-premises AD (`onPremisesSyncEnabled`): `accountEnabled` is mastered on-premises and a
  * cloud-only disable can be overwritten by the next sync.
  */
-import { entraRolesReach } from '../../src/analysis/reach.js';
+import type { AccountState } from '../../src/analysis/accounts.js';
+import type { Analysis } from '../../src/analysis/Analysis.js';
+import { type Reach, entraRolesReach } from '../../src/analysis/reach.js';
 import type { EntraUserProps } from '../../src/model/types.js';
-import type { Rule } from './Rule.js';
+import { REACH, SUBJECTS } from '../cypher/fragments.js';
+import type { Hit, Rule } from './Rule.js';
+
+function hitOf(a: Analysis, s: AccountState, reach: Reach): Hit {
+  return {
+    via: s.node,
+    status: 'unverified',
+    validUntil: null,
+    reach,
+    path: [a.step(s.node)],
+    evidence: [s.node.prov],
+    remediation: ['Disable the account in on-premises Active Directory (Disable-ADAccount) and let sync run', `POST /users/${s.id}/revokeSignInSessions`],
+  };
+}
 
 export const entraSyncedDisableMayRevert: Rule = {
   id: 'entra.synced-disable-may-revert',
@@ -18,19 +33,12 @@ export const entraSyncedDisableMayRevert: Rule = {
   evaluate(s, a) {
     const p = s.node.props as unknown as EntraUserProps;
     if (p.onPremisesSyncEnabled !== true) return [];
-    return [
-      {
-        via: s.node,
-        status: 'unverified',
-        validUntil: null,
-        reach: entraRolesReach(a.g, s.key),
-        path: [a.step(s.node)],
-        evidence: [s.node.prov],
-        remediation: [
-          'Disable the account in on-premises Active Directory (Disable-ADAccount) and let sync run',
-          `POST /users/${s.id}/revokeSignInSessions`,
-        ],
-      },
-    ];
+    return [hitOf(a, s, entraRolesReach(a.g, s.key))];
+  },
+  cypher: {
+    query: `${SUBJECTS}
+WITH s, sub WHERE s.onPremisesSyncEnabled = true
+RETURN sub.key AS subject, ${REACH('entra', 's')} AS reach`,
+    hit: (row, c) => hitOf(c.a, c.s, c.reach(row.reach)),
   },
 };

@@ -4,12 +4,31 @@
  * again on unsuspend). Owner DEPROVISIONED (Okta says such tokens are deprovisioned, so a listed
  * one is an inconsistency to verify) or departed only per HR while still active: live.
  */
-import { oktaUserRolesReach } from '../../src/analysis/reach.js';
+import type { AccountState } from '../../src/analysis/accounts.js';
+import type { Analysis } from '../../src/analysis/Analysis.js';
+import { type Reach, oktaUserRolesReach } from '../../src/analysis/reach.js';
+import type { Status } from '../../src/analysis/severity.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import { instant } from '../../src/model/time.js';
-import type { OktaApiTokenProps } from '../../src/model/types.js';
+import type { GraphEdge, GraphNode, OktaApiTokenProps } from '../../src/model/types.js';
+import { nodeLabel, relType } from '../../src/store/neo4jSchema.js';
+import { NODE, REL, REACH, SUBJECTS } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
 import { edge } from './ruleHelpers.js';
+
+function hitOf(a: Analysis, s: AccountState, e: GraphEdge, t: GraphNode, status: Status, reach: Reach): Hit {
+  const p = t.props as unknown as OktaApiTokenProps;
+  return {
+    via: t,
+    status,
+    validUntil: instant(p.expiresAt),
+    reach,
+    path: [a.step(s.node), edge(e), a.step(t)],
+    evidence: [s.node.prov, t.prov],
+    remediation: [`DELETE /api/v1/api-tokens/${t.id}`],
+    facts: { expiresAt: p.expiresAt, ownerStatus: s.oktaStatus },
+  };
+}
 
 export const oktaApiTokenOfDeparted: Rule = {
   id: 'okta.api-token-of-departed',
@@ -29,17 +48,17 @@ export const oktaApiTokenOfDeparted: Rule = {
       const p = t.props as unknown as OktaApiTokenProps;
       const exp = instant(p.expiresAt);
       if (exp !== null && exp <= a.at) continue;
-      hits.push({
-        via: t,
-        status: s.oktaStatus === 'SUSPENDED' ? 'dormant' : 'live',
-        validUntil: exp,
-        reach: oktaUserRolesReach(a.g, s.key),
-        path: [a.step(s.node), edge(e), a.step(t)],
-        evidence: [s.node.prov, t.prov],
-        remediation: [`DELETE /api/v1/api-tokens/${t.id}`],
-        facts: { expiresAt: p.expiresAt, ownerStatus: s.oktaStatus },
-      });
+      hits.push(hitOf(a, s, e, t, s.oktaStatus === 'SUSPENDED' ? 'dormant' : 'live', oktaUserRolesReach(a.g, s.key)));
     }
     return hits;
+  },
+  cypher: {
+    query: `${SUBJECTS}
+WITH s, sub WHERE NOT sub.assumed
+MATCH (s)-[e:${relType(EdgeKind.HAS_API_TOKEN)}]->(t:${nodeLabel(NodeKind.OktaApiToken)})
+WHERE t.expiresAtMs IS NULL OR t.expiresAtMs > $at
+RETURN sub.key AS subject, ${REL('e')} AS e, ${NODE('t')} AS t, ${REACH('oktaUser', 's')} AS reach, CASE WHEN sub.oktaStatus = 'SUSPENDED' THEN 'dormant' ELSE 'live' END AS status
+ORDER BY e.seq`,
+    hit: (row, c) => hitOf(c.a, c.s, c.edge(row.e), c.node(row.t), row.status as Status, c.reach(row.reach)),
   },
 };

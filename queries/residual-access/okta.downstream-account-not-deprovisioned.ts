@@ -3,9 +3,28 @@
  * with a downstream account (`externalId`) and either is SUSPENDED (suspend pushes nothing
  * downstream) or is DEPROVISIONED and the app does not push deactivation.
  */
+import type { AccountState } from '../../src/analysis/accounts.js';
+import type { Analysis } from '../../src/analysis/Analysis.js';
 import { NO_REACH } from '../../src/analysis/reach.js';
+import type { GraphEdge, GraphNode } from '../../src/model/types.js';
+import { APP_USER_RECORDS, NODE, PUSHES_DEACTIVATION, REL, SUBJECTS } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
 import { appUserRecords, edge, pushesDeactivation } from './ruleHelpers.js';
+
+function hitOf(a: Analysis, s: AccountState, app: GraphNode, au: GraphEdge): Hit {
+  const externalId = au.props?.externalId;
+  return {
+    via: app,
+    app: app.key,
+    status: 'unverified',
+    validUntil: null,
+    reach: NO_REACH,
+    path: [a.step(s.node), edge(au), a.step(app)],
+    evidence: [s.node.prov, au.prov, app.prov],
+    remediation: [`Deactivate or delete account ${String(externalId)} in the downstream app`, `DELETE /api/v1/apps/${app.id}/users/${s.id}`],
+    facts: { externalId, status: s.oktaStatus },
+  };
+}
 
 export const oktaDownstreamAccountNotDeprovisioned: Rule = {
   id: 'okta.downstream-account-not-deprovisioned',
@@ -22,18 +41,17 @@ export const oktaDownstreamAccountNotDeprovisioned: Rule = {
       if (externalId === null || externalId === undefined || hits.has(app.key)) continue;
       const fires = s.oktaStatus === 'SUSPENDED' || (s.oktaStatus === 'DEPROVISIONED' && !pushesDeactivation(a, app));
       if (!fires) continue;
-      hits.set(app.key, {
-        via: app,
-        app: app.key,
-        status: 'unverified',
-        validUntil: null,
-        reach: NO_REACH,
-        path: [a.step(s.node), edge(au), a.step(app)],
-        evidence: [s.node.prov, au.prov, app.prov],
-        remediation: [`Deactivate or delete account ${String(externalId)} in the downstream app`, `DELETE /api/v1/apps/${app.id}/users/${s.id}`],
-        facts: { externalId, status: s.oktaStatus },
-      });
+      hits.set(app.key, hitOf(a, s, app, au));
     }
     return [...hits.values()];
+  },
+  cypher: {
+    query: `${SUBJECTS}
+${APP_USER_RECORDS}
+  AND au.externalId IS NOT NULL
+  AND (sub.oktaStatus = 'SUSPENDED' OR (sub.oktaStatus = 'DEPROVISIONED' AND NOT ${PUSHES_DEACTIVATION('app')}))
+RETURN sub.key AS subject, app.key AS once, ${NODE('app')} AS app, ${REL('au')} AS au
+ORDER BY au.seq`,
+    hit: (row, c) => hitOf(c.a, c.s, c.node(row.app), c.edge(row.au)),
   },
 };

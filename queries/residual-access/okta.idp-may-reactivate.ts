@@ -4,10 +4,30 @@
  * subject's own status back — REACTIVATE for a DEPROVISIONED subject, UNSUSPEND for a SUSPENDED
  * one. One finding per such IdP of the subject's org.
  */
-import { oktaUserRolesReach } from '../../src/analysis/reach.js';
+import type { AccountState } from '../../src/analysis/accounts.js';
+import type { Analysis } from '../../src/analysis/Analysis.js';
+import { type Reach, oktaUserRolesReach } from '../../src/analysis/reach.js';
 import { NodeKind } from '../../src/model/schema.js';
-import type { OktaIdpProps, OktaUserProps } from '../../src/model/types.js';
+import type { GraphNode, OktaIdpProps, OktaUserProps } from '../../src/model/types.js';
+import { nodeLabel } from '../../src/store/neo4jSchema.js';
+import { NODE, REACH, SUBJECTS } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
+
+function hitOf(a: Analysis, s: AccountState, idp: GraphNode, reach: Reach): Hit {
+  const provider = (s.node.props as unknown as OktaUserProps).providerType;
+  return {
+    via: idp,
+    status: 'unverified',
+    validUntil: null,
+    reach,
+    path: [a.step(s.node), { edge: 'MAY_BE_REACTIVATED_BY' }, a.step(idp)],
+    evidence: [s.node.prov, idp.prov],
+    remediation: [
+      `PUT /api/v1/idps/${idp.id} with policy.provisioning.conditions.${s.oktaStatus === 'DEPROVISIONED' ? 'deprovisioned' : 'suspended'}.action = "NONE"`,
+    ],
+    facts: { providerType: provider, status: s.oktaStatus },
+  };
+}
 
 export const oktaIdpMayReactivate: Rule = {
   id: 'okta.idp-may-reactivate',
@@ -27,19 +47,17 @@ export const oktaIdpMayReactivate: Rule = {
       const back =
         (s.oktaStatus === 'DEPROVISIONED' && p.deprovisionedAction === 'REACTIVATE') || (s.oktaStatus === 'SUSPENDED' && p.suspendedAction === 'UNSUSPEND');
       if (!back) continue;
-      hits.push({
-        via: idp,
-        status: 'unverified',
-        validUntil: null,
-        reach: oktaUserRolesReach(a.g, s.key, !s.assumed),
-        path: [a.step(s.node), { edge: 'MAY_BE_REACTIVATED_BY' }, a.step(idp)],
-        evidence: [s.node.prov, idp.prov],
-        remediation: [
-          `PUT /api/v1/idps/${idp.id} with policy.provisioning.conditions.${s.oktaStatus === 'DEPROVISIONED' ? 'deprovisioned' : 'suspended'}.action = "NONE"`,
-        ],
-        facts: { providerType: provider, status: s.oktaStatus },
-      });
+      hits.push(hitOf(a, s, idp, oktaUserRolesReach(a.g, s.key, !s.assumed)));
     }
     return hits;
+  },
+  cypher: {
+    query: `${SUBJECTS}
+WITH s, sub WHERE s.providerType IN ['FEDERATION', 'SOCIAL']
+MATCH (idp:${nodeLabel(NodeKind.OktaIdentityProvider)} {snapshot: $snapshot, source: sub.sourceKey})
+WHERE (sub.oktaStatus = 'DEPROVISIONED' AND idp.deprovisionedAction = 'REACTIVATE') OR (sub.oktaStatus = 'SUSPENDED' AND idp.suspendedAction = 'UNSUSPEND')
+RETURN sub.key AS subject, ${NODE('idp')} AS idp, CASE WHEN sub.assumed THEN ${REACH('oktaUserGroups', 's')} ELSE ${REACH('oktaUser', 's')} END AS reach
+ORDER BY idp.nid`,
+    hit: (row, c) => hitOf(c.a, c.s, c.node(row.idp), c.reach(row.reach)),
   },
 };

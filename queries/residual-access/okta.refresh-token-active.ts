@@ -2,12 +2,29 @@
  * `okta.refresh-token-active` (unverified): an ACTIVE refresh token of the subject that has not
  * expired. Okta does not document that suspend or deactivate revokes refresh tokens.
  */
+import type { AccountState } from '../../src/analysis/accounts.js';
+import type { Analysis } from '../../src/analysis/Analysis.js';
 import { NO_REACH } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import { instant } from '../../src/model/time.js';
-import type { OktaRefreshTokenProps } from '../../src/model/types.js';
+import type { GraphEdge, GraphNode, OktaRefreshTokenProps } from '../../src/model/types.js';
+import { nodeLabel, relType } from '../../src/store/neo4jSchema.js';
+import { NODE, REL, SUBJECTS, firstOut } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
 import { edge } from './ruleHelpers.js';
+
+function hitOf(a: Analysis, s: AccountState, e: GraphEdge, t: GraphNode, client: GraphNode | null | undefined): Hit {
+  const p = t.props as unknown as OktaRefreshTokenProps;
+  return {
+    via: t,
+    status: 'unverified',
+    validUntil: instant(p.expiresAt),
+    reach: NO_REACH,
+    path: [a.step(s.node), edge(e), a.step(t), ...(client ? [edge(EdgeKind.FOR_CLIENT), a.step(client)] : [])],
+    evidence: [s.node.prov, t.prov],
+    remediation: [`DELETE /api/v1/users/${s.id}/sessions?oauthTokens=true`, ...(client ? [`DELETE /api/v1/users/${s.id}/clients/${client.id}/tokens/${t.id}`] : [])],
+  };
+}
 
 export const oktaRefreshTokenActive: Rule = {
   id: 'okta.refresh-token-active',
@@ -26,16 +43,16 @@ export const oktaRefreshTokenActive: Rule = {
       const exp = instant(p.expiresAt);
       if (p.status !== 'ACTIVE' || (exp !== null && exp <= a.at)) continue;
       const client = a.g.out(t.key, EdgeKind.FOR_CLIENT).map((x) => a.node(x.to)).find(Boolean);
-      hits.push({
-        via: t,
-        status: 'unverified',
-        validUntil: exp,
-        reach: NO_REACH,
-        path: [a.step(s.node), edge(e), a.step(t), ...(client ? [edge(EdgeKind.FOR_CLIENT), a.step(client)] : [])],
-        evidence: [s.node.prov, t.prov],
-        remediation: [`DELETE /api/v1/users/${s.id}/sessions?oauthTokens=true`, ...(client ? [`DELETE /api/v1/users/${s.id}/clients/${client.id}/tokens/${t.id}`] : [])],
-      });
+      hits.push(hitOf(a, s, e, t, client));
     }
     return hits;
+  },
+  cypher: {
+    query: `${SUBJECTS}
+MATCH (s)-[e:${relType(EdgeKind.HAS_REFRESH_TOKEN)}]->(t:${nodeLabel(NodeKind.OktaRefreshToken)})
+WHERE t.status = 'ACTIVE' AND (t.expiresAtMs IS NULL OR t.expiresAtMs > $at)
+RETURN sub.key AS subject, ${REL('e')} AS e, ${NODE('t')} AS t, ${firstOut('t', EdgeKind.FOR_CLIENT)} AS client
+ORDER BY e.seq`,
+    hit: (row, c) => hitOf(c.a, c.s, c.edge(row.e), c.node(row.t), c.maybeNode(row.client)),
   },
 };

@@ -57,6 +57,16 @@ export function holderReach(a: Analysis, holder: GraphNode): { reach: Reach; tai
   return { reach: applicationReach(a.g, holder.key), tail };
 }
 
+/** `holderReach`'s path tail from the service principal a Cypher row names (null: the holder is one, or has none). */
+export function tailOf(a: Analysis, sp: GraphNode | null): PathStep[] {
+  return sp ? [edge(EdgeKind.INSTANCE_OF, true), a.step(sp)] : [];
+}
+
+/** A credential path's last steps: what the credential signs in as (the service principal of the tail). */
+export function authenticatesAs(tail: PathStep[]): PathStep[] {
+  return tail.length ? [edge(EdgeKind.AUTHENTICATES_AS), tail[1]] : [];
+}
+
 /** Privilege labels appended to the path as the last step's reach is in `reaches`. */
 export function entraCredentialRemediation(holder: GraphNode, cred: GraphNode): string[] {
   const col = holder.kind === NodeKind.EntraServicePrincipal ? 'servicePrincipals' : 'applications';

@@ -14,7 +14,7 @@ import { EdgeKind, NodeKind } from '../model/schema.js';
 import type { GraphNode } from '../model/types.js';
 import type { GraphReader } from '../store/GraphReader.js';
 
-interface Step {
+export interface Step {
   edge: EdgeKind;
   /** Follow the stored edge backwards (control flows against its direction). */
   reverse?: boolean;
@@ -22,7 +22,7 @@ interface Step {
   terminal?: boolean;
 }
 
-/** The traversal plan: which steps carry control out of a node of each kind. */
+/** The traversal plan: which steps carry control out of a node of each kind (the Neo4j engine builds its Cypher traversal from it). */
 const FROM_PRINCIPAL: readonly Step[] = [
   { edge: EdgeKind.MEMBER_OF },
   { edge: EdgeKind.OWNS },
@@ -32,7 +32,7 @@ const FROM_PRINCIPAL: readonly Step[] = [
   { edge: EdgeKind.ASSIGNED_TO, terminal: true },
   { edge: EdgeKind.HAS_GRANT },
 ];
-const PLAN: Partial<Record<NodeKind, readonly Step[]>> = {
+export const PLAN: Partial<Record<NodeKind, readonly Step[]>> = {
   [NodeKind.EntraUser]: FROM_PRINCIPAL,
   [NodeKind.EntraGroup]: FROM_PRINCIPAL,
   [NodeKind.EntraServicePrincipal]: FROM_PRINCIPAL,

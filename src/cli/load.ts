@@ -1,5 +1,12 @@
-/** `revenant load DIR...`: loads collections into the store as one new snapshot and prints its id. */
+/**
+ * `revenant load DIR... [--neo4j URI]`: loads collections into the store as one new snapshot and
+ * prints its id. With Neo4j (`--neo4j` or NEO4J_URI), the snapshot is written to the embedded
+ * store as always, then pushed into Neo4j under the same id; the server is checked first, so an
+ * unreachable one fails in seconds, before any work.
+ */
 import type { Command } from 'commander';
+import { neo4jTarget } from '../store/neo4jTarget.js';
+import { NEO4J_OPTION_HELP } from './options.js';
 
 export function registerLoad(program: Command): void {
   program
@@ -7,29 +14,59 @@ export function registerLoad(program: Command): void {
     .description('load collections into the store as one new snapshot; prints its id')
     .argument('<dir...>', 'collection folders (one folder per source, each with manifest.json)')
     .option('--store <path>', 'embedded store folder (default: $REVENANT_STORE or ./.revenant)')
-    .action(async (dirs: string[], o: { store?: string }) => {
-      const [{ Store }, { loadProgress }, { loadSnapshot }] = await Promise.all([
-        import('../store/Store.js'),
-        import('./progress.js'),
-        import('../../queries/loadSnapshot.js'),
-      ]);
-      const store = new Store(o.store);
-      const progress = loadProgress();
-      const started = Date.now();
-      let result;
+    .option('--neo4j <uri>', `also push the snapshot into Neo4j: ${NEO4J_OPTION_HELP}`)
+    .action(async (dirs: string[], o: { store?: string; neo4j?: string }) => {
+      const target = neo4jTarget(o);
+      const neo = target ? await (await import('../store/neo4jOpen.js')).openNeo4jStore(target) : null;
       try {
-        result = await loadSnapshot(store, dirs, progress.onProgress);
+        const [{ Store }, { loadProgress }, { loadSnapshot }] = await Promise.all([
+          import('../store/Store.js'),
+          import('./progress.js'),
+          import('../../queries/loadSnapshot.js'),
+        ]);
+        const store = new Store(o.store);
+        if (neo) await neo.store.ensureSchema();
+        const progress = loadProgress();
+        const started = Date.now();
+        let result;
+        try {
+          result = await loadSnapshot(store, dirs, progress.onProgress);
+        } finally {
+          progress.stop();
+        }
+        const { id, summary, findings, departed } = result;
+        for (const w of summary.warnings) process.stderr.write(`revenant: warning: ${w}\n`);
+        process.stderr.write(
+          `loaded ${summary.objects} objects from ${summary.sources.length} source${summary.sources.length === 1 ? '' : 's'} ` +
+            `(${summary.sources.map((s) => `${s.source} ${s.tenant}`).join(', ')}) into snapshot ${id}: ` +
+            `${summary.nodes} nodes, ${summary.edges} edges, ${summary.persons} persons; ${departed} departed subjects, ${findings} findings; ` +
+            `in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        );
+        if (neo) {
+          const { SnapshotDb } = await import('../store/SnapshotDb.js');
+          const pushStarted = Date.now();
+          const sdb = new SnapshotDb(store.pathOf(id));
+          const bar = loadProgress();
+          let pushed;
+          try {
+            pushed = await neo.store.push(sdb, id, {
+              onProgress: (p) => bar.onProgress?.({ file: `neo4j ${p.phase}`, lines: p.done, expected: p.total, done: false }),
+            });
+          } catch (e) {
+            process.stderr.write(`revenant: snapshot ${id} is in the embedded store, but pushing it into Neo4j failed; Neo4j's latest snapshot is unchanged\n`);
+            throw e;
+          } finally {
+            bar.stop();
+            sdb.close();
+          }
+          process.stderr.write(
+            `pushed snapshot ${id} into Neo4j at ${neo.store.uri}: ${pushed.nodes} nodes, ${pushed.edges} relationships, ${pushed.findings} findings; ` +
+              `in ${((Date.now() - pushStarted) / 1000).toFixed(1)} s\n`,
+          );
+        }
+        process.stdout.write(`${id}\n`);
       } finally {
-        progress.stop();
+        await neo?.driver.close();
       }
-      const { id, summary, findings, departed } = result;
-      for (const w of summary.warnings) process.stderr.write(`revenant: warning: ${w}\n`);
-      process.stderr.write(
-        `loaded ${summary.objects} objects from ${summary.sources.length} source${summary.sources.length === 1 ? '' : 's'} ` +
-          `(${summary.sources.map((s) => `${s.source} ${s.tenant}`).join(', ')}) into snapshot ${id}: ` +
-          `${summary.nodes} nodes, ${summary.edges} edges, ${summary.persons} persons; ${departed} departed subjects, ${findings} findings; ` +
-          `in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
-      );
-      process.stdout.write(`${id}\n`);
     });
 }

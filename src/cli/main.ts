@@ -6,16 +6,22 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../model/errors.js';
+import { registerAccept } from './accept.js';
 import { registerBlastRadius } from './blastRadius.js';
 import { registerCollect } from './collect.js';
 import { registerDemo } from './demo.js';
 import { registerDiff } from './diff.js';
+import { registerEvidence } from './evidence.js';
 import { ExitCode, ExitWith } from './exit.js';
 import { registerLoad } from './load.js';
 import { registerPaths } from './paths.js';
+import { registerReport } from './report.js';
 import { registerResidual } from './residual.js';
 import { registerSnapshots } from './snapshots.js';
 import { registerSynth } from './synth.js';
+import { registerServe } from './serve.js';
+import { registerKeys } from './keys.js';
+import { registerSubscribe } from './subscribe.js';
 import { VERSION } from './version.js';
 
 export function buildProgram(): Command {
@@ -35,6 +41,12 @@ export function buildProgram(): Command {
   registerBlastRadius(program);
   registerPaths(program);
   registerDiff(program);
+  registerReport(program);
+  registerAccept(program);
+  registerEvidence(program);
+  registerServe(program);
+  registerKeys(program);
+  registerSubscribe(program);
   registerSynth(program);
   registerDemo(program);
   program.addHelpText(

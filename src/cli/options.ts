@@ -15,6 +15,8 @@ export interface AnalysisOptions {
   collection?: string[];
   snapshot?: string;
   store?: string;
+  /** Bolt URI of the Neo4j engine (`--neo4j`; else NEO4J_URI unless --store is given). */
+  neo4j?: string;
   at?: string;
   assumeDeparted?: string[];
   format?: string;
@@ -27,8 +29,12 @@ export function addSourceOptions(cmd: Command): Command {
   return cmd
     .option('--collection <dir>', 'analyse a collection folder directly, without the store (repeatable)', collect)
     .option('--snapshot <id>', 'snapshot to analyse (default: the latest)')
-    .option('--store <path>', 'embedded store folder (default: $REVENANT_STORE or ./.revenant)');
+    .option('--store <path>', 'embedded store folder (default: $REVENANT_STORE or ./.revenant)')
+    .option('--neo4j <uri>', NEO4J_OPTION_HELP);
 }
+
+/** Help text of `--neo4j` (every command that reads or writes snapshots takes it). */
+export const NEO4J_OPTION_HELP = 'use the Neo4j engine at this Bolt URI (default: $NEO4J_URI unless --store is given; auth from $NEO4J_USER/$NEO4J_PASSWORD)';
 
 export function addAnalysisOptions(cmd: Command, formats: readonly string[] = FORMATS): Command {
   return addSourceOptions(cmd)

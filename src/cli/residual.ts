@@ -1,6 +1,7 @@
 /** `revenant residual [SUBJECT...] [--all]`: residual-access findings for named subjects or every departed account. */
 import type { Command } from 'commander';
 import { InputError } from '../model/errors.js';
+import { neo4jTarget } from '../store/neo4jTarget.js';
 import { ExitCode, ExitWith } from './exit.js';
 import { addAnalysisOptions, type AnalysisOptions, formatOf, parseAt, parseFailOn, writeOut } from './options.js';
 
@@ -27,22 +28,35 @@ export function registerResidual(program: Command): void {
       import('./renderFindings.js'),
       import('../analysis/severity.js'),
     ]);
-    const { graph, close } = await openGraph({ collections: o.collection, snapshot: o.snapshot, store: o.store, sweep: !!o.all });
-    try {
-      const doc = runResidual(graph, { subjects: names, all: o.all, at, assumeDeparted: o.assumeDeparted });
-      if (format === 'json') await writeOut(`${JSON.stringify(doc, null, 2)}\n`);
-      else if (format === 'csv') await writeOut(render.findingsCsv(doc));
-      else await writeOut(render.findingsTable(doc));
-      if (failOn) {
-        const hit = doc.findings.some((f) =>
-          failOn.kind === 'status'
-            ? sev.STATUS_RANK[f.status] <= sev.STATUS_RANK[failOn.value as keyof typeof sev.STATUS_RANK]
-            : sev.SEVERITY_RANK[f.severity] <= sev.SEVERITY_RANK[failOn.value as keyof typeof sev.SEVERITY_RANK],
-        );
-        if (hit) throw new ExitWith(ExitCode.failOn);
+    const target = neo4jTarget(o);
+    const opts = { subjects: names, all: o.all, at, assumeDeparted: o.assumeDeparted };
+    let doc: ReturnType<typeof runResidual>;
+    if (target) {
+      const [{ openNeo4jSnapshot }, { runResidualNeo4j }] = await Promise.all([import('../store/neo4jOpen.js'), import('../../queries/residual.cypher.js')]);
+      const opened = await openNeo4jSnapshot(target, { collections: o.collection, snapshot: o.snapshot });
+      try {
+        doc = await runResidualNeo4j(opened.snap, opts);
+      } finally {
+        await opened.close();
       }
-    } finally {
-      close();
+    } else {
+      const { graph, close } = await openGraph({ collections: o.collection, snapshot: o.snapshot, store: o.store, sweep: !!o.all });
+      try {
+        doc = runResidual(graph, opts);
+      } finally {
+        close();
+      }
+    }
+    if (format === 'json') await writeOut(`${JSON.stringify(doc, null, 2)}\n`);
+    else if (format === 'csv') await writeOut(render.findingsCsv(doc));
+    else await writeOut(render.findingsTable(doc));
+    if (failOn) {
+      const hit = doc.findings.some((f) =>
+        failOn.kind === 'status'
+          ? sev.STATUS_RANK[f.status] <= sev.STATUS_RANK[failOn.value as keyof typeof sev.STATUS_RANK]
+          : sev.SEVERITY_RANK[f.severity] <= sev.SEVERITY_RANK[failOn.value as keyof typeof sev.SEVERITY_RANK],
+      );
+      if (hit) throw new ExitWith(ExitCode.failOn);
     }
   });
 }

@@ -1,22 +1,65 @@
-/** `revenant snapshots [--prune N]`: lists the snapshots in the store (newest last), or removes all but the newest N. */
+/**
+ * `revenant snapshots [--prune N] [--neo4j URI]`: lists the snapshots in the store (oldest
+ * first), or removes all but the newest N. With Neo4j (`--neo4j` or NEO4J_URI), the snapshots in
+ * Neo4j: only complete ones are listed, the latest marked; pruning also removes loads that died.
+ */
 import type { Command } from 'commander';
 import { InputError } from '../model/errors.js';
-import { formatOf, writeOut } from './options.js';
+import { neo4jTarget } from '../store/neo4jTarget.js';
+import { NEO4J_OPTION_HELP, formatOf, writeOut } from './options.js';
+
+function keepOf(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InputError('--prune: must be a whole number of snapshots to keep (1 or more)', { field: '--prune' });
+  return n;
+}
 
 export function registerSnapshots(program: Command): void {
   program
     .command('snapshots')
     .description('list the snapshots in the store (oldest first), or prune old ones')
     .option('--store <path>', 'embedded store folder (default: $REVENANT_STORE or ./.revenant)')
+    .option('--neo4j <uri>', NEO4J_OPTION_HELP)
     .option('--prune <n>', 'remove all but the newest N snapshots')
     .option('--format <format>', 'table or json')
-    .action(async (o: { store?: string; prune?: string; format?: string }) => {
-      const [{ Store }, { table }] = await Promise.all([import('../store/Store.js'), import('./renderFindings.js')]);
+    .action(async (o: { store?: string; neo4j?: string; prune?: string; format?: string }) => {
+      const keep = o.prune === undefined ? undefined : keepOf(o.prune);
+      const target = neo4jTarget(o);
+      const { table } = await import('./renderFindings.js');
+      if (target) {
+        const { openNeo4jStore } = await import('../store/neo4jOpen.js');
+        const { store, driver } = await openNeo4jStore(target);
+        try {
+          if (keep !== undefined) {
+            const removed = await store.prune(keep);
+            process.stderr.write(`removed ${removed.length} snapshot${removed.length === 1 ? '' : 's'} from Neo4j${removed.length ? `: ${removed.join(', ')}` : ''}\n`);
+            return;
+          }
+          const list = await store.list();
+          if (formatOf(o.format) === 'json') {
+            await writeOut(`${JSON.stringify({ neo4j: store.uri, snapshots: list }, null, 2)}\n`);
+            return;
+          }
+          if (list.length === 0) {
+            await writeOut(`no snapshots in Neo4j at ${store.uri} (run \`revenant load <collection> --neo4j ${store.uri}\`)\n`);
+            return;
+          }
+          await writeOut(
+            `${table(
+              ['SNAPSHOT', 'CREATED', 'COLLECTED', 'NODES', 'EDGES', 'SOURCES'],
+              list.map((s) => [`${s.id}${s.latest ? ' (latest)' : ''}`, s.createdAt, s.collectedAt, String(s.nodes), String(s.edges), s.sources.map((x) => `${x.source}:${x.tenant}`).join(' ')]),
+              80,
+            )}\n`,
+          );
+        } finally {
+          await driver.close();
+        }
+        return;
+      }
+      const { Store } = await import('../store/Store.js');
       const store = new Store(o.store);
-      if (o.prune !== undefined) {
-        const n = Number(o.prune);
-        if (!Number.isInteger(n) || n < 1) throw new InputError('--prune: must be a whole number of snapshots to keep (1 or more)', { field: '--prune' });
-        const removed = store.prune(n);
+      if (keep !== undefined) {
+        const removed = store.prune(keep);
         process.stderr.write(`removed ${removed.length} snapshot${removed.length === 1 ? '' : 's'}${removed.length ? `: ${removed.join(', ')}` : ''}\n`);
         return;
       }

@@ -1,9 +1,10 @@
 /**
- * The compact adjacency of a snapshot: every edge as parallel typed arrays (source, kind,
- * destination, provenance file and line) plus a CSR index per direction sorted by (node, kind),
- * so "edges of kind K out of node N" is a binary search in N's slice. Built once at load and
- * stored as blobs: a tenant-wide sweep reads it in one go instead of building a general graph
- * (measured: a graphology multigraph costs ~25 µs and ~1 KB per edge here, this ~20 bytes).
+ * The compact adjacency of a snapshot: for each direction, a CSR index sorted by (node, kind) —
+ * an offsets array and one fixed-size record per edge end `[other node, kind, file, line, edge
+ * id]` — so "edges of kind K out of node N" is a binary search in N's contiguous slice. Stored in
+ * fixed-size chunks: a one-subject query reads only the chunks its nodes need; a tenant-wide
+ * sweep reads them all in one go. (Measured here: a graphology multigraph of a whole 50k-user
+ * tenant costs ~25 µs and ~1 KB per edge to build; this costs a few bytes per edge end.)
  */
 
 /** A growable Int32Array. */
@@ -26,75 +27,117 @@ export class IntList {
   }
 }
 
-export interface AdjacencyArrays {
+/** Ints per edge end: other node, kind, file, line, edge id. */
+export const REC = 5;
+export const R_OTHER = 0;
+export const R_KIND = 1;
+export const R_FILE = 2;
+export const R_LINE = 3;
+export const R_EID = 4;
+
+/** Ints per stored chunk. */
+export const CHUNK_INTS = 8192;
+
+export type Dir = 'out' | 'in';
+export const PARTS = ['outOff', 'outRec', 'inOff', 'inRec'] as const;
+export type Part = (typeof PARTS)[number];
+
+/** Random access to the four stored arrays (whole in memory, or read chunk by chunk). */
+export interface AdjacencyView {
+  /** Number of edges. */
+  edgeCount: number;
+  /** Highest node number + 1. */
   nodeCount: number;
-  src: Int32Array;
-  dst: Int32Array;
-  kind: Int32Array;
-  file: Int32Array;
-  line: Int32Array;
-  outOff: Int32Array;
-  outIdx: Int32Array;
-  inOff: Int32Array;
-  inIdx: Int32Array;
+  get(part: Part, i: number): number;
 }
 
-export const ADJACENCY_PARTS = ['src', 'dst', 'kind', 'file', 'line', 'outOff', 'outIdx', 'inOff', 'inIdx'] as const;
+export interface AdjacencyArrays extends AdjacencyView {
+  outOff: Int32Array;
+  outRec: Int32Array;
+  inOff: Int32Array;
+  inRec: Int32Array;
+}
 
-/** Edge ids sorted by (node, kind) for one direction: a counting sort by kind, then a stable one by node. */
-function csr(node: Int32Array, kind: Int32Array, nodeCount: number, kindCount: number): { off: Int32Array; idx: Int32Array } {
+export function arraysView(a: Omit<AdjacencyArrays, 'get'>): AdjacencyArrays {
+  const parts = { outOff: a.outOff, outRec: a.outRec, inOff: a.inOff, inRec: a.inRec };
+  return { ...a, get: (p, i) => parts[p][i] };
+}
+
+/** One direction's CSR: edge ends sorted by (node, kind), via a counting sort by kind then a stable one by node. */
+function csr(
+  node: Int32Array,
+  other: Int32Array,
+  kind: Int32Array,
+  file: Int32Array,
+  line: Int32Array,
+  nodeCount: number,
+  kindCount: number,
+): { off: Int32Array; rec: Int32Array } {
   const E = node.length;
   const kcount = new Int32Array(kindCount + 1);
   for (let e = 0; e < E; e++) kcount[kind[e] + 1]++;
   for (let k = 0; k < kindCount; k++) kcount[k + 1] += kcount[k];
   const byKind = new Int32Array(E);
   for (let e = 0; e < E; e++) byKind[kcount[kind[e]]++] = e;
-  const off = new Int32Array(nodeCount + 2);
+  const off = new Int32Array(nodeCount + 1);
   for (let e = 0; e < E; e++) off[node[e] + 1]++;
-  for (let n = 0; n <= nodeCount; n++) off[n + 1] += off[n];
+  for (let n = 0; n < nodeCount; n++) off[n + 1] += off[n];
   const cursor = off.slice();
-  const idx = new Int32Array(E);
+  const rec = new Int32Array(E * REC);
   for (let i = 0; i < E; i++) {
     const e = byKind[i];
-    idx[cursor[node[e]]++] = e;
+    const p = cursor[node[e]]++ * REC;
+    rec[p + R_OTHER] = other[e];
+    rec[p + R_KIND] = kind[e];
+    rec[p + R_FILE] = file[e];
+    rec[p + R_LINE] = line[e];
+    rec[p + R_EID] = e;
   }
-  return { off, idx };
+  return { off, rec };
 }
 
-export function buildAdjacency(parts: { src: Int32Array; dst: Int32Array; kind: Int32Array; file: Int32Array; line: Int32Array }, nodeCount: number, kindCount: number): AdjacencyArrays {
-  const out = csr(parts.src, parts.kind, nodeCount, kindCount);
-  const inn = csr(parts.dst, parts.kind, nodeCount, kindCount);
-  return { nodeCount, ...parts, outOff: out.off, outIdx: out.idx, inOff: inn.off, inIdx: inn.idx };
+export function buildAdjacency(
+  e: { src: Int32Array; dst: Int32Array; kind: Int32Array; file: Int32Array; line: Int32Array },
+  nodeCount: number,
+  kindCount: number,
+): AdjacencyArrays {
+  const out = csr(e.src, e.dst, e.kind, e.file, e.line, nodeCount, kindCount);
+  const inn = csr(e.dst, e.src, e.kind, e.file, e.line, nodeCount, kindCount);
+  return arraysView({ edgeCount: e.src.length, nodeCount, outOff: out.off, outRec: out.rec, inOff: inn.off, inRec: inn.rec });
 }
 
-/** Edge ids of `kind` in the slice of `node`: [start, end) into `idx`. */
-export function sliceOf(a: AdjacencyArrays, node: number, kind: number, dir: 'out' | 'in'): [number, number] {
-  const off = dir === 'out' ? a.outOff : a.inOff;
-  const idx = dir === 'out' ? a.outIdx : a.inIdx;
-  if (node < 0 || node + 1 >= off.length) return [0, 0];
-  let lo = off[node];
-  let hi = off[node + 1];
-  // lower bound of kind
-  let l = lo;
-  let h = hi;
+/** Positions [lo, hi) of node's edge ends of `kind` in direction `dir`. */
+export function sliceOf(a: AdjacencyView, node: number, kind: number, dir: Dir): [number, number] {
+  const offPart: Part = dir === 'out' ? 'outOff' : 'inOff';
+  const recPart: Part = dir === 'out' ? 'outRec' : 'inRec';
+  if (node < 0 || node >= a.nodeCount) return [0, 0];
+  const start = a.get(offPart, node);
+  const end = a.get(offPart, node + 1);
+  const kindAt = (pos: number) => a.get(recPart, pos * REC + R_KIND);
+  let l = start;
+  let h = end;
   while (l < h) {
     const m = (l + h) >>> 1;
-    if (a.kind[idx[m]] < kind) l = m + 1;
+    if (kindAt(m) < kind) l = m + 1;
     else h = m;
   }
-  lo = l;
-  h = hi;
+  const lo = l;
+  h = end;
   while (l < h) {
     const m = (l + h) >>> 1;
-    if (a.kind[idx[m]] <= kind) l = m + 1;
+    if (kindAt(m) <= kind) l = m + 1;
     else h = m;
   }
-  hi = l;
-  return [lo, hi];
+  return [lo, l];
 }
 
-export function toBuffer(a: Int32Array): Buffer {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+/** Split an array into the stored chunks. */
+export function* chunksOf(a: Int32Array): Generator<[number, Buffer]> {
+  for (let c = 0, i = 0; i < a.length || c === 0; c++, i += CHUNK_INTS) {
+    const part = a.subarray(i, Math.min(a.length, i + CHUNK_INTS));
+    yield [c, Buffer.from(part.buffer, part.byteOffset, part.byteLength)];
+    if (i + CHUNK_INTS >= a.length) break;
+  }
 }
 
 export function fromBuffer(b: Buffer): Int32Array {

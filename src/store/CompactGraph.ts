@@ -1,87 +1,92 @@
 /**
  * The embedded engine's graph for tenant-wide sweeps (`residual --all`, the analysis stored at
- * load): every node row read once (properties parsed on first use) and the compact adjacency
- * arrays, behind the same GraphReader interface the rules use. One-subject queries and paths use
- * LazyGraph (graphology, filled on demand) instead; both read the same snapshot.
+ * load): node properties (parsed on first use) and the compact adjacency arrays behind the same
+ * GraphReader interface the rules use. It reads either a snapshot file (`fromSnapshotDb`) or the
+ * writer's memory right after a load (no re-read). One-subject queries and paths use LazyGraph
+ * (graphology, filled on demand) instead; both answer from the same snapshot.
  */
 import { parseNodeKey } from '../model/ids.js';
 import type { EdgeKind, NodeKind } from '../model/schema.js';
-import type { GraphEdge, GraphNode, NodeProps } from '../model/types.js';
+import type { EdgeProps, GraphEdge, GraphNode, NodeProps, Prov } from '../model/types.js';
+import { type AdjacencyView, REC, R_EID, R_FILE, R_LINE, R_OTHER, sliceOf } from './Adjacency.js';
 import type { GraphReader, InputFile, SourceInfo } from './GraphReader.js';
-import type { SnapshotDb } from './SnapshotDb.js';
+import { SnapshotDb } from './SnapshotDb.js';
+
+/** What a CompactGraph reads: node tables by number, the adjacency, and edge properties. */
+export interface CompactSource {
+  sources: readonly SourceInfo[];
+  collectedAt: string;
+  snapshotId: string | null;
+  /** Highest node number + 1. */
+  nodeCount: number;
+  key(nid: number): string | undefined;
+  kind(nid: number): NodeKind;
+  props(nid: number): NodeProps;
+  prov(nid: number): Prov | undefined;
+  nidOf(key: string): number | undefined;
+  nidsOfKind(kind: NodeKind): readonly number[];
+  adjacency: AdjacencyView;
+  /** Adjacency index of an edge kind (-1 when the snapshot has none). */
+  edgeIndex(kind: EdgeKind): number;
+  edgeProps(eid: number, kind: EdgeKind): EdgeProps | undefined;
+  fileName(idx: number): string | undefined;
+  lookup(name: string): string[];
+  files(): InputFile[];
+}
 
 export class CompactGraph implements GraphReader {
   readonly sources: readonly SourceInfo[];
   readonly collectedAt: string;
-  private readonly keys: string[] = [];
-  private readonly kinds: Uint16Array;
-  private readonly propsText: (string | null)[] = [];
-  private readonly file: Int32Array;
-  private readonly line: Int32Array;
+  readonly snapshotId: string | null;
   private readonly nodes = new Map<number, GraphNode>();
-  private readonly nidOf = new Map<string, number>();
-  private readonly byKind = new Map<string, number[]>();
 
-  constructor(
-    readonly db: SnapshotDb,
-    readonly snapshotId: string | null,
-  ) {
-    this.sources = db.sources();
-    this.collectedAt = db.meta.get('collectedAt') ?? this.sources.map((s) => s.collectedAt).sort().at(-1) ?? new Date(0).toISOString();
-    const count = Number((db.db.prepare('SELECT max(nid) AS n FROM nodes').get() as { n: number | null }).n ?? 0) + 1;
-    this.kinds = new Uint16Array(count);
-    this.file = new Int32Array(count).fill(-1);
-    this.line = new Int32Array(count).fill(-1);
-    const rows = db.db.prepare('SELECT nid, key, kind, props, file, line FROM nodes').raw().iterate() as Iterable<[number, string, number, string, number | null, number | null]>;
-    for (const [nid, key, kind, props, file, line] of rows) {
-      this.keys[nid] = key;
-      this.kinds[nid] = kind;
-      this.propsText[nid] = props;
-      if (file !== null) this.file[nid] = file;
-      if (line !== null) this.line[nid] = line;
-      this.nidOf.set(key, nid);
-      const kname = db.kindOf(kind);
-      (this.byKind.get(kname) ?? this.byKind.set(kname, []).get(kname)!).push(nid);
-    }
-    db.adjacency();
+  private readonly src: CompactSource;
+
+  /** Over a snapshot file (`new CompactGraph(db, id)`), or over any CompactSource (the writer's memory). */
+  constructor(source: CompactSource | SnapshotDb, snapshotId: string | null = null) {
+    const src = source instanceof SnapshotDb ? dbSource(source, snapshotId) : source;
+    this.src = src;
+    this.sources = src.sources;
+    this.collectedAt = src.collectedAt;
+    this.snapshotId = src.snapshotId;
   }
 
   private at(nid: number): GraphNode | undefined {
     let n = this.nodes.get(nid);
     if (n) return n;
-    const key = this.keys[nid];
+    const key = this.src.key(nid);
     if (key === undefined) return undefined;
     const { sourceKey, id } = parseNodeKey(key);
-    const file = this.file[nid] >= 0 ? this.db.fileOf(this.file[nid]) : undefined;
-    n = {
-      key,
-      kind: this.db.kindOf(this.kinds[nid]) as NodeKind,
-      id,
-      sourceKey,
-      props: JSON.parse(this.propsText[nid] ?? '{}') as NodeProps,
-      prov: file && this.line[nid] >= 0 ? { file, line: this.line[nid] } : undefined,
-    };
+    n = { key, kind: this.src.kind(nid), id, sourceKey, props: this.src.props(nid), prov: this.src.prov(nid) };
     this.nodes.set(nid, n);
     return n;
   }
 
   node(key: string): GraphNode | undefined {
-    const nid = this.nidOf.get(key);
+    const nid = this.src.nidOf(key);
     return nid === undefined ? undefined : this.at(nid);
   }
 
   private step(key: string, kind: EdgeKind, dir: 'out' | 'in'): GraphEdge[] {
-    const nid = this.nidOf.get(key);
-    if (nid === undefined) return [];
+    const nid = this.src.nidOf(key);
+    const k = this.src.edgeIndex(kind);
+    if (nid === undefined || k < 0) return [];
+    const a = this.src.adjacency;
+    const [lo, hi] = sliceOf(a, nid, k, dir);
+    const rec = dir === 'out' ? 'outRec' : 'inRec';
     const out: GraphEdge[] = [];
-    for (const eid of this.db.edgeIds(nid, kind, dir)) {
-      const e = this.db.edgeRow(eid);
+    for (let pos = lo; pos < hi; pos++) {
+      const p = pos * REC;
+      const other = this.src.key(a.get(rec, p + R_OTHER))!;
+      const f = a.get(rec, p + R_FILE);
+      const line = a.get(rec, p + R_LINE);
+      const file = f >= 0 ? this.src.fileName(f) : undefined;
       out.push({
         kind,
-        from: this.keys[e.src],
-        to: this.keys[e.dst],
-        props: e.props,
-        prov: e.file && e.line !== undefined ? { file: e.file, line: e.line } : undefined,
+        from: dir === 'out' ? key : other,
+        to: dir === 'out' ? other : key,
+        props: this.src.edgeProps(a.get(rec, p + R_EID), kind),
+        prov: file && line >= 0 ? { file, line } : undefined,
       });
     }
     return out;
@@ -96,17 +101,62 @@ export class CompactGraph implements GraphReader {
   }
 
   *nodesOfKind(kind: NodeKind): Iterable<GraphNode> {
-    for (const nid of this.byKind.get(kind) ?? []) {
+    for (const nid of this.src.nidsOfKind(kind)) {
       const n = this.at(nid);
       if (n) yield n;
     }
   }
 
   lookup(name: string): string[] {
-    return this.db.lookup(name);
+    return this.src.lookup(name);
   }
 
   files(): InputFile[] {
-    return this.db.files();
+    return this.src.files();
   }
+}
+
+/** A CompactSource over a snapshot file: node rows read once, properties parsed on first use. */
+function dbSource(db: SnapshotDb, snapshotId: string | null): CompactSource {
+  const count = Number((db.db.prepare('SELECT max(nid) AS n FROM nodes').get() as { n: number | null }).n ?? 0) + 1;
+  const keys: (string | undefined)[] = new Array(count);
+  const kinds = new Uint16Array(count);
+  const propsText: (string | undefined)[] = new Array(count);
+  const file = new Int32Array(count).fill(-1);
+  const line = new Int32Array(count).fill(-1);
+  const nidOf = new Map<string, number>();
+  const byKind = new Map<string, number[]>();
+  const rows = db.db.prepare('SELECT nid, key, kind, props, file, line FROM nodes').raw().iterate() as Iterable<[number, string, number, string, number | null, number | null]>;
+  for (const [nid, key, kind, props, f, l] of rows) {
+    keys[nid] = key;
+    kinds[nid] = kind;
+    propsText[nid] = props;
+    if (f !== null) file[nid] = f;
+    if (l !== null) line[nid] = l;
+    nidOf.set(key, nid);
+    const kname = db.kindOf(kind);
+    (byKind.get(kname) ?? byKind.set(kname, []).get(kname)!).push(nid);
+  }
+  const sources = db.sources();
+  return {
+    sources,
+    collectedAt: db.meta.get('collectedAt') ?? sources.map((s) => s.collectedAt).sort().at(-1) ?? new Date(0).toISOString(),
+    snapshotId,
+    nodeCount: count,
+    key: (nid) => keys[nid],
+    kind: (nid) => db.kindOf(kinds[nid]) as NodeKind,
+    props: (nid) => JSON.parse(propsText[nid] ?? '{}') as NodeProps,
+    prov: (nid) => {
+      const f = file[nid] >= 0 ? db.fileOf(file[nid]) : undefined;
+      return f && line[nid] >= 0 ? { file: f, line: line[nid] } : undefined;
+    },
+    nidOf: (key) => nidOf.get(key),
+    nidsOfKind: (kind) => byKind.get(kind) ?? [],
+    adjacency: db.adjacency(),
+    edgeIndex: (kind) => db.edgeIndexOf(kind),
+    edgeProps: (eid, kind) => db.edgePropsOf(eid, kind),
+    fileName: (idx) => db.fileOf(idx),
+    lookup: (name) => db.lookup(name),
+    files: () => db.files(),
+  };
 }

@@ -8,7 +8,7 @@ import { parseNodeKey } from '../model/ids.js';
 import type { EdgeKind, NodeKind } from '../model/schema.js';
 import type { EdgeProps, GraphEdge, GraphNode, NodeProps } from '../model/types.js';
 import type { InputFile, SourceInfo } from './GraphReader.js';
-import { ADJACENCY_PARTS, type AdjacencyArrays, fromBuffer, sliceOf } from './Adjacency.js';
+import { type AdjacencyArrays, type AdjacencyView, CHUNK_INTS, type Dir, PARTS, type Part, REC, R_EID, R_FILE, R_KIND, R_LINE, R_OTHER, arraysView, fromBuffer, sliceOf } from './Adjacency.js';
 import { EDGE_CODE_BASE, SNAPSHOT_SCHEMA_VERSION } from './snapshotSchema.js';
 import { StoreError } from '../model/errors.js';
 import type { SourceKind } from '../model/schema.js';
@@ -34,7 +34,7 @@ export interface EdgeRow {
 }
 
 /** Edge kinds whose edges carry properties (the rest never do). */
-const KINDS_WITH_PROPS = new Set<string>(['APP_USER', 'SAME_PERSON']);
+export const KINDS_WITH_PROPS: ReadonlySet<string> = new Set(['APP_USER', 'SAME_PERSON']);
 
 export class SnapshotDb {
   readonly db: Database.Database;
@@ -45,7 +45,8 @@ export class SnapshotDb {
   private readonly sNodeByKey: Database.Statement;
   private readonly sNodeByNid: Database.Statement;
   private readonly sEdgeProps: Database.Statement;
-  private adj: AdjacencyArrays | undefined;
+  private view: AdjacencyView | undefined;
+  private full: AdjacencyArrays | undefined;
   private readonly sKind: Database.Statement;
   private readonly sName: Database.Statement;
 
@@ -111,14 +112,54 @@ export class SnapshotDb {
     return r ? this.toNode(r) : undefined;
   }
 
-  /** The compact adjacency (read from the snapshot's blobs once). */
+  /**
+   * The compact adjacency for random access: chunks are read when first touched (a one-subject
+   * query reads a handful), and cached.
+   */
+  adjacencyView(): AdjacencyView {
+    if (this.view) return this.view;
+    const stmt = this.db.prepare('SELECT data FROM adjacency WHERE name = ? AND chunk = ?');
+    const cache = new Map<string, Int32Array>();
+    const chunk = (part: Part, c: number): Int32Array => {
+      const k = `${part}:${c}`;
+      let data = cache.get(k);
+      if (!data) {
+        const r = stmt.get(part, c) as { data: Buffer } | undefined;
+        data = r ? fromBuffer(r.data) : new Int32Array(0);
+        cache.set(k, data);
+      }
+      return data;
+    };
+    const nodeCount = Number(this.meta.get('adjacencyNodes') ?? 0);
+    const edgeCount = Number(this.meta.get('edges') ?? 0);
+    this.view = { nodeCount, edgeCount, get: (part, i) => chunk(part, Math.floor(i / CHUNK_INTS))[i % CHUNK_INTS] };
+    return this.view;
+  }
+
+  /** The whole compact adjacency in memory (tenant-wide sweeps): every chunk read in order. */
   adjacency(): AdjacencyArrays {
-    if (this.adj) return this.adj;
-    const parts = new Map((this.db.prepare('SELECT name, data FROM adjacency').all() as { name: string; data: Buffer }[]).map((r) => [r.name, fromBuffer(r.data)]));
-    const get = (p: (typeof ADJACENCY_PARTS)[number]) => parts.get(p) ?? new Int32Array(p.endsWith('Off') ? 2 : 0);
-    const outOff = get('outOff');
-    this.adj = { nodeCount: outOff.length - 2, src: get('src'), dst: get('dst'), kind: get('kind'), file: get('file'), line: get('line'), outOff, outIdx: get('outIdx'), inOff: get('inOff'), inIdx: get('inIdx') };
-    return this.adj;
+    if (this.full) return this.full;
+    const parts: Record<string, Int32Array> = {};
+    for (const part of PARTS) {
+      const rows = this.db.prepare('SELECT data FROM adjacency WHERE name = ? ORDER BY chunk').all(part) as { data: Buffer }[];
+      const total = rows.reduce((n, r) => n + r.data.byteLength / 4, 0);
+      const arr = new Int32Array(total);
+      let at = 0;
+      for (const r of rows) {
+        arr.set(fromBuffer(r.data), at);
+        at += r.data.byteLength / 4;
+      }
+      parts[part] = arr;
+    }
+    this.full = arraysView({
+      nodeCount: parts.outOff.length - 1,
+      edgeCount: parts.outRec.length / REC,
+      outOff: parts.outOff,
+      outRec: parts.outRec,
+      inOff: parts.inOff,
+      inRec: parts.inRec,
+    });
+    return this.full;
   }
 
   /** Index of an edge kind in the adjacency arrays. */
@@ -127,40 +168,62 @@ export class SnapshotDb {
     return code === undefined ? -1 : code - EDGE_CODE_BASE;
   }
 
-  /** Edge ids of `kind` out of (or into) node number `nid`. */
-  edgeIds(nid: number, kind: EdgeKind, dir: 'out' | 'in'): Int32Array {
-    const a = this.adjacency();
+  /** The properties of an edge (only some kinds carry any). */
+  edgePropsOf(eid: number, kind: EdgeKind): EdgeProps | undefined {
+    if (!KINDS_WITH_PROPS.has(kind)) return undefined;
+    const r = this.sEdgeProps.get(eid) as { props: string } | undefined;
+    return r ? (JSON.parse(r.props) as EdgeProps) : undefined;
+  }
+
+  /** The edge ends of `kind` at node `nid` in direction `dir`, from the given adjacency view. */
+  ends(a: AdjacencyView, nid: number, kind: EdgeKind, dir: Dir): EdgeRow[] {
     const k = this.edgeIndexOf(kind);
-    if (k < 0) return new Int32Array(0);
+    if (k < 0) return [];
     const [lo, hi] = sliceOf(a, nid, k, dir);
-    return (dir === 'out' ? a.outIdx : a.inIdx).subarray(lo, hi);
-  }
-
-  /** One edge by id. */
-  edgeRow(eid: number): EdgeRow {
-    const a = this.adjacency();
-    const kind = this.kindName.get(a.kind[eid] + EDGE_CODE_BASE) as EdgeKind;
-    let props: EdgeProps | undefined;
-    if (KINDS_WITH_PROPS.has(kind)) {
-      const r = this.sEdgeProps.get(eid) as { props: string } | undefined;
-      if (r) props = JSON.parse(r.props) as EdgeProps;
+    const recPart: Part = dir === 'out' ? 'outRec' : 'inRec';
+    const out: EdgeRow[] = [];
+    for (let pos = lo; pos < hi; pos++) {
+      const p = pos * REC;
+      const other = a.get(recPart, p + R_OTHER);
+      const file = a.get(recPart, p + R_FILE);
+      const line = a.get(recPart, p + R_LINE);
+      const eid = a.get(recPart, p + R_EID);
+      out.push({
+        eid,
+        src: dir === 'out' ? nid : other,
+        dst: dir === 'out' ? other : nid,
+        kind,
+        props: this.edgePropsOf(eid, kind),
+        file: file >= 0 ? this.fileOf(file) : undefined,
+        line: line >= 0 ? line : undefined,
+      });
     }
-    return { eid, src: a.src[eid], kind, dst: a.dst[eid], props, file: a.file[eid] >= 0 ? this.fileOf(a.file[eid]) : undefined, line: a.line[eid] >= 0 ? a.line[eid] : undefined };
+    return out;
   }
 
-  /** Every edge, in id order (exporters). */
+  /** Every edge, node by node (exporters). */
   *edges(): Generator<EdgeRow> {
-    const n = this.adjacency().src.length;
-    for (let eid = 0; eid < n; eid++) yield this.edgeRow(eid);
+    const a = this.adjacency();
+    const kinds = [...this.kindName.entries()].filter(([c]) => c >= EDGE_CODE_BASE).sort((x, y) => x[0] - y[0]);
+    const byIndex = new Map(kinds.map(([c, n]) => [c - EDGE_CODE_BASE, n as EdgeKind]));
+    for (let nid = 0; nid < a.nodeCount; nid++) {
+      for (let pos = a.outOff[nid]; pos < a.outOff[nid + 1]; pos++) {
+        const p = pos * REC;
+        const kind = byIndex.get(a.outRec[p + R_KIND])!;
+        const eid = a.outRec[p + R_EID];
+        const file = a.outRec[p + R_FILE];
+        const line = a.outRec[p + R_LINE];
+        yield { eid, src: nid, kind, dst: a.outRec[p + R_OTHER], props: this.edgePropsOf(eid, kind), file: file >= 0 ? this.fileOf(file) : undefined, line: line >= 0 ? line : undefined };
+      }
+    }
   }
 
   /** Edges of `kind` from (`dir` out) or to (`dir` in) `key`, with the node at the other end. */
-  step(key: string, kind: EdgeKind, dir: 'out' | 'in'): { edge: GraphEdge; other: GraphNode }[] {
+  step(key: string, kind: EdgeKind, dir: Dir): { edge: GraphEdge; other: GraphNode }[] {
     const row = this.nodeRow(key);
     if (!row) return [];
     const out: { edge: GraphEdge; other: GraphNode }[] = [];
-    for (const eid of this.edgeIds(row.nid, kind, dir)) {
-      const e = this.edgeRow(eid);
+    for (const e of this.ends(this.adjacencyView(), row.nid, kind, dir)) {
       const other = this.nodeByNid(dir === 'out' ? e.dst : e.src);
       if (!other) continue;
       out.push({

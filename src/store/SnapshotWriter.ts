@@ -12,8 +12,10 @@ import { KNOWN_ROLE_NAMES } from '../analysis/tiers.js';
 import type { Emit, NodeRef } from '../model/Emit.js';
 import { type IdSpace, nodeKey, parseNodeKey } from '../model/ids.js';
 import { EDGE_KINDS, type EdgeKind, NODE_KINDS, NodeKind } from '../model/schema.js';
-import type { BaseProps, EdgeProps } from '../model/types.js';
-import { ADJACENCY_PARTS, type AdjacencyArrays, IntList, buildAdjacency, toBuffer } from './Adjacency.js';
+import type { BaseProps, EdgeProps, NodeProps } from '../model/types.js';
+import type { CompactSource } from './CompactGraph.js';
+import type { SourceInfo } from './GraphReader.js';
+import { type AdjacencyArrays, IntList, PARTS, buildAdjacency, chunksOf } from './Adjacency.js';
 import { CREATE_INDEXES, CREATE_TABLES, EDGE_CODE_BASE, SNAPSHOT_SCHEMA_VERSION } from './snapshotSchema.js';
 
 const NODE_CODE = new Map<string, number>(NODE_KINDS.map((k, i) => [k, i + 1]));
@@ -75,6 +77,12 @@ export class SnapshotWriter {
   private readonly numbers = new Map<string, Map<string, Map<string, number>>>();
   private readonly keys: string[] = [''];
   private readonly ids: string[] = [''];
+  /** Node properties and provenance by number, kept for derivations and the analysis at load. */
+  private readonly props: (BaseProps | undefined)[] = [undefined];
+  private readonly provFile: number[] = [-1];
+  private readonly provLine: number[] = [-1];
+  private readonly fileNames: string[] = [];
+  private adj: AdjacencyArrays | undefined;
   private readonly kinds: number[] = [0];
   private defined = new Uint8Array(1 << 16);
   private readonly stubs = new Map<number, { kind: NodeKind; name?: string }>();
@@ -123,7 +131,9 @@ export class SnapshotWriter {
 
   addFile(sourceIdx: number | null, name: string): number {
     const r = this.db.prepare("INSERT INTO files(source_idx, name, objects, bytes, sha256) VALUES (?, ?, 0, 0, '')").run(sourceIdx, name);
-    return Number(r.lastInsertRowid);
+    const idx = Number(r.lastInsertRowid);
+    this.fileNames[idx] = name;
+    return idx;
   }
 
   fileStats(idx: number, objects: number, bytes: number, sha256: string): void {
@@ -147,6 +157,9 @@ export class SnapshotWriter {
       byId.set(id, n);
       this.keys.push(nodeKey(sourceKey, space as IdSpace, id));
       this.ids.push(id);
+      this.props.push(undefined);
+      this.provFile.push(-1);
+      this.provLine.push(-1);
       this.kinds.push(0);
       if (n >= this.defined.length) {
         const grown = new Uint8Array(this.defined.length * 2);
@@ -182,6 +195,9 @@ export class SnapshotWriter {
     this.stubs.delete(n);
     const code = NODE_CODE.get(kind)!;
     this.kinds[n] = code;
+    this.props[n] = props;
+    this.provFile[n] = this.file;
+    this.provLine[n] = this.line;
     this.insNode.run(n, this.keys[n], this.ids[n], code, JSON.stringify(props), this.file < 0 ? null : this.file, this.line < 0 ? null : this.line);
     this.addNames(n, kind, props as unknown as Record<string, unknown>);
     return n as NodeRef;
@@ -233,6 +249,22 @@ export class SnapshotWriter {
     e.line.push(this.line);
   }
 
+  /** Nodes of a kind written so far, with their properties (derivations). */
+  *nodesOf(kind: NodeKind): Generator<{ nid: number; key: string; props: Record<string, unknown> }> {
+    const code = NODE_CODE.get(kind)!;
+    for (let n = 1; n < this.keys.length; n++) {
+      if (this.kinds[n] === code && this.props[n]) yield { nid: n, key: this.keys[n], props: this.props[n] as unknown as Record<string, unknown> };
+    }
+  }
+
+  /** Change a node's display name (derivations name role assignments after their role). */
+  rename(n: number, name: string): void {
+    const p = this.props[n];
+    if (!p) return;
+    p.name = name;
+    this.db.prepare("UPDATE nodes SET props = json_set(props, '$.name', ?) WHERE nid = ?").run(name, n);
+  }
+
   /** Visit every edge of one kind written so far (derivations). */
   forEachEdge(kind: EdgeKind, fn: (src: number, dst: number) => void): void {
     const k = EDGE_INDEX.get(kind)!;
@@ -261,6 +293,7 @@ export class SnapshotWriter {
         props.name = KNOWN_ROLE_NAMES[id] ?? id;
       }
       this.kinds[n] = NODE_CODE.get(s.kind)!;
+      this.props[n] = props as unknown as BaseProps;
       this.insNode.run(n, this.keys[n], id, this.kinds[n], JSON.stringify(props), null, null);
       if (NAME_FIELDS[s.kind]) this.names.push(id.toLowerCase(), n);
       this.nodes++;
@@ -275,10 +308,11 @@ export class SnapshotWriter {
       this.keys.length,
       EDGE_KINDS.length,
     );
-    const ins = this.db.prepare('INSERT INTO adjacency(name, data) VALUES (?, ?)');
-    for (const part of ADJACENCY_PARTS) ins.run(part, toBuffer(adj[part]));
+    const ins = this.db.prepare('INSERT INTO adjacency(name, chunk, data) VALUES (?, ?, ?)');
+    for (const part of PARTS) for (const [c, buf] of chunksOf(adj[part])) ins.run(part, c, buf);
     const ep = this.db.prepare('INSERT INTO edge_props(eid, props) VALUES (?, ?)');
     for (const [eid, p] of this.edgeProps) ep.run(eid, p);
+    this.adj = adj;
     return adj;
   }
 
@@ -291,7 +325,8 @@ export class SnapshotWriter {
     this.writeNames();
     t('names');
     const m = this.db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)');
-    for (const [k, v] of Object.entries({ ...meta, schemaVersion: String(SNAPSHOT_SCHEMA_VERSION), nodes: String(this.nodes), edges: String(this.edges) })) {
+    const all = { ...meta, schemaVersion: String(SNAPSHOT_SCHEMA_VERSION), nodes: String(this.nodes), edges: String(this.edges), adjacencyNodes: String(this.keys.length) };
+    for (const [k, v] of Object.entries(all)) {
       m.run(k, v);
     }
     this.db.exec('COMMIT');
@@ -300,6 +335,46 @@ export class SnapshotWriter {
     t('indexes');
     if (!keepOpen) this.db.close();
     return this.db;
+  }
+
+  /** See memorySource(). */
+  compactSource(meta: { sources: SourceInfo[]; collectedAt: string; snapshotId: string | null }): CompactSource {
+    if (!this.adj) throw new Error('SnapshotWriter: compactSource() before finish()');
+    const byKind = new Map<string, number[]>();
+    const nidOf = new Map<string, number>();
+    const codeToKind = new Map([...NODE_CODE].map(([k, c]) => [c, k as NodeKind]));
+    for (let n = 1; n < this.keys.length; n++) {
+      nidOf.set(this.keys[n], n);
+      const k = codeToKind.get(this.kinds[n]);
+      if (k) (byKind.get(k) ?? byKind.set(k, []).get(k)!).push(n);
+    }
+    const edgeProps = new Map(this.edgeProps.map(([eid, p]) => [eid, JSON.parse(p) as EdgeProps]));
+    let names: Map<string, string[]> | undefined;
+    return {
+      ...meta,
+      nodeCount: this.keys.length,
+      key: (n) => this.keys[n],
+      kind: (n) => codeToKind.get(this.kinds[n])!,
+      props: (n) => (this.props[n] ?? { name: this.ids[n] }) as NodeProps,
+      prov: (n) => (this.provFile[n] >= 0 && this.provLine[n] >= 0 ? { file: this.fileNames[this.provFile[n]], line: this.provLine[n] } : undefined),
+      nidOf: (key) => nidOf.get(key),
+      nidsOfKind: (kind) => byKind.get(kind) ?? [],
+      adjacency: this.adj,
+      edgeIndex: (kind) => EDGE_INDEX.get(kind) ?? -1,
+      edgeProps: (eid) => edgeProps.get(eid),
+      fileName: (idx) => this.fileNames[idx],
+      lookup: (name) => {
+        if (!names) {
+          names = new Map();
+          for (let i = 0; i < this.names.length; i += 2) {
+            const list = names.get(this.names[i] as string) ?? names.set(this.names[i] as string, []).get(this.names[i] as string)!;
+            list.push(this.keys[this.names[i + 1] as number]);
+          }
+        }
+        return [...new Set(names.get(name.trim().toLowerCase()) ?? [])];
+      },
+      files: () => [],
+    };
   }
 
   /** Abandon the file (the caller deletes it). */
@@ -311,4 +386,12 @@ export class SnapshotWriter {
     }
     if (this.db.open) this.db.close();
   }
+}
+
+/**
+ * The snapshot just written, straight from the writer's memory, as a CompactSource: the analysis
+ * at load reads it instead of re-reading and re-parsing the file. Valid after `finish()`.
+ */
+export function memorySource(w: SnapshotWriter, meta: { sources: SourceInfo[]; collectedAt: string; snapshotId: string | null }): CompactSource {
+  return w.compactSource(meta);
 }

@@ -120,7 +120,7 @@ export class Store {
   async load(
     dirs: string[],
     onProgress?: (p: LoadProgress) => void,
-    beforePublish?: (path: string, id: string) => void | Promise<void>,
+    beforePublish?: (path: string, id: string, writer: SnapshotWriter, summary: LoadSummary) => void | Promise<void>,
   ): Promise<{ id: string; summary: LoadSummary }> {
     this.ensure();
     const now = new Date();
@@ -137,7 +137,7 @@ export class Store {
         collectedAt: summary.collectedAt,
         collections: JSON.stringify(summary.collections),
       });
-      await beforePublish?.(partial, id);
+      await beforePublish?.(partial, id, writer, summary);
     } catch (e) {
       writer.abort();
       rmSync(partial, { force: true });

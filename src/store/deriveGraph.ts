@@ -17,17 +17,9 @@ interface Row {
   props: Record<string, unknown>;
 }
 
-/** Nodes of a kind with just the named properties (extracted by SQLite: no full JSON parse here). */
-function* rowsOf(w: SnapshotWriter, kind: NodeKind, fields: readonly string[]): Generator<Row> {
-  const cols = fields.map((f) => `, json_extract(props, '$.${f}')`).join('');
-  const stmt = w.database.prepare(`SELECT nid, key${cols} FROM nodes WHERE kind = ?`).raw();
-  for (const r of stmt.all(nodeKindCode(kind)) as unknown[][]) {
-    const props: Record<string, unknown> = {};
-    fields.forEach((f, i) => {
-      props[f] = r[2 + i];
-    });
-    yield { nid: r[0] as number, key: r[1] as string, props };
-  }
+/** Nodes of a kind with their properties (from the writer's memory). */
+function* rowsOf(w: SnapshotWriter, kind: NodeKind, _fields?: readonly string[]): Generator<Row> {
+  yield* w.nodesOf(kind);
 }
 
 const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -58,8 +50,7 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
   const spByKey = new Map<string, EntraSpProps>();
   for (const r of rowsOf(w, NodeKind.EntraServicePrincipal, ['appId', 'appRoles'])) {
     const appId = s(r.props.appId);
-    // App roles matter only on the resource side (Microsoft Graph): parse them only there.
-    const p = { appId, appRoles: appId === MICROSOFT_GRAPH_APP_ID && typeof r.props.appRoles === 'string' ? JSON.parse(r.props.appRoles) : [] } as EntraSpProps;
+    const p = { appId, appRoles: (r.props.appRoles as EntraSpProps['appRoles']) ?? [] } as EntraSpProps;
     spByKey.set(r.key, p);
     const app = p.appId ? appByAppId.get(`${parseNodeKey(r.key).sourceKey}|${p.appId}`) : undefined;
     if (app !== undefined) w.putEdge(EdgeKind.INSTANCE_OF, r.nid, app);
@@ -88,13 +79,12 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
     templateOf.set(r.key, template);
     roleName.set(r.key, r.props.stub ? (KNOWN_ROLE_NAMES[template] ?? template) : (s(r.props.name) ?? template));
   }
-  const rename = w.database.prepare("UPDATE nodes SET props = json_set(props, '$.name', ?) WHERE nid = ?");
   for (const kind of [NodeKind.EntraRoleAssignment, NodeKind.EntraRoleEligibility]) {
     for (const r of rowsOf(w, kind, ['roleDefinitionId', 'directoryScopeId'])) {
       const defKey = nodeKey(parseNodeKey(r.key).sourceKey, IdSpace.roleDefinition, String(r.props.roleDefinitionId));
       const scope = s(r.props.directoryScopeId) ?? '/';
       const name = `${roleName.get(defKey) ?? String(r.props.roleDefinitionId)}${kind === NodeKind.EntraRoleEligibility ? ' (eligible)' : ''}${scope === '/' ? '' : ` at ${scope}`}`;
-      rename.run(name, r.nid);
+      w.rename(r.nid, name);
     }
   }
   for (const r of rowsOf(w, NodeKind.EntraRoleAssignment, ['roleDefinitionId', 'directoryScopeId'])) {

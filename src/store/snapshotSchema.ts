@@ -6,7 +6,7 @@
  * insert (much faster than maintaining them row by row).
  */
 
-export const SNAPSHOT_SCHEMA_VERSION = 2;
+export const SNAPSHOT_SCHEMA_VERSION = 3;
 
 export const CREATE_TABLES = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -38,7 +38,7 @@ CREATE TABLE nodes (
   file INTEGER,
   line INTEGER
 );
-CREATE TABLE adjacency (name TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE adjacency (name TEXT NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (name, chunk));
 CREATE TABLE edge_props (eid INTEGER PRIMARY KEY, props TEXT NOT NULL);
 CREATE TABLE names (name TEXT NOT NULL, nid INTEGER NOT NULL);
 `;

@@ -1,0 +1,252 @@
+#!/usr/bin/env node
+/**
+ * HTTP API load benchmark (not a timed test). A synthetic tenant of N people (default 50,000;
+ * `revenant synth`) is loaded into an embedded store (`revenant load`), `revenant serve` runs as
+ * its own process, and C concurrent clients (default 50) on loopback ask
+ * `GET /v1/subjects/{subject}/residual-access` for random subjects (Entra and Okta accounts, by
+ * id, UPN or login; departed or not) over keep-alive connections, in a separate process.
+ *
+ * Phases: warm-up; `max`, a closed loop (the highest throughput, and latency at saturation);
+ * `paced`, an open loop at the target rate (default 1,000 requests/s in all; latency measured
+ * from when each request was due, so a slow response cannot hide the ones queued behind it);
+ * `swap`, paced while a new snapshot of the same size is loaded and swapped in (errors, latency
+ * while `load` competes for the CPU, and whether every response named one snapshot).
+ * Goal on a 2-core machine: p99 ≤ 50 ms at ≥ 1,000 requests/s, zero errors.
+ *
+ * usage: node bench/api.mjs [--users N] [--clients C] [--rate R] [--seconds S] [--swap-seconds S] [--log-level L]
+ * Needs `npm run build`. Results: JSON on stdout and in bench/results/api-<users>.json.
+ */
+import { execFileSync, fork, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin', 'revenant.js');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+
+// ---- the client process: drive the server and record latencies ------------------------
+if (process.env.REVENANT_BENCH_CLIENT) {
+  const { url, key, subjects, clients, rate } = JSON.parse(process.env.REVENANT_BENCH_CLIENT);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+  const target = new URL(url);
+  /** warmup, max (closed loop), paced (open loop at `rate` req/s in all), swap (paced, during a snapshot swap) */
+  let phase = 'warmup';
+  let stop = false;
+  const rec = { max: [], paced: [], swap: [] };
+  const errors = { max: [], paced: [], swap: [] };
+  const snapshots = { max: new Set(), paced: new Set(), swap: new Set() };
+  let inconsistent = 0;
+  process.on('message', (m) => {
+    if (m === 'stop') stop = true;
+    else phase = m;
+  });
+  const one = (startedAt) =>
+    new Promise((resolve) => {
+      const s = subjects[(Math.random() * subjects.length) | 0];
+      const p = phase;
+      const req = http.request(
+        { host: target.hostname, port: target.port, path: `/v1/subjects/${encodeURIComponent(s)}/residual-access`, agent, headers: { authorization: `Bearer ${key}` } },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            // Latency from when the request was due (open loop: no coordinated omission).
+            const ms = performance.now() - startedAt;
+            if (p !== 'warmup') {
+              rec[p].push(ms);
+              if (res.statusCode !== 200) errors[p].push(`${res.statusCode} ${Buffer.concat(chunks).toString().slice(0, 200)}`);
+              else {
+                const snap = res.headers['x-revenant-snapshot'];
+                snapshots[p].add(snap);
+                if (JSON.parse(Buffer.concat(chunks).toString()).snapshot !== snap) inconsistent++;
+              }
+            }
+            resolve();
+          });
+        },
+      );
+      req.on('error', (e) => {
+        if (p !== 'warmup') errors[p].push(String(e.code ?? e.message));
+        resolve();
+      });
+      req.end();
+    });
+  const interval = (clients / rate) * 1000;
+  const loop = async (i) => {
+    let due = performance.now() + (i * interval) / clients;
+    while (!stop) {
+      if (phase === 'paced' || phase === 'swap') {
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        await one(due);
+        due += interval;
+        if (due < performance.now() - 1000) due = performance.now(); // fell far behind: do not burst
+      } else {
+        await one(performance.now());
+        due = performance.now();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, (_, i) => loop(i)));
+  agent.destroy();
+  // Exit only once the results are through the IPC channel.
+  process.send({ rec, errors, snapshots: Object.fromEntries(Object.entries(snapshots).map(([k, v]) => [k, [...v]])), inconsistent }, () => process.exit(0));
+}
+
+// ---- the driver ------------------------------------------------------------------------
+const USERS = Number(opt('users', 50000));
+const CLIENTS = Number(opt('clients', 50));
+const SECONDS = Number(opt('seconds', 30));
+const SWAP_SECONDS = Number(opt('swap-seconds', 0));
+const RATE = Number(opt('rate', 1000));
+const LOG_LEVEL = opt('log-level', 'warn');
+const WARMUP = 5;
+
+if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) {
+  process.stderr.write('bench/api: run `npm run build` first\n');
+  process.exit(1);
+}
+
+const work = join(tmpdir(), `revenant-bench-api-${USERS}`);
+mkdirSync(work, { recursive: true });
+const col = join(work, 'synth');
+const store = join(work, 'store');
+const log = (s) => process.stderr.write(`bench/api: ${s}\n`);
+const rev = (...a) => execFileSync(process.execPath, [BIN, ...a], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
+
+const t = () => performance.now();
+let synthSeconds = null;
+if (!existsSync(join(col, 'entra', 'manifest.json'))) {
+  log(`synthesizing ${USERS} people`);
+  const t0 = t();
+  rev('synth', '--users', String(USERS), '--seed', 'bench-api', '--out', col);
+  synthSeconds = (t() - t0) / 1000;
+}
+// A fresh store every run (the snapshot format may have changed since the last one).
+rmSync(store, { recursive: true, force: true });
+log('loading the snapshot');
+let t0 = t();
+rev('load', col, '--store', store);
+const loadSeconds = (t() - t0) / 1000;
+const snapshotsBefore = JSON.parse(rev('snapshots', '--store', store, '--format', 'json')).snapshots;
+const key = rev('keys', 'create', '--name', `bench-${Date.now()}`, '--scope', 'read', '--rate-limit', '10000000', '--store', store).trim();
+
+// Subjects: every Entra and Okta account, named by id, UPN or login (a third of each).
+const subjects = [];
+for (const [file, names] of [
+  [join(col, 'entra', 'users.jsonl'), (u) => [u.id, u.userPrincipalName]],
+  [join(col, 'okta', 'users.jsonl'), (u) => [`okta:${u.id}`, u.profile?.login]],
+]) {
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const u = JSON.parse(line);
+    const n = names(u).filter(Boolean);
+    subjects.push(n[subjects.length % n.length]);
+  }
+}
+log(`${subjects.length} subjects; serving`);
+
+const server = spawn(process.execPath, [BIN, 'serve', '--store', store, '--port', '0', '--log-level', LOG_LEVEL], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+const url = await new Promise((resolve, reject) => {
+  let err = '';
+  server.stderr.on('data', (c) => {
+    err += c;
+    const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
+    if (m) resolve(m[1]);
+  });
+  server.on('close', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+});
+const startedServing = t();
+await new Promise((r) => setTimeout(r, 500));
+
+const client = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, REVENANT_BENCH_CLIENT: JSON.stringify({ url, key, subjects, clients: CLIENTS, rate: RATE }) } });
+const result = new Promise((resolve) => client.on('message', resolve));
+const sleep = (s) => new Promise((r) => setTimeout(r, s * 1000));
+const cpu0 = process.cpuUsage();
+await sleep(WARMUP);
+client.send('max');
+t0 = t();
+await sleep(SECONDS);
+const maxSeconds = (t() - t0) / 1000;
+client.send('paced');
+t0 = t();
+await sleep(SECONDS);
+const pacedSeconds = (t() - t0) / 1000;
+let swap = null;
+client.send('swap');
+const swapStart = t();
+log('loading a new snapshot while the clients run');
+const loader = spawn(process.execPath, [BIN, 'load', col, '--store', store], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+let newId = '';
+loader.stdout.on('data', (c) => (newId += c));
+const loadStart = t();
+await new Promise((r) => loader.on('close', r));
+const swapLoadSeconds = (t() - loadStart) / 1000;
+newId = newId.trim();
+// Until the server serves it, then a little more.
+for (let i = 0; i < 600; i++) {
+  const r = await fetch(`${url}/readyz`).then((x) => x.json());
+  if (r.snapshot === newId) break;
+  await sleep(0.1);
+}
+const servedAfter = (t() - loadStart) / 1000;
+await sleep(Math.max(2, SWAP_SECONDS));
+const swapSeconds = (t() - swapStart) / 1000;
+log('stopping the clients');
+client.send('stop');
+const r = await result;
+server.kill('SIGTERM');
+
+function stats(xs, seconds, errors) {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => (s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : null);
+  const round = (v) => (v === null ? null : Math.round(v * 100) / 100);
+  return {
+    requests: s.length,
+    seconds: Math.round(seconds * 10) / 10,
+    throughput: Math.round(s.length / seconds),
+    latencyMs: { p50: round(q(0.5)), p90: round(q(0.9)), p99: round(q(0.99)), max: round(s.at(-1) ?? null), mean: round(s.reduce((a, b) => a + b, 0) / (s.length || 1)) },
+    errors: errors.length,
+    errorSamples: errors.slice(0, 5),
+  };
+}
+swap = {
+  ...stats(r.rec.swap, swapSeconds, r.errors.swap),
+  loadSeconds: Math.round(swapLoadSeconds * 10) / 10,
+  servedNewSnapshotAfterSeconds: Math.round(servedAfter * 10) / 10,
+  snapshotsSeen: r.snapshots.swap,
+  newSnapshot: newId,
+  responsesNamingTwoSnapshots: r.inconsistent,
+};
+const max = stats(r.rec.max, maxSeconds, r.errors.max);
+const paced = { targetRate: RATE, ...stats(r.rec.paced, pacedSeconds, r.errors.paced) };
+const out = {
+  benchmark: 'api',
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+  users: USERS,
+  subjects: subjects.length,
+  clients: CLIENTS,
+  logLevel: LOG_LEVEL,
+  route: 'GET /v1/subjects/{subject}/residual-access',
+  method:
+    'One client process, C keep-alive connections. max: closed loop (each client sends its next request when the last returns): the highest throughput, latency at saturation. paced: open loop at the target rate in all, latency measured from when each request was due. swap: paced, while `revenant load` writes a new snapshot of the same size and the server swaps it in.',
+  setup: { synthSeconds, loadSeconds, snapshotsBefore: snapshotsBefore.length },
+  max,
+  paced,
+  swap,
+  goal: { p99Ms: 50, throughput: 1000, errors: 0 },
+  met: paced.latencyMs.p99 <= 50 && paced.throughput >= 1000 * 0.98 && max.errors + paced.errors + swap.errors === 0 && swap.responsesNamingTwoSnapshots === 0,
+};
+void cpu0;
+void startedServing;
+mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+writeFileSync(join(ROOT, 'bench', 'results', `api-${USERS}.json`), `${JSON.stringify(out, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

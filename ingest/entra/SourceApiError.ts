@@ -1,0 +1,71 @@
+/**
+ * The typed error the paging primitives of both providers (Graph and Okta) throw when a request
+ * still fails after its retries: it carries the HTTP status (0 for a network failure), the
+ * provider's error code, the request path (never the query string, never a header) and how many
+ * attempts were made. Messages never contain a token, a secret or a key. It lives here because
+ * both collectors share it; it is provider-neutral.
+ */
+
+export interface SourceApiErrorInit {
+  /** HTTP status; 0 when no response arrived (reset, timeout, TLS failure). */
+  status: number;
+  /** The provider's error code (`Authorization_RequestDenied`, `E0000006`) or a network code (`ECONNRESET`). */
+  code?: string;
+  /** Request path without query string, e.g. `/v1.0/groups/{id}/members`. */
+  path?: string;
+  attempts?: number;
+  /** A permission the request needs, named in the message when the status is 401 or 403. */
+  permission?: string;
+  /** What the user should know beyond status and code (kept in the ledger reason). */
+  hint?: string;
+}
+
+export class SourceApiError extends Error {
+  readonly status: number;
+  readonly code: string | undefined;
+  readonly path: string | undefined;
+  readonly attempts: number;
+  readonly permission: string | undefined;
+  readonly hint: string | undefined;
+
+  constructor(message: string, init: SourceApiErrorInit) {
+    super(message);
+    this.name = 'SourceApiError';
+    this.status = init.status;
+    this.code = init.code;
+    this.path = init.path;
+    this.attempts = init.attempts ?? 1;
+    this.permission = init.permission;
+    this.hint = init.hint;
+  }
+
+  /** True when the caller lacks a permission or scope (the dataset is `missing`, not broken). */
+  get forbidden(): boolean {
+    return this.status === 401 || this.status === 403;
+  }
+
+  /** Short reason for the manifest ledger: `HTTP 503 after 5 attempts on /v1.0/users`. */
+  get reason(): string {
+    const what = this.status === 0 ? `network error ${this.code ?? ''}`.trim() : `HTTP ${this.status}${this.code ? ` ${this.code}` : ''}`;
+    const tries = this.attempts > 1 ? ` after ${this.attempts} attempts` : '';
+    const where = this.path ? ` on ${this.path}` : '';
+    const perm = this.forbidden && this.permission ? ` (needs ${this.permission})` : '';
+    return `${what}${tries}${where}${perm}${this.hint ? `: ${this.hint}` : ''}`;
+  }
+}
+
+/** Replace ids in a path by `{id}` so that reasons group failures of many parents into one line. */
+export function pathTemplate(path: string): string {
+  return path
+    .split('?')[0]
+    .split('/')
+    .map((seg, i, all) => {
+      if (i === 0 || seg === '' || /^v\d|^beta$/.test(seg)) return seg;
+      const prev = all[i - 1];
+      // Graph GUIDs, Okta ids (00u…, 0oa…, 00g…), and any segment after a collection name that looks like an id.
+      if (/^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(seg)) return '{id}';
+      if (/^[0-9a-zA-Z]{20}$/.test(seg) && /^[a-z]/.test(prev ?? '')) return '{id}';
+      return seg;
+    })
+    .join('/');
+}

@@ -1,0 +1,300 @@
+/**
+ * One subject, fast: reads from Okta only what the residual-access rules need about one user and
+ * the users correlated to it (same `profile.employeeNumber`, or the subject's email or login as
+ * their email or login):
+ * - the users, their groups (and the admin roles of those groups), their own admin roles, their
+ *   app assignments (`/api/v1/apps?filter=user.id eq …`, then each app user record, which says
+ *   whether it is direct or through a group), the provisioning features of those apps, their
+ *   grants, their refresh tokens (per client), their API tokens;
+ * - the System Log events they initiated (credential events of OAuth service apps) over the
+ *   window, and for each service app those events touched: its client secrets, JWKs, scope grants
+ *   and admin roles;
+ * - every identity provider (a short org-wide list: what decides `okta.idp-may-reactivate`).
+ *
+ * The manifest says what this is: top-level `scope: {kind: "subject", subject, accounts}` and
+ * each dataset read `scope: "subject"` (complete for those accounts, not for the org); `appGroups`,
+ * intrinsically org-wide and read by no rule, is recorded `missing` with that reason.
+ */
+import { NotFoundError } from '../../src/model/errors.js';
+import { SourceWriter } from '../collection/SourceWriter.js';
+import { OKTA_DATASETS } from '../collection/datasets.js';
+import { type RequestStats, newStats, summarize } from '../entra/runDatasets.js';
+import { SourceApiError } from '../entra/SourceApiError.js';
+import { checkSourceFolder, prepareSourceFolder } from '../entra/sourceFolder.js';
+import { type OktaSession, createOktaSession, oktaGet, oktaList } from './client.js';
+import { logsUrl } from './collectLogs.js';
+import type { CollectOktaOptions, CollectResult } from './index.js';
+import {
+  COLLECTOR_VERSION,
+  LOG_FILTER,
+  OKTA_PERMISSIONS,
+  type OktaContext,
+  PAGE,
+  canHoldRoles,
+  clientIdOf,
+  hasFeatures,
+  isServiceApp,
+  logWindow,
+} from './OktaContext.js';
+
+type Raw = Record<string, unknown>;
+
+export interface CollectOktaSubjectOptions extends CollectOktaOptions {
+  /** Login, email or user id. */
+  subject: string;
+}
+
+export interface SubjectCollectResult extends CollectResult {
+  accounts: string[];
+}
+
+const NOT_READ: Record<string, string> = {
+  appGroups: 'not read in a subject collection: group assignments of apps are org-wide and no rule reads them',
+};
+
+const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+class Gather {
+  readonly data = new Map<string, Map<string, Raw>>(OKTA_DATASETS.map((d) => [d, new Map()]));
+  readonly stats = new Map<string, RequestStats>(OKTA_DATASETS.map((d) => [d, newStats()]));
+  readonly errors = new Map<string, string[]>(OKTA_DATASETS.map((d) => [d, []]));
+  add(d: string, key: string, line: Raw) {
+    this.data.get(d)!.set(key, line);
+  }
+  values(d: string): Raw[] {
+    return [...this.data.get(d)!.values()];
+  }
+  st(d: string): RequestStats {
+    return this.stats.get(d)!;
+  }
+  /** Run a read for some datasets; a failure marks them incomplete (404 means "none"). */
+  async read(feeds: readonly string[], f: () => Promise<void>): Promise<void> {
+    try {
+      await f();
+    } catch (e) {
+      if (e instanceof SourceApiError) {
+        if (e.status !== 404) for (const d of feeds) this.errors.get(d)!.push(e.reason);
+        return;
+      }
+      throw e;
+    }
+  }
+}
+
+async function all(session: OktaSession, stats: RequestStats, url: string, permission?: string): Promise<Raw[]> {
+  const items: Raw[] = [];
+  for await (const x of oktaList<Raw>(session, stats, url, { permission })) items.push(x);
+  return items;
+}
+
+export async function collectOktaSubject(opts: CollectOktaSubjectOptions): Promise<SubjectCollectResult> {
+  const signal = opts.signal ?? new AbortController().signal;
+  const window = logWindow(opts.since, opts.until);
+  const session = createOktaSession({ ...opts, signal });
+  const ctx: OktaContext = { session, ...window };
+  // Refuse an existing collection before reading anything.
+  checkSourceFolder(opts.out, 'okta', session.orgUrl, { force: opts.force });
+  const g = new Gather();
+  const started = performance.now();
+  const subject = opts.subject.trim();
+
+  // 1. The subject, by id, login or email (a search: DEPROVISIONED users included).
+  let me: Raw | undefined;
+  if (/^00u[0-9A-Za-z]{17}$/.test(subject)) {
+    try {
+      me = (await oktaGet(session, g.st('users'), `/api/v1/users/${subject}`, OKTA_PERMISSIONS.users)).body as Raw;
+    } catch (e) {
+      if (!(e instanceof SourceApiError && e.status === 404)) throw e;
+    }
+  } else {
+    const search = `profile.login eq ${quote(subject)} or profile.email eq ${quote(subject)}`;
+    me = (await all(session, g.st('users'), `/api/v1/users?search=${encodeURIComponent(search)}&limit=${PAGE.users}`, OKTA_PERMISSIONS.users))[0];
+  }
+  if (!me) throw new NotFoundError(`collect okta: no user ${subject} in ${session.orgUrl}`);
+
+  // 2. Correlated users.
+  const accounts = new Map<string, Raw>([[String(me.id), me]]);
+  const profile = (me.profile ?? {}) as Raw;
+  const clauses: string[] = [];
+  if (typeof profile.employeeNumber === 'string' && profile.employeeNumber) clauses.push(`profile.employeeNumber eq ${quote(profile.employeeNumber)}`);
+  for (const m of new Set([profile.email, profile.login].filter((x): x is string => typeof x === 'string' && x.length > 0))) {
+    clauses.push(`profile.email eq ${quote(m)}`, `profile.login eq ${quote(m)}`);
+  }
+  await g.read(['users'], async () => {
+    if (!clauses.length) return;
+    for (const u of await all(session, g.st('users'), `/api/v1/users?search=${encodeURIComponent(clauses.join(' or '))}&limit=${PAGE.users}`)) {
+      accounts.set(String(u.id), u);
+    }
+  });
+  for (const [id, u] of accounts) g.add('users', id, u);
+  const ids = [...accounts.keys()];
+
+  // 3. Everything about each account.
+  const apps = new Map<string, Raw>();
+  const serviceAppIds = new Set<string>();
+  await Promise.all(
+    ids.flatMap((a) => [
+      g.read(['groups', 'groupMembers'], async () => {
+        for (const grp of await all(session, g.st('groupMembers'), `/api/v1/users/${a}/groups`, OKTA_PERMISSIONS.groups)) {
+          g.add('groups', String(grp.id), grp);
+          g.add('groupMembers', `${grp.id}|${a}`, { groupId: grp.id, user: { id: a } });
+        }
+      }),
+      g.read(['userRoles'], async () => {
+        for (const role of await all(session, g.st('userRoles'), `/api/v1/users/${a}/roles`, OKTA_PERMISSIONS.userRoles)) {
+          g.add('userRoles', `${a}|${role.id}`, { userId: a, role });
+        }
+      }),
+      g.read(['apps', 'appUsers'], async () => {
+        const assigned = await all(session, g.st('apps'), `/api/v1/apps?filter=${encodeURIComponent(`user.id eq ${quote(a)}`)}&limit=${PAGE.apps}`, OKTA_PERMISSIONS.apps);
+        await Promise.all(
+          assigned.map(async (app) => {
+            apps.set(String(app.id), app);
+            await g.read(['appUsers'], async () => {
+              const appUser = (await oktaGet(session, g.st('appUsers'), `/api/v1/apps/${app.id}/users/${a}`, OKTA_PERMISSIONS.appUsers)).body as Raw;
+              if (appUser) g.add('appUsers', `${app.id}|${a}`, { appId: app.id, appUser });
+            });
+          }),
+        );
+      }),
+      g.read(['userGrants'], async () => {
+        for (const grant of await all(session, g.st('userGrants'), `/api/v1/users/${a}/grants?limit=${PAGE.userGrants}`, OKTA_PERMISSIONS.userGrants)) {
+          g.add('userGrants', String(grant.id), grant);
+        }
+      }),
+      g.read(['refreshTokens'], async () => {
+        const clients = await all(session, g.st('refreshTokens'), `/api/v1/users/${a}/clients`, OKTA_PERMISSIONS.users);
+        await Promise.all(
+          clients.map(async (c) => {
+            const cid = String(c.client_id ?? c.clientId ?? c.id);
+            for (const tok of await all(session, g.st('refreshTokens'), `/api/v1/users/${a}/clients/${encodeURIComponent(cid)}/tokens`)) {
+              g.add('refreshTokens', String(tok.id), tok);
+            }
+          }),
+        );
+      }),
+      g.read(['logs'], async () => {
+        for (const ev of await all(session, g.st('logs'), logsUrl(ctx, `actor.id eq ${quote(a)}`), OKTA_PERMISSIONS.logs)) {
+          g.add('logs', String(ev.uuid), ev);
+          for (const t of (Array.isArray(ev.target) ? ev.target : []) as Raw[]) {
+            if (t?.type === 'AppInstance' && typeof t.id === 'string') serviceAppIds.add(t.id);
+          }
+        }
+      }),
+    ]),
+  );
+
+  // 4. Org-wide lists that are short and decide rules: API tokens (kept for the accounts) and IdPs.
+  await Promise.all([
+    g.read(['apiTokens'], async () => {
+      for (const t of await all(session, g.st('apiTokens'), `/api/v1/api-tokens?limit=${PAGE.apiTokens}`, OKTA_PERMISSIONS.apiTokens)) {
+        if (accounts.has(String(t.userId))) g.add('apiTokens', String(t.id), t);
+      }
+    }),
+    g.read(['idps'], async () => {
+      for (const idp of await all(session, g.st('idps'), `/api/v1/idps?limit=${PAGE.idps}`, OKTA_PERMISSIONS.idps)) g.add('idps', String(idp.id), idp);
+    }),
+    // Service apps touched by the subject's credential events.
+    ...[...serviceAppIds]
+      .filter((id) => !apps.has(id))
+      .map((id) =>
+        g.read(['apps'], async () => {
+          const app = (await oktaGet(session, g.st('apps'), `/api/v1/apps/${id}`, OKTA_PERMISSIONS.apps)).body as Raw;
+          if (app) apps.set(String(app.id), app);
+        }),
+      ),
+  ]);
+  for (const [id, app] of apps) g.add('apps', id, app);
+
+  // 5. Per group and per app.
+  const groups = g.values('groups');
+  const touched = [...serviceAppIds].map((id) => apps.get(id)).filter((x): x is Raw => !!x);
+  await Promise.all([
+    ...groups.filter(canHoldRoles).map((grp) =>
+      g.read(['groupRoles'], async () => {
+        for (const role of await all(session, g.st('groupRoles'), `/api/v1/groups/${grp.id}/roles`, OKTA_PERMISSIONS.groupRoles)) {
+          g.add('groupRoles', `${grp.id}|${role.id}`, { groupId: grp.id, role });
+        }
+      }),
+    ),
+    ...[...apps.values()].filter(hasFeatures).map((app) =>
+      g.read(['appFeatures'], async () => {
+        try {
+          for (const feature of await all(session, g.st('appFeatures'), `/api/v1/apps/${app.id}/features`, OKTA_PERMISSIONS.appFeatures)) {
+            g.add('appFeatures', `${app.id}|${feature.name}`, { appId: app.id, feature });
+          }
+        } catch (e) {
+          if (!(e instanceof SourceApiError && e.status === 400)) throw e;
+        }
+      }),
+    ),
+    ...touched.flatMap((app) => [
+      g.read(['appSecrets'], async () => {
+        for (const secret of await all(session, g.st('appSecrets'), `/api/v1/apps/${app.id}/credentials/secrets`, OKTA_PERMISSIONS.appSecrets)) {
+          g.add('appSecrets', String(secret.id), { appId: app.id, secret });
+        }
+      }),
+      g.read(['appJwks'], async () => {
+        for (const jwk of await all(session, g.st('appJwks'), `/api/v1/apps/${app.id}/credentials/jwks`, OKTA_PERMISSIONS.appJwks)) {
+          g.add('appJwks', String(jwk.id), { appId: app.id, jwk });
+        }
+      }),
+      g.read(['appGrants'], async () => {
+        for (const grant of await all(session, g.st('appGrants'), `/api/v1/apps/${app.id}/grants`, OKTA_PERMISSIONS.appGrants)) {
+          g.add('appGrants', String(grant.id), grant);
+        }
+      }),
+      ...(isServiceApp(app)
+        ? [
+            g.read(['clientRoles'], async () => {
+              const cid = clientIdOf(app);
+              for (const role of await all(session, g.st('clientRoles'), `/oauth2/v1/clients/${encodeURIComponent(cid)}/roles`, OKTA_PERMISSIONS.clientRoles)) {
+                g.add('clientRoles', `${cid}|${role.id}`, { clientId: cid, role });
+              }
+            }),
+          ]
+        : []),
+    ]),
+  ]);
+
+  // 6. Write.
+  const dir = prepareSourceFolder(opts.out, 'okta', session.orgUrl, { force: opts.force });
+  const accountsList = [...accounts.values()].map((u) => ({ id: u.id, login: ((u.profile ?? {}) as Raw).login ?? null, status: u.status }));
+  const writer = new SourceWriter(dir, {
+    source: 'okta',
+    tenant: session.orgUrl,
+    collectedAt: opts.collectedAt,
+    extra: { collector: COLLECTOR_VERSION, scope: { kind: 'subject', subject, accounts: accountsList } },
+  });
+  const results = [];
+  for (const name of OKTA_DATASETS) {
+    opts.onEvent?.({ type: 'start', source: 'okta', dataset: name });
+    if (NOT_READ[name]) {
+      writer.skip(name, NOT_READ[name]);
+      const r = { dataset: name, status: 'missing' as const, count: 0, reason: NOT_READ[name], requests: 0, objects: 0, seconds: 0 };
+      results.push(r);
+      opts.onEvent?.({ type: 'finish', source: 'okta', ...r });
+      continue;
+    }
+    const w = writer.dataset(name);
+    for (const line of g.values(name)) await w.write(line);
+    const errs = g.errors.get(name)!;
+    const stats = g.st(name);
+    await writer.finish(name, errs.length ? 'partial' : 'complete', {
+      reason: errs.length ? summarize(errs) : undefined,
+      requests: stats.requests,
+      objects: stats.objects,
+    });
+    const entry = writer.manifest.datasets[name];
+    entry.scope = 'subject';
+    if (name === 'logs') Object.assign(entry, { filter: `(${LOG_FILTER}) and actor.id is one of the accounts`, window });
+    if (stats.throttled) entry.throttled = stats.throttled;
+    if (stats.retries) entry.retries = stats.retries;
+    const r = { dataset: name, status: entry.status, count: entry.count ?? 0, reason: entry.reason, requests: stats.requests, objects: stats.objects, seconds: 0 };
+    results.push(r);
+    opts.onEvent?.({ type: 'finish', source: 'okta', ...r });
+  }
+  writer.manifest.seconds = Math.round(performance.now() - started) / 1000;
+  writer.writeManifest();
+  return { dir, manifest: writer.manifest, results, accounts: ids };
+}

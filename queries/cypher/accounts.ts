@@ -1,0 +1,155 @@
+/**
+ * Accounts in Cypher: departed-subject selection (every Entra or Okta user departed at `$at`),
+ * the inputs of each account's state — its person's terminated HR records and the latest
+ * `Disable account` audit event at or before `$at` — and name resolution (the lookup names of
+ * the embedded store's name index, in indexed slots). Each query returns just the facts an
+ * account state or a resolution rests on; src/analysis/accounts.ts and queries/residual.ts /
+ * queries/principals.ts then run unchanged on a FactGraph of those facts.
+ */
+import { type AccountState, accountState } from '../../src/analysis/accounts.js';
+import { EdgeKind as E, NodeKind as K } from '../../src/model/schema.js';
+import { FactGraph } from '../../src/store/neo4jFacts.js';
+import type { Neo4jSnapshot } from '../../src/store/neo4jGraph.js';
+import { LOOKUP_SLOTS, hasLabel, nodeLabel as L, lookupSlot, relType as R } from '../../src/store/neo4jSchema.js';
+import { DEPARTED, ENTRA_DEPARTED, NODE, NODE_LABEL, OKTA_DEPARTED, REL, cypherConstants } from './fragments.js';
+
+const ACCOUNT = hasLabel('u', [K.EntraUser, K.OktaUser]);
+
+const STATE_INPUTS = `RETURN ${NODE('u')} AS u,
+  COLLECT { MATCH (u)-[b:${R(E.BELONGS_TO)}]->(p:${L(K.Person)})<-[m:${R(E.BELONGS_TO)}]-(h:${L(K.HrPerson)})
+            WHERE h.status = 'terminated' AND (h.terminationDateMs IS NULL OR h.terminationDateMs <= $at)
+            WITH b, m, p, h ORDER BY b.seq, m.seq
+            RETURN {b: ${REL('b')}, m: ${REL('m')}, p: ${NODE('p')}, h: ${NODE('h')}} } AS hr,
+  CASE WHEN u:${L(K.EntraUser)} THEN head(COLLECT { MATCH (ev:${L(K.EntraAuditEvent)})-[t:${R(E.TARGETS)}]->(u)
+            WHERE ev.activity = $k.disableActivity AND ev.activityDateTimeMs <= $at
+            WITH ev, t ORDER BY ev.activityDateTimeMs DESC, t.seq ASC LIMIT 1
+            RETURN {ev: ${NODE('ev')}, t: ${REL('t')}} }) END AS disable`;
+
+/** State inputs of the named accounts. */
+const NAMED = `UNWIND $keys AS k MATCH (u:${NODE_LABEL} {snapshot: $snapshot, key: k}) WHERE ${ACCOUNT}
+${STATE_INPUTS}`;
+
+/** Departed-subject selection: every account departed at `$at` (or assumed departed), with its state inputs. */
+const SWEEP = `CALL () {
+  MATCH (u:${L(K.EntraUser)} {snapshot: $snapshot}) WHERE ${ENTRA_DEPARTED('u')} RETURN u
+  UNION
+  MATCH (u:${L(K.OktaUser)} {snapshot: $snapshot}) WHERE ${OKTA_DEPARTED('u')} RETURN u
+}
+${STATE_INPUTS}`;
+
+interface StateRow {
+  u: unknown;
+  hr: { b: unknown; m: unknown; p: unknown; h: unknown }[];
+  disable: { ev: unknown; t: unknown } | null;
+}
+
+function stateOf(snap: Neo4jSnapshot, r: StateRow, at: number, assumed: ReadonlySet<string>): AccountState | undefined {
+  const u = snap.node(r.u);
+  const g = new FactGraph(snap.snapshotId, snap.sources, snap.collectedAt).addNode(u);
+  for (const x of r.hr) g.addNode(snap.node(x.p)).addNode(snap.node(x.h)).addEdge(snap.edge(x.b)).addEdge(snap.edge(x.m));
+  if (r.disable) g.addNode(snap.node(r.disable.ev)).addEdge(snap.edge(r.disable.t));
+  return accountState(g, u, at, assumed.has(u.key));
+}
+
+/**
+ * Account states at `at`: of the named keys, and (with `sweep`) of every departed account. Keyed
+ * by account key; computed by accounts.ts from the facts Cypher selected.
+ */
+export async function accountStates(snap: Neo4jSnapshot, keys: string[], sweep: boolean, at: number, assumed: ReadonlySet<string>): Promise<Map<string, AccountState>> {
+  const params = { keys, at, assumed: [...assumed], k: cypherConstants() };
+  const rows = [...(keys.length ? await snap.rows(NAMED, params) : []), ...(sweep ? await snap.rows(SWEEP, params) : [])];
+  const out = new Map<string, AccountState>();
+  for (const r of rows) {
+    const s = stateOf(snap, r as unknown as StateRow, at, assumed);
+    if (s && !out.has(s.key)) out.set(s.key, s);
+  }
+  return out;
+}
+
+const PERSON_OF = `UNWIND $keys AS k MATCH (u:${NODE_LABEL} {snapshot: $snapshot, key: k})
+RETURN u.key AS key, head(COLLECT { MATCH (u)-[b:${R(E.BELONGS_TO)}]->(p) WITH b, p ORDER BY b.seq LIMIT 1 RETURN p {.key, .id} }) AS person`;
+
+const PERSONS = `UNWIND $persons AS pk MATCH (p:${NODE_LABEL} {snapshot: $snapshot, key: pk})
+RETURN ${NODE('p')} AS p,
+  COLLECT { MATCH (a)-[b:${R(E.BELONGS_TO)}]->(p) WHERE ${hasLabel('a', [K.EntraUser, K.OktaUser])}
+            WITH a, b ORDER BY b.seq RETURN {a: ${NODE('a')}, departed: ${DEPARTED('a')}} } AS accounts`;
+
+/** The person (key and id) of each account. */
+export async function personsOf(snap: Neo4jSnapshot, keys: string[]): Promise<Map<string, { key: string; id: string | null } | null>> {
+  const out = new Map<string, { key: string; id: string | null } | null>();
+  if (!keys.length) return out;
+  for (const r of await snap.rows(PERSON_OF, { keys })) {
+    const p = r.person as { key: string; id: string | null } | null;
+    out.set(String(r.key), p ? { key: p.key, id: p.id ?? null } : null);
+  }
+  return out;
+}
+
+/** Persons with their accounts (in snapshot order) and whether each is departed at `at`. */
+export async function personDetails(
+  snap: Neo4jSnapshot,
+  persons: string[],
+  at: number,
+  assumed: ReadonlySet<string>,
+): Promise<Map<string, { id: string; name: string; accounts: { source: string; id: string; name: string; departed: boolean }[] }>> {
+  const out = new Map<string, { id: string; name: string; accounts: { source: string; id: string; name: string; departed: boolean }[] }>();
+  if (!persons.length) return out;
+  for (const r of await snap.rows(PERSONS, { persons, at, assumed: [...assumed], k: cypherConstants() })) {
+    const p = snap.node(r.p);
+    const accounts = (r.accounts as { a: unknown; departed: boolean }[]).map((x) => {
+      const n = snap.node(x.a);
+      return { source: n.sourceKey.split(':')[0], id: n.id, name: String(n.props.name ?? n.id), departed: x.departed === true };
+    });
+    out.set(p.key, { id: p.id, name: String(p.props.name ?? p.key), accounts });
+  }
+  return out;
+}
+
+const SLOTS = Array.from({ length: LOOKUP_SLOTS }, (_, i) => lookupSlot(i));
+
+/** Nodes named `nm` (any lookup slot), with what resolving a subject or principal looks at next. */
+const LOOKUP = `UNWIND $names AS nm
+CALL (nm) {
+  ${SLOTS.map((slot) => `MATCH (n:${NODE_LABEL} {snapshot: $snapshot, ${slot}: nm}) RETURN n`).join('\n  UNION\n  ')}
+}
+RETURN nm, ${NODE('n')} AS n,
+  COLLECT { MATCH (n)-[b:${R(E.BELONGS_TO)}]->(p) WITH b, p ORDER BY b.seq
+            RETURN {b: ${REL('b')}, p: ${NODE('p')}, members: COLLECT { MATCH (a)-[m:${R(E.BELONGS_TO)}]->(p) WITH a, m ORDER BY m.seq RETURN {m: ${REL('m')}, a: ${NODE('a')}} }} } AS belongs,
+  COLLECT { MATCH (a)-[m:${R(E.BELONGS_TO)}]->(n) WITH a, m ORDER BY m.seq RETURN {m: ${REL('m')}, a: ${NODE('a')}} } AS members,
+  COLLECT { MATCH (sp)-[i:${R(E.INSTANCE_OF)}]->(n) WITH sp, i ORDER BY i.seq RETURN {i: ${REL('i')}, sp: ${NODE('sp')}} } AS instances`;
+
+/** The names a subject or principal argument can be looked up by: as given, and without an `entra:`/`okta:`/`hr:` prefix. */
+export function lookupCandidates(name: string): string[] {
+  const want = name.trim();
+  const out = [want];
+  const m = /^(entra|okta|hr):(.+)$/i.exec(want);
+  if (m && !/^https?:/i.test(m[2])) out.push(m[2]);
+  return out;
+}
+
+/**
+ * A FactGraph primed to resolve `names` exactly as the embedded engine does (resolveAccounts,
+ * resolveNode): their lookup hits, each hit's person and the person's records, and an
+ * application's service principals.
+ */
+export async function lookupGraph(snap: Neo4jSnapshot, names: string[]): Promise<FactGraph> {
+  const g = new FactGraph(snap.snapshotId, snap.sources, snap.collectedAt, snap.files());
+  const wanted = [...new Set(names.flatMap(lookupCandidates).map((n) => n.trim().toLowerCase()))];
+  for (const nm of wanted) g.setLookup(nm, []);
+  if (!wanted.length) return g;
+  const hits = new Map<string, Set<string>>();
+  for (const r of await snap.rows(LOOKUP, { names: wanted })) {
+    const n = snap.node(r.n);
+    g.addNode(n);
+    (hits.get(String(r.nm)) ?? hits.set(String(r.nm), new Set()).get(String(r.nm))!).add(n.key);
+    for (const b of r.belongs as { b: unknown; p: unknown; members: { m: unknown; a: unknown }[] }[]) {
+      g.addNode(snap.node(b.p)).addEdge(snap.edge(b.b));
+      for (const x of b.members) g.addNode(snap.node(x.a)).addEdge(snap.edge(x.m));
+    }
+    for (const x of r.members as { m: unknown; a: unknown }[]) g.addNode(snap.node(x.a)).addEdge(snap.edge(x.m));
+    for (const x of r.instances as { i: unknown; sp: unknown }[]) g.addNode(snap.node(x.sp)).addEdge(snap.edge(x.i));
+  }
+  for (const [nm, keys] of hits) g.setLookup(nm, [...keys]);
+  return g;
+}
+

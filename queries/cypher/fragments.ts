@@ -1,0 +1,221 @@
+/**
+ * Cypher pieces the Neo4j forms of the rules and queries share, built only from the schema
+ * constants (labels and relationship types through nodeLabel/relType) and our own variable
+ * names: every value — ids, names, times, statuses of a subject — travels as a parameter.
+ * Parameters every residual query receives: `$snapshot`, `$at` (epoch ms), `$assumed` (account
+ * keys a what-if assumes departed), `$k` (constants of the catalogue, see `cypherConstants`) and,
+ * for rules, `$subjects` (one map per subject, see SubjectParam).
+ *
+ * The account predicates (`departed`, `usable`, `hrDeparted`, `leaveDeparted`) are
+ * src/analysis/accounts.ts in Cypher; the reach subqueries are src/analysis/reach.ts's
+ * traversals (roles directly or through nested groups, an application's service principals,
+ * app permissions, Okta roles through groups, service-app scope grants) returning "facts" that
+ * queries/cypher/reach.ts turns into the same Reach objects.
+ */
+import { Activity } from '../../ingest/entra/directoryAudits.js';
+import { OKTA_DISABLED, OKTA_USABLE } from '../../src/analysis/accounts.js';
+import { DEFAULT_APP_ROLE_ID } from '../../src/analysis/tiers.js';
+import { EdgeKind as E, NodeKind as K } from '../../src/model/schema.js';
+import { Neo4jLabel, hasLabel, nodeLabel as L, relType as R } from '../../src/store/neo4jSchema.js';
+
+const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
+function v(name: string): string {
+  if (!IDENT.test(name)) throw new Error(`cypher: bad variable name ${name}`);
+  return name;
+}
+
+/** The `:RevenantNode` label. */
+export const NODE_LABEL = Neo4jLabel.node;
+
+/** Catalogue constants passed as `$k` (so that no value is written into query text). */
+export function cypherConstants(): Record<string, unknown> {
+  return {
+    oktaUsable: [...OKTA_USABLE],
+    oktaDisabled: [...OKTA_DISABLED],
+    defaultAppRoleId: DEFAULT_APP_ROLE_ID,
+    disableActivity: Activity.disableAccount,
+  };
+}
+
+/** A graph node as a map the engine turns into a GraphNode (Neo4jSnapshot.node). */
+export const NODE = (n: string): string => `${v(n)} {.key, .kind, .props, .file, .line}`;
+
+/** A relationship as a map the engine turns into a GraphEdge (Neo4jSnapshot.edge). */
+export const REL = (r: string): string =>
+  `{kind: type(${v(r)}), from: startNode(${r}).key, to: endNode(${r}).key, props: ${r}.props, file: ${r}.file, line: ${r}.line, seq: ${r}.seq}`;
+
+/** One row per subject of `$subjects`, with `s` its node and `sub` its parameters. */
+export const SUBJECTS = `UNWIND $subjects AS sub MATCH (s:${NODE_LABEL} {snapshot: $snapshot, key: sub.key})`;
+
+/**
+ * The first (by edge order, as the embedded engine sees it) node at the end of one edge kind:
+ * `firstOut('ra', OF_ROLE)` → the role definition of an assignment, or null.
+ */
+export function firstOut(n: string, kind: E, as = 'NODE'): string {
+  const x = `${v(n)}_${kind.toLowerCase()}`;
+  const ret = as === 'NODE' ? NODE(`${x}_n`) : as;
+  return `head(COLLECT { MATCH (${n})-[${x}_r:${R(kind)}]->(${x}_n) WITH ${x}_r, ${x}_n ORDER BY ${x}_r.seq LIMIT 1 RETURN ${ret} })`;
+}
+
+/** The edge and node of `firstOut`, as `{r, n}` (null when there is none). */
+export function firstOutWithEdge(n: string, kind: E): string {
+  const x = `${v(n)}_${kind.toLowerCase()}`;
+  return `head(COLLECT { MATCH (${n})-[${x}_r:${R(kind)}]->(${x}_n) WITH ${x}_r, ${x}_n ORDER BY ${x}_r.seq LIMIT 1 RETURN {r: ${REL(`${x}_r`)}, n: ${NODE(`${x}_n`)}} })`;
+}
+
+const notStub = (u: string) => `NOT coalesce(${v(u)}.stub, false)`;
+
+/** The account's person has an HR record that is terminated at `$at` (no date, or a date at or before it). */
+export const HR_TERMINATED = (u: string): string =>
+  `EXISTS { MATCH (${v(u)})-[:${R(E.BELONGS_TO)}]->(:${L(K.Person)})<-[:${R(E.BELONGS_TO)}]-(${u}_hr:${L(K.HrPerson)}) ` +
+  `WHERE ${u}_hr.status = 'terminated' AND (${u}_hr.terminationDateMs IS NULL OR ${u}_hr.terminationDateMs <= $at) }`;
+
+/** accounts.ts `departed` for an Entra user. */
+export const ENTRA_DEPARTED = (u: string): string =>
+  `(${notStub(u)} AND (coalesce(${u}.accountEnabled = false, false) OR coalesce(${u}.deleted = true, false) ` +
+  `OR coalesce(${u}.employeeLeaveDateTimeMs <= $at, false) OR ${HR_TERMINATED(u)} OR ${u}.key IN $assumed))`;
+
+/** accounts.ts `departed` for an Okta user. */
+export const OKTA_DEPARTED = (u: string): string =>
+  `(${notStub(u)} AND (coalesce(${u}.status IN $k.oktaDisabled, false) OR ${HR_TERMINATED(u)} OR ${u}.key IN $assumed))`;
+
+/** accounts.ts `departed` for any node (false for what is not an account). */
+export const DEPARTED = (u: string): string =>
+  `CASE WHEN ${v(u)}:${L(K.EntraUser)} THEN ${ENTRA_DEPARTED(u)} WHEN ${u}:${L(K.OktaUser)} THEN ${OKTA_DEPARTED(u)} ELSE false END`;
+
+/** accounts.ts `usable`: enabled and not deleted (Entra) or ACTIVE-like (Okta), after any what-if. */
+export const USABLE = (u: string): string =>
+  `(${notStub(u)} AND NOT ${u}.key IN $assumed AND CASE WHEN ${u}:${L(K.EntraUser)} THEN coalesce(${u}.accountEnabled = true, false) AND NOT coalesce(${u}.deleted = true, false) ` +
+  `WHEN ${u}:${L(K.OktaUser)} THEN coalesce(${u}.status IN $k.oktaUsable, false) ELSE false END)`;
+
+/** accounts.ts `hrDeparted`. */
+export const HR_DEPARTED = (u: string): string => `(${notStub(u)} AND ${HR_TERMINATED(u)})`;
+
+/** accounts.ts `leaveDeparted`: its own Entra employeeLeaveDateTime has passed. */
+export const LEAVE_DEPARTED = (u: string): string => `(${v(u)}:${L(K.EntraUser)} AND ${notStub(u)} AND coalesce(${u}.employeeLeaveDateTimeMs <= $at, false))`;
+
+const ACTIVE_OKTA_ROLE = (r: string) => `coalesce(${r}.status, 'ACTIVE') = 'ACTIVE'`;
+
+/**
+ * reach.ts for an Entra object `x` (entraObjectReach; also entraRolesReach for a user or group,
+ * servicePrincipalReach, applicationReach): the principals (an application's service
+ * principals, else `x`), their active role assignments directly or through nested groups, and a
+ * service principal's application permissions. Binds `out` to a list of facts.
+ */
+export function entraReach(x: string, out: string): string {
+  v(x);
+  v(out);
+  return `CALL (${x}) {
+  CALL (${x}) {
+    WITH ${x} WHERE ${x}:${L(K.EntraApplication)}
+    MATCH (rp:${L(K.EntraServicePrincipal)})-[:${R(E.INSTANCE_OF)}]->(${x}) RETURN rp
+    UNION
+    WITH ${x} WHERE ${hasLabel(x, [K.EntraServicePrincipal, K.EntraGroup, K.EntraUser])}
+    RETURN ${x} AS rp
+  }
+  CALL (rp) {
+    CALL (rp) { MATCH (rp)-[:${R(E.MEMBER_OF)}*0..]->(rh) RETURN DISTINCT rh }
+    MATCH (rh)-[:${R(E.HAS_ROLE)}]->(ra:${L(K.EntraRoleAssignment)})
+    RETURN {t: 'entraRole', a: ${NODE('ra')}, def: ${firstOut('ra', E.OF_ROLE)}} AS fact
+    UNION ALL
+    WITH rp WHERE rp:${L(K.EntraServicePrincipal)}
+    MATCH (rp)-[:${R(E.HAS_APP_ROLE)}]->(ara) WHERE ara.appRoleId <> $k.defaultAppRoleId
+    RETURN {t: 'appPerm', sp: ${NODE('rp')}, a: ${NODE('ara')}, res: ${firstOut('ara', E.ON_RESOURCE)}} AS fact
+  }
+  RETURN collect(fact) AS ${out}
+}`;
+}
+
+/** reach.ts oktaUserRolesReach: direct admin roles (when `includeDirect`) and those of the user's groups. */
+export function oktaUserReach(u: string, includeDirect: boolean, out: string): string {
+  v(u);
+  v(out);
+  const direct = `MATCH (${u})-[:${R(E.HAS_ROLE)}]->(orr:${L(K.OktaRoleAssignment)}) WHERE ${ACTIVE_OKTA_ROLE('orr')}
+    RETURN {t: 'oktaRole', a: ${NODE('orr')}} AS fact
+    UNION ALL
+    `;
+  return `CALL (${u}) {
+  CALL (${u}) {
+    ${includeDirect ? direct : ''}MATCH (${u})-[:${R(E.MEMBER_OF)}]->()-[:${R(E.HAS_ROLE)}]->(orr:${L(K.OktaRoleAssignment)}) WHERE ${ACTIVE_OKTA_ROLE('orr')}
+    RETURN {t: 'oktaRole', a: ${NODE('orr')}} AS fact
+  }
+  RETURN collect(fact) AS ${out}
+}`;
+}
+
+/** reach.ts oktaDirectRoles as reach facts: the active admin roles a holder (group, app) holds itself. */
+export function oktaDirectRoles(h: string, out: string): string {
+  v(h);
+  v(out);
+  return `CALL (${h}) {
+  OPTIONAL MATCH (${h})-[:${R(E.HAS_ROLE)}]->(orr:${L(K.OktaRoleAssignment)}) WHERE ${ACTIVE_OKTA_ROLE('orr')}
+  RETURN [x IN collect(orr) | {t: 'oktaRole', a: x {.key, .kind, .props, .file, .line}}] AS ${out}
+}`;
+}
+
+/** reach.ts oktaServiceAppReach: the app's client admin roles and its active `okta.*` scope grants. */
+export function oktaServiceAppReach(app: string, out: string): string {
+  v(app);
+  v(out);
+  return `CALL (${app}) {
+  CALL (${app}) {
+    MATCH (${app})-[:${R(E.HAS_ROLE)}]->(orr:${L(K.OktaRoleAssignment)}) WHERE ${ACTIVE_OKTA_ROLE('orr')}
+    RETURN {t: 'oktaRole', a: ${NODE('orr')}} AS fact
+    UNION ALL
+    MATCH (${app})-[:${R(E.HAS_GRANT)}]->(sg) WHERE coalesce(sg.status, 'ACTIVE') = 'ACTIVE' AND sg.scopeId STARTS WITH 'okta.'
+    RETURN {t: 'oktaScope', app: ${NODE(app)}, a: ${NODE('sg')}} AS fact
+  }
+  RETURN collect(fact) AS ${out}
+}`;
+}
+
+/**
+ * ruleHelpers.ts pushesDeactivation: `features` include PUSH_USER_DEACTIVATION and the first
+ * USER_PROVISIONING feature record, if any, has lifecycleDeactivate ENABLED.
+ */
+export const PUSHES_DEACTIVATION = (app: string): string =>
+  `('PUSH_USER_DEACTIVATION' IN coalesce(${v(app)}.features, []) AND coalesce(head(COLLECT { MATCH (${app})-[${app}_hf:${R(E.HAS_FEATURE)}]->(${app}_f) ` +
+  `WHERE ${app}_f.name = 'USER_PROVISIONING' WITH ${app}_hf, ${app}_f ORDER BY ${app}_hf.seq LIMIT 1 RETURN coalesce(${app}_f.lifecycleDeactivate = 'ENABLED', false) }), true))`;
+
+/** ruleHelpers.ts appUserRecords: the subject's APP_USER records, without direct ones when a what-if deactivated it. */
+export const APP_USER_RECORDS = `MATCH (s)-[au:${R(E.APP_USER)}]->(app) WHERE NOT (sub.assumed AND coalesce(au.scope, 'USER') = 'USER')`;
+
+/** The first (by edge order) node at the start of an edge kind ending at `n`, or null. */
+export function firstIn(n: string, kind: E): string {
+  const x = `${v(n)}_in_${kind.toLowerCase()}`;
+  return `head(COLLECT { MATCH (${x}_n)-[${x}_r:${R(kind)}]->(${n}) WITH ${x}_r, ${x}_n ORDER BY ${x}_r.seq LIMIT 1 RETURN ${NODE(`${x}_n`)} })`;
+}
+
+/** For a credential holder: the application's first service principal (holderReach's path tail), else null. */
+export const HOLDER_SP = (holder: string): string => `CASE WHEN ${v(holder)}:${L(K.EntraApplication)} THEN ${firstIn(holder, E.INSTANCE_OF)} ELSE null END`;
+
+/** validAt: `startDateTime <= $at < endDateTime`, a missing start counting as started and a missing end as no expiry. */
+export const VALID_AT = (c: string): string => `((${v(c)}.startDateTimeMs IS NULL OR ${c}.startDateTimeMs <= $at) AND (${c}.endDateTimeMs IS NULL OR $at < ${c}.endDateTimeMs))`;
+
+/**
+ * Reach requests. A rule row names the object whose reach a hit carries as `REACH(kind, x)`; the
+ * engine then runs one batched reach query per kind over every distinct object the rows named
+ * (REACH_QUERIES), so reach is computed once per object and the rule queries stay small.
+ */
+export type ReachKind = 'entra' | 'oktaUser' | 'oktaUserGroups' | 'oktaDirect' | 'oktaServiceApp';
+
+export const REACH = (kind: ReachKind, x: string): string => `{reach: '${REACH_KINDS.has(kind) ? kind : ''}', key: ${v(x)}.key}`;
+
+/** accountRolesReach: an Entra user's roles, or an Okta user's admin roles. */
+export const ACCOUNT_REACH = (u: string): string => `CASE WHEN ${v(u)}:${L(K.EntraUser)} THEN ${REACH('entra', u)} ELSE ${REACH('oktaUser', u)} END`;
+
+const REACH_ONE = (body: string) => `UNWIND $keys AS key MATCH (x:${NODE_LABEL} {snapshot: $snapshot, key: key})\n${body}\nRETURN key, facts`;
+
+export const REACH_QUERIES: Readonly<Record<ReachKind, string>> = {
+  entra: REACH_ONE(entraReach('x', 'facts')),
+  oktaUser: REACH_ONE(oktaUserReach('x', true, 'facts')),
+  oktaUserGroups: REACH_ONE(oktaUserReach('x', false, 'facts')),
+  oktaDirect: REACH_ONE(oktaDirectRoles('x', 'facts')),
+  oktaServiceApp: REACH_ONE(oktaServiceAppReach('x', 'facts')),
+};
+const REACH_KINDS = new Set<string>(['entra', 'oktaUser', 'oktaUserGroups', 'oktaDirect', 'oktaServiceApp']);
+
+/** A row value that is a reach request. */
+export function isReachRequest(x: unknown): x is { reach: ReachKind; key: string } {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as { reach?: unknown }).reach === 'string' && typeof (x as { key?: unknown }).key === 'string';
+}

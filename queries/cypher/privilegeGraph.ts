@@ -1,0 +1,151 @@
+/**
+ * The privilege graph of blast radius and paths, built in Cypher: one query that expands from
+ * the start level by level, following the same traversal plan as the embedded engine
+ * (src/analysis/privilegeGraph.ts PLAN: which edge kinds, in which direction, carry control out
+ * of a node of each kind, and which steps are terminal), to the same depth limit. Within a level
+ * it meets nodes in the embedded engine's order (frontier order, then plan step, then edge order)
+ * so that "a node first reached by a terminal step is not expanded" decides alike; it returns
+ * every reached node with its depth, the edges between them (the first step between each pair),
+ * whether the limit cut the expansion, and the facts privilege labels need (a role assignment's
+ * definition, an app role assignment's resource). Node then only rebuilds that result as the
+ * PrivilegeGraph the shared summaries (summariseBlastRadius, pathsIn) read.
+ */
+import Graph from 'graphology';
+import type { DirectedGraph } from 'graphology';
+import { PLAN, type PrivilegeGraph, type TravelEdge } from '../../src/analysis/privilegeGraph.js';
+import { bfsFromNode } from 'graphology-traversal';
+import { EdgeKind as E, NodeKind as K } from '../../src/model/schema.js';
+import type { GraphNode } from '../../src/model/types.js';
+import { FactGraph } from '../../src/store/neo4jFacts.js';
+import type { Neo4jSnapshot } from '../../src/store/neo4jGraph.js';
+import { nodeLabel as L, relTypes } from '../../src/store/neo4jSchema.js';
+import { NODE, NODE_LABEL, firstOutWithEdge } from './fragments.js';
+
+interface PlanEntry {
+  si: number;
+  rev: boolean;
+  term: boolean;
+}
+
+/** `$plan`: node kind → `EDGE>` (out) or `EDGE<` (in) → step index and flags. */
+function planParam(): Record<string, Record<string, PlanEntry>> {
+  const out: Record<string, Record<string, PlanEntry>> = {};
+  for (const [kind, steps] of Object.entries(PLAN)) {
+    const m: Record<string, PlanEntry> = {};
+    steps!.forEach((s, si) => {
+      const k = `${s.edge}${s.reverse ? '<' : '>'}`;
+      if (!(k in m)) m[k] = { si, rev: !!s.reverse, term: !!s.terminal };
+    });
+    out[kind] = m;
+  }
+  return out;
+}
+
+const PLAN_PARAM = planParam();
+const PLAN_KINDS = Object.entries(PLAN)
+  .filter(([, steps]) => (steps?.length ?? 0) > 0)
+  .map(([k]) => k);
+const OUT_TYPES = [...new Set(Object.values(PLAN).flatMap((steps) => steps!.filter((s) => !s.reverse).map((s) => s.edge)))];
+const IN_TYPES = [...new Set(Object.values(PLAN).flatMap((steps) => steps!.filter((s) => s.reverse).map((s) => s.edge)))];
+
+function level(d: number): string {
+  const expand = [
+    OUT_TYPES.length ? `MATCH (n)-[r:${relTypes(OUT_TYPES)}]->(o) RETURN r, o, '>' AS dir` : '',
+    IN_TYPES.length ? `MATCH (n)<-[r:${relTypes(IN_TYPES)}]-(o) RETURN r, o, '<' AS dir` : '',
+  ]
+    .filter(Boolean)
+    .join('\n      UNION ALL\n      ');
+  return `
+// level ${d}
+CALL (frontier) {
+  UNWIND range(0, size(frontier) - 1) AS fi
+  WITH fi, frontier[fi] AS n
+  CALL (n) {
+      ${expand}
+  }
+  WITH fi, n, r, o, $plan[n.kind][type(r) + dir] AS st WHERE st IS NOT NULL
+  WITH fi, n, r, o, st ORDER BY fi, st.si, r.seq
+  RETURN collect({n: n, o: o, t: type(r), rev: st.rev, term: st.term}) AS found
+}
+CALL (found, seen) {
+  UNWIND range(0, size(found) - 1) AS i
+  WITH found[i].o AS o, i, seen WHERE NOT found[i].o IN seen
+  WITH o, min(i) AS first ORDER BY first
+  RETURN collect(first) AS fresh
+}
+CALL (found) {
+  UNWIND range(0, size(found) - 1) AS i
+  WITH found[i].n AS a, found[i].o AS b, min(i) AS first ORDER BY first
+  RETURN collect(first) AS pairs
+}
+WITH seen + [x IN fresh | found[x].o] AS seen,
+     depths + [x IN fresh | ${d}] AS depths,
+     [x IN fresh WHERE NOT found[x].term | found[x].o] AS frontier,
+     edges + [x IN pairs | {from: found[x].n.key, to: found[x].o.key, t: found[x].t, rev: found[x].rev}] AS edges`;
+}
+
+const queries = new Map<number, string>();
+
+/** The whole expansion for a depth limit (query text depends only on the depth and the schema). */
+export function privilegeGraphQuery(maxDepth: number): string {
+  if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > 32) throw new Error(`privilege graph: depth ${maxDepth} out of range`);
+  let q = queries.get(maxDepth);
+  if (q) return q;
+  const levels = Array.from({ length: maxDepth }, (_, i) => level(i + 1)).join('\n');
+  q = `MATCH (start:${NODE_LABEL} {snapshot: $snapshot, key: $start})
+WITH [start] AS frontier, [start] AS seen, [0] AS depths, [] AS edges
+${levels}
+CALL (seen) {
+  UNWIND seen AS x
+  WITH x WHERE x:${L(K.EntraRoleAssignment)} OR x:${L(K.EntraAppRoleAssignment)}
+  RETURN collect(CASE WHEN x:${L(K.EntraRoleAssignment)} THEN ${firstOutWithEdge('x', E.OF_ROLE)} ELSE ${firstOutWithEdge('x', E.ON_RESOURCE)} END) AS labels
+}
+RETURN [x IN seen | x {.key, .kind, .props, .file, .line}] AS reached, depths, edges, labels,
+  any(x IN frontier WHERE x.kind IN $planKinds) AS truncated`;
+  queries.set(maxDepth, q);
+  return q;
+}
+
+export interface CypherPrivilegeGraph {
+  pg: PrivilegeGraph;
+  /** The reached nodes, the edges between them (as stored) and the label facts, for the shared summaries. */
+  facts: FactGraph;
+}
+
+/**
+ * Build the privilege graph from `start` in Neo4j. `into` (a FactGraph, e.g. one primed for name
+ * resolution) receives the reached nodes, their edges and the label facts.
+ */
+export async function cypherPrivilegeGraph(snap: Neo4jSnapshot, start: GraphNode, maxDepth: number, into?: FactGraph): Promise<CypherPrivilegeGraph> {
+  const rows = await snap.rows(privilegeGraphQuery(maxDepth), { start: start.key, plan: PLAN_PARAM, planKinds: PLAN_KINDS });
+  const row = rows[0];
+  if (!row) throw new Error(`privilege graph: no node ${start.key}`);
+  const G = (Graph as unknown as { DirectedGraph: new () => DirectedGraph<GraphNode, TravelEdge> }).DirectedGraph;
+  const graph = new G();
+  const facts = into ?? new FactGraph(snap.snapshotId, snap.sources, snap.collectedAt, snap.files());
+  const levels = new Map<string, number>();
+  const depths = row.depths as number[];
+  (row.reached as unknown[]).forEach((v, i) => {
+    const n = snap.node(v);
+    graph.addNode(n.key, n);
+    facts.addNode(n);
+    levels.set(n.key, depths[i]);
+  });
+  for (const e of row.edges as { from: string; to: string; t: string; rev: boolean }[]) {
+    if (!graph.hasDirectedEdge(e.from, e.to)) graph.addDirectedEdge(e.from, e.to, { edge: e.t as E, reverse: e.rev });
+    facts.addEdge(e.rev ? { kind: e.t as E, from: e.to, to: e.from } : { kind: e.t as E, from: e.from, to: e.to });
+  }
+  for (const l of row.labels as ({ r: unknown; n: unknown } | null)[]) {
+    if (!l) continue;
+    facts.addNode(snap.node(l.n)).addEdge(snap.edge(l.r));
+  }
+  // Depths in the order the embedded engine lists them (graphology's BFS over the same graph,
+  // edges added in the same order); they are the levels Cypher found them at.
+  const depth = new Map<string, number>();
+  bfsFromNode(graph, start.key, (key, _attrs, d) => {
+    depth.set(key, d);
+  });
+  for (const [k, d] of depth) if (levels.get(k) !== d) throw new Error(`privilege graph: ${k} at depth ${d}, Cypher found it at ${levels.get(k)}`);
+  return { pg: { graph, start: start.key, depth, truncated: row.truncated === true }, facts };
+}
+

@@ -1,0 +1,147 @@
+/**
+ * The residual-access query on the Neo4j engine: the same `revenant-findings/1` document as
+ * runResidual, with everything that looks at the graph done in Cypher inside Neo4j — subject
+ * resolution (queries/cypher/accounts.ts), departed-subject selection and departure inputs,
+ * every rule's matching (each rule's `cypher` form, run once per batch of subjects), reach,
+ * correlation chains, persons. What Node does with the rows is the embedded engine's own code:
+ * account states (accounts.ts), privilege labels and tiers (reach.ts), precedence, severity,
+ * ids, evidence, closure and the document (assembleFindingsDoc in residual.ts).
+ */
+import type { AccountState } from '../src/analysis/accounts.js';
+import { Analysis } from '../src/analysis/Analysis.js';
+import { NotFoundError } from '../src/model/errors.js';
+import { FactGraph } from '../src/store/neo4jFacts.js';
+import type { Neo4jSnapshot, Row } from '../src/store/neo4jGraph.js';
+import { accountStates, lookupGraph, personDetails, personsOf } from './cypher/accounts.js';
+import { cypherConstants, isReachRequest } from './cypher/fragments.js';
+import { fetchReach, reachOfRequests } from './cypher/reach.js';
+import { RULES } from './residual-access/index.js';
+import { type CypherHitContext, type Rule, subjectParam } from './residual-access/Rule.js';
+import { type FindingsDoc, type RawHit, type ResidualOptions, assembleFindingsDoc, resolveAccounts, rulesFor } from './residual.js';
+
+/** Subjects per rule query (one UNWIND each). */
+const SUBJECT_BATCH = 2_000;
+/** Rule queries in flight at once. */
+const CONCURRENCY = 4;
+
+async function resolveAllNeo4j(snap: Neo4jSnapshot, names: string[], what: string): Promise<string[]> {
+  if (!names.length) return [];
+  const g = await lookupGraph(snap, names);
+  const out: string[] = [];
+  const unknown: string[] = [];
+  for (const n of names) {
+    const keys = resolveAccounts(g, n);
+    if (keys.length === 0) unknown.push(n);
+    out.push(...keys);
+  }
+  if (unknown.length) {
+    throw new NotFoundError(
+      `${what} not found: ${unknown.map((u) => JSON.stringify(u)).join(', ')} (name an account by id, UPN, login or mail; prefix entra: or okta: to pick a source)`,
+    );
+  }
+  return [...new Set(out)];
+}
+
+/** Run `tasks` with at most `n` at a time. */
+async function pool<T>(tasks: (() => Promise<T>)[], n: number): Promise<T[]> {
+  const out: T[] = new Array(tasks.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, tasks.length) }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        out[i] = await tasks[i]();
+      }
+    }),
+  );
+  return out;
+}
+
+/** One rule's result rows for some subjects. */
+export interface RuleRows {
+  rule: Rule;
+  rows: Row[];
+}
+
+/**
+ * Run one rule's Cypher form over a set of subjects (in batches): its rows in the query's order,
+ * keeping the first row per subject and `once` value.
+ */
+export async function ruleRows(snap: Neo4jSnapshot, rule: Rule, subjects: AccountState[], at: number, assumed: ReadonlySet<string>): Promise<RuleRows> {
+  const rows: Row[] = [];
+  for (let i = 0; i < subjects.length; i += SUBJECT_BATCH) {
+    const batch = subjects.slice(i, i + SUBJECT_BATCH).map(subjectParam);
+    rows.push(...(await snap.rows(rule.cypher.query, { ...rule.cypher.params, subjects: batch, at, assumed: [...assumed], k: cypherConstants() })));
+  }
+  const once = new Set<string>();
+  return {
+    rule,
+    rows: rows.filter((row) => {
+      if (row.once === undefined || row.once === null) return true;
+      const k = `${String(row.subject)}\u0000${String(row.once)}`;
+      if (once.has(k)) return false;
+      once.add(k);
+      return true;
+    }),
+  };
+}
+
+/** Hits from rule rows: the reach every row asks for is fetched in batches, then each row becomes a hit. */
+export async function hitsOfRows(snap: Neo4jSnapshot, results: RuleRows[], states: Map<string, AccountState>, at: number, assumed: ReadonlySet<string>): Promise<Map<string, RawHit[]>> {
+  const requests = results.flatMap((r) => r.rows.flatMap((row) => Object.values(row).filter(isReachRequest)));
+  const fetched = await fetchReach(snap, requests);
+  const a = new Analysis(new FactGraph(snap.snapshotId, snap.sources, snap.collectedAt), at, assumed);
+  const out = new Map<string, RawHit[]>();
+  for (const { rule, rows } of results) {
+    for (const row of rows) {
+      const s = states.get(String(row.subject));
+      if (!s) throw new Error(`${rule.id}: Cypher returned a row for ${String(row.subject)}, which was not asked for`);
+      const c: CypherHitContext = {
+        s,
+        a,
+        node: (v) => snap.node(v),
+        maybeNode: (v) => snap.maybeNode(v),
+        edge: (v) => snap.edge(v),
+        reach: (...requests) => reachOfRequests(snap, fetched, requests),
+      };
+      (out.get(s.key) ?? out.set(s.key, []).get(s.key)!).push({ rule, hit: rule.cypher.hit(row, c) });
+    }
+  }
+  return out;
+}
+
+/** `revenant residual` on a Neo4j snapshot: the same document as runResidual on the embedded engine. */
+export async function runResidualNeo4j(snap: Neo4jSnapshot, opts: ResidualOptions): Promise<FindingsDoc> {
+  const at = opts.at ?? Date.parse(snap.collectedAt);
+  const assumedKeys = await resolveAllNeo4j(snap, opts.assumeDeparted ?? [], 'subject to assume departed');
+  const assumed = new Set(assumedKeys);
+  const rules = opts.rules ? RULES.filter((r) => opts.rules!.includes(r.id)) : RULES;
+  const named = await resolveAllNeo4j(snap, opts.subjects ?? [], 'subject');
+  const states = await accountStates(snap, [...new Set([...named, ...assumedKeys])], !!opts.all, at, assumed);
+  const subjects = [...states.values()].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+
+  // Every rule's Cypher form over the departed subjects it applies to.
+  const departed = subjects.filter((s) => s.departed);
+  const results = await pool(
+    rules.map((rule) => () => ruleRows(snap, rule, departed.filter((s) => rulesFor(s, [rule]).length > 0), at, assumed)),
+    CONCURRENCY,
+  );
+  // Rules in catalogue order, so each subject's hits come in the graph form's order.
+  const hits = await hitsOfRows(snap, results, states, at, assumed);
+
+  const personOf = await personsOf(snap, subjects.map((s) => s.key));
+  const personKeys = [...new Set(subjects.filter((s) => s.departed).map((s) => personOf.get(s.key)?.key).filter((k): k is string => !!k))];
+  const persons = await personDetails(snap, personKeys, at, assumed);
+
+  return assembleFindingsDoc({
+    at,
+    snapshotId: snap.snapshotId,
+    sources: snap.sources,
+    states: subjects,
+    hitsOf: (s) => hits.get(s.key) ?? [],
+    personOf: (key) => personOf.get(key) ?? null,
+    person: (pkey) => persons.get(pkey) ?? { id: pkey, name: pkey, accounts: [] },
+    provOf: (key) => snap.known(key)?.prov,
+  });
+}
+

@@ -1,0 +1,267 @@
+/**
+ * Works the event queue: refreshes of subjects (batched per source: every subject waiting is
+ * read again, then the snapshot's sources are loaded once as a new snapshot, which is swapped in
+ * and published), and Graph subscription chores (reauthorize, recreate). Failures are retried
+ * with backoff up to `events.maxAttempts`; a subject that no longer exists, or a refresher that is
+ * not configured, fails at once. On shutdown the worker drains: it finishes every job already due
+ * within the grace period, then aborts what still runs (those jobs stay queued for the next start).
+ */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadSnapshot } from '../../../queries/loadSnapshot.js';
+import { NotFoundError } from '../../model/errors.js';
+import { NodeKind } from '../../model/schema.js';
+import { SnapshotDb } from '../../store/SnapshotDb.js';
+import type { Store } from '../../store/Store.js';
+import type { ApiConfig } from '../config.js';
+import { resolveSecret } from '../config.js';
+import type { ApiMetrics } from '../metrics.js';
+import type { SnapshotManager } from '../snapshot/SnapshotManager.js';
+import type { SnapshotView } from '../snapshot/SnapshotView.js';
+import type { EventQueue, Job } from './EventQueue.js';
+import { ensureUsersSubscription, GraphSubscriptionError, type SubscriptionClient } from './GraphSubscriptions.js';
+import { API_TOKEN_PREFIX } from './hooks.js';
+import { RefreshConfigError, type SubjectRefresher } from './SubjectRefresher.js';
+
+export interface WorkerLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface EventWorkerDeps {
+  queue: EventQueue;
+  store: Store;
+  snapshots: SnapshotManager;
+  refresher: SubjectRefresher;
+  subscriptions: SubscriptionClient | null;
+  config: ApiConfig;
+  metrics: ApiMetrics;
+  log: WorkerLog;
+  env?: NodeJS.ProcessEnv;
+}
+
+const normTenant = (t: string) => t.trim().replace(/\/+$/, '').toLowerCase();
+
+class Permanent extends Error {}
+
+export class EventWorker {
+  private running: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private stopping = false;
+  private draining = false;
+  private abort = new AbortController();
+  /** Seqs of the jobs being worked on now. */
+  private active: number[] = [];
+
+  constructor(private readonly d: EventWorkerDeps) {
+    d.queue.onQueued(() => this.wake());
+  }
+
+  start(): void {
+    const n = this.d.queue.requeueRunning();
+    if (n) this.d.log.warn({ jobs: n }, 'event jobs interrupted by the last shutdown are queued again');
+    this.d.queue.prune();
+    this.running = this.loop();
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  get busy(): boolean {
+    return this.active.length > 0;
+  }
+
+  /** Drain due jobs for up to `graceMs`, then abort what still runs, and stop. */
+  async stop(graceMs: number): Promise<void> {
+    if (!this.running) return;
+    this.draining = true;
+    this.wake();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((r) => {
+      timer = setTimeout(() => r('timeout'), graceMs);
+    });
+    const outcome = await Promise.race([this.running.then(() => 'done' as const), timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.d.log.warn({ jobs: this.active }, 'shutdown grace period over: aborting the running event jobs (they stay queued)');
+      this.stopping = true;
+      this.abort.abort(new Error('server shutting down'));
+      this.wake();
+      await this.running;
+    }
+    this.running = null;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      let jobs: Job[];
+      try {
+        jobs = this.d.queue.take();
+      } catch (e) {
+        this.d.log.error({ err: (e as Error).message }, 'event queue unreadable');
+        jobs = [];
+      }
+      if (jobs.length === 0) {
+        if (this.draining) return;
+        const due = this.d.queue.nextDue();
+        const wait = due === null ? this.d.config.events.pollMs * 30 : Math.max(10, Math.min(due - Date.now(), this.d.config.events.pollMs * 30));
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, wait);
+          this.wakeUp = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        this.wakeUp = null;
+        continue;
+      }
+      this.active = jobs.map((j) => j.seq);
+      try {
+        if (jobs[0].kind === 'refresh') await this.refresh(jobs);
+        else await this.chore(jobs[0]);
+      } catch (e) {
+        for (const j of jobs) this.failed(j, e);
+      } finally {
+        this.active = [];
+      }
+    }
+  }
+
+  private failed(j: Job, e: unknown): void {
+    if (this.abort.signal.aborted) {
+      this.d.queue.release(j.seq);
+      return;
+    }
+    const msg = (e as Error)?.message ?? String(e);
+    const permanent = e instanceof Permanent || e instanceof NotFoundError || e instanceof RefreshConfigError || (e instanceof GraphSubscriptionError && e.status === 404);
+    const give = permanent || j.attempts >= this.d.config.events.maxAttempts;
+    const retryAt = give ? null : Date.now() + Math.min(60_000 * 2 ** (j.attempts - 1), 3_600_000);
+    this.d.queue.fail(j.seq, msg, retryAt);
+    this.d.metrics.refreshes.inc({ source: j.source, result: give ? 'failed' : 'retry' });
+    this.d.log[give ? 'error' : 'warn']({ job: j.seq, kind: j.kind, source: j.source, attempts: j.attempts, err: msg }, give ? 'event job failed' : 'event job will be retried');
+  }
+
+  /** The account a refresh job is about (an API token's owner is found in the snapshot). */
+  private subjectOf(j: Job, view: SnapshotView): string | null {
+    const subject = j.subject ?? '';
+    if (!subject.startsWith(API_TOKEN_PREFIX)) return subject || null;
+    const tokenId = subject.slice(API_TOKEN_PREFIX.length);
+    const g = view.graph();
+    for (const k of g.lookup(tokenId)) {
+      const n = g.node(k);
+      if (n?.kind === NodeKind.OktaApiToken && typeof n.props.userId === 'string') return n.props.userId;
+    }
+    return null;
+  }
+
+  private async refresh(jobs: Job[]): Promise<void> {
+    const view = this.d.snapshots.acquire();
+    if (!view) throw new Error('no snapshot loaded yet: nothing to refresh into');
+    try {
+      const { source, tenant } = jobs[0];
+      const sources = view.db.sources();
+      const candidates = sources.filter((s) => s.source === source && (!tenant || normTenant(s.tenant) === normTenant(tenant)));
+      if (candidates.length !== 1) {
+        throw new Permanent(
+          candidates.length === 0
+            ? `the snapshot has no ${source} source${tenant ? ` for ${tenant}` : ''} to refresh`
+            : `the snapshot has several ${source} sources and the event names none`,
+        );
+      }
+      const src = candidates[0];
+      const root = join(this.d.store.dir, 'refresh');
+      mkdirSync(root, { recursive: true });
+      let base = src.folder;
+      const refreshed: { job: Job; subject: string }[] = [];
+      for (const j of jobs) {
+        const subject = this.subjectOf(j, view);
+        if (!subject) {
+          this.d.queue.done(j.seq, 'nothing to refresh: the event names no account known to the snapshot');
+          continue;
+        }
+        try {
+          const workDir = mkdtempSync(join(root, `${new Date().toISOString().replace(/[:.]/g, '')}-`));
+          base = await this.d.refresher.refreshSubject({ source, tenant: src.tenant, subject, base, workDir, signal: this.abort.signal });
+          refreshed.push({ job: j, subject });
+        } catch (e) {
+          this.failed(j, e);
+        }
+      }
+      if (refreshed.length === 0) return;
+      if (this.d.snapshots.current?.id !== view.id) {
+        // Another snapshot arrived meanwhile (a load): refresh again on top of it, not on the old one.
+        for (const r of refreshed) this.d.queue.release(r.job.seq);
+        this.d.log.info({ subjects: refreshed.map((r) => r.subject) }, 'a new snapshot arrived during the refresh: refreshing again on top of it');
+        return;
+      }
+      const dirs = sources.map((s) => (s.sourceKey === src.sourceKey ? base : s.folder));
+      let id: string;
+      try {
+        id = (await loadSnapshot(this.d.store, dirs)).id;
+      } catch (e) {
+        for (const r of refreshed) this.failed(r.job, e);
+        return;
+      }
+      await this.d.snapshots.check(refreshed.map((r) => ({ source, subject: r.subject, reason: r.job.reason })));
+      for (const r of refreshed) {
+        this.d.queue.done(r.job.seq, `snapshot ${id}`);
+        this.d.metrics.refreshes.inc({ source, result: 'done' });
+      }
+      this.d.log.info({ source, subjects: refreshed.map((r) => r.subject), snapshot: id }, 'subjects refreshed');
+      this.pruneRefreshFolders(root);
+    } finally {
+      view.release();
+    }
+  }
+
+  /** Remove refresh folders that no snapshot in the store was loaded from (older than an hour). */
+  private pruneRefreshFolders(root: string): void {
+    try {
+      const used = new Set<string>();
+      for (const id of this.d.store.ids()) {
+        const db = new SnapshotDb(this.d.store.pathOf(id));
+        try {
+          for (const s of db.sources()) used.add(s.folder);
+        } finally {
+          db.close();
+        }
+      }
+      const cutoff = Date.now() - 3_600_000;
+      for (const name of readdirSync(root)) {
+        const dir = join(root, name);
+        if ([...used].some((u) => u.startsWith(`${dir}/`) || u === dir)) continue;
+        if (statSync(dir).mtimeMs > cutoff) continue;
+        rmSync(dir, { recursive: true, force: true });
+      }
+    } catch (e) {
+      this.d.log.warn({ err: (e as Error).message }, 'could not prune refresh folders');
+    }
+  }
+
+  private async chore(j: Job): Promise<void> {
+    if (j.kind === 'missed') {
+      this.d.log.warn({ subscription: j.subject }, 'Microsoft Graph reports missed change notifications: run a full `revenant collect entra` and load it');
+      this.d.queue.done(j.seq, 'logged: missed notifications need a full collection');
+      return;
+    }
+    const client = this.d.subscriptions;
+    if (!client) throw new Permanent('no Graph credentials configured (events.entra.collect): cannot manage the subscription');
+    if (j.kind === 'reauthorize') {
+      await client.reauthorize(String(j.subject));
+      this.d.queue.done(j.seq, `subscription ${j.subject} reauthorized`);
+      this.d.log.info({ subscription: j.subject }, 'Graph subscription reauthorized');
+      return;
+    }
+    // resubscribe
+    const e = this.d.config.events.entra;
+    if (!e?.notificationUrl) throw new Permanent('events.entra.notificationUrl is not configured: cannot recreate the subscription');
+    const { subscription, created } = await ensureUsersSubscription(client, {
+      notificationUrl: e.notificationUrl,
+      lifecycleNotificationUrl: e.lifecycleNotificationUrl,
+      clientState: resolveSecret(e.clientState, 'events.entra.clientState', this.d.env),
+    });
+    this.d.queue.done(j.seq, `subscription ${subscription.id} ${created ? 'created' : 'renewed'}`);
+  }
+}

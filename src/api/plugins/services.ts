@@ -1,0 +1,108 @@
+/**
+ * The services every route and hook uses, created once per app and torn down in order on close:
+ * the API database (keys, event queue, push outbox), the snapshot manager (the latest snapshot,
+ * swapped atomically), the metrics registry, the event worker and the pusher. On close — after
+ * fastify has stopped accepting requests and drained those in flight — the worker drains the
+ * event queue and the pusher finishes its deliveries in flight, within the grace period.
+ */
+import { join } from 'node:path';
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../../store/Store.js';
+import { openApiDb } from '../ApiDb.js';
+import { type ApiConfig, resolveSecret } from '../config.js';
+import { EventQueue } from '../events/EventQueue.js';
+import { EventWorker } from '../events/EventWorker.js';
+import { GraphSubscriptions, type SubscriptionClient } from '../events/GraphSubscriptions.js';
+import { LiveRefresher, type SubjectRefresher } from '../events/SubjectRefresher.js';
+import { KeyStore } from '../keys/KeyStore.js';
+import { ApiMetrics } from '../metrics.js';
+import { Pusher } from '../push/Pusher.js';
+import { makeSink, type Sink } from '../push/sinks.js';
+import { SnapshotManager } from '../snapshot/SnapshotManager.js';
+import '../types.js';
+
+export interface AppOptions {
+  store: Store;
+  config: ApiConfig;
+  /** How subjects are read again on an event (default: the live collectors, per the config). */
+  refresher?: SubjectRefresher;
+  /** Graph subscription management for lifecycle notifications (default: from events.entra.collect). */
+  subscriptions?: SubscriptionClient | null;
+  /** Push sinks (default: built from config.sinks). */
+  sinks?: Sink[];
+  env?: NodeJS.ProcessEnv;
+}
+
+async function services(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
+  const { store, config } = opts;
+  const env = opts.env ?? process.env;
+  const log = fastify.log;
+  const secrets = {
+    oktaHookSecret: config.events.okta ? resolveSecret(config.events.okta.hookSecret, 'events.okta.hookSecret', env) : null,
+    entraClientState: config.events.entra ? resolveSecret(config.events.entra.clientState, 'events.entra.clientState', env) : null,
+  };
+  const sinks = opts.sinks ?? config.sinks.map((c) => makeSink(c, env, config.push.timeoutMs));
+  const db = openApiDb(store.dir);
+  const keys = new KeyStore(db);
+  const snapshots = new SnapshotManager(store, { pollMs: config.snapshotPollMs, log });
+  const queue = new EventQueue(db);
+  let pusher: Pusher | null = null;
+  const metrics = new ApiMetrics({
+    findings: () => new Map(snapshots.current?.counts ?? []),
+    snapshotTime: () => snapshots.current?.time ?? null,
+    queue: () => queue.counts(),
+    pending: () => pusher?.pending() ?? {},
+  });
+  snapshots.on('swap', () => metrics.snapshotSwaps.inc());
+  let subscriptions: SubscriptionClient | null = opts.subscriptions ?? null;
+  const collect = config.events.entra?.collect;
+  if (opts.subscriptions === undefined && collect) {
+    subscriptions = new GraphSubscriptions({
+      tenant: collect.tenant,
+      mode: collect.mode,
+      token: collect.token ? resolveSecret(collect.token, 'events.entra.collect.token', env) : undefined,
+      clientId: collect.clientId,
+      certificatePath: collect.certificatePath,
+      graphUrl: collect.graphUrl,
+      authorityHost: collect.authorityHost,
+      env,
+    });
+  }
+  const worker = new EventWorker({
+    queue,
+    store,
+    snapshots,
+    refresher: opts.refresher ?? new LiveRefresher(config, env),
+    subscriptions,
+    config,
+    metrics,
+    log,
+    env,
+  });
+  pusher = new Pusher({
+    db,
+    store,
+    snapshots,
+    sinks,
+    config,
+    metrics,
+    log,
+    deadLetterFile: config.push.deadLetterFile ?? join(store.dir, 'push-dead-letter.jsonl'),
+  });
+  fastify.decorate('revenant', { store, config, db, keys, snapshots, metrics, queue, worker, pusher, secrets, startedAt: Date.now() });
+
+  fastify.addHook('onReady', async () => {
+    await snapshots.start();
+    worker.start();
+    pusher!.start();
+  });
+  fastify.addHook('onClose', async () => {
+    const grace = config.shutdownGraceMs;
+    await Promise.all([worker.stop(grace), pusher!.stop(grace)]);
+    snapshots.close();
+    db.close();
+  });
+}
+
+export default fp(services, { name: 'revenant-services', fastify: '5.x' });

@@ -1,0 +1,119 @@
+/**
+ * `GET /v1/snapshots`: the snapshots in the store, and which one is being served.
+ * `GET /v1/diff?from=&to=`: what changed between two snapshots (default: the one before the
+ * latest, and the latest) — new, resolved, persisting, changed (regressions flagged) and
+ * coverage lost (never counted as resolved); as OCSF, new is Create, changed and persisting are
+ * Update, resolved is Close, and findings lost with their data's coverage are Update with reason
+ * `coverage-lost`. The last few diffs are cached (snapshots are immutable).
+ */
+import type { FastifyInstance } from 'fastify';
+import { type DiffResult, diffSnapshots } from '../../../../queries/diff.js';
+import { findingToOcsf, type OcsfEvent } from '../../ocsf/ocsf.js';
+import { V1_ERRORS, errorResponses, formatQuery, security } from '../../schemas.js';
+import '../../types.js';
+
+const snapshotId = { type: 'string', pattern: '^[0-9A-Za-z_-]{1,64}$' } as const;
+
+export default async function snapshotRoutes(fastify: FastifyInstance): Promise<void> {
+  const { store, snapshots } = fastify.revenant;
+  fastify.get(
+    '/v1/snapshots',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags: ['snapshots'],
+        summary: 'Snapshots in the store (oldest first) and the one being served',
+        security,
+        querystring: { type: 'object', additionalProperties: false, properties: {} },
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { current: { type: ['string', 'null'] }, snapshots: { type: 'array', items: { $ref: 'SnapshotInfo#' } } },
+            required: ['current', 'snapshots'],
+          },
+          ...V1_ERRORS,
+        },
+      },
+    },
+    async () => ({ current: snapshots.current?.id ?? null, snapshots: store.list() }),
+  );
+
+  const cache = new Map<string, DiffResult>();
+  const findingList = { type: 'array', items: { $ref: 'Finding#' } } as const;
+  fastify.get<{ Querystring: { from?: string; to?: string; format: 'json' | 'ocsf'; ocsfClass: 2008 | 2004 } }>(
+    '/v1/diff',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags: ['snapshots'],
+        summary: 'Findings new, resolved, persisting and changed between two snapshots',
+        security,
+        querystring: { type: 'object', additionalProperties: false, properties: { from: snapshotId, to: snapshotId, ...formatQuery } },
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              from: { type: ['string', 'null'] },
+              to: { type: 'string' },
+              new: findingList,
+              resolved: findingList,
+              persisting: findingList,
+              changed: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { before: { $ref: 'Finding#' }, after: { $ref: 'Finding#' }, regression: { type: 'boolean' } },
+                  required: ['before', 'after', 'regression'],
+                  additionalProperties: false,
+                },
+              },
+              coverageLost: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    sourceKey: { type: 'string' },
+                    datasets: { type: 'array', items: { type: 'string' } },
+                    rules: { type: 'array', items: { type: 'string' } },
+                    findings: findingList,
+                  },
+                  additionalProperties: true,
+                },
+              },
+              events: { type: 'array', items: { $ref: 'OcsfEvent#' } },
+            },
+            required: ['from', 'to'],
+          },
+          ...V1_ERRORS,
+          ...errorResponses(404),
+        },
+      },
+    },
+    async (req) => {
+      const to = store.resolve(req.query.to);
+      const from = req.query.from ? store.resolve(req.query.from) : undefined;
+      const key = `${from ?? ''}|${to}`;
+      let diff = cache.get(key);
+      if (!diff) {
+        diff = diffSnapshots(store, from, to);
+        cache.set(key, diff);
+        if (cache.size > 8) cache.delete(cache.keys().next().value!);
+      }
+      if (req.query.format !== 'ocsf') return diff;
+      const time = Date.parse(store.info(to).collectedAt) || Date.now();
+      const cls = req.query.ocsfClass;
+      const ev = (f: DiffResult['new'][number], activity: 'create' | 'update' | 'close', previousStatus?: string, reason?: string): OcsfEvent =>
+        findingToOcsf(f, { activity, classUid: cls, snapshot: to, time, previousStatus, reason });
+      const events = [
+        ...diff.new.map((f) => ev(f, 'create')),
+        ...diff.changed.map((c) => ev(c.after, 'update', c.before.status, c.regression ? 'regression' : 'status-changed')),
+        ...diff.persisting.map((f) => ev(f, 'update')),
+        ...diff.resolved.map((f) => ev(f, 'close')),
+        ...diff.coverageLost.flatMap((l) => l.findings.map((f) => ev(f, 'update', undefined, 'coverage-lost'))),
+      ];
+      return { from: diff.from, to: diff.to, events };
+    },
+  );
+}

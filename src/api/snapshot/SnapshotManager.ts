@@ -1,0 +1,143 @@
+/**
+ * Keeps the API on the latest snapshot of the store. It watches the snapshots folder (file-system
+ * events, and a poll as a fallback for file systems that do not deliver them); when a new
+ * snapshot file appears — from `revenant load` in another process or from an event-driven
+ * refresh in this one — it builds the new view completely, then swaps one reference. Requests
+ * already running keep the view they started with; the old view closes when the last of them is
+ * done. Listeners of `swap` (push, metrics) learn about every new snapshot exactly once.
+ */
+import { EventEmitter } from 'node:events';
+import { type FSWatcher, existsSync, mkdirSync, watch } from 'node:fs';
+import type { Store } from '../../store/Store.js';
+import { type SnapshotView, type ViewLog, buildView } from './SnapshotView.js';
+
+export interface SwapEvent {
+  prev: SnapshotView | null;
+  next: SnapshotView;
+  /** Set when the swap came from an event-driven refresh: the subjects refreshed. */
+  refreshed?: { source: string; subject: string; reason: string }[];
+}
+
+export interface SnapshotManagerLog extends ViewLog {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
+  private view: SnapshotView | null = null;
+  private watcher: FSWatcher | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private pending: Promise<SnapshotView | null> | null = null;
+  private again = false;
+  private stopped = false;
+  swaps = 0;
+  lastError: string | null = null;
+
+  constructor(
+    readonly store: Store,
+    private readonly opts: { pollMs: number; log: SnapshotManagerLog },
+  ) {
+    super();
+  }
+
+  /** The current view (no reference taken). */
+  get current(): SnapshotView | null {
+    return this.view;
+  }
+
+  /** The current view with a reference taken; the caller must `release()` it. */
+  acquire(): SnapshotView | null {
+    return this.view ? this.view.acquire() : null;
+  }
+
+  /** Load the latest snapshot and start watching for new ones. */
+  async start(): Promise<void> {
+    mkdirSync(this.store.snapshotsDir, { recursive: true });
+    await this.check();
+    try {
+      this.watcher = watch(this.store.snapshotsDir, { persistent: false }, (_type, name) => {
+        if (!name || String(name).endsWith('.sqlite')) void this.check();
+      });
+      this.watcher.on('error', () => {
+        this.watcher?.close();
+        this.watcher = null;
+      });
+    } catch {
+      // polling alone
+    }
+    this.timer = setInterval(() => void this.check(), this.opts.pollMs);
+    this.timer.unref();
+  }
+
+  /**
+   * Swap to the latest snapshot if it is not the current one. Concurrent calls share one build;
+   * a call during a build schedules one more check after it.
+   */
+  check(refreshed?: SwapEvent['refreshed']): Promise<SnapshotView | null> {
+    if (refreshed) this.pendingRefreshed.push(...refreshed);
+    if (this.pending) {
+      this.again = true;
+      return this.pending;
+    }
+    const run = async (): Promise<SnapshotView | null> => {
+      // Yield first, so that `pending` is set before this body can clear it.
+      await null;
+      try {
+        do {
+          this.again = false;
+          if (this.stopped) break;
+          this.swapToLatest();
+        } while (this.again);
+        return this.view;
+      } finally {
+        this.pending = null;
+      }
+    };
+    this.pending = run();
+    return this.pending;
+  }
+
+  private pendingRefreshed: NonNullable<SwapEvent['refreshed']> = [];
+
+  private swapToLatest(): void {
+    if (!existsSync(this.store.snapshotsDir)) return;
+    const latest = this.store.latestId();
+    if (!latest || latest === this.view?.id) return;
+    let next: SnapshotView;
+    const started = performance.now();
+    try {
+      next = buildView(this.store, latest, this.view, this.opts.log);
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (this.lastError !== msg) this.opts.log.error({ snapshot: latest, err: msg }, 'cannot load the latest snapshot; still serving the previous one');
+      this.lastError = msg;
+      return;
+    }
+    this.lastError = null;
+    const prev = this.view;
+    this.view = next;
+    this.swaps++;
+    prev?.retire();
+    const refreshed = this.pendingRefreshed.length ? this.pendingRefreshed.splice(0) : undefined;
+    this.opts.log.info(
+      { snapshot: next.id, previous: prev?.id ?? null, findings: next.doc.findings.length, ms: Math.round(performance.now() - started) },
+      'serving snapshot',
+    );
+    this.emit('swap', { prev, next, refreshed });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.watcher?.close();
+    this.watcher = null;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Stop and close the current view once no request holds it. */
+  close(): void {
+    this.stop();
+    this.view?.retire();
+    this.view = null;
+  }
+}

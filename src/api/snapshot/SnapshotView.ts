@@ -1,0 +1,186 @@
+/**
+ * One snapshot as the API serves it: immutable once built. It holds the snapshot's stored
+ * findings document, indexes for the routes (findings by subject, in cursor order, by id), what
+ * each finding did since the previous snapshot of the store (Create / Update; and what was
+ * resolved), when each finding was first and last seen, and the open snapshot database for the
+ * queries that walk the graph. A request takes a reference for its whole life (`acquire` /
+ * `release`), so it never sees two snapshots, and a retired view closes its database only when
+ * the last request that holds it is done.
+ */
+import type { Finding, FindingsDoc, SubjectReport } from '../../../queries/residual.js';
+import { runResidual } from '../../../queries/residual.js';
+import { diffDocs } from '../../../queries/diff.js';
+import { CompactGraph } from '../../store/CompactGraph.js';
+import { LazyGraph } from '../../store/LazyGraph.js';
+import { SnapshotDb } from '../../store/SnapshotDb.js';
+import type { SnapshotInfo, Store } from '../../store/Store.js';
+import { findingHistory, type Seen } from '../../store/history.js';
+import { hasStoredFindings, readStoredFindings } from '../../store/storedFindings.js';
+import { type SortKey, compareKeys } from '../cursor.js';
+import { DbReader } from './DbReader.js';
+import type { Activity } from '../ocsf/ocsf.js';
+
+export type History = Map<string, { firstSeen: Seen; lastSeen: Seen }>;
+
+export interface OrderedFinding {
+  key: SortKey;
+  finding: Finding;
+  firstSeen: Seen;
+}
+
+export interface ViewLog {
+  warn(obj: object, msg: string): void;
+}
+
+export const subjectKey = (source: string, id: string) => `${source}\u0000${id}`;
+
+export class SnapshotView {
+  readonly id: string;
+  readonly info: SnapshotInfo;
+  readonly doc: FindingsDoc;
+  /** Analysis time of the snapshot, ms. */
+  readonly time: number;
+  /** The snapshot before this one in the store (what Create / Update / Close are relative to). */
+  readonly previous: string | null;
+  readonly activity: ReadonlyMap<string, Activity>;
+  readonly previousStatus: ReadonlyMap<string, string>;
+  readonly resolved: readonly Finding[];
+  readonly history: History;
+  readonly ordered: readonly OrderedFinding[];
+  readonly byId: ReadonlyMap<string, Finding>;
+  readonly bySubject: ReadonlyMap<string, Finding[]>;
+  readonly subjects: ReadonlyMap<string, SubjectReport>;
+  readonly counts: ReadonlyMap<string, number>;
+  readonly db: SnapshotDb;
+  /** Cache-free reader for small lookups, shared by every request on this snapshot. */
+  readonly reader: DbReader;
+  readonly loadedAt = Date.now();
+  private refs = 0;
+  private retired = false;
+
+  constructor(opts: { info: SnapshotInfo; doc: FindingsDoc; db: SnapshotDb; previous: FindingsDoc | null; history: History }) {
+    this.id = opts.info.id;
+    this.info = opts.info;
+    this.doc = opts.doc;
+    this.db = opts.db;
+    this.reader = new DbReader(opts.db, this.id);
+    this.time = Date.parse(opts.doc.at);
+    this.previous = opts.previous?.snapshot ?? null;
+    const diff = diffDocs(opts.previous, opts.doc);
+    const activity = new Map<string, Activity>();
+    const prevStatus = new Map<string, string>();
+    for (const f of diff.new) activity.set(f.id, 'create');
+    for (const f of diff.persisting) activity.set(f.id, 'update');
+    for (const c of diff.changed) {
+      activity.set(c.after.id, 'update');
+      prevStatus.set(c.after.id, c.before.status);
+    }
+    this.activity = activity;
+    this.previousStatus = prevStatus;
+    this.resolved = diff.resolved;
+    this.history = opts.history;
+
+    const byId = new Map<string, Finding>();
+    const bySubject = new Map<string, Finding[]>();
+    const counts = new Map<string, number>();
+    const ordered: OrderedFinding[] = [];
+    const fallback: Seen = { snapshot: this.id, at: opts.doc.at };
+    for (const f of opts.doc.findings) {
+      byId.set(f.id, f);
+      const k = subjectKey(f.subject.source, f.subject.id);
+      (bySubject.get(k) ?? bySubject.set(k, []).get(k)!).push(f);
+      const c = `${f.status}\u0000${f.severity}`;
+      counts.set(c, (counts.get(c) ?? 0) + 1);
+      const firstSeen = this.history.get(f.id)?.firstSeen ?? fallback;
+      ordered.push({ key: { s: firstSeen.snapshot, i: f.id }, finding: f, firstSeen });
+    }
+    ordered.sort((a, b) => compareKeys(a.key, b.key));
+    this.ordered = ordered;
+    this.byId = byId;
+    this.bySubject = bySubject;
+    this.counts = counts;
+    this.subjects = new Map(opts.doc.subjects.map((s) => [subjectKey(s.source, s.id), s]));
+  }
+
+  /** Index of the first finding strictly after `key` in cursor order. */
+  indexAfter(key: SortKey): number {
+    let lo = 0;
+    let hi = this.ordered.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareKeys(this.ordered[mid].key, key) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** A graph reader for one request (its cache lives and dies with the request). */
+  graph(): LazyGraph {
+    return new LazyGraph(this.db, this.id);
+  }
+
+  acquire(): this {
+    this.refs++;
+    return this;
+  }
+
+  release(): void {
+    this.refs--;
+    if (this.refs <= 0 && this.retired) this.db.close();
+  }
+
+  /** No new request gets this view; its database closes when the last one holding it is done. */
+  retire(): void {
+    this.retired = true;
+    if (this.refs <= 0) this.db.close();
+  }
+
+  get inUse(): number {
+    return this.refs;
+  }
+}
+
+/** The stored findings document of a snapshot, or (written by an older revenant) computed now. */
+export function readDoc(db: SnapshotDb, id: string, log?: ViewLog): FindingsDoc {
+  if (hasStoredFindings(db.db)) return readStoredFindings(db);
+  log?.warn({ snapshot: id }, 'snapshot has no stored analysis; analysing it now (load the collection again to store it)');
+  return runResidual(new CompactGraph(db, id), { all: true });
+}
+
+/** Build the view of snapshot `id`, continuing the history of `prev` (the view it replaces) when given. */
+export function buildView(store: Store, id: string, prev: SnapshotView | null, log?: ViewLog): SnapshotView {
+  const db = new SnapshotDb(store.pathOf(id));
+  try {
+    const info = store.info(id);
+    const doc = readDoc(db, id, log);
+    const ids = store.ids();
+    const i = ids.indexOf(id);
+    const prevId = i > 0 ? ids[i - 1] : null;
+    let previous: FindingsDoc | null = null;
+    if (prevId && prev && prev.id === prevId) previous = prev.doc;
+    else if (prevId) {
+      const pdb = new SnapshotDb(store.pathOf(prevId));
+      try {
+        previous = readDoc(pdb, prevId, log);
+      } finally {
+        pdb.close();
+      }
+    }
+    let history: History;
+    if (prev && prev.id < id) {
+      history = new Map(prev.history);
+      const seen: Seen = { snapshot: id, at: info.collectedAt || doc.at };
+      for (const f of doc.findings) {
+        const h = history.get(f.id);
+        if (h) history.set(f.id, { firstSeen: h.firstSeen, lastSeen: seen });
+        else history.set(f.id, { firstSeen: seen, lastSeen: seen });
+      }
+    } else {
+      history = findingHistory(store);
+    }
+    return new SnapshotView({ info, doc, db, previous, history });
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * What the API plugins add to fastify's types: the services on the instance, the API key and the
+ * snapshot view on each request, and the per-route settings (`config.scope`: the API key scope a
+ * route needs; `config.snapshot`: the route reads the current snapshot; `config.queryKey`: the
+ * route also accepts the key as `?key=`, for Microsoft Graph, which cannot send headers).
+ */
+import type Database from 'better-sqlite3';
+import type { Store } from '../store/Store.js';
+import type { ApiConfig } from './config.js';
+import type { EventQueue } from './events/EventQueue.js';
+import type { EventWorker } from './events/EventWorker.js';
+import type { KeyStore, ApiKeyInfo, Scope } from './keys/KeyStore.js';
+import type { ApiMetrics } from './metrics.js';
+import type { Pusher } from './push/Pusher.js';
+import type { SnapshotManager } from './snapshot/SnapshotManager.js';
+import type { SnapshotView } from './snapshot/SnapshotView.js';
+
+export interface RevenantServices {
+  store: Store;
+  config: ApiConfig;
+  db: Database.Database;
+  keys: KeyStore;
+  snapshots: SnapshotManager;
+  metrics: ApiMetrics;
+  queue: EventQueue;
+  worker: EventWorker;
+  pusher: Pusher;
+  /** Secrets resolved at start (never logged). */
+  secrets: { oktaHookSecret: string | null; entraClientState: string | null };
+  startedAt: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    revenant: RevenantServices;
+  }
+  interface FastifyRequest {
+    apiKey: ApiKeyInfo | null;
+    view: SnapshotView | null;
+  }
+  interface FastifyContextConfig {
+    scope?: Scope;
+    snapshot?: boolean;
+    queryKey?: boolean;
+  }
+}
+
+export {};

@@ -1,0 +1,68 @@
+/**
+ * Opening the Neo4j engine for a command (neo4jTarget.ts decides whether to): proves the server
+ * answers (within seconds, as one clear line if it does not), then resolves the snapshot — the
+ * latest, a named one, or, for `--collection`, the collections loaded as an ephemeral snapshot
+ * that is removed again when the command ends.
+ */
+import type { Driver } from 'neo4j-driver';
+import { type Neo4jConnectionOptions, connectNeo4j } from './neo4jDriver.js';
+import type { Neo4jSnapshot } from './neo4jGraph.js';
+import { type PushProgress, Neo4jStore } from './neo4jStore.js';
+import { loadInMemory } from './openGraph.js';
+import type { LoadProgress } from './writeSnapshot.js';
+
+/** Connect (failing fast with a clear message) and return the snapshot store on that server. */
+export async function openNeo4jStore(target: Neo4jConnectionOptions): Promise<{ store: Neo4jStore; driver: Driver }> {
+  const driver = await connectNeo4j(target);
+  return { store: new Neo4jStore(driver, target.uri.replace(/^([a-z0-9+]+:\/\/)[^@/]*@/i, '$1')), driver };
+}
+
+export interface OpenedNeo4j {
+  snap: Neo4jSnapshot;
+  store: Neo4jStore;
+  close(): Promise<void>;
+}
+
+/**
+ * Open the snapshot a query runs on: `--collection` dirs are loaded as an ephemeral snapshot
+ * (reported as snapshot null, as the embedded engine reports collections analysed directly),
+ * else the named or latest complete snapshot.
+ */
+export async function openNeo4jSnapshot(
+  target: Neo4jConnectionOptions,
+  opts: { collections?: string[]; snapshot?: string; onProgress?: (p: LoadProgress) => void; onPush?: (p: PushProgress) => void },
+): Promise<OpenedNeo4j> {
+  const { store, driver } = await openNeo4jStore(target);
+  try {
+    if (opts.collections && opts.collections.length > 0) {
+      const db = await loadInMemory(opts.collections, opts.onProgress);
+      const id = `${Neo4jStore.newId()}-ephemeral-${process.pid}`;
+      try {
+        await store.push(db, id, { ephemeral: true, onProgress: opts.onPush });
+      } finally {
+        db.close();
+      }
+      const snap = await store.openScope(id, null);
+      // Keep it from looking abandoned to a concurrent `snapshots --prune` while the query runs.
+      const beat = setInterval(() => void store.touch(id).catch(() => undefined), 60_000);
+      beat.unref();
+      return {
+        snap,
+        store,
+        close: async () => {
+          clearInterval(beat);
+          try {
+            await store.remove(id);
+          } finally {
+            await driver.close();
+          }
+        },
+      };
+    }
+    const snap = await store.open(opts.snapshot);
+    return { snap, store, close: () => driver.close() };
+  } catch (e) {
+    await driver.close().catch(() => undefined);
+    throw e;
+  }
+}

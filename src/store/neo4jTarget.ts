@@ -1,0 +1,25 @@
+/**
+ * Which engine a command uses. `--neo4j URI` selects Neo4j; so does `NEO4J_URI` in the
+ * environment unless the command names an embedded store with `--store` (an explicit choice wins
+ * over the environment). `NEO4J_USER` / `NEO4J_PASSWORD` give basic auth. No I/O, no driver:
+ * commands ask this before loading either engine.
+ */
+import { InputError } from '../model/errors.js';
+import type { Neo4jConnectionOptions } from './neo4jDriver.js';
+
+export interface EngineChoice {
+  /** `--neo4j URI` */
+  neo4j?: string;
+  /** `--store PATH` */
+  store?: string;
+}
+
+/** The Neo4j server a command should use, or null for the embedded store. */
+export function neo4jTarget(o: EngineChoice, env: NodeJS.ProcessEnv = process.env): Neo4jConnectionOptions | null {
+  let uri = o.neo4j?.trim();
+  if (o.neo4j !== undefined && !uri) throw new InputError('--neo4j: give the Bolt URI of a Neo4j 5 server, such as bolt://localhost:7687');
+  if (!uri && o.store === undefined) uri = env.NEO4J_URI?.trim() || undefined;
+  if (!uri) return null;
+  const user = env.NEO4J_USER?.trim() || undefined;
+  return { uri, user, password: user ? (env.NEO4J_PASSWORD ?? '') : undefined };
+}

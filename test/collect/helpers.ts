@@ -1,0 +1,199 @@
+/**
+ * Test helpers for the collector tests: build the CLI once (the collectors run as child processes,
+ * the way users run them, so that `NODE_EXTRA_CA_CERTS` can make them trust the fakes' test CA),
+ * run `revenant` with an environment, read a collection back, and compare `residual` output with
+ * a scenario's expected.json the way ../shared/tools/check-scenarios does.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { testCa } from '../fakes/testCa.js';
+
+type Raw = Record<string, unknown>;
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const SCENARIOS = resolve(ROOT, '..', 'shared', 'scenarios');
+const BIN = join(ROOT, 'bin', 'revenant.js');
+
+function newestMtime(dir: string): number {
+  let m = 0;
+  if (!existsSync(dir)) return 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) m = Math.max(m, newestMtime(p));
+    else if (e.name.endsWith('.ts')) m = Math.max(m, statSync(p).mtimeMs);
+  }
+  return m;
+}
+
+/** Compile the project (tsc) when dist is older than the sources; one build at a time. */
+export function ensureBuilt(): void {
+  const out = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+  const src = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'ingest')), newestMtime(join(ROOT, 'queries')));
+  if (existsSync(out) && statSync(out).mtimeMs >= src && existsSync(join(ROOT, 'dist', 'ingest', 'entra', 'index.js'))) return;
+  const lock = join(tmpdir(), 'revenant-test-build.lock');
+  for (let i = 0; ; i++) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (i > 600) throw new Error('ensureBuilt: build lock held for too long');
+      execFileSync('sleep', ['0.5']);
+    }
+  }
+  try {
+    if (existsSync(out) && statSync(out).mtimeMs >= src && existsSync(join(ROOT, 'dist', 'ingest', 'entra', 'index.js'))) return;
+    try {
+      execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')], { cwd: ROOT, stdio: 'pipe' });
+    } catch {
+      // Type errors elsewhere in the tree still emit (noEmitOnError is off).
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  timeoutMs?: number;
+  /** Called with the child once it runs (e.g. to send SIGINT). */
+  onSpawn?: (child: ReturnType<typeof spawn>) => void;
+  cwd?: string;
+}
+
+/** Run `node bin/revenant.js …args` trusting the test CA; never throws on a non-zero exit. */
+export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !/^(AZURE_|OKTA_|REVENANT_GRAPH_TOKEN)/.test(k)) env[k] = v;
+  }
+  env.NODE_EXTRA_CA_CERTS = testCa().caPath;
+  for (const [k, v] of Object.entries(opts.env ?? {})) if (v !== undefined) env[k] = v;
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code, signal, stdout, stderr });
+    });
+    opts.onSpawn?.(child);
+  });
+}
+
+/** Run an ES module script with node (trusting the test CA), asynchronously so the fakes in this process can answer. */
+export function runNode(script: string, timeoutMs = 60_000): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: testCa().caPath },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+export function tempDir(prefix = 'revenant-collect-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface ReadSource {
+  manifest: Raw & { datasets: Record<string, Raw & { status: string; count?: number; reason?: string }> };
+  lines: Record<string, Raw[]>;
+}
+
+export function readSource(dir: string): ReadSource {
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as ReadSource['manifest'];
+  const lines: Record<string, Raw[]> = {};
+  for (const f of readdirSync(dir)) {
+    if (!f.endsWith('.jsonl')) continue;
+    lines[f.slice(0, -6)] = readFileSync(join(dir, f), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Raw);
+  }
+  return { manifest, lines };
+}
+
+/** Every key anywhere in a JSON value (to check that no secret field was written). */
+export function allKeys(v: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(v)) for (const x of v) allKeys(x, out);
+  else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      out.add(k);
+      allKeys(x, out);
+    }
+  }
+  return out;
+}
+
+function instant(v: unknown): number | null | unknown {
+  if (v === null || v === undefined) return null;
+  const t = Date.parse(String(v));
+  return Number.isNaN(t) ? v : t;
+}
+
+/** The problems check-scenarios would report for `residual --format json` output. */
+export function compareFindings(expected: Raw, out: Raw): string[] {
+  const problems: string[] = [];
+  const key = (r: unknown, s: unknown, v: unknown) => `${r}|${s}|${v}`;
+  const got = new Map<string, Raw>();
+  for (const f of (out.findings as Raw[]) ?? []) {
+    const k = key(f.rule, (f.subject as Raw)?.id, (f.via as Raw)?.id);
+    if (got.has(k)) problems.push(`duplicate finding ${k}`);
+    got.set(k, f);
+  }
+  const want = new Map<string, Raw>();
+  for (const f of expected.findings as Raw[]) want.set(key(f.rule, f.subject, f.via), f);
+  const optional = new Set(((expected.optional as Raw[]) ?? []).map((f) => key(f.rule, f.subject, f.via)));
+  for (const [k, w] of want) {
+    const g = got.get(k);
+    if (!g) {
+      problems.push(`missing ${k}`);
+      continue;
+    }
+    if (g.status !== w.status) problems.push(`status ${k}: got ${g.status}, want ${w.status}`);
+    if (g.severity !== w.severity) problems.push(`severity ${k}: got ${g.severity}, want ${w.severity}`);
+    if (instant(g.validUntil) !== instant(w.validUntil)) problems.push(`validUntil ${k}: got ${g.validUntil}, want ${w.validUntil}`);
+  }
+  for (const k of got.keys()) if (!want.has(k) && !optional.has(k)) problems.push(`unexpected ${k} status=${got.get(k)!.status}`);
+  const subjects = new Map(((out.subjects as Raw[]) ?? []).map((s) => [s.id, s]));
+  for (const id of (expected.closed as string[]) ?? []) if (subjects.get(id)?.closed !== true) problems.push(`subject ${id} should be closed`);
+  for (const id of (expected.notClosed as string[]) ?? []) if (subjects.get(id)?.closed !== false) problems.push(`subject ${id} should be listed and not closed`);
+  const wantUnc = new Map(Object.entries((expected.uncoveredRules as Record<string, string[]>) ?? {}).map(([k, v]) => [k, new Set(v)]));
+  const gotUnc = new Map<string, Set<string>>();
+  for (const [ckey, c] of Object.entries((out.coverage as Record<string, Raw>) ?? {})) {
+    const kind = (c.source as string) ?? ckey.split(':')[0];
+    const set = gotUnc.get(kind) ?? new Set<string>();
+    for (const r of (c.uncoveredRules as string[]) ?? []) set.add(r);
+    gotUnc.set(kind, set);
+  }
+  for (const kind of new Set([...wantUnc.keys(), ...gotUnc.keys()])) {
+    const w = wantUnc.get(kind) ?? new Set();
+    const g = gotUnc.get(kind) ?? new Set();
+    for (const r of w) if (!g.has(r)) problems.push(`rule ${r} should be uncovered for ${kind}`);
+    for (const r of g) if (!w.has(r)) problems.push(`rule ${r} is reported uncovered for ${kind} but its datasets are complete`);
+  }
+  return problems;
+}

@@ -1,0 +1,374 @@
+/**
+ * A fake of the Okta Management API built from its documented behaviour: JSON arrays paged with
+ * `limit` (capped at each endpoint's maximum) and an opaque `after` cursor, announced in
+ * `Link: <…>; rel="self"` and `Link: <…>; rel="next"` headers (the IAM assignees list pages in
+ * its body: `{"value": [...], "_links": {"next"}}`); `GET /api/v1/users` without `search` or
+ * `filter` omits DEPROVISIONED users; `search`/`filter` expressions; errors as
+ * `{"errorCode", "errorSummary", ...}`; `SSWS` API tokens and OAuth 2.0 private-key JWT client
+ * credentials (`POST /oauth2/v1/token`, the assertion's signature checked against the
+ * registered public key). Every response carries `X-Rate-Limit-Limit/-Remaining/-Reset` for its
+ * documented bucket and a `Date` header — from a server clock that may be skewed on purpose — and
+ * an exhausted bucket answers 429 (E0000047) until its reset.
+ */
+import { createPublicKey, createVerify } from 'node:crypto';
+import { type FakeRequest, type FakeResponse, FakeServer } from './FakeServer.js';
+import { compileFilter } from './filterExpr.js';
+
+type Raw = Record<string, unknown>;
+
+export interface OktaOrgData {
+  users: Raw[];
+  groups: Raw[];
+  /** group id → user ids */
+  groupMembers: Map<string, string[]>;
+  apps: Raw[];
+  /** app id → app users */
+  appUsers: Map<string, Raw[]>;
+  appGroups: Map<string, Raw[]>;
+  appFeatures: Map<string, Raw[]>;
+  appGrants: Raw[];
+  appSecrets: Map<string, Raw[]>;
+  appJwks: Map<string, Raw[]>;
+  apiTokens: Raw[];
+  userGrants: Raw[];
+  refreshTokens: Raw[];
+  userRoles: Map<string, Raw[]>;
+  groupRoles: Map<string, Raw[]>;
+  clientRoles: Map<string, Raw[]>;
+  idps: Raw[];
+  logs: Raw[];
+}
+
+export function emptyOrg(): OktaOrgData {
+  return {
+    users: [],
+    groups: [],
+    groupMembers: new Map(),
+    apps: [],
+    appUsers: new Map(),
+    appGroups: new Map(),
+    appFeatures: new Map(),
+    appGrants: [],
+    appSecrets: new Map(),
+    appJwks: new Map(),
+    apiTokens: [],
+    userGrants: [],
+    refreshTokens: [],
+    userRoles: new Map(),
+    groupRoles: new Map(),
+    clientRoles: new Map(),
+    idps: [],
+    logs: [],
+  };
+}
+
+/** Per-minute limits of the documented buckets (Workforce Identity column). */
+export const OKTA_BUCKET_LIMITS: Record<string, number> = {
+  'users-list': 600,
+  'user-by-id': 2000,
+  apps: 100,
+  'app-by-id': 500,
+  'groups-list': 500,
+  'group-by-id': 1000,
+  logs: 120,
+  'oauth2-clients': 100,
+  'oauth2-token': 600,
+  iam: 1200,
+  other: 1200,
+};
+
+/** The bucket a request counts against (Okta's documented grouping). */
+export function oktaBucket(path: string): string {
+  if (path === '/api/v1/users') return 'users-list';
+  if (/^\/api\/v1\/users\/[^/]+$/.test(path)) return 'user-by-id';
+  if (/^\/api\/v1\/apps\/[^/]+$/.test(path)) return 'app-by-id';
+  if (path.startsWith('/api/v1/apps')) return 'apps';
+  if (path === '/api/v1/groups') return 'groups-list';
+  if (/^\/api\/v1\/groups\/[^/]+$/.test(path)) return 'group-by-id';
+  if (path.startsWith('/api/v1/logs')) return 'logs';
+  if (path.startsWith('/oauth2/v1/clients')) return 'oauth2-clients';
+  if (path.startsWith('/oauth2/v1/token')) return 'oauth2-token';
+  if (path.startsWith('/api/v1/iam')) return 'iam';
+  return 'other';
+}
+
+/** Maximum page size per endpoint (larger `limit` values are capped). */
+function maxLimit(path: string): number {
+  if (path === '/api/v1/users') return 200;
+  if (path === '/api/v1/groups') return 10000;
+  if (/\/groups\/[^/]+\/users$/.test(path)) return 1000;
+  if (/\/apps\/[^/]+\/users$/.test(path)) return 500;
+  if (path === '/api/v1/logs') return 1000;
+  if (path === '/api/v1/iam/assignees/users') return 100;
+  return 200;
+}
+
+interface BucketState {
+  windowStart: number;
+  used: number;
+}
+
+export class OktaFake {
+  readonly server: FakeServer;
+  /** Accepted API tokens (SSWS). */
+  readonly apiTokens = new Set<string>();
+  /** OAuth service apps: client id → public key (PEM) for the client assertion. */
+  readonly oauthClients = new Map<string, string>();
+  readonly accessTokens = new Map<string, { exp: number; revoked: boolean }>();
+  tokenRequests = 0;
+  accessTokenLifetimeSec = 3600;
+  /** Rate limiting on: per-bucket per-minute limits. */
+  rateLimits: Record<string, number> | undefined;
+  /** Length of a rate-limit window (Okta: one minute); shorter in tests. */
+  windowMs = 60_000;
+  /** The server clock runs this many ms ahead of ours (clock skew). */
+  skewMs = 0;
+  throttled = 0;
+  private buckets = new Map<string, BucketState>();
+
+  constructor(public data: OktaOrgData) {
+    this.server = new FakeServer((r) => this.handle(r));
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+  start(): Promise<string> {
+    return this.server.start();
+  }
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  expireAllTokens(): void {
+    for (const t of this.accessTokens.values()) t.revoked = true;
+  }
+
+  private now(): number {
+    return Date.now() + this.skewMs;
+  }
+
+  /** Rate-limit headers (and a 429 when the bucket is exhausted) for a request. */
+  private rate(r: FakeRequest): { headers: Record<string, string>; refused?: FakeResponse } {
+    const now = this.now();
+    const headers: Record<string, string> = { Date: new Date(now).toUTCString() };
+    if (!this.rateLimits) return { headers };
+    const key = oktaBucket(r.path);
+    const limit = this.rateLimits[key] ?? this.rateLimits.other ?? 1200;
+    let b = this.buckets.get(key);
+    if (!b || now - b.windowStart >= this.windowMs) {
+      b = { windowStart: Math.floor(now / 1000) * 1000, used: 0 };
+      this.buckets.set(key, b);
+    }
+    const reset = Math.ceil((b.windowStart + this.windowMs) / 1000);
+    headers['X-Rate-Limit-Limit'] = String(limit);
+    headers['X-Rate-Limit-Reset'] = String(reset);
+    if (b.used >= limit) {
+      this.throttled++;
+      headers['X-Rate-Limit-Remaining'] = '0';
+      return {
+        headers,
+        refused: {
+          status: 429,
+          headers,
+          body: { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.', errorLink: 'E0000047', errorId: 'fake', errorCauses: [] },
+        },
+      };
+    }
+    b.used++;
+    headers['X-Rate-Limit-Remaining'] = String(limit - b.used);
+    return { headers };
+  }
+
+  private async handle(r: FakeRequest): Promise<FakeResponse> {
+    const { headers, refused } = this.rate(r);
+    if (refused) return refused;
+    const res = this.route(r);
+    return { ...res, headers: { ...headers, ...(res.headers ?? {}) } };
+  }
+
+  private authError(r: FakeRequest): FakeResponse | undefined {
+    const h = r.headers.authorization ?? '';
+    const ssws = /^SSWS (.+)$/.exec(h);
+    if (ssws && this.apiTokens.has(ssws[1])) return undefined;
+    const bearer = /^Bearer (.+)$/.exec(h);
+    const info = bearer ? this.accessTokens.get(bearer[1]) : undefined;
+    if (info && !info.revoked && info.exp > Date.now()) return undefined;
+    return oerr(401, 'E0000011', 'Invalid token provided');
+  }
+
+  private tokenEndpoint(r: FakeRequest): FakeResponse {
+    this.tokenRequests++;
+    const form = new URLSearchParams(typeof r.body === 'string' ? r.body : '');
+    const assertion = form.get('client_assertion') ?? '';
+    const [h, p, s] = assertion.split('.');
+    let claims: Raw = {};
+    try {
+      claims = JSON.parse(Buffer.from(p ?? '', 'base64url').toString('utf8')) as Raw;
+    } catch {
+      /* invalid */
+    }
+    const clientId = String(claims.iss ?? '');
+    const pub = this.oauthClients.get(clientId);
+    const aud = `${this.url}/oauth2/v1/token`;
+    let valid = !!pub && claims.sub === clientId && claims.aud === aud && form.get('grant_type') === 'client_credentials';
+    if (valid) {
+      const verify = createVerify('RSA-SHA256');
+      verify.update(`${h}.${p}`);
+      valid = verify.verify(createPublicKey(pub!), Buffer.from(s ?? '', 'base64url'));
+    }
+    if (!valid) return { status: 401, body: { error: 'invalid_client', error_description: 'The client_assertion signature or claims are not valid.' } };
+    const token = `fake-at-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+    this.accessTokens.set(token, { exp: Date.now() + this.accessTokenLifetimeSec * 1000, revoked: false });
+    return { status: 200, body: { token_type: 'Bearer', expires_in: this.accessTokenLifetimeSec, access_token: token, scope: form.get('scope') } };
+  }
+
+  private route(r: FakeRequest): FakeResponse {
+    if (r.path === '/oauth2/v1/token' && r.method === 'POST') return this.tokenEndpoint(r);
+    const auth = this.authError(r);
+    if (auth) return auth;
+    if (r.method !== 'GET') return oerr(405, 'E0000022', 'The endpoint does not support the provided HTTP method');
+    const d = this.data;
+    const seg = r.path.split('/').filter(Boolean);
+    const userById = (id: string) => this.users().get(id);
+    const nf = () => oerr(404, 'E0000007', `Not found: Resource not found: ${r.path} (${seg[0]})`);
+
+    if (r.path === '/oauth2/v1/clients' || (seg[0] === 'oauth2' && seg[2] === 'clients')) {
+      if (seg[4] === 'roles') return this.page(r, d.clientRoles.get(seg[3]) ?? []);
+      return nf();
+    }
+    if (seg[0] !== 'api' || seg[1] !== 'v1') return nf();
+    const [, , coll, id, sub, subId, subSub] = seg;
+    switch (coll) {
+      case 'users': {
+        if (!id) {
+          const search = r.query.get('search') ?? r.query.get('filter');
+          if (!search) return this.page(r, d.users.filter((u) => u.status !== 'DEPROVISIONED'));
+          return this.filtered(r, d.users, search);
+        }
+        const u = userById(id) ?? d.users.find((x) => (x.profile as Raw)?.login === id);
+        if (!u) return nf();
+        const uid = String(u.id);
+        if (!sub) return { status: 200, body: u };
+        if (sub === 'groups') return this.page(r, d.groups.filter((g) => (d.groupMembers.get(String(g.id)) ?? []).includes(uid)));
+        if (sub === 'roles') return this.page(r, d.userRoles.get(uid) ?? []);
+        if (sub === 'grants') return this.page(r, d.userGrants.filter((g) => g.userId === uid));
+        if (sub === 'clients' && !subId) {
+          const clients = [...new Set(d.refreshTokens.filter((t) => t.userId === uid).map((t) => String(t.clientId)))];
+          return this.page(r, clients.map((c) => ({ client_id: c, client_name: c, _links: {} })));
+        }
+        if (sub === 'clients' && subSub === 'tokens') return this.page(r, d.refreshTokens.filter((t) => t.userId === uid && t.clientId === subId));
+        return nf();
+      }
+      case 'groups': {
+        if (!id) return this.page(r, d.groups);
+        const g = d.groups.find((x) => x.id === id);
+        if (!g) return nf();
+        if (!sub) return { status: 200, body: g };
+        if (sub === 'users') return this.page(r, (d.groupMembers.get(id) ?? []).map((uid) => userById(uid) ?? { id: uid }));
+        if (sub === 'roles') return this.page(r, d.groupRoles.get(id) ?? []);
+        return nf();
+      }
+      case 'apps': {
+        if (!id) {
+          const f = r.query.get('filter');
+          const m = f ? /^user\.id eq "([^"]+)"$/.exec(f) : null;
+          if (m) return this.page(r, d.apps.filter((a) => (d.appUsers.get(String(a.id)) ?? []).some((au) => au.id === m[1])));
+          return this.page(r, d.apps);
+        }
+        const a = d.apps.find((x) => x.id === id);
+        if (!a) return nf();
+        if (!sub) return { status: 200, body: a };
+        if (sub === 'users' && subId) {
+          const au = (d.appUsers.get(id) ?? []).find((x) => x.id === subId);
+          return au ? { status: 200, body: au } : nf();
+        }
+        if (sub === 'users') return this.page(r, d.appUsers.get(id) ?? []);
+        if (sub === 'groups') return this.page(r, d.appGroups.get(id) ?? []);
+        if (sub === 'features') {
+          const f = d.appFeatures.get(id);
+          if (!f) return oerr(400, 'E0000150', 'Provisioning is not supported for this application.');
+          return this.page(r, f);
+        }
+        if (sub === 'grants') return this.page(r, d.appGrants.filter((g) => g.clientId === id));
+        if (sub === 'credentials' && subId === 'secrets') return this.page(r, d.appSecrets.get(id) ?? []);
+        if (sub === 'credentials' && subId === 'jwks') return this.page(r, d.appJwks.get(id) ?? []);
+        if (sub === 'tokens') return this.page(r, d.refreshTokens.filter((t) => t.clientId === id));
+        return nf();
+      }
+      case 'iam': {
+        if (id === 'assignees' && sub === 'users') {
+          const ids = [...d.userRoles.entries()].filter(([, roles]) => roles.length > 0).map(([uid]) => uid);
+          return this.page(
+            r,
+            ids.map((uid) => ({ id: uid, orn: `orn:okta:directory:fake:users:${uid}`, _links: { self: { href: `${this.url}/api/v1/users/${uid}` } } })),
+            'body',
+          );
+        }
+        return nf();
+      }
+      case 'api-tokens':
+        return this.page(r, d.apiTokens);
+      case 'idps':
+        return this.page(r, d.idps);
+      case 'logs': {
+        const since = Date.parse(r.query.get('since') ?? '') || 0;
+        const until = Date.parse(r.query.get('until') ?? '') || this.now();
+        let events = d.logs.filter((e) => {
+          const t = Date.parse(String(e.published));
+          return t >= since && t < until;
+        });
+        const f = r.query.get('filter');
+        if (f) events = events.filter(compileFilter(f));
+        events.sort((a, b) => Date.parse(String(a.published)) - Date.parse(String(b.published)));
+        if ((r.query.get('sortOrder') ?? 'ASCENDING') === 'DESCENDING') events.reverse();
+        return this.page(r, events);
+      }
+      default:
+        return nf();
+    }
+  }
+
+  private userIndex: Map<string, Raw> | undefined;
+  private userIndexSize = -1;
+  private users(): Map<string, Raw> {
+    if (!this.userIndex || this.userIndexSize !== this.data.users.length) {
+      this.userIndex = new Map(this.data.users.map((u) => [String(u.id), u]));
+      this.userIndexSize = this.data.users.length;
+    }
+    return this.userIndex;
+  }
+
+  private filtered(r: FakeRequest, items: Raw[], expr: string): FakeResponse {
+    try {
+      return this.page(r, items.filter(compileFilter(expr)));
+    } catch (e) {
+      return oerr(400, 'E0000031', `Invalid search criteria. ${(e as Error).message}`);
+    }
+  }
+
+  /** One page of a list, with Link headers (or `_links.next` in the body). */
+  private page(r: FakeRequest, items: Raw[], style: 'header' | 'body' = 'header'): FakeResponse {
+    const limitRaw = r.query.get('limit');
+    const limit = Math.min(maxLimit(r.path), limitRaw ? Math.max(1, Number(limitRaw) || 20) : 200);
+    const after = r.query.get('after');
+    const offset = after ? Number(Buffer.from(after, 'base64url').toString('utf8')) || 0 : 0;
+    const slice = items.slice(offset, offset + limit);
+    const q = new URLSearchParams(r.query);
+    q.delete('after');
+    const self = `${this.url}${r.path}${q.toString() ? `?${q}` : ''}`;
+    const links = [`<${self}>; rel="self"`];
+    let next: string | undefined;
+    if (offset + limit < items.length) {
+      q.set('after', Buffer.from(String(offset + limit)).toString('base64url'));
+      next = `${this.url}${r.path}?${q}`;
+      links.push(`<${next}>; rel="next"`);
+    }
+    if (style === 'body') return { status: 200, body: { value: slice, _links: next ? { next: { href: next } } : {} } };
+    return { status: 200, headers: { Link: links.join(', ') }, body: slice };
+  }
+}
+
+export function oerr(status: number, code: string, summary: string): FakeResponse {
+  return { status, body: { errorCode: code, errorSummary: summary, errorLink: code, errorId: `oae${Math.random().toString(36).slice(2, 12)}`, errorCauses: [] } };
+}
