@@ -17,7 +17,7 @@
  * Needs `npm run build`. Results: JSON on stdout and in bench/results/api-<users>.json.
  */
 import { execFileSync, fork, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -33,7 +33,8 @@ const opt = (name, dflt) => {
 
 // ---- the client process: drive the server and record latencies ------------------------
 if (process.env.REVENANT_BENCH_CLIENT) {
-  const { url, key, subjects, clients, rate } = JSON.parse(process.env.REVENANT_BENCH_CLIENT);
+  const { url, key, subjectsFile, clients, rate } = JSON.parse(process.env.REVENANT_BENCH_CLIENT);
+  const subjects = JSON.parse(readFileSync(subjectsFile, 'utf8'));
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
   const target = new URL(url);
   /** warmup, max (closed loop), paced (open loop at `rate` req/s in all), swap (paced, during a snapshot swap) */
@@ -117,7 +118,7 @@ if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) {
 const work = join(tmpdir(), `revenant-bench-api-${USERS}`);
 mkdirSync(work, { recursive: true });
 const col = join(work, 'synth');
-const store = join(work, 'store');
+const store = mkdtempSync(join(tmpdir(), 'revenant-bench-api-store-'));
 const log = (s) => process.stderr.write(`bench/api: ${s}\n`);
 const rev = (...a) => execFileSync(process.execPath, [BIN, ...a], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
 
@@ -164,9 +165,12 @@ const url = await new Promise((resolve, reject) => {
   server.on('close', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
 });
 const startedServing = t();
+process.on('exit', () => server.exitCode === null && server.kill('SIGKILL'));
 await new Promise((r) => setTimeout(r, 500));
 
-const client = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, REVENANT_BENCH_CLIENT: JSON.stringify({ url, key, subjects, clients: CLIENTS, rate: RATE }) } });
+const subjectsFile = join(store, 'subjects.json');
+writeFileSync(subjectsFile, JSON.stringify(subjects));
+const client = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, REVENANT_BENCH_CLIENT: JSON.stringify({ url, key, subjectsFile, clients: CLIENTS, rate: RATE }) } });
 const result = new Promise((resolve) => client.on('message', resolve));
 const sleep = (s) => new Promise((r) => setTimeout(r, s * 1000));
 const cpu0 = process.cpuUsage();
@@ -250,3 +254,4 @@ void startedServing;
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
 writeFileSync(join(ROOT, 'bench', 'results', `api-${USERS}.json`), `${JSON.stringify(out, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+rmSync(store, { recursive: true, force: true });

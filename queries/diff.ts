@@ -30,8 +30,13 @@ export interface DiffResult {
   coverageLost: CoverageLoss[];
 }
 
-const sourceKeyOf = (doc: FindingsDoc, f: Finding): string | undefined =>
-  doc.subjects.find((s) => s.source === f.subject.source && s.id === f.subject.id)?.sourceKey;
+/** The source key of each subject of a document, by `source:id` (built once per document). */
+const subjectSources = new WeakMap<FindingsDoc, Map<string, string>>();
+function sourceKeyOf(doc: FindingsDoc, f: Finding): string | undefined {
+  let m = subjectSources.get(doc);
+  if (!m) subjectSources.set(doc, (m = new Map(doc.subjects.map((s) => [`${s.source}:${s.id}`, s.sourceKey]))));
+  return m.get(`${f.subject.source}:${f.subject.id}`);
+}
 
 export function diffDocs(before: FindingsDoc | null, after: FindingsDoc): DiffResult {
   const prev = new Map((before?.findings ?? []).map((f) => [f.id, f]));

@@ -11,6 +11,7 @@ import { Analysis } from '../src/analysis/Analysis.js';
 import { type SourceCoverage, computeCoverage } from '../src/analysis/coverage.js';
 import { SEVERITY_RANK, STATUS_RANK, type Severity, type Status, severityOf } from '../src/analysis/severity.js';
 import { NotFoundError } from '../src/model/errors.js';
+import { canonicalId } from '../src/model/ids.js';
 import { EdgeKind, NodeKind } from '../src/model/schema.js';
 import { iso } from '../src/model/time.js';
 import type { GraphNode, Prov } from '../src/model/types.js';
@@ -228,13 +229,24 @@ export function sortFindings(f: Finding[]): Finding[] {
 /** Every account key that is departed at `at` (stubs excluded: their state is unknown). */
 export function departedAccounts(a: Analysis): string[] {
   const out: string[] = [];
+  const scopes = new Map(a.g.sources.map((src) => [src.sourceKey, src]));
   for (const kind of [NodeKind.EntraUser, NodeKind.OktaUser]) {
     for (const n of a.g.nodesOfKind(kind)) {
-      if (n.props.stub) continue;
+      if (n.props.stub || outOfScope(scopes.get(n.sourceKey), n.id)) continue;
       if (a.state(n.key)?.departed) out.push(n.key);
     }
   }
   return out;
+}
+
+/**
+ * A per-subject collection is complete only for the accounts it lists: any other account of that
+ * source is out of its scope (never swept by --all, never reported closed).
+ */
+export function outOfScope(src: SourceInfo | undefined, accountId: string): boolean {
+  if (!src?.scope) return false;
+  const id = canonicalId(accountId);
+  return !src.scope.accounts.some((a) => canonicalId(a) === id);
 }
 
 /**
@@ -277,7 +289,8 @@ export function assembleFindingsDoc(f: ResidualFacts): FindingsDoc {
       }
     }
     const uncovered = cov?.uncoveredRules ?? [];
-    const closed = !s.departed ? null : own.length === 0 && uncovered.length === 0;
+    const scoped = outOfScope(f.sources.find((x) => x.sourceKey === s.node.sourceKey), s.id);
+    const closed = !s.departed ? null : own.length === 0 && uncovered.length === 0 && !scoped;
     const person = f.personOf(s.key);
     personKeys.push(person?.key ?? null);
     subjects.push({
@@ -298,7 +311,9 @@ export function assembleFindingsDoc(f: ResidualFacts): FindingsDoc {
           ? `${own.length} finding${own.length === 1 ? '' : 's'}`
           : uncovered.length > 0
             ? `no finding, but not closed: data incomplete for ${uncovered.join(', ')}`
-            : 'closed: no finding and every dataset the rules need is complete',
+            : scoped
+              ? 'no finding, but not closed: this per-subject collection does not cover this account'
+              : 'closed: no finding and every dataset the rules need is complete',
       person: person ? person.id : null,
       findings: own.length,
     });

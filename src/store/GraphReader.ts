@@ -15,6 +15,11 @@ export interface SourceInfo {
   folder: string;
   collectedAt: string;
   datasets: Record<string, DatasetLedger>;
+  /**
+   * A per-subject collection (`collect --subject`) lists the accounts it is complete for; its
+   * datasets say nothing about any other account. Absent for tenant-wide collections.
+   */
+  scope?: { kind: 'subject'; accounts: string[] };
 }
 
 export interface InputFile {

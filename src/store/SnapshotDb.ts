@@ -260,14 +260,14 @@ export class SnapshotDb {
       collected_at: string;
       manifest: string;
     }[];
-    return rows.map((r) => ({
-      sourceKey: r.source_key,
-      source: r.source as SourceKind,
-      tenant: r.tenant,
-      folder: r.path,
-      collectedAt: r.collected_at,
-      datasets: (JSON.parse(r.manifest) as { datasets: SourceInfo['datasets'] }).datasets ?? {},
-    }));
+    return rows.map((r) => {
+      const m = JSON.parse(r.manifest) as { datasets?: SourceInfo['datasets']; scope?: { kind?: string; accounts?: unknown } };
+      const info: SourceInfo = { sourceKey: r.source_key, source: r.source as SourceKind, tenant: r.tenant, folder: r.path, collectedAt: r.collected_at, datasets: m.datasets ?? {} };
+      if (m.scope?.kind === 'subject') {
+        info.scope = { kind: 'subject', accounts: Array.isArray(m.scope.accounts) ? m.scope.accounts.map((a) => String(typeof a === 'object' && a ? (a as { id?: unknown }).id : a)) : [] };
+      }
+      return info;
+    });
   }
 
   files(): InputFile[] {

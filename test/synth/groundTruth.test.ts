@@ -3,8 +3,7 @@
  * `revenant residual --all --collection DIR --at AT --format json` must report exactly the
  * findings of DIR/expected.json, compared as sets keyed by (rule, subject, via) on status,
  * severity and validUntil (as instants), with the same closed and not-closed subjects and no
- * uncovered rule; the same comparison /work/shared/tools/check-scenarios makes. Skipped while
- * the engine's `residual` command does not exist yet.
+ * uncovered rule; the same comparison /work/shared/tools/check-scenarios makes.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -25,12 +24,9 @@ const keyOf = (f: Finding) => `${f.rule}|${idOf(f.subject)}|${idOf(f.via)}`;
 const instant = (v: string | null | undefined) => (v === null || v === undefined ? null : Date.parse(v));
 
 let dir: string;
-let engine = false;
 
 beforeAll(async () => {
   ensureBuilt();
-  const help = await runCli(['residual', '--help']);
-  engine = help.code === 0 && help.stdout.includes('--collection');
   dir = tempDir();
   await synthesize({ users: 1500, seed: 2026, out: dir });
 });
@@ -40,8 +36,7 @@ afterAll(() => {
 });
 
 describe('ground truth', () => {
-  test('revenant residual --all reports exactly the planted findings', async (ctx) => {
-    if (!engine) ctx.skip();
+  test('revenant residual --all reports exactly the planted findings', async () => {
     const expected = JSON.parse(readFileSync(`${dir}/expected.json`, 'utf8'));
     const run = await runCli(['residual', '--all', '--collection', dir, '--at', expected.at, '--format', 'json', ...expected.args]);
     expect([0, 3], run.stderr).toContain(run.code);

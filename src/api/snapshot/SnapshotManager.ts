@@ -86,7 +86,7 @@ export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
         do {
           this.again = false;
           if (this.stopped) break;
-          this.swapToLatest();
+          await this.swapToLatest();
         } while (this.again);
         return this.view;
       } finally {
@@ -99,14 +99,14 @@ export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
 
   private pendingRefreshed: NonNullable<SwapEvent['refreshed']> = [];
 
-  private swapToLatest(): void {
+  private async swapToLatest(): Promise<void> {
     if (!existsSync(this.store.snapshotsDir)) return;
     const latest = this.store.latestId();
     if (!latest || latest === this.view?.id) return;
     let next: SnapshotView;
     const started = performance.now();
     try {
-      next = buildView(this.store, latest, this.view, this.opts.log);
+      next = await buildView(this.store, latest, this.view, this.opts.log);
     } catch (e) {
       const msg = (e as Error).message;
       if (this.lastError !== msg) this.opts.log.error({ snapshot: latest, err: msg }, 'cannot load the latest snapshot; still serving the previous one');
@@ -114,6 +114,10 @@ export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
       return;
     }
     this.lastError = null;
+    if (this.stopped) {
+      next.retire();
+      return;
+    }
     const prev = this.view;
     this.view = next;
     this.swaps++;

@@ -58,48 +58,23 @@ export class SnapshotView {
   private refs = 0;
   private retired = false;
 
-  constructor(opts: { info: SnapshotInfo; doc: FindingsDoc; db: SnapshotDb; previous: FindingsDoc | null; history: History }) {
-    this.id = opts.info.id;
-    this.info = opts.info;
-    this.doc = opts.doc;
-    this.db = opts.db;
-    this.reader = new DbReader(opts.db, this.id);
-    this.time = Date.parse(opts.doc.at);
-    this.previous = opts.previous?.snapshot ?? null;
-    const diff = diffDocs(opts.previous, opts.doc);
-    const activity = new Map<string, Activity>();
-    const prevStatus = new Map<string, string>();
-    for (const f of diff.new) activity.set(f.id, 'create');
-    for (const f of diff.persisting) activity.set(f.id, 'update');
-    for (const c of diff.changed) {
-      activity.set(c.after.id, 'update');
-      prevStatus.set(c.after.id, c.before.status);
-    }
-    this.activity = activity;
-    this.previousStatus = prevStatus;
-    this.resolved = diff.resolved;
-    this.history = opts.history;
-
-    const byId = new Map<string, Finding>();
-    const bySubject = new Map<string, Finding[]>();
-    const counts = new Map<string, number>();
-    const ordered: OrderedFinding[] = [];
-    const fallback: Seen = { snapshot: this.id, at: opts.doc.at };
-    for (const f of opts.doc.findings) {
-      byId.set(f.id, f);
-      const k = subjectKey(f.subject.source, f.subject.id);
-      (bySubject.get(k) ?? bySubject.set(k, []).get(k)!).push(f);
-      const c = `${f.status}\u0000${f.severity}`;
-      counts.set(c, (counts.get(c) ?? 0) + 1);
-      const firstSeen = this.history.get(f.id)?.firstSeen ?? fallback;
-      ordered.push({ key: { s: firstSeen.snapshot, i: f.id }, finding: f, firstSeen });
-    }
-    ordered.sort((a, b) => compareKeys(a.key, b.key));
-    this.ordered = ordered;
-    this.byId = byId;
-    this.bySubject = bySubject;
-    this.counts = counts;
-    this.subjects = new Map(opts.doc.subjects.map((s) => [subjectKey(s.source, s.id), s]));
+  constructor(p: ViewParts) {
+    this.id = p.info.id;
+    this.info = p.info;
+    this.doc = p.doc;
+    this.db = p.db;
+    this.reader = new DbReader(p.db, this.id);
+    this.time = Date.parse(p.doc.at);
+    this.previous = p.previous;
+    this.activity = p.activity;
+    this.previousStatus = p.previousStatus;
+    this.resolved = p.resolved;
+    this.history = p.history;
+    this.ordered = p.ordered;
+    this.byId = p.byId;
+    this.bySubject = p.bySubject;
+    this.counts = p.counts;
+    this.subjects = new Map(p.doc.subjects.map((s) => [subjectKey(s.source, s.id), s]));
   }
 
   /** Index of the first finding strictly after `key` in cursor order. */
@@ -140,19 +115,56 @@ export class SnapshotView {
   }
 }
 
-/** The stored findings document of a snapshot, or (written by an older revenant) computed now. */
-export function readDoc(db: SnapshotDb, id: string, log?: ViewLog): FindingsDoc {
-  if (hasStoredFindings(db.db)) return readStoredFindings(db);
-  log?.warn({ snapshot: id }, 'snapshot has no stored analysis; analysing it now (load the collection again to store it)');
-  return runResidual(new CompactGraph(db, id), { all: true });
+/** Let the event loop serve requests between the steps of a long build. */
+const breathe = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * The stored findings document of a snapshot (storedFindings.ts's tables), read in slices so
+ * that requests keep being served while a large snapshot is read; a snapshot written by an older
+ * revenant (no stored analysis) is analysed now.
+ */
+export async function readDoc(db: SnapshotDb, id: string, log?: ViewLog): Promise<FindingsDoc> {
+  if (!hasStoredFindings(db.db)) {
+    log?.warn({ snapshot: id }, 'snapshot has no stored analysis; analysing it now (load the collection again to store it)');
+    return runResidual(new CompactGraph(db, id), { all: true });
+  }
+  const row = db.db.prepare("SELECT value FROM analysis WHERE key = 'doc'").get() as { value: string } | undefined;
+  if (!row) return readStoredFindings(db);
+  const rest = JSON.parse(row.value) as Omit<FindingsDoc, 'findings'>;
+  const findings: Finding[] = [];
+  let n = 0;
+  for (const r of db.db.prepare('SELECT doc FROM findings ORDER BY ord').iterate() as Iterable<{ doc: string }>) {
+    findings.push(JSON.parse(r.doc) as Finding);
+    if (++n % 2000 === 0) await breathe();
+  }
+  return { ...rest, findings };
 }
 
-/** Build the view of snapshot `id`, continuing the history of `prev` (the view it replaces) when given. */
-export function buildView(store: Store, id: string, prev: SnapshotView | null, log?: ViewLog): SnapshotView {
+interface ViewParts {
+  info: SnapshotInfo;
+  doc: FindingsDoc;
+  db: SnapshotDb;
+  previous: string | null;
+  activity: Map<string, Activity>;
+  previousStatus: Map<string, string>;
+  resolved: Finding[];
+  history: History;
+  ordered: OrderedFinding[];
+  byId: Map<string, Finding>;
+  bySubject: Map<string, Finding[]>;
+  counts: Map<string, number>;
+}
+
+/**
+ * Build the view of snapshot `id`, continuing the history of `prev` (the view it replaces) when
+ * given. Runs in steps with pauses between them: a swap of a large snapshot never holds up the
+ * requests being served from the current one for long.
+ */
+export async function buildView(store: Store, id: string, prev: SnapshotView | null, log?: ViewLog): Promise<SnapshotView> {
   const db = new SnapshotDb(store.pathOf(id));
   try {
     const info = store.info(id);
-    const doc = readDoc(db, id, log);
+    const doc = await readDoc(db, id, log);
     const ids = store.ids();
     const i = ids.indexOf(id);
     const prevId = i > 0 ? ids[i - 1] : null;
@@ -161,11 +173,12 @@ export function buildView(store: Store, id: string, prev: SnapshotView | null, l
     else if (prevId) {
       const pdb = new SnapshotDb(store.pathOf(prevId));
       try {
-        previous = readDoc(pdb, prevId, log);
+        previous = await readDoc(pdb, prevId, log);
       } finally {
         pdb.close();
       }
     }
+    await breathe();
     let history: History;
     if (prev && prev.id < id) {
       history = new Map(prev.history);
@@ -178,7 +191,47 @@ export function buildView(store: Store, id: string, prev: SnapshotView | null, l
     } else {
       history = findingHistory(store);
     }
-    return new SnapshotView({ info, doc, db, previous, history });
+    await breathe();
+    const diff = diffDocs(previous, doc);
+    const activity = new Map<string, Activity>();
+    const previousStatus = new Map<string, string>();
+    for (const f of diff.new) activity.set(f.id, 'create');
+    for (const f of diff.persisting) activity.set(f.id, 'update');
+    for (const c of diff.changed) {
+      activity.set(c.after.id, 'update');
+      previousStatus.set(c.after.id, c.before.status);
+    }
+    await breathe();
+    const byId = new Map<string, Finding>();
+    const bySubject = new Map<string, Finding[]>();
+    const counts = new Map<string, number>();
+    const ordered: OrderedFinding[] = [];
+    const fallback: Seen = { snapshot: id, at: doc.at };
+    for (const f of doc.findings) {
+      byId.set(f.id, f);
+      const k = subjectKey(f.subject.source, f.subject.id);
+      (bySubject.get(k) ?? bySubject.set(k, []).get(k)!).push(f);
+      const c = `${f.status}\u0000${f.severity}`;
+      counts.set(c, (counts.get(c) ?? 0) + 1);
+      const firstSeen = history.get(f.id)?.firstSeen ?? fallback;
+      ordered.push({ key: { s: firstSeen.snapshot, i: f.id }, finding: f, firstSeen });
+    }
+    await breathe();
+    ordered.sort((a, b) => compareKeys(a.key, b.key));
+    return new SnapshotView({
+      info,
+      doc,
+      db,
+      previous: previous?.snapshot ?? null,
+      activity,
+      previousStatus,
+      resolved: diff.resolved,
+      history,
+      ordered,
+      byId,
+      bySubject,
+      counts,
+    });
   } catch (e) {
     db.close();
     throw e;
