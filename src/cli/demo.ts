@@ -2,7 +2,8 @@
  * `revenant demo`: the main job with nothing to configure. Synthesizes a ~2,000-user tenant
  * (Entra, Okta and an HR roster; in a temporary folder, or --out), loads it into the embedded
  * store as a snapshot, prints what remains for the people who left — departed subjects, live
- * findings by rule and severity, the ten worst paths drawn as text — and says what to run next.
+ * findings by rule and severity, the ten worst paths drawn as text — writes the periodic report
+ * beside the collection, and says what to run next.
  */
 import type { Command } from 'commander';
 import { InputError } from '../model/errors.js';
@@ -27,7 +28,7 @@ export function registerDemo(program: Command): void {
       const users = Number(o.users);
       if (!Number.isInteger(users) || users < 50 || users > 100_000) throw new InputError('demo: --users must be a whole number from 50 to 100000');
       const started = Date.now();
-      const [{ mkdtempSync }, { tmpdir }, { join }, { synthesize }, { Store }, { loadSnapshot }, { SnapshotDb }, { readStoredFindings }, { renderSteps }, { table }] =
+      const [{ mkdtempSync }, { tmpdir }, { join, dirname }, { synthesize }, { Store }, { loadSnapshot }, { SnapshotDb }, { readStoredFindings }, { renderSteps }, { table }, { writeReport }] =
         await Promise.all([
           import('node:fs'),
           import('node:os'),
@@ -39,6 +40,7 @@ export function registerDemo(program: Command): void {
           import('../store/storedFindings.js'),
           import('./renderPaths.js'),
           import('./renderFindings.js'),
+          import('../reports/writeReport.js'),
         ]);
       const out = o.out ?? join(mkdtempSync(join(tmpdir(), 'revenant-demo-')), 'collection');
       const say = (s: string) => process.stderr.write(`${s}\n`);
@@ -47,7 +49,8 @@ export function registerDemo(program: Command): void {
       const store = new Store(o.store);
       say(`2/3 loading it into the embedded store ${store.dir} and analysing every departed account`);
       const loaded = await loadSnapshot(store, [out]);
-      say('3/3 summarising');
+      const reportDir = join(dirname(out), 'report');
+      say(`3/3 writing the report to ${reportDir}`);
       const db = new SnapshotDb(store.pathOf(loaded.id));
       let doc;
       try {
@@ -55,6 +58,7 @@ export function registerDemo(program: Command): void {
       } finally {
         db.close();
       }
+      await writeReport({ out: reportDir, store: o.store, snapshot: loaded.id, record: false });
       const departed = doc.subjects.filter((s) => s.departed);
       const closed = departed.filter((s) => s.closed).length;
       const live = doc.findings.filter((f) => f.status === 'live');
@@ -91,6 +95,7 @@ export function registerDemo(program: Command): void {
       }
       const worst = doc.findings[0];
       const storeOpt = o.store ? ` --store ${o.store}` : '';
+      lines.push('', `Report: ${join(reportDir, 'report.html')} (open it in a browser; CSV and JSON beside it)`);
       lines.push('', `Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Next:`);
       lines.push(`  revenant residual --all${storeOpt}                      every finding (add --format json or csv)`);
       if (worst) lines.push(`  revenant residual ${worst.subject.name}${storeOpt}    one leaver, with evidence and remediation`);
