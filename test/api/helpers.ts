@@ -17,7 +17,8 @@ import { buildServer, type ServerOptions } from '../../src/api/server.js';
 import type { RefreshRequest, SubjectRefresher } from '../../src/api/events/SubjectRefresher.js';
 import { Store } from '../../src/store/Store.js';
 
-export const SCENARIOS = fileURLToPath(new URL('../../../shared/scenarios/', import.meta.url));
+export { SCENARIOS } from '../support/scenarios.js';
+import { SCENARIOS } from '../support/scenarios.js';
 export const scenario = (name: string) => join(SCENARIOS, name);
 
 const temps: string[] = [];
@@ -122,6 +123,7 @@ export async function makeApp(storeDir: string, opts: Partial<ServerOptions> & {
     refresher: opts.refresher,
     subscriptions: opts.subscriptions,
     sinks: opts.sinks,
+    source: opts.source,
     env: opts.env,
     logger: {
       ...(loggerOptions('info') as object),

@@ -13,7 +13,8 @@ import { testCa } from '../fakes/testCa.js';
 type Raw = Record<string, unknown>;
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
-export const SCENARIOS = resolve(ROOT, '..', 'shared', 'scenarios');
+/** The scenarios: ../shared/scenarios beside the repository, or the vendored copy in a clean clone. */
+export { SCENARIOS } from '../support/scenarios.js';
 const BIN = join(ROOT, 'bin', 'revenant.js');
 
 function newestMtime(dir: string): number {
