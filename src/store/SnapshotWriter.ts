@@ -16,6 +16,7 @@ import type { BaseProps, EdgeProps, NodeProps } from '../model/types.js';
 import type { CompactSource } from './CompactGraph.js';
 import type { SourceInfo } from './GraphReader.js';
 import { type AdjacencyArrays, IntList, PARTS, buildAdjacency, chunksOf } from './Adjacency.js';
+import { IdIndex } from './IdIndex.js';
 import { CREATE_INDEXES, CREATE_TABLES, EDGE_CODE_BASE, SNAPSHOT_SCHEMA_VERSION } from './snapshotSchema.js';
 
 const NODE_CODE = new Map<string, number>(NODE_KINDS.map((k, i) => [k, i + 1]));
@@ -74,7 +75,7 @@ const GENERIC_KINDS = new Set<NodeKind>([NodeKind.EntraDirectoryObject]);
 export class SnapshotWriter {
   private readonly db: Database.Database;
   /** Node numbers by source key, id space and id: nested maps avoid building key strings per lookup. */
-  private readonly numbers = new Map<string, Map<string, Map<string, number>>>();
+  private readonly numbers = new Map<string, Map<string, IdIndex>>();
   private readonly keys: string[] = [''];
   private readonly ids: string[] = [''];
   /** Node properties and provenance by number, kept for derivations and the analysis at load. */
@@ -150,17 +151,17 @@ export class SnapshotWriter {
     let bySpace = this.numbers.get(sourceKey);
     if (!bySpace) this.numbers.set(sourceKey, (bySpace = new Map()));
     let byId = bySpace.get(space);
-    if (!byId) bySpace.set(space, (byId = new Map()));
+    if (!byId) bySpace.set(space, (byId = new IdIndex(this.ids)));
     let n = byId.get(id);
-    if (n === undefined) {
+    if (n < 0) {
       n = this.keys.length;
-      byId.set(id, n);
       this.keys.push(nodeKey(sourceKey, space as IdSpace, id));
       this.ids.push(id);
+      byId.set(id, n);
+      this.kinds.push(0);
       this.props.push(undefined);
       this.provFile.push(-1);
       this.provLine.push(-1);
-      this.kinds.push(0);
       if (n >= this.defined.length) {
         const grown = new Uint8Array(this.defined.length * 2);
         grown.set(this.defined);
