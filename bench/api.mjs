@@ -14,7 +14,8 @@
  * Goal on a 2-core machine: p99 ≤ 50 ms at ≥ 1,000 requests/s, zero errors.
  *
  * usage: node bench/api.mjs [--users N] [--clients C] [--rate R] [--seconds S] [--swap-seconds S] [--log-level L]
- * Needs `npm run build`. Results: JSON on stdout and in bench/results/api-<users>.json.
+ * Needs `npm run build`. Results: JSON on stdout and in bench/results/api-<users>[-log-<level>].json
+ * (the server logs at `warn` by default; `--log-level info` adds a JSON line per request).
  */
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -124,14 +125,23 @@ const rev = (...a) => execFileSync(process.execPath, [BIN, ...a], { cwd: ROOT, e
 
 const t = () => performance.now();
 let synthSeconds = null;
-if (!existsSync(join(col, 'entra', 'manifest.json'))) {
+// The synthetic collection is cached per size (a marker says it is complete and for this size).
+const marker = join(col, '.bench-api-users');
+if (!existsSync(marker) || readFileSync(marker, 'utf8').trim() !== String(USERS)) {
   log(`synthesizing ${USERS} people`);
   const t0 = t();
   rev('synth', '--users', String(USERS), '--seed', 'bench-api', '--out', col);
+  writeFileSync(marker, String(USERS));
   synthSeconds = (t() - t0) / 1000;
 }
-// A fresh store every run (the snapshot format may have changed since the last one).
-rmSync(store, { recursive: true, force: true });
+// A fresh store every run (the snapshot format may have changed since the last one); removed at exit.
+let server = null;
+process.on('exit', () => {
+  if (server && server.exitCode === null) server.kill('SIGKILL');
+  rmSync(store, { recursive: true, force: true });
+});
+process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
 log('loading the snapshot');
 let t0 = t();
 rev('load', col, '--store', store);
@@ -154,7 +164,7 @@ for (const [file, names] of [
 }
 log(`${subjects.length} subjects; serving`);
 
-const server = spawn(process.execPath, [BIN, 'serve', '--store', store, '--port', '0', '--log-level', LOG_LEVEL], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+server = spawn(process.execPath, [BIN, 'serve', '--store', store, '--port', '0', '--log-level', LOG_LEVEL], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
 const url = await new Promise((resolve, reject) => {
   let err = '';
   server.stderr.on('data', (c) => {
@@ -165,7 +175,7 @@ const url = await new Promise((resolve, reject) => {
   server.on('close', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
 });
 const startedServing = t();
-process.on('exit', () => server.exitCode === null && server.kill('SIGKILL'));
+
 await new Promise((r) => setTimeout(r, 500));
 
 const subjectsFile = join(store, 'subjects.json');
@@ -252,6 +262,6 @@ const out = {
 void cpu0;
 void startedServing;
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-writeFileSync(join(ROOT, 'bench', 'results', `api-${USERS}.json`), `${JSON.stringify(out, null, 2)}\n`);
+writeFileSync(join(ROOT, 'bench', 'results', `api-${USERS}${LOG_LEVEL === 'warn' ? '' : `-log-${LOG_LEVEL}`}.json`), `${JSON.stringify(out, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-rmSync(store, { recursive: true, force: true });
+await new Promise((r) => (server.exitCode === null ? server.on('close', r) : r()));

@@ -6,7 +6,6 @@
  */
 import type { Command } from 'commander';
 import { neo4jTarget } from '../store/neo4jTarget.js';
-import { NEO4J_OPTION_HELP } from './options.js';
 
 export function registerLoad(program: Command): void {
   program
@@ -14,7 +13,7 @@ export function registerLoad(program: Command): void {
     .description('load collections into the store as one new snapshot; prints its id')
     .argument('<dir...>', 'collection folders (one folder per source, each with manifest.json)')
     .option('--store <path>', 'embedded store folder (default: $REVENANT_STORE or ./.revenant)')
-    .option('--neo4j <uri>', `also push the snapshot into Neo4j: ${NEO4J_OPTION_HELP}`)
+    .option('--neo4j <uri>', 'also push the snapshot into Neo4j at this Bolt URI (default: $NEO4J_URI unless --store is given; auth from $NEO4J_USER/$NEO4J_PASSWORD)')
     .action(async (dirs: string[], o: { store?: string; neo4j?: string }) => {
       const target = neo4jTarget(o);
       const neo = target ? await (await import('../store/neo4jOpen.js')).openNeo4jStore(target) : null;

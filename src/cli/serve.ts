@@ -1,6 +1,6 @@
 /**
- * `revenant serve`: the HTTP API for SIEMs and scripts, on the latest snapshot of the store
- * (swapped atomically when a new one appears). Settings come from `--config FILE` (JSON: limits,
+ * `revenant serve`: the HTTP API for SIEMs and scripts, on the latest snapshot of the embedded
+ * store or of Neo4j (`--neo4j`), swapped atomically when a new one appears. Settings come from `--config FILE` (JSON: limits,
  * event hooks, push sinks); `--host`, `--port` and `--log-level` override it. Runs until SIGTERM
  * or SIGINT, then shuts down gracefully.
  */
@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { InputError } from '../model/errors.js';
 
 interface ServeCliOptions {
+  neo4j?: string;
   host?: string;
   port?: string;
   store?: string;
@@ -21,14 +22,16 @@ export function registerServe(program: Command): void {
     .description('run the HTTP API (findings on demand, identity events in, findings pushed out)')
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option('--port <port>', 'port to listen on (default 8080)')
-    .option('--store <path>', 'embedded store folder (default: $REVENANT_STORE or ./.revenant)')
+    .option('--store <path>', 'embedded store folder (default: $REVENANT_STORE or ./.revenant); with Neo4j it keeps the API keys, event queue and refreshed snapshots')
+    .option('--neo4j <uri>', 'serve the snapshots in Neo4j at this Bolt URI (default: $NEO4J_URI unless --store is given; auth from $NEO4J_USER/$NEO4J_PASSWORD)')
     .option('--config <file>', 'server configuration (JSON; default: $REVENANT_API_CONFIG, else built-in defaults)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
     .action(async (o: ServeCliOptions) => {
-      const [{ loadConfig }, { startServer }, { Store }] = await Promise.all([
+      const [{ loadConfig }, { startServer }, { Store }, { neo4jTarget }] = await Promise.all([
         import('../api/config.js'),
         import('../api/server.js'),
         import('../store/Store.js'),
+        import('../store/neo4jTarget.js'),
       ]);
       const config = loadConfig(o.config ?? process.env.REVENANT_API_CONFIG);
       if (o.host) config.host = o.host;
@@ -43,8 +46,16 @@ export function registerServe(program: Command): void {
         config.logLevel = o.logLevel as typeof config.logLevel;
       }
       const store = new Store(o.store);
-      const running = await startServer({ store, config });
-      process.stderr.write(`revenant: serving ${store.dir} on ${running.address} (OpenAPI: ${running.address}/openapi.json)\n`);
+      const target = neo4jTarget({ neo4j: o.neo4j, store: o.store });
+      let source;
+      if (target) {
+        const [{ openNeo4jStore }, { Neo4jSource }] = await Promise.all([import('../store/neo4jOpen.js'), import('../api/snapshot/SnapshotSource.js')]);
+        const { store: neo, driver } = await openNeo4jStore(target);
+        source = new Neo4jSource(neo, driver);
+      }
+      const running = await startServer({ store, config, source });
+      const what = source ? `Neo4j at ${source.neo.uri}` : store.dir;
+      process.stderr.write(`revenant: serving ${what} on ${running.address} (OpenAPI: ${running.address}/openapi.json)\n`);
       // Keep running until a signal closes the server (startServer handles SIGTERM/SIGINT).
       await new Promise<void>((resolve) => running.fastify.server.once('close', () => resolve()));
     });

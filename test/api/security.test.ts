@@ -203,7 +203,7 @@ describe('request hygiene', () => {
   it('says nothing internal in a 5xx body, only the request id (details go to the log)', async () => {
     const { app: broken, logs: blogs } = await makeApp(storeDir);
     try {
-      broken.revenant.snapshots.current!.db.close();
+      (broken.revenant.snapshots.current!.engine as unknown as { db: { close(): void } }).db.close();
       const r = await broken.inject({ url: '/v1/subjects/qray@contoso.com/residual-access', headers: bearer(readKey) });
       expect(r.statusCode).toBe(500);
       const body = r.json();

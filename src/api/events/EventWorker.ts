@@ -1,7 +1,8 @@
 /**
  * Works the event queue: refreshes of subjects (batched per source: every subject waiting is
- * read again, then the snapshot's sources are loaded once as a new snapshot, which is swapped in
- * and published), and Graph subscription chores (reauthorize, recreate). Failures are retried
+ * read again, then the snapshot's sources are loaded once as a new snapshot — in the embedded
+ * store, and pushed into Neo4j when the server runs on Neo4j —, which is swapped in and
+ * published), and Graph subscription chores (reauthorize, recreate). Failures are retried
  * with backoff up to `events.maxAttempts`; a subject that no longer exists, or a refresher that is
  * not configured, fails at once. On shutdown the worker drains: it finishes every job already due
  * within the grace period, then aborts what still runs (those jobs stay queued for the next start).
@@ -10,7 +11,6 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSnapshot } from '../../../queries/loadSnapshot.js';
 import { NotFoundError } from '../../model/errors.js';
-import { NodeKind } from '../../model/schema.js';
 import { SnapshotDb } from '../../store/SnapshotDb.js';
 import type { Store } from '../../store/Store.js';
 import type { ApiConfig } from '../config.js';
@@ -144,16 +144,10 @@ export class EventWorker {
   }
 
   /** The account a refresh job is about (an API token's owner is found in the snapshot). */
-  private subjectOf(j: Job, view: SnapshotView): string | null {
+  private async subjectOf(j: Job, view: SnapshotView): Promise<string | null> {
     const subject = j.subject ?? '';
     if (!subject.startsWith(API_TOKEN_PREFIX)) return subject || null;
-    const tokenId = subject.slice(API_TOKEN_PREFIX.length);
-    const g = view.graph();
-    for (const k of g.lookup(tokenId)) {
-      const n = g.node(k);
-      if (n?.kind === NodeKind.OktaApiToken && typeof n.props.userId === 'string') return n.props.userId;
-    }
-    return null;
+    return view.engine.apiTokenOwner(subject.slice(API_TOKEN_PREFIX.length));
   }
 
   private async refresh(jobs: Job[]): Promise<void> {
@@ -161,7 +155,7 @@ export class EventWorker {
     if (!view) throw new Error('no snapshot loaded yet: nothing to refresh into');
     try {
       const { source, tenant } = jobs[0];
-      const sources = view.db.sources();
+      const sources = view.engine.sources;
       const candidates = sources.filter((s) => s.source === source && (!tenant || normTenant(s.tenant) === normTenant(tenant)));
       if (candidates.length !== 1) {
         throw new Permanent(
@@ -176,7 +170,7 @@ export class EventWorker {
       let base = src.folder;
       const refreshed: { job: Job; subject: string }[] = [];
       for (const j of jobs) {
-        const subject = this.subjectOf(j, view);
+        const subject = await this.subjectOf(j, view);
         if (!subject) {
           this.d.queue.done(j.seq, 'nothing to refresh: the event names no account known to the snapshot');
           continue;
@@ -200,6 +194,8 @@ export class EventWorker {
       let id: string;
       try {
         id = (await loadSnapshot(this.d.store, dirs)).id;
+        // On Neo4j, the new snapshot becomes the latest there too (as `load --neo4j` does).
+        await this.d.snapshots.source.publish(this.d.store, id);
       } catch (e) {
         for (const r of refreshed) this.failed(r.job, e);
         return;

@@ -20,6 +20,7 @@ import { ApiMetrics } from '../metrics.js';
 import { Pusher } from '../push/Pusher.js';
 import { makeSink, type Sink } from '../push/sinks.js';
 import { SnapshotManager } from '../snapshot/SnapshotManager.js';
+import { EmbeddedSource, type SnapshotSource } from '../snapshot/SnapshotSource.js';
 import '../types.js';
 
 export interface AppOptions {
@@ -31,6 +32,8 @@ export interface AppOptions {
   subscriptions?: SubscriptionClient | null;
   /** Push sinks (default: built from config.sinks). */
   sinks?: Sink[];
+  /** Where snapshots come from (default: the embedded store; a Neo4jSource to serve from Neo4j). */
+  source?: SnapshotSource;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -45,7 +48,8 @@ async function services(fastify: FastifyInstance, opts: AppOptions): Promise<voi
   const sinks = opts.sinks ?? config.sinks.map((c) => makeSink(c, env, config.push.timeoutMs));
   const db = openApiDb(store.dir);
   const keys = new KeyStore(db);
-  const snapshots = new SnapshotManager(store, { pollMs: config.snapshotPollMs, log });
+  const source = opts.source ?? new EmbeddedSource(store);
+  const snapshots = new SnapshotManager(source, { pollMs: config.snapshotPollMs, log });
   const queue = new EventQueue(db);
   let pusher: Pusher | null = null;
   const metrics = new ApiMetrics({
@@ -82,7 +86,6 @@ async function services(fastify: FastifyInstance, opts: AppOptions): Promise<voi
   });
   pusher = new Pusher({
     db,
-    store,
     snapshots,
     sinks,
     config,
@@ -102,6 +105,7 @@ async function services(fastify: FastifyInstance, opts: AppOptions): Promise<voi
     await Promise.all([worker.stop(grace), pusher!.stop(grace)]);
     snapshots.close();
     db.close();
+    await source.close();
   });
 }
 

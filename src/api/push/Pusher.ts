@@ -15,9 +15,8 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import { type DiffResult, diffDocs, diffSnapshots } from '../../../queries/diff.js';
+import { type DiffResult, diffDocs } from '../../../queries/diff.js';
 import type { Finding } from '../../../queries/residual.js';
-import type { Store } from '../../store/Store.js';
 import type { ApiConfig } from '../config.js';
 import type { ApiMetrics } from '../metrics.js';
 import { type Activity, findingToOcsf, type OcsfEvent } from '../ocsf/ocsf.js';
@@ -89,7 +88,6 @@ export class Pusher {
   constructor(
     private readonly d: {
       db: Database.Database;
-      store: Store;
       snapshots: SnapshotManager;
       sinks: Sink[];
       config: ApiConfig;
@@ -111,16 +109,19 @@ export class Pusher {
     for (const s of this.sinks) this.loops.push(this.loop(s));
   }
 
+  /** Enqueue in order: one swap's deliveries are written before the next swap's. */
+  private queueing: Promise<void> = Promise.resolve();
+
   private safeEnqueue(e: SwapEvent): void {
-    try {
-      this.enqueue(e);
-    } catch (err) {
-      this.d.log.error({ err: (err as Error).message, snapshot: e.next.id }, 'cannot queue push deliveries');
-    }
+    this.queueing = this.queueing.then(() =>
+      this.enqueue(e).catch((err) => {
+        this.d.log.error({ err: (err as Error).message, snapshot: e.next.id }, 'cannot queue push deliveries');
+      }),
+    );
   }
 
   /** Write the deliveries of a new snapshot for every sink that has not had it yet. */
-  enqueue(e: SwapEvent): void {
+  async enqueue(e: SwapEvent): Promise<void> {
     const view = e.next;
     const refreshed = new Set((e.refreshed ?? []).map((r) => subjectKey(r.source, r.subject.toLowerCase())));
     // Refreshed subjects are named by the event (an id); findings carry the canonical id.
@@ -135,7 +136,7 @@ export class Pusher {
       } else {
         let diff: DiffResult;
         if (e.prev && e.prev.id === pos) diff = diffDocs(e.prev.doc, view.doc);
-        else if (this.d.store.ids().includes(pos)) diff = diffSnapshots(this.d.store, pos, view.id);
+        else if ((await this.d.snapshots.source.ids()).includes(pos)) diff = await this.d.snapshots.source.diff(pos, view.id);
         else {
           this.d.log.warn({ sink: sink.name, position: pos }, 'the snapshot this sink last received is gone from the store: sending every current finding');
           diff = diffDocs(null, view.doc);
@@ -295,6 +296,7 @@ export class Pusher {
     clearTimeout(timer);
     this.abort.abort();
     await Promise.allSettled(this.loops);
+    await this.queueing;
     this.d.db.prepare("DELETE FROM outbox WHERE state = 'done' AND delivered_at < ?").run(new Date(Date.now() - 7 * 86_400_000).toISOString());
   }
 }

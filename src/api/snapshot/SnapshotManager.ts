@@ -7,8 +7,8 @@
  * done. Listeners of `swap` (push, metrics) learn about every new snapshot exactly once.
  */
 import { EventEmitter } from 'node:events';
-import { type FSWatcher, existsSync, mkdirSync, watch } from 'node:fs';
-import type { Store } from '../../store/Store.js';
+import { type FSWatcher, mkdirSync, watch } from 'node:fs';
+import type { SnapshotSource } from './SnapshotSource.js';
 import { type SnapshotView, type ViewLog, buildView } from './SnapshotView.js';
 
 export interface SwapEvent {
@@ -34,7 +34,7 @@ export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
   lastError: string | null = null;
 
   constructor(
-    readonly store: Store,
+    readonly source: SnapshotSource,
     private readonly opts: { pollMs: number; log: SnapshotManagerLog },
   ) {
     super();
@@ -52,18 +52,21 @@ export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
 
   /** Load the latest snapshot and start watching for new ones. */
   async start(): Promise<void> {
-    mkdirSync(this.store.snapshotsDir, { recursive: true });
+    const dir = this.source.watchDir;
+    if (dir) mkdirSync(dir, { recursive: true });
     await this.check();
-    try {
-      this.watcher = watch(this.store.snapshotsDir, { persistent: false }, (_type, name) => {
-        if (!name || String(name).endsWith('.sqlite')) void this.check();
-      });
-      this.watcher.on('error', () => {
-        this.watcher?.close();
-        this.watcher = null;
-      });
-    } catch {
-      // polling alone
+    if (dir) {
+      try {
+        this.watcher = watch(dir, { persistent: false }, (_type, name) => {
+          if (!name || String(name).endsWith('.sqlite')) void this.check();
+        });
+        this.watcher.on('error', () => {
+          this.watcher?.close();
+          this.watcher = null;
+        });
+      } catch {
+        // polling alone
+      }
     }
     this.timer = setInterval(() => void this.check(), this.opts.pollMs);
     this.timer.unref();
@@ -100,16 +103,16 @@ export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
   private pendingRefreshed: NonNullable<SwapEvent['refreshed']> = [];
 
   private async swapToLatest(): Promise<void> {
-    if (!existsSync(this.store.snapshotsDir)) return;
-    const latest = this.store.latestId();
-    if (!latest || latest === this.view?.id) return;
+    let latest: string | undefined;
     let next: SnapshotView;
     const started = performance.now();
     try {
-      next = await buildView(this.store, latest, this.view, this.opts.log);
+      latest = await this.source.latestId();
+      if (!latest || latest === this.view?.id) return;
+      next = await buildView(this.source, latest, this.view, this.opts.log);
     } catch (e) {
       const msg = (e as Error).message;
-      if (this.lastError !== msg) this.opts.log.error({ snapshot: latest, err: msg }, 'cannot load the latest snapshot; still serving the previous one');
+      if (this.lastError !== msg) this.opts.log.error({ snapshot: latest ?? null, err: msg }, 'cannot load the latest snapshot; still serving the previous one');
       this.lastError = msg;
       return;
     }

@@ -2,25 +2,20 @@
  * One snapshot as the API serves it: immutable once built. It holds the snapshot's stored
  * findings document, indexes for the routes (findings by subject, in cursor order, by id), what
  * each finding did since the previous snapshot of the store (Create / Update; and what was
- * resolved), when each finding was first and last seen, and the open snapshot database for the
- * queries that walk the graph. A request takes a reference for its whole life (`acquire` /
- * `release`), so it never sees two snapshots, and a retired view closes its database only when
- * the last request that holds it is done.
+ * resolved), when each finding was first and last seen, and the query engine for the routes that
+ * walk the graph (the snapshot's SQLite file, or the snapshot in Neo4j). A request takes a
+ * reference for its whole life (`acquire` / `release`), so it never sees two snapshots, and a
+ * retired view closes its engine only when the last request that holds it is done.
  */
 import type { Finding, FindingsDoc, SubjectReport } from '../../../queries/residual.js';
-import { runResidual } from '../../../queries/residual.js';
 import { diffDocs } from '../../../queries/diff.js';
-import { CompactGraph } from '../../store/CompactGraph.js';
-import { LazyGraph } from '../../store/LazyGraph.js';
-import { SnapshotDb } from '../../store/SnapshotDb.js';
-import type { SnapshotInfo, Store } from '../../store/Store.js';
-import { findingHistory, type Seen } from '../../store/history.js';
-import { hasStoredFindings, readStoredFindings } from '../../store/storedFindings.js';
+import type { Seen } from '../../store/history.js';
 import { type SortKey, compareKeys } from '../cursor.js';
-import { DbReader } from './DbReader.js';
 import type { Activity } from '../ocsf/ocsf.js';
+import type { QueryEngine } from './engine.js';
+import { type History, type SnapshotSource, type SnapshotSummary, breathe } from './SnapshotSource.js';
 
-export type History = Map<string, { firstSeen: Seen; lastSeen: Seen }>;
+export type { History } from './SnapshotSource.js';
 
 export interface OrderedFinding {
   key: SortKey;
@@ -36,7 +31,7 @@ export const subjectKey = (source: string, id: string) => `${source}\u0000${id}`
 
 export class SnapshotView {
   readonly id: string;
-  readonly info: SnapshotInfo;
+  readonly info: SnapshotSummary;
   readonly doc: FindingsDoc;
   /** Analysis time of the snapshot, ms. */
   readonly time: number;
@@ -51,9 +46,8 @@ export class SnapshotView {
   readonly bySubject: ReadonlyMap<string, Finding[]>;
   readonly subjects: ReadonlyMap<string, SubjectReport>;
   readonly counts: ReadonlyMap<string, number>;
-  readonly db: SnapshotDb;
-  /** Cache-free reader for small lookups, shared by every request on this snapshot. */
-  readonly reader: DbReader;
+  /** The queries that walk this snapshot's graph (embedded or Neo4j). */
+  readonly engine: QueryEngine;
   readonly loadedAt = Date.now();
   private refs = 0;
   private retired = false;
@@ -62,8 +56,7 @@ export class SnapshotView {
     this.id = p.info.id;
     this.info = p.info;
     this.doc = p.doc;
-    this.db = p.db;
-    this.reader = new DbReader(p.db, this.id);
+    this.engine = p.engine;
     this.time = Date.parse(p.doc.at);
     this.previous = p.previous;
     this.activity = p.activity;
@@ -89,11 +82,6 @@ export class SnapshotView {
     return lo;
   }
 
-  /** A graph reader for one request (its cache lives and dies with the request). */
-  graph(): LazyGraph {
-    return new LazyGraph(this.db, this.id);
-  }
-
   acquire(): this {
     this.refs++;
     return this;
@@ -101,13 +89,13 @@ export class SnapshotView {
 
   release(): void {
     this.refs--;
-    if (this.refs <= 0 && this.retired) this.db.close();
+    if (this.refs <= 0 && this.retired) this.engine.close();
   }
 
   /** No new request gets this view; its database closes when the last one holding it is done. */
   retire(): void {
     this.retired = true;
-    if (this.refs <= 0) this.db.close();
+    if (this.refs <= 0) this.engine.close();
   }
 
   get inUse(): number {
@@ -115,35 +103,10 @@ export class SnapshotView {
   }
 }
 
-/** Let the event loop serve requests between the steps of a long build. */
-const breathe = () => new Promise<void>((r) => setImmediate(r));
-
-/**
- * The stored findings document of a snapshot (storedFindings.ts's tables), read in slices so
- * that requests keep being served while a large snapshot is read; a snapshot written by an older
- * revenant (no stored analysis) is analysed now.
- */
-export async function readDoc(db: SnapshotDb, id: string, log?: ViewLog): Promise<FindingsDoc> {
-  if (!hasStoredFindings(db.db)) {
-    log?.warn({ snapshot: id }, 'snapshot has no stored analysis; analysing it now (load the collection again to store it)');
-    return runResidual(new CompactGraph(db, id), { all: true });
-  }
-  const row = db.db.prepare("SELECT value FROM analysis WHERE key = 'doc'").get() as { value: string } | undefined;
-  if (!row) return readStoredFindings(db);
-  const rest = JSON.parse(row.value) as Omit<FindingsDoc, 'findings'>;
-  const findings: Finding[] = [];
-  let n = 0;
-  for (const r of db.db.prepare('SELECT doc FROM findings ORDER BY ord').iterate() as Iterable<{ doc: string }>) {
-    findings.push(JSON.parse(r.doc) as Finding);
-    if (++n % 2000 === 0) await breathe();
-  }
-  return { ...rest, findings };
-}
-
 interface ViewParts {
-  info: SnapshotInfo;
+  info: SnapshotSummary;
   doc: FindingsDoc;
-  db: SnapshotDb;
+  engine: QueryEngine;
   previous: string | null;
   activity: Map<string, Activity>;
   previousStatus: Map<string, string>;
@@ -160,24 +123,17 @@ interface ViewParts {
  * given. Runs in steps with pauses between them: a swap of a large snapshot never holds up the
  * requests being served from the current one for long.
  */
-export async function buildView(store: Store, id: string, prev: SnapshotView | null, log?: ViewLog): Promise<SnapshotView> {
-  const db = new SnapshotDb(store.pathOf(id));
+export async function buildView(source: SnapshotSource, id: string, prev: SnapshotView | null, log?: ViewLog): Promise<SnapshotView> {
+  const engine = await source.open(id);
   try {
-    const info = store.info(id);
-    const doc = await readDoc(db, id, log);
-    const ids = store.ids();
+    const info = await source.info(id);
+    const doc = await source.readDoc(id, log);
+    const ids = await source.ids();
     const i = ids.indexOf(id);
     const prevId = i > 0 ? ids[i - 1] : null;
     let previous: FindingsDoc | null = null;
     if (prevId && prev && prev.id === prevId) previous = prev.doc;
-    else if (prevId) {
-      const pdb = new SnapshotDb(store.pathOf(prevId));
-      try {
-        previous = await readDoc(pdb, prevId, log);
-      } finally {
-        pdb.close();
-      }
-    }
+    else if (prevId) previous = await source.readDoc(prevId, log);
     await breathe();
     let history: History;
     if (prev && prev.id < id) {
@@ -189,7 +145,7 @@ export async function buildView(store: Store, id: string, prev: SnapshotView | n
         else history.set(f.id, { firstSeen: seen, lastSeen: seen });
       }
     } else {
-      history = findingHistory(store);
+      history = await source.history();
     }
     await breathe();
     const diff = diffDocs(previous, doc);
@@ -221,7 +177,7 @@ export async function buildView(store: Store, id: string, prev: SnapshotView | n
     return new SnapshotView({
       info,
       doc,
-      db,
+      engine,
       previous: previous?.snapshot ?? null,
       activity,
       previousStatus,
@@ -233,7 +189,7 @@ export async function buildView(store: Store, id: string, prev: SnapshotView | n
       counts,
     });
   } catch (e) {
-    db.close();
+    engine.close();
     throw e;
   }
 }

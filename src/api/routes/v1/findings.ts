@@ -60,7 +60,7 @@ export default async function findingsRoutes(fastify: FastifyInstance): Promise<
               snapshot: { type: 'string' },
               at: { type: 'string' },
               count: { type: 'integer' },
-              hasMore: { type: 'boolean', description: 'More findings follow now; when false, `next` returns only findings that appear later.' },
+              hasMore: { type: 'boolean', description: 'The listing stopped before the end (the next page may still be empty under filters); when false, `next` returns only findings that appear later.' },
               next: { type: 'string', description: 'Cursor of the next page; always present.' },
               items: { type: 'array', items: { $ref: 'Finding#' }, description: 'format=json' },
               events: { type: 'array', items: { $ref: 'OcsfEvent#' }, description: 'format=ocsf' },

@@ -2,11 +2,9 @@
  * `GET /v1/blast-radius/{principal}`: everything a principal (account, group, application,
  * service principal, credential, token) can reach, with the shortest path to each privilege.
  * `GET /v1/paths?from=&to=`: the access paths between two principals (or to `tier0` / `tenant`).
- * Both walk the latest snapshot's graph within a depth limit.
+ * Both walk the latest snapshot's graph within a depth limit, on the embedded engine or in Neo4j.
  */
 import type { FastifyInstance } from 'fastify';
-import { blastRadius } from '../../../../queries/blast-radius.js';
-import { findPaths } from '../../../../queries/paths.js';
 import { V1_ERRORS, errorResponses, nameParam, security } from '../../schemas.js';
 import { snapshotHeader } from './common.js';
 import '../../types.js';
@@ -77,7 +75,7 @@ export default async function graphRoutes(fastify: FastifyInstance): Promise<voi
     async (req, reply) => {
       const view = req.view!;
       snapshotHeader(reply, view);
-      return blastRadius(view.graph(), req.params.principal, { maxDepth: req.query.maxDepth, listLimit: req.query.listLimit });
+      return view.engine.blastRadius(req.params.principal, { maxDepth: req.query.maxDepth, listLimit: req.query.listLimit });
     },
   );
 
@@ -126,7 +124,7 @@ export default async function graphRoutes(fastify: FastifyInstance): Promise<voi
     async (req, reply) => {
       const view = req.view!;
       snapshotHeader(reply, view);
-      return findPaths(view.graph(), req.query.from, req.query.to, { maxDepth: req.query.maxDepth, limit: req.query.limit });
+      return view.engine.paths(req.query.from, req.query.to, { maxDepth: req.query.maxDepth, limit: req.query.limit });
     },
   );
 }

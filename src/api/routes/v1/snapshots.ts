@@ -7,7 +7,7 @@
  * `coverage-lost`. The last few diffs are cached (snapshots are immutable).
  */
 import type { FastifyInstance } from 'fastify';
-import { type DiffResult, diffSnapshots } from '../../../../queries/diff.js';
+import type { DiffResult } from '../../../../queries/diff.js';
 import { findingToOcsf, type OcsfEvent } from '../../ocsf/ocsf.js';
 import { V1_ERRORS, errorResponses, formatQuery, security } from '../../schemas.js';
 import '../../types.js';
@@ -15,7 +15,8 @@ import '../../types.js';
 const snapshotId = { type: 'string', pattern: '^[0-9A-Za-z_-]{1,64}$' } as const;
 
 export default async function snapshotRoutes(fastify: FastifyInstance): Promise<void> {
-  const { store, snapshots } = fastify.revenant;
+  const { snapshots } = fastify.revenant;
+  const source = snapshots.source;
   fastify.get(
     '/v1/snapshots',
     {
@@ -36,7 +37,7 @@ export default async function snapshotRoutes(fastify: FastifyInstance): Promise<
         },
       },
     },
-    async () => ({ current: snapshots.current?.id ?? null, snapshots: store.list() }),
+    async () => ({ current: snapshots.current?.id ?? null, snapshots: await source.list() }),
   );
 
   const cache = new Map<string, DiffResult>();
@@ -92,17 +93,17 @@ export default async function snapshotRoutes(fastify: FastifyInstance): Promise<
       },
     },
     async (req) => {
-      const to = store.resolve(req.query.to);
-      const from = req.query.from ? store.resolve(req.query.from) : undefined;
+      const to = await source.resolve(req.query.to);
+      const from = req.query.from ? await source.resolve(req.query.from) : undefined;
       const key = `${from ?? ''}|${to}`;
       let diff = cache.get(key);
       if (!diff) {
-        diff = diffSnapshots(store, from, to);
+        diff = await source.diff(from, to);
         cache.set(key, diff);
         if (cache.size > 8) cache.delete(cache.keys().next().value!);
       }
       if (req.query.format !== 'ocsf') return diff;
-      const time = Date.parse(store.info(to).collectedAt) || Date.now();
+      const time = Date.parse((await source.info(to)).collectedAt) || Date.now();
       const cls = req.query.ocsfClass;
       const ev = (f: DiffResult['new'][number], activity: 'create' | 'update' | 'close', previousStatus?: string, reason?: string): OcsfEvent =>
         findingToOcsf(f, { activity, classUid: cls, snapshot: to, time, previousStatus, reason });

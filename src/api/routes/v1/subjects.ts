@@ -7,7 +7,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { SubjectReport } from '../../../../queries/residual.js';
-import { resolveAccounts } from '../../../../queries/residual.js';
 import type { SourceCoverage } from '../../../analysis/coverage.js';
 import { HttpError } from '../../httpError.js';
 import { V1_ERRORS, errorResponses, formatQuery, nameParam, security } from '../../schemas.js';
@@ -48,24 +47,19 @@ export default async function subjectRoutes(fastify: FastifyInstance): Promise<v
     },
     async (req, reply) => {
       const view = req.view!;
-      const g = view.reader;
-      const keys = resolveAccounts(g, req.params.subject);
-      if (keys.length === 0) throw new HttpError(404, `subject not found in snapshot ${view.id} (name an account by id, UPN, login or mail; prefix entra: or okta: to pick a source)`);
+      const accounts = await view.engine.accounts(req.params.subject);
+      if (accounts.length === 0) throw new HttpError(404, `subject not found in snapshot ${view.id} (name an account by id, UPN, login or mail; prefix entra: or okta: to pick a source)`);
       const subjects: SubjectReport[] = [];
       const findings = [];
       const coverage: Record<string, SourceCoverage> = {};
-      for (const key of keys) {
-        const n = g.node(key);
-        if (!n) continue;
-        const source = n.sourceKey.split(':')[0];
-        const sk = subjectKey(source, n.id);
-        const report = view.subjects.get(sk);
+      for (const a of accounts) {
+        const sk = subjectKey(a.source, a.id);
         subjects.push(
-          report ?? {
-            source,
-            sourceKey: n.sourceKey,
-            id: n.id,
-            name: String(n.props.name ?? n.id),
+          view.subjects.get(sk) ?? {
+            source: a.source,
+            sourceKey: a.sourceKey,
+            id: a.id,
+            name: a.name,
             departed: false,
             departedBecause: [],
             departedAt: null,
@@ -78,7 +72,7 @@ export default async function subjectRoutes(fastify: FastifyInstance): Promise<v
             findings: 0,
           },
         );
-        if (view.doc.coverage[n.sourceKey]) coverage[n.sourceKey] = view.doc.coverage[n.sourceKey];
+        if (view.doc.coverage[a.sourceKey]) coverage[a.sourceKey] = view.doc.coverage[a.sourceKey];
         findings.push(...(view.bySubject.get(sk) ?? []));
       }
       snapshotHeader(reply, view);

@@ -5,7 +5,6 @@
  * accounts only; needs the `what-if` scope.
  */
 import type { FastifyInstance } from 'fastify';
-import { runResidual } from '../../../../queries/residual.js';
 import { RULES } from '../../../../queries/residual-access/index.js';
 import { instant } from '../../../model/time.js';
 import { HttpError } from '../../httpError.js';
@@ -62,7 +61,7 @@ export default async function whatIfRoutes(fastify: FastifyInstance): Promise<vo
       const b = req.body;
       const at = b.at ? instant(b.at) : undefined;
       if (at === null) throw new HttpError(400, 'body/at must be an ISO-8601 date-time');
-      const doc = runResidual(view.graph(), { assumeDeparted: b.assumeDeparted, subjects: b.subjects, at, rules: b.rules });
+      const doc = await view.engine.whatIf({ assumeDeparted: b.assumeDeparted, subjects: b.subjects, at, rules: b.rules });
       snapshotHeader(reply, view);
       if (req.query.format === 'ocsf') {
         return { snapshot: view.id, events: doc.findings.map((f) => ({ ...ocsfOf(view, f, req.query.ocsfClass, 'create', 'what-if') })) };

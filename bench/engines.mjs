@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+/**
+ * Embedded engine vs Neo4j engine, in one run (a benchmark, not a test). For each size (default
+ * 1k, 10k and 50k people) it synthesizes a tenant and, through the real CLI:
+ *   - embedded: `load --store` and `residual --all --store` (twice: cold, then warm);
+ *   - Neo4j:    `load --store --neo4j` (the SQLite snapshot as always, then the push into Neo4j;
+ *               the push's own time is reported too) and `residual --all --neo4j` (twice: the
+ *               first run after a load re-plans the queries, the second is warm);
+ * checks that both engines print the same JSON, and records every time and the Neo4j/embedded
+ * ratios, with the Neo4j server's version and memory settings and the machine. Prints JSON and
+ * writes bench/results/engines-<date>.json. The pushed snapshots are removed afterwards.
+ *
+ *   NEO4J_URI=bolt://127.0.0.1:7687 node bench/engines.mjs [--sizes 1000,10000,50000] [--seed 1]
+ * (without NEO4J_URI it uses the server `npm run neo4j:start` recorded in .neo4j/state.json)
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import neo4j from 'neo4j-driver';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const BIN = join(ROOT, 'bin', 'revenant.js');
+
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : def;
+};
+const sizes = arg('sizes', '1000,10000,50000').split(',').map(Number);
+const seed = arg('seed', '1');
+
+function neo4jUri() {
+  if (process.env.NEO4J_URI) return process.env.NEO4J_URI;
+  const state = join(ROOT, '.neo4j', 'state.json');
+  if (existsSync(state)) {
+    const s = JSON.parse(readFileSync(state, 'utf8'));
+    if (s.status === 'ready' && s.uri) return s.uri;
+  }
+  throw new Error('bench/engines: set NEO4J_URI or run `npm run neo4j:start` first');
+}
+const uri = neo4jUri();
+const auth = process.env.NEO4J_USER ? neo4j.auth.basic(process.env.NEO4J_USER, process.env.NEO4J_PASSWORD ?? '') : neo4j.auth.none();
+
+function run(args) {
+  const t0 = process.hrtime.bigint();
+  // The engine is chosen by the arguments alone.
+  const env = { ...process.env, NEO4J_URI: '' };
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, env });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0 && r.status !== 3) throw new Error(`revenant ${args.join(' ')} failed (${r.status}): ${(r.stderr ?? '').slice(-2000)}`);
+  return { seconds: Math.round(seconds * 1000) / 1000, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function serverInfo() {
+  const driver = neo4j.driver(uri, auth);
+  try {
+    const c = await driver.executeQuery('CALL dbms.components() YIELD name, versions, edition RETURN versions[0] AS version, edition');
+    const s = await driver.executeQuery(
+      "SHOW SETTINGS YIELD name, value WHERE name IN ['server.memory.pagecache.size', 'server.memory.heap.max_size', 'db.memory.transaction.max', 'dbms.memory.transaction.total.max'] RETURN name, value",
+    );
+    return {
+      uri: uri.replace(/^([a-z0-9+]+:\/\/)[^@/]*@/i, '$1'),
+      version: c.records[0]?.get('version'),
+      edition: c.records[0]?.get('edition'),
+      settings: Object.fromEntries(s.records.map((r) => [r.get('name'), r.get('value')])),
+    };
+  } finally {
+    await driver.close();
+  }
+}
+
+const ratio = (a, b) => (b > 0 ? Math.round((a / b) * 100) / 100 : null);
+const results = [];
+const pushed = [];
+const server = await serverInfo();
+process.stderr.write(`bench/engines: Neo4j ${server.version} ${server.edition} at ${server.uri} ${JSON.stringify(server.settings)}\n`);
+
+for (const users of sizes) {
+  const work = mkdtempSync(join(tmpdir(), `revenant-engines-${users}-`));
+  try {
+    const col = join(work, 'collection');
+    process.stderr.write(`bench/engines: ${users} people …\n`);
+    run(['synth', '--users', String(users), '--seed', seed, '--out', col]);
+
+    const embeddedLoad = run(['load', col, '--store', join(work, 'embedded')]);
+    const nodes = Number(/(\d+) nodes/.exec(embeddedLoad.stderr)?.[1] ?? 0);
+    const edges = Number(/(\d+) edges/.exec(embeddedLoad.stderr)?.[1] ?? 0);
+    const neoLoad = run(['load', col, '--store', join(work, 'neo4j'), '--neo4j', uri]);
+    const id = neoLoad.stdout.trim();
+    pushed.push(id);
+    const push = Number(/pushed snapshot .* in ([\d.]+) s/.exec(neoLoad.stderr)?.[1] ?? NaN);
+
+    const store = join(work, 'neo4j');
+    const eCold = run(['residual', '--all', '--store', store, '--format', 'json']);
+    const eWarm = run(['residual', '--all', '--store', store, '--format', 'json']);
+    const nCold = run(['residual', '--all', '--neo4j', uri, '--snapshot', id, '--format', 'json']);
+    const nWarm = run(['residual', '--all', '--neo4j', uri, '--snapshot', id, '--format', 'json']);
+    const same = eWarm.stdout === nCold.stdout && nCold.stdout === nWarm.stdout;
+    const findings = JSON.parse(eWarm.stdout).findings.length;
+
+    const r = {
+      users,
+      nodes,
+      edges,
+      findings,
+      sameJson: same,
+      embedded: { load: embeddedLoad.seconds, residualAllCold: eCold.seconds, residualAll: eWarm.seconds },
+      neo4j: { load: neoLoad.seconds, push, residualAllCold: nCold.seconds, residualAll: nWarm.seconds },
+      ratio: {
+        load: ratio(neoLoad.seconds, embeddedLoad.seconds),
+        residualAllCold: ratio(nCold.seconds, eCold.seconds),
+        residualAll: ratio(nWarm.seconds, eWarm.seconds),
+      },
+    };
+    results.push(r);
+    process.stderr.write(`bench/engines: ${JSON.stringify(r)}\n`);
+    if (!same) process.stderr.write('bench/engines: THE ENGINES DISAGREE (see test/parity)\n');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+// Remove what the benchmark pushed.
+{
+  const { Neo4jStore } = await import(join(ROOT, 'dist', 'src', 'store', 'neo4jStore.js'));
+  const driver = neo4j.driver(uri, auth);
+  try {
+    const store = new Neo4jStore(driver, uri);
+    for (const id of pushed) await store.remove(id);
+  } finally {
+    await driver.close();
+  }
+}
+
+const out = {
+  benchmark: 'engines',
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+  neo4j: server,
+  seed,
+  results,
+};
+mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+const file = join(ROOT, 'bench', 'results', `engines-${out.date.slice(0, 10)}.json`);
+writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+process.stderr.write(`bench/engines: wrote ${file}\n`);

@@ -1,0 +1,138 @@
+/**
+ * The queries the API runs on one snapshot, on either engine. The embedded engine answers from
+ * the snapshot's SQLite file (a cache-free reader for the hot subject lookups, a per-request
+ * graphology graph for traversals); the Neo4j engine answers in Cypher inside Neo4j
+ * (queries/*.cypher.ts), from the same snapshot pushed there by `load --neo4j`. Both give the
+ * same results (the Neo4j engine's parity suite), so the routes do not care which one runs.
+ */
+import { blastRadius, type BlastRadius } from '../../../queries/blast-radius.js';
+import { findPaths, type PathsResult } from '../../../queries/paths.js';
+import { type FindingsDoc, type ResidualOptions, resolveAccounts, runResidual } from '../../../queries/residual.js';
+import { NodeKind } from '../../model/schema.js';
+import type { GraphReader, SourceInfo } from '../../store/GraphReader.js';
+import { LazyGraph } from '../../store/LazyGraph.js';
+import type { Neo4jSnapshot } from '../../store/neo4jGraph.js';
+import type { SnapshotDb } from '../../store/SnapshotDb.js';
+import { DbReader } from './DbReader.js';
+
+export interface AccountRef {
+  source: string;
+  sourceKey: string;
+  id: string;
+  name: string;
+}
+
+export interface QueryEngine {
+  readonly kind: 'embedded' | 'neo4j';
+  /** The snapshot's sources (for an event-driven refresh: the folders they were loaded from). */
+  readonly sources: readonly SourceInfo[];
+  /** The accounts a subject name resolves to (id, UPN, login, mail, employee id; `entra:`/`okta:` prefix). */
+  accounts(name: string): Promise<AccountRef[]>;
+  whatIf(opts: ResidualOptions): Promise<FindingsDoc>;
+  blastRadius(principal: string, opts: { maxDepth?: number; listLimit?: number }): Promise<BlastRadius>;
+  paths(from: string, to: string, opts: { maxDepth?: number; limit?: number }): Promise<PathsResult>;
+  /** The owner (Okta user id) of an API token, or null when the snapshot does not know it. */
+  apiTokenOwner(tokenId: string): Promise<string | null>;
+  close(): void;
+}
+
+function accountsOf(g: GraphReader, name: string): AccountRef[] {
+  const out: AccountRef[] = [];
+  for (const key of resolveAccounts(g, name)) {
+    const n = g.node(key);
+    if (n) out.push({ source: n.sourceKey.split(':')[0], sourceKey: n.sourceKey, id: n.id, name: String(n.props.name ?? n.id) });
+  }
+  return out;
+}
+
+function tokenOwner(g: GraphReader, tokenId: string): string | null {
+  for (const k of g.lookup(tokenId)) {
+    const n = g.node(k);
+    if (n?.kind === NodeKind.OktaApiToken && typeof n.props.userId === 'string') return n.props.userId;
+  }
+  return null;
+}
+
+export class EmbeddedEngine implements QueryEngine {
+  readonly kind = 'embedded' as const;
+  private readonly reader: DbReader;
+
+  constructor(
+    readonly db: SnapshotDb,
+    private readonly id: string,
+  ) {
+    this.reader = new DbReader(db, id);
+  }
+
+  get sources(): readonly SourceInfo[] {
+    return this.reader.sources;
+  }
+
+  /** A graph for one request (its cache lives and dies with the request). */
+  private graph(): LazyGraph {
+    return new LazyGraph(this.db, this.id);
+  }
+
+  async accounts(name: string): Promise<AccountRef[]> {
+    return accountsOf(this.reader, name);
+  }
+
+  async whatIf(opts: ResidualOptions): Promise<FindingsDoc> {
+    return runResidual(this.graph(), opts);
+  }
+
+  async blastRadius(principal: string, opts: { maxDepth?: number; listLimit?: number }): Promise<BlastRadius> {
+    return blastRadius(this.graph(), principal, opts);
+  }
+
+  async paths(from: string, to: string, opts: { maxDepth?: number; limit?: number }): Promise<PathsResult> {
+    return findPaths(this.graph(), from, to, opts);
+  }
+
+  async apiTokenOwner(tokenId: string): Promise<string | null> {
+    return tokenOwner(this.reader, tokenId);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+export class Neo4jEngine implements QueryEngine {
+  readonly kind = 'neo4j' as const;
+
+  constructor(private readonly snap: Neo4jSnapshot) {}
+
+  get sources(): readonly SourceInfo[] {
+    return this.snap.sources;
+  }
+
+  async accounts(name: string): Promise<AccountRef[]> {
+    const { lookupGraph } = await import('../../../queries/cypher/accounts.js');
+    return accountsOf(await lookupGraph(this.snap, [name]), name);
+  }
+
+  async whatIf(opts: ResidualOptions): Promise<FindingsDoc> {
+    const { runResidualNeo4j } = await import('../../../queries/residual.cypher.js');
+    return runResidualNeo4j(this.snap, opts);
+  }
+
+  async blastRadius(principal: string, opts: { maxDepth?: number; listLimit?: number }): Promise<BlastRadius> {
+    const { blastRadiusNeo4j } = await import('../../../queries/blast-radius.cypher.js');
+    return blastRadiusNeo4j(this.snap, principal, opts);
+  }
+
+  async paths(from: string, to: string, opts: { maxDepth?: number; limit?: number }): Promise<PathsResult> {
+    const { findPathsNeo4j } = await import('../../../queries/paths.cypher.js');
+    return findPathsNeo4j(this.snap, from, to, opts);
+  }
+
+  async apiTokenOwner(tokenId: string): Promise<string | null> {
+    const { lookupGraph } = await import('../../../queries/cypher/accounts.js');
+    return tokenOwner(await lookupGraph(this.snap, [tokenId]), tokenId);
+  }
+
+  close(): void {
+    // The driver belongs to the snapshot source, not to one snapshot.
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * `revenant serve` on Neo4j: the API serves the latest snapshot in Neo4j (pushed there by
+ * `load --neo4j`), with the same answers as on the embedded store — one subject, findings, what-if,
+ * blast radius and paths run in Cypher — and an event-driven refresh lands in Neo4j too (loaded in
+ * the embedded store, pushed into Neo4j, swapped in). Runs against the real test Neo4j
+ * (test/support/neo4j.ts: NEO4J_URI or `npm run neo4j:start`).
+ */
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Driver } from 'neo4j-driver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { Neo4jSource } from '../../src/api/snapshot/SnapshotSource.js';
+import { Neo4jStore } from '../../src/store/neo4jStore.js';
+import { SnapshotDb } from '../../src/store/SnapshotDb.js';
+import { Store } from '../../src/store/Store.js';
+import { neo4jUri, openTestDriver } from '../support/neo4j.js';
+import { FolderRefresher, HOOK_SECRET, bearer, cleanupTemps, cliLoad, createKey, editJsonl, makeApp, scenario, setCollectedAt, tempDir, waitFor } from './helpers.js';
+
+type Raw = Record<string, any>;
+
+let driver: Driver;
+let neo: Neo4jStore;
+let app: FastifyInstance;
+let embedded: FastifyInstance;
+let key: string;
+let embeddedKey: string;
+let storeDir: string;
+let first: string;
+const mine: string[] = [];
+
+beforeAll(async () => {
+  driver = openTestDriver();
+  neo = new Neo4jStore(driver, neo4jUri());
+  await neo.ensureSchema();
+  storeDir = tempDir();
+  first = await cliLoad(storeDir, scenario('cross-source-hr'));
+  const sdb = new SnapshotDb(new Store(storeDir).pathOf(first));
+  try {
+    await neo.push(sdb, first);
+  } finally {
+    sdb.close();
+  }
+  mine.push(first);
+  key = createKey(storeDir, ['read', 'what-if', 'events']);
+  const refresher = new FolderRefresher((dir, req) => {
+    editJsonl(join(dir, 'users.jsonl'), (u) => (u.id === req.subject ? { ...u, status: 'SUSPENDED', statusChanged: '2026-11-05T10:00:00.000Z' } : u));
+    setCollectedAt(dir, '2026-11-05T10:01:00Z');
+  });
+  const appDriver = openTestDriver();
+  ({ app } = await makeApp(storeDir, { source: new Neo4jSource(new Neo4jStore(appDriver, neo4jUri()), appDriver), refresher }));
+  // The same snapshot on the embedded engine, for comparison (a copy of the store: its own queue).
+  const copy = tempDir();
+  cpSync(join(storeDir, 'snapshots'), join(copy, 'snapshots'), { recursive: true });
+  embeddedKey = createKey(copy, ['read', 'what-if']);
+  ({ app: embedded } = await makeApp(copy));
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+  await embedded?.close();
+  for (const id of mine) await neo.remove(id).catch(() => undefined);
+  await driver?.close();
+  cleanupTemps();
+});
+
+const get = async (a: FastifyInstance, url: string) => (await a.inject({ url, headers: bearer(a === embedded ? embeddedKey : key) })).json();
+const sortF = (xs: Raw[]) => xs.map((f) => `${f.id}:${f.status}:${f.severity}`).sort();
+
+describe('serving from Neo4j', () => {
+  it('serves the latest Neo4j snapshot with the same findings as the embedded engine', async () => {
+    await waitFor(async () => (await app.inject('/readyz')).json().snapshot === first, 'Neo4j snapshot served', 30_000);
+    const n = await get(app, '/v1/findings?limit=1000');
+    const e = await get(embedded, '/v1/findings?limit=1000');
+    expect(n.snapshot).toBe(first);
+    expect(sortF(n.items)).toEqual(sortF(e.items));
+    const ns = await get(app, '/v1/subjects/qray@contoso.com/residual-access');
+    const es = await get(embedded, '/v1/subjects/qray@contoso.com/residual-access');
+    expect(ns.subjects.map((s: Raw) => s.id).sort()).toEqual(es.subjects.map((s: Raw) => s.id).sort());
+    expect(sortF(ns.findings)).toEqual(sortF(es.findings));
+    expect((await app.inject({ url: '/v1/subjects/ghost@contoso.com/residual-access', headers: bearer(key) })).statusCode).toBe(404);
+    expect((await get(app, '/v1/snapshots')).snapshots.map((s: Raw) => s.id)).toContain(first);
+  }, 60_000);
+
+  it('runs what-if, blast radius and paths in Cypher', async () => {
+    const body = { assumeDeparted: ['oscar.wu@contoso.com'] };
+    const n = (await app.inject({ method: 'POST', url: '/v1/what-if', headers: bearer(key), payload: body })).json();
+    const e = (await embedded.inject({ method: 'POST', url: '/v1/what-if', headers: bearer(embeddedKey), payload: body })).json();
+    expect(sortF(n.doc.findings)).toEqual(sortF(e.doc.findings));
+    const nb = await get(app, '/v1/blast-radius/qray@contoso.com');
+    const eb = await get(embedded, '/v1/blast-radius/qray@contoso.com');
+    expect(nb.principal).toEqual(eb.principal);
+    expect(nb.privileges.map((p: Raw) => p.label).sort()).toEqual(eb.privileges.map((p: Raw) => p.label).sort());
+    const np = await get(app, '/v1/paths?from=qray@contoso.com&to=tier0');
+    expect(np.format).toBe('revenant-paths/1');
+  }, 60_000);
+
+  it('refreshes a subject on an event: the new snapshot lands in Neo4j and is served', async () => {
+    const MARIA = '00uc7jKq6s0N4nrMnofc';
+    const r = await app.inject({
+      method: 'POST',
+      url: '/v1/events/okta',
+      headers: { ...bearer(key), 'x-revenant-hook-secret': HOOK_SECRET },
+      payload: { source: 'https://contoso.okta.com/api/v1/eventHooks/x', data: { events: [{ uuid: `neo-${Date.now()}`, eventType: 'user.lifecycle.suspend', target: [{ id: MARIA, type: 'User' }] }] } },
+    });
+    expect(r.json()).toMatchObject({ queued: 1 });
+    const snap = await waitFor(async () => {
+      const s = (await app.inject('/readyz')).json().snapshot;
+      return s !== first ? s : null;
+    }, 'refreshed snapshot from Neo4j', 60_000);
+    mine.push(snap);
+    expect((await neo.list()).map((s) => s.id)).toContain(snap);
+    const after = await get(app, `/v1/subjects/okta:${MARIA}/residual-access`);
+    expect(after.snapshot).toBe(snap);
+    expect(after.subjects[0].departedBecause.join(' ')).toMatch(/SUSPENDED/);
+  }, 90_000);
+});
