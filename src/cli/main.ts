@@ -22,7 +22,7 @@ import { registerSynth } from './synth.js';
 import { registerServe } from './serve.js';
 import { registerKeys } from './keys.js';
 import { registerSubscribe } from './subscribe.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../model/version.js';
 
 export function buildProgram(): Command {
   const program = new Command('revenant')

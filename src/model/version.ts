@@ -1,8 +1,8 @@
-/** The package version, read once from package.json (for --version and report appendices). */
+/** Revenant's version, read once from package.json: for --version, the API's OpenAPI and OCSF metadata, and report appendices. */
 import { readFileSync } from 'node:fs';
 
 function readVersion(): string {
-  // src/cli (tests) and dist/src/cli (built) sit at different depths below the package root.
+  // src/model (tests) and dist/src/model (built) sit at different depths below the package root.
   for (const rel of ['../../package.json', '../../../package.json']) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
