@@ -3,7 +3,7 @@
  * Benchmark of `revenant report` (not a timed test): makes a synthetic tenant with
  * `revenant synth --users N --seed S`, loads it as two snapshots (a report compares two), then
  * times `revenant report` end to end as a user runs it, and the stages in process; also one
- * `revenant evidence`. Writes JSON to bench/report-results/report-<N>.json and prints it.
+ * `revenant evidence`. Writes JSON to bench/results/report-<N>.json and prints it.
  * Targets (issue 7): report of a 50k-user snapshot ≤ 30 s, report.html ≤ 10 MB.
  *
  *   npm run build && node bench/report.mjs [--users 50000] [--seed 1] [--keep DIR]
@@ -88,8 +88,8 @@ const result = {
   },
   failOnLiveExit: report.status,
 };
-mkdirSync(join(ROOT, 'bench', 'report-results'), { recursive: true });
-const file = join(ROOT, 'bench', 'report-results', `report-${users}.json`);
+mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+const file = join(ROOT, 'bench', 'results', `report-${users}.json`);
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 process.stderr.write(`written ${file}\n`);
