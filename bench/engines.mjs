@@ -59,8 +59,17 @@ async function serverInfo() {
     const s = await driver.executeQuery(
       "SHOW SETTINGS YIELD name, value WHERE name IN ['server.memory.pagecache.size', 'server.memory.heap.max_size', 'db.memory.transaction.max', 'dbms.memory.transaction.total.max'] RETURN name, value",
     );
+    let heapMax = null;
+    try {
+      const j = await driver.executeQuery('CALL dbms.queryJmx("java.lang:type=Memory") YIELD attributes RETURN attributes.HeapMemoryUsage.value.properties.max AS max');
+      const v = j.records[0]?.get('max');
+      heapMax = v === null || v === undefined ? null : `${Math.round(Number(v) / 2 ** 20)}MiB`;
+    } catch {
+      // not available on every server
+    }
     return {
       uri: uri.replace(/^([a-z0-9+]+:\/\/)[^@/]*@/i, '$1'),
+      jvmHeapMax: heapMax,
       version: c.records[0]?.get('version'),
       edition: c.records[0]?.get('edition'),
       settings: Object.fromEntries(s.records.map((r) => [r.get('name'), r.get('value')])),

@@ -14,7 +14,7 @@
 //
 // In Neo4j Browser:
 //   :param snapshot => null
-MATCH (store:RevenantStore {name: 'default'})
+OPTIONAL MATCH (store:RevenantStore {name: 'default'})
 WITH coalesce($snapshot, store.latest) AS snap
 MATCH (finding:RevenantFinding {snapshot: snap})
 WHERE finding.status = 'live' AND finding.tier0 = true

@@ -11,7 +11,7 @@
 //
 // In Neo4j Browser:
 //   :param snapshot => null
-MATCH (store:RevenantStore {name: 'default'})
+OPTIONAL MATCH (store:RevenantStore {name: 'default'})
 WITH coalesce($snapshot, store.latest) AS snap
 MATCH (finding:RevenantFinding {snapshot: snap, rule: 'nhi.ownerless'})-[:FINDING_VIA]->(machine)
 WITH machine, count(finding) AS findings

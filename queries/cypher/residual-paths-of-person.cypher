@@ -13,7 +13,7 @@
 // In Neo4j Browser:
 //   :param person => 'alice@contoso.com'
 //   :param snapshot => null
-MATCH (store:RevenantStore {name: 'default'})
+OPTIONAL MATCH (store:RevenantStore {name: 'default'})
 WITH coalesce($snapshot, store.latest) AS snap, toLower(trim($person)) AS who
 CALL (snap, who) {
   MATCH (n:RevenantNode {snapshot: snap, lk0: who}) RETURN n

@@ -5,16 +5,17 @@
  * that is removed again when the command ends.
  */
 import type { Driver } from 'neo4j-driver';
-import { type Neo4jConnectionOptions, connectNeo4j } from './neo4jDriver.js';
+import { connectNeo4j } from './neo4jDriver.js';
+import type { Neo4jTarget } from './neo4jTarget.js';
 import type { Neo4jSnapshot } from './neo4jGraph.js';
 import { type PushProgress, Neo4jStore } from './neo4jStore.js';
 import { loadInMemory } from './openGraph.js';
 import type { LoadProgress } from './writeSnapshot.js';
 
 /** Connect (failing fast with a clear message) and return the snapshot store on that server. */
-export async function openNeo4jStore(target: Neo4jConnectionOptions): Promise<{ store: Neo4jStore; driver: Driver }> {
+export async function openNeo4jStore(target: Neo4jTarget): Promise<{ store: Neo4jStore; driver: Driver }> {
   const driver = await connectNeo4j(target);
-  return { store: new Neo4jStore(driver, target.uri.replace(/^([a-z0-9+]+:\/\/)[^@/]*@/i, '$1')), driver };
+  return { store: new Neo4jStore(driver, target.uri.replace(/^([a-z0-9+]+:\/\/)[^@/]*@/i, '$1'), undefined, target.storeName), driver };
 }
 
 export interface OpenedNeo4j {
@@ -29,7 +30,7 @@ export interface OpenedNeo4j {
  * else the named or latest complete snapshot.
  */
 export async function openNeo4jSnapshot(
-  target: Neo4jConnectionOptions,
+  target: Neo4jTarget,
   opts: { collections?: string[]; snapshot?: string; onProgress?: (p: LoadProgress) => void; onPush?: (p: PushProgress) => void },
 ): Promise<OpenedNeo4j> {
   const { store, driver } = await openNeo4jStore(target);

@@ -126,6 +126,11 @@ export class Neo4jStore {
     /** For messages (credentials are never part of it). */
     readonly uri: string,
     readonly database?: string,
+    /**
+     * The store's name: several stores (each with its snapshots and its own latest) can share one
+     * database. `default` unless REVENANT_NEO4J_STORE names another (see neo4jTarget.ts).
+     */
+    readonly name: string = STORE_NAME,
   ) {}
 
   private async q(query: string, params: Record<string, unknown> = {}, write = false): Promise<Record<string, unknown>[]> {
@@ -152,9 +157,9 @@ export class Neo4jStore {
 
   private async listAll(): Promise<(Neo4jSnapshotInfo & { heartbeat: number })[]> {
     const rows = await this.q(
-      `MATCH (s:${S}) OPTIONAL MATCH (st:${Neo4jLabel.store} {name: $store})
+      `MATCH (s:${S}) WHERE coalesce(s.store, $default) = $store OPTIONAL MATCH (st:${Neo4jLabel.store} {name: $store})
        RETURN s {.id, .status, .createdAt, .collectedAt, .loadedAt, .nodes, .edges, .findings, .sources, .heartbeat} AS s, st.latest AS latest ORDER BY s.id`,
-      { store: STORE_NAME },
+      { store: this.name, default: STORE_NAME },
     );
     return rows.map((r) => {
       const s = r.s as Record<string, unknown>;
@@ -180,7 +185,7 @@ export class Neo4jStore {
     const rows = await this.q(
       `OPTIONAL MATCH (st:${Neo4jLabel.store} {name: $store}) OPTIONAL MATCH (s:${S} {id: st.latest, status: 'complete'})
        RETURN s.id AS id`,
-      { store: STORE_NAME },
+      { store: this.name },
     );
     const id = rows[0]?.id as string | null | undefined;
     if (id) return id;
@@ -256,10 +261,11 @@ export class Neo4jStore {
     const stored = hasStoredFindings(sdb.db) ? readStoredFindings(sdb) : null;
     const { findings: storedList, ...analysis } = stored ?? { findings: [] as FindingsDoc['findings'] };
     await this.q(
-      `CREATE (s:${S} {id: $id, status: $status, createdAt: $createdAt, collectedAt: $collectedAt, sources: $sources, fileNames: $fileNames,
+      `CREATE (s:${S} {id: $id, store: $store, status: $status, createdAt: $createdAt, collectedAt: $collectedAt, sources: $sources, fileNames: $fileNames,
          files: $files, collections: $collections, nodes: $nodes, edges: $edges, findings: $findings, heartbeat: $now})`,
       {
         id,
+        store: this.name,
         status: opts.ephemeral ? 'ephemeral' : 'loading',
         createdAt: sdb.meta.get('createdAt') ?? new Date(now).toISOString(),
         collectedAt: sdb.meta.get('collectedAt') ?? sources.map((x) => x.collectedAt).sort().at(-1) ?? '',
@@ -284,7 +290,7 @@ export class Neo4jStore {
          WITH s WHERE NOT $ephemeral
          SET s.status = 'complete'
          MERGE (st:${Neo4jLabel.store} {name: $store}) SET st.latest = $id`,
-        { id, analysis: stored ? JSON.stringify(analysis) : null, loadedAt: new Date().toISOString(), now: Date.now(), ephemeral: !!opts.ephemeral, store: STORE_NAME },
+        { id, analysis: stored ? JSON.stringify(analysis) : null, loadedAt: new Date().toISOString(), now: Date.now(), ephemeral: !!opts.ephemeral, store: this.name },
         true,
       );
       return { nodes: elementOf.size, edges, findings: storedList.length };

@@ -1,8 +1,10 @@
 /**
  * Which engine a command uses. `--neo4j URI` selects Neo4j; so does `NEO4J_URI` in the
  * environment unless the command names an embedded store with `--store` (an explicit choice wins
- * over the environment). `NEO4J_USER` / `NEO4J_PASSWORD` give basic auth. No I/O, no driver:
- * commands ask this before loading either engine.
+ * over the environment). `NEO4J_USER` / `NEO4J_PASSWORD` give basic auth. `REVENANT_NEO4J_STORE`
+ * names the store inside the database (default `default`), so that several stores — each with
+ * its snapshots and its own latest — can share one Neo4j. No I/O, no driver: commands ask this
+ * before loading either engine.
  */
 import { InputError } from '../model/errors.js';
 import type { Neo4jConnectionOptions } from './neo4jDriver.js';
@@ -14,12 +16,18 @@ export interface EngineChoice {
   store?: string;
 }
 
+export interface Neo4jTarget extends Neo4jConnectionOptions {
+  /** The store inside the database (REVENANT_NEO4J_STORE; default `default`). */
+  storeName?: string;
+}
+
 /** The Neo4j server a command should use, or null for the embedded store. */
-export function neo4jTarget(o: EngineChoice, env: NodeJS.ProcessEnv = process.env): Neo4jConnectionOptions | null {
+export function neo4jTarget(o: EngineChoice, env: NodeJS.ProcessEnv = process.env): Neo4jTarget | null {
   let uri = o.neo4j?.trim();
   if (o.neo4j !== undefined && !uri) throw new InputError('--neo4j: give the Bolt URI of a Neo4j 5 server, such as bolt://localhost:7687');
   if (!uri && o.store === undefined) uri = env.NEO4J_URI?.trim() || undefined;
   if (!uri) return null;
   const user = env.NEO4J_USER?.trim() || undefined;
-  return { uri, user, password: user ? (env.NEO4J_PASSWORD ?? '') : undefined };
+  const storeName = env.REVENANT_NEO4J_STORE?.trim() || undefined;
+  return { uri, user, password: user ? (env.NEO4J_PASSWORD ?? '') : undefined, storeName };
 }

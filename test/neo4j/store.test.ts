@@ -5,7 +5,10 @@
  * latest; prune keeps the newest N and removes abandoned loads; `load --neo4j` then
  * `residual|blast-radius|paths --neo4j` print the same JSON as the embedded engine, and so does
  * `residual --collection` with NEO4J_URI set; an unreachable server fails in seconds, clearly.
+ * Everything here lives in a store of its own (REVENANT_NEO4J_STORE), so suites running at the
+ * same time against the same server (the HTTP API's, on the default store) never see its latest.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +28,7 @@ import { SCENARIOS, expectedOf } from '../support/scenarios.js';
 const OWNED = join(SCENARIOS, 'entra-owned-apps');
 const OKTA = join(SCENARIOS, 'okta-lifecycle');
 
+const STORE = `test-${randomUUID()}`;
 let driver: Driver;
 let store: Neo4jStore;
 const tmp: string[] = [];
@@ -37,10 +41,11 @@ async function count(id: string): Promise<number> {
 
 beforeAll(() => {
   driver = openTestDriver();
-  store = new Neo4jStore(driver, neo4jUri());
+  store = new Neo4jStore(driver, neo4jUri(), undefined, STORE);
 });
 afterAll(async () => {
   for (const id of mine) await store.remove(id).catch(() => undefined);
+  await driver?.executeQuery('MATCH (s:RevenantStore {name: $name}) DELETE s', { name: STORE });
   await driver?.close();
   for (const d of tmp) rmSync(d, { recursive: true, force: true });
 });
@@ -105,9 +110,9 @@ describe('snapshots in Neo4j', () => {
     const stale = `t-${Date.now()}-stale`;
     mine.push(stale);
     await driver.executeQuery(
-      `CREATE (:RevenantSnapshot {id: $id, status: 'loading', heartbeat: 0, sources: '[]'})
+      `CREATE (:RevenantSnapshot {id: $id, store: $store, status: 'loading', heartbeat: 0, sources: '[]'})
        CREATE (:RevenantNode {snapshot: $id, key: 'x', kind: 'EntraUser'})`,
-      { id: stale },
+      { id: stale, store: STORE },
     );
     const removed = await store.prune(1);
     expect(removed).toContain(stale);
@@ -121,7 +126,7 @@ describe('snapshots in Neo4j', () => {
 
 describe('the --neo4j commands', () => {
   const uri = neo4jUri();
-  const env = { NEO4J_URI: '' };
+  const env = { NEO4J_URI: '', REVENANT_NEO4J_STORE: STORE };
 
   it('load --neo4j, then residual, blast-radius and paths print what the embedded engine prints', () => {
     const dir = mkdtempSync(join(tmpdir(), 'revenant-neo4j-cli-'));
@@ -155,7 +160,7 @@ describe('the --neo4j commands', () => {
     const exp = expectedOf('okta-lifecycle');
     const args = ['residual', '--all', '--collection', OKTA, '--at', exp.at, '--format', 'json'];
     const e = cli(args, { NEO4J_URI: '' });
-    const n = cli(args, { NEO4J_URI: uri });
+    const n = cli(args, { NEO4J_URI: uri, REVENANT_NEO4J_STORE: STORE });
     expect(e.status, e.stderr).toBe(0);
     expect(n.status, n.stderr).toBe(0);
     expect(n.stdout).toBe(e.stdout);
