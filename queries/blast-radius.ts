@@ -75,11 +75,16 @@ export function summariseBlastRadius(g: GraphReader, start: GraphNode, pg: Privi
   const reached: Record<string, number> = {};
   const objects: BlastRadius['objects'] = [];
   const pathTo = (k: string) => toPath(pg, shortestPaths(pg, k, 1)[0] ?? { nodes: [k], edges: [] });
+  const counted = new Set<string>([start.key]);
   for (const [key, depth] of [...pg.depth].sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0]))) {
     if (key === start.key) continue;
     const n = pg.graph.getNodeAttributes(key) as GraphNode;
-    reached[n.kind] = (reached[n.kind] ?? 0) + 1;
-    if (LISTED.has(n.kind) && objects.length < (listLimit ?? 200)) objects.push({ kind: n.kind, id: n.id, name: String(n.props.name ?? n.id), depth });
+    // A node reached both as a terminal target and as a principal is one object.
+    if (!counted.has(n.key)) {
+      counted.add(n.key);
+      reached[n.kind] = (reached[n.kind] ?? 0) + 1;
+      if (LISTED.has(n.kind) && objects.length < (listLimit ?? 200)) objects.push({ kind: n.kind, id: n.id, name: String(n.props.name ?? n.id), depth });
+    }
     if (n.kind === NodeKind.EntraRoleAssignment) {
       const p = entraRolePrivilege(g, n);
       privileges.push({ label: p.label, tier0: p.tier0, depth, path: pathTo(key) });

@@ -3,7 +3,7 @@
  * from FROM to TO (depth-limited, at most `limit`). TO may also be `tier0` (any tier-0
  * privilege) or `tenant` (tenant-wide control).
  */
-import { type PrivilegeGraph, buildPrivilegeGraph, shortestPaths } from '../src/analysis/privilegeGraph.js';
+import { type PrivilegeGraph, buildPrivilegeGraph, shortestPaths, vertexOf } from '../src/analysis/privilegeGraph.js';
 import { entraRolePrivilege, oktaRolePrivilege, appPermissionPrivileges } from '../src/analysis/reach.js';
 import { isTier0OktaScope } from '../src/analysis/tiers.js';
 import { NodeKind } from '../src/model/schema.js';
@@ -48,7 +48,7 @@ export function pathsIn(g: GraphReader, start: GraphNode, pg: PrivilegeGraph, to
     });
   } else {
     const target = resolveNode(g, to, 'to');
-    targets = [target.key];
+    targets = [target.key, vertexOf(target.key, true)].filter((v) => pg.depth.has(v));
   }
   const paths: PathsResult['paths'] = [];
   for (const t of targets.sort((a, b) => (pg.depth.get(a) ?? 0) - (pg.depth.get(b) ?? 0))) {

@@ -4,7 +4,8 @@
  * (src/analysis/privilegeGraph.ts PLAN: which edge kinds, in which direction, carry control out
  * of a node of each kind, and which steps are terminal), to the same depth limit. Within a level
  * it meets nodes in the embedded engine's order (frontier order, then plan step, then edge order)
- * so that "a node first reached by a terminal step is not expanded" decides alike; it returns
+ * and keeps a terminal arrival apart from the node's own vertex (TERMINAL_VERTEX), as the embedded
+ * engine does, so both expand and draw paths alike; it returns
  * every reached node with its depth, the edges between them (the first step between each pair),
  * whether the limit cut the expansion, and the facts privilege labels need (a role assignment's
  * definition, an app role assignment's resource). Node then only rebuilds that result as the
@@ -12,7 +13,7 @@
  */
 import Graph from 'graphology';
 import type { DirectedGraph } from 'graphology';
-import { PLAN, type PrivilegeGraph, type TravelEdge } from '../../src/analysis/privilegeGraph.js';
+import { PLAN, type PrivilegeGraph, TERMINAL_VERTEX, type TravelEdge, vertexOf } from '../../src/analysis/privilegeGraph.js';
 import { bfsFromNode } from 'graphology-traversal';
 import { EdgeKind as E, NodeKind as K } from '../../src/model/schema.js';
 import type { GraphNode } from '../../src/model/types.js';
@@ -67,21 +68,23 @@ CALL (frontier) {
   WITH fi, n, r, o, st ORDER BY fi, st.si, r.seq
   RETURN collect({n: n, o: o, t: type(r), rev: st.rev, term: st.term}) AS found
 }
-CALL (found, seen) {
+CALL (found, seenV) {
   UNWIND range(0, size(found) - 1) AS i
-  WITH found[i].o AS o, i, seen WHERE NOT found[i].o IN seen
-  WITH o, min(i) AS first ORDER BY first
+  WITH i, found[i].o.key + CASE WHEN found[i].term THEN $terminal ELSE '' END AS v, seenV
+  WITH v, i WHERE NOT v IN seenV
+  WITH v, min(i) AS first ORDER BY first
   RETURN collect(first) AS fresh
 }
 CALL (found) {
   UNWIND range(0, size(found) - 1) AS i
-  WITH found[i].n AS a, found[i].o AS b, min(i) AS first ORDER BY first
+  WITH found[i].n AS a, found[i].o AS b, found[i].term AS term, min(i) AS first ORDER BY first
   RETURN collect(first) AS pairs
 }
 WITH seen + [x IN fresh | found[x].o] AS seen,
+     seenV + [x IN fresh | found[x].o.key + CASE WHEN found[x].term THEN $terminal ELSE '' END] AS seenV,
      depths + [x IN fresh | ${d}] AS depths,
      [x IN fresh WHERE NOT found[x].term | found[x].o] AS frontier,
-     edges + [x IN pairs | {from: found[x].n.key, to: found[x].o.key, t: found[x].t, rev: found[x].rev}] AS edges`;
+     edges + [x IN pairs | {from: found[x].n.key, to: found[x].o.key, t: found[x].t, rev: found[x].rev, term: found[x].term}] AS edges`;
 }
 
 const queries = new Map<number, string>();
@@ -93,14 +96,14 @@ export function privilegeGraphQuery(maxDepth: number): string {
   if (q) return q;
   const levels = Array.from({ length: maxDepth }, (_, i) => level(i + 1)).join('\n');
   q = `MATCH (start:${NODE_LABEL} {snapshot: $snapshot, key: $start})
-WITH [start] AS frontier, [start] AS seen, [0] AS depths, [] AS edges
+WITH [start] AS frontier, [start] AS seen, [start.key] AS seenV, [0] AS depths, [] AS edges
 ${levels}
 CALL (seen) {
   UNWIND seen AS x
   WITH x WHERE x:${L(K.EntraRoleAssignment)} OR x:${L(K.EntraAppRoleAssignment)}
   RETURN collect(CASE WHEN x:${L(K.EntraRoleAssignment)} THEN ${firstOutWithEdge('x', E.OF_ROLE)} ELSE ${firstOutWithEdge('x', E.ON_RESOURCE)} END) AS labels
 }
-RETURN [x IN seen | x {.key, .kind, .props, .file, .line}] AS reached, depths, edges, labels,
+RETURN [x IN seen | x {.key, .kind, .props, .file, .line}] AS reached, seenV, depths, edges, labels,
   any(x IN frontier WHERE x.kind IN $planKinds) AS truncated`;
   queries.set(maxDepth, q);
   return q;
@@ -117,7 +120,7 @@ export interface CypherPrivilegeGraph {
  * resolution) receives the reached nodes, their edges and the label facts.
  */
 export async function cypherPrivilegeGraph(snap: Neo4jSnapshot, start: GraphNode, maxDepth: number, into?: FactGraph): Promise<CypherPrivilegeGraph> {
-  const rows = await snap.rows(privilegeGraphQuery(maxDepth), { start: start.key, plan: PLAN_PARAM, planKinds: PLAN_KINDS });
+  const rows = await snap.rows(privilegeGraphQuery(maxDepth), { start: start.key, plan: PLAN_PARAM, planKinds: PLAN_KINDS, terminal: TERMINAL_VERTEX });
   const row = rows[0];
   if (!row) throw new Error(`privilege graph: no node ${start.key}`);
   const G = (Graph as unknown as { DirectedGraph: new () => DirectedGraph<GraphNode, TravelEdge> }).DirectedGraph;
@@ -125,14 +128,16 @@ export async function cypherPrivilegeGraph(snap: Neo4jSnapshot, start: GraphNode
   const facts = into ?? new FactGraph(snap.snapshotId, snap.sources, snap.collectedAt, snap.files());
   const levels = new Map<string, number>();
   const depths = row.depths as number[];
+  const vertices = row.seenV as string[];
   (row.reached as unknown[]).forEach((v, i) => {
     const n = snap.node(v);
-    graph.addNode(n.key, n);
+    graph.addNode(vertices[i], n);
     facts.addNode(n);
-    levels.set(n.key, depths[i]);
+    levels.set(vertices[i], depths[i]);
   });
-  for (const e of row.edges as { from: string; to: string; t: string; rev: boolean }[]) {
-    if (!graph.hasDirectedEdge(e.from, e.to)) graph.addDirectedEdge(e.from, e.to, { edge: e.t as E, reverse: e.rev });
+  for (const e of row.edges as { from: string; to: string; t: string; rev: boolean; term: boolean }[]) {
+    const to = vertexOf(e.to, e.term);
+    if (!graph.hasDirectedEdge(e.from, to)) graph.addDirectedEdge(e.from, to, { edge: e.t as E, reverse: e.rev });
     facts.addEdge(e.rev ? { kind: e.t as E, from: e.to, to: e.from } : { kind: e.t as E, from: e.from, to: e.to });
   }
   for (const l of row.labels as ({ r: unknown; n: unknown } | null)[]) {

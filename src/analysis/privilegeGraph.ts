@@ -74,12 +74,23 @@ export const TENANT_WIDE: ReadonlySet<string> = new Set([
   EdgeKind.CONTROLS_TENANT,
 ]);
 
+/**
+ * A terminal step reaches a vertex of its own (the node's key with this suffix), apart from the
+ * node's own expandable vertex: a node reached both ways (a service principal that is an app
+ * permission's resource and also owned through an application) is expanded through the
+ * non-terminal arrival, and no path ever continues through a terminal arrival.
+ */
+export const TERMINAL_VERTEX = '\u0000terminal';
+export const vertexOf = (key: string, terminal: boolean): string => (terminal ? `${key}${TERMINAL_VERTEX}` : key);
+export const keyOfVertex = (v: string): string => (v.endsWith(TERMINAL_VERTEX) ? v.slice(0, -TERMINAL_VERTEX.length) : v);
+
 export interface TravelEdge {
   edge: EdgeKind;
   reverse: boolean;
 }
 
 export interface PrivilegeGraph {
+  /** Vertices are node keys, or node keys with TERMINAL_VERTEX for terminal arrivals; attributes are the nodes. */
   graph: DirectedGraph<GraphNode, TravelEdge>;
   start: string;
   /** Depth of each reached node from the start (BFS). */
@@ -108,13 +119,14 @@ export function buildPrivilegeGraph(g: GraphReader, start: string, maxDepth: num
         const edges = step.reverse ? g.in(key, step.edge) : g.out(key, step.edge);
         for (const e of edges) {
           const other = step.reverse ? e.from : e.to;
-          if (!graph.hasNode(other)) {
+          const v = vertexOf(other, !!step.terminal);
+          if (!graph.hasNode(v)) {
             const n = g.node(other);
             if (!n) continue;
-            graph.addNode(other, n);
-            if (!step.terminal) next.push(other);
+            graph.addNode(v, n);
+            if (!step.terminal) next.push(v);
           }
-          if (!graph.hasDirectedEdge(key, other)) graph.addDirectedEdge(key, other, { edge: step.edge, reverse: !!step.reverse });
+          if (!graph.hasDirectedEdge(key, v)) graph.addDirectedEdge(key, v, { edge: step.edge, reverse: !!step.reverse });
         }
       }
     }

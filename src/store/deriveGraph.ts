@@ -83,7 +83,7 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
     for (const r of rowsOf(w, kind, ['roleDefinitionId', 'directoryScopeId'])) {
       const defKey = nodeKey(parseNodeKey(r.key).sourceKey, IdSpace.roleDefinition, String(r.props.roleDefinitionId));
       const scope = s(r.props.directoryScopeId) ?? '/';
-      const name = `${roleName.get(defKey) ?? String(r.props.roleDefinitionId)}${kind === NodeKind.EntraRoleEligibility ? ' (eligible)' : ''}${scope === '/' ? '' : ` at ${scope}`}`;
+      const name = `${roleName.get(defKey) ?? KNOWN_ROLE_NAMES[String(r.props.roleDefinitionId)] ?? String(r.props.roleDefinitionId)}${kind === NodeKind.EntraRoleEligibility ? ' (eligible)' : ''}${scope === '/' ? '' : ` at ${scope}`}`;
       w.rename(r.nid, name);
     }
   }

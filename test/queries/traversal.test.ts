@@ -64,6 +64,39 @@ describe('blast radius', () => {
   });
 });
 
+describe('terminal arrivals', () => {
+  it('expands a node reached first as an app permission resource and later as a principal', async () => {
+    const u = guid(11);
+    const grp = guid(12);
+    const x = guid(13);
+    const app = guid(14);
+    const dir = writeTenant({
+      entra: {
+        users: [entraUser(u)],
+        groups: [{ id: grp, displayName: 'owners' }],
+        groupMembers: [{ groupId: grp, member: { '@odata.type': '#microsoft.graph.user', id: u } }],
+        applications: [{ id: app, appId: 'f1000000-0000-4000-8000-000000000001', displayName: 'x-app' }],
+        applicationOwners: [{ applicationId: app, owner: { '@odata.type': '#microsoft.graph.group', id: grp } }],
+        servicePrincipals: [{ id: x, appId: 'f1000000-0000-4000-8000-000000000001', displayName: 'x-sp' }],
+        // u's own app access to X reaches X at depth 2 as a resource (terminal) …
+        appRoleAssignments: [{ id: 'ara-u', appRoleId: '00000000-0000-0000-0000-000000000000', principalId: u, principalType: 'User', resourceId: x }],
+        // … and X holds Global Administrator, which u controls through the group-owned application (depth 3).
+        roleAssignments: [{ id: 'ra-x', principalId: x, roleDefinitionId: ROLE.globalAdmin, directoryScopeId: '/' }],
+      },
+    });
+    const g = await graphOf(dir);
+    const r = blastRadius(g, u);
+    expect(r.privileges.map((p) => p.label)).toEqual(['Entra role: Global Administrator']);
+    expect(r.privileges[0].path.map((s) => ('edge' in s ? s.edge : s.name))).toEqual([
+      `${u.slice(-4)}@contoso.com`, 'MEMBER_OF', 'owners', 'OWNS', 'x-app', 'INSTANCE_OF', 'x-sp', 'HAS_ROLE', 'Global Administrator',
+    ]);
+    expect(r.reached.EntraServicePrincipal).toBe(1);
+    const p = findPaths(g, u, 'x-sp');
+    // Both arrivals are access paths: app access (ends there) and control through ownership.
+    expect(p.paths.map((x) => x.length)).toEqual([2, 3]);
+  });
+});
+
 describe('paths', () => {
   it('finds the shortest paths to tier 0 and to the tenant', async () => {
     const g = await graphOf(join(SCENARIOS, 'entra-hybrid-and-alt-accounts'));
