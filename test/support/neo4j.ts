@@ -2,7 +2,8 @@
  * Where the tests' real Neo4j is, and a driver for it. The server is started outside the test
  * run (`npm run neo4j:start`, see scripts/neo4j.mjs); tests never start one themselves and never
  * skip when there is none: `neo4jUri()` throws, so a missing server is a loud failure.
- * NEO4J_URI wins over .neo4j/state.json; NEO4J_USER/NEO4J_PASSWORD give basic auth if set.
+ * REVENANT_TEST_NEO4J_URI (set by `npm test`), then NEO4J_URI, win over .neo4j/state.json;
+ * NEO4J_USER/NEO4J_PASSWORD give basic auth if set.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,7 +17,7 @@ const HOW_TO = 'run `npm run neo4j:start` first (or set NEO4J_URI to a running N
 
 /** The Bolt URI of the test Neo4j. Throws a clear Error when there is none. */
 export function neo4jUri(): string {
-  const fromEnv = process.env.NEO4J_URI?.trim();
+  const fromEnv = (process.env.REVENANT_TEST_NEO4J_URI || process.env.NEO4J_URI)?.trim();
   if (fromEnv) return fromEnv;
   let text: string;
   try {
