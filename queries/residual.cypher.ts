@@ -9,7 +9,6 @@
  */
 import type { AccountState } from '../src/analysis/accounts.js';
 import { Analysis } from '../src/analysis/Analysis.js';
-import { NotFoundError } from '../src/model/errors.js';
 import { FactGraph } from '../src/store/neo4jFacts.js';
 import type { Neo4jSnapshot, Row } from '../src/store/neo4jGraph.js';
 import { accountStates, lookupGraph, personDetails, personsOf } from './cypher/accounts.js';
@@ -17,7 +16,7 @@ import { cypherConstants, isReachRequest } from './cypher/fragments.js';
 import { fetchReach, reachOfRequests } from './cypher/reach.js';
 import { RULES } from './residual-access/index.js';
 import { type CypherHitContext, type Rule, subjectParam } from './residual-access/Rule.js';
-import { type FindingsDoc, type RawHit, type ResidualOptions, assembleFindingsDoc, resolveAccounts, rulesFor } from './residual.js';
+import { type FindingsDoc, type RawHit, type ResidualOptions, assembleFindingsDoc, resolveAccounts, resolveAll, rulesFor } from './residual.js';
 
 /** Subjects per rule query (one UNWIND each). */
 const SUBJECT_BATCH = 2_000;
@@ -26,20 +25,7 @@ const CONCURRENCY = 4;
 
 async function resolveAllNeo4j(snap: Neo4jSnapshot, names: string[], what: string): Promise<string[]> {
   if (!names.length) return [];
-  const g = await lookupGraph(snap, names);
-  const out: string[] = [];
-  const unknown: string[] = [];
-  for (const n of names) {
-    const keys = resolveAccounts(g, n);
-    if (keys.length === 0) unknown.push(n);
-    out.push(...keys);
-  }
-  if (unknown.length) {
-    throw new NotFoundError(
-      `${what} not found: ${unknown.map((u) => JSON.stringify(u)).join(', ')} (name an account by id, UPN, login or mail; prefix entra: or okta: to pick a source)`,
-    );
-  }
-  return [...new Set(out)];
+  return resolveAll(await lookupGraph(snap, names), names, what);
 }
 
 /** Run `tasks` with at most `n` at a time. */

@@ -121,7 +121,8 @@ export function resolveAccounts(g: GraphReader, name: string): string[] {
   return [...new Set(accounts.map((n) => n.key))].sort();
 }
 
-function resolveAll(g: GraphReader, names: string[], what: string): string[] {
+/** Resolve subject names to account keys; unknown names are one NotFoundError listing them all. */
+export function resolveAll(g: GraphReader, names: string[], what: string): string[] {
   const out: string[] = [];
   const unknown: string[] = [];
   for (const n of names) {

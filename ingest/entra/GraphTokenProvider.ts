@@ -16,7 +16,7 @@ import {
   type TokenCredential,
 } from '@azure/identity';
 import { InputError } from '../../src/model/errors.js';
-import { SourceApiError } from './SourceApiError.js';
+import { SourceApiError } from '../collection/SourceApiError.js';
 
 export type GraphAuthMode = 'token' | 'env' | 'certificate' | 'managed-identity' | 'default';
 export const GRAPH_AUTH_MODES: readonly GraphAuthMode[] = ['token', 'env', 'certificate', 'managed-identity', 'default'];

@@ -11,11 +11,11 @@
 import { AuthenticationHandler, Client, GraphClientError, type Middleware, ResponseType } from '@microsoft/microsoft-graph-client';
 import type { Context } from '@microsoft/microsoft-graph-client';
 import { InputError } from '../../src/model/errors.js';
-import { Limiter } from './Limiter.js';
-import type { RequestStats } from './runDatasets.js';
+import { Limiter } from '../collection/Limiter.js';
+import type { RequestStats } from '../collection/runDatasets.js';
 import { type GraphAuthOptions, GraphTokenProvider } from './GraphTokenProvider.js';
-import { type RetryPolicy, isRetryableNetworkCode, isRetryableStatus, networkCodeOf, parseRetryAfter, retryDelay, retryPolicy, sleep } from './retryPolicy.js';
-import { SourceApiError, pathTemplate } from './SourceApiError.js';
+import { type RetryPolicy, isRetryableNetworkCode, isRetryableStatus, networkCodeOf, parseRetryAfter, retryDelay, retryPolicy, sleep } from '../collection/retryPolicy.js';
+import { SourceApiError, pathTemplate } from '../collection/SourceApiError.js';
 
 export const DEFAULT_GRAPH_URL = 'https://graph.microsoft.com';
 

@@ -4,7 +4,7 @@
  * fields the rules read and `$top=999`. Secret values (`secretText`, certificate `key`) are not
  * selected; SourceWriter strips them again if a service returned them anyway.
  */
-import type { DatasetOutput } from './runDatasets.js';
+import type { DatasetOutput } from '../collection/runDatasets.js';
 import {
   APPLICATION_SELECT,
   DELETED_USER_SELECT,

@@ -6,7 +6,7 @@
  * is neither possible nor needed; the ledger records the filter, so a reader knows the dataset is
  * complete *for these activities* over the window Entra retains (or `--since`/`--until`).
  */
-import type { DatasetOutput } from './runDatasets.js';
+import type { DatasetOutput } from '../collection/runDatasets.js';
 import { ENTRA_PERMISSIONS, type EntraContext, TOP } from './EntraContext.js';
 import { graphList } from './graphPages.js';
 

@@ -42,9 +42,9 @@ import {
 } from './EntraContext.js';
 import { type BatchListRequest, graphBatchLists, graphGet, graphList } from './graphPages.js';
 import type { CollectEntraOptions, CollectResult } from './index.js';
-import { type RequestStats, newStats, summarize } from './runDatasets.js';
-import { checkSourceFolder, prepareSourceFolder } from './sourceFolder.js';
-import type { SourceApiError } from './SourceApiError.js';
+import { type RequestStats, newStats, summarize } from '../collection/runDatasets.js';
+import { checkSourceFolder, prepareSourceFolder } from '../collection/sourceFolder.js';
+import type { SourceApiError } from '../collection/SourceApiError.js';
 
 type Raw = Record<string, unknown>;
 

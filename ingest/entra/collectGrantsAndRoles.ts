@@ -3,7 +3,7 @@
  * `roleDefinitions`, `roleAssignments` (active) and `roleEligibilitySchedules` (PIM) — each one
  * tenant-wide paged list with the fields the rules read.
  */
-import type { DatasetOutput } from './runDatasets.js';
+import type { DatasetOutput } from '../collection/runDatasets.js';
 import { ENTRA_PERMISSIONS, type EntraContext, ROLE_ASSIGNMENT_SELECT, ROLE_DEFINITION_SELECT, ROLE_ELIGIBILITY_SELECT } from './EntraContext.js';
 import { graphList } from './graphPages.js';
 

@@ -7,7 +7,7 @@
  * reported with `out.incomplete`, which makes the dataset partial with a reason such as
  * `HTTP 503 after 6 attempts on /groups/{id}/members for 3 groups`.
  */
-import { type DatasetOutput, readWrittenIds } from './runDatasets.js';
+import { type DatasetOutput, readWrittenIds } from '../collection/runDatasets.js';
 import {
   APP_ROLE_ASSIGNMENT_SELECT,
   ENTRA_PERMISSIONS,
@@ -17,7 +17,7 @@ import {
   directoryRef,
 } from './EntraContext.js';
 import { graphBatchLists } from './graphPages.js';
-import type { SourceApiError } from './SourceApiError.js';
+import type { SourceApiError } from '../collection/SourceApiError.js';
 
 type Raw = Record<string, unknown>;
 

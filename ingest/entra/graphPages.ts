@@ -9,9 +9,9 @@
  * A page error of `graphList` throws: a list never ends quietly.
  */
 import { type GraphSession, graphRequest, pauseSession } from './client.js';
-import type { RequestStats } from './runDatasets.js';
-import { isRetryableStatus, parseRetryAfter, retryDelay, sleep } from './retryPolicy.js';
-import { SourceApiError, pathTemplate } from './SourceApiError.js';
+import type { RequestStats } from '../collection/runDatasets.js';
+import { isRetryableStatus, parseRetryAfter, retryDelay, sleep } from '../collection/retryPolicy.js';
+import { SourceApiError, pathTemplate } from '../collection/SourceApiError.js';
 
 export const BATCH_SIZE = 20;
 

@@ -24,11 +24,11 @@ import {
   collectServicePrincipalOwners,
 } from './collectRelationships.js';
 import { COLLECTOR_VERSION, type EntraContext } from './EntraContext.js';
-import { type CollectEvent, type DatasetResult, type DatasetTask, runDatasets } from './runDatasets.js';
-import { pipe, prepareSourceFolder } from './sourceFolder.js';
+import { type CollectEvent, type CollectResult, type DatasetResult, type DatasetTask, runDatasets } from '../collection/runDatasets.js';
+import { pipe, prepareSourceFolder } from '../collection/sourceFolder.js';
 
 export { collectEntraSubject } from './collectEntraSubject.js';
-export type { CollectEvent, DatasetResult } from './runDatasets.js';
+export type { CollectEvent, DatasetResult } from '../collection/runDatasets.js';
 
 export interface CollectEntraOptions extends Omit<GraphSessionOptions, 'signal'> {
   /** Collection folder; the collector writes `<out>/entra`. */
@@ -46,12 +46,6 @@ export interface CollectEntraOptions extends Omit<GraphSessionOptions, 'signal'>
   onEvent?: (e: CollectEvent) => void;
   /** Collection time (default now). */
   collectedAt?: string;
-}
-
-export interface CollectResult {
-  dir: string;
-  manifest: Manifest;
-  results: DatasetResult[];
 }
 
 /** The tasks of a tenant sweep, parents first. */
@@ -80,6 +74,8 @@ export function entraTasks(ctx: EntraContext): DatasetTask[] {
     { ...t('directoryAudits', (o) => collectDirectoryAudits(ctx, o)), ledger: auditLedger(ctx) },
   ];
 }
+
+export type { CollectResult };
 
 export async function collectEntra(opts: CollectEntraOptions): Promise<CollectResult> {
   const signal = opts.signal ?? new AbortController().signal;

@@ -13,9 +13,9 @@
  * Token refresh after a 401 is the SDK's own (OAuth mode: it drops the cached token and retries once).
  */
 import okta from '@okta/okta-sdk-nodejs';
-import { Limiter } from '../entra/Limiter.js';
-import type { RequestStats } from '../entra/runDatasets.js';
-import { type RetryPolicy, isRetryableNetworkCode, isRetryableStatus, networkCodeOf, retryDelay, sleep } from '../entra/retryPolicy.js';
+import { Limiter } from '../collection/Limiter.js';
+import type { RequestStats } from '../collection/runDatasets.js';
+import { type RetryPolicy, isRetryableNetworkCode, isRetryableStatus, networkCodeOf, retryDelay, sleep } from '../collection/retryPolicy.js';
 
 /** What our paging primitive adds to a request object (the SDK passes it through untouched). */
 export interface TaggedRequest {

@@ -10,9 +10,9 @@
  */
 import okta from '@okta/okta-sdk-nodejs';
 import { InputError } from '../../src/model/errors.js';
-import type { RequestStats } from '../entra/runDatasets.js';
-import { type RetryPolicy, retryPolicy } from '../entra/retryPolicy.js';
-import { SourceApiError, pathTemplate } from '../entra/SourceApiError.js';
+import type { RequestStats } from '../collection/runDatasets.js';
+import { type RetryPolicy, retryPolicy } from '../collection/retryPolicy.js';
+import { SourceApiError, pathTemplate } from '../collection/SourceApiError.js';
 import { OktaRequestExecutor, type TaggedRequest } from './OktaRequestExecutor.js';
 
 export type OktaAuthMode = 'token' | 'private-key';

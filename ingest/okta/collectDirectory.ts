@@ -4,7 +4,7 @@
  * Each is one paged list with Okta's maximum page size; objects are written as the API returned
  * them (token values are never part of these responses).
  */
-import type { DatasetOutput } from '../entra/runDatasets.js';
+import type { DatasetOutput } from '../collection/runDatasets.js';
 import { oktaList } from './client.js';
 import { ALL_USERS_SEARCH, OKTA_PERMISSIONS, type OktaContext, PAGE } from './OktaContext.js';
 

@@ -5,7 +5,7 @@
  * The filter runs on Okta's side (the System Log is rate-limited far below the other endpoints);
  * the ledger records filter and window so a reader knows exactly what "complete" covers.
  */
-import type { DatasetOutput } from '../entra/runDatasets.js';
+import type { DatasetOutput } from '../collection/runDatasets.js';
 import { oktaList } from './client.js';
 import { LOG_FILTER, OKTA_PERMISSIONS, type OktaContext, PAGE } from './OktaContext.js';
 

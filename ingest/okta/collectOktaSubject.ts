@@ -18,9 +18,9 @@
 import { NotFoundError } from '../../src/model/errors.js';
 import { SourceWriter } from '../collection/SourceWriter.js';
 import { OKTA_DATASETS } from '../collection/datasets.js';
-import { type RequestStats, newStats, summarize } from '../entra/runDatasets.js';
-import { SourceApiError } from '../entra/SourceApiError.js';
-import { checkSourceFolder, prepareSourceFolder } from '../entra/sourceFolder.js';
+import { type RequestStats, newStats, summarize } from '../collection/runDatasets.js';
+import { SourceApiError } from '../collection/SourceApiError.js';
+import { checkSourceFolder, prepareSourceFolder } from '../collection/sourceFolder.js';
 import { type OktaSession, createOktaSession, oktaGet, oktaList } from './client.js';
 import { logsUrl } from './collectLogs.js';
 import type { CollectOktaOptions, CollectResult } from './index.js';

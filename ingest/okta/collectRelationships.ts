@@ -13,8 +13,8 @@
  * Lines that wrap a child keep the parent id (`{"groupId", "user": {"id"}}`). A parent whose list
  * still fails is reported with `out.incomplete`, so the dataset ends partial with the reason.
  */
-import { type DatasetOutput, readWritten } from '../entra/runDatasets.js';
-import type { SourceApiError } from '../entra/SourceApiError.js';
+import { type DatasetOutput, readWritten } from '../collection/runDatasets.js';
+import type { SourceApiError } from '../collection/SourceApiError.js';
 import { oktaList, oktaPerParent } from './client.js';
 import {
   OKTA_PERMISSIONS,

@@ -8,8 +8,8 @@
  */
 import { SourceWriter } from '../collection/SourceWriter.js';
 import type { Manifest } from '../collection/manifest.js';
-import { type CollectEvent, type DatasetOutput, type DatasetResult, type DatasetTask, runDatasets } from '../entra/runDatasets.js';
-import { pipe, prepareSourceFolder } from '../entra/sourceFolder.js';
+import { type CollectEvent, type CollectResult, type DatasetOutput, type DatasetResult, type DatasetTask, runDatasets } from '../collection/runDatasets.js';
+import { pipe, prepareSourceFolder } from '../collection/sourceFolder.js';
 import { type OktaSessionOptions, createOktaSession } from './client.js';
 import { collectApiTokens, collectApps, collectGroups, collectIdps, collectUsers } from './collectDirectory.js';
 import { collectLogs, logsLedger } from './collectLogs.js';
@@ -32,7 +32,7 @@ import { COLLECTOR_VERSION, type OktaContext, logWindow } from './OktaContext.js
 export { logWindow } from './OktaContext.js';
 
 export { collectOktaSubject } from './collectOktaSubject.js';
-export type { CollectEvent, DatasetResult } from '../entra/runDatasets.js';
+export type { CollectEvent, DatasetResult } from '../collection/runDatasets.js';
 
 /** Datasets collected only when asked for (`include`), with why. */
 export const OPT_IN: Record<string, string> = {
@@ -53,12 +53,6 @@ export interface CollectOktaOptions extends Omit<OktaSessionOptions, 'signal'> {
   signal?: AbortSignal;
   onEvent?: (e: CollectEvent) => void;
   collectedAt?: string;
-}
-
-export interface CollectResult {
-  dir: string;
-  manifest: Manifest;
-  results: DatasetResult[];
 }
 
 export function oktaTasks(ctx: OktaContext): DatasetTask[] {
@@ -88,6 +82,8 @@ export function oktaTasks(ctx: OktaContext): DatasetTask[] {
     t('userGrants', (o) => collectUserGrants(ctx, o), ['users']),
   ];
 }
+
+export type { CollectResult };
 
 export async function collectOkta(opts: CollectOktaOptions): Promise<CollectResult> {
   const signal = opts.signal ?? new AbortController().signal;

@@ -122,7 +122,7 @@ export function registerCollect(program: Command): void {
   ).action(async (o: EntraCliOptions) => {
     const [{ collectEntra, collectEntraSubject }, { defaultCollectionDir }, { GRAPH_AUTH_MODES }] = await Promise.all([
       import('../../ingest/entra/index.js'),
-      import('../../ingest/entra/sourceFolder.js'),
+      import('../../ingest/collection/sourceFolder.js'),
       import('../../ingest/entra/GraphTokenProvider.js'),
     ]);
     const token = process.env.REVENANT_GRAPH_TOKEN;
@@ -166,7 +166,7 @@ export function registerCollect(program: Command): void {
   ).action(async (o: OktaCliOptions) => {
     const [{ collectOkta, collectOktaSubject, OPT_IN }, { defaultCollectionDir }] = await Promise.all([
       import('../../ingest/okta/index.js'),
-      import('../../ingest/entra/sourceFolder.js'),
+      import('../../ingest/collection/sourceFolder.js'),
     ]);
     for (const d of o.include ?? []) if (!(d in OPT_IN)) throw new InputError(`collect okta: --include ${d}: only ${Object.keys(OPT_IN).join(', ')} can be included`);
     let privateKey = process.env.OKTA_CLIENT_PRIVATEKEY;
@@ -211,7 +211,7 @@ export function registerCollect(program: Command): void {
     .option('--system <name>', 'name of the HR system, recorded as the source tenant', 'hr')
     .option('--force', 'replace an existing <out>/hr')
     .action(async (o: { csv: string; out?: string; system: string; force?: boolean }) => {
-      const [{ importRoster }, { defaultCollectionDir }] = await Promise.all([import('../../ingest/hr/importRoster.js'), import('../../ingest/entra/sourceFolder.js')]);
+      const [{ importRoster }, { defaultCollectionDir }] = await Promise.all([import('../../ingest/hr/importRoster.js'), import('../../ingest/collection/sourceFolder.js')]);
       const { dir, count } = await importRoster({ csv: o.csv, out: o.out ?? defaultCollectionDir(), system: o.system, force: o.force });
       process.stderr.write(`revenant: imported ${count} people into ${dir}\n`);
       process.stdout.write(`${dir}\n`);

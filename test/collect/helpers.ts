@@ -8,7 +8,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { FindingsDoc } from '../../queries/residual.js';
 import { testCa } from '../fakes/testCa.js';
+import { compareWithExpected } from '../support/compareFindings.js';
+import type { Expected } from '../support/scenarios.js';
 
 type Raw = Record<string, unknown>;
 
@@ -149,52 +152,7 @@ export function allKeys(v: unknown, out = new Set<string>()): Set<string> {
   return out;
 }
 
-function instant(v: unknown): number | null | unknown {
-  if (v === null || v === undefined) return null;
-  const t = Date.parse(String(v));
-  return Number.isNaN(t) ? v : t;
-}
-
-/** The problems check-scenarios would report for `residual --format json` output. */
+/** The problems check-scenarios would report for `residual --format json` output (the shared comparison). */
 export function compareFindings(expected: Raw, out: Raw): string[] {
-  const problems: string[] = [];
-  const key = (r: unknown, s: unknown, v: unknown) => `${r}|${s}|${v}`;
-  const got = new Map<string, Raw>();
-  for (const f of (out.findings as Raw[]) ?? []) {
-    const k = key(f.rule, (f.subject as Raw)?.id, (f.via as Raw)?.id);
-    if (got.has(k)) problems.push(`duplicate finding ${k}`);
-    got.set(k, f);
-  }
-  const want = new Map<string, Raw>();
-  for (const f of expected.findings as Raw[]) want.set(key(f.rule, f.subject, f.via), f);
-  const optional = new Set(((expected.optional as Raw[]) ?? []).map((f) => key(f.rule, f.subject, f.via)));
-  for (const [k, w] of want) {
-    const g = got.get(k);
-    if (!g) {
-      problems.push(`missing ${k}`);
-      continue;
-    }
-    if (g.status !== w.status) problems.push(`status ${k}: got ${g.status}, want ${w.status}`);
-    if (g.severity !== w.severity) problems.push(`severity ${k}: got ${g.severity}, want ${w.severity}`);
-    if (instant(g.validUntil) !== instant(w.validUntil)) problems.push(`validUntil ${k}: got ${g.validUntil}, want ${w.validUntil}`);
-  }
-  for (const k of got.keys()) if (!want.has(k) && !optional.has(k)) problems.push(`unexpected ${k} status=${got.get(k)!.status}`);
-  const subjects = new Map(((out.subjects as Raw[]) ?? []).map((s) => [s.id, s]));
-  for (const id of (expected.closed as string[]) ?? []) if (subjects.get(id)?.closed !== true) problems.push(`subject ${id} should be closed`);
-  for (const id of (expected.notClosed as string[]) ?? []) if (subjects.get(id)?.closed !== false) problems.push(`subject ${id} should be listed and not closed`);
-  const wantUnc = new Map(Object.entries((expected.uncoveredRules as Record<string, string[]>) ?? {}).map(([k, v]) => [k, new Set(v)]));
-  const gotUnc = new Map<string, Set<string>>();
-  for (const [ckey, c] of Object.entries((out.coverage as Record<string, Raw>) ?? {})) {
-    const kind = (c.source as string) ?? ckey.split(':')[0];
-    const set = gotUnc.get(kind) ?? new Set<string>();
-    for (const r of (c.uncoveredRules as string[]) ?? []) set.add(r);
-    gotUnc.set(kind, set);
-  }
-  for (const kind of new Set([...wantUnc.keys(), ...gotUnc.keys()])) {
-    const w = wantUnc.get(kind) ?? new Set();
-    const g = gotUnc.get(kind) ?? new Set();
-    for (const r of w) if (!g.has(r)) problems.push(`rule ${r} should be uncovered for ${kind}`);
-    for (const r of g) if (!w.has(r)) problems.push(`rule ${r} is reported uncovered for ${kind} but its datasets are complete`);
-  }
-  return problems;
+  return compareWithExpected(out as unknown as FindingsDoc, expected as unknown as Expected);
 }

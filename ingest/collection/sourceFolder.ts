@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { InputError } from '../../src/model/errors.js';
 import { sourceKeyOf } from '../../src/model/ids.js';
 import type { SourceKind } from '../../src/model/schema.js';
-import type { Manifest } from '../collection/manifest.js';
+import type { Manifest } from './manifest.js';
 import type { DatasetOutput } from './runDatasets.js';
 
 /** `./collection-2026-11-01`: sources collected the same day land in one collection by default. */

@@ -16,8 +16,8 @@ import { createReadStream, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { SourceKind } from '../../src/model/schema.js';
-import type { DatasetWriter, SourceWriter } from '../collection/SourceWriter.js';
-import type { DatasetStatus } from '../collection/manifest.js';
+import type { DatasetWriter, SourceWriter } from './SourceWriter.js';
+import type { DatasetStatus, Manifest } from './manifest.js';
 import { SourceApiError } from './SourceApiError.js';
 
 /** Counters a paging primitive increments for the dataset it serves. */
@@ -58,6 +58,13 @@ export interface DatasetTask {
   /** Extra ledger fields, recorded with the dataset's entry (a server-side filter, a window, a scope). */
   ledger?: Record<string, unknown>;
   run(out: DatasetOutput): Promise<void>;
+}
+
+/** What a source collector returns: the folder written, its manifest, and each dataset's outcome. */
+export interface CollectResult {
+  dir: string;
+  manifest: Manifest;
+  results: DatasetResult[];
 }
 
 export interface DatasetResult {
