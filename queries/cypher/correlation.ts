@@ -6,6 +6,7 @@
  * the shortest distance lies on some shortest chain, and so does the node it was discovered from,
  * so the search restricted to the union of the shortest chains makes the same choices.
  */
+import { shortestChain } from '../../src/analysis/Analysis.js';
 import type { GraphEdge, GraphNode } from '../../src/model/types.js';
 
 export interface Chain {
@@ -29,27 +30,8 @@ export function correlationChain(from: string, to: string, chains: Chain[], seqO
     }
   }
   for (const l of [...out.values(), ...inn.values()]) l.sort((x, y) => seqOf(x) - seqOf(y));
-  const prev = new Map<string, { node: string; edge: GraphEdge } | null>([[from, null]]);
-  const queue = [from];
-  while (queue.length) {
-    const k = queue.shift()!;
-    if (k === to) break;
-    const next: [string, GraphEdge][] = [...(out.get(k) ?? []).map((e) => [e.to, e] as [string, GraphEdge]), ...(inn.get(k) ?? []).map((e) => [e.from, e] as [string, GraphEdge])];
-    for (const [n, e] of next) {
-      if (prev.has(n)) continue;
-      prev.set(n, { node: k, edge: e });
-      queue.push(n);
-    }
-  }
-  if (!prev.has(to)) return null;
-  const nodes: string[] = [];
-  const links: GraphEdge[] = [];
-  for (let cur: string | undefined = to; cur !== undefined; ) {
-    nodes.unshift(cur);
-    const p = prev.get(cur);
-    if (!p) break;
-    links.unshift(p.edge);
-    cur = p.node;
-  }
-  return { nodes, links };
+  return shortestChain(from, to, (k) => [
+    ...(out.get(k) ?? []).map((e) => [e.to, e] as [string, GraphEdge]),
+    ...(inn.get(k) ?? []).map((e) => [e.from, e] as [string, GraphEdge]),
+  ]);
 }

@@ -56,31 +56,39 @@ export class Analysis {
    * breadth-first search over SAME_PERSON edges in either direction).
    */
   correlationPath(from: string, to: string): { nodes: string[]; links: GraphEdge[] } | null {
-    const prev = new Map<string, { node: string; edge: GraphEdge } | null>([[from, null]]);
-    const queue = [from];
-    while (queue.length) {
-      const k = queue.shift()!;
-      if (k === to) break;
-      const next = [
-        ...this.g.out(k, EdgeKind.SAME_PERSON).map((e) => [e.to, e] as const),
-        ...this.g.in(k, EdgeKind.SAME_PERSON).map((e) => [e.from, e] as const),
-      ];
-      for (const [n, e] of next) {
-        if (prev.has(n)) continue;
-        prev.set(n, { node: k, edge: e });
-        queue.push(n);
-      }
-    }
-    if (!prev.has(to)) return null;
-    const nodes: string[] = [];
-    const links: GraphEdge[] = [];
-    for (let cur: string | undefined = to; cur !== undefined; ) {
-      nodes.unshift(cur);
-      const p = prev.get(cur);
-      if (!p) break;
-      links.unshift(p.edge);
-      cur = p.node;
-    }
-    return { nodes, links };
+    return shortestChain(from, to, (k) => [
+      ...this.g.out(k, EdgeKind.SAME_PERSON).map((e) => [e.to, e] as [string, GraphEdge]),
+      ...this.g.in(k, EdgeKind.SAME_PERSON).map((e) => [e.from, e] as [string, GraphEdge]),
+    ]);
   }
+}
+
+/**
+ * Breadth-first search from `from` to `to`, taking each node's neighbours in the order `next`
+ * gives them: the first shortest chain, as nodes and the edges between them (null when `to` is
+ * not reachable). Both engines draw correlation chains with it.
+ */
+export function shortestChain(from: string, to: string, next: (key: string) => [string, GraphEdge][]): { nodes: string[]; links: GraphEdge[] } | null {
+  const prev = new Map<string, { node: string; edge: GraphEdge } | null>([[from, null]]);
+  const queue = [from];
+  while (queue.length) {
+    const k = queue.shift()!;
+    if (k === to) break;
+    for (const [n, e] of next(k)) {
+      if (prev.has(n)) continue;
+      prev.set(n, { node: k, edge: e });
+      queue.push(n);
+    }
+  }
+  if (!prev.has(to)) return null;
+  const nodes: string[] = [];
+  const links: GraphEdge[] = [];
+  for (let cur: string | undefined = to; cur !== undefined; ) {
+    nodes.unshift(cur);
+    const p = prev.get(cur);
+    if (!p) break;
+    links.unshift(p.edge);
+    cur = p.node;
+  }
+  return { nodes, links };
 }
