@@ -10,6 +10,9 @@ import { EdgeKind, NodeKind } from '../src/model/schema.js';
 import type { GraphNode } from '../src/model/types.js';
 import type { GraphReader } from '../src/store/GraphReader.js';
 
+/** Records that hold no access of their own: never a principal or a resource to traverse from or to. */
+const NOT_PRINCIPALS = new Set<string>([NodeKind.Person, NodeKind.HrPerson, NodeKind.EntraAuditEvent, NodeKind.OktaLogEvent]);
+
 export function resolveNode(g: GraphReader, name: string, what = 'principal'): GraphNode {
   let want = name.trim();
   let source: string | null = null;
@@ -21,7 +24,7 @@ export function resolveNode(g: GraphReader, name: string, what = 'principal'): G
   let nodes = g
     .lookup(want)
     .map((k) => g.node(k))
-    .filter((n): n is GraphNode => !!n && n.kind !== NodeKind.Person && n.kind !== NodeKind.EntraAuditEvent && n.kind !== NodeKind.OktaLogEvent);
+    .filter((n): n is GraphNode => !!n && !NOT_PRINCIPALS.has(n.kind));
   if (source) nodes = nodes.filter((n) => n.sourceKey.startsWith(`${source}:`));
   if (nodes.length === 0) throw new NotFoundError(`${what} ${JSON.stringify(name)} not found (name it by id, UPN, login, mail, display name or appId)`);
   if (nodes.length === 1) return nodes[0];
@@ -34,6 +37,6 @@ export function resolveNode(g: GraphReader, name: string, what = 'principal'): G
     `${what} ${JSON.stringify(name)} is ambiguous: ${nodes
       .slice(0, 10)
       .map((n) => `${n.kind} ${n.id} (${n.props.name})`)
-      .join('; ')}${nodes.length > 10 ? `; and ${nodes.length - 10} more` : ''} — name it by id`,
+      .join('; ')}${nodes.length > 10 ? `; and ${nodes.length - 10} more` : ''} — name it by id, or prefix entra: or okta:`,
   );
 }

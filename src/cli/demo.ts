@@ -99,7 +99,7 @@ export function registerDemo(program: Command): void {
       lines.push('', `Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Next:`);
       lines.push(`  revenant residual --all${storeOpt}                      every finding (add --format json or csv)`);
       if (worst) lines.push(`  revenant residual ${worst.subject.name}${storeOpt}    one leaver, with evidence and remediation`);
-      if (worst) lines.push(`  revenant blast-radius ${worst.subject.name}${storeOpt}  everything that account could reach`);
+      if (worst) lines.push(`  revenant blast-radius ${worst.subject.source}:${worst.subject.name}${storeOpt}  everything that account could reach`);
       lines.push(`  revenant residual <someone> --assume-departed <someone>${storeOpt}   what-if: what would remain if they left today`);
       lines.push(`  revenant collect entra --tenant <id> / collect okta --org-url <url>   the same for your own tenant`);
       await writeOut(`${lines.join('\n')}\n`);
