@@ -21,24 +21,15 @@ export interface LoadResult {
 }
 
 /**
- * Analyse a finished (not yet published) snapshot and store its findings in its file. With the
- * writer at hand the analysis runs on the writer's memory (no re-read of the file).
+ * Analyse a finished (not yet published) snapshot and store its findings in its file. The
+ * analysis runs on the writer's memory (no re-read of the file; only the sources' ledgers are
+ * read back, as stored).
  */
-export function analyseSnapshotFile(path: string, id: string, writer?: SnapshotWriter, summary?: LoadSummary): { findings: number; departed: number } {
-  let doc;
-  if (writer && summary) {
-    const sdb = new SnapshotDb(path);
-    const sources = sdb.sources();
-    sdb.close();
-    doc = runResidual(new CompactGraph(writer.compactSource({ sources, collectedAt: summary.collectedAt, snapshotId: id })), { all: true });
-  } else {
-    const sdb = new SnapshotDb(path);
-    try {
-      doc = runResidual(new CompactGraph(sdb, id), { all: true });
-    } finally {
-      sdb.close();
-    }
-  }
+export function analyseSnapshotFile(path: string, id: string, writer: SnapshotWriter, summary: LoadSummary): { findings: number; departed: number } {
+  const sdb = new SnapshotDb(path);
+  const sources = sdb.sources();
+  sdb.close();
+  const doc = runResidual(new CompactGraph(writer.compactSource({ sources, collectedAt: summary.collectedAt, snapshotId: id })), { all: true });
   const db = new Database(path);
   try {
     db.pragma('journal_mode = DELETE');

@@ -13,14 +13,21 @@ import type { GraphReader } from '../src/store/GraphReader.js';
 /** Records that hold no access of their own: never a principal or a resource to traverse from or to. */
 const NOT_PRINCIPALS = new Set<string>([NodeKind.Person, NodeKind.HrPerson, NodeKind.EntraAuditEvent, NodeKind.OktaLogEvent]);
 
+/**
+ * A name optionally prefixed with its source (`entra:alice@contoso.com`): the source kind, or
+ * null, and the name itself. An Okta org URL (`okta:https://…`) is not a prefix.
+ */
+export function splitSourcePrefix(name: string, kinds: readonly string[]): { source: string | null; name: string } {
+  const want = name.trim();
+  const i = want.indexOf(':');
+  const kind = i > 0 ? want.slice(0, i).toLowerCase() : '';
+  const rest = want.slice(i + 1);
+  if (!kinds.includes(kind) || rest === '' || /^https?:/i.test(rest)) return { source: null, name: want };
+  return { source: kind, name: rest };
+}
+
 export function resolveNode(g: GraphReader, name: string, what = 'principal'): GraphNode {
-  let want = name.trim();
-  let source: string | null = null;
-  const m = /^(entra|okta|hr):(.+)$/i.exec(want);
-  if (m && !/^https?:/i.test(m[2])) {
-    source = m[1].toLowerCase();
-    want = m[2];
-  }
+  const { source, name: want } = splitSourcePrefix(name, ['entra', 'okta', 'hr']);
   let nodes = g
     .lookup(want)
     .map((k) => g.node(k))

@@ -16,6 +16,7 @@ import { EdgeKind, NodeKind } from '../src/model/schema.js';
 import { iso } from '../src/model/time.js';
 import type { GraphNode, Prov } from '../src/model/types.js';
 import type { GraphReader, SourceInfo } from '../src/store/GraphReader.js';
+import { splitSourcePrefix } from './principals.js';
 import { RULES } from './residual-access/index.js';
 import type { Hit, PathStep, Rule } from './residual-access/Rule.js';
 
@@ -98,13 +99,7 @@ export function findingId(rule: string, subjectSourceKey: string, subjectId: str
 
 /** Resolve a subject name to account keys: accounts first, then an HR record's or person's accounts. */
 export function resolveAccounts(g: GraphReader, name: string): string[] {
-  let want = name.trim();
-  let source: string | null = null;
-  const m = /^(entra|okta):(.+)$/i.exec(want);
-  if (m && !/^https?:/i.test(m[2])) {
-    source = m[1].toLowerCase();
-    want = m[2];
-  }
+  const { source, name: want } = splitSourcePrefix(name, ['entra', 'okta']);
   const keys = g.lookup(want);
   const nodes = keys.map((k) => g.node(k)).filter((n): n is GraphNode => !!n);
   let accounts = nodes.filter((n) => ACCOUNT_KINDS.has(n.kind));
@@ -207,11 +202,6 @@ export function findingsOf(s: AccountState, raw: RawHit[], provOf: (key: string)
     });
   }
   return out;
-}
-
-/** Evaluate every applicable rule for one departed subject. */
-export function evaluateSubject(s: AccountState, a: Analysis, rules: readonly Rule[] = RULES): Finding[] {
-  return findingsOf(s, rawHits(s, a, rules), (k) => a.node(k)?.prov);
 }
 
 const RULE_ORDER = new Map(RULES.map((r, i) => [r.id, i]));

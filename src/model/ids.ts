@@ -15,9 +15,6 @@ export function canonicalId(id: string): string {
   return GUID.test(id) ? id.toLowerCase() : id;
 }
 
-export function isGuid(s: string): boolean {
-  return GUID.test(s);
-}
 
 /** `entra:<tenant guid>`, `okta:<org url without trailing slash>`, `hr:<system>`. */
 export function sourceKeyOf(source: SourceKind, tenant: string): string {

@@ -25,10 +25,6 @@ const EDGE_INDEX = new Map<string, number>(EDGE_KINDS.map((k, i) => [k, i]));
 export function nodeKindCode(kind: NodeKind): number {
   return NODE_CODE.get(kind)!;
 }
-/** Index of an edge kind in the adjacency arrays (its code in the kinds table is EDGE_CODE_BASE + index). */
-export function edgeKindIndex(kind: EdgeKind): number {
-  return EDGE_INDEX.get(kind)!;
-}
 
 /**
  * The kinds a user can name (principals, resources, credentials, roles) and the fields, besides
@@ -118,10 +114,6 @@ export class SnapshotWriter {
     return this.e.src.length;
   }
 
-  /** The database being written (derivations query nodes inside the same transaction). */
-  get database(): Database.Database {
-    return this.db;
-  }
 
   addSource(s: { source: string; tenant: string; sourceKey: string; folder: string; path: string; collectedAt: string; manifest: string }): number {
     const r = this.db
@@ -177,17 +169,11 @@ export class SnapshotWriter {
     return this.number(sourceKey, space, id);
   }
 
-  keyOf(n: number): string {
-    return this.keys[n];
-  }
 
   kindOf(n: number): number {
     return this.kinds[n];
   }
 
-  get nodeCount(): number {
-    return this.keys.length - 1;
-  }
 
   /** Define or complete a node (last definition wins; a stub never overrides). */
   putNumbered(n: number, kind: NodeKind, props: BaseProps): NodeRef {
@@ -338,7 +324,10 @@ export class SnapshotWriter {
     return this.db;
   }
 
-  /** See memorySource(). */
+  /**
+   * The snapshot just written, straight from the writer's memory, as a CompactSource: the analysis
+   * at load reads it instead of re-reading and re-parsing the file. Valid after `finish()`.
+   */
   compactSource(meta: { sources: SourceInfo[]; collectedAt: string; snapshotId: string | null }): CompactSource {
     if (!this.adj) throw new Error('SnapshotWriter: compactSource() before finish()');
     const byKind = new Map<string, number[]>();
@@ -387,12 +376,4 @@ export class SnapshotWriter {
     }
     if (this.db.open) this.db.close();
   }
-}
-
-/**
- * The snapshot just written, straight from the writer's memory, as a CompactSource: the analysis
- * at load reads it instead of re-reading and re-parsing the file. Valid after `finish()`.
- */
-export function memorySource(w: SnapshotWriter, meta: { sources: SourceInfo[]; collectedAt: string; snapshotId: string | null }): CompactSource {
-  return w.compactSource(meta);
 }

@@ -11,17 +11,6 @@ import { EdgeKind, NodeKind } from '../model/schema.js';
 import type { EntraSpProps, PersonProps } from '../model/types.js';
 import { type SnapshotWriter, nodeKindCode } from './SnapshotWriter.js';
 
-interface Row {
-  nid: number;
-  key: string;
-  props: Record<string, unknown>;
-}
-
-/** Nodes of a kind with their properties (from the writer's memory). */
-function* rowsOf(w: SnapshotWriter, kind: NodeKind, _fields?: readonly string[]): Generator<Row> {
-  yield* w.nodesOf(kind);
-}
-
 const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 export interface SourceRef {
@@ -43,12 +32,12 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
 
   // Applications ↔ service principals by appId, within one tenant.
   const appByAppId = new Map<string, number>();
-  for (const r of rowsOf(w, NodeKind.EntraApplication, ['appId'])) {
+  for (const r of w.nodesOf(NodeKind.EntraApplication)) {
     const appId = s(r.props.appId);
     if (appId) appByAppId.set(`${parseNodeKey(r.key).sourceKey}|${appId}`, r.nid);
   }
   const spByKey = new Map<string, EntraSpProps>();
-  for (const r of rowsOf(w, NodeKind.EntraServicePrincipal, ['appId', 'appRoles'])) {
+  for (const r of w.nodesOf(NodeKind.EntraServicePrincipal)) {
     const appId = s(r.props.appId);
     const p = { appId, appRoles: (r.props.appRoles as EntraSpProps['appRoles']) ?? [] } as EntraSpProps;
     spByKey.set(r.key, p);
@@ -60,7 +49,7 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
   deriveAuthenticatesAs(w);
 
   // Application permissions on Microsoft Graph that act on the whole tenant.
-  for (const r of rowsOf(w, NodeKind.EntraAppRoleAssignment, ['principalType', 'resourceId', 'appRoleId'])) {
+  for (const r of w.nodesOf(NodeKind.EntraAppRoleAssignment)) {
     if (String(r.props.principalType ?? '').toLowerCase() !== 'serviceprincipal') continue;
     const sk = parseNodeKey(r.key).sourceKey;
     const resource = spByKey.get(nodeKey(sk, IdSpace.entraObject, String(r.props.resourceId)));
@@ -74,20 +63,20 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
   // Directory roles at "/" that act on the whole tenant; assignments named after their role.
   const templateOf = new Map<string, string>();
   const roleName = new Map<string, string>();
-  for (const r of rowsOf(w, NodeKind.EntraRoleDefinition, ['templateId', 'name', 'stub'])) {
+  for (const r of w.nodesOf(NodeKind.EntraRoleDefinition)) {
     const template = s(r.props.templateId) ?? parseNodeKey(r.key).id;
     templateOf.set(r.key, template);
     roleName.set(r.key, r.props.stub ? (KNOWN_ROLE_NAMES[template] ?? template) : (s(r.props.name) ?? template));
   }
   for (const kind of [NodeKind.EntraRoleAssignment, NodeKind.EntraRoleEligibility]) {
-    for (const r of rowsOf(w, kind, ['roleDefinitionId', 'directoryScopeId'])) {
+    for (const r of w.nodesOf(kind)) {
       const defKey = nodeKey(parseNodeKey(r.key).sourceKey, IdSpace.roleDefinition, String(r.props.roleDefinitionId));
       const scope = s(r.props.directoryScopeId) ?? '/';
       const name = `${roleName.get(defKey) ?? KNOWN_ROLE_NAMES[String(r.props.roleDefinitionId)] ?? String(r.props.roleDefinitionId)}${kind === NodeKind.EntraRoleEligibility ? ' (eligible)' : ''}${scope === '/' ? '' : ` at ${scope}`}`;
       w.rename(r.nid, name);
     }
   }
-  for (const r of rowsOf(w, NodeKind.EntraRoleAssignment, ['roleDefinitionId', 'directoryScopeId'])) {
+  for (const r of w.nodesOf(NodeKind.EntraRoleAssignment)) {
     if ((s(r.props.directoryScopeId) ?? '/') !== '/') continue;
     const sk = parseNodeKey(r.key).sourceKey;
     const defKey = nodeKey(sk, IdSpace.roleDefinition, String(r.props.roleDefinitionId));
@@ -97,13 +86,13 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
   }
 
   // Okta super and org admins, and okta.*.manage scopes granted to apps.
-  for (const r of rowsOf(w, NodeKind.OktaRoleAssignment, ['type', 'status'])) {
+  for (const r of w.nodesOf(NodeKind.OktaRoleAssignment)) {
     const tenant = tenantOf.get(parseNodeKey(r.key).sourceKey);
     if (tenant !== undefined && TIER0_OKTA_ROLES.has(String(r.props.type)) && (s(r.props.status) ?? 'ACTIVE') === 'ACTIVE') {
       w.putEdge(EdgeKind.CONTROLS_TENANT, r.nid, tenant);
     }
   }
-  for (const r of rowsOf(w, NodeKind.OktaScopeGrant, ['userId', 'scopeId', 'status'])) {
+  for (const r of w.nodesOf(NodeKind.OktaScopeGrant)) {
     const tenant = tenantOf.get(parseNodeKey(r.key).sourceKey);
     if (tenant !== undefined && !s(r.props.userId) && isTier0OktaScope(String(r.props.scopeId)) && (s(r.props.status) ?? 'ACTIVE') === 'ACTIVE') {
       w.putEdge(EdgeKind.CONTROLS_TENANT, r.nid, tenant);
@@ -114,7 +103,7 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
   const records: CorrelationRecord[] = [];
   const displayName = new Map<string, string>();
   const nidOf = new Map<string, number>();
-  for (const r of rowsOf(w, NodeKind.EntraUser, ['stub', 'upn', 'mail', 'employeeId', 'displayName', 'name'])) {
+  for (const r of w.nodesOf(NodeKind.EntraUser)) {
     if (r.props.stub) continue;
     nidOf.set(r.key, r.nid);
     const upn = s(r.props.upn);
@@ -125,13 +114,13 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
       mails: [s(r.props.mail), upn && !upn.toUpperCase().includes('#EXT#') ? upn : null].filter((x): x is string => !!x),
     });
   }
-  for (const r of rowsOf(w, NodeKind.OktaUser, ['stub', 'employeeNumber', 'email', 'login', 'name'])) {
+  for (const r of w.nodesOf(NodeKind.OktaUser)) {
     if (r.props.stub) continue;
     nidOf.set(r.key, r.nid);
     displayName.set(r.key, s(r.props.name) ?? r.key);
     records.push({ key: r.key, employeeId: s(r.props.employeeNumber), mails: [s(r.props.email), s(r.props.login)].filter((x): x is string => !!x) });
   }
-  for (const r of rowsOf(w, NodeKind.HrPerson, ['employeeId', 'email', 'displayName', 'name'])) {
+  for (const r of w.nodesOf(NodeKind.HrPerson)) {
     nidOf.set(r.key, r.nid);
     displayName.set(r.key, s(r.props.displayName) ?? s(r.props.name) ?? r.key);
     records.push({ key: r.key, employeeId: s(r.props.employeeId), mails: [s(r.props.email)].filter((x): x is string => !!x) });

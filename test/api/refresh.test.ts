@@ -14,6 +14,7 @@ import { mergeSubjectCollection } from '../../src/api/events/mergeSubjectCollect
 import { buildServer } from '../../src/api/server.js';
 import { Store } from '../../src/store/Store.js';
 import {
+import { ENTRA_DATASETS } from '../../ingest/collection/datasets.js';
   CLIENT_STATE,
   FolderRefresher,
   HOOK_SECRET,
@@ -35,24 +36,6 @@ type Raw = Record<string, any>;
 
 afterAll(() => cleanupTemps());
 
-const ENTRA_DATASETS = [
-  'users',
-  'deletedUsers',
-  'groups',
-  'groupMembers',
-  'groupOwners',
-  'applications',
-  'applicationOwners',
-  'federatedIdentityCredentials',
-  'servicePrincipals',
-  'servicePrincipalOwners',
-  'appRoleAssignments',
-  'oauth2PermissionGrants',
-  'roleDefinitions',
-  'roleAssignments',
-  'roleEligibilitySchedules',
-  'directoryAudits',
-];
 
 function writeSource(dir: string, manifest: Raw, data: Record<string, Raw[]>): void {
   mkdirSync(dir, { recursive: true });

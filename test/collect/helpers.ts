@@ -4,8 +4,8 @@
  * run `revenant` with an environment, read a collection back, and compare `residual` output with
  * a scenario's expected.json the way ../shared/tools/check-scenarios does.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FindingsDoc } from '../../queries/residual.js';
@@ -20,43 +20,7 @@ export const ROOT = resolve(import.meta.dirname, '..', '..');
 export { SCENARIOS } from '../support/scenarios.js';
 const BIN = join(ROOT, 'bin', 'revenant.js');
 
-function newestMtime(dir: string): number {
-  let m = 0;
-  if (!existsSync(dir)) return 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) m = Math.max(m, newestMtime(p));
-    else if (e.name.endsWith('.ts')) m = Math.max(m, statSync(p).mtimeMs);
-  }
-  return m;
-}
-
-/** Compile the project (tsc) when dist is older than the sources; one build at a time. */
-export function ensureBuilt(): void {
-  const out = join(ROOT, 'dist', 'src', 'cli', 'main.js');
-  const src = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'ingest')), newestMtime(join(ROOT, 'queries')));
-  if (existsSync(out) && statSync(out).mtimeMs >= src && existsSync(join(ROOT, 'dist', 'ingest', 'entra', 'index.js'))) return;
-  const lock = join(tmpdir(), 'revenant-test-build.lock');
-  for (let i = 0; ; i++) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (i > 600) throw new Error('ensureBuilt: build lock held for too long');
-      execFileSync('sleep', ['0.5']);
-    }
-  }
-  try {
-    if (existsSync(out) && statSync(out).mtimeMs >= src && existsSync(join(ROOT, 'dist', 'ingest', 'entra', 'index.js'))) return;
-    try {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')], { cwd: ROOT, stdio: 'pipe' });
-    } catch {
-      // Type errors elsewhere in the tree still emit (noEmitOnError is off).
-    }
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
+export { ensureBuilt } from '../support/ensureBuilt.js';
 
 export interface CliResult {
   code: number | null;

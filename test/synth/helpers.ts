@@ -5,9 +5,9 @@
  * medium, guests through mail, never joining two employee ids) and the departed-subject test.
  * It shares no code with the generator, so agreement is evidence, not tautology.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,46 +43,7 @@ export function hashFolder(dir: string): Map<string, string> {
   return out;
 }
 
-function newestMtime(dir: string): number {
-  let t = 0;
-  if (!existsSync(dir)) return t;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/** Build dist/ when sources are newer (shares the lock other suites use). */
-export function ensureBuilt(): void {
-  const out = join(ROOT, 'dist', 'src', 'cli', 'main.js');
-  const synth = join(ROOT, 'dist', 'ingest', 'synth', 'synthesize.js');
-  const fresh = () => {
-    const src = Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'ingest')), newestMtime(join(ROOT, 'queries')));
-    return existsSync(out) && existsSync(synth) && statSync(out).mtimeMs >= src && statSync(synth).mtimeMs >= src;
-  };
-  if (fresh()) return;
-  const lock = join(tmpdir(), 'revenant-test-build.lock');
-  for (let i = 0; ; i++) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (i > 600) throw new Error('ensureBuilt: build lock held for too long');
-      execFileSync('sleep', ['0.5']);
-    }
-  }
-  try {
-    if (fresh()) return;
-    try {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')], { cwd: ROOT, stdio: 'pipe' });
-    } catch {
-      // Type errors elsewhere in the tree still emit (noEmitOnError is off).
-    }
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
+export { ensureBuilt } from '../support/ensureBuilt.js';
 
 export interface CliResult {
   code: number | null;
