@@ -53,9 +53,11 @@ describe('atomic load', () => {
 
     for (const fraction of [0.2, 0.5, 0.8, 0.95]) {
       const child = cliAsync(['load', big, '--store', store]);
+      // Listen before the kill: a load that finishes early has already exited by then.
+      const exited = once(child, 'exit');
       await new Promise((r) => setTimeout(r, Math.round(T * fraction)));
       child.kill('SIGKILL');
-      await once(child, 'exit');
+      await exited;
       const list = JSON.parse(cli(['snapshots', '--store', store, '--format', 'json']).stdout) as { snapshots: { id: string }[] };
       // Either the kill came too late and a complete snapshot was published, or nothing changed.
       const ids = list.snapshots.map((s) => s.id);
