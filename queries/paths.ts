@@ -66,7 +66,7 @@ export function pathsIn(g: GraphReader, start: GraphNode, pg: PrivilegeGraph, to
   };
 }
 
-function isTier0Node(g: GraphReader, n: GraphNode, preds: string[]): boolean {
+export function isTier0Node(g: GraphReader, n: GraphNode, preds: string[]): boolean {
   switch (n.kind) {
     case NodeKind.EntraRoleAssignment:
       return entraRolePrivilege(g, n).tier0;

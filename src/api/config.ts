@@ -112,6 +112,14 @@ export interface ApiConfig {
     initial: 'all' | 'none';
   };
   sinks: SinkConfig[];
+  /** The analyst console served at `/` (src/console) and its sign-in. */
+  console: {
+    enabled: boolean;
+    /** A session ends this long after sign-in. */
+    sessionTtlMinutes: number;
+    /** The sign-in link printed at start works once, within this time. */
+    linkTtlMinutes: number;
+  };
 }
 
 export const DEFAULT_CONFIG: ApiConfig = {
@@ -129,6 +137,7 @@ export const DEFAULT_CONFIG: ApiConfig = {
   events: { maxAttempts: 5, pollMs: 1000 },
   push: { batchSize: 100, maxAttempts: 5, backoffMs: 500, maxBackoffMs: 30_000, downPauseMs: 60_000, timeoutMs: 10_000, initial: 'all' },
   sinks: [],
+  console: { enabled: true, sessionTtlMinutes: 8 * 60, linkTtlMinutes: 24 * 60 },
 };
 
 const secret = { type: 'string', minLength: 1, maxLength: 8192 };
@@ -224,6 +233,15 @@ const CONFIG_SCHEMA = {
         initial: { enum: ['all', 'none'] },
       },
     },
+    console: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean' },
+        sessionTtlMinutes: { type: 'number', exclusiveMinimum: 0, maximum: 7 * 24 * 60 },
+        linkTtlMinutes: { type: 'number', exclusiveMinimum: 0, maximum: 7 * 24 * 60 },
+      },
+    },
     sinks: {
       type: 'array',
       maxItems: 32,
@@ -314,6 +332,7 @@ function merge(base: ApiConfig, over: Partial<ApiConfig>): ApiConfig {
     metrics: { ...base.metrics, ...over.metrics },
     events: { ...base.events, ...over.events },
     push: { ...base.push, ...over.push },
+    console: { ...base.console, ...over.console },
     sinks: over.sinks ?? base.sinks,
   } as ApiConfig;
 }

@@ -1,5 +1,6 @@
 /**
- * `revenant serve`: the HTTP API for SIEMs and scripts, on the latest snapshot of the embedded
+ * `revenant serve`: the HTTP API for SIEMs and scripts and the analyst console (at `/`, signed in
+ * through the one-time link printed on start), on the latest snapshot of the embedded
  * store or of Neo4j (`--neo4j`), swapped atomically when a new one appears. Settings come from `--config FILE` (JSON: limits,
  * event hooks, push sinks); `--host`, `--port` and `--log-level` override it. Runs until SIGTERM
  * or SIGINT, then shuts down gracefully.
@@ -56,6 +57,13 @@ export function registerServe(program: Command): void {
       const running = await startServer({ store, config, source });
       const what = source ? `Neo4j at ${source.neo.uri}` : store.dir;
       process.stderr.write(`revenant: serving ${what} on ${running.address} (OpenAPI: ${running.address}/openapi.json)\n`);
+      if (config.console.enabled) {
+        // Like Jupyter: a one-time sign-in link on the terminal (never in the logs); keys with the read scope sign in at /login too.
+        const token = running.fastify.sessions.issueLink();
+        const base = running.address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://[::1]');
+        process.stderr.write(`revenant: analyst console: open ${base}/login?token=${token}\n`);
+        process.stderr.write(`revenant: (the link signs in once; afterwards sign in at ${base}/login with an API key that has the read scope)\n`);
+      }
       // Keep running until a signal closes the server (startServer handles SIGTERM/SIGINT).
       await new Promise<void>((resolve) => running.fastify.server.once('close', () => resolve()));
     });

@@ -246,6 +246,19 @@ export class SnapshotDb {
     for (const r of this.sKind.all(code) as NodeRow[]) yield this.toNode(r);
   }
 
+  /**
+   * Name-index entries starting with `prefix` (lower-cased), in name order: an index range scan,
+   * so a search box stays fast on any snapshot size. Returns the matched name and the node key.
+   */
+  searchNames(prefix: string, limit: number): { name: string; key: string }[] {
+    const p = prefix.trim().toLowerCase();
+    if (!p) return [];
+    this.sPrefix ??= this.db.prepare('SELECT m.name AS name, n.key AS key FROM names m JOIN nodes n ON n.nid = m.nid WHERE m.name >= ? AND m.name < ? ORDER BY m.name LIMIT ?');
+    return this.sPrefix.all(p, `${p}\uffff`, limit) as { name: string; key: string }[];
+  }
+
+  private sPrefix: Database.Statement | undefined;
+
   lookup(name: string): string[] {
     return (this.sName.all(name.trim().toLowerCase()) as { key: string }[]).map((r) => r.key);
   }

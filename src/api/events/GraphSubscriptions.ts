@@ -53,9 +53,9 @@ export function describeSubscription(s: GraphSubscription): Omit<GraphSubscripti
   };
 }
 
-/** A URL with the value of any `key` query parameter hidden. */
+/** A URL with the value of any `key` or `token` query parameter hidden (API keys, the console sign-in token). */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&]key=)[^&#]*/gi, '$1…');
+  return url.replace(/([?&](?:key|token)=)[^&#]*/gi, '$1…');
 }
 
 export class GraphSubscriptions implements SubscriptionClient {

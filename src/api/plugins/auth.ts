@@ -6,11 +6,18 @@
  * requests (its own limit, or `rateLimit.perMinute`), reported in `RateLimit-*` headers; past it,
  * 429 with `Retry-After`. Failed authentications are limited per client address too, which caps
  * guessing. Keys are never logged: only their visible prefix is.
+ *
+ * A request without an Authorization header may present a console session instead (the
+ * `revenant_session` cookie, session.ts): it acts as the session's identity, with its scopes and
+ * rate limit. A session that is unknown, expired or signed out is a 401 like a bad key. Requests
+ * that change something (any method but GET and HEAD) on a session must come from the console's
+ * own origin (`Origin` or `Sec-Fetch-Site`), besides the cookie being `SameSite=Strict`.
  */
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from '../httpError.js';
-import { hasScope } from '../keys/KeyStore.js';
+import { type ApiKeyInfo, hasScope } from '../keys/KeyStore.js';
+import { sessionIdOf } from './session.js';
 import '../types.js';
 
 const WINDOW_MS = 60_000;
@@ -45,7 +52,25 @@ const REASONS = {
   unknown: 'invalid API key',
   revoked: 'API key revoked',
   expired: 'API key expired',
+  session: 'session expired or signed out: sign in again at /login',
+  'cross-site': 'a console session cannot be used from another origin',
 } as const;
+
+/** The request comes from a page of this server (not another site riding on the cookie). */
+function sameOrigin(req: FastifyRequest): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string' && site !== 'same-origin') return false;
+  const origin = req.headers.origin;
+  if (typeof origin === 'string') {
+    try {
+      const o = new URL(origin);
+      return o.host === new URL(`${o.protocol}//${req.headers.host ?? ''}`).host;
+    } catch {
+      return false;
+    }
+  }
+  return typeof site === 'string';
+}
 
 function presentedKey(req: FastifyRequest): string | null {
   const h = req.headers.authorization;
@@ -65,6 +90,14 @@ async function auth(fastify: FastifyInstance): Promise<void> {
   const perKey = new Windows();
   const failures = new Windows();
   fastify.decorateRequest('apiKey', null);
+  // Sign-in forms (console routes) share the failed-authentication limit per address.
+  fastify.decorate('authFailures', {
+    blocked: (ip: string) => failures.peek(ip, Date.now()) >= config.rateLimit.unauthenticatedPerMinute,
+    fail: (ip: string, reason: string) => {
+      failures.hit(ip, Date.now());
+      metrics.authFailures.inc({ reason });
+    },
+  });
 
   fastify.addHook('onRequest', async (req, reply) => {
     const scope = req.routeOptions.config?.scope;
@@ -82,10 +115,20 @@ async function auth(fastify: FastifyInstance): Promise<void> {
       throw new HttpError(status, REASONS[reason]);
     };
     const presented = presentedKey(req);
-    if (presented === null) refuse('missing');
-    const r = keys.verify(presented as string);
-    if (!r.ok) refuse(r.reason);
-    const key = (r as { ok: true; key: NonNullable<typeof req.apiKey> }).key;
+    let key: ApiKeyInfo;
+    const sid = presented === null ? sessionIdOf(req) : undefined;
+    if (sid !== undefined) {
+      const s = fastify.sessions.get(sid);
+      if (!s) refuse('session');
+      if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) refuse('cross-site', 403);
+      req.session = s;
+      key = s!.identity;
+    } else {
+      if (presented === null) refuse('missing');
+      const r = keys.verify(presented as string);
+      if (!r.ok) refuse(r.reason);
+      key = (r as { ok: true; key: ApiKeyInfo }).key;
+    }
     if (!hasScope(key, scope)) {
       metrics.authFailures.inc({ reason: 'scope' });
       throw new HttpError(403, `this API key lacks the "${scope}" scope`);
@@ -105,4 +148,10 @@ async function auth(fastify: FastifyInstance): Promise<void> {
   });
 }
 
-export default fp(auth, { name: 'revenant-auth', fastify: '5.x', dependencies: ['revenant-services'] });
+declare module 'fastify' {
+  interface FastifyInstance {
+    authFailures: { blocked(ip: string): boolean; fail(ip: string, reason: string): void };
+  }
+}
+
+export default fp(auth, { name: 'revenant-auth', fastify: '5.x', dependencies: ['revenant-services', 'revenant-session'] });

@@ -25,8 +25,8 @@ async function errors(fastify: FastifyInstance): Promise<void> {
   fastify.setErrorHandler((err: FastifyError | Error, req, reply) => {
     const status = statusOf(err);
     let message: string;
-    if (err instanceof HttpError && status === 503) {
-      // Ours, and safe: "no snapshot loaded yet".
+    if (err instanceof HttpError && (status === 503 || status === 501)) {
+      // Ours, and safe: "no snapshot loaded yet", "not available on this engine".
       message = err.message;
     } else if (status >= 500) {
       req.log.error({ err }, 'request failed');

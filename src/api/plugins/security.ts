@@ -1,7 +1,9 @@
 /**
- * Response hardening for an API that only ever returns JSON (and Prometheus text, and one
- * text/plain echo for Microsoft Graph): the request id on every response, no sniffing, no
- * framing, no caching, no referrer, a Content-Security-Policy that allows nothing, and HSTS when
+ * Response hardening for an API that returns JSON (and Prometheus text, and one text/plain echo
+ * for Microsoft Graph): the request id on every response, no sniffing, no framing, no caching, no
+ * referrer, a Content-Security-Policy that allows nothing — except on the console's pages, which
+ * set their own strict policy (`CONSOLE_CSP`: this origin only, nothing inline) and on its hashed
+ * assets, which may be cached — and HSTS when
  * TLS is terminated in front of the server (`hsts: true`). During shutdown, responses close
  * their connection (the graceful close then ends as soon as the last request in flight does).
  */
@@ -22,6 +24,12 @@ export function securityHeaders(hsts: boolean): Record<string, string> {
   };
 }
 
+/** Headers a route may set itself (console pages: their CSP; hashed assets: their caching). */
+const OWN = new Set(['content-security-policy', 'cache-control']);
+
+/** The console's pages: scripts, styles and requests only from this origin; nothing inline. */
+export const CONSOLE_CSP = "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 async function security(fastify: FastifyInstance, opts: { hsts: boolean }): Promise<void> {
   const headers = securityHeaders(opts.hsts);
   // While shutting down, responses to requests still in flight close their connection, so a
@@ -35,7 +43,8 @@ async function security(fastify: FastifyInstance, opts: { hsts: boolean }): Prom
     reply.header('x-request-id', req.id);
   });
   fastify.addHook('onSend', async (_req, reply, payload) => {
-    reply.headers(headers);
+    // Console pages and assets set their own policy and caching; everything else gets the API's.
+    for (const [k, v] of Object.entries(headers)) if (!(OWN.has(k) && reply.hasHeader(k))) reply.header(k, v);
     if (closing) reply.header('connection', 'close');
     return payload;
   });

@@ -6,10 +6,12 @@
  * same results (the Neo4j engine's parity suite), so the routes do not care which one runs.
  */
 import { blastRadius, type BlastRadius } from '../../../queries/blast-radius.js';
+import { type Neighbourhood, type NodeSummary, type PersonLinks, neighbourhood, personOf, rankSearch, summaryOf } from '../../../queries/explore.js';
 import { findPaths, type PathsResult } from '../../../queries/paths.js';
 import { type FindingsDoc, type ResidualOptions, resolveAccounts, runResidual } from '../../../queries/residual.js';
+import { HttpError } from '../httpError.js';
 import { NodeKind } from '../../model/schema.js';
-import type { GraphReader, SourceInfo } from '../../store/GraphReader.js';
+import type { GraphReader, InputFile, SourceInfo } from '../../store/GraphReader.js';
 import { LazyGraph } from '../../store/LazyGraph.js';
 import type { Neo4jSnapshot } from '../../store/neo4jGraph.js';
 import type { SnapshotDb } from '../../store/SnapshotDb.js';
@@ -33,8 +35,24 @@ export interface QueryEngine {
   paths(from: string, to: string, opts: { maxDepth?: number; limit?: number }): Promise<PathsResult>;
   /** The owner (Okta user id) of an API token, or null when the snapshot does not know it. */
   apiTokenOwner(tokenId: string): Promise<string | null>;
+  /** Objects whose id, name, mail, UPN, login or employee id starts with `q` (the console's search box). */
+  search(q: string, limit: number): Promise<SearchHit[]>;
+  /** The person behind a name: correlated accounts, HR records and the links between them. */
+  person(name: string): Promise<PersonLinks>;
+  /** One node with its edges grouped by kind and direction, a page of each (the graph explorer). */
+  neighbourhood(key: string, opts: { edges?: string[]; dir?: 'out' | 'in' | 'both'; offset?: number; limit?: number }): Promise<Neighbourhood>;
+  /** The input files the snapshot was made from, with their SHA-256 (empty when the engine does not keep them). */
+  inputFiles(): InputFile[];
   close(): void;
 }
+
+export interface SearchHit extends NodeSummary {
+  /** The lower-cased name, mail, UPN, login or id that matched. */
+  matched: string;
+}
+
+/** Kinds a search never offers: records that hold no access of their own and are never navigated to. */
+const UNSEARCHED = new Set<string>([NodeKind.EntraAuditEvent, NodeKind.OktaLogEvent]);
 
 function accountsOf(g: GraphReader, name: string): AccountRef[] {
   const out: AccountRef[] = [];
@@ -93,6 +111,31 @@ export class EmbeddedEngine implements QueryEngine {
     return tokenOwner(this.reader, tokenId);
   }
 
+  async search(q: string, limit: number): Promise<SearchHit[]> {
+    // Several names of one node may match: read a few more than asked, keep each node once.
+    const rows = this.db.searchNames(q, limit * 4 + 10);
+    const hits = new Map<string, SearchHit>();
+    for (const r of rows) {
+      if (hits.has(r.key)) continue;
+      const n = this.reader.node(r.key);
+      if (!n || UNSEARCHED.has(n.kind)) continue;
+      hits.set(r.key, { ...summaryOf(this.reader, n), matched: r.name });
+    }
+    return rankSearch(q, [...hits.values()]).slice(0, limit);
+  }
+
+  async person(name: string): Promise<PersonLinks> {
+    return personOf(this.reader, name);
+  }
+
+  async neighbourhood(key: string, opts: { edges?: string[]; dir?: 'out' | 'in' | 'both'; offset?: number; limit?: number }): Promise<Neighbourhood> {
+    return neighbourhood(this.reader, key, opts);
+  }
+
+  inputFiles(): InputFile[] {
+    return this.reader.files();
+  }
+
   close(): void {
     this.db.close();
   }
@@ -130,6 +173,22 @@ export class Neo4jEngine implements QueryEngine {
   async apiTokenOwner(tokenId: string): Promise<string | null> {
     const { lookupGraph } = await import('../../../queries/cypher/accounts.js');
     return tokenOwner(await lookupGraph(this.snap, [tokenId]), tokenId);
+  }
+
+  async search(): Promise<SearchHit[]> {
+    throw new HttpError(501, 'search is not available on the Neo4j engine yet: serve the embedded store for the console');
+  }
+
+  async person(): Promise<PersonLinks> {
+    throw new HttpError(501, 'the person view is not available on the Neo4j engine yet: serve the embedded store for the console');
+  }
+
+  async neighbourhood(): Promise<Neighbourhood> {
+    throw new HttpError(501, 'the graph explorer is not available on the Neo4j engine yet: serve the embedded store for the console');
+  }
+
+  inputFiles(): InputFile[] {
+    return [];
   }
 
   close(): void {

@@ -3,10 +3,15 @@
  * service principal, credential, token) can reach, with the shortest path to each privilege.
  * `GET /v1/paths?from=&to=`: the access paths between two principals (or to `tier0` / `tenant`).
  * Both walk the latest snapshot's graph within a depth limit, on the embedded engine or in Neo4j.
+ * `GET /v1/graph/neighbourhood?node=`: one node (by key, or named like a principal) with its
+ * properties and its edges grouped by kind and direction, each group counted and listed a page
+ * at a time (`offset`, `limit`) — what the console's graph explorer expands a node with.
  */
 import type { FastifyInstance } from 'fastify';
+import { EDGE_KINDS } from '../../../model/schema.js';
 import { V1_ERRORS, errorResponses, nameParam, security } from '../../schemas.js';
 import { snapshotHeader } from './common.js';
+import { nodeSummarySchema } from './search.js';
 import '../../types.js';
 
 const principalRef = {
@@ -125,6 +130,69 @@ export default async function graphRoutes(fastify: FastifyInstance): Promise<voi
       const view = req.view!;
       snapshotHeader(reply, view);
       return view.engine.paths(req.query.from, req.query.to, { maxDepth: req.query.maxDepth, limit: req.query.limit });
+    },
+  );
+
+  fastify.get<{ Querystring: { node: string; edges?: string[]; dir: 'out' | 'in' | 'both'; offset: number; limit: number } }>(
+    '/v1/graph/neighbourhood',
+    {
+      config: { scope: 'read', snapshot: true },
+      schema: {
+        tags: ['graph'],
+        summary: 'One node, its properties, and its neighbours grouped by edge kind (paged per group)',
+        security,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['node'],
+          properties: {
+            node: { ...nameParam, maxLength: 1024, description: 'A node key (as returned by /v1/search and this route), or a principal name as for /v1/blast-radius.' },
+            edges: { type: 'array', maxItems: 64, items: { type: 'string', enum: [...EDGE_KINDS] }, description: 'Only these edge kinds.' },
+            dir: { type: 'string', enum: ['out', 'in', 'both'], default: 'both' },
+            offset: { type: 'integer', minimum: 0, maximum: 10_000_000, default: 0 },
+            limit: { type: 'integer', minimum: 1, maximum: 200, default: 25 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              snapshot: { type: 'string' },
+              node: {
+                type: 'object',
+                additionalProperties: false,
+                properties: { ...nodeSummarySchema.properties, props: { type: 'object', additionalProperties: true }, evidence: { type: ['string', 'null'] } },
+                required: ['key', 'kind', 'source', 'id', 'name', 'props'],
+              },
+              groups: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  properties: {
+                    edge: { type: 'string' },
+                    dir: { type: 'string', enum: ['out', 'in'] },
+                    count: { type: 'integer', description: 'Edges of this kind and direction in all.' },
+                    offset: { type: 'integer' },
+                    items: { type: 'array', items: nodeSummarySchema },
+                  },
+                },
+              },
+            },
+            required: ['snapshot', 'node', 'groups'],
+          },
+          ...V1_ERRORS,
+          ...errorResponses(404, 501),
+        },
+      },
+    },
+    async (req, reply) => {
+      const view = req.view!;
+      snapshotHeader(reply, view);
+      const q = req.query;
+      const n = await view.engine.neighbourhood(q.node, { edges: q.edges, dir: q.dir, offset: q.offset, limit: q.limit });
+      return { snapshot: view.id, ...n };
     },
   );
 }

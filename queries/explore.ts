@@ -1,0 +1,151 @@
+/**
+ * What the analyst console asks of a snapshot beyond findings, on any GraphReader:
+ * - `personOf`: the person behind a name — every correlated account and HR record, and the
+ *   links between them with their key (employee id or mail), value and strength;
+ * - `neighbourhood`: one node with its properties and its edges grouped by kind and direction,
+ *   each group counted and listed a page at a time (a node with 50,000 members is a count and a
+ *   first page, never a hairball);
+ * - `rankSearch`: ordering of name-index hits for a search box (exact before prefix, people and
+ *   accounts before other objects).
+ */
+import { NotFoundError } from '../src/model/errors.js';
+import { EDGE_KINDS, EdgeKind, type NodeKind, NodeKind as K } from '../src/model/schema.js';
+import type { GraphNode } from '../src/model/types.js';
+import type { GraphReader } from '../src/store/GraphReader.js';
+import { isTier0Node } from './paths.js';
+import { resolveNode } from './principals.js';
+import { resolveAccounts } from './residual.js';
+
+export interface NodeSummary {
+  key: string;
+  kind: string;
+  source: string;
+  id: string;
+  name: string;
+  tier0?: boolean;
+  stub?: boolean;
+  /** An account, HR record or person: it names a subject (the person view), not only a graph node. */
+  subject?: boolean;
+}
+
+export interface NodeDetail extends NodeSummary {
+  props: Record<string, unknown>;
+  evidence: string | null;
+}
+
+export interface PersonLinks {
+  query: string;
+  person: NodeSummary | null;
+  /** Accounts and HR records of the person (or just the named accounts when no person links them). */
+  members: (NodeDetail & { account: boolean })[];
+  links: { from: string; to: string; key: string; value: string; strength: string }[];
+}
+
+export interface EdgeGroup {
+  edge: string;
+  dir: 'out' | 'in';
+  count: number;
+  offset: number;
+  items: NodeSummary[];
+}
+
+export interface Neighbourhood {
+  node: NodeDetail;
+  groups: EdgeGroup[];
+}
+
+const ACCOUNT_KINDS = new Set<string>([K.EntraUser, K.OktaUser]);
+const SUBJECT_KINDS = new Set<string>([...ACCOUNT_KINDS, K.HrPerson, K.Person]);
+const sourceOf = (n: GraphNode) => (n.kind === K.Person ? 'person' : n.sourceKey.split(':')[0]);
+
+export function summaryOf(g: GraphReader, n: GraphNode): NodeSummary {
+  const s: NodeSummary = { key: n.key, kind: n.kind, source: sourceOf(n), id: n.id, name: String(n.props.name ?? n.id) };
+  if (n.props.stub) s.stub = true;
+  if (SUBJECT_KINDS.has(n.kind)) s.subject = true;
+  if (isTier0Node(g, n, n.kind === K.EntraAppRoleAssignment ? g.in(n.key, EdgeKind.HAS_APP_ROLE).map((e) => e.from) : [])) s.tier0 = true;
+  return s;
+}
+
+export function detailOf(g: GraphReader, n: GraphNode): NodeDetail {
+  return { ...summaryOf(g, n), props: { ...n.props }, evidence: n.prov ? `${n.prov.file}:${n.prov.line}` : null };
+}
+
+/** The person a name (account id, UPN, login, mail, employee id) belongs to, with every linked record. */
+export function personOf(g: GraphReader, name: string): PersonLinks {
+  const accounts = resolveAccounts(g, name);
+  if (accounts.length === 0) throw new NotFoundError(`subject ${JSON.stringify(name)} not found (name an account by id, UPN, login or mail, or a person by employee id)`);
+  const persons = new Set<string>();
+  for (const a of accounts) for (const e of g.out(a, EdgeKind.BELONGS_TO)) persons.add(e.to);
+  const memberKeys = new Set<string>(accounts);
+  for (const p of persons) for (const e of g.in(p, EdgeKind.BELONGS_TO)) memberKeys.add(e.from);
+  const members = [...memberKeys]
+    .map((k) => g.node(k))
+    .filter((n): n is GraphNode => !!n)
+    .map((n) => ({ ...detailOf(g, n), account: ACCOUNT_KINDS.has(n.kind) }))
+    .sort((a, b) => Number(b.account) - Number(a.account) || a.source.localeCompare(b.source) || a.name.localeCompare(b.name));
+  const links: PersonLinks['links'] = [];
+  for (const k of memberKeys) {
+    for (const e of g.out(k, EdgeKind.SAME_PERSON)) {
+      if (!memberKeys.has(e.to)) continue;
+      const p = (e.props ?? {}) as Record<string, unknown>;
+      links.push({ from: e.from, to: e.to, key: String(p.key ?? ''), value: String(p.value ?? ''), strength: String(p.strength ?? '') });
+    }
+  }
+  links.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.key.localeCompare(b.key));
+  const first = [...persons].sort()[0];
+  const pnode = first ? g.node(first) : undefined;
+  return { query: name, person: pnode ? summaryOf(g, pnode) : null, members, links };
+}
+
+/** A node and its edges by kind and direction; each group lists `limit` items from `offset`. */
+export function neighbourhood(
+  g: GraphReader,
+  key: string,
+  opts: { edges?: readonly string[]; dir?: 'out' | 'in' | 'both'; offset?: number; limit?: number } = {},
+): Neighbourhood {
+  const n = g.node(key) ?? resolveNode(g, key, 'node');
+  key = n.key;
+  const offset = opts.offset ?? 0;
+  const limit = opts.limit ?? 25;
+  const kinds = (opts.edges?.length ? EDGE_KINDS.filter((k) => opts.edges!.includes(k)) : EDGE_KINDS) as EdgeKind[];
+  const dirs: ('out' | 'in')[] = opts.dir === 'out' ? ['out'] : opts.dir === 'in' ? ['in'] : ['out', 'in'];
+  const groups: EdgeGroup[] = [];
+  for (const kind of kinds) {
+    for (const dir of dirs) {
+      const edges = dir === 'out' ? g.out(key, kind) : g.in(key, kind);
+      if (edges.length === 0) continue;
+      const items: NodeSummary[] = [];
+      for (const e of edges.slice(offset, offset + limit)) {
+        const other = g.node(dir === 'out' ? e.to : e.from);
+        if (other) items.push(summaryOf(g, other));
+      }
+      groups.push({ edge: kind, dir, count: edges.length, offset, items });
+    }
+  }
+  return { node: detailOf(g, n), groups };
+}
+
+const KIND_RANK: Partial<Record<NodeKind, number>> = {
+  [K.Person]: 0,
+  [K.EntraUser]: 1,
+  [K.OktaUser]: 1,
+  [K.HrPerson]: 2,
+  [K.EntraApplication]: 3,
+  [K.EntraServicePrincipal]: 3,
+  [K.OktaApp]: 3,
+  [K.EntraGroup]: 4,
+  [K.OktaGroup]: 4,
+  [K.EntraRoleDefinition]: 5,
+};
+
+/** Order search hits: exact matches first, then people and accounts, then shorter names. */
+export function rankSearch<T extends { kind: string; matched: string; name: string }>(q: string, hits: T[]): T[] {
+  const want = q.trim().toLowerCase();
+  return hits.sort(
+    (a, b) =>
+      Number(b.matched === want) - Number(a.matched === want) ||
+      (KIND_RANK[a.kind as NodeKind] ?? 9) - (KIND_RANK[b.kind as NodeKind] ?? 9) ||
+      a.matched.length - b.matched.length ||
+      a.name.localeCompare(b.name),
+  );
+}

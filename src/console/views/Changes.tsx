@@ -1,0 +1,176 @@
+/**
+ * Changes at /changes: the snapshots over time, and the difference between any two (default the
+ * last two) — new, resolved, regressed (status got worse), other status changes, and findings
+ * whose data lost coverage (never counted as resolved). Each list exports as CSV.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, get } from '../api';
+import { Severity, Status } from '../components/Badges';
+import { download, fmtDate, plural, toCsv } from '../format';
+import { type Location, setParams, subjectHref } from '../router';
+import type { Diff, Finding, SnapshotInfo } from '../types';
+
+function FindingTable({ name, findings, extra }: { name: string; findings: Finding[]; extra?: (f: Finding) => string }) {
+  if (!findings.length) return <p>None.</p>;
+  const exportCsv = () =>
+    download(`${name}.csv`, toCsv(['id', 'rule', 'status', 'severity', 'subject_id', 'subject', 'via_id', 'note'], findings.map((f) => [f.id, f.rule, f.status, f.severity, f.subject.id, f.subject.name, f.via.id, extra?.(f) ?? ''])));
+  return (
+    <>
+      <button type="button" onClick={exportCsv}>
+        Export CSV
+      </button>
+      <table class="data" data-testid={name}>
+        <thead>
+          <tr>
+            <th scope="col">Subject</th>
+            <th scope="col">Rule</th>
+            <th scope="col">Status</th>
+            <th scope="col">Severity</th>
+            <th scope="col">Via</th>
+            {extra ? <th scope="col">Note</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {findings.slice(0, 500).map((f) => (
+            <tr key={f.id}>
+              <th scope="row">
+                <a href={subjectHref(f.subject.id)}>{f.subject.name}</a>
+              </th>
+              <td>
+                <code>{f.rule}</code>
+              </td>
+              <td>
+                <Status value={f.status} />
+              </td>
+              <td>
+                <Severity value={f.severity} />
+              </td>
+              <td>
+                <code>{f.via.id}</code>
+              </td>
+              {extra ? <td>{extra(f)}</td> : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {findings.length > 500 ? <p class="muted">The first 500 of {findings.length.toLocaleString('en')} are shown; the CSV has them all.</p> : null}
+    </>
+  );
+}
+
+export function Changes({ loc }: { loc: Location }) {
+  const [snaps, setSnaps] = useState<SnapshotInfo[] | null>(null);
+  const [diff, setDiff] = useState<Diff | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const from = loc.params.get('from') ?? undefined;
+  const to = loc.params.get('to') ?? undefined;
+  useEffect(() => {
+    get<{ snapshots: SnapshotInfo[] }>('/v1/snapshots')
+      .then((r) => setSnaps(r.snapshots))
+      .catch((e: ApiError) => setError(e.message));
+  }, []);
+  useEffect(() => {
+    setDiff(null);
+    get<Diff>('/v1/diff', { from, to })
+      .then(setDiff)
+      .catch((e: ApiError) => setError(e.message));
+  }, [from, to]);
+  const regressed = diff?.changed.filter((c) => c.regression) ?? [];
+  const otherChanges = diff?.changed.filter((c) => !c.regression) ?? [];
+  const pick = (name: string, value: string | undefined) => (
+    <select id={`changes-${name}`} value={value ?? ''} onChange={(e) => setParams({ [name]: (e.target as HTMLSelectElement).value || null })}>
+      <option value="">{name === 'to' ? 'latest' : 'the one before'}</option>
+      {(snaps ?? [])
+        .slice()
+        .reverse()
+        .map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.id.slice(0, 16)} · {fmtDate(s.collectedAt)}
+          </option>
+        ))}
+    </select>
+  );
+  return (
+    <section aria-labelledby="changes-h">
+      <h1 id="changes-h">Changes</h1>
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <h2>Snapshots</h2>
+      {snaps ? (
+        <table class="data" data-testid="snapshots">
+          <thead>
+            <tr>
+              <th scope="col">Snapshot</th>
+              <th scope="col">Collected</th>
+              <th scope="col">Loaded</th>
+              <th scope="col">Nodes</th>
+              <th scope="col">Edges</th>
+              <th scope="col">Sources</th>
+            </tr>
+          </thead>
+          <tbody>
+            {snaps.map((s) => (
+              <tr key={s.id}>
+                <th scope="row">
+                  <code>{s.id}</code>
+                </th>
+                <td>{fmtDate(s.collectedAt)}</td>
+                <td>{fmtDate(s.createdAt)}</td>
+                <td class="num">{s.nodes?.toLocaleString('en') ?? ''}</td>
+                <td class="num">{s.edges?.toLocaleString('en') ?? ''}</td>
+                <td>{(s.sources ?? []).map((x) => `${x.source} ${x.tenant}`).join(', ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p role="status">Loading…</p>
+      )}
+      <h2>Difference</h2>
+      <form class="inline-form" onSubmit={(e) => e.preventDefault()}>
+        <label for="changes-from">From</label>
+        {pick('from', from)}
+        <label for="changes-to">To</label>
+        {pick('to', to)}
+      </form>
+      {diff ? (
+        <div data-testid="diff">
+          <p role="status">
+            {diff.from ? (
+              <>
+                From <code>{diff.from}</code> to <code>{diff.to}</code>: {plural(diff.new.length, 'new finding')}, {diff.resolved.length.toLocaleString('en')} resolved, {regressed.length.toLocaleString('en')} regressed,{' '}
+                {diff.coverageLost.reduce((n, c) => n + c.findings.length, 0).toLocaleString('en')} with coverage lost.
+              </>
+            ) : (
+              <>Only one snapshot so far: every finding is new.</>
+            )}
+          </p>
+          <h3>New</h3>
+          <FindingTable name="new" findings={diff.new} />
+          <h3>Resolved</h3>
+          <FindingTable name="resolved" findings={diff.resolved} />
+          <h3>Regressed</h3>
+          <FindingTable name="regressed" findings={regressed.map((c) => c.after)} extra={(f) => `was ${regressed.find((c) => c.after.id === f.id)?.before.status}`} />
+          <h3>Other status changes</h3>
+          <FindingTable name="changed" findings={otherChanges.map((c) => c.after)} extra={(f) => `was ${otherChanges.find((c) => c.after.id === f.id)?.before.status}`} />
+          <h3>Coverage lost</h3>
+          {diff.coverageLost.length === 0 ? (
+            <p>None.</p>
+          ) : (
+            diff.coverageLost.map((c) => (
+              <div key={c.sourceKey}>
+                <p>
+                  <strong>{c.sourceKey}</strong>: {c.datasets.join(', ')} no longer complete; rules {c.rules.join(', ')} cannot confirm these findings are gone.
+                </p>
+                <FindingTable name={`coverage-lost-${c.sourceKey.replace(/[^a-z0-9]+/gi, '-')}`} findings={c.findings} />
+              </div>
+            ))
+          )}
+        </div>
+      ) : null}
+    </section>
+  );
+}
