@@ -102,6 +102,8 @@ export function registerDemo(program: Command): void {
       if (worst) lines.push(`  revenant blast-radius ${worst.subject.source}:${worst.subject.name}${storeOpt}  everything that account could reach`);
       lines.push(`  revenant residual <someone> --assume-departed <someone>${storeOpt}   what-if: what would remain if they left today`);
       lines.push(`  revenant collect entra --tenant <id> / collect okta --org-url <url>   the same for your own tenant`);
+      lines.push('', 'Analyst console (leavers board, person view, graph explorer, what-if) on this snapshot:');
+      lines.push(`  revenant serve${storeOpt}    then open the sign-in link it prints (http://127.0.0.1:8080/login?token=…)`);
       await writeOut(`${lines.join('\n')}\n`);
     });
 }

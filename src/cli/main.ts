@@ -12,6 +12,7 @@ import { registerCollect } from './collect.js';
 import { registerDemo } from './demo.js';
 import { registerDiff } from './diff.js';
 import { registerEvidence } from './evidence.js';
+import { registerExport } from './export.js';
 import { ExitCode, ExitWith } from './exit.js';
 import { registerLoad } from './load.js';
 import { registerPaths } from './paths.js';
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerAccept(program);
   registerEvidence(program);
+  registerExport(program);
   registerServe(program);
   registerKeys(program);
   registerSubscribe(program);

@@ -17,6 +17,8 @@ describe('revenant demo', () => {
     expect(r.stdout).toMatch(/departed accounts: \d+ closed \(nothing left\), \d+ with residual access — \d+ findings, \d+ of them live/);
     expect(r.stdout).toMatch(/The ten worst paths:\n 1\. \[critical live\]/);
     expect(r.stdout).toContain('Next:');
+    // It ends by telling how to open the analyst console on the demo snapshot.
+    expect(r.stdout).toContain(`revenant serve --store ${join(dir, 'store')}    then open the sign-in link it prints`);
     expect(existsSync(join(dir, 'report', 'report.html'))).toBe(true);
     expect(existsSync(join(dir, 'collection', 'expected.json'))).toBe(true);
     const snaps = JSON.parse(cli(['snapshots', '--store', join(dir, 'store'), '--format', 'json']).stdout).snapshots;

@@ -11,9 +11,9 @@ import { graphHref } from '../router';
 import type { PathStep } from '../types';
 
 const BOX_H = 46;
-const GAP = 70;
+const GAP = 118;
 const ROW_GAP = 40;
-const MAX_W = 980;
+const MAX_W = 1100;
 const CHAR = 6.6;
 
 function boxWidth(s: PathStep): number {

@@ -206,7 +206,7 @@ export function Graph({ principal, loc }: { principal: string | null; loc: Locat
         const els = pathElements(list, root);
         if (!els.some((e) => e.data.id === root)) els.push({ group: 'nodes', data: { id: root, label: b.principal.name, kind: b.principal.kind, source: b.principal.source, nodeId: b.principal.id, root: true } });
         cyRef.current?.destroy();
-        const cy = cytoscape({ container: box.current, elements: els, style: STYLE, layout: { name: 'dagre', rankDir: 'LR', nodeSep: 18, rankSep: 90 } as cytoscape.LayoutOptions, wheelSensitivity: 0.3, minZoom: 0.1, maxZoom: 3 });
+        const cy = cytoscape({ container: box.current, elements: els, style: STYLE, layout: { name: 'dagre', rankDir: 'LR', nodeSep: 18, rankSep: 90 } as cytoscape.LayoutOptions, minZoom: 0.1, maxZoom: 3 });
         cyRef.current = cy;
         cy.on('tap', 'node', (e) => void onNode(e.target.data() as NodeData));
         cy.on('mouseover', 'node', (e) => setHover({ x: e.renderedPosition.x, y: e.renderedPosition.y, d: e.target.data() as NodeData }));

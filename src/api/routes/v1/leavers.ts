@@ -123,7 +123,7 @@ function compare(sort: Sort): (a: BoardRow, b: BoardRow) => number {
 const cache = new WeakMap<SnapshotView, Map<string, BoardRow[]>>();
 
 export default async function leaversRoutes(fastify: FastifyInstance): Promise<void> {
-  const { store } = fastify.revenant;
+  const { store, snapshots } = fastify.revenant;
   const list = (items: object) => ({ type: 'array', maxItems: 50, items });
 
   const rowsOf = (view: SnapshotView, slaMs: number, slaText: string): BoardRow[] => {
@@ -145,6 +145,18 @@ export default async function leaversRoutes(fastify: FastifyInstance): Promise<v
     }
     return rows;
   };
+
+  // Build the default board of each new snapshot as soon as it is served, so the first view does not wait for it.
+  const DEFAULT_SLA = parseDuration('24h', 'sla');
+  snapshots.on('swap', ({ next }) => {
+    setImmediate(() => {
+      try {
+        rowsOf(next, DEFAULT_SLA, formatDuration(DEFAULT_SLA));
+      } catch (e) {
+        fastify.log.warn({ err: (e as Error).message }, 'leavers board: could not prepare the board of the new snapshot');
+      }
+    });
+  });
 
   const account = {
     type: 'object',
