@@ -11,14 +11,15 @@ export function registerDiff(program: Command): void {
     .option('--store <path>', 'embedded store folder (default: $REVENANT_STORE or ./.revenant)')
     .option('--format <format>', 'table or json')
     .action(async (from: string | undefined, to: string | undefined, o: { store?: string; format?: string }) => {
-      const [{ Store }, { diffSnapshots }, { table }] = await Promise.all([
+      const [{ Store }, { diffSnapshots }, { tableLines }, { jsonChunks, withNewline }] = await Promise.all([
         import('../store/Store.js'),
         import('../../queries/diff.js'),
         import('./renderFindings.js'),
+        import('../output/jsonChunks.js'),
       ]);
       const d = diffSnapshots(new Store(o.store), from, to);
       if (formatOf(o.format) === 'json') {
-        await writeOut(`${JSON.stringify(d, null, 2)}\n`);
+        await writeOut(withNewline(jsonChunks(d, 2)));
         return;
       }
       const lines: string[] = [`diff ${d.from ?? '(nothing)'} → ${d.to}`];
@@ -32,11 +33,20 @@ export function registerDiff(program: Command): void {
         ...d.changed.filter((c) => !c.regression).map((c) => ['changed', c.after.severity, `${c.before.status}→${c.after.status}`, c.after.rule, c.after.subject.name, c.after.via.name]),
         ...d.resolved.map((f) => ['resolved', f.severity, f.status, f.rule, f.subject.name, f.via.name]),
       ];
-      if (rows.length) lines.push('', table(['CHANGE', 'SEVERITY', 'STATUS', 'RULE', 'SUBJECT', 'VIA'], rows));
+      const tail: string[] = [];
       for (const c of d.coverageLost) {
-        lines.push('', `COVERAGE LOST ${c.sourceKey}: datasets ${c.datasets.join(', ') || '-'}; rules now uncovered ${c.rules.join(', ') || '-'}`);
-        for (const f of c.findings) lines.push(`  not visible any more (not resolved): ${f.rule} ${f.subject.name} via ${f.via.name}`);
+        tail.push('', `COVERAGE LOST ${c.sourceKey}: datasets ${c.datasets.join(', ') || '-'}; rules now uncovered ${c.rules.join(', ') || '-'}`);
+        for (const f of c.findings) tail.push(`  not visible any more (not resolved): ${f.rule} ${f.subject.name} via ${f.via.name}`);
       }
-      await writeOut(`${lines.join('\n')}\n`);
+      await writeOut(
+        (function* () {
+          yield `${lines.join('\n')}\n`;
+          if (rows.length) {
+            yield '\n';
+            yield* tableLines(['CHANGE', 'SEVERITY', 'STATUS', 'RULE', 'SUBJECT', 'VIA'], rows);
+          }
+          if (tail.length) yield `${tail.join('\n')}\n`;
+        })(),
+      );
     });
 }

@@ -7,6 +7,7 @@ import { type Command, Option } from 'commander';
 import { InputError } from '../model/errors.js';
 import { instant } from '../model/time.js';
 import { SEVERITIES, STATUSES } from '../analysis/severity.js';
+import { writeChunks } from '../output/writeChunks.js';
 
 export const FORMATS = ['table', 'json', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -62,11 +63,10 @@ export function parseFailOn(v: string | undefined): { kind: 'status' | 'severity
   throw new InputError(`--fail-on: ${JSON.stringify(v)} is not a status (${STATUSES.join(', ')}) or severity (${SEVERITIES.join(', ')})`, { field: '--fail-on' });
 }
 
-/** Write to stdout, tolerating a closed pipe (`revenant … | head`). */
-export function writeOut(text: string): Promise<void> {
-  return new Promise((resolve) => {
-    process.stdout.on('error', () => resolve());
-    if (process.stdout.write(text)) resolve();
-    else process.stdout.once('drain', () => resolve());
-  });
+/**
+ * Write to stdout, tolerating a closed pipe (`revenant … | head`). Text in pieces (an iterable)
+ * streams with back-pressure: large outputs never become one string.
+ */
+export function writeOut(text: string | Iterable<string>): Promise<void> {
+  return writeChunks(process.stdout, typeof text === 'string' ? [text] : text);
 }

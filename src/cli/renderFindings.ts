@@ -1,9 +1,10 @@
 /**
  * Renders a findings document for people (a table with a summary) and for spreadsheets (CSV
- * with stable columns). JSON output is the document itself.
+ * with stable columns). JSON output is the document itself. Each rendering is produced in
+ * pieces (`…Chunks`), so half a million findings stream out instead of becoming one string.
  */
-import { stringify } from 'csv-stringify/sync';
 import type { FindingsDoc } from '../../queries/residual.js';
+import { csvChunks, mapRows } from '../output/csvChunks.js';
 
 export const FINDINGS_CSV_COLUMNS = [
   'id',
@@ -23,8 +24,8 @@ export const FINDINGS_CSV_COLUMNS = [
   'remediation',
 ] as const;
 
-export function findingsCsv(doc: FindingsDoc): string {
-  const rows = doc.findings.map((f) => [
+export function findingsCsvChunks(doc: FindingsDoc): Iterable<string> {
+  const rows = mapRows(doc.findings, (f) => [
     f.id,
     f.rule,
     f.status,
@@ -41,18 +42,31 @@ export function findingsCsv(doc: FindingsDoc): string {
     f.evidence.join('; '),
     f.remediation.join(' | '),
   ]);
-  return stringify([[...FINDINGS_CSV_COLUMNS], ...rows]);
+  return csvChunks(FINDINGS_CSV_COLUMNS, rows);
+}
+
+export function findingsCsv(doc: FindingsDoc): string {
+  return [...findingsCsvChunks(doc)].join('');
+}
+
+/** Aligned columns, one line (with its newline) at a time; cells longer than `maxWidth` are cut. */
+export function* tableLines(header: string[], rows: readonly string[][], maxWidth = 48): Generator<string> {
+  const cut = (s: string) => (s.length > maxWidth ? `${s.slice(0, maxWidth - 1)}…` : s);
+  const widths = header.map((h) => cut(h).length);
+  for (const r of rows) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i], cut(r[i] ?? '').length);
+  for (const r of [header, ...rows]) yield `${r.map((c, i) => (i === r.length - 1 ? cut(c) : cut(c).padEnd(widths[i]))).join('  ').trimEnd()}\n`;
 }
 
 /** Pad cells into aligned columns. */
 export function table(header: string[], rows: string[][], maxWidth = 48): string {
-  const cut = (s: string) => (s.length > maxWidth ? `${s.slice(0, maxWidth - 1)}…` : s);
-  const all = [header, ...rows].map((r) => r.map(cut));
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
+  return [...tableLines(header, rows, maxWidth)].join('').slice(0, -1);
 }
 
 export function findingsTable(doc: FindingsDoc): string {
+  return [...findingsTableChunks(doc)].join('');
+}
+
+export function* findingsTableChunks(doc: FindingsDoc): Generator<string> {
   const out: string[] = [];
   const departed = doc.subjects.filter((s) => s.departed);
   const closed = departed.filter((s) => s.closed).length;
@@ -62,8 +76,9 @@ export function findingsTable(doc: FindingsDoc): string {
   for (const s of notDeparted) out.push(`note: ${s.source} ${s.name} is not departed (use --assume-departed ${s.name} to see what would remain)`);
   if (doc.findings.length) {
     out.push('');
-    out.push(
-      table(
+    yield `${out.join('\n')}\n`;
+    out.length = 0;
+    yield* tableLines(
         ['SEVERITY', 'STATUS', 'RULE', 'SUBJECT', 'VIA', 'VALID UNTIL', 'REACHES'],
         doc.findings.map((f) => [
           f.severity,
@@ -74,7 +89,6 @@ export function findingsTable(doc: FindingsDoc): string {
           f.validUntil ?? '-',
           f.reaches.tier0 ? `TIER 0: ${f.reaches.privileges.filter(Boolean)[0] ?? ''}` : (f.reaches.privileges[0] ?? '-'),
         ]),
-      ),
     );
   }
   const open = departed.filter((s) => s.closed === false && s.findings === 0);
@@ -89,5 +103,5 @@ export function findingsTable(doc: FindingsDoc): string {
       out.push(`  uncovered rules (missing data never reads as "no access"): ${c.uncoveredRules.join(', ')}`);
     }
   }
-  return `${out.join('\n')}\n`;
+  if (out.length) yield `${out.join('\n')}\n`;
 }

@@ -22,11 +22,12 @@ export function registerResidual(program: Command): void {
     const at = parseAt(o.at);
     const failOn = parseFailOn(o.failOn);
     const format = formatOf(o.format);
-    const [{ openGraph }, { runResidual }, render, sev] = await Promise.all([
+    const [{ openGraph }, { runResidual }, render, sev, { jsonChunks, withNewline }] = await Promise.all([
       import('../store/openGraph.js'),
       import('../../queries/residual.js'),
       import('./renderFindings.js'),
       import('../analysis/severity.js'),
+      import('../output/jsonChunks.js'),
     ]);
     const target = neo4jTarget(o);
     const opts = { subjects: names, all: o.all, at, assumeDeparted: o.assumeDeparted };
@@ -47,9 +48,9 @@ export function registerResidual(program: Command): void {
         close();
       }
     }
-    if (format === 'json') await writeOut(`${JSON.stringify(doc, null, 2)}\n`);
-    else if (format === 'csv') await writeOut(render.findingsCsv(doc));
-    else await writeOut(render.findingsTable(doc));
+    if (format === 'json') await writeOut(withNewline(jsonChunks(doc, 2)));
+    else if (format === 'csv') await writeOut(render.findingsCsvChunks(doc));
+    else await writeOut(render.findingsTableChunks(doc));
     if (failOn) {
       const hit = doc.findings.some((f) =>
         failOn.kind === 'status'

@@ -5,7 +5,7 @@
  * - leavers.csv: one row per account of a leaver (departed accounts, and the person's other
  *   accounts that are still active).
  */
-import { stringify } from 'csv-stringify/sync';
+import { csvChunks, mapRows } from '../output/csvChunks.js';
 import type { ReportDoc } from './buildReport.js';
 import { hours } from './duration.js';
 
@@ -66,8 +66,9 @@ export const LEAVERS_CSV_COLUMNS = [
 
 const b = (v: boolean | null | undefined): string => (v === null || v === undefined ? '' : v ? 'true' : 'false');
 
-export function findingsCsv(r: ReportDoc): string {
-  const rows = r.findings.map((f) => [
+/** findings.csv in pieces (streamed to the file). */
+export function findingsCsvChunks(r: ReportDoc): Iterable<string> {
+  const rows = mapRows(r.findings, (f) => [
     f.id,
     f.rule,
     f.status,
@@ -92,13 +93,18 @@ export function findingsCsv(r: ReportDoc): string {
     f.evidence.join('; '),
     f.remediation.join(' | '),
   ]);
-  return stringify([[...FINDINGS_CSV_COLUMNS], ...rows]);
+  return csvChunks(FINDINGS_CSV_COLUMNS, rows);
 }
 
-export function leaversCsv(r: ReportDoc): string {
+export function findingsCsv(r: ReportDoc): string {
+  return [...findingsCsvChunks(r)].join('');
+}
+
+/** leavers.csv in pieces (streamed to the file). */
+export function leaversCsvChunks(r: ReportDoc): Iterable<string> {
   const slaH = hours(r.sla.ms);
-  const rows = r.leavers.flatMap((l) =>
-    l.accounts.map((a) => [
+  function* rows(): Generator<readonly unknown[]> {
+    for (const l of r.leavers) for (const a of l.accounts) yield [
       l.person,
       l.name,
       b(l.closed),
@@ -125,7 +131,11 @@ export function leaversCsv(r: ReportDoc): string {
       b(a.closed),
       a.closure,
       b(a.inPeriod),
-    ]),
-  );
-  return stringify([[...LEAVERS_CSV_COLUMNS], ...rows]);
+    ];
+  }
+  return csvChunks(LEAVERS_CSV_COLUMNS, rows());
+}
+
+export function leaversCsv(r: ReportDoc): string {
+  return [...leaversCsvChunks(r)].join('');
 }

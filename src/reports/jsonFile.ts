@@ -5,8 +5,9 @@
  * two concurrent writers never lose each other's update. A lock left by a dead process is
  * taken over; a live one is waited for (up to a few seconds) and then reported.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { writeFileChunks } from '../output/writeChunks.js';
 import { StoreError } from '../model/errors.js';
 
 function pidAlive(pid: number): boolean {
@@ -35,23 +36,7 @@ export function readJsonFile<T>(path: string, fallback: T): T {
 
 /** Write a file atomically: temporary file in the same folder, fsync, rename, fsync of the folder. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  try {
-    const dfd = openSync(dirname(path), 'r');
-    fsyncSync(dfd);
-    closeSync(dfd);
-  } catch {
-    // directories cannot be fsynced on every platform
-  }
+  writeFileChunks(path, [data]);
 }
 
 /** Run `fn` holding `<path>.lock` (created exclusively; a dead holder's lock is taken over). */

@@ -8,9 +8,10 @@ import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildReport, type ReportDoc, TTD_LABELS } from './buildReport.js';
 import { renderCharts } from './charts.js';
-import { findingsCsv, leaversCsv } from './csv.js';
+import { findingsCsvChunks, leaversCsvChunks } from './csv.js';
 import { parseDuration } from './duration.js';
-import { writeFileAtomic } from './jsonFile.js';
+import { jsonChunks, withNewline } from '../output/jsonChunks.js';
+import { writeFileChunks } from '../output/writeChunks.js';
 import { recordReport } from './ledger.js';
 import { renderReportHtml } from './renderHtml.js';
 import { gatherInputs } from './reportInputs.js';
@@ -63,10 +64,11 @@ export async function writeReport(o: WriteReportOptions): Promise<WriteReportRes
 
   const out = resolve(o.out);
   progress(`writing ${out}`);
-  writeFileAtomic(join(out, 'report.json'), `${JSON.stringify(doc)}\n`);
-  writeFileAtomic(join(out, 'findings.csv'), findingsCsv(doc));
-  writeFileAtomic(join(out, 'leavers.csv'), leaversCsv(doc));
-  writeFileAtomic(join(out, 'report.html'), page);
+  // Streamed: at a million users the JSON and the CSVs are larger than one JavaScript string.
+  writeFileChunks(join(out, 'report.json'), withNewline(jsonChunks(doc)));
+  writeFileChunks(join(out, 'findings.csv'), findingsCsvChunks(doc));
+  writeFileChunks(join(out, 'leavers.csv'), leaversCsvChunks(doc));
+  writeFileChunks(join(out, 'report.html'), [page]);
   lap('write');
   if (o.record !== false) recordReport(inputs.storeDir, { snapshot: doc.snapshot, at: doc.at, writtenAt: (o.now ?? new Date()).toISOString(), out });
   return { doc, out, files: REPORT_FILES.map((name) => ({ name, bytes: statSync(join(out, name)).size })), timings };
