@@ -13,8 +13,12 @@ export function registerLoad(program: Command): void {
     .description('load collections into the store as one new snapshot; prints its id')
     .argument('<dir...>', 'collection folders (one folder per source, each with manifest.json)')
     .option('--store <path>', 'embedded store folder (default: $REVENANT_STORE or ./.revenant)')
+    .option('--memory-budget <size>', 'refuse a load whose estimated memory exceeds this (e.g. 12G, or off; default: $REVENANT_MEMORY_BUDGET, else 85% of the memory available)')
     .option('--neo4j <uri>', 'also push the snapshot into Neo4j at this Bolt URI (default: $NEO4J_URI unless --store is given; auth from $NEO4J_USER/$NEO4J_PASSWORD)')
-    .action(async (dirs: string[], o: { store?: string; neo4j?: string }) => {
+    .action(async (dirs: string[], o: { store?: string; neo4j?: string; memoryBudget?: string }) => {
+      if (o.memoryBudget !== undefined) {
+        (await import('../store/memoryBudget.js')).setMemoryBudgetOption(o.memoryBudget);
+      }
       const target = neo4jTarget(o);
       const neo = target ? await (await import('../store/neo4jOpen.js')).openNeo4jStore(target) : null;
       try {

@@ -36,3 +36,9 @@ export class StoreError extends InputError {}
 
 /** A subject, principal or finding that does not exist in the snapshot. Exit code 2. */
 export class NotFoundError extends InputError {}
+
+/**
+ * A job that would not fit the resources it is allowed (a load whose estimated memory exceeds the
+ * memory budget), refused before it starts: exit code 2, like bad usage, with what to change.
+ */
+export class ResourceError extends InputError {}

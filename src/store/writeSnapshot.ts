@@ -3,6 +3,7 @@
  * its transform (objects before relationships), then the derived facts. Input is validated line
  * by line as it streams; the first bad line aborts the whole load with an InputError naming the
  * file, line and field, and nothing is left behind (the caller only renames a finished file).
+ * A load whose estimated memory exceeds the budget (memoryBudget.ts) is refused before reading.
  */
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
@@ -15,6 +16,7 @@ import type { Transform } from '../model/Emit.js';
 import { InputError } from '../model/errors.js';
 import type { SourceKind } from '../model/schema.js';
 import { deriveGraph } from './deriveGraph.js';
+import { checkLoadMemory } from './memoryBudget.js';
 import { SnapshotWriter } from './SnapshotWriter.js';
 
 const TRANSFORMS: Record<SourceKind, readonly (readonly [string, Transform])[]> = {
@@ -69,6 +71,8 @@ export async function writeSnapshot(
   onProgress?: (p: LoadProgress) => void,
 ): Promise<LoadSummary> {
   const cols = openCollections(dirs);
+  // Before any work: a load that would not fit the memory budget fails now, not in an OOM kill.
+  checkLoadMemory(cols);
   const warnings: string[] = [];
   let objects = 0;
   const sources: LoadSummary['sources'] = [];
