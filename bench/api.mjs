@@ -14,11 +14,14 @@
  * Goal on a 2-core machine: p99 ≤ 50 ms at ≥ 1,000 requests/s, zero errors.
  *
  * usage: node bench/api.mjs [--users N] [--clients C] [--rate R] [--seconds S] [--swap-seconds S] [--log-level L]
+ *        [--collection DIR --store DIR]   (reuse a synthesized collection and a store it was loaded into,
+ *                                          e.g. the million-user tenant kept by `bench/scale.mjs --keep`)
  * Needs `npm run build`. Results: JSON on stdout and in bench/results/api-<users>[-log-<level>].json
  * (the server logs at `warn` by default; `--log-level info` adds a JSON line per request).
  */
 import { execFileSync, fork, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import http from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -118,8 +121,14 @@ if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) {
 
 const work = join(tmpdir(), `revenant-bench-api-${USERS}`);
 mkdirSync(work, { recursive: true });
-const col = join(work, 'synth');
-const store = mkdtempSync(join(tmpdir(), 'revenant-bench-api-store-'));
+const GIVEN_COLLECTION = opt('collection', null);
+const GIVEN_STORE = opt('store', null);
+if (!!GIVEN_COLLECTION !== !!GIVEN_STORE) {
+  process.stderr.write('bench/api: --collection and --store go together (a collection and the store it was loaded into)\n');
+  process.exit(2);
+}
+const col = GIVEN_COLLECTION ?? join(work, 'synth');
+const store = GIVEN_STORE ?? mkdtempSync(join(tmpdir(), 'revenant-bench-api-store-'));
 const log = (s) => process.stderr.write(`bench/api: ${s}\n`);
 const rev = (...a) => execFileSync(process.execPath, [BIN, ...a], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
 
@@ -127,7 +136,7 @@ const t = () => performance.now();
 let synthSeconds = null;
 // The synthetic collection is cached per size (a marker says it is complete and for this size).
 const marker = join(col, '.bench-api-users');
-if (!existsSync(marker) || readFileSync(marker, 'utf8').trim() !== String(USERS)) {
+if (!GIVEN_COLLECTION && (!existsSync(marker) || readFileSync(marker, 'utf8').trim() !== String(USERS))) {
   log(`synthesizing ${USERS} people`);
   const t0 = t();
   rev('synth', '--users', String(USERS), '--seed', 'bench-api', '--out', col);
@@ -138,14 +147,17 @@ if (!existsSync(marker) || readFileSync(marker, 'utf8').trim() !== String(USERS)
 let server = null;
 process.on('exit', () => {
   if (server && server.exitCode === null) server.kill('SIGKILL');
-  rmSync(store, { recursive: true, force: true });
+  if (!GIVEN_STORE) rmSync(store, { recursive: true, force: true });
 });
 process.on('SIGINT', () => process.exit(130));
 process.on('SIGTERM', () => process.exit(143));
-log('loading the snapshot');
 let t0 = t();
-rev('load', col, '--store', store);
-const loadSeconds = (t() - t0) / 1000;
+let loadSeconds = null;
+if (!GIVEN_STORE) {
+  log('loading the snapshot');
+  rev('load', col, '--store', store);
+  loadSeconds = (t() - t0) / 1000;
+}
 const snapshotsBefore = JSON.parse(rev('snapshots', '--store', store, '--format', 'json')).snapshots;
 const key = rev('keys', 'create', '--name', `bench-${Date.now()}`, '--scope', 'read', '--rate-limit', '10000000', '--store', store).trim();
 
@@ -155,7 +167,8 @@ for (const [file, names] of [
   [join(col, 'entra', 'users.jsonl'), (u) => [u.id, u.userPrincipalName]],
   [join(col, 'okta', 'users.jsonl'), (u) => [`okta:${u.id}`, u.profile?.login]],
 ]) {
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  // Line by line: at a million users the file is larger than one JavaScript string.
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
     if (!line.trim()) continue;
     const u = JSON.parse(line);
     const n = names(u).filter(Boolean);

@@ -1,17 +1,23 @@
 #!/usr/bin/env node
 /**
  * The embedded engine's scaling benchmark (`npm run bench`): for each size (default 1k, 10k,
- * 50k and 250k people) it synthesizes a tenant, loads it, runs `residual --all` and one-subject
- * queries through the real CLI, checks the findings against the planted ground truth, and
- * records wall time and peak RSS of every step, plus cost per edge (to see growth is linear).
+ * 50k and 250k people; add 1000000 for the million-user run) it synthesizes a tenant, loads it,
+ * runs `residual --all` (as CSV into a file: at a million users the findings are larger than one
+ * JavaScript string), one-subject queries and `report` through the real CLI, checks every
+ * finding against the planted ground truth, and records wall time, CPU time, peak RSS and peak
+ * heap of every step, the snapshot's size on disk, and cost per edge (to see growth is linear).
  * Prints JSON and writes bench/results/scale-<date>.json. A benchmark, not a test: it asserts
- * only correctness (ground truth), and reports the budgets of issue 5 as met or not.
+ * only correctness (ground truth), and reports the budgets of issues 5 and 13 as met or not.
  *
- *   node bench/scale.mjs [--sizes 1000,10000,50000,250000] [--seed 1] [--keep DIR]
+ *   node bench/scale.mjs [--sizes 1000,10000,50000,250000,1000000] [--seed 1] [--keep DIR] [--reuse]
+ *
+ * --keep DIR keeps each size's collection and store under DIR/<size>; with --reuse, a size whose
+ * collection is already there (DIR/<size>/collection/expected.json) is not synthesized again.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { closeSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { parse } from 'csv-parse';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,34 +32,63 @@ const arg = (name, def) => {
 const sizes = arg('sizes', '1000,10000,50000,250000').split(',').map(Number);
 const seed = arg('seed', '1');
 const keep = arg('keep', null);
+const reuse = process.argv.includes('--reuse');
 
-/** Budgets from issue 5 (seconds, and peak RSS in MB). */
+/** Budgets from issue 5 (50k, 250k) and issue 13 (1M): seconds, peak RSS and store size in MB. */
 const BUDGETS = {
   50000: { load: 20, all: 5, one: 0.3, rssMb: 2048 },
   250000: { load: 120, all: 30, rssMb: 8192 },
+  1000000: { synth: 180, synthRssMb: 4096, load: 300, all: 90, one: 0.3, report: 60, rssMb: 10240, storeMb: 8192 },
 };
 
-function run(args, opts = {}) {
+const r3 = (x) => Math.round(x * 1000) / 1000;
+
+/** Run the CLI; stdout to a file when `stdoutFile` is given (large outputs), else captured. */
+function run(args, { stdoutFile } = {}) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--require', RSS, BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...opts });
+  const fd = stdoutFile ? openSync(stdoutFile, 'w') : null;
+  const r = spawnSync('/usr/bin/time', ['-f', 'bench-cpu: %U %S', process.execPath, '--require', RSS, BIN, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    stdio: ['ignore', fd ?? 'pipe', 'pipe'],
+  });
+  if (fd !== null) closeSync(fd);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const m = /bench-rss-kb: (\d+)/.exec(r.stderr ?? '');
+  const rss = /bench-rss-kb: (\d+)/.exec(r.stderr ?? '');
+  const heap = /bench-heap-kb: (\d+)/.exec(r.stderr ?? '');
+  const cpu = /bench-cpu: ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
   if (r.status !== 0 && r.status !== 3) throw new Error(`revenant ${args.join(' ')} failed (${r.status}): ${(r.stderr ?? '').slice(-2000)}`);
-  return { seconds: Math.round(seconds * 1000) / 1000, rssMb: m ? Math.round(Number(m[1]) / 1024) : null, stdout: r.stdout, stderr: r.stderr };
+  return {
+    seconds: r3(seconds),
+    cpuSeconds: cpu ? r3(Number(cpu[1]) + Number(cpu[2])) : null,
+    rssMb: rss ? Math.round(Number(rss[1]) / 1024) : null,
+    heapMb: heap ? Math.round(Number(heap[1]) / 1024) : null,
+    stdout: r.stdout,
+    stderr: r.stderr,
+  };
 }
 
-function groundTruth(doc, expected) {
+/** Every finding of a `residual --all --format csv` file, compared with the planted ground truth. */
+async function groundTruth(csvFile, expected) {
   const key = (r, s, v) => `${r}|${s}|${v}`;
-  const got = new Map(doc.findings.map((f) => [key(f.rule, f.subject.id, f.via.id), f]));
   const want = new Map(expected.findings.map((f) => [key(f.rule, f.subject, f.via), f]));
   let mismatches = 0;
-  for (const [k, w] of want) {
-    const g = got.get(k);
-    if (!g || g.status !== w.status || g.severity !== w.severity || Date.parse(g.validUntil ?? 0) !== Date.parse(w.validUntil ?? 0)) mismatches++;
+  let reported = 0;
+  const seen = new Set();
+  const subjects = [];
+  for await (const f of createReadStream(csvFile).pipe(parse({ columns: true }))) {
+    reported++;
+    const k = key(f.rule, f.subject_id, f.via_id);
+    seen.add(k);
+    if (subjects.length < 5 && !subjects.includes(f.subject_name)) subjects.push(f.subject_name);
+    const w = want.get(k);
+    if (!w || f.status !== w.status || f.severity !== w.severity || Date.parse(f.valid_until || 0) !== Date.parse(w.validUntil ?? 0)) mismatches++;
   }
-  for (const k of got.keys()) if (!want.has(k)) mismatches++;
-  return { expected: want.size, reported: got.size, mismatches };
+  for (const k of want.keys()) if (!seen.has(k)) mismatches++;
+  return { truth: { expected: want.size, reported, mismatches }, subjects };
 }
+
+const dirBytes = (d) => (existsSync(d) ? readdirSync(d).reduce((n, f) => n + statSync(join(d, f)).size, 0) : 0);
 
 const results = [];
 for (const users of sizes) {
@@ -63,35 +98,47 @@ for (const users of sizes) {
   const store = join(work, 'store');
   rmSync(store, { recursive: true, force: true });
   process.stderr.write(`bench: ${users} people …\n`);
-  const synth = run(['synth', '--users', String(users), '--seed', seed, '--out', col]);
+  const cached = reuse && existsSync(join(col, 'expected.json'));
+  const synth = cached ? null : run(['synth', '--users', String(users), '--seed', seed, '--out', col]);
   const load = run(['load', col, '--store', store]);
   const edges = Number(/(\d+) edges/.exec(load.stderr)?.[1] ?? 0);
   const nodes = Number(/(\d+) nodes/.exec(load.stderr)?.[1] ?? 0);
-  const all = run(['residual', '--all', '--store', store, '--format', 'json']);
-  const doc = JSON.parse(all.stdout);
-  const truth = groundTruth(doc, JSON.parse(readFileSync(join(col, 'expected.json'), 'utf8')));
-  const subjects = doc.findings.map((f) => f.subject.name).filter((v, i, a) => a.indexOf(v) === i).slice(0, 5);
+  const departed = Number(/(\d+) departed subjects/.exec(load.stderr)?.[1] ?? 0);
+  const storeBytes = dirBytes(join(store, 'snapshots'));
+  const csvFile = join(work, 'findings.csv');
+  const all = run(['residual', '--all', '--store', store, '--format', 'csv'], { stdoutFile: csvFile });
+  const { truth, subjects } = await groundTruth(csvFile, JSON.parse(readFileSync(join(col, 'expected.json'), 'utf8')));
+  rmSync(csvFile, { force: true });
   const ones = subjects.map((s) => run(['residual', s, '--store', store, '--format', 'json']).seconds).sort((a, b) => a - b);
   const one = ones[Math.floor(ones.length / 2)] ?? null;
+  const report = run(['report', '--store', store, '--out', join(work, 'report')]);
+  const perEdge = (x) => (edges ? Math.round(((x * 1e6) / edges) * 100) / 100 : null);
+  const step = (x) => x && { seconds: x.seconds, cpuSeconds: x.cpuSeconds, rssMb: x.rssMb, heapMb: x.heapMb };
   const r = {
     users,
     nodes,
     edges,
-    findings: doc.findings.length,
-    departed: doc.subjects.filter((s) => s.departed).length,
+    findings: truth.reported,
+    departed,
     groundTruth: truth,
-    synth: { seconds: synth.seconds, rssMb: synth.rssMb },
-    load: { seconds: load.seconds, rssMb: load.rssMb, microsecondsPerEdge: edges ? Math.round((load.seconds * 1e6) / edges * 100) / 100 : null },
-    residualAll: { seconds: all.seconds, rssMb: all.rssMb, microsecondsPerEdge: edges ? Math.round((all.seconds * 1e6) / edges * 100) / 100 : null },
+    synth: cached ? { reused: true } : step(synth),
+    load: { ...step(load), microsecondsPerEdge: perEdge(load.seconds), cpuMicrosecondsPerEdge: perEdge(load.cpuSeconds) },
+    storeMb: Math.round(storeBytes / 2 ** 20),
+    residualAll: { ...step(all), microsecondsPerEdge: perEdge(all.seconds), cpuMicrosecondsPerEdge: perEdge(all.cpuSeconds) },
     oneSubject: { medianSeconds: one, runs: ones },
+    report: step(report),
   };
   const b = BUDGETS[users];
   if (b) {
+    const met = (v, budget) => ({ budget, value: v, met: v !== null && v !== undefined && v <= budget });
     r.budgets = {
-      load: { budget: b.load, met: load.seconds <= b.load },
-      residualAll: { budget: b.all, met: all.seconds <= b.all },
-      ...(b.one ? { oneSubject: { budget: b.one, met: one !== null && one <= b.one } } : {}),
-      peakRssMb: { budget: b.rssMb, met: Math.max(load.rssMb ?? 0, all.rssMb ?? 0) <= b.rssMb },
+      ...(b.synth && synth ? { synth: met(synth.seconds, b.synth), synthRssMb: met(synth.rssMb, b.synthRssMb) } : {}),
+      load: met(load.seconds, b.load),
+      residualAll: met(all.seconds, b.all),
+      ...(b.one ? { oneSubject: met(one, b.one) } : {}),
+      ...(b.report ? { report: met(report.seconds, b.report) } : {}),
+      peakRssMb: met(Math.max(load.rssMb ?? 0, all.rssMb ?? 0, report.rssMb ?? 0), b.rssMb),
+      ...(b.storeMb ? { storeMb: met(r.storeMb, b.storeMb) } : {}),
     };
   }
   results.push(r);
@@ -102,7 +149,8 @@ for (const users of sizes) {
 const report = {
   benchmark: 'revenant-scale/1',
   date: new Date().toISOString(),
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 10) / 10) },
+  note: 'seconds are wall time; cpuSeconds (user + system) show how much of it was this process on a shared machine',
   seed,
   results,
   groundTruthExact: results.every((r) => r.groundTruth.mismatches === 0),
