@@ -18,7 +18,7 @@ export function registerBlastRadius(program: Command): void {
     .argument('<principal>', 'id, UPN, login, mail, display name or appId (prefix entra: or okta: to pick a source)')
     .option('--depth <n>', 'maximum number of steps (default 8)')
     .option('--format <format>', 'table or json (default: table on a terminal, json otherwise)');
-  addSourceOptions(cmd).action(async (principal: string, o: { depth?: string; format?: string; collection?: string[]; snapshot?: string; store?: string; neo4j?: string }) => {
+  addSourceOptions(cmd).action(async (principal: string, o: { depth?: string; format?: string; collection?: string[]; snapshot?: string; store?: string; neo4j?: string; neo4jDatabase?: string }) => {
     const maxDepth = depthOf(o.depth);
     const [{ openGraph }, { blastRadius }, { renderSteps }] = await Promise.all([
       import('../store/openGraph.js'),

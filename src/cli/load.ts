@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { neo4jTarget } from '../store/neo4jTarget.js';
+import { NEO4J_DATABASE_HELP } from './options.js';
 
 export function registerLoad(program: Command): void {
   program
@@ -14,8 +15,9 @@ export function registerLoad(program: Command): void {
     .argument('<dir...>', 'collection folders (one folder per source, each with manifest.json)')
     .option('--store <path>', 'embedded store folder (default: $REVENANT_STORE or ./.revenant)')
     .option('--memory-budget <size>', 'refuse a load whose estimated memory exceeds this (e.g. 12G, or off; default: $REVENANT_MEMORY_BUDGET, else 85% of the memory available)')
-    .option('--neo4j <uri>', 'also push the snapshot into Neo4j at this Bolt URI (default: $NEO4J_URI unless --store is given; auth from $NEO4J_USER/$NEO4J_PASSWORD)')
-    .action(async (dirs: string[], o: { store?: string; neo4j?: string; memoryBudget?: string }) => {
+    .option('--neo4j <uri>', 'also push the snapshot into Neo4j at this URI (bolt://, or neo4j:// / neo4j+s:// for a cluster or Aura; default: $NEO4J_URI unless --store is given; auth from $NEO4J_USER/$NEO4J_PASSWORD)')
+    .option('--neo4j-database <name>', NEO4J_DATABASE_HELP)
+    .action(async (dirs: string[], o: { store?: string; neo4j?: string; neo4jDatabase?: string; memoryBudget?: string }) => {
       if (o.memoryBudget !== undefined) {
         (await import('../store/memoryBudget.js')).setMemoryBudgetOption(o.memoryBudget);
       }

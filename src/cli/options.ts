@@ -18,6 +18,8 @@ export interface AnalysisOptions {
   store?: string;
   /** Bolt URI of the Neo4j engine (`--neo4j`; else NEO4J_URI unless --store is given). */
   neo4j?: string;
+  /** The database on that server (`--neo4j-database`; else NEO4J_DATABASE). */
+  neo4jDatabase?: string;
   at?: string;
   assumeDeparted?: string[];
   format?: string;
@@ -31,11 +33,16 @@ export function addSourceOptions(cmd: Command): Command {
     .option('--collection <dir>', 'analyse a collection folder directly, without the store (repeatable)', collect)
     .option('--snapshot <id>', 'snapshot to analyse (default: the latest)')
     .option('--store <path>', 'embedded store folder (default: $REVENANT_STORE or ./.revenant)')
-    .option('--neo4j <uri>', NEO4J_OPTION_HELP);
+    .option('--neo4j <uri>', NEO4J_OPTION_HELP)
+    .option('--neo4j-database <name>', NEO4J_DATABASE_HELP);
 }
 
 /** Help text of `--neo4j` (every command that reads or writes snapshots takes it). */
-export const NEO4J_OPTION_HELP = 'use the Neo4j engine at this Bolt URI (default: $NEO4J_URI unless --store is given; auth from $NEO4J_USER/$NEO4J_PASSWORD)';
+export const NEO4J_OPTION_HELP =
+  'use the Neo4j engine at this URI: bolt:// for one server, neo4j:// or neo4j+s:// for a cluster or Aura (default: $NEO4J_URI unless --store is given; auth from $NEO4J_USER/$NEO4J_PASSWORD)';
+
+/** Help text of `--neo4j-database`. */
+export const NEO4J_DATABASE_HELP = "the database on the Neo4j server (default: $NEO4J_DATABASE, else the server's default database)";
 
 export function addAnalysisOptions(cmd: Command, formats: readonly string[] = FORMATS): Command {
   return addSourceOptions(cmd)

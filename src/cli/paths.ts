@@ -14,7 +14,7 @@ export function registerPaths(program: Command): void {
     .option('--depth <n>', 'maximum number of steps (default 8)')
     .option('--limit <n>', 'maximum number of paths (default 20)')
     .option('--format <format>', 'table or json (default: table on a terminal, json otherwise)');
-  addSourceOptions(cmd).action(async (from: string, to: string, o: { depth?: string; limit?: string; format?: string; collection?: string[]; snapshot?: string; store?: string; neo4j?: string }) => {
+  addSourceOptions(cmd).action(async (from: string, to: string, o: { depth?: string; limit?: string; format?: string; collection?: string[]; snapshot?: string; store?: string; neo4j?: string; neo4jDatabase?: string }) => {
     const maxDepth = depthOf(o.depth);
     const limit = o.limit === undefined ? 20 : Number(o.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new InputError('--limit: must be a whole number of paths (1 or more)', { field: '--limit' });

@@ -10,6 +10,7 @@ import { InputError } from '../model/errors.js';
 
 interface ServeCliOptions {
   neo4j?: string;
+  neo4jDatabase?: string;
   host?: string;
   port?: string;
   store?: string;
@@ -24,7 +25,8 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option('--port <port>', 'port to listen on (default 8080)')
     .option('--store <path>', 'embedded store folder (default: $REVENANT_STORE or ./.revenant); with Neo4j it keeps the API keys, event queue and refreshed snapshots')
-    .option('--neo4j <uri>', 'serve the snapshots in Neo4j at this Bolt URI (default: $NEO4J_URI unless --store is given; auth from $NEO4J_USER/$NEO4J_PASSWORD)')
+    .option('--neo4j <uri>', 'serve the snapshots in Neo4j at this URI (bolt://, or neo4j:// / neo4j+s:// for a cluster or Aura; default: $NEO4J_URI unless --store is given; auth from $NEO4J_USER/$NEO4J_PASSWORD)')
+    .option('--neo4j-database <name>', "the database on the Neo4j server (default: $NEO4J_DATABASE, else the server's default database)")
     .option('--config <file>', 'server configuration (JSON; default: $REVENANT_API_CONFIG, else built-in defaults)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
     .action(async (o: ServeCliOptions) => {
@@ -47,7 +49,7 @@ export function registerServe(program: Command): void {
         config.logLevel = o.logLevel as typeof config.logLevel;
       }
       const store = new Store(o.store);
-      const target = neo4jTarget({ neo4j: o.neo4j, store: o.store });
+      const target = neo4jTarget({ neo4j: o.neo4j, store: o.store, neo4jDatabase: o.neo4jDatabase });
       let source;
       if (target) {
         const [{ openNeo4jStore }, { Neo4jSource }] = await Promise.all([import('../store/neo4jOpen.js'), import('../api/snapshot/SnapshotSource.js')]);

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../model/errors.js';
 import { neo4jTarget } from '../store/neo4jTarget.js';
-import { NEO4J_OPTION_HELP, formatOf, writeOut } from './options.js';
+import { NEO4J_DATABASE_HELP, NEO4J_OPTION_HELP, formatOf, writeOut } from './options.js';
 
 function keepOf(v: string): number {
   const n = Number(v);
@@ -20,6 +20,7 @@ export function registerSnapshots(program: Command): void {
     .description('list the snapshots in the store (oldest first), or prune old ones')
     .option('--store <path>', 'embedded store folder (default: $REVENANT_STORE or ./.revenant)')
     .option('--neo4j <uri>', NEO4J_OPTION_HELP)
+    .option('--neo4j-database <name>', NEO4J_DATABASE_HELP)
     .option('--prune <n>', 'remove all but the newest N snapshots')
     .option('--format <format>', 'table or json')
     .action(async (o: { store?: string; neo4j?: string; prune?: string; format?: string }) => {

@@ -18,12 +18,39 @@ export interface Neo4jConnectionOptions {
   password?: string;
 }
 
-/** Driver settings shared by product code and tests: give up in seconds, not minutes. */
+/**
+ * Driver settings shared by product code and tests. Connecting gives up in seconds, not minutes
+ * (a server that is down is reported at once: `connectNeo4j` proves it answers before any work).
+ * Once connected, a transaction that fails with a transient error — a deadlock, a cluster
+ * leader switch, a lost connection to one member — is retried by the driver for up to 30 s, the
+ * time a cluster or Aura takes to elect a new leader.
+ */
 export const FAIL_FAST_CONFIG = {
   connectionTimeout: 5_000,
   connectionAcquisitionTimeout: 5_000,
-  maxTransactionRetryTime: 2_000,
+  maxTransactionRetryTime: 30_000,
 } as const satisfies Config;
+
+/** How long `withRetries` keeps retrying transient failures (as the driver does for managed transactions). */
+export const RETRY_TIME_MS = FAIL_FAST_CONFIG.maxTransactionRetryTime;
+
+/**
+ * Run `work` again while it fails with an error the driver classes as retriable (transient
+ * errors, leader switches, lost connections), with exponential back-off, for up to `maxMs`. For
+ * work the driver does not retry itself — auto-commit queries such as `CALL … IN TRANSACTIONS` —
+ * and which is safe to repeat (every such query of the store is idempotent).
+ */
+export async function withRetries<T>(work: () => Promise<T>, maxMs: number = RETRY_TIME_MS, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<T> {
+  const started = Date.now();
+  for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      return await work();
+    } catch (e) {
+      if (!neo4j.isRetriableError(e) || Date.now() - started + delay > maxMs) throw e;
+      await sleep(delay * (0.8 + Math.random() * 0.4));
+    }
+  }
+}
 
 /** Upper bound for `connectNeo4j` (the driver's own timeouts should end it well before). */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;

@@ -15,7 +15,7 @@ import type { LoadProgress } from './writeSnapshot.js';
 /** Connect (failing fast with a clear message) and return the snapshot store on that server. */
 export async function openNeo4jStore(target: Neo4jTarget): Promise<{ store: Neo4jStore; driver: Driver }> {
   const driver = await connectNeo4j(target);
-  return { store: new Neo4jStore(driver, target.uri.replace(/^([a-z0-9+]+:\/\/)[^@/]*@/i, '$1'), undefined, target.storeName), driver };
+  return { store: new Neo4jStore(driver, target.uri.replace(/^([a-z0-9+]+:\/\/)[^@/]*@/i, '$1'), target.database, target.storeName), driver };
 }
 
 export interface OpenedNeo4j {

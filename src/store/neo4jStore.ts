@@ -17,7 +17,7 @@ import type { FindingsDoc } from '../../queries/residual.js';
 import type { SourceInfo } from './GraphReader.js';
 import type { SnapshotDb } from './SnapshotDb.js';
 import { hasStoredFindings, readStoredFindings } from './storedFindings.js';
-import { asNeo4jConnectionError } from './neo4jDriver.js';
+import { asNeo4jConnectionError, withRetries } from './neo4jDriver.js';
 import { Neo4jSnapshot, plain } from './neo4jGraph.js';
 import { Neo4jLabel, Neo4jRel, STORE_NAME, ensureNeo4jSchema, nodeLabel, nodeProperties, relProperties, relType } from './neo4jSchema.js';
 
@@ -133,9 +133,17 @@ export class Neo4jStore {
     readonly name: string = STORE_NAME,
   ) {}
 
-  private async q(query: string, params: Record<string, unknown> = {}, write = false): Promise<Record<string, unknown>[]> {
+  /**
+   * One query in a managed transaction (the driver retries transient failures). Reads go to any
+   * member as read transactions (`routing: READ`: a cluster's secondaries); writes, and the reads
+   * that decide which snapshot is the latest (`leader`), go to the leader. Every query shares the
+   * driver's bookmark manager, so a read waits until the member it lands on has applied what this
+   * process wrote or saw — reading the latest pointer on the leader makes every later read see
+   * that snapshot complete.
+   */
+  private async q(query: string, params: Record<string, unknown> = {}, write = false, leader = write): Promise<Record<string, unknown>[]> {
     try {
-      const { records } = await this.driver.executeQuery(query, params, { database: this.database, routing: write ? neo4j.routing.WRITE : neo4j.routing.READ });
+      const { records } = await this.driver.executeQuery(query, params, { database: this.database, routing: leader ? neo4j.routing.WRITE : neo4j.routing.READ });
       return records.map((r) => plain(r.toObject()) as Record<string, unknown>);
     } catch (e) {
       throw asNeo4jConnectionError(this.uri, e);
@@ -160,6 +168,8 @@ export class Neo4jStore {
       `MATCH (s:${S}) WHERE coalesce(s.store, $default) = $store OPTIONAL MATCH (st:${Neo4jLabel.store} {name: $store})
        RETURN s {.id, .status, .createdAt, .collectedAt, .loadedAt, .nodes, .edges, .findings, .sources, .heartbeat} AS s, st.latest AS latest ORDER BY s.id`,
       { store: this.name, default: STORE_NAME },
+      false,
+      true, // on the leader, so a snapshot just loaded by another process resolves (see q)
     );
     return rows.map((r) => {
       const s = r.s as Record<string, unknown>;
@@ -182,10 +192,13 @@ export class Neo4jStore {
 
   /** The latest complete snapshot's id, if any. */
   async latestId(): Promise<string | undefined> {
+    // On the leader: a secondary may not have applied the newest load yet (see q).
     const rows = await this.q(
       `OPTIONAL MATCH (st:${Neo4jLabel.store} {name: $store}) OPTIONAL MATCH (s:${S} {id: st.latest, status: 'complete'})
        RETURN s.id AS id`,
       { store: this.name },
+      false,
+      true,
     );
     const id = rows[0]?.id as string | null | undefined;
     if (id) return id;
@@ -465,15 +478,22 @@ export class Neo4jStore {
     await flush();
   }
 
-  /** Run one auto-commit query (`CALL … IN TRANSACTIONS` needs one). */
+  /**
+   * Run one auto-commit query (`CALL … IN TRANSACTIONS` needs one) on the leader, in the driver's
+   * bookmark chain, retried on transient failures (every such query here is an idempotent delete).
+   */
   private async autoCommit(query: string, params: Record<string, unknown>): Promise<void> {
-    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
     try {
-      await session.run(query, params);
+      await withRetries(async () => {
+        const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE, bookmarkManager: this.driver.executeQueryBookmarkManager });
+        try {
+          await session.run(query, params);
+        } finally {
+          await session.close();
+        }
+      });
     } catch (e) {
       throw asNeo4jConnectionError(this.uri, e);
-    } finally {
-      await session.close();
     }
   }
 
