@@ -19,20 +19,28 @@ export interface Neo4jConnectionOptions {
 }
 
 /**
- * Driver settings shared by product code and tests. Connecting gives up in seconds, not minutes
- * (a server that is down is reported at once: `connectNeo4j` proves it answers before any work).
- * Once connected, a transaction that fails with a transient error — a deadlock, a cluster
- * leader switch, a lost connection to one member — is retried by the driver for up to 30 s, the
- * time a cluster or Aura takes to elect a new leader.
+ * Driver settings shared by product code and tests: connecting gives up in seconds, not minutes
+ * (a server that is down is reported at once), and a transaction that fails with a transient
+ * error (a deadlock, a lost connection) is retried by the driver for 2 s on one server.
  */
 export const FAIL_FAST_CONFIG = {
   connectionTimeout: 5_000,
   connectionAcquisitionTimeout: 5_000,
-  maxTransactionRetryTime: 30_000,
+  maxTransactionRetryTime: 2_000,
 } as const satisfies Config;
 
-/** How long `withRetries` keeps retrying transient failures (as the driver does for managed transactions). */
-export const RETRY_TIME_MS = FAIL_FAST_CONFIG.maxTransactionRetryTime;
+/**
+ * On a cluster or Aura (a routing URI: `neo4j://`, `neo4j+s://`, `neo4j+ssc://`) transient
+ * failures also come from a leader switch or a member restarting, which take seconds to settle:
+ * transactions are retried for up to 30 s there. One server (`bolt://`) keeps the short retry, so
+ * a server that went down is still reported within seconds.
+ */
+export const CLUSTER_RETRY_MS = 30_000;
+
+/** How long transient failures are retried for a URI (see CLUSTER_RETRY_MS). */
+export function retryTimeFor(uri: string): number {
+  return /^neo4j(\+s|\+ssc)?:\/\//i.test(uri.trim()) ? CLUSTER_RETRY_MS : FAIL_FAST_CONFIG.maxTransactionRetryTime;
+}
 
 /**
  * Run `work` again while it fails with an error the driver classes as retriable (transient
@@ -40,7 +48,7 @@ export const RETRY_TIME_MS = FAIL_FAST_CONFIG.maxTransactionRetryTime;
  * work the driver does not retry itself — auto-commit queries such as `CALL … IN TRANSACTIONS` —
  * and which is safe to repeat (every such query of the store is idempotent).
  */
-export async function withRetries<T>(work: () => Promise<T>, maxMs: number = RETRY_TIME_MS, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<T> {
+export async function withRetries<T>(work: () => Promise<T>, maxMs: number, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<T> {
   const started = Date.now();
   for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
     try {
@@ -75,7 +83,7 @@ export function openNeo4jDriver(options: Neo4jConnectionOptions): Driver {
     throw new InputError('neo4j: a password was given without a user');
   }
   const auth: AuthToken = user === undefined ? noAuth() : neo4j.auth.basic(user, password ?? '');
-  return neo4j.driver(uri, auth, { ...FAIL_FAST_CONFIG });
+  return neo4j.driver(uri, auth, { ...FAIL_FAST_CONFIG, maxTransactionRetryTime: retryTimeFor(uri) });
 }
 
 /**

@@ -17,7 +17,7 @@ import type { FindingsDoc } from '../../queries/residual.js';
 import type { SourceInfo } from './GraphReader.js';
 import type { SnapshotDb } from './SnapshotDb.js';
 import { hasStoredFindings, readStoredFindings } from './storedFindings.js';
-import { asNeo4jConnectionError, withRetries } from './neo4jDriver.js';
+import { asNeo4jConnectionError, retryTimeFor, withRetries } from './neo4jDriver.js';
 import { Neo4jSnapshot, plain } from './neo4jGraph.js';
 import { Neo4jLabel, Neo4jRel, STORE_NAME, ensureNeo4jSchema, nodeLabel, nodeProperties, relProperties, relType } from './neo4jSchema.js';
 
@@ -491,7 +491,7 @@ export class Neo4jStore {
         } finally {
           await session.close();
         }
-      });
+      }, retryTimeFor(this.uri));
     } catch (e) {
       throw asNeo4jConnectionError(this.uri, e);
     }

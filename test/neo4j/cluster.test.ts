@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import neo4j, { type Driver, Neo4jError } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runResidualNeo4j } from '../../queries/residual.cypher.js';
-import { withRetries } from '../../src/store/neo4jDriver.js';
+import { CLUSTER_RETRY_MS, FAIL_FAST_CONFIG, retryTimeFor, withRetries } from '../../src/store/neo4jDriver.js';
 import { Neo4jStore } from '../../src/store/neo4jStore.js';
 import { neo4jTarget } from '../../src/store/neo4jTarget.js';
 import { loadInMemory } from '../../src/store/openGraph.js';
@@ -121,6 +121,13 @@ describe('transactions, routing and bookmarks', () => {
     await store.remove(id);
     mine.pop();
     expect(await driver.executeQueryBookmarkManager.getBookmarks()).not.toEqual(beforeRemove);
+  });
+
+  it('retries for 30 s over a routing URI (leader switches), briefly over bolt:// (a lone server that is down)', () => {
+    expect(retryTimeFor('neo4j+s://x.databases.neo4j.io')).toBe(CLUSTER_RETRY_MS);
+    expect(retryTimeFor('neo4j://core1:7687')).toBe(CLUSTER_RETRY_MS);
+    expect(retryTimeFor('bolt://127.0.0.1:7687')).toBe(FAIL_FAST_CONFIG.maxTransactionRetryTime);
+    expect(CLUSTER_RETRY_MS).toBeGreaterThanOrEqual(30_000);
   });
 
   it('retries transient errors with back-off, never other errors, and gives up in time', async () => {
