@@ -27,6 +27,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund \
  && npm rebuild better-sqlite3 --build-from-source
 COPY tsconfig.json ./
+COPY scripts ./scripts
 COPY bin ./bin
 COPY src ./src
 COPY ingest ./ingest

@@ -97,8 +97,19 @@ describe('Dockerfile', () => {
     // The project's own build (which also builds the console), not a hand-picked tsc call.
     expect(all).toMatch(/npm run build/);
     // Sources are copied into the build stage, so the build runs on them.
-    const copied = builders.flatMap((s) => s.body.filter((i) => i.op === 'COPY').map((i) => i.args));
-    for (const dir of ['src', 'ingest', 'queries', 'bin']) expect(copied.some((c) => c.startsWith(`${dir} `))).toBe(true);
+    const copied = builders.flatMap((s) => s.body.filter((i) => i.op === 'COPY' && !i.args.startsWith('--from=')).map((i) => i.args.split(' ').slice(0, -1)).flat());
+    for (const dir of ['src', 'ingest', 'queries', 'bin']) expect(copied).toContain(dir);
+    // Every file the project's build command names (scripts, tsconfigs) is in the build context
+    // and copied: when the build grows a step, the image follows or this fails.
+    const build = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.build;
+    const inputs = build.split(/\s+/).filter((t) => /\.(m?js|json|ts)$/.test(t));
+    expect(inputs.length).toBeGreaterThan(0);
+    for (const f of inputs) {
+      const covered = copied.some((c) => f === c || f.startsWith(`${c.replace(/\/$/, '')}/`));
+      expect(covered, `${f} (named by npm run build) is not copied into the build stage`).toBe(true);
+      const top = f.split('/')[0];
+      expect(dockerignore.includes(`!${top}`) || dockerignore.includes(`!${top}/`) || dockerignore.includes(`!${f}`), `${f} is excluded by .dockerignore`).toBe(true);
+    }
   });
 
   it('ships production dependencies only, run by a non-root user', () => {
