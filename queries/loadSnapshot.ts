@@ -22,14 +22,18 @@ export interface LoadResult {
 
 /**
  * Analyse a finished (not yet published) snapshot and store its findings in its file. The
- * analysis runs on the writer's memory (no re-read of the file; only the sources' ledgers are
- * read back, as stored).
+ * analysis runs on the writer's memory (no re-read of the nodes and edges); the sources' ledgers
+ * and the edge properties are read back from the file, as stored.
  */
 export function analyseSnapshotFile(path: string, id: string, writer: SnapshotWriter, summary: LoadSummary): { findings: number; departed: number } {
   const sdb = new SnapshotDb(path);
-  const sources = sdb.sources();
-  sdb.close();
-  const doc = runResidual(new CompactGraph(writer.compactSource({ sources, collectedAt: summary.collectedAt, snapshotId: id })), { all: true });
+  let doc;
+  try {
+    const sources = sdb.sources();
+    doc = runResidual(new CompactGraph(writer.compactSource({ sources, collectedAt: summary.collectedAt, snapshotId: id }, { edgeProps: (eid, kind) => sdb.edgePropsOf(eid, kind), lookup: (name) => sdb.lookup(name) })), { all: true });
+  } finally {
+    sdb.close();
+  }
   const db = new Database(path);
   try {
     db.pragma('journal_mode = DELETE');

@@ -1,8 +1,9 @@
 /**
  * Writes one snapshot file: the graph facts that transforms emit (through the `Emit` interface),
  * with provenance, node numbering, stubs for objects referenced but never listed, the compact
- * adjacency (see Adjacency.ts), the name index and the source and file tables. Node rows go to
- * SQLite as they come; edges accumulate in typed arrays and are written as blobs at the end. It
+ * adjacency (see Adjacency.ts), the name index and the source and file tables. Node rows, names
+ * and edge properties go to SQLite as they come (held in memory they would cost gigabytes at a
+ * million users); edges accumulate in typed arrays and are written as blobs at the end. It
  * all happens in one transaction on a file nobody else reads; `finish()` commits, indexes and
  * closes it, and only then may the caller rename it into place — so a crash or kill never
  * leaves a half-written snapshot visible.
@@ -87,9 +88,8 @@ export class SnapshotWriter {
   private line = -1;
   private readonly insNode: Database.Statement;
   private readonly e = { src: new IntList(1 << 18), dst: new IntList(1 << 18), kind: new IntList(1 << 18), file: new IntList(1 << 18), line: new IntList(1 << 18) };
-  private readonly edgeProps: [number, string][] = [];
-  /** Names each node can be found by: flat (name, nid) pairs, inserted in bulk at the end. */
-  private readonly names: (string | number)[] = [];
+  private readonly insEdgeProps: Database.Statement;
+  private readonly insName: Database.Statement;
   nodes = 0;
 
   constructor(readonly path: string) {
@@ -104,6 +104,10 @@ export class SnapshotWriter {
     for (const [k, c] of NODE_CODE) kinds.run(c, k);
     for (const [k, i] of EDGE_INDEX) kinds.run(EDGE_CODE_BASE + i, k);
     this.db.exec('BEGIN');
+    // Edge properties go to the file as they come (at millions of edges, kept in memory they
+    // cost gigabytes); the analysis at load reads them back from the finished file.
+    this.insEdgeProps = this.db.prepare('INSERT INTO edge_props(eid, props) VALUES (?, ?)');
+    this.insName = this.db.prepare('INSERT INTO names(name, nid) VALUES (?, ?)');
     this.insNode = this.db.prepare(
       `INSERT INTO nodes(nid, key, id, kind, props, file, line) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(nid) DO UPDATE SET kind = excluded.kind, props = excluded.props, file = excluded.file, line = excluded.line`,
@@ -205,30 +209,20 @@ export class SnapshotWriter {
     const fields = NAME_FIELDS[kind];
     if (!fields) return;
     const id = this.ids[n].toLowerCase();
-    this.names.push(id, n);
+    this.insName.run(id, n);
     const add = (v: unknown) => {
       if (typeof v !== 'string') return;
       const t = v.trim().toLowerCase();
-      if (t && t !== id) this.names.push(t, n);
+      if (t && t !== id) this.insName.run(t, n);
     };
     add(p.name);
     for (const f of fields) add(p[f]);
   }
 
-  private writeNames(): void {
-    const BATCH = 200;
-    const many = this.db.prepare(`INSERT INTO names(name, nid) VALUES ${Array(BATCH).fill('(?, ?)').join(',')}`);
-    const one = this.db.prepare('INSERT INTO names(name, nid) VALUES (?, ?)');
-    const a = this.names;
-    let i = 0;
-    for (; i + BATCH * 2 <= a.length; i += BATCH * 2) many.run(a.slice(i, i + BATCH * 2));
-    for (; i < a.length; i += 2) one.run(a[i], a[i + 1]);
-  }
-
   /** An edge between node numbers. */
   putEdge(kind: EdgeKind, from: number, to: number, props?: EdgeProps): void {
     const e = this.e;
-    if (props) this.edgeProps.push([e.src.length, JSON.stringify(props)]);
+    if (props) this.insEdgeProps.run(e.src.length, JSON.stringify(props));
     e.src.push(from);
     e.dst.push(to);
     e.kind.push(EDGE_INDEX.get(kind)!);
@@ -282,7 +276,7 @@ export class SnapshotWriter {
       this.kinds[n] = NODE_CODE.get(s.kind)!;
       this.props[n] = props as unknown as BaseProps;
       this.insNode.run(n, this.keys[n], id, this.kinds[n], JSON.stringify(props), null, null);
-      if (NAME_FIELDS[s.kind]) this.names.push(id.toLowerCase(), n);
+      if (NAME_FIELDS[s.kind]) this.insName.run(id.toLowerCase(), n);
       this.nodes++;
     }
     this.stubs.clear();
@@ -297,20 +291,16 @@ export class SnapshotWriter {
     );
     const ins = this.db.prepare('INSERT INTO adjacency(name, chunk, data) VALUES (?, ?, ?)');
     for (const part of PARTS) for (const [c, buf] of chunksOf(adj[part])) ins.run(part, c, buf);
-    const ep = this.db.prepare('INSERT INTO edge_props(eid, props) VALUES (?, ?)');
-    for (const [eid, p] of this.edgeProps) ep.run(eid, p);
     this.adj = adj;
     return adj;
   }
 
-  /** Write stubs, adjacency, names and metadata, commit, index; close unless `keepOpen` (in-memory snapshots). */
+  /** Write stubs, adjacency and metadata, commit, index; close unless `keepOpen` (in-memory snapshots). */
   finish(meta: Record<string, string>, keepOpen = false): Database.Database {
     const t = timer();
     this.writeStubs();
     this.writeAdjacency();
     t('stubs+adjacency');
-    this.writeNames();
-    t('names');
     const m = this.db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)');
     const all = { ...meta, schemaVersion: String(SNAPSHOT_SCHEMA_VERSION), nodes: String(this.nodes), edges: String(this.edges), adjacencyNodes: String(this.keys.length) };
     for (const [k, v] of Object.entries(all)) {
@@ -328,18 +318,23 @@ export class SnapshotWriter {
    * The snapshot just written, straight from the writer's memory, as a CompactSource: the analysis
    * at load reads it instead of re-reading and re-parsing the file. Valid after `finish()`.
    */
-  compactSource(meta: { sources: SourceInfo[]; collectedAt: string; snapshotId: string | null }): CompactSource {
+  compactSource(
+    meta: { sources: SourceInfo[]; collectedAt: string; snapshotId: string | null },
+    fromFile: Pick<CompactSource, 'edgeProps' | 'lookup'>,
+  ): CompactSource {
     if (!this.adj) throw new Error('SnapshotWriter: compactSource() before finish()');
     const byKind = new Map<string, number[]>();
-    const nidOf = new Map<string, number>();
     const codeToKind = new Map([...NODE_CODE].map(([k, c]) => [c, k as NodeKind]));
+    // Keys resolve through the writer's own id indexes (no second map of millions of keys).
+    const nidOf = (key: string): number | undefined => {
+      const { sourceKey, space, id } = parseNodeKey(key);
+      const n = this.numbers.get(sourceKey)?.get(space)?.get(id) ?? -1;
+      return n >= 0 ? n : undefined;
+    };
     for (let n = 1; n < this.keys.length; n++) {
-      nidOf.set(this.keys[n], n);
       const k = codeToKind.get(this.kinds[n]);
       if (k) (byKind.get(k) ?? byKind.set(k, []).get(k)!).push(n);
     }
-    const edgeProps = new Map(this.edgeProps.map(([eid, p]) => [eid, JSON.parse(p) as EdgeProps]));
-    let names: Map<string, string[]> | undefined;
     return {
       ...meta,
       nodeCount: this.keys.length,
@@ -347,22 +342,13 @@ export class SnapshotWriter {
       kind: (n) => codeToKind.get(this.kinds[n])!,
       props: (n) => (this.props[n] ?? { name: this.ids[n] }) as NodeProps,
       prov: (n) => (this.provFile[n] >= 0 && this.provLine[n] >= 0 ? { file: this.fileNames[this.provFile[n]], line: this.provLine[n] } : undefined),
-      nidOf: (key) => nidOf.get(key),
+      nidOf,
       nidsOfKind: (kind) => byKind.get(kind) ?? [],
       adjacency: this.adj,
       edgeIndex: (kind) => EDGE_INDEX.get(kind) ?? -1,
-      edgeProps: (eid) => edgeProps.get(eid),
+      edgeProps: fromFile.edgeProps,
       fileName: (idx) => this.fileNames[idx],
-      lookup: (name) => {
-        if (!names) {
-          names = new Map();
-          for (let i = 0; i < this.names.length; i += 2) {
-            const list = names.get(this.names[i] as string) ?? names.set(this.names[i] as string, []).get(this.names[i] as string)!;
-            list.push(this.keys[this.names[i + 1] as number]);
-          }
-        }
-        return [...new Set(names.get(name.trim().toLowerCase()) ?? [])];
-      },
+      lookup: (name) => [...new Set(fromFile.lookup(name))],
       files: () => [],
     };
   }
