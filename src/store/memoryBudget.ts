@@ -26,7 +26,9 @@ const GB = 2 ** 30;
 /**
  * Peak memory of a load as `base + perInputByte × input bytes` (RSS: everything the process holds;
  * heap: the V8 heap alone, without typed arrays and SQLite's page cache). Measured on synthetic
- * tenants of 50k, 250k and 1M people (bench/results/scale-*.json), rounded up by about 15 %.
+ * tenants (bench/scale.mjs): peak RSS was 1.7 × the input at 100k people, 1.5 × at 250k and
+ * 1.26 × at 1M (9.5 GB for 7.5 GB), the heap about 0.8–1.0 ×; the coefficients sit at the upper
+ * end, so the estimate errs on the side of refusing.
  */
 export const LOAD_MEMORY_MODEL = {
   rss: { base: 160 * MB, perInputByte: 1.7 },
