@@ -2,7 +2,7 @@
 /**
  * How the console's graph renderer was chosen (a measurement, not a test): the same blast-radius
  * shaped graphs (a principal → groups → applications → credentials → service principals →
- * privileges; 60, 400 and 2,000 nodes) drawn in Debian's headless chromium with the project's
+ * privileges; 60, 150, 400 and 2,000 nodes) drawn in Debian's headless chromium with the project's
  * flags (`--disable-gpu`, as CI and most servers run it) by
  * - Cytoscape.js 3 with the dagre layout (left to right), canvas renderer, and
  * - sigma.js 4 on a graphology graph, positions from ForceAtlas2 (200 iterations), WebGL renderer,
@@ -90,6 +90,11 @@ for (const [name, src] of [['cytoscape-dagre', CYTO], ['sigma-graphology', SIGMA
 }
 
 const server = http.createServer((req, res) => {
+  if (req.url === '/favicon.ico') {
+    res.statusCode = 204;
+    res.end();
+    return;
+  }
   const [, name, size] = /^\/(.+)\/(\d+)$/.exec(req.url) ?? [];
   if (name) {
     res.setHeader('content-type', 'text/html');
@@ -111,7 +116,7 @@ const runs = {};
 for (const name of Object.keys(bundles)) {
   runs[name] = {};
   if (bundles[name].error) continue;
-  for (const size of [60, 400, 2000]) {
+  for (const size of [60, 150, 400, 2000]) {
     const times = [];
     let error = null;
     for (let i = 0; i < 3; i++) {
@@ -119,8 +124,11 @@ for (const name of Object.keys(bundles)) {
       const errors = [];
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      await page.goto(`${base}/${name}/${size}`);
-      const r = await page.waitForFunction(() => window.RESULT, null, { timeout: 120_000 }).then((h) => h.jsonValue()).catch((e) => ({ error: e.message }));
+      await page.goto(`${base}/${name}/${size}`, { waitUntil: 'commit' });
+      const r = await page
+        .waitForFunction(() => window.RESULT, null, { timeout: 120_000, polling: 50 })
+        .then((h) => h.jsonValue())
+        .catch((e) => ({ error: e.message.split('\n')[0] }));
       await page.close();
       if (r.error || errors.length) {
         error = r.error ?? errors[0];

@@ -212,3 +212,13 @@ export const nameParam = {
 } as const;
 
 export const security = [{ bearerAuth: [] }];
+
+/** The SLA query parameter of the leavers board and the person view (time from termination to disable). */
+export const slaQuery = { type: 'string', maxLength: 20, default: '24h', description: 'Time from termination to disable that is on time, e.g. 24h, 3d.' } as const;
+
+/** An account's time from termination to disable, measured against the SLA (src/reports/leavers.ts). */
+export const timeToDisableSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { state: { type: 'string' }, ms: { type: ['integer', 'null'] }, withinSla: { type: ['boolean', 'null'] }, text: { type: 'string' } },
+} as const;

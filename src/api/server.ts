@@ -47,6 +47,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     return503OnClosing: true,
+    // onReady loads the latest snapshot's view before listening: a 250k-person snapshot takes
+    // ~5 s on a quiet machine and more under load, past fastify's default 10 s.
+    pluginTimeout: 300_000,
     forceCloseConnections: 'idle',
     requestTimeout: 120_000,
     // A URL that does not even decode is refused before routing: same body and headers as any 400.

@@ -30,9 +30,10 @@ export function signIn(): never {
   throw new ApiError(401, 'signing in again');
 }
 
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const r = await fetch(path, {
     method,
+    signal,
     credentials: 'same-origin',
     headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -49,5 +50,5 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
   return json as T;
 }
 
-export const get = <T>(path: string, params?: Params) => call<T>('GET', `${path}${query(params)}`);
+export const get = <T>(path: string, params?: Params, signal?: AbortSignal) => call<T>('GET', `${path}${query(params)}`, undefined, signal);
 export const post = <T>(path: string, body: unknown) => call<T>('POST', path, body);

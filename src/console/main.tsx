@@ -11,9 +11,19 @@ import { SearchBox } from './components/SearchBox';
 import { interceptLinks, useLocation } from './router';
 import type { Session } from './types';
 import { Changes } from './views/Changes';
-import { Graph } from './views/Graph';
 import { Leavers } from './views/Leavers';
 import { Person } from './views/Person';
+
+/** The graph explorer (Cytoscape.js and dagre) loads only when opened: the first view stays small. */
+function GraphView(props: { principal: string | null; loc: ReturnType<typeof useLocation> }) {
+  const [mod, setMod] = useState<typeof import('./views/Graph') | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    import('./views/Graph').then(setMod, () => setFailed(true));
+  }, []);
+  if (failed) return <p class="error" role="alert">The graph explorer could not be loaded: reload the page.</p>;
+  return mod ? <mod.Graph {...props} /> : <p role="status">Loading the graph explorer…</p>;
+}
 
 const decode = (s: string) => {
   try {
@@ -41,7 +51,7 @@ function App() {
     view = <Person id={decode(m[1])} loc={loc} session={session} />;
   } else if (path === '/graph' || (m = /^\/graph\/(.+)$/.exec(path))) {
     section = 'graph';
-    view = <Graph principal={m ? decode(m[1]) : null} loc={loc} />;
+    view = <GraphView principal={m ? decode(m[1]) : null} loc={loc} />;
   } else if (path === '/changes') {
     section = 'changes';
     view = <Changes loc={loc} />;

@@ -206,4 +206,5 @@ export interface Diff {
   persisting: Finding[];
   changed: { before: Finding; after: Finding; regression: boolean }[];
   coverageLost: { sourceKey: string; datasets: string[]; rules: string[]; findings: Finding[] }[];
+  counts?: { new: number; resolved: number; persisting: number; changed: number; regressed: number; coverageLost: number };
 }

@@ -68,7 +68,7 @@ describe('sign-in', () => {
     expect(again.cookies).toHaveLength(0);
     const page = await app.inject({ url: '/', headers: { cookie: `revenant_session=${c.value}` } });
     expect(page.statusCode).toBe(200);
-    expect(page.body).toMatch(/<script type="module" src="\/assets\/main-[0-9a-f]{12}\.js"><\/script>/);
+    expect(page.body).toMatch(/<script type="module" src="\/assets\/main-[A-Z0-9]+\.js"><\/script>/);
     expect(page.headers['content-security-policy']).toMatch(/^default-src 'self';/);
     expect(page.body).not.toMatch(/<script>|\sstyle=|\son[a-z]+=/i);
   });
@@ -271,6 +271,15 @@ describe('the /v1 routes of the console', () => {
     expect(e.object).toEqual(JSON.parse(readFileSync(join(scenario('cross-source-hr'), file), 'utf8').split('\n')[Number(line) - 1]));
     expect((await get(`/v1/evidence?ref=${encodeURIComponent('entra/users.jsonl:99999')}`)).statusCode).toBe(404);
     expect((await get(`/v1/evidence?ref=${encodeURIComponent('../../etc/passwd:1')}`)).statusCode).toBe(400);
+  });
+
+  it('GET /v1/diff?limit= caps each list and counts them all (the Changes view pages a large diff)', async () => {
+    const whole = (await get('/v1/diff')).json();
+    expect(whole.counts).toBeUndefined();
+    const capped = (await get('/v1/diff?limit=1')).json();
+    expect(capped.counts.new).toBe(whole.new.length);
+    expect(capped.new).toEqual(whole.new.slice(0, 1));
+    expect(whole.new.length).toBeGreaterThan(1);
   });
 
   it('every console route is in the OpenAPI document', async () => {

@@ -21,6 +21,8 @@ export function SearchBox() {
   const [items, setItems] = useState<NodeSummary[]>([]);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
+  /** The text the suggestions shown are for (the list says so in data-for). */
+  const [shownFor, setShownFor] = useState('');
   const seq = useRef(0);
 
   useEffect(() => {
@@ -29,20 +31,26 @@ export function SearchBox() {
       setItems([]);
       return;
     }
+    // Ask at once (a prefix lookup is one index range scan); a newer keystroke cancels the older request.
     const mine = ++seq.current;
+    const abort = new AbortController();
     const t = setTimeout(() => {
-      get<{ items: NodeSummary[] }>('/v1/search', { q: text, limit: 12 })
+      get<{ items: NodeSummary[] }>('/v1/search', { q: text, limit: 12 }, abort.signal)
         .then((r) => {
           if (mine !== seq.current) return;
           setItems(r.items);
+          setShownFor(text);
           setActive(r.items.length ? 0 : -1);
           setOpen(true);
         })
         .catch(() => {
           if (mine === seq.current) setItems([]);
         });
-    }, 60);
-    return () => clearTimeout(t);
+    }, 15);
+    return () => {
+      clearTimeout(t);
+      abort.abort();
+    };
   }, [q]);
 
   const go = (n: NodeSummary) => {
@@ -92,7 +100,7 @@ export function SearchBox() {
         onBlur={() => setTimeout(() => setOpen(false), 150)}
         onFocus={() => items.length && setOpen(true)}
       />
-      <ul id="search-list" role="listbox" class={expanded ? 'search-list open' : 'search-list'} aria-label="Suggestions">
+      <ul id="search-list" data-for={shownFor} role="listbox" class={expanded ? 'search-list open' : 'search-list'} aria-label="Suggestions">
         {expanded && items.length === 0 ? <li class="search-empty">No match</li> : null}
         {expanded &&
           items.map((n, i) => (

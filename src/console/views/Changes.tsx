@@ -10,13 +10,18 @@ import { download, fmtDate, plural, toCsv } from '../format';
 import { type Location, setParams, subjectHref } from '../router';
 import type { Diff, Finding, SnapshotInfo } from '../types';
 
-function FindingTable({ name, findings, extra }: { name: string; findings: Finding[]; extra?: (f: Finding) => string }) {
+const SHOWN = 500;
+
+/** A list of the diff: the first SHOWN findings on screen; the CSV has every one (`all` fetches the whole list). */
+function FindingTable({ name, findings, total, all, extra }: { name: string; findings: Finding[]; total: number; all: () => Promise<Finding[]>; extra?: (f: Finding) => string }) {
   if (!findings.length) return <p>None.</p>;
-  const exportCsv = () =>
-    download(`${name}.csv`, toCsv(['id', 'rule', 'status', 'severity', 'subject_id', 'subject', 'via_id', 'note'], findings.map((f) => [f.id, f.rule, f.status, f.severity, f.subject.id, f.subject.name, f.via.id, extra?.(f) ?? ''])));
+  const exportCsv = async () => {
+    const list = total > findings.length ? await all() : findings;
+    download(`${name}.csv`, toCsv(['id', 'rule', 'status', 'severity', 'subject_id', 'subject', 'via_id', 'note'], list.map((f) => [f.id, f.rule, f.status, f.severity, f.subject.id, f.subject.name, f.via.id, extra?.(f) ?? ''])));
+  };
   return (
     <>
-      <button type="button" onClick={exportCsv}>
+      <button type="button" onClick={() => void exportCsv()}>
         Export CSV
       </button>
       <table class="data" data-testid={name}>
@@ -31,7 +36,7 @@ function FindingTable({ name, findings, extra }: { name: string; findings: Findi
           </tr>
         </thead>
         <tbody>
-          {findings.slice(0, 500).map((f) => (
+          {findings.map((f) => (
             <tr key={f.id}>
               <th scope="row">
                 <a href={subjectHref(f.subject.id)}>{f.subject.name}</a>
@@ -53,7 +58,7 @@ function FindingTable({ name, findings, extra }: { name: string; findings: Findi
           ))}
         </tbody>
       </table>
-      {findings.length > 500 ? <p class="muted">The first 500 of {findings.length.toLocaleString('en')} are shown; the CSV has them all.</p> : null}
+      {total > findings.length ? <p class="muted">The first {findings.length.toLocaleString('en')} of {total.toLocaleString('en')} are shown; the CSV has them all.</p> : null}
     </>
   );
 }
@@ -71,12 +76,15 @@ export function Changes({ loc }: { loc: Location }) {
   }, []);
   useEffect(() => {
     setDiff(null);
-    get<Diff>('/v1/diff', { from, to })
+    get<Diff>('/v1/diff', { from, to, limit: SHOWN })
       .then(setDiff)
       .catch((e: ApiError) => setError(e.message));
   }, [from, to]);
   const regressed = diff?.changed.filter((c) => c.regression) ?? [];
   const otherChanges = diff?.changed.filter((c) => !c.regression) ?? [];
+  const counts = diff?.counts;
+  let full: Promise<Diff> | null = null;
+  const whole = () => (full ??= get<Diff>('/v1/diff', { from, to }));
   const pick = (name: string, value: string | undefined) => (
     <select id={`changes-${name}`} value={value ?? ''} onChange={(e) => setParams({ [name]: (e.target as HTMLSelectElement).value || null })}>
       <option value="">{name === 'to' ? 'latest' : 'the one before'}</option>
@@ -141,21 +149,33 @@ export function Changes({ loc }: { loc: Location }) {
           <p role="status">
             {diff.from ? (
               <>
-                From <code>{diff.from}</code> to <code>{diff.to}</code>: {plural(diff.new.length, 'new finding')}, {diff.resolved.length.toLocaleString('en')} resolved, {regressed.length.toLocaleString('en')} regressed,{' '}
-                {diff.coverageLost.reduce((n, c) => n + c.findings.length, 0).toLocaleString('en')} with coverage lost.
+                From <code>{diff.from}</code> to <code>{diff.to}</code>: {plural(counts?.new ?? diff.new.length, 'new finding')}, {(counts?.resolved ?? diff.resolved.length).toLocaleString('en')} resolved,{' '}
+                {(counts?.regressed ?? regressed.length).toLocaleString('en')} regressed, {(counts?.coverageLost ?? 0).toLocaleString('en')} with coverage lost.
               </>
             ) : (
               <>Only one snapshot so far: every finding is new.</>
             )}
           </p>
           <h3>New</h3>
-          <FindingTable name="new" findings={diff.new} />
+          <FindingTable name="new" findings={diff.new} total={counts?.new ?? diff.new.length} all={async () => (await whole()).new} />
           <h3>Resolved</h3>
-          <FindingTable name="resolved" findings={diff.resolved} />
+          <FindingTable name="resolved" findings={diff.resolved} total={counts?.resolved ?? diff.resolved.length} all={async () => (await whole()).resolved} />
           <h3>Regressed</h3>
-          <FindingTable name="regressed" findings={regressed.map((c) => c.after)} extra={(f) => `was ${regressed.find((c) => c.after.id === f.id)?.before.status}`} />
+          <FindingTable
+            name="regressed"
+            findings={regressed.map((c) => c.after)}
+            total={counts?.regressed ?? regressed.length}
+            all={async () => (await whole()).changed.filter((c) => c.regression).map((c) => c.after)}
+            extra={(f) => `was ${diff.changed.find((c) => c.after.id === f.id)?.before.status ?? '?'}`}
+          />
           <h3>Other status changes</h3>
-          <FindingTable name="changed" findings={otherChanges.map((c) => c.after)} extra={(f) => `was ${otherChanges.find((c) => c.after.id === f.id)?.before.status}`} />
+          <FindingTable
+            name="changed"
+            findings={otherChanges.map((c) => c.after)}
+            total={(counts?.changed ?? diff.changed.length) - (counts?.regressed ?? regressed.length)}
+            all={async () => (await whole()).changed.filter((c) => !c.regression).map((c) => c.after)}
+            extra={(f) => `was ${diff.changed.find((c) => c.after.id === f.id)?.before.status ?? '?'}`}
+          />
           <h3>Coverage lost</h3>
           {diff.coverageLost.length === 0 ? (
             <p>None.</p>
@@ -165,7 +185,12 @@ export function Changes({ loc }: { loc: Location }) {
                 <p>
                   <strong>{c.sourceKey}</strong>: {c.datasets.join(', ')} no longer complete; rules {c.rules.join(', ')} cannot confirm these findings are gone.
                 </p>
-                <FindingTable name={`coverage-lost-${c.sourceKey.replace(/[^a-z0-9]+/gi, '-')}`} findings={c.findings} />
+                <FindingTable
+                  name={`coverage-lost-${c.sourceKey.replace(/[^a-z0-9]+/gi, '-')}`}
+                  findings={c.findings}
+                  total={c.findings.length}
+                  all={async () => (await whole()).coverageLost.find((x) => x.sourceKey === c.sourceKey)?.findings ?? c.findings}
+                />
               </div>
             ))
           )}

@@ -1,5 +1,7 @@
-/** Helpers the /v1 routes share: OCSF conversion of a view's findings, and the snapshot header. */
+/** Helpers the /v1 routes share: OCSF conversion of a view's findings, the snapshot header, the SLA parameter. */
 import type { FastifyReply } from 'fastify';
+import { parseDuration } from '../../../reports/duration.js';
+import { HttpError } from '../../httpError.js';
 import type { Finding } from '../../../../queries/residual.js';
 import { type Activity, findingToOcsf, type OcsfClassUid, type OcsfEvent } from '../../ocsf/ocsf.js';
 import type { SnapshotView } from '../../snapshot/SnapshotView.js';
@@ -26,4 +28,13 @@ export function withSeen(view: SnapshotView, f: Finding): Finding & { firstSeen?
 /** Every /v1 response that reads a snapshot names it in a header too. */
 export function snapshotHeader(reply: FastifyReply, view: SnapshotView): void {
   reply.header('x-revenant-snapshot', view.id);
+}
+
+/** The `sla` query parameter in ms; a bad duration is a 400 naming it. */
+export function slaMsOf(text: string): number {
+  try {
+    return parseDuration(text, 'sla');
+  } catch (e) {
+    throw new HttpError(400, (e as Error).message);
+  }
 }

@@ -14,12 +14,11 @@ import type { FindingsDoc } from '../../../../queries/residual.js';
 import { RULES } from '../../../../queries/residual-access/index.js';
 import { SEVERITIES, STATUSES } from '../../../analysis/severity.js';
 import { acceptanceAt, acceptancesPath, currentAcceptances, readAcceptances } from '../../../reports/acceptances.js';
-import { formatDuration, parseDuration } from '../../../reports/duration.js';
+import { formatDuration } from '../../../reports/duration.js';
 import { type LeaverRow, buildLeavers } from '../../../reports/leavers.js';
-import { HttpError } from '../../httpError.js';
-import { V1_ERRORS, security } from '../../schemas.js';
+import { V1_ERRORS, security, slaQuery, timeToDisableSchema } from '../../schemas.js';
 import type { SnapshotView } from '../../snapshot/SnapshotView.js';
-import { snapshotHeader } from './common.js';
+import { slaMsOf, snapshotHeader } from './common.js';
 import '../../types.js';
 
 export interface BoardRow extends LeaverRow {
@@ -147,7 +146,7 @@ export default async function leaversRoutes(fastify: FastifyInstance): Promise<v
   };
 
   // Build the default board of each new snapshot as soon as it is served, so the first view does not wait for it.
-  const DEFAULT_SLA = parseDuration('24h', 'sla');
+  const DEFAULT_SLA = slaMsOf(slaQuery.default);
   snapshots.on('swap', ({ next }) => {
     setImmediate(() => {
       try {
@@ -174,11 +173,7 @@ export default async function leaversRoutes(fastify: FastifyInstance): Promise<v
       terminatedFrom: { type: ['string', 'null'] },
       departedAt: { type: ['string', 'null'] },
       departedAtFrom: { type: ['string', 'null'] },
-      timeToDisable: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { state: { type: 'string' }, ms: { type: ['integer', 'null'] }, withinSla: { type: ['boolean', 'null'] }, text: { type: 'string' } },
-      },
+      timeToDisable: timeToDisableSchema,
       findings: { type: 'object', additionalProperties: { type: 'integer' } },
       closed: { type: ['boolean', 'null'] },
       closure: { type: 'string' },
@@ -205,7 +200,7 @@ export default async function leaversRoutes(fastify: FastifyInstance): Promise<v
             q: { type: 'string', maxLength: 200, description: 'Substring of a name, account id, UPN, login, mail or person id.' },
             sort: { type: 'string', enum: [...SORTS], default: 'worst', description: '`worst`: not closed first, by worst severity and open findings.' },
             order: { type: 'string', enum: ['asc', 'desc'], description: 'Default: desc for counts and times, asc for names.' },
-            sla: { type: 'string', maxLength: 20, default: '24h', description: 'Time from termination to disable that is on time, e.g. 24h, 3d.' },
+            sla: slaQuery,
             offset: { type: 'integer', minimum: 0, maximum: 10_000_000, default: 0 },
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
           },
@@ -271,12 +266,7 @@ export default async function leaversRoutes(fastify: FastifyInstance): Promise<v
     async (req, reply) => {
       const view = req.view!;
       const q = req.query;
-      let slaMs: number;
-      try {
-        slaMs = parseDuration(q.sla, 'sla');
-      } catch (e) {
-        throw new HttpError(400, (e as Error).message);
-      }
+      const slaMs = slaMsOf(q.sla);
       const all = rowsOf(view, slaMs, formatDuration(slaMs));
       const status = q.status ? new Set(q.status) : null;
       const severity = q.severity ? new Set(q.severity) : null;

@@ -8,13 +8,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Finding, SubjectReport } from '../../../../queries/residual.js';
 import type { SourceCoverage } from '../../../analysis/coverage.js';
-import { formatDuration, parseDuration } from '../../../reports/duration.js';
+import { formatDuration } from '../../../reports/duration.js';
 import { terminationOf, timeToDisable } from '../../../reports/leavers.js';
 import { parseNodeKey } from '../../../model/ids.js';
-import { HttpError } from '../../httpError.js';
-import { V1_ERRORS, errorResponses, nameParam, security } from '../../schemas.js';
+import { V1_ERRORS, errorResponses, nameParam, security, slaQuery, timeToDisableSchema } from '../../schemas.js';
 import { subjectKey } from '../../snapshot/SnapshotView.js';
-import { snapshotHeader, withSeen } from './common.js';
+import { slaMsOf, snapshotHeader, withSeen } from './common.js';
 import { nodeSummarySchema } from './search.js';
 import '../../types.js';
 
@@ -28,11 +27,7 @@ export default async function personRoutes(fastify: FastifyInstance): Promise<vo
       props: { type: 'object', additionalProperties: true },
       evidence: { type: ['string', 'null'] },
       report: { $ref: 'SubjectReport#' },
-      timeToDisable: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { state: { type: 'string' }, ms: { type: ['integer', 'null'] }, withinSla: { type: ['boolean', 'null'] }, text: { type: 'string' } },
-      },
+      timeToDisable: timeToDisableSchema,
     },
     required: ['key', 'kind', 'source', 'id', 'name', 'account', 'props'],
   } as const;
@@ -46,7 +41,7 @@ export default async function personRoutes(fastify: FastifyInstance): Promise<vo
         summary: 'A person: correlated accounts with link keys, departure, findings and coverage',
         security,
         params: { type: 'object', additionalProperties: false, properties: { subject: nameParam }, required: ['subject'] },
-        querystring: { type: 'object', additionalProperties: false, properties: { sla: { type: 'string', maxLength: 20, default: '24h' } } },
+        querystring: { type: 'object', additionalProperties: false, properties: { sla: slaQuery } },
         response: {
           200: {
             type: 'object',
@@ -80,12 +75,7 @@ export default async function personRoutes(fastify: FastifyInstance): Promise<vo
     },
     async (req, reply) => {
       const view = req.view!;
-      let slaMs: number;
-      try {
-        slaMs = parseDuration(req.query.sla, 'sla');
-      } catch (e) {
-        throw new HttpError(400, (e as Error).message);
-      }
+      const slaMs = slaMsOf(req.query.sla);
       const p = await view.engine.person(req.params.subject);
       const coverage: Record<string, SourceCoverage> = {};
       const findings: Finding[] = [];

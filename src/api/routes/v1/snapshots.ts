@@ -4,7 +4,8 @@
  * latest, and the latest) — new, resolved, persisting, changed (regressions flagged) and
  * coverage lost (never counted as resolved); as OCSF, new is Create, changed and persisting are
  * Update, resolved is Close, and findings lost with their data's coverage are Update with reason
- * `coverage-lost`. The last few diffs are cached (snapshots are immutable).
+ * `coverage-lost`. The last few diffs are cached (snapshots are immutable). `limit` caps each
+ * list (the console asks for a page; `counts` always has the full sizes).
  */
 import type { FastifyInstance } from 'fastify';
 import type { DiffResult } from '../../../../queries/diff.js';
@@ -42,7 +43,7 @@ export default async function snapshotRoutes(fastify: FastifyInstance): Promise<
 
   const cache = new Map<string, DiffResult>();
   const findingList = { type: 'array', items: { $ref: 'Finding#' } } as const;
-  fastify.get<{ Querystring: { from?: string; to?: string; format: 'json' | 'ocsf'; ocsfClass: 2008 | 2004 } }>(
+  fastify.get<{ Querystring: { from?: string; to?: string; limit?: number; format: 'json' | 'ocsf'; ocsfClass: 2008 | 2004 } }>(
     '/v1/diff',
     {
       config: { scope: 'read' },
@@ -50,7 +51,16 @@ export default async function snapshotRoutes(fastify: FastifyInstance): Promise<
         tags: ['snapshots'],
         summary: 'Findings new, resolved, persisting and changed between two snapshots',
         security,
-        querystring: { type: 'object', additionalProperties: false, properties: { from: snapshotId, to: snapshotId, ...formatQuery } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            from: snapshotId,
+            to: snapshotId,
+            limit: { type: 'integer', minimum: 0, maximum: 1_000_000, description: 'At most this many findings in each list (default: all); `counts` has the full sizes.' },
+            ...formatQuery,
+          },
+        },
         response: {
           200: {
             type: 'object',
@@ -84,6 +94,11 @@ export default async function snapshotRoutes(fastify: FastifyInstance): Promise<
                 },
               },
               events: { type: 'array', items: { $ref: 'OcsfEvent#' } },
+              counts: {
+                type: 'object',
+                additionalProperties: false,
+                properties: { new: { type: 'integer' }, resolved: { type: 'integer' }, persisting: { type: 'integer' }, changed: { type: 'integer' }, regressed: { type: 'integer' }, coverageLost: { type: 'integer' } },
+              },
             },
             required: ['from', 'to'],
           },
@@ -101,6 +116,26 @@ export default async function snapshotRoutes(fastify: FastifyInstance): Promise<
         diff = await source.diff(from, to);
         cache.set(key, diff);
         if (cache.size > 8) cache.delete(cache.keys().next().value!);
+      }
+      const limit = req.query.limit;
+      if (limit !== undefined) {
+        const cap = <T>(xs: T[]) => xs.slice(0, limit);
+        diff = {
+          ...diff,
+          new: cap(diff.new),
+          resolved: cap(diff.resolved),
+          persisting: cap(diff.persisting),
+          changed: [...diff.changed.filter((c) => c.regression), ...diff.changed.filter((c) => !c.regression)].slice(0, limit),
+          coverageLost: diff.coverageLost.map((l) => ({ ...l, findings: cap(l.findings) })),
+          counts: {
+            new: diff.new.length,
+            resolved: diff.resolved.length,
+            persisting: diff.persisting.length,
+            changed: diff.changed.length,
+            regressed: diff.changed.filter((c) => c.regression).length,
+            coverageLost: diff.coverageLost.reduce((n, l) => n + l.findings.length, 0),
+          },
+        } as DiffResult;
       }
       if (req.query.format !== 'ocsf') return diff;
       const time = Date.parse((await source.info(to)).collectedAt) || Date.now();
