@@ -7,7 +7,6 @@
 import type { Store } from '../src/store/Store.js';
 import { SnapshotDb } from '../src/store/SnapshotDb.js';
 import { readStoredFindings } from '../src/store/storedFindings.js';
-import { StoreError } from '../src/model/errors.js';
 import type { Finding, FindingsDoc } from './residual.js';
 
 export interface CoverageLoss {
@@ -97,6 +96,8 @@ export function diffSnapshots(store: Store, fromId?: string, toId?: string): Dif
     const i = ids.indexOf(to);
     from = i > 0 ? ids[i - 1] : undefined;
   }
-  if (from === to) throw new StoreError(`diff: both sides are snapshot ${to}`);
-  return diffDocs(from ? readDoc(store, from) : null, readDoc(store, to));
+  const after = readDoc(store, to);
+  // A snapshot against itself is the empty diff: everything persists, nothing is new or resolved.
+  if (from === to) return diffDocs(after, after);
+  return diffDocs(from ? readDoc(store, from) : null, after);
 }

@@ -8,6 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { ensurePrivateFile } from '../store/privateFile.js';
 
 const SCHEMA_VERSION = 1;
 
@@ -73,7 +74,8 @@ export function apiDbPath(storeDir: string): string {
 /** Open (and create or migrate) the API database of a store folder. */
 export function openApiDb(storeDir: string): Database.Database {
   const path = apiDbPath(storeDir);
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  ensurePrivateFile(path);
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');

@@ -1,7 +1,7 @@
 /**
- * The Revenant HTTP API as a fastify plugin: shared schemas, services, the OpenAPI document,
- * security headers, the one error handler, request metrics, API keys and rate limits, the
- * one-snapshot-per-request guard, then the routes (the /v1 API, and the analyst console's pages
+ * The Revenant HTTP API as a fastify plugin: shared schemas, request validation, services, the
+ * OpenAPI document, security headers, the one error handler, request metrics, rate limits, console
+ * sessions and API keys, the one-snapshot-per-request guard, then the routes (the /v1 API, and the analyst console's pages
  * and sign-in, whose sessions auth.ts accepts beside API keys). It owns no process concerns (listening,
  * signals, logging destination): `server.ts` does, and tests register it on an instance of their
  * own and drive it with `inject` or a real socket.
@@ -12,10 +12,12 @@ import auth from './plugins/auth.js';
 import errors from './plugins/errors.js';
 import httpMetrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
+import rateLimit from './plugins/rateLimit.js';
 import security from './plugins/security.js';
 import session from './plugins/session.js';
 import services, { type AppOptions } from './plugins/services.js';
 import snapshot from './plugins/snapshot.js';
+import validation from './plugins/validation.js';
 import consoleRoutes from './routes/console.js';
 import healthRoutes from './routes/health.js';
 import adminRoutes from './routes/v1/admin.js';
@@ -37,11 +39,13 @@ export type { AppOptions } from './plugins/services.js';
 
 async function revenantApp(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   for (const s of SHARED_SCHEMAS) fastify.addSchema(s);
+  await fastify.register(validation);
   await fastify.register(services, opts);
   await fastify.register(openapi);
   await fastify.register(security, { hsts: opts.config.hsts });
   await fastify.register(errors);
   await fastify.register(httpMetrics);
+  await fastify.register(rateLimit);
   await fastify.register(session);
   await fastify.register(auth);
   await fastify.register(snapshot);

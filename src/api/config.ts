@@ -7,6 +7,7 @@
  * Schema engine as the HTTP routes; unknown fields are refused with their path.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Ajv } from 'ajv';
 import { InputError } from '../model/errors.js';
 
@@ -73,7 +74,13 @@ export interface ApiConfig {
   /** Largest accepted request body, bytes. */
   bodyLimit: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  trustProxy: boolean;
+  /**
+   * Which peers may set X-Forwarded-For (the client address used for failed-authentication limits
+   * and logs): `false` (none: the socket's address counts), a list of proxy addresses or CIDRs
+   * (`["10.0.0.5", "10.1.0.0/16"]`, or `loopback`, `linklocal`, `uniquelocal`), or `true` (any
+   * peer: only when nothing but the proxy can reach the server).
+   */
+  trustProxy: boolean | string[];
   /** Send Strict-Transport-Security (when TLS is terminated in front of the server). */
   hsts: boolean;
   /** How often the store folder is checked for a new snapshot (besides file-system events). */
@@ -84,7 +91,8 @@ export interface ApiConfig {
     /** Requests per minute per client address without a valid key (failed authentication). */
     unauthenticatedPerMinute: number;
   };
-  metrics: { requireKey: boolean };
+  /** `/metrics` needs a key with the `metrics` (or `admin`) scope unless `public` is set. */
+  metrics: { public: boolean; requireKey?: boolean };
   /** Largest `limit` on /v1/findings. */
   maxPageSize: number;
   shutdownGraceMs: number;
@@ -95,6 +103,11 @@ export interface ApiConfig {
     maxAttempts: number;
     /** Idle polling of the queue (a new event wakes the worker at once). */
     pollMs: number;
+    /**
+     * Snapshots made by event-driven refreshes that are kept: after each refresh, the older ones
+     * beyond this count are removed (snapshots written by `revenant load` are never removed here).
+     */
+    retainSnapshots: number;
   };
   push: {
     /** OCSF events per delivery. */
@@ -131,10 +144,10 @@ export const DEFAULT_CONFIG: ApiConfig = {
   hsts: false,
   snapshotPollMs: 2000,
   rateLimit: { perMinute: 600, unauthenticatedPerMinute: 30 },
-  metrics: { requireKey: false },
+  metrics: { public: false },
   maxPageSize: 1000,
   shutdownGraceMs: 25_000,
-  events: { maxAttempts: 5, pollMs: 1000 },
+  events: { maxAttempts: 5, pollMs: 1000, retainSnapshots: 20 },
   push: { batchSize: 100, maxAttempts: 5, backoffMs: 500, maxBackoffMs: 30_000, downPauseMs: 60_000, timeoutMs: 10_000, initial: 'all' },
   sinks: [],
   console: { enabled: true, sessionTtlMinutes: 8 * 60, linkTtlMinutes: 24 * 60 },
@@ -154,7 +167,12 @@ const CONFIG_SCHEMA = {
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     bodyLimit: { type: 'integer', minimum: 1024, maximum: 64 * 1024 * 1024 },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
-    trustProxy: { type: 'boolean' },
+    trustProxy: {
+      oneOf: [
+        { type: 'boolean' },
+        { type: 'array', minItems: 1, maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 64 } },
+      ],
+    },
     hsts: { type: 'boolean' },
     snapshotPollMs: { type: 'integer', minimum: 50 },
     maxPageSize: { type: 'integer', minimum: 1, maximum: 10000 },
@@ -164,13 +182,21 @@ const CONFIG_SCHEMA = {
       additionalProperties: false,
       properties: { perMinute: { type: 'integer', minimum: 1 }, unauthenticatedPerMinute: { type: 'integer', minimum: 1 } },
     },
-    metrics: { type: 'object', additionalProperties: false, properties: { requireKey: { type: 'boolean' } } },
+    metrics: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        public: { type: 'boolean' },
+        requireKey: { type: 'boolean', description: 'Deprecated: `requireKey: false` is `public: true`.' },
+      },
+    },
     events: {
       type: 'object',
       additionalProperties: false,
       properties: {
         maxAttempts: { type: 'integer', minimum: 1, maximum: 100 },
-        pollMs: { type: 'integer', minimum: 10 },
+        pollMs: { type: 'integer', minimum: 10, maximum: 3_600_000 },
+        retainSnapshots: { type: 'integer', minimum: 1, maximum: 10_000 },
         okta: {
           type: 'object',
           additionalProperties: false,
@@ -349,9 +375,20 @@ export function isSafeUrl(url: string): boolean {
   return u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
 }
 
+/** An IP address, an `address/prefix` CIDR range, or one of proxy-addr's named ranges. */
+export function isTrustedProxySpec(s: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(s)) return true;
+  const [addr, bits, ...rest] = s.split('/');
+  const v = isIP(addr);
+  if (!v || rest.length) return false;
+  if (bits === undefined) return true;
+  if (!/^(?:0|[1-9][0-9]{0,2})$/.test(bits)) return false;
+  return Number(bits) <= (v === 4 ? 32 : 128);
+}
+
 /** Validate a parsed config object (`file` names it in messages) and fill in the defaults. */
 export function parseConfig(raw: unknown, file = 'config'): ApiConfig {
-  const ajv = new Ajv({ allErrors: false, strict: false });
+  const ajv = new Ajv({ allErrors: false, strict: false, strictNumbers: true });
   const validate = ajv.compile(CONFIG_SCHEMA);
   if (!validate(raw)) {
     const e = validate.errors?.[0];
@@ -360,6 +397,15 @@ export function parseConfig(raw: unknown, file = 'config'): ApiConfig {
     throw new InputError(`${file}: ${path} ${e?.message ?? 'is invalid'}${extra}`, { file, field: path });
   }
   const cfg = merge(DEFAULT_CONFIG, raw as Partial<ApiConfig>);
+  const m = (raw as { metrics?: { public?: boolean; requireKey?: boolean } }).metrics;
+  cfg.metrics = { public: m?.public ?? (m?.requireKey === undefined ? false : !m.requireKey) };
+  if (Array.isArray(cfg.trustProxy)) {
+    for (const [i, t] of cfg.trustProxy.entries()) {
+      if (!isTrustedProxySpec(t)) {
+        throw new InputError(`${file}: trustProxy.${i} ${JSON.stringify(t)} is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal`, { file, field: `trustProxy.${i}` });
+      }
+    }
+  }
   if (cfg.events.okta) cfg.events.okta.hookSecretHeader = (cfg.events.okta.hookSecretHeader ?? 'x-revenant-hook-secret').toLowerCase();
   const names = new Set<string>();
   for (const s of cfg.sinks) {

@@ -6,6 +6,7 @@
  * where another module owns the shape (a new field there is passed through, not dropped).
  */
 import { SEVERITIES, STATUSES } from '../analysis/severity.js';
+import { ERROR_CATALOGUE } from './errorCatalogue.js';
 
 const str = { type: 'string' } as const;
 const strN = { type: ['string', 'null'] } as const;
@@ -16,14 +17,16 @@ const strArr = { type: 'array', items: str } as const;
 export const ErrorSchema = {
   $id: 'Error',
   type: 'object',
-  description: 'Every error. 5xx bodies carry only the request id (quote it to the operator, who finds the details in the logs).',
+  description:
+    'Every error. `code` is stable (the catalogue: GET /openapi.json `x-revenant-error-codes`, README); the HTTP status follows from it. 5xx bodies carry only the request id (quote it to the operator, who finds the details in the logs).',
   properties: {
     statusCode: int,
+    code: { type: 'string', enum: Object.keys(ERROR_CATALOGUE) },
     error: str,
     message: str,
     requestId: str,
   },
-  required: ['statusCode', 'error', 'message', 'requestId'],
+  required: ['statusCode', 'code', 'error', 'message', 'requestId'],
   additionalProperties: false,
 } as const;
 
@@ -174,6 +177,7 @@ export const SnapshotInfoSchema = {
     edges: int,
     bytes: int,
     sources: { type: 'array', items: { type: 'object', properties: { source: str, tenant: str, collectedAt: str }, additionalProperties: true } },
+    error: { type: 'string', description: 'Set when the snapshot file cannot be read: it is listed, never served.' },
   },
   required: ['id', 'createdAt', 'collectedAt'],
   additionalProperties: false,
@@ -195,7 +199,7 @@ export const SHARED_SCHEMAS = [
 export const errorResponses = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { $ref: 'Error#' }]));
 
 /** Responses every authenticated /v1 route can give. */
-export const V1_ERRORS = errorResponses(400, 401, 403, 429, 500, 503);
+export const V1_ERRORS = errorResponses(400, 401, 403, 429, 431, 500, 503);
 
 /** Query parameters shared by routes that can answer in OCSF. */
 export const formatQuery = {

@@ -6,10 +6,14 @@
  * grace period, and exits. A second signal exits at once.
  */
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import app, { type AppOptions } from './app.js';
-import { redactUrl } from './events/GraphSubscriptions.js';
+import { codeOf, parserCodeOf, statusOf } from './errorCatalogue.js';
+import { errorBody } from './plugins/errors.js';
 import { securityHeaders } from './plugins/security.js';
+import { looksLikeKey, redactUrl } from './redact.js';
 
 export interface ServerOptions extends AppOptions {
   /** A pino logger configuration, `false` for none (default: JSON on stdout at config.logLevel). */
@@ -17,6 +21,41 @@ export interface ServerOptions extends AppOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** A client's own request id, if it is safe to echo and log (short, plain, and not an API key). */
+function clientRequestId(h: unknown): string | null {
+  return typeof h === 'string' && REQUEST_ID.test(h) && !looksLikeKey(h) ? h : null;
+}
+
+/**
+ * Errors node's HTTP parser raises before a request exists (headers too large: 431; a malformed
+ * request line or header: 400; a request that took too long: 408) get the same JSON body, request
+ * id and security headers as every other error, and one log line without a stack.
+ */
+function clientErrorHandler(hsts: boolean) {
+  return function (this: FastifyInstance, err: Error & { code?: string }, socket: Socket): void {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    const code = parserCodeOf(err);
+    const status = statusOf(code);
+    const requestId = randomUUID();
+    const body = JSON.stringify(errorBody(code, status === 431 ? 'request headers too large' : status === 408 ? 'request timed out' : 'malformed request', requestId));
+    this.log.info({ reqId: requestId, status, code, parserError: err.code ?? null }, 'request refused by the HTTP parser');
+    if (socket.writable) {
+      const headers = {
+        ...securityHeaders(hsts),
+        'x-request-id': requestId,
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(Buffer.byteLength(body)),
+        connection: 'close',
+      };
+      const head = Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('\r\n');
+      socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n${head}\r\n\r\n${body}`);
+    }
+    socket.destroy(err);
+  };
+}
 
 export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   return {
@@ -41,25 +80,24 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     bodyLimit: config.bodyLimit,
     routerOptions: { maxParamLength: 1024 },
     trustProxy: config.trustProxy,
-    genReqId: (req) => {
-      const h = req.headers['x-request-id'];
-      return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
-    },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    genReqId: (req) => clientRequestId(req.headers['x-request-id']) ?? randomUUID(),
+    // Validation (no coercion of JSON bodies, strict numbers in query strings) is set by plugins/validation.ts.
     return503OnClosing: true,
     // onReady loads the latest snapshot's view before listening: a 250k-person snapshot takes
     // ~5 s on a quiet machine and more under load, past fastify's default 10 s.
     pluginTimeout: 300_000,
+    clientErrorHandler: clientErrorHandler(config.hsts),
     forceCloseConnections: 'idle',
     requestTimeout: 120_000,
     // A URL that does not even decode is refused before routing: same body and headers as any 400.
     frameworkErrors: (err, req, res) => {
       const reply = res as unknown as FastifyReply;
+      const code = codeOf(err);
       reply
-        .code(400)
+        .code(statusOf(code))
         .headers({ ...securityHeaders(config.hsts), 'x-request-id': String(req.id) })
         .type('application/json; charset=utf-8')
-        .send({ statusCode: 400, error: 'Bad Request', message: err.message.replace(/'.*'/, 'the URL'), requestId: String(req.id) });
+        .send(errorBody(code, 'the URL cannot be decoded', String(req.id)));
     },
   });
   await fastify.register(app, opts);

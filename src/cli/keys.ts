@@ -27,12 +27,12 @@ export function registerKeys(program: Command): void {
     .command('create')
     .description('create an API key (printed once)')
     .requiredOption('--name <name>', 'what the key is for (e.g. "splunk-prod")')
-    .option('--scope <scope>', 'read, what-if, events or admin (repeatable or comma-separated)', collect)
+    .option('--scope <scope>', 'read, what-if, events, metrics or admin (repeatable or comma-separated)', collect)
     .option('--expires <iso-8601>', 'expiry date or date-time (default: none)')
     .option('--rate-limit <n>', 'requests per minute for this key (default: the server setting)')
     .option('--store <path>', 'embedded store folder (default: $REVENANT_STORE or ./.revenant)')
     .action(async (o: { name: string; scope?: string[]; expires?: string; rateLimit?: string; store?: string }) => {
-      if (!o.scope?.length) throw new InputError('keys create: give at least one --scope (read, what-if, events, admin)', { field: '--scope' });
+      if (!o.scope?.length) throw new InputError('keys create: give at least one --scope (read, what-if, events, metrics, admin)', { field: '--scope' });
       const rateLimit = o.rateLimit === undefined ? null : Number(o.rateLimit);
       const { db, keys: ks } = await open(o.store);
       try {

@@ -10,7 +10,8 @@ import type { EdgeProps, GraphEdge, GraphNode, NodeProps } from '../model/types.
 import type { InputFile, SourceInfo } from './GraphReader.js';
 import { type AdjacencyArrays, type AdjacencyView, CHUNK_INTS, type Dir, PARTS, type Part, REC, R_EID, R_FILE, R_KIND, R_LINE, R_OTHER, arraysView, fromBuffer, sliceOf } from './Adjacency.js';
 import { EDGE_CODE_BASE, SNAPSHOT_SCHEMA_VERSION } from './snapshotSchema.js';
-import { StoreError } from '../model/errors.js';
+import { existsSync } from 'node:fs';
+import { ERR, StoreError } from '../model/errors.js';
 import type { SourceKind } from '../model/schema.js';
 
 export interface NodeRow {
@@ -36,6 +37,17 @@ export interface EdgeRow {
 /** Edge kinds whose edges carry properties (the rest never do). */
 export const KINDS_WITH_PROPS: ReadonlySet<string> = new Set(['APP_USER', 'SAME_PERSON']);
 
+/** Open a snapshot file read-only; a missing file (never written, or pruned) is SNAPSHOT_NOT_FOUND. */
+function openSnapshotFile(path: string): Database.Database {
+  if (!existsSync(path)) throw new StoreError(`no snapshot file ${path} (pruned, or never written)`, ERR.SNAPSHOT_NOT_FOUND);
+  try {
+    return new Database(path, { readonly: true, fileMustExist: true });
+  } catch (e) {
+    if (!existsSync(path)) throw new StoreError(`no snapshot file ${path} (pruned, or never written)`, ERR.SNAPSHOT_NOT_FOUND);
+    throw new StoreError(`snapshot file ${path} cannot be opened (${(e as Error).message})`, ERR.SNAPSHOT_UNREADABLE);
+  }
+}
+
 export class SnapshotDb {
   readonly db: Database.Database;
   private readonly kindName = new Map<number, string>();
@@ -51,11 +63,20 @@ export class SnapshotDb {
   private readonly sName: Database.Statement;
 
   constructor(pathOrDb: string | Database.Database) {
-    this.db = typeof pathOrDb === 'string' ? new Database(pathOrDb, { readonly: true, fileMustExist: true }) : pathOrDb;
-    this.meta = new Map((this.db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+    this.db = typeof pathOrDb === 'string' ? openSnapshotFile(pathOrDb) : pathOrDb;
+    try {
+      this.meta = new Map((this.db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+    } catch (e) {
+      if (typeof pathOrDb === 'string') this.db.close();
+      throw new StoreError(`snapshot file ${typeof pathOrDb === 'string' ? pathOrDb : ''} cannot be read (${(e as Error).message})`, ERR.SNAPSHOT_UNREADABLE);
+    }
     const v = Number(this.meta.get('schemaVersion'));
     if (v !== SNAPSHOT_SCHEMA_VERSION) {
-      throw new StoreError(`snapshot ${this.meta.get('id') ?? ''} has schema version ${v}; this revenant reads version ${SNAPSHOT_SCHEMA_VERSION} (reload the collection)`);
+      if (typeof pathOrDb === 'string') this.db.close();
+      throw new StoreError(
+        `snapshot ${this.meta.get('id') ?? ''} has schema version ${v}; this revenant reads version ${SNAPSHOT_SCHEMA_VERSION} (reload the collection)`,
+        ERR.SNAPSHOT_UNREADABLE,
+      );
     }
     for (const r of this.db.prepare('SELECT code, name FROM kinds').all() as { code: number; name: string }[]) {
       this.kindName.set(r.code, r.name);

@@ -19,6 +19,7 @@ import type { SourceInfo } from './GraphReader.js';
 import { type AdjacencyArrays, IntList, PARTS, buildAdjacency, chunksOf } from './Adjacency.js';
 import { IdIndex } from './IdIndex.js';
 import { CREATE_INDEXES, CREATE_TABLES, EDGE_CODE_BASE, SNAPSHOT_SCHEMA_VERSION } from './snapshotSchema.js';
+import { ensurePrivateFile } from './privateFile.js';
 
 const NODE_CODE = new Map<string, number>(NODE_KINDS.map((k, i) => [k, i + 1]));
 const EDGE_INDEX = new Map<string, number>(EDGE_KINDS.map((k, i) => [k, i]));
@@ -93,6 +94,7 @@ export class SnapshotWriter {
   nodes = 0;
 
   constructor(readonly path: string) {
+    ensurePrivateFile(path);
     this.db = new Database(path);
     this.db.pragma('journal_mode = OFF');
     this.db.pragma('synchronous = OFF');

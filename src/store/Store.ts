@@ -8,7 +8,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { StoreError } from '../model/errors.js';
+import { ERR, StoreError } from '../model/errors.js';
 import { SnapshotWriter } from './SnapshotWriter.js';
 import { type LoadProgress, type LoadSummary, writeSnapshot } from './writeSnapshot.js';
 
@@ -51,7 +51,7 @@ export class Store {
   }
 
   private ensure(): void {
-    mkdirSync(this.snapshotsDir, { recursive: true });
+    mkdirSync(this.snapshotsDir, { recursive: true, mode: 0o700 });
     for (const f of readdirSync(this.snapshotsDir)) {
       const m = /\.(\d+)\.partial(?:-journal|-wal|-shm)?$/.exec(f);
       if (m && !pidAlive(Number(m[1]))) rmSync(join(this.snapshotsDir, f), { force: true });
@@ -104,13 +104,14 @@ export class Store {
   resolve(id?: string): string {
     const ids = this.ids();
     if (ids.length === 0) {
-      throw new StoreError(`no snapshot in ${this.dir} yet: run \`revenant load <collection>\` first (or pass --collection DIR)`);
+      throw new StoreError(`no snapshot in ${this.dir} yet: run \`revenant load <collection>\` first (or pass --collection DIR)`, ERR.NO_SNAPSHOT);
     }
     if (!id || id === 'latest') return ids.at(-1)!;
     if (ids.includes(id)) return id;
     const m = ids.filter((x) => x.startsWith(id));
     if (m.length === 1) return m[0];
-    throw new StoreError(m.length ? `snapshot id ${id} is ambiguous (${m.join(', ')})` : `no snapshot ${id} in ${this.dir} (run \`revenant snapshots\`)`);
+    if (m.length) throw new StoreError(`snapshot id ${id} is ambiguous (${m.join(', ')})`, ERR.SNAPSHOT_AMBIGUOUS);
+    throw new StoreError(`no snapshot ${id} in ${this.dir} (run \`revenant snapshots\`)`, ERR.SNAPSHOT_NOT_FOUND);
   }
 
   /**
@@ -161,7 +162,12 @@ export class Store {
   prune(keep: number): string[] {
     const ids = this.ids();
     const drop = ids.slice(0, Math.max(0, ids.length - keep));
-    for (const id of drop) rmSync(this.pathOf(id), { force: true });
+    this.remove(drop);
     return drop;
+  }
+
+  /** Remove these snapshots (a request still reading one keeps its open file until it is done). */
+  remove(ids: readonly string[]): void {
+    for (const id of ids) rmSync(this.pathOf(id), { force: true });
   }
 }

@@ -10,7 +10,7 @@
  * Neo4j) never become the latest and are removed after the query.
  */
 import neo4j, { type Driver } from 'neo4j-driver';
-import { StoreError } from '../model/errors.js';
+import { ERR, StoreError } from '../model/errors.js';
 import { IdSpace, nodeKey, parseNodeKey } from '../model/ids.js';
 import { NODE_KINDS, NodeKind } from '../model/schema.js';
 import type { FindingsDoc } from '../../queries/residual.js';
@@ -209,13 +209,14 @@ export class Neo4jStore {
   async resolve(id?: string): Promise<string> {
     const ids = (await this.list()).map((s) => s.id);
     if (ids.length === 0) {
-      throw new StoreError(`no snapshot in Neo4j at ${this.uri} yet: run \`revenant load <collection> --neo4j ${this.uri}\` first (or pass --collection DIR)`);
+      throw new StoreError(`no snapshot in Neo4j at ${this.uri} yet: run \`revenant load <collection> --neo4j ${this.uri}\` first (or pass --collection DIR)`, ERR.NO_SNAPSHOT);
     }
     if (!id || id === 'latest') return (await this.latestId())!;
     if (ids.includes(id)) return id;
     const m = ids.filter((x) => x.startsWith(id));
     if (m.length === 1) return m[0];
-    throw new StoreError(m.length ? `snapshot id ${id} is ambiguous (${m.join(', ')})` : `no snapshot ${id} in Neo4j at ${this.uri} (run \`revenant snapshots --neo4j …\`)`);
+    if (m.length) throw new StoreError(`snapshot id ${id} is ambiguous (${m.join(', ')})`, ERR.SNAPSHOT_AMBIGUOUS);
+    throw new StoreError(`no snapshot ${id} in Neo4j at ${this.uri} (run \`revenant snapshots --neo4j …\`)`, ERR.SNAPSHOT_NOT_FOUND);
   }
 
   /** Open a snapshot for queries (the latest when `id` is omitted). */
@@ -228,7 +229,7 @@ export class Neo4jStore {
   async openScope(scope: string, reportAs: string | null): Promise<Neo4jSnapshot> {
     const rows = await this.q(`MATCH (s:${S} {id: $id}) RETURN s {.sources, .collectedAt, .fileNames, .files} AS s`, { id: scope });
     const s = rows[0]?.s as Record<string, string> | undefined;
-    if (!s) throw new StoreError(`no snapshot ${scope} in Neo4j at ${this.uri}`);
+    if (!s) throw new StoreError(`no snapshot ${scope} in Neo4j at ${this.uri}`, ERR.SNAPSHOT_NOT_FOUND);
     return new Neo4jSnapshot(
       this.driver,
       this.uri,
@@ -248,7 +249,7 @@ export class Neo4jStore {
   async storedFindings(id: string): Promise<FindingsDoc> {
     const rows = await this.q(`MATCH (s:${S} {id: $id}) RETURN s.analysis AS analysis`, { id });
     const analysis = rows[0]?.analysis as string | undefined;
-    if (!analysis) throw new StoreError(`snapshot ${id} in Neo4j has no stored analysis`);
+    if (!analysis) throw new StoreError(`snapshot ${id} in Neo4j has no stored analysis`, ERR.SNAPSHOT_UNREADABLE);
     const findings = await this.q(`MATCH (f:${Neo4jLabel.finding} {snapshot: $id}) RETURN f.doc AS doc ORDER BY f.ord`, { id });
     return { ...(JSON.parse(analysis) as Omit<FindingsDoc, 'findings'>), findings: findings.map((r) => JSON.parse(String(r.doc))) };
   }

@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Finding, FindingsDoc } from '../../queries/residual.js';
-import { StoreError } from '../model/errors.js';
+import { ERR, StoreError } from '../model/errors.js';
 import type { SnapshotDb } from './SnapshotDb.js';
 
 export const CREATE_FINDINGS_TABLES = `
@@ -45,7 +45,7 @@ export function hasStoredFindings(db: Database.Database): boolean {
 /** The stored `residual --all` document of a snapshot. */
 export function readStoredFindings(sdb: SnapshotDb): FindingsDoc {
   const db = sdb.db;
-  if (!hasStoredFindings(db)) throw new StoreError(`snapshot ${sdb.id} has no stored analysis (it was written by an older revenant: load the collection again)`);
+  if (!hasStoredFindings(db)) throw new StoreError(`snapshot ${sdb.id} has no stored analysis (it was written by an older revenant: load the collection again)`, ERR.SNAPSHOT_UNREADABLE);
   const rest = JSON.parse((db.prepare("SELECT value FROM analysis WHERE key = 'doc'").get() as { value: string }).value) as Omit<FindingsDoc, 'findings'>;
   const findings = (db.prepare('SELECT doc FROM findings ORDER BY ord').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as Finding);
   return { ...rest, findings };

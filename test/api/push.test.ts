@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkOcsfEvent } from '../../src/api/ocsf/requirements.js';
-import { cleanupTemps, cliLoad, copyScenario, editJsonl, makeApp, scenario, setCollectedAt, tempDir, testConfig, waitFor } from './helpers.js';
+import { bearer, cleanupTemps, cliLoad, createKey, copyScenario, editJsonl, makeApp, scenario, setCollectedAt, tempDir, testConfig, waitFor } from './helpers.js';
 
 type Ev = Record<string, any>;
 
@@ -120,7 +120,7 @@ describe('webhook', () => {
       expect(acts).not.toContain('Update');
       const closed = delivered.events.filter((e: Ev) => e.activity_id === 3);
       expect(closed.every((e: Ev) => body.events.some((b: Ev) => b.finding_info.uid === e.finding_info.uid))).toBe(true);
-      const metrics = (await app.inject('/metrics')).body;
+      const metrics = (await app.inject({ url: '/metrics', headers: bearer(createKey(dir, ['metrics'])) })).body;
       expect(metrics).toMatch(/revenant_push_failures_total\{sink="hook",kind="transient"\} 2/);
       expect(metrics).toMatch(/revenant_push_delivered_total\{sink="hook"\} 2/);
     } finally {
@@ -187,7 +187,7 @@ describe('webhook', () => {
       rx.answer = () => ({ status: 200 });
       const s2 = await cliLoad(dir, nextCollection('2026-11-15T00:00:00Z'));
       await waitFor(() => rx.got.some((g) => JSON.parse(g.body).snapshot === s2 && g === rx.got.at(-1)), 'next delivery');
-      expect((await app.inject('/metrics')).body).toMatch(/revenant_push_dead_letters_total\{sink="strict"\} 1/);
+      expect((await app.inject({ url: '/metrics', headers: bearer(createKey(dir, ['metrics'])) })).body).toMatch(/revenant_push_dead_letters_total\{sink="strict"\} 1/);
     } finally {
       await app.close();
       await rx.stop();

@@ -317,7 +317,7 @@ describe('OpenAPI', () => {
 describe('metrics', () => {
   it('exposes request counts, latencies, findings by status and severity, queue depth', async () => {
     await get('/v1/findings');
-    const text = (await app.inject('/metrics')).body;
+    const text = (await get('/metrics', createKey(storeDir, ['metrics']))).body;
     expect(text).toMatch(/revenant_http_requests_total\{method="GET",route="\/v1\/findings",status="200"\} \d+/);
     expect(text).toMatch(/revenant_http_request_duration_seconds_bucket\{/);
     expect(text).toMatch(/revenant_findings\{status="live",severity="critical"\} \d+/);

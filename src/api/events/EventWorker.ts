@@ -7,7 +7,7 @@
  * not configured, fails at once. On shutdown the worker drains: it finishes every job already due
  * within the grace period, then aborts what still runs (those jobs stay queued for the next start).
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSnapshot } from '../../../queries/loadSnapshot.js';
 import { NotFoundError } from '../../model/errors.js';
@@ -206,29 +206,60 @@ export class EventWorker {
         this.d.metrics.refreshes.inc({ source, result: 'done' });
       }
       this.d.log.info({ source, subjects: refreshed.map((r) => r.subject), snapshot: id }, 'subjects refreshed');
+      await this.pruneRefreshSnapshots(root, id);
       this.pruneRefreshFolders(root);
     } finally {
       view.release();
     }
   }
 
-  /** Remove refresh folders that no snapshot in the store was loaded from (older than an hour). */
+  /** The source folders each snapshot of the embedded store was loaded from (unreadable snapshots: none). */
+  private snapshotFolders(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const id of this.d.store.ids()) {
+      let db: SnapshotDb;
+      try {
+        db = new SnapshotDb(this.d.store.pathOf(id));
+      } catch {
+        continue;
+      }
+      try {
+        out.set(id, db.sources().map((s) => s.folder));
+      } finally {
+        db.close();
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Keep the newest `events.retainSnapshots` snapshots made by refreshes (those loaded from a
+   * folder under `<store>/refresh/`) and remove the older ones — from the embedded store and, on
+   * Neo4j, from Neo4j too — so a steady stream of events keeps disk use bounded. Snapshots written
+   * by `revenant load` are never removed here, nor the one being served.
+   */
+  private async pruneRefreshSnapshots(root: string, served: string): Promise<void> {
+    try {
+      const made = [...this.snapshotFolders()].filter(([, folders]) => folders.some((f) => f.startsWith(`${root}/`))).map(([id]) => id);
+      const drop = made.slice(0, Math.max(0, made.length - this.d.config.events.retainSnapshots)).filter((id) => id !== served);
+      if (drop.length === 0) return;
+      await this.d.snapshots.source.forget(this.d.store, drop);
+      this.d.log.info({ removed: drop.length, kept: made.length - drop.length }, 'removed old snapshots of event-driven refreshes (events.retainSnapshots)');
+    } catch (e) {
+      this.d.log.warn({ err: (e as Error).message }, 'could not prune the snapshots of refreshes');
+    }
+  }
+
+  /**
+   * Remove refresh folders that no snapshot in the store was loaded from. The worker is the only
+   * writer under `<store>/refresh/` and refreshes one batch at a time, so none is in use now.
+   */
   private pruneRefreshFolders(root: string): void {
     try {
-      const used = new Set<string>();
-      for (const id of this.d.store.ids()) {
-        const db = new SnapshotDb(this.d.store.pathOf(id));
-        try {
-          for (const s of db.sources()) used.add(s.folder);
-        } finally {
-          db.close();
-        }
-      }
-      const cutoff = Date.now() - 3_600_000;
+      const used = [...this.snapshotFolders().values()].flat();
       for (const name of readdirSync(root)) {
         const dir = join(root, name);
-        if ([...used].some((u) => u.startsWith(`${dir}/`) || u === dir)) continue;
-        if (statSync(dir).mtimeMs > cutoff) continue;
+        if (used.some((u) => u.startsWith(`${dir}/`) || u === dir)) continue;
         rmSync(dir, { recursive: true, force: true });
       }
     } catch (e) {

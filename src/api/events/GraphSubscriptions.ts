@@ -8,6 +8,7 @@
 import { ResponseType } from '@microsoft/microsoft-graph-client';
 import type { GraphSession, GraphSessionOptions } from '../../../ingest/entra/client.js';
 import { RevenantError } from '../../model/errors.js';
+import { redactUrl } from '../redact.js';
 
 /** Longest lifetime of a subscription on users (Graph: 41,760 minutes, just under 29 days). */
 export const USERS_MAX_MINUTES = 41_760;
@@ -53,10 +54,6 @@ export function describeSubscription(s: GraphSubscription): Omit<GraphSubscripti
   };
 }
 
-/** A URL with the value of any `key` or `token` query parameter hidden (API keys, the console sign-in token). */
-export function redactUrl(url: string): string {
-  return url.replace(/([?&](?:key|token)=)[^&#]*/gi, '$1…');
-}
 
 export class GraphSubscriptions implements SubscriptionClient {
   private session: GraphSession | null = null;

@@ -7,6 +7,7 @@
  * constant time.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { InputError } from '../../model/errors.js';
 import type { AcceptItem, JobInput } from './EventQueue.js';
 
 /** Okta System Log event types that queue a refresh of their User targets. */
@@ -55,12 +56,18 @@ export function oktaOrgOf(source: string | undefined): string | null {
   }
 }
 
+/**
+ * The queue items of an Okta delivery. Every event must carry a `uuid` (its replay key): the route's
+ * schema refuses a delivery with an event without one, and this refuses it again, so no event can
+ * escape de-duplication.
+ */
 export function oktaItems(body: OktaHookBody): { items: AcceptItem[]; ignored: number } {
   const tenant = oktaOrgOf(body.source);
   const items: AcceptItem[] = [];
   let ignored = 0;
-  for (const ev of body.data.events) {
-    const uuid = typeof ev.uuid === 'string' ? ev.uuid : null;
+  for (const [i, ev] of body.data.events.entries()) {
+    const uuid = typeof ev.uuid === 'string' ? ev.uuid.trim() : '';
+    if (!uuid) throw new InputError(`body/data/events/${i}/uuid must be a non-empty string (the event's replay key)`, { field: `data.events.${i}.uuid` });
     const type = typeof ev.eventType === 'string' ? ev.eventType : '';
     const jobs: JobInput[] = [];
     if ((OKTA_REFRESH_EVENTS as readonly string[]).includes(type)) {
@@ -75,7 +82,7 @@ export function oktaItems(body: OktaHookBody): { items: AcceptItem[]; ignored: n
     } else {
       ignored++;
     }
-    items.push({ key: uuid ? `okta:${uuid}` : null, jobs });
+    items.push({ key: `okta:${uuid}`, jobs });
   }
   return { items, ignored };
 }
@@ -92,16 +99,33 @@ export interface GraphNotification {
   subscriptionExpirationDateTime?: string;
 }
 
+/** A notification that cannot be read (e.g. a `resource` that does not decode): refused on its own. */
+export class BadNotification extends Error {}
+
 /** The user id of a basic notification on /users (`resourceData.id`, else the id in `resource`). */
 export function graphUserId(n: GraphNotification): string | null {
   if (typeof n.resourceData?.id === 'string' && n.resourceData.id) return n.resourceData.id.toLowerCase();
   const m = /^\/?users\/([^/?]+)/i.exec(n.resource ?? '');
-  return m ? decodeURIComponent(m[1]).replace(/^'|'$/g, '').toLowerCase() : null;
+  if (!m) return null;
+  let id: string;
+  try {
+    id = decodeURIComponent(m[1]);
+  } catch {
+    throw new BadNotification('resource does not decode');
+  }
+  id = id.replace(/^'|'$/g, '').toLowerCase();
+  if (!id || /[\u0000-\u001f\u007f/]/.test(id)) throw new BadNotification('resource names no user id');
+  return id;
 }
 
-export function graphItems(list: GraphNotification[], clientState: string): { items: AcceptItem[]; forged: number; ignored: number } {
+/**
+ * The queue items of a Graph delivery. A notification with a wrong clientState is forged; one that
+ * cannot be read is rejected; either is counted and skipped while the rest of the batch is accepted.
+ */
+export function graphItems(list: GraphNotification[], clientState: string): { items: AcceptItem[]; forged: number; rejected: number; ignored: number } {
   const items: AcceptItem[] = [];
   let forged = 0;
+  let rejected = 0;
   let ignored = 0;
   for (const n of list) {
     if (typeof n.clientState !== 'string' || !safeEqual(n.clientState, clientState)) {
@@ -120,10 +144,17 @@ export function graphItems(list: GraphNotification[], clientState: string): { it
       items.push({ key: n.lifecycleEvent === 'missed' ? null : key, jobs });
       continue;
     }
-    const user = graphUserId(n);
+    let user: string | null;
+    try {
+      user = graphUserId(n);
+    } catch (e) {
+      if (!(e instanceof BadNotification)) throw e;
+      rejected++;
+      continue;
+    }
     if (user) jobs.push({ kind: 'refresh', source: 'entra', tenant, subject: user, reason: `graph.${n.changeType ?? 'changed'}` });
     else ignored++;
     items.push({ key: typeof n.id === 'string' && n.id ? `entra:${n.id}` : null, jobs });
   }
-  return { items, forged, ignored };
+  return { items, forged, rejected, ignored };
 }

@@ -1,60 +1,39 @@
 /**
- * API keys and rate limits. A route that declares `config.scope` needs `Authorization: Bearer
- * <key>` with that scope (or `admin`); the Graph notification route also takes `?key=`, since
- * Microsoft Graph cannot send headers. Refusals: 401 for a missing, malformed, unknown, revoked
- * or expired key; 403 for a key without the scope. Each key has a fixed one-minute window of
- * requests (its own limit, or `rateLimit.perMinute`), reported in `RateLimit-*` headers; past it,
- * 429 with `Retry-After`. Failed authentications are limited per client address too, which caps
- * guessing. Keys are never logged: only their visible prefix is.
- *
- * A request without an Authorization header may present a console session instead (the
- * `revenant_session` cookie, session.ts): it acts as the session's identity, with its scopes and
- * rate limit. A session that is unknown, expired or signed out is a 401 like a bad key. Requests
- * that change something (any method but GET and HEAD) on a session must come from the console's
- * own origin (`Origin` or `Sec-Fetch-Site`), besides the cookie being `SameSite=Strict`.
+ * Who is asking. A route that declares `config.scope` needs an identity with that scope (or
+ * `admin`), presented one of two ways (`identify`):
+ * - an API key: `Authorization: Bearer <key>` — or `?key=` on the Graph notification route, since
+ *   Microsoft Graph cannot send headers;
+ * - without an Authorization header, a console session (the `revenant_session` cookie,
+ *   session.ts): it acts as the session's identity, with its scopes and rate limit. Requests that
+ *   change something (any method but GET and HEAD) on a session must come from the console's own
+ *   origin (`Origin` or `Sec-Fetch-Site`), besides the cookie being `SameSite=Strict`.
+ * The identity is verified first; only a request that fails is counted by the failed-authentication
+ * limiter (rateLimit.ts), so a valid key is never refused because others guessed from its address.
+ * Refusals: 401 for a missing, malformed, unknown, revoked or expired key or an unknown, expired or
+ * signed-out session; 429 when failures from the address or for the key prefix are over the limit;
+ * 403 for an identity without the scope, or a session used from another origin. The per-key rate
+ * limit applies after (rateLimit.ts). Keys are never logged: only their visible prefix is.
  */
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { API_ERR, type ApiErrorCode } from '../errorCatalogue.js';
 import { HttpError } from '../httpError.js';
 import { type ApiKeyInfo, hasScope } from '../keys/KeyStore.js';
-import { sessionIdOf } from './session.js';
+import { type SessionInfo, sessionIdOf } from './session.js';
 import '../types.js';
 
-const WINDOW_MS = 60_000;
-
-class Windows {
-  private readonly m = new Map<string, { start: number; count: number }>();
-
-  hit(key: string, now: number, add = 1): { count: number; resetMs: number } {
-    let w = this.m.get(key);
-    if (!w || now - w.start >= WINDOW_MS) {
-      if (this.m.size > 50_000) this.sweep(now);
-      w = { start: now, count: 0 };
-      this.m.set(key, w);
-    }
-    w.count += add;
-    return { count: w.count, resetMs: w.start + WINDOW_MS - now };
-  }
-
-  peek(key: string, now: number): number {
-    const w = this.m.get(key);
-    return w && now - w.start < WINDOW_MS ? w.count : 0;
-  }
-
-  private sweep(now: number): void {
-    for (const [k, w] of this.m) if (now - w.start >= WINDOW_MS) this.m.delete(k);
-  }
-}
-
 const REASONS = {
-  missing: 'missing API key: send Authorization: Bearer <key>',
-  malformed: 'invalid API key',
-  unknown: 'invalid API key',
-  revoked: 'API key revoked',
-  expired: 'API key expired',
-  session: 'session expired or signed out: sign in again at /login',
-  'cross-site': 'a console session cannot be used from another origin',
-} as const;
+  missing: { code: API_ERR.AUTH_MISSING, message: 'missing API key: send Authorization: Bearer <key>' },
+  malformed: { code: API_ERR.AUTH_INVALID, message: 'invalid API key' },
+  unknown: { code: API_ERR.AUTH_INVALID, message: 'invalid API key' },
+  revoked: { code: API_ERR.AUTH_REVOKED, message: 'API key revoked' },
+  expired: { code: API_ERR.AUTH_EXPIRED, message: 'API key expired' },
+  session: { code: API_ERR.SESSION_EXPIRED, message: 'session expired or signed out: sign in again at /login' },
+} satisfies Record<string, { code: ApiErrorCode; message: string }>;
+
+type Identified =
+  | { ok: true; key: ApiKeyInfo; session: SessionInfo | null }
+  | { ok: false; reason: keyof typeof REASONS; prefix: string | null };
 
 /** The request comes from a page of this server (not another site riding on the cookie). */
 function sameOrigin(req: FastifyRequest): boolean {
@@ -85,73 +64,52 @@ function presentedKey(req: FastifyRequest): string | null {
   return null;
 }
 
+/** The visible prefix of something shaped like a key (`rvn_<8 hex>_…`), for the per-prefix failure count. */
+export function prefixOf(presented: string): string | null {
+  return /^rvn_([0-9a-f]{8})_/.exec(presented)?.[1] ?? null;
+}
+
 async function auth(fastify: FastifyInstance): Promise<void> {
   const { keys, config, metrics } = fastify.revenant;
-  const perKey = new Windows();
-  const failures = new Windows();
   fastify.decorateRequest('apiKey', null);
-  // Sign-in forms (console routes) share the failed-authentication limit per address.
-  fastify.decorate('authFailures', {
-    blocked: (ip: string) => failures.peek(ip, Date.now()) >= config.rateLimit.unauthenticatedPerMinute,
-    fail: (ip: string, reason: string) => {
-      failures.hit(ip, Date.now());
-      metrics.authFailures.inc({ reason });
-    },
-  });
+
+  const identify = (req: FastifyRequest): Identified => {
+    const presented = presentedKey(req);
+    if (presented === null) {
+      const sid = sessionIdOf(req);
+      if (sid === undefined) return { ok: false, reason: 'missing', prefix: null };
+      const s = fastify.sessions.get(sid);
+      return s ? { ok: true, key: s.identity, session: s } : { ok: false, reason: 'session', prefix: null };
+    }
+    const r = keys.verify(presented);
+    return r.ok ? { ok: true, key: r.key, session: null } : { ok: false, reason: r.reason, prefix: prefixOf(presented) };
+  };
 
   fastify.addHook('onRequest', async (req, reply) => {
     const scope = req.routeOptions.config?.scope;
     if (!scope) return;
-    const now = Date.now();
-    const ip = req.ip;
-    const failLimit = config.rateLimit.unauthenticatedPerMinute;
-    if (failures.peek(ip, now) >= failLimit) {
-      metrics.rateLimited.inc();
-      throw new HttpError(429, 'too many failed authentications from this address: wait a minute', { 'retry-after': '60' });
+    const id = identify(req);
+    if (!id.ok) {
+      const wait = await fastify.authFailures.fail(req, id.reason, id.prefix);
+      if (wait > 0) {
+        metrics.rateLimited.inc();
+        throw new HttpError(API_ERR.AUTH_RATE_LIMITED, 'too many failed authentications from this address: wait before trying again', { 'retry-after': String(wait) });
+      }
+      const { code, message } = REASONS[id.reason];
+      throw new HttpError(code, message);
     }
-    const refuse = (reason: keyof typeof REASONS, status = 401): never => {
-      failures.hit(ip, now);
-      metrics.authFailures.inc({ reason });
-      throw new HttpError(status, REASONS[reason]);
-    };
-    const presented = presentedKey(req);
-    let key: ApiKeyInfo;
-    const sid = presented === null ? sessionIdOf(req) : undefined;
-    if (sid !== undefined) {
-      const s = fastify.sessions.get(sid);
-      if (!s) refuse('session');
-      if (req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) refuse('cross-site', 403);
-      req.session = s;
-      key = s!.identity;
-    } else {
-      if (presented === null) refuse('missing');
-      const r = keys.verify(presented as string);
-      if (!r.ok) refuse(r.reason);
-      key = (r as { ok: true; key: ApiKeyInfo }).key;
+    if (id.session && req.method !== 'GET' && req.method !== 'HEAD' && !sameOrigin(req)) {
+      metrics.authFailures.inc({ reason: 'cross-site' });
+      throw new HttpError(API_ERR.CROSS_SITE, 'a console session cannot be used from another origin');
     }
-    if (!hasScope(key, scope)) {
+    if (!hasScope(id.key, scope)) {
       metrics.authFailures.inc({ reason: 'scope' });
-      throw new HttpError(403, `this API key lacks the "${scope}" scope`);
+      throw new HttpError(API_ERR.SCOPE, `this API key lacks the "${scope}" scope`);
     }
-    req.apiKey = key;
-    const limit = key.rateLimit ?? config.rateLimit.perMinute;
-    const w = perKey.hit(key.prefix, now);
-    const reset = Math.max(1, Math.ceil(w.resetMs / 1000));
-    reply.header('ratelimit-policy', `${limit};w=60`);
-    reply.header('ratelimit-limit', String(limit));
-    reply.header('ratelimit-remaining', String(Math.max(0, limit - w.count)));
-    reply.header('ratelimit-reset', String(reset));
-    if (w.count > limit) {
-      metrics.rateLimited.inc();
-      throw new HttpError(429, `rate limit of ${limit} requests per minute reached for this API key`, { 'retry-after': String(reset) });
-    }
+    req.session = id.session;
+    req.apiKey = id.key;
+    reply.header('ratelimit-policy', `${id.key.rateLimit ?? config.rateLimit.perMinute};w=60`);
   });
 }
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    authFailures: { blocked(ip: string): boolean; fail(ip: string, reason: string): void };
-  }
-}
-
-export default fp(auth, { name: 'revenant-auth', fastify: '5.x', dependencies: ['revenant-services', 'revenant-session'] });
+export default fp(auth, { name: 'revenant-auth', fastify: '5.x', dependencies: ['revenant-services', 'revenant-session', 'revenant-rate-limit'] });

@@ -1,49 +1,55 @@
 /**
- * The one error handler: every error becomes `{statusCode, error, message, requestId}`. Client
- * errors (validation, bad JSON, too large, unknown subject, bad key) say what was wrong; server
- * errors say nothing internal — the details go to the log under the request id, which the body
- * carries so an operator can find them.
+ * The one error handler: every error becomes `{statusCode, code, error, message, requestId}`,
+ * its status looked up from its code in the catalogue (errorCatalogue.ts). Client errors
+ * (validation, bad JSON, too large, unknown subject, bad key) say what was wrong and are logged
+ * as one line without a stack; server errors say nothing internal — the details go to the log
+ * under the request id, which the body carries so an operator can find them.
  */
 import { STATUS_CODES } from 'node:http';
 import fp from 'fastify-plugin';
-import type { FastifyError, FastifyInstance } from 'fastify';
-import { InputError, NotFoundError, StoreError } from '../../model/errors.js';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { ERR } from '../../model/errors.js';
+import { API_ERR, type AnyErrorCode, codeOf, statusOf } from '../errorCatalogue.js';
 import { HttpError } from '../httpError.js';
 import '../types.js';
 
-function statusOf(err: FastifyError | Error): number {
-  if (err instanceof NotFoundError) return 404;
-  if (err instanceof StoreError) return /no snapshot .* in |ambiguous/.test(err.message) ? 404 : 503;
-  if (err instanceof InputError) return 400;
-  const fe = err as FastifyError;
-  if (fe.validation) return 400;
-  const s = fe.statusCode;
-  return typeof s === 'number' && s >= 400 && s < 600 ? s : 500;
+/** The error body every error response has. */
+export function errorBody(code: AnyErrorCode, message: string, requestId: string): { statusCode: number; code: AnyErrorCode; error: string; message: string; requestId: string } {
+  const statusCode = statusOf(code);
+  return { statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message, requestId };
+}
+
+export function sendError(reply: FastifyReply, code: AnyErrorCode, message: string): FastifyReply {
+  return reply
+    .code(statusOf(code))
+    .type('application/json; charset=utf-8')
+    .send(errorBody(code, message, String(reply.request.id)));
 }
 
 async function errors(fastify: FastifyInstance): Promise<void> {
+  const storeDir = fastify.revenant.store.dir;
+  const safe = (m: string) => m.split(storeDir).join('<store>').slice(0, 1000);
   fastify.setErrorHandler((err: FastifyError | Error, req, reply) => {
-    const status = statusOf(err);
+    const code = codeOf(err);
+    const status = statusOf(code);
     let message: string;
-    if (err instanceof HttpError && (status === 503 || status === 501)) {
+    if (code === ERR.NO_SNAPSHOT || code === API_ERR.ENGINE_UNSUPPORTED) {
       // Ours, and safe: "no snapshot loaded yet", "not available on this engine".
-      message = err.message;
+      message = safe(err.message);
+      if (code === ERR.NO_SNAPSHOT && !reply.hasHeader('retry-after')) reply.header('retry-after', '5');
     } else if (status >= 500) {
       req.log.error({ err }, 'request failed');
-      message = status === 503 ? 'not ready: try again shortly' : 'internal error: quote the request id to the operator';
+      message = code === API_ERR.UNAVAILABLE ? 'not ready: try again shortly' : 'internal error: quote the request id to the operator';
     } else {
-      message = err.message.split(fastify.revenant.store.dir).join('<store>').slice(0, 1000);
-      if (status !== 404) req.log.info({ status, reason: message }, 'request refused');
+      message = safe(err.message);
+      if (status !== 404) req.log.info({ status, code, reason: message }, 'request refused');
     }
     if (err instanceof HttpError) for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
     if (status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Bearer realm="revenant"');
-    reply
-      .code(status)
-      .type('application/json; charset=utf-8')
-      .send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, requestId: String(req.id) });
+    sendError(reply, code, message);
   });
-  fastify.setNotFoundHandler((req, reply) => {
-    reply.code(404).type('application/json; charset=utf-8').send({ statusCode: 404, error: 'Not Found', message: 'no such route', requestId: String(req.id) });
+  fastify.setNotFoundHandler((_req, reply) => {
+    sendError(reply, API_ERR.ROUTE_NOT_FOUND, 'no such route');
   });
 }
 

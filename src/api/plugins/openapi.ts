@@ -6,6 +6,7 @@
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
+import { ERROR_CATALOGUE } from '../errorCatalogue.js';
 import { API_VERSION } from '../version.js';
 import '../types.js';
 
@@ -19,6 +20,8 @@ async function openapi(fastify: FastifyInstance): Promise<void> {
         description:
           'Residual access after an identity is disabled, for SIEMs and scripts: findings on demand (JSON or OCSF 1.8), identity events in (Okta event hooks, Microsoft Graph change notifications). Every /v1 route needs an API key with a scope.',
       },
+      // An OpenAPI extension (not in the document's types): every error code, its status and meaning.
+      ...({ 'x-revenant-error-codes': ERROR_CATALOGUE } as object),
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from `revenant keys create` (rvn_<prefix>_<secret>).' },

@@ -8,6 +8,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from '../httpError.js';
+import { ERR } from '../../model/errors.js';
 import '../types.js';
 
 const HELD = Symbol('revenant.view');
@@ -26,7 +27,7 @@ async function snapshot(fastify: FastifyInstance): Promise<void> {
   fastify.addHook('preHandler', async (req) => {
     if (!req.routeOptions.config?.snapshot) return;
     const v = snapshots.acquire();
-    if (!v) throw new HttpError(503, 'no snapshot loaded yet: run `revenant load <collection>`', { 'retry-after': '5' });
+    if (!v) throw new HttpError(ERR.NO_SNAPSHOT, 'no snapshot loaded yet: run `revenant load <collection>`', { 'retry-after': '5' });
     req.view = v;
     (req as FastifyRequest & { [HELD]?: boolean })[HELD] = true;
   });

@@ -15,9 +15,12 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type ConsoleAssets, loadConsoleAssets } from '../consoleAssets.js';
 import { hasScope } from '../keys/KeyStore.js';
+import { prefixOf } from '../plugins/auth.js';
 import { CONSOLE_CSP } from '../plugins/security.js';
 import { clearSessionCookie, sessionIdOf, setSessionCookie } from '../plugins/session.js';
 import '../types.js';
+
+const TOO_MANY = 'Too many failed sign-ins from this address: wait a minute.';
 
 /** Page routes of the console (each serves the shell; the browser app routes by path). */
 export const CONSOLE_PAGES = ['/', '/leavers', '/subjects/*', '/graph', '/graph/*', '/changes'];
@@ -108,9 +111,9 @@ export default async function consoleRoutes(fastify: FastifyInstance): Promise<v
       const next = safeNext(req.query.next);
       if (!assets) return html(reply, 503, '<!doctype html><title>Revenant</title><p>The console was not built: run <code>npm ci</code> in the package.</p>');
       if (req.query.token !== undefined) {
-        if (fastify.authFailures.blocked(req.ip)) return html(reply, 429, loginPage(assets, { next, message: 'Too many failed sign-ins from this address: wait a minute.' }));
+        // The link is checked first; only a failure counts (and past the limit is refused), as for API keys.
         if (!fastify.sessions.consumeLink(req.query.token)) {
-          fastify.authFailures.fail(req.ip, 'sign-in-link');
+          if (await fastify.authFailures.fail(req, 'sign-in-link')) return html(reply, 429, loginPage(assets, { next, message: TOO_MANY }));
           return html(reply, 401, loginPage(assets, { next, message: 'This sign-in link was already used or has expired. Sign in with an API key, or restart revenant serve for a new link.' }));
         }
         const s = fastify.sessions.open('link', null);
@@ -139,15 +142,15 @@ export default async function consoleRoutes(fastify: FastifyInstance): Promise<v
       async (req, reply) => {
         const next = safeNext(req.body?.next);
         if (!assets) return html(reply, 503, '<!doctype html><title>Revenant</title><p>The console was not built.</p>');
-        if (fastify.authFailures.blocked(req.ip)) return html(reply, 429, loginPage(assets, { next, message: 'Too many failed sign-ins from this address: wait a minute.' }));
-        const r = keys.verify((req.body?.key ?? '').trim());
+        const presented = (req.body?.key ?? '').trim();
+        const r = keys.verify(presented);
         if (!r.ok) {
-          fastify.authFailures.fail(req.ip, `login-${r.reason}`);
+          if (await fastify.authFailures.fail(req, `login-${r.reason}`, prefixOf(presented))) return html(reply, 429, loginPage(assets, { next, message: TOO_MANY }));
           const why = r.reason === 'revoked' ? 'This API key is revoked.' : r.reason === 'expired' ? 'This API key has expired.' : 'That is not a valid API key.';
           return html(reply, 401, loginPage(assets, { next, message: why }));
         }
         if (!hasScope(r.key, 'read')) {
-          fastify.authFailures.fail(req.ip, 'login-scope');
+          fastify.revenant.metrics.authFailures.inc({ reason: 'login-scope' });
           return html(reply, 403, loginPage(assets, { next, message: 'This API key lacks the read scope.' }));
         }
         const s = fastify.sessions.open('key', r.key);

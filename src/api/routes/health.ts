@@ -1,10 +1,10 @@
 /**
  * Operations: `/healthz` (the process answers), `/readyz` (a snapshot is loaded and being
- * served; 503 until then), `/metrics` (Prometheus text; needs an `admin` key when
- * `metrics.requireKey` is set).
+ * served; 503 until then), `/metrics` (Prometheus text; needs a key with the `metrics` or
+ * `admin` scope unless `metrics.public` is set).
  */
 import type { FastifyInstance } from 'fastify';
-import { errorResponses } from '../schemas.js';
+import { errorResponses, security } from '../schemas.js';
 import '../types.js';
 
 export default async function healthRoutes(fastify: FastifyInstance): Promise<void> {
@@ -51,12 +51,13 @@ export default async function healthRoutes(fastify: FastifyInstance): Promise<vo
   fastify.get(
     '/metrics',
     {
-      config: config.metrics.requireKey ? { scope: 'admin' } : {},
+      config: config.metrics.public ? {} : { scope: 'metrics' },
       schema: {
         tags: ['operations'],
         summary: 'Prometheus metrics',
         produces: ['text/plain'],
-        response: { 200: { type: 'string', description: 'Prometheus text exposition format' }, ...errorResponses(401, 403) },
+        ...(config.metrics.public ? {} : { security }),
+        response: { 200: { type: 'string', description: 'Prometheus text exposition format' }, ...errorResponses(401, 403, 429) },
       },
     },
     async (_req, reply) => {

@@ -112,9 +112,14 @@ export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
       next = await buildView(this.source, latest, this.view, this.opts.log);
     } catch (e) {
       const msg = (e as Error).message;
-      if (this.lastError !== msg) this.opts.log.error({ snapshot: latest ?? null, err: msg }, 'cannot load the latest snapshot; still serving the previous one');
+      if (this.lastError !== msg) {
+        this.opts.log.error({ snapshot: latest ?? null, err: msg }, this.view ? 'cannot load the latest snapshot; still serving the previous one' : 'cannot load the latest snapshot');
+      }
       this.lastError = msg;
-      return;
+      // Nothing served yet (a start with an unreadable newest file): serve the newest snapshot that reads.
+      const older = this.view ? null : await this.newestReadable(latest);
+      if (!older) return;
+      next = older;
     }
     this.lastError = null;
     if (this.stopped) {
@@ -131,6 +136,26 @@ export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
       'serving snapshot',
     );
     this.emit('swap', { prev, next, refreshed });
+  }
+
+  /** The view of the newest snapshot older than `bad` that can be built, or null. */
+  private async newestReadable(bad: string | undefined): Promise<SnapshotView | null> {
+    let ids: string[];
+    try {
+      ids = await this.source.ids();
+    } catch {
+      return null;
+    }
+    for (const id of ids.filter((x) => bad === undefined || x < bad).reverse()) {
+      try {
+        const v = await buildView(this.source, id, null, this.opts.log);
+        this.opts.log.info({ snapshot: id, unreadable: bad ?? null }, 'serving the newest snapshot that can be read');
+        return v;
+      } catch {
+        // try the one before
+      }
+    }
+    return null;
   }
 
   stop(): void {

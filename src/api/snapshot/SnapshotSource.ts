@@ -4,11 +4,12 @@
  * analysis (the `residual --all` document written at load time), finding history across
  * snapshots, diffs, and a query engine for the routes that walk the graph.
  */
+import { existsSync } from 'node:fs';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { type DiffResult, diffDocs, diffSnapshots } from '../../../queries/diff.js';
 import type { FindingsDoc } from '../../../queries/residual.js';
 import { runResidual } from '../../../queries/residual.js';
-import { StoreError } from '../../model/errors.js';
+import { ERR, StoreError } from '../../model/errors.js';
 import { CompactGraph } from '../../store/CompactGraph.js';
 import { findingHistory, type Seen } from '../../store/history.js';
 import type { Neo4jStore } from '../../store/neo4jStore.js';
@@ -28,6 +29,8 @@ export interface SnapshotSummary {
   edges?: number;
   bytes?: number;
   sources: { source: string; tenant: string; collectedAt: string }[];
+  /** Set when the snapshot cannot be read (a corrupt file): it is listed, never served. */
+  error?: string;
 }
 
 export interface SourceLog {
@@ -52,6 +55,8 @@ export interface SnapshotSource {
   open(id: string): Promise<QueryEngine>;
   /** After the embedded store got a new snapshot `id` (an event-driven refresh): make it this source's latest too. */
   publish(store: Store, id: string): Promise<void>;
+  /** Remove snapshots (of event-driven refreshes) from the embedded store and from this source. */
+  forget(store: Store, ids: string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -100,8 +105,19 @@ export class EmbeddedSource implements SnapshotSource {
     return this.store.resolve(id);
   }
 
+  /** Every snapshot; one whose file cannot be read is listed with `error` instead of failing the list. */
   async list(): Promise<SnapshotSummary[]> {
-    return this.store.list();
+    const out: SnapshotSummary[] = [];
+    for (const id of this.store.ids()) {
+      try {
+        const { path: _path, ...info } = this.store.info(id);
+        out.push(info);
+      } catch {
+        // Pruned meanwhile: not listed; there but unreadable: listed as such.
+        if (existsSync(this.store.pathOf(id))) out.push({ id, createdAt: '', collectedAt: '', sources: [], error: 'unreadable' });
+      }
+    }
+    return out;
   }
 
   async info(id: string): Promise<SnapshotSummary> {
@@ -131,6 +147,10 @@ export class EmbeddedSource implements SnapshotSource {
 
   async publish(): Promise<void> {
     // The embedded store is the source: nothing to do.
+  }
+
+  async forget(store: Store, ids: string[]): Promise<void> {
+    store.remove(ids);
   }
 
   async close(): Promise<void> {}
@@ -163,7 +183,7 @@ export class Neo4jSource implements SnapshotSource {
 
   async info(id: string): Promise<SnapshotSummary> {
     const s = (await this.list()).find((x) => x.id === id);
-    if (!s) throw new StoreError(`no snapshot ${id} in Neo4j at ${this.neo.uri}`);
+    if (!s) throw new StoreError(`no snapshot ${id} in Neo4j at ${this.neo.uri}`, ERR.SNAPSHOT_NOT_FOUND);
     return s;
   }
 
@@ -199,8 +219,9 @@ export class Neo4jSource implements SnapshotSource {
       const i = ids.indexOf(to);
       from = i > 0 ? ids[i - 1] : undefined;
     }
-    if (from === to) throw new StoreError(`diff: both sides are snapshot ${to}`);
-    return diffDocs(from ? await this.readDoc(from) : null, await this.readDoc(to));
+    const after = await this.readDoc(to);
+    if (from === to) return diffDocs(after, after);
+    return diffDocs(from ? await this.readDoc(from) : null, after);
   }
 
   async open(id: string): Promise<QueryEngine> {
@@ -215,6 +236,12 @@ export class Neo4jSource implements SnapshotSource {
     } finally {
       sdb.close();
     }
+  }
+
+  async forget(store: Store, ids: string[]): Promise<void> {
+    const inNeo4j = new Set(await this.ids());
+    for (const id of ids) if (inNeo4j.has(id)) await this.neo.remove(id);
+    store.remove(ids);
   }
 
   async close(): Promise<void> {

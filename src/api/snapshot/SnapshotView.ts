@@ -133,7 +133,14 @@ export async function buildView(source: SnapshotSource, id: string, prev: Snapsh
     const prevId = i > 0 ? ids[i - 1] : null;
     let previous: FindingsDoc | null = null;
     if (prevId && prev && prev.id === prevId) previous = prev.doc;
-    else if (prevId) previous = await source.readDoc(prevId, log);
+    else if (prevId) {
+      try {
+        previous = await source.readDoc(prevId, log);
+      } catch (e) {
+        // An unreadable (or just pruned) previous snapshot must not stop this one from being served.
+        log?.warn({ snapshot: id, previous: prevId, err: (e as Error).message }, 'cannot read the previous snapshot: activities are relative to none');
+      }
+    }
     await breathe();
     let history: History;
     if (prev && prev.id < id) {

@@ -16,6 +16,7 @@ import { LazyGraph } from '../../store/LazyGraph.js';
 import type { Neo4jSnapshot } from '../../store/neo4jGraph.js';
 import type { SnapshotDb } from '../../store/SnapshotDb.js';
 import { DbReader } from './DbReader.js';
+import { API_ERR } from '../errorCatalogue.js';
 
 export interface AccountRef {
   source: string;
@@ -176,15 +177,15 @@ export class Neo4jEngine implements QueryEngine {
   }
 
   async search(): Promise<SearchHit[]> {
-    throw new HttpError(501, 'search is not available on the Neo4j engine yet: serve the embedded store for the console');
+    throw new HttpError(API_ERR.ENGINE_UNSUPPORTED, 'search is not available on the Neo4j engine yet: serve the embedded store for the console');
   }
 
   async person(): Promise<PersonLinks> {
-    throw new HttpError(501, 'the person view is not available on the Neo4j engine yet: serve the embedded store for the console');
+    throw new HttpError(API_ERR.ENGINE_UNSUPPORTED, 'the person view is not available on the Neo4j engine yet: serve the embedded store for the console');
   }
 
   async neighbourhood(): Promise<Neighbourhood> {
-    throw new HttpError(501, 'the graph explorer is not available on the Neo4j engine yet: serve the embedded store for the console');
+    throw new HttpError(API_ERR.ENGINE_UNSUPPORTED, 'the graph explorer is not available on the Neo4j engine yet: serve the embedded store for the console');
   }
 
   inputFiles(): InputFile[] {

@@ -5,6 +5,7 @@ import { HttpError } from '../../httpError.js';
 import type { Finding } from '../../../../queries/residual.js';
 import { type Activity, findingToOcsf, type OcsfClassUid, type OcsfEvent } from '../../ocsf/ocsf.js';
 import type { SnapshotView } from '../../snapshot/SnapshotView.js';
+import { API_ERR } from '../../errorCatalogue.js';
 
 export function ocsfOf(view: SnapshotView, f: Finding, classUid: OcsfClassUid, activity?: Activity, reason?: string): OcsfEvent {
   const h = view.history.get(f.id);
@@ -35,6 +36,6 @@ export function slaMsOf(text: string): number {
   try {
     return parseDuration(text, 'sla');
   } catch (e) {
-    throw new HttpError(400, (e as Error).message);
+    throw new HttpError(API_ERR.VALIDATION, (e as Error).message);
   }
 }

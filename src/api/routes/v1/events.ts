@@ -16,6 +16,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../../httpError.js';
+import { ERR } from '../../../model/errors.js';
+import { API_ERR } from '../../errorCatalogue.js';
 import { type GraphNotification, graphItems, type OktaHookBody, oktaItems, safeEqual } from '../../events/hooks.js';
 import { V1_ERRORS, errorResponses, security } from '../../schemas.js';
 import '../../types.js';
@@ -29,6 +31,7 @@ const acceptedSchema = {
     queued: { type: 'integer' },
     coalesced: { type: 'integer' },
     ignored: { type: 'integer' },
+    rejected: { type: 'integer', description: 'Notifications refused on their own (unreadable, e.g. a resource that does not decode); the rest of the batch is accepted.' },
   },
   required: ['accepted', 'queued'],
 } as const;
@@ -40,12 +43,12 @@ export default async function eventRoutes(fastify: FastifyInstance): Promise<voi
 
   const checkOkta = (headers: Record<string, unknown>): void => {
     const okta = config.events.okta;
-    if (!okta || !secrets.oktaHookSecret) throw new HttpError(404, 'Okta event hooks are not configured on this server (events.okta)');
+    if (!okta || !secrets.oktaHookSecret) throw new HttpError(API_ERR.NOT_CONFIGURED, 'Okta event hooks are not configured on this server (events.okta)');
     const got = headers[okta.hookSecretHeader];
     if (typeof got !== 'string' || !safeEqual(got, secrets.oktaHookSecret)) {
       metrics.authFailures.inc({ reason: 'okta-hook-secret' });
       metrics.eventsReceived.inc({ source: 'okta', result: 'forged' });
-      throw new HttpError(401, `event hook secret missing or wrong (header ${okta.hookSecretHeader})`);
+      throw new HttpError(API_ERR.HOOK_SECRET, `event hook secret missing or wrong (header ${okta.hookSecretHeader})`);
     }
   };
 
@@ -112,7 +115,7 @@ export default async function eventRoutes(fastify: FastifyInstance): Promise<voi
                     additionalProperties: true,
                     required: ['uuid', 'eventType'],
                     properties: {
-                      uuid: s(100),
+                      uuid: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f\\u007f\\s]+$', description: 'The replay key: an event without one is refused.' },
                       eventType: s(200),
                       published: s(64),
                       target: { type: ['array', 'null'], maxItems: 100, items: { type: 'object', additionalProperties: true, properties: { id: s(200), type: s(100) } } },
@@ -198,25 +201,30 @@ export default async function eventRoutes(fastify: FastifyInstance): Promise<voi
       },
     },
     async (req, reply) => {
-      if (!config.events.entra || !secrets.entraClientState) throw new HttpError(404, 'Microsoft Graph notifications are not configured on this server (events.entra)');
+      if (!config.events.entra || !secrets.entraClientState) throw new HttpError(API_ERR.NOT_CONFIGURED, 'Microsoft Graph notifications are not configured on this server (events.entra)');
       if (req.query.validationToken !== undefined) {
         metrics.eventsReceived.inc({ source: 'entra', result: 'validation' });
         return reply.code(200).type('text/plain; charset=utf-8').send(req.query.validationToken);
       }
       const body = req.body;
-      if (!body || typeof body !== 'object' || !Array.isArray(body.value)) throw new HttpError(400, 'expected a JSON body {"value": [notifications]}');
-      const { items, forged, ignored } = graphItems(body.value, secrets.entraClientState);
+      if (!body || typeof body !== 'object' || !Array.isArray(body.value)) throw new HttpError(API_ERR.VALIDATION, 'expected a JSON body {"value": [notifications]}');
+      const { items, forged, rejected, ignored } = graphItems(body.value, secrets.entraClientState);
       if (forged) {
         metrics.authFailures.inc({ reason: 'graph-client-state' }, forged);
         metrics.eventsReceived.inc({ source: 'entra', result: 'forged' }, forged);
         req.log.warn({ forged }, 'Graph notifications with a wrong clientState refused');
       }
-      if (forged && items.length === 0) throw new HttpError(403, 'clientState does not match');
+      if (rejected) {
+        metrics.eventsReceived.inc({ source: 'entra', result: 'rejected' }, rejected);
+        req.log.warn({ rejected }, 'unreadable Graph notifications refused');
+      }
+      if (forged && items.length === 0 && !rejected) throw new HttpError(API_ERR.CLIENT_STATE, 'clientState does not match');
+      if (items.length === 0 && rejected) throw new HttpError(API_ERR.VALIDATION, 'no notification of the delivery can be read (e.g. a resource that does not decode)');
       const r = queue.accept(items);
       metrics.eventsReceived.inc({ source: 'entra', result: 'accepted' }, r.accepted);
       if (r.duplicates) metrics.eventsReceived.inc({ source: 'entra', result: 'duplicate' }, r.duplicates);
-      req.log.info({ accepted: r.accepted, duplicates: r.duplicates, queued: r.queued, ignored }, 'graph notifications accepted');
-      return reply.code(202).send({ ...r, ignored });
+      req.log.info({ accepted: r.accepted, duplicates: r.duplicates, queued: r.queued, ignored, rejected }, 'graph notifications accepted');
+      return reply.code(202).send({ ...r, ignored, rejected });
     },
   );
 }

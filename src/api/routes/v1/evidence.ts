@@ -15,6 +15,8 @@ import { HttpError } from '../../httpError.js';
 import { V1_ERRORS, errorResponses, security } from '../../schemas.js';
 import { snapshotHeader } from './common.js';
 import '../../types.js';
+import { API_ERR } from '../../errorCatalogue.js';
+import { ERR } from '../../../model/errors.js';
 
 /** Line `line` (1-based) of a file and the SHA-256 of the whole file, in one pass. */
 async function lineAndHash(path: string, line: number): Promise<{ text: string | null; sha256: string }> {
@@ -67,23 +69,23 @@ export default async function evidenceRoutes(fastify: FastifyInstance): Promise<
     async (req, reply) => {
       const view = req.view!;
       if (req.query.snapshot && req.query.snapshot !== view.id) {
-        throw new HttpError(409, `this evidence reference is from snapshot ${req.query.snapshot}; the server now serves ${view.id} (reload the page)`);
+        throw new HttpError(API_ERR.SNAPSHOT_CHANGED, `this evidence reference is from snapshot ${req.query.snapshot}; the server now serves ${view.id} (reload the page)`);
       }
       const m = /^(([^/]+)\/[^:]+):(\d+)$/.exec(req.query.ref)!;
       const [, name, folder, lineText] = m;
       const line = Number(lineText);
       const src = view.engine.sources.find((s) => basename(s.folder) === folder);
       const recorded = view.engine.inputFiles().find((f) => f.name === name);
-      if (!src || (!recorded && view.engine.inputFiles().length)) throw new HttpError(404, `${name} is not an input of snapshot ${view.id}`);
+      if (!src || (!recorded && view.engine.inputFiles().length)) throw new HttpError(ERR.NOT_FOUND, `${name} is not an input of snapshot ${view.id}`);
       const path = join(src.folder, name.slice(folder.length + 1));
-      if (!existsSync(path)) throw new HttpError(404, `${name} is no longer where it was loaded from (the collection was moved or deleted after the load)`);
+      if (!existsSync(path)) throw new HttpError(ERR.NOT_FOUND, `${name} is no longer where it was loaded from (the collection was moved or deleted after the load)`);
       const { text, sha256 } = await lineAndHash(path, line);
-      if (text === null) throw new HttpError(404, `${name} has no line ${line}`);
+      if (text === null) throw new HttpError(ERR.NOT_FOUND, `${name} has no line ${line}`);
       let object: unknown;
       try {
         object = JSON.parse(text);
       } catch {
-        throw new HttpError(409, `${name}:${line} is not JSON any more (the file changed after the load)`);
+        throw new HttpError(API_ERR.EVIDENCE_CHANGED, `${name}:${line} is not JSON any more (the file changed after the load)`);
       }
       const ok = recorded ? recorded.sha256 === sha256 : false;
       snapshotHeader(reply, view);

@@ -11,6 +11,8 @@ import { SEVERITIES, STATUSES } from '../../../analysis/severity.js';
 import { RULES } from '../../../../queries/residual-access/index.js';
 import { decodeCursor, encodeCursor, filterDigest, START, type SortKey } from '../../cursor.js';
 import { HttpError } from '../../httpError.js';
+import { ERR } from '../../../model/errors.js';
+import { API_ERR } from '../../errorCatalogue.js';
 import { V1_ERRORS, errorResponses, formatQuery, security } from '../../schemas.js';
 import { ocsfOf, snapshotHeader, withSeen } from './common.js';
 import '../../types.js';
@@ -79,8 +81,8 @@ export default async function findingsRoutes(fastify: FastifyInstance): Promise<
       let start: SortKey = START;
       if (q.cursor) {
         const c = decodeCursor(q.cursor);
-        if (!c) throw new HttpError(400, 'cursor is not valid: use the `next` value of a previous page');
-        if (c.digest !== digest) throw new HttpError(400, 'cursor was made for other filters: repeat the filters of the first page');
+        if (!c) throw new HttpError(API_ERR.BAD_CURSOR, 'cursor is not valid: use the `next` value of a previous page');
+        if (c.digest !== digest) throw new HttpError(API_ERR.BAD_CURSOR, 'cursor was made for other filters: repeat the filters of the first page');
         start = c.key;
       }
       const status = q.status ? new Set(q.status) : null;
@@ -134,7 +136,7 @@ export default async function findingsRoutes(fastify: FastifyInstance): Promise<
     async (req, reply) => {
       const view = req.view!;
       const f = view.byId.get(req.params.id);
-      if (!f) throw new HttpError(404, `no finding ${req.params.id} in snapshot ${view.id} (it may be resolved: see /v1/diff)`);
+      if (!f) throw new HttpError(ERR.NOT_FOUND, `no finding ${req.params.id} in snapshot ${view.id} (it may be resolved: see /v1/diff)`);
       snapshotHeader(reply, view);
       if (req.query.format === 'ocsf') return { snapshot: view.id, event: ocsfOf(view, f, req.query.ocsfClass) };
       return { snapshot: view.id, finding: withSeen(view, f) };

@@ -1,16 +1,21 @@
 /**
- * `GET /v1/snapshots`: the snapshots in the store, and which one is being served.
+ * `GET /v1/snapshots`: the snapshots in the store, and which one is being served (a snapshot whose
+ * file cannot be read is listed with `error`, and never breaks the list).
  * `GET /v1/diff?from=&to=`: what changed between two snapshots (default: the one before the
- * latest, and the latest) — new, resolved, persisting, changed (regressions flagged) and
- * coverage lost (never counted as resolved); as OCSF, new is Create, changed and persisting are
- * Update, resolved is Close, and findings lost with their data's coverage are Update with reason
- * `coverage-lost`. The last few diffs are cached (snapshots are immutable). `limit` caps each
- * list (the console asks for a page; `counts` always has the full sizes).
+ * snapshot being served, and the one being served — not a newer file that is not served yet) —
+ * new, resolved, persisting, changed (regressions flagged) and coverage lost (never counted as
+ * resolved); a snapshot against itself is the empty diff; an unknown or pruned snapshot is 404. As
+ * OCSF, new is Create, changed and persisting are Update, resolved is Close, and findings lost
+ * with their data's coverage are Update with reason `coverage-lost`. Both answer for the snapshot
+ * being served and name it in `x-revenant-snapshot`. The last few diffs are cached by resolved
+ * snapshot ids (snapshots are immutable); entries of pruned snapshots are dropped. `limit` caps
+ * each list (the console asks for a page; `counts` always has the full sizes).
  */
 import type { FastifyInstance } from 'fastify';
 import type { DiffResult } from '../../../../queries/diff.js';
 import { findingToOcsf, type OcsfEvent } from '../../ocsf/ocsf.js';
 import { V1_ERRORS, errorResponses, formatQuery, security } from '../../schemas.js';
+import { snapshotHeader } from './common.js';
 import '../../types.js';
 
 const snapshotId = { type: 'string', pattern: '^[0-9A-Za-z_-]{1,64}$' } as const;
@@ -21,7 +26,7 @@ export default async function snapshotRoutes(fastify: FastifyInstance): Promise<
   fastify.get(
     '/v1/snapshots',
     {
-      config: { scope: 'read' },
+      config: { scope: 'read', snapshot: true },
       schema: {
         tags: ['snapshots'],
         summary: 'Snapshots in the store (oldest first) and the one being served',
@@ -38,15 +43,27 @@ export default async function snapshotRoutes(fastify: FastifyInstance): Promise<
         },
       },
     },
-    async () => ({ current: snapshots.current?.id ?? null, snapshots: await source.list() }),
+    async (req, reply) => {
+      const view = req.view!;
+      snapshotHeader(reply, view);
+      return { current: view.id, snapshots: await source.list() };
+    },
   );
 
   const cache = new Map<string, DiffResult>();
+  /** Forget the diffs of snapshots no longer in the store. */
+  const dropPruned = (ids: readonly string[]) => {
+    const have = new Set(ids);
+    for (const k of [...cache.keys()]) if (k.split('|').some((id) => id && !have.has(id))) cache.delete(k);
+  };
+  snapshots.on('swap', () => {
+    source.ids().then(dropPruned, () => undefined);
+  });
   const findingList = { type: 'array', items: { $ref: 'Finding#' } } as const;
   fastify.get<{ Querystring: { from?: string; to?: string; limit?: number; format: 'json' | 'ocsf'; ocsfClass: 2008 | 2004 } }>(
     '/v1/diff',
     {
-      config: { scope: 'read' },
+      config: { scope: 'read', snapshot: true },
       schema: {
         tags: ['snapshots'],
         summary: 'Findings new, resolved, persisting and changed between two snapshots',
@@ -107,9 +124,18 @@ export default async function snapshotRoutes(fastify: FastifyInstance): Promise<
         },
       },
     },
-    async (req) => {
-      const to = await source.resolve(req.query.to);
-      const from = req.query.from ? await source.resolve(req.query.from) : undefined;
+    async (req, reply) => {
+      const view = req.view!;
+      snapshotHeader(reply, view);
+      const ids = await source.ids();
+      dropPruned(ids);
+      const to = req.query.to ? await source.resolve(req.query.to) : view.id;
+      let from: string | undefined;
+      if (req.query.from) from = await source.resolve(req.query.from);
+      else {
+        const i = ids.indexOf(to);
+        from = i > 0 ? ids[i - 1] : undefined;
+      }
       const key = `${from ?? ''}|${to}`;
       let diff = cache.get(key);
       if (!diff) {
@@ -138,7 +164,7 @@ export default async function snapshotRoutes(fastify: FastifyInstance): Promise<
         } as DiffResult;
       }
       if (req.query.format !== 'ocsf') return diff;
-      const time = Date.parse((await source.info(to)).collectedAt) || Date.now();
+      const time = Date.parse(to === view.id ? view.info.collectedAt : (await source.info(to)).collectedAt) || Date.now();
       const cls = req.query.ocsfClass;
       const ev = (f: DiffResult['new'][number], activity: 'create' | 'update' | 'close', previousStatus?: string, reason?: string): OcsfEvent =>
         findingToOcsf(f, { activity, classUid: cls, snapshot: to, time, previousStatus, reason });

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SubjectReport } from '../../../../queries/residual.js';
 import type { SourceCoverage } from '../../../analysis/coverage.js';
 import { HttpError } from '../../httpError.js';
+import { ERR } from '../../../model/errors.js';
 import { V1_ERRORS, errorResponses, formatQuery, nameParam, security } from '../../schemas.js';
 import { subjectKey } from '../../snapshot/SnapshotView.js';
 import { ocsfOf, snapshotHeader, withSeen } from './common.js';
@@ -48,7 +49,7 @@ export default async function subjectRoutes(fastify: FastifyInstance): Promise<v
     async (req, reply) => {
       const view = req.view!;
       const accounts = await view.engine.accounts(req.params.subject);
-      if (accounts.length === 0) throw new HttpError(404, `subject not found in snapshot ${view.id} (name an account by id, UPN, login or mail; prefix entra: or okta: to pick a source)`);
+      if (accounts.length === 0) throw new HttpError(ERR.NOT_FOUND, `subject not found in snapshot ${view.id} (name an account by id, UPN, login or mail; prefix entra: or okta: to pick a source)`);
       const subjects: SubjectReport[] = [];
       const findings = [];
       const coverage: Record<string, SourceCoverage> = {};

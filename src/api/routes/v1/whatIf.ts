@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { RULES } from '../../../../queries/residual-access/index.js';
 import { instant } from '../../../model/time.js';
 import { HttpError } from '../../httpError.js';
+import { API_ERR } from '../../errorCatalogue.js';
 import { V1_ERRORS, errorResponses, formatQuery, nameParam, security } from '../../schemas.js';
 import { ocsfOf, snapshotHeader } from './common.js';
 import '../../types.js';
@@ -60,7 +61,7 @@ export default async function whatIfRoutes(fastify: FastifyInstance): Promise<vo
       const view = req.view!;
       const b = req.body;
       const at = b.at ? instant(b.at) : undefined;
-      if (at === null) throw new HttpError(400, 'body/at must be an ISO-8601 date-time');
+      if (at === null) throw new HttpError(API_ERR.VALIDATION, 'body/at must be an ISO-8601 date-time');
       const doc = await view.engine.whatIf({ assumeDeparted: b.assumeDeparted, subjects: b.subjects, at, rules: b.rules });
       snapshotHeader(reply, view);
       if (req.query.format === 'ocsf') {

@@ -1,0 +1,14 @@
+/**
+ * Files of the store that hold findings, keys or events are private to the user the process runs
+ * as: a database file is created with mode 0600 before SQLite opens it (SQLite gives its journal,
+ * WAL and shared-memory files the database file's mode), and an existing one is tightened to 0600.
+ */
+import { chmodSync, closeSync, openSync } from 'node:fs';
+
+export const PRIVATE_MODE = 0o600;
+
+/** Create `path` (if missing) with mode 0600, or set an existing file's mode to 0600. */
+export function ensurePrivateFile(path: string): void {
+  closeSync(openSync(path, 'a', PRIVATE_MODE));
+  chmodSync(path, PRIVATE_MODE);
+}
