@@ -13,7 +13,7 @@
  */
 import Graph from 'graphology';
 import type { DirectedGraph } from 'graphology';
-import { PLAN, type PrivilegeGraph, TERMINAL_VERTEX, type TravelEdge, vertexOf } from '../../src/analysis/privilegeGraph.js';
+import { PLAN, type PrivilegeGraph, TERMINAL_VERTEX, type TravelEdge, checkDepth, vertexOf } from '../../src/analysis/privilegeGraph.js';
 import { bfsFromNode } from 'graphology-traversal';
 import { EdgeKind as E, NodeKind as K } from '../../src/model/schema.js';
 import type { GraphNode } from '../../src/model/types.js';
@@ -120,6 +120,7 @@ export interface CypherPrivilegeGraph {
  * resolution) receives the reached nodes, their edges and the label facts.
  */
 export async function cypherPrivilegeGraph(snap: Neo4jSnapshot, start: GraphNode, maxDepth: number, into?: FactGraph): Promise<CypherPrivilegeGraph> {
+  checkDepth(maxDepth);
   const rows = await snap.rows(privilegeGraphQuery(maxDepth), { start: start.key, plan: PLAN_PARAM, planKinds: PLAN_KINDS, terminal: TERMINAL_VERTEX });
   const row = rows[0];
   if (!row) throw new Error(`privilege graph: no node ${start.key}`);

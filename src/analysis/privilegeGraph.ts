@@ -10,6 +10,7 @@
 import Graph from 'graphology';
 import type { DirectedGraph } from 'graphology';
 import { bfsFromNode } from 'graphology-traversal';
+import { InputError } from '../model/errors.js';
 import { EdgeKind, NodeKind } from '../model/schema.js';
 import type { GraphNode } from '../model/types.js';
 import type { GraphReader } from '../store/GraphReader.js';
@@ -99,8 +100,20 @@ export interface PrivilegeGraph {
   truncated: boolean;
 }
 
+/** The deepest traversal any caller may ask for (the CLI and the API allow less). */
+export const MAX_TRAVERSAL_DEPTH = 32;
+
+/** Every traversal is bounded: a depth that is not a whole number from 0 to MAX_TRAVERSAL_DEPTH is refused. */
+export function checkDepth(maxDepth: number): number {
+  if (!Number.isSafeInteger(maxDepth) || maxDepth < 0 || maxDepth > MAX_TRAVERSAL_DEPTH) {
+    throw new InputError(`privilege graph: maxDepth must be a whole number from 0 to ${MAX_TRAVERSAL_DEPTH}`, { field: 'maxDepth' });
+  }
+  return maxDepth;
+}
+
 /** Expand the privilege graph from `start` to `maxDepth` steps and measure depths with BFS. */
 export function buildPrivilegeGraph(g: GraphReader, start: string, maxDepth: number): PrivilegeGraph {
+  checkDepth(maxDepth);
   const G = (Graph as unknown as { DirectedGraph: new () => DirectedGraph<GraphNode, TravelEdge> }).DirectedGraph;
   const graph = new G();
   const root = g.node(start);
