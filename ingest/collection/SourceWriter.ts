@@ -7,9 +7,9 @@
  */
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import type { SourceKind } from '../../src/model/schema.js';
+import type { CollectedSourceKind } from '../../src/model/schema.js';
 import { FORMAT } from './datasets.js';
-import type { DatasetLedger, Manifest } from './manifest.js';
+import type { DatasetLedger, WrittenManifest } from './manifest.js';
 
 /** Field names that hold secret values in Graph and Okta objects; never written. */
 const SECRET_FIELDS = new Set(['secretText', 'client_secret', 'secret_hash', 'token', 'tokenValue', 'access_token', 'refresh_token']);
@@ -80,7 +80,7 @@ export class DatasetWriter {
 }
 
 export interface SourceWriterOptions {
-  source: SourceKind;
+  source: CollectedSourceKind;
   tenant: string;
   collectedAt?: string;
   /** Extra top-level manifest fields (collector name and version, options). */
@@ -90,7 +90,7 @@ export interface SourceWriterOptions {
 }
 
 export class SourceWriter {
-  readonly manifest: Manifest;
+  readonly manifest: WrittenManifest;
   private open = new Map<string, DatasetWriter>();
 
   constructor(
@@ -101,7 +101,7 @@ export class SourceWriter {
     const mpath = join(dir, 'manifest.json');
     let datasets: Record<string, DatasetLedger> = {};
     if (opts.resume && existsSync(mpath)) {
-      const prev = JSON.parse(readFileSync(mpath, 'utf8')) as Manifest;
+      const prev = JSON.parse(readFileSync(mpath, 'utf8')) as WrittenManifest;
       if (prev.source === opts.source) datasets = prev.datasets ?? {};
     }
     this.manifest = {

@@ -4,7 +4,7 @@
  * reason). Parsing validates every field and names the line of the first bad one.
  */
 import { InputError } from '../../src/model/errors.js';
-import type { SourceKind } from '../../src/model/schema.js';
+import type { CollectedSourceKind, SourceKind } from '../../src/model/schema.js';
 import { SOURCE_KINDS } from '../../src/model/schema.js';
 import { FORMAT, isDataset } from './datasets.js';
 import { isIsoDate } from './validateLine.js';
@@ -25,14 +25,17 @@ export interface DatasetLedger {
   [extra: string]: unknown;
 }
 
-export interface Manifest {
+export interface Manifest<S extends CollectedSourceKind = SourceKind> {
   format: typeof FORMAT;
-  source: SourceKind;
+  source: S;
   tenant: string;
   collectedAt: string;
   datasets: Record<string, DatasetLedger>;
   [extra: string]: unknown;
 }
+
+/** What a collector writes: the same manifest, for any source a collector knows (sources not yet analysed included). */
+export type WrittenManifest = Manifest<CollectedSourceKind>;
 
 /** 1-based line of the first `"key"` at or after `from` in `text` (best effort, for messages). */
 export function lineOfKey(text: string, key: string, from = 0): number | undefined {

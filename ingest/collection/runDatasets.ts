@@ -15,9 +15,9 @@
 import { createReadStream, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { SourceKind } from '../../src/model/schema.js';
+import type { CollectedSourceKind } from '../../src/model/schema.js';
 import type { DatasetWriter, SourceWriter } from './SourceWriter.js';
-import type { DatasetStatus, Manifest } from './manifest.js';
+import type { DatasetStatus, WrittenManifest } from './manifest.js';
 import { SourceApiError } from './SourceApiError.js';
 
 /** Counters a paging primitive increments for the dataset it serves. */
@@ -63,7 +63,7 @@ export interface DatasetTask {
 /** What a source collector returns: the folder written, its manifest, and each dataset's outcome. */
 export interface CollectResult {
   dir: string;
-  manifest: Manifest;
+  manifest: WrittenManifest;
   results: DatasetResult[];
 }
 
@@ -80,13 +80,13 @@ export interface DatasetResult {
 }
 
 export type CollectEvent =
-  | { type: 'start'; source: SourceKind; dataset: string }
-  | { type: 'progress'; source: SourceKind; dataset: string; lines: number; requests: number; done?: number; total?: number }
-  | ({ type: 'finish'; source: SourceKind } & DatasetResult);
+  | { type: 'start'; source: CollectedSourceKind; dataset: string }
+  | { type: 'progress'; source: CollectedSourceKind; dataset: string; lines: number; requests: number; done?: number; total?: number }
+  | ({ type: 'finish'; source: CollectedSourceKind } & DatasetResult);
 
 export interface RunDatasetsOptions {
   writer: SourceWriter;
-  source: SourceKind;
+  source: CollectedSourceKind;
   tasks: readonly DatasetTask[];
   /** Datasets not to collect, with the reason recorded as `missing`. */
   skip?: ReadonlyMap<string, string>;

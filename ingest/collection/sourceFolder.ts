@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:f
 import { join, resolve } from 'node:path';
 import { InputError } from '../../src/model/errors.js';
 import { sourceKeyOf } from '../../src/model/ids.js';
-import type { SourceKind } from '../../src/model/schema.js';
+import type { CollectedSourceKind } from '../../src/model/schema.js';
 import type { Manifest } from './manifest.js';
 import type { DatasetOutput } from './runDatasets.js';
 
@@ -27,7 +27,7 @@ export interface PrepareOptions {
  * holds a collection and neither `resume` nor `force` is set, or when `resume` meets another
  * source or tenant.
  */
-export function prepareSourceFolder(out: string, source: SourceKind, tenant: string, opts: PrepareOptions): string {
+export function prepareSourceFolder(out: string, source: CollectedSourceKind, tenant: string, opts: PrepareOptions): string {
   const dir = checkSourceFolder(out, source, tenant, opts);
   if (opts.force && existsSync(dir)) {
     for (const f of readdirSync(dir)) if (f.endsWith('.jsonl') || f === 'manifest.json') rmSync(join(dir, f), { force: true });
@@ -37,7 +37,7 @@ export function prepareSourceFolder(out: string, source: SourceKind, tenant: str
 }
 
 /** The checks of prepareSourceFolder without touching anything (to refuse before reading a tenant). */
-export function checkSourceFolder(out: string, source: SourceKind, tenant: string, opts: PrepareOptions): string {
+export function checkSourceFolder(out: string, source: CollectedSourceKind, tenant: string, opts: PrepareOptions): string {
   const dir = resolve(out, source);
   const mpath = join(dir, 'manifest.json');
   if (existsSync(mpath)) {

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ENTRA_DATASETS, OKTA_DATASETS } from '../../ingest/collection/datasets.js';
+import { GITHUB_DATASETS } from '../../ingest/github/GitHubContext.js';
 import { InputError } from '../model/errors.js';
 import { ExitWith } from './exit.js';
 
@@ -52,7 +53,30 @@ interface OktaCliOptions extends CommonCliOptions {
   include?: string[];
 }
 
+interface GitHubCliOptions extends CommonCliOptions {
+  org: string;
+  enterprise?: string;
+  emu?: boolean;
+  repo?: string[];
+  allRepos?: boolean;
+  samlEnforcement?: string;
+  apiUrl?: string;
+  auth?: string;
+  appId?: string;
+  privateKey?: string;
+  installationId?: string;
+}
+
 const SIGINT_EXIT = 130;
+
+/** The content of a key file named on the command line (never echoed). */
+function readSecretFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`${what} ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`, { file: path });
+  }
+}
 
 function positiveInt(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
@@ -201,6 +225,63 @@ export function registerCollect(program: Command): void {
     await runCollector('okta', o, (signal, onEvent) =>
       o.subject ? collectOktaSubject({ ...common, subject: o.subject, signal, onEvent }) : collectOkta({ ...common, signal, onEvent }),
     );
+  });
+
+  addCommon(
+    collect
+      .command('github')
+      .description('read a GitHub organisation through the GitHub REST and GraphQL APIs (Octokit) into <out>/github')
+      .requiredOption('--org <login>', 'the organisation login')
+      .option('--enterprise <slug>', 'the enterprise slug (enterprise SAML provider, SAML enforcement, EMU)')
+      .option('--emu', 'the enterprise uses Enterprise Managed Users (SCIM at the enterprise; needs --enterprise)')
+      .option('--repo <repo...>', 'repositories to read collaborators and deploy keys of, beside those named by federated credentials in the collection (OWNER/REPO, REPO or id)')
+      .option('--all-repos', 'read collaborators and deploy keys of every repository')
+      .option('--saml-enforcement <state>', 'enforced | configured | none: the organisation\'s SAML SSO state, where no API says it')
+      .option('--api-url <url>', 'REST root (GitHub Enterprise Server: https://HOST/api/v3)', 'https://api.github.com')
+      .option('--auth <mode>', 'token (REVENANT_GITHUB_TOKEN or GITHUB_TOKEN) | app (a GitHub App installation)')
+      .option('--app-id <id>', 'GitHub App id (default GITHUB_APP_ID)')
+      .option('--private-key <file>', 'the GitHub App private key, PEM (default GITHUB_APP_PRIVATE_KEY, the key itself)')
+      .option('--installation-id <id>', 'the App installation on the organisation (default GITHUB_APP_INSTALLATION_ID)'),
+    GITHUB_DATASETS,
+  ).action(async (o: GitHubCliOptions) => {
+    const [{ collectGitHub }, { defaultCollectionDir }] = await Promise.all([
+      import('../../ingest/github/index.js'),
+      import('../../ingest/collection/sourceFolder.js'),
+    ]);
+    let privateKey = process.env.GITHUB_APP_PRIVATE_KEY;
+    if (o.privateKey) privateKey = readSecretFile(o.privateKey, 'collect github: --private-key');
+    const auth = o.auth ?? (privateKey && !(process.env.REVENANT_GITHUB_TOKEN ?? process.env.GITHUB_TOKEN) ? 'app' : 'token');
+    if (auth !== 'token' && auth !== 'app') throw new InputError(`collect github: --auth must be token or app (got ${auth})`);
+    const enforcement = o.samlEnforcement;
+    if (enforcement !== undefined && !['enforced', 'configured', 'none'].includes(enforcement)) {
+      throw new InputError(`collect github: --saml-enforcement must be enforced, configured or none (got ${JSON.stringify(enforcement)})`);
+    }
+    if (o.emu && !o.enterprise) throw new InputError('collect github: --emu needs --enterprise (EMU identities live at the enterprise)');
+    const common = {
+      org: o.org,
+      enterprise: o.enterprise,
+      emu: o.emu,
+      repos: o.repo,
+      allRepos: o.allRepos,
+      samlEnforcement: enforcement as 'enforced' | 'configured' | 'none' | undefined,
+      subject: o.subject,
+      out: o.out ?? defaultOut(defaultCollectionDir(), o.subject),
+      apiUrl: o.apiUrl,
+      auth: auth as 'token' | 'app',
+      token: auth === 'token' ? (process.env.REVENANT_GITHUB_TOKEN ?? process.env.GITHUB_TOKEN) : undefined,
+      appId: o.appId ?? process.env.GITHUB_APP_ID,
+      privateKey: auth === 'app' ? privateKey : undefined,
+      installationId: o.installationId ?? process.env.GITHUB_APP_INSTALLATION_ID,
+      since: parseWhen(o.since, '--since'),
+      until: parseWhen(o.until, '--until'),
+      resume: o.resume,
+      force: o.force,
+      skip: checkDatasets(o.skip, GITHUB_DATASETS, '--skip'),
+      concurrency: positiveInt(o.concurrency, '--concurrency'),
+      parallelDatasets: positiveInt(o.parallel, '--parallel'),
+      retry: retryOf(o),
+    };
+    await runCollector('github', o, (signal, onEvent) => collectGitHub({ ...common, signal, onEvent }));
   });
 
   collect

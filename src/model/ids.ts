@@ -4,7 +4,7 @@
  * its source (`entra:<tenant>`, `okta:<org>`, `hr:<system>`) and an id space, so that two tenants
  * never collide and references resolve without knowing the referenced object's type.
  */
-import type { SourceKind } from './schema.js';
+import type { CollectedSourceKind } from './schema.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -17,7 +17,7 @@ export function canonicalId(id: string): string {
 
 
 /** `entra:<tenant guid>`, `okta:<org url without trailing slash>`, `hr:<system>`. */
-export function sourceKeyOf(source: SourceKind, tenant: string): string {
+export function sourceKeyOf(source: CollectedSourceKind, tenant: string): string {
   let t = tenant.trim();
   if (source === 'entra') t = canonicalId(t);
   if (source === 'okta') t = t.replace(/\/+$/, '').replace(/^(https?:\/\/[^/]+)/i, (m) => m.toLowerCase());

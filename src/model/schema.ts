@@ -142,6 +142,13 @@ export const PRIVILEGE_EDGES: readonly EdgeKind[] = [
 /** Which source a node kind comes from. */
 export type SourceKind = 'entra' | 'okta' | 'hr';
 export const SOURCE_KINDS: readonly SourceKind[] = ['entra', 'okta', 'hr'];
+/**
+ * Sources the collectors already write (sources-github.md, sources-azure.md) but analysis does
+ * not read yet: `load` refuses their folders until their rules and transforms are registered, so
+ * that a departed person's GitHub or Azure access can never read as closed.
+ */
+export type CollectorOnlySourceKind = 'github' | 'azure';
+export type CollectedSourceKind = SourceKind | CollectorOnlySourceKind;
 
 /** Account kinds: the things that can be a departed subject. */
 export const ACCOUNT_KINDS: readonly NodeKind[] = [NodeKind.EntraUser, NodeKind.OktaUser];
