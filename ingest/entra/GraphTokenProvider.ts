@@ -38,6 +38,10 @@ export interface GraphAuthOptions {
   certificatePath?: string;
   /** Environment to read the AZURE_* variables from (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** For messages: the resource (default Microsoft Graph), the command, the token variable. */
+  resourceName?: string;
+  command?: string;
+  tokenEnv?: string;
 }
 
 const KNOWN_AUTHORITIES = new Set([
@@ -54,12 +58,18 @@ export class GraphTokenProvider {
   private credential: TokenCredential | undefined;
   readonly mode: GraphAuthMode;
   private readonly scope: string;
+  private readonly resourceName: string;
+  private readonly command: string;
+  private readonly tokenEnv: string;
 
   constructor(private readonly opts: GraphAuthOptions) {
+    this.resourceName = opts.resourceName ?? 'Microsoft Graph';
+    this.command = opts.command ?? 'collect entra';
+    this.tokenEnv = opts.tokenEnv ?? 'REVENANT_GRAPH_TOKEN';
     this.mode = opts.mode ?? (opts.token ? 'token' : 'default');
     this.scope = `${opts.graphUrl.replace(/\/+$/, '')}/.default`;
     if (this.mode === 'token') {
-      if (!opts.token?.trim()) throw new InputError('collect entra: --auth token needs REVENANT_GRAPH_TOKEN (a bearer token for Microsoft Graph)');
+      if (!opts.token?.trim()) throw new InputError(`${this.command}: --auth token needs ${this.tokenEnv} (a bearer token for ${this.resourceName})`);
       this.cached = { token: opts.token.trim(), expiresOnTimestamp: jwtExpiry(opts.token.trim()) ?? Number.MAX_SAFE_INTEGER };
     } else {
       this.credential = this.makeCredential();
@@ -77,11 +87,11 @@ export class GraphTokenProvider {
   async refresh(): Promise<void> {
     if (this.mode === 'token') {
       throw new SourceApiError(
-        'the access token from REVENANT_GRAPH_TOKEN was rejected (expired or revoked) and cannot be refreshed; get a new one, or use a credential (--auth env|certificate|managed-identity|default) that can renew itself',
+        `the access token from ${this.tokenEnv} was rejected (expired or revoked) and cannot be refreshed; get a new one, or use a credential (--auth env|certificate|managed-identity|default) that can renew itself`,
         {
           status: 401,
           code: 'InvalidAuthenticationToken',
-          hint: 'the REVENANT_GRAPH_TOKEN token was rejected and cannot be refreshed (get a new one, or use --auth env|certificate|managed-identity|default)',
+          hint: `the ${this.tokenEnv} token was rejected and cannot be refreshed (get a new one, or use --auth env|certificate|managed-identity|default)`,
         },
       );
     }
@@ -111,7 +121,7 @@ export class GraphTokenProvider {
           if (e instanceof SourceApiError) throw e;
           // Identity errors may quote the request; keep only the first line of the message.
           const msg = String((e as Error)?.message ?? e).split('\n')[0].slice(0, 300);
-          throw new SourceApiError(`could not get a Microsoft Graph token with the ${this.mode} credential: ${msg}`, {
+          throw new SourceApiError(`could not get a ${this.resourceName} token with the ${this.mode} credential: ${msg}`, {
             status: 401,
             code: (e as Error)?.name,
             hint: `no token from the ${this.mode} credential: ${msg}`,
@@ -135,7 +145,7 @@ export class GraphTokenProvider {
     switch (this.mode) {
       case 'env': {
         const clientId = env.AZURE_CLIENT_ID;
-        if (!clientId) throw new InputError('collect entra: --auth env needs AZURE_CLIENT_ID (and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH)');
+        if (!clientId) throw new InputError(`${this.command}: --auth env needs AZURE_CLIENT_ID (and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH)`);
         if (env.AZURE_CLIENT_SECRET) return new ClientSecretCredential(tenant, clientId, env.AZURE_CLIENT_SECRET, common);
         if (env.AZURE_CLIENT_CERTIFICATE_PATH) {
           return new ClientCertificateCredential(
@@ -145,12 +155,12 @@ export class GraphTokenProvider {
             common,
           );
         }
-        throw new InputError('collect entra: --auth env needs AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH');
+        throw new InputError(`${this.command}: --auth env needs AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH`);
       }
       case 'certificate': {
         const clientId = this.opts.clientId ?? env.AZURE_CLIENT_ID;
         const path = this.opts.certificatePath ?? env.AZURE_CLIENT_CERTIFICATE_PATH;
-        if (!clientId || !path) throw new InputError('collect entra: --auth certificate needs --client-id and --certificate (a PEM file with the private key)');
+        if (!clientId || !path) throw new InputError(`${this.command}: --auth certificate needs --client-id and --certificate (a PEM file with the private key)`);
         return new ClientCertificateCredential(tenant, clientId, { certificatePath: path }, common);
       }
       case 'managed-identity': {
@@ -160,7 +170,7 @@ export class GraphTokenProvider {
       case 'default':
         return new DefaultAzureCredential({ tenantId: env.AZURE_TENANT_ID ? undefined : this.opts.tenant, ...common });
       default:
-        throw new InputError(`collect entra: unknown --auth ${String(this.mode)}`);
+        throw new InputError(`${this.command}: unknown --auth ${String(this.mode)}`);
     }
   }
 }

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ENTRA_DATASETS, OKTA_DATASETS } from '../../ingest/collection/datasets.js';
+import { AZURE_DATASETS } from '../../ingest/azure/AzureContext.js';
 import { GITHUB_DATASETS } from '../../ingest/github/GitHubContext.js';
 import { InputError } from '../model/errors.js';
 import { ExitWith } from './exit.js';
@@ -282,6 +283,52 @@ export function registerCollect(program: Command): void {
       retry: retryOf(o),
     };
     await runCollector('github', o, (signal, onEvent) => collectGitHub({ ...common, signal, onEvent }));
+  });
+
+  addCommon(
+    collect
+      .command('azure')
+      .description('read the Azure resource plane of an Entra tenant (management groups, subscriptions, RBAC, PIM, managed identities) through the Azure management SDKs into <out>/azure')
+      .requiredOption('--tenant <tenant>', 'the Entra tenant id (also the tenant root management group)')
+      .option('--arm-url <url>', 'Azure Resource Manager endpoint', 'https://management.azure.com')
+      .option('--authority-host <url>', 'Entra authority (national clouds), e.g. https://login.microsoftonline.us')
+      .option('--auth <mode>', 'token (REVENANT_AZURE_TOKEN) | env (AZURE_* variables) | certificate | managed-identity | default (credential chain)')
+      .option('--client-id <id>', 'application (client) id for --auth certificate or a user-assigned managed identity')
+      .option('--certificate <file>', 'PEM file holding the certificate and its private key (--auth certificate)'),
+    AZURE_DATASETS,
+  ).action(async (o: EntraCliOptions & { armUrl?: string }) => {
+    const [{ collectAzure }, { defaultCollectionDir }, { GRAPH_AUTH_MODES }] = await Promise.all([
+      import('../../ingest/azure/index.js'),
+      import('../../ingest/collection/sourceFolder.js'),
+      import('../../ingest/entra/GraphTokenProvider.js'),
+    ]);
+    const token = process.env.REVENANT_AZURE_TOKEN;
+    const auth = o.auth ?? (token ? 'token' : 'default');
+    if (!GRAPH_AUTH_MODES.includes(auth as never)) throw new InputError(`collect azure: --auth must be one of ${GRAPH_AUTH_MODES.join(', ')} (got ${auth})`);
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(o.tenant)) {
+      throw new InputError(`collect azure: --tenant must be the tenant id (a GUID: it names the tenant root management group), got ${JSON.stringify(o.tenant)}`);
+    }
+    const common = {
+      tenant: o.tenant,
+      out: o.out ?? defaultOut(defaultCollectionDir(), o.subject),
+      armUrl: o.armUrl,
+      authorityHost: o.authorityHost,
+      mode: auth as never,
+      token: auth === 'token' ? token : undefined,
+      clientId: o.clientId,
+      certificatePath: o.certificate,
+      subject: o.subject,
+      resume: o.resume,
+      force: o.force,
+      skip: checkDatasets(o.skip, AZURE_DATASETS, '--skip'),
+      concurrency: positiveInt(o.concurrency, '--concurrency'),
+      parallelDatasets: positiveInt(o.parallel, '--parallel'),
+      retry: retryOf(o),
+    };
+    if (o.subject && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(o.subject)) {
+      throw new InputError(`collect azure: --subject must be an Entra object id (got ${JSON.stringify(o.subject)})`);
+    }
+    await runCollector('azure', o, (signal, onEvent) => collectAzure({ ...common, signal, onEvent }));
   });
 
   collect

@@ -138,7 +138,8 @@ export class FakeServer {
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const u = new URL(req.url ?? '/', 'https://x');
+    // Concatenated, not resolved: a path that starts with `//` (the Azure SDKs send `//providers/…` for a scope) stays a path.
+    const u = new URL(`https://x${req.url ?? '/'}`);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');

@@ -1,0 +1,92 @@
+/**
+ * The Azure collector: `collectAzure` reads the Azure resource plane of one Entra tenant
+ * (sources-azure.md) into `<out>/azure/`: the hierarchy first (the tenant root group's
+ * descendants, then subscriptions), then RBAC and PIM at every scope, then user-assigned
+ * identities and their federated credentials. With `subject` (an Entra object id) the RBAC and
+ * PIM lists hold only that principal's assignments (direct and through groups).
+ */
+import { SourceWriter } from '../collection/SourceWriter.js';
+import { type CollectEvent, type CollectResult, type DatasetResult, type DatasetTask, runDatasets } from '../collection/runDatasets.js';
+import { pipe, prepareSourceFolder } from '../collection/sourceFolder.js';
+import type { RetryPolicy } from '../collection/retryPolicy.js';
+import type { GraphAuthMode } from '../entra/GraphTokenProvider.js';
+import { COLLECTOR_VERSION, type AzureContext } from './AzureContext.js';
+import { createArmSession } from './client.js';
+import { collectManagementGroups, collectSubscriptions } from './collectHierarchy.js';
+import { collectManagedIdentityFederatedCredentials, collectUserAssignedIdentities } from './collectIdentities.js';
+import { collectRoleAssignments, collectRoleAssignmentScheduleInstances, collectRoleDefinitions, collectRoleEligibilityScheduleInstances } from './collectRbac.js';
+
+export { AZURE_DATASETS } from './AzureContext.js';
+export type { CollectEvent, DatasetResult };
+
+export interface CollectAzureOptions {
+  out: string;
+  /** The Entra tenant id (a GUID: it is also the tenant root management group's name). */
+  tenant: string;
+  subject?: string;
+  armUrl?: string;
+  authorityHost?: string;
+  mode?: GraphAuthMode;
+  token?: string;
+  clientId?: string;
+  certificatePath?: string;
+  resume?: boolean;
+  force?: boolean;
+  skip?: readonly string[];
+  concurrency?: number;
+  parallelDatasets?: number;
+  retry?: Partial<RetryPolicy>;
+  signal?: AbortSignal;
+  onEvent?: (e: CollectEvent) => void;
+  collectedAt?: string;
+}
+
+type Raw = Record<string, unknown>;
+
+export function azureTasks(ctx: AzureContext): DatasetTask[] {
+  const g = (name: string, run: (out: Parameters<DatasetTask['run']>[0]) => AsyncIterable<Raw>, after?: string[]): DatasetTask => ({
+    name,
+    after,
+    run: (out) => pipe(run(out), out),
+  });
+  const w = (name: string, run: DatasetTask['run'], after: string[], ledger?: Raw): DatasetTask => ({ name, after, run, ledger });
+  const hierarchy = ['managementGroups', 'subscriptions'];
+  return [
+    g('managementGroups', (o) => collectManagementGroups(ctx, o)),
+    g('subscriptions', (o) => collectSubscriptions(ctx, o), ['managementGroups']),
+    w('roleAssignments', (o) => collectRoleAssignments(ctx, o), hierarchy, { scopes: 'root "/", management groups (atScope()), subscriptions' }),
+    w('roleEligibilityScheduleInstances', (o) => collectRoleEligibilityScheduleInstances(ctx, o), hierarchy),
+    w('roleAssignmentScheduleInstances', (o) => collectRoleAssignmentScheduleInstances(ctx, o), hierarchy),
+    w('roleDefinitions', (o) => collectRoleDefinitions(ctx, o), hierarchy),
+    g('userAssignedIdentities', (o) => collectUserAssignedIdentities(ctx, o), hierarchy),
+    g('managedIdentityFederatedCredentials', (o) => collectManagedIdentityFederatedCredentials(ctx, o), ['userAssignedIdentities']),
+  ];
+}
+
+export async function collectAzure(opts: CollectAzureOptions): Promise<CollectResult> {
+  const signal = opts.signal ?? new AbortController().signal;
+  const session = createArmSession({ ...opts, signal });
+  const tenant = (await session.tokens.tenantId())?.toLowerCase() ?? opts.tenant.toLowerCase();
+  const dir = prepareSourceFolder(opts.out, 'azure', tenant, opts);
+  const ctx: AzureContext = { session, tenant, subject: opts.subject?.toLowerCase() };
+  const writer = new SourceWriter(dir, {
+    source: 'azure',
+    tenant,
+    collectedAt: opts.collectedAt,
+    resume: opts.resume,
+    extra: {
+      collector: COLLECTOR_VERSION,
+      armUrl: session.armUrl,
+      scope: opts.subject ? { kind: 'subject', subject: ctx.subject } : { kind: 'tenant' },
+    },
+  });
+  const skip = new Map((opts.skip ?? []).map((d) => [d, `not collected: skipped by request (--skip ${d})`]));
+  let results: DatasetResult[];
+  try {
+    results = await runDatasets({ writer, source: 'azure', tasks: azureTasks(ctx), skip, resume: opts.resume, parallel: opts.parallelDatasets ?? 3, signal, onEvent: opts.onEvent });
+  } catch (e) {
+    await writer.abort(`collection failed: ${(e as Error)?.message ?? e}`);
+    throw e;
+  }
+  return { dir, manifest: writer.manifest, results };
+}
