@@ -22,7 +22,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { loadTestFakes } from './loadTestFakes.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -35,23 +36,9 @@ const LATENCY = Number(opt('latency', 30));
 const ONLY = opt('only', undefined);
 const EXTRA = opt('extra', '').split(' ').filter(Boolean);
 
-/** Transpile test/fakes/*.ts (node built-ins only) into a temp folder and import them. */
 async function loadFakes() {
-  const ts = (await import(pathToFileURL(join(ROOT, 'node_modules/typescript/lib/typescript.js')).href)).default;
-  const out = mkdtempSync(join(tmpdir(), 'revenant-bench-fakes-'));
-  for (const f of readdirSync(join(ROOT, 'test/fakes'))) {
-    if (!f.endsWith('.ts')) continue;
-    const src = readFileSync(join(ROOT, 'test/fakes', f), 'utf8');
-    const js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-    writeFileSync(join(out, f.replace(/\.ts$/, '.js')), js);
-  }
-  const imp = (n) => import(pathToFileURL(join(out, n)).href);
-  return {
-    ...(await imp('GraphFake.js')),
-    ...(await imp('OktaFake.js')),
-    ...(await imp('syntheticTenants.js')),
-    ...(await imp('testCa.js')),
-  };
+  const imp = await loadTestFakes();
+  return { ...(await imp('GraphFake.js')), ...(await imp('OktaFake.js')), ...(await imp('syntheticTenants.js')), ...(await imp('testCa.js')) };
 }
 
 function newest(dir) {

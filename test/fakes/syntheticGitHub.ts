@@ -41,7 +41,7 @@ export function syntheticGitHubOrg(shape: GitHubShape = {}): GitHubOrgData {
     });
   }
   d.credentialAuthorizations = [];
-  for (let i = 1; i <= 130; i++) {
+  for (let i = 1; i <= Math.max(130, Math.round(nMembers / 2)); i++) {
     d.credentialAuthorizations.push({
       login: `dev${i}`,
       credential_id: 440000 + i,
@@ -75,14 +75,14 @@ export function syntheticGitHubOrg(shape: GitHubShape = {}): GitHubOrgData {
   d.saml = {
     issuer: `https://sts.windows.net/${tenant}/`,
     ssoUrl: `https://login.microsoftonline.com/${tenant}/saml2`,
-    identities: d.members.slice(0, 150).map((m, i) => ({
+    identities: d.members.slice(0, Math.max(150, nMembers)).map((m, i) => ({
       guid: `guid-${m.userId}`,
       samlIdentity: { nameId: `dev${i + 1}@acme.example`, username: null },
       scimIdentity: { username: `dev${i + 1}@acme.example` },
       user: { databaseId: m.userId, login: `dev${i + 1}` },
     })),
   };
-  d.scimUsers = d.members.slice(0, 150).map((m, i) => ({
+  d.scimUsers = d.members.slice(0, Math.max(150, nMembers)).map((m, i) => ({
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
     id: `scim-${m.userId}`,
     externalId: `ext-${m.userId}`,
