@@ -4,10 +4,9 @@
  * whether a user owns the registration), and the optional `auditLog` (EMU `user.suspend`
  * events within `--since`/`--until`; GitHub Enterprise Cloud, 3 months by default).
  */
-import type { DatasetOutput } from '../collection/runDatasets.js';
-import { readWritten } from '../collection/runDatasets.js';
+import { perParent } from '../collection/perParent.js';
+import { type DatasetOutput, readWritten } from '../collection/runDatasets.js';
 import { GITHUB_PERMISSIONS, type GitHubContext, userRef } from './GitHubContext.js';
-import { reportFailures } from './collectOrg.js';
 import { restGet, restList } from './githubPages.js';
 
 type Raw = Record<string, unknown>;
@@ -34,23 +33,10 @@ export async function* collectAppInstallations(ctx: GitHubContext, out: DatasetO
 export async function* collectApps(ctx: GitHubContext, out: DatasetOutput): AsyncGenerator<Raw> {
   const slugs = new Set<string>();
   for await (const i of readWritten(out.dir, 'appInstallations')) if (typeof i.app_slug === 'string') slugs.add(i.app_slug);
-  const failures = new Map<string, number>();
-  let done = 0;
-  out.progress(0, slugs.size);
-  for (const slug of slugs) {
-    try {
-      const a = await restGet<Raw>(ctx.session, out.stats, 'GET /apps/{app_slug}', { app_slug: slug }, { permission: GITHUB_PERMISSIONS.apps });
-      if (a) {
-        yield { id: a.id, slug: a.slug, name: a.name, owner: userRef(a.owner as Raw), permissions: a.permissions ?? {}, created_at: a.created_at };
-      }
-    } catch (e) {
-      if (out.signal.aborted) throw e;
-      const reason = (e as { reason?: string }).reason ?? String((e as Error)?.message ?? e);
-      failures.set(reason, (failures.get(reason) ?? 0) + 1);
-    }
-    out.progress(++done, slugs.size);
-  }
-  reportFailures(out, failures, slugs.size, 'apps');
+  yield* perParent(out, [...slugs], 'apps', async function* (slug) {
+    const a = await restGet<Raw>(ctx.session, out.stats, 'GET /apps/{app_slug}', { app_slug: slug }, { permission: GITHUB_PERMISSIONS.apps });
+    if (a) yield { id: a.id, slug: a.slug, name: a.name, owner: userRef(a.owner as Raw), permissions: a.permissions ?? {}, created_at: a.created_at };
+  });
 }
 
 export async function* collectAuditLog(ctx: GitHubContext, out: DatasetOutput): AsyncGenerator<Raw> {

@@ -5,6 +5,7 @@
  * `outsideCollaborators`, `teams` and `teamMembers` (per team), and `repositories` (`type=all`).
  * Account ids are GitHub's numeric `id` (`databaseId` in GraphQL): logins change.
  */
+import { perParent } from '../collection/perParent.js';
 import { type DatasetOutput, readWritten } from '../collection/runDatasets.js';
 import { GITHUB_PERMISSIONS, type GitHubContext, userRef } from './GitHubContext.js';
 import { graphqlList, restGet, restList } from './githubPages.js';
@@ -69,23 +70,12 @@ export async function* collectTeams(ctx: GitHubContext, out: DatasetOutput): Asy
 export async function* collectTeamMembers(ctx: GitHubContext, out: DatasetOutput): AsyncGenerator<Raw> {
   const teams: Raw[] = [];
   for await (const t of readWritten(out.dir, 'teams')) teams.push(t);
-  const failures = new Map<string, number>();
-  let done = 0;
-  out.progress(0, teams.length);
-  for (const t of teams) {
-    try {
-      const members = restList<Raw>(ctx.session, out.stats, 'GET /orgs/{org}/teams/{team_slug}/members', { org: ctx.org, team_slug: t.slug, role: 'all' }, {
-        permission: GITHUB_PERMISSIONS.teamMembers,
-      });
-      for await (const m of members) yield { teamId: t.id, teamSlug: t.slug, member: userRef(m) };
-    } catch (e) {
-      if (out.signal.aborted) throw e;
-      const reason = (e as { reason?: string }).reason ?? String((e as Error)?.message ?? e);
-      failures.set(reason, (failures.get(reason) ?? 0) + 1);
-    }
-    out.progress(++done, teams.length);
-  }
-  reportFailures(out, failures, teams.length, 'teams');
+  yield* perParent(out, teams, 'teams', async function* (t) {
+    const members = restList<Raw>(ctx.session, out.stats, 'GET /orgs/{org}/teams/{team_slug}/members', { org: ctx.org, team_slug: t.slug, role: 'all' }, {
+      permission: GITHUB_PERMISSIONS.teamMembers,
+    });
+    for await (const m of members) yield { teamId: t.id, teamSlug: t.slug, member: userRef(m) };
+  });
 }
 
 export async function* collectRepositories(ctx: GitHubContext, out: DatasetOutput): AsyncGenerator<Raw> {
@@ -106,16 +96,4 @@ export async function* collectRepositories(ctx: GitHubContext, out: DatasetOutpu
       created_at: r.created_at,
     };
   }
-}
-
-/**
- * Per-parent failures: all parents failing the same way means nothing could be read (throw);
- * otherwise the dataset is partial with one reason per cause.
- */
-export function reportFailures(out: DatasetOutput, failures: Map<string, number>, total: number, noun: string): void {
-  if (failures.size === 1 && [...failures.values()][0] === total && total > 0) {
-    const [reason] = failures.keys();
-    throw new Error(`${reason} for all ${total} ${noun}`);
-  }
-  for (const [reason, n] of failures) out.incomplete(`${reason} for ${n} ${noun}`);
 }

@@ -8,9 +8,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { perParent } from '../collection/perParent.js';
 import { type DatasetOutput, readWritten } from '../collection/runDatasets.js';
 import { GITHUB_PERMISSIONS, type GitHubContext, userRef } from './GitHubContext.js';
-import { reportFailures } from './collectOrg.js';
 import { restList } from './githubPages.js';
 import { type RepoLike, isGitHubIssuer, parseWorkflowSubject, reposNamed } from './workflowSubject.js';
 
@@ -71,24 +71,10 @@ async function* perRepo(
 ): AsyncGenerator<Raw> {
   const { repos, total, why } = await boundedRepos(ctx, out);
   if (!ctx.repos.all && repos.length < total) out.incomplete(why);
-  const failures = new Map<string, number>();
-  let done = 0;
-  out.progress(0, repos.length);
-  for (const repo of repos) {
-    try {
-      for await (const item of restList<Raw>(ctx.session, out.stats, route, { owner: repo.owner, repo: repo.name, ...params }, {
-        permission: GITHUB_PERMISSIONS[out.name as 'deployKeys'],
-      })) {
-        yield line(repo, item);
-      }
-    } catch (e) {
-      if (out.signal.aborted) throw e;
-      const reason = (e as { reason?: string }).reason ?? String((e as Error)?.message ?? e);
-      failures.set(reason, (failures.get(reason) ?? 0) + 1);
-    }
-    out.progress(++done, repos.length);
-  }
-  reportFailures(out, failures, repos.length, 'repositories');
+  yield* perParent(out, repos, 'repositories', async function* (repo) {
+    const items = restList<Raw>(ctx.session, out.stats, route, { owner: repo.owner, repo: repo.name, ...params }, { permission: GITHUB_PERMISSIONS[out.name as 'deployKeys'] });
+    for await (const item of items) yield line(repo, item);
+  });
 }
 
 export function collectRepoCollaborators(ctx: GitHubContext, out: DatasetOutput): AsyncIterable<Raw> {

@@ -147,8 +147,24 @@ export class AzureFake {
     return `/providers/Microsoft.Management/managementGroups/${name}`;
   }
 
-  /** Every scope above `scope` (its ancestors, `/` last), the scope itself first. */
+  private ancestorCache = new Map<string, string[]>();
+  private cachedFor = '';
+
+  /** Every scope above `scope` (its ancestors, `/` last), the scope itself first (cached while the tree is unchanged). */
   ancestors(scope: string): string[] {
+    const shape = `${this.data.managementGroups.length}/${this.data.subscriptions.length}`;
+    if (shape !== this.cachedFor) {
+      this.ancestorCache.clear();
+      this.cachedFor = shape;
+    }
+    let hit = this.ancestorCache.get(scope);
+    if (!hit) this.ancestorCache.set(scope, (hit = this.computeAncestors(scope)));
+    return hit;
+  }
+
+  private subscriptionParents: Map<string, string> | undefined;
+
+  private computeAncestors(scope: string): string[] {
     const out: string[] = [];
     const s = scope.replace(/\/+$/, '') || '/';
     if (s === '/') return ['/'];
@@ -161,8 +177,10 @@ export class AzureFake {
     else {
       const parts = s.split('/');
       for (let i = parts.length; i >= 3; i -= 2) out.push(parts.slice(0, i).join('/').toLowerCase());
-      const sub = this.data.subscriptions.find((x) => `/subscriptions/${x.id}`.toLowerCase() === parts.slice(0, 3).join('/').toLowerCase());
-      upMg(sub?.parent ?? this.data.tenantId);
+      if (!this.subscriptionParents || this.subscriptionParents.size !== this.data.subscriptions.length) {
+        this.subscriptionParents = new Map(this.data.subscriptions.map((x) => [x.id.toLowerCase(), x.parent]));
+      }
+      upMg(this.subscriptionParents.get((parts[2] ?? '').toLowerCase()) ?? this.data.tenantId);
     }
     out.push('/');
     return out;

@@ -186,8 +186,20 @@ export class GitHubFake {
     };
   }
 
+  private usersById: Map<number, GitHubUser> | undefined;
+  private usersIndexed = -1;
+
+  /** A user by id (indexed: a 20,000-member organisation is listed in pages of 100). */
+  private userOf(id: number): GitHubUser | undefined {
+    if (!this.usersById || this.usersIndexed !== this.data.users.length) {
+      this.usersById = new Map(this.data.users.map((u) => [u.id, u]));
+      this.usersIndexed = this.data.users.length;
+    }
+    return this.usersById.get(id);
+  }
+
   private user(id: number): Raw {
-    const u = this.data.users.find((x) => x.id === id);
+    const u = this.userOf(id);
     return { login: u?.login ?? `user${id}`, id, node_id: `U_${id}`, type: u?.type ?? 'User', site_admin: false };
   }
 
@@ -330,14 +342,17 @@ export class GitHubFake {
     const d = this.data;
     if (/membersWithRole/.test(q)) {
       if (String(v.org).toLowerCase() !== d.org.login.toLowerCase()) return gqlNotFound('organization', String(v.org));
-      const edges = d.members.map((m) => {
-        const u = d.users.find((x) => x.id === m.userId);
+      const start = offsetOf(v.cursor);
+      const edges = d.members.slice(start, start + size).map((m) => {
+        const u = this.userOf(m.userId);
         return {
           role: m.role.toUpperCase(),
           node: { databaseId: m.userId, login: u?.login ?? `user${m.userId}`, id: `U_${m.userId}`, organizationVerifiedDomainEmails: u?.verifiedDomainEmails ?? [] },
         };
       });
-      return { status: 200, body: { data: { organization: { membersWithRole: connection(edges, v.cursor, size) } } } };
+      const end = start + edges.length;
+      const page = { edges, pageInfo: { hasNextPage: end < d.members.length, endCursor: edges.length ? cursorOf(end) : null } };
+      return { status: 200, body: { data: { organization: { membersWithRole: page } } } };
     }
     if (/samlIdentityProviderSettingOrganizations/.test(q)) {
       const ent = d.enterprise;
