@@ -13,6 +13,7 @@ import type { GraphReader } from '../src/store/GraphReader.js';
 import type { PathStep } from './residual-access/Rule.js';
 import { resolveNode } from './principals.js';
 import { isTier0OktaScope } from '../src/analysis/tiers.js';
+import { text } from '../src/model/text.js';
 
 export interface ReachedPrivilege {
   label: string;
@@ -78,7 +79,7 @@ export function summariseBlastRadius(g: GraphReader, start: GraphNode, pg: Privi
   const counted = new Set<string>([start.key]);
   for (const [key, depth] of [...pg.depth].sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0]))) {
     if (key === start.key) continue;
-    const n = pg.graph.getNodeAttributes(key) as GraphNode;
+    const n = pg.graph.getNodeAttributes(key);
     // A node reached both as a terminal target and as a principal is one object.
     if (!counted.has(n.key)) {
       counted.add(n.key);
@@ -92,7 +93,7 @@ export function summariseBlastRadius(g: GraphReader, start: GraphNode, pg: Privi
       const p = oktaRolePrivilege(n);
       privileges.push({ label: p.label, tier0: p.tier0, depth, path: pathTo(key) });
     } else if (n.kind === NodeKind.OktaScopeGrant) {
-      const scope = String(n.props.scopeId ?? n.props.name);
+      const scope = text(n.props.scopeId ?? n.props.name);
       if (scope.startsWith('okta.')) privileges.push({ label: `Okta scope: ${scope}`, tier0: isTier0OktaScope(scope), depth, path: pathTo(key) });
     } else if (n.kind === NodeKind.EntraAppRoleAssignment) {
       // An application permission only when its holder is a service principal.

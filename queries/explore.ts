@@ -15,6 +15,7 @@ import type { GraphReader } from '../src/store/GraphReader.js';
 import { isTier0Node } from './paths.js';
 import { resolveNode } from './principals.js';
 import { resolveAccounts } from './residual.js';
+import { text } from '../src/model/text.js';
 
 export interface NodeSummary {
   key: string;
@@ -88,7 +89,7 @@ export function personOf(g: GraphReader, name: string): PersonLinks {
     for (const e of g.out(k, EdgeKind.SAME_PERSON)) {
       if (!memberKeys.has(e.to)) continue;
       const p = (e.props ?? {}) as Record<string, unknown>;
-      links.push({ from: e.from, to: e.to, key: String(p.key ?? ''), value: String(p.value ?? ''), strength: String(p.strength ?? '') });
+      links.push({ from: e.from, to: e.to, key: text(p.key), value: text(p.value), strength: text(p.strength) });
     }
   }
   links.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to) || a.key.localeCompare(b.key));

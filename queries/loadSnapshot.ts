@@ -25,7 +25,7 @@ export interface LoadResult {
  * analysis runs on the writer's memory (no re-read of the nodes and edges); the sources' ledgers
  * and the edge properties are read back from the file, as stored.
  */
-export function analyseSnapshotFile(path: string, id: string, writer: SnapshotWriter, summary: LoadSummary): { findings: number; departed: number } {
+function analyseSnapshotFile(path: string, id: string, writer: SnapshotWriter, summary: LoadSummary): { findings: number; departed: number } {
   const sdb = new SnapshotDb(path);
   let doc;
   try {

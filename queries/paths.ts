@@ -12,6 +12,7 @@ import type { GraphReader } from '../src/store/GraphReader.js';
 import { toPath } from './blast-radius.js';
 import { resolveNode } from './principals.js';
 import type { PathStep } from './residual-access/Rule.js';
+import { text } from '../src/model/text.js';
 
 export interface PathsResult {
   format: 'revenant-paths/1';
@@ -73,7 +74,7 @@ export function isTier0Node(g: GraphReader, n: GraphNode, preds: string[]): bool
     case NodeKind.OktaRoleAssignment:
       return oktaRolePrivilege(n).tier0;
     case NodeKind.OktaScopeGrant:
-      return isTier0OktaScope(String(n.props.scopeId ?? ''));
+      return isTier0OktaScope(text(n.props.scopeId));
     case NodeKind.EntraAppRoleAssignment:
       return preds.some((sp) => appPermissionPrivileges(g, sp).some((p) => p.via === n.key && p.tier0));
     default:

@@ -16,7 +16,8 @@ import { cypherConstants, isReachRequest } from './cypher/fragments.js';
 import { fetchReach, reachOfRequests } from './cypher/reach.js';
 import { RULES } from './residual-access/index.js';
 import { type CypherHitContext, type Rule, subjectParam } from './residual-access/Rule.js';
-import { type FindingsDoc, type RawHit, type ResidualOptions, assembleFindingsDoc, resolveAccounts, resolveAll, rulesFor } from './residual.js';
+import { type FindingsDoc, type RawHit, type ResidualOptions, assembleFindingsDoc, resolveAll, rulesFor } from './residual.js';
+import { text } from '../src/model/text.js';
 
 /** Subjects per rule query (one UNWIND each). */
 const SUBJECT_BATCH = 2_000;
@@ -30,7 +31,7 @@ async function resolveAllNeo4j(snap: Neo4jSnapshot, names: string[], what: strin
 
 /** Run `tasks` with at most `n` at a time. */
 async function pool<T>(tasks: (() => Promise<T>)[], n: number): Promise<T[]> {
-  const out: T[] = new Array(tasks.length);
+  const out = new Array<T>(tasks.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(n, tasks.length) }, async () => {
@@ -53,7 +54,7 @@ export interface RuleRows {
  * Run one rule's Cypher form over a set of subjects (in batches): its rows in the query's order,
  * keeping the first row per subject and `once` value.
  */
-export async function ruleRows(snap: Neo4jSnapshot, rule: Rule, subjects: AccountState[], at: number, assumed: ReadonlySet<string>): Promise<RuleRows> {
+async function ruleRows(snap: Neo4jSnapshot, rule: Rule, subjects: AccountState[], at: number, assumed: ReadonlySet<string>): Promise<RuleRows> {
   const rows: Row[] = [];
   for (let i = 0; i < subjects.length; i += SUBJECT_BATCH) {
     const batch = subjects.slice(i, i + SUBJECT_BATCH).map(subjectParam);
@@ -64,7 +65,7 @@ export async function ruleRows(snap: Neo4jSnapshot, rule: Rule, subjects: Accoun
     rule,
     rows: rows.filter((row) => {
       if (row.once === undefined || row.once === null) return true;
-      const k = `${String(row.subject)}\u0000${String(row.once)}`;
+      const k = `${String(row.subject)}\u0000${text(row.once)}`;
       if (once.has(k)) return false;
       once.add(k);
       return true;
@@ -73,7 +74,7 @@ export async function ruleRows(snap: Neo4jSnapshot, rule: Rule, subjects: Accoun
 }
 
 /** Hits from rule rows: the reach every row asks for is fetched in batches, then each row becomes a hit. */
-export async function hitsOfRows(snap: Neo4jSnapshot, results: RuleRows[], states: Map<string, AccountState>, at: number, assumed: ReadonlySet<string>): Promise<Map<string, RawHit[]>> {
+async function hitsOfRows(snap: Neo4jSnapshot, results: RuleRows[], states: Map<string, AccountState>, at: number, assumed: ReadonlySet<string>): Promise<Map<string, RawHit[]>> {
   const requests = results.flatMap((r) => r.rows.flatMap((row) => Object.values(row).filter(isReachRequest)));
   const fetched = await fetchReach(snap, requests);
   const a = new Analysis(new FactGraph(snap.snapshotId, snap.sources, snap.collectedAt), at, assumed);

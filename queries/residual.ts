@@ -93,7 +93,7 @@ export interface ResidualOptions {
 const ACCOUNT_KINDS = new Set<string>([NodeKind.EntraUser, NodeKind.OktaUser]);
 
 /** Stable finding id: a hash of rule, subject (source and id) and via. */
-export function findingId(rule: string, subjectSourceKey: string, subjectId: string, viaId: string): string {
+function findingId(rule: string, subjectSourceKey: string, subjectId: string, viaId: string): string {
   return createHash('sha256').update(`${rule}\u0000${subjectSourceKey}\u0000${subjectId}\u0000${viaId}`).digest('hex').slice(0, 32);
 }
 
@@ -144,7 +144,7 @@ function ref(n: GraphNode): Ref & { kind: string } {
 }
 
 /** Precedence for one subject and app: password rules suppress downstream and dormant assignment; downstream suppresses dormant assignment. */
-export function applyPrecedence(hits: RawHit[]): RawHit[] {
+function applyPrecedence(hits: RawHit[]): RawHit[] {
   const byApp = new Map<string, Set<string>>();
   for (const { rule, hit } of hits) if (hit.app) (byApp.get(hit.app) ?? byApp.set(hit.app, new Set()).get(hit.app)!).add(rule.id);
   return hits.filter(({ rule, hit }) => {
@@ -168,7 +168,7 @@ export interface RawHit {
 }
 
 /** The graph form: every applicable rule's hits for one departed subject, in catalogue order. */
-export function rawHits(s: AccountState, a: Analysis, rules: readonly Rule[] = RULES): RawHit[] {
+function rawHits(s: AccountState, a: Analysis, rules: readonly Rule[] = RULES): RawHit[] {
   const raw: RawHit[] = [];
   for (const rule of rulesFor(s, rules)) for (const hit of rule.evaluate(s, a)) raw.push({ rule, hit });
   return raw;
@@ -179,7 +179,7 @@ export function rawHits(s: AccountState, a: Analysis, rules: readonly Rule[] = R
  * (rule, subject, via) with its stable id, severity from reach, evidence (including the nodes
  * that grant each privilege, whose provenance `provOf` gives).
  */
-export function findingsOf(s: AccountState, raw: RawHit[], provOf: (key: string) => Prov | null | undefined): Finding[] {
+function findingsOf(s: AccountState, raw: RawHit[], provOf: (key: string) => Prov | null | undefined): Finding[] {
   const seen = new Set<string>();
   const out: Finding[] = [];
   for (const { rule, hit } of applyPrecedence(raw)) {
@@ -206,7 +206,7 @@ export function findingsOf(s: AccountState, raw: RawHit[], provOf: (key: string)
 
 const RULE_ORDER = new Map(RULES.map((r, i) => [r.id, i]));
 
-export function sortFindings(f: Finding[]): Finding[] {
+function sortFindings(f: Finding[]): Finding[] {
   return f.sort(
     (x, y) =>
       SEVERITY_RANK[x.severity] - SEVERITY_RANK[y.severity] ||
@@ -218,7 +218,7 @@ export function sortFindings(f: Finding[]): Finding[] {
 }
 
 /** Every account key that is departed at `at` (stubs excluded: their state is unknown). */
-export function departedAccounts(a: Analysis): string[] {
+function departedAccounts(a: Analysis): string[] {
   const out: string[] = [];
   const scopes = new Map(a.g.sources.map((src) => [src.sourceKey, src]));
   for (const kind of [NodeKind.EntraUser, NodeKind.OktaUser]) {
@@ -234,7 +234,7 @@ export function departedAccounts(a: Analysis): string[] {
  * A per-subject collection is complete only for the accounts it lists: any other account of that
  * source is out of its scope (never swept by --all, never reported closed).
  */
-export function outOfScope(src: SourceInfo | undefined, accountId: string): boolean {
+function outOfScope(src: SourceInfo | undefined, accountId: string): boolean {
   if (!src?.scope) return false;
   const id = canonicalId(accountId);
   return !src.scope.accounts.some((a) => canonicalId(a) === id);
@@ -259,7 +259,7 @@ export interface ResidualFacts {
   /** A person's id, name and accounts (each with whether it is departed). */
   person(personKey: string): { id: string; name: string; accounts: PersonReport['accounts'] };
   /** Provenance of a node by key (privilege evidence). */
-  provOf(key: string): Prov | null | undefined;
+  provOf: (key: string) => Prov | null | undefined;
 }
 
 /** The `revenant-findings/1` document from an engine's facts: findings, subjects and closure, persons, coverage. */

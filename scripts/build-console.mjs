@@ -8,7 +8,6 @@
  * no inline script or style, so the server's strict CSP holds) and manifest.json (entry names,
  * sizes) name them. Fails if the gzipped bundle (every file) grows past the 400 KB budget.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

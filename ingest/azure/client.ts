@@ -193,7 +193,7 @@ export function armError(e: unknown, path: string, permission?: string): SourceA
   const p = pathTemplate(path);
   return new SourceApiError(`Azure GET ${p}: ${status ? `HTTP ${status}` : 'no response'}${code ? ` ${code}` : ''}: ${truncate(message)}`, {
     status,
-    code,
+    providerCode: code,
     path: p,
     permission,
     hint: status >= 400 && status < 500 ? truncate(firstLine(message)) : undefined,
@@ -261,11 +261,11 @@ export async function* armUrlList(session: ArmSession, stats: RequestStats, path
     if (res.status < 200 || res.status >= 300) {
       throw armError({ statusCode: res.status, code: body?.error?.code, message: body?.error?.message ?? '' }, path, permission);
     }
-    if (!body || !Array.isArray(body.value)) throw new SourceApiError(`Azure GET ${pathTemplate(path)}: response is not a list`, { status: res.status, code: 'MALFORMED_PAGE', path: pathTemplate(path) });
+    if (!body || !Array.isArray(body.value)) throw new SourceApiError(`Azure GET ${pathTemplate(path)}: response is not a list`, { status: res.status, providerCode: 'MALFORMED_PAGE', path: pathTemplate(path) });
     stats.objects += body.value.length;
     for (const item of body.value) yield item as Record<string, unknown>;
     const next: string | undefined = typeof body.nextLink === 'string' && body.nextLink ? body.nextLink : undefined;
-    if (next && seen.has(next)) throw new SourceApiError(`Azure GET ${pathTemplate(path)}: the same nextLink twice`, { status: 200, code: 'PAGING_LOOP', path: pathTemplate(path) });
+    if (next && seen.has(next)) throw new SourceApiError(`Azure GET ${pathTemplate(path)}: the same nextLink twice`, { status: 200, providerCode: 'PAGING_LOOP', path: pathTemplate(path) });
     if (next) seen.add(next);
     url = next;
   }

@@ -1,16 +1,17 @@
 /**
  * The typed error the paging primitives of both providers (Graph and Okta) throw when a request
- * still fails after its retries: it carries the HTTP status (0 for a network failure), the
- * provider's error code, the request path (never the query string, never a header) and how many
- * attempts were made. Messages never contain a token, a secret or a key. It lives here because
- * both collectors share it; it is provider-neutral.
+ * still fails after its retries (code `REVENANT_ERR_SOURCE_API`): it carries the HTTP status (0
+ * for a network failure), the provider's own error code (`providerCode`), the request path (never
+ * the query string, never a header) and how many attempts were made. Messages never contain a
+ * token, a secret or a key. It lives here because both collectors share it; it is provider-neutral.
  */
+import { ERR, RevenantError } from '../../src/model/errors.js';
 
 export interface SourceApiErrorInit {
   /** HTTP status; 0 when no response arrived (reset, timeout, TLS failure). */
   status: number;
   /** The provider's error code (`Authorization_RequestDenied`, `E0000006`) or a network code (`ECONNRESET`). */
-  code?: string;
+  providerCode?: string;
   /** Request path without query string, e.g. `/v1.0/groups/{id}/members`. */
   path?: string;
   attempts?: number;
@@ -20,19 +21,19 @@ export interface SourceApiErrorInit {
   hint?: string;
 }
 
-export class SourceApiError extends Error {
+export class SourceApiError extends RevenantError {
   readonly status: number;
-  readonly code: string | undefined;
+  /** The provider's error code or a network code (our own code is `code`: `REVENANT_ERR_SOURCE_API`). */
+  readonly providerCode: string | undefined;
   readonly path: string | undefined;
   readonly attempts: number;
   readonly permission: string | undefined;
   readonly hint: string | undefined;
 
   constructor(message: string, init: SourceApiErrorInit) {
-    super(message);
-    this.name = 'SourceApiError';
+    super(message, ERR.SOURCE_API);
     this.status = init.status;
-    this.code = init.code;
+    this.providerCode = init.providerCode;
     this.path = init.path;
     this.attempts = init.attempts ?? 1;
     this.permission = init.permission;
@@ -46,7 +47,7 @@ export class SourceApiError extends Error {
 
   /** Short reason for the manifest ledger: `HTTP 503 after 5 attempts on /v1.0/users`. */
   get reason(): string {
-    const what = this.status === 0 ? `network error ${this.code ?? ''}`.trim() : `HTTP ${this.status}${this.code ? ` ${this.code}` : ''}`;
+    const what = this.status === 0 ? `network error ${this.providerCode ?? ''}`.trim() : `HTTP ${this.status}${this.providerCode ? ` ${this.providerCode}` : ''}`;
     const tries = this.attempts > 1 ? ` after ${this.attempts} attempts` : '';
     const where = this.path ? ` on ${this.path}` : '';
     const perm = this.forbidden && this.permission ? ` (needs ${this.permission})` : '';

@@ -17,7 +17,7 @@ const SECRET_FIELDS = new Set(['secretText', 'client_secret', 'secret_hash', 'to
 const JWK_PRIVATE = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']);
 
 /** Remove secret material from an API object, in place; returns it. */
-export function stripSecrets<T>(value: T, inKeyCredentials = false, inJwk = false): T {
+function stripSecrets<T>(value: T, inKeyCredentials = false, inJwk = false): T {
   if (Array.isArray(value)) {
     for (const v of value) stripSecrets(v, inKeyCredentials, inJwk);
     return value;

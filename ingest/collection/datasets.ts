@@ -52,8 +52,6 @@ export const HR_DATASETS = ['people'] as const;
 export type EntraDataset = (typeof ENTRA_DATASETS)[number];
 export type OktaDataset = (typeof OKTA_DATASETS)[number];
 export type HrDataset = (typeof HR_DATASETS)[number];
-export type DatasetName = EntraDataset | OktaDataset | HrDataset;
-
 export const DATASETS: Record<SourceKind, readonly string[]> = {
   entra: ENTRA_DATASETS,
   okta: OKTA_DATASETS,

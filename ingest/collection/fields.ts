@@ -27,7 +27,7 @@ export function arr(o: Raw | null | undefined, k: string): Raw[] {
 
 export function strs(o: Raw | null | undefined, k: string): string[] {
   const v = o?.[k];
-  return Array.isArray(v) ? (v.filter((x) => typeof x === 'string') as string[]) : [];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
 /** Follow a path of object keys: `path(o, 'policy', 'provisioning', 'conditions')`. */

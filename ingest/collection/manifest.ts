@@ -10,7 +10,7 @@ import { FORMAT, isDataset } from './datasets.js';
 import { isIsoDate } from './validateLine.js';
 
 export type DatasetStatus = 'complete' | 'partial' | 'missing';
-export const DATASET_STATUSES: readonly DatasetStatus[] = ['complete', 'partial', 'missing'];
+const DATASET_STATUSES: readonly DatasetStatus[] = ['complete', 'partial', 'missing'];
 
 export interface DatasetLedger {
   status: DatasetStatus;
@@ -38,7 +38,7 @@ export interface Manifest<S extends CollectedSourceKind = SourceKind> {
 export type WrittenManifest = Manifest<CollectedSourceKind>;
 
 /** 1-based line of the first `"key"` at or after `from` in `text` (best effort, for messages). */
-export function lineOfKey(text: string, key: string, from = 0): number | undefined {
+function lineOfKey(text: string, key: string, from = 0): number | undefined {
   const i = text.indexOf(JSON.stringify(key), from);
   if (i < 0) return undefined;
   let line = 1;
@@ -97,7 +97,7 @@ export function parseManifest(text: string, file: string): Manifest {
       throw InputError.at(file, at('count'), `datasets.${name}.count`, 'must be a non-negative integer');
     }
     if (d.status !== 'missing' && (d.count === undefined || d.count === null)) {
-      throw InputError.at(file, at('status'), `datasets.${name}.count`, `is required when the status is ${d.status}`);
+      throw InputError.at(file, at('status'), `datasets.${name}.count`, `is required when the status is ${String(d.status)}`);
     }
     if (d.reason !== undefined && d.reason !== null && typeof d.reason !== 'string') {
       throw InputError.at(file, at('reason'), `datasets.${name}.reason`, 'must be a string');

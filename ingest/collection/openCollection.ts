@@ -43,7 +43,7 @@ export interface DatasetFile {
 }
 
 /** The ledger entry of a dataset; one absent from the manifest counts as missing. */
-export function ledgerOf(m: Manifest, dataset: string): DatasetLedger {
+function ledgerOf(m: Manifest, dataset: string): DatasetLedger {
   return m.datasets[dataset] ?? { status: 'missing', reason: 'not in the manifest' };
 }
 
@@ -149,7 +149,7 @@ export async function* readDataset(df: DatasetFile, stats?: JsonlStats): AsyncGe
     const bad = validateLine(src.source, dataset, value);
     if (bad) throw InputError.at(df.file, line, bad.field, bad.problem);
     const v = value as Record<string, unknown>;
-    if (idField && typeof v[idField] === 'string' && (v[idField] as string).trim() === '') {
+    if (idField && typeof v[idField] === 'string' && (v[idField]).trim() === '') {
       throw InputError.at(df.file, line, idField, 'must not be empty');
     }
     yield { line, value: v };

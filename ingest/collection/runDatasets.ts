@@ -100,7 +100,7 @@ export interface RunDatasetsOptions {
 }
 
 /** The reason an interruption leaves in the ledger. */
-export const INTERRUPTED = 'interrupted (SIGINT) before the list was finished';
+const INTERRUPTED = 'interrupted (SIGINT) before the list was finished';
 
 export async function runDatasets(opts: RunDatasetsOptions): Promise<DatasetResult[]> {
   const { writer, source, tasks } = opts;
@@ -251,7 +251,7 @@ export async function runDatasets(opts: RunDatasetsOptions): Promise<DatasetResu
 }
 
 /** Mark a dataset missing and remove any file an earlier run left for it. */
-export function skipDataset(writer: SourceWriter, name: string, reason: string): void {
+function skipDataset(writer: SourceWriter, name: string, reason: string): void {
   rmSync(join(writer.dir, `${name}.jsonl`), { force: true });
   writer.skip(name, reason);
 }

@@ -20,7 +20,7 @@ const compiled = new Map<string, ValidateFunction>();
 
 function validatorFor(source: SourceKind, dataset: string): ValidateFunction | undefined {
   const k = `${source}/${dataset}`;
-  let v = compiled.get(k);
+  const v = compiled.get(k);
   if (v) return v;
   const schema = LINE_SCHEMAS[source][dataset];
   if (!schema) return undefined;

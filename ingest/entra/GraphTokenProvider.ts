@@ -90,7 +90,7 @@ export class GraphTokenProvider {
         `the access token from ${this.tokenEnv} was rejected (expired or revoked) and cannot be refreshed; get a new one, or use a credential (--auth env|certificate|managed-identity|default) that can renew itself`,
         {
           status: 401,
-          code: 'InvalidAuthenticationToken',
+          providerCode: 'InvalidAuthenticationToken',
           hint: `the ${this.tokenEnv} token was rejected and cannot be refreshed (get a new one, or use --auth env|certificate|managed-identity|default)`,
         },
       );
@@ -123,7 +123,7 @@ export class GraphTokenProvider {
           const msg = String((e as Error)?.message ?? e).split('\n')[0].slice(0, 300);
           throw new SourceApiError(`could not get a ${this.resourceName} token with the ${this.mode} credential: ${msg}`, {
             status: 401,
-            code: (e as Error)?.name,
+            providerCode: (e as Error)?.name,
             hint: `no token from the ${this.mode} credential: ${msg}`,
           });
         })

@@ -17,7 +17,7 @@ import { type GraphAuthOptions, GraphTokenProvider } from './GraphTokenProvider.
 import { type RetryPolicy, isRetryableNetworkCode, isRetryableStatus, networkCodeOf, parseRetryAfter, retryDelay, retryPolicy, sleep } from '../collection/retryPolicy.js';
 import { SourceApiError, pathTemplate } from '../collection/SourceApiError.js';
 
-export const DEFAULT_GRAPH_URL = 'https://graph.microsoft.com';
+const DEFAULT_GRAPH_URL = 'https://graph.microsoft.com';
 
 export interface GraphSessionOptions extends Omit<GraphAuthOptions, 'graphUrl'> {
   graphUrl?: string;
@@ -43,7 +43,7 @@ export interface GraphSession {
 }
 
 /** Sends the request with a timeout and buffers the body (a dropped connection is caught here). */
-export class GraphFetchHandler implements Middleware {
+class GraphFetchHandler implements Middleware {
   constructor(
     private readonly timeoutMs: number,
     private readonly signal: AbortSignal,
@@ -52,7 +52,7 @@ export class GraphFetchHandler implements Middleware {
   async execute(context: Context): Promise<void> {
     const signal = AbortSignal.any([this.signal, AbortSignal.timeout(this.timeoutMs)]);
     try {
-      const res = await fetch(context.request, { ...(context.options as RequestInit), signal });
+      const res = await fetch(context.request as string | Request, { ...(context.options as RequestInit), signal });
       const noBody = res.status === 204 || res.status === 205 || res.status === 304;
       const body = noBody ? null : await res.arrayBuffer();
       context.response = new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
@@ -143,7 +143,7 @@ export async function graphRequest(session: GraphSession, stats: RequestStats, s
       if (signal.aborted) throw signal.reason ?? e;
       if (e instanceof SourceApiError) throw e;
       stats.requests++;
-      code = (e as GraphClientError)?.customError?.code ?? networkCodeOf(e) ?? 'NETWORK';
+      code = ((e as GraphClientError)?.customError as { code?: string } | undefined)?.code ?? networkCodeOf(e) ?? 'NETWORK';
       message = 'no response';
     }
 
@@ -154,7 +154,7 @@ export async function graphRequest(session: GraphSession, stats: RequestStats, s
         await session.tokens.refresh();
       } catch (e) {
         if (!(e instanceof SourceApiError)) throw e;
-        throw new SourceApiError(e.message, { status: e.status, code: e.code, path, attempts: attempt, permission: spec.permission, hint: e.hint });
+        throw new SourceApiError(e.message, { status: e.status, providerCode: e.providerCode, path, attempts: attempt, permission: spec.permission, hint: e.hint });
       }
       attempt--;
       continue;
@@ -164,7 +164,7 @@ export async function graphRequest(session: GraphSession, stats: RequestStats, s
       const where = status === 0 ? `network error ${code}` : `HTTP ${status}${code ? ` ${code}` : ''}`;
       throw new SourceApiError(`Graph ${spec.method} ${path}: ${where}: ${truncate(message)}`, {
         status,
-        code,
+        providerCode: code,
         path,
         attempts: attempt,
         permission: spec.permission,
@@ -180,7 +180,7 @@ export async function graphRequest(session: GraphSession, stats: RequestStats, s
 }
 
 /** `{"error": {"code", "message"}}` of a Graph error body, tolerant of anything else. */
-export function graphErrorOf(text: string): { code?: string; message?: string } {
+function graphErrorOf(text: string): { code?: string; message?: string } {
   try {
     const o = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
     return {

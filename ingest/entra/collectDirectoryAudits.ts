@@ -16,7 +16,7 @@ type Raw = Record<string, unknown>;
 export const AUDIT_ACTIVITY_FILTER =
   "(activityDisplayName eq 'Disable account' or activityDisplayName eq 'Add service principal credentials' or startswith(activityDisplayName,'Update application'))";
 
-export function auditFilter(ctx: EntraContext, extra?: string): string {
+function auditFilter(ctx: EntraContext, extra?: string): string {
   const parts = [AUDIT_ACTIVITY_FILTER];
   if (ctx.since) parts.push(`activityDateTime ge ${new Date(ctx.since).toISOString()}`);
   if (ctx.until) parts.push(`activityDateTime le ${new Date(ctx.until).toISOString()}`);

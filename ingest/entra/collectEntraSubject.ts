@@ -45,6 +45,7 @@ import type { CollectEntraOptions, CollectResult } from './index.js';
 import { type RequestStats, newStats, summarize } from '../collection/runDatasets.js';
 import { checkSourceFolder, prepareSourceFolder } from '../collection/sourceFolder.js';
 import type { SourceApiError } from '../collection/SourceApiError.js';
+import { text } from '../../src/model/text.js';
 
 type Raw = Record<string, unknown>;
 
@@ -113,7 +114,7 @@ export async function collectEntraSubject(opts: CollectEntraSubjectOptions): Pro
   // 1. The subject, active or deleted.
   const subject = opts.subject.trim();
   const userStats = g.stats.get('users')!;
-  let user = await graphGet<Raw>(session, userStats, `/users/${encodeURIComponent(subject)}?$select=${USER_SELECT}`, {
+  const user = await graphGet<Raw>(session, userStats, `/users/${encodeURIComponent(subject)}?$select=${USER_SELECT}`, {
     permission: ENTRA_PERMISSIONS.users,
   });
   let deleted: Raw | null = null;
@@ -180,7 +181,7 @@ export async function collectEntraSubject(opts: CollectEntraSubjectOptions): Pro
       (a, grp) => {
         memberOf.set(String(grp.id), grp);
         g.add('groups', String(grp.id), grp);
-        g.add('groupMembers', `${grp.id}|${a}`, { groupId: grp.id, member: { '@odata.type': '#microsoft.graph.user', id: a } });
+        g.add('groupMembers', `${String(grp.id)}|${a}`, { groupId: grp.id, member: { '@odata.type': '#microsoft.graph.user', id: a } });
       },
     ),
     batch(
@@ -250,7 +251,7 @@ export async function collectEntraSubject(opts: CollectEntraSubjectOptions): Pro
   ]);
 
   // 4. What they own, and what their audit events touched.
-  const typeOf = (o: Raw) => String(o['@odata.type'] ?? '');
+  const typeOf = (o: Raw) => text(o['@odata.type']);
   const ownedApps = new Set(owned.filter((o) => typeOf(o).endsWith('.application')).map((o) => String(o.id)));
   const ownedSps = new Set(owned.filter((o) => typeOf(o).endsWith('.servicePrincipal')).map((o) => String(o.id)));
   const ownedGroups = new Set(owned.filter((o) => typeOf(o).endsWith('.group')).map((o) => String(o.id)));
@@ -277,22 +278,22 @@ export async function collectEntraSubject(opts: CollectEntraSubjectOptions): Pro
       true,
     ),
     batch('applicationOwners', ['applicationOwners'], [...apps].map((id) => ({ key: id, url: `/applications/${id}/owners?$select=id&$top=${TOP}` })), (k, o) =>
-      g.add('applicationOwners', `${k}|${o.id}`, ownerLine('applicationId')(k, o)),
+      g.add('applicationOwners', `${k}|${String(o.id)}`, ownerLine('applicationId')(k, o)),
     ),
     batch(
       'servicePrincipalOwners',
       ['servicePrincipalOwners'],
       [...sps].map((id) => ({ key: id, url: `/servicePrincipals/${id}/owners?$select=id&$top=${TOP}` })),
-      (k, o) => g.add('servicePrincipalOwners', `${k}|${o.id}`, ownerLine('servicePrincipalId')(k, o)),
+      (k, o) => g.add('servicePrincipalOwners', `${k}|${String(o.id)}`, ownerLine('servicePrincipalId')(k, o)),
     ),
     batch('groupOwners', ['groupOwners'], [...ownedGroups].map((id) => ({ key: id, url: `/groups/${id}/owners?$select=id&$top=${TOP}` })), (k, o) =>
-      g.add('groupOwners', `${k}|${o.id}`, ownerLine('groupId')(k, o)),
+      g.add('groupOwners', `${k}|${String(o.id)}`, ownerLine('groupId')(k, o)),
     ),
     batch(
       'federatedIdentityCredentials',
       ['federatedIdentityCredentials'],
       [...apps].map((id) => ({ key: id, url: `/applications/${id}/federatedIdentityCredentials?$select=${FEDERATED_CREDENTIAL_SELECT}` })),
-      (k, c) => g.add('federatedIdentityCredentials', `${k}|${c.id}`, { applicationId: k, credential: c }),
+      (k, c) => g.add('federatedIdentityCredentials', `${k}|${String(c.id)}`, { applicationId: k, credential: c }),
     ),
     batch(
       'roleAssignments',
@@ -345,7 +346,7 @@ export async function collectEntraSubject(opts: CollectEntraSubjectOptions): Pro
   // 6. Context: resource and client service principals referenced, and co-owners' user objects.
   const referenced = new Set<string>();
   for (const a of g.values('appRoleAssignments')) if (typeof a.resourceId === 'string') referenced.add(a.resourceId);
-  for (const x of g.values('oauth2PermissionGrants')) for (const k of ['clientId', 'resourceId']) if (typeof x[k] === 'string') referenced.add(x[k] as string);
+  for (const x of g.values('oauth2PermissionGrants')) for (const k of ['clientId', 'resourceId']) if (typeof x[k] === 'string') referenced.add(x[k]);
   const missingSps = [...referenced].filter((id) => !g.has('servicePrincipals', id));
   const coOwners = new Set<string>();
   for (const d of ['applicationOwners', 'servicePrincipalOwners', 'groupOwners']) {

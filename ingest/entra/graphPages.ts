@@ -13,7 +13,7 @@ import type { RequestStats } from '../collection/runDatasets.js';
 import { isRetryableStatus, parseRetryAfter, retryDelay, sleep } from '../collection/retryPolicy.js';
 import { SourceApiError, pathTemplate } from '../collection/SourceApiError.js';
 
-export const BATCH_SIZE = 20;
+const BATCH_SIZE = 20;
 
 interface Page {
   items: unknown[];
@@ -21,12 +21,12 @@ interface Page {
 }
 
 /** The items and next link of a collection page; throws when the body is not a collection page. */
-export function pageOf(body: unknown, url: string): Page {
+function pageOf(body: unknown, url: string): Page {
   const o = body as { value?: unknown; '@odata.nextLink'?: unknown } | null;
   if (!o || !Array.isArray(o.value)) {
     throw new SourceApiError(`Graph GET ${pathTemplate(url)}: response is not a collection page (no "value" array)`, {
       status: 200,
-      code: 'MALFORMED_PAGE',
+      providerCode: 'MALFORMED_PAGE',
       path: pathTemplate(url),
     });
   }
@@ -62,7 +62,7 @@ export async function* graphList<T = Record<string, unknown>>(
       if (seen.has(page.next)) {
         throw new SourceApiError(`Graph GET ${pathTemplate(url)}: the service returned the same @odata.nextLink twice`, {
           status: 200,
-          code: 'PAGING_LOOP',
+          providerCode: 'PAGING_LOOP',
           path: pathTemplate(url),
         });
       }
@@ -125,7 +125,7 @@ interface Pending {
 }
 
 /** Relative form of an absolute nextLink, as a `$batch` request URL: the service root and version removed. */
-export function relativeToVersion(link: string, session: GraphSession): string {
+function relativeToVersion(link: string, session: GraphSession): string {
   if (!/^https:\/\//i.test(link)) return link;
   const u = new URL(link);
   const prefix = `/${session.version}`;
@@ -157,7 +157,8 @@ export async function* graphBatchLists<T = Record<string, unknown>>(
     w?.();
   };
   let inflight = 0;
-  let failure: unknown;
+  /** The first failure, boxed (whatever was thrown). */
+  let failure = null as { error: unknown } | null;
   const parallel = Math.max(1, opts.parallel ?? session.concurrency);
 
   const fail = (p: Pending, err: SourceApiError) => opts.onFailure(p.key, err);
@@ -228,7 +229,7 @@ export async function* graphBatchLists<T = Record<string, unknown>>(
       p,
       new SourceApiError(`Graph GET ${path} (in $batch): HTTP ${status}${code ? ` ${code}` : ''}`, {
         status,
-        code,
+        providerCode: code,
         path,
         attempts: p.attempt,
         permission: opts.permission,
@@ -253,7 +254,7 @@ export async function* graphBatchLists<T = Record<string, unknown>>(
             .then(
               () => {},
               (e) => {
-                failure ??= e;
+                failure ??= { error: e };
               },
             )
             .finally(() => {
@@ -267,7 +268,7 @@ export async function* graphBatchLists<T = Record<string, unknown>>(
       inflight++;
       sendBatch(ready)
         .catch((e) => {
-          failure ??= e;
+          failure ??= { error: e };
         })
         .finally(() => {
           inflight--;
@@ -280,7 +281,7 @@ export async function* graphBatchLists<T = Record<string, unknown>>(
   pump();
   while (true) {
     while (out.length) yield out.shift()!;
-    if (failure) throw failure;
+    if (failure) throw failure.error;
     signal.throwIfAborted();
     if (!queue.length && inflight === 0) break;
     await new Promise<void>((r) => {
@@ -305,5 +306,5 @@ function headerOf(h: Record<string, string> | undefined, name: string): string |
 
 function withPath(err: SourceApiError, url: string): SourceApiError {
   const path = pathTemplate(url);
-  return new SourceApiError(err.message, { status: err.status, code: err.code, path, attempts: err.attempts, permission: err.permission });
+  return new SourceApiError(err.message, { status: err.status, providerCode: err.providerCode, path, attempts: err.attempts, permission: err.permission });
 }

@@ -5,7 +5,6 @@
  * `collectEntraSubject` (collectEntraSubject.ts) reads what the rules need about one identity.
  */
 import { SourceWriter } from '../collection/SourceWriter.js';
-import type { Manifest } from '../collection/manifest.js';
 import { type GraphSessionOptions, createGraphSession, resolveTenant } from './client.js';
 import { collectApplications, collectDeletedUsers, collectGroups, collectServicePrincipals, collectUsers } from './collectDirectory.js';
 import { auditLedger, collectDirectoryAudits } from './collectDirectoryAudits.js';
@@ -49,7 +48,7 @@ export interface CollectEntraOptions extends Omit<GraphSessionOptions, 'signal'>
 }
 
 /** The tasks of a tenant sweep, parents first. */
-export function entraTasks(ctx: EntraContext): DatasetTask[] {
+function entraTasks(ctx: EntraContext): DatasetTask[] {
   const t = (name: string, run: (out: Parameters<DatasetTask['run']>[0]) => AsyncIterable<Record<string, unknown>>, after?: string[]) => ({
     name,
     after,

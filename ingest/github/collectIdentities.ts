@@ -100,7 +100,7 @@ export async function* collectSamlIdentities(ctx: GitHubContext, out: DatasetOut
 
 export async function* collectScimIdentities(ctx: GitHubContext, out: DatasetOutput): AsyncGenerator<Raw> {
   const route = ctx.emu ? 'GET /scim/v2/enterprises/{enterprise}/Users' : 'GET /scim/v2/organizations/{org}/Users';
-  if (ctx.emu && !ctx.enterprise) throw new SourceApiError('EMU SCIM identities need --enterprise', { status: 0, code: 'USAGE', path: route.slice(4) });
+  if (ctx.emu && !ctx.enterprise) throw new SourceApiError('EMU SCIM identities need --enterprise', { status: 0, providerCode: 'USAGE', path: route.slice(4) });
   const base: Raw = ctx.emu ? { enterprise: ctx.enterprise } : { org: ctx.org };
   const count = 100;
   let startIndex = 1;
@@ -113,7 +113,7 @@ export async function* collectScimIdentities(ctx: GitHubContext, out: DatasetOut
       { permission: GITHUB_PERMISSIONS.scimIdentities },
     );
     const items = page?.Resources ?? [];
-    if (!Array.isArray(items)) throw new SourceApiError(`GitHub GET ${route.slice(4)}: no Resources array`, { status: 200, code: 'MALFORMED_PAGE' });
+    if (!Array.isArray(items)) throw new SourceApiError(`GitHub GET ${route.slice(4)}: no Resources array`, { status: 200, providerCode: 'MALFORMED_PAGE' });
     out.stats.objects += items.length - 1; // restGet counted the page as one object
     for (const u of items) {
       yield {

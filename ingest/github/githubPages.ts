@@ -43,7 +43,7 @@ export function githubError(e: unknown, route: string, permission?: string): Sou
     const forbidden = first?.type === 'FORBIDDEN' || first?.type === 'INSUFFICIENT_SCOPES';
     return new SourceApiError(`GitHub GraphQL ${path}: ${first?.type ?? 'ERROR'}: ${truncate(first?.message ?? o.message ?? '')}`, {
       status: forbidden ? 403 : 200,
-      code: first?.type ?? 'GRAPHQL_ERROR',
+      providerCode: first?.type ?? 'GRAPHQL_ERROR',
       path,
       attempts,
       permission,
@@ -53,16 +53,16 @@ export function githubError(e: unknown, route: string, permission?: string): Sou
   const message = o.response?.data?.message ?? o.message ?? '';
   if (typeof o.status !== 'number') {
     // Not an HTTP answer: a bug or a client-side failure; say what it was.
-    return new SourceApiError(`GitHub GET ${path}: ${truncate(message)}`, { status: 0, code: o.name ?? 'CLIENT', path, attempts, hint: truncate(message) });
+    return new SourceApiError(`GitHub GET ${path}: ${truncate(message)}`, { status: 0, providerCode: o.name ?? 'CLIENT', path, attempts, hint: truncate(message) });
   }
   const status = o.status;
   if (status === 500 && /network error/.test(o.message ?? '')) {
-    return new SourceApiError(`GitHub GET ${path}: ${o.message}`, { status: 0, code: /network error: (\S+)/.exec(o.message ?? '')?.[1], path, attempts });
+    return new SourceApiError(`GitHub GET ${path}: ${o.message}`, { status: 0, providerCode: /network error: (\S+)/.exec(o.message ?? '')?.[1], path, attempts });
   }
   const hint = status === 404 && permission ? `GitHub answers 404 when the feature is off or the caller may not see it: ${truncate(message)}` : status >= 400 && status < 500 ? truncate(message) : undefined;
   return new SourceApiError(`GitHub GET ${path}: HTTP ${status}: ${truncate(message)}`, {
     status,
-    code: codeOf(status, message),
+    providerCode: codeOf(status, message),
     path,
     attempts,
     permission,
@@ -106,7 +106,7 @@ export async function* restList<T = Raw>(
     if (step.done) return;
     const data = step.value.data;
     if (!Array.isArray(data)) {
-      throw new SourceApiError(`GitHub GET ${routePath(route)}: response is not a list`, { status: 200, code: 'MALFORMED_PAGE', path: routePath(route) });
+      throw new SourceApiError(`GitHub GET ${routePath(route)}: response is not a list`, { status: 200, providerCode: 'MALFORMED_PAGE', path: routePath(route) });
     }
     stats.objects += data.length;
     for (const item of data) yield item as T;
@@ -175,7 +175,7 @@ export async function* graphqlList<T = Raw>(
     const conn = at(step.value, connection) as { edges?: unknown[]; nodes?: unknown[] } | null | undefined;
     if (conn === null || conn === undefined) return;
     const items = Array.isArray(conn.edges) ? conn.edges : Array.isArray(conn.nodes) ? conn.nodes : undefined;
-    if (!items) throw new SourceApiError(`GitHub ${name}: the connection has neither edges nor nodes`, { status: 200, code: 'MALFORMED_PAGE', path: name });
+    if (!items) throw new SourceApiError(`GitHub ${name}: the connection has neither edges nor nodes`, { status: 200, providerCode: 'MALFORMED_PAGE', path: name });
     stats.objects += items.length;
     for (const item of items) yield item as T;
   }

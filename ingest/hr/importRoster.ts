@@ -11,7 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { InputError } from '../../src/model/errors.js';
 import { SourceWriter } from '../collection/SourceWriter.js';
 
-export const ROSTER_COLUMNS = ['employeeId', 'email', 'displayName', 'status', 'terminationDate'] as const;
+const ROSTER_COLUMNS = ['employeeId', 'email', 'displayName', 'status', 'terminationDate'] as const;
 type Column = (typeof ROSTER_COLUMNS)[number];
 
 export interface Person {
@@ -44,7 +44,7 @@ export function parseRoster(text: string, file: string): Person[] {
     rows = parse(text, { info: true, bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as unknown as typeof rows;
   } catch (e) {
     const err = e as { lines?: number; message?: string };
-    throw InputError.at(file, err.lines, undefined, `is not valid CSV: ${err.message ?? e}`);
+    throw InputError.at(file, err.lines, undefined, `is not valid CSV: ${String(err.message ?? e)}`);
   }
   if (!rows.length) throw InputError.at(file, 1, undefined, `is empty (expected a header: ${ROSTER_COLUMNS.join(',')})`);
   const [header, ...records] = rows;
@@ -111,7 +111,7 @@ export async function importRoster(opts: ImportRosterOptions): Promise<{ dir: st
   try {
     text = readFileSync(opts.csv, 'utf8');
   } catch (e) {
-    throw new InputError(`${opts.csv}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`, { file: opts.csv });
+    throw new InputError(`${opts.csv}: cannot read (${String((e as NodeJS.ErrnoException).code ?? e)})`, { file: opts.csv });
   }
   const people = parseRoster(text, opts.csv);
   const out = resolve(opts.out);

@@ -8,7 +8,7 @@ import { NodeKind } from '../../src/model/schema.js';
 import type { HrPersonProps } from '../../src/model/types.js';
 import { type Raw, str } from '../collection/fields.js';
 
-export function transformPeople(raw: Raw, emit: Emit): void {
+function transformPeople(raw: Raw, emit: Emit): void {
   const employeeId = str(raw, 'employeeId')?.trim() || null;
   const email = str(raw, 'email')?.trim() || null;
   const props: HrPersonProps = {

@@ -14,6 +14,7 @@
  */
 import okta from '@okta/okta-sdk-nodejs';
 import { Limiter } from '../collection/Limiter.js';
+import { oktaBucketOf } from './rateLimitBuckets.js';
 import type { RequestStats } from '../collection/runDatasets.js';
 import { type RetryPolicy, isRetryableNetworkCode, isRetryableStatus, networkCodeOf, retryDelay, sleep } from '../collection/retryPolicy.js';
 
@@ -56,7 +57,7 @@ function fetchResponse(r: Response): NodeFetchResponse {
 }
 
 /** A response whose body was read already (what the SDK and our paging see). */
-export class BufferedResponse {
+class BufferedResponse {
   constructor(
     private readonly res: NodeFetchResponse,
     private readonly body: Buffer,
@@ -99,28 +100,17 @@ interface Bucket {
 }
 
 /**
- * Okta's documented rate-limit buckets (Management rate limits): `/api/v1/apps` and every
- * `/api/v1/apps/{id}/…` share one; the user and group list endpoints, the System Log, OAuth client
- * endpoints and `/api/v1/iam` have their own. Anything else is paced per endpoint template.
+ * The bucket a request counts against: Okta's documented ones (rateLimitBuckets.ts); anything
+ * else is paced per endpoint template.
  */
-export function bucketOf(url: string): string {
+function bucketOf(url: string): string {
   let path: string;
   try {
     path = new URL(url).pathname;
   } catch {
     path = url.split('?')[0];
   }
-  if (path === '/api/v1/users') return 'users-list';
-  if (/^\/api\/v1\/users\/[^/]+$/.test(path)) return 'user-by-id';
-  if (/^\/api\/v1\/apps\/[^/]+$/.test(path)) return 'app-by-id';
-  if (path.startsWith('/api/v1/apps')) return 'apps';
-  if (path === '/api/v1/groups') return 'groups-list';
-  if (/^\/api\/v1\/groups\/[^/]+$/.test(path)) return 'group-by-id';
-  if (path.startsWith('/api/v1/logs')) return 'logs';
-  if (path.startsWith('/oauth2/v1/clients')) return 'oauth2-clients';
-  if (path.startsWith('/oauth2/v1/token')) return 'oauth2-token';
-  if (path.startsWith('/api/v1/iam')) return 'iam';
-  return path.replace(/\/[0-9A-Za-z]{20}(?=\/|$)/g, '/{id}');
+  return oktaBucketOf(path) ?? path.replace(/\/[0-9A-Za-z]{20}(?=\/|$)/g, '/{id}');
 }
 
 export interface OktaExecutorOptions {

@@ -18,7 +18,7 @@ import { OktaRequestExecutor, type TaggedRequest } from './OktaRequestExecutor.j
 export type OktaAuthMode = 'token' | 'private-key';
 
 /** Read-only scopes the collector asks for in private-key mode (see docs/collectors.md). */
-export const OKTA_SCOPES = [
+const OKTA_SCOPES = [
   'okta.users.read',
   'okta.groups.read',
   'okta.apps.read',
@@ -79,11 +79,11 @@ export function createOktaSession(opts: OktaSessionOptions): OktaSession {
       scopes: [...(opts.scopes ?? OKTA_SCOPES)],
       privateKey: opts.privateKey,
       keyId: opts.keyId,
-    } as never);
+    });
   } else {
     const token = opts.token ?? process.env.OKTA_CLIENT_TOKEN;
     if (!token) throw new InputError('collect okta: an API token is needed: set OKTA_CLIENT_TOKEN (or use --auth private-key)');
-    client = new okta.Client({ ...base, token } as never);
+    client = new okta.Client({ ...base, token });
   }
   return { client, orgUrl, executor, concurrency, signal };
 }
@@ -99,7 +99,7 @@ export async function oktaGet(session: OktaSession, stats: RequestStats, url: st
   const path = pathTemplate(new URL(abs).pathname);
   const request: TaggedRequest = { method: 'GET', headers: { Accept: 'application/json' }, revenantStats: stats };
   try {
-    const res = (await session.client.http.http(abs, request as never, { isCollection: true } as never)) as unknown as {
+    const res = (await session.client.http.http(abs, request, { isCollection: true } as never)) as unknown as {
       text(): Promise<string>;
       headers: OktaResponse['headers'];
     };
@@ -109,7 +109,7 @@ export async function oktaGet(session: OktaSession, stats: RequestStats, url: st
       try {
         body = JSON.parse(text);
       } catch {
-        throw new SourceApiError(`Okta GET ${path}: the response body is not valid JSON`, { status: 200, code: 'MALFORMED_BODY', path });
+        throw new SourceApiError(`Okta GET ${path}: the response body is not valid JSON`, { status: 200, providerCode: 'MALFORMED_BODY', path });
       }
     }
     return { body, headers: res.headers };
@@ -122,19 +122,19 @@ export async function oktaGet(session: OktaSession, stats: RequestStats, url: st
       const summary = o.errorSummary ? `: ${o.errorSummary}` : '';
       throw new SourceApiError(`Okta GET ${path}: HTTP ${o.status}${o.errorCode ? ` ${o.errorCode}` : ''}${summary}`, {
         status: o.status,
-        code: o.errorCode,
+        providerCode: o.errorCode,
         path,
         attempts,
         permission,
       });
     }
     const code = request.revenantNetworkCode ?? o.code ?? 'NETWORK';
-    throw new SourceApiError(`Okta GET ${path}: network error ${code}`, { status: 0, code, path, attempts });
+    throw new SourceApiError(`Okta GET ${path}: network error ${code}`, { status: 0, providerCode: code, path, attempts });
   }
 }
 
 /** The `rel="next"` target of a Link header (several links, comma separated). */
-export function nextLinkOf(link: string | null | undefined): string | undefined {
+function nextLinkOf(link: string | null | undefined): string | undefined {
   if (!link) return undefined;
   for (const part of link.split(/,(?=\s*<)/)) {
     const m = /<([^>]*)>\s*;(.*)$/.exec(part.trim());
@@ -165,7 +165,7 @@ export async function* oktaList<T = Record<string, unknown>>(
     const items = Array.isArray(body) ? body : opts.itemsOf?.(body);
     if (!Array.isArray(items)) {
       const path = pathTemplate(u.replace(/^https?:\/\/[^/]+/, ''));
-      throw new SourceApiError(`Okta GET ${path}: the response is not a list`, { status: 200, code: 'MALFORMED_PAGE', path });
+      throw new SourceApiError(`Okta GET ${path}: the response is not a list`, { status: 200, providerCode: 'MALFORMED_PAGE', path });
     }
     // An empty page ends the list (a polling endpoint would otherwise announce pages forever).
     return { items, next: items.length ? (nextLinkOf(headers.get('link')) ?? bodyNext(body)) : undefined };
@@ -177,7 +177,7 @@ export async function* oktaList<T = Record<string, unknown>>(
     if (page.next) {
       if (seen.has(page.next)) {
         const path = pathTemplate(url.split('?')[0]);
-        throw new SourceApiError(`Okta GET ${path}: the service returned the same next link twice`, { status: 200, code: 'PAGING_LOOP', path });
+        throw new SourceApiError(`Okta GET ${path}: the service returned the same next link twice`, { status: 200, providerCode: 'PAGING_LOOP', path });
       }
       seen.add(page.next);
       pending = fetchPage(page.next);
@@ -196,7 +196,7 @@ function bodyNext(body: unknown): string | undefined {
 export interface PerParentOptions<P> {
   /** Parents to read one list for. */
   parents: readonly P[];
-  url(p: P): string;
+  url: (p: P) => string;
   /** Statuses that mean "this parent has no such list" (404 always does). */
   emptyOn?: readonly number[];
   permission?: string;
@@ -223,7 +223,8 @@ export async function* oktaPerParent<P>(
   let next = 0;
   let done = 0;
   let active = 0;
-  let failure: unknown;
+  /** The first failure, boxed (whatever was thrown). */
+  let failure = null as { error: unknown } | null;
   const HIGH_WATER = 5000;
   const drainWaiters: (() => void)[] = [];
 
@@ -238,7 +239,7 @@ export async function* oktaPerParent<P>(
         }
       } catch (e) {
         if (session.signal.aborted || !(e instanceof SourceApiError)) {
-          failure ??= e;
+          failure ??= { error: e };
           break;
         }
         if (!(e.status === 404 || o.emptyOn?.includes(e.status))) o.onFailure(p, e);
@@ -251,7 +252,7 @@ export async function* oktaPerParent<P>(
   for (let k = 0; k < n; k++) {
     worker()
       .catch((e) => {
-        failure ??= e;
+        failure ??= { error: e };
       })
       .finally(() => {
         active--;
@@ -263,7 +264,7 @@ export async function* oktaPerParent<P>(
       yield buffer.shift()!;
       if (buffer.length < HIGH_WATER / 2) while (drainWaiters.length) drainWaiters.shift()!();
     }
-    if (failure) throw failure;
+    if (failure) throw failure.error;
     if (active === 0) break;
     await new Promise<void>((r) => {
       wake = r;

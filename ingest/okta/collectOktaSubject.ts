@@ -137,12 +137,12 @@ export async function collectOktaSubject(opts: CollectOktaSubjectOptions): Promi
       g.read(['groups', 'groupMembers'], async () => {
         for (const grp of await all(session, g.st('groupMembers'), `/api/v1/users/${a}/groups`, OKTA_PERMISSIONS.groups)) {
           g.add('groups', String(grp.id), grp);
-          g.add('groupMembers', `${grp.id}|${a}`, { groupId: grp.id, user: { id: a } });
+          g.add('groupMembers', `${String(grp.id)}|${a}`, { groupId: grp.id, user: { id: a } });
         }
       }),
       g.read(['userRoles'], async () => {
         for (const role of await all(session, g.st('userRoles'), `/api/v1/users/${a}/roles`, OKTA_PERMISSIONS.userRoles)) {
-          g.add('userRoles', `${a}|${role.id}`, { userId: a, role });
+          g.add('userRoles', `${a}|${String(role.id)}`, { userId: a, role });
         }
       }),
       g.read(['apps', 'appUsers'], async () => {
@@ -151,8 +151,8 @@ export async function collectOktaSubject(opts: CollectOktaSubjectOptions): Promi
           assigned.map(async (app) => {
             apps.set(String(app.id), app);
             await g.read(['appUsers'], async () => {
-              const appUser = (await oktaGet(session, g.st('appUsers'), `/api/v1/apps/${app.id}/users/${a}`, OKTA_PERMISSIONS.appUsers)).body as Raw;
-              if (appUser) g.add('appUsers', `${app.id}|${a}`, { appId: app.id, appUser });
+              const appUser = (await oktaGet(session, g.st('appUsers'), `/api/v1/apps/${String(app.id)}/users/${a}`, OKTA_PERMISSIONS.appUsers)).body as Raw;
+              if (appUser) g.add('appUsers', `${String(app.id)}|${a}`, { appId: app.id, appUser });
             });
           }),
         );
@@ -212,16 +212,16 @@ export async function collectOktaSubject(opts: CollectOktaSubjectOptions): Promi
   await Promise.all([
     ...groups.filter(canHoldRoles).map((grp) =>
       g.read(['groupRoles'], async () => {
-        for (const role of await all(session, g.st('groupRoles'), `/api/v1/groups/${grp.id}/roles`, OKTA_PERMISSIONS.groupRoles)) {
-          g.add('groupRoles', `${grp.id}|${role.id}`, { groupId: grp.id, role });
+        for (const role of await all(session, g.st('groupRoles'), `/api/v1/groups/${String(grp.id)}/roles`, OKTA_PERMISSIONS.groupRoles)) {
+          g.add('groupRoles', `${String(grp.id)}|${String(role.id)}`, { groupId: grp.id, role });
         }
       }),
     ),
     ...[...apps.values()].filter(hasFeatures).map((app) =>
       g.read(['appFeatures'], async () => {
         try {
-          for (const feature of await all(session, g.st('appFeatures'), `/api/v1/apps/${app.id}/features`, OKTA_PERMISSIONS.appFeatures)) {
-            g.add('appFeatures', `${app.id}|${feature.name}`, { appId: app.id, feature });
+          for (const feature of await all(session, g.st('appFeatures'), `/api/v1/apps/${String(app.id)}/features`, OKTA_PERMISSIONS.appFeatures)) {
+            g.add('appFeatures', `${String(app.id)}|${String(feature.name)}`, { appId: app.id, feature });
           }
         } catch (e) {
           if (!(e instanceof SourceApiError && e.status === 400)) throw e;
@@ -230,17 +230,17 @@ export async function collectOktaSubject(opts: CollectOktaSubjectOptions): Promi
     ),
     ...touched.flatMap((app) => [
       g.read(['appSecrets'], async () => {
-        for (const secret of await all(session, g.st('appSecrets'), `/api/v1/apps/${app.id}/credentials/secrets`, OKTA_PERMISSIONS.appSecrets)) {
+        for (const secret of await all(session, g.st('appSecrets'), `/api/v1/apps/${String(app.id)}/credentials/secrets`, OKTA_PERMISSIONS.appSecrets)) {
           g.add('appSecrets', String(secret.id), { appId: app.id, secret });
         }
       }),
       g.read(['appJwks'], async () => {
-        for (const jwk of await all(session, g.st('appJwks'), `/api/v1/apps/${app.id}/credentials/jwks`, OKTA_PERMISSIONS.appJwks)) {
+        for (const jwk of await all(session, g.st('appJwks'), `/api/v1/apps/${String(app.id)}/credentials/jwks`, OKTA_PERMISSIONS.appJwks)) {
           g.add('appJwks', String(jwk.id), { appId: app.id, jwk });
         }
       }),
       g.read(['appGrants'], async () => {
-        for (const grant of await all(session, g.st('appGrants'), `/api/v1/apps/${app.id}/grants`, OKTA_PERMISSIONS.appGrants)) {
+        for (const grant of await all(session, g.st('appGrants'), `/api/v1/apps/${String(app.id)}/grants`, OKTA_PERMISSIONS.appGrants)) {
           g.add('appGrants', String(grant.id), grant);
         }
       }),
@@ -249,7 +249,7 @@ export async function collectOktaSubject(opts: CollectOktaSubjectOptions): Promi
             g.read(['clientRoles'], async () => {
               const cid = clientIdOf(app);
               for (const role of await all(session, g.st('clientRoles'), `/oauth2/v1/clients/${encodeURIComponent(cid)}/roles`, OKTA_PERMISSIONS.clientRoles)) {
-                g.add('clientRoles', `${cid}|${role.id}`, { clientId: cid, role });
+                g.add('clientRoles', `${cid}|${String(role.id)}`, { clientId: cid, role });
               }
             }),
           ]

@@ -35,7 +35,7 @@ export interface PerParentSpec {
   noun: string;
   /** Which parents have this list. */
   applies?(p: Raw): boolean;
-  url(p: Raw): string;
+  url: (p: Raw) => string;
   line(p: Raw, child: Raw): Raw;
   /** Statuses that mean "no such list" for this parent. */
   emptyOn?: readonly number[];
@@ -43,7 +43,7 @@ export interface PerParentSpec {
 }
 
 /** Read one list per parent; group failures by cause into the dataset's reasons. */
-export async function* perParent(ctx: OktaContext, out: DatasetOutput, parents: readonly Raw[], spec: PerParentSpec): AsyncGenerator<Raw> {
+async function* perParent(ctx: OktaContext, out: DatasetOutput, parents: readonly Raw[], spec: PerParentSpec): AsyncGenerator<Raw> {
   const failures = new Map<string, number>();
   out.progress(0, parents.length);
   for await (const { parent, item } of oktaPerParent(ctx.session, out.stats, {
@@ -72,7 +72,7 @@ async function* fromParents(ctx: OktaContext, out: DatasetOutput, spec: PerParen
 const idOf = (o: Raw) => String(o.id);
 const ref = (o: Raw) => ({ id: o.id });
 
-export const GROUP_MEMBERS: PerParentSpec = {
+const GROUP_MEMBERS: PerParentSpec = {
   parent: 'groups',
   noun: 'groups',
   url: (g) => `/api/v1/groups/${idOf(g)}/users?limit=${PAGE.groupUsers}`,
@@ -80,7 +80,7 @@ export const GROUP_MEMBERS: PerParentSpec = {
   permission: OKTA_PERMISSIONS.groupMembers,
 };
 
-export const GROUP_ROLES: PerParentSpec = {
+const GROUP_ROLES: PerParentSpec = {
   parent: 'groups',
   noun: 'groups',
   applies: canHoldRoles,
@@ -89,7 +89,7 @@ export const GROUP_ROLES: PerParentSpec = {
   permission: OKTA_PERMISSIONS.groupRoles,
 };
 
-export const APP_USERS: PerParentSpec = {
+const APP_USERS: PerParentSpec = {
   parent: 'apps',
   noun: 'apps',
   url: (a) => `/api/v1/apps/${idOf(a)}/users?limit=${PAGE.appUsers}`,
@@ -97,7 +97,7 @@ export const APP_USERS: PerParentSpec = {
   permission: OKTA_PERMISSIONS.appUsers,
 };
 
-export const APP_GROUPS: PerParentSpec = {
+const APP_GROUPS: PerParentSpec = {
   parent: 'apps',
   noun: 'apps',
   url: (a) => `/api/v1/apps/${idOf(a)}/groups?limit=${PAGE.appGroups}`,
@@ -105,7 +105,7 @@ export const APP_GROUPS: PerParentSpec = {
   permission: OKTA_PERMISSIONS.appGroups,
 };
 
-export const APP_FEATURES: PerParentSpec = {
+const APP_FEATURES: PerParentSpec = {
   parent: 'apps',
   noun: 'apps',
   applies: hasFeatures,
@@ -116,7 +116,7 @@ export const APP_FEATURES: PerParentSpec = {
   permission: OKTA_PERMISSIONS.appFeatures,
 };
 
-export const APP_GRANTS: PerParentSpec = {
+const APP_GRANTS: PerParentSpec = {
   parent: 'apps',
   noun: 'OAuth apps',
   applies: isOAuthApp,
@@ -125,7 +125,7 @@ export const APP_GRANTS: PerParentSpec = {
   permission: OKTA_PERMISSIONS.appGrants,
 };
 
-export const APP_SECRETS: PerParentSpec = {
+const APP_SECRETS: PerParentSpec = {
   parent: 'apps',
   noun: 'OAuth apps',
   applies: isOAuthApp,
@@ -134,7 +134,7 @@ export const APP_SECRETS: PerParentSpec = {
   permission: OKTA_PERMISSIONS.appSecrets,
 };
 
-export const APP_JWKS: PerParentSpec = {
+const APP_JWKS: PerParentSpec = {
   parent: 'apps',
   noun: 'OAuth apps',
   applies: isOAuthApp,
@@ -143,7 +143,7 @@ export const APP_JWKS: PerParentSpec = {
   permission: OKTA_PERMISSIONS.appJwks,
 };
 
-export const APP_TOKENS: PerParentSpec = {
+const APP_TOKENS: PerParentSpec = {
   parent: 'apps',
   noun: 'OAuth apps',
   applies: isOAuthApp,
@@ -152,7 +152,7 @@ export const APP_TOKENS: PerParentSpec = {
   permission: OKTA_PERMISSIONS.refreshTokens,
 };
 
-export const CLIENT_ROLES: PerParentSpec = {
+const CLIENT_ROLES: PerParentSpec = {
   parent: 'apps',
   noun: 'service apps',
   applies: isServiceApp,
@@ -161,7 +161,7 @@ export const CLIENT_ROLES: PerParentSpec = {
   permission: OKTA_PERMISSIONS.clientRoles,
 };
 
-export const USER_ROLES: PerParentSpec = {
+const USER_ROLES: PerParentSpec = {
   parent: 'users',
   noun: 'users with admin roles',
   url: (u) => `/api/v1/users/${idOf(u)}/roles`,
@@ -169,7 +169,7 @@ export const USER_ROLES: PerParentSpec = {
   permission: OKTA_PERMISSIONS.userRoles,
 };
 
-export const USER_GRANTS: PerParentSpec = {
+const USER_GRANTS: PerParentSpec = {
   parent: 'users',
   noun: 'users',
   url: (u) => `/api/v1/users/${idOf(u)}/grants?limit=${PAGE.userGrants}`,

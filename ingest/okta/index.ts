@@ -7,7 +7,6 @@
  * as missing with that reason. `collectOktaSubject` (collectOktaSubject.ts) reads one identity.
  */
 import { SourceWriter } from '../collection/SourceWriter.js';
-import type { Manifest } from '../collection/manifest.js';
 import { type CollectEvent, type CollectResult, type DatasetOutput, type DatasetResult, type DatasetTask, runDatasets } from '../collection/runDatasets.js';
 import { pipe, prepareSourceFolder } from '../collection/sourceFolder.js';
 import { type OktaSessionOptions, createOktaSession } from './client.js';
@@ -55,7 +54,7 @@ export interface CollectOktaOptions extends Omit<OktaSessionOptions, 'signal'> {
   collectedAt?: string;
 }
 
-export function oktaTasks(ctx: OktaContext): DatasetTask[] {
+function oktaTasks(ctx: OktaContext): DatasetTask[] {
   const t = (name: string, run: (out: DatasetOutput) => AsyncIterable<Record<string, unknown>>, after?: string[]): DatasetTask => ({
     name,
     after,

@@ -129,8 +129,8 @@ export class EntraPlanter {
       if (r.chance(0.8)) this.member(a, plan.allGuests);
     } else {
       if (r.chance(0.7)) this.member(a, plan.allEmployees);
-      if (r.chance(0.7)) this.member(a, plan.deptGroups[deptIndex]!);
-      if (r.chance(0.4)) this.member(a, plan.siteGroups[siteIndex]!);
+      if (r.chance(0.7)) this.member(a, plan.deptGroups[deptIndex]);
+      if (r.chance(0.4)) this.member(a, plan.siteGroups[siteIndex]);
     }
     const teams = r.weighted([
       [0, 20],
@@ -146,7 +146,7 @@ export class EntraPlanter {
   roleGroup(r: Prng, a: EntraAccount, tier0?: boolean): void {
     const groups = this.plan.roleGroups;
     const want = tier0 ?? r.chance(0.35);
-    const g = want ? groups[r.int(2)]! : groups[2 + r.int(groups.length - 2)]!;
+    const g = want ? groups[r.int(2)] : groups[2 + r.int(groups.length - 2)];
     this.member(a, g);
   }
 
@@ -163,7 +163,7 @@ export class EntraPlanter {
 
   /** A custom role whose name looks like a built-in one: recognised by template id, not name. */
   decoyRole(a: EntraAccount): void {
-    const role = this.plan.customRoles[0]!;
+    const role = this.plan.customRoles[0];
     a.roles.push({ id: this.env.graphKey('ra'), principalId: a.id, template: role.id, scope: '/' });
   }
 
@@ -188,7 +188,7 @@ export class EntraPlanter {
       const app = r.pick(pool);
       if (plain(app)) return app;
     }
-    return this.plan.gallery.find(plain) ?? this.plan.registrations.find(plain) ?? this.plan.gallery[0]!;
+    return this.plan.gallery.find(plain) ?? this.plan.registrations.find(plain) ?? this.plan.gallery[0];
   }
 
   appAssignment(r: Prng, a: EntraAccount): void {
@@ -334,13 +334,13 @@ export class EntraPlanter {
       const kind = r.int(3);
       app.fics.push({
         id: env.guid('fic'),
-        name: ['github-main', 'aks-workload', 'terraform-cloud'][kind]!,
-        issuer: ['https://token.actions.githubusercontent.com', `https://westeurope.oic.prod-aks.azure.com/${env.tenantId}/`, 'https://app.terraform.io'][kind]!,
+        name: ['github-main', 'aks-workload', 'terraform-cloud'][kind],
+        issuer: ['https://token.actions.githubusercontent.com', `https://westeurope.oic.prod-aks.azure.com/${env.tenantId}/`, 'https://app.terraform.io'][kind],
         subject: [
           `repo:${a.surname.toLowerCase()}-personal/${app.name}:ref:refs/heads/main`,
           `system:serviceaccount:${word}:${app.name}`,
           `organization:${env.company}:project:default:workspace:${app.name}:run_phase:apply`,
-        ][kind]!,
+        ][kind],
         description: null,
       });
     }

@@ -155,7 +155,7 @@ export class EntraWriter {
         }
         continue;
       }
-      const f = ppl.flags[p]!;
+      const f = ppl.flags[p];
       if (!(f & F_ENTRA)) continue;
       const name = ppl.name(p);
       const created = wholeSeconds(at - (60 + h.int('ucreated', p, 3000)) * DAY - h.int('ucreatedsec', p, 86400) * 1000);
@@ -163,14 +163,14 @@ export class EntraWriter {
       if (f & F_GUEST) {
         const mail = ppl.guestMail(p);
         await this.w.users.write(
-          this.userLine({ id: ppl.entraId[p]!, upn: ppl.guestUpn(p), displayName: name.display, mail, enabled: true, userType: 'Guest', employeeId: null, leave: null, synced: null, sessions, created }),
+          this.userLine({ id: ppl.entraId[p], upn: ppl.guestUpn(p), displayName: name.display, mail, enabled: true, userType: 'Guest', employeeId: null, leave: null, synced: null, sessions, created }),
         );
         continue;
       }
       const mail = ppl.mail(p);
       await this.w.users.write(
         this.userLine({
-          id: ppl.entraId[p]!,
+          id: ppl.entraId[p],
           upn: mail,
           displayName: name.display,
           mail: f & F_MAILCAPS ? ppl.capitalised(mail) : mail,
@@ -191,9 +191,9 @@ export class EntraWriter {
       if (f & F_REENABLED) {
         // A leave of absence inside the audit window: disabled, then enabled again.
         const t = wholeSeconds(at - (5 + h.int('reenabled', p, AUDIT_DAYS - 10)) * DAY);
-        const admin = this.plan.entraAdmins[h.int('reenabledby', p, this.plan.entraAdmins.length)]!;
-        this.userEvent(ACTIVITY.disable, t, admin, ppl.entraId[p]!, mail, '[true]', '[false]');
-        this.userEvent(ACTIVITY.enable, t + (1 + h.int('reenabledays', p, 4)) * DAY, admin, ppl.entraId[p]!, mail, '[false]', '[true]');
+        const admin = this.plan.entraAdmins[h.int('reenabledby', p, this.plan.entraAdmins.length)];
+        this.userEvent(ACTIVITY.disable, t, admin, ppl.entraId[p], mail, '[true]', '[false]');
+        this.userEvent(ACTIVITY.enable, t + (1 + h.int('reenabledays', p, 4)) * DAY, admin, ppl.entraId[p], mail, '[false]', '[true]');
       }
     }
     // Service accounts: no person, no employee id, enabled.
@@ -212,8 +212,8 @@ export class EntraWriter {
     const ppl = this.env.people;
     if (kind === 'member') return ppl.bgMember;
     if (kind === 'guest') return ppl.bgGuest;
-    if (kind === 'dept') return ppl.deptSpace[key]!;
-    return ppl.siteSpace[key]!;
+    if (kind === 'dept') return ppl.deptSpace[key];
+    return ppl.siteSpace[key];
   }
 
   private async groups(): Promise<void> {
@@ -240,7 +240,7 @@ export class EntraWriter {
         const space = this.space(g.sel.space, g.sel.key);
         const len = space.length;
         for (let i = 0; i < g.sel.size; i++) {
-          await members.write({ groupId: g.id, member: { '@odata.type': ODATA.user, id: ids[space[selAt(g.sel, len, i)]!]! } });
+          await members.write({ groupId: g.id, member: { '@odata.type': ODATA.user, id: ids[space[selAt(g.sel, len, i)]] } });
         }
       }
       for (const ref of g.explicit) await members.write({ groupId: g.id, member: { '@odata.type': ODATA[ref.type], id: ref.id } });
@@ -331,9 +331,9 @@ export class EntraWriter {
         const s = app.userAssign;
         const len = ppl.bgMember.length;
         for (let i = 0; i < s.size; i++) {
-          const p = ppl.bgMember[selAt(s, len, i)]!;
+          const p = ppl.bgMember[selAt(s, len, i)];
           const created = wholeSeconds(at - (1 + env.h.int('ucreated:ara', p, 900, k)) * DAY);
-          await w.write(this.assignmentLine(env.ids.graphKey('ara:u', this.araCounter++), s.roleId, created, ppl.name(p).display, ppl.entraId[p]!, 'User', app));
+          await w.write(this.assignmentLine(env.ids.graphKey('ara:u', this.araCounter++), s.roleId, created, ppl.name(p).display, ppl.entraId[p], 'User', app));
         }
       }
       for (const g of app.groupAssign) await w.write(this.assignmentLine(g.id, g.roleId, app.created + 2 * DAY, g.groupName, g.groupId, 'Group', app));
@@ -357,8 +357,8 @@ export class EntraWriter {
         const s = app.principalGrants;
         const len = ppl.bgMember.length;
         for (let i = 0; i < s.size; i++) {
-          const p = ppl.bgMember[selAt(s, len, i)]!;
-          await w.write({ id: env.ids.graphKey('grant:u', n++), clientId: app.spId, consentType: 'Principal', principalId: ppl.entraId[p]!, resourceId: s.resourceSpId, scope: s.scope });
+          const p = ppl.bgMember[selAt(s, len, i)];
+          await w.write({ id: env.ids.graphKey('grant:u', n++), clientId: app.spId, consentType: 'Principal', principalId: ppl.entraId[p], resourceId: s.resourceSpId, scope: s.scope });
         }
       }
     }
@@ -477,7 +477,7 @@ export class EntraWriter {
       const admin = adminOf();
       const initiator = { id: admin.id, displayName: 'IT Admin', upn: admin.upn };
       const x = r.unit();
-      const p = ppl.bgMember.length ? ppl.bgMember[r.int(ppl.bgMember.length)]! : -1;
+      const p = ppl.bgMember.length ? ppl.bgMember[r.int(ppl.bgMember.length)] : -1;
       if (x < 0.5 && p >= 0) {
         const activity = r.pick([ACTIVITY.updateUser, ACTIVITY.resetPassword]);
         this.audit(t, activity, 'UserManagement', initiator, [

@@ -22,7 +22,7 @@ const B64_CODES = Array.from(B64URL, (c) => c.charCodeAt(0));
 const codes: number[] = [];
 
 function pushHex(v: number, digits = 8): void {
-  for (let shift = (digits - 1) * 4; shift >= 0; shift -= 4) codes.push(HEX_CODES[(v >>> shift) & 15]!);
+  for (let shift = (digits - 1) * 4; shift >= 0; shift -= 4) codes.push(HEX_CODES[(v >>> shift) & 15]);
 }
 
 function pushB62(v: number, width: number): void {
@@ -57,7 +57,7 @@ export class IdMint {
   private lanes(ns: string, n: number, count: number): number[] {
     const s = this.salt(ns);
     const out = [fmix32((Math.imul(n >>> 0, 0x9e3779b1) + s) >>> 0)];
-    for (let k = 1; k < count; k++) out.push(fmix32((out[k - 1]! ^ Math.imul(s, k * 2 + 1)) + k));
+    for (let k = 1; k < count; k++) out.push(fmix32((out[k - 1] ^ Math.imul(s, k * 2 + 1)) + k));
     return out;
   }
 
@@ -69,7 +69,7 @@ export class IdMint {
     pushHex(b >>> 16, 4);
     codes.push(45, 53);
     pushHex(b & 0xfff, 3);
-    codes.push(45, HEX_CODES[8 | ((c >>> 28) & 3)]!);
+    codes.push(45, HEX_CODES[8 | ((c >>> 28) & 3)]);
     pushHex((c >>> 16) & 0xfff, 3);
     codes.push(45);
     pushHex(c & 0xffff, 4);
@@ -98,12 +98,12 @@ export class IdMint {
         bits += 8;
         while (bits >= 6) {
           bits -= 6;
-          codes.push(B64_CODES[(acc >>> bits) & 63]!);
+          codes.push(B64_CODES[(acc >>> bits) & 63]);
         }
         acc &= (1 << bits) - 1;
       }
     }
-    if (bits > 0) codes.push(B64_CODES[(acc << (6 - bits)) & 63]!);
+    if (bits > 0) codes.push(B64_CODES[(acc << (6 - bits)) & 63]);
     return take();
   }
 

@@ -17,7 +17,7 @@ import { Prng } from './prng.js';
 import type { SynthEnv } from './SynthEnv.js';
 import type { TenantPlan } from './TenantPlan.js';
 
-export const LEAVER_KINDS = [
+const LEAVER_KINDS = [
   ['entra-only', 26],
   ['both', 22],
   ['okta-only', 9],
@@ -41,7 +41,7 @@ interface Recipe {
 }
 
 /** Fixed recipes for the first leavers: together they plant every rule and the main controls. */
-export const RECIPES: readonly Recipe[] = [
+const RECIPES: readonly Recipe[] = [
   { kind: 'entra-only', force: ['window', 'sessNull', 'role0', 'ownApp', 'reach:tier0', 'fic', 'pool', 'credAdd', 'credAddControl', 'hrTerminated', 'coOwnerApp', 'expiredCred', 'futureCred'] },
   { kind: 'both', force: ['recent', 'suspended', 'sessNull', 'federated', 'oktaRole0', 'apps:expense_portal,salesforce,social_media,box,zendesk,legacy_hr', 'apiToken', 'refresh', 'appGroup'] },
   { kind: 'both', force: ['recent', 'deprovisioned', 'federated', 'apps:jira,salesforce,bank_portal,timesheet,social_media,network_admin,vendor_portal,shared_analytics,intranet_swa', 'apiToken', 'refresh', 'refreshRevoked', 'svc:ops-automation', 'svc:report-export', 'svcControl', 'svcLater', 'oktaRoleGroup0'] },
@@ -138,7 +138,7 @@ export class LeaverPlanner {
       last: name.last,
       employeeId: ppl.employeeId(p),
       userType: 'Member',
-      department: DEPARTMENTS[ppl.dept[p]!]![0],
+      department: DEPARTMENTS[ppl.dept[p]][0],
     };
   }
 
@@ -263,7 +263,7 @@ export class LeaverPlanner {
     const O = this.okta;
     const suspended = a.status === 'SUSPENDED';
     O.memberships(r, a);
-    if (f.has('appGroup') && this.plan.okta.appGroups.length) O.join(r, a, this.plan.okta.appGroups[0]!);
+    if (f.has('appGroup') && this.plan.okta.appGroups.length) O.join(r, a, this.plan.okta.appGroups[0]);
     if (f.has('oktaRoleGroup0') || r.chance(0.04)) O.roleGroup(r, a, f.has('oktaRoleGroup0') ? true : undefined);
     if (f.has('oktaRole0')) O.userRole(r, a, true);
     else if (r.chance(suspended ? 0.05 : 0.015)) O.userRole(r, a);
@@ -329,6 +329,7 @@ export class LeaverPlanner {
     const O = this.okta;
     O.memberships(r, a);
     if (r.chance(0.1)) O.userRole(r, a, true);
+    // eslint-disable-next-line no-dupe-else-if -- each chance() draws anew from the generator: a second 10 % draw, not a duplicate
     else if (r.chance(0.1)) O.roleGroup(r, a, false);
     O.directApps(r, a, r.range(0, 2));
   }
@@ -549,7 +550,7 @@ export class LeaverPlanner {
       }
       case 'shared-mailbox': {
         const n = env.next('shared');
-        const theme = GROUP_THEMES[n % GROUP_THEMES.length]!.toLowerCase();
+        const theme = GROUP_THEMES[n % GROUP_THEMES.length].toLowerCase();
         const mail = `shared.${theme}${n}@${env.domain}`;
         const a = E.account({ id: env.ids.guid('user', p), upn: mail, mail, first: 'Shared', last: `Mailbox ${theme}`, employeeId: null, userType: 'Member', department: null }, this.created(r, at));
         a.enabled = false;
@@ -571,7 +572,7 @@ export class LeaverPlanner {
         const name = ppl.name(p);
         const fresh: LeaverPerson = { p, kind: 'recycled-mail-new', entra: [], okta: [], hr: null };
         const a = E.account(
-          { id: env.ids.guid('user', q), upn: mail, mail, first: name.first, last: name.last, employeeId: ppl.employeeId(q), userType: 'Member', department: DEPARTMENTS[0]![0] },
+          { id: env.ids.guid('user', q), upn: mail, mail, first: name.first, last: name.last, employeeId: ppl.employeeId(q), userType: 'Member', department: DEPARTMENTS[0][0] },
           wholeSeconds(at - r.range(5, 60) * DAY),
         );
         this.entraActiveOther(r, q, a, 0);

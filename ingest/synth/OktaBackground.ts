@@ -37,7 +37,7 @@ const PROV = ['PUSH_NEW_USERS', 'PUSH_PROFILE_UPDATES', 'PUSH_USER_DEACTIVATION'
 const PROV_NO_DEACT = ['PUSH_NEW_USERS', 'PUSH_PROFILE_UPDATES', 'IMPORT_NEW_USERS'];
 
 /** The Okta apps every synthetic org has: one of each sign-on mode and provisioning variant. */
-export const FIXED_OKTA_APPS: readonly OktaAppSpec[] = [
+const FIXED_OKTA_APPS: readonly OktaAppSpec[] = [
   { name: 'bookmark', label: 'Okta Help Center', signOnMode: 'BOOKMARK', everyone: true },
   { name: 'salesforce', label: 'Salesforce', signOnMode: 'SAML_2_0', features: PROV, record: 'ENABLED', externalIds: true, externalPrefix: '005Dn0000' },
   { name: 'jira', label: 'Jira Cloud', signOnMode: 'SAML_2_0', features: PROV_NO_DEACT, record: 'DISABLED', externalIds: true, externalPrefix: 'jira-' },
@@ -67,7 +67,7 @@ export const FIXED_OKTA_APPS: readonly OktaAppSpec[] = [
   { name: 'github', label: 'GitHub Enterprise', signOnMode: 'SAML_2_0', features: PROV, record: 'ENABLED', externalIds: true, externalPrefix: 'gh-' },
 ];
 
-export const OKTA_ROLE_GROUPS: readonly { name: string; role: OktaRoleType }[] = [
+const OKTA_ROLE_GROUPS: readonly { name: string; role: OktaRoleType }[] = [
   { name: 'Okta Super Admins', role: OKTA_ROLE.superAdmin },
   { name: 'Okta Org Admins', role: OKTA_ROLE.orgAdmin },
   { name: 'IT Helpdesk', role: OKTA_ROLE.helpDeskAdmin },
@@ -133,11 +133,11 @@ export class OktaBackground {
     const perPerson = Math.min(8, Math.max(4, 4 + 1.2 * Math.log(env.n / 1000)));
     const sizes = powerLawSizes(count, perPerson * M, 0.4 * M, 1.3, 1);
     for (let k = 0; k < count; k++) {
-      const dept = DEPARTMENTS[k % DEPARTMENTS.length]![0];
-      const theme = GROUP_THEMES[Math.floor(k / DEPARTMENTS.length) % GROUP_THEMES.length]!;
+      const dept = DEPARTMENTS[k % DEPARTMENTS.length][0];
+      const theme = GROUP_THEMES[Math.floor(k / DEPARTMENTS.length) % GROUP_THEMES.length];
       const round = Math.floor(k / (DEPARTMENTS.length * GROUP_THEMES.length));
       const g = this.group('OKTA_GROUP', `${dept} ${theme}${round ? ` ${round + 1}` : ''}`, env.at - r.range(30, 2000) * DAY, {
-        sel: env.sel('ozipf', k, M, sizes[k]!),
+        sel: env.sel('ozipf', k, M, sizes[k]),
       });
       this.zipf.push(g);
     }
@@ -158,23 +158,23 @@ export class OktaBackground {
       this.appGroups.push(
         this.group('APP_GROUP', name, env.at - r.range(100, 1500) * DAY, {
           description: `Imported from Active Directory (${env.company}.local)`,
-          sel: env.sel('oappgroup', k, M, k === 0 ? Math.round(M * 0.7) : appGroupSizes[k - 1]!),
+          sel: env.sel('oappgroup', k, M, k === 0 ? Math.round(M * 0.7) : appGroupSizes[k - 1]),
         }),
       );
     }
   }
 
   pickZipfGroup(r: Prng): OktaGroup {
-    const total = this.zipfCumulative[this.zipfCumulative.length - 1]!;
+    const total = this.zipfCumulative[this.zipfCumulative.length - 1];
     const x = r.unit() * total;
     let lo = 0;
     let hi = this.zipfCumulative.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.zipfCumulative[mid]! > x) hi = mid;
+      if (this.zipfCumulative[mid] > x) hi = mid;
       else lo = mid + 1;
     }
-    return this.zipf[lo]!;
+    return this.zipf[lo];
   }
 
   private app(spec: OktaAppSpec, r: Prng): OktaApp {
@@ -242,8 +242,8 @@ export class OktaBackground {
     ];
     for (let i = 0; i < extra; i++) {
       const t = r.weighted(templates);
-      const word = APP_WORDS[i % APP_WORDS.length]!;
-      this.app({ ...t, name: `${word}_${t.name}_${i}`, label: `${word[0]!.toUpperCase()}${word.slice(1)} ${t.label} ${i}`, externalPrefix: `${word.slice(0, 3)}-` }, r);
+      const word = APP_WORDS[i % APP_WORDS.length];
+      this.app({ ...t, name: `${word}_${t.name}_${i}`, label: `${word[0].toUpperCase()}${word.slice(1)} ${t.label} ${i}`, externalPrefix: `${word.slice(0, 3)}-` }, r);
     }
     // Assignments: the bookmark to Everyone; about half of the other apps to one group each.
     // Sizes follow a power law whose total is about 1.5 (group) + 1.5 (direct) app users per
@@ -257,7 +257,7 @@ export class OktaBackground {
       if (app.oauth?.type === 'service') continue;
       app.groupAssignmentId = env.ids.okta('0ga', 'appgroup', k);
     }
-    const everyoneApp = this.apps[0]!;
+    const everyoneApp = this.apps[0];
     everyoneApp.group = this.everyone;
     this.everyone.apps.push(everyoneApp);
     for (const [i, app] of grouped.entries()) {
@@ -267,16 +267,16 @@ export class OktaBackground {
       let hi = zipfSizes.length - 1;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (zipfSizes[mid]! <= groupBudget[i]!) hi = mid;
+        if (zipfSizes[mid] <= groupBudget[i]) hi = mid;
         else lo = mid + 1;
       }
-      const g = this.zipf[Math.min(zipfSizes.length - 1, lo + r.int(5))]!;
+      const g = this.zipf[Math.min(zipfSizes.length - 1, lo + r.int(5))];
       app.group = g;
       g.apps.push(app);
     }
     const order = r.sample(userApps, userApps.length);
     for (const [i, app] of order.entries()) {
-      app.direct = env.sel('odirect', this.apps.indexOf(app), M, directBudget[i]!);
+      app.direct = env.sel('odirect', this.apps.indexOf(app), M, directBudget[i]);
     }
   }
 
@@ -297,7 +297,7 @@ export class OktaBackground {
     const { env } = this;
     const ppl = env.people;
     for (const p of ppl.bgOkta) if (ppl.has(p, F_ADMIN) || (ppl.has(p, F_ALT) && ppl.has(p, F_OKTA))) this.admins.push(p);
-    if (this.admins.length === 0 && ppl.bgOkta.length) this.admins.push(ppl.bgOkta[0]!);
+    if (this.admins.length === 0 && ppl.bgOkta.length) this.admins.push(ppl.bgOkta[0]);
     for (const [i, p] of this.admins.entries()) {
       const x = r.unit();
       if (x < 0.5) {
@@ -308,7 +308,7 @@ export class OktaBackground {
       }
     }
     for (const [i, g] of this.roleGroups.entries()) {
-      if (!g.explicitPersons.length) g.explicitPersons.push(this.admins[i % this.admins.length]!);
+      if (!g.explicitPersons.length) g.explicitPersons.push(this.admins[i % this.admins.length]);
     }
   }
 }

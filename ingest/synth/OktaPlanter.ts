@@ -121,7 +121,7 @@ export class OktaPlanter {
 
   roleGroup(r: Prng, a: OktaAccount, tier0?: boolean): void {
     const gs = this.plan.okta.roleGroups;
-    const g = (tier0 ?? r.chance(0.3)) ? gs[r.int(2)]! : gs[2 + r.int(gs.length - 2)]!;
+    const g = (tier0 ?? r.chance(0.3)) ? gs[r.int(2)] : gs[2 + r.int(gs.length - 2)];
     this.join(r, a, g);
   }
 

@@ -140,13 +140,13 @@ export class OktaWriter {
         }
         continue;
       }
-      const id = ppl.oktaId[p]!;
+      const id = ppl.oktaId[p];
       if (!id) continue;
       const name = ppl.name(p);
       const login = this.bgLogin(p);
       const created = wholeSeconds(at - (60 + h.int('ocreated', p, 2500)) * DAY);
       const status = ppl.oktaStatusOf(p);
-      const f = ppl.flags[p]!;
+      const f = ppl.flags[p];
       await this.w.users.write(
         this.userLine({
           id,
@@ -183,8 +183,8 @@ export class OktaWriter {
         profile: { name: g.name, description: g.description },
       });
       const m = this.w.groupMembers;
-      if (g.sel) for (let i = 0; i < g.sel.size; i++) await m.write({ groupId: g.id, user: { id: ids[ppl.bgOkta[selAt(g.sel, len, i)]!]! } });
-      for (const p of g.explicitPersons) await m.write({ groupId: g.id, user: { id: ids[p]! } });
+      if (g.sel) for (let i = 0; i < g.sel.size; i++) await m.write({ groupId: g.id, user: { id: ids[ppl.bgOkta[selAt(g.sel, len, i)]] } });
+      for (const p of g.explicitPersons) await m.write({ groupId: g.id, user: { id: ids[p] } });
       for (const id of g.planted) await m.write({ groupId: g.id, user: { id } });
       for (const r of g.roles) await this.w.groupRoles.write({ groupId: g.id, role: this.roleLine(r, 'GROUP', `groups/${g.id}`) });
     }
@@ -282,7 +282,7 @@ export class OktaWriter {
           clientId: app.id,
           scopeId: g.scope,
           source: 'ADMIN',
-          createdBy: { id: admins.length ? env.people.oktaId[admins[k % admins.length]!]! : app.id, type: admins.length ? 'User' : 'Client' },
+          createdBy: { id: admins.length ? env.people.oktaId[admins[k % admins.length]] : app.id, type: admins.length ? 'User' : 'Client' },
         });
       }
       for (const s of app.secrets) {
@@ -334,7 +334,7 @@ export class OktaWriter {
     const { env } = this;
     const ext = app.externalIds ? `${app.externalPrefix}${String(env.h.int('bgext', p, 1e9, env.h.u32('appsalt', 0, app.id.length + app.name.length))).padStart(9, '0')}` : null;
     return {
-      userId: env.people.oktaId[p]!,
+      userId: env.people.oktaId[p],
       login: this.bgLogin(p),
       scope,
       externalId: ext,
@@ -351,7 +351,7 @@ export class OktaWriter {
     for (const app of plan.okta.apps) {
       const g = app.group;
       if (g) {
-        if (g.sel) for (let i = 0; i < g.sel.size; i++) await w.write(this.appUserLine(app, this.bgAppUser(app, ppl.bgOkta[selAt(g.sel, len, i)]!, 'GROUP')));
+        if (g.sel) for (let i = 0; i < g.sel.size; i++) await w.write(this.appUserLine(app, this.bgAppUser(app, ppl.bgOkta[selAt(g.sel, len, i)], 'GROUP')));
         for (const p of g.explicitPersons) await w.write(this.appUserLine(app, this.bgAppUser(app, p, 'GROUP')));
       }
       if (app.direct && len > 0) {
@@ -361,7 +361,7 @@ export class OktaWriter {
         for (let i = 0; i < app.direct.size; i++) {
           const pos = selAt(app.direct, len, i);
           if (gsel && selHas(gsel, len, pos, inv)) continue;
-          const p = ppl.bgOkta[pos]!;
+          const p = ppl.bgOkta[pos];
           if (explicit.has(p)) continue;
           await w.write(this.appUserLine(app, this.bgAppUser(app, p, 'USER')));
         }
@@ -377,7 +377,7 @@ export class OktaWriter {
     const ppl = env.people;
     const at = env.at;
     const r = new Prng(env.seed, 'okta-tokens');
-    for (const { p, role } of plan.okta.userRoles) await this.w.userRoles.write({ userId: ppl.oktaId[p]!, role: this.roleLine(role, 'USER', `users/${ppl.oktaId[p]}`) });
+    for (const { p, role } of plan.okta.userRoles) await this.w.userRoles.write({ userId: ppl.oktaId[p], role: this.roleLine(role, 'USER', `users/${ppl.oktaId[p]}`) });
     for (const a of this.accounts) for (const role of a.userRoles) await this.w.userRoles.write({ userId: a.id, role: this.roleLine(role, 'USER', `users/${a.id}`) });
 
     const token = (id: string, name: string, userId: string, expiresAt: number, created: number) =>
@@ -394,7 +394,7 @@ export class OktaWriter {
       });
     for (const [i, p] of plan.okta.admins.entries()) {
       if (!r.chance(0.4)) continue;
-      await token(env.ids.okta('00T', 'apitoken:bg', i), `${ppl.name(p).first.toLowerCase()}-automation`, ppl.oktaId[p]!, at + r.range(1, 29) * DAY, at - r.range(40, 600) * DAY);
+      await token(env.ids.okta('00T', 'apitoken:bg', i), `${ppl.name(p).first.toLowerCase()}-automation`, ppl.oktaId[p], at + r.range(1, 29) * DAY, at - r.range(40, 600) * DAY);
     }
     for (const a of this.accounts) for (const t of a.apiTokens) await token(t.id, t.name, a.id, t.expiresAt, t.created);
 
@@ -415,10 +415,10 @@ export class OktaWriter {
     const sel = env.sel('bgrefresh', 0, len, Math.round(len * 0.08));
     if (sel && clients.length) {
       for (let i = 0; i < sel.size; i++) {
-        const p = ppl.bgOkta[selAt(sel, len, i)]!;
-        const app = clients[env.h.int('bgrefreshapp', p, clients.length)]!;
+        const p = ppl.bgOkta[selAt(sel, len, i)];
+        const app = clients[env.h.int('bgrefreshapp', p, clients.length)];
         const x = env.h.unit('bgrefreshstate', p);
-        await rt(env.ids.okta('oar', 'refresh:bg', i), x < 0.15 ? 'REVOKED' : 'ACTIVE', at - (1 + env.h.int('bgrefreshcreated', p, 80)) * DAY, x < 0.5 ? null : at + (1 + env.h.int('bgrefreshexp', p, 80)) * DAY, app, ppl.oktaId[p]!);
+        await rt(env.ids.okta('oar', 'refresh:bg', i), x < 0.15 ? 'REVOKED' : 'ACTIVE', at - (1 + env.h.int('bgrefreshcreated', p, 80)) * DAY, x < 0.5 ? null : at + (1 + env.h.int('bgrefreshexp', p, 80)) * DAY, app, ppl.oktaId[p]);
       }
     }
     for (const a of this.accounts) for (const t of a.refreshTokens) await rt(t.id, t.status, t.created, t.expiresAt, t.app, a.id);
@@ -427,7 +427,7 @@ export class OktaWriter {
     const portal = plan.okta.appByName.get('customer_portal')!;
     if (ug) {
       for (let i = 0; i < ug.size; i++) {
-        const p = ppl.bgOkta[selAt(ug, len, i)]!;
+        const p = ppl.bgOkta[selAt(ug, len, i)];
         const created = at - (1 + env.h.int('ugcreated', p, 300)) * DAY;
         await this.w.userGrants.write({
           id: env.ids.okta('oag', 'usergrant', i),
@@ -436,7 +436,7 @@ export class OktaWriter {
           lastUpdated: oktaTime(created),
           issuer: `${env.oktaOrg}/oauth2/default`,
           clientId: portal.id,
-          userId: ppl.oktaId[p]!,
+          userId: ppl.oktaId[p],
           scopeId: 'okta.users.read.self',
           source: 'END_USER',
         });
@@ -498,8 +498,8 @@ export class OktaWriter {
     const r = new Prng(env.seed, 'okta-logs');
     const windowStart = at - LOG_DAYS * DAY + HOUR;
     const adminActor = () => {
-      const p = plan.okta.admins[r.int(plan.okta.admins.length)]!;
-      return { id: ppl.oktaId[p]!, type: 'User', alternateId: this.bgLogin(p), displayName: ppl.name(p).display };
+      const p = plan.okta.admins[r.int(plan.okta.admins.length)];
+      return { id: ppl.oktaId[p], type: 'User', alternateId: this.bgLogin(p), displayName: ppl.name(p).display };
     };
     const appTarget = (app: OktaApp) => ({ id: app.id, type: 'AppInstance', alternateId: app.name, displayName: app.label });
     const messages: Record<string, string> = {
@@ -523,8 +523,8 @@ export class OktaWriter {
     const len = ppl.bgOkta.length;
     for (let k = 0; k < noise && len > 0; k++) {
       const t = wholeSeconds(windowStart + r.unit() * (at - MINUTE - windowStart));
-      const p = ppl.bgOkta[r.int(len)]!;
-      const user = { id: ppl.oktaId[p]!, type: 'User', alternateId: this.bgLogin(p), displayName: ppl.name(p).display };
+      const p = ppl.bgOkta[r.int(len)];
+      const user = { id: ppl.oktaId[p], type: 'User', alternateId: this.bgLogin(p), displayName: ppl.name(p).display };
       const x = r.unit();
       if (x < 0.5) this.log(t, 'user.session.start', 'User login to Okta', user, []);
       else if (x < 0.85) {

@@ -28,7 +28,7 @@ export const F_ADMIN = 8192;
 export const F_HR_CAPS = 16384;
 
 /** Background Okta statuses, none of them departed. */
-export const BG_OKTA_STATUSES = ['ACTIVE', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'STAGED', 'PROVISIONED', 'RECOVERY'] as const;
+const BG_OKTA_STATUSES = ['ACTIVE', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'STAGED', 'PROVISIONED', 'RECOVERY'] as const;
 const BG_OKTA_WEIGHTS = [0.935, 0.02, 0.01, 0.015, 0.01, 0.01];
 
 export interface PersonName {
@@ -129,7 +129,7 @@ export class People {
         else if (v < 0.17) f |= F_SOCIAL;
         let x = u('oktastatus');
         let s = 0;
-        while (s < BG_OKTA_WEIGHTS.length - 1 && x >= BG_OKTA_WEIGHTS[s]!) x -= BG_OKTA_WEIGHTS[s++]!;
+        while (s < BG_OKTA_WEIGHTS.length - 1 && x >= BG_OKTA_WEIGHTS[s]) x -= BG_OKTA_WEIGHTS[s++];
         this.oktaStatus[p] = s;
         this.oktaId[p] = ids.okta('00u', 'user', p);
         okta.push(p);
@@ -139,8 +139,8 @@ export class People {
         if (f & F_GUEST) guest.push(p);
         else {
           member.push(p);
-          depts[this.dept[p]!]!.push(p);
-          sites[this.site[p]!]!.push(p);
+          depts[this.dept[p]].push(p);
+          sites[this.site[p]].push(p);
         }
       }
       if (f & F_ALT) alt.push(p);
@@ -157,14 +157,14 @@ export class People {
   private pickDept(p: number): number {
     let x = this.h.unit('dept', p) * DEPT_TOTAL;
     for (let i = 0; i < DEPARTMENTS.length; i++) {
-      x -= DEPARTMENTS[i]![1];
+      x -= DEPARTMENTS[i][1];
       if (x < 0) return i;
     }
     return DEPARTMENTS.length - 1;
   }
 
   has(p: number, flag: number): boolean {
-    return (this.flags[p]! & flag) !== 0;
+    return (this.flags[p] & flag) !== 0;
   }
 
   /** The person's name; unique mail local part for every index (including indices >= n). */
@@ -173,8 +173,8 @@ export class People {
     const FL = F * LAST_NAMES.length;
     const q = (((p % FL) * this.nameMul) % FL + this.nameAdd) % FL;
     const round = Math.floor(p / FL);
-    const first = FIRST_NAMES[q % F]!;
-    const last = LAST_NAMES[Math.floor(q / F)]!;
+    const first = FIRST_NAMES[q % F];
+    const last = LAST_NAMES[Math.floor(q / F)];
     const local = `${first}.${last}`.toLowerCase() + (round > 0 ? String(round + 1) : '');
     return { first, last, local, display: `${first} ${last}` };
   }
@@ -215,11 +215,11 @@ export class People {
   }
 
   oktaStatusOf(p: number): string {
-    return BG_OKTA_STATUSES[this.oktaStatus[p]!]!;
+    return BG_OKTA_STATUSES[this.oktaStatus[p]];
   }
 
   /** Background person index of the i-th element of a member space. */
   static at(space: Int32Array, i: number): number {
-    return space[i]!;
+    return space[i];
   }
 }

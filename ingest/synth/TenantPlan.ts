@@ -40,7 +40,7 @@ import { powerLawSizes } from './powerLawSizes.js';
 import { Prng } from './prng.js';
 import type { SynthEnv } from './SynthEnv.js';
 
-export const ROLE_ASSIGNABLE_GROUPS: readonly { name: string; roles: { role: RoleDef; au?: number }[] }[] = [
+const ROLE_ASSIGNABLE_GROUPS: readonly { name: string; roles: { role: RoleDef; au?: number }[] }[] = [
   { name: 'Tier0 - Global Administrators', roles: [{ role: ROLE.globalAdmin }] },
   { name: 'PIM - Privileged Role Administrators', roles: [{ role: ROLE.privilegedRoleAdmin }] },
   { name: 'Helpdesk Operators', roles: [{ role: ROLE.helpdeskAdmin }] },
@@ -168,11 +168,11 @@ export class TenantPlan {
   bgMemberAt(ns: string, i: number, j = 0): number | null {
     const s = this.env.people.bgMember;
     if (s.length === 0) return null;
-    return s[this.env.h.int(ns, i, s.length, j)]!;
+    return s[this.env.h.int(ns, i, s.length, j)];
   }
 
   bgUserRef(p: number): Ref {
-    return { type: 'user', id: this.env.people.entraId[p]! };
+    return { type: 'user', id: this.env.people.entraId[p] };
   }
 
   private group(kind: EntraGroup['kind'], name: string, created: number, extra: Partial<EntraGroup> = {}): EntraGroup {
@@ -217,7 +217,7 @@ export class TenantPlan {
       sel: { size: ppl.bgGuest.length, start: 0, stride: 1, space: 'guest', key: 0 },
     });
     for (const [d, [name]] of DEPARTMENTS.entries()) {
-      const space = ppl.deptSpace[d]!;
+      const space = ppl.deptSpace[d];
       this.deptGroups.push(
         this.group('dept', `Dept - ${name}`, at - 1900 * DAY, {
           ...dyn,
@@ -227,7 +227,7 @@ export class TenantPlan {
       );
     }
     for (const [s, name] of LOCATIONS.entries()) {
-      const space = ppl.siteSpace[s]!;
+      const space = ppl.siteSpace[s];
       this.siteGroups.push(
         this.group('site', `Site - ${name}`, at - 1800 * DAY, {
           groupTypes: ['Unified'],
@@ -247,12 +247,12 @@ export class TenantPlan {
     const perPerson = Math.min(27, Math.max(8, 8 + 3.5 * Math.log(env.n / 1000)));
     const sizes = powerLawSizes(count, perPerson * M, 0.35 * M, 1.4, 2);
     for (let k = 0; k < count; k++) {
-      const topic = GROUP_TOPICS[k % GROUP_TOPICS.length]!;
-      const theme = GROUP_THEMES[Math.floor(k / GROUP_TOPICS.length) % GROUP_THEMES.length]!;
+      const topic = GROUP_TOPICS[k % GROUP_TOPICS.length];
+      const theme = GROUP_THEMES[Math.floor(k / GROUP_TOPICS.length) % GROUP_THEMES.length];
       const round = Math.floor(k / (GROUP_TOPICS.length * GROUP_THEMES.length));
       const name = `${topic} ${theme}${round ? ` ${round + 1}` : ''}`;
       const unified = r.chance(0.35);
-      const sel = env.sel('zipf', k, M, sizes[k]!);
+      const sel = env.sel('zipf', k, M, sizes[k]);
       const g = this.group('zipf', name, at - r.range(30, 2000) * DAY, {
         groupTypes: unified ? ['Unified'] : [],
         mailEnabled: unified,
@@ -270,7 +270,7 @@ export class TenantPlan {
     }
     // Nesting: small teams inside department groups (never inside a role-assignable group).
     for (let k = 1; k < this.zipfGroups.length; k++) {
-      if (r.chance(0.06)) r.pick(this.deptGroups).explicit.push({ type: 'group', id: this.zipfGroups[k]!.id });
+      if (r.chance(0.06)) r.pick(this.deptGroups).explicit.push({ type: 'group', id: this.zipfGroups[k].id });
     }
     let acc = 0;
     for (const g of this.zipfGroups) {
@@ -327,22 +327,22 @@ export class TenantPlan {
       }
     }
     for (let i = 0; i < ppl.bgMember.length; i++) {
-      const p = ppl.bgMember[i]!;
+      const p = ppl.bgMember[i];
       if (!ppl.has(p, F_ADMIN)) continue;
-      const id = ppl.entraId[p]!;
+      const id = ppl.entraId[p];
       this.entraAdmins.push({ p, id, upn: ppl.mail(p) });
       if (r.chance(0.5)) direct(id, r.pick([ROLE.globalReader, ROLE.reportsReader, ROLE.helpdeskAdmin, ROLE.teamsAdmin]));
       else r.pick(this.roleGroups).explicit.push({ type: 'user', id });
     }
     if (this.entraAdmins.length === 0 && ppl.bgMember.length > 0) {
-      const p = ppl.bgMember[0]!;
-      this.entraAdmins.push({ p, id: ppl.entraId[p]!, upn: ppl.mail(p) });
-      direct(ppl.entraId[p]!, ROLE.globalAdmin);
+      const p = ppl.bgMember[0];
+      this.entraAdmins.push({ p, id: ppl.entraId[p], upn: ppl.mail(p) });
+      direct(ppl.entraId[p], ROLE.globalAdmin);
     }
     // Every role-assignable group has at least one background member and one owner.
     for (const [i, g] of this.roleGroups.entries()) {
-      if (!g.explicit.length) g.explicit.push({ type: 'user', id: this.entraAdmins[i % this.entraAdmins.length]!.id });
-      g.owners.push({ type: 'user', id: this.entraAdmins[(i * 7) % this.entraAdmins.length]!.id });
+      if (!g.explicit.length) g.explicit.push({ type: 'user', id: this.entraAdmins[i % this.entraAdmins.length].id });
+      g.owners.push({ type: 'user', id: this.entraAdmins[(i * 7) % this.entraAdmins.length].id });
     }
   }
 
@@ -407,8 +407,8 @@ export class TenantPlan {
     const { env } = this;
     const count = Math.max(6, Math.round(env.n / 80));
     for (let i = 0; i < count; i++) {
-      const word = APP_WORDS[i % APP_WORDS.length]!;
-      const suffix = APP_SUFFIXES[Math.floor(i / APP_WORDS.length) % APP_SUFFIXES.length]!;
+      const word = APP_WORDS[i % APP_WORDS.length];
+      const suffix = APP_SUFFIXES[Math.floor(i / APP_WORDS.length) % APP_SUFFIXES.length];
       const round = Math.floor(i / (APP_WORDS.length * APP_SUFFIXES.length));
       const name = `${word}-${suffix}${round ? `-${round + 1}` : ''}`;
       const app = this.blankApp('registration', name, env.ids.guid('app', i), env.ids.guid('appid', i), env.ids.guid('sp', i), env.at - r.range(30, 2000) * DAY);
@@ -424,7 +424,7 @@ export class TenantPlan {
         const p = this.bgMemberAt('app:owner', i, o);
         if (p !== null && !app.appOwners.some((x) => x.id === this.env.people.entraId[p])) app.appOwners.push(this.bgUserRef(p));
       }
-      if (i > 0 && r.chance(0.03)) app.appOwners.push({ type: 'servicePrincipal', id: this.registrations[r.int(this.registrations.length)]!.spId });
+      if (i > 0 && r.chance(0.03)) app.appOwners.push({ type: 'servicePrincipal', id: this.registrations[r.int(this.registrations.length)].spId });
       if (r.chance(0.25)) {
         const p = this.bgMemberAt('sp:owner', i);
         if (p !== null) app.spOwners.push(this.bgUserRef(p));
@@ -470,7 +470,7 @@ export class TenantPlan {
     const { env } = this;
     const count = Math.max(4, Math.round(env.n / 600));
     for (let i = 0; i < count; i++) {
-      const base = GALLERY_APPS[i % GALLERY_APPS.length]!;
+      const base = GALLERY_APPS[i % GALLERY_APPS.length];
       const round = Math.floor(i / GALLERY_APPS.length);
       const name = round ? `${base} (${['Sandbox', 'EU', 'US', 'APAC', 'Test'][round % 5]}${round > 5 ? ` ${round}` : ''})` : base;
       const sp = this.blankApp('gallery', name, null, env.ids.guid('gappid', i), env.ids.guid('gsp', i), env.at - r.range(60, 1800) * DAY);
@@ -491,7 +491,7 @@ export class TenantPlan {
       }
       if (r.chance(0.3)) {
         const g = r.pick(this.deptGroups);
-        sp.groupAssign.push({ id: env.ids.graphKey('ara:group', i), groupId: g.id, groupName: g.name, roleId: sp.exposes[0]!.id });
+        sp.groupAssign.push({ id: env.ids.graphKey('ara:group', i), groupId: g.id, groupName: g.name, roleId: sp.exposes[0].id });
       }
       if (r.chance(0.25)) sp.principalGrants = { size: 0, start: 0, stride: 1, scope: 'openid profile email offline_access User.Read', resourceSpId: this.graph.spId };
       if (r.chance(0.3)) sp.allPrincipalsGrant = { id: env.ids.graphKey('grant:gall', i), scope: 'User.Read', resourceSpId: this.graph.spId };
@@ -518,14 +518,14 @@ export class TenantPlan {
     const targets = [...this.gallery, ...this.registrations.filter(() => r.chance(0.3))];
     const sizes = powerLawSizes(targets.length, 2.0 * M, 0.8 * M, 1.0, 1);
     for (const [k, sp] of targets.entries()) {
-      const sel = env.sel('uassign', k, M, sizes[k]!);
+      const sel = env.sel('uassign', k, M, sizes[k]);
       const roleId = sp.exposes.find((e) => e.allowedMemberTypes.includes('User'))?.id ?? DEFAULT_APP_ROLE;
       if (sel) sp.userAssign = { ...sel, roleId };
     }
     const clients = this.apps.filter((a) => a.principalGrants);
     const gsizes = powerLawSizes(clients.length, 0.4 * M, 0.5 * M, 1.0, 1);
     for (const [k, c] of clients.entries()) {
-      const sel = env.sel('pgrant', k, M, gsizes[k]!);
+      const sel = env.sel('pgrant', k, M, gsizes[k]);
       if (sel) c.principalGrants = { ...sel, scope: c.principalGrants!.scope, resourceSpId: c.principalGrants!.resourceSpId };
       else c.principalGrants = null;
     }
@@ -533,16 +533,16 @@ export class TenantPlan {
 
   /** Pick a background group weighted by size (large groups are where most people are). */
   pickZipfGroup(r: Prng): EntraGroup {
-    const total = this.zipfCumulative[this.zipfCumulative.length - 1]!;
+    const total = this.zipfCumulative[this.zipfCumulative.length - 1];
     const x = r.unit() * total;
     let lo = 0;
     let hi = this.zipfCumulative.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.zipfCumulative[mid]! > x) hi = mid;
+      if (this.zipfCumulative[mid] > x) hi = mid;
       else lo = mid + 1;
     }
-    return this.zipfGroups[lo]!;
+    return this.zipfGroups[lo];
   }
 
 }

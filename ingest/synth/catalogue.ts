@@ -39,7 +39,7 @@ export const ROLE = {
 export const BUILT_IN_ROLES: readonly RoleDef[] = Object.values(ROLE);
 
 /** Tier-0 role templates (at directoryScopeId "/"). */
-export const TIER0_ROLE_TEMPLATES: ReadonlySet<string> = new Set([
+const TIER0_ROLE_TEMPLATES: ReadonlySet<string> = new Set([
   ROLE.globalAdmin.template,
   ROLE.privilegedRoleAdmin.template,
   ROLE.privilegedAuthAdmin.template,
@@ -73,11 +73,6 @@ export const TIER0_ROLES: readonly RoleDef[] = BUILT_IN_ROLES.filter((r) => TIER
 /** Microsoft's own tenant: appOwnerOrganizationId of first-party service principals. */
 export const MICROSOFT_TENANT = 'f8cdef31-a31e-4b4a-93e4-5f571e91255a';
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
-
-export interface AppRoleDef {
-  id: string;
-  value: string;
-}
 
 /** Microsoft Graph application permissions (appRoles of the Graph service principal). */
 export const GRAPH_ROLES = {

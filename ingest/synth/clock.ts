@@ -28,11 +28,6 @@ export function dateOnly(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** Midnight UTC of the day that holds `ms`. */
-export function startOfDay(ms: number): number {
-  return Math.floor(ms / DAY) * DAY;
-}
-
 /** Round down to a whole second. */
 export function wholeSeconds(ms: number): number {
   return Math.floor(ms / SECOND) * SECOND;

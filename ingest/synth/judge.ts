@@ -68,26 +68,26 @@ export function severityOf(rule: RuleId, status: Status, reach: Reach): Severity
   return 'low';
 }
 
-export function entraRolesReach(roles: readonly RoleAssign[]): Reach {
+function entraRolesReach(roles: readonly RoleAssign[]): Reach {
   return { tier0: roles.some((r) => roleIsTier0(r.template, r.scope)), priv: roles.length > 0 };
 }
 
 /** An application's reach is its service principal's: app permissions and directory roles. */
-export function entraAppReach(app: EntraApp): Reach {
+function entraAppReach(app: EntraApp): Reach {
   const tier0 = app.graphPerms.some((g) => GRAPH_TIER0.has(g.perm)) || app.spRoles.some((r) => roleIsTier0(r.template, r.scope));
   return { tier0, priv: tier0 || app.graphPerms.length > 0 || app.otherPerms.length > 0 || app.spRoles.length > 0 };
 }
 
-export function entraGroupReach(g: EntraGroup): Reach {
+function entraGroupReach(g: EntraGroup): Reach {
   return entraRolesReach(g.roles);
 }
 
-export function oktaRolesReach(roles: readonly OktaRoleAssign[]): Reach {
+function oktaRolesReach(roles: readonly OktaRoleAssign[]): Reach {
   return { tier0: roles.some((r) => OKTA_TIER0_ROLES.has(r.type)), priv: roles.length > 0 };
 }
 
 /** An Okta app's reach: its client admin roles and okta.* scope grants. */
-export function oktaAppReach(app: OktaApp): Reach {
+function oktaAppReach(app: OktaApp): Reach {
   const grants = app.grants.filter((g) => g.scope.startsWith('okta.'));
   const tier0 = app.clientRoles.some((r) => OKTA_TIER0_ROLES.has(r.type)) || grants.some((g) => oktaScopeIsTier0(g.scope));
   return { tier0, priv: tier0 || app.clientRoles.length > 0 || grants.length > 0 };

@@ -64,7 +64,7 @@ export class Hasher {
 
   /** One element of a list. */
   pick<T>(ns: string, i: number, list: readonly T[], j = 0): T {
-    return list[this.int(ns, i, list.length, j)]!;
+    return list[this.int(ns, i, list.length, j)];
   }
 }
 
@@ -115,7 +115,7 @@ export class Prng {
   }
 
   pick<T>(list: readonly T[]): T {
-    return list[this.int(list.length)]!;
+    return list[this.int(list.length)];
   }
 
   /** Pick by weight: `weighted([['a', 3], ['b', 1]])`. */
@@ -127,7 +127,7 @@ export class Prng {
       x -= w;
       if (x < 0) return v;
     }
-    return choices[choices.length - 1]![0];
+    return choices[choices.length - 1][0];
   }
 
   /** `k` distinct elements of a list (k is capped at its length), in draw order. */
@@ -140,7 +140,7 @@ export class Prng {
       const i = this.int(n);
       if (taken.has(i)) continue;
       taken.add(i);
-      out.push(list[i]!);
+      out.push(list[i]);
     }
     return out;
   }

@@ -22,8 +22,8 @@ import { writeExpected } from './writeExpected.js';
 import { writeHr } from './writeHr.js';
 import { OktaWriter } from './OktaWriter.js';
 
-export const MIN_USERS = 50;
-export const MAX_USERS = 2_000_000;
+const MIN_USERS = 50;
+const MAX_USERS = 2_000_000;
 
 export interface SynthOptions {
   /** Number of people (each has an Entra and/or Okta account; some have several). */

@@ -27,7 +27,7 @@ export async function writeHr(env: SynthEnv, persons: readonly LeaverPerson[], s
       for (const rec of byP.get(p) ?? []) await w.write(rec);
       continue;
     }
-    const f = ppl.flags[p]!;
+    const f = ppl.flags[p];
     if (!(f & F_HR)) continue;
     const mail = ppl.mail(p);
     const future = (f & F_HR_FUTURE) !== 0;

@@ -119,7 +119,7 @@ RETURN nm, ${NODE('n')} AS n,
   COLLECT { MATCH (sp)-[i:${R(E.INSTANCE_OF)}]->(n) WITH sp, i ORDER BY i.seq RETURN {i: ${REL('i')}, sp: ${NODE('sp')}} } AS instances`;
 
 /** The names a subject or principal argument can be looked up by: as given, and without an `entra:`/`okta:`/`hr:` prefix. */
-export function lookupCandidates(name: string): string[] {
+function lookupCandidates(name: string): string[] {
   const want = name.trim();
   const out = [want];
   const m = /^(entra|okta|hr):(.+)$/i.exec(want);

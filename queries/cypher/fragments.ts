@@ -66,7 +66,7 @@ export function firstOutWithEdge(n: string, kind: E): string {
 const notStub = (u: string) => `NOT coalesce(${v(u)}.stub, false)`;
 
 /** The account's person has an HR record that is terminated at `$at` (no date, or a date at or before it). */
-export const HR_TERMINATED = (u: string): string =>
+const HR_TERMINATED = (u: string): string =>
   `EXISTS { MATCH (${v(u)})-[:${R(E.BELONGS_TO)}]->(:${L(K.Person)})<-[:${R(E.BELONGS_TO)}]-(${u}_hr:${L(K.HrPerson)}) ` +
   `WHERE ${u}_hr.status = 'terminated' AND (${u}_hr.terminationDateMs IS NULL OR ${u}_hr.terminationDateMs <= $at) }`;
 
@@ -102,7 +102,7 @@ const ACTIVE_OKTA_ROLE = (r: string) => `coalesce(${r}.status, 'ACTIVE') = 'ACTI
  * principals, else `x`), their active role assignments directly or through nested groups, and a
  * service principal's application permissions. Binds `out` to a list of facts.
  */
-export function entraReach(x: string, out: string): string {
+function entraReach(x: string, out: string): string {
   v(x);
   v(out);
   return `CALL (${x}) {
@@ -127,7 +127,7 @@ export function entraReach(x: string, out: string): string {
 }
 
 /** reach.ts oktaUserRolesReach: direct admin roles (when `includeDirect`) and those of the user's groups. */
-export function oktaUserReach(u: string, includeDirect: boolean, out: string): string {
+function oktaUserReach(u: string, includeDirect: boolean, out: string): string {
   v(u);
   v(out);
   const direct = `MATCH (${u})-[:${R(E.HAS_ROLE)}]->(orr:${L(K.OktaRoleAssignment)}) WHERE ${ACTIVE_OKTA_ROLE('orr')}
@@ -144,7 +144,7 @@ export function oktaUserReach(u: string, includeDirect: boolean, out: string): s
 }
 
 /** reach.ts oktaDirectRoles as reach facts: the active admin roles a holder (group, app) holds itself. */
-export function oktaDirectRoles(h: string, out: string): string {
+function oktaDirectRoles(h: string, out: string): string {
   v(h);
   v(out);
   return `CALL (${h}) {
@@ -154,7 +154,7 @@ export function oktaDirectRoles(h: string, out: string): string {
 }
 
 /** reach.ts oktaServiceAppReach: the app's client admin roles and its active `okta.*` scope grants. */
-export function oktaServiceAppReach(app: string, out: string): string {
+function oktaServiceAppReach(app: string, out: string): string {
   v(app);
   v(out);
   return `CALL (${app}) {
@@ -181,7 +181,7 @@ export const PUSHES_DEACTIVATION = (app: string): string =>
 export const APP_USER_RECORDS = `MATCH (s)-[au:${R(E.APP_USER)}]->(app) WHERE NOT (sub.assumed AND coalesce(au.scope, 'USER') = 'USER')`;
 
 /** The first (by edge order) node at the start of an edge kind ending at `n`, or null. */
-export function firstIn(n: string, kind: E): string {
+function firstIn(n: string, kind: E): string {
   const x = `${v(n)}_in_${kind.toLowerCase()}`;
   return `head(COLLECT { MATCH (${x}_n)-[${x}_r:${R(kind)}]->(${n}) WITH ${x}_r, ${x}_n ORDER BY ${x}_r.seq LIMIT 1 RETURN ${NODE(`${x}_n`)} })`;
 }

@@ -20,7 +20,7 @@ import type { GraphNode } from '../../src/model/types.js';
 import { FactGraph } from '../../src/store/neo4jFacts.js';
 import type { Neo4jSnapshot } from '../../src/store/neo4jGraph.js';
 import { nodeLabel as L, relTypes } from '../../src/store/neo4jSchema.js';
-import { NODE, NODE_LABEL, firstOutWithEdge } from './fragments.js';
+import { NODE_LABEL, firstOutWithEdge } from './fragments.js';
 
 interface PlanEntry {
   si: number;
@@ -33,7 +33,7 @@ function planParam(): Record<string, Record<string, PlanEntry>> {
   const out: Record<string, Record<string, PlanEntry>> = {};
   for (const [kind, steps] of Object.entries(PLAN)) {
     const m: Record<string, PlanEntry> = {};
-    steps!.forEach((s, si) => {
+    steps.forEach((s, si) => {
       const k = `${s.edge}${s.reverse ? '<' : '>'}`;
       if (!(k in m)) m[k] = { si, rev: !!s.reverse, term: !!s.terminal };
     });
@@ -46,8 +46,8 @@ const PLAN_PARAM = planParam();
 const PLAN_KINDS = Object.entries(PLAN)
   .filter(([, steps]) => (steps?.length ?? 0) > 0)
   .map(([k]) => k);
-const OUT_TYPES = [...new Set(Object.values(PLAN).flatMap((steps) => steps!.filter((s) => !s.reverse).map((s) => s.edge)))];
-const IN_TYPES = [...new Set(Object.values(PLAN).flatMap((steps) => steps!.filter((s) => s.reverse).map((s) => s.edge)))];
+const OUT_TYPES = [...new Set(Object.values(PLAN).flatMap((steps) => steps.filter((s) => !s.reverse).map((s) => s.edge)))];
+const IN_TYPES = [...new Set(Object.values(PLAN).flatMap((steps) => steps.filter((s) => s.reverse).map((s) => s.edge)))];
 
 function level(d: number): string {
   const expand = [
@@ -90,7 +90,7 @@ WITH seen + [x IN fresh | found[x].o] AS seen,
 const queries = new Map<number, string>();
 
 /** The whole expansion for a depth limit (query text depends only on the depth and the schema). */
-export function privilegeGraphQuery(maxDepth: number): string {
+function privilegeGraphQuery(maxDepth: number): string {
   if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > 32) throw new Error(`privilege graph: depth ${maxDepth} out of range`);
   let q = queries.get(maxDepth);
   if (q) return q;

@@ -22,7 +22,7 @@ interface Fact {
 }
 
 /** One fact's privileges. */
-export function privilegesOf(snap: Neo4jSnapshot, fact: unknown): Privilege[] {
+function privilegesOf(snap: Neo4jSnapshot, fact: unknown): Privilege[] {
   const f = fact as Fact;
   const a = snap.node(f.a);
   switch (f.t) {
@@ -44,7 +44,7 @@ export function privilegesOf(snap: Neo4jSnapshot, fact: unknown): Privilege[] {
 }
 
 /** The Reach of a list of facts (or of several lists, merged). */
-export function reachOfFacts(snap: Neo4jSnapshot, ...lists: unknown[][]): Reach {
+function reachOfFacts(snap: Neo4jSnapshot, ...lists: unknown[][]): Reach {
   return reachOf(lists.flatMap((l) => (l ?? []).flatMap((f) => privilegesOf(snap, f))));
 }
 
@@ -70,7 +70,7 @@ export async function fetchReach(snap: Neo4jSnapshot, requests: Iterable<{ reach
 /** Reach of requests (resolved from `fetched`) and fact lists, merged. */
 export function reachOfRequests(snap: Neo4jSnapshot, fetched: Map<string, unknown[]>, requests: unknown[]): Reach {
   const lists = requests.map((r) => {
-    if (Array.isArray(r)) return r;
+    if (Array.isArray(r)) return r as unknown[];
     if (isReachRequest(r)) {
       const facts = fetched.get(`${r.reach}\u0000${r.key}`);
       if (!facts) throw new Error(`reach: ${r.reach} of ${r.key} was not fetched`);

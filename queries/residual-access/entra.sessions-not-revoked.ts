@@ -14,7 +14,7 @@ import type { EntraUserProps } from '../../src/model/types.js';
 import { REACH, SUBJECTS } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
 
-export const TOKEN_WINDOW_MS = 28 * HOUR_MS;
+const TOKEN_WINDOW_MS = 28 * HOUR_MS;
 
 function hitOf(a: Analysis, s: AccountState, status: Status, reach: Reach): Hit {
   const p = s.node.props as unknown as EntraUserProps;

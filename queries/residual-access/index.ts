@@ -51,5 +51,3 @@ export const RULES: readonly Rule[] = [
   personOtherAccountActive,
   hrLeaverAccountEnabled,
 ];
-
-export const RULE_IDS: readonly string[] = RULES.map((r) => r.id);

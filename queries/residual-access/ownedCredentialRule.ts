@@ -15,7 +15,7 @@ import { HOLDER_SP, NODE, REL, REACH, SUBJECTS, VALID_AT } from '../cypher/fragm
 import type { Hit, PathStep, Rule } from './Rule.js';
 import { authenticatesAs, credentialsOf, edge, entraCredentialRemediation, holderReach, owned, tailOf, validAt } from './ruleHelpers.js';
 
-export const OWNED_CREDENTIAL_NEEDS = ['users', 'applications', 'applicationOwners', 'servicePrincipals', 'servicePrincipalOwners'] as const;
+const OWNED_CREDENTIAL_NEEDS = ['users', 'applications', 'applicationOwners', 'servicePrincipals', 'servicePrincipalOwners'] as const;
 
 function hitOf(a: Analysis, s: AccountState, holder: GraphNode, own: GraphEdge, cred: GraphNode, has: GraphEdge, reach: Reach, tail: PathStep[], D: number | null): Hit {
   const p = cred.props as unknown as EntraCredentialProps;

@@ -44,7 +44,7 @@ export interface AccountState {
 }
 
 /** The HR records of the person an account belongs to. */
-export function hrRecordsOf(g: GraphReader, accountKey: string): GraphNode[] {
+function hrRecordsOf(g: GraphReader, accountKey: string): GraphNode[] {
   const out: GraphNode[] = [];
   for (const b of g.out(accountKey, EdgeKind.BELONGS_TO)) {
     for (const m of g.in(b.to, EdgeKind.BELONGS_TO)) {

@@ -30,13 +30,13 @@ export interface CorrelatedPerson {
   members: string[];
 }
 
-export function normalizeKey(v: string | null | undefined): string | null {
+function normalizeKey(v: string | null | undefined): string | null {
   const t = (v ?? '').trim().toLowerCase();
   return t === '' ? null : t;
 }
 
 /** A value counts as a mail address when it looks like one (`local@domain`). */
-export function normalizeMail(v: string | null | undefined): string | null {
+function normalizeMail(v: string | null | undefined): string | null {
   const t = normalizeKey(v);
   return t && /^[^@\s]+@[^@\s]+$/.test(t) ? t : null;
 }
@@ -109,7 +109,7 @@ export function correlate(input: CorrelationRecord[]): { persons: CorrelatedPers
   records.forEach((r, i) => {
     for (const m of r.mails) {
       let comps = byMail.get(m);
-      if (!comps) byMail.set(m, (comps = new Map()));
+      if (!comps) byMail.set(m, (comps = new Map<number, number>()));
       const root = uf.find(i);
       if (!comps.has(root)) comps.set(root, i);
     }

@@ -27,7 +27,7 @@ export interface SourceCoverage {
   uncoveredRules: string[];
 }
 
-export function statusOf(s: SourceInfo, dataset: string): 'complete' | 'partial' | 'missing' {
+function statusOf(s: SourceInfo, dataset: string): 'complete' | 'partial' | 'missing' {
   return s.datasets[dataset]?.status ?? 'missing';
 }
 

@@ -83,8 +83,6 @@ export const TENANT_WIDE: ReadonlySet<string> = new Set([
  */
 export const TERMINAL_VERTEX = '\u0000terminal';
 export const vertexOf = (key: string, terminal: boolean): string => (terminal ? `${key}${TERMINAL_VERTEX}` : key);
-export const keyOfVertex = (v: string): string => (v.endsWith(TERMINAL_VERTEX) ? v.slice(0, -TERMINAL_VERTEX.length) : v);
-
 export interface TravelEdge {
   edge: EdgeKind;
   reverse: boolean;

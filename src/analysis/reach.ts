@@ -34,7 +34,7 @@ export interface Reach {
   privileges: Privilege[];
 }
 
-export const NO_REACH: Reach = Object.freeze({ tier0: false, privileged: false, privileges: [] }) as Reach;
+export const NO_REACH: Reach = Object.freeze({ tier0: false, privileged: false, privileges: [] });
 
 export function reachOf(privileges: Privilege[]): Reach {
   const seen = new Map<string, Privilege>();
@@ -43,7 +43,7 @@ export function reachOf(privileges: Privilege[]): Reach {
   return { tier0: list.some((p) => p.tier0), privileged: list.length > 0, privileges: list };
 }
 
-export function mergeReach(...rs: Reach[]): Reach {
+function mergeReach(...rs: Reach[]): Reach {
   return reachOf(rs.flatMap((r) => r.privileges));
 }
 
@@ -80,7 +80,7 @@ export function entraRolePrivilege(g: GraphReader, assignment: GraphNode): Privi
 }
 
 /** Active directory role assignments of a principal, directly or through its groups. */
-export function activeEntraRoleAssignments(g: GraphReader, principal: string): GraphNode[] {
+function activeEntraRoleAssignments(g: GraphReader, principal: string): GraphNode[] {
   const out: GraphNode[] = [];
   for (const holder of [principal, ...transitiveGroups(g, principal)]) {
     for (const e of g.out(holder, EdgeKind.HAS_ROLE)) {

@@ -8,7 +8,7 @@ import { EdgeKind } from '../model/schema.js';
 
 export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 
-export const EntraRoleTemplate = {
+const EntraRoleTemplate = {
   globalAdministrator: '62e90394-69f5-4237-9190-012177145e10',
   privilegedRoleAdministrator: 'e8611ab8-c189-46e8-94e1-60213ab1f814',
   privilegedAuthenticationAdministrator: '7be44c8a-adaf-4e2a-84d6-ab2649e08a13',

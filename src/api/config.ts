@@ -135,7 +135,7 @@ export interface ApiConfig {
   };
 }
 
-export const DEFAULT_CONFIG: ApiConfig = {
+const DEFAULT_CONFIG: ApiConfig = {
   host: '127.0.0.1',
   port: 8080,
   bodyLimit: 256 * 1024,
@@ -360,11 +360,11 @@ function merge(base: ApiConfig, over: Partial<ApiConfig>): ApiConfig {
     push: { ...base.push, ...over.push },
     console: { ...base.console, ...over.console },
     sinks: over.sinks ?? base.sinks,
-  } as ApiConfig;
+  };
 }
 
 /** https, or http to this machine only (secrets and findings never cross a network in clear). */
-export function isSafeUrl(url: string): boolean {
+function isSafeUrl(url: string): boolean {
   let u: URL;
   try {
     u = new URL(url);

@@ -27,7 +27,7 @@ export function filterDigest(filters: Record<string, unknown>): string {
     .sort()
     .map((k) => {
       const v = filters[k];
-      return [k, Array.isArray(v) ? [...v].map(String).sort() : v ?? null];
+      return [k, Array.isArray(v) ? [...(v as unknown[])].map(String).sort() : (v ?? null)];
     });
   return createHash('sha256').update(JSON.stringify(norm)).digest('base64url').slice(0, 12);
 }

@@ -83,6 +83,7 @@ export const ERROR_CATALOGUE: Readonly<Record<AnyErrorCode, Entry>> = {
   [ERR.SNAPSHOT_NOT_FOUND]: { status: 404, description: 'No such snapshot in the store (unknown, or pruned).' },
   [ERR.SNAPSHOT_AMBIGUOUS]: { status: 400, description: 'The snapshot id prefix matches several snapshots.' },
   [ERR.SNAPSHOT_UNREADABLE]: { status: 500, description: 'A snapshot file of the store cannot be read.' },
+  [ERR.SOURCE_API]: { status: 500, description: 'A request to a source API (Microsoft Graph, Okta) still failed after its retries (an event-driven refresh): quote the request id to the operator.' },
   [ERR.RESOURCE]: { status: 500, description: 'A job the server runs (an event-driven refresh) was refused for lack of resources (the memory budget).' },
 };
 

@@ -87,7 +87,7 @@ function positiveInt(v: string | undefined, name: string): number | undefined {
 }
 
 /** `--since 2026-08-01`, `--since 30d` (days before now). */
-export function parseWhen(v: string | undefined, name: string, now = new Date()): string | undefined {
+function parseWhen(v: string | undefined, name: string, now = new Date()): string | undefined {
   if (v === undefined) return undefined;
   const days = /^(\d+)d$/.exec(v.trim());
   if (days) return new Date(now.getTime() - Number(days[1]) * 86_400_000).toISOString();
@@ -199,15 +199,16 @@ export function registerCollect(program: Command): void {
       try {
         privateKey = readFileSync(o.privateKey, 'utf8');
       } catch (e) {
-        throw new InputError(`collect okta: --private-key ${o.privateKey}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`, { file: o.privateKey });
+        throw new InputError(`collect okta: --private-key ${o.privateKey}: cannot read (${String((e as NodeJS.ErrnoException).code ?? e)})`, { file: o.privateKey });
       }
     }
     const auth = o.auth ?? (privateKey ? 'private-key' : 'token');
     if (auth !== 'token' && auth !== 'private-key') throw new InputError(`collect okta: --auth must be token or private-key (got ${auth})`);
+    const authMode: 'token' | 'private-key' = auth;
     const common = {
       orgUrl: o.orgUrl,
       out: o.out ?? defaultOut(defaultCollectionDir(), o.subject),
-      auth: auth as 'token' | 'private-key',
+      auth: authMode,
       token: process.env.OKTA_CLIENT_TOKEN,
       clientId: o.clientId ?? process.env.OKTA_CLIENT_CLIENTID,
       privateKey: auth === 'private-key' ? privateKey : undefined,
@@ -423,15 +424,15 @@ class Progress {
       fps: 5,
       format: (_opts: unknown, params: { value: number; total: number }, payload: Record<string, unknown>) => Progress.format(params, payload),
     });
-    return new Progress(source, multibar as never);
+    return new Progress(source, multibar);
   }
 
   private static format(params: { value: number; total: number }, p: Record<string, unknown>): string {
     const secs = Math.max(0.001, (Date.now() - Number(p.started)) / 1000);
     const lines = Number(p.lines ?? 0);
     const rate = Math.round(lines / secs);
-    const name = `${p.source} ${String(p.dataset).padEnd(28)}`;
-    const tail = `${lines.toLocaleString('en-US')} items  ${rate.toLocaleString('en-US')}/s  ${p.requests} requests`;
+    const name = `${String(p.source)} ${String(p.dataset).padEnd(28)}`;
+    const tail = `${lines.toLocaleString('en-US')} items  ${rate.toLocaleString('en-US')}/s  ${String(p.requests)} requests`;
     if (params.total > 0 && p.done !== undefined) {
       const frac = Math.min(1, params.value / params.total);
       const width = 20;

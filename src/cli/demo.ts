@@ -28,7 +28,7 @@ export function registerDemo(program: Command): void {
       const users = Number(o.users);
       if (!Number.isInteger(users) || users < 50 || users > 100_000) throw new InputError('demo: --users must be a whole number from 50 to 100000');
       const started = Date.now();
-      const [{ mkdtempSync }, { tmpdir }, { join, dirname }, { synthesize }, { Store }, { loadSnapshot }, { SnapshotDb }, { readStoredFindings }, { renderSteps }, { table }, { writeReport }] =
+      const [{ mkdtempSync }, { tmpdir }, path, { synthesize }, { Store }, { loadSnapshot }, { SnapshotDb }, { readStoredFindings }, { renderSteps }, { table }, { writeReport }] =
         await Promise.all([
           import('node:fs'),
           import('node:os'),
@@ -42,14 +42,14 @@ export function registerDemo(program: Command): void {
           import('./renderFindings.js'),
           import('../reports/writeReport.js'),
         ]);
-      const out = o.out ?? join(mkdtempSync(join(tmpdir(), 'revenant-demo-')), 'collection');
+      const out = o.out ?? path.join(mkdtempSync(path.join(tmpdir(), 'revenant-demo-')), 'collection');
       const say = (s: string) => process.stderr.write(`${s}\n`);
       say(`1/3 synthesizing a ${users}-person tenant (Entra ID, Okta, HR roster) into ${out}`);
       const synth = await synthesize({ users, seed: o.seed, out });
       const store = new Store(o.store);
       say(`2/3 loading it into the embedded store ${store.dir} and analysing every departed account`);
       const loaded = await loadSnapshot(store, [out]);
-      const reportDir = join(dirname(out), 'report');
+      const reportDir = path.join(path.dirname(out), 'report');
       say(`3/3 writing the report to ${reportDir}`);
       const db = new SnapshotDb(store.pathOf(loaded.id));
       let doc;
@@ -95,7 +95,7 @@ export function registerDemo(program: Command): void {
       }
       const worst = doc.findings[0];
       const storeOpt = o.store ? ` --store ${o.store}` : '';
-      lines.push('', `Report: ${join(reportDir, 'report.html')} (open it in a browser; CSV and JSON beside it)`);
+      lines.push('', `Report: ${path.join(reportDir, 'report.html')} (open it in a browser; CSV and JSON beside it)`);
       lines.push('', `Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Next:`);
       lines.push(`  revenant residual --all${storeOpt}                      every finding (add --format json or csv)`);
       if (worst) lines.push(`  revenant residual ${worst.subject.name}${storeOpt}    one leaver, with evidence and remediation`);

@@ -9,7 +9,7 @@ import { instant } from '../model/time.js';
 import { SEVERITIES, STATUSES } from '../analysis/severity.js';
 import { writeChunks } from '../output/writeChunks.js';
 
-export const FORMATS = ['table', 'json', 'csv'] as const;
+const FORMATS = ['table', 'json', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface AnalysisOptions {

@@ -1,53 +1,10 @@
 /**
- * Renders a findings document for people (a table with a summary) and for spreadsheets (CSV
- * with stable columns). JSON output is the document itself. Each rendering is produced in
- * pieces (`…Chunks`), so half a million findings stream out instead of becoming one string.
+ * Renders a findings document for people: a table with a summary. JSON output is the document
+ * itself; CSV is the findings CSV of src/reports/csv.ts (one column table for every findings
+ * CSV). Each rendering is produced in pieces (`…Chunks`), so half a million findings stream out
+ * instead of becoming one string.
  */
 import type { FindingsDoc } from '../../queries/residual.js';
-import { csvChunks, mapRows } from '../output/csvChunks.js';
-
-export const FINDINGS_CSV_COLUMNS = [
-  'id',
-  'rule',
-  'status',
-  'severity',
-  'subject_source',
-  'subject_id',
-  'subject_name',
-  'via_kind',
-  'via_id',
-  'via_name',
-  'valid_until',
-  'tier0',
-  'privileges',
-  'evidence',
-  'remediation',
-] as const;
-
-export function findingsCsvChunks(doc: FindingsDoc): Iterable<string> {
-  const rows = mapRows(doc.findings, (f) => [
-    f.id,
-    f.rule,
-    f.status,
-    f.severity,
-    f.subject.source,
-    f.subject.id,
-    f.subject.name,
-    f.via.kind,
-    f.via.id,
-    f.via.name,
-    f.validUntil ?? '',
-    f.reaches.tier0 ? 'true' : 'false',
-    f.reaches.privileges.join('; '),
-    f.evidence.join('; '),
-    f.remediation.join(' | '),
-  ]);
-  return csvChunks(FINDINGS_CSV_COLUMNS, rows);
-}
-
-export function findingsCsv(doc: FindingsDoc): string {
-  return [...findingsCsvChunks(doc)].join('');
-}
 
 /** Aligned columns, one line (with its newline) at a time; cells longer than `maxWidth` are cut. */
 export function* tableLines(header: string[], rows: readonly string[][], maxWidth = 48): Generator<string> {

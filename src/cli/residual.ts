@@ -22,10 +22,11 @@ export function registerResidual(program: Command): void {
     const at = parseAt(o.at);
     const failOn = parseFailOn(o.failOn);
     const format = formatOf(o.format);
-    const [{ openGraph }, { runResidual }, render, sev, { jsonChunks, withNewline }] = await Promise.all([
+    const [{ openGraph }, { runResidual }, render, { residualCsvChunks }, sev, { jsonChunks, withNewline }] = await Promise.all([
       import('../store/openGraph.js'),
       import('../../queries/residual.js'),
       import('./renderFindings.js'),
+      import('../reports/csv.js'),
       import('../analysis/severity.js'),
       import('../output/jsonChunks.js'),
     ]);
@@ -49,7 +50,7 @@ export function registerResidual(program: Command): void {
       }
     }
     if (format === 'json') await writeOut(withNewline(jsonChunks(doc, 2)));
-    else if (format === 'csv') await writeOut(render.findingsCsvChunks(doc));
+    else if (format === 'csv') await writeOut(residualCsvChunks(doc.findings));
     else await writeOut(render.findingsTableChunks(doc));
     if (failOn) {
       const hit = doc.findings.some((f) =>

@@ -27,7 +27,7 @@ export function setParams(changes: Record<string, string | readonly string[] | n
   for (const [k, v] of Object.entries(changes)) {
     p.delete(k);
     if (v === null || v === undefined || v === '') continue;
-    if (Array.isArray(v)) for (const x of v) p.append(k, x);
+    if (Array.isArray(v)) for (const x of v as unknown[]) p.append(k, String(x));
     else p.set(k, v as string);
   }
   const s = p.toString();

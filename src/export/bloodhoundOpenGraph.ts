@@ -12,6 +12,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Finding, FindingsDoc } from '../../queries/residual.js';
 import type { SnapshotDb } from '../store/SnapshotDb.js';
+import { text } from '../model/text.js';
 
 export const SOURCE_KIND = 'Revenant';
 export const nodeKindOf = (kind: string) => `RV_${kind}`;
@@ -102,7 +103,7 @@ export async function writeOpenGraph(db: SnapshotDb, doc: FindingsDoc, file: str
     const f = db.fileOf(r.file);
     const p: Record<string, Prim | Prim[]> = {
       ...flatten(props),
-      name: String(props.name ?? r.id),
+      name: text(props.name ?? r.id),
       objectid: r.key,
       rv_id: r.id,
       rv_kind: kind,
@@ -120,7 +121,7 @@ export async function writeOpenGraph(db: SnapshotDb, doc: FindingsDoc, file: str
       start: { match_by: 'id', value: keys[e.src] },
       end: { match_by: 'id', value: keys[e.dst] },
       kind: edgeKindOf(e.kind),
-      properties: { ...flatten((e.props ?? {}) as Record<string, unknown>), ...(e.file && e.line !== undefined ? { rv_evidence: `${e.file}:${e.line}` } : {}) },
+      properties: { ...flatten(e.props ?? {}), ...(e.file && e.line !== undefined ? { rv_evidence: `${e.file}:${e.line}` } : {}) },
     };
     await write(`${edges ? ',' : ''}${JSON.stringify(edge)}`);
     edges++;

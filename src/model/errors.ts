@@ -26,17 +26,26 @@ export const ERR = {
   SNAPSHOT_UNREADABLE: 'REVENANT_ERR_SNAPSHOT_UNREADABLE',
   /** A job refused before it starts because it would not fit its resources (the memory budget). */
   RESOURCE: 'REVENANT_ERR_RESOURCE',
+  /** A source API (Microsoft Graph, Okta, …) request that still failed after its retries (SourceApiError). */
+  SOURCE_API: 'REVENANT_ERR_SOURCE_API',
 } as const;
 
 export type ErrorCode = (typeof ERR)[keyof typeof ERR];
 
 export class RevenantError extends Error {
   readonly code: string;
-  constructor(message: string, code: ErrorCode = ERR.RUNTIME) {
-    super(message);
+  constructor(message: string, code: ErrorCode = ERR.RUNTIME, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = new.target.name;
     this.code = code;
   }
+}
+
+/** Where bad input is: file, line and field (each optional). */
+export interface InputPlace {
+  file?: string;
+  line?: number;
+  field?: string;
 }
 
 /** Bad input (a collection, a CSV, an argument): exit code 2. */
@@ -44,7 +53,7 @@ export class InputError extends RevenantError {
   readonly file?: string;
   readonly line?: number;
   readonly field?: string;
-  constructor(message: string, place: { file?: string; line?: number; field?: string } = {}, code: ErrorCode = ERR.INPUT) {
+  constructor(message: string, place: InputPlace = {}, code: ErrorCode = ERR.INPUT) {
     super(message, code);
     this.file = place.file;
     this.line = place.line;
@@ -68,7 +77,7 @@ export class StoreError extends InputError {
 
 /** A subject, principal or finding that does not exist in the snapshot. Exit code 2. */
 export class NotFoundError extends InputError {
-  constructor(message: string, place: { file?: string; line?: number; field?: string } = {}) {
+  constructor(message: string, place: InputPlace = {}) {
     super(message, place, ERR.NOT_FOUND);
   }
 }
@@ -78,7 +87,7 @@ export class NotFoundError extends InputError {
  * memory budget), refused before it starts: exit code 2, like bad usage, with what to change.
  */
 export class ResourceError extends InputError {
-  constructor(message: string, place: { file?: string; line?: number; field?: string } = {}) {
+  constructor(message: string, place: InputPlace = {}) {
     super(message, place, ERR.RESOURCE);
   }
 }

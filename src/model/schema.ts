@@ -119,26 +119,6 @@ export const EdgeKind = {
 export type EdgeKind = (typeof EdgeKind)[keyof typeof EdgeKind];
 export const EDGE_KINDS: readonly EdgeKind[] = Object.values(EdgeKind);
 
-/** Edges that carry privilege from a principal to what it controls (blast radius, paths). */
-export const PRIVILEGE_EDGES: readonly EdgeKind[] = [
-  EdgeKind.MEMBER_OF,
-  EdgeKind.OWNS,
-  EdgeKind.HAS_CREDENTIAL,
-  EdgeKind.INSTANCE_OF,
-  EdgeKind.HAS_ROLE,
-  EdgeKind.OF_ROLE,
-  EdgeKind.HAS_APP_ROLE,
-  EdgeKind.ON_RESOURCE,
-  EdgeKind.APP_USER,
-  EdgeKind.ASSIGNED_TO,
-  EdgeKind.HAS_GRANT,
-  EdgeKind.AUTHENTICATES_AS,
-  EdgeKind.CAN_ADD_CREDENTIALS,
-  EdgeKind.CAN_GRANT_ROLES,
-  EdgeKind.CAN_MANAGE_GROUPS,
-  EdgeKind.CONTROLS_TENANT,
-];
-
 /** Which source a node kind comes from. */
 export type SourceKind = 'entra' | 'okta' | 'hr';
 export const SOURCE_KINDS: readonly SourceKind[] = ['entra', 'okta', 'hr'];

@@ -76,12 +76,6 @@ export interface EntraSpProps extends BaseProps {
   stub?: boolean;
 }
 
-export interface EntraDirectoryObjectProps extends BaseProps {
-  name: string;
-  odataType: string | null;
-  stub?: boolean;
-}
-
 export interface EntraCredentialProps extends BaseProps {
   name: string;
   keyId: string;
@@ -255,10 +249,6 @@ export interface PersonProps extends BaseProps {
   name: string;
   employeeId: string | null;
   members: number;
-}
-
-export interface TenantProps extends BaseProps {
-  name: string;
 }
 
 /** What every node's properties have: a display name, and `stub` when only known by reference. */

@@ -12,7 +12,7 @@ import { instant } from '../model/time.js';
 import { readJsonFile, updateJsonFile } from './jsonFile.js';
 
 export const ACCEPTANCES_FORMAT = 'revenant-acceptances/1';
-export const ACCEPTANCES_FILE = 'acceptances.json';
+const ACCEPTANCES_FILE = 'acceptances.json';
 
 export interface Acceptance {
   /** The stable finding id. */

@@ -19,7 +19,7 @@ interface ActionDef {
   objectKey?: Picker;
 }
 
-export const ACTIONS: Record<string, ActionDef> = {
+const ACTIONS: Record<string, ActionDef> = {
   'entra.owned-app-secret': { verb: 'Remove', unit: ['client secret', 'client secrets'], unitKey: 'via', object: ['application', 'applications', 'from'], objectKey: 'beforeVia' },
   'entra.owned-app-certificate': { verb: 'Remove', unit: ['certificate', 'certificates'], unitKey: 'via', object: ['application', 'applications', 'from'], objectKey: 'beforeVia' },
   'entra.owned-app-federated-credential': { verb: 'Remove', unit: ['federated credential', 'federated credentials'], unitKey: 'via', object: ['application', 'applications', 'from'], objectKey: 'beforeVia' },

@@ -123,7 +123,7 @@ const BUCKETS: { label: string; max: number }[] = [
   { label: '7–30 d', max: 30 * 86_400_000 },
   { label: '> 30 d', max: Infinity },
 ];
-export const NOT_DISABLED_BUCKET = 'not disabled';
+const NOT_DISABLED_BUCKET = 'not disabled';
 /** Every time-to-disable bucket label, in axis order. */
 export const TTD_LABELS: readonly string[] = [...BUCKETS.map((b) => b.label), NOT_DISABLED_BUCKET];
 
@@ -280,7 +280,7 @@ export function buildReport(inputs: ReportInputs, opts: BuildOptions): ReportDoc
       snapshot: inputs.current,
       baseline: inputs.baseline.meta,
       snapshotsInStore: inputs.allSnapshots.length,
-      rules: RULES.map((r) => ({ id: r.id, title: r.title, source: r.source, appliesTo: r.appliesTo, statuses: r.statuses, needs: r.needs as Record<string, readonly string[]>, via: r.viaDoc })),
+      rules: RULES.map((r) => ({ id: r.id, title: r.title, source: r.source, appliesTo: r.appliesTo, statuses: r.statuses, needs: r.needs, via: r.viaDoc })),
       acceptancesFile: 'acceptances.json in the store folder',
     },
   };

@@ -7,8 +7,8 @@
 import type { TtdBucket } from './buildReport.js';
 import type { TrendPoint } from './reportInputs.js';
 
-export const STATUS_COLORS: Record<string, string> = { live: '#c62828', window: '#ef6c00', unverified: '#6a1b9a', dormant: '#78909c' };
-export const SEVERITY_COLORS: Record<string, string> = { critical: '#8e0000', high: '#d84315', medium: '#f9a825', low: '#90a4ae' };
+const STATUS_COLORS: Record<string, string> = { live: '#c62828', window: '#ef6c00', unverified: '#6a1b9a', dormant: '#78909c' };
+const SEVERITY_COLORS: Record<string, string> = { critical: '#8e0000', high: '#d84315', medium: '#f9a825', low: '#90a4ae' };
 const SLA_COLORS: Record<string, string> = { 'within SLA': '#2e7d32', 'over SLA': '#c62828' };
 
 export interface RenderedCharts {
@@ -19,7 +19,7 @@ export interface RenderedCharts {
 }
 
 /** Short unique labels for snapshots on a time axis. */
-export function snapshotLabels(trend: TrendPoint[]): string[] {
+function snapshotLabels(trend: TrendPoint[]): string[] {
   const day = trend.map((t) => t.at.slice(0, 10));
   const minute = trend.map((t) => t.at.slice(0, 16).replace('T', ' '));
   const base = trend.map((_, i) => (day.filter((d) => d === day[i]).length > 1 ? minute[i] : day[i]));

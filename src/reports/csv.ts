@@ -1,39 +1,87 @@
 /**
- * The report's CSV files. Their columns are a contract (docs/reports.md documents each one): new
- * columns are only ever appended, never renamed, removed or reordered.
- * - findings.csv: one row per finding of the reported snapshot, accepted ones included.
+ * The CSV files, each defined once. Their columns are a contract (docs/reports.md documents each
+ * one): new columns are only ever appended, never renamed, removed or reordered. Each file is
+ * produced in pieces (`…Chunks`) and streamed.
+ * - findings.csv: one row per finding of the reported snapshot, accepted ones included. The same
+ *   column table serves `revenant residual --format csv`, which has no baseline, history or
+ *   acceptances and so writes it without the report-only columns (`change` … `accepted_reason`).
  * - leavers.csv: one row per account of a leaver (departed accounts, and the person's other
  *   accounts that are still active).
  */
+import type { Finding } from '../../queries/residual.js';
 import { csvChunks, mapRows } from '../output/csvChunks.js';
-import type { ReportDoc } from './buildReport.js';
+import type { ReportDoc, ReportFinding } from './buildReport.js';
 import { hours } from './duration.js';
 
-export const FINDINGS_CSV_COLUMNS = [
-  'id',
-  'rule',
-  'status',
-  'severity',
-  'subject_source',
-  'subject_id',
-  'subject_name',
-  'via_kind',
-  'via_id',
-  'via_name',
-  'valid_until',
-  'tier0',
-  'privileges',
-  'change',
-  'previous_status',
-  'first_seen_at',
-  'first_seen_snapshot',
-  'accepted',
-  'accepted_until',
-  'accepted_by',
-  'accepted_reason',
-  'evidence',
-  'remediation',
-] as const;
+/** `true`/`false`, or empty when unknown. */
+const b = (v: boolean | null | undefined): string => (v === null || v === undefined ? '' : v ? 'true' : 'false');
+
+interface Column<F> {
+  name: string;
+  value(f: F): string;
+}
+
+/** Columns every findings CSV has, before the report-only ones. */
+const LEADING: Column<Finding>[] = [
+  { name: 'id', value: (f) => f.id },
+  { name: 'rule', value: (f) => f.rule },
+  { name: 'status', value: (f) => f.status },
+  { name: 'severity', value: (f) => f.severity },
+  { name: 'subject_source', value: (f) => f.subject.source },
+  { name: 'subject_id', value: (f) => f.subject.id },
+  { name: 'subject_name', value: (f) => f.subject.name },
+  { name: 'via_kind', value: (f) => f.via.kind },
+  { name: 'via_id', value: (f) => f.via.id },
+  { name: 'via_name', value: (f) => f.via.name },
+  { name: 'valid_until', value: (f) => f.validUntil ?? '' },
+  { name: 'tier0', value: (f) => b(f.reaches.tier0) },
+  { name: 'privileges', value: (f) => f.reaches.privileges.join('; ') },
+];
+
+/** The report's history and acceptance columns (findings.csv only). */
+const REPORT_ONLY: Column<ReportFinding>[] = [
+  { name: 'change', value: (f) => f.change },
+  { name: 'previous_status', value: (f) => f.previousStatus ?? '' },
+  { name: 'first_seen_at', value: (f) => f.firstSeen?.at ?? '' },
+  { name: 'first_seen_snapshot', value: (f) => f.firstSeen?.snapshot ?? '' },
+  { name: 'accepted', value: (f) => (f.acceptance ? b(f.acceptance.state === 'accepted') : 'false') },
+  { name: 'accepted_until', value: (f) => f.acceptance?.until ?? '' },
+  { name: 'accepted_by', value: (f) => f.acceptance?.by ?? '' },
+  { name: 'accepted_reason', value: (f) => f.acceptance?.reason ?? '' },
+];
+
+/** Columns every findings CSV ends with. */
+const TRAILING: Column<Finding>[] = [
+  { name: 'evidence', value: (f) => f.evidence.join('; ') },
+  { name: 'remediation', value: (f) => f.remediation.join(' | ') },
+];
+
+const REPORT_COLUMNS: Column<ReportFinding>[] = [...LEADING, ...REPORT_ONLY, ...TRAILING];
+const RESIDUAL_COLUMNS: Column<Finding>[] = [...LEADING, ...TRAILING];
+
+/** The columns of the report's findings.csv. */
+export const FINDINGS_CSV_COLUMNS: readonly string[] = REPORT_COLUMNS.map((c) => c.name);
+
+function findingRows<F>(columns: Column<F>[], findings: readonly F[]): Iterable<string> {
+  return csvChunks(
+    columns.map((c) => c.name),
+    mapRows(findings, (f) => columns.map((c) => c.value(f))),
+  );
+}
+
+/** findings.csv in pieces (streamed to the file). */
+export function findingsCsvChunks(r: ReportDoc): Iterable<string> {
+  return findingRows(REPORT_COLUMNS, r.findings);
+}
+
+export function findingsCsv(r: ReportDoc): string {
+  return [...findingsCsvChunks(r)].join('');
+}
+
+/** `revenant residual --format csv` in pieces: the findings columns without the report-only ones. */
+export function residualCsvChunks(findings: readonly Finding[]): Iterable<string> {
+  return findingRows(RESIDUAL_COLUMNS, findings);
+}
 
 export const LEAVERS_CSV_COLUMNS = [
   'person_id',
@@ -63,42 +111,6 @@ export const LEAVERS_CSV_COLUMNS = [
   'closure',
   'in_period',
 ] as const;
-
-const b = (v: boolean | null | undefined): string => (v === null || v === undefined ? '' : v ? 'true' : 'false');
-
-/** findings.csv in pieces (streamed to the file). */
-export function findingsCsvChunks(r: ReportDoc): Iterable<string> {
-  const rows = mapRows(r.findings, (f) => [
-    f.id,
-    f.rule,
-    f.status,
-    f.severity,
-    f.subject.source,
-    f.subject.id,
-    f.subject.name,
-    f.via.kind,
-    f.via.id,
-    f.via.name,
-    f.validUntil ?? '',
-    b(f.reaches.tier0),
-    f.reaches.privileges.join('; '),
-    f.change,
-    f.previousStatus ?? '',
-    f.firstSeen?.at ?? '',
-    f.firstSeen?.snapshot ?? '',
-    f.acceptance ? b(f.acceptance.state === 'accepted') : 'false',
-    f.acceptance?.until ?? '',
-    f.acceptance?.by ?? '',
-    f.acceptance?.reason ?? '',
-    f.evidence.join('; '),
-    f.remediation.join(' | '),
-  ]);
-  return csvChunks(FINDINGS_CSV_COLUMNS, rows);
-}
-
-export function findingsCsv(r: ReportDoc): string {
-  return [...findingsCsvChunks(r)].join('');
-}
 
 /** leavers.csv in pieces (streamed to the file). */
 export function leaversCsvChunks(r: ReportDoc): Iterable<string> {

@@ -16,7 +16,7 @@ export function parseDuration(text: string, field = '--sla'): number {
   let ms = 0;
   const iso = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(v);
   if (iso && v.length > 1 && !/T$/i.test(v)) {
-    const [, w, d, h, m, s] = iso.map((x) => (x === undefined ? 0 : Number(x))) as number[];
+    const [, w, d, h, m, s] = iso.map((x): number => (x === undefined ? 0 : Number(x)));
     ms = w * UNIT_MS.w + d * UNIT_MS.d + h * UNIT_MS.h + m * UNIT_MS.m + s * UNIT_MS.s;
   } else {
     const parts = [...v.toLowerCase().matchAll(/(\d+(?:\.\d+)?)\s*([smhdw])/g)];

@@ -4,11 +4,12 @@
  * the rest collapsed in `<details>` blocks, and past a cap a pointer to the CSV, so a page never
  * inlines tens of thousands of rows. No script is needed to read any of it.
  */
+import { text } from '../model/text.js';
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export function esc(v: unknown): string {
-  return String(v ?? '').replace(/[&<>"']/g, (c) => ESC[c]);
+  return text(v).replace(/[&<>"']/g, (c) => ESC[c]);
 }
 
 /** An HTML fragment (already escaped). */
@@ -69,7 +70,7 @@ export function longTable(o: LongTableOptions): Html {
   const cap = o.cap ?? 500;
   const head = html`<thead><tr>${o.header.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead>`;
   if (o.rows.length === 0) return html`<p class="empty" id="${o.id}">${o.empty ?? 'None.'}</p>`;
-  const src = Array.isArray(o.rows) ? rowsOf(o.rows, (r) => r) : (o.rows as RowSource);
+  const src = Array.isArray(o.rows) ? rowsOf(o.rows, (r) => r) : (o.rows);
   const shown = src.render(0, Math.min(cap, src.length));
   const body = (rows: Html[]) => (o.bodies ? html`${rows}` : html`<tbody>${rows}</tbody>`);
   const parts: Html[] = [html`<table class="data" id="${o.id}" data-rows="${o.rows.length}">${o.caption ? html`<caption>${o.caption}</caption>` : ''}${head}${body(shown.slice(0, first))}</table>`];

@@ -22,7 +22,7 @@ interface LedgerFile {
 
 const EMPTY: LedgerFile = { format: LEDGER_FORMAT, reports: [] };
 
-export function ledgerPath(storeDir: string): string {
+function ledgerPath(storeDir: string): string {
   return join(storeDir, 'reports.json');
 }
 

@@ -195,7 +195,7 @@ function tier0Section(r: ReportDoc, byId: Map<string, ReportFinding>): Html {
   const fs = r.tier0Live.map((id) => byId.get(id)!);
   const pictures = fs.slice(0, MAX_PICTURES).map(
     (f) => html`<figure class="path-figure" data-finding="${f.id}">${raw(pathPicture(f))}<figcaption>${sv(f.severity)} ${st(f.status)} <code>${f.rule}</code> — ${f.subject.name} via ${f.via.kind} ${f.via.name}${
-      f.validUntil ? ` (ends by itself ${when(f.validUntil)})` : ''
+      f.validUntil ? ` (ends by itself ${String(when(f.validUntil))})` : ''
     }; reaches ${f.reaches.privileges.join('; ')}.<br>Fix: <code>${f.remediation[0] ?? ''}</code></figcaption></figure>`,
   );
   return html`<section id="tier0"><h2>Live paths reaching tier 0 (${fs.length})</h2>

@@ -18,7 +18,7 @@ import { type AcceptancesFile, readAcceptances } from './acceptances.js';
 import { readLedger } from './ledger.js';
 
 /** How many snapshots (ending with the reported one) the trend charts show. */
-export const TREND_SNAPSHOTS = 26;
+const TREND_SNAPSHOTS = 26;
 
 export interface SnapshotMeta {
   id: string;
@@ -64,12 +64,12 @@ export interface GatherOptions {
 }
 
 /** An ISO-8601 instant in its canonical form (`…T00:00:00.000Z`), or the text as it was. */
-export function isoOrRaw(v: string): string {
+function isoOrRaw(v: string): string {
   const t = Date.parse(v);
   return Number.isNaN(t) ? v : new Date(t).toISOString();
 }
 
-export function snapshotMeta(db: SnapshotDb, id: string): SnapshotMeta {
+function snapshotMeta(db: SnapshotDb, id: string): SnapshotMeta {
   let collections: string[] = [];
   try {
     collections = JSON.parse(db.meta.get('collections') ?? '[]') as string[];
@@ -103,7 +103,7 @@ export function readSnapshot(store: Store, id: string): { meta: SnapshotMeta; do
  * stored findings table (one row per finding) so the trend stays cheap with many large
  * snapshots; falls back to reading the document if that table has another shape.
  */
-export function countFindings(store: Store, id: string): TrendPoint {
+function countFindings(store: Store, id: string): TrendPoint {
   const db = new SnapshotDb(store.pathOf(id));
   try {
     const at = isoOrRaw(db.meta.get('collectedAt') ?? '');

@@ -30,7 +30,7 @@ export interface WriteEvidenceResult {
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
-export function slug(s: string): string {
+function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9._@-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'subject';
 }
 

@@ -16,8 +16,8 @@ import { recordReport } from './ledger.js';
 import { renderReportHtml } from './renderHtml.js';
 import { gatherInputs } from './reportInputs.js';
 
-export const DEFAULT_SLA = '24h';
-export const REPORT_FILES = ['report.html', 'report.json', 'findings.csv', 'leavers.csv'] as const;
+const DEFAULT_SLA = '24h';
+const REPORT_FILES = ['report.html', 'report.json', 'findings.csv', 'leavers.csv'] as const;
 
 export interface WriteReportOptions {
   out: string;

@@ -119,9 +119,9 @@ export class CompactGraph implements GraphReader {
 /** A CompactSource over a snapshot file: node rows read once, properties parsed on first use. */
 function dbSource(db: SnapshotDb, snapshotId: string | null): CompactSource {
   const count = Number((db.db.prepare('SELECT max(nid) AS n FROM nodes').get() as { n: number | null }).n ?? 0) + 1;
-  const keys: (string | undefined)[] = new Array(count);
+  const keys = new Array<string | undefined>(count);
   const kinds = new Uint16Array(count);
-  const propsText: (string | undefined)[] = new Array(count);
+  const propsText = new Array<string | undefined>(count);
   const file = new Int32Array(count).fill(-1);
   const line = new Int32Array(count).fill(-1);
   const nidOf = new Map<string, number>();

@@ -35,7 +35,7 @@ export interface EdgeRow {
 }
 
 /** Edge kinds whose edges carry properties (the rest never do). */
-export const KINDS_WITH_PROPS: ReadonlySet<string> = new Set(['APP_USER', 'SAME_PERSON']);
+const KINDS_WITH_PROPS: ReadonlySet<string> = new Set(['APP_USER', 'SAME_PERSON']);
 
 /** Open a snapshot file read-only; a missing file (never written, or pruned) is SNAPSHOT_NOT_FOUND. */
 function openSnapshotFile(path: string): Database.Database {

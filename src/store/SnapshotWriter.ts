@@ -147,7 +147,7 @@ export class SnapshotWriter {
 
   private number(sourceKey: string, space: string, id: string): number {
     let bySpace = this.numbers.get(sourceKey);
-    if (!bySpace) this.numbers.set(sourceKey, (bySpace = new Map()));
+    if (!bySpace) this.numbers.set(sourceKey, (bySpace = new Map<string, IdIndex>()));
     let byId = bySpace.get(space);
     if (!byId) bySpace.set(space, (byId = new IdIndex(this.ids)));
     let n = byId.get(id);
@@ -261,7 +261,7 @@ export class SnapshotWriter {
       sourceKey,
       node: (kind, space, id, props) => this.putNumbered(this.number(sourceKey, space, id), kind, props),
       ref: (kind, space, id, name) => this.refNumbered(this.number(sourceKey, space, id), kind, name),
-      edge: (kind, from, to, props) => this.putEdge(kind, from as number, to as number, props),
+      edge: (kind, from, to, props) => this.putEdge(kind, from, to, props),
     };
   }
 

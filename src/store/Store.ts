@@ -9,6 +9,8 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, ren
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { ERR, StoreError } from '../model/errors.js';
+import { pidAlive } from './pidAlive.js';
+import { snapshotStamp } from './snapshotId.js';
 import { SnapshotWriter } from './SnapshotWriter.js';
 import { type LoadProgress, type LoadSummary, writeSnapshot } from './writeSnapshot.js';
 
@@ -23,22 +25,8 @@ export interface SnapshotInfo {
   bytes: number;
 }
 
-export function resolveStoreDir(opt?: string): string {
+function resolveStoreDir(opt?: string): string {
   return resolve(opt ?? process.env.REVENANT_STORE ?? '.revenant');
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function stamp(d: Date): string {
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}-${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}-${p(d.getUTCMilliseconds(), 3)}`;
 }
 
 export class Store {
@@ -125,8 +113,8 @@ export class Store {
   ): Promise<{ id: string; summary: LoadSummary }> {
     this.ensure();
     const now = new Date();
-    let id = stamp(now);
-    for (let n = 2; existsSync(this.pathOf(id)); n++) id = `${stamp(now)}-${n}`;
+    let id = snapshotStamp(now);
+    for (let n = 2; existsSync(this.pathOf(id)); n++) id = `${snapshotStamp(now)}-${n}`;
     const partial = join(this.snapshotsDir, `${id}.${process.pid}.partial`);
     const writer = new SnapshotWriter(partial);
     let summary: LoadSummary;

@@ -10,6 +10,7 @@ import { IdSpace, nodeKey, parseNodeKey, personKey } from '../model/ids.js';
 import { EdgeKind, NodeKind } from '../model/schema.js';
 import type { EntraSpProps, PersonProps } from '../model/types.js';
 import { type SnapshotWriter, nodeKindCode } from './SnapshotWriter.js';
+import { text } from '../model/text.js';
 
 const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
@@ -50,7 +51,7 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
 
   // Application permissions on Microsoft Graph that act on the whole tenant.
   for (const r of w.nodesOf(NodeKind.EntraAppRoleAssignment)) {
-    if (String(r.props.principalType ?? '').toLowerCase() !== 'serviceprincipal') continue;
+    if (text(r.props.principalType).toLowerCase() !== 'serviceprincipal') continue;
     const sk = parseNodeKey(r.key).sourceKey;
     const resource = spByKey.get(nodeKey(sk, IdSpace.entraObject, String(r.props.resourceId)));
     if (!resource || resource.appId !== MICROSOFT_GRAPH_APP_ID) continue;

@@ -8,7 +8,7 @@
  * the password.
  */
 import neo4j, { type AuthToken, type Config, type Driver } from 'neo4j-driver';
-import { InputError, RevenantError } from '../model/errors.js';
+import { ERR, InputError, RevenantError } from '../model/errors.js';
 
 export interface Neo4jConnectionOptions {
   /** `bolt://`, `neo4j://` (with optional `+s` / `+ssc`). */
@@ -61,7 +61,7 @@ export async function withRetries<T>(work: () => Promise<T>, maxMs: number, slee
 }
 
 /** Upper bound for `connectNeo4j` (the driver's own timeouts should end it well before). */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 const SCHEMES = ['bolt', 'bolt+s', 'bolt+ssc', 'neo4j', 'neo4j+s', 'neo4j+ssc'];
 
@@ -69,9 +69,8 @@ const SCHEMES = ['bolt', 'bolt+s', 'bolt+ssc', 'neo4j', 'neo4j+s', 'neo4j+ssc'];
 export class Neo4jConnectionError extends RevenantError {
   readonly uri: string;
   constructor(uri: string, reason: string, options?: { cause?: unknown }) {
-    super(`cannot reach Neo4j at ${uri}: ${reason}`);
+    super(`cannot reach Neo4j at ${uri}: ${reason}`, ERR.RUNTIME, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.uri = uri;
-    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
   }
 }
 

@@ -20,9 +20,10 @@
  * `props` (JSON, when the edge has properties) and those properties flattened.
  */
 import type { Driver } from 'neo4j-driver';
-import { EDGE_KINDS, type EdgeKind, NODE_KINDS, NodeKind } from '../model/schema.js';
+import { EDGE_KINDS, NODE_KINDS, NodeKind } from '../model/schema.js';
 import { instant } from '../model/time.js';
 import { StoreError } from '../model/errors.js';
+import { text } from '../model/text.js';
 
 /** Labels and relationship types that are not graph kinds. */
 export const Neo4jLabel = {
@@ -49,30 +50,30 @@ const OWN_LABELS = new Set<string>(Object.values(Neo4jLabel));
 const OWN_RELS = new Set<string>(Object.values(Neo4jRel));
 
 /** A node kind as a label for query text. Throws for anything that is not a schema constant. */
-export function nodeLabel(kind: NodeKind | string): string {
+export function nodeLabel(kind: string): string {
   if (!(NODE_KIND_SET.has(kind) || OWN_LABELS.has(kind)) || !IDENT.test(kind)) throw new Error(`neo4j: ${JSON.stringify(kind)} is not a node kind of the schema`);
   return kind;
 }
 
 /** An edge kind as a relationship type for query text. Throws for anything that is not a schema constant. */
-export function relType(kind: EdgeKind | string): string {
+export function relType(kind: string): string {
   if (!(EDGE_KIND_SET.has(kind) || OWN_RELS.has(kind)) || !IDENT.test(kind)) throw new Error(`neo4j: ${JSON.stringify(kind)} is not an edge kind of the schema`);
   return kind;
 }
 
 /** `A|B|C` for a relationship pattern. */
-export function relTypes(kinds: readonly (EdgeKind | string)[]): string {
+export function relTypes(kinds: readonly string[]): string {
   return kinds.map(relType).join('|');
 }
 
 /** `(n:A OR n:B)` — a label test on a variable (the variable is ours, never data). */
-export function hasLabel(variable: string, kinds: readonly (NodeKind | string)[]): string {
+export function hasLabel(variable: string, kinds: readonly string[]): string {
   if (!IDENT.test(variable)) throw new Error(`neo4j: bad variable ${variable}`);
   return `(${kinds.map((k) => `${variable}:${nodeLabel(k)}`).join(' OR ')})`;
 }
 
 /** Date-time properties; each gets a numeric `<name>Ms` twin (epoch ms, via `instant()`). */
-export const TIME_FIELDS: readonly string[] = [
+const TIME_FIELDS: readonly string[] = [
   'startDateTime',
   'endDateTime',
   'activityDateTime',
@@ -101,7 +102,7 @@ type PropValue = Scalar | string[];
 function flatValue(v: unknown): PropValue | undefined {
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
   return undefined;
 }
 
@@ -134,13 +135,13 @@ export function nodeProperties(n: NodeRowInput): Record<string, PropValue> {
   if (Array.isArray(n.props.targets)) {
     // Directory audit event targets, flattened for Cypher: one entry per modified property.
     const targets = n.props.targets as { id?: unknown; modifiedProperties?: { newValue?: unknown; oldValue?: unknown }[] }[];
-    out.targetIds = targets.map((t) => String(t.id ?? ''));
+    out.targetIds = targets.map((t) => text(t.id));
     const modTarget: string[] = [];
     const modNew: string[] = [];
     const modOld: string[] = [];
     for (const t of targets) {
       for (const m of t.modifiedProperties ?? []) {
-        modTarget.push(String(t.id ?? ''));
+        modTarget.push(text(t.id));
         modNew.push(typeof m.newValue === 'string' ? m.newValue.toLowerCase() : '');
         modOld.push(typeof m.oldValue === 'string' ? m.oldValue.toLowerCase() : '');
       }
@@ -186,7 +187,7 @@ export function relProperties(seq: number, propsJson: string | null, file: numbe
  * reached from these or by key or name; a snapshot's nodes as a whole are found through the
  * (snapshot, key) uniqueness index.
  */
-export const INDEXED_KINDS: readonly NodeKind[] = [
+const INDEXED_KINDS: readonly NodeKind[] = [
   NodeKind.EntraUser,
   NodeKind.OktaUser,
   NodeKind.OktaIdentityProvider,
@@ -197,7 +198,7 @@ export const INDEXED_KINDS: readonly NodeKind[] = [
 ];
 
 /** Schema statements, all idempotent: uniqueness constraints and the indexes queries rely on. */
-export function schemaStatements(): string[] {
+function schemaStatements(): string[] {
   const N = Neo4jLabel.node;
   const out = [
     `CREATE CONSTRAINT revenant_node_key IF NOT EXISTS FOR (n:${N}) REQUIRE (n.snapshot, n.key) IS UNIQUE`,

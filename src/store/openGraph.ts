@@ -23,7 +23,7 @@ export interface OpenGraphOptions {
 
 export interface OpenedGraph {
   graph: GraphReader;
-  close(): void;
+  close: () => void;
 }
 
 /** Load collections into an in-memory snapshot. */

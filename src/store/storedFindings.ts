@@ -9,7 +9,7 @@ import type { Finding, FindingsDoc } from '../../queries/residual.js';
 import { ERR, StoreError } from '../model/errors.js';
 import type { SnapshotDb } from './SnapshotDb.js';
 
-export const CREATE_FINDINGS_TABLES = `
+const CREATE_FINDINGS_TABLES = `
 CREATE TABLE IF NOT EXISTS analysis (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS findings (
   id TEXT PRIMARY KEY,

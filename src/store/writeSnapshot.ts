@@ -46,7 +46,7 @@ export interface LoadSummary {
 }
 
 /** Open and check every collection before writing anything. */
-export function openCollections(dirs: string[]): Collection[] {
+function openCollections(dirs: string[]): Collection[] {
   if (dirs.length === 0) throw new InputError('no collection given (expected one or more collection folders)');
   const cols = dirs.map((d) => openCollection(d));
   const seen = new Map<string, string>();

@@ -7,7 +7,6 @@
 import { chmodSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { run } from '../../src/cli/main.js';
 import { type ApiConfig, parseConfig } from '../../src/api/config.js';
@@ -40,11 +39,11 @@ export async function cliLoad(storeDir: string, ...dirs: string[]): Promise<stri
   process.stdout.write = ((s: string) => {
     captured += s;
     return true;
-  }) as typeof process.stdout.write;
+  });
   process.stderr.write = ((s: string) => {
     errors += s;
     return true;
-  }) as typeof process.stderr.write;
+  });
   let code: number;
   try {
     code = await run(['node', 'revenant', 'load', ...dirs, '--store', storeDir]);
@@ -65,11 +64,11 @@ export async function cli(...args: string[]): Promise<{ code: number; stdout: st
   process.stdout.write = ((s: string) => {
     stdout += s;
     return true;
-  }) as typeof process.stdout.write;
+  });
   process.stderr.write = ((s: string) => {
     stderr += s;
     return true;
-  }) as typeof process.stderr.write;
+  });
   try {
     const code = await run(['node', 'revenant', ...args]);
     return { code, stdout, stderr };
@@ -101,7 +100,7 @@ export function testConfig(over: Record<string, unknown> = {}): ApiConfig {
     push: { backoffMs: 10, maxBackoffMs: 40, downPauseMs: 150, timeoutMs: 2000 },
   };
   const merged: Record<string, unknown> = { ...base, ...over };
-  for (const k of ['rateLimit', 'events', 'push'] as const) merged[k] = { ...base[k], ...((over[k] as object) ?? {}) };
+  for (const k of ['rateLimit', 'events', 'push'] as const) merged[k] = { ...base[k], ...((over[k]) ?? {}) };
   return parseConfig(merged, 'test config');
 }
 
@@ -196,7 +195,7 @@ export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeout
   const start = Date.now();
   for (;;) {
     const v = await fn();
-    if (v) return v as NonNullable<T>;
+    if (v) return v;
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }

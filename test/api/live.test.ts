@@ -47,8 +47,8 @@ function spawnServe(args: string[], env: Record<string, string>): Promise<typeof
     let out = '';
     let err = '';
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-    child.stdout!.on('data', (c) => (out += c));
-    child.stderr!.on('data', (c) => {
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => {
       err += c;
       const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
       if (m) resolve({ child, url: m[1], out: () => out + err, exited });

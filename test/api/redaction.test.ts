@@ -101,7 +101,7 @@ describe('the request log over real HTTP', () => {
       await r.arrayBuffer();
     }
     for (const k of secrets) {
-      for (const h of [{ authorization: `Bearer ${k}` }, { 'x-api-key': k }, { cookie: `session=${k}` }, { referer: `https://siem.example.com/?key=${k}` }, { 'x-request-id': k }]) {
+      for (const h of [{ authorization: `Bearer ${k}` }, { 'x-api-key': k }, { cookie: `session=${k}` }, { referer: `https://siem.example.com/?key=${k}` }, { 'x-request-id': k }] as Record<string, string>[]) {
         const r = await fetch(`${base}/v1/findings`, { headers: h });
         // A key sent as a request id is not echoed either.
         expect(r.headers.get('x-request-id')).not.toContain(k.slice(13));

@@ -6,7 +6,8 @@
  * request path and query (or a predicate), can skip the first N matches and fire a limited number
  * of times, and apply to whole requests, to inner `$batch` requests, or both.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { testCa } from './testCa.js';
 

@@ -13,6 +13,7 @@
 import { createPublicKey, createVerify } from 'node:crypto';
 import { type FakeRequest, type FakeResponse, FakeServer } from './FakeServer.js';
 import { compileFilter } from './filterExpr.js';
+import { oktaBucketOf } from '../../ingest/okta/rateLimitBuckets.js';
 
 type Raw = Record<string, unknown>;
 
@@ -77,19 +78,9 @@ export const OKTA_BUCKET_LIMITS: Record<string, number> = {
   other: 1200,
 };
 
-/** The bucket a request counts against (Okta's documented grouping). */
+/** The bucket a request counts against (Okta's documented grouping; `other` for the rest). */
 export function oktaBucket(path: string): string {
-  if (path === '/api/v1/users') return 'users-list';
-  if (/^\/api\/v1\/users\/[^/]+$/.test(path)) return 'user-by-id';
-  if (/^\/api\/v1\/apps\/[^/]+$/.test(path)) return 'app-by-id';
-  if (path.startsWith('/api/v1/apps')) return 'apps';
-  if (path === '/api/v1/groups') return 'groups-list';
-  if (/^\/api\/v1\/groups\/[^/]+$/.test(path)) return 'group-by-id';
-  if (path.startsWith('/api/v1/logs')) return 'logs';
-  if (path.startsWith('/oauth2/v1/clients')) return 'oauth2-clients';
-  if (path.startsWith('/oauth2/v1/token')) return 'oauth2-token';
-  if (path.startsWith('/api/v1/iam')) return 'iam';
-  return 'other';
+  return oktaBucketOf(path) ?? 'other';
 }
 
 /** Maximum page size per endpoint (larger `limit` values are capped). */

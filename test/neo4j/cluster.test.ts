@@ -87,11 +87,11 @@ describe('transactions, routing and bookmarks', () => {
     const store = new Neo4jStore(driver, neo4jUri(), 'neo4j', STORE);
     const db = await loadInMemory([OWNED]);
     const id = `cluster-${Date.now()}`;
-    const before = await driver.executeQueryBookmarkManager.getBookmarks();
+    const before = [...(await driver.executeQueryBookmarkManager.getBookmarks())];
     await store.push(db, id);
     db.close();
     mine.push(id);
-    const after = await driver.executeQueryBookmarkManager.getBookmarks();
+    const after = [...(await driver.executeQueryBookmarkManager.getBookmarks())];
     expect(after.length).toBeGreaterThan(0);
     expect(after).not.toEqual(before);
 

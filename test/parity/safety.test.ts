@@ -90,7 +90,7 @@ function recording(d: Driver): Driver {
       const v = Reflect.get(target, prop, receiver);
       return typeof v === 'function' ? v.bind(target) : v;
     },
-  }) as Driver;
+  });
 }
 
 beforeAll(() => {

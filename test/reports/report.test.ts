@@ -23,7 +23,6 @@ import { ALICE, CAROL, DEPLOY_SECRET, FINANCE_GROUP, GINA, GINA_TOKEN, NEW_SECRE
 const NOW = new Date('2026-11-09T12:00:00Z');
 let t: TwoSnapshots;
 let r1: WriteReportResult;
-let r2: WriteReportResult;
 let doc: ReportDoc;
 let page: HTMLElement;
 let certId: string;
@@ -50,7 +49,7 @@ beforeAll(async () => {
   expect(await cli(['accept', roleId.slice(0, 12), '--reason', 'break-glass review pending', '--until', '2026-11-05T00:00:00Z', '--by', 'it.lead', '--store', t.storeDir])).toBe(0);
   await t.loadSecond();
   r1 = await writeReport({ out: join(t.root, 'r1'), store: t.storeDir, snapshot: t.first, now: NOW });
-  r2 = await writeReport({ out: join(t.root, 'r2'), store: t.storeDir, now: NOW });
+  await writeReport({ out: join(t.root, 'r2'), store: t.storeDir, now: NOW });
   doc = JSON.parse(readFileSync(join(t.root, 'r2', 'report.json'), 'utf8')) as ReportDoc;
   page = parse(readFileSync(join(t.root, 'r2', 'report.html'), 'utf8'));
 }, 60_000);

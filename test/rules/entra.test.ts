@@ -33,7 +33,7 @@ function ownedApp(opts: { creds?: Raw[]; certs?: Raw[]; perm?: string; aliceProp
 // The SP must share the app's appId to inherit its permissions.
 function linked(o: ReturnType<typeof ownedApp>) {
   const appId = (o.spec.entra.applications[0] as Raw).appId;
-  (o.spec.entra.servicePrincipals[0] as Raw).appId = appId;
+  (o.spec.entra.servicePrincipals[0]).appId = appId;
   return o;
 }
 
@@ -82,7 +82,7 @@ describe('entra.owned-app-secret / -certificate', () => {
   it('reports certificates under entra.owned-app-certificate, on owned service principals too', async () => {
     const o = ownedApp({ certs: [{ ...secret('dddddddd-0000-4000-8000-000000000001', '2026-01-01T00:00:00Z', '2027-01-01T00:00:00Z'), type: 'AsymmetricX509Cert' }] });
     // alice also owns the Graph-permissioned SP directly, with its own secret.
-    (o.spec.entra.servicePrincipals[0] as Raw).passwordCredentials = [secret('dddddddd-0000-4000-8000-000000000002', '2026-01-01T00:00:00Z', null)];
+    (o.spec.entra.servicePrincipals[0]).passwordCredentials = [secret('dddddddd-0000-4000-8000-000000000002', '2026-01-01T00:00:00Z', null)];
     (o.spec.entra as Record<string, Raw[]>).servicePrincipalOwners = [{ servicePrincipalId: o.sp, owner: { '@odata.type': '#microsoft.graph.user', id: alice } }];
     const doc = await analyseSpec(o.spec);
     expect(summary(doc, 'entra.owned-app-certificate')).toEqual([`entra.owned-app-certificate ${alice}→dddddddd-0000-4000-8000-000000000001 live medium until 2027-01-01T00:00:00.000Z`]);

@@ -115,7 +115,7 @@ export function correlate(recs: Rec[]): Correlation {
   const emp = recs.map((r) => (r.empId ? new Set([r.empId]) : new Set<string>()));
   const find = (i: number): number => {
     while (parent[i] !== i) {
-      parent[i] = parent[parent[i]!]!;
+      parent[i] = parent[parent[i]]!;
       i = parent[i]!;
     }
     return i;
@@ -125,7 +125,7 @@ export function correlate(recs: Rec[]): Correlation {
     const rb = find(b);
     if (ra === rb) return;
     parent[rb] = ra;
-    for (const e of emp[rb]!) emp[ra]!.add(e);
+    for (const e of emp[rb]) emp[ra].add(e);
   };
   const byEmp = new Map<string, number>();
   recs.forEach((r, i) => {
@@ -146,13 +146,13 @@ export function correlate(recs: Rec[]): Correlation {
   });
   for (const [mail, list] of byMail) {
     for (const i of list.slice(1)) {
-      const a = find(list[0]!);
+      const a = find(list[0]);
       const b = find(i);
       if (a === b) continue;
-      const ids = new Set([...emp[a]!, ...emp[b]!]);
+      const ids = new Set([...emp[a], ...emp[b]]);
       if (ids.size > 1) {
-        blocked.push({ a: list[0]!, b: i, mail });
-        if (!recs[list[0]!]!.empId || !recs[i]!.empId) bridges++;
+        blocked.push({ a: list[0], b: i, mail });
+        if (!recs[list[0]].empId || !recs[i].empId) bridges++;
         continue;
       }
       union(a, b);

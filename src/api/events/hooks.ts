@@ -11,7 +11,7 @@ import { InputError } from '../../model/errors.js';
 import type { AcceptItem, JobInput } from './EventQueue.js';
 
 /** Okta System Log event types that queue a refresh of their User targets. */
-export const OKTA_REFRESH_EVENTS = [
+const OKTA_REFRESH_EVENTS = [
   'user.lifecycle.deactivate',
   'user.lifecycle.suspend',
   'application.user_membership.remove',
@@ -46,7 +46,7 @@ export interface OktaHookBody {
 }
 
 /** The org URL of a hook delivery (`source` is `https://{org}/api/v1/eventHooks/{id}`). */
-export function oktaOrgOf(source: string | undefined): string | null {
+function oktaOrgOf(source: string | undefined): string | null {
   if (!source) return null;
   try {
     const u = new URL(source);
@@ -103,7 +103,7 @@ export interface GraphNotification {
 export class BadNotification extends Error {}
 
 /** The user id of a basic notification on /users (`resourceData.id`, else the id in `resource`). */
-export function graphUserId(n: GraphNotification): string | null {
+function graphUserId(n: GraphNotification): string | null {
   if (typeof n.resourceData?.id === 'string' && n.resourceData.id) return n.resourceData.id.toLowerCase();
   const m = /^\/?users\/([^/?]+)/i.exec(n.resource ?? '');
   if (!m) return null;
@@ -114,6 +114,7 @@ export function graphUserId(n: GraphNotification): string | null {
     throw new BadNotification('resource does not decode');
   }
   id = id.replace(/^'|'$/g, '').toLowerCase();
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what a user id may not hold
   if (!id || /[\u0000-\u001f\u007f/]/.test(id)) throw new BadNotification('resource names no user id');
   return id;
 }

@@ -133,7 +133,7 @@ async function* lines(file: string): AsyncGenerator<{ text: string; value: Raw }
 }
 
 /** Accounts a subject collection is complete for (its manifest's `scope.accounts`). */
-export function subjectAccounts(m: ManifestLike): string[] {
+function subjectAccounts(m: ManifestLike): string[] {
   return (m.scope?.accounts ?? [])
     .map((a) => (typeof a === 'string' ? a : s((a as Raw)?.id)))
     .filter((a): a is string => !!a);

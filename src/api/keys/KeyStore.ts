@@ -80,6 +80,7 @@ export class KeyStore {
   /** Create a key; returns the key itself (to show once) and its record. */
   create(opts: { name: string; scopes: readonly string[]; expiresAt?: string | null; rateLimit?: number | null }): { key: string; info: ApiKeyInfo } {
     const name = opts.name.trim();
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what a key name may not hold
     if (!name || name.length > 100 || /[\u0000-\u001f]/.test(name)) throw new InputError('keys: --name must be 1 to 100 printable characters', { field: '--name' });
     const scopes = [...new Set(opts.scopes)];
     if (scopes.length === 0) throw new InputError(`keys: give at least one scope (${SCOPES.join(', ')})`, { field: '--scope' });

@@ -41,7 +41,7 @@ const ms = (iso: string | undefined | null): number | undefined => {
 };
 
 /** The event id: stable for (snapshot, finding, activity). */
-export function ocsfEventUid(snapshot: string, findingId: string, activity: Activity): string {
+function ocsfEventUid(snapshot: string, findingId: string, activity: Activity): string {
   return createHash('sha256').update(`${snapshot}\u0000${findingId}\u0000${activity}`).digest('hex').slice(0, 32);
 }
 

@@ -96,7 +96,7 @@ export function checkOcsfEvent(ev: Record<string, unknown>): string[] {
     for (const p of parts) {
       values = values.flatMap((v) => {
         const x = (v as Record<string, unknown> | undefined)?.[p];
-        return Array.isArray(x) ? x : x === undefined ? [] : [x];
+        return Array.isArray(x) ? (x as unknown[]) : x === undefined ? [] : [x];
       });
     }
     for (const v of values) {

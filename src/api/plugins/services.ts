@@ -98,11 +98,11 @@ async function services(fastify: FastifyInstance, opts: AppOptions): Promise<voi
   fastify.addHook('onReady', async () => {
     await snapshots.start();
     worker.start();
-    pusher!.start();
+    pusher.start();
   });
   fastify.addHook('onClose', async () => {
     const grace = config.shutdownGraceMs;
-    await Promise.all([worker.stop(grace), pusher!.stop(grace)]);
+    await Promise.all([worker.stop(grace), pusher.stop(grace)]);
     snapshots.close();
     db.close();
     await source.close();

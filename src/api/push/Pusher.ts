@@ -62,7 +62,7 @@ interface Change {
 }
 
 /** The changes a sink must receive to go from `diff.from` to `diff.to`. */
-export function changesOf(diff: DiffResult, refreshed: Set<string>, view: SnapshotView): Change[] {
+function changesOf(diff: DiffResult, refreshed: Set<string>, view: SnapshotView): Change[] {
   const out: Change[] = [];
   for (const f of diff.new) out.push({ finding: f, activity: 'create' });
   for (const c of diff.changed) out.push({ finding: c.after, activity: 'update', previousStatus: c.before.status, reason: c.regression ? 'regression' : 'status-changed' });
@@ -246,7 +246,7 @@ export class Pusher {
       mkdirSync(dirname(this.d.deadLetterFile), { recursive: true });
       appendFileSync(
         this.d.deadLetterFile,
-        `${JSON.stringify({ at: new Date().toISOString(), sink: sink.name, deliveryId: row.delivery_id, snapshot: row.snapshot, attempts, error, events: JSON.parse(row.payload) })}\n`,
+        `${JSON.stringify({ at: new Date().toISOString(), sink: sink.name, deliveryId: row.delivery_id, snapshot: row.snapshot, attempts, error, events: JSON.parse(row.payload) as unknown })}\n`,
         { mode: 0o600 },
       );
     } catch (e) {

@@ -31,7 +31,7 @@ export interface Sink {
 
 const UA = `revenant/${API_VERSION}`;
 
-export function classify(status: number): 'ok' | 'transient' | 'rejected' {
+function classify(status: number): 'ok' | 'transient' | 'rejected' {
   if (status >= 200 && status < 300) return 'ok';
   if (status === 408 || status === 425 || status === 429 || status >= 500 || status === 401 || status === 403) return 'transient';
   return 'rejected';
@@ -57,11 +57,11 @@ async function post(url: string, headers: Record<string, string>, body: string, 
 }
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` */
-export function signature(secret: string, body: string, t: number): string {
+function signature(secret: string, body: string, t: number): string {
   return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
 }
 
-export class WebhookSink implements Sink {
+class WebhookSink implements Sink {
   readonly type = 'webhook' as const;
   readonly name: string;
   readonly ocsfClass: 2008 | 2004;
@@ -95,7 +95,7 @@ export class WebhookSink implements Sink {
   }
 }
 
-export class SplunkSink implements Sink {
+class SplunkSink implements Sink {
   readonly type = 'splunk' as const;
   readonly name: string;
   private readonly channel = randomUUID();
@@ -136,11 +136,11 @@ export class SplunkSink implements Sink {
 }
 
 /** Scope of the Logs Ingestion API (the double slash is Azure Monitor's documented form). */
-export const MONITOR_SCOPE = 'https://monitor.azure.com//.default';
+const MONITOR_SCOPE = 'https://monitor.azure.com//.default';
 const MAX_CALL_BYTES = 1_000_000;
 
 /** One Logs Ingestion record per event: a few flat columns for queries, and the OCSF event itself. */
-export function sentinelRecord(e: OcsfEvent): Record<string, unknown> {
+function sentinelRecord(e: OcsfEvent): Record<string, unknown> {
   const r = ((e.unmapped as Record<string, unknown> | undefined)?.revenant ?? {}) as Record<string, unknown>;
   const subject = (r.subject ?? {}) as Record<string, unknown>;
   const via = (r.via ?? {}) as Record<string, unknown>;
@@ -164,7 +164,7 @@ export function sentinelRecord(e: OcsfEvent): Record<string, unknown> {
   };
 }
 
-export class SentinelSink implements Sink {
+class SentinelSink implements Sink {
   readonly type = 'sentinel' as const;
   readonly name: string;
   readonly ocsfClass: 2008 | 2004;
@@ -174,7 +174,7 @@ export class SentinelSink implements Sink {
 
   constructor(
     private readonly c: SentinelSinkConfig,
-    private readonly env: NodeJS.ProcessEnv,
+    env: NodeJS.ProcessEnv,
     private readonly timeoutMs: number,
   ) {
     this.name = c.name;

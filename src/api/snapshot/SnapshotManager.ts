@@ -84,7 +84,7 @@ export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
     }
     const run = async (): Promise<SnapshotView | null> => {
       // Yield first, so that `pending` is set before this body can clear it.
-      await null;
+      await Promise.resolve();
       try {
         do {
           this.again = false;

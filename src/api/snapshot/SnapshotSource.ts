@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { type DiffResult, diffDocs, diffSnapshots } from '../../../queries/diff.js';
-import type { FindingsDoc } from '../../../queries/residual.js';
+import type { Finding, FindingsDoc } from '../../../queries/residual.js';
 import { runResidual } from '../../../queries/residual.js';
 import { ERR, StoreError } from '../../model/errors.js';
 import { CompactGraph } from '../../store/CompactGraph.js';
@@ -68,7 +68,7 @@ export const breathe = () => new Promise<void>((r) => setImmediate(r));
  * so that requests keep being served while a large snapshot is read; a snapshot written by an
  * older revenant (no stored analysis) is analysed now.
  */
-export async function readDocSliced(db: SnapshotDb, id: string, log?: SourceLog): Promise<FindingsDoc> {
+async function readDocSliced(db: SnapshotDb, id: string, log?: SourceLog): Promise<FindingsDoc> {
   if (!hasStoredFindings(db.db)) {
     log?.warn({ snapshot: id }, 'snapshot has no stored analysis; analysing it now (load the collection again to store it)');
     return runResidual(new CompactGraph(db, id), { all: true });
@@ -79,7 +79,7 @@ export async function readDocSliced(db: SnapshotDb, id: string, log?: SourceLog)
   const findings: FindingsDoc['findings'] = [];
   let n = 0;
   for (const r of db.db.prepare('SELECT doc FROM findings ORDER BY ord').iterate() as Iterable<{ doc: string }>) {
-    findings.push(JSON.parse(r.doc));
+    findings.push(JSON.parse(r.doc) as Finding);
     if (++n % 2000 === 0) await breathe();
   }
   return { ...rest, findings };

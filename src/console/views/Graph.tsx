@@ -53,7 +53,7 @@ function pathElements(paths: { steps: PathStep[]; tier0: boolean }[], root: stri
       const isEnd = s === nodes[nodes.length - 1];
       const existing = els.get(id);
       if (!existing) {
-        els.set(id, { group: 'nodes', data: { id, label: s.name ?? s.id ?? '', kind: s.kind ?? '', source: s.source ?? '', nodeId: s.id ?? '', tier0: isEnd && p.tier0, root: id === root } as NodeData });
+        els.set(id, { group: 'nodes', data: { id, label: s.name ?? s.id ?? '', kind: s.kind ?? '', source: s.source ?? '', nodeId: s.id ?? '', tier0: isEnd && p.tier0, root: id === root } });
       } else if (isEnd && p.tier0) (existing.data as NodeData).tier0 = true;
       if (prev && edge) {
         const [a, b] = edge.reverse ? [id, nid(prev)] : [nid(prev), id];
@@ -147,7 +147,7 @@ function PropsPanel({ sel }: { sel: Neighbourhood | null }) {
           .map(([k, v]) => (
             <>
               <dt key={`k${k}`}>{k}</dt>
-              <dd key={`v${k}`}>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
+              <dd key={`v${k}`}>{typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean | undefined)}</dd>
             </>
           ))}
       </dl>
@@ -208,8 +208,8 @@ export function Graph({ principal, loc }: { principal: string | null; loc: Locat
         cyRef.current?.destroy();
         const cy = cytoscape({ container: box.current, elements: els, style: STYLE, layout: { name: 'dagre', rankDir: 'LR', nodeSep: 18, rankSep: 90 } as cytoscape.LayoutOptions, minZoom: 0.1, maxZoom: 3 });
         cyRef.current = cy;
-        cy.on('tap', 'node', (e) => void onNode(e.target.data() as NodeData));
-        cy.on('mouseover', 'node', (e) => setHover({ x: e.renderedPosition.x, y: e.renderedPosition.y, d: e.target.data() as NodeData }));
+        cy.on('tap', 'node', (e) => void onNode((e.target as cytoscape.NodeSingular).data() as NodeData));
+        cy.on('mouseover', 'node', (e) => setHover({ x: e.renderedPosition.x, y: e.renderedPosition.y, d: (e.target as cytoscape.NodeSingular).data() as NodeData }));
         cy.on('mouseout', 'node', () => setHover(null));
         cy.one('render', () => {
           const ms = Math.round(performance.now() - t0);
@@ -290,7 +290,7 @@ export function Graph({ principal, loc }: { principal: string | null; loc: Locat
       for (const it of g.items) {
         const id = nid(it);
         if (cy.$id(id).empty() && !els.some((e) => e.data.id === id)) {
-          els.push({ group: 'nodes', data: { id, label: it.name, kind: it.kind, source: it.source, nodeId: it.id, key: it.key, tier0: it.tier0, addedBy: parent } as NodeData });
+          els.push({ group: 'nodes', data: { id, label: it.name, kind: it.kind, source: it.source, nodeId: it.id, key: it.key, tier0: it.tier0, addedBy: parent } });
           added++;
         }
         const [a, b] = g.dir === 'out' ? [parent, id] : [id, parent];
@@ -300,7 +300,7 @@ export function Graph({ principal, loc }: { principal: string | null; loc: Locat
       const rest = g.count - g.offset - g.items.length;
       if (rest > 0) {
         const id = `more|${parent}|${g.edge}|${g.dir}|${g.offset}`;
-        els.push({ group: 'nodes', data: { id, label: `+${rest.toLocaleString('en')} more ${g.edge}`, kind: 'more', source: '', nodeId: '', addedBy: parent, more: { key: n.node.key, edge: g.edge, dir: g.dir, offset: g.offset + g.items.length } } as NodeData });
+        els.push({ group: 'nodes', data: { id, label: `+${rest.toLocaleString('en')} more ${g.edge}`, kind: 'more', source: '', nodeId: '', addedBy: parent, more: { key: n.node.key, edge: g.edge, dir: g.dir, offset: g.offset + g.items.length } } });
         const [a, b] = g.dir === 'out' ? [parent, id] : [id, parent];
         els.push({ group: 'edges', data: { id: `${a}>${g.edge}>${b}`, source: a, target: b, kind: g.edge, label: g.edge } });
       }
@@ -314,7 +314,7 @@ export function Graph({ principal, loc }: { principal: string | null; loc: Locat
   const runPaths = (e: Event) => {
     e.preventDefault();
     const f = new FormData(e.target as HTMLFormElement);
-    setParams({ from: String(f.get('from') ?? ''), to: String(f.get('to') ?? '') });
+    setParams({ from: (f.get('from') as string | null) ?? '', to: (f.get('to') as string | null) ?? '' });
   };
   useEffect(() => {
     setPaths(null);
@@ -333,7 +333,7 @@ export function Graph({ principal, loc }: { principal: string | null; loc: Locat
           class="inline-form"
           onSubmit={(e) => {
             e.preventDefault();
-            const v = String(new FormData(e.target as HTMLFormElement).get('principal') ?? '').trim();
+            const v = ((new FormData(e.target as HTMLFormElement).get('principal') as string | null) ?? '').trim();
             if (v) navigate(graphHref(v));
           }}
         >
@@ -390,7 +390,7 @@ export function Graph({ principal, loc }: { principal: string | null; loc: Locat
             <input type="checkbox" checked={highlight} onChange={(e) => setHighlight((e.target as HTMLInputElement).checked)} /> Highlight tier 0
           </label>
           <p>
-            <button type="button" onClick={() => cyRef.current && download(`blast-radius-${principal}.png`, cyRef.current.png({ output: 'blob', bg: '#ffffff', full: true, scale: 2 }) as Blob)}>
+            <button type="button" onClick={() => cyRef.current && download(`blast-radius-${principal}.png`, cyRef.current.png({ output: 'blob', bg: '#ffffff', full: true, scale: 2 }))}>
               Export PNG
             </button>
           </p>

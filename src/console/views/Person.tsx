@@ -163,7 +163,7 @@ export function Person({ id, loc, session }: { id: string; loc: Location; sessio
                 <td>
                   <code>{m.id}</code>
                 </td>
-                <td>{m.report ? (m.report.departed ? (m.report.disabled ? 'disabled' : <strong class="warn">enabled</strong>) : 'active') : String(m.props.status ?? '')}</td>
+                <td>{m.report ? (m.report.departed ? (m.report.disabled ? 'disabled' : <strong class="warn">enabled</strong>) : 'active') : typeof m.props.status === 'string' ? m.props.status : ''}</td>
                 <td>{m.report?.departed ? `${m.report.departedBecause.join(', ')}${m.report.departedAt ? ` · ${fmtDate(m.report.departedAt)}` : ''}` : '—'}</td>
                 <td class={m.timeToDisable?.withinSla === false ? 'warn' : ''}>{m.timeToDisable?.text ?? '—'}</td>
                 <td>{m.report ? m.report.closure : ''}</td>

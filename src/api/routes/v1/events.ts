@@ -16,7 +16,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../../httpError.js';
-import { ERR } from '../../../model/errors.js';
 import { API_ERR } from '../../errorCatalogue.js';
 import { type GraphNotification, graphItems, type OktaHookBody, oktaItems, safeEqual } from '../../events/hooks.js';
 import { V1_ERRORS, errorResponses, security } from '../../schemas.js';

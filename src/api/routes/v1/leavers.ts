@@ -134,7 +134,7 @@ export default async function leaversRoutes(fastify: FastifyInstance): Promise<v
     }
     const key = `${slaMs}|${mtime}`;
     let byKey = cache.get(view);
-    if (!byKey) cache.set(view, (byKey = new Map()));
+    if (!byKey) cache.set(view, (byKey = new Map<string, BoardRow[]>()));
     let rows = byKey.get(key);
     if (!rows) {
       const current = currentAcceptances(readAcceptances(store.dir));
@@ -273,7 +273,7 @@ export default async function leaversRoutes(fastify: FastifyInstance): Promise<v
       const rule = q.rule ? new Set(q.rule) : null;
       const source = q.source ? new Set(q.source) : null;
       const text = q.q?.trim().toLowerCase() || null;
-      let rows = all.filter(
+      const rows = all.filter(
         (r) =>
           (q.closed === undefined || r.closed === q.closed) &&
           (!status || r.statuses.some((s) => status.has(s))) &&

@@ -1,0 +1,244 @@
+/**
+ * The push: writes a finished SQLite snapshot (nodes, edges, the stored analysis) into Neo4j as
+ * one snapshot, with batched `UNWIND … CREATE`. Everything is written under a
+ * `:RevenantSnapshot {status: 'loading'}` that no reader resolves; only when every node, edge and
+ * finding is in does one transaction mark it `complete` and flip `(:RevenantStore).latest` to it.
+ * A push that fails removes what it wrote and rethrows: the previous snapshot stays the latest,
+ * intact. Ephemeral snapshots (`residual --collection` on Neo4j) never become the latest.
+ */
+import { StoreError } from '../model/errors.js';
+import { nodeKey, parseNodeKey } from '../model/ids.js';
+import { NODE_KINDS, NodeKind } from '../model/schema.js';
+import type { FindingsDoc } from '../../queries/residual.js';
+import type { SourceInfo } from './GraphReader.js';
+import { Inflight } from './Inflight.js';
+import { asNeo4jConnectionError } from './neo4jDriver.js';
+import { SPACE_OF_KIND, findingRecord, snapshotFileRows, snapshotRecord } from './neo4jRecords.js';
+import { Neo4jLabel, Neo4jRel, nodeLabel, nodeProperties, relProperties, relType } from './neo4jSchema.js';
+import type { SnapshotDb } from './SnapshotDb.js';
+import { hasStoredFindings, readStoredFindings } from './storedFindings.js';
+
+const N = Neo4jLabel.node;
+const S = Neo4jLabel.snapshot;
+const NODE_BATCH = 10_000;
+const EDGE_BATCH = 25_000;
+
+export interface PushProgress {
+  phase: 'nodes' | 'edges' | 'findings';
+  done: number;
+  total: number;
+}
+
+export interface PushOptions {
+  /** Never becomes the latest; for one query (`residual --collection` on Neo4j). */
+  ephemeral?: boolean;
+  onProgress?: (p: PushProgress) => void;
+}
+
+/** What the push needs of the store it writes into (Neo4jStore). */
+export interface Neo4jPushTarget {
+  readonly uri: string;
+  readonly name: string;
+  ensureSchema(): Promise<void>;
+  q(query: string, params?: Record<string, unknown>, write?: boolean, leader?: boolean): Promise<Record<string, unknown>[]>;
+  touch(id: string): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+/**
+ * Push `sdb` into `store` as snapshot `id`. On any failure what was written is removed and the
+ * error rethrown; the latest pointer only moves once everything is in.
+ */
+export async function pushSnapshot(store: Neo4jPushTarget, sdb: SnapshotDb, id: string, opts: PushOptions = {}): Promise<{ nodes: number; edges: number; findings: number }> {
+  await store.ensureSchema();
+  const existing = await store.q(`MATCH (s:${S} {id: $id}) RETURN s.status AS status`, { id });
+  if (existing.length) throw new StoreError(`snapshot ${id} is already in Neo4j at ${store.uri} (status ${String(existing[0].status)})`);
+  const now = Date.now();
+  const fileRows = snapshotFileRows(sdb);
+  const sources = sdb.sources();
+  const stored = hasStoredFindings(sdb.db) ? readStoredFindings(sdb) : null;
+  const { findings: storedList, ...analysis } = stored ?? { findings: [] as FindingsDoc['findings'] };
+  const record = snapshotRecord(sdb, { id, store: store.name, ephemeral: !!opts.ephemeral, fileRows, findings: storedList.length, now });
+  await store.q(`CREATE (s:${S}) SET s = $record`, { record }, true);
+  try {
+    const elementOf = await pushNodes(store, sdb, id, opts);
+    const fileIdx = new Map(fileRows.map((f) => [f.name, f.idx]));
+    const edges = await pushEdges(store, sdb, id, elementOf, fileIdx, opts);
+    if (stored) await pushFindings(store, sdb, id, stored, sources, elementOf, opts);
+    await store.q(
+      `MATCH (s:${S} {id: $id}) SET s.analysis = $analysis, s.loadedAt = $loadedAt, s.heartbeat = $now
+       WITH s WHERE NOT $ephemeral
+       SET s.status = 'complete'
+       MERGE (st:${Neo4jLabel.store} {name: $store}) SET st.latest = $id`,
+      { id, analysis: stored ? JSON.stringify(analysis) : null, loadedAt: new Date().toISOString(), now: Date.now(), ephemeral: !!opts.ephemeral, store: store.name },
+      true,
+    );
+    return { nodes: elementOf.size, edges, findings: storedList.length };
+  } catch (e) {
+    await store.remove(id).catch(() => undefined);
+    throw asNeo4jConnectionError(store.uri, e);
+  }
+}
+
+/** Nodes, kind by kind, two batches written at once; returns each node's element id by nid. */
+async function pushNodes(store: Neo4jPushTarget, sdb: SnapshotDb, id: string, opts: PushOptions): Promise<Map<number, string>> {
+  const names = new Map<number, Set<string>>();
+  for (const r of sdb.db.prepare('SELECT nid, name FROM names').iterate() as Iterable<{ nid: number; name: string }>) {
+    if (r.name) (names.get(r.nid) ?? names.set(r.nid, new Set()).get(r.nid)!).add(r.name);
+  }
+  const total = Number(sdb.meta.get('nodes') ?? 0);
+  const elementOf = new Map<number, string>();
+  const inflight = new Inflight(2);
+  let done = 0;
+  let batches = 0;
+  for (const kind of NODE_KINDS) {
+    const code = sdb.codeOf(kind);
+    if (code === undefined) continue;
+    const query = `UNWIND $rows AS r CREATE (n:${N}:${nodeLabel(kind)}) SET n = r, n.snapshot = $snapshot RETURN n.nid AS nid, elementId(n) AS el`;
+    let rows: Record<string, unknown>[] = [];
+    const flush = async () => {
+      if (!rows.length) return;
+      const batch = rows;
+      rows = [];
+      await inflight.slot();
+      inflight.add(
+        (async () => {
+          for (const r of await store.q(query, { rows: batch, snapshot: id }, true)) elementOf.set(Number(r.nid), String(r.el));
+          done += batch.length;
+          opts.onProgress?.({ phase: 'nodes', done, total });
+          if (++batches % 10 === 0) await store.touch(id);
+        })(),
+      );
+    };
+    const it = sdb.db.prepare('SELECT nid, key, props, file, line FROM nodes WHERE kind = ? ORDER BY nid').iterate(code) as Iterable<{
+      nid: number;
+      key: string;
+      props: string;
+      file: number | null;
+      line: number | null;
+    }>;
+    for (const r of it) {
+      const { sourceKey, id: nodeId } = parseNodeKey(r.key);
+      rows.push(
+        nodeProperties({
+          nid: r.nid,
+          key: r.key,
+          id: nodeId,
+          kind,
+          sourceKey,
+          props: JSON.parse(r.props) as Record<string, unknown>,
+          propsJson: r.props,
+          file: r.file,
+          line: r.line,
+          names: [...(names.get(r.nid) ?? [])].sort(),
+        }),
+      );
+      if (rows.length >= NODE_BATCH) await flush();
+    }
+    await flush();
+  }
+  await inflight.drain();
+  return elementOf;
+}
+
+/** Edges, batched by kind; returns how many were written. */
+async function pushEdges(
+  store: Neo4jPushTarget,
+  sdb: SnapshotDb,
+  id: string,
+  elementOf: Map<number, string>,
+  fileIdx: Map<string, number>,
+  opts: PushOptions,
+): Promise<number> {
+  const total = Number(sdb.meta.get('edges') ?? 0);
+  let done = 0;
+  let batches = 0;
+  // One batch written at a time (relationships lock their end nodes; hubs such as a tenant or
+  // Microsoft Graph would make parallel batches wait or deadlock), the next built meanwhile.
+  const inflight = new Inflight(1);
+  const pending = new Map<string, Record<string, unknown>[]>();
+  const flush = async (kind: string) => {
+    const rows = pending.get(kind);
+    if (!rows?.length) return;
+    pending.set(kind, []);
+    await inflight.slot();
+    inflight.add(
+      (async () => {
+        await store.q(
+          `UNWIND $rows AS r MATCH (a) WHERE elementId(a) = r.a MATCH (b) WHERE elementId(b) = r.b ` +
+            `CREATE (a)-[e:${relType(kind)} {snapshot: $snapshot}]->(b) SET e += r.p`,
+          { rows, snapshot: id },
+          true,
+        );
+        done += rows.length;
+        opts.onProgress?.({ phase: 'edges', done, total });
+        if (++batches % 10 === 0) await store.touch(id);
+      })(),
+    );
+  };
+  for (const e of sdb.edges()) {
+    const a = elementOf.get(e.src);
+    const b = elementOf.get(e.dst);
+    if (!a || !b) throw new StoreError(`neo4j load: edge ${e.kind} ${e.src} -> ${e.dst} names a node that was not written`);
+    const file = e.file === undefined ? null : (fileIdx.get(e.file) ?? null);
+    const rows = pending.get(e.kind) ?? pending.set(e.kind, []).get(e.kind)!;
+    rows.push({ a, b, p: relProperties(e.eid, e.props ? JSON.stringify(e.props) : null, file, e.line ?? null) });
+    if (rows.length >= EDGE_BATCH) await flush(e.kind);
+  }
+  for (const kind of pending.keys()) await flush(kind);
+  await inflight.drain();
+  return done;
+}
+
+/** The stored findings, each linked to its subject's and its `via`'s node where they resolve. */
+async function pushFindings(
+  store: Neo4jPushTarget,
+  sdb: SnapshotDb,
+  id: string,
+  doc: FindingsDoc,
+  sources: SourceInfo[],
+  elementOf: Map<number, string>,
+  opts: PushOptions,
+): Promise<void> {
+  const nidOf = sdb.db.prepare('SELECT nid FROM nodes WHERE key = ?');
+  const elementOfKey = (key: string): string | undefined => {
+    const r = nidOf.get(key) as { nid: number } | undefined;
+    return r ? elementOf.get(r.nid) : undefined;
+  };
+  const sourceKeyOf = new Map(doc.subjects.map((s) => [`${s.source}:${s.id}`, s.sourceKey]));
+  const keyOf = (source: string, kind: string, nodeId: string, preferred?: string): string | null => {
+    const space = SPACE_OF_KIND[kind];
+    if (!space) return null;
+    const candidates = [preferred, ...sources.filter((s) => s.source === source).map((s) => s.sourceKey)].filter((x): x is string => !!x);
+    for (const sk of candidates) {
+      const k = nodeKey(sk, space, nodeId);
+      if (elementOfKey(k)) return k;
+    }
+    return null;
+  };
+  const query =
+    `UNWIND $rows AS r CREATE (f:${Neo4jLabel.finding}) SET f = r.p, f.snapshot = $snapshot ` +
+    `WITH f, r CALL (f, r) { MATCH (s) WHERE elementId(s) = r.subject CREATE (f)-[:${relType(Neo4jRel.findingSubject)} {snapshot: $snapshot}]->(s) } ` +
+    `WITH f, r CALL (f, r) { MATCH (v) WHERE elementId(v) = r.via CREATE (f)-[:${relType(Neo4jRel.findingVia)} {snapshot: $snapshot}]->(v) }`;
+  let rows: Record<string, unknown>[] = [];
+  let done = 0;
+  const flush = async () => {
+    if (!rows.length) return;
+    await store.q(query, { rows, snapshot: id }, true);
+    done += rows.length;
+    rows = [];
+    opts.onProgress?.({ phase: 'findings', done, total: doc.findings.length });
+  };
+  for (const [ord, f] of doc.findings.entries()) {
+    const subjectSk = sourceKeyOf.get(`${f.subject.source}:${f.subject.id}`);
+    const subjectKey = subjectSk ? keyOf(f.subject.source, f.subject.source === 'entra' ? NodeKind.EntraUser : NodeKind.OktaUser, f.subject.id, subjectSk) : null;
+    const viaKey = keyOf(f.via.source, f.via.kind, f.via.id, f.via.source === f.subject.source ? subjectSk : undefined);
+    rows.push({
+      subject: subjectKey ? (elementOfKey(subjectKey) ?? null) : null,
+      via: viaKey ? (elementOfKey(viaKey) ?? null) : null,
+      p: findingRecord(f, ord),
+    });
+    if (rows.length >= NODE_BATCH) await flush();
+  }
+  await flush();
+}
