@@ -14,6 +14,7 @@ import type { PathStep } from './residual-access/Rule.js';
 import { resolveNode } from './principals.js';
 import { isTier0OktaScope } from '../src/analysis/tiers.js';
 import { text } from '../src/model/text.js';
+import { nodeName, sourceOfKey } from '../src/model/props.js';
 
 export interface ReachedPrivilege {
   label: string;
@@ -42,7 +43,7 @@ export function toPath(pg: PrivilegeGraph, p: { nodes: string[]; edges: { edge: 
   const out: PathStep[] = [];
   p.nodes.forEach((k, i) => {
     const n = pg.graph.getNodeAttributes(k);
-    out.push({ kind: n.kind, id: n.id, name: String(n.props.name ?? n.id), source: n.sourceKey.split(':')[0] });
+    out.push({ kind: n.kind, id: n.id, name: nodeName(n), source: sourceOfKey(n.sourceKey) });
     const e = p.edges[i];
     if (e) out.push(e.reverse ? { edge: e.edge, reverse: true } : { edge: e.edge });
   });
@@ -84,7 +85,7 @@ export function summariseBlastRadius(g: GraphReader, start: GraphNode, pg: Privi
     if (!counted.has(n.key)) {
       counted.add(n.key);
       reached[n.kind] = (reached[n.kind] ?? 0) + 1;
-      if (LISTED.has(n.kind) && objects.length < (listLimit ?? 200)) objects.push({ kind: n.kind, id: n.id, name: String(n.props.name ?? n.id), depth });
+      if (LISTED.has(n.kind) && objects.length < (listLimit ?? 200)) objects.push({ kind: n.kind, id: n.id, name: nodeName(n), depth });
     }
     if (n.kind === NodeKind.EntraRoleAssignment) {
       const p = entraRolePrivilege(g, n);
@@ -105,7 +106,7 @@ export function summariseBlastRadius(g: GraphReader, start: GraphNode, pg: Privi
     } else if (n.kind === NodeKind.EntraTenant || n.kind === NodeKind.OktaOrg) {
       for (const pred of pg.graph.inNeighbors(key)) {
         const e = pg.graph.getDirectedEdgeAttributes(pred, key);
-        if (TENANT_WIDE.has(e.edge)) wholeTenant.push({ tenant: String(n.props.name ?? n.id), via: e.edge, path: toPath(pg, shortestPaths(pg, pred, 1)[0] ?? { nodes: [pred], edges: [] }).concat([{ edge: e.edge }, { kind: n.kind, id: n.id, name: String(n.props.name), source: n.sourceKey.split(':')[0] }]) });
+        if (TENANT_WIDE.has(e.edge)) wholeTenant.push({ tenant: nodeName(n), via: e.edge, path: toPath(pg, shortestPaths(pg, pred, 1)[0] ?? { nodes: [pred], edges: [] }).concat([{ edge: e.edge }, { kind: n.kind, id: n.id, name: String(n.props.name), source: sourceOfKey(n.sourceKey) }]) });
       }
     }
   }
@@ -113,7 +114,7 @@ export function summariseBlastRadius(g: GraphReader, start: GraphNode, pg: Privi
   return {
     format: 'revenant-blast-radius/1',
     snapshot: g.snapshotId,
-    principal: { source: start.sourceKey.split(':')[0], kind: start.kind, id: start.id, name: String(start.props.name ?? start.id) },
+    principal: { source: sourceOfKey(start.sourceKey), kind: start.kind, id: start.id, name: nodeName(start) },
     maxDepth,
     truncated: pg.truncated,
     tier0: privileges.some((p) => p.tier0),

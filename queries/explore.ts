@@ -16,6 +16,7 @@ import { isTier0Node } from './paths.js';
 import { resolveNode } from './principals.js';
 import { resolveAccounts } from './residual.js';
 import { text } from '../src/model/text.js';
+import { nodeName, sourceOfKey } from '../src/model/props.js';
 
 export interface NodeSummary {
   key: string;
@@ -57,10 +58,10 @@ export interface Neighbourhood {
 
 const ACCOUNT_KINDS = new Set<string>([K.EntraUser, K.OktaUser]);
 const SUBJECT_KINDS = new Set<string>([...ACCOUNT_KINDS, K.HrPerson, K.Person]);
-const sourceOf = (n: GraphNode) => (n.kind === K.Person ? 'person' : n.sourceKey.split(':')[0]);
+const sourceOf = (n: GraphNode) => (n.kind === K.Person ? 'person' : sourceOfKey(n.sourceKey));
 
 export function summaryOf(g: GraphReader, n: GraphNode): NodeSummary {
-  const s: NodeSummary = { key: n.key, kind: n.kind, source: sourceOf(n), id: n.id, name: String(n.props.name ?? n.id) };
+  const s: NodeSummary = { key: n.key, kind: n.kind, source: sourceOf(n), id: n.id, name: nodeName(n) };
   if (n.props.stub) s.stub = true;
   if (SUBJECT_KINDS.has(n.kind)) s.subject = true;
   if (isTier0Node(g, n, n.kind === K.EntraAppRoleAssignment ? g.in(n.key, EdgeKind.HAS_APP_ROLE).map((e) => e.from) : [])) s.tier0 = true;

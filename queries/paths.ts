@@ -13,6 +13,7 @@ import { toPath } from './blast-radius.js';
 import { resolveNode } from './principals.js';
 import type { PathStep } from './residual-access/Rule.js';
 import { text } from '../src/model/text.js';
+import { nodeName } from '../src/model/props.js';
 
 export interface PathsResult {
   format: 'revenant-paths/1';
@@ -59,7 +60,7 @@ export function pathsIn(g: GraphReader, start: GraphNode, pg: PrivilegeGraph, to
   return {
     format: 'revenant-paths/1',
     snapshot: g.snapshotId,
-    from: { kind: start.kind, id: start.id, name: String(start.props.name ?? start.id) },
+    from: { kind: start.kind, id: start.id, name: nodeName(start) },
     to,
     maxDepth,
     truncated: pg.truncated,

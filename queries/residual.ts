@@ -17,8 +17,9 @@ import { iso } from '../src/model/time.js';
 import type { GraphNode, Prov } from '../src/model/types.js';
 import type { GraphReader, SourceInfo } from '../src/store/GraphReader.js';
 import { splitSourcePrefix } from './principals.js';
-import { RULES } from './residual-access/index.js';
+import { RULES, ruleById } from './residual-access/index.js';
 import type { Hit, PathStep, Rule } from './residual-access/Rule.js';
+import { nodeName, sourceOfKey } from '../src/model/props.js';
 
 export const FINDINGS_FORMAT = 'revenant-findings/1';
 
@@ -140,20 +141,22 @@ function evidenceOf(list: (Prov | null | undefined)[]): string[] {
 }
 
 function ref(n: GraphNode): Ref & { kind: string } {
-  return { source: n.sourceKey.split(':')[0], kind: n.kind, id: n.id, name: String(n.props.name ?? n.id) };
+  return { source: sourceOfKey(n.sourceKey), kind: n.kind, id: n.id, name: nodeName(n) };
 }
 
-/** Precedence for one subject and app: password rules suppress downstream and dormant assignment; downstream suppresses dormant assignment. */
+/**
+ * Precedence for one subject, as the rules declare it (RulePolicy.suppressedBy): a hit is dropped
+ * when a rule it names has a hit with the same precedence key (for the Okta app rules: password
+ * rules suppress downstream and dormant assignment; downstream suppresses dormant assignment).
+ */
 function applyPrecedence(hits: RawHit[]): RawHit[] {
-  const byApp = new Map<string, Set<string>>();
-  for (const { rule, hit } of hits) if (hit.app) (byApp.get(hit.app) ?? byApp.set(hit.app, new Set()).get(hit.app)!).add(rule.id);
+  const byKey = new Map<string, Set<string>>();
+  for (const { rule, hit } of hits) if (hit.precedenceKey) (byKey.get(hit.precedenceKey) ?? byKey.set(hit.precedenceKey, new Set()).get(hit.precedenceKey)!).add(rule.id);
   return hits.filter(({ rule, hit }) => {
-    if (!hit.app) return true;
-    const rules = byApp.get(hit.app)!;
-    const password = rules.has('okta.app-password-known') || rules.has('okta.shared-app-password');
-    if (rule.id === 'okta.downstream-account-not-deprovisioned') return !password;
-    if (rule.id === 'okta.dormant-app-assignment') return !password && !rules.has('okta.downstream-account-not-deprovisioned');
-    return true;
+    const by = rule.policy?.suppressedBy;
+    if (!by || !hit.precedenceKey) return true;
+    const rules = byKey.get(hit.precedenceKey)!;
+    return !by.some((id) => rules.has(id));
   });
 }
 
@@ -190,7 +193,7 @@ function findingsOf(s: AccountState, raw: RawHit[], provOf: (key: string) => Pro
       id,
       rule: rule.id,
       status: hit.status,
-      severity: severityOf(rule.id, hit.status, hit.reach),
+      severity: severityOf(hit.status, hit.reach, rule.policy?.minSeverity),
       subject: { source: s.source, id: s.id, name: s.name },
       via: ref(hit.via),
       validUntil: iso(hit.validUntil),
@@ -274,7 +277,7 @@ export function assembleFindingsDoc(f: ResidualFacts): FindingsDoc {
     const own = s.departed ? findingsOf(s, f.hitsOf(s), f.provOf) : [];
     findings.push(...own);
     for (const x of own) {
-      if (x.rule === 'person.other-account-active' || x.rule === 'hr.leaver-account-enabled') {
+      if (ruleById(x.rule)?.policy?.keepsPersonOpen) {
         crossReported.add(`${x.via.source}:${x.via.id}`);
         crossReported.add(`${s.source}:${s.id}`);
       }
@@ -367,7 +370,7 @@ export function runResidual(g: GraphReader, opts: ResidualOptions): FindingsDoc 
         .in(pkey, EdgeKind.BELONGS_TO)
         .map((e) => g.node(e.from))
         .filter((n): n is GraphNode => !!n && ACCOUNT_KINDS.has(n.kind))
-        .map((n) => ({ source: n.sourceKey.split(':')[0], id: n.id, name: String(n.props.name ?? n.id), departed: a.state(n.key)?.departed ?? false }));
+        .map((n) => ({ source: sourceOfKey(n.sourceKey), id: n.id, name: nodeName(n), departed: a.state(n.key)?.departed ?? false }));
       return { id: pnode?.id ?? pkey, name: String(pnode?.props.name ?? pkey), accounts };
     },
     provOf: (k) => a.node(k)?.prov,

@@ -12,6 +12,7 @@ import { FactGraph } from '../../src/store/neo4jFacts.js';
 import type { Neo4jSnapshot } from '../../src/store/neo4jGraph.js';
 import { LOOKUP_SLOTS, hasLabel, nodeLabel as L, lookupSlot, relType as R } from '../../src/store/neo4jSchema.js';
 import { DEPARTED, ENTRA_DEPARTED, NODE, NODE_LABEL, OKTA_DEPARTED, REL, cypherConstants } from './fragments.js';
+import { nodeName, sourceOfKey } from '../../src/model/props.js';
 
 const ACCOUNT = hasLabel('u', [K.EntraUser, K.OktaUser]);
 
@@ -98,7 +99,7 @@ export async function personDetails(
     const p = snap.node(r.p);
     const accounts = (r.accounts as { a: unknown; departed: boolean }[]).map((x) => {
       const n = snap.node(x.a);
-      return { source: n.sourceKey.split(':')[0], id: n.id, name: String(n.props.name ?? n.id), departed: x.departed === true };
+      return { source: sourceOfKey(n.sourceKey), id: n.id, name: nodeName(n), departed: x.departed === true };
     });
     out.set(p.key, { id: p.id, name: String(p.props.name ?? p.key), accounts });
   }

@@ -1,15 +1,17 @@
 /**
  * What a residual-access rule is: its id and source, the datasets that decide it (coverage), to
- * which subjects it applies, the statuses it can produce, and its graph form — a function from
- * one departed subject to the findings it implies ("hits"), each with its via object, status,
- * validUntil, reach, path, evidence and remediation — and its Cypher form, which finds the same
- * hits inside Neo4j. The engine adds severity, precedence, ids and closure; the parity suite
+ * which subjects it applies, the statuses it can produce, its policy towards other rules and
+ * severity, the remediation action the report groups its findings under, and its graph form — a
+ * function from one departed subject to the findings it implies ("hits"), each with its via
+ * object, status, validUntil, reach, path, evidence and remediation — and its Cypher form, which
+ * finds the same hits inside Neo4j. The engine applies the policy (both engines share that code:
+ * queries/residual.ts), and adds severity from reach, ids and closure; the parity suite
  * (test/parity) runs both forms on the same snapshots and compares.
  */
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { RuleNeeds } from '../../src/analysis/coverage.js';
 import type { Reach } from '../../src/analysis/reach.js';
-import type { Status } from '../../src/analysis/severity.js';
+import type { Severity, Status } from '../../src/analysis/severity.js';
 import type { GraphEdge, GraphNode, Prov } from '../../src/model/types.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
 
@@ -25,11 +27,54 @@ export interface Hit {
   path: PathStep[];
   evidence: (Prov | null | undefined)[];
   remediation: string[];
-  /** For precedence between Okta app rules: the app this finding is about. */
-  app?: string;
+  /**
+   * The object precedence compares (RulePolicy.suppressedBy): a hit is suppressed only by a hit
+   * of a suppressing rule on the same key for the same subject. The Okta app rules give the app's key.
+   */
+  precedenceKey?: string;
   /** Free-form facts worth showing (dates compared, correlation links). */
   facts?: Record<string, unknown>;
 }
+
+/**
+ * How a rule stands towards other rules and towards severity. Declared on the rule it changes;
+ * the engine reads it and names no rule id.
+ */
+export interface RulePolicy {
+  /**
+   * Severity is at least this, whatever the reach (the catalogue's severity lines that name a
+   * rule: `hr.leaver-account-enabled` is always critical, `person.other-account-active` at least high).
+   */
+  minSeverity?: Severity;
+  /**
+   * Precedence: for one subject, a hit of this rule is not reported when a rule listed here has a
+   * hit with the same `precedenceKey` (before its own suppression: what it covers is covered).
+   */
+  suppressedBy?: readonly string[];
+  /**
+   * A finding of this rule is about the person, not only the account: while one stands, no
+   * person owning its subject or its via account is closed, even when each departed account is
+   * (the cross-source rules).
+   */
+  keepsPersonOpen?: boolean;
+}
+
+/**
+ * The remediation action the report groups a rule's open findings under ("Remove 14 client
+ * secrets from 6 applications"): a verb, the unit counted (singular, plural) and which part of a
+ * finding identifies one, and optionally the objects they sit on (singular, plural, preposition).
+ */
+export interface RemediationAction {
+  verb: string;
+  unit: [string, string];
+  unitKey: ActionPicker;
+  /** `[singular, plural, preposition]`, or null when the unit is the object. */
+  object: [string, string, string] | null;
+  objectKey?: ActionPicker;
+}
+
+/** What identifies a unit or object: the via, the subject, the node before via on the path, the last node on the path, or the finding. */
+export type ActionPicker = 'via' | 'subject' | 'beforeVia' | 'last' | 'finding';
 
 export interface Rule extends RuleNeeds {
   title: string;
@@ -38,6 +83,8 @@ export interface Rule extends RuleNeeds {
   statuses: readonly Status[];
   /** What `via` names, for the docs. */
   viaDoc: string;
+  policy?: RulePolicy;
+  action: RemediationAction;
   evaluate(subject: AccountState, a: Analysis): Hit[];
   /** The Cypher form (Neo4j engine). */
   cypher: CypherForm;

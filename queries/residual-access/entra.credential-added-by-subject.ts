@@ -11,17 +11,18 @@ import type { Analysis } from '../../src/analysis/Analysis.js';
 import type { Reach } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import { instant } from '../../src/model/time.js';
-import type { EntraAuditEventProps, EntraCredentialProps, GraphEdge, GraphNode } from '../../src/model/types.js';
+import type { GraphEdge, GraphNode } from '../../src/model/types.js';
 import { hasLabel, nodeLabel, relType } from '../../src/store/neo4jSchema.js';
 import { HOLDER_SP, NODE, REL, REACH, SUBJECTS, VALID_AT } from '../cypher/fragments.js';
 import type { Hit, PathStep, Rule } from './Rule.js';
 import { authenticatesAs, credentialsOf, edge, entraCredentialRemediation, holderReach, tailOf, validAt } from './ruleHelpers.js';
+import { propsOf } from '../../src/model/props.js';
 
 const ADD_ACTIVITIES = new Set<string>([Activity.addSpCredentials, Activity.updateAppCredentials]);
 
 function hitOf(a: Analysis, s: AccountState, init: GraphEdge, ev: GraphNode, holder: GraphNode, cred: GraphNode, has: GraphEdge, reach: Reach, tail: PathStep[]): Hit {
-  const cp = cred.props as unknown as EntraCredentialProps;
-  const p = ev.props as unknown as EntraAuditEventProps;
+  const cp = propsOf(cred, NodeKind.PasswordCredential, NodeKind.KeyCredential);
+  const p = propsOf(ev, NodeKind.EntraAuditEvent);
   return {
     via: cred,
     status: 'live',
@@ -41,6 +42,7 @@ export const entraCredentialAddedBySubject: Rule = {
   appliesTo: 'departed',
   statuses: ['live'],
   viaDoc: "the credential's keyId",
+  action: { verb: 'Remove', unit: ['credential a leaver added', 'credentials leavers added'], unitKey: 'via', object: ['application', 'applications', 'to'], objectKey: 'beforeVia' },
   needs: { entra: ['users', 'applications', 'servicePrincipals', 'applicationOwners', 'servicePrincipalOwners', 'directoryAudits'] },
   evaluate(s, a) {
     const hits = new Map<string, Hit>();
@@ -48,7 +50,7 @@ export const entraCredentialAddedBySubject: Rule = {
     for (const init of a.g.out(s.key, EdgeKind.INITIATED)) {
       const ev = a.node(init.to);
       if (!ev || ev.kind !== NodeKind.EntraAuditEvent) continue;
-      const p = ev.props as unknown as EntraAuditEventProps;
+      const p = propsOf(ev, NodeKind.EntraAuditEvent);
       const t = instant(p.activityDateTime);
       if (!ADD_ACTIVITIES.has(p.activity) || t === null || t > a.at) continue;
       for (const target of p.targets) {
@@ -57,7 +59,7 @@ export const entraCredentialAddedBySubject: Rule = {
         if (!holder || (holder.kind !== NodeKind.EntraApplication && holder.kind !== NodeKind.EntraServicePrincipal)) continue;
         if (ownedKeys.has(holder.key)) continue;
         for (const { node: cred, edge: has } of credentialsOf(a, holder.key, [NodeKind.PasswordCredential, NodeKind.KeyCredential])) {
-          const cp = cred.props as unknown as EntraCredentialProps;
+          const cp = propsOf(cred, NodeKind.PasswordCredential, NodeKind.KeyCredential);
           if (!validAt(cp, a.at) || hits.has(cred.key)) continue;
           const keyId = cp.keyId.toLowerCase();
           const added = target.modifiedProperties.some(

@@ -3,11 +3,12 @@ import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
 import { NO_REACH } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
-import type { EntraAppRoleAssignmentProps, GraphEdge, GraphNode } from '../../src/model/types.js';
+import type { GraphEdge, GraphNode } from '../../src/model/types.js';
 import { nodeLabel, relType } from '../../src/store/neo4jSchema.js';
 import { NODE, REL, SUBJECTS, firstOut } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
 import { edge } from './ruleHelpers.js';
+import { propsOf } from '../../src/model/props.js';
 
 function hitOf(a: Analysis, s: AccountState, e: GraphEdge, n: GraphNode, res: GraphNode | null | undefined): Hit {
   return {
@@ -17,7 +18,7 @@ function hitOf(a: Analysis, s: AccountState, e: GraphEdge, n: GraphNode, res: Gr
     reach: NO_REACH,
     path: [a.step(s.node), edge(e), a.step(n), ...(res ? [edge(EdgeKind.ON_RESOURCE), a.step(res)] : [])],
     evidence: [s.node.prov, n.prov],
-    remediation: [`DELETE /servicePrincipals/${(n.props as unknown as EntraAppRoleAssignmentProps).resourceId}/appRoleAssignedTo/${n.id}`],
+    remediation: [`DELETE /servicePrincipals/${propsOf(n, NodeKind.EntraAppRoleAssignment).resourceId}/appRoleAssignedTo/${n.id}`],
   };
 }
 
@@ -28,6 +29,7 @@ export const entraDormantAppAssignment: Rule = {
   appliesTo: 'disabled',
   statuses: ['dormant'],
   viaDoc: "the assignment's id",
+  action: { verb: 'Remove', unit: ['app role assignment', 'app role assignments'], unitKey: 'via', object: ['application', 'applications', 'on'], objectKey: 'last' },
   needs: { entra: ['users', 'appRoleAssignments'] },
   evaluate(s, a) {
     const hits: Hit[] = [];

@@ -3,14 +3,15 @@ import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
 import { NO_REACH } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
-import type { EntraOAuth2GrantProps, GraphEdge, GraphNode } from '../../src/model/types.js';
+import type { GraphEdge, GraphNode } from '../../src/model/types.js';
 import { nodeLabel, relType } from '../../src/store/neo4jSchema.js';
 import { NODE, REL, SUBJECTS, firstOut } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
 import { edge } from './ruleHelpers.js';
+import { propsOf } from '../../src/model/props.js';
 
 function hitOf(a: Analysis, s: AccountState, e: GraphEdge, n: GraphNode, client: GraphNode | null | undefined): Hit {
-  const p = n.props as unknown as EntraOAuth2GrantProps;
+  const p = propsOf(n, NodeKind.EntraOAuth2Grant);
   return {
     via: n,
     status: 'dormant',
@@ -30,13 +31,14 @@ export const entraDormantConsentGrant: Rule = {
   appliesTo: 'disabled',
   statuses: ['dormant'],
   viaDoc: "the grant's id",
+  action: { verb: 'Delete', unit: ['delegated consent grant', 'delegated consent grants'], unitKey: 'via', object: ['client application', 'client applications', 'for'], objectKey: 'last' },
   needs: { entra: ['users', 'oauth2PermissionGrants'] },
   evaluate(s, a) {
     const hits: Hit[] = [];
     for (const e of a.g.out(s.key, EdgeKind.CONSENTED)) {
       const n = a.node(e.to);
       if (!n || n.kind !== NodeKind.EntraOAuth2Grant) continue;
-      const p = n.props as unknown as EntraOAuth2GrantProps;
+      const p = propsOf(n, NodeKind.EntraOAuth2Grant);
       if (p.consentType !== 'Principal' || p.principalId !== s.id) continue;
       const client = a.g.out(n.key, EdgeKind.FOR_CLIENT).map((x) => a.node(x.to)).find(Boolean);
       hits.push(hitOf(a, s, e, n, client));

@@ -28,6 +28,7 @@ export const entraDormantMembership: Rule = {
   appliesTo: 'disabled',
   statuses: ['dormant'],
   viaDoc: "the group's id",
+  action: { verb: 'Remove', unit: ['group membership', 'group memberships'], unitKey: 'finding', object: ['group', 'groups', 'from'], objectKey: 'via' },
   needs: { entra: ['users', 'groupMembers'] },
   evaluate(s, a) {
     const hits: Hit[] = [];

@@ -39,6 +39,7 @@ export const entraDormantOwnership: Rule = {
   appliesTo: 'disabled',
   statuses: ['dormant'],
   viaDoc: "the owned object's id",
+  action: { verb: 'Remove', unit: ['ownership', 'ownerships'], unitKey: 'finding', object: ['object', 'objects', 'of'], objectKey: 'via' },
   needs: { entra: ['users', 'applicationOwners', 'servicePrincipalOwners', 'groupOwners'] },
   evaluate(s, a) {
     return owned(a, s.key, OWNED_KINDS).map(({ node, edge: own }) => hitOf(a, s, node, own, entraObjectReach(a.g, node)));

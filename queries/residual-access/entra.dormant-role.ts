@@ -8,11 +8,12 @@ import type { Analysis } from '../../src/analysis/Analysis.js';
 import { type Reach, entraRolePrivilege, reachOf, transitiveGroups } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import { instant } from '../../src/model/time.js';
-import type { EntraRoleEligibilityProps, GraphEdge, GraphNode } from '../../src/model/types.js';
+import type { GraphEdge, GraphNode } from '../../src/model/types.js';
 import { nodeLabel, relType, relTypes } from '../../src/store/neo4jSchema.js';
 import { NODE, REL, SUBJECTS, firstOut } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
 import { edge } from './ruleHelpers.js';
+import { propsOf } from '../../src/model/props.js';
 
 function hitOf(a: Analysis, s: AccountState, group: GraphNode | null | undefined, e: GraphEdge, n: GraphNode, role: GraphNode | null | undefined, reach: Reach): Hit {
   const path = [a.step(s.node), ...(group ? [edge(EdgeKind.MEMBER_OF), a.step(group)] : []), edge(e), a.step(n), ...(role ? [edge(EdgeKind.OF_ROLE), a.step(role)] : [])];
@@ -26,7 +27,7 @@ function hitOf(a: Analysis, s: AccountState, group: GraphNode | null | undefined
     remediation: group
       ? [`DELETE /groups/${group.id}/members/${s.id}/$ref`]
       : n.kind === NodeKind.EntraRoleEligibility
-        ? [`POST /roleManagement/directory/roleEligibilityScheduleRequests {"action":"adminRemove","principalId":"${s.id}","roleDefinitionId":"${(n.props as unknown as EntraRoleEligibilityProps).roleDefinitionId}","directoryScopeId":"${(n.props as unknown as EntraRoleEligibilityProps).directoryScopeId ?? '/'}"}`]
+        ? [`POST /roleManagement/directory/roleEligibilityScheduleRequests {"action":"adminRemove","principalId":"${s.id}","roleDefinitionId":"${propsOf(n, NodeKind.EntraRoleEligibility).roleDefinitionId}","directoryScopeId":"${propsOf(n, NodeKind.EntraRoleEligibility).directoryScopeId ?? '/'}"}`]
         : [`DELETE /roleManagement/directory/roleAssignments/${n.id}`],
   };
 }
@@ -38,6 +39,7 @@ export const entraDormantRole: Rule = {
   appliesTo: 'disabled',
   statuses: ['dormant'],
   viaDoc: "the assignment's or schedule's id",
+  action: { verb: 'Remove', unit: ['directory role assignment or eligibility', 'directory role assignments and eligibilities'], unitKey: 'via', object: ['leaver account', 'leaver accounts', 'held by'], objectKey: 'subject' },
   needs: { entra: ['users', 'groups', 'roleAssignments', 'roleEligibilitySchedules', 'groupMembers'] },
   evaluate(s, a) {
     const hits = new Map<string, Hit>();
@@ -48,7 +50,7 @@ export const entraDormantRole: Rule = {
           const n = a.node(e.to);
           if (!n || hits.has(n.key)) continue;
           if (n.kind === NodeKind.EntraRoleEligibility) {
-            const end = instant((n.props as unknown as EntraRoleEligibilityProps).endDateTime);
+            const end = instant(propsOf(n, NodeKind.EntraRoleEligibility).endDateTime);
             if (end !== null && end <= a.at) continue;
           } else if (n.kind !== NodeKind.EntraRoleAssignment) continue;
           const group = h.via ? a.node(h.via) : undefined;

@@ -6,4 +6,5 @@ export const entraOwnedAppCertificate = ownedCredentialRule(
   'entra.owned-app-certificate',
   'Certificate on an app the subject owns outlives the subject',
   NodeKind.KeyCredential,
+  { verb: 'Remove', unit: ['certificate', 'certificates'], unitKey: 'via', object: ['application', 'applications', 'from'], objectKey: 'beforeVia' },
 );

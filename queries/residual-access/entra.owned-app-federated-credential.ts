@@ -7,14 +7,15 @@ import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
 import type { Reach } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
-import type { FederatedCredentialProps, GraphEdge, GraphNode } from '../../src/model/types.js';
+import type { GraphEdge, GraphNode } from '../../src/model/types.js';
 import { nodeLabel, relType } from '../../src/store/neo4jSchema.js';
 import { HOLDER_SP, NODE, REL, REACH, SUBJECTS } from '../cypher/fragments.js';
 import type { Hit, PathStep, Rule } from './Rule.js';
 import { authenticatesAs, credentialsOf, edge, entraCredentialRemediation, holderReach, owned, tailOf } from './ruleHelpers.js';
+import { propsOf } from '../../src/model/props.js';
 
 function hitOf(a: Analysis, s: AccountState, app: GraphNode, own: GraphEdge, cred: GraphNode, has: GraphEdge, reach: Reach, tail: PathStep[]): Hit {
-  const p = cred.props as unknown as FederatedCredentialProps;
+  const p = propsOf(cred, NodeKind.FederatedIdentityCredential);
   return {
     via: cred,
     status: 'live',
@@ -34,6 +35,7 @@ export const entraOwnedAppFederatedCredential: Rule = {
   appliesTo: 'departed',
   statuses: ['live'],
   viaDoc: "the credential's id",
+  action: { verb: 'Remove', unit: ['federated credential', 'federated credentials'], unitKey: 'via', object: ['application', 'applications', 'from'], objectKey: 'beforeVia' },
   needs: { entra: ['users', 'applications', 'applicationOwners', 'federatedIdentityCredentials'] },
   evaluate(s, a) {
     const hits: Hit[] = [];

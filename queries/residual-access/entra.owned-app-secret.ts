@@ -6,4 +6,5 @@ export const entraOwnedAppSecret = ownedCredentialRule(
   'entra.owned-app-secret',
   'Secret on an app the subject owns outlives the subject',
   NodeKind.PasswordCredential,
+  { verb: 'Remove', unit: ['client secret', 'client secrets'], unitKey: 'via', object: ['application', 'applications', 'from'], objectKey: 'beforeVia' },
 );

@@ -10,14 +10,15 @@ import type { Analysis } from '../../src/analysis/Analysis.js';
 import { type Reach, entraRolesReach } from '../../src/analysis/reach.js';
 import type { Status } from '../../src/analysis/severity.js';
 import { HOUR_MS, instant } from '../../src/model/time.js';
-import type { EntraUserProps } from '../../src/model/types.js';
 import { REACH, SUBJECTS } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
+import { NodeKind } from '../../src/model/schema.js';
+import { propsOf } from '../../src/model/props.js';
 
 const TOKEN_WINDOW_MS = 28 * HOUR_MS;
 
 function hitOf(a: Analysis, s: AccountState, status: Status, reach: Reach): Hit {
-  const p = s.node.props as unknown as EntraUserProps;
+  const p = propsOf(s.node, NodeKind.EntraUser);
   const D = s.departedAt;
   return {
     via: s.node,
@@ -42,9 +43,10 @@ export const entraSessionsNotRevoked: Rule = {
   appliesTo: 'disabled',
   statuses: ['window', 'dormant'],
   viaDoc: "the subject's id",
+  action: { verb: 'Revoke the sign-in sessions of', unit: ['account', 'accounts'], unitKey: 'subject', object: null },
   needs: { entra: ['users', 'directoryAudits'] },
   evaluate(s, a) {
-    const p = s.node.props as unknown as EntraUserProps;
+    const p = propsOf(s.node, NodeKind.EntraUser);
     const validFrom = instant(p.signInSessionsValidFromDateTime);
     const D = s.departedAt;
     if (D === null ? validFrom !== null : validFrom !== null && validFrom >= D) return [];

@@ -6,9 +6,10 @@
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
 import { type Reach, entraRolesReach } from '../../src/analysis/reach.js';
-import type { EntraUserProps } from '../../src/model/types.js';
 import { REACH, SUBJECTS } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
+import { NodeKind } from '../../src/model/schema.js';
+import { propsOf } from '../../src/model/props.js';
 
 function hitOf(a: Analysis, s: AccountState, reach: Reach): Hit {
   return {
@@ -29,9 +30,10 @@ export const entraSyncedDisableMayRevert: Rule = {
   appliesTo: 'disabled',
   statuses: ['unverified'],
   viaDoc: "the subject's id",
+  action: { verb: 'Disable in on-premises AD', unit: ['synced account', 'synced accounts'], unitKey: 'subject', object: null },
   needs: { entra: ['users'] },
   evaluate(s, a) {
-    const p = s.node.props as unknown as EntraUserProps;
+    const p = propsOf(s.node, NodeKind.EntraUser);
     if (p.onPremisesSyncEnabled !== true) return [];
     return [hitOf(a, s, entraRolesReach(a.g, s.key))];
   },

@@ -35,6 +35,8 @@ export const hrLeaverAccountEnabled: Rule = {
   appliesTo: 'departed',
   statuses: ['live'],
   viaDoc: "the account's id",
+  action: { verb: 'Disable', unit: ['account of a terminated employee', 'accounts of terminated employees'], unitKey: 'via', object: null },
+  policy: { minSeverity: 'critical', keepsPersonOpen: true },
   needs: CROSS_NEEDS,
   evaluate(s, a) {
     if (!(s.hrDeparted || s.leaveDeparted) || !s.usable) return [];

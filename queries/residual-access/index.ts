@@ -51,3 +51,10 @@ export const RULES: readonly Rule[] = [
   personOtherAccountActive,
   hrLeaverAccountEnabled,
 ];
+
+const BY_ID = new Map<string, Rule>(RULES.map((r) => [r.id, r]));
+
+/** The rule with this id, if the catalogue has one. */
+export function ruleById(id: string): Rule | undefined {
+  return BY_ID.get(id);
+}

@@ -38,6 +38,7 @@ export const nhiOwnerless: Rule = {
   appliesTo: 'disabled',
   statuses: ['dormant'],
   viaDoc: "the application's or service principal's id",
+  action: { verb: 'Assign an accountable owner to', unit: ['machine identity', 'machine identities'], unitKey: 'via', object: null },
   needs: { entra: ['users', 'applicationOwners', 'servicePrincipalOwners'] },
   evaluate(s, a) {
     return owned(a, s.key, MACHINE_KINDS)

@@ -10,14 +10,15 @@ import { type Reach, oktaUserRolesReach } from '../../src/analysis/reach.js';
 import type { Status } from '../../src/analysis/severity.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import { instant } from '../../src/model/time.js';
-import type { GraphEdge, GraphNode, OktaApiTokenProps } from '../../src/model/types.js';
+import type { GraphEdge, GraphNode} from '../../src/model/types.js';
 import { nodeLabel, relType } from '../../src/store/neo4jSchema.js';
 import { NODE, REL, REACH, SUBJECTS } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
 import { edge } from './ruleHelpers.js';
+import { propsOf } from '../../src/model/props.js';
 
 function hitOf(a: Analysis, s: AccountState, e: GraphEdge, t: GraphNode, status: Status, reach: Reach): Hit {
-  const p = t.props as unknown as OktaApiTokenProps;
+  const p = propsOf(t, NodeKind.OktaApiToken);
   return {
     via: t,
     status,
@@ -37,6 +38,7 @@ export const oktaApiTokenOfDeparted: Rule = {
   appliesTo: 'departed',
   statuses: ['dormant', 'live'],
   viaDoc: "the token's id",
+  action: { verb: 'Revoke', unit: ['API token', 'API tokens'], unitKey: 'via', object: null },
   needs: { okta: ['users', 'apiTokens'] },
   evaluate(s, a) {
     // A what-if deactivation deprovisions the subject's API tokens (catalogue).
@@ -45,7 +47,7 @@ export const oktaApiTokenOfDeparted: Rule = {
     for (const e of a.g.out(s.key, EdgeKind.HAS_API_TOKEN)) {
       const t = a.node(e.to);
       if (!t || t.kind !== NodeKind.OktaApiToken) continue;
-      const p = t.props as unknown as OktaApiTokenProps;
+      const p = propsOf(t, NodeKind.OktaApiToken);
       const exp = instant(p.expiresAt);
       if (exp !== null && exp <= a.at) continue;
       hits.push(hitOf(a, s, e, t, s.oktaStatus === 'SUSPENDED' ? 'dormant' : 'live', oktaUserRolesReach(a.g, s.key)));

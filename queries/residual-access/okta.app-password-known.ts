@@ -7,19 +7,21 @@
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
 import { NO_REACH } from '../../src/analysis/reach.js';
-import type { GraphEdge, GraphNode, OktaAppProps } from '../../src/model/types.js';
+import type { GraphEdge, GraphNode} from '../../src/model/types.js';
 import { APP_USER_RECORDS, NODE, PUSHES_DEACTIVATION, REL, SUBJECTS } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
 import { appUserRecords, edge, oktaRemoveAppUser, pushesDeactivation } from './ruleHelpers.js';
+import { NodeKind } from '../../src/model/schema.js';
+import { propsOf } from '../../src/model/props.js';
 
 const PASSWORD_MODES = new Set(['AUTO_LOGIN', 'BROWSER_PLUGIN', 'SECURE_PASSWORD_STORE', 'BASIC_AUTH']);
 const USER_KNOWS = new Set(['EDIT_USERNAME_AND_PASSWORD', 'EDIT_PASSWORD_ONLY', 'EXTERNAL_PASSWORD_SYNC']);
 
 function hitOf(a: Analysis, s: AccountState, app: GraphNode, au: GraphEdge): Hit {
-  const p = app.props as unknown as OktaAppProps;
+  const p = propsOf(app, NodeKind.OktaApp);
   return {
     via: app,
-    app: app.key,
+    precedenceKey: app.key,
     status: 'live',
     validUntil: null,
     reach: NO_REACH,
@@ -37,11 +39,12 @@ export const oktaAppPasswordKnown: Rule = {
   appliesTo: 'departed',
   statuses: ['live'],
   viaDoc: "the app's id",
+  action: { verb: 'Change the password a leaver knows for', unit: ['app account', 'app accounts'], unitKey: 'finding', object: ['app', 'apps', 'in'], objectKey: 'via' },
   needs: { okta: ['users', 'apps', 'appUsers', 'appFeatures'] },
   evaluate(s, a) {
     const hits = new Map<string, Hit>();
     for (const { app, edge: au } of appUserRecords(a, s)) {
-      const p = app.props as unknown as OktaAppProps;
+      const p = propsOf(app, NodeKind.OktaApp);
       if (!PASSWORD_MODES.has(p.signOnMode ?? '') || !USER_KNOWS.has(p.scheme ?? '')) continue;
       if (s.oktaStatus === 'DEPROVISIONED' && pushesDeactivation(a, app)) continue;
       if (hits.has(app.key)) continue;

@@ -10,7 +10,7 @@ import { appUserRecords, edge, oktaRemoveAppUser } from './ruleHelpers.js';
 function hitOf(a: Analysis, s: AccountState, app: GraphNode, au: GraphEdge): Hit {
   return {
     via: app,
-    app: app.key,
+    precedenceKey: app.key,
     status: 'dormant',
     validUntil: null,
     reach: NO_REACH,
@@ -27,6 +27,8 @@ export const oktaDormantAppAssignment: Rule = {
   appliesTo: 'disabled',
   statuses: ['dormant'],
   viaDoc: "the app's id",
+  action: { verb: 'Remove', unit: ['app assignment', 'app assignments'], unitKey: 'finding', object: ['app', 'apps', 'from'], objectKey: 'via' },
+  policy: { suppressedBy: ['okta.app-password-known', 'okta.shared-app-password', 'okta.downstream-account-not-deprovisioned'] },
   needs: { okta: ['users', 'appUsers'] },
   evaluate(s, a) {
     if (s.oktaStatus !== 'SUSPENDED') return [];

@@ -3,11 +3,13 @@ import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
 import { type Reach, oktaDirectRoles, oktaRolePrivilege, reachOf } from '../../src/analysis/reach.js';
 import { EdgeKind } from '../../src/model/schema.js';
-import type { GraphEdge, GraphNode, OktaGroupProps } from '../../src/model/types.js';
+import type { GraphEdge, GraphNode} from '../../src/model/types.js';
 import { relType } from '../../src/store/neo4jSchema.js';
 import { NODE, REL, REACH, SUBJECTS } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
 import { edge } from './ruleHelpers.js';
+import { NodeKind } from '../../src/model/schema.js';
+import { propsOf } from '../../src/model/props.js';
 
 function hitOf(a: Analysis, s: AccountState, m: GraphEdge, grp: GraphNode, reach: Reach): Hit {
   return {
@@ -28,12 +30,13 @@ export const oktaDormantMembership: Rule = {
   appliesTo: 'disabled',
   statuses: ['dormant'],
   viaDoc: "the group's id",
+  action: { verb: 'Remove', unit: ['group membership', 'group memberships'], unitKey: 'finding', object: ['group', 'groups', 'from'], objectKey: 'via' },
   needs: { okta: ['users', 'groups', 'groupMembers'] },
   evaluate(s, a) {
     const hits: Hit[] = [];
     for (const m of a.g.out(s.key, EdgeKind.MEMBER_OF)) {
       const grp = a.node(m.to);
-      if (!grp || (grp.props as unknown as OktaGroupProps).type !== 'OKTA_GROUP') continue;
+      if (!grp || propsOf(grp, NodeKind.OktaGroup).type !== 'OKTA_GROUP') continue;
       hits.push(hitOf(a, s, m, grp, reachOf(oktaDirectRoles(a.g, grp.key).map(oktaRolePrivilege))));
     }
     return hits;

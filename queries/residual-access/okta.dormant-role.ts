@@ -33,6 +33,7 @@ export const oktaDormantRole: Rule = {
   appliesTo: 'disabled',
   statuses: ['dormant'],
   viaDoc: "the role assignment's id",
+  action: { verb: 'Remove', unit: ['admin role assignment', 'admin role assignments'], unitKey: 'via', object: ['account', 'accounts', 'from'], objectKey: 'subject' },
   needs: { okta: ['users', 'userRoles', 'groupRoles', 'groupMembers'] },
   evaluate(s, a) {
     const hits = new Map<string, Hit>();

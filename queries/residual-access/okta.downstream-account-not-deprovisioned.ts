@@ -15,7 +15,7 @@ function hitOf(a: Analysis, s: AccountState, app: GraphNode, au: GraphEdge): Hit
   const externalId = au.props?.externalId;
   return {
     via: app,
-    app: app.key,
+    precedenceKey: app.key,
     status: 'unverified',
     validUntil: null,
     reach: NO_REACH,
@@ -33,6 +33,8 @@ export const oktaDownstreamAccountNotDeprovisioned: Rule = {
   appliesTo: 'departed',
   statuses: ['unverified'],
   viaDoc: "the app's id",
+  action: { verb: 'Deactivate', unit: ['downstream account', 'downstream accounts'], unitKey: 'finding', object: ['app', 'apps', 'in'], objectKey: 'via' },
+  policy: { suppressedBy: ['okta.app-password-known', 'okta.shared-app-password'] },
   needs: { okta: ['users', 'apps', 'appUsers', 'appFeatures'] },
   evaluate(s, a) {
     const hits = new Map<string, Hit>();

@@ -8,13 +8,14 @@ import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
 import { type Reach, oktaUserRolesReach } from '../../src/analysis/reach.js';
 import { NodeKind } from '../../src/model/schema.js';
-import type { GraphNode, OktaIdpProps, OktaUserProps } from '../../src/model/types.js';
+import type { GraphNode} from '../../src/model/types.js';
 import { nodeLabel } from '../../src/store/neo4jSchema.js';
 import { NODE, REACH, SUBJECTS } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
+import { propsOf } from '../../src/model/props.js';
 
 function hitOf(a: Analysis, s: AccountState, idp: GraphNode, reach: Reach): Hit {
-  const provider = (s.node.props as unknown as OktaUserProps).providerType;
+  const provider = propsOf(s.node, NodeKind.OktaUser).providerType;
   return {
     via: idp,
     status: 'unverified',
@@ -36,14 +37,15 @@ export const oktaIdpMayReactivate: Rule = {
   appliesTo: 'departed',
   statuses: ['unverified'],
   viaDoc: "the IdP's id",
+  action: { verb: 'Change the provisioning policy of', unit: ['identity provider', 'identity providers'], unitKey: 'via', object: null },
   needs: { okta: ['users', 'idps'] },
   evaluate(s, a) {
-    const provider = (s.node.props as unknown as OktaUserProps).providerType;
+    const provider = propsOf(s.node, NodeKind.OktaUser).providerType;
     if (provider !== 'FEDERATION' && provider !== 'SOCIAL') return [];
     const hits: Hit[] = [];
     for (const idp of a.g.nodesOfKind(NodeKind.OktaIdentityProvider)) {
       if (idp.sourceKey !== s.node.sourceKey) continue;
-      const p = idp.props as unknown as OktaIdpProps;
+      const p = propsOf(idp, NodeKind.OktaIdentityProvider);
       const back =
         (s.oktaStatus === 'DEPROVISIONED' && p.deprovisionedAction === 'REACTIVATE') || (s.oktaStatus === 'SUSPENDED' && p.suspendedAction === 'UNSUSPEND');
       if (!back) continue;

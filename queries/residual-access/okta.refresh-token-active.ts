@@ -7,14 +7,15 @@ import type { Analysis } from '../../src/analysis/Analysis.js';
 import { NO_REACH } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import { instant } from '../../src/model/time.js';
-import type { GraphEdge, GraphNode, OktaRefreshTokenProps } from '../../src/model/types.js';
+import type { GraphEdge, GraphNode} from '../../src/model/types.js';
 import { nodeLabel, relType } from '../../src/store/neo4jSchema.js';
 import { NODE, REL, SUBJECTS, firstOut } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
 import { edge } from './ruleHelpers.js';
+import { propsOf } from '../../src/model/props.js';
 
 function hitOf(a: Analysis, s: AccountState, e: GraphEdge, t: GraphNode, client: GraphNode | null | undefined): Hit {
-  const p = t.props as unknown as OktaRefreshTokenProps;
+  const p = propsOf(t, NodeKind.OktaRefreshToken);
   return {
     via: t,
     status: 'unverified',
@@ -33,13 +34,14 @@ export const oktaRefreshTokenActive: Rule = {
   appliesTo: 'departed',
   statuses: ['unverified'],
   viaDoc: "the token's id",
+  action: { verb: 'Revoke', unit: ['refresh token', 'refresh tokens'], unitKey: 'via', object: ['account', 'accounts', 'of'], objectKey: 'subject' },
   needs: { okta: ['users', 'refreshTokens'] },
   evaluate(s, a) {
     const hits: Hit[] = [];
     for (const e of a.g.out(s.key, EdgeKind.HAS_REFRESH_TOKEN)) {
       const t = a.node(e.to);
       if (!t || t.kind !== NodeKind.OktaRefreshToken) continue;
-      const p = t.props as unknown as OktaRefreshTokenProps;
+      const p = propsOf(t, NodeKind.OktaRefreshToken);
       const exp = instant(p.expiresAt);
       if (p.status !== 'ACTIVE' || (exp !== null && exp <= a.at)) continue;
       const client = a.g.out(t.key, EdgeKind.FOR_CLIENT).map((x) => a.node(x.to)).find(Boolean);

@@ -9,16 +9,17 @@ import type { Analysis } from '../../src/analysis/Analysis.js';
 import { type Reach, oktaServiceAppReach } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import { instant } from '../../src/model/time.js';
-import type { GraphEdge, GraphNode, OktaAppProps, OktaClientCredentialProps, OktaLogEventProps } from '../../src/model/types.js';
+import type { GraphEdge, GraphNode} from '../../src/model/types.js';
 import { CREDENTIAL_EVENTS } from '../../ingest/okta/logs.js';
 import { hasLabel, nodeLabel, relType } from '../../src/store/neo4jSchema.js';
 import { NODE, REL, REACH, SUBJECTS } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
 import { credentialsOf, edge } from './ruleHelpers.js';
+import { propsOf } from '../../src/model/props.js';
 
 function hitOf(a: Analysis, s: AccountState, init: GraphEdge, ev: GraphNode, te: GraphEdge, app: GraphNode, has: GraphEdge, cred: GraphNode, reach: Reach): Hit {
-  const p = ev.props as unknown as OktaLogEventProps;
-  const cp = cred.props as unknown as OktaClientCredentialProps;
+  const p = propsOf(ev, NodeKind.OktaLogEvent);
+  const cp = propsOf(cred, NodeKind.OktaClientSecret, NodeKind.OktaJwk);
   const col = cred.kind === NodeKind.OktaJwk ? 'jwks' : 'secrets';
   return {
     via: cred,
@@ -39,22 +40,23 @@ export const oktaServiceAppCredentialBySubject: Rule = {
   appliesTo: 'departed',
   statuses: ['live'],
   viaDoc: "the secret's or JWK's id",
+  action: { verb: 'Rotate', unit: ['client secret or key', 'client secrets and keys'], unitKey: 'via', object: ['service app', 'service apps', 'of'], objectKey: 'beforeVia' },
   needs: { okta: ['users', 'apps', 'appSecrets', 'appJwks', 'clientRoles', 'appGrants', 'logs'] },
   evaluate(s, a) {
     const hits = new Map<string, Hit>();
     for (const init of a.g.out(s.key, EdgeKind.INITIATED)) {
       const ev = a.node(init.to);
       if (!ev || ev.kind !== NodeKind.OktaLogEvent) continue;
-      const p = ev.props as unknown as OktaLogEventProps;
+      const p = propsOf(ev, NodeKind.OktaLogEvent);
       const t = instant(p.published);
       if (!CREDENTIAL_EVENTS.has(p.eventType) || t === null || t > a.at) continue;
       for (const te of a.g.out(ev.key, EdgeKind.TARGETS)) {
         const app = a.node(te.to);
-        if (!app || app.kind !== NodeKind.OktaApp || (app.props as unknown as OktaAppProps).applicationType !== 'service') continue;
+        if (!app || app.kind !== NodeKind.OktaApp || propsOf(app, NodeKind.OktaApp).applicationType !== 'service') continue;
         const reach = oktaServiceAppReach(a.g, app.key);
         if (!reach.privileged) continue;
         for (const { node: cred, edge: has } of credentialsOf(a, app.key, [NodeKind.OktaClientSecret, NodeKind.OktaJwk])) {
-          const cp = cred.props as unknown as OktaClientCredentialProps;
+          const cp = propsOf(cred, NodeKind.OktaClientSecret, NodeKind.OktaJwk);
           const created = instant(cp.created);
           if (cp.status !== 'ACTIVE' || created === null || created > t || hits.has(cred.key)) continue;
           hits.set(cred.key, hitOf(a, s, init, ev, te, app, has, cred, reach));

@@ -6,15 +6,17 @@
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
 import { NO_REACH } from '../../src/analysis/reach.js';
-import type { GraphEdge, GraphNode, OktaAppProps } from '../../src/model/types.js';
+import type { GraphEdge, GraphNode} from '../../src/model/types.js';
 import { APP_USER_RECORDS, NODE, REL, SUBJECTS } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
 import { appUserRecords, edge } from './ruleHelpers.js';
+import { NodeKind } from '../../src/model/schema.js';
+import { propsOf } from '../../src/model/props.js';
 
 function hitOf(a: Analysis, s: AccountState, app: GraphNode, au: GraphEdge): Hit {
   return {
     via: app,
-    app: app.key,
+    precedenceKey: app.key,
     status: 'live',
     validUntil: null,
     reach: NO_REACH,
@@ -34,11 +36,12 @@ export const oktaSharedAppPassword: Rule = {
   appliesTo: 'departed',
   statuses: ['live'],
   viaDoc: "the app's id",
+  action: { verb: 'Rotate the shared password of', unit: ['app', 'apps'], unitKey: 'via', object: null },
   needs: { okta: ['users', 'apps', 'appUsers'] },
   evaluate(s, a) {
     const hits = new Map<string, Hit>();
     for (const { app, edge: au } of appUserRecords(a, s)) {
-      const p = app.props as unknown as OktaAppProps;
+      const p = propsOf(app, NodeKind.OktaApp);
       if (p.scheme !== 'SHARED_USERNAME_AND_PASSWORD' || p.revealPassword !== true || hits.has(app.key)) continue;
       hits.set(app.key, hitOf(a, s, app, au));
     }

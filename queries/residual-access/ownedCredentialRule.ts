@@ -9,16 +9,17 @@ import type { Analysis } from '../../src/analysis/Analysis.js';
 import type { Reach } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import { instant } from '../../src/model/time.js';
-import type { EntraCredentialProps, GraphEdge, GraphNode } from '../../src/model/types.js';
+import type { GraphEdge, GraphNode } from '../../src/model/types.js';
 import { nodeLabel, relType } from '../../src/store/neo4jSchema.js';
 import { HOLDER_SP, NODE, REL, REACH, SUBJECTS, VALID_AT } from '../cypher/fragments.js';
-import type { Hit, PathStep, Rule } from './Rule.js';
+import type { Hit, PathStep, RemediationAction, Rule } from './Rule.js';
 import { authenticatesAs, credentialsOf, edge, entraCredentialRemediation, holderReach, owned, tailOf, validAt } from './ruleHelpers.js';
+import { propsOf } from '../../src/model/props.js';
 
 const OWNED_CREDENTIAL_NEEDS = ['users', 'applications', 'applicationOwners', 'servicePrincipals', 'servicePrincipalOwners'] as const;
 
 function hitOf(a: Analysis, s: AccountState, holder: GraphNode, own: GraphEdge, cred: GraphNode, has: GraphEdge, reach: Reach, tail: PathStep[], D: number | null): Hit {
-  const p = cred.props as unknown as EntraCredentialProps;
+  const p = propsOf(cred, NodeKind.PasswordCredential, NodeKind.KeyCredential);
   return {
     via: cred,
     status: 'live',
@@ -31,7 +32,7 @@ function hitOf(a: Analysis, s: AccountState, holder: GraphNode, own: GraphEdge, 
   };
 }
 
-export function ownedCredentialRule(id: string, title: string, credKind: NodeKind): Rule {
+export function ownedCredentialRule(id: string, title: string, credKind: NodeKind, action: RemediationAction): Rule {
   return {
     id,
     source: 'entra',
@@ -39,13 +40,14 @@ export function ownedCredentialRule(id: string, title: string, credKind: NodeKin
     appliesTo: 'departed',
     statuses: ['live'],
     viaDoc: "the credential's keyId",
+    action,
     needs: { entra: OWNED_CREDENTIAL_NEEDS },
     evaluate(s, a) {
       const hits: Hit[] = [];
       const D = s.disabled ? s.departedAt : null;
       for (const { node: holder, edge: own } of owned(a, s.key, [NodeKind.EntraApplication, NodeKind.EntraServicePrincipal])) {
         for (const { node: cred, edge: has } of credentialsOf(a, holder.key, [credKind])) {
-          const p = cred.props as unknown as EntraCredentialProps;
+          const p = propsOf(cred, NodeKind.PasswordCredential, NodeKind.KeyCredential);
           if (!validAt(p, a.at)) continue;
           const start = instant(p.startDateTime);
           if (D !== null && start !== null && start > D) continue;

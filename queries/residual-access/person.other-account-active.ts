@@ -50,6 +50,8 @@ export const personOtherAccountActive: Rule = {
   appliesTo: 'disabled',
   statuses: ['live'],
   viaDoc: "the active account's id",
+  action: { verb: 'Disable', unit: ['other active account of a leaver', 'other active accounts of leavers'], unitKey: 'via', object: null },
+  policy: { minSeverity: 'high', keepsPersonOpen: true },
   needs: CROSS_NEEDS,
   evaluate(s, a) {
     const hits: Hit[] = [];

@@ -8,8 +8,9 @@ import type { Analysis } from '../../src/analysis/Analysis.js';
 import { type Reach, applicationReach, servicePrincipalReach, servicePrincipalsOf } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import { instant } from '../../src/model/time.js';
-import type { EntraCredentialProps, GraphEdge, GraphNode, OktaAppFeatureProps, OktaAppProps } from '../../src/model/types.js';
+import type { EntraCredentialProps, GraphEdge, GraphNode} from '../../src/model/types.js';
 import type { PathStep } from './Rule.js';
+import { propsOf, propsIf } from '../../src/model/props.js';
 
 export const edge = (e: GraphEdge | string, reverse = false): PathStep =>
   typeof e === 'string' ? { edge: e, ...(reverse ? { reverse } : {}) } : { edge: e.kind, ...(reverse ? { reverse } : {}) };
@@ -70,12 +71,11 @@ export function authenticatesAs(tail: PathStep[]): PathStep[] {
 /** Privilege labels appended to the path as the last step's reach is in `reaches`. */
 export function entraCredentialRemediation(holder: GraphNode, cred: GraphNode): string[] {
   const col = holder.kind === NodeKind.EntraServicePrincipal ? 'servicePrincipals' : 'applications';
-  const p = cred.props as unknown as EntraCredentialProps;
   if (cred.kind === NodeKind.PasswordCredential) {
-    return [`POST /${col}/${holder.id}/removePassword {"keyId":"${p.keyId}"}`];
+    return [`POST /${col}/${holder.id}/removePassword {"keyId":"${propsOf(cred, NodeKind.PasswordCredential).keyId}"}`];
   }
   if (cred.kind === NodeKind.KeyCredential) {
-    return [`PATCH /${col}/${holder.id} {"keyCredentials":[…every current certificate except keyId ${p.keyId}…]}`];
+    return [`PATCH /${col}/${holder.id} {"keyCredentials":[…every current certificate except keyId ${propsOf(cred, NodeKind.KeyCredential).keyId}…]}`];
   }
   return [`DELETE /applications/${holder.id}/federatedIdentityCredentials/${cred.id}`];
 }
@@ -85,11 +85,11 @@ export function entraCredentialRemediation(holder: GraphNode, cred: GraphNode): 
  * USER_PROVISIONING feature record exists, its lifecycleDeactivate capability is ENABLED.
  */
 export function pushesDeactivation(a: Analysis, app: GraphNode): boolean {
-  const p = app.props as unknown as OktaAppProps;
+  const p = propsOf(app, NodeKind.OktaApp);
   if (!(p.features ?? []).includes('PUSH_USER_DEACTIVATION')) return false;
   for (const e of a.g.out(app.key, EdgeKind.HAS_FEATURE)) {
     const f = a.node(e.to);
-    const fp = f?.props as unknown as OktaAppFeatureProps | undefined;
+    const fp = propsIf(f, NodeKind.OktaAppFeature);
     if (fp?.name === 'USER_PROVISIONING') return fp.lifecycleDeactivate === 'ENABLED';
   }
   return true;

@@ -7,6 +7,7 @@ import { EdgeKind, NodeKind } from '../model/schema.js';
 import type { GraphEdge, GraphNode } from '../model/types.js';
 import type { GraphReader } from '../store/GraphReader.js';
 import { type AccountState, accountState } from './accounts.js';
+import { nodeName, sourceOfKey } from '../model/props.js';
 
 export type NodeStep = { kind: string; id: string; name: string; source: string };
 
@@ -35,7 +36,7 @@ export class Analysis {
 
   /** A node as a path step. */
   step(n: GraphNode): NodeStep {
-    return { kind: n.kind, id: n.id, name: String(n.props.name ?? n.id), source: n.sourceKey.split(':')[0] };
+    return { kind: n.kind, id: n.id, name: nodeName(n), source: sourceOfKey(n.sourceKey) };
   }
 
   /** The other accounts of the person `key` belongs to. */

@@ -6,9 +6,10 @@
  */
 import { NodeKind } from '../model/schema.js';
 import { instant } from '../model/time.js';
-import type { EntraAuditEventProps, EntraUserProps, GraphNode, HrPersonProps, OktaUserProps, Prov } from '../model/types.js';
+import type { GraphNode, Prov } from '../model/types.js';
 import { EdgeKind } from '../model/schema.js';
 import type { GraphReader } from '../store/GraphReader.js';
+import { nodeName, propsOf } from '../model/props.js';
 
 export const OKTA_USABLE: ReadonlySet<string> = new Set(['ACTIVE', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'RECOVERY']);
 export const OKTA_DISABLED: ReadonlySet<string> = new Set(['SUSPENDED', 'DEPROVISIONED']);
@@ -57,7 +58,7 @@ function hrRecordsOf(g: GraphReader, accountKey: string): GraphNode[] {
 
 function hrTermination(g: GraphReader, key: string, at: number): { record: GraphNode; date: number | null } | null {
   for (const r of hrRecordsOf(g, key)) {
-    const p = r.props as unknown as HrPersonProps;
+    const p = propsOf(r, NodeKind.HrPerson);
     if (p.status !== 'terminated') continue;
     const d = instant(p.terminationDate);
     if (d === null || d <= at) return { record: r, date: d };
@@ -71,7 +72,7 @@ function lastDisable(g: GraphReader, key: string, at: number): { t: number; prov
   for (const e of g.in(key, EdgeKind.TARGETS)) {
     const ev = g.node(e.from);
     if (!ev || ev.kind !== NodeKind.EntraAuditEvent) continue;
-    const p = ev.props as unknown as EntraAuditEventProps;
+    const p = propsOf(ev, NodeKind.EntraAuditEvent);
     if (p.activity !== 'Disable account') continue;
     const t = instant(p.activityDateTime);
     if (t !== null && t <= at && (!best || t > best.t)) best = { t, prov: ev.prov ?? null };
@@ -91,7 +92,7 @@ function base(node: GraphNode, source: 'entra' | 'okta'): AccountState {
     node,
     source,
     id: node.id,
-    name: String(node.props.name ?? node.id),
+    name: nodeName(node),
     stub: node.props.stub === true,
     departed: false,
     because: [],
@@ -110,7 +111,7 @@ function base(node: GraphNode, source: 'entra' | 'okta'): AccountState {
 }
 
 function entraState(g: GraphReader, node: GraphNode, at: number, assume: boolean): AccountState {
-  const p = node.props as unknown as EntraUserProps;
+  const p = propsOf(node, NodeKind.EntraUser);
   const s = base(node, 'entra');
   if (s.stub) return s;
   const disabledOwn = p.accountEnabled === false || p.deleted === true;
@@ -162,7 +163,7 @@ function entraState(g: GraphReader, node: GraphNode, at: number, assume: boolean
 }
 
 function oktaState(g: GraphReader, node: GraphNode, at: number, assume: boolean): AccountState {
-  const p = node.props as unknown as OktaUserProps;
+  const p = propsOf(node, NodeKind.OktaUser);
   const s = base(node, 'okta');
   if (s.stub) return s;
   s.oktaStatus = p.status;

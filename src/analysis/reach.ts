@@ -6,17 +6,10 @@
  * are app access, not application permissions.
  */
 import { EdgeKind, NodeKind } from '../model/schema.js';
-import type {
-  EntraAppRoleAssignmentProps,
-  EntraRoleAssignmentProps,
-  EntraRoleDefinitionProps,
-  EntraSpProps,
-  GraphNode,
-  OktaRoleAssignmentProps,
-  OktaScopeGrantProps,
-} from '../model/types.js';
+import type { GraphNode } from '../model/types.js';
 import type { GraphReader } from '../store/GraphReader.js';
 import { DEFAULT_APP_ROLE_ID, MICROSOFT_GRAPH_APP_ID, TIER0_GRAPH_PERMISSIONS, TIER0_OKTA_ROLES, TIER0_ROLE_TEMPLATES, isOktaScope, isTier0OktaScope } from './tiers.js';
+import { propsOf, propsIf } from '../model/props.js';
 
 export interface Privilege {
   label: string;
@@ -65,9 +58,9 @@ export function transitiveGroups(g: GraphReader, key: string): string[] {
 
 /** The privilege a directory role assignment or eligibility confers. */
 export function entraRolePrivilege(g: GraphReader, assignment: GraphNode): Privilege {
-  const p = assignment.props as unknown as EntraRoleAssignmentProps;
+  const p = propsOf(assignment, NodeKind.EntraRoleAssignment, NodeKind.EntraRoleEligibility);
   const def = g.out(assignment.key, EdgeKind.OF_ROLE).map((e) => g.node(e.to)).find(Boolean);
-  const dp = def?.props as unknown as EntraRoleDefinitionProps | undefined;
+  const dp = propsIf(def, NodeKind.EntraRoleDefinition);
   const template = dp?.templateId ?? p.roleDefinitionId;
   const scope = p.directoryScopeId ?? '/';
   const roleName = dp?.name ?? template;
@@ -101,10 +94,10 @@ export function appPermissionPrivileges(g: GraphReader, sp: string): Privilege[]
   for (const e of g.out(sp, EdgeKind.HAS_APP_ROLE)) {
     const a = g.node(e.to);
     if (!a) continue;
-    const p = a.props as unknown as EntraAppRoleAssignmentProps;
+    const p = propsOf(a, NodeKind.EntraAppRoleAssignment);
     if (p.appRoleId === DEFAULT_APP_ROLE_ID) continue;
     const res = g.out(a.key, EdgeKind.ON_RESOURCE).map((x) => g.node(x.to)).find(Boolean);
-    const rp = res?.props as unknown as EntraSpProps | undefined;
+    const rp = propsIf(res, NodeKind.EntraServicePrincipal);
     const role = rp?.appRoles?.find((r) => r.id === p.appRoleId);
     const resName = rp && !rp.stub ? rp.name : (p.resourceDisplayName ?? p.resourceId);
     const value = role?.value ?? role?.displayName ?? `app role ${p.appRoleId}`;
@@ -149,12 +142,12 @@ export function entraObjectReach(g: GraphReader, node: GraphNode): Reach {
 }
 
 function oktaRoleActive(n: GraphNode): boolean {
-  const s = (n.props as unknown as OktaRoleAssignmentProps).status;
+  const s = propsOf(n, NodeKind.OktaRoleAssignment).status;
   return s === null || s === undefined || s === 'ACTIVE';
 }
 
 export function oktaRolePrivilege(role: GraphNode): Privilege {
-  const p = role.props as unknown as OktaRoleAssignmentProps;
+  const p = propsOf(role, NodeKind.OktaRoleAssignment);
   const type = p.type ?? 'CUSTOM';
   return { label: `Okta role: ${type}${p.name && p.name !== type ? ` (${p.name})` : ''}`, tier0: TIER0_OKTA_ROLES.has(type), type: 'role', via: role.key };
 }
@@ -180,7 +173,7 @@ export function oktaServiceAppReach(g: GraphReader, app: string): Reach {
   for (const e of g.out(app, EdgeKind.HAS_GRANT)) {
     const n = g.node(e.to);
     if (!n) continue;
-    const p = n.props as unknown as OktaScopeGrantProps;
+    const p = propsOf(n, NodeKind.OktaScopeGrant);
     if ((p.status ?? 'ACTIVE') !== 'ACTIVE' || !isOktaScope(p.scopeId)) continue;
     privs.push({ label: `Okta scope: ${p.scopeId}`, tier0: isTier0OktaScope(p.scopeId), type: 'scope', via: n.key });
   }

@@ -259,3 +259,41 @@ export interface BaseProps {
 
 /** Properties of a node whose kind is not known statically. */
 export type NodeProps = BaseProps & { [k: string]: unknown };
+
+/**
+ * The property type of every node kind, in one map, read through `propsOf` (src/model/props.ts)
+ * instead of casting. A source that contributes a node kind adds its entry here (or augments the
+ * interface from its own folder: `declare module '…/src/model/types.js' { interface NodePropsByKind { … } }`).
+ */
+export interface NodePropsByKind {
+  EntraUser: EntraUserProps;
+  EntraGroup: EntraGroupProps;
+  EntraApplication: EntraAppProps;
+  EntraServicePrincipal: EntraSpProps;
+  EntraDirectoryObject: BaseProps & { odataType: string | null };
+  PasswordCredential: EntraCredentialProps;
+  KeyCredential: EntraCredentialProps;
+  FederatedIdentityCredential: FederatedCredentialProps;
+  EntraRoleDefinition: EntraRoleDefinitionProps;
+  EntraRoleAssignment: EntraRoleAssignmentProps;
+  EntraRoleEligibility: EntraRoleEligibilityProps;
+  EntraAppRoleAssignment: EntraAppRoleAssignmentProps;
+  EntraOAuth2Grant: EntraOAuth2GrantProps;
+  EntraAuditEvent: EntraAuditEventProps;
+  EntraTenant: BaseProps;
+  OktaUser: OktaUserProps;
+  OktaGroup: OktaGroupProps;
+  OktaApp: OktaAppProps;
+  OktaAppFeature: OktaAppFeatureProps;
+  OktaApiToken: OktaApiTokenProps;
+  OktaRefreshToken: OktaRefreshTokenProps;
+  OktaClientSecret: OktaClientCredentialProps;
+  OktaJwk: OktaClientCredentialProps;
+  OktaRoleAssignment: OktaRoleAssignmentProps;
+  OktaScopeGrant: OktaScopeGrantProps;
+  OktaIdentityProvider: OktaIdpProps;
+  OktaLogEvent: OktaLogEventProps;
+  OktaOrg: BaseProps;
+  HrPerson: HrPersonProps;
+  Person: PersonProps;
+}

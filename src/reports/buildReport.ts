@@ -16,6 +16,7 @@ import { formatDuration } from './duration.js';
 import { buildLeavers, type LeaverRow } from './leavers.js';
 import type { ReportInputs, Seen, SnapshotMeta, TrendPoint } from './reportInputs.js';
 import { TOOL_VERSION } from './toolVersion.js';
+import { nhiOwnerless } from '../../queries/residual-access/nhi.ownerless.js';
 
 export const REPORT_FORMAT = 'revenant-report/1';
 
@@ -193,7 +194,7 @@ export function buildReport(inputs: ReportInputs, opts: BuildOptions): ReportDoc
   // Ownerless machine identities, one row per identity.
   const ownerless = new Map<string, OwnerlessRow>();
   for (const f of findings) {
-    if (f.rule !== 'nhi.ownerless') continue;
+    if (f.rule !== nhiOwnerless.id) continue;
     const k = `${f.via.source}:${f.via.kind}:${f.via.id}`;
     const row = ownerless.get(k) ?? ownerless.set(k, { via: f.via, owners: [], severity: f.severity, accepted: true, findingIds: [] }).get(k)!;
     row.owners.push(f.subject);

@@ -16,6 +16,7 @@ import { type Acceptance, acceptanceAt, currentAcceptances, readAcceptances } fr
 import { terminationOf } from './leavers.js';
 import { readSnapshot, type SnapshotMeta } from './reportInputs.js';
 import { TOOL_VERSION } from './toolVersion.js';
+import { sourceOfKey } from '../model/props.js';
 
 export const ATTESTATION_FORMAT = 'revenant-attestation/1';
 
@@ -98,7 +99,7 @@ function resolveSubject(store: Store, snapshotId: string, doc: FindingsDoc, quer
     const g = new LazyGraph(db, snapshotId);
     keys = resolveAccounts(g, query).map((k) => {
       const n = g.node(k)!;
-      return acctKey(n.sourceKey.split(':')[0], n.id);
+      return acctKey(sourceOfKey(n.sourceKey), n.id);
     });
   } finally {
     db.close();

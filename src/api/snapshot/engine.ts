@@ -17,6 +17,7 @@ import type { Neo4jSnapshot } from '../../store/neo4jGraph.js';
 import type { SnapshotDb } from '../../store/SnapshotDb.js';
 import { DbReader } from './DbReader.js';
 import { API_ERR } from '../errorCatalogue.js';
+import { nodeName, sourceOfKey } from '../../model/props.js';
 
 export interface AccountRef {
   source: string;
@@ -59,7 +60,7 @@ function accountsOf(g: GraphReader, name: string): AccountRef[] {
   const out: AccountRef[] = [];
   for (const key of resolveAccounts(g, name)) {
     const n = g.node(key);
-    if (n) out.push({ source: n.sourceKey.split(':')[0], sourceKey: n.sourceKey, id: n.id, name: String(n.props.name ?? n.id) });
+    if (n) out.push({ source: sourceOfKey(n.sourceKey), sourceKey: n.sourceKey, id: n.id, name: nodeName(n) });
   }
   return out;
 }
