@@ -8,6 +8,7 @@
 import { type DatasetOutput, readWritten } from '../collection/runDatasets.js';
 import { AZURE_PERMISSIONS, type AzureContext, managementGroupScope } from './AzureContext.js';
 import { armError, armGet, armList } from './client.js';
+import { str } from '../collection/fields.js';
 
 type Raw = Record<string, unknown>;
 
@@ -15,9 +16,9 @@ export async function* collectManagementGroups(ctx: AzureContext, out: DatasetOu
   const { session } = ctx;
   const rootPath = managementGroupScope(ctx.tenant);
   try {
-    const root = await armGet(session, out.stats, rootPath, (o) => session.managementGroups.managementGroups.get(ctx.tenant, o as never), AZURE_PERMISSIONS.managementGroups);
+    const root = await armGet(session, out.stats, rootPath, (o) => session.managementGroups.managementGroups.get(ctx.tenant, o), AZURE_PERMISSIONS.managementGroups);
     if (root) yield root;
-    yield* armList(session, out.stats, `${rootPath}/descendants`, (o) => session.managementGroups.managementGroups.listDescendants(ctx.tenant, o as never) as never, AZURE_PERMISSIONS.managementGroups);
+    yield* armList(session, out.stats, `${rootPath}/descendants`, (o) => session.managementGroups.managementGroups.listDescendants(ctx.tenant, o), AZURE_PERMISSIONS.managementGroups);
   } catch (e) {
     if (out.signal.aborted) throw e;
     const err = armError(e, rootPath, AZURE_PERMISSIONS.managementGroups);
@@ -29,8 +30,8 @@ export async function* collectManagementGroups(ctx: AzureContext, out: DatasetOu
 export async function* collectSubscriptions(ctx: AzureContext, out: DatasetOutput): AsyncGenerator<Raw> {
   const { session } = ctx;
   const listed = new Set<string>();
-  for await (const s of armList(session, out.stats, '/subscriptions', (o) => session.subscriptions.subscriptions.list(o as never) as never, AZURE_PERMISSIONS.subscriptions)) {
-    listed.add(String(s.subscriptionId ?? '').toLowerCase());
+  for await (const s of armList(session, out.stats, '/subscriptions', (o) => session.subscriptions.subscriptions.list(o), AZURE_PERMISSIONS.subscriptions)) {
+    listed.add((str(s, 'subscriptionId') ?? '').toLowerCase());
     yield s;
   }
   // Subscriptions under the root group the list did not show (a caller without access to them).
@@ -51,7 +52,7 @@ export async function scopesOf(ctx: AzureContext, out: DatasetOutput): Promise<{
     if (type === 'microsoft.management/managementgroups') groups.add(String(d.name));
     else if (type === 'microsoft.management/managementgroups/subscriptions') subscriptions.add(String(d.name).toLowerCase());
   }
-  for await (const s of readWritten(out.dir, 'subscriptions')) if (s.subscriptionId) subscriptions.add(String(s.subscriptionId).toLowerCase());
+  for await (const s of readWritten(out.dir, 'subscriptions')) { const id = str(s, 'subscriptionId'); if (id) subscriptions.add(id.toLowerCase()); };
   if (!groups.size && out.statusOf('managementGroups') === 'complete') groups.add(ctx.tenant);
   return { groups: [...groups], subscriptions: [...subscriptions] };
 }

@@ -15,7 +15,7 @@ export async function* collectUserAssignedIdentities(ctx: AzureContext, out: Dat
   const { subscriptions } = await scopesOf(ctx, out);
   yield* perParent(out, subscriptions, 'subscriptions', (sub) =>
     armList(ctx.session, out.stats, `/subscriptions/${sub}/providers/Microsoft.ManagedIdentity/userAssignedIdentities`, (o) =>
-      ctx.session.msi(sub).userAssignedIdentities.listBySubscription(o as never) as never,
+      ctx.session.msi(sub).userAssignedIdentities.listBySubscription(o),
     AZURE_PERMISSIONS.userAssignedIdentities),
   );
 }
@@ -33,7 +33,7 @@ export async function* collectManagedIdentityFederatedCredentials(ctx: AzureCont
     const p = identityParts(id);
     if (!p) throw new Error(`${id}: not a user-assigned identity id`);
     return armList(ctx.session, out.stats, `${id}/federatedIdentityCredentials`, (o) =>
-      ctx.session.msi(p.subscriptionId).federatedIdentityCredentials.list(p.resourceGroup, p.name, o as never) as never,
+      ctx.session.msi(p.subscriptionId).federatedIdentityCredentials.list(p.resourceGroup, p.name, o),
     AZURE_PERMISSIONS.managedIdentityFederatedCredentials);
   });
 }

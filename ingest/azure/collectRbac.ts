@@ -13,6 +13,7 @@ import { summarize } from '../collection/runDatasets.js';
 import { AZURE_PERMISSIONS, type AzureContext, managementGroupScope, subscriptionScope } from './AzureContext.js';
 import { type ArmOperationOptions, type ArmSession, armError, armList, armUrlList } from './client.js';
 import { scopesOf } from './collectHierarchy.js';
+import { str } from '../collection/fields.js';
 
 /** The role assignments API version the SDK uses (read at `/` by URL). */
 const ROOT_API_VERSION = '2022-04-01';
@@ -44,7 +45,7 @@ async function perScope(ctx: AzureContext, out: DatasetOutput, reads: ScopeRead[
           : armList(ctx.session, out.stats, `${r.scope}/providers/Microsoft.Authorization/${out.name}`, (o) => list(r.scope, options(o)), AZURE_PERMISSIONS[out.name as 'roleAssignments']);
         for await (const item of items) {
           // Role definitions repeat per scope under scope-specific ids: the role's GUID (`name`) is the key.
-          const id = String((out.name === 'roleDefinitions' ? item.name : item.id) ?? '').toLowerCase();
+          const id = (str(item, out.name === 'roleDefinitions' ? 'name' : 'id') ?? '').toLowerCase();
           if (id && seen.has(id)) continue;
           if (id) seen.add(id);
           await out.write(item);
@@ -85,17 +86,17 @@ async function reads(ctx: AzureContext, out: DatasetOutput, withRoot: boolean): 
 
 export async function collectRoleAssignments(ctx: AzureContext, out: DatasetOutput): Promise<void> {
   const s: ArmSession = ctx.session;
-  await perScope(ctx, out, await reads(ctx, out, true), (scope, o) => s.authorization.roleAssignments.listForScope(scope, o as never) as never);
+  await perScope(ctx, out, await reads(ctx, out, true), (scope, o) => s.authorization.roleAssignments.listForScope(scope, o));
 }
 
 export async function collectRoleEligibilityScheduleInstances(ctx: AzureContext, out: DatasetOutput): Promise<void> {
   const s = ctx.session;
-  await perScope(ctx, out, await reads(ctx, out, false), (scope, o) => s.authorization.roleEligibilityScheduleInstances.listForScope(scope, o as never) as never);
+  await perScope(ctx, out, await reads(ctx, out, false), (scope, o) => s.authorization.roleEligibilityScheduleInstances.listForScope(scope, o));
 }
 
 export async function collectRoleAssignmentScheduleInstances(ctx: AzureContext, out: DatasetOutput): Promise<void> {
   const s = ctx.session;
-  await perScope(ctx, out, await reads(ctx, out, false), (scope, o) => s.authorization.roleAssignmentScheduleInstances.listForScope(scope, o as never) as never);
+  await perScope(ctx, out, await reads(ctx, out, false), (scope, o) => s.authorization.roleAssignmentScheduleInstances.listForScope(scope, o));
 }
 
 export async function collectRoleDefinitions(ctx: AzureContext, out: DatasetOutput): Promise<void> {
@@ -104,5 +105,5 @@ export async function collectRoleDefinitions(ctx: AzureContext, out: DatasetOutp
   // Built-in roles are the same everywhere: read them (and the custom roles) at the first scope,
   // only custom roles elsewhere.
   const list: ScopeRead[] = all.map((r, i) => ({ scope: r.scope, filter: i === 0 ? undefined : "type eq 'CustomRole'" }));
-  await perScope(ctx, out, list, (scope, o) => s.authorization.roleDefinitions.list(scope, o as never) as never);
+  await perScope(ctx, out, list, (scope, o) => s.authorization.roleDefinitions.list(scope, o));
 }

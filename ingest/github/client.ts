@@ -130,7 +130,7 @@ export function createGitHubSession(opts: GitHubSessionOptions): GitHubSession {
       onSecondaryRateLimit: onLimit,
     },
     retry: { retries: attemptsAfterFirst, retryAfterBaseValue: retryBaseMs, doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
-  } as never) as GitHubClient;
+  } as never);
 
   // Count retries: every attempt after the first of a request.
   octokit.hook.wrap('request', async (request, options) => {

@@ -8,6 +8,7 @@ import { perParent } from '../collection/perParent.js';
 import { type DatasetOutput, readWritten } from '../collection/runDatasets.js';
 import { GITHUB_PERMISSIONS, type GitHubContext, userRef } from './GitHubContext.js';
 import { restGet, restList } from './githubPages.js';
+import { str } from '../collection/fields.js';
 
 type Raw = Record<string, unknown>;
 
@@ -48,7 +49,7 @@ export async function* collectAuditLog(ctx: GitHubContext, out: DatasetOutput): 
     permission: GITHUB_PERMISSIONS.auditLog,
   });
   for await (const ev of all) {
-    if (ctx.subject && String(ev.user ?? '').toLowerCase() !== ctx.subject.toLowerCase()) continue;
+    if (ctx.subject && (str(ev, 'user') ?? '').toLowerCase() !== ctx.subject.toLowerCase()) continue;
     yield ev;
   }
 }

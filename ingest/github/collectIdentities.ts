@@ -12,6 +12,7 @@ import type { DatasetOutput } from '../collection/runDatasets.js';
 import { SourceApiError } from '../collection/SourceApiError.js';
 import { GITHUB_PERMISSIONS, type GitHubContext, type SamlEnforcement } from './GitHubContext.js';
 import { githubError, graphqlList, restGet } from './githubPages.js';
+import { obj, str } from '../collection/fields.js';
 
 type Raw = Record<string, unknown>;
 
@@ -88,7 +89,7 @@ export async function* collectSamlIdentities(ctx: GitHubContext, out: DatasetOut
       { permission: GITHUB_PERMISSIONS.samlIdentities, onFirstPage: grab(['enterprise', 'ownerInfo', 'samlIdentityProvider']) },
     )) {
       const node = e.node ?? {};
-      if (ctx.subject && String((node.user as Raw | null)?.login ?? '').toLowerCase() !== ctx.subject.toLowerCase()) continue;
+      if (ctx.subject && (str(obj(node, 'user'), 'login') ?? '').toLowerCase() !== ctx.subject.toLowerCase()) continue;
       yield { issuer, ...node };
     }
     if (issuer) level = 'enterprise';

@@ -9,6 +9,7 @@ import { perParent } from '../collection/perParent.js';
 import { type DatasetOutput, readWritten } from '../collection/runDatasets.js';
 import { GITHUB_PERMISSIONS, type GitHubContext, userRef } from './GitHubContext.js';
 import { graphqlList, restGet, restList } from './githubPages.js';
+import { str } from '../collection/fields.js';
 
 type Raw = Record<string, unknown>;
 
@@ -35,7 +36,7 @@ export async function* collectMembers(ctx: GitHubContext, out: DatasetOutput): A
       permission: GITHUB_PERMISSIONS.members,
       notFoundIsNull: true,
     });
-    if (m && m.state !== 'pending') yield { role: String(m.role ?? '').toUpperCase(), user: userRef(m.user as Raw) };
+    if (m && m.state !== 'pending') yield { role: (str(m, 'role') ?? '').toUpperCase(), user: userRef(m.user as Raw) };
     return;
   }
   const edges = graphqlList<{ role?: string; node?: Raw }>(ctx.session, out.stats, MEMBERS_QUERY, { org: ctx.org }, ['organization', 'membersWithRole'], {

@@ -13,6 +13,7 @@ import { type DatasetOutput, readWritten } from '../collection/runDatasets.js';
 import { GITHUB_PERMISSIONS, type GitHubContext, userRef } from './GitHubContext.js';
 import { restList } from './githubPages.js';
 import { type RepoLike, isGitHubIssuer, parseWorkflowSubject, reposNamed } from './workflowSubject.js';
+import { obj, str } from '../collection/fields.js';
 
 type Raw = Record<string, unknown>;
 
@@ -44,8 +45,8 @@ export async function boundedRepos(ctx: GitHubContext, out: DatasetOutput): Prom
   const all: Repo[] = [];
   let orgId: string | undefined;
   for await (const r of readWritten(out.dir, 'repositories')) {
-    const owner = (r.owner as Raw | null)?.login ?? String(r.full_name).split('/')[0];
-    all.push({ id: String(r.id), fullName: String(r.full_name), owner: String(owner), name: String(r.name) });
+    const owner = str(obj(r, 'owner'), 'login') ?? String(r.full_name).split('/')[0];
+    all.push({ id: String(r.id), fullName: String(r.full_name), owner, name: String(r.name) });
   }
   for await (const o of readWritten(out.dir, 'organization')) orgId = String(o.id);
   if (ctx.repos.all) return { repos: all, total: all.length, why: 'all repositories (--all-repos)' };

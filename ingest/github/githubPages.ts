@@ -122,9 +122,11 @@ export async function restGet<T = Raw>(
   opts: GitHubListOptions & { notFoundIsNull?: boolean } = {},
 ): Promise<T | null> {
   try {
-    const res = await session.octokit.request(route as never, { ...params, request: session.requestOptions(stats) } as never);
+    // Octokit types requests per known route; ours are built at run time, so the route is a plain string.
+    const request = session.octokit.request as unknown as (route: string, params: Raw) => Promise<{ data: T }>;
+    const res = await request(route, { ...params, request: session.requestOptions(stats) });
     stats.objects++;
-    return (res as { data: T }).data;
+    return res.data;
   } catch (e) {
     if (session.signal.aborted) throw session.signal.reason ?? e;
     if (opts.notFoundIsNull && (e as { status?: number }).status === 404) return null;

@@ -75,7 +75,7 @@ function readSecretFile(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new InputError(`${what} ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`, { file: path });
+    throw new InputError(`${what} ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { file: path });
   }
 }
 
@@ -254,6 +254,7 @@ export function registerCollect(program: Command): void {
     if (o.privateKey) privateKey = readSecretFile(o.privateKey, 'collect github: --private-key');
     const auth = o.auth ?? (privateKey && !(process.env.REVENANT_GITHUB_TOKEN ?? process.env.GITHUB_TOKEN) ? 'app' : 'token');
     if (auth !== 'token' && auth !== 'app') throw new InputError(`collect github: --auth must be token or app (got ${auth})`);
+    const authMode: 'token' | 'app' = auth;
     const enforcement = o.samlEnforcement;
     if (enforcement !== undefined && !['enforced', 'configured', 'none'].includes(enforcement)) {
       throw new InputError(`collect github: --saml-enforcement must be enforced, configured or none (got ${JSON.stringify(enforcement)})`);
@@ -269,7 +270,7 @@ export function registerCollect(program: Command): void {
       subject: o.subject,
       out: o.out ?? defaultOut(defaultCollectionDir(), o.subject),
       apiUrl: o.apiUrl,
-      auth: auth as 'token' | 'app',
+      auth: authMode,
       token: auth === 'token' ? (process.env.REVENANT_GITHUB_TOKEN ?? process.env.GITHUB_TOKEN) : undefined,
       appId: o.appId ?? process.env.GITHUB_APP_ID,
       privateKey: auth === 'app' ? privateKey : undefined,
