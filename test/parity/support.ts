@@ -3,13 +3,14 @@
  * `--collection` loads it), analysed by the embedded engine in process and pushed into the test
  * Neo4j (test/support/neo4j.ts: a missing server fails the suite, never skips it) as an ephemeral
  * snapshot the Neo4j engine queries; and comparisons of the two engines' answers as sets, with a
- * readable list of differences.
+ * readable list of differences; and which rules a suite exercised (no rule may pass parity vacuously).
  */
 import { randomUUID } from 'node:crypto';
 import type { Driver } from 'neo4j-driver';
 import type { BlastRadius } from '../../queries/blast-radius.js';
 import type { PathsResult } from '../../queries/paths.js';
 import type { FindingsDoc } from '../../queries/residual.js';
+import { RULES } from '../../queries/residual-access/index.js';
 import type { Neo4jSnapshot } from '../../src/store/neo4jGraph.js';
 import { Neo4jStore } from '../../src/store/neo4jStore.js';
 import { LazyGraph } from '../../src/store/LazyGraph.js';
@@ -139,4 +140,21 @@ export async function both<T>(embedded: () => T, neo4j: () => Promise<T>): Promi
     return ee === ne ? { error: ee } : { mismatch: `embedded: ${ee ?? 'ok'} | neo4j: ${ne ?? 'ok'}` };
   }
   return { e, n };
+}
+
+/**
+ * What rules a parity suite has exercised, per engine: no rule may pass parity vacuously, so each
+ * suite records the findings both engines gave and finally asks which rules had none in either.
+ */
+export class RulesSeen {
+  private readonly embedded = new Set<string>();
+  private readonly neo4j = new Set<string>();
+  add(embedded: FindingsDoc, neo4j: FindingsDoc): void {
+    for (const f of embedded.findings) this.embedded.add(f.rule);
+    for (const f of neo4j.findings) this.neo4j.add(f.rule);
+  }
+  /** Rules of the engine's catalogue without a finding in both engines' answers (empty: none passed vacuously). */
+  vacuous(): string[] {
+    return RULES.map((r) => r.id).filter((id) => !this.embedded.has(id) || !this.neo4j.has(id));
+  }
 }

@@ -1,0 +1,41 @@
+/**
+ * Drift guards between the engine's rule list (queries/residual-access/index.ts) and what else
+ * names rules or datasets: the synthetic tenant's catalogue of rule ids (ingest/synth/catalogue.ts)
+ * is the engine's, in order; every dataset a rule needs is a dataset the collection format
+ * declares for that source (ingest/collection/datasets.ts); rule ids are unique.
+ */
+import { describe, expect, it } from 'vitest';
+import { DATASETS } from '../../ingest/collection/datasets.js';
+import { RULE_IDS } from '../../ingest/synth/catalogue.js';
+import { RULES, ruleById } from '../../queries/residual-access/index.js';
+import { SOURCE_KINDS } from '../../src/model/schema.js';
+
+describe('rule and dataset drift', () => {
+  it("the synthetic tenant's rule ids are the engine's rules, in catalogue order", () => {
+    expect([...RULE_IDS]).toEqual(RULES.map((r) => r.id));
+  });
+
+  it('rule ids are unique and each resolves to its rule', () => {
+    expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
+    for (const r of RULES) expect(ruleById(r.id)).toBe(r);
+  });
+
+  it('a rule of a source is named after it and needs only datasets of sources that exist', () => {
+    for (const r of RULES) {
+      if (r.source !== 'cross') expect(Object.keys(r.needs), r.id).toEqual([r.source]);
+      for (const s of Object.keys(r.needs)) expect(SOURCE_KINDS as readonly string[], `${r.id} needs datasets of ${s}`).toContain(s);
+    }
+  });
+
+  it("every dataset a rule needs is declared in the collection format for that source", () => {
+    const undeclared: string[] = [];
+    for (const r of RULES) {
+      for (const [source, datasets] of Object.entries(r.needs)) {
+        const known = DATASETS[source as keyof typeof DATASETS] ?? [];
+        for (const d of datasets ?? []) if (!known.includes(d)) undeclared.push(`${r.id} needs ${source}/${d}`);
+      }
+      expect(Object.values(r.needs).flat().length, `${r.id} declares no dataset`).toBeGreaterThan(0);
+    }
+    expect(undeclared).toEqual([]);
+  });
+});
