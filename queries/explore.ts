@@ -5,8 +5,9 @@
  * - `neighbourhood`: one node with its properties and its edges grouped by kind and direction,
  *   each group counted and listed a page at a time (a node with 50,000 members is a count and a
  *   first page, never a hairball);
- * - `rankSearch`: ordering of name-index hits for a search box (exact before prefix, people and
- *   accounts before other objects).
+ * - `searchHits` / `rankSearch`: name-index hits for a search box, each node once and ranked
+ *   (exact before prefix, people and accounts before other objects).
+ * The Neo4j engine runs the same code on the facts its Cypher selects (explore.cypher.ts).
  */
 import { NotFoundError } from '../src/model/errors.js';
 import { EDGE_KINDS, EdgeKind, type NodeKind, NodeKind as K } from '../src/model/schema.js';
@@ -99,18 +100,27 @@ export function personOf(g: GraphReader, name: string): PersonLinks {
   return { query: name, person: pnode ? summaryOf(g, pnode) : null, members, links };
 }
 
+export type NeighbourhoodOptions = { edges?: readonly string[]; dir?: 'out' | 'in' | 'both'; offset?: number; limit?: number };
+
+/** What a neighbourhood lists, in its order: edge kinds (schema order), directions (out, then in), and the page. */
+export function neighbourhoodShape(opts: NeighbourhoodOptions): { kinds: EdgeKind[]; dirs: ('out' | 'in')[]; offset: number; limit: number } {
+  return {
+    kinds: (opts.edges?.length ? EDGE_KINDS.filter((k) => opts.edges!.includes(k)) : EDGE_KINDS) as EdgeKind[],
+    dirs: opts.dir === 'out' ? ['out'] : opts.dir === 'in' ? ['in'] : ['out', 'in'],
+    offset: opts.offset ?? 0,
+    limit: opts.limit ?? 25,
+  };
+}
+
 /** A node and its edges by kind and direction; each group lists `limit` items from `offset`. */
 export function neighbourhood(
   g: GraphReader,
   key: string,
-  opts: { edges?: readonly string[]; dir?: 'out' | 'in' | 'both'; offset?: number; limit?: number } = {},
+  opts: NeighbourhoodOptions = {},
 ): Neighbourhood {
   const n = g.node(key) ?? resolveNode(g, key, 'node');
   key = n.key;
-  const offset = opts.offset ?? 0;
-  const limit = opts.limit ?? 25;
-  const kinds = (opts.edges?.length ? EDGE_KINDS.filter((k) => opts.edges!.includes(k)) : EDGE_KINDS) as EdgeKind[];
-  const dirs: ('out' | 'in')[] = opts.dir === 'out' ? ['out'] : opts.dir === 'in' ? ['in'] : ['out', 'in'];
+  const { kinds, dirs, offset, limit } = neighbourhoodShape(opts);
   const groups: EdgeGroup[] = [];
   for (const kind of kinds) {
     for (const dir of dirs) {
@@ -125,6 +135,32 @@ export function neighbourhood(
     }
   }
   return { node: detailOf(g, n), groups };
+}
+
+export interface SearchHit extends NodeSummary {
+  /** The lower-cased name, mail, UPN, login or id that matched. */
+  matched: string;
+}
+
+/** Kinds a search never offers: records that hold no access of their own and are never navigated to. */
+const UNSEARCHED = new Set<string>([K.EntraAuditEvent, K.OktaLogEvent]);
+
+/** How many name-index rows a search reads for `limit` hits (several names of one node may match). */
+export const searchRows = (limit: number): number => limit * 4 + 10;
+
+/**
+ * Search hits from name-index rows in index order (name, then node): each node once, without
+ * records nobody navigates to, ranked (rankSearch), the first `limit`.
+ */
+export function searchHits(g: GraphReader, q: string, rows: readonly { name: string; key: string }[], limit: number): SearchHit[] {
+  const hits = new Map<string, SearchHit>();
+  for (const r of rows) {
+    if (hits.has(r.key)) continue;
+    const n = g.node(r.key);
+    if (!n || UNSEARCHED.has(n.kind)) continue;
+    hits.set(r.key, { ...summaryOf(g, n), matched: r.name });
+  }
+  return rankSearch(q, [...hits.values()]).slice(0, limit);
 }
 
 const KIND_RANK: Partial<Record<NodeKind, number>> = {

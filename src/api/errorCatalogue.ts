@@ -73,7 +73,7 @@ export const ERROR_CATALOGUE: Readonly<Record<AnyErrorCode, Entry>> = {
   [API_ERR.HEADERS_TOO_LARGE]: { status: 431, description: 'The request headers are larger than the server accepts.' },
   [API_ERR.REQUEST_TIMEOUT]: { status: 408, description: 'The request was not received in time.' },
   [API_ERR.INTERNAL]: { status: 500, description: 'An internal error: quote the request id to the operator (the details are in the log).' },
-  [API_ERR.ENGINE_UNSUPPORTED]: { status: 501, description: 'Not available on the engine the server runs on (e.g. a console view on Neo4j).' },
+  [API_ERR.ENGINE_UNSUPPORTED]: { status: 501, description: 'Not available on the engine the server runs on.' },
   [API_ERR.UNAVAILABLE]: { status: 503, description: 'The server is shutting down.' },
   [ERR.RUNTIME]: { status: 500, description: 'A runtime failure (e.g. Neo4j cannot be reached): quote the request id to the operator.' },
   [ERR.INPUT]: { status: 400, description: 'Bad input.' },

@@ -274,8 +274,18 @@ export class SnapshotDb {
   searchNames(prefix: string, limit: number): { name: string; key: string }[] {
     const p = prefix.trim().toLowerCase();
     if (!p) return [];
-    this.sPrefix ??= this.db.prepare('SELECT m.name AS name, n.key AS key FROM names m JOIN nodes n ON n.nid = m.nid WHERE m.name >= ? AND m.name < ? ORDER BY m.name LIMIT ?');
-    return this.sPrefix.all(p, `${p}\uffff`, limit) as { name: string; key: string }[];
+    // (name, node) order, each pair once (a node may list one name under two fields): the order
+    // the Neo4j engine reads its lookup slots in, so both engines see the same first rows.
+    this.sPrefix ??= this.db.prepare('SELECT m.name AS name, m.nid AS nid, n.key AS key FROM names m JOIN nodes n ON n.nid = m.nid WHERE m.name >= ? AND m.name < ? ORDER BY m.name, m.nid');
+    const out: { name: string; key: string }[] = [];
+    let last: { name: string; nid: number } | undefined;
+    for (const r of this.sPrefix.iterate(p, `${p}\uffff`) as Iterable<{ name: string; nid: number; key: string }>) {
+      if (last && last.name === r.name && last.nid === r.nid) continue;
+      last = r;
+      out.push({ name: r.name, key: r.key });
+      if (out.length >= limit) break;
+    }
+    return out;
   }
 
   private sPrefix: Database.Statement | undefined;

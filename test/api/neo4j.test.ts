@@ -1,9 +1,10 @@
 /**
  * `revenant serve` on Neo4j: the API serves the latest snapshot in Neo4j (pushed there by
  * `load --neo4j`), with the same answers as on the embedded store — one subject, findings, what-if,
- * blast radius and paths run in Cypher — and an event-driven refresh lands in Neo4j too (loaded in
- * the embedded store, pushed into Neo4j, swapped in). Runs against the real test Neo4j
- * (test/support/neo4j.ts: NEO4J_URI or `npm run neo4j:start`).
+ * blast radius and paths run in Cypher; the console's routes (board, search, person view,
+ * neighbourhood, evidence) answer exactly as on the embedded store — and an event-driven refresh
+ * lands in Neo4j too (loaded in the embedded store, pushed into Neo4j, swapped in). Runs against
+ * the real test Neo4j (test/support/neo4j.ts: NEO4J_URI or `npm run neo4j:start`).
  */
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
@@ -94,6 +95,40 @@ describe('serving from Neo4j', () => {
     const np = await get(app, '/v1/paths?from=qray@contoso.com&to=tier0');
     expect(np.format).toBe('revenant-paths/1');
   }, 60_000);
+
+  it('serves the console on Neo4j: the board, search, person view, neighbourhood and evidence answer as on the embedded store', async () => {
+    const both = async (url: string) => {
+      const [n, e] = await Promise.all([app.inject({ url, headers: bearer(key) }), embedded.inject({ url, headers: bearer(embeddedKey) })]);
+      expect(n.statusCode, url).toBe(e.statusCode);
+      // An error's request id is the request's own; everything else must match.
+      const body = (r: { json(): Raw }) => ({ ...r.json(), requestId: undefined });
+      expect(body(n), url).toEqual(body(e));
+      return n.json();
+    };
+    const board = await both('/v1/leavers');
+    expect(board.items.length).toBeGreaterThan(0);
+    await both('/v1/leavers?sort=name&offset=1&limit=2');
+    for (const q of ['m', 'maria', 'qray@', '00uc7jKq6s0N4nrMnofc', 'contoso', 'zzzz-nothing']) {
+      const r = await both(`/v1/search?q=${encodeURIComponent(q)}&limit=8`);
+      if (q === 'maria') expect(r.items.length).toBeGreaterThan(0);
+    }
+    const person = await both('/v1/persons/qray@contoso.com');
+    expect(person.members.length).toBeGreaterThan(1);
+    expect(person.links.length).toBeGreaterThan(0);
+    for (const row of board.items as Raw[]) await both(`/v1/persons/${encodeURIComponent(String(row.accounts?.[0]?.id ?? row.id))}`);
+    await both('/v1/persons/nobody@contoso.com');
+    const nb = await both(`/v1/graph/neighbourhood?node=${encodeURIComponent('okta:00uZfBEhJBXQWWfp1yxe')}&limit=1`);
+    expect(nb.groups.length).toBeGreaterThan(0);
+    for (const g of nb.groups as Raw[]) {
+      for (const item of g.items as Raw[]) await both(`/v1/graph/neighbourhood?node=${encodeURIComponent(item.key)}&offset=1&limit=2`);
+    }
+    await both(`/v1/graph/neighbourhood?node=${encodeURIComponent(nb.node.key)}&dir=out&edges=BELONGS_TO`);
+    await both('/v1/graph/neighbourhood?node=nothing-here');
+    const finding = person.findings.find((f: Raw) => f.evidence?.length);
+    expect(finding, 'a finding with evidence').toBeDefined();
+    const ev = await both(`/v1/evidence?ref=${encodeURIComponent(finding.evidence[0])}`);
+    expect(ev.verified).toBe(true);
+  }, 90_000);
 
   it('refreshes a subject on an event: the new snapshot lands in Neo4j and is served', async () => {
     const MARIA = '00uc7jKq6s0N4nrMnofc';

@@ -1,6 +1,7 @@
 /**
  * Query plans of the Neo4j engine's hot queries: every Cypher statement that `residual --all`,
- * one-subject residual, blast radius and paths send is captured as it runs on a synthetic tenant
+ * one-subject residual, blast radius, paths and the console's search, person view and
+ * neighbourhood send is captured as it runs on a synthetic tenant
  * in the real test Neo4j, then run again under PROFILE; a plan that scans a whole label
  * (NodeByLabelScan) or every node (AllNodesScan) fails the test — each query must start from an
  * index (the (snapshot, key) and (snapshot, id) indexes of neo4jSchema.ts, or a relationship
@@ -14,6 +15,7 @@ import type { Driver } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesize } from '../../ingest/synth/synthesize.js';
 import { blastRadiusNeo4j } from '../../queries/blast-radius.cypher.js';
+import { neighbourhoodNeo4j, personNeo4j, searchNeo4j } from '../../queries/explore.cypher.js';
 import { findPathsNeo4j } from '../../queries/paths.cypher.js';
 import { runResidualNeo4j } from '../../queries/residual.cypher.js';
 import { Neo4jStore } from '../../src/store/neo4jStore.js';
@@ -70,6 +72,11 @@ beforeAll(async () => {
     const user = `${subject.subject.source}:${subject.subject.id}`;
     await blastRadiusNeo4j(snap, user, {});
     await findPathsNeo4j(snap, user, 'tier0', {});
+    // The console: search as one types, the person view, and a node's neighbourhood by name and by key.
+    for (const q of ['a', subject.subject.name.slice(0, 3), subject.subject.id]) await searchNeo4j(snap, q, 8);
+    await personNeo4j(snap, user);
+    const nb = await neighbourhoodNeo4j(snap, user, { limit: 12 });
+    await neighbourhoodNeo4j(snap, nb.node.key, { dir: 'in', edges: ['MEMBER_OF', 'BELONGS_TO'], offset: 1, limit: 2 });
   } finally {
     driver.executeQuery = original;
   }

@@ -4,7 +4,9 @@
  * status, severity and validUntil, closure, persons, uncovered rules — for the sweep at the
  * scenario's time (with its what-if), for each account named alone, and for what-ifs on every
  * account; and the same blast radius and paths (to tier 0, to the tenant, and between
- * principals) from every principal. Runs against the real test Neo4j; never skips.
+ * principals) from every principal; and the same console answers (search by every prefix of every
+ * name, the person view of every account and HR record, the neighbourhood of every node, whole
+ * and paged). Runs against the real test Neo4j; never skips.
  */
 import { join } from 'node:path';
 import type { Driver } from 'neo4j-driver';
@@ -15,13 +17,14 @@ import { findPaths } from '../../queries/paths.js';
 import { findPathsNeo4j } from '../../queries/paths.cypher.js';
 import { runResidual } from '../../queries/residual.js';
 import { runResidualNeo4j } from '../../queries/residual.cypher.js';
-import { NodeKind } from '../../src/model/schema.js';
+import { EmbeddedEngine, Neo4jEngine } from '../../src/api/snapshot/engine.js';
+import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import { compareWithExpected } from '../support/compareFindings.js';
 import { openTestDriver } from '../support/neo4j.js';
 import { SCENARIOS, expectedOf, scenarioNames } from '../support/scenarios.js';
 import { RulesSeen, blastDifferences, both, docDifferences, pair, pathDifferences } from './support.js';
 
-const PRINCIPAL_KINDS = [
+const PRINCIPAL_KINDS: NodeKind[] = [
   NodeKind.EntraUser,
   NodeKind.OktaUser,
   NodeKind.EntraGroup,
@@ -42,6 +45,15 @@ function assumeArgs(args: string[] = []): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) if (args[i] === '--assume-departed') out.push(args[++i]);
   return out;
+}
+
+/** An answer or the error message it failed with (both engines must fail alike). */
+async function outcome<T>(run: () => Promise<T>): Promise<{ ok: T } | { error: string }> {
+  try {
+    return { ok: await run() };
+  } catch (x) {
+    return { error: (x as Error).message };
+  }
 }
 
 let driver: Driver;
@@ -112,4 +124,53 @@ describe('parity on the scenarios', () => {
   it('no rule passes vacuously: every rule has a finding in both engines on some scenario', () => {
     expect(seen.vacuous()).toEqual([]);
   });
+
+  for (const name of scenarioNames()) {
+    it(`${name}: the console's search, person view and neighbourhood agree`, async () => {
+      const p = await pair(driver, [join(SCENARIOS, name)]);
+      const e = new EmbeddedEngine(p.db, p.id);
+      const n = new Neo4jEngine(p.snap);
+      try {
+        const nodes = (p.db.db.prepare('SELECT key FROM nodes ORDER BY nid').all() as { key: string }[]).map((r) => p.db.node(r.key)!);
+        expect(nodes.length).toBeGreaterThan(5);
+
+        // Search: every prefix (1–3 characters, and whole) of every indexed name.
+        const names = (p.db.db.prepare('SELECT DISTINCT name FROM names').all() as { name: string }[]).map((r) => r.name);
+        const queries = new Set<string>(['zz-nothing', '  ']);
+        for (const nm of names) for (const len of [1, 2, 3, nm.length]) queries.add(nm.slice(0, len));
+        let hits = 0;
+        for (const q of queries) {
+          // Short prefixes also with a small page (the cut must fall in the same place).
+          for (const limit of q.length <= 2 ? [3, 25] : [25]) {
+            const want = await e.search(q, limit);
+            expect(await n.search(q, limit), `search ${JSON.stringify(q)} limit ${limit}`).toEqual(want);
+            hits += want.length;
+          }
+        }
+        expect(hits).toBeGreaterThan(queries.size);
+
+        // The person view of every account and HR record, by id (with its source), and of unknown names.
+        const subjects = nodes.filter((x) => ([NodeKind.EntraUser, NodeKind.OktaUser, NodeKind.HrPerson] as NodeKind[]).includes(x.kind) && !x.props.stub);
+        expect(subjects.length).toBeGreaterThan(0);
+        for (const x of [...subjects.map((y) => `${y.sourceKey.split(':')[0]}:${y.id}`), 'nobody@nowhere.test']) {
+          expect(await outcome(() => n.person(x)), `person ${x}`).toEqual(await outcome(() => e.person(x)));
+        }
+
+        // The neighbourhood of every node by key, whole and a page of each group; of some, one direction or a few edge kinds.
+        const variants = [{ dir: 'in' as const, limit: 2 }, { dir: 'out' as const, edges: [EdgeKind.BELONGS_TO, EdgeKind.MEMBER_OF, EdgeKind.HAS_APP_ROLE] }];
+        for (const [i, x] of nodes.entries()) {
+          for (const opts of [{}, { offset: 1, limit: 1 }, ...(i < 25 ? variants : [])]) {
+            expect(await n.neighbourhood(x.key, opts), `neighbourhood ${x.key} ${JSON.stringify(opts)}`).toEqual(await e.neighbourhood(x.key, opts));
+          }
+        }
+        // By principal name, as the explorer's URL names it.
+        for (const x of nodes.filter((y) => PRINCIPAL_KINDS.includes(y.kind) && !y.props.stub)) {
+          const ref = `${x.sourceKey.split(':')[0]}:${x.id}`;
+          expect(await outcome(() => n.neighbourhood(ref, {})), ref).toEqual(await outcome(() => e.neighbourhood(ref, {})));
+        }
+      } finally {
+        await p.close();
+      }
+    });
+  }
 });

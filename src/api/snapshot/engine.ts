@@ -6,17 +6,15 @@
  * same results (the Neo4j engine's parity suite), so the routes do not care which one runs.
  */
 import { blastRadius, type BlastRadius } from '../../../queries/blast-radius.js';
-import { type Neighbourhood, type NodeSummary, type PersonLinks, neighbourhood, personOf, rankSearch, summaryOf } from '../../../queries/explore.js';
+import { type Neighbourhood, type NeighbourhoodOptions, type PersonLinks, type SearchHit, neighbourhood, personOf, searchHits, searchRows } from '../../../queries/explore.js';
 import { findPaths, type PathsResult } from '../../../queries/paths.js';
 import { type FindingsDoc, type ResidualOptions, resolveAccounts, runResidual } from '../../../queries/residual.js';
-import { HttpError } from '../httpError.js';
 import { NodeKind } from '../../model/schema.js';
 import type { GraphReader, InputFile, SourceInfo } from '../../store/GraphReader.js';
 import { LazyGraph } from '../../store/LazyGraph.js';
 import type { Neo4jSnapshot } from '../../store/neo4jGraph.js';
 import type { SnapshotDb } from '../../store/SnapshotDb.js';
 import { DbReader } from './DbReader.js';
-import { API_ERR } from '../errorCatalogue.js';
 import { nodeName, sourceOfKey } from '../../model/props.js';
 
 export interface AccountRef {
@@ -25,6 +23,8 @@ export interface AccountRef {
   id: string;
   name: string;
 }
+
+export type { SearchHit };
 
 export interface QueryEngine {
   readonly kind: 'embedded' | 'neo4j';
@@ -42,19 +42,11 @@ export interface QueryEngine {
   /** The person behind a name: correlated accounts, HR records and the links between them. */
   person(name: string): Promise<PersonLinks>;
   /** One node with its edges grouped by kind and direction, a page of each (the graph explorer). */
-  neighbourhood(key: string, opts: { edges?: string[]; dir?: 'out' | 'in' | 'both'; offset?: number; limit?: number }): Promise<Neighbourhood>;
+  neighbourhood(key: string, opts: NeighbourhoodOptions): Promise<Neighbourhood>;
   /** The input files the snapshot was made from, with their SHA-256 (empty when the engine does not keep them). */
   inputFiles(): InputFile[];
   close(): void;
 }
-
-export interface SearchHit extends NodeSummary {
-  /** The lower-cased name, mail, UPN, login or id that matched. */
-  matched: string;
-}
-
-/** Kinds a search never offers: records that hold no access of their own and are never navigated to. */
-const UNSEARCHED = new Set<string>([NodeKind.EntraAuditEvent, NodeKind.OktaLogEvent]);
 
 function accountsOf(g: GraphReader, name: string): AccountRef[] {
   const out: AccountRef[] = [];
@@ -114,23 +106,14 @@ export class EmbeddedEngine implements QueryEngine {
   }
 
   async search(q: string, limit: number): Promise<SearchHit[]> {
-    // Several names of one node may match: read a few more than asked, keep each node once.
-    const rows = this.db.searchNames(q, limit * 4 + 10);
-    const hits = new Map<string, SearchHit>();
-    for (const r of rows) {
-      if (hits.has(r.key)) continue;
-      const n = this.reader.node(r.key);
-      if (!n || UNSEARCHED.has(n.kind)) continue;
-      hits.set(r.key, { ...summaryOf(this.reader, n), matched: r.name });
-    }
-    return rankSearch(q, [...hits.values()]).slice(0, limit);
+    return searchHits(this.reader, q, this.db.searchNames(q, searchRows(limit)), limit);
   }
 
   async person(name: string): Promise<PersonLinks> {
     return personOf(this.reader, name);
   }
 
-  async neighbourhood(key: string, opts: { edges?: string[]; dir?: 'out' | 'in' | 'both'; offset?: number; limit?: number }): Promise<Neighbourhood> {
+  async neighbourhood(key: string, opts: NeighbourhoodOptions): Promise<Neighbourhood> {
     return neighbourhood(this.reader, key, opts);
   }
 
@@ -177,20 +160,23 @@ export class Neo4jEngine implements QueryEngine {
     return tokenOwner(await lookupGraph(this.snap, [tokenId]), tokenId);
   }
 
-  async search(): Promise<SearchHit[]> {
-    throw new HttpError(API_ERR.ENGINE_UNSUPPORTED, 'search is not available on the Neo4j engine yet: serve the embedded store for the console');
+  async search(q: string, limit: number): Promise<SearchHit[]> {
+    const { searchNeo4j } = await import('../../../queries/explore.cypher.js');
+    return searchNeo4j(this.snap, q, limit);
   }
 
-  async person(): Promise<PersonLinks> {
-    throw new HttpError(API_ERR.ENGINE_UNSUPPORTED, 'the person view is not available on the Neo4j engine yet: serve the embedded store for the console');
+  async person(name: string): Promise<PersonLinks> {
+    const { personNeo4j } = await import('../../../queries/explore.cypher.js');
+    return personNeo4j(this.snap, name);
   }
 
-  async neighbourhood(): Promise<Neighbourhood> {
-    throw new HttpError(API_ERR.ENGINE_UNSUPPORTED, 'the graph explorer is not available on the Neo4j engine yet: serve the embedded store for the console');
+  async neighbourhood(key: string, opts: NeighbourhoodOptions): Promise<Neighbourhood> {
+    const { neighbourhoodNeo4j } = await import('../../../queries/explore.cypher.js');
+    return neighbourhoodNeo4j(this.snap, key, opts);
   }
 
   inputFiles(): InputFile[] {
-    return [];
+    return this.snap.files();
   }
 
   close(): void {

@@ -183,7 +183,7 @@ export default async function graphRoutes(fastify: FastifyInstance): Promise<voi
             required: ['snapshot', 'node', 'groups'],
           },
           ...V1_ERRORS,
-          ...errorResponses(404, 501),
+          ...errorResponses(404),
         },
       },
     },
