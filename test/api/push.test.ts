@@ -120,6 +120,9 @@ describe('webhook', () => {
       expect(acts).not.toContain('Update');
       const closed = delivered.events.filter((e: Ev) => e.activity_id === 3);
       expect(closed.every((e: Ev) => body.events.some((b: Ev) => b.finding_info.uid === e.finding_info.uid))).toBe(true);
+      // The receiver has the body before the pusher has its answer: wait until the pusher recorded
+      // the delivery (outbox row done and counter incremented in the same step), then count.
+      await waitFor(() => app.revenant.pusher.status()[0].delivered === 2, 'second delivery recorded');
       const metrics = (await app.inject({ url: '/metrics', headers: bearer(createKey(dir, ['metrics'])) })).body;
       expect(metrics).toMatch(/revenant_push_failures_total\{sink="hook",kind="transient"\} 2/);
       expect(metrics).toMatch(/revenant_push_delivered_total\{sink="hook"\} 2/);
