@@ -5,7 +5,8 @@
  * exactly the scenario's departed persons; the person view shows exactly the expected findings
  * (rule, status, severity, via id); a path expands and draws; what-if shows what the residual
  * engine says for an active account; a deep link reloads and the back button works; the keyboard
- * alone reaches every finding; the graph explorer draws a blast radius and expands a node; no
+ * alone reaches every finding; the graph explorer draws a blast radius and expands a node, and is
+ * driven by the keyboard alone (open a principal, expand and collapse, filter by edge kind); no
  * request leaves the origin and nothing is logged as an error; an expired session is sent to
  * sign-in. Screenshots of each view go to test-artifacts/console/ (git-ignored). Needs
  * /usr/bin/chromium (`apt-get install -y chromium`; .ci/run installs it): without it these tests
@@ -321,6 +322,68 @@ describe('the analyst console in Chromium', () => {
     await page.waitForSelector('[data-testid=paths] figure.path-graph');
     expect(page.url()).toContain('to=tier0');
     await shot(page, 'graph');
+    await ctx.close();
+  }, 90_000);
+
+  test('the graph explorer with the keyboard alone: open a principal, expand and collapse a node, filter by edge kind', async () => {
+    const { ctx, page } = await signedIn(apps);
+    const exp = expectedOf('entra-owned-apps');
+    const principal = `entra:${exp.findings.find((f) => f.severity === 'critical')!.subject}`;
+    /** Press Tab (or `key`) until the focused element matches `selector`; fails after `max` presses. */
+    const tabTo = async (selector: string, what: string, key = 'Tab', max = 200) => {
+      for (let i = 0; i < max; i++) {
+        await page.keyboard.press(key);
+        if (await page.evaluate((sel) => !!document.activeElement?.matches(sel), selector)) return;
+      }
+      throw new Error(`${key} never reached ${what}`);
+    };
+    const nodeList = () => page.$$eval('.node-list li button', (els) => els.map((e) => e.textContent ?? '').sort());
+    await page.waitForSelector('[data-testid=leavers] tbody tr');
+    // Open the explorer from the navigation, and a principal from its form.
+    await tabTo('a[href="/graph"]', 'the Graph link');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${apps.origin}/graph`);
+    await tabTo('#principal', 'the principal field');
+    await page.keyboard.type(principal);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${apps.origin}/graph/${encodeURIComponent(principal)}`);
+    await page.waitForSelector('[data-testid=graph-canvas][data-drawn=true]');
+    const before = await nodeList();
+    expect(before.length).toBeGreaterThan(1);
+
+    // Expand the first node of the list with Enter (focusing it shows its properties), then collapse it.
+    await tabTo('.node-list button.node-btn[aria-expanded=false]', 'a node of the drawing');
+    const focused = await page.evaluate(() => document.activeElement!.textContent);
+    await page.waitForSelector('[data-testid=node-props]');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((n) => document.querySelectorAll('.node-list li').length > n, before.length);
+    const expanded = await nodeList();
+    expect(expanded.length).toBeGreaterThan(before.length);
+    for (const b of before) expect(expanded).toContain(b);
+    expect(await page.textContent('.graph-canvas-wrap [role=status]')).toMatch(/^Expanded /);
+    const again = page.locator('.node-list button.node-btn', { hasText: focused! }).first();
+    expect(await again.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await again.getAttribute('aria-expanded')).toBe('true');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((n) => document.querySelectorAll('.node-list li').length === n, before.length);
+    expect(await nodeList()).toEqual(before);
+    expect(await again.getAttribute('aria-expanded')).toBe('false');
+
+    // Filter by edge kind: Space on an edge-kind box hides that kind's edges, Space again shows them.
+    const total = Number(await page.getAttribute('[data-testid=graph-canvas]', 'data-edges-total'));
+    expect(total).toBeGreaterThan(0);
+    expect(Number(await page.getAttribute('[data-testid=graph-canvas]', 'data-edges-shown'))).toBe(total);
+    await tabTo('fieldset.filter input[type=checkbox]', 'an edge-kind filter', 'Shift+Tab');
+    const kind = await page.evaluate(() => document.activeElement!.closest('label')!.textContent!.trim());
+    await page.keyboard.press('Space');
+    await page.waitForFunction((t) => Number(document.querySelector('[data-testid=graph-canvas]')!.getAttribute('data-edges-shown')) < t, total);
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).checked)).toBe(false);
+    expect(await page.textContent('.graph-canvas-wrap [role=status]')).toContain(`hidden: ${kind}`);
+    await shot(page, 'graph-keyboard');
+    await page.keyboard.press('Space');
+    await page.waitForFunction((t) => Number(document.querySelector('[data-testid=graph-canvas]')!.getAttribute('data-edges-shown')) === t, total);
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).checked)).toBe(true);
+    expect(page.url()).toBe(`${apps.origin}/graph/${encodeURIComponent(principal)}`);
     await ctx.close();
   }, 90_000);
 

@@ -175,6 +175,7 @@ export function Graph({ principal, loc }: { principal: string | null; loc: Locat
   const [paths, setPaths] = useState<PathsDoc | null>(null);
   const [pathsError, setPathsError] = useState<string | null>(null);
   const [status, setStatus] = useState('');
+  const [edgesShown, setEdgesShown] = useState<{ shown: number; total: number }>({ shown: 0, total: 0 });
   const from = loc.params.get('from') ?? principal ?? '';
   const to = loc.params.get('to') ?? '';
 
@@ -243,7 +244,9 @@ export function Graph({ principal, loc }: { principal: string | null; loc: Locat
         else n.removeClass('t0 dim');
       });
     });
+    setEdgesShown({ shown: cy.edges().not('.hidden').length, total: cy.edges().length });
   }, [hiddenKinds, highlight, nodes]);
+  const filterNote = hiddenKinds.length ? ` Edge filter: ${edgesShown.shown} of ${plural(edgesShown.total, 'edge')} shown (hidden: ${hiddenKinds.join(', ')}).` : '';
 
   async function select(d: NodeData): Promise<Neighbourhood | null> {
     try {
@@ -268,7 +271,9 @@ export function Graph({ principal, loc }: { principal: string | null; loc: Locat
     }
     if (expanded.has(d.id)) {
       // Collapse: remove what this node's expansion added (and is not part of anything else).
-      cy.nodes().filter((x) => x.data('addedBy') === d.id && x.degree(false) <= 1 && !x.data('root')).remove();
+      cy.nodes()
+        .filter((x) => x.data('addedBy') === d.id && !x.data('root') && x.neighborhood().nodes().not(cy.$id(d.id)).empty())
+        .remove();
       const next = new Set(expanded);
       next.delete(d.id);
       setExpanded(next);
@@ -407,7 +412,15 @@ export function Graph({ principal, loc }: { principal: string | null; loc: Locat
           </ul>
         </div>
         <div class="graph-canvas-wrap">
-          <div ref={box} class="graph-canvas" data-testid="graph-canvas" role="img" aria-label={`Blast radius drawing: ${status}`} />
+          <div
+            ref={box}
+            class="graph-canvas"
+            data-testid="graph-canvas"
+            data-edges-shown={edgesShown.shown}
+            data-edges-total={edgesShown.total}
+            role="img"
+            aria-label={`Blast radius drawing: ${status}${filterNote}`}
+          />
           {hover ? (
             <div class="tooltip" role="tooltip" data-x={Math.round(hover.x)} ref={(el) => {
                 if (el) {
@@ -430,6 +443,7 @@ export function Graph({ principal, loc }: { principal: string | null; loc: Locat
           ) : null}
           <p role="status" class="small">
             {status}
+            {filterNote}
           </p>
         </div>
         <aside class="graph-props" aria-label="Properties">
