@@ -19,6 +19,8 @@ export interface SourceApiErrorInit {
   permission?: string;
   /** What the user should know beyond status and code (kept in the ledger reason). */
   hint?: string;
+  /** The provider's id of the failed request (Graph `request-id`, Okta `X-Okta-Request-Id`), for support cases. */
+  requestId?: string | null;
 }
 
 export class SourceApiError extends RevenantError {
@@ -29,6 +31,7 @@ export class SourceApiError extends RevenantError {
   readonly attempts: number;
   readonly permission: string | undefined;
   readonly hint: string | undefined;
+  readonly requestId: string | null;
 
   constructor(message: string, init: SourceApiErrorInit) {
     super(message, ERR.SOURCE_API);
@@ -38,6 +41,7 @@ export class SourceApiError extends RevenantError {
     this.attempts = init.attempts ?? 1;
     this.permission = init.permission;
     this.hint = init.hint;
+    this.requestId = init.requestId ?? null;
   }
 
   /** True when the caller lacks a permission or scope (the dataset is `missing`, not broken). */

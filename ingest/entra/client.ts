@@ -88,7 +88,7 @@ export async function resolveTenant(session: GraphSession, given: string): Promi
 }
 
 export interface GraphRequestSpec {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** Relative to the version (`/users?$top=999`) or absolute (an `@odata.nextLink`, followed verbatim). */
   url: string;
   body?: unknown;
@@ -107,6 +107,19 @@ export function pauseSession(session: GraphSession, ms: number): void {
  * throws SourceApiError after the last attempt or at once for an error that retrying cannot fix.
  */
 export async function graphRequest(session: GraphSession, stats: RequestStats, spec: GraphRequestSpec): Promise<unknown> {
+  return (await graphCall(session, stats, spec)).body;
+}
+
+/** A 2xx answer of Graph: the parsed body (null when empty), status, Graph's `request-id` and the attempts it took. */
+export interface GraphAnswer {
+  body: unknown;
+  status: number;
+  requestId: string | null;
+  attempts: number;
+}
+
+/** `graphRequest` with the answer's status and request id (writes journal them). */
+export async function graphCall(session: GraphSession, stats: RequestStats, spec: GraphRequestSpec): Promise<GraphAnswer> {
   const { retry, signal } = session;
   const path = pathTemplate(spec.url.replace(/^https:\/\/[^/]+/i, ''));
   let refreshed = false;
@@ -118,22 +131,41 @@ export async function graphRequest(session: GraphSession, stats: RequestStats, s
     let code: string | undefined;
     let message = '';
     let retryAfterMs: number | undefined;
+    let requestId: string | null = null;
     try {
       const req = session.client.api(spec.url).responseType(ResponseType.RAW).headers(spec.headers ?? {});
-      const res = (await session.limiter.run(() => (spec.method === 'POST' ? req.post(spec.body) : req.get()))) as Response;
+      const send = () => {
+        switch (spec.method) {
+          case 'POST':
+            return req.post(spec.body ?? {});
+          case 'PATCH':
+            return req.patch(spec.body ?? {});
+          case 'PUT':
+            return req.put(spec.body ?? {});
+          case 'DELETE':
+            return req.delete();
+          default:
+            return req.get();
+        }
+      };
+      const res = (await session.limiter.run(send)) as Response;
       stats.requests++;
       const text = await res.text();
       if (res.ok) {
-        if (!text) return null;
+        const answer = { status: res.status, requestId: res.headers.get('request-id'), attempts: attempt };
+        if (!text) return { body: null, ...answer };
         try {
-          return JSON.parse(text);
+          return { body: JSON.parse(text), ...answer };
         } catch {
+          // A write that succeeded is not sent again because its body is odd.
+          if (spec.method !== 'GET') return { body: null, ...answer };
           status = res.status;
           code = 'MALFORMED_BODY';
           message = 'the response body is not valid JSON';
         }
       } else {
         status = res.status;
+        requestId = res.headers.get('request-id');
         retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
         const err = graphErrorOf(text);
         code = err.code;
@@ -168,6 +200,7 @@ export async function graphRequest(session: GraphSession, stats: RequestStats, s
         path,
         attempts: attempt,
         permission: spec.permission,
+        requestId,
       });
     }
     stats.retries++;

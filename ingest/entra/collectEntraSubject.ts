@@ -52,6 +52,12 @@ type Raw = Record<string, unknown>;
 export interface CollectEntraSubjectOptions extends CollectEntraOptions {
   /** UPN, mail or object id of the subject. */
   subject: string;
+  /**
+   * Applications and service principals to read as if the subject's audit events had touched them
+   * (a verification reads again what a remediation changed, even when the events are too old to list).
+   */
+  alsoApplications?: readonly string[];
+  alsoServicePrincipals?: readonly string[];
 }
 
 export interface SubjectCollectResult extends CollectResult {
@@ -67,6 +73,12 @@ class Gather {
   readonly data = new Map<string, Map<string, Raw>>(ENTRA_DATASETS.map((d) => [d, new Map()]));
   readonly stats = new Map<string, RequestStats>(ENTRA_DATASETS.map((d) => [d, newStats()]));
   readonly errors = new Map<string, string[]>(ENTRA_DATASETS.map((d) => [d, []]));
+  /** Per-parent datasets: the parents whose list was read in full (an empty list included). */
+  readonly parents = new Map<string, Set<string>>();
+  readParents(d: string, keys: Iterable<string>): void {
+    const set = this.parents.get(d) ?? this.parents.set(d, new Set()).get(d)!;
+    for (const k of keys) set.add(k);
+  }
 
   add(dataset: string, key: string, line: Raw): void {
     this.data.get(dataset)!.set(key, line);
@@ -98,17 +110,24 @@ export async function collectEntraSubject(opts: CollectEntraSubjectOptions): Pro
     requests: BatchListRequest[],
     onItem: (key: string, item: Raw) => void,
     single = false,
+    /** One list per parent: the manifest lists the parents read (a merge drops what they no longer hold). */
+    perParent = false,
   ): Promise<void> => {
     if (!requests.length) return;
     const failures: string[] = [];
+    const failed = new Set<string>();
     for await (const { key, item } of graphBatchLists<Raw>(session, g.stats.get(dataset)!, requests, {
       single,
       permission: ENTRA_PERMISSIONS[dataset],
-      onFailure: (_k: string, e: SourceApiError) => failures.push(e.reason),
+      onFailure: (k: string, e: SourceApiError) => {
+        failed.add(k);
+        failures.push(e.reason);
+      },
     })) {
       onItem(key, item);
     }
     if (failures.length) g.fail(feeds, summarize(failures));
+    if (perParent) g.readParents(dataset, requests.map((r) => r.key).filter((k) => !failed.has(k)));
   };
 
   // 1. The subject, active or deleted.
@@ -255,8 +274,8 @@ export async function collectEntraSubject(opts: CollectEntraSubjectOptions): Pro
   const ownedApps = new Set(owned.filter((o) => typeOf(o).endsWith('.application')).map((o) => String(o.id)));
   const ownedSps = new Set(owned.filter((o) => typeOf(o).endsWith('.servicePrincipal')).map((o) => String(o.id)));
   const ownedGroups = new Set(owned.filter((o) => typeOf(o).endsWith('.group')).map((o) => String(o.id)));
-  const apps = new Set([...ownedApps, ...auditTargets.applications]);
-  const sps = new Set([...ownedSps, ...auditTargets.servicePrincipals]);
+  const apps = new Set([...ownedApps, ...auditTargets.applications, ...(opts.alsoApplications ?? [])]);
+  const sps = new Set([...ownedSps, ...auditTargets.servicePrincipals, ...(opts.alsoServicePrincipals ?? [])]);
   const roleGroups = [...memberOf.values()].filter((grp) => grp.isAssignableToRole === true).map((grp) => String(grp.id));
   const ownerLine = (parentField: string) => (parentId: string, o: Raw) => ({ [parentField]: parentId, owner: directoryRef(o) });
   await Promise.all([
@@ -277,23 +296,37 @@ export async function collectEntraSubject(opts: CollectEntraSubjectOptions): Pro
       (_k, grp) => g.add('groups', String(grp.id), grp),
       true,
     ),
-    batch('applicationOwners', ['applicationOwners'], [...apps].map((id) => ({ key: id, url: `/applications/${id}/owners?$select=id&$top=${TOP}` })), (k, o) =>
-      g.add('applicationOwners', `${k}|${String(o.id)}`, ownerLine('applicationId')(k, o)),
+    batch(
+      'applicationOwners',
+      ['applicationOwners'],
+      [...apps].map((id) => ({ key: id, url: `/applications/${id}/owners?$select=id&$top=${TOP}` })),
+      (k, o) => g.add('applicationOwners', `${k}|${String(o.id)}`, ownerLine('applicationId')(k, o)),
+      false,
+      true,
     ),
     batch(
       'servicePrincipalOwners',
       ['servicePrincipalOwners'],
       [...sps].map((id) => ({ key: id, url: `/servicePrincipals/${id}/owners?$select=id&$top=${TOP}` })),
       (k, o) => g.add('servicePrincipalOwners', `${k}|${String(o.id)}`, ownerLine('servicePrincipalId')(k, o)),
+      false,
+      true,
     ),
-    batch('groupOwners', ['groupOwners'], [...ownedGroups].map((id) => ({ key: id, url: `/groups/${id}/owners?$select=id&$top=${TOP}` })), (k, o) =>
-      g.add('groupOwners', `${k}|${String(o.id)}`, ownerLine('groupId')(k, o)),
+    batch(
+      'groupOwners',
+      ['groupOwners'],
+      [...ownedGroups].map((id) => ({ key: id, url: `/groups/${id}/owners?$select=id&$top=${TOP}` })),
+      (k, o) => g.add('groupOwners', `${k}|${String(o.id)}`, ownerLine('groupId')(k, o)),
+      false,
+      true,
     ),
     batch(
       'federatedIdentityCredentials',
       ['federatedIdentityCredentials'],
       [...apps].map((id) => ({ key: id, url: `/applications/${id}/federatedIdentityCredentials?$select=${FEDERATED_CREDENTIAL_SELECT}` })),
       (k, c) => g.add('federatedIdentityCredentials', `${k}|${String(c.id)}`, { applicationId: k, credential: c }),
+      false,
+      true,
     ),
     batch(
       'roleAssignments',
@@ -393,6 +426,8 @@ export async function collectEntraSubject(opts: CollectEntraSubjectOptions): Pro
     });
     const entry = writer.manifest.datasets[name];
     entry.scope = 'subject';
+    const read = g.parents.get(name);
+    if (read) entry.parents = [...read].sort();
     if (stats.throttled) entry.throttled = stats.throttled;
     if (stats.retries) entry.retries = stats.retries;
     const r = { dataset: name, status: entry.status, count: entry.count ?? 0, reason: entry.reason, requests: stats.requests, objects: stats.objects, seconds: 0 };

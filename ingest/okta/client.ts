@@ -95,11 +95,35 @@ export interface OktaResponse {
 
 /** One GET through the SDK (auth, our executor's retries); throws SourceApiError on failure. */
 export async function oktaGet(session: OktaSession, stats: RequestStats, url: string, permission?: string): Promise<OktaResponse> {
+  return oktaCall(session, stats, 'GET', url, { permission });
+}
+
+/** A 2xx answer of Okta with its status, `X-Okta-Request-Id` and the attempts it took. */
+export interface OktaAnswer extends OktaResponse {
+  status: number;
+  requestId: string | null;
+  attempts: number;
+}
+
+/**
+ * One request of any method through the SDK's authenticated HTTP layer and our executor (pacing,
+ * retries); throws SourceApiError on failure, with Okta's error code and request id.
+ */
+export async function oktaCall(
+  session: OktaSession,
+  stats: RequestStats,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  url: string,
+  opts: { body?: unknown; permission?: string } = {},
+): Promise<OktaAnswer> {
   const abs = url.startsWith('http') ? url : `${session.orgUrl}${url}`;
   const path = pathTemplate(new URL(abs).pathname);
-  const request: TaggedRequest = { method: 'GET', headers: { Accept: 'application/json' }, revenantStats: stats };
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  const request: TaggedRequest = { method, headers, revenantStats: stats, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) };
   try {
-    const res = (await session.client.http.http(abs, request, { isCollection: true } as never)) as unknown as {
+    const res = (await session.client.http.http(abs, request, { isCollection: method === 'GET' } as never)) as unknown as {
+      status: number;
       text(): Promise<string>;
       headers: OktaResponse['headers'];
     };
@@ -109,28 +133,39 @@ export async function oktaGet(session: OktaSession, stats: RequestStats, url: st
       try {
         body = JSON.parse(text);
       } catch {
-        throw new SourceApiError(`Okta GET ${path}: the response body is not valid JSON`, { status: 200, providerCode: 'MALFORMED_BODY', path });
+        // A write that succeeded is not reported as failed because its body is odd.
+        if (method === 'GET') throw new SourceApiError(`Okta GET ${path}: the response body is not valid JSON`, { status: 200, providerCode: 'MALFORMED_BODY', path });
       }
     }
-    return { body, headers: res.headers };
+    return { body, headers: res.headers, status: res.status, requestId: res.headers.get('x-okta-request-id'), attempts: request.revenantAttempts ?? 1 };
   } catch (e) {
     if (session.signal.aborted) throw session.signal.reason ?? e;
     if (e instanceof SourceApiError) throw e;
-    const o = e as { status?: number; errorCode?: string; errorSummary?: string; code?: string; message?: string };
+    const o = e as { status?: number; errorCode?: string; errorSummary?: string; code?: string; message?: string; headers?: unknown };
     const attempts = request.revenantAttempts ?? 1;
     if (typeof o.status === 'number') {
       const summary = o.errorSummary ? `: ${o.errorSummary}` : '';
-      throw new SourceApiError(`Okta GET ${path}: HTTP ${o.status}${o.errorCode ? ` ${o.errorCode}` : ''}${summary}`, {
+      throw new SourceApiError(`Okta ${method} ${path}: HTTP ${o.status}${o.errorCode ? ` ${o.errorCode}` : ''}${summary}`, {
         status: o.status,
         providerCode: o.errorCode,
         path,
         attempts,
-        permission,
+        permission: opts.permission,
+        requestId: headerOf(o.headers, 'x-okta-request-id'),
       });
     }
     const code = request.revenantNetworkCode ?? o.code ?? 'NETWORK';
-    throw new SourceApiError(`Okta GET ${path}: network error ${code}`, { status: 0, providerCode: code, path, attempts });
+    throw new SourceApiError(`Okta ${method} ${path}: network error ${code}`, { status: 0, providerCode: code, path, attempts });
   }
+}
+
+/** A header of an SDK error's response headers (a Headers object or a plain record). */
+function headerOf(h: unknown, name: string): string | null {
+  if (!h || typeof h !== 'object') return null;
+  const get = (h as { get?: unknown }).get;
+  if (typeof get === 'function') return (get.call(h, name) as string | null) ?? null;
+  const v = (h as Record<string, unknown>)[name];
+  return typeof v === 'string' ? v : null;
 }
 
 /** The `rel="next"` target of a Link header (several links, comma separated). */

@@ -42,6 +42,11 @@ type Raw = Record<string, unknown>;
 export interface CollectOktaSubjectOptions extends CollectOktaOptions {
   /** Login, email or user id. */
   subject: string;
+  /**
+   * Service apps to read as if the subject's System Log events had touched them (a verification
+   * reads again what a remediation changed, even when the events are older than the log window).
+   */
+  alsoServiceApps?: readonly string[];
 }
 
 export interface SubjectCollectResult extends CollectResult {
@@ -58,6 +63,11 @@ class Gather {
   readonly data = new Map<string, Map<string, Raw>>(OKTA_DATASETS.map((d) => [d, new Map()]));
   readonly stats = new Map<string, RequestStats>(OKTA_DATASETS.map((d) => [d, newStats()]));
   readonly errors = new Map<string, string[]>(OKTA_DATASETS.map((d) => [d, []]));
+  /** Per-parent datasets: the parents whose list was read in full (an empty list included). */
+  readonly parents = new Map<string, Set<string>>();
+  readParent(d: string, parent: string): void {
+    (this.parents.get(d) ?? this.parents.set(d, new Set()).get(d)!).add(parent);
+  }
   add(d: string, key: string, line: Raw) {
     this.data.get(d)!.set(key, line);
   }
@@ -184,6 +194,8 @@ export async function collectOktaSubject(opts: CollectOktaSubjectOptions): Promi
     ]),
   );
 
+  for (const id of opts.alsoServiceApps ?? []) serviceAppIds.add(id);
+
   // 4. Org-wide lists that are short and decide rules: API tokens (kept for the accounts) and IdPs.
   await Promise.all([
     g.read(['apiTokens'], async () => {
@@ -215,6 +227,7 @@ export async function collectOktaSubject(opts: CollectOktaSubjectOptions): Promi
         for (const role of await all(session, g.st('groupRoles'), `/api/v1/groups/${String(grp.id)}/roles`, OKTA_PERMISSIONS.groupRoles)) {
           g.add('groupRoles', `${String(grp.id)}|${String(role.id)}`, { groupId: grp.id, role });
         }
+        g.readParent('groupRoles', String(grp.id));
       }),
     ),
     ...[...apps.values()].filter(hasFeatures).map((app) =>
@@ -223,6 +236,7 @@ export async function collectOktaSubject(opts: CollectOktaSubjectOptions): Promi
           for (const feature of await all(session, g.st('appFeatures'), `/api/v1/apps/${String(app.id)}/features`, OKTA_PERMISSIONS.appFeatures)) {
             g.add('appFeatures', `${String(app.id)}|${String(feature.name)}`, { appId: app.id, feature });
           }
+          g.readParent('appFeatures', String(app.id));
         } catch (e) {
           if (!(e instanceof SourceApiError && e.status === 400)) throw e;
         }
@@ -233,16 +247,19 @@ export async function collectOktaSubject(opts: CollectOktaSubjectOptions): Promi
         for (const secret of await all(session, g.st('appSecrets'), `/api/v1/apps/${String(app.id)}/credentials/secrets`, OKTA_PERMISSIONS.appSecrets)) {
           g.add('appSecrets', String(secret.id), { appId: app.id, secret });
         }
+        g.readParent('appSecrets', String(app.id));
       }),
       g.read(['appJwks'], async () => {
         for (const jwk of await all(session, g.st('appJwks'), `/api/v1/apps/${String(app.id)}/credentials/jwks`, OKTA_PERMISSIONS.appJwks)) {
           g.add('appJwks', String(jwk.id), { appId: app.id, jwk });
         }
+        g.readParent('appJwks', String(app.id));
       }),
       g.read(['appGrants'], async () => {
         for (const grant of await all(session, g.st('appGrants'), `/api/v1/apps/${String(app.id)}/grants`, OKTA_PERMISSIONS.appGrants)) {
           g.add('appGrants', String(grant.id), grant);
         }
+        g.readParent('appGrants', String(app.id));
       }),
       ...(isServiceApp(app)
         ? [
@@ -251,6 +268,7 @@ export async function collectOktaSubject(opts: CollectOktaSubjectOptions): Promi
               for (const role of await all(session, g.st('clientRoles'), `/oauth2/v1/clients/${encodeURIComponent(cid)}/roles`, OKTA_PERMISSIONS.clientRoles)) {
                 g.add('clientRoles', `${cid}|${String(role.id)}`, { clientId: cid, role });
               }
+              g.readParent('clientRoles', cid);
             }),
           ]
         : []),
@@ -287,6 +305,8 @@ export async function collectOktaSubject(opts: CollectOktaSubjectOptions): Promi
     });
     const entry = writer.manifest.datasets[name];
     entry.scope = 'subject';
+    const read = g.parents.get(name);
+    if (read) entry.parents = [...read].sort();
     if (name === 'logs') Object.assign(entry, { filter: `(${LOG_FILTER}) and actor.id is one of the accounts`, window });
     if (stats.throttled) entry.throttled = stats.throttled;
     if (stats.retries) entry.retries = stats.retries;

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENTRA_DATASETS } from '../../ingest/collection/datasets.js';
-import { mergeSubjectCollection } from '../../src/api/events/mergeSubjectCollection.js';
+import { mergeSubjectCollection } from '../../ingest/collection/mergeSubjectCollection.js';
 import { buildServer } from '../../src/api/server.js';
 import { Store } from '../../src/store/Store.js';
 import {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { ApiConfig } from '../config.js';
 import { resolveSecret } from '../config.js';
 import { RevenantError } from '../../model/errors.js';
-import { mergeSubjectCollection } from './mergeSubjectCollection.js';
+import { mergeSubjectCollection } from '../../../ingest/collection/mergeSubjectCollection.js';
 
 export interface RefreshRequest {
   source: 'entra' | 'okta';

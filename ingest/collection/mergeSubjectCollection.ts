@@ -13,7 +13,7 @@ import { createReadStream, createWriteStream, mkdirSync, readFileSync, writeFile
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
-import { InputError } from '../../model/errors.js';
+import { InputError } from '../../src/model/errors.js';
 
 type Raw = Record<string, unknown>;
 
@@ -93,6 +93,8 @@ interface Ledger {
   status: 'complete' | 'partial' | 'missing';
   count?: number;
   reason?: string;
+  /** Per-parent datasets of a subject collection: the parents whose list was read in full (an empty list included). */
+  parents?: string[];
   [k: string]: unknown;
 }
 
@@ -185,6 +187,14 @@ export async function mergeSubjectCollection(baseDir: string, subjectDir: string
     if (read && spec.covers === 'both') for (const l of fresh) {
       const p = spec.parent?.(l.value);
       if (p) parents.add(p);
+    }
+    // Parents the subject collection read in full hold exactly what it wrote: a child no longer there is gone.
+    if (read && Array.isArray(subLedger.parents)) {
+      for (const p of subLedger.parents) {
+        if (typeof p !== 'string') continue;
+        if (spec.covers === 'both') parents.add(p);
+        else if (spec.covers === 'parents' || spec.covers === 'accounts+lines') covered.add(p);
+      }
     }
 
     const w = createWriteStream(target, { encoding: 'utf8' });
