@@ -62,11 +62,11 @@ export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult
 }
 
 /** Run an ES module script with node (trusting the test CA), asynchronously so the fakes in this process can answer. */
-export function runNode(script: string, timeoutMs = 60_000): Promise<CliResult> {
+export function runNode(script: string, timeoutMs = 60_000, env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
       cwd: ROOT,
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: testCa().caPath },
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: testCa().caPath, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -10,6 +10,11 @@
  * an expired or revoked token gets Graph's 401 `InvalidAuthenticationToken`.
  * Optional throttling models the identity service's per app+tenant resource-unit token bucket
  * (request costs as documented, `$select` −1, 429 with `Retry-After`).
+ * The write endpoints remediation plans use change the tenant as Graph documents them: 204 No
+ * Content on removal (200 with `{"value": true}` for revokeSignInSessions, 201 with the request
+ * for a PIM adminRemove), 404 `Request_ResourceNotFound` for an object already gone, a
+ * `Disable account` audit event when an account is disabled, `request-id` on every answer;
+ * every write is recorded in `writes`. `now` is the tenant's clock (tests set it).
  */
 import { type FakeRequest, type FakeResponse, FakeServer } from './FakeServer.js';
 import { compileFilter } from './filterExpr.js';
@@ -91,6 +96,10 @@ export class GraphFake {
   private bucketAt = Date.now();
   /** Force smaller pages for matching requests: [pattern, page size]. */
   readonly pageBreaks: [RegExp, number][] = [];
+  /** Write requests that reached the tenant (after faults and throttling), in order. */
+  readonly writes: FakeRequest[] = [];
+  /** The tenant's clock (ms). */
+  now: () => number = () => Date.now();
 
   constructor(public data: GraphTenantData) {
     this.server = new FakeServer((r) => this.handle(r));
@@ -144,7 +153,8 @@ export class GraphFake {
     if (p === '/v1.0/$batch' && r.method === 'POST') return this.batch(r);
     const t = this.chargeThrottle(r);
     if (t) return t;
-    return this.route(r);
+    const res = this.route(r);
+    return { ...res, headers: { 'request-id': `fake-${Math.random().toString(16).slice(2, 10)}`, ...(res.headers ?? {}) } };
   }
 
   private openIdConfig(path: string): FakeResponse {
@@ -254,7 +264,7 @@ export class GraphFake {
   // ------------------------------------------------------------------------------------------
 
   private route(r: FakeRequest): FakeResponse {
-    if (r.method !== 'GET') return gerr(405, 'Request_BadRequest', 'method not allowed');
+    if (r.method !== 'GET') return this.write(r);
     const p = r.path.replace(/^\/v1\.0/, '');
     const d = this.data;
     const seg = p.split('/').filter(Boolean);
@@ -305,6 +315,7 @@ export class GraphFake {
         if (!a) return notFound(p);
         if (seg.length === 2) return one(a, 'applications');
         if (seg[2] === 'owners') return this.list(r, 'directoryObjects', this.resolveRefs(d.applicationOwners.get(String(a.id)), r));
+        if (seg[2] === 'federatedIdentityCredentials' && seg[3]) return one(find(d.federatedIdentityCredentials.get(String(a.id)) ?? [], seg[3]), 'federatedIdentityCredentials');
         if (seg[2] === 'federatedIdentityCredentials') return this.list(r, 'federatedIdentityCredentials', d.federatedIdentityCredentials.get(String(a.id)) ?? []);
         return notFound(p);
       }
@@ -319,6 +330,7 @@ export class GraphFake {
         return notFound(p);
       }
       case 'oauth2PermissionGrants':
+        if (seg[1]) return one(find(d.oauth2PermissionGrants, seg[1]), 'oauth2PermissionGrants');
         return this.list(r, 'oauth2PermissionGrants', d.oauth2PermissionGrants);
       case 'roleManagement': {
         if (seg[1] !== 'directory') return notFound(p);
@@ -338,6 +350,135 @@ export class GraphFake {
       default:
         return notFound(p);
     }
+  }
+
+  /** The write endpoints of remediation, as Graph v1.0 documents them. */
+  private write(r: FakeRequest): FakeResponse {
+    const p = r.path.replace(/^\/v1\.0/, '');
+    const d = this.data;
+    const seg = p.split('/').filter(Boolean);
+    const eq = (a: unknown, b: string) => String(a).toLowerCase() === b.toLowerCase();
+    const body = (r.body && typeof r.body === 'object' ? r.body : {}) as Raw;
+    const done = (status = 204, b?: unknown): FakeResponse => {
+      this.writes.push(r);
+      return { status, body: b };
+    };
+    const holders: Record<string, Raw[]> = { applications: d.applications, servicePrincipals: d.servicePrincipals };
+    const ownerMaps: Record<string, Map<string, Raw[]>> = { applications: d.applicationOwners, servicePrincipals: d.servicePrincipalOwners, groups: d.groupOwners };
+    const removeFrom = (list: Raw[], id: string): boolean => {
+      const i = list.findIndex((x) => eq(x.id, id));
+      if (i < 0) return false;
+      list.splice(i, 1);
+      return true;
+    };
+
+    // POST /{applications|servicePrincipals}/{id}/removePassword {keyId}
+    if (r.method === 'POST' && seg.length === 3 && holders[seg[0]] && seg[2] === 'removePassword') {
+      const o = holders[seg[0]].find((x) => eq(x.id, seg[1]));
+      if (!o) return notFound(p);
+      const creds = (o.passwordCredentials as Raw[] | undefined) ?? [];
+      const keep = creds.filter((c) => !eq(c.keyId, String(body.keyId ?? '')));
+      if (keep.length === creds.length) return gerr(404, 'Request_ResourceNotFound', `No password credential found with keyId ${String(body.keyId)}.`);
+      o.passwordCredentials = keep;
+      return done();
+    }
+    // PATCH /{applications|servicePrincipals}/{id} {keyCredentials}: the whole list is replaced; every kept certificate needs its key.
+    if (r.method === 'PATCH' && seg.length === 2 && holders[seg[0]]) {
+      const o = holders[seg[0]].find((x) => eq(x.id, seg[1]));
+      if (!o) return notFound(p);
+      if (!Array.isArray(body.keyCredentials)) return gerr(400, 'Request_BadRequest', 'Only keyCredentials can be updated in this fake.');
+      const next = body.keyCredentials as Raw[];
+      if (next.some((k) => typeof k.key !== 'string' || !k.key)) return gerr(400, 'Request_BadRequest', "Property 'key' is required for every keyCredential.");
+      o.keyCredentials = next;
+      return done();
+    }
+    // DELETE /applications/{id}/federatedIdentityCredentials/{fid}
+    if (r.method === 'DELETE' && seg[0] === 'applications' && seg[2] === 'federatedIdentityCredentials' && seg.length === 4) {
+      const a = d.applications.find((x) => eq(x.id, seg[1]));
+      if (!a || !removeFrom(d.federatedIdentityCredentials.get(String(a.id)) ?? [], seg[3])) return notFound(p);
+      return done();
+    }
+    // POST /users/{id}/revokeSignInSessions
+    if (r.method === 'POST' && seg[0] === 'users' && seg[2] === 'revokeSignInSessions') {
+      const u = d.users.find((x) => eq(x.id, seg[1]) || eq(x.userPrincipalName, seg[1]));
+      if (!u) return notFound(p);
+      u.signInSessionsValidFromDateTime = new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      return done(200, { '@odata.context': `${this.url}/v1.0/$metadata#Edm.Boolean`, value: true });
+    }
+    // PATCH /users/{id} {accountEnabled}
+    if (r.method === 'PATCH' && seg[0] === 'users' && seg.length === 2) {
+      const u = d.users.find((x) => eq(x.id, seg[1]) || eq(x.userPrincipalName, seg[1]));
+      if (!u) return notFound(p);
+      if (typeof body.accountEnabled !== 'boolean') return gerr(400, 'Request_BadRequest', 'Only accountEnabled can be updated in this fake.');
+      const was = u.accountEnabled;
+      u.accountEnabled = body.accountEnabled;
+      if (was !== false && body.accountEnabled === false) this.audit('Disable account', u);
+      return done();
+    }
+    // DELETE /roleManagement/directory/roleAssignments/{id}
+    if (r.method === 'DELETE' && seg[0] === 'roleManagement' && seg[2] === 'roleAssignments' && seg.length === 4) {
+      return removeFrom(d.roleAssignments, seg[3]) ? done() : notFound(p);
+    }
+    // POST /roleManagement/directory/roleEligibilityScheduleRequests {action: adminRemove, …}
+    if (r.method === 'POST' && seg[0] === 'roleManagement' && seg[2] === 'roleEligibilityScheduleRequests') {
+      if (body.action !== 'adminRemove') return gerr(400, 'Request_BadRequest', 'Only adminRemove is supported by this fake.');
+      const match = (x: Raw) => eq(x.principalId, String(body.principalId)) && eq(x.roleDefinitionId, String(body.roleDefinitionId)) && String(x.directoryScopeId ?? '/') === String(body.directoryScopeId ?? '/');
+      const hit = d.roleEligibilitySchedules.filter(match);
+      if (!hit.length) return gerr(400, 'RoleAssignmentDoesNotExist', 'The Role assignment does not exist.');
+      d.roleEligibilitySchedules = d.roleEligibilitySchedules.filter((x) => !match(x));
+      return done(201, { '@odata.context': `${this.url}/v1.0/$metadata#roleManagement/directory/roleEligibilityScheduleRequests/$entity`, id: `req-${Math.random().toString(16).slice(2)}`, status: 'Revoked', createdDateTime: new Date(this.now()).toISOString(), ...body });
+    }
+    // DELETE /groups/{id}/members/{memberId}/$ref
+    if (r.method === 'DELETE' && seg[0] === 'groups' && seg[2] === 'members' && seg[4] === '$ref') {
+      const g = d.groups.find((x) => eq(x.id, seg[1]));
+      if (!g) return notFound(p);
+      if (!removeFrom(d.groupMembers.get(String(g.id)) ?? [], seg[3])) return gerr(404, 'Request_ResourceNotFound', "One or more removed object references do not exist for the following modified properties: 'members'.");
+      return done();
+    }
+    // DELETE /{applications|servicePrincipals|groups}/{id}/owners/{ownerId}/$ref
+    if (r.method === 'DELETE' && ownerMaps[seg[0]] && seg[2] === 'owners' && seg[4] === '$ref') {
+      const pool = seg[0] === 'groups' ? d.groups : holders[seg[0]];
+      const o = pool.find((x) => eq(x.id, seg[1]));
+      if (!o) return notFound(p);
+      if (!removeFrom(ownerMaps[seg[0]].get(String(o.id)) ?? [], seg[3])) return gerr(404, 'Request_ResourceNotFound', "One or more removed object references do not exist for the following modified properties: 'owners'.");
+      return done();
+    }
+    // DELETE /servicePrincipals/{id}/appRoleAssignedTo/{assignmentId}
+    if (r.method === 'DELETE' && seg[0] === 'servicePrincipals' && seg[2] === 'appRoleAssignedTo' && seg.length === 4) {
+      const i = d.appRoleAssignments.findIndex((a) => a.id === seg[3] && eq(a.resourceId, seg[1]));
+      if (i < 0) return notFound(p);
+      d.appRoleAssignments.splice(i, 1);
+      return done();
+    }
+    // DELETE /oauth2PermissionGrants/{id}
+    if (r.method === 'DELETE' && seg[0] === 'oauth2PermissionGrants' && seg.length === 2) {
+      const i = d.oauth2PermissionGrants.findIndex((g) => g.id === seg[1]);
+      if (i < 0) return notFound(p);
+      d.oauth2PermissionGrants.splice(i, 1);
+      return done();
+    }
+    return gerr(405, 'Request_BadRequest', `${r.method} ${p} is not supported by this fake`);
+  }
+
+  /** A directory audit event, as Entra logs one for a change made by an app. */
+  private audit(activity: string, user: Raw): void {
+    const t = new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    this.data.directoryAudits.push({
+      id: `Directory_fake${this.data.directoryAudits.length}${Math.random().toString(16).slice(2, 8)}`,
+      category: 'UserManagement',
+      correlationId: `fake-${Math.random().toString(16).slice(2)}`,
+      result: 'success',
+      resultReason: '',
+      activityDisplayName: activity,
+      activityDateTime: t,
+      loggedByService: 'Core Directory',
+      operationType: 'Update',
+      initiatedBy: { app: { appId: 'revenant', displayName: 'Revenant remediation', servicePrincipalId: null, servicePrincipalName: null }, user: null },
+      targetResources: [
+        { id: user.id, displayName: user.displayName ?? null, type: 'User', userPrincipalName: user.userPrincipalName ?? null, modifiedProperties: [{ displayName: 'AccountEnabled', oldValue: '[true]', newValue: '[false]' }] },
+      ],
+      additionalDetails: [],
+    });
   }
 
   private objIndex: Map<string, [string, Raw]> | undefined;

@@ -9,6 +9,11 @@
  * registered public key). Every response carries `X-Rate-Limit-Limit/-Remaining/-Reset` for its
  * documented bucket and a `Date` header — from a server clock that may be skewed on purpose — and
  * an exhausted bucket answers 429 (E0000047) until its reset.
+ * The write endpoints remediation plans use change the org as Okta documents them: 204 on removal,
+ * 200 on lifecycle operations (deactivating a user removes its direct app assignments, admin roles
+ * and API tokens; group memberships stay; leaving a group ends the app assignments it gave),
+ * 404 E0000007 for an object already gone, 400 E0000001 for deleting an active client secret,
+ * `X-Okta-Request-Id` on every answer; every write is recorded in `writes`.
  */
 import { createPublicKey, createVerify } from 'node:crypto';
 import { type FakeRequest, type FakeResponse, FakeServer } from './FakeServer.js';
@@ -115,6 +120,10 @@ export class OktaFake {
   /** The server clock runs this many ms ahead of ours (clock skew). */
   skewMs = 0;
   throttled = 0;
+  /** Write requests that reached the org (after faults and rate limits), in order. */
+  readonly writes: FakeRequest[] = [];
+  /** The clock of the org's data (`statusChanged`, `lastUpdated` of what writes change); tests set it. */
+  dataNow: () => number = () => Date.now();
   private buckets = new Map<string, BucketState>();
 
   constructor(public data: OktaOrgData) {
@@ -175,7 +184,7 @@ export class OktaFake {
     const { headers, refused } = this.rate(r);
     if (refused) return refused;
     const res = this.route(r);
-    return { ...res, headers: { ...headers, ...(res.headers ?? {}) } };
+    return { ...res, headers: { ...headers, 'X-Okta-Request-Id': `fake${Math.random().toString(36).slice(2, 14)}`, ...(res.headers ?? {}) } };
   }
 
   private authError(r: FakeRequest): FakeResponse | undefined {
@@ -218,7 +227,7 @@ export class OktaFake {
     if (r.path === '/oauth2/v1/token' && r.method === 'POST') return this.tokenEndpoint(r);
     const auth = this.authError(r);
     if (auth) return auth;
-    if (r.method !== 'GET') return oerr(405, 'E0000022', 'The endpoint does not support the provided HTTP method');
+    if (r.method !== 'GET') return this.write(r);
     const d = this.data;
     const seg = r.path.split('/').filter(Boolean);
     const userById = (id: string) => this.users().get(id);
@@ -242,11 +251,19 @@ export class OktaFake {
         const uid = String(u.id);
         if (!sub) return { status: 200, body: u };
         if (sub === 'groups') return this.page(r, d.groups.filter((g) => (d.groupMembers.get(String(g.id)) ?? []).includes(uid)));
+        if (sub === 'roles' && subId) {
+          const role = (d.userRoles.get(uid) ?? []).find((x) => x.id === subId);
+          return role ? { status: 200, body: role } : nf();
+        }
         if (sub === 'roles') return this.page(r, d.userRoles.get(uid) ?? []);
         if (sub === 'grants') return this.page(r, d.userGrants.filter((g) => g.userId === uid));
         if (sub === 'clients' && !subId) {
           const clients = [...new Set(d.refreshTokens.filter((t) => t.userId === uid).map((t) => String(t.clientId)))];
           return this.page(r, clients.map((c) => ({ client_id: c, client_name: c, _links: {} })));
+        }
+        if (sub === 'clients' && subSub === 'tokens' && seg[7]) {
+          const t = d.refreshTokens.find((x) => x.userId === uid && x.clientId === subId && x.id === seg[7]);
+          return t ? { status: 200, body: t } : nf();
         }
         if (sub === 'clients' && subSub === 'tokens') return this.page(r, d.refreshTokens.filter((t) => t.userId === uid && t.clientId === subId));
         return nf();
@@ -282,6 +299,10 @@ export class OktaFake {
           return this.page(r, f);
         }
         if (sub === 'grants') return this.page(r, d.appGrants.filter((g) => g.clientId === id));
+        if (sub === 'credentials' && (subId === 'secrets' || subId === 'jwks') && subSub) {
+          const c = ((subId === 'secrets' ? d.appSecrets : d.appJwks).get(id) ?? []).find((x) => x.id === subSub);
+          return c ? { status: 200, body: c } : nf();
+        }
         if (sub === 'credentials' && subId === 'secrets') return this.page(r, d.appSecrets.get(id) ?? []);
         if (sub === 'credentials' && subId === 'jwks') return this.page(r, d.appJwks.get(id) ?? []);
         if (sub === 'tokens') return this.page(r, d.refreshTokens.filter((t) => t.clientId === id));
@@ -298,8 +319,13 @@ export class OktaFake {
         }
         return nf();
       }
-      case 'api-tokens':
+      case 'api-tokens': {
+        if (id) {
+          const t = d.apiTokens.find((x) => x.id === id);
+          return t ? { status: 200, body: t } : nf();
+        }
         return this.page(r, d.apiTokens);
+      }
       case 'idps':
         return this.page(r, d.idps);
       case 'logs': {
@@ -318,6 +344,108 @@ export class OktaFake {
       default:
         return nf();
     }
+  }
+
+  /** The write endpoints of remediation, as the Management API documents them. */
+  private write(r: FakeRequest): FakeResponse {
+    const d = this.data;
+    const seg = r.path.split('/').filter(Boolean);
+    const nf = () => oerr(404, 'E0000007', `Not found: Resource not found: ${r.path} (${seg[2] ?? ''})`);
+    const done = (status = 204, body?: unknown): FakeResponse => {
+      this.writes.push(r);
+      return { status, body };
+    };
+    if (seg[0] !== 'api' || seg[1] !== 'v1') return nf();
+    const [, , coll, id, sub, subId, subSub, leaf, op] = seg;
+    const user = coll === 'users' && id ? this.users().get(id) : undefined;
+
+    // DELETE /api/v1/api-tokens/{id}
+    if (r.method === 'DELETE' && coll === 'api-tokens' && id && !sub) {
+      const i = d.apiTokens.findIndex((t) => t.id === id);
+      if (i < 0) return nf();
+      d.apiTokens.splice(i, 1);
+      return done();
+    }
+    if (coll === 'users') {
+      if (!user) return nf();
+      const uid = String(user.id);
+      // DELETE /api/v1/users/{id}/clients/{clientId}/tokens/{tokenId}
+      if (r.method === 'DELETE' && sub === 'clients' && subSub === 'tokens' && leaf) {
+        const i = d.refreshTokens.findIndex((t) => t.userId === uid && t.clientId === subId && t.id === leaf);
+        if (i < 0) return nf();
+        d.refreshTokens.splice(i, 1);
+        return done();
+      }
+      // DELETE /api/v1/users/{id}/sessions?oauthTokens=true
+      if (r.method === 'DELETE' && sub === 'sessions' && !subId) {
+        if (r.query.get('oauthTokens') === 'true') d.refreshTokens = d.refreshTokens.filter((t) => t.userId !== uid);
+        return done();
+      }
+      // DELETE /api/v1/users/{id}/roles/{roleAssignmentId}
+      if (r.method === 'DELETE' && sub === 'roles' && subId) {
+        const roles = d.userRoles.get(uid) ?? [];
+        const i = roles.findIndex((x) => x.id === subId);
+        if (i < 0) return nf();
+        roles.splice(i, 1);
+        return done();
+      }
+      // POST /api/v1/users/{id}/lifecycle/deactivate
+      if (r.method === 'POST' && sub === 'lifecycle' && subId === 'deactivate') {
+        if (user.status === 'DEPROVISIONED') return oerr(400, 'E0000001', 'Api validation failed: the user is already deactivated');
+        user.status = 'DEPROVISIONED';
+        user.statusChanged = new Date(this.dataNow()).toISOString();
+        // Deactivation removes direct app assignments, admin roles and API tokens; group memberships stay.
+        for (const [, aus] of d.appUsers) for (let i = aus.length - 1; i >= 0; i--) if (aus[i].id === uid && (aus[i].scope ?? 'USER') === 'USER') aus.splice(i, 1);
+        d.userRoles.delete(uid);
+        d.apiTokens = d.apiTokens.filter((t) => t.userId !== uid);
+        return done(200, {});
+      }
+      return oerr(405, 'E0000022', 'The endpoint does not support the provided HTTP method');
+    }
+    // DELETE /api/v1/groups/{groupId}/users/{userId}
+    if (r.method === 'DELETE' && coll === 'groups' && sub === 'users' && subId) {
+      const g = d.groups.find((x) => x.id === id);
+      if (!g) return nf();
+      d.groupMembers.set(id, (d.groupMembers.get(id) ?? []).filter((u) => u !== subId));
+      // App assignments the group gave end, unless another group of the user gives them too.
+      const myGroups = new Set([...d.groupMembers].filter(([, us]) => us.includes(subId)).map(([gid]) => gid));
+      for (const [appId, aus] of d.appUsers) {
+        const groupsOfApp = new Set((d.appGroups.get(appId) ?? []).map((ag) => String(ag.id)));
+        if (!groupsOfApp.has(id) || [...groupsOfApp].some((gid) => myGroups.has(gid))) continue;
+        for (let i = aus.length - 1; i >= 0; i--) if (aus[i].id === subId && aus[i].scope === 'GROUP') aus.splice(i, 1);
+      }
+      return done();
+    }
+    if (coll === 'apps' && id) {
+      const app = d.apps.find((x) => x.id === id);
+      if (!app) return nf();
+      // DELETE /api/v1/apps/{appId}/users/{userId}
+      if (r.method === 'DELETE' && sub === 'users' && subId) {
+        const aus = d.appUsers.get(id) ?? [];
+        const i = aus.findIndex((x) => x.id === subId);
+        if (i < 0) return nf();
+        if (aus[i].scope === 'GROUP') return oerr(400, 'E0000001', 'Api validation failed: the user is assigned to the app through a group');
+        aus.splice(i, 1);
+        return done();
+      }
+      // /api/v1/apps/{appId}/credentials/{secrets|jwks}/{id}[/lifecycle/deactivate]
+      if (sub === 'credentials' && (subId === 'secrets' || subId === 'jwks') && subSub) {
+        const list = (subId === 'secrets' ? d.appSecrets : d.appJwks).get(id) ?? [];
+        const i = list.findIndex((x) => x.id === subSub);
+        if (i < 0) return nf();
+        if (r.method === 'POST' && leaf === 'lifecycle' && op === 'deactivate') {
+          list[i].status = 'INACTIVE';
+          list[i].lastUpdated = new Date(this.dataNow()).toISOString();
+          return done(200, { ...list[i], client_secret: '**********' });
+        }
+        if (r.method === 'DELETE' && !leaf) {
+          if (list[i].status === 'ACTIVE') return oerr(400, 'E0000001', 'Api validation failed: an active secret or key cannot be deleted; deactivate it first');
+          list.splice(i, 1);
+          return done();
+        }
+      }
+    }
+    return oerr(405, 'E0000022', 'The endpoint does not support the provided HTTP method');
   }
 
   private userIndex: Map<string, Raw> | undefined;

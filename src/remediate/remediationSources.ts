@@ -1,0 +1,28 @@
+/**
+ * The sources that can carry out remediation writes, each declared in its own folder
+ * (ingest/<source>/remediation.ts), and lookups over them: a kind by id, a source by name, the
+ * policy of a rule. A new source (GitHub, Azure) plugs in by adding its declaration here; nothing
+ * else in src/remediate names a source.
+ */
+import { ENTRA_REMEDIATION } from '../../ingest/entra/remediation.js';
+import { OKTA_REMEDIATION } from '../../ingest/okta/remediation.js';
+import type { ActionKind, RulePolicy, SourceRemediation } from '../model/remediation.js';
+
+export const REMEDIATION_SOURCES: readonly SourceRemediation[] = [ENTRA_REMEDIATION as SourceRemediation, OKTA_REMEDIATION as SourceRemediation];
+
+const KINDS = new Map<string, { kind: ActionKind; source: SourceRemediation }>();
+for (const s of REMEDIATION_SOURCES) for (const k of s.kinds) KINDS.set(k.kind, { kind: k, source: s });
+
+export function kindById(id: string): { kind: ActionKind; source: SourceRemediation } | undefined {
+  return KINDS.get(id);
+}
+
+export function remediationSource(source: string): SourceRemediation | undefined {
+  return REMEDIATION_SOURCES.find((s) => s.source === source);
+}
+
+/** The policy of a source's own rule (cross-source rules are decided by the plan: they disable an account). */
+export function rulePolicy(rule: string): RulePolicy | undefined {
+  for (const s of REMEDIATION_SOURCES) if (s.rules[rule]) return s.rules[rule];
+  return undefined;
+}
