@@ -160,9 +160,11 @@ const revokeSignInSessions: ActionKind<EntraWriter> = {
   breaks: 'the account’s refresh tokens and browser sessions everywhere (it must sign in again; a disabled account cannot)',
   undo: 'nothing to undo: the user signs in again',
   reversible: true,
-  async check(w, step) {
+  async check(w, step, ctx) {
     const u = await get(w, `/users/${enc(step.params.id)}?$select=id,accountEnabled,signInSessionsValidFromDateTime`, 'User.Read.All');
     if (!u) return GONE(`user ${step.params.id} no longer exists`);
+    const from = instant(typeof u.signInSessionsValidFromDateTime === 'string' ? u.signInSessionsValidFromDateTime : null);
+    if (from !== null && from >= ctx.observedAt) return GONE(`the sessions were revoked at ${String(u.signInSessionsValidFromDateTime)}, after the data the plan rests on`);
     return PRESENT;
   },
   run: (w, step, rid) => send(w, step, rid, 'User.RevokeSessions.All'),

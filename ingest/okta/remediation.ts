@@ -252,7 +252,8 @@ const deactivateUser: ActionKind<OktaWriter> = {
     if (u.status === 'SUSPENDED') return GONE('the account is suspended now: it is no longer usable (deactivate it after review)');
     return PRESENT;
   },
-  run: (w, step) => send(w, { ...step, call: { ...step.call, path: `${step.call.path.split('?')[0]}?sendEmail=false` } }, 'okta.users.manage'),
+  // No `sendEmail`: Okta's default is not to mail the admins.
+  run: (w, step) => send(w, step, 'okta.users.manage'),
 };
 
 export const OKTA_KINDS: ActionKind<OktaWriter>[] = [

@@ -85,6 +85,8 @@ export const ERROR_CATALOGUE: Readonly<Record<AnyErrorCode, Entry>> = {
   [ERR.SNAPSHOT_UNREADABLE]: { status: 500, description: 'A snapshot file of the store cannot be read.' },
   [ERR.SOURCE_API]: { status: 500, description: 'A request to a source API (Microsoft Graph, Okta) still failed after its retries (an event-driven refresh): quote the request id to the operator.' },
   [ERR.RESOURCE]: { status: 500, description: 'A job the server runs (an event-driven refresh) was refused for lack of resources (the memory budget).' },
+  [ERR.SNAPSHOT_TOO_OLD]: { status: 409, description: 'A remediation plan on data older than remediation.maxAge: collect again, or force it.' },
+  [ERR.PLAN_CONFLICT]: { status: 409, description: 'The remediation plan changed since it was reviewed, is being applied already, or was interrupted (resume it).' },
 };
 
 /** fastify's own request errors, by their `FST_ERR_*` code, as ours. */

@@ -28,6 +28,10 @@ export const ERR = {
   RESOURCE: 'REVENANT_ERR_RESOURCE',
   /** A source API (Microsoft Graph, Okta, …) request that still failed after its retries (SourceApiError). */
   SOURCE_API: 'REVENANT_ERR_SOURCE_API',
+  /** A remediation plan refused because the snapshot's data is older than the allowed age. */
+  SNAPSHOT_TOO_OLD: 'REVENANT_ERR_SNAPSHOT_TOO_OLD',
+  /** A remediation plan that cannot be applied as asked: another run of it is going on, an interrupted run needs resuming, or it changed since it was reviewed. */
+  PLAN_CONFLICT: 'REVENANT_ERR_PLAN_CONFLICT',
 } as const;
 
 export type ErrorCode = (typeof ERR)[keyof typeof ERR];

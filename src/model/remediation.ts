@@ -58,8 +58,6 @@ export interface StepContext {
   finding: FindingRef;
   /** When the snapshot the plan was built on was collected (ms): a change after it is a change since the plan. */
   observedAt: number;
-  /** The account the action is about is meant to be disabled by an earlier step of this plan. */
-  disabledByPlan: boolean;
 }
 
 /**

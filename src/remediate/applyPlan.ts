@@ -12,7 +12,7 @@
  *   a call that failed while the object is nevertheless gone counts as done.
  */
 import { randomUUID } from 'node:crypto';
-import { InputError } from '../model/errors.js';
+import { ERR, InputError } from '../model/errors.js';
 import type { FindingRef, SourceRemediation, StepContext, StepRef } from '../model/remediation.js';
 import { SourceApiError } from '../../ingest/collection/SourceApiError.js';
 import { findingRefs } from './buildPlan.js';
@@ -92,12 +92,14 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplyResult> {
   }
   if (prior.length > 0 && !o.resume) {
     const state = runs.state(plan.id);
-    if (state === 'running') throw new InputError(`remediate: plan ${plan.id} is being applied by another process right now`);
-    throw new InputError(`remediate: plan ${plan.id} was applied before and not every action is done (${state}): continue it with --resume (done steps are never sent again)`, {
-      field: '--resume',
-    });
+    if (state === 'running') throw new InputError(`remediate: plan ${plan.id} is being applied by another process right now`, {}, ERR.PLAN_CONFLICT);
+    throw new InputError(
+      `remediate: plan ${plan.id} was applied before and not every action is done (${state}): continue it with --resume (done steps are never sent again)`,
+      { field: '--resume' },
+      ERR.PLAN_CONFLICT,
+    );
   }
-  if (o.resume && runs.state(plan.id) === 'running') throw new InputError(`remediate: plan ${plan.id} is being applied by another process right now`);
+  if (o.resume && runs.state(plan.id) === 'running') throw new InputError(`remediate: plan ${plan.id} is being applied by another process right now`, {}, ERR.PLAN_CONFLICT);
 
   // Every source with planned calls needs its connection before anything is sent.
   const sources = new Map<string, SourceRemediation>();
@@ -108,9 +110,6 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplyResult> {
   for (const [name, src] of sources) writers.set(name, src.connect(o.connections[name], signal));
 
   const refs = findingRefs(plan);
-  const disabledByPlan = new Set(
-    planned.flatMap((a) => a.steps.filter((s) => kindById(s.kind)?.kind.disablesAccount).map((s) => `${s.source}:${s.target.toLowerCase()}`)),
-  );
   const observedAt = Math.min(...plan.snapshot.sources.map((s) => Date.parse(s.collectedAt)).filter(Number.isFinite));
   const journal = new Journal(runs.journalPath(plan.id));
   journal.append({ type: 'start', plan: plan.id, mode: o.resume ? 'resume' : 'apply', by: o.by ?? 'cli', pid: process.pid });
@@ -148,7 +147,7 @@ export async function applyPlan(o: ApplyOptions): Promise<ApplyResult> {
       }
       const f = refs.get(a.findings[0]);
       if (!f) throw new Error(`plan ${plan.id}: action ${a.n} names finding ${a.findings[0]} that the plan does not hold`);
-      const outcome = await runAction(a, f, { journal, writers, open, disabledByPlan, observedAt, report, result, signal });
+      const outcome = await runAction(a, f, { journal, writers, open, observedAt, report, result, signal });
       report.outcome = outcome;
       o.onEvent?.({ action: a, outcome, detail: report.reason ?? report.steps.join('; ') });
     }
@@ -167,7 +166,6 @@ interface RunCtx {
   journal: Journal;
   writers: Map<string, unknown>;
   open: boolean[];
-  disabledByPlan: Set<string>;
   observedAt: number;
   report: ActionReport;
   result: ApplyResult;
@@ -176,7 +174,6 @@ interface RunCtx {
 
 async function runAction(a: PlanAction, f: FindingRef, c: RunCtx): Promise<ActionOutcome> {
   const { journal, report } = c;
-  const subjectKey = `${f.subject.source}:${f.subject.id.toLowerCase()}`;
   // A dormant entitlement is one of a disabled account: if the account is enabled again, it is in use.
   if (f.status === DORMANT_STATUS) {
     const src = remediationSource(f.subject.source);
@@ -200,7 +197,7 @@ async function runAction(a: PlanAction, f: FindingRef, c: RunCtx): Promise<Actio
       }
     }
   }
-  const ctx: StepContext = { finding: f, observedAt: c.observedAt, disabledByPlan: c.disabledByPlan.has(subjectKey) };
+  const ctx: StepContext = { finding: f, observedAt: c.observedAt };
   for (const [i, s] of a.steps.entries()) {
     if (!c.open[i]) {
       report.steps.push('done before');

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { RULES } from '../../queries/residual-access/index.js';
 import { type Finding, type FindingsDoc, runResidual } from '../../queries/residual.js';
 import { SEVERITY_RANK } from '../analysis/severity.js';
-import { InputError } from '../model/errors.js';
+import { ERR, InputError } from '../model/errors.js';
 import type { ActionKind, FindingRef, SourceRemediation } from '../model/remediation.js';
 import type { GraphReader } from '../store/GraphReader.js';
 import { formatDuration } from '../reports/duration.js';
@@ -63,6 +63,7 @@ export function checkSnapshotAge(g: GraphReader, maxAgeMs: number, now: number, 
       `remediate: the snapshot's data was collected ${formatDuration(age)} ago (${new Date(oldest).toISOString()}), more than the allowed ${formatDuration(maxAgeMs)}: ` +
         'collect and load again (or `revenant verify SUBJECT` to refresh just this subject), raise --max-age, or pass --force',
       { field: '--max-age' },
+      ERR.SNAPSHOT_TOO_OLD,
     );
   }
 }
@@ -221,12 +222,13 @@ function describe(f: Finding): string {
   return `${via} — ${f.subject.name}`;
 }
 
-/** Accounts the plan's planned actions disable (`source:id`, lower-cased). */
-function disableTargets(findings: Finding[], include: Set<string>): Set<string> {
-  const out = new Set<string>();
+/** Accounts the plan's planned actions disable: `source:id` lower-cased → `source:id` as the source spells it. */
+function disableTargets(findings: Finding[], include: Set<string>): Map<string, string> {
+  const out = new Map<string, string>();
+  const add = (source: string, id: string) => out.set(`${source}:${lower(id)}`, `${source}:${id}`);
   for (const f of findings) {
-    if (f.rule === 'hr.leaver-account-enabled') out.add(`${f.subject.source}:${lower(f.subject.id)}`);
-    if (f.rule === OTHER_ACCOUNT_RULE && include.has(OTHER_ACCOUNT_RULE)) out.add(`${f.via.source}:${lower(f.via.id)}`);
+    if (f.rule === 'hr.leaver-account-enabled') add(f.subject.source, f.subject.id);
+    if (f.rule === OTHER_ACCOUNT_RULE && include.has(OTHER_ACCOUNT_RULE)) add(f.via.source, f.via.id);
   }
   return out;
 }
@@ -246,10 +248,10 @@ export function buildPlan(g: GraphReader, opts: PlanOptions): Plan {
   let targets = disableTargets(findings, include);
   let after: FindingsDoc | null = null;
   for (let round = 0; round < 4 && targets.size > 0; round++) {
-    const names = [...targets].map((t) => t.replace(/^([a-z]+):/, '$1:'));
+    const names = [...targets.values()];
     after = runResidual(g, { subjects: [opts.subject, ...names], assumeDeparted: names, at: opts.at });
     for (const s of after.subjects) if (!accounts.has(accountKey(s))) accounts.set(accountKey(s), s.sourceKey);
-    const next = new Set([...targets, ...disableTargets(after.findings, include)]);
+    const next = new Map([...targets, ...disableTargets(after.findings, include)]);
     if (next.size === targets.size) break;
     targets = next;
   }
@@ -258,7 +260,7 @@ export function buildPlan(g: GraphReader, opts: PlanOptions): Plan {
   const all: { f: Finding; consequence: boolean }[] = [...findings.map((f) => ({ f, consequence: false })), ...consequences.map((f) => ({ f, consequence: true }))];
 
   // Accounts disabled once the plan ran: already disabled in their source, or disabled by it.
-  const disabledAfter = new Set([...targets, ...doc.subjects.filter((s) => s.disabled).map(accountKey)]);
+  const disabledAfter = new Set([...targets.keys(), ...doc.subjects.filter((s) => s.disabled).map(accountKey)]);
   const present = new Set(all.filter(({ f }) => !opts.accepted?.(f.id)).map(({ f }) => `${f.rule} ${lower(f.via.id)}`));
   const ctx = { g, include, accounts, disabledAfter, accepted: opts.accepted, present };
   const drafts: Draft[] = all.map(({ f, consequence }, order) => ({ action: draftAction(f, consequence, ctx), order }));
