@@ -17,7 +17,7 @@ import { type GraphAuthOptions, GraphTokenProvider } from './GraphTokenProvider.
 import { type RetryPolicy, isRetryableNetworkCode, isRetryableStatus, networkCodeOf, parseRetryAfter, retryDelay, retryPolicy, sleep } from '../collection/retryPolicy.js';
 import { SourceApiError, pathTemplate } from '../collection/SourceApiError.js';
 
-const DEFAULT_GRAPH_URL = 'https://graph.microsoft.com';
+export const DEFAULT_GRAPH_URL = 'https://graph.microsoft.com';
 
 export interface GraphSessionOptions extends Omit<GraphAuthOptions, 'graphUrl'> {
   graphUrl?: string;

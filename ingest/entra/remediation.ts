@@ -52,7 +52,7 @@ async function list(w: EntraWriter, url: string, permission: string): Promise<Ra
 /** The write itself: one Graph call with our client-request-id; the answer's status and request id. */
 async function send(w: EntraWriter, step: StepRef, clientRequestId: string, permission: string, body?: unknown) {
   const a = await graphCall(w.session, w.stats, {
-    method: step.call.method as 'POST',
+    method: step.call.method,
     url: step.call.path,
     body: body ?? step.call.body,
     headers: { 'client-request-id': clientRequestId },

@@ -89,7 +89,7 @@ export function connectionsFrom(o: ConnectionCliOptions, tenants: Record<string,
       try {
         privateKey = readFileSync(o.oktaPrivateKey, 'utf8');
       } catch (e) {
-        throw new InputError(`--okta-private-key ${o.oktaPrivateKey}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`, { file: o.oktaPrivateKey });
+        throw new InputError(`--okta-private-key ${o.oktaPrivateKey}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { file: o.oktaPrivateKey });
       }
     }
     const auth = o.oktaAuth ?? (privateKey ? 'private-key' : 'token');

@@ -60,7 +60,7 @@ export class Journal {
 
   /** Append one record and fsync it (it is on disk before the caller goes on). */
   append(rec: NoMeta<JournalRecord>): JournalRecord {
-    const full = { seq: ++this.seq, t: this.now().toISOString(), ...rec } as JournalRecord;
+    const full = { seq: ++this.seq, t: this.now().toISOString(), ...rec };
     writeSync(this.fd, `${JSON.stringify(full)}\n`);
     fsyncSync(this.fd);
     return full;

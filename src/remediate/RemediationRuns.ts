@@ -61,7 +61,8 @@ export class RemediationRuns {
       throw new NotFoundError(ids.length ? `plan ${idOrPrefix} is ambiguous (${ids.join(', ')})` : `no remediation plan ${idOrPrefix} in ${this.root}`);
     }
     const plan = JSON.parse(readFileSync(join(this.dir(ids[0]), PLAN_FILE), 'utf8')) as Plan;
-    if (plan.format !== PLAN_FORMAT) throw new NotFoundError(`${join(this.dir(ids[0]), PLAN_FILE)}: not a ${PLAN_FORMAT} document`);
+    const format: unknown = plan.format;
+    if (format !== PLAN_FORMAT) throw new NotFoundError(`${join(this.dir(ids[0]), PLAN_FILE)}: not a ${PLAN_FORMAT} document`);
     return plan;
   }
 

@@ -82,7 +82,7 @@ function findingIds(f: Finding): Set<string> {
 }
 
 function ref(f: Finding): FindingRef {
-  return { id: f.id, rule: f.rule, status: f.status, severity: f.severity, subject: f.subject, via: f.via, path: f.path as FindingRef['path'], reaches: f.reaches };
+  return { id: f.id, rule: f.rule, status: f.status, severity: f.severity, subject: f.subject, via: f.via, path: f.path, reaches: f.reaches };
 }
 
 interface Draft {

@@ -8,7 +8,7 @@ import { ENTRA_REMEDIATION } from '../../ingest/entra/remediation.js';
 import { OKTA_REMEDIATION } from '../../ingest/okta/remediation.js';
 import type { ActionKind, RulePolicy, SourceRemediation } from '../model/remediation.js';
 
-export const REMEDIATION_SOURCES: readonly SourceRemediation[] = [ENTRA_REMEDIATION as SourceRemediation, OKTA_REMEDIATION as SourceRemediation];
+export const REMEDIATION_SOURCES: readonly SourceRemediation[] = [ENTRA_REMEDIATION, OKTA_REMEDIATION];
 
 const KINDS = new Map<string, { kind: ActionKind; source: SourceRemediation }>();
 for (const s of REMEDIATION_SOURCES) for (const k of s.kinds) KINDS.set(k.kind, { kind: k, source: s });

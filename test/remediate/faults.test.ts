@@ -100,7 +100,7 @@ describe('a crash after half the actions, then --resume', () => {
   test('the journal holds the call in doubt; --resume re-reads it and sends nothing twice', async () => {
     const l = await scenario('entra-owned-apps');
     const g = l.graph!;
-    let child: { kill(sig: string): boolean } | undefined;
+    let child: { kill(sig: NodeJS.Signals): boolean } | undefined;
     // The third write reaches the tenant, and the process dies before it hears the answer.
     g.server.addFault({ match: write, after: 2, times: 1, action: () => child?.kill('SIGKILL') });
     const crashed = await l.run(['remediate', ALICE, '--apply', '--yes', '--force'], { onSpawn: (c) => (child = c) });

@@ -92,7 +92,7 @@ export async function liveScenario(name: string): Promise<LiveScenario> {
 
 /** The departed subjects of a scenario (every subject of a finding, and every closed or not-closed one). */
 export function departedSubjects(s: Scenario): string[] {
-  const e = s.expected as Raw & { findings: { subject: string }[]; closed?: string[]; notClosed?: string[] };
+  const e = s.expected as unknown as { findings: { subject: string }[]; closed?: string[]; notClosed?: string[] };
   return [...new Set([...e.findings.map((f) => f.subject), ...(e.closed ?? []), ...(e.notClosed ?? [])])].sort();
 }
 
