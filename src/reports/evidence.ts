@@ -16,6 +16,7 @@ import { type Acceptance, acceptanceAt, currentAcceptances, readAcceptances } fr
 import { terminationOf } from './leavers.js';
 import { readSnapshot, type SnapshotMeta } from './reportInputs.js';
 import { TOOL_VERSION } from './toolVersion.js';
+import { type RemediationEvidence, type RemediationTimelineEvent, remediationEvidence } from './remediationEvidence.js';
 import { sourceOfKey } from '../model/props.js';
 
 export const ATTESTATION_FORMAT = 'revenant-attestation/1';
@@ -30,7 +31,8 @@ export type TimelineKind =
   | 'accepted'
   | 'acceptance-expired'
   | 'closed'
-  | 'reopened';
+  | 'reopened'
+  | RemediationTimelineEvent['kind'];
 
 export interface TimelineEvent {
   at: string;
@@ -86,6 +88,8 @@ export interface Attestation {
   timeline: TimelineEvent[];
   findings: AttestationFinding[];
   inputs: { snapshot: string; at: string; createdAt: string; sources: SnapshotMeta['sources']; files: SnapshotMeta['files'] }[];
+  /** Closed-loop offboarding: each plan made for these accounts, the journal of its applies and its verifications (before/after). */
+  remediation: RemediationEvidence[];
   method: { tool: { name: 'revenant'; version: string }; node: string; generatedAt: string; note: string };
 }
 
@@ -281,6 +285,10 @@ export function buildAttestation(o: EvidenceOptions): Attestation {
         ...(acceptedN ? [`${acceptedN} of the open findings accepted as a risk`] : []),
       ].join('; ');
 
+  // Remediation: plans, every call journaled, verifications against the live tenants.
+  const rem = remediationEvidence(store.dir, o.subject, accounts);
+  timeline.push(...rem.timeline);
+
   timeline.sort((a, b) => a.at.localeCompare(b.at) || ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
   return {
     format: ATTESTATION_FORMAT,
@@ -293,6 +301,7 @@ export function buildAttestation(o: EvidenceOptions): Attestation {
     timeline,
     findings: [...fstate.values()].sort((a, b) => a.firstSeen.at.localeCompare(b.firstSeen.at) || a.rule.localeCompare(b.rule) || a.id.localeCompare(b.id)),
     inputs,
+    remediation: rem.records,
     method: {
       tool: { name: 'revenant', version: TOOL_VERSION },
       node: process.version,
@@ -303,4 +312,19 @@ export function buildAttestation(o: EvidenceOptions): Attestation {
   };
 }
 
-const ORDER: TimelineKind[] = ['terminated', 'disabled', 'finding-found', 'finding-changed', 'accepted', 'finding-removed', 'finding-out-of-sight', 'acceptance-expired', 'reopened', 'closed'];
+const ORDER: TimelineKind[] = [
+  'terminated',
+  'disabled',
+  'finding-found',
+  'finding-changed',
+  'accepted',
+  'remediation-planned',
+  'remediation-call',
+  'remediation-skipped',
+  'verified',
+  'finding-removed',
+  'finding-out-of-sight',
+  'acceptance-expired',
+  'reopened',
+  'closed',
+];

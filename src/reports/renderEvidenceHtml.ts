@@ -1,11 +1,14 @@
 /**
  * Renders an attestation as one self-contained HTML page (the same no-request policy as the
  * report): final status first, then the accounts and systems, the timeline, each residual
- * finding with its status across snapshots, and the inputs with their SHA-256 — ending with the
+ * finding with its status across snapshots, the remediation (each plan, every call of its journal
+ * with its status and request id, and each verification: the findings before and after), and the
+ * inputs with their SHA-256 — ending with the
  * SHA-256 of the attestation JSON it was rendered from, so a printed copy can be tied to it.
  */
 import type { Attestation } from './evidence.js';
 import { html } from './html.js';
+import type { RemediationEvidence } from './remediationEvidence.js';
 import { CSS, ruleId } from './renderHtml.js';
 
 const when = (iso: string | null) => (iso ? iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, 'Z') : '–');
@@ -17,10 +20,32 @@ const EXTRA_CSS = `
 .final .big{font-size:22px;font-weight:bold}
 table.timeline td:first-child{white-space:nowrap}
 .k-terminated,.k-disabled{font-weight:600}
-.k-finding-removed,.k-closed{color:var(--ok)}
+.k-finding-removed,.k-closed,.k-verified{color:var(--ok)}
+.k-remediation-skipped{color:#8d6e63}
 .k-finding-out-of-sight,.k-reopened,.k-acceptance-expired{color:#8d6e63}
 @page{size:A4;margin:14mm}
 `;
+
+/** Each plan, the calls of its journal and its verifications (before: at the plan's snapshot; after: read live). */
+function remediationSection(rs: RemediationEvidence[]) {
+  if (rs.length === 0) return html`<section id="remediation"><h2>Remediation</h2><p class="empty">No remediation plan was made for these accounts with Revenant.</p></section>`;
+  return html`<section id="remediation"><h2>Remediation (${rs.length} plan${rs.length === 1 ? '' : 's'})</h2>${rs.map(
+    (r) => html`<h3 data-plan="${r.plan.id}">Plan <code>${r.plan.id}</code> for ${r.plan.subject}</h3>
+<p class="meta">Made ${when(r.plan.createdAt)} on snapshot <code>${r.plan.snapshot ?? '–'}</code> (data observed ${when(r.plan.observedAt)}): ${r.plan.summary.planned} to apply, ${r.plan.summary.excluded} held back by guard rails, ${r.plan.summary.manual} manual, ${r.plan.summary.accepted} accepted.
+${r.runs.map((x) => html`Applied ${when(x.startedAt)} by ${x.by} (${x.mode}), ${x.endedAt ? html`ended ${when(x.endedAt)}${x.interrupted ? ' (interrupted)' : ''}` : 'no end recorded (interrupted)'}. `)}</p>
+<table class="data remediation-calls"><thead><tr><th>#</th><th>Action</th><th>Call</th><th>Sent</th><th>Answered</th><th>Status</th><th>Request id</th><th>Outcome</th></tr></thead><tbody>${r.calls.map(
+      (c) => html`<tr><td>${c.n}</td><td>${c.title}</td><td><code>${c.method} ${c.path}</code></td><td>${when(c.sentAt)}</td><td>${when(c.answeredAt)}</td><td>${c.status ?? '–'}</td><td><code>${c.requestId ?? '–'}</code></td><td>${c.outcome}${c.reason ? html`<br><span class="muted">${c.reason}</span>` : ''}</td></tr>`,
+    )}</tbody></table>
+${r.notes.length ? html`<ul class="remediation-notes">${r.notes.map((n) => html`<li>${when(n.at)}: ${n.text}</li>`)}</ul>` : ''}
+${r.verifications.map(
+  (v) => html`<h4>Verified ${when(v.verifiedAt)}: ${v.closed ? 'closed' : 'not closed'}</h4>
+<p class="meta">Before: snapshot <code>${v.before.snapshot ?? '–'}</code>, observed ${when(v.before.observedAt)}. After: snapshot <code>${v.after.snapshot}</code>, read live ${when(v.after.observedAt)}. ${v.summary.gone} gone, ${v.summary.remains} remaining, ${v.summary.new} new.</p>
+<table class="data verification"><thead><tr><th>Rule</th><th>Via</th><th>Before</th><th>After</th><th>Outcome</th></tr></thead><tbody>${v.findings.map(
+    (f) => html`<tr data-finding="${f.id}"><td>${ruleId(f.rule)}</td><td>${f.via.kind}<br>${f.via.name}</td><td>${f.before?.status ?? '–'}</td><td>${f.after?.status ?? 'gone'}</td><td>${f.outcome}${f.outcome === 'gone' ? '' : html`<br><span class="muted">${f.why}</span>`}</td></tr>`,
+  )}</tbody></table>`,
+)}`,
+  )}</section>`;
+}
 
 export function renderEvidenceHtml(a: Attestation, jsonSha256: string): string {
   const who = a.person ? a.person.name : (a.accounts[0]?.name ?? a.query);
@@ -39,6 +64,7 @@ export function renderEvidenceHtml(a: Attestation, jsonSha256: string): string {
 <table class="data timeline"><thead><tr><th>When</th><th>Event</th><th>What</th><th>Seen in snapshot</th></tr></thead><tbody>${a.timeline.map(
     (e) => html`<tr class="k-${e.kind}"><td>${when(e.at)}</td><td>${e.kind}</td><td>${e.text}${e.finding ? html`<br><code class="muted">${e.finding}</code>` : ''}</td><td>${e.snapshot ? html`<code>${e.snapshot}</code>` : '–'}</td></tr>`,
   )}</tbody></table></section>
+${remediationSection(a.remediation)}
 <section id="evidence-findings"><h2>Residual findings (${a.findings.length})</h2>
 ${
   a.findings.length === 0
