@@ -165,16 +165,7 @@ export class OktaBackground {
   }
 
   pickZipfGroup(r: Prng): OktaGroup {
-    const total = this.zipfCumulative[this.zipfCumulative.length - 1];
-    const x = r.unit() * total;
-    let lo = 0;
-    let hi = this.zipfCumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.zipfCumulative[mid] > x) hi = mid;
-      else lo = mid + 1;
-    }
-    return this.zipf[lo];
+    return this.zipf[r.indexByTotals(this.zipfCumulative)];
   }
 
   private app(spec: OktaAppSpec, r: Prng): OktaApp {

@@ -533,16 +533,7 @@ export class TenantPlan {
 
   /** Pick a background group weighted by size (large groups are where most people are). */
   pickZipfGroup(r: Prng): EntraGroup {
-    const total = this.zipfCumulative[this.zipfCumulative.length - 1];
-    const x = r.unit() * total;
-    let lo = 0;
-    let hi = this.zipfCumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.zipfCumulative[mid] > x) hi = mid;
-      else lo = mid + 1;
-    }
-    return this.zipfGroups[lo];
+    return this.zipfGroups[r.indexByTotals(this.zipfCumulative)];
   }
 
 }

@@ -105,6 +105,19 @@ export class Prng {
     return Math.floor(this.unit() * n);
   }
 
+  /** An index drawn with weights given as running totals (`cumulative[i]` = weights 0..i, not empty). */
+  indexByTotals(cumulative: readonly number[]): number {
+    const x = this.unit() * cumulative[cumulative.length - 1];
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] > x) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
   /** Integer in [lo, hi] (inclusive). */
   range(lo: number, hi: number): number {
     return lo + this.int(hi - lo + 1);
