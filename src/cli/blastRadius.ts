@@ -1,8 +1,8 @@
 /** `revenant blast-radius PRINCIPAL`: everything a principal can reach, with paths; summarised when it reaches the whole tenant. */
 import type { Command } from 'commander';
 import { InputError } from '../model/errors.js';
-import { neo4jTarget } from '../store/neo4jTarget.js';
-import { addSourceOptions, formatOf, writeOut } from './options.js';
+import { withEngine } from './openEngine.js';
+import { addSourceOptions, formatOf, type SourceOptions, writeOut } from './options.js';
 
 export function depthOf(v: string | undefined, def = 8): number {
   if (v === undefined) return def;
@@ -18,31 +18,10 @@ export function registerBlastRadius(program: Command): void {
     .argument('<principal>', 'id, UPN, login, mail, display name or appId (prefix entra: or okta: to pick a source)')
     .option('--depth <n>', 'maximum number of steps (default 8)')
     .option('--format <format>', 'table or json (default: table on a terminal, json otherwise)');
-  addSourceOptions(cmd).action(async (principal: string, o: { depth?: string; format?: string; collection?: string[]; snapshot?: string; store?: string; neo4j?: string; neo4jDatabase?: string }) => {
+  addSourceOptions(cmd).action(async (principal: string, o: SourceOptions & { depth?: string; format?: string }) => {
     const maxDepth = depthOf(o.depth);
-    const [{ openGraph }, { blastRadius }, { renderSteps }] = await Promise.all([
-      import('../store/openGraph.js'),
-      import('../../queries/blast-radius.js'),
-      import('./renderPaths.js'),
-    ]);
-    const target = neo4jTarget(o);
-    let r: ReturnType<typeof blastRadius>;
-    if (target) {
-      const [{ openNeo4jSnapshot }, { blastRadiusNeo4j }] = await Promise.all([import('../store/neo4jOpen.js'), import('../../queries/blast-radius.cypher.js')]);
-      const opened = await openNeo4jSnapshot(target, { collections: o.collection, snapshot: o.snapshot });
-      try {
-        r = await blastRadiusNeo4j(opened.snap, principal, { maxDepth });
-      } finally {
-        await opened.close();
-      }
-    } else {
-      const { graph, close } = await openGraph({ collections: o.collection, snapshot: o.snapshot, store: o.store });
-      try {
-        r = blastRadius(graph, principal, { maxDepth });
-      } finally {
-        close();
-      }
-    }
+    const { renderSteps } = await import('./renderPaths.js');
+    const r = await withEngine(o, (engine) => engine.blastRadius(principal, { maxDepth }));
     if (formatOf(o.format) === 'json') {
       await writeOut(`${JSON.stringify(r, null, 2)}\n`);
       return;

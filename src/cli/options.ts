@@ -12,7 +12,8 @@ import { writeChunks } from '../output/writeChunks.js';
 const FORMATS = ['table', 'json', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export interface AnalysisOptions {
+/** The options of `addSourceOptions`: which snapshot a command reads, on which engine. */
+export interface SourceOptions {
   collection?: string[];
   snapshot?: string;
   store?: string;
@@ -20,6 +21,9 @@ export interface AnalysisOptions {
   neo4j?: string;
   /** The database on that server (`--neo4j-database`; else NEO4J_DATABASE). */
   neo4jDatabase?: string;
+}
+
+export interface AnalysisOptions extends SourceOptions {
   at?: string;
   assumeDeparted?: string[];
   format?: string;

@@ -1,8 +1,8 @@
 /** `revenant residual [SUBJECT...] [--all]`: residual-access findings for named subjects or every departed account. */
 import type { Command } from 'commander';
 import { InputError } from '../model/errors.js';
-import { neo4jTarget } from '../store/neo4jTarget.js';
 import { ExitCode, ExitWith } from './exit.js';
+import { withEngine } from './openEngine.js';
 import { addAnalysisOptions, type AnalysisOptions, formatOf, parseAt, parseFailOn, writeOut } from './options.js';
 
 interface ResidualCliOptions extends AnalysisOptions {
@@ -22,33 +22,14 @@ export function registerResidual(program: Command): void {
     const at = parseAt(o.at);
     const failOn = parseFailOn(o.failOn);
     const format = formatOf(o.format);
-    const [{ openGraph }, { runResidual }, render, { residualCsvChunks }, sev, { jsonChunks, withNewline }] = await Promise.all([
-      import('../store/openGraph.js'),
-      import('../../queries/residual.js'),
+    const [render, { residualCsvChunks }, sev, { jsonChunks, withNewline }] = await Promise.all([
       import('./renderFindings.js'),
       import('../reports/csv.js'),
       import('../analysis/severity.js'),
       import('../output/jsonChunks.js'),
     ]);
-    const target = neo4jTarget(o);
     const opts = { subjects: names, all: o.all, at, assumeDeparted: o.assumeDeparted };
-    let doc: ReturnType<typeof runResidual>;
-    if (target) {
-      const [{ openNeo4jSnapshot }, { runResidualNeo4j }] = await Promise.all([import('../store/neo4jOpen.js'), import('../../queries/residual.cypher.js')]);
-      const opened = await openNeo4jSnapshot(target, { collections: o.collection, snapshot: o.snapshot });
-      try {
-        doc = await runResidualNeo4j(opened.snap, opts);
-      } finally {
-        await opened.close();
-      }
-    } else {
-      const { graph, close } = await openGraph({ collections: o.collection, snapshot: o.snapshot, store: o.store, sweep: !!o.all });
-      try {
-        doc = runResidual(graph, opts);
-      } finally {
-        close();
-      }
-    }
+    const doc = await withEngine(o, (engine) => engine.whatIf(opts));
     if (format === 'json') await writeOut(withNewline(jsonChunks(doc, 2)));
     else if (format === 'csv') await writeOut(residualCsvChunks(doc.findings));
     else await writeOut(render.findingsTableChunks(doc));

@@ -1,7 +1,8 @@
 /**
  * Opens the graph an analysis command runs on: the latest (or a named) snapshot of the embedded
  * store, or collections loaded straight into an in-memory snapshot with `--collection` (nothing
- * is written to the store). Returns a GraphReader and a close function.
+ * is written to the store). Returns a GraphReader and a close function (openGraph), or the
+ * snapshot database itself (openSnapshotDb, for a query engine).
  */
 import Database from 'better-sqlite3';
 import { CompactGraph } from './CompactGraph.js';
@@ -42,13 +43,15 @@ export async function loadInMemory(dirs: string[], onProgress?: (p: LoadProgress
   }
 }
 
-export async function openGraph(opts: OpenGraphOptions): Promise<OpenedGraph> {
-  if (opts.collections && opts.collections.length > 0) {
-    const db = await loadInMemory(opts.collections, opts.onProgress);
-    return { graph: opts.sweep ? new CompactGraph(db, null) : new LazyGraph(db, null), close: () => db.close() };
-  }
+/** The snapshot database a command reads: collections loaded in memory (id null), or the named or latest snapshot of the store. */
+export async function openSnapshotDb(opts: Omit<OpenGraphOptions, 'sweep'>): Promise<{ db: SnapshotDb; id: string | null }> {
+  if (opts.collections && opts.collections.length > 0) return { db: await loadInMemory(opts.collections, opts.onProgress), id: null };
   const store = new Store(opts.store);
   const id = store.resolve(opts.snapshot);
-  const db = new SnapshotDb(store.pathOf(id));
+  return { db: new SnapshotDb(store.pathOf(id)), id };
+}
+
+export async function openGraph(opts: OpenGraphOptions): Promise<OpenedGraph> {
+  const { db, id } = await openSnapshotDb(opts);
   return { graph: opts.sweep ? new CompactGraph(db, id) : new LazyGraph(db, id), close: () => db.close() };
 }

@@ -17,7 +17,7 @@ import { findPaths } from '../../queries/paths.js';
 import { findPathsNeo4j } from '../../queries/paths.cypher.js';
 import { runResidual } from '../../queries/residual.js';
 import { runResidualNeo4j } from '../../queries/residual.cypher.js';
-import { EmbeddedEngine, Neo4jEngine } from '../../src/api/snapshot/engine.js';
+import { EmbeddedEngine, Neo4jEngine } from '../../queries/QueryEngine.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import { compareWithExpected } from '../support/compareFindings.js';
 import { openTestDriver } from '../support/neo4j.js';

@@ -17,7 +17,7 @@ import { Neo4jLabel } from '../../store/neo4jSchema.js';
 import { SnapshotDb } from '../../store/SnapshotDb.js';
 import type { Store } from '../../store/Store.js';
 import { hasStoredFindings, readStoredFindings } from '../../store/storedFindings.js';
-import { EmbeddedEngine, Neo4jEngine, type QueryEngine } from './engine.js';
+import { EmbeddedEngine, Neo4jEngine, type QueryEngine } from '../../../queries/QueryEngine.js';
 
 export type History = Map<string, { firstSeen: Seen; lastSeen: Seen }>;
 

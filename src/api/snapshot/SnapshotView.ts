@@ -12,7 +12,7 @@ import { diffDocs } from '../../../queries/diff.js';
 import type { Seen } from '../../store/history.js';
 import { type SortKey, compareKeys } from '../cursor.js';
 import type { Activity } from '../ocsf/ocsf.js';
-import type { QueryEngine } from './engine.js';
+import type { QueryEngine } from '../../../queries/QueryEngine.js';
 import { type History, type SnapshotSource, type SnapshotSummary, breathe } from './SnapshotSource.js';
 
 export type { History } from './SnapshotSource.js';

@@ -6,10 +6,10 @@
  * serves every request on its snapshot concurrently. Traversals (blast radius, paths, what-if)
  * use a per-request LazyGraph instead.
  */
-import type { EdgeKind, NodeKind } from '../../model/schema.js';
-import type { GraphEdge, GraphNode } from '../../model/types.js';
-import type { GraphReader, InputFile, SourceInfo } from '../../store/GraphReader.js';
-import type { SnapshotDb } from '../../store/SnapshotDb.js';
+import type { EdgeKind, NodeKind } from '../model/schema.js';
+import type { GraphEdge, GraphNode } from '../model/types.js';
+import type { GraphReader, InputFile, SourceInfo } from './GraphReader.js';
+import type { SnapshotDb } from './SnapshotDb.js';
 
 export class DbReader implements GraphReader {
   readonly sources: readonly SourceInfo[];

@@ -1,21 +1,24 @@
 /**
- * The queries the API runs on one snapshot, on either engine. The embedded engine answers from
- * the snapshot's SQLite file (a cache-free reader for the hot subject lookups, a per-request
- * graphology graph for traversals); the Neo4j engine answers in Cypher inside Neo4j
- * (queries/*.cypher.ts), from the same snapshot pushed there by `load --neo4j`. Both give the
- * same results (the Neo4j engine's parity suite), so the routes do not care which one runs.
+ * The queries a command or the API runs on one snapshot, on either engine, behind one interface
+ * (`QueryEngine`): the CLI's residual, blast-radius and paths commands and the API's routes call
+ * it and never branch on the engine. The embedded engine answers from the snapshot's SQLite file
+ * (a cache-free reader for the hot subject lookups, a per-call graphology graph for traversals,
+ * or the whole snapshot read compactly for a tenant-wide sweep when asked to); the Neo4j engine
+ * answers in Cypher inside Neo4j (queries/*.cypher.ts), from the same snapshot pushed there by
+ * `load --neo4j`. Both give the same results (the parity suites).
  */
-import { blastRadius, type BlastRadius } from '../../../queries/blast-radius.js';
-import { type Neighbourhood, type NeighbourhoodOptions, type PersonLinks, type SearchHit, neighbourhood, personOf, searchHits, searchRows } from '../../../queries/explore.js';
-import { findPaths, type PathsResult } from '../../../queries/paths.js';
-import { type FindingsDoc, type ResidualOptions, resolveAccounts, runResidual } from '../../../queries/residual.js';
-import { NodeKind } from '../../model/schema.js';
-import type { GraphReader, InputFile, SourceInfo } from '../../store/GraphReader.js';
-import { LazyGraph } from '../../store/LazyGraph.js';
-import type { Neo4jSnapshot } from '../../store/neo4jGraph.js';
-import type { SnapshotDb } from '../../store/SnapshotDb.js';
-import { DbReader } from './DbReader.js';
-import { nodeName, sourceOfKey } from '../../model/props.js';
+import { NodeKind } from '../src/model/schema.js';
+import { nodeName, sourceOfKey } from '../src/model/props.js';
+import { CompactGraph } from '../src/store/CompactGraph.js';
+import { DbReader } from '../src/store/DbReader.js';
+import type { GraphReader, InputFile, SourceInfo } from '../src/store/GraphReader.js';
+import { LazyGraph } from '../src/store/LazyGraph.js';
+import type { Neo4jSnapshot } from '../src/store/neo4jGraph.js';
+import type { SnapshotDb } from '../src/store/SnapshotDb.js';
+import { blastRadius, type BlastRadius } from './blast-radius.js';
+import { type Neighbourhood, type NeighbourhoodOptions, type PersonLinks, type SearchHit, neighbourhood, personOf, searchHits, searchRows } from './explore.js';
+import { findPaths, type PathsResult } from './paths.js';
+import { type FindingsDoc, type ResidualOptions, resolveAccounts, runResidual } from './residual.js';
 
 export interface AccountRef {
   source: string;
@@ -65,13 +68,24 @@ function tokenOwner(g: GraphReader, tokenId: string): string | null {
   return null;
 }
 
+export interface EmbeddedEngineOptions {
+  /**
+   * Answer a tenant-wide sweep (`whatIf` with `all`) on the whole snapshot read compactly
+   * (CompactGraph) instead of on demand: what a one-shot command wants; the API, answering many
+   * requests on one snapshot, reads on demand.
+   */
+  compactSweeps?: boolean;
+}
+
 export class EmbeddedEngine implements QueryEngine {
   readonly kind = 'embedded' as const;
   private readonly reader: DbReader;
 
+  /** `id` null: collections analysed directly (an in-memory snapshot). */
   constructor(
     readonly db: SnapshotDb,
-    private readonly id: string,
+    private readonly id: string | null,
+    private readonly opts: EmbeddedEngineOptions = {},
   ) {
     this.reader = new DbReader(db, id);
   }
@@ -80,7 +94,7 @@ export class EmbeddedEngine implements QueryEngine {
     return this.reader.sources;
   }
 
-  /** A graph for one request (its cache lives and dies with the request). */
+  /** A graph for one call (its cache lives and dies with the call). */
   private graph(): LazyGraph {
     return new LazyGraph(this.db, this.id);
   }
@@ -90,7 +104,7 @@ export class EmbeddedEngine implements QueryEngine {
   }
 
   async whatIf(opts: ResidualOptions): Promise<FindingsDoc> {
-    return runResidual(this.graph(), opts);
+    return runResidual(opts.all && this.opts.compactSweeps ? new CompactGraph(this.db, this.id) : this.graph(), opts);
   }
 
   async blastRadius(principal: string, opts: { maxDepth?: number; listLimit?: number }): Promise<BlastRadius> {
@@ -136,42 +150,42 @@ export class Neo4jEngine implements QueryEngine {
   }
 
   async accounts(name: string): Promise<AccountRef[]> {
-    const { lookupGraph } = await import('../../../queries/cypher/accounts.js');
+    const { lookupGraph } = await import('./cypher/accounts.js');
     return accountsOf(await lookupGraph(this.snap, [name]), name);
   }
 
   async whatIf(opts: ResidualOptions): Promise<FindingsDoc> {
-    const { runResidualNeo4j } = await import('../../../queries/residual.cypher.js');
+    const { runResidualNeo4j } = await import('./residual.cypher.js');
     return runResidualNeo4j(this.snap, opts);
   }
 
   async blastRadius(principal: string, opts: { maxDepth?: number; listLimit?: number }): Promise<BlastRadius> {
-    const { blastRadiusNeo4j } = await import('../../../queries/blast-radius.cypher.js');
+    const { blastRadiusNeo4j } = await import('./blast-radius.cypher.js');
     return blastRadiusNeo4j(this.snap, principal, opts);
   }
 
   async paths(from: string, to: string, opts: { maxDepth?: number; limit?: number }): Promise<PathsResult> {
-    const { findPathsNeo4j } = await import('../../../queries/paths.cypher.js');
+    const { findPathsNeo4j } = await import('./paths.cypher.js');
     return findPathsNeo4j(this.snap, from, to, opts);
   }
 
   async apiTokenOwner(tokenId: string): Promise<string | null> {
-    const { lookupGraph } = await import('../../../queries/cypher/accounts.js');
+    const { lookupGraph } = await import('./cypher/accounts.js');
     return tokenOwner(await lookupGraph(this.snap, [tokenId]), tokenId);
   }
 
   async search(q: string, limit: number): Promise<SearchHit[]> {
-    const { searchNeo4j } = await import('../../../queries/explore.cypher.js');
+    const { searchNeo4j } = await import('./explore.cypher.js');
     return searchNeo4j(this.snap, q, limit);
   }
 
   async person(name: string): Promise<PersonLinks> {
-    const { personNeo4j } = await import('../../../queries/explore.cypher.js');
+    const { personNeo4j } = await import('./explore.cypher.js');
     return personNeo4j(this.snap, name);
   }
 
   async neighbourhood(key: string, opts: NeighbourhoodOptions): Promise<Neighbourhood> {
-    const { neighbourhoodNeo4j } = await import('../../../queries/explore.cypher.js');
+    const { neighbourhoodNeo4j } = await import('./explore.cypher.js');
     return neighbourhoodNeo4j(this.snap, key, opts);
   }
 
