@@ -3,7 +3,8 @@
  * HTTP attempt of the SDK goes through it. It
  * - paces each rate-limit bucket from Okta's own headers: with `X-Rate-Limit-Remaining` used up,
  *   new requests to that bucket wait for `X-Rate-Limit-Reset` (epoch seconds of the server's clock,
- *   converted to ours with the `Date` header, so clock skew does not matter);
+ *   converted to ours with the `Date` header, so clock skew does not matter); after the reset, at
+ *   most `X-Rate-Limit-Limit` go out before the new window's first answer tells what is left;
  * - on a 429 waits for that reset (plus jitter), on 5xx, resets and timeouts backs off, up to the
  *   attempt cap — and returns the last response, which the SDK turns into an error;
  * - sends with the platform's fetch (which notices a connection closed mid-body, where the SDK's
@@ -96,6 +97,9 @@ interface Bucket {
   remaining?: number;
   /** Our clock's time of the bucket's reset. */
   resetAt?: number;
+  /** The window's `X-Rate-Limit-Reset` (server epoch seconds), and that of the last window waited out. */
+  windowReset?: number;
+  passedReset?: number;
   inflight: number;
 }
 
@@ -204,19 +208,37 @@ export class OktaRequestExecutor extends okta.RequestExecutor {
     return b;
   }
 
-  /** Wait while the bucket's remaining requests are all spoken for, until its reset. */
+  /**
+   * Wait while the bucket's remaining requests are all spoken for, until its reset. At the reset
+   * a new window begins whose budget, until its first answer tells, is the bucket's limit less
+   * what is still in flight: the requests that waited for the reset go out up to that budget and
+   * the rest wait for the answer (on a loaded machine it can take a while, and a bucket may have
+   * dozens of requests waiting). Nothing known about the bucket yet: go.
+   */
   private async waitForBucket(b: Bucket): Promise<void> {
     for (;;) {
       const now = Date.now();
-      if (b.remaining === undefined || b.resetAt === undefined) return;
-      if (now >= b.resetAt) {
-        b.remaining = undefined;
+      if (b.remaining === undefined) return;
+      if (b.resetAt !== undefined && now >= b.resetAt) {
+        b.passedReset = b.windowReset;
+        b.windowReset = undefined;
         b.resetAt = undefined;
-        return;
+        b.remaining = b.limit === undefined ? undefined : Math.max(0, b.limit - b.inflight);
+        continue;
       }
       if (b.remaining > 0) {
         b.remaining--; // reserved for this request; the response's own count replaces the guess
         return;
+      }
+      if (b.resetAt === undefined) {
+        // The new window's budget is spoken for and no answer has told its state yet. With
+        // nothing in flight no answer is coming (errors carry no headers): go, a 429 paces.
+        if (b.inflight === 0) {
+          b.remaining = undefined;
+          return;
+        }
+        await sleep(25 + Math.random() * 50, this.opts.signal);
+        continue;
       }
       await sleep(b.resetAt - now + 25 + Math.random() * 100, this.opts.signal);
     }
@@ -230,6 +252,8 @@ export class OktaRequestExecutor extends okta.RequestExecutor {
     const remaining = Number(h.get('x-rate-limit-remaining'));
     const reset = Number(h.get('x-rate-limit-reset'));
     if (!Number.isFinite(remaining) || !Number.isFinite(reset) || h.get('x-rate-limit-remaining') === null) return;
+    // An answer from a window already waited out (it reached us late) says nothing about this one.
+    if (b.passedReset !== undefined && reset <= b.passedReset) return;
     // The reset is in the server's clock; `Date` has one-second resolution, hence the extra second.
     const resetAt = reset * 1000 - this.skewMs + 1000;
     if (Number.isFinite(limit) && limit > 0) b.limit = limit;
@@ -237,6 +261,7 @@ export class OktaRequestExecutor extends okta.RequestExecutor {
     const left = Math.max(0, remaining - b.inflight);
     if (b.resetAt === undefined || Math.abs(resetAt - b.resetAt) > 1500) {
       b.resetAt = resetAt;
+      b.windowReset = reset;
       b.remaining = left;
     } else {
       b.remaining = Math.min(b.remaining ?? left, left);

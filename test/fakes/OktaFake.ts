@@ -124,6 +124,12 @@ export class OktaFake {
   readonly writes: FakeRequest[] = [];
   /** The clock of the org's data (`statusChanged`, `lastUpdated` of what writes change); tests set it. */
   dataNow: () => number = () => Date.now();
+  /**
+   * Milliseconds an answer takes to reach the client after it was made (a loaded machine, a
+   * congested network), given the request and how many requests its bucket's window had counted
+   * before it; the answer carries the rate-limit headers of the moment it was made.
+   */
+  lateBy: ((r: FakeRequest, countedBefore: number) => number) | undefined;
   private buckets = new Map<string, BucketState>();
 
   constructor(public data: OktaOrgData) {
@@ -149,10 +155,10 @@ export class OktaFake {
   }
 
   /** Rate-limit headers (and a 429 when the bucket is exhausted) for a request. */
-  private rate(r: FakeRequest): { headers: Record<string, string>; refused?: FakeResponse } {
+  private rate(r: FakeRequest): { headers: Record<string, string>; refused?: FakeResponse; countedBefore: number } {
     const now = this.now();
     const headers: Record<string, string> = { Date: new Date(now).toUTCString() };
-    if (!this.rateLimits) return { headers };
+    if (!this.rateLimits) return { headers, countedBefore: 0 };
     const key = oktaBucket(r.path);
     const limit = this.rateLimits[key] ?? this.rateLimits.other ?? 1200;
     let b = this.buckets.get(key);
@@ -168,6 +174,7 @@ export class OktaFake {
       headers['X-Rate-Limit-Remaining'] = '0';
       return {
         headers,
+        countedBefore: b.used,
         refused: {
           status: 429,
           headers,
@@ -177,11 +184,13 @@ export class OktaFake {
     }
     b.used++;
     headers['X-Rate-Limit-Remaining'] = String(limit - b.used);
-    return { headers };
+    return { headers, countedBefore: b.used - 1 };
   }
 
   private async handle(r: FakeRequest): Promise<FakeResponse> {
-    const { headers, refused } = this.rate(r);
+    const { headers, refused, countedBefore } = this.rate(r);
+    const late = this.lateBy?.(r, countedBefore) ?? 0;
+    if (late > 0) await new Promise((ok) => setTimeout(ok, late));
     if (refused) return refused;
     const res = this.route(r);
     return { ...res, headers: { ...headers, 'X-Okta-Request-Id': `fake${Math.random().toString(36).slice(2, 14)}`, ...(res.headers ?? {}) } };
