@@ -27,6 +27,7 @@ import findingsRoutes from './routes/v1/findings.js';
 import graphRoutes from './routes/v1/graph.js';
 import leaversRoutes from './routes/v1/leavers.js';
 import personRoutes from './routes/v1/persons.js';
+import remediationRoutes from './routes/v1/remediation.js';
 import searchRoutes from './routes/v1/search.js';
 import sessionRoutes from './routes/v1/session.js';
 import snapshotRoutes from './routes/v1/snapshots.js';
@@ -61,6 +62,7 @@ async function revenantApp(fastify: FastifyInstance, opts: AppOptions): Promise<
   await fastify.register(personRoutes);
   await fastify.register(searchRoutes);
   await fastify.register(evidenceRoutes);
+  await fastify.register(remediationRoutes);
   await fastify.register(sessionRoutes);
   await fastify.register(consoleRoutes);
 }

@@ -68,6 +68,15 @@ export interface SentinelSinkConfig {
 
 export type SinkConfig = WebhookSinkConfig | SplunkSinkConfig | SentinelSinkConfig;
 
+/** Remediation over HTTP (POST /v1/subjects/{s}/remediation): off unless enabled, with its own write credentials. */
+export interface RemediationConfig {
+  enabled: boolean;
+  /** A plan on a snapshot collected longer ago than this is refused unless the request forces it. */
+  maxAge: string;
+  entra?: EntraCollectConfig;
+  okta?: OktaCollectConfig;
+}
+
 export interface ApiConfig {
   host: string;
   port: number;
@@ -125,6 +134,7 @@ export interface ApiConfig {
     initial: 'all' | 'none';
   };
   sinks: SinkConfig[];
+  remediation: RemediationConfig;
   /** The analyst console served at `/` (src/console) and its sign-in. */
   console: {
     enabled: boolean;
@@ -150,11 +160,40 @@ const DEFAULT_CONFIG: ApiConfig = {
   events: { maxAttempts: 5, pollMs: 1000, retainSnapshots: 20 },
   push: { batchSize: 100, maxAttempts: 5, backoffMs: 500, maxBackoffMs: 30_000, downPauseMs: 60_000, timeoutMs: 10_000, initial: 'all' },
   sinks: [],
+  remediation: { enabled: false, maxAge: '24h' },
   console: { enabled: true, sessionTtlMinutes: 8 * 60, linkTtlMinutes: 24 * 60 },
 };
 
 const secret = { type: 'string', minLength: 1, maxLength: 8192 };
 const httpsUrl = { type: 'string', pattern: '^https?://', maxLength: 2048 };
+/** The live collectors' connection (event-driven refreshes, remediation): credentials as `env:NAME` or `file:PATH` references. */
+const entraCollect = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['tenant'],
+  properties: {
+    tenant: { type: 'string', minLength: 1 },
+    mode: { enum: ['token', 'env', 'certificate', 'managed-identity', 'default'] },
+    token: secret,
+    clientId: { type: 'string' },
+    certificatePath: { type: 'string' },
+    graphUrl: httpsUrl,
+    authorityHost: httpsUrl,
+  },
+} as const;
+const oktaCollect = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['orgUrl'],
+  properties: {
+    orgUrl: httpsUrl,
+    auth: { enum: ['token', 'private-key'] },
+    token: secret,
+    clientId: { type: 'string' },
+    privateKey: secret,
+    keyId: { type: 'string' },
+  },
+} as const;
 const ocsfClass = { enum: [2008, 2004] };
 const sinkName = { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' };
 
@@ -204,19 +243,7 @@ const CONFIG_SCHEMA = {
           properties: {
             hookSecret: secret,
             hookSecretHeader: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' },
-            collect: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['orgUrl'],
-              properties: {
-                orgUrl: httpsUrl,
-                auth: { enum: ['token', 'private-key'] },
-                token: secret,
-                clientId: { type: 'string' },
-                privateKey: secret,
-                keyId: { type: 'string' },
-              },
-            },
+            collect: oktaCollect,
           },
         },
         entra: {
@@ -227,20 +254,7 @@ const CONFIG_SCHEMA = {
             clientState: { type: 'string', minLength: 1, maxLength: 8192 },
             notificationUrl: httpsUrl,
             lifecycleNotificationUrl: httpsUrl,
-            collect: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['tenant'],
-              properties: {
-                tenant: { type: 'string', minLength: 1 },
-                mode: { enum: ['token', 'env', 'certificate', 'managed-identity', 'default'] },
-                token: secret,
-                clientId: { type: 'string' },
-                certificatePath: { type: 'string' },
-                graphUrl: httpsUrl,
-                authorityHost: httpsUrl,
-              },
-            },
+            collect: entraCollect,
           },
         },
       },
@@ -266,6 +280,16 @@ const CONFIG_SCHEMA = {
         enabled: { type: 'boolean' },
         sessionTtlMinutes: { type: 'number', exclusiveMinimum: 0, maximum: 7 * 24 * 60 },
         linkTtlMinutes: { type: 'number', exclusiveMinimum: 0, maximum: 7 * 24 * 60 },
+      },
+    },
+    remediation: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean' },
+        maxAge: { type: 'string', minLength: 1, maxLength: 32 },
+        entra: entraCollect,
+        okta: oktaCollect,
       },
     },
     sinks: {
@@ -359,6 +383,7 @@ function merge(base: ApiConfig, over: Partial<ApiConfig>): ApiConfig {
     events: { ...base.events, ...over.events },
     push: { ...base.push, ...over.push },
     console: { ...base.console, ...over.console },
+    remediation: { ...base.remediation, ...over.remediation },
     sinks: over.sinks ?? base.sinks,
   };
 }

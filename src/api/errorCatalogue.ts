@@ -42,6 +42,7 @@ export const API_ERR = {
   INTERNAL: 'REVENANT_ERR_INTERNAL',
   ENGINE_UNSUPPORTED: 'REVENANT_ERR_ENGINE_UNSUPPORTED',
   UNAVAILABLE: 'REVENANT_ERR_UNAVAILABLE',
+  REMEDIATION_DISABLED: 'REVENANT_ERR_REMEDIATION_DISABLED',
 } as const;
 
 export type ApiErrorCode = (typeof API_ERR)[keyof typeof API_ERR];
@@ -75,6 +76,7 @@ export const ERROR_CATALOGUE: Readonly<Record<AnyErrorCode, Entry>> = {
   [API_ERR.INTERNAL]: { status: 500, description: 'An internal error: quote the request id to the operator (the details are in the log).' },
   [API_ERR.ENGINE_UNSUPPORTED]: { status: 501, description: 'Not available on the engine the server runs on.' },
   [API_ERR.UNAVAILABLE]: { status: 503, description: 'The server is shutting down.' },
+  [API_ERR.REMEDIATION_DISABLED]: { status: 403, description: 'Applying a remediation plan is off on this server (remediation.enabled in the config).' },
   [ERR.RUNTIME]: { status: 500, description: 'A runtime failure (e.g. Neo4j cannot be reached): quote the request id to the operator.' },
   [ERR.INPUT]: { status: 400, description: 'Bad input.' },
   [ERR.STORE]: { status: 500, description: 'The store cannot be read.' },

@@ -12,6 +12,7 @@ import type { EventWorker } from './events/EventWorker.js';
 import type { KeyStore, ApiKeyInfo, Scope } from './keys/KeyStore.js';
 import type { ApiMetrics } from './metrics.js';
 import type { Pusher } from './push/Pusher.js';
+import type { RemediationJobs } from './remediation/RemediationJobs.js';
 import type { SnapshotManager } from './snapshot/SnapshotManager.js';
 import type { SnapshotView } from './snapshot/SnapshotView.js';
 
@@ -25,6 +26,10 @@ export interface RevenantServices {
   queue: EventQueue;
   worker: EventWorker;
   pusher: Pusher;
+  /** Remediation jobs (POST /v1/subjects/{s}/remediation) and the store's plans and journals. */
+  remediation: RemediationJobs;
+  /** The environment secrets (`env:NAME`) are resolved from. */
+  env: NodeJS.ProcessEnv;
   /** Secrets resolved at start (never logged). */
   secrets: { oktaHookSecret: string | null; entraClientState: string | null };
   startedAt: number;

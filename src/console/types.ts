@@ -208,3 +208,42 @@ export interface Diff {
   coverageLost: { sourceKey: string; datasets: string[]; rules: string[]; findings: Finding[] }[];
   counts?: { new: number; resolved: number; persisting: number; changed: number; regressed: number; coverageLost: number };
 }
+
+/** GET /v1/subjects/{s}/remediation-plan (the fields the console shows; docs/remediation.md). */
+export interface RemediationPlan {
+  id: string;
+  subject: string;
+  snapshot: { id: string | null; collectedAt: string };
+  options: { include: string[]; force: boolean; maxAge: string };
+  summary: { actions: number; planned: number; excluded: number; manual: number; accepted: number; calls: number };
+  actions: {
+    n: number;
+    id: string;
+    state: 'planned' | 'excluded' | 'manual' | 'accepted';
+    reason?: string;
+    include?: string;
+    title: string;
+    rule: string;
+    consequence: boolean;
+    status: string;
+    severity: string;
+    steps: { kind: string; source: string; call: { method: string; path: string } }[];
+    manual: string[];
+    breaks: string;
+    undo: string;
+    reversible: boolean;
+    permissions: string[];
+  }[];
+}
+
+/** GET /v1/remediation-jobs/{id} */
+export interface RemediationJob {
+  id: string;
+  plan: string;
+  subject: string;
+  state: 'running' | 'finished' | 'failed' | 'interrupted';
+  calls: number;
+  error: string | null;
+  summary: Record<string, number>;
+  actions: { n: number; id: string; title: string; outcome: string; steps?: string[]; reason?: string }[];
+}

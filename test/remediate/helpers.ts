@@ -4,12 +4,15 @@
  * scenario loaded, and the CLI run against both the way an operator runs it — `remediate`,
  * `verify` — with the connection options and credentials of the fakes.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GraphFake } from '../fakes/GraphFake.js';
 import { OktaFake } from '../fakes/OktaFake.js';
 import { type Scenario, applyEntraLedger, applyOktaLedger, loadScenario } from '../fakes/scenarioTenants.js';
 import { type CliResult, ROOT, type RunOptions, SCENARIOS, runCli, runNode, tempDir } from '../collect/helpers.js';
+import { testCa } from '../fakes/testCa.js';
+import { BIN } from '../support/cli.js';
 
 export { ensureBuilt } from '../collect/helpers.js';
 export { SCENARIOS, runCli, tempDir };
@@ -148,4 +151,58 @@ export async function closeTheLoop(l: LiveScenario, subjects: string[], include:
     .split('\n')
     .filter((x) => x.startsWith('{"subject"'))
     .map((x) => JSON.parse(x) as LoopResult);
+}
+
+export interface Served {
+  proc: ChildProcess;
+  origin: string;
+  /** The one-time console sign-in link. */
+  link: string;
+}
+
+const served: ChildProcess[] = [];
+
+/**
+ * `revenant serve` on the scenario's store (trusting the fakes' CA), with remediation enabled
+ * against the fakes or not; resolves once it prints where it serves and its sign-in link.
+ */
+export async function serveWithRemediation(l: LiveScenario, enabled: boolean): Promise<Served> {
+  const remediation = enabled
+    ? {
+        enabled: true,
+        maxAge: '3650d',
+        ...(l.graph ? { entra: { tenant: l.s.entra!.manifest.tenant, mode: 'token', token: 'env:REVENANT_GRAPH_TOKEN', graphUrl: l.urls.graphUrl } } : {}),
+        ...(l.okta ? { okta: { orgUrl: l.urls.orgUrl, auth: 'token', token: 'env:OKTA_CLIENT_TOKEN' } } : {}),
+      }
+    : null;
+  const cfg = join(tempDir('revenant-remediation-api-'), 'config.json');
+  writeFileSync(cfg, JSON.stringify({ logLevel: 'warn', rateLimit: { perMinute: 100000, unauthenticatedPerMinute: 1000 }, ...(remediation ? { remediation } : {}) }));
+  const proc = spawn(process.execPath, [BIN, 'serve', '--store', l.store, '--port', '0', '--config', cfg], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...l.env, NODE_EXTRA_CA_CERTS: testCa().caPath },
+  });
+  served.push(proc);
+  let err = '';
+  const found = await new Promise<{ origin: string; link: string }>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`revenant serve did not start: ${err}`)), 60_000);
+    proc.stderr!.on('data', (d) => {
+      err += String(d);
+      const o = /serving .* on (http:\/\/\S+)/.exec(err);
+      const k = /analyst console: open (\S+)/.exec(err);
+      if (o && k) {
+        clearTimeout(t);
+        resolve({ origin: o[1], link: k[1] });
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`revenant serve exited (${code}): ${err}`)));
+  });
+  proc.stdout!.resume();
+  return { proc, ...found };
+}
+
+/** Stop every server `serveWithRemediation` started. */
+export async function stopServed(): Promise<void> {
+  for (const p of served) p.kill('SIGTERM');
+  await Promise.all(served.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)))));
+  served.length = 0;
 }

@@ -2,7 +2,8 @@
  * API keys: `rvn_<prefix>_<secret>`. The prefix (8 hex characters) is visible and names the key
  * in lists, logs and metrics; only the SHA-256 of the whole key is stored, so a stolen database
  * yields no usable key. A key is shown once, when it is created. Each key has scopes (`read`,
- * `what-if`, `events`, `metrics`, `admin`; `admin` implies every other), an optional expiry, an optional
+ * `what-if`, `events`, `metrics`, `admin`, `remediate`; `admin` implies every other but `remediate`, which
+ * writes to the tenants and is only ever given by name), an optional expiry, an optional
  * per-key rate limit (requests per minute) and can be revoked. Verification compares hashes in
  * constant time and says why a key is refused (unknown, revoked, expired) only to the caller
  * that presented the matching secret.
@@ -11,7 +12,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { InputError } from '../../model/errors.js';
 
-export const SCOPES = ['read', 'what-if', 'events', 'metrics', 'admin'] as const;
+export const SCOPES = ['read', 'what-if', 'events', 'metrics', 'admin', 'remediate'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface ApiKeyInfo {
@@ -60,6 +61,7 @@ function toInfo(r: Row): ApiKeyInfo {
 }
 
 export function hasScope(key: ApiKeyInfo, scope: Scope): boolean {
+  if (scope === 'remediate') return key.scopes.includes('remediate');
   return key.scopes.includes('admin') || key.scopes.includes(scope);
 }
 

@@ -18,6 +18,7 @@ import { LiveRefresher, type SubjectRefresher } from '../events/SubjectRefresher
 import { KeyStore } from '../keys/KeyStore.js';
 import { ApiMetrics } from '../metrics.js';
 import { Pusher } from '../push/Pusher.js';
+import { RemediationJobs } from '../remediation/RemediationJobs.js';
 import { makeSink, type Sink } from '../push/sinks.js';
 import { SnapshotManager } from '../snapshot/SnapshotManager.js';
 import { EmbeddedSource, type SnapshotSource } from '../snapshot/SnapshotSource.js';
@@ -93,7 +94,8 @@ async function services(fastify: FastifyInstance, opts: AppOptions): Promise<voi
     log,
     deadLetterFile: config.push.deadLetterFile ?? join(store.dir, 'push-dead-letter.jsonl'),
   });
-  fastify.decorate('revenant', { store, config, db, keys, snapshots, metrics, queue, worker, pusher, secrets, startedAt: Date.now() });
+  const remediation = new RemediationJobs(store.dir, queue, log, (source) => source === 'entra' ? !!config.events.entra?.collect : source === 'okta' ? !!config.events.okta?.collect : false);
+  fastify.decorate('revenant', { store, config, db, keys, snapshots, metrics, queue, worker, pusher, remediation, env, secrets, startedAt: Date.now() });
 
   fastify.addHook('onReady', async () => {
     await snapshots.start();
@@ -102,6 +104,8 @@ async function services(fastify: FastifyInstance, opts: AppOptions): Promise<voi
   });
   fastify.addHook('onClose', async () => {
     const grace = config.shutdownGraceMs;
+    // A remediation job stops between calls; its journal lets `--resume` (or resume: true) finish it.
+    await remediation.close();
     await Promise.all([worker.stop(grace), pusher.stop(grace)]);
     snapshots.close();
     db.close();

@@ -51,7 +51,7 @@ export class SessionStore {
 
   constructor(
     private readonly keys: KeyStore,
-    private readonly opts: { ttlMs: number; linkTtlMs: number; now?: () => number },
+    private readonly opts: { ttlMs: number; linkTtlMs: number; now?: () => number; remediation?: boolean },
   ) {}
 
   private now(): number {
@@ -104,8 +104,10 @@ export class SessionStore {
         this.sessions.delete(hash);
         return null;
       }
-      // A session is a browser's read identity: never more than `read` and `what-if`, whatever else the key may do.
-      const scopes = SESSION_SCOPES.filter((x) => k.scopes.includes('admin') || k.scopes.includes(x));
+      // A session is a browser's read identity: never more than `read` and `what-if`, whatever else the key may do —
+      // but for `remediate`, when the key has it by name and the server enables remediation (the console's apply).
+      const scopes: Scope[] = SESSION_SCOPES.filter((x) => k.scopes.includes('admin') || k.scopes.includes(x));
+      if (this.opts.remediation && k.scopes.includes('remediate')) scopes.push('remediate');
       identity = { ...k, scopes };
     } else {
       identity = {
@@ -171,7 +173,7 @@ async function session(fastify: FastifyInstance): Promise<void> {
   await fastify.register(cookie);
   fastify.decorate(
     'sessions',
-    new SessionStore(keys, { ttlMs: config.console.sessionTtlMinutes * 60_000, linkTtlMs: config.console.linkTtlMinutes * 60_000 }),
+    new SessionStore(keys, { ttlMs: config.console.sessionTtlMinutes * 60_000, linkTtlMs: config.console.linkTtlMinutes * 60_000, remediation: config.remediation.enabled }),
   );
   fastify.decorateRequest('session', null);
 }

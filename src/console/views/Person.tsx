@@ -13,6 +13,7 @@ import { FindingCard } from '../components/FindingCard';
 import { SEVERITY_ORDER, STATUS_ORDER, download, fmtDate, plural, principalOf, toCsv } from '../format';
 import { type Location, graphHref, setParams } from '../router';
 import type { Finding, FindingsDoc, PersonDoc, Session } from '../types';
+import { Remediation } from './Remediation';
 
 function FindingGroups({ findings, snapshot, label }: { findings: Finding[]; snapshot: string; label: string }) {
   if (findings.length === 0) return <p data-testid={`${label}-none`}>No finding.</p>;
@@ -229,6 +230,8 @@ export function Person({ id, loc, session }: { id: string; loc: Location; sessio
         </h2>
         <FindingGroups findings={doc.findings} snapshot={doc.snapshot} label="person" />
       </section>
+
+      {doc.departed ? <Remediation subject={id} session={session} /> : null}
 
       <WhatIf doc={doc} session={session} on={loc.params.get('whatif') === '1'} />
     </article>
