@@ -57,6 +57,7 @@ describe('remediation in the person view', () => {
     ] as const) {
       const page = await signIn(s, [...scopes]);
       await page.goto(`${s.origin}/subjects/${ALICE}`);
+      await page.click('#plan-button');
       await page.waitForSelector('[data-testid=plan-actions]');
       expect(await page.$$eval('[data-testid=plan-actions] > li', (els) => els.length)).toBe(6);
       const text = await page.textContent('[data-testid=remediation]');
@@ -75,6 +76,10 @@ describe('remediation in the person view', () => {
   test('lifting a guard plans again; applying asks for the reviewed plan, then follows the job to the end', async () => {
     const page = await signIn(on, ['read', 'remediate']);
     await page.goto(`${on.origin}/subjects/${ALICE}`);
+    // Nothing is planned until asked.
+    await page.waitForSelector('#plan-button');
+    expect(await page.$('[data-testid=plan-summary]')).toBeNull();
+    await page.click('#plan-button');
     await page.waitForSelector('[data-testid=plan-actions]');
     // Lift the last-owner guard, and put it back: the plan is asked for again each time.
     const before = await page.textContent('[data-testid=plan-summary]');

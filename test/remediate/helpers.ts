@@ -174,9 +174,10 @@ export async function serveWithRemediation(l: LiveScenario, enabled: boolean): P
         ...(l.graph ? { entra: { tenant: l.s.entra!.manifest.tenant, mode: 'token', token: 'env:REVENANT_GRAPH_TOKEN', graphUrl: l.urls.graphUrl } } : {}),
         ...(l.okta ? { okta: { orgUrl: l.urls.orgUrl, auth: 'token', token: 'env:OKTA_CLIENT_TOKEN' } } : {}),
       }
-    : null;
+    : // The scenarios' data is older than the default maxAge: plans are still made; applying is off.
+      { enabled: false, maxAge: '3650d' };
   const cfg = join(tempDir('revenant-remediation-api-'), 'config.json');
-  writeFileSync(cfg, JSON.stringify({ logLevel: 'warn', rateLimit: { perMinute: 100000, unauthenticatedPerMinute: 1000 }, ...(remediation ? { remediation } : {}) }));
+  writeFileSync(cfg, JSON.stringify({ logLevel: 'warn', rateLimit: { perMinute: 100000, unauthenticatedPerMinute: 1000 }, remediation }));
   const proc = spawn(process.execPath, [BIN, 'serve', '--store', l.store, '--port', '0', '--config', cfg], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...l.env, NODE_EXTRA_CA_CERTS: testCa().caPath },

@@ -1,6 +1,7 @@
 /**
- * The person view's remediation section: the plan that removes the person's residual access
- * (GET /v1/subjects/{s}/remediation-plan) — the ordered actions with their calls, what each
+ * The person view's remediation section: on request (a plan is work for the server, and on data
+ * older than remediation.maxAge it is refused until forced), the plan that removes the person's
+ * residual access (GET /v1/subjects/{s}/remediation-plan) — the ordered actions with their calls, what each
  * breaks, whether it can be undone and the permission it needs; what the guard rails hold back
  * and why, with a switch per rule that lifts a guard (the plan is asked for again) — and, when
  * the server allows it (the session holds the `remediate` scope, which it only grants with
@@ -17,6 +18,7 @@ import type { RemediationJob, RemediationPlan, Session } from '../types';
 const enc = encodeURIComponent;
 
 export function Remediation({ subject, session }: { subject: string; session: Session | null }) {
+  const [asked, setAsked] = useState(false);
   const [include, setInclude] = useState<string[]>([]);
   const [force, setForce] = useState(false);
   const [plan, setPlan] = useState<RemediationPlan | null>(null);
@@ -27,6 +29,7 @@ export function Remediation({ subject, session }: { subject: string; session: Se
   const canApply = session?.scopes.includes('remediate') ?? false;
 
   useEffect(() => {
+    if (!asked) return;
     let live = true;
     setPlan(null);
     setError(null);
@@ -37,7 +40,7 @@ export function Remediation({ subject, session }: { subject: string; session: Se
     return () => {
       live = false;
     };
-  }, [subject, include.join(','), force]);
+  }, [asked, subject, include.join(','), force]);
 
   useEffect(() => {
     if (!job || job.state !== 'running') return;
@@ -62,6 +65,14 @@ export function Remediation({ subject, session }: { subject: string; session: Se
   return (
     <section aria-labelledby="remediation-h" data-testid="remediation">
       <h2 id="remediation-h">Remediation plan</h2>
+      {!asked ? (
+        <p>
+          <button type="button" id="plan-button" onClick={() => setAsked(true)}>
+            Plan the remediation
+          </button>{' '}
+          <span class="muted">One action per finding, with what it breaks and the permission it needs. Nothing changes.</span>
+        </p>
+      ) : null}
       {error ? (
         <div class="error" role="alert">
           <p>{error.message}</p>
@@ -72,7 +83,7 @@ export function Remediation({ subject, session }: { subject: string; session: Se
           ) : null}
         </div>
       ) : null}
-      {!plan && !error ? <p role="status">Planning…</p> : null}
+      {asked && !plan && !error ? <p role="status">Planning…</p> : null}
       {plan ? (
         <>
           <p data-testid="plan-summary">

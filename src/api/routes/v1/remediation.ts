@@ -40,8 +40,9 @@ const PlanStepSchema = {
   additionalProperties: false,
 } as const;
 
+// Inline, not `addSchema`d: a schema added inside this plugin would give its routes fastify's
+// default validator (which drops unknown body fields) instead of the API's strict one.
 export const PlanSchema = {
-  $id: 'RemediationPlan',
   type: 'object',
   description: 'A remediation plan (revenant-remediation-plan/1; docs/remediation.md).',
   properties: {
@@ -120,7 +121,6 @@ interface PlanQuery {
 }
 
 export default async function remediationRoutes(fastify: FastifyInstance): Promise<void> {
-  fastify.addSchema(PlanSchema);
   const { store, config, remediation } = fastify.revenant;
   const maxAgeMs = parseDuration(config.remediation.maxAge, 'remediation.maxAge');
 
@@ -165,7 +165,7 @@ export default async function remediationRoutes(fastify: FastifyInstance): Promi
             force: { type: 'boolean', default: false, description: 'Plan on a snapshot older than remediation.maxAge.' },
           },
         },
-        response: { 200: { $ref: 'RemediationPlan#' }, ...V1_ERRORS, ...errorResponses(404, 409, 501) },
+        response: { 200: PlanSchema, ...V1_ERRORS, ...errorResponses(404, 409, 501) },
       },
     },
     async (req, reply) => {
