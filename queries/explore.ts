@@ -16,6 +16,7 @@ import type { GraphReader } from '../src/store/GraphReader.js';
 import { isTier0Node } from './paths.js';
 import { resolveNode } from './principals.js';
 import { resolveAccounts } from './residual.js';
+import { SOURCES } from '../ingest/sources.js';
 import { text } from '../src/model/text.js';
 import { nodeName, sourceOfKey } from '../src/model/props.js';
 
@@ -57,14 +58,14 @@ export interface Neighbourhood {
   groups: EdgeGroup[];
 }
 
-const ACCOUNT_KINDS = new Set<string>([K.EntraUser, K.OktaUser]);
-const SUBJECT_KINDS = new Set<string>([...ACCOUNT_KINDS, K.HrPerson, K.Person]);
+/** A subject: an account of a registered source, a record that correlates (HR), or a person. */
+const isSubjectKind = (kind: string) => kind === K.Person || SOURCES.isAccountKind(kind) || SOURCES.record(kind) !== undefined;
 const sourceOf = (n: GraphNode) => (n.kind === K.Person ? 'person' : sourceOfKey(n.sourceKey));
 
 export function summaryOf(g: GraphReader, n: GraphNode): NodeSummary {
   const s: NodeSummary = { key: n.key, kind: n.kind, source: sourceOf(n), id: n.id, name: nodeName(n) };
   if (n.props.stub) s.stub = true;
-  if (SUBJECT_KINDS.has(n.kind)) s.subject = true;
+  if (isSubjectKind(n.kind)) s.subject = true;
   if (isTier0Node(g, n, n.kind === K.EntraAppRoleAssignment ? g.in(n.key, EdgeKind.HAS_APP_ROLE).map((e) => e.from) : [])) s.tier0 = true;
   return s;
 }
@@ -84,7 +85,7 @@ export function personOf(g: GraphReader, name: string): PersonLinks {
   const members = [...memberKeys]
     .map((k) => g.node(k))
     .filter((n): n is GraphNode => !!n)
-    .map((n) => ({ ...detailOf(g, n), account: ACCOUNT_KINDS.has(n.kind) }))
+    .map((n) => ({ ...detailOf(g, n), account: SOURCES.isAccountKind(n.kind) }))
     .sort((a, b) => Number(b.account) - Number(a.account) || a.source.localeCompare(b.source) || a.name.localeCompare(b.name));
   const links: PersonLinks['links'] = [];
   for (const k of memberKeys) {

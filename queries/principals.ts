@@ -9,6 +9,7 @@ import { InputError, NotFoundError } from '../src/model/errors.js';
 import { EdgeKind, NodeKind } from '../src/model/schema.js';
 import type { GraphNode } from '../src/model/types.js';
 import type { GraphReader } from '../src/store/GraphReader.js';
+import { SOURCES } from '../ingest/sources.js';
 
 /** Records that hold no access of their own: never a principal or a resource to traverse from or to. */
 const NOT_PRINCIPALS = new Set<string>([NodeKind.Person, NodeKind.HrPerson, NodeKind.EntraAuditEvent, NodeKind.OktaLogEvent]);
@@ -27,7 +28,7 @@ export function splitSourcePrefix(name: string, kinds: readonly string[]): { sou
 }
 
 export function resolveNode(g: GraphReader, name: string, what = 'principal'): GraphNode {
-  const { source, name: want } = splitSourcePrefix(name, ['entra', 'okta', 'hr']);
+  const { source, name: want } = splitSourcePrefix(name, SOURCES.kinds());
   let nodes = g
     .lookup(want)
     .map((k) => g.node(k))

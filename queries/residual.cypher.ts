@@ -14,7 +14,7 @@ import type { Neo4jSnapshot, Row } from '../src/store/neo4jGraph.js';
 import { accountStates, lookupGraph, personDetails, personsOf } from './cypher/accounts.js';
 import { cypherConstants, isReachRequest } from './cypher/fragments.js';
 import { fetchReach, reachOfRequests } from './cypher/reach.js';
-import { RULES } from './residual-access/index.js';
+import { allRules } from './residual-access/index.js';
 import { type CypherHitContext, type Rule, subjectParam } from './residual-access/Rule.js';
 import { type FindingsDoc, type RawHit, type ResidualOptions, assembleFindingsDoc, resolveAll, rulesFor } from './residual.js';
 import { text } from '../src/model/text.js';
@@ -102,7 +102,7 @@ export async function runResidualNeo4j(snap: Neo4jSnapshot, opts: ResidualOption
   const at = opts.at ?? Date.parse(snap.collectedAt);
   const assumedKeys = await resolveAllNeo4j(snap, opts.assumeDeparted ?? [], 'subject to assume departed');
   const assumed = new Set(assumedKeys);
-  const rules = opts.rules ? RULES.filter((r) => opts.rules!.includes(r.id)) : RULES;
+  const rules = opts.rules ? allRules().filter((r) => opts.rules!.includes(r.id)) : allRules();
   const named = await resolveAllNeo4j(snap, opts.subjects ?? [], 'subject');
   const states = await accountStates(snap, [...new Set([...named, ...assumedKeys])], !!opts.all, at, assumed);
   const subjects = [...states.values()].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));

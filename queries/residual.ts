@@ -5,7 +5,8 @@
  * subjects with why and when they departed and whether they are closed; coverage per source.
  */
 import { createHash } from 'node:crypto';
-import { DATASETS } from '../ingest/collection/datasets.js';
+import { datasetsOf } from '../ingest/collection/datasets.js';
+import { SOURCES } from '../ingest/sources.js';
 import type { AccountState } from '../src/analysis/accounts.js';
 import { Analysis } from '../src/analysis/Analysis.js';
 import { type SourceCoverage, computeCoverage } from '../src/analysis/coverage.js';
@@ -17,7 +18,7 @@ import { iso } from '../src/model/time.js';
 import type { GraphNode, Prov } from '../src/model/types.js';
 import type { GraphReader, SourceInfo } from '../src/store/GraphReader.js';
 import { splitSourcePrefix } from './principals.js';
-import { RULES, ruleById } from './residual-access/index.js';
+import { allRules, ruleById } from './residual-access/index.js';
 import type { Hit, PathStep, Rule } from './residual-access/Rule.js';
 import { nodeName, sourceOfKey } from '../src/model/props.js';
 
@@ -82,7 +83,7 @@ export interface FindingsDoc {
 }
 
 export interface ResidualOptions {
-  /** Subject names (id, UPN, login, mail; optionally prefixed `entra:` or `okta:`). */
+  /** Subject names (id, UPN, login, mail; optionally prefixed with a source: `entra:`, `okta:`). */
   subjects?: string[];
   all?: boolean;
   at?: number;
@@ -91,8 +92,6 @@ export interface ResidualOptions {
   rules?: string[];
 }
 
-const ACCOUNT_KINDS = new Set<string>([NodeKind.EntraUser, NodeKind.OktaUser]);
-
 /** Stable finding id: a hash of rule, subject (source and id) and via. */
 function findingId(rule: string, subjectSourceKey: string, subjectId: string, viaId: string): string {
   return createHash('sha256').update(`${rule}\u0000${subjectSourceKey}\u0000${subjectId}\u0000${viaId}`).digest('hex').slice(0, 32);
@@ -100,18 +99,18 @@ function findingId(rule: string, subjectSourceKey: string, subjectId: string, vi
 
 /** Resolve a subject name to account keys: accounts first, then an HR record's or person's accounts. */
 export function resolveAccounts(g: GraphReader, name: string): string[] {
-  const { source, name: want } = splitSourcePrefix(name, ['entra', 'okta']);
+  const { source, name: want } = splitSourcePrefix(name, SOURCES.accountSources());
   const keys = g.lookup(want);
   const nodes = keys.map((k) => g.node(k)).filter((n): n is GraphNode => !!n);
-  let accounts = nodes.filter((n) => ACCOUNT_KINDS.has(n.kind));
+  let accounts = nodes.filter((n) => SOURCES.isAccountKind(n.kind));
   if (accounts.length === 0) {
-    // An HR employee id or mail: the accounts of that person.
+    // An HR employee id or mail (a record kind a source registers) or a person: the accounts of that person.
     const viaPerson = new Set<string>();
-    for (const n of nodes.filter((x) => x.kind === NodeKind.HrPerson || x.kind === NodeKind.Person)) {
+    for (const n of nodes.filter((x) => x.kind === NodeKind.Person || SOURCES.record(x.kind))) {
       const persons = n.kind === NodeKind.Person ? [n.key] : g.out(n.key, EdgeKind.BELONGS_TO).map((e) => e.to);
       for (const p of persons) for (const e of g.in(p, EdgeKind.BELONGS_TO)) viaPerson.add(e.from);
     }
-    accounts = [...viaPerson].map((k) => g.node(k)).filter((n): n is GraphNode => !!n && ACCOUNT_KINDS.has(n.kind));
+    accounts = [...viaPerson].map((k) => g.node(k)).filter((n): n is GraphNode => !!n && SOURCES.isAccountKind(n.kind));
   }
   if (source) accounts = accounts.filter((n) => n.sourceKey.startsWith(`${source}:`));
   return [...new Set(accounts.map((n) => n.key))].sort();
@@ -128,7 +127,7 @@ export function resolveAll(g: GraphReader, names: string[], what: string): strin
   }
   if (unknown.length) {
     throw new NotFoundError(
-      `${what} not found: ${unknown.map((u) => JSON.stringify(u)).join(', ')} (name an account by id, UPN, login or mail; prefix entra: or okta: to pick a source)`,
+      `${what} not found: ${unknown.map((u) => JSON.stringify(u)).join(', ')} (name an account by id, UPN, login or mail; prefix ${SOURCES.accountSources().map((k) => `${k}:`).join(' or ')} to pick a source)`,
     );
   }
   return [...new Set(out)];
@@ -160,7 +159,7 @@ function applyPrecedence(hits: RawHit[]): RawHit[] {
   });
 }
 
-export function rulesFor(s: AccountState, rules: readonly Rule[] = RULES): Rule[] {
+export function rulesFor(s: AccountState, rules: readonly Rule[] = allRules()): Rule[] {
   return rules.filter((r) => (r.source === 'cross' || r.source === s.source) && (r.appliesTo === 'departed' || s.disabled));
 }
 
@@ -171,7 +170,7 @@ export interface RawHit {
 }
 
 /** The graph form: every applicable rule's hits for one departed subject, in catalogue order. */
-function rawHits(s: AccountState, a: Analysis, rules: readonly Rule[] = RULES): RawHit[] {
+function rawHits(s: AccountState, a: Analysis, rules: readonly Rule[] = allRules()): RawHit[] {
   const raw: RawHit[] = [];
   for (const rule of rulesFor(s, rules)) for (const hit of rule.evaluate(s, a)) raw.push({ rule, hit });
   return raw;
@@ -207,9 +206,8 @@ function findingsOf(s: AccountState, raw: RawHit[], provOf: (key: string) => Pro
   return out;
 }
 
-const RULE_ORDER = new Map(RULES.map((r, i) => [r.id, i]));
-
 function sortFindings(f: Finding[]): Finding[] {
+  const RULE_ORDER = new Map(allRules().map((r, i) => [r.id, i]));
   return f.sort(
     (x, y) =>
       SEVERITY_RANK[x.severity] - SEVERITY_RANK[y.severity] ||
@@ -224,7 +222,7 @@ function sortFindings(f: Finding[]): Finding[] {
 function departedAccounts(a: Analysis): string[] {
   const out: string[] = [];
   const scopes = new Map(a.g.sources.map((src) => [src.sourceKey, src]));
-  for (const kind of [NodeKind.EntraUser, NodeKind.OktaUser]) {
+  for (const kind of SOURCES.accountKinds()) {
     for (const n of a.g.nodesOfKind(kind)) {
       if (n.props.stub || outOfScope(scopes.get(n.sourceKey), n.id)) continue;
       if (a.state(n.key)?.departed) out.push(n.key);
@@ -267,7 +265,7 @@ export interface ResidualFacts {
 
 /** The `revenant-findings/1` document from an engine's facts: findings, subjects and closure, persons, coverage. */
 export function assembleFindingsDoc(f: ResidualFacts): FindingsDoc {
-  const coverage = computeCoverage(f.sources, RULES, (k) => DATASETS[k]);
+  const coverage = computeCoverage(f.sources, allRules(), datasetsOf);
   const findings: Finding[] = [];
   const subjects: SubjectReport[] = [];
   const crossReported = new Set<string>();
@@ -346,7 +344,7 @@ export function runResidual(g: GraphReader, opts: ResidualOptions): FindingsDoc 
   const at = opts.at ?? Date.parse(g.collectedAt);
   const assumed = resolveAll(g, opts.assumeDeparted ?? [], 'subject to assume departed');
   const a = new Analysis(g, at, new Set(assumed));
-  const rules = opts.rules ? RULES.filter((r) => opts.rules!.includes(r.id)) : RULES;
+  const rules = opts.rules ? allRules().filter((r) => opts.rules!.includes(r.id)) : allRules();
   const named = resolveAll(g, opts.subjects ?? [], 'subject');
   const keys = new Set<string>([...named, ...assumed]);
   if (opts.all) for (const k of departedAccounts(a)) keys.add(k);
@@ -369,7 +367,7 @@ export function runResidual(g: GraphReader, opts: ResidualOptions): FindingsDoc 
       const accounts = g
         .in(pkey, EdgeKind.BELONGS_TO)
         .map((e) => g.node(e.from))
-        .filter((n): n is GraphNode => !!n && ACCOUNT_KINDS.has(n.kind))
+        .filter((n): n is GraphNode => !!n && SOURCES.isAccountKind(n.kind))
         .map((n) => ({ source: sourceOfKey(n.sourceKey), id: n.id, name: nodeName(n), departed: a.state(n.key)?.departed ?? false }));
       return { id: pnode?.id ?? pkey, name: String(pnode?.props.name ?? pkey), accounts };
     },

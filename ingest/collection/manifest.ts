@@ -5,7 +5,7 @@
  */
 import { InputError } from '../../src/model/errors.js';
 import type { CollectedSourceKind, SourceKind } from '../../src/model/schema.js';
-import { SOURCE_KINDS } from '../../src/model/schema.js';
+import { SOURCES } from '../sources.js';
 import { FORMAT, isDataset } from './datasets.js';
 import { isIsoDate } from './validateLine.js';
 
@@ -73,8 +73,8 @@ export function parseManifest(text: string, file: string): Manifest {
   if (m.format !== FORMAT) {
     throw bad('format', `is ${JSON.stringify(m.format)}: this version of revenant reads only "${FORMAT}"`);
   }
-  if (typeof m.source !== 'string' || !SOURCE_KINDS.includes(m.source as SourceKind)) {
-    throw bad('source', `must be one of ${SOURCE_KINDS.map((s) => `"${s}"`).join(', ')}`);
+  if (typeof m.source !== 'string' || !SOURCES.has(m.source)) {
+    throw bad('source', `must be one of ${SOURCES.kinds().map((s) => `"${s}"`).join(', ')}`);
   }
   if (typeof m.tenant !== 'string' || m.tenant.trim() === '') throw bad('tenant', 'must be a non-empty string');
   if (typeof m.collectedAt !== 'string' || !isIsoDate(m.collectedAt)) {
@@ -83,7 +83,7 @@ export function parseManifest(text: string, file: string): Manifest {
   if (m.datasets === null || typeof m.datasets !== 'object' || Array.isArray(m.datasets)) {
     throw bad('datasets', 'must be an object (the completeness ledger)');
   }
-  const source = m.source as SourceKind;
+  const source: SourceKind = m.source;
   for (const [name, entry] of Object.entries(m.datasets as Record<string, unknown>)) {
     const at = (field?: string) => lineOfDatasetField(text, name, field);
     if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {

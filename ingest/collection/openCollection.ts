@@ -7,9 +7,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../../src/model/errors.js';
-import { sourceKeyOf } from '../../src/model/ids.js';
 import type { SourceKind } from '../../src/model/schema.js';
-import { DATASETS, idFieldOf, isDataset } from './datasets.js';
+import { datasetsOf, idFieldOf, isDataset } from './datasets.js';
+import { SOURCES } from '../sources.js';
 import { type DatasetLedger, type Manifest, lineOfDatasetField, parseManifest } from './manifest.js';
 import { type JsonlStats, readJsonl } from './readJsonl.js';
 import { validateLine } from './validateLine.js';
@@ -64,7 +64,7 @@ function loadSource(path: string, folder: string, display: string): SourceFolder
     manifest,
     manifestText: text,
     source: manifest.source,
-    sourceKey: sourceKeyOf(manifest.source, manifest.tenant),
+    sourceKey: SOURCES.sourceKey(manifest.source, manifest.tenant),
   };
 }
 
@@ -96,14 +96,15 @@ export function openCollection(dir: string): Collection {
     sources.push(loadSource(p, entry.name, entry.name));
   }
   if (sources.length === 0) {
-    throw new InputError(`${dir}: no source folders (expected entra/, okta/ or hr/ folders with manifest.json)`, { file: dir });
+    const folders = SOURCES.kinds().map((k) => `${k}/`);
+    throw new InputError(`${dir}: no source folders (expected ${folders.slice(0, -1).join(', ')} or ${folders.at(-1)} folders with manifest.json)`, { file: dir });
   }
   return { root, sources };
 }
 
 /** Every dataset of a source the format knows, present or not. */
 export function datasetFiles(src: SourceFolder): DatasetFile[] {
-  return DATASETS[src.source].map((dataset) => {
+  return datasetsOf(src.source).map((dataset) => {
     const path = join(src.path, `${dataset}.jsonl`);
     return {
       source: src,

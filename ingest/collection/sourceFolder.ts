@@ -7,9 +7,9 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../src/model/errors.js';
-import { sourceKeyOf } from '../../src/model/ids.js';
 import type { CollectedSourceKind } from '../../src/model/schema.js';
 import type { Manifest } from './manifest.js';
+import { SOURCES } from '../sources.js';
 import type { DatasetOutput } from './runDatasets.js';
 
 /** `./collection-2026-11-01`: sources collected the same day land in one collection by default. */
@@ -49,7 +49,7 @@ export function checkSourceFolder(out: string, source: CollectedSourceKind, tena
         throw new InputError(`${mpath}: cannot resume: the manifest is not valid JSON (${(e as Error).message})`, { file: mpath });
       }
       if (prev.source !== source) throw new InputError(`${mpath}: cannot resume: it is a ${prev.source} collection, not ${source}`, { file: mpath });
-      if (sourceKeyOf(source, prev.tenant) !== sourceKeyOf(source, tenant)) {
+      if (SOURCES.sourceKey(source, prev.tenant) !== SOURCES.sourceKey(source, tenant)) {
         throw new InputError(`${mpath}: cannot resume: it holds tenant ${prev.tenant}, not ${tenant}`, { file: mpath, field: 'tenant' });
       }
       return dir;

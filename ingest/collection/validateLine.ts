@@ -5,7 +5,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { SourceKind } from '../../src/model/schema.js';
-import { LINE_SCHEMAS } from './datasets.js';
+import { datasetDef } from './datasets.js';
 
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
@@ -22,7 +22,7 @@ function validatorFor(source: SourceKind, dataset: string): ValidateFunction | u
   const k = `${source}/${dataset}`;
   const v = compiled.get(k);
   if (v) return v;
-  const schema = LINE_SCHEMAS[source][dataset];
+  const schema = datasetDef(source, dataset)?.schema;
   if (!schema) return undefined;
   if (!ajv) {
     ajv = new Ajv({ allErrors: false, strict: false });
@@ -78,9 +78,9 @@ export function validateLine(
   const v = validatorFor(source, dataset);
   if (!v || v(value)) return null;
   const errs = v.errors ?? [];
-  // anyOf reports its branches first; the anyOf error itself is the useful one for HR lines.
-  const anyOf = errs.find((e) => e.keyword === 'anyOf');
-  if (anyOf && source === 'hr') return { field: 'employeeId/email', problem: 'one of them is required (a non-empty string)' };
+  // anyOf reports its branches first; the dataset names the useful message (HR: employeeId/email).
+  const anyOfProblem = datasetDef(source, dataset)?.anyOfProblem;
+  if (anyOfProblem && errs.some((e) => e.keyword === 'anyOf')) return anyOfProblem;
   const err = errs[0];
   return { field: fieldOf(err), problem: describe(err) };
 }

@@ -21,7 +21,7 @@
  */
 import { NotFoundError } from '../../src/model/errors.js';
 import { SourceWriter } from '../collection/SourceWriter.js';
-import { ENTRA_DATASETS } from '../collection/datasets.js';
+import { ENTRA_DATASETS } from './datasets.js';
 import { createGraphSession, resolveTenant } from './client.js';
 import { AUDIT_ACTIVITY_FILTER } from './collectDirectoryAudits.js';
 import {

@@ -3,7 +3,7 @@
  * that references resolve to listed objects and only true strangers become stubs.
  */
 import type { Transform } from '../../src/model/Emit.js';
-import type { EntraDataset } from '../collection/datasets.js';
+import type { EntraDataset } from './datasets.js';
 import { transformAppRoleAssignments } from './appRoleAssignments.js';
 import { transformApplicationOwners } from './applicationOwners.js';
 import { transformApplications } from './applications.js';

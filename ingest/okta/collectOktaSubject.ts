@@ -17,7 +17,7 @@
  */
 import { NotFoundError } from '../../src/model/errors.js';
 import { SourceWriter } from '../collection/SourceWriter.js';
-import { OKTA_DATASETS } from '../collection/datasets.js';
+import { OKTA_DATASETS } from './datasets.js';
 import { type RequestStats, newStats, summarize } from '../collection/runDatasets.js';
 import { SourceApiError } from '../collection/SourceApiError.js';
 import { checkSourceFolder, prepareSourceFolder } from '../collection/sourceFolder.js';

@@ -1,6 +1,6 @@
 /** The Okta transforms in load order: objects before the relationships that reference them. */
 import type { Transform } from '../../src/model/Emit.js';
-import type { OktaDataset } from '../collection/datasets.js';
+import type { OktaDataset } from './datasets.js';
 import { transformApiTokens } from './apiTokens.js';
 import { transformAppFeatures } from './appFeatures.js';
 import { transformAppGrants } from './appGrants.js';

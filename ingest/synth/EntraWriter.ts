@@ -7,7 +7,7 @@
  * and written last.
  */
 import type { DatasetWriter, SourceWriter } from '../collection/SourceWriter.js';
-import { ENTRA_DATASETS } from '../collection/datasets.js';
+import { ENTRA_DATASETS } from '../entra/datasets.js';
 import { ACTIVITY, BUILT_IN_ROLES, GRAPH_APP_ID } from './catalogue.js';
 import { DAY, HOUR, MINUTE, graphTime, wholeSeconds } from './clock.js';
 import { AUDIT_DAYS } from './EntraPlanter.js';

@@ -8,7 +8,7 @@
  * (90 days) is collected, sorted oldest first as Okta pages it, and written last.
  */
 import type { DatasetWriter, SourceWriter } from '../collection/SourceWriter.js';
-import { OKTA_DATASETS } from '../collection/datasets.js';
+import { OKTA_DATASETS } from '../okta/datasets.js';
 import { DAY, HOUR, MINUTE, oktaTime, wholeSeconds } from './clock.js';
 import type { LeaverPerson, OktaAccount, OktaApp, OktaGroup, OktaRoleAssign, PlantedAppUser } from './model.js';
 import { LOG_DAYS } from './OktaPlanter.js';

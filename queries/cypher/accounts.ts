@@ -1,7 +1,8 @@
 /**
- * Accounts in Cypher: departed-subject selection (every Entra or Okta user departed at `$at`),
- * the inputs of each account's state — its person's terminated HR records and the latest
- * `Disable account` audit event at or before `$at` — and name resolution (the lookup names of
+ * Accounts in Cypher: departed-subject selection (every account of a registered account kind
+ * departed at `$at`), the inputs of each account's state — its person's departing records (HR)
+ * and the facts its source's reader looks at (Entra: the latest `Disable account` audit event at
+ * or before `$at`), each from the source registry — and name resolution (the lookup names of
  * the embedded store's name index, in indexed slots). Each query returns just the facts an
  * account state or a resolution rests on; src/analysis/accounts.ts and queries/residual.ts /
  * queries/principals.ts then run unchanged on a FactGraph of those facts.
@@ -11,44 +12,61 @@ import { EdgeKind as E, NodeKind as K } from '../../src/model/schema.js';
 import { FactGraph } from '../../src/store/neo4jFacts.js';
 import type { Neo4jSnapshot } from '../../src/store/neo4jGraph.js';
 import { LOOKUP_SLOTS, hasLabel, nodeLabel as L, lookupSlot, relType as R } from '../../src/store/neo4jSchema.js';
-import { DEPARTED, ENTRA_DEPARTED, NODE, NODE_LABEL, OKTA_DEPARTED, REL, cypherConstants } from './fragments.js';
+import { ACCOUNT_DEPARTED, CYPHER_HELPERS, DEPARTED, NODE, NODE_LABEL, REL, cypherConstants } from './fragments.js';
+import { SOURCES } from '../../ingest/sources.js';
+import { splitSourcePrefix } from '../principals.js';
 import { nodeName, sourceOfKey } from '../../src/model/props.js';
 
-const ACCOUNT = hasLabel('u', [K.EntraUser, K.OktaUser]);
+const accountDefs = () => SOURCES.accountKinds().map((kind) => SOURCES.account(kind)!.account);
 
-const STATE_INPUTS = `RETURN ${NODE('u')} AS u,
-  COLLECT { MATCH (u)-[b:${R(E.BELONGS_TO)}]->(p:${L(K.Person)})<-[m:${R(E.BELONGS_TO)}]-(h:${L(K.HrPerson)})
-            WHERE h.status = 'terminated' AND (h.terminationDateMs IS NULL OR h.terminationDateMs <= $at)
+/**
+ * An account's state inputs: its person's departing records (HR terminated at `$at`) and the
+ * facts its source's reader looks at (Entra: the latest `Disable account` event).
+ */
+const STATE_INPUTS = () => {
+  const records = SOURCES.recordKinds().filter(({ record }) => record.cypherTerminated);
+  const hr = records.length
+    ? records
+        .map(
+          ({ record }) => `COLLECT { MATCH (u)-[b:${R(E.BELONGS_TO)}]->(p:${L(K.Person)})<-[m:${R(E.BELONGS_TO)}]-(h:${L(record.kind)})
+            WHERE ${record.cypherTerminated!('h')}
             WITH b, m, p, h ORDER BY b.seq, m.seq
-            RETURN {b: ${REL('b')}, m: ${REL('m')}, p: ${NODE('p')}, h: ${NODE('h')}} } AS hr,
-  CASE WHEN u:${L(K.EntraUser)} THEN head(COLLECT { MATCH (ev:${L(K.EntraAuditEvent)})-[t:${R(E.TARGETS)}]->(u)
-            WHERE ev.activity = $k.disableActivity AND ev.activityDateTimeMs <= $at
-            WITH ev, t ORDER BY ev.activityDateTimeMs DESC, t.seq ASC LIMIT 1
-            RETURN {ev: ${NODE('ev')}, t: ${REL('t')}} }) END AS disable`;
+            RETURN {b: ${REL('b')}, m: ${REL('m')}, p: ${NODE('p')}, h: ${NODE('h')}} }`,
+        )
+        .join(' + ')
+    : '[]';
+  const withFacts = accountDefs().filter((a) => a.cypher.stateFacts);
+  const facts = withFacts.length
+    ? `CASE ${withFacts.map((a) => `WHEN u:${L(a.kind)} THEN ${a.cypher.stateFacts!('u', CYPHER_HELPERS)}`).join(' ')} ELSE [] END`
+    : '[]';
+  return `RETURN ${NODE('u')} AS u,
+  ${hr} AS hr,
+  ${facts} AS facts`;
+};
 
 /** State inputs of the named accounts. */
-const NAMED = `UNWIND $keys AS k MATCH (u:${NODE_LABEL} {snapshot: $snapshot, key: k}) WHERE ${ACCOUNT}
-${STATE_INPUTS}`;
+const NAMED = () => `UNWIND $keys AS k MATCH (u:${NODE_LABEL} {snapshot: $snapshot, key: k}) WHERE ${hasLabel('u', SOURCES.accountKinds())}
+${STATE_INPUTS()}`;
 
 /** Departed-subject selection: every account departed at `$at` (or assumed departed), with its state inputs. */
-const SWEEP = `CALL () {
-  MATCH (u:${L(K.EntraUser)} {snapshot: $snapshot}) WHERE ${ENTRA_DEPARTED('u')} RETURN u
-  UNION
-  MATCH (u:${L(K.OktaUser)} {snapshot: $snapshot}) WHERE ${OKTA_DEPARTED('u')} RETURN u
+const SWEEP = () => `CALL () {
+  ${accountDefs()
+    .map((a) => `MATCH (u:${L(a.kind)} {snapshot: $snapshot}) WHERE ${ACCOUNT_DEPARTED(a, 'u')} RETURN u`)
+    .join('\n  UNION\n  ')}
 }
-${STATE_INPUTS}`;
+${STATE_INPUTS()}`;
 
 interface StateRow {
   u: unknown;
   hr: { b: unknown; m: unknown; p: unknown; h: unknown }[];
-  disable: { ev: unknown; t: unknown } | null;
+  facts: { n: unknown; r: unknown }[];
 }
 
 function stateOf(snap: Neo4jSnapshot, r: StateRow, at: number, assumed: ReadonlySet<string>): AccountState | undefined {
   const u = snap.node(r.u);
   const g = new FactGraph(snap.snapshotId, snap.sources, snap.collectedAt).addNode(u);
   for (const x of r.hr) g.addNode(snap.node(x.p)).addNode(snap.node(x.h)).addEdge(snap.edge(x.b)).addEdge(snap.edge(x.m));
-  if (r.disable) g.addNode(snap.node(r.disable.ev)).addEdge(snap.edge(r.disable.t));
+  for (const x of r.facts) g.addNode(snap.node(x.n)).addEdge(snap.edge(x.r));
   return accountState(g, u, at, assumed.has(u.key));
 }
 
@@ -58,7 +76,7 @@ function stateOf(snap: Neo4jSnapshot, r: StateRow, at: number, assumed: Readonly
  */
 export async function accountStates(snap: Neo4jSnapshot, keys: string[], sweep: boolean, at: number, assumed: ReadonlySet<string>): Promise<Map<string, AccountState>> {
   const params = { keys, at, assumed: [...assumed], k: cypherConstants() };
-  const rows = [...(keys.length ? await snap.rows(NAMED, params) : []), ...(sweep ? await snap.rows(SWEEP, params) : [])];
+  const rows = [...(keys.length ? await snap.rows(NAMED(), params) : []), ...(sweep ? await snap.rows(SWEEP(), params) : [])];
   const out = new Map<string, AccountState>();
   for (const r of rows) {
     const s = stateOf(snap, r as unknown as StateRow, at, assumed);
@@ -70,9 +88,9 @@ export async function accountStates(snap: Neo4jSnapshot, keys: string[], sweep: 
 const PERSON_OF = `UNWIND $keys AS k MATCH (u:${NODE_LABEL} {snapshot: $snapshot, key: k})
 RETURN u.key AS key, head(COLLECT { MATCH (u)-[b:${R(E.BELONGS_TO)}]->(p) WITH b, p ORDER BY b.seq LIMIT 1 RETURN p {.key, .id} }) AS person`;
 
-const PERSONS = `UNWIND $persons AS pk MATCH (p:${NODE_LABEL} {snapshot: $snapshot, key: pk})
+const PERSONS = () => `UNWIND $persons AS pk MATCH (p:${NODE_LABEL} {snapshot: $snapshot, key: pk})
 RETURN ${NODE('p')} AS p,
-  COLLECT { MATCH (a)-[b:${R(E.BELONGS_TO)}]->(p) WHERE ${hasLabel('a', [K.EntraUser, K.OktaUser])}
+  COLLECT { MATCH (a)-[b:${R(E.BELONGS_TO)}]->(p) WHERE ${hasLabel('a', SOURCES.accountKinds())}
             WITH a, b ORDER BY b.seq RETURN {a: ${NODE('a')}, departed: ${DEPARTED('a')}} } AS accounts`;
 
 /** The person (key and id) of each account. */
@@ -95,7 +113,7 @@ export async function personDetails(
 ): Promise<Map<string, { id: string; name: string; accounts: { source: string; id: string; name: string; departed: boolean }[] }>> {
   const out = new Map<string, { id: string; name: string; accounts: { source: string; id: string; name: string; departed: boolean }[] }>();
   if (!persons.length) return out;
-  for (const r of await snap.rows(PERSONS, { persons, at, assumed: [...assumed], k: cypherConstants() })) {
+  for (const r of await snap.rows(PERSONS(), { persons, at, assumed: [...assumed], k: cypherConstants() })) {
     const p = snap.node(r.p);
     const accounts = (r.accounts as { a: unknown; departed: boolean }[]).map((x) => {
       const n = snap.node(x.a);
@@ -119,12 +137,12 @@ RETURN nm, ${NODE('n')} AS n,
   COLLECT { MATCH (a)-[m:${R(E.BELONGS_TO)}]->(n) WITH a, m ORDER BY m.seq RETURN {m: ${REL('m')}, a: ${NODE('a')}} } AS members,
   COLLECT { MATCH (sp)-[i:${R(E.INSTANCE_OF)}]->(n) WITH sp, i ORDER BY i.seq RETURN {i: ${REL('i')}, sp: ${NODE('sp')}} } AS instances`;
 
-/** The names a subject or principal argument can be looked up by: as given, and without an `entra:`/`okta:`/`hr:` prefix. */
+/** The names a subject or principal argument can be looked up by: as given, and without a source prefix (`entra:`, `okta:`, `hr:` …). */
 function lookupCandidates(name: string): string[] {
   const want = name.trim();
   const out = [want];
-  const m = /^(entra|okta|hr):(.+)$/i.exec(want);
-  if (m && !/^https?:/i.test(m[2])) out.push(m[2]);
+  const { source, name: rest } = splitSourcePrefix(want, SOURCES.kinds());
+  if (source) out.push(rest);
   return out;
 }
 

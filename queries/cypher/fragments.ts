@@ -12,10 +12,10 @@
  * app permissions, Okta roles through groups, service-app scope grants) returning "facts" that
  * queries/cypher/reach.ts turns into the same Reach objects.
  */
-import { Activity } from '../../ingest/entra/directoryAudits.js';
-import { OKTA_DISABLED, OKTA_USABLE } from '../../src/analysis/accounts.js';
+import { SOURCES } from '../../ingest/sources.js';
 import { DEFAULT_APP_ROLE_ID } from '../../src/analysis/tiers.js';
 import { EdgeKind as E, NodeKind as K } from '../../src/model/schema.js';
+import type { AccountKindDef, CypherHelpers } from '../../src/model/source.js';
 import { Neo4jLabel, hasLabel, nodeLabel as L, relType as R } from '../../src/store/neo4jSchema.js';
 
 const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -27,14 +27,11 @@ function v(name: string): string {
 /** The `:RevenantNode` label. */
 export const NODE_LABEL = Neo4jLabel.node;
 
-/** Catalogue constants passed as `$k` (so that no value is written into query text). */
+/** Catalogue constants passed as `$k` (so that no value is written into query text), with those the account kinds register. */
 export function cypherConstants(): Record<string, unknown> {
-  return {
-    oktaUsable: [...OKTA_USABLE],
-    oktaDisabled: [...OKTA_DISABLED],
-    defaultAppRoleId: DEFAULT_APP_ROLE_ID,
-    disableActivity: Activity.disableAccount,
-  };
+  const k: Record<string, unknown> = { defaultAppRoleId: DEFAULT_APP_ROLE_ID };
+  for (const kind of SOURCES.accountKinds()) Object.assign(k, SOURCES.account(kind)!.account.cypher.constants);
+  return k;
 }
 
 /** A graph node as a map the engine turns into a GraphNode (Neo4jSnapshot.node). */
@@ -65,34 +62,54 @@ export function firstOutWithEdge(n: string, kind: E): string {
 
 const notStub = (u: string) => `NOT coalesce(${v(u)}.stub, false)`;
 
-/** The account's person has an HR record that is terminated at `$at` (no date, or a date at or before it). */
-const HR_TERMINATED = (u: string): string =>
-  `EXISTS { MATCH (${v(u)})-[:${R(E.BELONGS_TO)}]->(:${L(K.Person)})<-[:${R(E.BELONGS_TO)}]-(${u}_hr:${L(K.HrPerson)}) ` +
-  `WHERE ${u}_hr.status = 'terminated' AND (${u}_hr.terminationDateMs IS NULL OR ${u}_hr.terminationDateMs <= $at) }`;
+/** What the registered account kinds' Cypher gets: schema-checked labels and types, node and edge maps. */
+export const CYPHER_HELPERS: CypherHelpers = { label: L, rel: R, node: (x) => NODE(x), edge: (r) => REL(r) };
 
-/** accounts.ts `departed` for an Entra user. */
-export const ENTRA_DEPARTED = (u: string): string =>
-  `(${notStub(u)} AND (coalesce(${u}.accountEnabled = false, false) OR coalesce(${u}.deleted = true, false) ` +
-  `OR coalesce(${u}.employeeLeaveDateTimeMs <= $at, false) OR ${HR_TERMINATED(u)} OR ${u}.key IN $assumed))`;
+/**
+ * The account's person has a record that departs it at `$at` (HR: terminated, with no date or a
+ * date at or before it), for every record kind a source registers with a Cypher form.
+ */
+const HR_TERMINATED = (u: string): string => {
+  const kinds = SOURCES.recordKinds().filter(({ record }) => record.cypherTerminated);
+  if (kinds.length === 0) return 'false';
+  return kinds
+    .map(
+      ({ record }) =>
+        `EXISTS { MATCH (${v(u)})-[:${R(E.BELONGS_TO)}]->(:${L(K.Person)})<-[:${R(E.BELONGS_TO)}]-(${u}_hr:${L(record.kind)}) ` +
+        `WHERE ${record.cypherTerminated!(`${u}_hr`)} }`,
+    )
+    .join(' OR ');
+};
 
-/** accounts.ts `departed` for an Okta user. */
-export const OKTA_DEPARTED = (u: string): string =>
-  `(${notStub(u)} AND (coalesce(${u}.status IN $k.oktaDisabled, false) OR ${HR_TERMINATED(u)} OR ${u}.key IN $assumed))`;
+/** accounts.ts `departed` for an account of one kind: its own source's word, HR, or a what-if. */
+export const ACCOUNT_DEPARTED = (a: AccountKindDef, u: string): string =>
+  `(${notStub(u)} AND (${a.cypher.departedOwn(v(u), CYPHER_HELPERS)} OR ${HR_TERMINATED(u)} OR ${u}.key IN $assumed))`;
+
+/** `CASE WHEN u:A THEN … WHEN u:B THEN … ELSE otherwise END` over the registered account kinds. */
+function perAccountKind(u: string, expr: (a: AccountKindDef) => string, otherwise = 'false'): string {
+  const whens = SOURCES.accountKinds().map((kind) => {
+    const a = SOURCES.account(kind)!.account;
+    return `WHEN ${v(u)}:${L(a.kind)} THEN ${expr(a)}`;
+  });
+  return whens.length ? `CASE ${whens.join(' ')} ELSE ${otherwise} END` : otherwise;
+}
 
 /** accounts.ts `departed` for any node (false for what is not an account). */
-export const DEPARTED = (u: string): string =>
-  `CASE WHEN ${v(u)}:${L(K.EntraUser)} THEN ${ENTRA_DEPARTED(u)} WHEN ${u}:${L(K.OktaUser)} THEN ${OKTA_DEPARTED(u)} ELSE false END`;
+export const DEPARTED = (u: string): string => perAccountKind(u, (a) => ACCOUNT_DEPARTED(a, u));
 
-/** accounts.ts `usable`: enabled and not deleted (Entra) or ACTIVE-like (Okta), after any what-if. */
+/** accounts.ts `usable`: by its own source's word (Entra enabled and not deleted, Okta ACTIVE-like), after any what-if. */
 export const USABLE = (u: string): string =>
-  `(${notStub(u)} AND NOT ${u}.key IN $assumed AND CASE WHEN ${u}:${L(K.EntraUser)} THEN coalesce(${u}.accountEnabled = true, false) AND NOT coalesce(${u}.deleted = true, false) ` +
-  `WHEN ${u}:${L(K.OktaUser)} THEN coalesce(${u}.status IN $k.oktaUsable, false) ELSE false END)`;
+  `(${notStub(u)} AND NOT ${u}.key IN $assumed AND ${perAccountKind(u, (a) => a.cypher.usable(u, CYPHER_HELPERS))})`;
 
 /** accounts.ts `hrDeparted`. */
 export const HR_DEPARTED = (u: string): string => `(${notStub(u)} AND ${HR_TERMINATED(u)})`;
 
-/** accounts.ts `leaveDeparted`: its own Entra employeeLeaveDateTime has passed. */
-export const LEAVE_DEPARTED = (u: string): string => `(${v(u)}:${L(K.EntraUser)} AND ${notStub(u)} AND coalesce(${u}.employeeLeaveDateTimeMs <= $at, false))`;
+/** accounts.ts `leaveDeparted`: its own leave date (Entra employeeLeaveDateTime) has passed. */
+export const LEAVE_DEPARTED = (u: string): string => {
+  const kinds = SOURCES.accountKinds().map((k) => SOURCES.account(k)!.account).filter((a) => a.cypher.leaveDeparted);
+  if (kinds.length === 0) return 'false';
+  return `(${kinds.map((a) => `(${v(u)}:${L(a.kind)} AND ${notStub(u)} AND ${a.cypher.leaveDeparted!(u, CYPHER_HELPERS)})`).join(' OR ')})`;
+};
 
 const ACTIVE_OKTA_ROLE = (r: string) => `coalesce(${r}.status, 'ACTIVE') = 'ACTIVE'`;
 

@@ -123,15 +123,16 @@ export interface CypherHitContext {
 export interface SubjectParam {
   key: string;
   id: string;
-  source: 'entra' | 'okta';
+  source: string;
   sourceKey: string;
   disabled: boolean;
   assumed: boolean;
   /** D in epoch ms, or null. */
   departedAt: number | null;
-  oktaStatus: string | null;
+  /** The source's own status word after any what-if (Okta), else null. */
+  status: string | null;
 }
 
 export function subjectParam(s: AccountState): SubjectParam {
-  return { key: s.key, id: s.id, source: s.source, sourceKey: s.node.sourceKey, disabled: s.disabled, assumed: s.assumed, departedAt: s.departedAt, oktaStatus: s.oktaStatus };
+  return { key: s.key, id: s.id, source: s.source, sourceKey: s.node.sourceKey, disabled: s.disabled, assumed: s.assumed, departedAt: s.departedAt, status: s.status };
 }

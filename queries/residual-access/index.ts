@@ -24,6 +24,7 @@ import { oktaServiceAppCredentialBySubject } from './okta.service-app-credential
 import { oktaSharedAppPassword } from './okta.shared-app-password.js';
 import { personOtherAccountActive } from './person.other-account-active.js';
 import type { Rule } from './Rule.js';
+import { SOURCES } from '../../ingest/sources.js';
 
 export const RULES: readonly Rule[] = [
   entraOwnedAppSecret,
@@ -54,7 +55,18 @@ export const RULES: readonly Rule[] = [
 
 const BY_ID = new Map<string, Rule>(RULES.map((r) => [r.id, r]));
 
-/** The rule with this id, if the catalogue has one. */
+/** The rules registered sources bring (SourceDefinition.rules), in registration order. */
+function sourceRules(): readonly Rule[] {
+  return SOURCES.all().flatMap((s) => (s.rules ?? []) as readonly Rule[]);
+}
+
+/** The catalogue's rules, then those registered sources bring: what the engines run. */
+export function allRules(): readonly Rule[] {
+  const extra = sourceRules();
+  return extra.length ? [...RULES, ...extra] : RULES;
+}
+
+/** The rule with this id, if the catalogue or a registered source has one. */
 export function ruleById(id: string): Rule | undefined {
-  return BY_ID.get(id);
+  return BY_ID.get(id) ?? sourceRules().find((r) => r.id === id);
 }

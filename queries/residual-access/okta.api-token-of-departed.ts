@@ -27,7 +27,7 @@ function hitOf(a: Analysis, s: AccountState, e: GraphEdge, t: GraphNode, status:
     path: [a.step(s.node), edge(e), a.step(t)],
     evidence: [s.node.prov, t.prov],
     remediation: [`DELETE /api/v1/api-tokens/${t.id}`],
-    facts: { expiresAt: p.expiresAt, ownerStatus: s.oktaStatus },
+    facts: { expiresAt: p.expiresAt, ownerStatus: s.status },
   };
 }
 
@@ -50,7 +50,7 @@ export const oktaApiTokenOfDeparted: Rule = {
       const p = propsOf(t, NodeKind.OktaApiToken);
       const exp = instant(p.expiresAt);
       if (exp !== null && exp <= a.at) continue;
-      hits.push(hitOf(a, s, e, t, s.oktaStatus === 'SUSPENDED' ? 'dormant' : 'live', oktaUserRolesReach(a.g, s.key)));
+      hits.push(hitOf(a, s, e, t, s.status === 'SUSPENDED' ? 'dormant' : 'live', oktaUserRolesReach(a.g, s.key)));
     }
     return hits;
   },
@@ -59,7 +59,7 @@ export const oktaApiTokenOfDeparted: Rule = {
 WITH s, sub WHERE NOT sub.assumed
 MATCH (s)-[e:${relType(EdgeKind.HAS_API_TOKEN)}]->(t:${nodeLabel(NodeKind.OktaApiToken)})
 WHERE t.expiresAtMs IS NULL OR t.expiresAtMs > $at
-RETURN sub.key AS subject, ${REL('e')} AS e, ${NODE('t')} AS t, ${REACH('oktaUser', 's')} AS reach, CASE WHEN sub.oktaStatus = 'SUSPENDED' THEN 'dormant' ELSE 'live' END AS status
+RETURN sub.key AS subject, ${REL('e')} AS e, ${NODE('t')} AS t, ${REACH('oktaUser', 's')} AS reach, CASE WHEN sub.status = 'SUSPENDED' THEN 'dormant' ELSE 'live' END AS status
 ORDER BY e.seq`,
     hit: (row, c) => hitOf(c.a, c.s, c.edge(row.e), c.node(row.t), row.status as Status, c.reach(row.reach)),
   },

@@ -46,7 +46,7 @@ export const oktaAppPasswordKnown: Rule = {
     for (const { app, edge: au } of appUserRecords(a, s)) {
       const p = propsOf(app, NodeKind.OktaApp);
       if (!PASSWORD_MODES.has(p.signOnMode ?? '') || !USER_KNOWS.has(p.scheme ?? '')) continue;
-      if (s.oktaStatus === 'DEPROVISIONED' && pushesDeactivation(a, app)) continue;
+      if (s.status === 'DEPROVISIONED' && pushesDeactivation(a, app)) continue;
       if (hits.has(app.key)) continue;
       hits.set(app.key, hitOf(a, s, app, au));
     }
@@ -56,7 +56,7 @@ export const oktaAppPasswordKnown: Rule = {
     query: `${SUBJECTS}
 ${APP_USER_RECORDS}
   AND app.signOnMode IN $passwordModes AND app.scheme IN $userKnows
-  AND NOT (sub.oktaStatus = 'DEPROVISIONED' AND ${PUSHES_DEACTIVATION('app')})
+  AND NOT (sub.status = 'DEPROVISIONED' AND ${PUSHES_DEACTIVATION('app')})
 RETURN sub.key AS subject, app.key AS once, ${NODE('app')} AS app, ${REL('au')} AS au
 ORDER BY au.seq`,
     params: { passwordModes: [...PASSWORD_MODES], userKnows: [...USER_KNOWS] },

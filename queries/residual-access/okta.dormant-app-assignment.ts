@@ -31,7 +31,7 @@ export const oktaDormantAppAssignment: Rule = {
   policy: { suppressedBy: ['okta.app-password-known', 'okta.shared-app-password', 'okta.downstream-account-not-deprovisioned'] },
   needs: { okta: ['users', 'appUsers'] },
   evaluate(s, a) {
-    if (s.oktaStatus !== 'SUSPENDED') return [];
+    if (s.status !== 'SUSPENDED') return [];
     const hits = new Map<string, Hit>();
     for (const { app, edge: au } of appUserRecords(a, s)) {
       if (hits.has(app.key)) continue;
@@ -41,7 +41,7 @@ export const oktaDormantAppAssignment: Rule = {
   },
   cypher: {
     query: `${SUBJECTS}
-WITH s, sub WHERE sub.oktaStatus = 'SUSPENDED'
+WITH s, sub WHERE sub.status = 'SUSPENDED'
 ${APP_USER_RECORDS}
 RETURN sub.key AS subject, app.key AS once, ${NODE('app')} AS app, ${REL('au')} AS au
 ORDER BY au.seq`,

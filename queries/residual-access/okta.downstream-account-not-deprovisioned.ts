@@ -22,7 +22,7 @@ function hitOf(a: Analysis, s: AccountState, app: GraphNode, au: GraphEdge): Hit
     path: [a.step(s.node), edge(au), a.step(app)],
     evidence: [s.node.prov, au.prov, app.prov],
     remediation: [`Deactivate or delete account ${String(externalId)} in the downstream app`, `DELETE /api/v1/apps/${app.id}/users/${s.id}`],
-    facts: { externalId, status: s.oktaStatus },
+    facts: { externalId, status: s.status },
   };
 }
 
@@ -41,7 +41,7 @@ export const oktaDownstreamAccountNotDeprovisioned: Rule = {
     for (const { app, edge: au } of appUserRecords(a, s)) {
       const externalId = au.props?.externalId;
       if (externalId === null || externalId === undefined || hits.has(app.key)) continue;
-      const fires = s.oktaStatus === 'SUSPENDED' || (s.oktaStatus === 'DEPROVISIONED' && !pushesDeactivation(a, app));
+      const fires = s.status === 'SUSPENDED' || (s.status === 'DEPROVISIONED' && !pushesDeactivation(a, app));
       if (!fires) continue;
       hits.set(app.key, hitOf(a, s, app, au));
     }
@@ -51,7 +51,7 @@ export const oktaDownstreamAccountNotDeprovisioned: Rule = {
     query: `${SUBJECTS}
 ${APP_USER_RECORDS}
   AND au.externalId IS NOT NULL
-  AND (sub.oktaStatus = 'SUSPENDED' OR (sub.oktaStatus = 'DEPROVISIONED' AND NOT ${PUSHES_DEACTIVATION('app')}))
+  AND (sub.status = 'SUSPENDED' OR (sub.status = 'DEPROVISIONED' AND NOT ${PUSHES_DEACTIVATION('app')}))
 RETURN sub.key AS subject, app.key AS once, ${NODE('app')} AS app, ${REL('au')} AS au
 ORDER BY au.seq`,
     hit: (row, c) => hitOf(c.a, c.s, c.node(row.app), c.edge(row.au)),

@@ -24,9 +24,9 @@ function hitOf(a: Analysis, s: AccountState, idp: GraphNode, reach: Reach): Hit 
     path: [a.step(s.node), { edge: 'MAY_BE_REACTIVATED_BY' }, a.step(idp)],
     evidence: [s.node.prov, idp.prov],
     remediation: [
-      `PUT /api/v1/idps/${idp.id} with policy.provisioning.conditions.${s.oktaStatus === 'DEPROVISIONED' ? 'deprovisioned' : 'suspended'}.action = "NONE"`,
+      `PUT /api/v1/idps/${idp.id} with policy.provisioning.conditions.${s.status === 'DEPROVISIONED' ? 'deprovisioned' : 'suspended'}.action = "NONE"`,
     ],
-    facts: { providerType: provider, status: s.oktaStatus },
+    facts: { providerType: provider, status: s.status },
   };
 }
 
@@ -47,7 +47,7 @@ export const oktaIdpMayReactivate: Rule = {
       if (idp.sourceKey !== s.node.sourceKey) continue;
       const p = propsOf(idp, NodeKind.OktaIdentityProvider);
       const back =
-        (s.oktaStatus === 'DEPROVISIONED' && p.deprovisionedAction === 'REACTIVATE') || (s.oktaStatus === 'SUSPENDED' && p.suspendedAction === 'UNSUSPEND');
+        (s.status === 'DEPROVISIONED' && p.deprovisionedAction === 'REACTIVATE') || (s.status === 'SUSPENDED' && p.suspendedAction === 'UNSUSPEND');
       if (!back) continue;
       hits.push(hitOf(a, s, idp, oktaUserRolesReach(a.g, s.key, !s.assumed)));
     }
@@ -57,7 +57,7 @@ export const oktaIdpMayReactivate: Rule = {
     query: `${SUBJECTS}
 WITH s, sub WHERE s.providerType IN ['FEDERATION', 'SOCIAL']
 MATCH (idp:${nodeLabel(NodeKind.OktaIdentityProvider)} {snapshot: $snapshot, source: sub.sourceKey})
-WHERE (sub.oktaStatus = 'DEPROVISIONED' AND idp.deprovisionedAction = 'REACTIVATE') OR (sub.oktaStatus = 'SUSPENDED' AND idp.suspendedAction = 'UNSUSPEND')
+WHERE (sub.status = 'DEPROVISIONED' AND idp.deprovisionedAction = 'REACTIVATE') OR (sub.status = 'SUSPENDED' AND idp.suspendedAction = 'UNSUSPEND')
 RETURN sub.key AS subject, ${NODE('idp')} AS idp, CASE WHEN sub.assumed THEN ${REACH('oktaUserGroups', 's')} ELSE ${REACH('oktaUser', 's')} END AS reach
 ORDER BY idp.nid`,
     hit: (row, c) => hitOf(c.a, c.s, c.node(row.idp), c.reach(row.reach)),

@@ -3,7 +3,8 @@
  * departed, and memoised account states — plus the small helpers rules share (path steps,
  * person correlation links between two accounts).
  */
-import { EdgeKind, NodeKind } from '../model/schema.js';
+import { EdgeKind } from '../model/schema.js';
+import { SOURCES } from '../../ingest/sources.js';
 import type { GraphEdge, GraphNode } from '../model/types.js';
 import type { GraphReader } from '../store/GraphReader.js';
 import { type AccountState, accountState } from './accounts.js';
@@ -20,7 +21,7 @@ export class Analysis {
     readonly assumed: ReadonlySet<string> = new Set(),
   ) {}
 
-  /** The state of an account (EntraUser or OktaUser) at `at`, memoised; undefined for other nodes. */
+  /** The state of an account (a registered account kind) at `at`, memoised; undefined for other nodes. */
   state(key: string): AccountState | undefined {
     const hit = this.states.get(key);
     if (hit !== undefined) return hit ?? undefined;
@@ -46,7 +47,7 @@ export class Analysis {
       for (const m of this.g.in(b.to, EdgeKind.BELONGS_TO)) {
         if (m.from === key) continue;
         const n = this.g.node(m.from);
-        if (n && (n.kind === NodeKind.EntraUser || n.kind === NodeKind.OktaUser)) out.push(n);
+        if (n && SOURCES.isAccountKind(n.kind)) out.push(n);
       }
     }
     return out;

@@ -1,19 +1,20 @@
 /**
  * Coverage: a rule is uncovered for a source when a dataset it needs is missing or partial in
  * that source's manifest (absent from the manifest counts as missing). Cross-source rules need
- * the users datasets of every source and HR people when an HR source is present; if any of
+ * the identities dataset each source registers (users; HR people) of every source present; if any of
  * those is incomplete they are uncovered for every source. No subject of a source with an
  * uncovered rule is ever reported closed: missing data never reads as "no access".
  */
 import type { SourceKind } from '../model/schema.js';
 import type { SourceInfo } from '../store/GraphReader.js';
+import { SOURCES } from '../../ingest/sources.js';
 
 export interface RuleNeeds {
   id: string;
-  /** `entra`, `okta`, or `cross` (applies to accounts of every source). */
-  source: 'entra' | 'okta' | 'cross';
+  /** A registered source kind (`entra`, `okta` …), or `cross` (applies to accounts of every source). */
+  source: string;
   /** Datasets that decide whether a finding exists, per source kind. */
-  needs: Partial<Record<SourceKind, readonly string[]>>;
+  needs: Readonly<Record<SourceKind, readonly string[]>>;
 }
 
 export interface SourceCoverage {
@@ -33,7 +34,7 @@ function statusOf(s: SourceInfo, dataset: string): 'complete' | 'partial' | 'mis
 
 export function computeCoverage(sources: readonly SourceInfo[], rules: readonly RuleNeeds[], datasetsOf: (k: SourceKind) => readonly string[]): Record<string, SourceCoverage> {
   const out: Record<string, SourceCoverage> = {};
-  const crossCovered = sources.every((s) => statusOf(s, s.source === 'hr' ? 'people' : 'users') === 'complete');
+  const crossCovered = sources.every((s) => statusOf(s, SOURCES.get(s.source)?.identities ?? 'users') === 'complete');
   for (const s of sources) {
     const cov: SourceCoverage = { source: s.source, tenant: s.tenant, complete: [], partial: [], missing: [], reasons: {}, uncoveredRules: [] };
     for (const d of datasetsOf(s.source)) {

@@ -8,7 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { ENTRA_DATASETS, OKTA_DATASETS } from '../../ingest/collection/datasets.js';
+import { ENTRA_DATASETS } from '../../ingest/entra/datasets.js';
+import { OKTA_DATASETS } from '../../ingest/okta/datasets.js';
 import { AZURE_DATASETS } from '../../ingest/azure/AzureContext.js';
 import { GITHUB_DATASETS } from '../../ingest/github/GitHubContext.js';
 import { InputError } from '../model/errors.js';

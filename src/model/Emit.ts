@@ -14,10 +14,10 @@ export type NodeRef = number & { readonly __nodeRef: unique symbol };
 export interface Emit {
   /** `entra:<tenant>` etc. */
   readonly sourceKey: string;
-  /** Define (or complete) a node. */
-  node(kind: NodeKind, space: IdSpace, id: string, props: BaseProps): NodeRef;
+  /** Define (or complete) a node. `space`: an IdSpace, or a registered source's own id space (a short word). */
+  node(kind: NodeKind, space: IdSpace | string, id: string, props: BaseProps): NodeRef;
   /** Reference a node that may be defined elsewhere; if it never is, a stub of `kind` is made. */
-  ref(kind: NodeKind, space: IdSpace, id: string, name?: string): NodeRef;
+  ref(kind: NodeKind, space: IdSpace | string, id: string, name?: string): NodeRef;
   /** An edge between two nodes (from `node` or `ref`). */
   edge(kind: EdgeKind, from: NodeRef, to: NodeRef, props?: EdgeProps): void;
 }

@@ -4,8 +4,6 @@
  * its source (`entra:<tenant>`, `okta:<org>`, `hr:<system>`) and an id space, so that two tenants
  * never collide and references resolve without knowing the referenced object's type.
  */
-import type { CollectedSourceKind } from './schema.js';
-
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Lower-case a GUID; leave anything else exactly as it is. (Hot path: checks the shape before the regex.) */
@@ -15,14 +13,6 @@ export function canonicalId(id: string): string {
   return GUID.test(id) ? id.toLowerCase() : id;
 }
 
-
-/** `entra:<tenant guid>`, `okta:<org url without trailing slash>`, `hr:<system>`. */
-export function sourceKeyOf(source: CollectedSourceKind, tenant: string): string {
-  let t = tenant.trim();
-  if (source === 'entra') t = canonicalId(t);
-  if (source === 'okta') t = t.replace(/\/+$/, '').replace(/^(https?:\/\/[^/]+)/i, (m) => m.toLowerCase());
-  return `${source}:${t}`;
-}
 
 /**
  * Id spaces inside a source. Entra directory objects (users, groups, applications, service

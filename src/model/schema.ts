@@ -119,16 +119,20 @@ export const EdgeKind = {
 export type EdgeKind = (typeof EdgeKind)[keyof typeof EdgeKind];
 export const EDGE_KINDS: readonly EdgeKind[] = Object.values(EdgeKind);
 
-/** Which source a node kind comes from. */
-export type SourceKind = 'entra' | 'okta' | 'hr';
-export const SOURCE_KINDS: readonly SourceKind[] = ['entra', 'okta', 'hr'];
 /**
- * Sources the collectors already write (sources-github.md, sources-azure.md) but analysis does
- * not read yet: `load` refuses their folders until their rules and transforms are registered, so
- * that a departed person's GitHub or Azure access can never read as closed.
+ * A source kind: the `source` of a manifest, registered in the source registry
+ * (src/model/source.ts, ingest/sources.ts). Not a fixed list: a source folder declares itself.
  */
-export type CollectorOnlySourceKind = 'github' | 'azure';
-export type CollectedSourceKind = SourceKind | CollectorOnlySourceKind;
+export type SourceKind = string;
+/** Any source a collector writes, registered for analysis or not (same as SourceKind). */
+export type CollectedSourceKind = SourceKind;
 
-/** Account kinds: the things that can be a departed subject. */
-export const ACCOUNT_KINDS: readonly NodeKind[] = [NodeKind.EntraUser, NodeKind.OktaUser];
+/**
+ * A node kind that a source contributes to the schema (listed in its SourceDefinition's
+ * `nodeKinds`): the one place a kind that is not above becomes a NodeKind.
+ */
+export function sourceNodeKind(name: string): NodeKind {
+  if (!/^[A-Z][A-Za-z0-9]*$/.test(name)) throw new Error(`schema: bad node kind ${JSON.stringify(name)} (an identifier starting with a capital)`);
+  if ((NODE_KINDS as readonly string[]).includes(name)) throw new Error(`schema: node kind ${name} is already in the schema`);
+  return name as NodeKind;
+}

@@ -12,7 +12,6 @@ import { type AdjacencyArrays, type AdjacencyView, CHUNK_INTS, type Dir, PARTS, 
 import { EDGE_CODE_BASE, SNAPSHOT_SCHEMA_VERSION } from './snapshotSchema.js';
 import { existsSync } from 'node:fs';
 import { ERR, StoreError } from '../model/errors.js';
-import type { SourceKind } from '../model/schema.js';
 
 export interface NodeRow {
   nid: number;
@@ -306,7 +305,7 @@ export class SnapshotDb {
     }[];
     return rows.map((r) => {
       const m = JSON.parse(r.manifest) as { datasets?: SourceInfo['datasets']; scope?: { kind?: string; accounts?: unknown } };
-      const info: SourceInfo = { sourceKey: r.source_key, source: r.source as SourceKind, tenant: r.tenant, folder: r.path, collectedAt: r.collected_at, datasets: m.datasets ?? {} };
+      const info: SourceInfo = { sourceKey: r.source_key, source: r.source, tenant: r.tenant, folder: r.path, collectedAt: r.collected_at, datasets: m.datasets ?? {} };
       if (m.scope?.kind === 'subject') {
         info.scope = { kind: 'subject', accounts: Array.isArray(m.scope.accounts) ? m.scope.accounts.map((a) => String(typeof a === 'object' && a ? (a as { id?: unknown }).id : a)) : [] };
       }

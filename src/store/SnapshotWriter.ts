@@ -18,10 +18,16 @@ import type { CompactSource } from './CompactGraph.js';
 import type { SourceInfo } from './GraphReader.js';
 import { type AdjacencyArrays, IntList, PARTS, buildAdjacency, chunksOf } from './Adjacency.js';
 import { IdIndex } from './IdIndex.js';
+import { SOURCES } from '../../ingest/sources.js';
 import { CREATE_INDEXES, CREATE_TABLES, EDGE_CODE_BASE, SNAPSHOT_SCHEMA_VERSION } from './snapshotSchema.js';
 import { ensurePrivateFile } from './privateFile.js';
 
+/** Node kind codes: the schema's kinds, then those the registered sources contribute (added as they register). */
 const NODE_CODE = new Map<string, number>(NODE_KINDS.map((k, i) => [k, i + 1]));
+
+function syncContributedKinds(): void {
+  for (const k of SOURCES.contributedNodeKinds()) if (!NODE_CODE.has(k)) NODE_CODE.set(k, NODE_CODE.size + 1);
+}
 const EDGE_INDEX = new Map<string, number>(EDGE_KINDS.map((k, i) => [k, i]));
 
 export function nodeKindCode(kind: NodeKind): number {
@@ -30,32 +36,13 @@ export function nodeKindCode(kind: NodeKind): number {
 
 /**
  * The kinds a user can name (principals, resources, credentials, roles) and the fields, besides
- * the id and display name, they can be looked up by. Assignments, grants and log events are
- * reached through these, never named, and stay out of the index.
+ * the id and display name, they can be looked up by, as each source registers them (the derived
+ * Person is named by id and name only). Assignments, grants and log events are reached through
+ * these, never named, and stay out of the index.
  */
-const NAME_FIELDS: Partial<Record<NodeKind, readonly string[]>> = {
-  [NodeKind.EntraUser]: ['upn', 'mail', 'employeeId'],
-  [NodeKind.OktaUser]: ['login', 'email', 'employeeNumber'],
-  [NodeKind.HrPerson]: ['employeeId', 'email'],
-  [NodeKind.Person]: [],
-  [NodeKind.EntraGroup]: [],
-  [NodeKind.EntraApplication]: ['appId'],
-  [NodeKind.EntraServicePrincipal]: ['appId'],
-  [NodeKind.EntraDirectoryObject]: [],
-  [NodeKind.PasswordCredential]: [],
-  [NodeKind.KeyCredential]: [],
-  [NodeKind.FederatedIdentityCredential]: [],
-  [NodeKind.EntraRoleDefinition]: ['templateId'],
-  [NodeKind.EntraTenant]: [],
-  [NodeKind.OktaGroup]: [],
-  [NodeKind.OktaApp]: ['label'],
-  [NodeKind.OktaApiToken]: [],
-  [NodeKind.OktaRefreshToken]: [],
-  [NodeKind.OktaClientSecret]: [],
-  [NodeKind.OktaJwk]: [],
-  [NodeKind.OktaIdentityProvider]: [],
-  [NodeKind.OktaOrg]: [],
-};
+function nameFields(kind: string): readonly string[] | undefined {
+  return kind === NodeKind.Person ? [] : SOURCES.nameFields(kind);
+}
 
 /** Phase timings on stderr when REVENANT_TIMING is set (for profiling loads). */
 function timer(): (what: string) => void {
@@ -103,6 +90,7 @@ export class SnapshotWriter {
     this.db.pragma('cache_size = -262144');
     this.db.exec(CREATE_TABLES);
     const kinds = this.db.prepare('INSERT INTO kinds(code, name) VALUES (?, ?)');
+    syncContributedKinds();
     for (const [k, c] of NODE_CODE) kinds.run(c, k);
     for (const [k, i] of EDGE_INDEX) kinds.run(EDGE_CODE_BASE + i, k);
     this.db.exec('BEGIN');
@@ -208,7 +196,7 @@ export class SnapshotWriter {
   }
 
   private addNames(n: number, kind: NodeKind, p: Record<string, unknown>): void {
-    const fields = NAME_FIELDS[kind];
+    const fields = nameFields(kind);
     if (!fields) return;
     const id = this.ids[n].toLowerCase();
     this.insName.run(id, n);
@@ -278,7 +266,7 @@ export class SnapshotWriter {
       this.kinds[n] = NODE_CODE.get(s.kind)!;
       this.props[n] = props as unknown as BaseProps;
       this.insNode.run(n, this.keys[n], id, this.kinds[n], JSON.stringify(props), null, null);
-      if (NAME_FIELDS[s.kind]) this.insName.run(id.toLowerCase(), n);
+      if (nameFields(s.kind)) this.insName.run(id.toLowerCase(), n);
       this.nodes++;
     }
     this.stubs.clear();

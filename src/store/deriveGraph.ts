@@ -11,6 +11,7 @@ import { EdgeKind, NodeKind } from '../model/schema.js';
 import type { EntraSpProps, PersonProps } from '../model/types.js';
 import { type SnapshotWriter, nodeKindCode } from './SnapshotWriter.js';
 import { text } from '../model/text.js';
+import { SOURCES } from '../../ingest/sources.js';
 
 const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
@@ -24,11 +25,8 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
   w.at(null, null);
   const tenantOf = new Map<string, number>();
   for (const src of sources) {
-    if (src.source === 'entra') {
-      tenantOf.set(src.sourceKey, w.putNode(nodeKey(src.sourceKey, IdSpace.tenant, src.tenant), NodeKind.EntraTenant, { name: `Entra tenant ${src.tenant}` }));
-    } else if (src.source === 'okta') {
-      tenantOf.set(src.sourceKey, w.putNode(nodeKey(src.sourceKey, IdSpace.tenant, src.tenant), NodeKind.OktaOrg, { name: `Okta org ${src.tenant}` }));
-    }
+    const tn = SOURCES.get(src.source)?.tenantNode;
+    if (tn) tenantOf.set(src.sourceKey, w.putNode(nodeKey(src.sourceKey, IdSpace.tenant, src.tenant), tn.kind, { name: tn.name(src.tenant) }));
   }
 
   // Applications ↔ service principals by appId, within one tenant.
@@ -100,36 +98,28 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
     }
   }
 
-  // Person correlation.
+  // Person correlation: every listed account and every record kind the sources register, by the keys each declares.
   const records: CorrelationRecord[] = [];
   const displayName = new Map<string, string>();
   const nidOf = new Map<string, number>();
-  for (const r of w.nodesOf(NodeKind.EntraUser)) {
-    if (r.props.stub) continue;
-    nidOf.set(r.key, r.nid);
-    const upn = s(r.props.upn);
-    displayName.set(r.key, s(r.props.displayName) ?? s(r.props.name) ?? r.key);
-    records.push({
-      key: r.key,
-      employeeId: s(r.props.employeeId),
-      mails: [s(r.props.mail), upn && !upn.toUpperCase().includes('#EXT#') ? upn : null].filter((x): x is string => !!x),
-    });
-  }
-  for (const r of w.nodesOf(NodeKind.OktaUser)) {
-    if (r.props.stub) continue;
-    nidOf.set(r.key, r.nid);
-    displayName.set(r.key, s(r.props.name) ?? r.key);
-    records.push({ key: r.key, employeeId: s(r.props.employeeNumber), mails: [s(r.props.email), s(r.props.login)].filter((x): x is string => !!x) });
-  }
-  for (const r of w.nodesOf(NodeKind.HrPerson)) {
-    nidOf.set(r.key, r.nid);
-    displayName.set(r.key, s(r.props.displayName) ?? s(r.props.name) ?? r.key);
-    records.push({ key: r.key, employeeId: s(r.props.employeeId), mails: [s(r.props.email)].filter((x): x is string => !!x) });
+  const namesPerson = new Set<string>();
+  const kinds = [
+    ...SOURCES.accountKinds().map((kind) => ({ kind, keys: SOURCES.account(kind)!.account.correlation, names: false, stubs: false })),
+    ...SOURCES.recordKinds().map(({ record }) => ({ kind: record.kind, keys: record.correlation, names: record.namesPerson === true, stubs: true })),
+  ];
+  for (const k of kinds) {
+    for (const r of w.nodesOf(k.kind)) {
+      if (r.props.stub && !k.stubs) continue;
+      nidOf.set(r.key, r.nid);
+      if (k.names) namesPerson.add(r.key);
+      displayName.set(r.key, s(r.props.displayName) ?? s(r.props.name) ?? r.key);
+      records.push({ key: r.key, ...k.keys(r.props) });
+    }
   }
   const { persons, links } = correlate(records);
   for (const p of persons) {
-    // Name a person after the HR record when there is one, else after the first account.
-    const named = p.members.find((m) => m.includes('/person/')) ?? p.members[0];
+    // Name a person after a record that names persons (HR) when there is one, else after the first account.
+    const named = p.members.find((m) => namesPerson.has(m)) ?? p.members[0];
     const props: PersonProps = { name: displayName.get(named) ?? parseNodeKey(named).id, employeeId: p.employeeId, members: p.members.length };
     const pk = w.putNode(personKey(p.id), NodeKind.Person, props);
     for (const m of p.members) w.putEdge(EdgeKind.BELONGS_TO, nidOf.get(m)!, pk);

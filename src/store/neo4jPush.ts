@@ -8,7 +8,8 @@
  */
 import { StoreError } from '../model/errors.js';
 import { nodeKey, parseNodeKey } from '../model/ids.js';
-import { NODE_KINDS, NodeKind } from '../model/schema.js';
+import { NODE_KINDS } from '../model/schema.js';
+import { SOURCES } from '../../ingest/sources.js';
 import type { FindingsDoc } from '../../queries/residual.js';
 import type { SourceInfo } from './GraphReader.js';
 import { Inflight } from './Inflight.js';
@@ -91,7 +92,7 @@ async function pushNodes(store: Neo4jPushTarget, sdb: SnapshotDb, id: string, op
   const inflight = new Inflight(2);
   let done = 0;
   let batches = 0;
-  for (const kind of NODE_KINDS) {
+  for (const kind of [...NODE_KINDS, ...SOURCES.contributedNodeKinds()]) {
     const code = sdb.codeOf(kind);
     if (code === undefined) continue;
     const query = `UNWIND $rows AS r CREATE (n:${N}:${nodeLabel(kind)}) SET n = r, n.snapshot = $snapshot RETURN n.nid AS nid, elementId(n) AS el`;
@@ -231,7 +232,8 @@ async function pushFindings(
   };
   for (const [ord, f] of doc.findings.entries()) {
     const subjectSk = sourceKeyOf.get(`${f.subject.source}:${f.subject.id}`);
-    const subjectKey = subjectSk ? keyOf(f.subject.source, f.subject.source === 'entra' ? NodeKind.EntraUser : NodeKind.OktaUser, f.subject.id, subjectSk) : null;
+    // The subject is an account of its source: of whichever of the source's account kinds the snapshot holds.
+    const subjectKey = subjectSk ? (SOURCES.get(f.subject.source)?.accounts ?? []).reduce<string | null>((k, a) => k ?? keyOf(f.subject.source, a.kind, f.subject.id, subjectSk), null) : null;
     const viaKey = keyOf(f.via.source, f.via.kind, f.via.id, f.via.source === f.subject.source ? subjectSk : undefined);
     rows.push({
       subject: subjectKey ? (elementOfKey(subjectKey) ?? null) : null,

@@ -24,6 +24,7 @@ import { EDGE_KINDS, NODE_KINDS, NodeKind } from '../model/schema.js';
 import { instant } from '../model/time.js';
 import { StoreError } from '../model/errors.js';
 import { text } from '../model/text.js';
+import { SOURCES } from '../../ingest/sources.js';
 
 /** Labels and relationship types that are not graph kinds. */
 export const Neo4jLabel = {
@@ -51,7 +52,7 @@ const OWN_RELS = new Set<string>(Object.values(Neo4jRel));
 
 /** A node kind as a label for query text. Throws for anything that is not a schema constant. */
 export function nodeLabel(kind: string): string {
-  if (!(NODE_KIND_SET.has(kind) || OWN_LABELS.has(kind)) || !IDENT.test(kind)) throw new Error(`neo4j: ${JSON.stringify(kind)} is not a node kind of the schema`);
+  if (!(NODE_KIND_SET.has(kind) || OWN_LABELS.has(kind) || SOURCES.contributedNodeKinds().includes(kind as NodeKind)) || !IDENT.test(kind)) throw new Error(`neo4j: ${JSON.stringify(kind)} is not a node kind of the schema`);
   return kind;
 }
 

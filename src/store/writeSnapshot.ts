@@ -1,29 +1,20 @@
 /**
  * Reads collections and writes them as one snapshot file: every dataset of every source through
- * its transform (objects before relationships), then the derived facts. Input is validated line
+ * the transform its source registers (objects before relationships), then the derived facts. Input is validated line
  * by line as it streams; the first bad line aborts the whole load with an InputError naming the
  * file, line and field, and nothing is left behind (the caller only renames a finished file).
  * A load whose estimated memory exceeds the budget (memoryBudget.ts) is refused before reading.
  */
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { ENTRA_TRANSFORMS } from '../../ingest/entra/transforms.js';
-import { HR_TRANSFORMS } from '../../ingest/hr/people.js';
-import { OKTA_TRANSFORMS } from '../../ingest/okta/transforms.js';
 import { type Collection, type SourceFolder, datasetFiles, openCollection, readDataset, unknownFiles } from '../../ingest/collection/openCollection.js';
 import type { JsonlStats } from '../../ingest/collection/readJsonl.js';
-import type { Transform } from '../model/Emit.js';
+import { SOURCES } from '../../ingest/sources.js';
 import { InputError } from '../model/errors.js';
 import type { SourceKind } from '../model/schema.js';
 import { deriveGraph } from './deriveGraph.js';
 import { checkLoadMemory } from './memoryBudget.js';
 import { SnapshotWriter } from './SnapshotWriter.js';
-
-const TRANSFORMS: Record<SourceKind, readonly (readonly [string, Transform])[]> = {
-  entra: ENTRA_TRANSFORMS,
-  okta: OKTA_TRANSFORMS,
-  hr: HR_TRANSFORMS,
-};
 
 export interface LoadProgress {
   file: string;
@@ -118,7 +109,7 @@ async function loadSource(writer: SnapshotWriter, src: SourceFolder, warnings: s
   const files = new Map(datasetFiles(src).map((df) => [df.dataset, df]));
   const emit = writer.emitter(src.sourceKey);
   let objects = 0;
-  for (const [dataset, transform] of TRANSFORMS[src.source]) {
+  for (const [dataset, transform] of SOURCES.of(src.source).load) {
     const df = files.get(dataset)!;
     if (df.ledger.status === 'missing') {
       if (df.exists && !(dataset in src.manifest.datasets)) {

@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENTRA_DATASETS } from '../../ingest/collection/datasets.js';
+import { ENTRA_DATASETS } from '../../ingest/entra/datasets.js';
 import { mergeSubjectCollection } from '../../ingest/collection/mergeSubjectCollection.js';
 import { buildServer } from '../../src/api/server.js';
 import { Store } from '../../src/store/Store.js';

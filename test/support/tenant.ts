@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DATASETS } from '../../ingest/collection/datasets.js';
+import { datasetsOf } from '../../ingest/collection/datasets.js';
 import { type FindingsDoc, type ResidualOptions, runResidual } from '../../queries/residual.js';
 import { LazyGraph } from '../../src/store/LazyGraph.js';
 import { loadInMemory } from '../../src/store/openGraph.js';
@@ -34,7 +34,7 @@ export function writeTenant(spec: TenantSpec, dir = mkdtempSync(join(tmpdir(), '
     const folder = join(dir, source);
     mkdirSync(folder, { recursive: true });
     const datasets: Record<string, unknown> = {};
-    for (const name of DATASETS[source]) {
+    for (const name of datasetsOf(source)) {
       const lines = data[name] ?? [];
       writeFileSync(join(folder, `${name}.jsonl`), lines.map((l) => JSON.stringify(l)).join('\n') + (lines.length ? '\n' : ''));
       datasets[name] = { status: 'complete', count: lines.length };

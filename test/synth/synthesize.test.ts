@@ -8,7 +8,9 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ENTRA_DATASETS, HR_DATASETS, OKTA_DATASETS } from '../../ingest/collection/datasets.js';
+import { ENTRA_DATASETS } from '../../ingest/entra/datasets.js';
+import { HR_DATASETS } from '../../ingest/hr/datasets.js';
+import { OKTA_DATASETS } from '../../ingest/okta/datasets.js';
 import { datasetFiles, openCollection, readDataset } from '../../ingest/collection/openCollection.js';
 import { RULE_IDS } from '../../ingest/synth/catalogue.js';
 import { type SynthResult, synthesize } from '../../ingest/synth/synthesize.js';

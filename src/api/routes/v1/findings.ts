@@ -16,6 +16,7 @@ import { API_ERR } from '../../errorCatalogue.js';
 import { V1_ERRORS, errorResponses, formatQuery, security } from '../../schemas.js';
 import { ocsfOf, snapshotHeader, withSeen } from './common.js';
 import '../../types.js';
+import { SOURCES } from '../../../../ingest/sources.js';
 
 interface FindingsQuery {
   status?: string[];
@@ -47,7 +48,7 @@ export default async function findingsRoutes(fastify: FastifyInstance): Promise<
             status: list({ type: 'string', enum: [...STATUSES] }),
             severity: list({ type: 'string', enum: [...SEVERITIES] }),
             rule: list({ type: 'string', enum: RULES.map((r) => r.id) }),
-            source: list({ type: 'string', enum: ['entra', 'okta', 'hr'] }),
+            source: list({ type: 'string', enum: SOURCES.kinds() }),
             since: { type: 'string', format: 'date-time', description: 'Only findings first seen at or after this time.' },
             cursor: { type: 'string', maxLength: 512, pattern: '^[A-Za-z0-9_-]+$', description: 'The `next` of a previous page.' },
             limit: { type: 'integer', minimum: 1, maximum: config.maxPageSize, default: 100 },

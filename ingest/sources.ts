@@ -1,0 +1,16 @@
+/**
+ * The source registry, with every built-in source registered once: Entra, Okta, HR (in this
+ * order: the order of manifests' `source` values in messages and of sources in reports). A new
+ * source is one folder (`ingest/<source>/source.ts` declaring a SourceDefinition) and one line
+ * here; tests register their own with `SOURCES.register(…)`. See src/model/source.ts for what a
+ * source declares and docs/architecture.md ("How to add a source").
+ */
+import { SourceRegistry } from '../src/model/source.js';
+import { ENTRA_SOURCE } from './entra/source.js';
+import { HR_SOURCE } from './hr/source.js';
+import { OKTA_SOURCE } from './okta/source.js';
+
+export const SOURCES = new SourceRegistry();
+SOURCES.register(ENTRA_SOURCE);
+SOURCES.register(OKTA_SOURCE);
+SOURCES.register(HR_SOURCE);

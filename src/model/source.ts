@@ -1,0 +1,290 @@
+/**
+ * The source registry: what a source is, declared once in its own folder
+ * (`ingest/<source>/source.ts`) and registered once (`ingest/sources.ts`). A source declares its
+ * datasets with their line schemas, its transforms in load order, how its tenant names a source
+ * key, the node it adds for its tenant, its account kinds (how an account's state and departure
+ * are read, its correlation keys, its Cypher predicates), the node kinds it contributes, the
+ * lookup fields of its node kinds, its collector and event entry points (lazy, so that analysis
+ * never loads a collector) and an open set of capabilities. Everything outside the source's
+ * folder — loader, store, analysis, engines, CLI, API — asks the registry and names no source.
+ * Types only import from src/model: the registry is the lowest layer every other one reads.
+ */
+import type { Transform } from './Emit.js';
+import type { EdgeKind, NodeKind } from './schema.js';
+import type { GraphEdge, GraphNode, Prov } from './types.js';
+
+/** A JSON Schema (for Ajv) that one line of a dataset must satisfy. */
+export type LineSchema = Record<string, unknown>;
+
+export interface DatasetDef {
+  /** `users` → `users.jsonl`, and the manifest's ledger entry. */
+  name: string;
+  /** What analysis relies on in a line (ids and the type of every field a rule reads). */
+  schema: LineSchema;
+  /** The field holding a line's own id (unique within the file); `null`: lines have none. Default `id`. */
+  idField?: string | null;
+  /**
+   * The field and message reported when a line satisfies none of the schema's `anyOf` branches
+   * (HR: `employeeId/email`), instead of the first branch's error.
+   */
+  anyOfProblem?: { field: string; problem: string };
+}
+
+/** The graph a source's account reader may look at (a subset of src/store's GraphReader). */
+export interface GraphView {
+  node: (key: string) => GraphNode | undefined;
+  in: (key: string, kind: EdgeKind) => readonly GraphEdge[];
+  out: (key: string, kind: EdgeKind) => readonly GraphEdge[];
+}
+
+/** A departure time read from the account's own source, and where it came from. */
+export interface Departure {
+  at: number | null;
+  from: string;
+  evidence?: Prov | null;
+}
+
+/**
+ * What an account's own source says about it at the analysis time (HR, the what-if and the
+ * fall-back departure time are the core's: src/analysis/accounts.ts).
+ */
+export interface OwnAccountState {
+  /** Disabled in its own source (e.g. Entra disabled or deleted, Okta SUSPENDED/DEPROVISIONED). */
+  disabled: boolean;
+  /** Can sign in as far as its own source says. */
+  usable: boolean;
+  /** The source's own status word, when it has one (Okta `status`), else null. */
+  status: string | null;
+  /** Why it is departed by its own source's word, in the catalogue's wording (`accountEnabled=false`). */
+  because: string[];
+  /** Departed by a leave date of its own that has passed (Entra employeeLeaveDateTime). */
+  leaveDeparted: boolean;
+  /**
+   * Its departure time D from its own source, once the core knows whether it is departed (HR
+   * included); null lets the core fall back to the HR termination date.
+   */
+  departure: (departed: boolean) => Departure | null;
+}
+
+/** Correlation keys of one record: an employee id (strong) and mail-like values (medium). */
+export interface CorrelationKeys {
+  employeeId: string | null;
+  mails: string[];
+}
+
+/**
+ * Cypher for an account kind (Neo4j engine), built from our own variable names only: every
+ * value travels as a parameter (`$at`, `$assumed`, `$k` — the source's `constants` are merged
+ * into `$k`). `h` gives label and relationship-type text checked against the schema.
+ */
+export interface AccountCypher {
+  /** Departed by its own source's word at `$at` (not stub, not HR, not what-if: the core adds those). */
+  departedOwn: (u: string, h: CypherHelpers) => string;
+  /** Usable by its own source's word (the core adds not-stub and not assumed). */
+  usable: (u: string, h: CypherHelpers) => string;
+  /** Leave-date departure (accounts.ts `leaveDeparted`); absent: never. */
+  leaveDeparted?: (u: string, h: CypherHelpers) => string;
+  /**
+   * Facts the account reader looks at besides the account and HR (Entra: the latest `Disable
+   * account` event): a Cypher list expression of `{n: NODE(x), r: REL(y)}` maps.
+   */
+  stateFacts?: (u: string, h: CypherHelpers) => string;
+  /** Values passed to every residual query in `$k` (e.g. `oktaDisabled`). */
+  constants?: Record<string, unknown>;
+}
+
+/** What an account kind's Cypher gets to write labels, types and node/edge maps. */
+export interface CypherHelpers {
+  label: (kind: NodeKind) => string;
+  rel: (kind: EdgeKind) => string;
+  /** `x {.key, .kind, .props, .file, .line}` — a node the engine reads back. */
+  node: (x: string) => string;
+  /** A relationship map the engine reads back. */
+  edge: (r: string) => string;
+}
+
+export interface AccountKindDef {
+  /** The node kind of the source's accounts (a departed subject is one of these). */
+  kind: NodeKind;
+  /** Its own source's word on the account at `at` (listed accounts only: stubs are never read). */
+  own: (node: GraphNode, at: number, g: GraphView) => OwnAccountState;
+  /** A what-if (`--assume-departed`): the reason shown, and the status it assumes (Okta: DEPROVISIONED). */
+  whatIf: { because: string; status?: string };
+  /** Correlation keys of a listed account, from its properties. */
+  correlation: (props: Record<string, unknown>) => CorrelationKeys;
+  /** The Neo4j engine's form of `own`. */
+  cypher: AccountCypher;
+}
+
+/** A kind of record that correlates to persons but is not an account (HR people). */
+export interface RecordKindDef {
+  kind: NodeKind;
+  correlation: (props: Record<string, unknown>) => CorrelationKeys;
+  /** A person is named after a record of this kind when it has one (HR), else after its first account. */
+  namesPerson?: boolean;
+  /**
+   * Terminated at `at` (HR `terminated` with no date or a date at or before it): the date, or
+   * undefined when not terminated. Accounts of the same person are departed by it.
+   */
+  terminated?: (props: Record<string, unknown>, at: number) => { date: number | null } | undefined;
+  /** `terminated` in Cypher, for a record bound to `r` (Neo4j engine). */
+  cypherTerminated?: (r: string) => string;
+}
+
+/**
+ * What a source can do besides being read: an open record so that later work (delta
+ * collection, remediation executors, subject refresh) adds its own fields without touching the
+ * core. Each entry point is lazy (`() => import(…)`).
+ */
+export interface SourceCapabilities {
+  /** The collector module (`revenant collect <source>`), loaded only by the CLI. */
+  collector?: () => Promise<unknown>;
+  /** Read one subject again for an event-driven refresh (api/events). */
+  refreshSubject?: () => Promise<unknown>;
+  [capability: string]: unknown;
+}
+
+export interface SourceDefinition {
+  /** `entra`: the manifest's `source`, the folder name and the source key's prefix. */
+  kind: string;
+  /** Human name (`Microsoft Entra ID`). */
+  title: string;
+  /** Every dataset of the format, in format order. */
+  datasets: readonly DatasetDef[];
+  /** Transforms in load order (objects before the relationships that reference them). */
+  load: readonly (readonly [string, Transform])[];
+  /** The tenant as it goes into the source key (Entra: lower-cased GUID); default: trimmed. */
+  tenantKey?: (tenant: string) => string;
+  /** The node that stands for the tenant itself (the target of tenant-wide privileges), if any. */
+  tenantNode?: { kind: NodeKind; name: (tenant: string) => string };
+  /** The dataset that lists the source's identities (cross-source rules need it complete). */
+  identities: string;
+  /** Its account kinds (empty for a source of people only, like HR). */
+  accounts: readonly AccountKindDef[];
+  /** Kinds that correlate but are not accounts (HR people). */
+  records?: readonly RecordKindDef[];
+  /**
+   * Node kinds a user can name, with the fields besides id and display name they are looked up
+   * by (the name index). Kinds absent here are never named.
+   */
+  names: Partial<Record<NodeKind, readonly string[]>>;
+  /** Node kinds this source adds to the schema (made with `sourceNodeKind`). */
+  nodeKinds?: readonly NodeKind[];
+  /**
+   * Residual-access rules this source brings, after the catalogue's (each a Rule of
+   * queries/residual-access/Rule.ts: typed there, as src/model cannot name it).
+   */
+  rules?: readonly SourceRule[];
+  /** Optional manifest fields this source writes (e.g. GitHub `enterprise`), for documentation and checks. */
+  manifestFields?: readonly string[];
+  /** Event types its webhooks accept, for documentation (the routes live in src/api). */
+  events?: readonly string[];
+  capabilities?: SourceCapabilities;
+}
+
+/** What the registry knows of a rule a source brings (the full shape is queries/residual-access/Rule.ts). */
+export interface SourceRule {
+  id: string;
+  source: string;
+}
+
+/** The registered sources, in registration order. */
+export class SourceRegistry {
+  private readonly byKind = new Map<string, SourceDefinition>();
+  private readonly accountByKind = new Map<string, { source: SourceDefinition; account: AccountKindDef }>();
+  private readonly recordByKind = new Map<string, { source: SourceDefinition; record: RecordKindDef }>();
+  private readonly names = new Map<string, readonly string[]>();
+  private readonly addedKinds: NodeKind[] = [];
+
+  /** Register a source. Throws when its kind, an account kind or a contributed node kind is taken. */
+  register(def: SourceDefinition): SourceDefinition {
+    if (!/^[a-z][a-z0-9]*$/.test(def.kind)) throw new Error(`source registry: bad source kind ${JSON.stringify(def.kind)} (lower-case letters and digits)`);
+    if (this.byKind.has(def.kind)) throw new Error(`source registry: ${def.kind} is already registered`);
+    const datasetNames = new Set(def.datasets.map((d) => d.name));
+    for (const [name] of def.load) {
+      if (!datasetNames.has(name)) throw new Error(`source registry: ${def.kind} loads ${name}, which is not one of its datasets`);
+    }
+    if (!datasetNames.has(def.identities)) throw new Error(`source registry: ${def.kind}'s identities dataset ${def.identities} is not one of its datasets`);
+    for (const a of def.accounts) {
+      if (this.accountByKind.has(a.kind)) throw new Error(`source registry: account kind ${a.kind} is already registered`);
+    }
+    this.byKind.set(def.kind, def);
+    for (const a of def.accounts) this.accountByKind.set(a.kind, { source: def, account: a });
+    for (const r of def.records ?? []) this.recordByKind.set(r.kind, { source: def, record: r });
+    for (const [k, fields] of Object.entries(def.names)) if (fields) this.names.set(k, fields);
+    for (const k of def.nodeKinds ?? []) if (!this.addedKinds.includes(k)) this.addedKinds.push(k);
+    return def;
+  }
+
+  /** The source of this kind, or undefined. */
+  get(kind: string): SourceDefinition | undefined {
+    return this.byKind.get(kind);
+  }
+
+  /** The source of this kind; throws for a kind nobody registered (a programming error). */
+  of(kind: string): SourceDefinition {
+    const def = this.byKind.get(kind);
+    if (!def) throw new Error(`source registry: no source ${JSON.stringify(kind)} is registered`);
+    return def;
+  }
+
+  has(kind: string): boolean {
+    return this.byKind.has(kind);
+  }
+
+  /** Every registered source, in registration order. */
+  all(): readonly SourceDefinition[] {
+    return [...this.byKind.values()];
+  }
+
+  /** Registered source kinds, in registration order. */
+  kinds(): string[] {
+    return [...this.byKind.keys()];
+  }
+
+  /** Kinds of the sources that have accounts (what a subject name may be prefixed with). */
+  accountSources(): string[] {
+    return this.all()
+      .filter((s) => s.accounts.length > 0)
+      .map((s) => s.kind);
+  }
+
+  /** Every account node kind, in registration order. */
+  accountKinds(): NodeKind[] {
+    return [...this.accountByKind.keys()] as NodeKind[];
+  }
+
+  isAccountKind(kind: string): boolean {
+    return this.accountByKind.has(kind);
+  }
+
+  /** The account definition of a node kind and its source, or undefined when it is not an account kind. */
+  account(kind: string): { source: SourceDefinition; account: AccountKindDef } | undefined {
+    return this.accountByKind.get(kind);
+  }
+
+  /** Record kinds (not accounts) that correlate (HR people). */
+  recordKinds(): { source: SourceDefinition; record: RecordKindDef }[] {
+    return [...this.recordByKind.values()];
+  }
+
+  record(kind: string): { source: SourceDefinition; record: RecordKindDef } | undefined {
+    return this.recordByKind.get(kind);
+  }
+
+  /** Lookup fields of a node kind (undefined: the kind is never named). */
+  nameFields(kind: string): readonly string[] | undefined {
+    return this.names.get(kind);
+  }
+
+  /** Node kinds the registered sources contributed to the schema, in registration order. */
+  contributedNodeKinds(): readonly NodeKind[] {
+    return this.addedKinds;
+  }
+
+  /** The source key of a tenant (`entra:<guid>`), with the source's own canonical tenant form. */
+  sourceKey(kind: string, tenant: string): string {
+    const def = this.byKind.get(kind);
+    return `${kind}:${def?.tenantKey ? def.tenantKey(tenant.trim()) : tenant.trim()}`;
+  }
+}
