@@ -5,12 +5,13 @@
  * here; tests register their own with `SOURCES.register(…)`. See src/model/source.ts for what a
  * source declares and docs/architecture.md ("How to add a source").
  */
-import { SourceRegistry } from '../src/model/source.js';
+import { SOURCES } from '../src/model/source.js';
 import { ENTRA_SOURCE } from './entra/source.js';
 import { HR_SOURCE } from './hr/source.js';
 import { OKTA_SOURCE } from './okta/source.js';
 
-export const SOURCES = new SourceRegistry();
 SOURCES.register(ENTRA_SOURCE);
 SOURCES.register(OKTA_SOURCE);
 SOURCES.register(HR_SOURCE);
+
+export { SOURCES };

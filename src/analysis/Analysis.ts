@@ -4,7 +4,7 @@
  * person correlation links between two accounts).
  */
 import { EdgeKind } from '../model/schema.js';
-import { SOURCES } from '../../ingest/sources.js';
+import { SOURCES } from '../model/source.js';
 import type { GraphEdge, GraphNode } from '../model/types.js';
 import type { GraphReader } from '../store/GraphReader.js';
 import { type AccountState, accountState } from './accounts.js';

@@ -6,7 +6,7 @@
  * disable, status, leave date and D) is read by the source's registered account kind
  * (ingest/<source>/account.ts); HR termination, the what-if and the fall-back D are here.
  */
-import { SOURCES } from '../../ingest/sources.js';
+import { SOURCES } from '../model/source.js';
 import type { GraphNode, Prov } from '../model/types.js';
 import { EdgeKind } from '../model/schema.js';
 import type { GraphReader } from '../store/GraphReader.js';

@@ -7,7 +7,7 @@
  */
 import type { SourceKind } from '../model/schema.js';
 import type { SourceInfo } from '../store/GraphReader.js';
-import { SOURCES } from '../../ingest/sources.js';
+import { SOURCES } from '../model/source.js';
 
 export interface RuleNeeds {
   id: string;

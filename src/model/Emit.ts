@@ -4,7 +4,6 @@
  * interface adds provenance (the file and line being read), numbers nodes, and creates a stub
  * for any object referenced but never listed (a device member, an owner outside users.jsonl).
  */
-import type { IdSpace } from './ids.js';
 import type { EdgeKind, NodeKind } from './schema.js';
 import type { BaseProps, EdgeProps } from './types.js';
 
@@ -14,10 +13,10 @@ export type NodeRef = number & { readonly __nodeRef: unique symbol };
 export interface Emit {
   /** `entra:<tenant>` etc. */
   readonly sourceKey: string;
-  /** Define (or complete) a node. `space`: an IdSpace, or a registered source's own id space (a short word). */
-  node(kind: NodeKind, space: IdSpace | string, id: string, props: BaseProps): NodeRef;
+  /** Define (or complete) a node. `space`: an IdSpace (ids.ts), or a registered source's own id space (a short word). */
+  node(kind: NodeKind, space: string, id: string, props: BaseProps): NodeRef;
   /** Reference a node that may be defined elsewhere; if it never is, a stub of `kind` is made. */
-  ref(kind: NodeKind, space: IdSpace | string, id: string, name?: string): NodeRef;
+  ref(kind: NodeKind, space: string, id: string, name?: string): NodeRef;
   /** An edge between two nodes (from `node` or `ref`). */
   edge(kind: EdgeKind, from: NodeRef, to: NodeRef, props?: EdgeProps): void;
 }

@@ -288,3 +288,10 @@ export class SourceRegistry {
     return `${kind}:${def?.tenantKey ? def.tenantKey(tenant.trim()) : tenant.trim()}`;
   }
 }
+
+/**
+ * The one registry. ingest/sources.ts registers the built-in sources into it when first
+ * imported (the store, the queries and the front ends import SOURCES from there, which
+ * guarantees the registration); src/analysis, which imports only src/model, reads it from here.
+ */
+export const SOURCES = new SourceRegistry();
