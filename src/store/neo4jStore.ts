@@ -56,6 +56,21 @@ export class Neo4jStore {
     }
   }
 
+  /**
+   * Several write statements in one managed transaction on the leader, sent together (the driver
+   * pipelines them) and retried as a whole on transient failures; in the same bookmark chain as q.
+   */
+  async writeAll(statements: { query: string; params: Record<string, unknown> }[]): Promise<void> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE, bookmarkManager: this.driver.executeQueryBookmarkManager });
+    try {
+      await session.executeWrite((tx) => Promise.all(statements.map((s) => tx.run(s.query, s.params))));
+    } catch (e) {
+      throw asNeo4jConnectionError(this.uri, e);
+    } finally {
+      await session.close();
+    }
+  }
+
   async ensureSchema(): Promise<void> {
     try {
       await ensureNeo4jSchema(this.driver, this.database);
