@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+/**
+ * Where a Neo4j push's time goes (a benchmark, not a test). Synthesizes a tenant of N people
+ * (default 10,000), loads it into an embedded store (`revenant load`, timed: wall and CPU), then
+ * pushes that snapshot into Neo4j through the store's own push (`Neo4jStore.push`), recording per
+ * phase (nodes, relationships, findings) the wall time, the driver's CPU time (this process) and,
+ * when the server is the local launcher of `npm run neo4j:start` (its pid in .neo4j/state.json),
+ * the server's CPU time from /proc. The snapshot is removed afterwards (timed too). CPU seconds are
+ * the figures to compare on a shared machine: wall time there mostly measures the other users.
+ *
+ *   node bench/neo4j-push.mjs [--users N] [--seed S] [--store DIR]   (DIR: reuse a store that holds a loaded snapshot)
+ * Needs `npm run build` and a Neo4j (NEO4J_URI, else the one `npm run neo4j:start` recorded).
+ * Results: JSON on stdout and in bench/results/neo4j-push-<users>-<date>.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import neo4j from 'neo4j-driver';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const BIN = join(ROOT, 'bin', 'revenant.js');
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : def;
+};
+const users = Number(arg('users', '10000'));
+const seed = arg('seed', '1');
+const reuse = arg('store', undefined);
+
+const state = join(ROOT, '.neo4j', 'state.json');
+const launcher = existsSync(state) ? JSON.parse(readFileSync(state, 'utf8')) : null;
+const uri = process.env.NEO4J_URI || (launcher?.status === 'ready' ? launcher.uri : undefined);
+if (!uri) throw new Error('bench/neo4j-push: set NEO4J_URI or run `npm run neo4j:start` first');
+const serverPid = !process.env.NEO4J_URI || process.env.NEO4J_URI === launcher?.uri ? launcher?.pid : undefined;
+const TICKS = 100; // USER_HZ on Linux
+/** The server's CPU seconds so far, or null when it is not a local process we know. */
+const serverCpu = () => {
+  if (!serverPid || !existsSync(`/proc/${serverPid}/stat`)) return null;
+  const f = readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / TICKS;
+};
+const ownCpu = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1e6;
+};
+const round = (x) => (x === null ? null : Math.round(x * 100) / 100);
+
+function cli(args) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S', process.execPath, BIN, ...args], { encoding: 'utf8', env: { ...process.env, NEO4J_URI: '' } });
+  if (r.status !== 0) throw new Error(`revenant ${args.join(' ')} failed (${r.status}): ${(r.stderr ?? '').slice(-2000)}`);
+  const [wall, user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { wall, cpu: round(user + sys) };
+}
+
+const work = reuse ? null : mkdtempSync(join(tmpdir(), `revenant-push-${users}-`));
+try {
+  let storeDir = reuse;
+  let embedded = null;
+  if (!storeDir) {
+    cli(['synth', '--users', String(users), '--seed', seed, '--out', join(work, 'collection')]);
+    storeDir = join(work, 'store');
+    embedded = cli(['load', join(work, 'collection'), '--store', storeDir]);
+  }
+  const id = readdirSync(join(storeDir, 'snapshots')).filter((f) => f.endsWith('.sqlite')).sort().at(-1).replace(/\.sqlite$/, '');
+  const { Neo4jStore } = await import(join(ROOT, 'dist', 'src', 'store', 'neo4jStore.js'));
+  const { SnapshotDb } = await import(join(ROOT, 'dist', 'src', 'store', 'SnapshotDb.js'));
+  const driver = neo4j.driver(uri, process.env.NEO4J_USER ? neo4j.auth.basic(process.env.NEO4J_USER, process.env.NEO4J_PASSWORD ?? '') : neo4j.auth.none());
+  const storeName = `bench-push-${Date.now()}`;
+  const store = new Neo4jStore(driver, uri, undefined, storeName);
+  const sdb = new SnapshotDb(join(storeDir, 'snapshots', `${id}.sqlite`));
+  try {
+    await store.ensureSchema();
+    const phases = [];
+    let current = null;
+    const mark = (phase) => {
+      const now = { phase, wall: performance.now(), cpu: ownCpu(), server: serverCpu() };
+      if (current) {
+        phases.push({
+          phase: current.phase,
+          wallS: round((now.wall - current.wall) / 1000),
+          driverCpuS: round(now.cpu - current.cpu),
+          serverCpuS: now.server === null ? null : round(now.server - current.server),
+        });
+      }
+      current = now;
+    };
+    mark('start');
+    // A phase starts when its first batch is sent (the push's own queries, recognised by their text).
+    const q = store.q.bind(store);
+    store.q = (query, ...rest) => {
+      const phase = /CREATE \(n:/.test(query) ? 'nodes' : /RevenantFinding\) SET/.test(query) ? 'findings' : null;
+      if (phase && phase !== current.phase) mark(phase);
+      return q(query, ...rest);
+    };
+    const writeAll = store.writeAll.bind(store);
+    store.writeAll = (statements) => {
+      if (current.phase !== 'edges') mark('edges');
+      return writeAll(statements);
+    };
+    const pushed = await store.push(sdb, `bench-${id}`);
+    mark('end');
+    const total = {
+      wallS: round(phases.reduce((a, p) => a + p.wallS, 0)),
+      driverCpuS: round(phases.reduce((a, p) => a + p.driverCpuS, 0)),
+      serverCpuS: serverPid ? round(phases.reduce((a, p) => a + (p.serverCpuS ?? 0), 0)) : null,
+    };
+    const t = performance.now();
+    await store.remove(`bench-${id}`);
+    await driver.executeQuery('MATCH (s:RevenantStore {name: $name}) DELETE s', { name: storeName });
+    const out = {
+      benchmark: 'neo4j-push',
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadAverageAtEnd: (await import('node:os')).loadavg().map(round) },
+      users: reuse ? null : users,
+      seed,
+      ...pushed,
+      embeddedLoad: embedded,
+      push: total,
+      // `start`: the existence check, the snapshot record and building the first node batch; `findings` ends with marking the snapshot complete
+      phases,
+      cpuRatio: embedded && total.serverCpuS !== null ? round((embedded.cpu + total.driverCpuS + total.serverCpuS) / embedded.cpu) : null,
+      removeS: round((performance.now() - t) / 1000),
+    };
+    mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+    const file = join(ROOT, 'bench', 'results', `neo4j-push-${reuse ? 'store' : users}-${out.date.slice(0, 10)}.json`);
+    writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } finally {
+    sdb.close();
+    await driver.close();
+  }
+} finally {
+  if (work) rmSync(work, { recursive: true, force: true });
+}
