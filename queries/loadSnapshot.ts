@@ -2,7 +2,9 @@
  * `load` as every caller needs it (CLI, HTTP API refresh, reports, demo): write the collections
  * as a new snapshot and, before it becomes visible, analyse it — residual access of every
  * departed subject at the collection time — and store the findings in it. The snapshot only
- * appears (atomic rename) once both are done.
+ * appears (atomic rename) once both are done. Then its changes are appended to the store's change
+ * feed (a failure there is a warning: the snapshot is in place, and the server appends what the
+ * feed lacks when it swaps the snapshot in).
  */
 import Database from 'better-sqlite3';
 import { CompactGraph } from '../src/store/CompactGraph.js';
@@ -11,7 +13,7 @@ import type { Store } from '../src/store/Store.js';
 import { writeStoredFindings } from '../src/store/storedFindings.js';
 import type { LoadProgress, LoadSummary } from '../src/store/writeSnapshot.js';
 import type { SnapshotWriter } from '../src/store/SnapshotWriter.js';
-import { runResidual } from './residual.js';
+import { type FindingsDoc, runResidual } from './residual.js';
 
 export interface LoadResult {
   id: string;
@@ -25,7 +27,7 @@ export interface LoadResult {
  * analysis runs on the writer's memory (no re-read of the nodes and edges); the sources' ledgers
  * and the edge properties are read back from the file, as stored.
  */
-function analyseSnapshotFile(path: string, id: string, writer: SnapshotWriter, summary: LoadSummary): { findings: number; departed: number } {
+export function analyseSnapshotFile(path: string, id: string, writer: SnapshotWriter, summary: LoadSummary): { findings: number; departed: number; doc: FindingsDoc } {
   const sdb = new SnapshotDb(path);
   let doc;
   try {
@@ -41,13 +43,21 @@ function analyseSnapshotFile(path: string, id: string, writer: SnapshotWriter, s
   } finally {
     db.close();
   }
-  return { findings: doc.findings.length, departed: doc.subjects.filter((s) => s.departed).length };
+  return { findings: doc.findings.length, departed: doc.subjects.filter((s) => s.departed).length, doc };
 }
 
 export async function loadSnapshot(store: Store, dirs: string[], onProgress?: (p: LoadProgress) => void): Promise<LoadResult> {
+  let doc: FindingsDoc | undefined;
   let stats = { findings: 0, departed: 0 };
   const { id, summary } = await store.load(dirs, onProgress, (path, snapId, writer, sum) => {
-    stats = analyseSnapshotFile(path, snapId, writer, sum);
+    const r = analyseSnapshotFile(path, snapId, writer, sum);
+    doc = r.doc;
+    stats = { findings: r.findings, departed: r.departed };
   });
+  try {
+    await store.syncFeed({ id, doc: doc!, at: summary.collectedAt });
+  } catch (e) {
+    summary.warnings.push(`the change feed was not updated (${(e as Error).message}); the server appends the snapshot's changes when it swaps it in`);
+  }
   return { id, summary, ...stats };
 }

@@ -1,26 +1,19 @@
 /**
- * Cursors of `GET /v1/findings`. Findings are listed in a fixed order that does not depend on
- * the snapshot: by the snapshot in which each finding was first seen, then by finding id. A
- * cursor is the opaque encoding of the sort key of the last item returned (plus a digest of the
- * filters it was made for), so it resumes at the same place in any later snapshot: findings that
- * persist keep their place, findings that appear later sort after every earlier one, and a page
- * is never repeated or skipped because a new snapshot was swapped in. The last page returns a
- * cursor too, and asking with it later returns exactly what appeared since.
+ * Cursors of `GET /v1/findings`, opaque to clients. A first request (no cursor) lists the
+ * findings of the snapshot being served, by finding id; its cursor is a `list` cursor: the last id
+ * listed and `end`, the change-feed position of that snapshot. When the listing is done, the
+ * cursor becomes a `changes` cursor at `end`, and from there on each page is the change feed's
+ * events after the cursor's position (created, updated, closed, reopened — store/ChangeFeed.ts).
+ * Every cursor names the feed it belongs to (`epoch`) and a digest of the filters it was made for.
+ * A cursor of the first version (positions by first-seen snapshot) cannot be continued.
  */
 import { createHash } from 'node:crypto';
 
-export interface SortKey {
-  /** Snapshot id in which the finding was first seen. */
-  s: string;
-  /** Finding id. */
-  i: string;
-}
+export type Cursor =
+  | { phase: 'list'; epoch: string; end: number; after: string; digest: string }
+  | { phase: 'changes'; epoch: string; after: number; digest: string };
 
-export const START: SortKey = { s: '', i: '' };
-
-export function compareKeys(a: SortKey, b: SortKey): number {
-  return a.s < b.s ? -1 : a.s > b.s ? 1 : a.i < b.i ? -1 : a.i > b.i ? 1 : 0;
-}
+export type Decoded = Cursor | { phase: 'legacy' } | null;
 
 export function filterDigest(filters: Record<string, unknown>): string {
   const norm = Object.keys(filters)
@@ -32,18 +25,25 @@ export function filterDigest(filters: Record<string, unknown>): string {
   return createHash('sha256').update(JSON.stringify(norm)).digest('base64url').slice(0, 12);
 }
 
-export function encodeCursor(key: SortKey, digest: string): string {
-  return Buffer.from(JSON.stringify({ v: 1, s: key.s, i: key.i, f: digest }), 'utf8').toString('base64url');
+export function encodeCursor(c: Cursor): string {
+  const o = c.phase === 'list' ? { v: 2, p: 'l', e: c.epoch, s: c.end, i: c.after, f: c.digest } : { v: 2, p: 'c', e: c.epoch, s: c.after, f: c.digest };
+  return Buffer.from(JSON.stringify(o), 'utf8').toString('base64url');
 }
 
-/** Decode a cursor; null when it is not one of ours (the caller answers 400). */
-export function decodeCursor(cursor: string): { key: SortKey; digest: string } | null {
+const position = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+
+/** Decode a cursor; `legacy` for a first-version cursor, null when it is not one of ours (the caller answers 400). */
+export function decodeCursor(cursor: string): Decoded {
+  let o: Record<string, unknown>;
   try {
-    const o = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (o.v !== 1 || typeof o.s !== 'string' || typeof o.i !== 'string' || typeof o.f !== 'string') return null;
-    if (o.s.length > 64 || o.i.length > 64) return null;
-    return { key: { s: o.s, i: o.i }, digest: o.f };
+    o = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
   } catch {
     return null;
   }
+  if (!o || typeof o !== 'object') return null;
+  if (o.v === 1 && typeof o.s === 'string' && typeof o.i === 'string' && typeof o.f === 'string') return { phase: 'legacy' };
+  if (o.v !== 2 || typeof o.e !== 'string' || o.e.length > 32 || typeof o.f !== 'string' || !position(o.s)) return null;
+  if (o.p === 'l' && typeof o.i === 'string' && o.i.length <= 64) return { phase: 'list', epoch: o.e, end: o.s, after: o.i, digest: o.f };
+  if (o.p === 'c') return { phase: 'changes', epoch: o.e, after: o.s, digest: o.f };
+  return null;
 }

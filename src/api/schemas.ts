@@ -88,6 +88,22 @@ export const FindingSchema = {
     facts: { type: 'object', additionalProperties: true },
     firstSeen: { $ref: 'Seen#' },
     lastSeen: { $ref: 'Seen#' },
+    change: {
+      type: 'object',
+      description:
+        'Only on change-feed pages of GET /v1/findings: what happened to the finding. `kind` created, updated, closed or reopened; the finding is its state after the event (for closed: its last state). `reason`: regression, status-changed, changed, coverage-lost (its data went partial: it can no longer be confirmed, and is not closed), coverage-restored, resolved.',
+      properties: {
+        seq: int,
+        kind: { type: 'string', enum: ['created', 'updated', 'closed', 'reopened'] },
+        reason: strN,
+        snapshot: str,
+        at: str,
+        previousStatus: strN,
+        previousSeverity: strN,
+      },
+      required: ['seq', 'kind', 'snapshot', 'at'],
+      additionalProperties: false,
+    },
   },
   required: ['id', 'rule', 'status', 'severity', 'subject', 'via', 'validUntil', 'path', 'reaches', 'evidence', 'remediation'],
   additionalProperties: true,

@@ -5,6 +5,7 @@
  * route also accepts the key as `?key=`, for Microsoft Graph, which cannot send headers).
  */
 import type Database from 'better-sqlite3';
+import type { ChangeFeed } from '../store/ChangeFeed.js';
 import type { Store } from '../store/Store.js';
 import type { ApiConfig } from './config.js';
 import type { EventQueue } from './events/EventQueue.js';
@@ -22,6 +23,8 @@ export interface RevenantServices {
   db: Database.Database;
   keys: KeyStore;
   snapshots: SnapshotManager;
+  /** The change feed of the store (the log `GET /v1/findings` pages through after a listing). */
+  feed: ChangeFeed;
   metrics: ApiMetrics;
   queue: EventQueue;
   worker: EventWorker;

@@ -3,14 +3,19 @@
  * holding one immutable SQLite file per snapshot under `snapshots/`. A load writes
  * `<id>.<pid>.partial`, fsyncs it and renames it to `<id>.sqlite` only when complete: a crash or
  * kill at any point leaves the previous snapshot intact and still the latest. Leftover partial
- * files of dead processes are removed the next time the store is opened.
+ * files of dead processes are removed the next time the store is opened. Beside the snapshots,
+ * `feed.sqlite` holds the change feed (ChangeFeed.ts), appended when a snapshot is loaded.
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import type { FindingsDoc } from '../../queries/residual.js';
 import { ERR, StoreError } from '../model/errors.js';
 import { pidAlive } from './pidAlive.js';
 import { snapshotStamp } from './snapshotId.js';
+import { ChangeFeed, FEED_FILE } from './ChangeFeed.js';
+import { SnapshotDb } from './SnapshotDb.js';
+import { readStoredFindings } from './storedFindings.js';
 import { SnapshotWriter } from './SnapshotWriter.js';
 import { type LoadProgress, type LoadSummary, writeSnapshot } from './writeSnapshot.js';
 
@@ -154,8 +159,42 @@ export class Store {
     return drop;
   }
 
-  /** Remove these snapshots (a request still reading one keeps its open file until it is done). */
+  /**
+   * Remove these snapshots (a request still reading one keeps its open file until it is done), and
+   * the change feed's history before the oldest snapshot left.
+   */
   remove(ids: readonly string[]): void {
     for (const id of ids) rmSync(this.pathOf(id), { force: true });
+    if (ids.length === 0 || !existsSync(join(this.dir, FEED_FILE))) return;
+    const feed = ChangeFeed.open(this.dir);
+    try {
+      feed.retainFrom(this.ids()[0]);
+    } finally {
+      feed.close();
+    }
+  }
+
+  /** A snapshot's stored findings document and collection time. */
+  readFindings(id: string): { doc: FindingsDoc; at: string } {
+    const db = new SnapshotDb(this.pathOf(id));
+    try {
+      const doc = readStoredFindings(db);
+      return { doc, at: db.meta.get('collectedAt') || doc.at };
+    } finally {
+      db.close();
+    }
+  }
+
+  /**
+   * Bring the change feed up to date with this store's snapshots (each appended once, oldest
+   * first); `known` is a snapshot whose findings are already in memory (the one just loaded).
+   */
+  async syncFeed(known?: { id: string; doc: FindingsDoc; at: string }): Promise<string[]> {
+    const feed = ChangeFeed.open(this.dir);
+    try {
+      return await feed.sync(this.ids(), (id) => (known && id === known.id ? known : this.readFindings(id)));
+    } finally {
+      feed.close();
+    }
   }
 }

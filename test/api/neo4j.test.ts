@@ -132,6 +132,8 @@ describe('serving from Neo4j', () => {
 
   it('refreshes a subject on an event: the new snapshot lands in Neo4j and is served', async () => {
     const MARIA = '00uc7jKq6s0N4nrMnofc';
+    // A SIEM lists everything first and keeps its cursor.
+    let cursor = (await get(app, '/v1/findings?limit=1000')).next as string;
     const r = await app.inject({
       method: 'POST',
       url: '/v1/events/okta',
@@ -148,5 +150,34 @@ describe('serving from Neo4j', () => {
     const after = await get(app, `/v1/subjects/okta:${MARIA}/residual-access`);
     expect(after.snapshot).toBe(snap);
     expect(after.subjects[0].departedBecause.join(' ')).toMatch(/SUSPENDED/);
-  }, 90_000);
+    // Its next poll gets the change: Maria's enabled-leaver finding is closed.
+    const changes = await get(app, `/v1/findings?limit=1000&cursor=${cursor}`);
+    expect(changes.phase).toBe('changes');
+    const closed = changes.items.filter((i: Raw) => i.change.kind === 'closed');
+    expect(closed.map((i: Raw) => `${i.rule}:${i.subject.id}`)).toContain(`hr.leaver-account-enabled:${MARIA}`);
+    cursor = changes.next;
+
+    // A snapshot pushed into Neo4j from another machine's store (never in this server's feed):
+    // the server appends its changes when it serves it.
+    const elsewhere = tempDir();
+    const col = join(tempDir(), 'col');
+    cpSync(scenario('cross-source-hr'), col, { recursive: true });
+    const { makeWritable } = await import('./helpers.js');
+    makeWritable(col);
+    editJsonl(join(col, 'entra', 'users.jsonl'), (u) => (u.id === '9934fad4-756a-51be-8aa7-c84112a40bef' ? { ...u, accountEnabled: false } : u));
+    const other = await cliLoad(elsewhere, col);
+    const odb = new SnapshotDb(new Store(elsewhere).pathOf(other));
+    try {
+      await neo.push(odb, other);
+    } finally {
+      odb.close();
+    }
+    mine.push(other);
+    await waitFor(async () => (await app.inject('/readyz')).json().snapshot === other, 'the pushed snapshot served', 60_000);
+    const more = await get(app, `/v1/findings?limit=1000&cursor=${cursor}`);
+    expect(more.snapshot).toBe(other);
+    expect(more.items.filter((i: Raw) => i.change.kind === 'created').map((i: Raw) => i.subject.id)).toContain('9934fad4-756a-51be-8aa7-c84112a40bef');
+    // (Maria is not suspended in that collection: her finding comes back.)
+    expect(more.items.filter((i: Raw) => i.change.kind === 'reopened').map((i: Raw) => i.subject.id)).toContain(MARIA);
+  }, 120_000);
 });

@@ -226,10 +226,11 @@ describe('graph routes', () => {
 });
 
 describe('snapshots, diff, and cursors across a swap', () => {
-  it('keeps a cursor valid across a snapshot swap: persisting findings are not repeated, new ones follow', async () => {
+  it('keeps a cursor valid across a snapshot swap: the listing goes on, then every change since its snapshot follows', async () => {
     const page1 = (await get('/v1/findings?limit=2')).json();
     expect(page1.snapshot).toBe(firstId);
-    // The next collection: Oscar's Entra account is disabled (new findings); Nora's Okta account deactivated (one resolved).
+    expect(page1.phase).toBe('list');
+    // The next collection: Oscar's Entra account is disabled (new findings); Nora's Okta account deprovisioned (one resolved).
     const col = copyScenario('cross-source-hr');
     editJsonl(join(col, 'entra', 'users.jsonl'), (u) => (u.id === '9934fad4-756a-51be-8aa7-c84112a40bef' ? { ...u, accountEnabled: false } : u));
     editJsonl(join(col, 'okta', 'users.jsonl'), (u) =>
@@ -241,24 +242,43 @@ describe('snapshots, diff, and cursors across a swap', () => {
 
     const before = storedFindings(firstId);
     const after = storedFindings(secondId);
-    const rest: Finding[] = [];
+    type Item = Finding & { change?: { kind: string } };
+    const rest: Item[] = [];
     let cursor = page1.next;
+    const phases: string[] = [];
     for (;;) {
       const body = (await get(`/v1/findings?limit=2&cursor=${cursor}`)).json();
       expect(body.snapshot).toBe(secondId);
+      phases.push(body.phase);
       rest.push(...body.items);
       cursor = body.next;
       if (!body.hasMore) break;
     }
-    const got = [...page1.items.map((f: Finding) => f.id), ...rest.map((f) => f.id)];
-    expect(new Set(got).size).toBe(got.length);
-    const expected = new Set([...page1.items.map((f: Finding) => f.id), ...after.map((f) => f.id)]);
-    expect(new Set(got)).toEqual(expected);
+    // The listing finishes, then the changes since the first snapshot follow.
+    expect(phases[0]).toBe('list');
+    expect(phases.at(-1)).toBe('changes');
+    expect(phases.indexOf('changes')).toBeGreaterThan(phases.lastIndexOf('list'));
+    // What a SIEM ends with (upsert each item, drop a closed one) is exactly the second snapshot.
+    const open = new Map<string, Item>();
+    for (const f of [...page1.items, ...rest] as Item[]) {
+      if (f.change?.kind === 'closed') open.delete(f.id);
+      else open.set(f.id, f);
+    }
+    expect([...open.keys()].sort()).toEqual(after.map((f) => f.id).sort());
+    for (const f of after) expect(open.get(f.id)).toMatchObject({ status: f.status, severity: f.severity });
     const newIds = after.filter((f) => !before.some((b) => b.id === f.id)).map((f) => f.id);
     expect(newIds.length).toBeGreaterThan(0);
-    // New findings come last, after every persisting one.
-    expect(rest.slice(-newIds.length).map((f) => f.id).sort()).toEqual([...newIds].sort());
-    for (const f of rest.slice(-newIds.length)) expect((f as Finding & { firstSeen?: unknown }).firstSeen).toEqual({ snapshot: secondId, at: '2026-11-15T00:00:00.000Z' });
+    const created = rest.filter((f) => f.change?.kind === 'created');
+    expect(created.map((f) => f.id).sort()).toEqual([...newIds].sort());
+    for (const f of created) expect((f as Finding & { firstSeen?: unknown }).firstSeen).toEqual({ snapshot: secondId, at: '2026-11-15T00:00:00.000Z' });
+    // A finding is delivered twice only when it changed while the listing was in progress.
+    const counts = new Map<string, number>();
+    for (const f of [...page1.items, ...rest] as Item[]) counts.set(f.id, (counts.get(f.id) ?? 0) + 1);
+    const changedIds = new Set(rest.filter((f) => f.change).map((f) => f.id));
+    for (const [id, n] of counts) if (n > 1) expect(changedIds.has(id), id).toBe(true);
+    // The last cursor, asked again, has nothing new.
+    const again = (await get(`/v1/findings?limit=2&cursor=${cursor}`)).json();
+    expect(again).toMatchObject({ count: 0, hasMore: false, next: cursor, phase: 'changes' });
 
     // Snapshots and diff
     const snaps = (await get('/v1/snapshots')).json();

@@ -1,13 +1,14 @@
 /**
  * The services every route and hook uses, created once per app and torn down in order on close:
- * the API database (keys, event queue, push outbox), the snapshot manager (the latest snapshot,
- * swapped atomically), the metrics registry, the event worker and the pusher. On close — after
+ * the API database (keys, event queue, push outbox), the change feed, the snapshot manager (the
+ * latest snapshot, swapped atomically), the metrics registry, the event worker and the pusher. On close — after
  * fastify has stopped accepting requests and drained those in flight — the worker drains the
  * event queue and the pusher finishes its deliveries in flight, within the grace period.
  */
 import { join } from 'node:path';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
+import { ChangeFeed } from '../../store/ChangeFeed.js';
 import type { Store } from '../../store/Store.js';
 import { openApiDb } from '../ApiDb.js';
 import { type ApiConfig, resolveSecret } from '../config.js';
@@ -50,7 +51,8 @@ async function services(fastify: FastifyInstance, opts: AppOptions): Promise<voi
   const db = openApiDb(store.dir);
   const keys = new KeyStore(db);
   const source = opts.source ?? new EmbeddedSource(store);
-  const snapshots = new SnapshotManager(source, { pollMs: config.snapshotPollMs, log });
+  const feed = ChangeFeed.open(store.dir);
+  const snapshots = new SnapshotManager(source, { pollMs: config.snapshotPollMs, log, feed });
   const queue = new EventQueue(db);
   let pusher: Pusher | null = null;
   const metrics = new ApiMetrics({
@@ -95,7 +97,7 @@ async function services(fastify: FastifyInstance, opts: AppOptions): Promise<voi
     deadLetterFile: config.push.deadLetterFile ?? join(store.dir, 'push-dead-letter.jsonl'),
   });
   const remediation = new RemediationJobs(store.dir, queue, log, (source) => source === 'entra' ? !!config.events.entra?.collect : source === 'okta' ? !!config.events.okta?.collect : false);
-  fastify.decorate('revenant', { store, config, db, keys, snapshots, metrics, queue, worker, pusher, remediation, env, secrets, startedAt: Date.now() });
+  fastify.decorate('revenant', { store, config, db, keys, snapshots, feed, metrics, queue, worker, pusher, remediation, env, secrets, startedAt: Date.now() });
 
   fastify.addHook('onReady', async () => {
     await snapshots.start();
@@ -109,6 +111,7 @@ async function services(fastify: FastifyInstance, opts: AppOptions): Promise<voi
     await Promise.all([worker.stop(grace), pusher.stop(grace)]);
     snapshots.close();
     db.close();
+    feed.close();
     await source.close();
   });
 }

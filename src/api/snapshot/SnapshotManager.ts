@@ -5,9 +5,13 @@
  * refresh in this one — it builds the new view completely, then swaps one reference. Requests
  * already running keep the view they started with; the old view closes when the last of them is
  * done. Listeners of `swap` (push, metrics) learn about every new snapshot exactly once.
+ * Before a swap the change feed is brought up to date: a snapshot published without its events
+ * (a crash between the two, an older revenant, a snapshot pushed into Neo4j from elsewhere) gets
+ * them now, in order, and history older than the oldest snapshot of the source is dropped.
  */
 import { EventEmitter } from 'node:events';
 import { type FSWatcher, mkdirSync, watch } from 'node:fs';
+import type { ChangeFeed } from '../../store/ChangeFeed.js';
 import type { SnapshotSource } from './SnapshotSource.js';
 import { type SnapshotView, type ViewLog, buildView } from './SnapshotView.js';
 
@@ -35,7 +39,7 @@ export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
 
   constructor(
     readonly source: SnapshotSource,
-    private readonly opts: { pollMs: number; log: SnapshotManagerLog },
+    private readonly opts: { pollMs: number; log: SnapshotManagerLog; feed?: ChangeFeed },
   ) {
     super();
   }
@@ -109,7 +113,8 @@ export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
     try {
       latest = await this.source.latestId();
       if (!latest || latest === this.view?.id) return;
-      next = await buildView(this.source, latest, this.view, this.opts.log);
+      await this.syncFeed();
+      next = await buildView(this.source, latest, this.view, this.opts.log, this.opts.feed);
     } catch (e) {
       const msg = (e as Error).message;
       if (this.lastError !== msg) {
@@ -138,6 +143,23 @@ export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
     this.emit('swap', { prev, next, refreshed });
   }
 
+  /** Append to the change feed the snapshots of the source it lacks; keep its history from the oldest snapshot on. */
+  private async syncFeed(): Promise<void> {
+    const feed = this.opts.feed;
+    if (!feed) return;
+    try {
+      const ids = await this.source.ids();
+      const appended = await feed.sync(ids, async (id) => {
+        const doc = await this.source.readDoc(id);
+        return { doc, at: (await this.source.info(id)).collectedAt || doc.at };
+      });
+      if (appended.length) this.opts.log.info({ snapshots: appended }, 'change feed: appended the events of snapshots published without them');
+      feed.retainFrom(ids[0]);
+    } catch (e) {
+      this.opts.log.error({ err: (e as Error).message }, 'cannot bring the change feed up to date');
+    }
+  }
+
   /** The view of the newest snapshot older than `bad` that can be built, or null. */
   private async newestReadable(bad: string | undefined): Promise<SnapshotView | null> {
     let ids: string[];
@@ -148,7 +170,7 @@ export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
     }
     for (const id of ids.filter((x) => bad === undefined || x < bad).reverse()) {
       try {
-        const v = await buildView(this.source, id, null, this.opts.log);
+        const v = await buildView(this.source, id, null, this.opts.log, this.opts.feed);
         this.opts.log.info({ snapshot: id, unreadable: bad ?? null }, 'serving the newest snapshot that can be read');
         return v;
       } catch {

@@ -1,6 +1,8 @@
 /**
  * One snapshot as the API serves it: immutable once built. It holds the snapshot's stored
- * findings document, indexes for the routes (findings by subject, in cursor order, by id), what
+ * findings document, indexes for the routes (findings by subject, sorted by id, by id), its
+ * position in the change feed (the end of its events: a listing of this snapshot continues with
+ * the feed from there), what
  * each finding did since the previous snapshot of the store (Create / Update; and what was
  * resolved), when each finding was first and last seen, and the query engine for the routes that
  * walk the graph (the snapshot's SQLite file, or the snapshot in Neo4j). A request takes a
@@ -9,19 +11,13 @@
  */
 import type { Finding, FindingsDoc, SubjectReport } from '../../../queries/residual.js';
 import { diffDocs } from '../../../queries/diff.js';
+import type { ChangeFeed } from '../../store/ChangeFeed.js';
 import type { Seen } from '../../store/history.js';
-import { type SortKey, compareKeys } from '../cursor.js';
 import type { Activity } from '../ocsf/ocsf.js';
 import type { QueryEngine } from '../../../queries/QueryEngine.js';
 import { type History, type SnapshotSource, type SnapshotSummary, breathe } from './SnapshotSource.js';
 
 export type { History } from './SnapshotSource.js';
-
-export interface OrderedFinding {
-  key: SortKey;
-  finding: Finding;
-  firstSeen: Seen;
-}
 
 export interface ViewLog {
   warn(obj: object, msg: string): void;
@@ -41,7 +37,10 @@ export class SnapshotView {
   readonly previousStatus: ReadonlyMap<string, string>;
   readonly resolved: readonly Finding[];
   readonly history: History;
-  readonly ordered: readonly OrderedFinding[];
+  /** The findings sorted by id (the order of a listing). */
+  readonly sorted: readonly Finding[];
+  /** The change-feed position after this snapshot's events. */
+  readonly feedEnd: number;
   readonly byId: ReadonlyMap<string, Finding>;
   readonly bySubject: ReadonlyMap<string, Finding[]>;
   readonly subjects: ReadonlyMap<string, SubjectReport>;
@@ -63,20 +62,21 @@ export class SnapshotView {
     this.previousStatus = p.previousStatus;
     this.resolved = p.resolved;
     this.history = p.history;
-    this.ordered = p.ordered;
+    this.sorted = p.sorted;
+    this.feedEnd = p.feedEnd;
     this.byId = p.byId;
     this.bySubject = p.bySubject;
     this.counts = p.counts;
     this.subjects = new Map(p.doc.subjects.map((s) => [subjectKey(s.source, s.id), s]));
   }
 
-  /** Index of the first finding strictly after `key` in cursor order. */
-  indexAfter(key: SortKey): number {
+  /** Index in `sorted` of the first finding whose id is after `id`. */
+  indexAfter(id: string): number {
     let lo = 0;
-    let hi = this.ordered.length;
+    let hi = this.sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareKeys(this.ordered[mid].key, key) <= 0) lo = mid + 1;
+      if (this.sorted[mid].id <= id) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -112,7 +112,8 @@ interface ViewParts {
   previousStatus: Map<string, string>;
   resolved: Finding[];
   history: History;
-  ordered: OrderedFinding[];
+  sorted: Finding[];
+  feedEnd: number;
   byId: Map<string, Finding>;
   bySubject: Map<string, Finding[]>;
   counts: Map<string, number>;
@@ -123,7 +124,7 @@ interface ViewParts {
  * given. Runs in steps with pauses between them: a swap of a large snapshot never holds up the
  * requests being served from the current one for long.
  */
-export async function buildView(source: SnapshotSource, id: string, prev: SnapshotView | null, log?: ViewLog): Promise<SnapshotView> {
+export async function buildView(source: SnapshotSource, id: string, prev: SnapshotView | null, log?: ViewLog, feed?: ChangeFeed): Promise<SnapshotView> {
   const engine = await source.open(id);
   try {
     const info = await source.info(id);
@@ -168,19 +169,15 @@ export async function buildView(source: SnapshotSource, id: string, prev: Snapsh
     const byId = new Map<string, Finding>();
     const bySubject = new Map<string, Finding[]>();
     const counts = new Map<string, number>();
-    const ordered: OrderedFinding[] = [];
-    const fallback: Seen = { snapshot: id, at: doc.at };
     for (const f of doc.findings) {
       byId.set(f.id, f);
       const k = subjectKey(f.subject.source, f.subject.id);
       (bySubject.get(k) ?? bySubject.set(k, []).get(k)!).push(f);
       const c = `${f.status}\u0000${f.severity}`;
       counts.set(c, (counts.get(c) ?? 0) + 1);
-      const firstSeen = history.get(f.id)?.firstSeen ?? fallback;
-      ordered.push({ key: { s: firstSeen.snapshot, i: f.id }, finding: f, firstSeen });
     }
     await breathe();
-    ordered.sort((a, b) => compareKeys(a.key, b.key));
+    const sorted = [...doc.findings].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return new SnapshotView({
       info,
       doc,
@@ -190,7 +187,8 @@ export async function buildView(source: SnapshotSource, id: string, prev: Snapsh
       previousStatus,
       resolved: diff.resolved,
       history,
-      ordered,
+      sorted,
+      feedEnd: feed ? feed.endOf(id) : 0,
       byId,
       bySubject,
       counts,
