@@ -7,8 +7,8 @@
  * dormant finding that becomes live after the live poller's cursor passed it is delivered as an
  * update (a regression). Also: loading the same collection twice changes nothing; a snapshot
  * published without its events (a crash between the two) gets them when the server swaps it in;
- * a cursor older than the retained history, of another feed, or of the first cursor version is
- * 410 REVENANT_ERR_CURSOR_EXPIRED; paging stays bounded under a sparse filter.
+ * a cursor older than the retained history or of another feed is 410 REVENANT_ERR_CURSOR_EXPIRED,
+ * one of the first cursor version 400 REVENANT_ERR_CURSOR_OUTDATED; paging stays bounded under a sparse filter.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,58 +18,10 @@ import { analyseSnapshotFile } from '../../queries/loadSnapshot.js';
 import type { Finding } from '../../queries/residual.js';
 import { FEED_FILE } from '../../src/store/ChangeFeed.js';
 import { Store } from '../../src/store/Store.js';
-import { bearer, cleanupTemps, cli, cliLoad, copyScenario, createKey, editJsonl, makeApp, setCollectedAt, tempDir, waitFor } from './helpers.js';
+import { Poller, collection, escalation } from './changeFeedSupport.js';
+import { bearer, cleanupTemps, cli, cliLoad, createKey, makeApp, tempDir, waitFor } from './helpers.js';
 
 afterAll(() => cleanupTemps());
-
-type Item = Finding & { change?: { seq: number; kind: string; reason: string | null; previousStatus: string | null } };
-
-/** A SIEM that only polls: its saved cursor and what it believes is open. */
-class Poller {
-  cursor: string | undefined;
-  readonly open = new Map<string, Item>();
-  readonly seen: Item[] = [];
-  pages = 0;
-  constructor(
-    private readonly app: FastifyInstance,
-    private readonly key: string,
-    private readonly query: Record<string, string | string[]> = {},
-    private readonly limit = 2,
-  ) {}
-
-  private matches(f: Item): boolean {
-    for (const [k, v] of Object.entries(this.query)) {
-      const want = Array.isArray(v) ? v : [v];
-      const got = k === 'source' ? f.subject.source : (f as unknown as Record<string, string>)[k];
-      if (!want.includes(got)) return false;
-    }
-    return true;
-  }
-
-  /** Page until there is nothing more now; returns the items of this poll. */
-  async poll(): Promise<Item[]> {
-    const got: Item[] = [];
-    for (;;) {
-      const qs = new URLSearchParams({ limit: String(this.limit) });
-      for (const [k, v] of Object.entries(this.query)) for (const x of Array.isArray(v) ? v : [v]) qs.append(k, x);
-      if (this.cursor) qs.set('cursor', this.cursor);
-      const r = await this.app.inject({ url: `/v1/findings?${qs}`, headers: bearer(this.key) });
-      expect(r.statusCode, r.body).toBe(200);
-      const body = r.json();
-      this.pages++;
-      expect(body.count).toBeLessThanOrEqual(this.limit);
-      for (const it of body.items as Item[]) {
-        got.push(it);
-        if (it.change?.kind === 'closed' || !this.matches(it)) this.open.delete(it.id);
-        else this.open.set(it.id, it);
-      }
-      this.cursor = body.next;
-      if (!body.hasMore) break;
-    }
-    this.seen.push(...got);
-    return got;
-  }
-}
 
 function servedFindings(storeDir: string, id: string): Finding[] {
   return new Store(storeDir).readFindings(id).doc.findings;
@@ -89,17 +41,6 @@ function expectInSync(p: Poller, storeDir: string, id: string, filter: (f: Findi
   const want = servedFindings(storeDir, id).filter(filter);
   expect([...p.open.keys()].sort()).toEqual(want.map((f) => f.id).sort());
   for (const f of want) expect(p.open.get(f.id), f.id).toMatchObject({ status: f.status, severity: f.severity, rule: f.rule });
-}
-
-/** Collection A (cross-source-hr) at a time; B: Oscar's Entra account disabled (new findings), Nora's Okta account deprovisioned (one resolved). */
-function collection(kind: 'A' | 'B', at: string): string {
-  const col = copyScenario('cross-source-hr');
-  if (kind === 'B') {
-    editJsonl(join(col, 'entra', 'users.jsonl'), (u) => (u.id === '9934fad4-756a-51be-8aa7-c84112a40bef' ? { ...u, accountEnabled: false } : u));
-    editJsonl(join(col, 'okta', 'users.jsonl'), (u) => (u.id === '00uEWtOGUUFB8FlG7rgw' ? { ...u, status: 'DEPROVISIONED', statusChanged: '2026-11-10T00:00:00.000Z' } : u));
-  }
-  for (const s of ['entra', 'okta', 'hr']) setCollectedAt(join(col, s), at);
-  return col;
 }
 
 describe('polling with saved cursors between loads of A, B and A again', () => {
@@ -159,8 +100,7 @@ describe('polling with saved cursors between loads of A, B and A again', () => {
 
   it('delivers an escalation into the filter after the filtered cursor passed the finding (dormant → live)', async () => {
     const dir = tempDir();
-    const col = copyScenario('okta-lifecycle');
-    const first = await cliLoad(dir, col);
+    const first = await cliLoad(dir, escalation(false));
     const key = createKey(dir, ['read']);
     const { app } = await makeApp(dir);
     try {
@@ -172,9 +112,7 @@ describe('polling with saved cursors between loads of A, B and A again', () => {
       await ocsf.poll();
       expect(live.open.has(token.id)).toBe(false);
       // The token's owner goes from SUSPENDED to DEPROVISIONED: the token finding turns live.
-      const next = copyScenario('okta-lifecycle');
-      editJsonl(join(next, 'okta', 'users.jsonl'), (u) => (u.id === '00ubGOAizuyeSy1b3nuL' ? { ...u, status: 'DEPROVISIONED', statusChanged: '2026-11-12T00:00:00.000Z' } : u));
-      const second = await loadAndSwap(app, dir, next);
+      const second = await loadAndSwap(app, dir, escalation(true));
       expect(servedFindings(dir, second).find((f) => f.id === token.id)?.status).toBe('live');
       const got = await live.poll();
       const esc = got.find((i) => i.id === token.id);
@@ -218,7 +156,7 @@ describe('the feed around crashes, pruning and resets', () => {
     }
   });
 
-  it('answers 410 for a cursor older than the retained history, of another feed, or of the first version', async () => {
+  it('answers 410 for a cursor older than the retained history or of another feed, and 400 for one of the first version', async () => {
     const dir = tempDir();
     await cliLoad(dir, collection('A', '2026-11-01T00:00:00Z'));
     const key = createKey(dir, ['read']);
@@ -245,8 +183,9 @@ describe('the feed around crashes, pruning and resets', () => {
       // The first cursor version.
       const v1 = Buffer.from(JSON.stringify({ v: 1, s: '20261101-000000-000', i: 'a'.repeat(32), f: 'x' })).toString('base64url');
       const legacy = await app.inject({ url: `/v1/findings?cursor=${v1}`, headers: bearer(key) });
-      expect(legacy.statusCode).toBe(410);
-      expect(legacy.json().code).toBe('REVENANT_ERR_CURSOR_EXPIRED');
+      expect(legacy.statusCode).toBe(400);
+      expect(legacy.json().code).toBe('REVENANT_ERR_CURSOR_OUTDATED');
+      expect(legacy.json().message).toMatch(/first cursor version.*list again without a cursor/);
     } finally {
       await app.close();
     }

@@ -10,7 +10,8 @@
  * when the finding's state before or after it matches (an escalation into the filter, a finding
  * leaving it, and the close of a finding whose last state matched). The empty last page returns a
  * cursor too. A cursor older than the retained history (its snapshots were pruned), or of another
- * feed, is 410 REVENANT_ERR_CURSOR_EXPIRED: list again without a cursor. Delivery is at least
+ * feed, is 410 REVENANT_ERR_CURSOR_EXPIRED, and a cursor of the first version (before the feed) is
+ * 400 REVENANT_ERR_CURSOR_OUTDATED — never a silent restart: list again without a cursor. Delivery is at least
  * once (a finding changed while a listing was in progress can come twice): upsert by `id`.
  * `GET /v1/findings/{id}`: one finding by its stable id. Both answer in Revenant's JSON or as OCSF
  * events (`?format=ocsf`).
@@ -130,7 +131,7 @@ export default async function findingsRoutes(fastify: FastifyInstance): Promise<
       if (q.cursor) {
         const c = decodeCursor(q.cursor);
         if (!c) throw new HttpError(API_ERR.BAD_CURSOR, 'cursor is not valid: use the `next` value of a previous page');
-        if (c.phase === 'legacy') throw new HttpError(API_ERR.CURSOR_EXPIRED, 'this cursor predates the change feed: list again without a cursor');
+        if (c.phase === 'legacy') throw new HttpError(API_ERR.CURSOR_OUTDATED, 'this cursor is of the first cursor version, which cannot continue the change feed: list again without a cursor');
         if (c.digest !== digest) throw new HttpError(API_ERR.BAD_CURSOR, 'cursor was made for other filters: repeat the filters of the first page');
         if (c.epoch !== feed.epoch) throw new HttpError(API_ERR.CURSOR_EXPIRED, "this cursor belongs to another change feed (the store's feed was reset): list again without a cursor");
         cursor = c;
