@@ -15,9 +15,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Finding } from '../../queries/residual.js';
 import { Neo4jSource } from '../../src/api/snapshot/SnapshotSource.js';
 import { Neo4jStore } from '../../src/store/neo4jStore.js';
-import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { Store } from '../../src/store/Store.js';
-import { neo4jUri, openTestDriver } from '../support/neo4j.js';
+import { neo4jUri, openTestDriver, pushSnapshot } from '../support/neo4j.js';
 import { type Item, Poller, collection, escalation } from './changeFeedSupport.js';
 import { cleanupTemps, cliLoad, createKey, makeApp, tempDir, waitFor } from './helpers.js';
 
@@ -74,15 +73,7 @@ async function neo4jEngine(from: string, first: string, name: string): Promise<E
   const neo = new Neo4jStore(driver, neo4jUri(), undefined, name);
   stores.push(neo);
   await neo.ensureSchema();
-  const src = new Store(from);
-  const push = async (id: string) => {
-    const sdb = new SnapshotDb(src.pathOf(id));
-    try {
-      await neo.push(sdb, id);
-    } finally {
-      sdb.close();
-    }
-  };
+  const push = (id: string) => pushSnapshot(neo, from, id);
   await push(first);
   const appDriver = openTestDriver();
   const dir = tempDir();

@@ -13,10 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { Neo4jSource } from '../../src/api/snapshot/SnapshotSource.js';
 import { Neo4jStore } from '../../src/store/neo4jStore.js';
-import { SnapshotDb } from '../../src/store/SnapshotDb.js';
-import { Store } from '../../src/store/Store.js';
-import { neo4jUri, openTestDriver } from '../support/neo4j.js';
-import { FolderRefresher, HOOK_SECRET, bearer, cleanupTemps, cliLoad, createKey, editJsonl, makeApp, scenario, setCollectedAt, tempDir, waitFor } from './helpers.js';
+import { neo4jUri, openTestDriver, pushSnapshot } from '../support/neo4j.js';
+import { FolderRefresher, HOOK_SECRET, bearer, cleanupTemps, cliLoad, createKey, editJsonl, makeApp, makeWritable, scenario, setCollectedAt, tempDir, waitFor } from './helpers.js';
 
 type Raw = Record<string, any>;
 
@@ -36,12 +34,7 @@ beforeAll(async () => {
   await neo.ensureSchema();
   storeDir = tempDir();
   first = await cliLoad(storeDir, scenario('cross-source-hr'));
-  const sdb = new SnapshotDb(new Store(storeDir).pathOf(first));
-  try {
-    await neo.push(sdb, first);
-  } finally {
-    sdb.close();
-  }
+  await pushSnapshot(neo, storeDir, first);
   mine.push(first);
   key = createKey(storeDir, ['read', 'what-if', 'events']);
   const refresher = new FolderRefresher((dir, req) => {
@@ -162,16 +155,10 @@ describe('serving from Neo4j', () => {
     const elsewhere = tempDir();
     const col = join(tempDir(), 'col');
     cpSync(scenario('cross-source-hr'), col, { recursive: true });
-    const { makeWritable } = await import('./helpers.js');
     makeWritable(col);
     editJsonl(join(col, 'entra', 'users.jsonl'), (u) => (u.id === '9934fad4-756a-51be-8aa7-c84112a40bef' ? { ...u, accountEnabled: false } : u));
     const other = await cliLoad(elsewhere, col);
-    const odb = new SnapshotDb(new Store(elsewhere).pathOf(other));
-    try {
-      await neo.push(odb, other);
-    } finally {
-      odb.close();
-    }
+    await pushSnapshot(neo, elsewhere, other);
     mine.push(other);
     await waitFor(async () => (await app.inject('/readyz')).json().snapshot === other, 'the pushed snapshot served', 60_000);
     const more = await get(app, `/v1/findings?limit=1000&cursor=${cursor}`);

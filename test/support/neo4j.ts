@@ -3,13 +3,17 @@
  * run (`npm run neo4j:start`, see scripts/neo4j.mjs); tests never start one themselves and never
  * skip when there is none: `neo4jUri()` throws, so a missing server is a loud failure.
  * REVENANT_TEST_NEO4J_URI (set by `npm test`), then NEO4J_URI, win over .neo4j/state.json;
- * NEO4J_USER/NEO4J_PASSWORD give basic auth if set.
+ * NEO4J_USER/NEO4J_PASSWORD give basic auth if set. `pushSnapshot` pushes a snapshot of an
+ * embedded store into a Neo4j store (as `load --neo4j` does).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Driver } from 'neo4j-driver';
 import { openNeo4jDriver } from '../../src/store/neo4jDriver.js';
+import type { Neo4jStore } from '../../src/store/neo4jStore.js';
+import { SnapshotDb } from '../../src/store/SnapshotDb.js';
+import { Store } from '../../src/store/Store.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const STATE_FILE = path.join(ROOT, '.neo4j', 'state.json');
@@ -41,4 +45,14 @@ export function neo4jUri(): string {
 export function openTestDriver(): Driver {
   const user = process.env.NEO4J_USER || undefined;
   return openNeo4jDriver({ uri: neo4jUri(), user, password: user ? (process.env.NEO4J_PASSWORD ?? '') : undefined });
+}
+
+/** Push snapshot `id` of the embedded store in `storeDir` into `neo`. */
+export async function pushSnapshot(neo: Neo4jStore, storeDir: string, id: string): Promise<void> {
+  const sdb = new SnapshotDb(new Store(storeDir).pathOf(id));
+  try {
+    await neo.push(sdb, id);
+  } finally {
+    sdb.close();
+  }
 }
