@@ -4,9 +4,10 @@
  * path parameters, query strings with known and unknown names and hostile values (numbers in every
  * spelling, encodings, control characters, repeats, huge values), headers (Authorization in every
  * shape, X-Request-Id, Content-Type, X-Forwarded-For) and bodies (arbitrary JSON, wrong types,
- * deep nesting, non-JSON bytes). For every answer: no 5xx, no stack trace in the body, a bounded
- * body, JSON for every error with a catalogue code; afterwards no stack trace and no key in the
- * log, and the server still answers /healthz.
+ * deep nesting, non-JSON bytes). For every answer: no 5xx, a status /openapi.json documents for
+ * the route, no stack trace in the body, a bounded body, every error in the JSON error shape with a
+ * catalogue code whose status it is (the console's pages answer HTML); afterwards no stack trace
+ * and no key in the log, and the server still answers /healthz.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,19 +31,24 @@ interface Route {
   path: string;
   params: { name: string; in: string }[];
   body: boolean;
+  /** The statuses /openapi.json documents for it (null for the hidden routes). */
+  documented: Set<number> | null;
 }
 let routes: Route[] = [];
 
 /** Routes the OpenAPI document hides (the console's pages and sign-in, and the document itself). */
 const HIDDEN: Route[] = [
-  { method: 'GET', path: '/', params: [], body: false },
-  { method: 'GET', path: '/login', params: [{ name: 'token', in: 'query' }, { name: 'next', in: 'query' }, { name: 'signedOut', in: 'query' }], body: false },
-  { method: 'POST', path: '/login', params: [], body: true },
-  { method: 'POST', path: '/logout', params: [], body: true },
-  { method: 'GET', path: '/openapi.json', params: [], body: false },
-  { method: 'GET', path: '/assets/{file}', params: [{ name: 'file', in: 'path' }], body: false },
-  { method: 'GET', path: '/nope/{x}', params: [{ name: 'x', in: 'path' }], body: false },
+  { method: 'GET', path: '/', params: [], body: false, documented: null },
+  { method: 'GET', path: '/login', params: [{ name: 'token', in: 'query' }, { name: 'next', in: 'query' }, { name: 'signedOut', in: 'query' }], body: false, documented: null },
+  { method: 'POST', path: '/login', params: [], body: true, documented: null },
+  { method: 'POST', path: '/logout', params: [], body: true, documented: null },
+  { method: 'GET', path: '/openapi.json', params: [], body: false, documented: null },
+  { method: 'GET', path: '/assets/{file}', params: [{ name: 'file', in: 'path' }], body: false, documented: null },
+  { method: 'GET', path: '/nope/{x}', params: [{ name: 'x', in: 'path' }], body: false, documented: null },
 ];
+
+/** The console's pages: a browser shows their errors (the sign-in page with a message), so they answer HTML. */
+const PAGES = new Set(['GET /', 'GET /login', 'POST /login']);
 
 beforeAll(async () => {
   const dir = tempDir();
@@ -50,9 +56,17 @@ beforeAll(async () => {
   admin = createKey(dir, ['admin']);
   events = createKey(dir, ['events']);
   ({ app, logs } = await makeApp(dir, { config: testConfig({ bodyLimit: 64 * 1024 }) }));
-  const doc = (await app.inject('/openapi.json')).json() as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: unknown }>> };
+  const doc = (await app.inject('/openapi.json')).json() as {
+    paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: unknown; responses?: Record<string, unknown> }>>;
+  };
   for (const [path, ops] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(ops)) routes.push({ method: method.toUpperCase(), path, params: op.parameters ?? [], body: !!op.requestBody });
+    for (const [method, op] of Object.entries(ops)) routes.push({
+        method: method.toUpperCase(),
+        path,
+        params: op.parameters ?? [],
+        body: !!op.requestBody,
+        documented: new Set(Object.keys(op.responses ?? {}).map(Number)),
+      });
   }
   routes = [...routes, ...HIDDEN];
 }, 180_000);
@@ -251,10 +265,13 @@ function fillPath(path: string, values: string[], raw: boolean): string {
 }
 
 describe('every route under generated hostile input', () => {
-  it('never answers 5xx, never shows a stack, keeps bodies bounded, and always gives a catalogue code', async () => {
+  it('never answers 5xx or a status the route does not document, never shows a stack, keeps bodies bounded, and answers errors as JSON with a catalogue code', async () => {
     expect(routes.length).toBeGreaterThan(20);
     let sent = 0;
     let skipped = 0;
+    /** Answers outside the route's documented statuses, or errors not in the JSON error shape (reported all at once). */
+    const undocumented = new Map<string, Set<string>>();
+    const note = (route: Route, what: string) => (undocumented.get(`${route.method} ${route.path}`) ?? undocumented.set(`${route.method} ${route.path}`, new Set()).get(`${route.method} ${route.path}`)!).add(what);
     for (const [index, route] of routes.entries()) {
       const request = fc.record({
         pathValues: fc.array(hostileText, { minLength: 1, maxLength: 2 }),
@@ -299,8 +316,12 @@ describe('every route under generated hostile input', () => {
           expect(res.statusCode, `${where} ${res.body.slice(0, 300)}`).toBeLessThan(500);
           expect(res.rawPayload.length, where).toBeLessThan(MAX_BODY);
           expect(res.body, where).not.toMatch(/\n\s+at |at Object\.|node_modules|\/work\/|\.ts:\d+/);
+          if (route.documented && !route.documented.has(res.statusCode)) note(route, String(res.statusCode));
+          const type = String(res.headers['content-type']);
+          if (res.statusCode >= 400 && !/json/.test(type) && !(PAGES.has(`${route.method} ${route.path}`) && /^text\/html/.test(type))) note(route, `${res.statusCode} ${type}`);
           if (res.statusCode >= 400 && /json/.test(String(res.headers['content-type']))) {
             const body = res.json();
+            expect(Object.keys(body).sort(), where).toEqual(['code', 'error', 'message', 'requestId', 'statusCode']);
             expect(Object.hasOwn(ERROR_CATALOGUE, body.code), `${where} ${res.body.slice(0, 200)}`).toBe(true);
             expect(body.statusCode, where).toBe(res.statusCode);
             expect(ERROR_CATALOGUE[body.code as keyof typeof ERROR_CATALOGUE].status, where).toBe(res.statusCode);
@@ -309,6 +330,8 @@ describe('every route under generated hostile input', () => {
         { seed: SEED + index, numRuns: RUNS, endOnFailure: true },
       );
     }
+    // Every answer is one the OpenAPI document lists for the route, and every error is JSON.
+    expect(Object.fromEntries([...undocumented].map(([k, v]) => [k, [...v].sort()]))).toEqual({});
     // Nearly every generated request reached the server.
     expect(skipped).toBeLessThan(sent / 50);
   }, 600_000);

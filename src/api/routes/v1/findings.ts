@@ -201,7 +201,7 @@ export default async function findingsRoutes(fastify: FastifyInstance): Promise<
             required: ['snapshot'],
           },
           ...V1_ERRORS,
-          ...errorResponses(404),
+          ...errorResponses(404, 414),
         },
       },
     },

@@ -73,7 +73,7 @@ export default async function graphRoutes(fastify: FastifyInstance): Promise<voi
             required: ['format', 'principal', 'privileges'],
           },
           ...V1_ERRORS,
-          ...errorResponses(404),
+          ...errorResponses(404, 414),
         },
       },
     },

@@ -69,7 +69,7 @@ export default async function personRoutes(fastify: FastifyInstance): Promise<vo
             required: ['snapshot', 'at', 'query', 'person', 'members', 'links', 'coverage', 'findings'],
           },
           ...V1_ERRORS,
-          ...errorResponses(404),
+          ...errorResponses(404, 414),
         },
       },
     },
