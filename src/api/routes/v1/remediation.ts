@@ -165,7 +165,7 @@ export default async function remediationRoutes(fastify: FastifyInstance): Promi
             force: { type: 'boolean', default: false, description: 'Plan on a snapshot older than remediation.maxAge.' },
           },
         },
-        response: { 200: PlanSchema, ...V1_ERRORS, ...errorResponses(404, 409, 501) },
+        response: { 200: PlanSchema, ...V1_ERRORS, ...errorResponses(404, 409, 414, 501) },
       },
     },
     async (req, reply) => {
@@ -197,7 +197,7 @@ export default async function remediationRoutes(fastify: FastifyInstance): Promi
             resume: { type: 'boolean', description: 'Continue an interrupted run of this plan (done steps are never sent again).' },
           },
         },
-        response: { 202: JobSchema, ...V1_ERRORS, ...errorResponses(404, 409, 413, 415, 501) },
+        response: { 202: JobSchema, ...V1_ERRORS, ...errorResponses(404, 409, 413, 414, 415, 501) },
       },
     },
     async (req, reply) => {
@@ -257,7 +257,7 @@ export default async function remediationRoutes(fastify: FastifyInstance): Promi
         summary: 'A remediation job: its state and the outcome of each action',
         security,
         params: { type: 'object', additionalProperties: false, properties: { id: { type: 'string', pattern: '^[0-9a-f]{16}$' } }, required: ['id'] },
-        response: { 200: JobSchema, ...V1_ERRORS, ...errorResponses(404) },
+        response: { 200: JobSchema, ...V1_ERRORS, ...errorResponses(404, 414) },
       },
     },
     async (req) => {
