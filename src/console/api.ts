@@ -25,8 +25,15 @@ export function query(params: Params = {}): string {
   return s ? `?${s}` : '';
 }
 
+// Views often ask several things at once; when the session is gone they all get 401, and each
+// new navigation would abort the one before it. Go to sign-in once.
+let signingIn = false;
+
 export function signIn(): never {
-  window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+  if (!signingIn) {
+    signingIn = true;
+    window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+  }
   throw new ApiError(401, 'signing in again');
 }
 

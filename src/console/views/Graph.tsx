@@ -179,11 +179,19 @@ export function Graph({ principal, loc }: { principal: string | null; loc: Locat
   const from = loc.params.get('from') ?? principal ?? '';
   const to = loc.params.get('to') ?? '';
 
+  // The hidden kinds as of the last render, for handlers that cytoscape holds from an older one.
+  const hiddenRef = useRef<string[]>(hiddenKinds);
+  hiddenRef.current = hiddenKinds;
+  const countEdges = (cy: Core) => ({ shown: cy.edges().filter((e) => !hiddenRef.current.includes(String(e.data('kind')))).length, total: cy.edges().length });
+
+  // After the drawing changes: the node list, the edge kinds and the edge counts move together, in
+  // one render, so what the page says about the drawing never lags behind its node list.
   const refresh = () => {
     const cy = cyRef.current;
     if (!cy) return;
     setNodes(cy.nodes().map((n) => n.data() as NodeData));
     setEdgeKinds([...new Set(cy.edges().map((e) => String(e.data('kind'))))].sort());
+    setEdgesShown(countEdges(cy));
   };
 
   // The blast radius, drawn.
@@ -244,7 +252,7 @@ export function Graph({ principal, loc }: { principal: string | null; loc: Locat
         else n.removeClass('t0 dim');
       });
     });
-    setEdgesShown({ shown: cy.edges().not('.hidden').length, total: cy.edges().length });
+    setEdgesShown(countEdges(cy));
   }, [hiddenKinds, highlight, nodes]);
   const filterNote = hiddenKinds.length ? ` Edge filter: ${edgesShown.shown} of ${plural(edgesShown.total, 'edge')} shown (hidden: ${hiddenKinds.join(', ')}).` : '';
 
