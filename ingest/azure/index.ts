@@ -6,7 +6,7 @@
  * PIM lists hold only that principal's assignments (direct and through groups).
  */
 import { SourceWriter } from '../collection/SourceWriter.js';
-import { type CollectEvent, type CollectResult, type DatasetResult, type DatasetTask, runDatasets } from '../collection/runDatasets.js';
+import { type CollectEvent, type CollectResult, type DatasetResult, type DatasetTask, collectInto, skippedByRequest } from '../collection/runDatasets.js';
 import { pipe, prepareSourceFolder } from '../collection/sourceFolder.js';
 import type { RetryPolicy } from '../collection/retryPolicy.js';
 import type { GraphAuthMode } from '../entra/GraphTokenProvider.js';
@@ -80,13 +80,6 @@ export async function collectAzure(opts: CollectAzureOptions): Promise<CollectRe
       scope: opts.subject ? { kind: 'subject', subject: ctx.subject } : { kind: 'tenant' },
     },
   });
-  const skip = new Map((opts.skip ?? []).map((d) => [d, `not collected: skipped by request (--skip ${d})`]));
-  let results: DatasetResult[];
-  try {
-    results = await runDatasets({ writer, source: 'azure', tasks: azureTasks(ctx), skip, resume: opts.resume, parallel: opts.parallelDatasets ?? 3, signal, onEvent: opts.onEvent });
-  } catch (e) {
-    await writer.abort(`collection failed: ${(e as Error)?.message ?? e}`);
-    throw e;
-  }
-  return { dir, manifest: writer.manifest, results };
+  const skip = skippedByRequest(opts.skip);
+  return collectInto(dir, { writer, source: 'azure', tasks: azureTasks(ctx), skip, resume: opts.resume, parallel: opts.parallelDatasets ?? 3, signal, onEvent: opts.onEvent });
 }

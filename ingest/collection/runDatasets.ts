@@ -99,6 +99,26 @@ export interface RunDatasetsOptions {
   onError?: (dataset: string, e: unknown) => void;
 }
 
+/** The datasets named by `--skip`, each with the reason the ledger records (added to `into`). */
+export function skippedByRequest(names: readonly string[] = [], into = new Map<string, string>()): Map<string, string> {
+  for (const d of names) into.set(d, `not collected: skipped by request (--skip ${d})`);
+  return into;
+}
+
+/**
+ * One source's collection into its writer: the datasets run, and a failure outside any dataset
+ * (a bug, a full disk) leaves a manifest that says what is incomplete before it is rethrown.
+ */
+export async function collectInto(dir: string, opts: RunDatasetsOptions): Promise<CollectResult> {
+  try {
+    const results = await runDatasets(opts);
+    return { dir, manifest: opts.writer.manifest, results };
+  } catch (e) {
+    await opts.writer.abort(`collection failed: ${String((e as Error)?.message ?? e)}`);
+    throw e;
+  }
+}
+
 /** The reason an interruption leaves in the ledger. */
 const INTERRUPTED = 'interrupted (SIGINT) before the list was finished';
 

@@ -23,7 +23,7 @@ import {
   collectServicePrincipalOwners,
 } from './collectRelationships.js';
 import { COLLECTOR_VERSION, type EntraContext } from './EntraContext.js';
-import { type CollectEvent, type CollectResult, type DatasetResult, type DatasetTask, runDatasets } from '../collection/runDatasets.js';
+import { type CollectEvent, type CollectResult, type DatasetTask, collectInto, skippedByRequest } from '../collection/runDatasets.js';
 import { pipe, prepareSourceFolder } from '../collection/sourceFolder.js';
 
 export { collectEntraSubject } from './collectEntraSubject.js';
@@ -93,10 +93,8 @@ export async function collectEntra(opts: CollectEntraOptions): Promise<CollectRe
       scope: { kind: 'tenant' },
     },
   });
-  const skip = new Map((opts.skip ?? []).map((d) => [d, `not collected: skipped by request (--skip ${d})`]));
-  let results: DatasetResult[];
-  try {
-    results = await runDatasets({
+  const skip = skippedByRequest(opts.skip);
+  return collectInto(dir, {
       writer,
       source: 'entra',
       tasks: entraTasks(ctx),
@@ -106,10 +104,4 @@ export async function collectEntra(opts: CollectEntraOptions): Promise<CollectRe
       signal,
       onEvent: opts.onEvent,
     });
-  } catch (e) {
-    // A failure outside any dataset (a bug, a full disk): leave a manifest that says what is incomplete.
-    await writer.abort(`collection failed: ${(e as Error)?.message ?? e}`);
-    throw e;
-  }
-  return { dir, manifest: writer.manifest, results };
 }

@@ -6,7 +6,7 @@
  * authorizations and fine-grained PATs, its SAML identity) and records the scope in the manifest.
  */
 import { SourceWriter } from '../collection/SourceWriter.js';
-import { type CollectEvent, type CollectResult, type DatasetResult, type DatasetTask, runDatasets } from '../collection/runDatasets.js';
+import { type CollectEvent, type CollectResult, type DatasetResult, type DatasetTask, collectInto, skippedByRequest } from '../collection/runDatasets.js';
 import { pipe, prepareSourceFolder } from '../collection/sourceFolder.js';
 import type { RetryPolicy } from '../collection/retryPolicy.js';
 import { type GitHubAuthMode, createGitHubSession } from './client.js';
@@ -108,11 +108,9 @@ export async function collectGitHub(opts: CollectGitHubOptions): Promise<Collect
       scope: opts.subject ? { kind: 'subject', subject: opts.subject } : { kind: 'organization' },
     },
   });
-  const skip = new Map((opts.skip ?? []).map((d) => [d, `not collected: skipped by request (--skip ${d})`]));
+  const skip = skippedByRequest(opts.skip);
   if (opts.subject) for (const d of ['teams', 'teamMembers']) skip.set(d, 'not collected: not read for a subject collection (no rule reads teams)');
-  let results: DatasetResult[];
-  try {
-    results = await runDatasets({
+  return collectInto(dir, {
       writer,
       source: 'github',
       tasks: githubTasks(ctx),
@@ -122,9 +120,4 @@ export async function collectGitHub(opts: CollectGitHubOptions): Promise<Collect
       signal,
       onEvent: opts.onEvent,
     });
-  } catch (e) {
-    await writer.abort(`collection failed: ${(e as Error)?.message ?? e}`);
-    throw e;
-  }
-  return { dir, manifest: writer.manifest, results };
 }

@@ -7,7 +7,7 @@
  * as missing with that reason. `collectOktaSubject` (collectOktaSubject.ts) reads one identity.
  */
 import { SourceWriter } from '../collection/SourceWriter.js';
-import { type CollectEvent, type CollectResult, type DatasetOutput, type DatasetResult, type DatasetTask, runDatasets } from '../collection/runDatasets.js';
+import { type CollectEvent, type CollectResult, type DatasetOutput, type DatasetTask, collectInto, skippedByRequest } from '../collection/runDatasets.js';
 import { pipe, prepareSourceFolder } from '../collection/sourceFolder.js';
 import { type OktaSessionOptions, createOktaSession } from './client.js';
 import { collectApiTokens, collectApps, collectGroups, collectIdps, collectUsers } from './collectDirectory.js';
@@ -99,10 +99,8 @@ export async function collectOkta(opts: CollectOktaOptions): Promise<CollectResu
   });
   const skip = new Map<string, string>();
   for (const [d, why] of Object.entries(OPT_IN)) if (!opts.include?.includes(d)) skip.set(d, why);
-  for (const d of opts.skip ?? []) skip.set(d, `not collected: skipped by request (--skip ${d})`);
-  let results: DatasetResult[];
-  try {
-    results = await runDatasets({
+  skippedByRequest(opts.skip, skip);
+  return collectInto(dir, {
       writer,
       source: 'okta',
       tasks: oktaTasks(ctx),
@@ -112,10 +110,4 @@ export async function collectOkta(opts: CollectOktaOptions): Promise<CollectResu
       signal,
       onEvent: opts.onEvent,
     });
-  } catch (e) {
-    // A failure outside any dataset (a bug, a full disk): leave a manifest that says what is incomplete.
-    await writer.abort(`collection failed: ${(e as Error)?.message ?? e}`);
-    throw e;
-  }
-  return { dir, manifest: writer.manifest, results };
 }
