@@ -19,7 +19,7 @@ export function registerDiff(program: Command): void {
       ]);
       const d = diffSnapshots(new Store(o.store), from, to);
       if (formatOf(o.format) === 'json') {
-        await writeOut(withNewline(jsonChunks(d, 2)));
+        await writeOut(withNewline(jsonChunks(d, 2, 4))); // down to each finding of a coverage loss
         return;
       }
       const lines: string[] = [`diff ${d.from ?? '(nothing)'} → ${d.to}`];

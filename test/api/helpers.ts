@@ -111,7 +111,7 @@ export interface TestApp {
 }
 
 /** An app on a store, ready (the snapshot is loaded). Logs are captured (JSON lines). */
-export async function makeApp(storeDir: string, opts: Partial<ServerOptions> & { config?: ApiConfig } = {}): Promise<TestApp> {
+export async function makeApp(storeDir: string, opts: Partial<ServerOptions> & { config?: ApiConfig; beforeReady?: (app: FastifyInstance) => void } = {}): Promise<TestApp> {
   const store = new Store(storeDir);
   const logs: string[] = [];
   const config = opts.config ?? testConfig();
@@ -133,6 +133,7 @@ export async function makeApp(storeDir: string, opts: Partial<ServerOptions> & {
       },
     },
   });
+  opts.beforeReady?.(app);
   await app.ready();
   return { app, store, logs };
 }

@@ -12,8 +12,8 @@ import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import { table, tableLines } from '../../src/cli/renderFindings.js';
 import { csvChunks } from '../../src/output/csvChunks.js';
-import { jsonChunks } from '../../src/output/jsonChunks.js';
-import { writeChunks, writeFileChunks } from '../../src/output/writeChunks.js';
+import { JsonArray, jsonChunks } from '../../src/output/jsonChunks.js';
+import { batched, chunkStream, writeChunks, writeFileChunks } from '../../src/output/writeChunks.js';
 
 const finding = (i: number) => ({
   id: i.toString(16).padStart(32, '0'),
@@ -54,6 +54,67 @@ describe('jsonChunks', () => {
     expect(total).toBe(JSON.stringify(big, null, 2).length);
     expect(largest).toBeLessThan(1000);
     expect(pieces.length).toBeGreaterThan(40_000);
+  });
+  it.each([0, 2])('takes nested lists apart down to the depth asked (indent %i): a list inside a list entry streams too', (indent) => {
+    // A diff's coverage losses: each holds a list of findings that can be half the tenant.
+    const diff = { from: 'a', to: 'b', new: [finding(1)], coverageLost: [{ sourceKey: 'entra:t', datasets: ['*'], findings: Array.from({ length: 5000 }, (_, i) => finding(i)) }], empty: [], none: {} };
+    for (const depth of [1, 2, 3, 4, 6]) expect([...jsonChunks(diff, indent, depth)].join('')).toBe(JSON.stringify(diff, null, indent));
+    const largest = (depth: number) => Math.max(...[...jsonChunks(diff, indent, depth)].map((p) => p.length));
+    expect(largest(2)).toBeGreaterThan(5000 * 100); // the loss as one string
+    expect(largest(4)).toBeLessThan(1000); // one finding at most
+  });
+
+  it('streams a lazy list (JsonArray) item by item, and JSON.stringify still sees an array', () => {
+    let made = 0;
+    const events = new JsonArray(function* () {
+      for (let i = 0; i < 3000; i++) {
+        made++;
+        yield { n: i, f: finding(i) };
+      }
+    });
+    const doc = { from: null, to: 'b', events, after: [new JsonArray(() => [])] };
+    const it = jsonChunks(doc)[Symbol.iterator]();
+    for (let i = 0; i < 10; i++) it.next();
+    expect(made).toBeLessThan(10); // produced as written, not built up front
+    made = 0;
+    const text = [...jsonChunks(doc)].join('');
+    expect(made).toBe(3000);
+    expect(text).toBe(JSON.stringify(doc));
+    expect(JSON.parse(text).events).toHaveLength(3000);
+    expect(JSON.parse(text).after).toEqual([[]]);
+  });
+});
+
+describe('batched and chunkStream', () => {
+  it('gathers pieces into chunks of about the size asked, none much larger', async () => {
+    const pieces = Array.from({ length: 10_000 }, (_, i) => `${i}:${'z'.repeat(i % 300)};`);
+    const chunks = [...batched(pieces, 4096)];
+    expect(chunks.join('')).toBe(pieces.join(''));
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(4096 + 310);
+    expect(chunks.slice(0, -1).every((c) => c.length >= 4096)).toBe(true);
+
+    const got: string[] = [];
+    for await (const c of chunkStream(pieces, 4096)) got.push(String(c));
+    expect(got.join('')).toBe(pieces.join(''));
+    expect(got.length).toBeGreaterThan(100);
+  });
+
+  it('produces the next chunk only when the reader takes one (a slow client holds the producer back)', async () => {
+    let produced = 0;
+    function* forever() {
+      for (;;) {
+        produced++;
+        yield 'x'.repeat(1000);
+      }
+    }
+    const stream = chunkStream(forever(), 10_000);
+    let read = 0;
+    for await (const c of stream) {
+      read += (c as Buffer).length;
+      if (read >= 200_000) break;
+    }
+    // The stream reads ahead by its buffer (one chunk) only: a few dozen pieces beyond what was read.
+    expect(produced * 1000).toBeLessThan(read + 4 * 10_000);
   });
 });
 

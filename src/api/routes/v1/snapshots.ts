@@ -9,14 +9,22 @@
  * with their data's coverage are Update with reason `coverage-lost`. Both answer for the snapshot
  * being served and name it in `x-revenant-snapshot`. The last few diffs are cached by resolved
  * snapshot ids (snapshots are immutable); entries of pruned snapshots are dropped. `limit` caps
- * each list (the console asks for a page; `counts` always has the full sizes).
+ * each list (the console asks for a page; `counts` always has the full sizes). The diff's body is
+ * streamed in pieces (output/jsonChunks + chunkStream, as the CLI writes its JSON): at a million
+ * users it holds half a million findings, more than one JavaScript string can (and OCSF events
+ * are made one at a time as they are written).
  */
 import type { FastifyInstance } from 'fastify';
 import type { DiffResult } from '../../../../queries/diff.js';
+import { JsonArray, jsonChunks } from '../../../output/jsonChunks.js';
+import { chunkStream } from '../../../output/writeChunks.js';
 import { findingToOcsf, type OcsfEvent } from '../../ocsf/ocsf.js';
 import { V1_ERRORS, errorResponses, formatQuery, security } from '../../schemas.js';
 import { snapshotHeader } from './common.js';
 import '../../types.js';
+
+/** Levels of the diff jsonChunks takes apart: the document, its lists, a coverage loss, its findings. */
+const DIFF_DEPTH = 4;
 
 const snapshotId = { type: 'string', pattern: '^[0-9A-Za-z_-]{1,64}$' } as const;
 
@@ -67,6 +75,8 @@ export default async function snapshotRoutes(fastify: FastifyInstance): Promise<
       schema: {
         tags: ['snapshots'],
         summary: 'Findings new, resolved, persisting and changed between two snapshots',
+        description:
+          'The body is streamed (chunked transfer encoding, no Content-Length): a diff of a large tenant can hold hundreds of thousands of findings. A client that shows a page asks for `limit` (each list capped, `counts` the full sizes).',
         security,
         querystring: {
           type: 'object',
@@ -163,19 +173,23 @@ export default async function snapshotRoutes(fastify: FastifyInstance): Promise<
           },
         } as DiffResult;
       }
-      if (req.query.format !== 'ocsf') return diff;
+      // Streamed (the same JSON the schema describes): half a million findings do not fit in one string.
+      reply.type('application/json; charset=utf-8');
+      if (req.query.format !== 'ocsf') return reply.send(chunkStream(jsonChunks(diff, 0, DIFF_DEPTH)));
       const time = Date.parse(to === view.id ? view.info.collectedAt : (await source.info(to)).collectedAt) || Date.now();
       const cls = req.query.ocsfClass;
       const ev = (f: DiffResult['new'][number], activity: 'create' | 'update' | 'close', previousStatus?: string, reason?: string): OcsfEvent =>
         findingToOcsf(f, { activity, classUid: cls, snapshot: to, time, previousStatus, reason });
-      const events = [
-        ...diff.new.map((f) => ev(f, 'create')),
-        ...diff.changed.map((c) => ev(c.after, 'update', c.before.status, c.regression ? 'regression' : 'status-changed')),
-        ...diff.persisting.map((f) => ev(f, 'update')),
-        ...diff.resolved.map((f) => ev(f, 'close')),
-        ...diff.coverageLost.flatMap((l) => l.findings.map((f) => ev(f, 'update', undefined, 'coverage-lost'))),
-      ];
-      return { from: diff.from, to: diff.to, events };
+      const d = diff;
+      // Each event is made as it is written, never the whole list at once.
+      const events = new JsonArray(function* () {
+        for (const f of d.new) yield ev(f, 'create');
+        for (const c of d.changed) yield ev(c.after, 'update', c.before.status, c.regression ? 'regression' : 'status-changed');
+        for (const f of d.persisting) yield ev(f, 'update');
+        for (const f of d.resolved) yield ev(f, 'close');
+        for (const l of d.coverageLost) for (const f of l.findings) yield ev(f, 'update', undefined, 'coverage-lost');
+      });
+      return reply.send(chunkStream(jsonChunks({ from: diff.from, to: diff.to, events })));
     },
   );
 }
