@@ -22,7 +22,10 @@ import { Limiter } from '../collection/Limiter.js';
 import type { RequestStats } from '../collection/runDatasets.js';
 import { type RetryPolicy, networkCodeOf, retryPolicy } from '../collection/retryPolicy.js';
 import { SourceApiError, pathTemplate } from '../collection/SourceApiError.js';
-import { type GraphAuthMode, GraphTokenProvider, jwtClaims } from '../entra/GraphTokenProvider.js';
+import { GRAPH_AUTH_MODES, type GraphAuthMode, GraphTokenProvider, jwtClaims } from '../entra/GraphTokenProvider.js';
+
+/** How `collect azure --auth` may authenticate: Entra's token modes. */
+export const AZURE_AUTH_MODES: readonly GraphAuthMode[] = GRAPH_AUTH_MODES;
 
 export const DEFAULT_ARM_URL = 'https://management.azure.com';
 const DATASET_HEADER = 'x-revenant-dataset';

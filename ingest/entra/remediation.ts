@@ -361,6 +361,18 @@ export const ENTRA_REMEDIATION: SourceRemediation<EntraWriter> = {
   },
   disableAccount: ['entra.disableUser', 'entra.revokeSignInSessions'],
   scriptBase: () => `${DEFAULT_GRAPH_URL}/v1.0`,
+  script: {
+    tokenNote: 'Microsoft Graph calls read $GRAPH_TOKEN (an access token for https://graph.microsoft.com)',
+    auth: '"Authorization: Bearer $GRAPH_TOKEN"',
+    // keyCredentials has no remove action for a certificate: read the list, drop the key, write the rest back.
+    lines: (s, base, auth, shq) =>
+      s.kind === 'entra.removeKeyCredential'
+        ? [
+            `body=$(curl -sS -H ${auth} ${shq(`${base}${s.call.path}?$select=keyCredentials`)} | jq -c ${shq(`{keyCredentials: [.keyCredentials[] | select(.keyId != "${s.params.keyId}")]}`)})`,
+            `curl -sS -f -X PATCH -H ${auth} -H 'Content-Type: application/json' -d "$body" ${shq(`${base}${s.call.path}`)}`,
+          ]
+        : undefined,
+  },
   connect: (conn, signal) => entraWriter({ ...(conn as GraphSessionOptions), signal }),
   async accountDisabled(w, id) {
     const u = await get(w, `/users/${enc(id)}?$select=id,accountEnabled`, 'User.Read.All');

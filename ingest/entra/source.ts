@@ -2,10 +2,11 @@
  * Microsoft Entra ID, declared once for the source registry (ingest/sources.ts): its datasets
  * and line schemas (datasets.ts), transforms in load order (transforms.ts), the tenant node, the
  * account kind (account.ts), the fields its objects are named by, the events its change
- * notifications carry, and its collector and subject-refresh entry points (lazy).
+ * notifications carry, its `collect entra` command (options here, the collector loaded when it
+ * runs: collectCommand.ts) and its subject-refresh entry point (lazy).
  */
-import { canonicalId } from '../../src/model/ids.js';
-import { NodeKind } from '../../src/model/schema.js';
+import { IdSpace, canonicalId } from '../../src/model/ids.js';
+import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import type { SourceDefinition } from '../../src/model/source.js';
 import { ENTRA_ACCOUNT } from './account.js';
 import { ENTRA_DATASET_DEFS } from './datasets.js';
@@ -32,9 +33,37 @@ export const ENTRA_SOURCE: SourceDefinition = {
     [NodeKind.EntraRoleDefinition]: ['templateId'],
     [NodeKind.EntraTenant]: [],
   },
+  idSpaces: {
+    [NodeKind.EntraUser]: IdSpace.entraObject,
+    [NodeKind.EntraGroup]: IdSpace.entraObject,
+    [NodeKind.EntraApplication]: IdSpace.entraObject,
+    [NodeKind.EntraServicePrincipal]: IdSpace.entraObject,
+    [NodeKind.EntraDirectoryObject]: IdSpace.entraObject,
+    [NodeKind.PasswordCredential]: IdSpace.credential,
+    [NodeKind.KeyCredential]: IdSpace.credential,
+    [NodeKind.FederatedIdentityCredential]: IdSpace.credential,
+    [NodeKind.EntraRoleAssignment]: IdSpace.roleAssignment,
+    [NodeKind.EntraRoleEligibility]: IdSpace.roleEligibility,
+    [NodeKind.EntraAppRoleAssignment]: IdSpace.appRoleAssignment,
+    [NodeKind.EntraOAuth2Grant]: IdSpace.oauth2Grant,
+  },
+  inert: [NodeKind.EntraAuditEvent],
+  resolvesToOwner: [{ kind: NodeKind.EntraApplication, instances: EdgeKind.INSTANCE_OF }],
   events: ['graph change notifications on users (updated, deleted)', 'lifecycle notifications (reauthorizationRequired, subscriptionRemoved, missed)'],
   capabilities: {
-    collector: () => import('./index.js'),
+    collector: {
+      description: 'read a Microsoft Entra tenant through Microsoft Graph into <out>/entra',
+      options: [
+        { flags: '--tenant <tenant>', description: 'tenant id or domain', required: true },
+        { flags: '--graph-url <url>', description: 'Microsoft Graph service root', default: 'https://graph.microsoft.com' },
+        { flags: '--authority-host <url>', description: 'Entra authority (national clouds), e.g. https://login.microsoftonline.us' },
+        { flags: '--auth <mode>', description: 'token (REVENANT_GRAPH_TOKEN) | env (AZURE_* variables) | certificate | managed-identity | default (credential chain)' },
+        { flags: '--client-id <id>', description: 'application (client) id for --auth certificate or a user-assigned managed identity' },
+        { flags: '--certificate <file>', description: 'PEM file holding the certificate and its private key (--auth certificate)' },
+      ],
+      load: () => import('./collectCommand.js'),
+    },
     refreshSubject: () => import('./collectEntraSubject.js'),
+    remediation: () => import('./remediation.js').then((m) => m.ENTRA_REMEDIATION),
   },
 };

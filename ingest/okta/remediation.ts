@@ -296,6 +296,7 @@ export const OKTA_REMEDIATION: SourceRemediation<OktaWriter> = {
   },
   disableAccount: ['okta.deactivateUser'],
   scriptBase: (tenant) => tenant.replace(/\/+$/, ''),
+  script: { tokenNote: 'Okta calls read $OKTA_API_TOKEN (SSWS)', auth: '"Authorization: SSWS $OKTA_API_TOKEN"' },
   connect: (conn, signal) => oktaWriter({ ...(conn as OktaSessionOptions), signal }),
   async accountDisabled(w, id) {
     const u = await get(w, `/api/v1/users/${enc(id)}`, 'okta.users.read');

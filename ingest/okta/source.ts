@@ -1,10 +1,12 @@
 /**
  * Okta, declared once for the source registry (ingest/sources.ts): its datasets and line
  * schemas (datasets.ts), transforms in load order (transforms.ts), the org node, the account
- * kind (account.ts), the fields its objects are named by, the event hook types it accepts, and
- * its collector and subject-refresh entry points (lazy). The org URL is the tenant: trailing
+ * kind (account.ts), the fields its objects are named by, the event hook types it accepts, its
+ * `collect okta` command (options here, the collector loaded when it runs: collectCommand.ts) and
+ * its subject-refresh entry point (lazy). The org URL is the tenant: trailing
  * slashes dropped, scheme and host lower-cased.
  */
+import { IdSpace } from '../../src/model/ids.js';
 import { NodeKind } from '../../src/model/schema.js';
 import type { SourceDefinition } from '../../src/model/source.js';
 import { OKTA_ACCOUNT } from './account.js';
@@ -31,9 +33,34 @@ export const OKTA_SOURCE: SourceDefinition = {
     [NodeKind.OktaIdentityProvider]: [],
     [NodeKind.OktaOrg]: [],
   },
+  idSpaces: {
+    [NodeKind.OktaUser]: IdSpace.oktaUser,
+    [NodeKind.OktaGroup]: IdSpace.oktaGroup,
+    [NodeKind.OktaApp]: IdSpace.oktaApp,
+    [NodeKind.OktaApiToken]: IdSpace.oktaApiToken,
+    [NodeKind.OktaRefreshToken]: IdSpace.oktaRefreshToken,
+    [NodeKind.OktaClientSecret]: IdSpace.oktaSecret,
+    [NodeKind.OktaJwk]: IdSpace.oktaJwk,
+    [NodeKind.OktaRoleAssignment]: IdSpace.oktaRole,
+    [NodeKind.OktaIdentityProvider]: IdSpace.oktaIdp,
+  },
+  inert: [NodeKind.OktaLogEvent],
   events: ['user.lifecycle.deactivate', 'user.lifecycle.suspend', 'application.user_membership.remove', 'user.account.privilege.revoke', 'system.api_token.revoke'],
   capabilities: {
-    collector: () => import('./index.js'),
+    collector: {
+      description: 'read an Okta org through the Okta Management API into <out>/okta',
+      options: [
+        { flags: '--org-url <url>', description: 'the org, e.g. https://example.okta.com', required: true },
+        { flags: '--auth <mode>', description: 'token (OKTA_CLIENT_TOKEN, an API token) | private-key (OAuth 2.0 client credentials with a private key JWT)' },
+        { flags: '--client-id <id>', description: 'OAuth service app client id (default OKTA_CLIENT_CLIENTID)' },
+        { flags: '--private-key <file>', description: 'PEM or JWK file of the service app private key (default OKTA_CLIENT_PRIVATEKEY, the key itself)' },
+        { flags: '--key-id <kid>', description: 'key id of the private key (default OKTA_CLIENT_KEYID)' },
+        { flags: '--scopes <list>', description: 'scopes to request, space separated (default: the read scopes in docs/collectors.md)' },
+        { flags: '--include <dataset...>', description: 'opt-in datasets to collect: userGrants' },
+      ],
+      load: () => import('./collectCommand.js'),
+    },
     refreshSubject: () => import('./collectOktaSubject.js'),
+    remediation: () => import('./remediation.js').then((m) => m.OKTA_REMEDIATION),
   },
 };

@@ -34,6 +34,19 @@ export function cypherConstants(): Record<string, unknown> {
   return k;
 }
 
+/**
+ * A query text built from the registry (the account kinds' predicates: DEPARTED, USABLE, …),
+ * rebuilt when a source registers after it was first built (`SOURCES.version`): a rule's
+ * `cypher.query` is a getter over one of these, never a string fixed when the module loads.
+ */
+export function perRegistry(build: () => string): () => string {
+  let built: { version: number; text: string } | null = null;
+  return () => {
+    if (built?.version !== SOURCES.version) built = { version: SOURCES.version, text: build() };
+    return built.text;
+  };
+}
+
 /** A graph node as a map the engine turns into a GraphNode (Neo4jSnapshot.node). */
 export const NODE = (n: string): string => `${v(n)} {.key, .kind, .props, .file, .line}`;
 

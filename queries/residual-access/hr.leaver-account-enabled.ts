@@ -6,7 +6,7 @@
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
 import type { Reach } from '../../src/analysis/reach.js';
-import { ACCOUNT_REACH, HR_DEPARTED, LEAVE_DEPARTED, SUBJECTS, USABLE } from '../cypher/fragments.js';
+import { ACCOUNT_REACH, HR_DEPARTED, LEAVE_DEPARTED, SUBJECTS, USABLE, perRegistry } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
 import { accountRolesReach } from './crossSourceReach.js';
 import { CROSS_NEEDS } from './person.other-account-active.js';
@@ -28,6 +28,13 @@ function hitOf(a: Analysis, s: AccountState, reach: Reach): Hit {
   };
 }
 
+/** The query over the registered account kinds (rebuilt when a source registers). */
+const QUERY = perRegistry(
+  () => `${SUBJECTS}
+WITH s, sub WHERE (${HR_DEPARTED('s')} OR ${LEAVE_DEPARTED('s')}) AND ${USABLE('s')}
+RETURN sub.key AS subject, ${ACCOUNT_REACH('s')} AS reach`,
+);
+
 export const hrLeaverAccountEnabled: Rule = {
   id: 'hr.leaver-account-enabled',
   source: 'cross',
@@ -43,9 +50,9 @@ export const hrLeaverAccountEnabled: Rule = {
     return [hitOf(a, s, accountRolesReach(a, s.node))];
   },
   cypher: {
-    query: `${SUBJECTS}
-WITH s, sub WHERE (${HR_DEPARTED('s')} OR ${LEAVE_DEPARTED('s')}) AND ${USABLE('s')}
-RETURN sub.key AS subject, ${ACCOUNT_REACH('s')} AS reach`,
+    get query() {
+      return QUERY();
+    },
     hit: (row, c) => hitOf(c.a, c.s, c.reach(row.reach)),
   },
 };

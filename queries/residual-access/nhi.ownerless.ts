@@ -10,7 +10,7 @@ import { type Reach, entraObjectReach } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import type { GraphEdge, GraphNode } from '../../src/model/types.js';
 import { hasLabel, relType } from '../../src/store/neo4jSchema.js';
-import { DEPARTED, NODE, REL, REACH, SUBJECTS } from '../cypher/fragments.js';
+import { DEPARTED, NODE, REL, REACH, SUBJECTS, perRegistry } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
 import { edge, owned } from './ruleHelpers.js';
 
@@ -31,6 +31,15 @@ function hitOf(a: Analysis, s: AccountState, node: GraphNode, own: GraphEdge, re
   };
 }
 
+/** The query over the registered account kinds (rebuilt when a source registers). */
+const QUERY = perRegistry(
+  () => `${SUBJECTS}
+MATCH (s)-[own:${relType(EdgeKind.OWNS)}]->(node) WHERE ${hasLabel('node', MACHINE_KINDS)}
+  AND NOT EXISTS { MATCH (o)-[:${relType(EdgeKind.OWNS)}]->(node) WHERE NOT (${DEPARTED('o')}) }
+RETURN sub.key AS subject, ${REL('own')} AS own, ${NODE('node')} AS node, ${REACH('entra', 'node')} AS reach, COUNT { ()-[:${relType(EdgeKind.OWNS)}]->(node) } AS owners
+ORDER BY own.seq`,
+);
+
 export const nhiOwnerless: Rule = {
   id: 'nhi.ownerless',
   source: 'entra',
@@ -46,11 +55,9 @@ export const nhiOwnerless: Rule = {
       .map(({ node, edge: own }) => hitOf(a, s, node, own, entraObjectReach(a.g, node), a.g.in(node.key, EdgeKind.OWNS).length));
   },
   cypher: {
-    query: `${SUBJECTS}
-MATCH (s)-[own:${relType(EdgeKind.OWNS)}]->(node) WHERE ${hasLabel('node', MACHINE_KINDS)}
-  AND NOT EXISTS { MATCH (o)-[:${relType(EdgeKind.OWNS)}]->(node) WHERE NOT (${DEPARTED('o')}) }
-RETURN sub.key AS subject, ${REL('own')} AS own, ${NODE('node')} AS node, ${REACH('entra', 'node')} AS reach, COUNT { ()-[:${relType(EdgeKind.OWNS)}]->(node) } AS owners
-ORDER BY own.seq`,
+    get query() {
+      return QUERY();
+    },
     hit: (row, c) => hitOf(c.a, c.s, c.node(row.node), c.edge(row.own), c.reach(row.reach), Number(row.owners)),
   },
 };

@@ -11,7 +11,8 @@ import type { Reach } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import type { GraphEdge, GraphNode } from '../../src/model/types.js';
 import { hasLabel, nodeLabel, relType } from '../../src/store/neo4jSchema.js';
-import { ACCOUNT_REACH, HR_DEPARTED, LEAVE_DEPARTED, NODE, REL, SUBJECTS, USABLE } from '../cypher/fragments.js';
+import { SOURCES } from '../../ingest/sources.js';
+import { ACCOUNT_REACH, HR_DEPARTED, LEAVE_DEPARTED, NODE, REL, SUBJECTS, USABLE, perRegistry } from '../cypher/fragments.js';
 import { correlationChain } from '../cypher/correlation.js';
 import type { PathStep, Hit, Rule } from './Rule.js';
 import { accountRolesReach } from './crossSourceReach.js';
@@ -43,6 +44,21 @@ function hitOf(a: Analysis, s: AccountState, other: GraphNode, chain: { nodes: s
   };
 }
 
+/** The query over the registered account kinds (rebuilt when a source registers). */
+const QUERY = perRegistry(
+  () => `${SUBJECTS}
+MATCH (s)-[b:${relType(EdgeKind.BELONGS_TO)}]->(:${nodeLabel(NodeKind.Person)})<-[m:${relType(EdgeKind.BELONGS_TO)}]-(other)
+WHERE other <> s AND ${hasLabel('other', SOURCES.accountKinds())}
+  AND ${USABLE('other')} AND NOT (${HR_DEPARTED('other')} OR ${LEAVE_DEPARTED('other')})
+CALL (s, other) {
+  OPTIONAL MATCH chain = allShortestPaths((s)-[:${relType(EdgeKind.SAME_PERSON)}*]-(other))
+  WITH chain WHERE chain IS NOT NULL
+  RETURN collect({nodes: [x IN nodes(chain) | x {.key, .kind, .props, .file, .line}], links: [r IN relationships(chain) | ${REL('r')}]}) AS chains
+}
+RETURN sub.key AS subject, ${NODE('other')} AS other, chains, ${ACCOUNT_REACH('other')} AS reach
+ORDER BY b.seq, m.seq`,
+);
+
 export const personOtherAccountActive: Rule = {
   id: 'person.other-account-active',
   source: 'cross',
@@ -67,17 +83,9 @@ export const personOtherAccountActive: Rule = {
   cypher: {
     // Every shortest chain of correlation links comes back; correlationChain picks the one the
     // graph form's breadth-first search finds (the same tie-break: outgoing links first, in order).
-    query: `${SUBJECTS}
-MATCH (s)-[b:${relType(EdgeKind.BELONGS_TO)}]->(:${nodeLabel(NodeKind.Person)})<-[m:${relType(EdgeKind.BELONGS_TO)}]-(other)
-WHERE other <> s AND ${hasLabel('other', [NodeKind.EntraUser, NodeKind.OktaUser])}
-  AND ${USABLE('other')} AND NOT (${HR_DEPARTED('other')} OR ${LEAVE_DEPARTED('other')})
-CALL (s, other) {
-  OPTIONAL MATCH chain = allShortestPaths((s)-[:${relType(EdgeKind.SAME_PERSON)}*]-(other))
-  WITH chain WHERE chain IS NOT NULL
-  RETURN collect({nodes: [x IN nodes(chain) | x {.key, .kind, .props, .file, .line}], links: [r IN relationships(chain) | ${REL('r')}]}) AS chains
-}
-RETURN sub.key AS subject, ${NODE('other')} AS other, chains, ${ACCOUNT_REACH('other')} AS reach
-ORDER BY b.seq, m.seq`,
+    get query() {
+      return QUERY();
+    },
     hit(row, c) {
       const seq = new Map<GraphEdge, number>();
       const chains = (row.chains as { nodes: unknown[]; links: { seq: number }[] }[]).map((ch) => ({

@@ -1,24 +1,21 @@
 /**
- * `revenant collect entra|okta|hr`: reads a tenant, an org or an HR roster into a collection folder
- * (one folder per source). Progress: on a terminal one live line per dataset (items, rate, ETA
+ * `revenant collect <source>`: reads a tenant, an org or an HR roster into a collection folder
+ * (one folder per source). One command per collector in the source registry
+ * (`SOURCES.collectors()`: each source declares its description, options and `--skip` datasets,
+ * and its collector, loaded only when the command runs); the options every collector shares are
+ * added and checked here. Progress: on a terminal one live line per dataset (items, rate, ETA
  * where the number of parents is known); otherwise one JSON line per finished dataset on stderr.
  * Ctrl-C stops the collection and leaves a valid folder whose manifest says what is incomplete
- * (exit 130); `--resume` continues it without reading completed datasets again. The collectors
- * are imported only when a collect command runs. Nothing here prints a token, secret or key.
+ * (exit 130); `--resume` continues it without reading completed datasets again. Nothing here
+ * prints a token, secret or key.
  */
-import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { ENTRA_DATASETS } from '../../ingest/entra/datasets.js';
-import { OKTA_DATASETS } from '../../ingest/okta/datasets.js';
-import { AZURE_DATASETS } from '../../ingest/azure/AzureContext.js';
-import { GITHUB_DATASETS } from '../../ingest/github/GitHubContext.js';
+import { SOURCES } from '../../ingest/sources.js';
 import { InputError } from '../model/errors.js';
+import type { CollectOption, CollectRun, CollectorDef, CollectorEvent, CollectorResult } from '../model/source.js';
 import { ExitWith } from './exit.js';
 
-type Event =
-  | { type: 'start'; source: string; dataset: string }
-  | { type: 'progress'; source: string; dataset: string; lines: number; requests: number; done?: number; total?: number }
-  | { type: 'finish'; source: string; dataset: string; status: string; count: number; reason?: string; requests: number; objects: number; seconds: number; resumed?: boolean };
+type Event = CollectorEvent;
 
 interface CommonCliOptions {
   out?: string;
@@ -36,49 +33,7 @@ interface CommonCliOptions {
   progress?: boolean;
 }
 
-interface EntraCliOptions extends CommonCliOptions {
-  tenant: string;
-  graphUrl?: string;
-  authorityHost?: string;
-  auth?: string;
-  clientId?: string;
-  certificate?: string;
-}
-
-interface OktaCliOptions extends CommonCliOptions {
-  orgUrl: string;
-  auth?: string;
-  clientId?: string;
-  privateKey?: string;
-  keyId?: string;
-  scopes?: string;
-  include?: string[];
-}
-
-interface GitHubCliOptions extends CommonCliOptions {
-  org: string;
-  enterprise?: string;
-  emu?: boolean;
-  repo?: string[];
-  allRepos?: boolean;
-  samlEnforcement?: string;
-  apiUrl?: string;
-  auth?: string;
-  appId?: string;
-  privateKey?: string;
-  installationId?: string;
-}
-
 const SIGINT_EXIT = 130;
-
-/** The content of a key file named on the command line (never echoed). */
-function readSecretFile(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`${what} ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { file: path });
-  }
-}
 
 function positiveInt(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
@@ -131,222 +86,60 @@ function checkDatasets(list: string[] | undefined, known: readonly string[], fla
   return list;
 }
 
+/** A source's own option, as commander takes it. */
+function optionOf(d: CollectOption): Option {
+  const opt = new Option(d.flags, d.description);
+  if (d.default !== undefined) opt.default(d.default);
+  if (d.required) opt.makeOptionMandatory();
+  if (d.hidden) opt.hideHelp();
+  return opt;
+}
+
+/** The options every collector shares, checked (the run adds its signal and progress callback). */
+function commonRun(o: CommonCliOptions, datasets: readonly string[], dayDir: string): Omit<CollectRun, 'signal' | 'onEvent'> {
+  return {
+    out: o.out ?? defaultOut(dayDir, o.subject),
+    subject: o.subject,
+    since: parseWhen(o.since, '--since'),
+    until: parseWhen(o.until, '--until'),
+    resume: o.resume,
+    force: o.force,
+    skip: checkDatasets(o.skip, datasets, '--skip'),
+    concurrency: positiveInt(o.concurrency, '--concurrency'),
+    parallelDatasets: positiveInt(o.parallel, '--parallel'),
+    retry: retryOf(o),
+  };
+}
+
+/** `revenant collect <kind>` for one registered collector. */
+function addCollector(collect: Command, kind: string, def: CollectorDef, datasets: readonly string[]): void {
+  const cmd = collect.command(kind).description(def.description);
+  for (const d of def.options) cmd.addOption(optionOf(d));
+  if (def.common === false) {
+    cmd.action(async (o: CommonCliOptions & Record<string, unknown>) => {
+      const [collector, { defaultCollectionDir }] = await Promise.all([def.load(), import('../../ingest/collection/sourceFolder.js')]);
+      const never = new AbortController().signal;
+      const run: CollectRun = { out: o.out ?? defaultCollectionDir(), force: o.force, retry: {}, signal: never, onEvent: () => {} };
+      const result = await collector.collect(o, run);
+      if ('summary' in result) process.stderr.write(`revenant: ${result.summary}\n`);
+      process.stdout.write(`${result.dir}\n`);
+    });
+    return;
+  }
+  addCommon(cmd, datasets).action(async (o: CommonCliOptions & Record<string, unknown>) => {
+    const [collector, { defaultCollectionDir }] = await Promise.all([def.load(), import('../../ingest/collection/sourceFolder.js')]);
+    const common = commonRun(o, datasets, defaultCollectionDir());
+    await runCollector(kind, o, async (signal, onEvent) => {
+      const result = await collector.collect(o, { ...common, signal, onEvent });
+      if (!('manifest' in result)) throw new Error(`collect ${kind}: the collector returned no manifest`);
+      return result;
+    });
+  });
+}
+
 export function registerCollect(program: Command): void {
   const collect = program.command('collect').description('read a tenant, an org or an HR roster into a collection folder (one folder per source)');
-
-  addCommon(
-    collect
-      .command('entra')
-      .description('read a Microsoft Entra tenant through Microsoft Graph into <out>/entra')
-      .requiredOption('--tenant <tenant>', 'tenant id or domain')
-      .option('--graph-url <url>', 'Microsoft Graph service root', 'https://graph.microsoft.com')
-      .option('--authority-host <url>', 'Entra authority (national clouds), e.g. https://login.microsoftonline.us')
-      .option('--auth <mode>', 'token (REVENANT_GRAPH_TOKEN) | env (AZURE_* variables) | certificate | managed-identity | default (credential chain)')
-      .option('--client-id <id>', 'application (client) id for --auth certificate or a user-assigned managed identity')
-      .option('--certificate <file>', 'PEM file holding the certificate and its private key (--auth certificate)'),
-    ENTRA_DATASETS,
-  ).action(async (o: EntraCliOptions) => {
-    const [{ collectEntra, collectEntraSubject }, { defaultCollectionDir }, { GRAPH_AUTH_MODES }] = await Promise.all([
-      import('../../ingest/entra/index.js'),
-      import('../../ingest/collection/sourceFolder.js'),
-      import('../../ingest/entra/GraphTokenProvider.js'),
-    ]);
-    const token = process.env.REVENANT_GRAPH_TOKEN;
-    const auth = o.auth ?? (token ? 'token' : 'default');
-    if (!GRAPH_AUTH_MODES.includes(auth as never)) throw new InputError(`collect entra: --auth must be one of ${GRAPH_AUTH_MODES.join(', ')} (got ${auth})`);
-    const common = {
-      tenant: o.tenant,
-      out: o.out ?? defaultOut(defaultCollectionDir(), o.subject),
-      graphUrl: o.graphUrl,
-      authorityHost: o.authorityHost,
-      mode: auth as never,
-      token: auth === 'token' ? token : undefined,
-      clientId: o.clientId,
-      certificatePath: o.certificate,
-      since: parseWhen(o.since, '--since'),
-      until: parseWhen(o.until, '--until'),
-      resume: o.resume,
-      force: o.force,
-      skip: checkDatasets(o.skip, ENTRA_DATASETS, '--skip'),
-      concurrency: positiveInt(o.concurrency, '--concurrency'),
-      parallelDatasets: positiveInt(o.parallel, '--parallel'),
-      retry: retryOf(o),
-    };
-    await runCollector('entra', o, (signal, onEvent) =>
-      o.subject ? collectEntraSubject({ ...common, subject: o.subject, signal, onEvent }) : collectEntra({ ...common, signal, onEvent }),
-    );
-  });
-
-  addCommon(
-    collect
-      .command('okta')
-      .description('read an Okta org through the Okta Management API into <out>/okta')
-      .requiredOption('--org-url <url>', 'the org, e.g. https://example.okta.com')
-      .option('--auth <mode>', 'token (OKTA_CLIENT_TOKEN, an API token) | private-key (OAuth 2.0 client credentials with a private key JWT)')
-      .option('--client-id <id>', 'OAuth service app client id (default OKTA_CLIENT_CLIENTID)')
-      .option('--private-key <file>', 'PEM or JWK file of the service app private key (default OKTA_CLIENT_PRIVATEKEY, the key itself)')
-      .option('--key-id <kid>', 'key id of the private key (default OKTA_CLIENT_KEYID)')
-      .option('--scopes <list>', 'scopes to request, space separated (default: the read scopes in docs/collectors.md)')
-      .option('--include <dataset...>', 'opt-in datasets to collect: userGrants'),
-    OKTA_DATASETS,
-  ).action(async (o: OktaCliOptions) => {
-    const [{ collectOkta, collectOktaSubject, OPT_IN }, { defaultCollectionDir }] = await Promise.all([
-      import('../../ingest/okta/index.js'),
-      import('../../ingest/collection/sourceFolder.js'),
-    ]);
-    for (const d of o.include ?? []) if (!(d in OPT_IN)) throw new InputError(`collect okta: --include ${d}: only ${Object.keys(OPT_IN).join(', ')} can be included`);
-    let privateKey = process.env.OKTA_CLIENT_PRIVATEKEY;
-    if (o.privateKey) {
-      try {
-        privateKey = readFileSync(o.privateKey, 'utf8');
-      } catch (e) {
-        throw new InputError(`collect okta: --private-key ${o.privateKey}: cannot read (${String((e as NodeJS.ErrnoException).code ?? e)})`, { file: o.privateKey });
-      }
-    }
-    const auth = o.auth ?? (privateKey ? 'private-key' : 'token');
-    if (auth !== 'token' && auth !== 'private-key') throw new InputError(`collect okta: --auth must be token or private-key (got ${auth})`);
-    const authMode: 'token' | 'private-key' = auth;
-    const common = {
-      orgUrl: o.orgUrl,
-      out: o.out ?? defaultOut(defaultCollectionDir(), o.subject),
-      auth: authMode,
-      token: process.env.OKTA_CLIENT_TOKEN,
-      clientId: o.clientId ?? process.env.OKTA_CLIENT_CLIENTID,
-      privateKey: auth === 'private-key' ? privateKey : undefined,
-      keyId: o.keyId ?? process.env.OKTA_CLIENT_KEYID,
-      scopes: o.scopes?.split(/[\s,]+/).filter(Boolean),
-      since: parseWhen(o.since, '--since'),
-      until: parseWhen(o.until, '--until'),
-      resume: o.resume,
-      force: o.force,
-      skip: checkDatasets(o.skip, OKTA_DATASETS, '--skip'),
-      include: o.include,
-      concurrency: positiveInt(o.concurrency, '--concurrency'),
-      parallelDatasets: positiveInt(o.parallel, '--parallel'),
-      retry: retryOf(o),
-    };
-    await runCollector('okta', o, (signal, onEvent) =>
-      o.subject ? collectOktaSubject({ ...common, subject: o.subject, signal, onEvent }) : collectOkta({ ...common, signal, onEvent }),
-    );
-  });
-
-  addCommon(
-    collect
-      .command('github')
-      .description('read a GitHub organisation through the GitHub REST and GraphQL APIs (Octokit) into <out>/github')
-      .requiredOption('--org <login>', 'the organisation login')
-      .option('--enterprise <slug>', 'the enterprise slug (enterprise SAML provider, SAML enforcement, EMU)')
-      .option('--emu', 'the enterprise uses Enterprise Managed Users (SCIM at the enterprise; needs --enterprise)')
-      .option('--repo <repo...>', 'repositories to read collaborators and deploy keys of, beside those named by federated credentials in the collection (OWNER/REPO, REPO or id)')
-      .option('--all-repos', 'read collaborators and deploy keys of every repository')
-      .option('--saml-enforcement <state>', 'enforced | configured | none: the organisation\'s SAML SSO state, where no API says it')
-      .option('--api-url <url>', 'REST root (GitHub Enterprise Server: https://HOST/api/v3)', 'https://api.github.com')
-      .option('--auth <mode>', 'token (REVENANT_GITHUB_TOKEN or GITHUB_TOKEN) | app (a GitHub App installation)')
-      .option('--app-id <id>', 'GitHub App id (default GITHUB_APP_ID)')
-      .option('--private-key <file>', 'the GitHub App private key, PEM (default GITHUB_APP_PRIVATE_KEY, the key itself)')
-      .option('--installation-id <id>', 'the App installation on the organisation (default GITHUB_APP_INSTALLATION_ID)'),
-    GITHUB_DATASETS,
-  ).action(async (o: GitHubCliOptions) => {
-    const [{ collectGitHub }, { defaultCollectionDir }] = await Promise.all([
-      import('../../ingest/github/index.js'),
-      import('../../ingest/collection/sourceFolder.js'),
-    ]);
-    let privateKey = process.env.GITHUB_APP_PRIVATE_KEY;
-    if (o.privateKey) privateKey = readSecretFile(o.privateKey, 'collect github: --private-key');
-    const auth = o.auth ?? (privateKey && !(process.env.REVENANT_GITHUB_TOKEN ?? process.env.GITHUB_TOKEN) ? 'app' : 'token');
-    if (auth !== 'token' && auth !== 'app') throw new InputError(`collect github: --auth must be token or app (got ${auth})`);
-    const authMode: 'token' | 'app' = auth;
-    const enforcement = o.samlEnforcement;
-    if (enforcement !== undefined && !['enforced', 'configured', 'none'].includes(enforcement)) {
-      throw new InputError(`collect github: --saml-enforcement must be enforced, configured or none (got ${JSON.stringify(enforcement)})`);
-    }
-    if (o.emu && !o.enterprise) throw new InputError('collect github: --emu needs --enterprise (EMU identities live at the enterprise)');
-    const common = {
-      org: o.org,
-      enterprise: o.enterprise,
-      emu: o.emu,
-      repos: o.repo,
-      allRepos: o.allRepos,
-      samlEnforcement: enforcement as 'enforced' | 'configured' | 'none' | undefined,
-      subject: o.subject,
-      out: o.out ?? defaultOut(defaultCollectionDir(), o.subject),
-      apiUrl: o.apiUrl,
-      auth: authMode,
-      token: auth === 'token' ? (process.env.REVENANT_GITHUB_TOKEN ?? process.env.GITHUB_TOKEN) : undefined,
-      appId: o.appId ?? process.env.GITHUB_APP_ID,
-      privateKey: auth === 'app' ? privateKey : undefined,
-      installationId: o.installationId ?? process.env.GITHUB_APP_INSTALLATION_ID,
-      since: parseWhen(o.since, '--since'),
-      until: parseWhen(o.until, '--until'),
-      resume: o.resume,
-      force: o.force,
-      skip: checkDatasets(o.skip, GITHUB_DATASETS, '--skip'),
-      concurrency: positiveInt(o.concurrency, '--concurrency'),
-      parallelDatasets: positiveInt(o.parallel, '--parallel'),
-      retry: retryOf(o),
-    };
-    await runCollector('github', o, (signal, onEvent) => collectGitHub({ ...common, signal, onEvent }));
-  });
-
-  addCommon(
-    collect
-      .command('azure')
-      .description('read the Azure resource plane of an Entra tenant (management groups, subscriptions, RBAC, PIM, managed identities) through the Azure management SDKs into <out>/azure')
-      .requiredOption('--tenant <tenant>', 'the Entra tenant id (also the tenant root management group)')
-      .option('--arm-url <url>', 'Azure Resource Manager endpoint', 'https://management.azure.com')
-      .option('--authority-host <url>', 'Entra authority (national clouds), e.g. https://login.microsoftonline.us')
-      .option('--auth <mode>', 'token (REVENANT_AZURE_TOKEN) | env (AZURE_* variables) | certificate | managed-identity | default (credential chain)')
-      .option('--client-id <id>', 'application (client) id for --auth certificate or a user-assigned managed identity')
-      .option('--certificate <file>', 'PEM file holding the certificate and its private key (--auth certificate)'),
-    AZURE_DATASETS,
-  ).action(async (o: EntraCliOptions & { armUrl?: string }) => {
-    const [{ collectAzure }, { defaultCollectionDir }, { GRAPH_AUTH_MODES }] = await Promise.all([
-      import('../../ingest/azure/index.js'),
-      import('../../ingest/collection/sourceFolder.js'),
-      import('../../ingest/entra/GraphTokenProvider.js'),
-    ]);
-    const token = process.env.REVENANT_AZURE_TOKEN;
-    const auth = o.auth ?? (token ? 'token' : 'default');
-    if (!GRAPH_AUTH_MODES.includes(auth as never)) throw new InputError(`collect azure: --auth must be one of ${GRAPH_AUTH_MODES.join(', ')} (got ${auth})`);
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(o.tenant)) {
-      throw new InputError(`collect azure: --tenant must be the tenant id (a GUID: it names the tenant root management group), got ${JSON.stringify(o.tenant)}`);
-    }
-    const common = {
-      tenant: o.tenant,
-      out: o.out ?? defaultOut(defaultCollectionDir(), o.subject),
-      armUrl: o.armUrl,
-      authorityHost: o.authorityHost,
-      mode: auth as never,
-      token: auth === 'token' ? token : undefined,
-      clientId: o.clientId,
-      certificatePath: o.certificate,
-      subject: o.subject,
-      resume: o.resume,
-      force: o.force,
-      skip: checkDatasets(o.skip, AZURE_DATASETS, '--skip'),
-      concurrency: positiveInt(o.concurrency, '--concurrency'),
-      parallelDatasets: positiveInt(o.parallel, '--parallel'),
-      retry: retryOf(o),
-    };
-    if (o.subject && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(o.subject)) {
-      throw new InputError(`collect azure: --subject must be an Entra object id (got ${JSON.stringify(o.subject)})`);
-    }
-    await runCollector('azure', o, (signal, onEvent) => collectAzure({ ...common, signal, onEvent }));
-  });
-
-  collect
-    .command('hr')
-    .description('import an HR roster CSV (employeeId,email,displayName,status,terminationDate) into <out>/hr')
-    .requiredOption('--csv <file>', 'the roster')
-    .option('--out <dir>', 'collection folder (default ./collection-<today>)')
-    .option('--system <name>', 'name of the HR system, recorded as the source tenant', 'hr')
-    .option('--force', 'replace an existing <out>/hr')
-    .action(async (o: { csv: string; out?: string; system: string; force?: boolean }) => {
-      const [{ importRoster }, { defaultCollectionDir }] = await Promise.all([import('../../ingest/hr/importRoster.js'), import('../../ingest/collection/sourceFolder.js')]);
-      const { dir, count } = await importRoster({ csv: o.csv, out: o.out ?? defaultCollectionDir(), system: o.system, force: o.force });
-      process.stderr.write(`revenant: imported ${count} people into ${dir}\n`);
-      process.stdout.write(`${dir}\n`);
-    });
+  for (const { kind, collector, datasets } of SOURCES.collectors()) addCollector(collect, kind, collector, datasets);
 }
 
 /** A subject collection never lands in the day's tenant collection by default. */
@@ -355,10 +148,7 @@ function defaultOut(dayDir: string, subject: string | undefined): string {
   return `${dayDir}-subject-${subject.replace(/[^A-Za-z0-9@._-]+/g, '_')}`;
 }
 
-interface RunResult {
-  dir: string;
-  manifest: { datasets: Record<string, { status: string; count?: number; reason?: string }> };
-}
+type RunResult = CollectorResult;
 
 /** Run a collector with Ctrl-C handling, progress and a summary. */
 async function runCollector(

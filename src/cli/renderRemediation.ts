@@ -6,7 +6,7 @@
  */
 import type { ApplyResult } from '../remediate/applyPlan.js';
 import type { Plan, PlanAction } from '../remediate/Plan.js';
-import { remediationSource } from '../remediate/remediationSources.js';
+import { REMEDIATION_SOURCES, remediationSource } from '../remediate/remediationSources.js';
 import type { Verification } from '../remediate/verifySubject.js';
 import { table } from './renderFindings.js';
 
@@ -53,7 +53,7 @@ const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 export function planScript(plan: Plan): string {
   const out: string[] = ['#!/bin/sh', `# Revenant remediation plan ${plan.id} for ${plan.subject}`];
   out.push(`# Snapshot ${plan.snapshot.id ?? '(collections)'}, collected ${plan.snapshot.collectedAt}. Review every call before running it.`);
-  out.push('# Microsoft Graph calls read $GRAPH_TOKEN (an access token for https://graph.microsoft.com); Okta calls read $OKTA_API_TOKEN (SSWS).');
+  out.push(`# ${REMEDIATION_SOURCES.map((r) => r.script.tokenNote).join('; ')}.`);
   out.push('# Unlike `revenant remediate --apply`, this script does not re-read objects, journal, or resume.');
   out.push('set -eu', '');
   for (const a of plan.actions) {
@@ -67,12 +67,13 @@ export function planScript(plan: Plan): string {
     out.push(`#    breaks: ${a.breaks}`, `#    undo: ${a.undo}`, `#    needs: ${a.permissions.join(', ')}`);
     for (const s of a.steps) {
       const tenant = plan.snapshot.sources.find((x) => x.sourceKey === s.sourceKey)?.tenant ?? '';
-      const base = remediationSource(s.source)?.scriptBase(tenant) ?? '';
-      const auth = s.source === 'okta' ? '"Authorization: SSWS $OKTA_API_TOKEN"' : '"Authorization: Bearer $GRAPH_TOKEN"';
+      const rem = remediationSource(s.source);
+      const base = rem?.scriptBase(tenant) ?? '';
+      const auth = rem?.script.auth ?? '';
       const url = shq(`${base}${s.call.path}`);
-      if (s.kind === 'entra.removeKeyCredential') {
-        out.push(`body=$(curl -sS -H ${auth} ${shq(`${base}${s.call.path}?$select=keyCredentials`)} | jq -c ${shq(`{keyCredentials: [.keyCredentials[] | select(.keyId != "${s.params.keyId}")]}`)})`);
-        out.push(`curl -sS -f -X PATCH -H ${auth} -H 'Content-Type: application/json' -d "$body" ${url}`);
+      const lines = rem?.script.lines?.(s, base, auth, shq);
+      if (lines) {
+        out.push(...lines);
         continue;
       }
       const body = s.call.body !== undefined ? ` -H 'Content-Type: application/json' -d ${shq(typeof s.call.body === 'string' ? s.call.body : JSON.stringify(s.call.body))}` : '';

@@ -54,7 +54,8 @@ function unescapeId(id: string): string {
   return id.includes('%') ? id.replace(/%2F/g, '/').replace(/%25/g, '%') : id;
 }
 
-export function nodeKey(sourceKey: string, space: IdSpace, id: string): string {
+/** A node's key: its source key, its id space (an IdSpace, or one a registered source emits) and its id. */
+export function nodeKey(sourceKey: string, space: string, id: string): string {
   return `${sourceKey}/${space}/${escapeId(id)}`;
 }
 

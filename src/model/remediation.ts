@@ -128,6 +128,18 @@ export interface SourceRemediation<W = unknown> {
   disableAccount: string[];
   /** Where a call of this source goes, for a script (`https://graph.microsoft.com/v1.0`, the org URL). */
   scriptBase(tenant: string): string;
+  /** How a review script (`remediate --format script`) authenticates this source's calls. */
+  script: {
+    /** What the script's header says of the token (`Okta calls read $OKTA_API_TOKEN (SSWS)`). */
+    tokenNote: string;
+    /** The curl header argument, quoted for the shell (`"Authorization: SSWS $OKTA_API_TOKEN"`). */
+    auth: string;
+    /**
+     * The shell lines of a step that is not one plain curl call (a read-modify-write), else
+     * undefined. `url` is the step's full URL, `shq` quotes a word for the shell.
+     */
+    lines?(step: StepRef, base: string, auth: string, shq: (s: string) => string): string[] | undefined;
+  };
   /** A write session from this source's connection settings (credentials are read here, never stored); `signal` aborts its requests. */
   connect(conn: unknown, signal: AbortSignal): W;
   /** Whether an account is disabled in this source now (null: it no longer exists). */

@@ -10,6 +10,7 @@
  * Types only import from src/model: the registry is the lowest layer every other one reads.
  */
 import type { Transform } from './Emit.js';
+import type { SourceRemediation } from './remediation.js';
 import type { EdgeKind, NodeKind } from './schema.js';
 import type { GraphEdge, GraphNode, Prov } from './types.js';
 
@@ -131,16 +132,94 @@ export interface RecordKindDef {
   cypherTerminated?: (r: string) => string;
 }
 
+/** One option of a `revenant collect <source>` command, in commander's flag syntax. */
+export interface CollectOption {
+  /** `--tenant <tenant>`, `--emu`, `--repo <repo...>`. */
+  flags: string;
+  description: string;
+  /** The value when the option is not given (shown in the help). */
+  default?: string;
+  /** Must be given (commander's required option). */
+  required?: boolean;
+  /** Not shown in the help (tests). */
+  hidden?: boolean;
+}
+
+/** A dataset event of a collector run (progress on a terminal, JSON lines otherwise). */
+export type CollectorEvent =
+  | { type: 'start'; source: string; dataset: string }
+  | { type: 'progress'; source: string; dataset: string; lines: number; requests: number; done?: number; total?: number }
+  | { type: 'finish'; source: string; dataset: string; status: string; count: number; reason?: string; requests: number; objects: number; seconds: number; resumed?: boolean };
+
+/**
+ * The options every collector shares, already checked by the CLI (src/cli/collect.ts), with the
+ * run's abort signal (Ctrl-C) and progress callback.
+ */
+export interface CollectRun {
+  /** The collection folder (the day's, or a subject's, when `--out` is not given). */
+  out: string;
+  subject?: string;
+  /** ISO-8601 instants of the audit / System Log window. */
+  since?: string;
+  until?: string;
+  resume?: boolean;
+  force?: boolean;
+  /** Datasets not to collect (each one of the collector's `datasets`). */
+  skip?: string[];
+  concurrency?: number;
+  parallelDatasets?: number;
+  retry: { maxAttempts?: number; timeoutMs?: number; baseDelayMs?: number };
+  signal: AbortSignal;
+  onEvent: (e: CollectorEvent) => void;
+}
+
+/** What a collector run wrote: the folder and its manifest's ledger (the CLI prints the summary). */
+export interface CollectorResult {
+  dir: string;
+  manifest: { datasets: Record<string, { status: string; count?: number; reason?: string }> };
+}
+
+/** A collector's entry point (the module `CollectorDef.load` imports). */
+export interface CollectorModule {
+  /**
+   * Run `revenant collect <source>`: `flags` are the command's own options as commander parsed
+   * them (camel-cased); a collector that takes the common options gets them checked in `run`.
+   * An import (no common options) returns a one-line summary instead of a manifest.
+   */
+  collect(flags: Readonly<Record<string, unknown>>, run: CollectRun): Promise<CollectorResult | { dir: string; summary: string }>;
+}
+
+/**
+ * `revenant collect <source>`: the command's description and options (declared with the source,
+ * so that the help needs no collector), the datasets `--skip` takes, and the collector itself,
+ * loaded only when the command runs.
+ */
+export interface CollectorDef {
+  description: string;
+  /** The source's own options, listed before the common ones. */
+  options: readonly CollectOption[];
+  /** Datasets `--skip` accepts (default: the source's datasets). */
+  datasets?: readonly string[];
+  /**
+   * false: an import with only its own options (HR roster: no progress, no Ctrl-C handling, no
+   * common options); default true.
+   */
+  common?: boolean;
+  load: () => Promise<CollectorModule>;
+}
+
 /**
  * What a source can do besides being read: an open record so that later work (delta
  * collection, remediation executors, subject refresh) adds its own fields without touching the
  * core. Each entry point is lazy (`() => import(…)`).
  */
 export interface SourceCapabilities {
-  /** The collector module (`revenant collect <source>`), loaded only by the CLI. */
-  collector?: () => Promise<unknown>;
+  /** `revenant collect <source>`: declared here, the collector loaded only when it runs. */
+  collector?: CollectorDef;
   /** Read one subject again for an event-driven refresh (api/events). */
   refreshSubject?: () => Promise<unknown>;
+  /** Its remediation writes (src/remediate): action kinds, rule policies, the write session; loaded only by remediation. */
+  remediation?: () => Promise<SourceRemediation>;
   [capability: string]: unknown;
 }
 
@@ -171,6 +250,19 @@ export interface SourceDefinition {
   /** Node kinds this source adds to the schema (made with `sourceNodeKind`). */
   nodeKinds?: readonly NodeKind[];
   /**
+   * The id space (the middle of a node key, as its transforms emit it) of each node kind a
+   * finding's subject or `via` can name: the Neo4j store links a finding to those nodes.
+   */
+  idSpaces?: Partial<Record<NodeKind, string>>;
+  /** Kinds that hold no access of their own (audit events): never a principal or a resource to name. */
+  inert?: readonly NodeKind[];
+  /**
+   * A name that matches one node of `kind` and otherwise only nodes linked to it by incoming
+   * `instances` edges resolves to that node (an Entra application and its own service
+   * principals: control of the application includes them).
+   */
+  resolvesToOwner?: readonly { kind: NodeKind; instances: EdgeKind }[];
+  /**
    * Residual-access rules this source brings, after the catalogue's (each a Rule of
    * queries/residual-access/Rule.ts: typed there, as src/model cannot name it).
    */
@@ -195,6 +287,14 @@ export class SourceRegistry {
   private readonly recordByKind = new Map<string, { source: SourceDefinition; record: RecordKindDef }>();
   private readonly names = new Map<string, readonly string[]>();
   private readonly addedKinds: NodeKind[] = [];
+  private readonly spaces = new Map<string, string>();
+  private registered = 0;
+
+  /** Grows with every registration: what is built from the registry is rebuilt when it changes. */
+  get version(): number {
+    return this.registered;
+  }
+  private readonly collectorList: { kind: string; title: string; collector: CollectorDef; datasets: readonly string[] }[] = [];
 
   /** Register a source. Throws when its kind, an account kind or a contributed node kind is taken. */
   register(def: SourceDefinition): SourceDefinition {
@@ -209,11 +309,34 @@ export class SourceRegistry {
       if (this.accountByKind.has(a.kind)) throw new Error(`source registry: account kind ${a.kind} is already registered`);
     }
     this.byKind.set(def.kind, def);
+    this.registered++;
     for (const a of def.accounts) this.accountByKind.set(a.kind, { source: def, account: a });
     for (const r of def.records ?? []) this.recordByKind.set(r.kind, { source: def, record: r });
     for (const [k, fields] of Object.entries(def.names)) if (fields) this.names.set(k, fields);
     for (const k of def.nodeKinds ?? []) if (!this.addedKinds.includes(k)) this.addedKinds.push(k);
+    for (const [k, space] of Object.entries(def.idSpaces ?? {})) if (space) this.spaces.set(k, space);
+    const collector = def.capabilities?.collector;
+    if (collector) this.addCollector(def.kind, def.title, collector, collector.datasets ?? def.datasets.map((d) => d.name));
     return def;
+  }
+
+  /**
+   * Register the collector of a source the loader does not read yet (GitHub, the Azure resource
+   * plane: `revenant collect` writes their folders, analysis comes with their SourceDefinition).
+   */
+  registerCollector(kind: string, title: string, collector: CollectorDef & { datasets: readonly string[] }): void {
+    if (this.byKind.has(kind)) throw new Error(`source registry: ${kind} is already registered`);
+    this.addCollector(kind, title, collector, collector.datasets);
+  }
+
+  private addCollector(kind: string, title: string, collector: CollectorDef, datasets: readonly string[]): void {
+    if (this.collectorList.some((c) => c.kind === kind)) throw new Error(`source registry: a collector for ${kind} is already registered`);
+    this.collectorList.push({ kind, title, collector, datasets });
+  }
+
+  /** The `revenant collect` commands, in registration order, each with the datasets `--skip` takes. */
+  collectors(): readonly { kind: string; title: string; collector: CollectorDef; datasets: readonly string[] }[] {
+    return this.collectorList;
   }
 
   /** The source of this kind, or undefined. */
@@ -275,6 +398,21 @@ export class SourceRegistry {
   /** Lookup fields of a node kind (undefined: the kind is never named). */
   nameFields(kind: string): readonly string[] | undefined {
     return this.names.get(kind);
+  }
+
+  /** The id space of a node kind a finding can name (undefined: findings never name it). */
+  idSpace(kind: string): string | undefined {
+    return this.spaces.get(kind);
+  }
+
+  /** Whether a node kind may be named as a principal or resource: not a record (HR) nor inert (audit events). */
+  isNameable(kind: string): boolean {
+    return !this.recordByKind.has(kind) && !this.all().some((s) => s.inert?.includes(kind as NodeKind));
+  }
+
+  /** Owner kinds a name resolves to over their instances (see SourceDefinition.resolvesToOwner). */
+  ownerResolutions(): readonly { kind: NodeKind; instances: EdgeKind }[] {
+    return this.all().flatMap((s) => s.resolvesToOwner ?? []);
   }
 
   /** Node kinds the registered sources contributed to the schema, in registration order. */

@@ -1,14 +1,16 @@
 /**
- * The sources that can carry out remediation writes, each declared in its own folder
- * (ingest/<source>/remediation.ts), and lookups over them: a kind by id, a source by name, the
- * policy of a rule. A new source (GitHub, Azure) plugs in by adding its declaration here; nothing
- * else in src/remediate names a source.
+ * The sources that can carry out remediation writes — those whose registry entry has a
+ * `capabilities.remediation` (declared in ingest/<source>/source.ts, the writes themselves in
+ * ingest/<source>/remediation.ts) — and lookups over them: a kind by id, a source by name, the
+ * policy of a rule. Their executors (SDK clients) are loaded when this module is first imported,
+ * which only remediation does; nothing in src/remediate names a source.
  */
-import { ENTRA_REMEDIATION } from '../../ingest/entra/remediation.js';
-import { OKTA_REMEDIATION } from '../../ingest/okta/remediation.js';
+import { SOURCES } from '../../ingest/sources.js';
 import type { ActionKind, RulePolicy, SourceRemediation } from '../model/remediation.js';
 
-export const REMEDIATION_SOURCES: readonly SourceRemediation[] = [ENTRA_REMEDIATION, OKTA_REMEDIATION];
+export const REMEDIATION_SOURCES: readonly SourceRemediation[] = await Promise.all(
+  SOURCES.all().flatMap((s) => (s.capabilities?.remediation ? [s.capabilities.remediation()] : [])),
+);
 
 const KINDS = new Map<string, { kind: ActionKind; source: SourceRemediation }>();
 for (const s of REMEDIATION_SOURCES) for (const k of s.kinds) KINDS.set(k.kind, { kind: k, source: s });

@@ -11,7 +11,7 @@
 import Database from 'better-sqlite3';
 import { KNOWN_ROLE_NAMES } from '../analysis/tiers.js';
 import type { Emit, NodeRef } from '../model/Emit.js';
-import { type IdSpace, nodeKey, parseNodeKey } from '../model/ids.js';
+import { nodeKey, parseNodeKey } from '../model/ids.js';
 import { EDGE_KINDS, type EdgeKind, NODE_KINDS, NodeKind } from '../model/schema.js';
 import type { BaseProps, EdgeProps, NodeProps } from '../model/types.js';
 import type { CompactSource } from './CompactGraph.js';
@@ -141,7 +141,7 @@ export class SnapshotWriter {
     let n = byId.get(id);
     if (n < 0) {
       n = this.keys.length;
-      this.keys.push(nodeKey(sourceKey, space as IdSpace, id));
+      this.keys.push(nodeKey(sourceKey, space, id));
       this.ids.push(id);
       byId.set(id, n);
       this.kinds.push(0);

@@ -14,7 +14,7 @@ import type { FindingsDoc } from '../../queries/residual.js';
 import type { SourceInfo } from './GraphReader.js';
 import { Inflight } from './Inflight.js';
 import { asNeo4jConnectionError } from './neo4jDriver.js';
-import { SPACE_OF_KIND, findingRecord, snapshotFileRows, snapshotRecord } from './neo4jRecords.js';
+import { findingRecord, snapshotFileRows, snapshotRecord } from './neo4jRecords.js';
 import { Neo4jLabel, Neo4jRel, nodeLabel, nodeProperties, relProperties, relType } from './neo4jSchema.js';
 import type { SnapshotDb } from './SnapshotDb.js';
 import { hasStoredFindings, readStoredFindings } from './storedFindings.js';
@@ -270,7 +270,7 @@ async function pushFindings(
   };
   const sourceKeyOf = new Map(doc.subjects.map((s) => [`${s.source}:${s.id}`, s.sourceKey]));
   const keyOf = (source: string, kind: string, nodeId: string, preferred?: string): string | null => {
-    const space = SPACE_OF_KIND[kind];
+    const space = SOURCES.idSpace(kind);
     if (!space) return null;
     const candidates = [preferred, ...sources.filter((s) => s.source === source).map((s) => s.sourceKey)].filter((x): x is string => !!x);
     for (const sk of candidates) {

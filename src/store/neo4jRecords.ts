@@ -4,8 +4,6 @@
  * per stored finding, with the node keys its subject and `via` resolve to). Node and
  * relationship properties are neo4jSchema.ts's.
  */
-import { IdSpace } from '../model/ids.js';
-import { NodeKind } from '../model/schema.js';
 import type { Finding } from '../../queries/residual.js';
 import type { SourceInfo } from './GraphReader.js';
 import type { SnapshotDb } from './SnapshotDb.js';
@@ -85,31 +83,6 @@ export function snapshotRecord(
     heartbeat: o.now,
   };
 }
-
-/** Id spaces of the node kinds a finding's subject or `via` can name. */
-export const SPACE_OF_KIND: Partial<Record<string, IdSpace>> = {
-  [NodeKind.EntraUser]: IdSpace.entraObject,
-  [NodeKind.EntraGroup]: IdSpace.entraObject,
-  [NodeKind.EntraApplication]: IdSpace.entraObject,
-  [NodeKind.EntraServicePrincipal]: IdSpace.entraObject,
-  [NodeKind.EntraDirectoryObject]: IdSpace.entraObject,
-  [NodeKind.PasswordCredential]: IdSpace.credential,
-  [NodeKind.KeyCredential]: IdSpace.credential,
-  [NodeKind.FederatedIdentityCredential]: IdSpace.credential,
-  [NodeKind.EntraRoleAssignment]: IdSpace.roleAssignment,
-  [NodeKind.EntraRoleEligibility]: IdSpace.roleEligibility,
-  [NodeKind.EntraAppRoleAssignment]: IdSpace.appRoleAssignment,
-  [NodeKind.EntraOAuth2Grant]: IdSpace.oauth2Grant,
-  [NodeKind.OktaUser]: IdSpace.oktaUser,
-  [NodeKind.OktaGroup]: IdSpace.oktaGroup,
-  [NodeKind.OktaApp]: IdSpace.oktaApp,
-  [NodeKind.OktaApiToken]: IdSpace.oktaApiToken,
-  [NodeKind.OktaRefreshToken]: IdSpace.oktaRefreshToken,
-  [NodeKind.OktaClientSecret]: IdSpace.oktaSecret,
-  [NodeKind.OktaJwk]: IdSpace.oktaJwk,
-  [NodeKind.OktaRoleAssignment]: IdSpace.oktaRole,
-  [NodeKind.OktaIdentityProvider]: IdSpace.oktaIdp,
-};
 
 /** The properties of the `:RevenantFinding` of finding `f` (the `ord`-th of the stored document). */
 export function findingRecord(f: Finding, ord: number): Record<string, unknown> {

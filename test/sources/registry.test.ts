@@ -6,38 +6,15 @@
  * catalogue's cross-source rules treat its accounts like any other. The built-in sources are
  * asked the same way.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SOURCES } from '../../ingest/sources.js';
 import { resolveAccounts } from '../../queries/residual.js';
 import { LazyGraph } from '../../src/store/LazyGraph.js';
 import { loadInMemory } from '../../src/store/openGraph.js';
 import { InputError } from '../../src/model/errors.js';
-import { AT, ENTRA_TENANT, analyse, entraUser, guid, summary, writeTenant } from '../support/tenant.js';
+import { ENTRA_TENANT, analyse, entraUser, guid, summary } from '../support/tenant.js';
+import { DOORS, badgeCollection, holder } from './badge/collection.js';
 import { BADGE_SOURCE, BadgeDoor, BadgeHolder } from './badge/source.js';
-
-type Raw = Record<string, unknown>;
-
-/** A collection with Entra, HR and a badge folder (`site-1`). */
-function collection(badge: { holders: Raw[]; doors: Raw[]; grants: Raw[] }, entra: Raw[], hr: Raw[] = [], ledger: Record<string, unknown> = {}): string {
-  const dir = writeTenant({ entra: { users: entra }, ...(hr.length ? { hr: { people: hr } } : {}) });
-  const folder = join(dir, 'badge');
-  mkdirSync(folder);
-  const datasets: Record<string, unknown> = {};
-  for (const [name, lines] of Object.entries(badge)) {
-    writeFileSync(join(folder, `${name}.jsonl`), lines.map((l) => JSON.stringify(l)).join('\n') + (lines.length ? '\n' : ''));
-    datasets[name] = { status: 'complete', count: lines.length };
-  }
-  writeFileSync(join(folder, 'manifest.json'), JSON.stringify({ format: 'revenant-collection/1', source: 'badge', tenant: 'Site-1', collectedAt: AT, datasets: { ...datasets, ...ledger } }));
-  return dir;
-}
-
-const holder = (id: string, status: 'active' | 'revoked', o: Raw = {}): Raw => ({ id, name: `Holder ${id}`, email: null, employeeNumber: null, status, revokedAt: null, ...o });
-const doors = [
-  { id: 'D1', name: 'Server room' },
-  { id: 'D2', name: 'Lobby' },
-];
 
 describe('source registry', () => {
   beforeAll(() => {
@@ -55,10 +32,10 @@ describe('source registry', () => {
 
   it('loads, correlates and sweeps the test source end to end, with a finding from its own rule', async () => {
     const e1 = guid(1);
-    const dir = collection(
+    const dir = badgeCollection(
       {
         holders: [holder('H1', 'revoked', { employeeNumber: 'E1', revokedAt: '2026-10-20T00:00:00Z' }), holder('H2', 'active', { email: 'kim@contoso.com' })],
-        doors,
+        doors: DOORS,
         grants: [
           { holderId: 'H1', doorId: 'D1' },
           { holderId: 'H1', doorId: 'D2' },
@@ -99,12 +76,12 @@ describe('source registry', () => {
 
   it('an HR leaver departs an active badge; a partial dataset of the source is never read as closed', async () => {
     const hr = [{ employeeId: 'E7', email: null, displayName: 'Pat', status: 'terminated', terminationDate: '2026-10-01' }];
-    const doc = await analyse(collection({ holders: [holder('H7', 'active', { employeeNumber: 'E7' })], doors, grants: [] }, [], hr));
+    const doc = await analyse(badgeCollection({ holders: [holder('H7', 'active', { employeeNumber: 'E7' })], doors: DOORS, grants: [] }, [], hr));
     expect(summary(doc)).toEqual(['hr.leaver-account-enabled H7→H7 live critical']);
     expect(doc.subjects[0]).toMatchObject({ source: 'badge', departedAt: '2026-10-01T00:00:00.000Z', departedAtFrom: 'HR terminationDate' });
 
     const partial = await analyse(
-      collection({ holders: [holder('H8', 'revoked')], doors, grants: [] }, [], [], { grants: { status: 'partial', count: 0, reason: 'door controller offline' } }),
+      badgeCollection({ holders: [holder('H8', 'revoked')], doors: DOORS, grants: [] }, [], [], { grants: { status: 'partial', count: 0, reason: 'door controller offline' } }),
     );
     expect(partial.findings).toEqual([]);
     expect(partial.subjects[0]).toMatchObject({ id: 'H8', departed: true, closed: false });
@@ -112,7 +89,7 @@ describe('source registry', () => {
   });
 
   it("checks the source's lines against its own schemas (file, line and field)", async () => {
-    const dir = collection({ holders: [holder('H1', 'active'), { id: 'H2', status: 'lost' }], doors, grants: [] }, []);
+    const dir = badgeCollection({ holders: [holder('H1', 'active'), { id: 'H2', status: 'lost' }], doors: DOORS, grants: [] }, []);
     const err = await loadInMemory([dir]).then(
       () => null,
       (e: unknown) => e,

@@ -1,0 +1,38 @@
+/**
+ * `revenant collect entra`: the command's options (the Graph root, the authority, how to
+ * authenticate) turned into a tenant sweep (`collectEntra`) or, with `--subject`, a one-account
+ * collection (`collectEntraSubject`). A token comes from REVENANT_GRAPH_TOKEN, never from the
+ * command line. Loaded only when the command runs (ingest/entra/source.ts declares it).
+ */
+import { InputError } from '../../src/model/errors.js';
+import type { CollectRun, CollectorModule } from '../../src/model/source.js';
+import { GRAPH_AUTH_MODES } from './GraphTokenProvider.js';
+import { collectEntra, collectEntraSubject } from './index.js';
+
+interface EntraFlags {
+  tenant: string;
+  graphUrl?: string;
+  authorityHost?: string;
+  auth?: string;
+  clientId?: string;
+  certificate?: string;
+}
+
+export const collect: CollectorModule['collect'] = async (flags, run: CollectRun) => {
+  const o = flags as Readonly<EntraFlags>;
+  const token = process.env.REVENANT_GRAPH_TOKEN;
+  const auth = o.auth ?? (token ? 'token' : 'default');
+  if (!GRAPH_AUTH_MODES.includes(auth as never)) throw new InputError(`collect entra: --auth must be one of ${GRAPH_AUTH_MODES.join(', ')} (got ${auth})`);
+  const { subject, ...rest } = run;
+  const common = {
+    ...rest,
+    tenant: o.tenant,
+    graphUrl: o.graphUrl,
+    authorityHost: o.authorityHost,
+    mode: auth as never,
+    token: auth === 'token' ? token : undefined,
+    clientId: o.clientId,
+    certificatePath: o.certificate,
+  };
+  return subject ? collectEntraSubject({ ...common, subject }) : collectEntra(common);
+};
