@@ -7,17 +7,22 @@
  * when the server is the local launcher of `npm run neo4j:start` (its pid in .neo4j/state.json),
  * the server's CPU time from /proc. The snapshot is removed afterwards (timed too). CPU seconds are
  * the figures to compare on a shared machine: wall time there mostly measures the other users.
+ * The driver is the product's (openNeo4jDriver: its connect and pool settings); every wait for a
+ * connection of its pool is timed (`acquisition`: count, median, p99, max, the most connections
+ * in use), which is what the pool's acquisition timeout has to allow for; `--pool N` sets the
+ * pool's size (default: the driver's, 100) to see the waits of a push with more batches in flight
+ * than connections.
  *
- *   node bench/neo4j-push.mjs [--users N] [--seed S] [--store DIR]   (DIR: reuse a store that holds a loaded snapshot)
+ *   node bench/neo4j-push.mjs [--users N] [--seed S] [--store DIR] [--pool N]   (DIR: reuse a store that holds a loaded snapshot)
  * Needs `npm run build` and a Neo4j (NEO4J_URI, else the one `npm run neo4j:start` recorded).
  * Results: JSON on stdout and in bench/results/neo4j-push-<users>-<date>.json.
  */
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import neo4j from 'neo4j-driver';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const BIN = join(ROOT, 'bin', 'revenant.js');
@@ -28,6 +33,21 @@ const arg = (name, def) => {
 const users = Number(arg('users', '10000'));
 const seed = arg('seed', '1');
 const reuse = arg('store', undefined);
+const pool = arg('pool', undefined);
+
+// Time every connection acquisition of the driver's pool (neo4j-driver-core's Pool, CommonJS: the driver's own instance).
+const Pool = createRequire(import.meta.url)('neo4j-driver-core/lib/internal/pool/pool.js').default;
+const waits = [];
+let inUse = 0;
+const acquire = Pool.prototype.acquire;
+Pool.prototype.acquire = async function (context, address, config) {
+  const t = performance.now();
+  const conn = await acquire.call(this, context, address, config);
+  waits.push(performance.now() - t);
+  inUse = Math.max(inUse, this.activeResourceCount(address));
+  return conn;
+};
+const quantile = (xs, q) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] : null);
 
 const state = join(ROOT, '.neo4j', 'state.json');
 const launcher = existsSync(state) ? JSON.parse(readFileSync(state, 'utf8')) : null;
@@ -66,7 +86,9 @@ try {
   const id = readdirSync(join(storeDir, 'snapshots')).filter((f) => f.endsWith('.sqlite')).sort().at(-1).replace(/\.sqlite$/, '');
   const { Neo4jStore } = await import(join(ROOT, 'dist', 'src', 'store', 'neo4jStore.js'));
   const { SnapshotDb } = await import(join(ROOT, 'dist', 'src', 'store', 'SnapshotDb.js'));
-  const driver = neo4j.driver(uri, process.env.NEO4J_USER ? neo4j.auth.basic(process.env.NEO4J_USER, process.env.NEO4J_PASSWORD ?? '') : neo4j.auth.none());
+  const { openNeo4jDriver, FAIL_FAST_CONFIG } = await import(join(ROOT, 'dist', 'src', 'store', 'neo4jDriver.js'));
+  const user = process.env.NEO4J_USER || undefined;
+  const driver = openNeo4jDriver({ uri, user, password: user ? (process.env.NEO4J_PASSWORD ?? '') : undefined }, pool ? { maxConnectionPoolSize: Number(pool) } : {});
   const storeName = `bench-push-${Date.now()}`;
   const store = new Neo4jStore(driver, uri, undefined, storeName);
   const sdb = new SnapshotDb(join(storeDir, 'snapshots', `${id}.sqlite`));
@@ -120,11 +142,21 @@ try {
       push: total,
       // `start`: the existence check, the snapshot record and building the first node batch; `findings` ends with marking the snapshot complete
       phases,
+      acquisition: {
+        poolSize: pool ? Number(pool) : 'driver default (100)',
+        timeoutMs: FAIL_FAST_CONFIG.connectionAcquisitionTimeout,
+        count: waits.length,
+        medianMs: round(quantile(waits, 0.5)),
+        p99Ms: round(quantile(waits, 0.99)),
+        maxMs: round(Math.max(0, ...waits)),
+        over5s: waits.filter((w) => w > 5_000).length,
+        mostInUse: inUse,
+      },
       cpuRatio: embedded && total.serverCpuS !== null ? round((embedded.cpu + total.driverCpuS + total.serverCpuS) / embedded.cpu) : null,
       removeS: round((performance.now() - t) / 1000),
     };
     mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-    const file = join(ROOT, 'bench', 'results', `neo4j-push-${reuse ? 'store' : users}-${out.date.slice(0, 10)}.json`);
+    const file = join(ROOT, 'bench', 'results', `neo4j-push-${reuse ? 'store' : users}${pool ? `-pool${pool}` : ''}-${out.date.slice(0, 10)}.json`);
     writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } finally {

@@ -19,15 +19,24 @@ export interface Neo4jConnectionOptions {
 }
 
 /**
- * Driver settings shared by product code and tests: connecting gives up in seconds, not minutes
- * (a server that is down is reported at once), and a transaction that fails with a transient
- * error (a deadlock, a lost connection) is retried by the driver for 2 s on one server.
+ * Driver settings shared by product code and tests. Connecting fails fast: a TCP connection gives
+ * up after 5 s, and `connectNeo4j` bounds the whole first contact (handshake included) by
+ * CONNECT_TIMEOUT_MS, so a server that is down, unreachable or not speaking Bolt is reported
+ * within seconds. Waiting for a connection of a busy pool does not: the push keeps several
+ * transactions in flight, a batch waits for a connection while the ones ahead of it are written,
+ * and on a loaded server one batch can take longer than 5 s — the old 5 s acquisition timeout
+ * failed a real `load --neo4j` that way. So acquisition waits up to ACQUISITION_TIMEOUT_MS. A
+ * transaction that fails with a transient error (a deadlock, a lost connection) is retried by
+ * the driver for 2 s on one server.
  */
 export const FAIL_FAST_CONFIG = {
   connectionTimeout: 5_000,
-  connectionAcquisitionTimeout: 5_000,
+  connectionAcquisitionTimeout: 120_000,
   maxTransactionRetryTime: 2_000,
 } as const satisfies Config;
+
+/** How long a command waits for a connection of a busy pool (see FAIL_FAST_CONFIG). */
+export const ACQUISITION_TIMEOUT_MS = FAIL_FAST_CONFIG.connectionAcquisitionTimeout;
 
 /**
  * On a cluster or Aura (a routing URI: `neo4j://`, `neo4j+s://`, `neo4j+ssc://`) transient
@@ -60,8 +69,11 @@ export async function withRetries<T>(work: () => Promise<T>, maxMs: number, slee
   }
 }
 
-/** Upper bound for `connectNeo4j` (the driver's own timeouts should end it well before). */
-const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * Upper bound for `connectNeo4j`'s first contact, handshake included: the driver's connection
+ * timeout covers only the TCP connect, and its acquisition timeout is long (FAIL_FAST_CONFIG).
+ */
+export const CONNECT_TIMEOUT_MS = 7_500;
 
 const SCHEMES = ['bolt', 'bolt+s', 'bolt+ssc', 'neo4j', 'neo4j+s', 'neo4j+ssc'];
 
@@ -74,15 +86,15 @@ export class Neo4jConnectionError extends RevenantError {
   }
 }
 
-/** Builds a driver with FAIL_FAST_CONFIG. Validates its input; performs no I/O. */
-export function openNeo4jDriver(options: Neo4jConnectionOptions): Driver {
+/** Builds a driver with FAIL_FAST_CONFIG (and any `extra` settings). Validates its input; performs no I/O. */
+export function openNeo4jDriver(options: Neo4jConnectionOptions, extra: Config = {}): Driver {
   const uri = checkUri(options?.uri);
   const { user, password } = options;
   if (user === undefined && password !== undefined) {
     throw new InputError('neo4j: a password was given without a user');
   }
   const auth: AuthToken = user === undefined ? noAuth() : neo4j.auth.basic(user, password ?? '');
-  return neo4j.driver(uri, auth, { ...FAIL_FAST_CONFIG, maxTransactionRetryTime: retryTimeFor(uri) });
+  return neo4j.driver(uri, auth, { ...FAIL_FAST_CONFIG, maxTransactionRetryTime: retryTimeFor(uri), ...extra });
 }
 
 /**
@@ -91,7 +103,7 @@ export function openNeo4jDriver(options: Neo4jConnectionOptions): Driver {
  */
 export async function connectNeo4j(
   options: Neo4jConnectionOptions,
-  timeoutMs: number = DEFAULT_CONNECT_TIMEOUT_MS,
+  timeoutMs: number = CONNECT_TIMEOUT_MS,
 ): Promise<Driver> {
   const driver = openNeo4jDriver(options);
   try {
@@ -107,7 +119,7 @@ export async function connectNeo4j(
 export async function verifyNeo4jReachable(
   driver: Driver,
   uri: string,
-  timeoutMs: number = DEFAULT_CONNECT_TIMEOUT_MS,
+  timeoutMs: number = CONNECT_TIMEOUT_MS,
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

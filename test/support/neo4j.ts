@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Driver } from 'neo4j-driver';
+import type { Config, Driver } from 'neo4j-driver';
 import { openNeo4jDriver } from '../../src/store/neo4jDriver.js';
 import type { Neo4jStore } from '../../src/store/neo4jStore.js';
 import { SnapshotDb } from '../../src/store/SnapshotDb.js';
@@ -41,10 +41,10 @@ export function neo4jUri(): string {
   return state.uri;
 }
 
-/** A driver for the test Neo4j with the product's fail-fast settings. Close it in afterAll. */
-export function openTestDriver(): Driver {
+/** A driver for the test Neo4j with the product's fail-fast settings (and any `extra` ones). Close it in afterAll. */
+export function openTestDriver(extra: Config = {}): Driver {
   const user = process.env.NEO4J_USER || undefined;
-  return openNeo4jDriver({ uri: neo4jUri(), user, password: user ? (process.env.NEO4J_PASSWORD ?? '') : undefined });
+  return openNeo4jDriver({ uri: neo4jUri(), user, password: user ? (process.env.NEO4J_PASSWORD ?? '') : undefined }, extra);
 }
 
 /** Push snapshot `id` of the embedded store in `storeDir` into `neo`. */
