@@ -5,15 +5,39 @@
  * appears (atomic rename) once both are done. Then its changes are appended to the store's change
  * feed (a failure there is a warning: the snapshot is in place, and the server appends what the
  * feed lacks when it swaps the snapshot in).
+ *
+ * `loadDelta` writes a delta snapshot on a base (the latest by default): only what changed, and
+ * only the analysis units that read something that changed (or whose answer time alone changed
+ * since, or whose source's coverage changed) are analysed again; the stored document is then
+ * the base's with those units replaced — the same document a full load of the same collections
+ * stores. Its changes go to the change feed the same way.
  */
 import Database from 'better-sqlite3';
+import { parseNodeKey } from '../src/model/ids.js';
+import { EdgeKind, NodeKind } from '../src/model/schema.js';
 import { CompactGraph } from '../src/store/CompactGraph.js';
+import type { DeltaSummary } from '../src/store/delta/writeDelta.js';
+import type { GraphReader } from '../src/store/GraphReader.js';
+import { LazyGraph } from '../src/store/LazyGraph.js';
 import { SnapshotDb } from '../src/store/SnapshotDb.js';
 import type { Store } from '../src/store/Store.js';
-import { writeStoredFindings } from '../src/store/storedFindings.js';
+import {
+  type StoredUnit,
+  hasUnits,
+  readStoredCoverage,
+  readStoredFindings,
+  readUnits,
+  unitsReading,
+  writeDeltaFindings,
+  writeStoredFindings,
+  writeUnits,
+} from '../src/store/storedFindings.js';
 import type { LoadProgress, LoadSummary } from '../src/store/writeSnapshot.js';
 import type { SnapshotWriter } from '../src/store/SnapshotWriter.js';
-import { type FindingsDoc, runResidual } from './residual.js';
+import { StoreError } from '../src/model/errors.js';
+import type { FindingsDoc, PersonReport, SubjectReport, Finding } from './residual.js';
+import { coverageOf } from './residual.js';
+import { type UnitResult, UnitAnalyser, depCode, docFromUnits } from './residualUnits.js';
 
 export interface LoadResult {
   id: string;
@@ -22,24 +46,57 @@ export interface LoadResult {
   departed: number;
 }
 
+/** A unit as stored: what it read as dependency codes (`missing`: keys it read that named no node). */
+export function storedUnitOf(u: UnitResult, nidOf: (key: string) => number | undefined): StoredUnit & { missing: string[] } {
+  const deps = new Set<number>();
+  const missing = new Set<string>();
+  for (const d of u.deps) {
+    const c = depCode(d, nidOf);
+    if ('code' in c) deps.add(c.code);
+    else missing.add(c.missing);
+  }
+  return {
+    key: u.key,
+    next: u.next,
+    kinds: [...u.kinds, ...[...missing].map((m) => `missing:${m}`)],
+    sources: u.sources,
+    subjects: u.subjects.map((s) => s.key),
+    person: u.person?.id ?? null,
+    deps: Float64Array.from(deps).sort(),
+    missing: [...missing],
+  };
+}
+
 /**
  * Analyse a finished (not yet published) snapshot and store its findings in its file. The
- * analysis runs on the writer's memory (no re-read of the nodes and edges); the sources' ledgers
- * and the edge properties are read back from the file, as stored.
+ * analysis runs on the writer's memory (no re-read of the nodes and edges; the sources' ledgers
+ * and the edge properties are read back from the file, as stored), unit by unit, and stores what
+ * each unit read.
  */
 export function analyseSnapshotFile(path: string, id: string, writer: SnapshotWriter, summary: LoadSummary): { findings: number; departed: number; doc: FindingsDoc } {
   const sdb = new SnapshotDb(path);
   let doc;
+  let units: UnitResult[];
+  let src;
   try {
     const sources = sdb.sources();
-    doc = runResidual(new CompactGraph(writer.compactSource({ sources, collectedAt: summary.collectedAt, snapshotId: id }, { edgeProps: (eid, kind) => sdb.edgePropsOf(eid, kind), lookup: (name) => sdb.lookup(name) })), { all: true });
+    src = writer.compactSource({ sources, collectedAt: summary.collectedAt, snapshotId: id }, { edgeProps: (eid, kind) => sdb.edgePropsOf(eid, kind), lookup: (name) => sdb.lookup(name) });
+    const g = new CompactGraph(src);
+    const at = Date.parse(g.collectedAt);
+    const analyser = new UnitAnalyser(g, at, coverageOf(sources));
+    units = analyser.allUnits().map((k) => analyser.analyse(k)).filter((u): u is UnitResult => !!u);
+    doc = docFromUnits(at, id, analyser.coverage, units);
   } finally {
     sdb.close();
   }
   const db = new Database(path);
   try {
     db.pragma('journal_mode = DELETE');
-    writeStoredFindings(db, doc);
+    writeStoredFindings(db, doc, new Map(units.flatMap((u) => u.findings.map((f) => [f.finding.id, f.pre] as const))));
+    writeUnits(
+      db,
+      units.map((u) => storedUnitOf(u, (k) => src.nidOf(k))),
+    );
   } finally {
     db.close();
   }
@@ -60,4 +117,136 @@ export async function loadSnapshot(store: Store, dirs: string[], onProgress?: (p
     summary.warnings.push(`the change feed was not updated (${(e as Error).message}); the server appends the snapshot's changes when it swaps it in`);
   }
   return { id, summary, ...stats };
+}
+
+export interface DeltaLoadResult {
+  id: string;
+  baseId: string;
+  summary: DeltaSummary;
+  findings: number;
+  departed: number;
+  /** Units analysed again, and of how many. */
+  reanalysed: number;
+  units: number;
+  /** Why everything was analysed again, when it was. */
+  full?: string;
+}
+
+/** Which stored units a delta can have changed. */
+function affectedUnits(base: SnapshotDb, view: GraphReader & { readonly sources: readonly import('../src/store/GraphReader.js').SourceInfo[] }, summary: DeltaSummary, units: Map<string, StoredUnit>, at: number): { keys: Set<string>; all?: string } {
+  const baseAt = Date.parse(base.meta.get('collectedAt') ?? '');
+  if (!(at >= baseAt)) return { keys: new Set(units.keys()), all: 'the delta was collected before its base' };
+  const keys = unitsReading(base, summary.changedDeps, units);
+  const kinds = summary.changedKinds;
+  for (const u of units.values()) {
+    if (u.next !== null && u.next <= at && at > baseAt) keys.add(u.key);
+    for (const k of u.kinds) {
+      if (kinds.has(k)) keys.add(u.key);
+      if (k.startsWith('missing:') && view.node(k.slice('missing:'.length))) keys.add(u.key);
+    }
+  }
+  // Coverage: a source whose uncovered rules or scope changed changes every closure there.
+  const oldCov = readStoredCoverage(base);
+  const newCov = coverageOf(view.sources);
+  const oldScope = new Map(base.sources().map((s) => [s.sourceKey, JSON.stringify(s.scope ?? null)]));
+  const changed = new Set<string>();
+  for (const s of view.sources) {
+    if (JSON.stringify(oldCov[s.sourceKey]?.uncoveredRules ?? null) !== JSON.stringify(newCov[s.sourceKey]?.uncoveredRules ?? null)) changed.add(s.sourceKey);
+    if (oldScope.get(s.sourceKey) !== JSON.stringify(s.scope ?? null)) changed.add(s.sourceKey);
+  }
+  for (const sk of Object.keys(oldCov)) if (!newCov[sk]) changed.add(sk);
+  if (changed.size) for (const u of units.values()) if (u.sources.some((s) => changed.has(s))) keys.add(u.key);
+  return { keys };
+}
+
+/**
+ * Load collections as a delta snapshot on `baseId` (default: the latest) and store the analysis
+ * of what changed. The base must carry analysis units (written by a load of this revenant).
+ */
+export async function loadDelta(
+  store: Store,
+  dirs: string[],
+  baseId?: string,
+  onProgress?: (p: LoadProgress) => void,
+  opts: { count?: boolean } = {},
+): Promise<DeltaLoadResult> {
+  let out: Omit<DeltaLoadResult, 'id' | 'baseId' | 'summary'> = { findings: 0, departed: 0, reanalysed: 0, units: 0 };
+  let doc: FindingsDoc | undefined;
+  const r = await store.loadDelta(dirs, baseId, onProgress, (db, id, base, summary) => {
+    if (!hasUnits(base)) throw new StoreError(`snapshot ${base.id} has no analysis units (written by an older revenant): load the collections in full once`);
+    const view = new SnapshotDb(db, { base });
+    const graph = new LazyGraph(view, id);
+    const at = Date.parse(summary.collectedAt);
+    const coverage = coverageOf(graph.sources);
+    const units = readUnits(base);
+    const { keys, all } = affectedUnits(base, graph, summary, units, at);
+    // New persons, and the persons of changed accounts, may have become units.
+    for (const n of summary.changedNodes) {
+      const row = view.nodeRowByNid(n);
+      if (!row) continue;
+      const kind = view.kindOf(row.kind);
+      if (kind === NodeKind.Person) keys.add(row.key);
+      if (kind === NodeKind.EntraUser || kind === NodeKind.OktaUser) keys.add(graph.out(row.key, EdgeKind.BELONGS_TO)[0]?.to ?? row.key);
+    }
+    const reader: GraphReader = all || keys.size > 2000 ? new CompactGraph(view, id) : graph;
+    const analyser = new UnitAnalyser(reader, at, coverage);
+    const subjects = new Map<string, SubjectReport | null>();
+    const persons = new Map<string, PersonReport | null>();
+    const findings: { pre: string; finding: Finding }[] = [];
+    const gone: string[] = [];
+    const unitsGone: string[] = [];
+    const fresh: ReturnType<typeof storedUnitOf>[] = [];
+    const findingsOf = findingIdsBySubject(base);
+    for (const key of [...keys].sort()) {
+      const old = units.get(key);
+      if (old) {
+        for (const s of old.subjects) {
+          subjects.set(s, null);
+          gone.push(...findingsOf(s));
+        }
+        if (old.person) persons.set(old.person, null);
+      }
+      const u = analyser.analyse(key);
+      if (!u) {
+        if (old) unitsGone.push(key);
+        continue;
+      }
+      for (const s of u.subjects) subjects.set(s.key, s.report);
+      if (u.person) persons.set(u.person.id, u.person);
+      findings.push(...u.findings);
+      fresh.push(storedUnitOf(u, (k) => view.nodeRow(k)?.nid));
+    }
+    writeDeltaFindings(db, { format: 'revenant-findings/1', at: new Date(at).toISOString(), snapshot: id, coverage }, { subjects, persons, findings, gone, unitsGone });
+    writeUnits(db, fresh);
+    out = { findings: -1, departed: -1, reanalysed: keys.size, units: units.size, full: all };
+    if (opts.count !== false) {
+      doc = readStoredFindings(new SnapshotDb(db, { base }));
+      out.findings = doc.findings.length;
+      out.departed = doc.subjects.filter((s) => s.departed).length;
+    }
+  });
+  // Without the document in hand (count: false, the server's refreshes), the server appends the
+  // snapshot's changes to the feed when it swaps it in.
+  if (doc) {
+    try {
+      await store.syncFeed({ id: r.id, doc, at: r.summary.collectedAt });
+    } catch (e) {
+      r.summary.warnings.push(`the change feed was not updated (${(e as Error).message}); the server appends the snapshot's changes when it swaps it in`);
+    }
+  }
+  return { id: r.id, baseId: r.baseId, summary: r.summary, ...out };
+}
+
+/** Ids of a snapshot's findings about one subject (its account key), at every level of a delta chain. */
+function findingIdsBySubject(base: SnapshotDb): (subjectKey: string) => string[] {
+  const levels: Database.Database[] = [];
+  for (let s: SnapshotDb | undefined = base; s; s = s.overlay?.parent) levels.push(s.db);
+  const stmts = levels.map((db) => db.prepare('SELECT id FROM findings WHERE subject_source = ? AND subject_id = ?'));
+  return (subjectKey) => {
+    const { sourceKey, id } = parseNodeKey(subjectKey);
+    const source = sourceKey.split(':')[0];
+    const out = new Set<string>();
+    for (const st of stmts) for (const r of st.all(source, id) as { id: string }[]) out.add(r.id);
+    return [...out];
+  };
 }

@@ -170,7 +170,7 @@ export interface RawHit {
 }
 
 /** The graph form: every applicable rule's hits for one departed subject, in catalogue order. */
-function rawHits(s: AccountState, a: Analysis, rules: readonly Rule[] = allRules()): RawHit[] {
+export function rawHits(s: AccountState, a: Analysis, rules: readonly Rule[] = allRules()): RawHit[] {
   const raw: RawHit[] = [];
   for (const rule of rulesFor(s, rules)) for (const hit of rule.evaluate(s, a)) raw.push({ rule, hit });
   return raw;
@@ -206,20 +206,28 @@ function findingsOf(s: AccountState, raw: RawHit[], provOf: (key: string) => Pro
   return out;
 }
 
-function sortFindings(f: Finding[]): Finding[] {
-  const RULE_ORDER = new Map(allRules().map((r, i) => [r.id, i]));
-  return f.sort(
-    (x, y) =>
-      SEVERITY_RANK[x.severity] - SEVERITY_RANK[y.severity] ||
-      STATUS_RANK[x.status] - STATUS_RANK[y.status] ||
-      (RULE_ORDER.get(x.rule) ?? 99) - (RULE_ORDER.get(y.rule) ?? 99) ||
-      x.subject.name.localeCompare(y.subject.name) ||
-      x.via.id.localeCompare(y.via.id),
+let ruleOrder: { rules: readonly Rule[]; order: Map<string, number> } | undefined;
+
+/** The order of a findings document: severity, status, rule (catalogue order), subject name, via id. */
+export function compareFindings(x: Finding, y: Finding): number {
+  const rules = allRules();
+  if (ruleOrder?.rules !== rules) ruleOrder = { rules, order: new Map(rules.map((r, i) => [r.id, i])) };
+  const order = ruleOrder.order;
+  return (
+    SEVERITY_RANK[x.severity] - SEVERITY_RANK[y.severity] ||
+    STATUS_RANK[x.status] - STATUS_RANK[y.status] ||
+    (order.get(x.rule) ?? 99) - (order.get(y.rule) ?? 99) ||
+    x.subject.name.localeCompare(y.subject.name) ||
+    x.via.id.localeCompare(y.via.id)
   );
 }
 
+export function sortFindings(f: Finding[]): Finding[] {
+  return f.sort(compareFindings);
+}
+
 /** Every account key that is departed at `at` (stubs excluded: their state is unknown). */
-function departedAccounts(a: Analysis): string[] {
+export function departedAccounts(a: Analysis): string[] {
   const out: string[] = [];
   const scopes = new Map(a.g.sources.map((src) => [src.sourceKey, src]));
   for (const kind of SOURCES.accountKinds()) {
@@ -235,7 +243,7 @@ function departedAccounts(a: Analysis): string[] {
  * A per-subject collection is complete only for the accounts it lists: any other account of that
  * source is out of its scope (never swept by --all, never reported closed).
  */
-function outOfScope(src: SourceInfo | undefined, accountId: string): boolean {
+export function outOfScope(src: SourceInfo | undefined, accountId: string): boolean {
   if (!src?.scope) return false;
   const id = canonicalId(accountId);
   return !src.scope.accounts.some((a) => canonicalId(a) === id);
@@ -263,9 +271,19 @@ export interface ResidualFacts {
   provOf: (key: string) => Prov | null | undefined;
 }
 
-/** The `revenant-findings/1` document from an engine's facts: findings, subjects and closure, persons, coverage. */
-export function assembleFindingsDoc(f: ResidualFacts): FindingsDoc {
-  const coverage = computeCoverage(f.sources, allRules(), datasetsOf);
+/** The coverage of a set of sources (per source key), as the findings document states it. */
+export function coverageOf(sources: readonly SourceInfo[]): Record<string, SourceCoverage> {
+  return computeCoverage(sources, allRules(), datasetsOf);
+}
+
+/**
+ * The `revenant-findings/1` document from an engine's facts: findings, subjects and closure,
+ * persons, coverage. `coverage` may be given (computed once for many calls); with `sort: false`
+ * the findings stay in the order they were found (subjects in the given order, each subject's
+ * in rule order) — the order `sortFindings` then sorts stably.
+ */
+export function assembleFindingsDoc(f: ResidualFacts, opts: { coverage?: Record<string, SourceCoverage>; sort?: boolean } = {}): FindingsDoc {
+  const coverage = opts.coverage ?? coverageOf(f.sources);
   const findings: Finding[] = [];
   const subjects: SubjectReport[] = [];
   const crossReported = new Set<string>();
@@ -336,7 +354,7 @@ export function assembleFindingsDoc(f: ResidualFacts): FindingsDoc {
     coverage,
     subjects,
     persons,
-    findings: sortFindings(findings),
+    findings: opts.sort === false ? findings : sortFindings(findings),
   };
 }
 

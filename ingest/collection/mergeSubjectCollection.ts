@@ -1,111 +1,33 @@
 /**
- * Folds a per-subject collection (`scope: {kind: "subject"}`, from collectEntraSubject or
- * collectOktaSubject) into the tenant's full source folder, giving a new full source folder that
- * can be loaded as a snapshot. A subject collection is complete *for its accounts*: every line it
- * holds replaces the line with the same identity, and every base line that is about one of its
- * accounts (a membership, an assignment, an ownership, a token …) and was not read again is
- * dropped — it no longer exists. Objects merely referenced (groups, applications, service
- * principals) are updated, never removed. Where the subject collection could not read a dataset,
- * the merged dataset is marked `partial` with the reason, so nothing reads stale data as
- * "no access". The merged folder records which subjects were refreshed, and when.
+ * Per-subject collections (`scope: {kind: "subject"}`, from collectEntraSubject or
+ * collectOktaSubject) as folders: `mergeSubjectCollection` folds one into the tenant's full source
+ * folder, giving a new full source folder that can be loaded as a snapshot (remediation's
+ * `verify`); `combineSubjectCollections` makes several of one source one (a batch of event
+ * refreshes, which a delta load then applies to the served snapshot). What a subject collection
+ * stands for — which base lines it replaces and drops, and its ledger — is subjectCover.ts, the
+ * same code the delta load applies (src/store/delta/writeDelta.ts): both give the same data.
+ * Lines are matched by the identities the sources declare (`DatasetDef.record`).
  */
 import { createReadStream, createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { InputError } from '../../src/model/errors.js';
+import { datasetsOf } from './datasets.js';
+import type { DatasetLedger } from './manifest.js';
+import { recordSpec } from './records.js';
+import { SubjectCover, isSubjectScope, refreshedHistory, subjectAccounts, subjectLedger, subjectName } from './subjectCover.js';
 
 type Raw = Record<string, unknown>;
-
-interface DatasetSpec {
-  /** The identity of a line (lines with the same key are the same object). */
-  key(line: Raw): string | null;
-  /**
-   * Who the line is about, for removal: a base line whose owner is covered by the subject
-   * collection and that was not read again is gone. `accounts`: the covered owners are the
-   * subject's accounts; `parents`: the parents that appear in the subject collection's lines;
-   * `both`: either.
-   */
-  owner?: (line: Raw) => string | null;
-  covers?: 'accounts' | 'parents' | 'both' | 'accounts+lines';
-  /** For `both`: the parent of a line (owner is the account). */
-  parent?: (line: Raw) => string | null;
-}
-
-const s = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
-const sub = (o: unknown, k: string): Raw => ((o && typeof o === 'object' ? (o as Raw)[k] : undefined) ?? {}) as Raw;
-const byId = (l: Raw) => s(l.id);
-const pair = (a: string | null, b: string | null) => (a && b ? `${a}|${b}` : null);
-
-const ENTRA: Record<string, DatasetSpec> = {
-  users: { key: byId, owner: byId, covers: 'accounts' },
-  deletedUsers: { key: byId, owner: byId, covers: 'accounts' },
-  groups: { key: byId },
-  groupMembers: { key: (l) => pair(s(l.groupId), s(sub(l, 'member').id)), owner: (l) => s(sub(l, 'member').id), covers: 'accounts' },
-  groupOwners: { key: (l) => pair(s(l.groupId), s(sub(l, 'owner').id)), owner: (l) => s(sub(l, 'owner').id), parent: (l) => s(l.groupId), covers: 'both' },
-  applications: { key: byId },
-  applicationOwners: {
-    key: (l) => pair(s(l.applicationId), s(sub(l, 'owner').id)),
-    owner: (l) => s(sub(l, 'owner').id),
-    parent: (l) => s(l.applicationId),
-    covers: 'both',
-  },
-  federatedIdentityCredentials: { key: (l) => pair(s(l.applicationId), s(sub(l, 'credential').id)), owner: (l) => s(l.applicationId), covers: 'parents' },
-  servicePrincipals: { key: byId },
-  servicePrincipalOwners: {
-    key: (l) => pair(s(l.servicePrincipalId), s(sub(l, 'owner').id)),
-    owner: (l) => s(sub(l, 'owner').id),
-    parent: (l) => s(l.servicePrincipalId),
-    covers: 'both',
-  },
-  appRoleAssignments: { key: byId, owner: (l) => s(l.principalId), covers: 'accounts+lines' },
-  oauth2PermissionGrants: { key: byId, owner: (l) => s(l.principalId), covers: 'accounts+lines' },
-  roleDefinitions: { key: byId },
-  roleAssignments: { key: byId, owner: (l) => s(l.principalId), covers: 'accounts+lines' },
-  roleEligibilitySchedules: { key: byId, owner: (l) => s(l.principalId), covers: 'accounts+lines' },
-  directoryAudits: { key: byId },
-};
-
-const OKTA: Record<string, DatasetSpec> = {
-  users: { key: byId, owner: byId, covers: 'accounts' },
-  groups: { key: byId },
-  groupMembers: { key: (l) => pair(s(l.groupId), s(sub(l, 'user').id)), owner: (l) => s(sub(l, 'user').id), covers: 'accounts' },
-  apps: { key: byId },
-  appUsers: { key: (l) => pair(s(l.appId), s(sub(l, 'appUser').id)), owner: (l) => s(sub(l, 'appUser').id), covers: 'accounts' },
-  appGroups: { key: (l) => pair(s(l.appId), s(sub(l, 'appGroup').id)) },
-  appFeatures: { key: (l) => pair(s(l.appId), s(sub(l, 'feature').name)), owner: (l) => s(l.appId), covers: 'parents' },
-  appGrants: { key: byId, owner: (l) => s(l.clientId), covers: 'parents' },
-  appSecrets: { key: (l) => pair(s(l.appId), s(sub(l, 'secret').id)), owner: (l) => s(l.appId), covers: 'parents' },
-  appJwks: { key: (l) => pair(s(l.appId), s(sub(l, 'jwk').id)), owner: (l) => s(l.appId), covers: 'parents' },
-  apiTokens: { key: byId, owner: (l) => s(l.userId), covers: 'accounts' },
-  userGrants: { key: byId, owner: (l) => s(l.userId), covers: 'accounts' },
-  refreshTokens: { key: byId, owner: (l) => s(l.userId), covers: 'accounts' },
-  userRoles: { key: (l) => pair(s(l.userId), s(sub(l, 'role').id)), owner: (l) => s(l.userId), covers: 'accounts' },
-  groupRoles: { key: (l) => pair(s(l.groupId), s(sub(l, 'role').id)), owner: (l) => s(l.groupId), covers: 'parents' },
-  clientRoles: { key: (l) => pair(s(l.clientId), s(sub(l, 'role').id)), owner: (l) => s(l.clientId), covers: 'parents' },
-  idps: { key: byId },
-  logs: { key: (l) => s(l.uuid) },
-};
-
-const SPECS: Record<string, Record<string, DatasetSpec>> = { entra: ENTRA, okta: OKTA };
-
-interface Ledger {
-  status: 'complete' | 'partial' | 'missing';
-  count?: number;
-  reason?: string;
-  /** Per-parent datasets of a subject collection: the parents whose list was read in full (an empty list included). */
-  parents?: string[];
-  [k: string]: unknown;
-}
 
 interface ManifestLike {
   format: string;
   source: string;
   tenant: string;
   collectedAt: string;
-  datasets: Record<string, Ledger>;
+  datasets: Record<string, DatasetLedger>;
   scope?: { kind?: string; subject?: string; accounts?: unknown[] };
-  refreshed?: { subject: string; accounts: string[]; at: string }[];
+  refreshed?: unknown[];
   [k: string]: unknown;
 }
 
@@ -134,11 +56,16 @@ async function* lines(file: string): AsyncGenerator<{ text: string; value: Raw }
   }
 }
 
-/** Accounts a subject collection is complete for (its manifest's `scope.accounts`). */
-function subjectAccounts(m: ManifestLike): string[] {
-  return (m.scope?.accounts ?? [])
-    .map((a) => (typeof a === 'string' ? a : s((a as Raw)?.id)))
-    .filter((a): a is string => !!a);
+async function writeLines(file: string, texts: Iterable<string> | AsyncIterable<string>): Promise<number> {
+  const w = createWriteStream(file, { encoding: 'utf8' });
+  let count = 0;
+  for await (const t of texts) {
+    count++;
+    if (!w.write(`${t}\n`)) await once(w, 'drain');
+  }
+  w.end();
+  await once(w, 'finish');
+  return count;
 }
 
 export interface MergeResult {
@@ -155,87 +82,107 @@ export interface MergeResult {
 export async function mergeSubjectCollection(baseDir: string, subjectDir: string, outDir: string): Promise<MergeResult> {
   const base = readManifest(baseDir);
   const subj = readManifest(subjectDir);
-  if (subj.scope?.kind !== 'subject') throw new InputError(`${subjectDir}/manifest.json: not a subject collection (scope.kind must be "subject")`);
+  if (!isSubjectScope(subj.scope)) throw new InputError(`${subjectDir}/manifest.json: not a subject collection (scope.kind must be "subject")`);
   if (base.source !== subj.source || base.tenant !== subj.tenant) {
     throw new InputError(`${subjectDir}/manifest.json: subject collection of ${subj.source} ${subj.tenant} cannot be merged into ${base.source} ${base.tenant}`);
   }
-  const specs = SPECS[base.source];
-  if (!specs) throw new InputError(`merge: source ${base.source} has no per-subject refresh`);
-  const accounts = new Set(subjectAccounts(subj));
+  const names = datasetsOf(base.source).filter((d) => recordSpec(base.source, d));
+  if (!names.length) throw new InputError(`merge: source ${base.source} has no per-subject refresh`);
+  const accounts = subjectAccounts(subj.scope);
+  const subject = subjectName(subj.scope);
   mkdirSync(outDir, { recursive: true });
   const out: ManifestLike = { ...base, collectedAt: subj.collectedAt, datasets: { ...base.datasets } };
   delete out.scope;
   const degraded: string[] = [];
 
-  for (const [dataset, spec] of Object.entries(specs)) {
-    const baseLedger: Ledger = base.datasets[dataset] ?? { status: 'missing', reason: 'not in the manifest' };
-    const subLedger: Ledger = subj.datasets[dataset] ?? { status: 'missing', reason: 'not in the subject collection' };
-    const target = join(outDir, `${dataset}.jsonl`);
-    const read = subLedger.status !== 'missing';
-    const fresh: { text: string; value: Raw }[] = [];
-    if (read) for await (const l of lines(join(subjectDir, `${dataset}.jsonl`))) fresh.push(l);
-    const freshKeys = new Set(fresh.map((l) => spec.key(l.value)).filter((k): k is string => !!k));
-    const covered = new Set<string>();
-    if (read && (spec.covers === 'accounts' || spec.covers === 'both' || spec.covers === 'accounts+lines')) for (const a of accounts) covered.add(a);
-    if (read && (spec.covers === 'parents' || spec.covers === 'accounts+lines')) {
-      for (const l of fresh) {
-        const o = spec.owner?.(l.value);
-        if (o) covered.add(o);
-      }
-    }
-    const parents = new Set<string>();
-    if (read && spec.covers === 'both') for (const l of fresh) {
-      const p = spec.parent?.(l.value);
-      if (p) parents.add(p);
-    }
-    // Parents the subject collection read in full hold exactly what it wrote: a child no longer there is gone.
-    if (read && Array.isArray(subLedger.parents)) {
-      for (const p of subLedger.parents) {
-        if (typeof p !== 'string') continue;
-        if (spec.covers === 'both') parents.add(p);
-        else if (spec.covers === 'parents' || spec.covers === 'accounts+lines') covered.add(p);
-      }
-    }
-
-    const w = createWriteStream(target, { encoding: 'utf8' });
-    let count = 0;
-    const write = async (text: string) => {
-      count++;
-      if (!w.write(`${text}\n`)) await once(w, 'drain');
-    };
-    if (baseLedger.status !== 'missing') {
-      for await (const l of lines(join(baseDir, `${dataset}.jsonl`))) {
+  for (const dataset of names) {
+    const spec = recordSpec(base.source, dataset)!;
+    const baseLedger = base.datasets[dataset];
+    const subLedger = subj.datasets[dataset];
+    const read = !!subLedger && subLedger.status !== 'missing';
+    const fresh: string[] = [];
+    const freshKeys = new Set<string>();
+    const cover = new SubjectCover(spec, read ? accounts : [], read ? subLedger : undefined);
+    if (read) {
+      for await (const l of lines(join(subjectDir, `${dataset}.jsonl`))) {
+        fresh.push(l.text);
         const k = spec.key(l.value);
-        if (k && freshKeys.has(k)) continue;
-        const o = spec.owner?.(l.value);
-        if (o && covered.has(o)) continue;
-        const p = spec.parent?.(l.value);
-        if (p && parents.has(p)) continue;
-        await write(l.text);
+        if (k) freshKeys.add(k);
+        cover.read(l.value);
       }
     }
-    for (const l of fresh) await write(l.text);
-    w.end();
-    await once(w, 'finish');
-
-    const ledger: Ledger = { status: baseLedger.status, count };
-    if (baseLedger.reason) ledger.reason = baseLedger.reason;
-    const deliberate = !read && typeof subLedger.reason === 'string' && subLedger.reason.startsWith('not read in a subject collection');
-    if (baseLedger.status === 'missing' && read) {
-      // The subject collection read what the tenant sweep did not: still missing for the tenant.
-      ledger.status = 'partial';
-      ledger.reason = `only the refreshed subjects were read (${baseLedger.reason ?? 'missing in the tenant collection'})`;
-    } else if ((subLedger.status !== 'complete' && !deliberate) || (baseLedger.status === 'complete' && !read && !deliberate)) {
-      if (baseLedger.status !== 'missing') {
-        ledger.status = 'partial';
-        ledger.reason = `refresh of ${subj.scope?.subject ?? 'a subject'} could not read ${dataset}: ${subLedger.reason ?? subLedger.status}`;
-        degraded.push(dataset);
+    async function* merged(): AsyncGenerator<string> {
+      if (baseLedger && baseLedger.status !== 'missing') {
+        for await (const l of lines(join(baseDir, `${dataset}.jsonl`))) {
+          const k = spec.key(l.value);
+          if (k && freshKeys.has(k)) continue;
+          if (read && cover.drops(l.value)) continue;
+          yield l.text;
+        }
       }
+      yield* fresh;
     }
-    out.datasets[dataset] = ledger;
+    const count = await writeLines(join(outDir, `${dataset}.jsonl`), merged());
+    const { ledger, degraded: worse } = subjectLedger(dataset, baseLedger, subLedger, subject);
+    if (worse) degraded.push(dataset);
+    out.datasets[dataset] = ledger.status === 'missing' ? ledger : { ...ledger, count };
   }
-  const history = [...(base.refreshed ?? []), { subject: String(subj.scope?.subject ?? ''), accounts: [...accounts], at: subj.collectedAt }];
-  out.refreshed = history.slice(-100);
+  out.refreshed = refreshedHistory(base, { subject, accounts, at: subj.collectedAt });
   writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(out, null, 2)}\n`);
-  return { dir: outDir, accounts: [...accounts], degraded };
+  return { dir: outDir, accounts, degraded };
+}
+
+const RANK = { complete: 0, partial: 1, missing: 2 } as const;
+
+/**
+ * Several subject collections of one source as one subject collection (`outDir`): the lines of
+ * all of them (one per key; a later collection's wins), the accounts of all of them as its
+ * scope, per dataset the least complete of their ledgers and every parent any of them read in
+ * full. One collection is returned as it is.
+ */
+export async function combineSubjectCollections(dirs: readonly string[], outDir: string): Promise<string> {
+  if (dirs.length === 1) return dirs[0];
+  const manifests = dirs.map(readManifest);
+  const first = manifests[0];
+  for (const [i, m] of manifests.entries()) {
+    if (!isSubjectScope(m.scope)) throw new InputError(`${dirs[i]}/manifest.json: not a subject collection (scope.kind must be "subject")`);
+    if (m.source !== first.source || m.tenant !== first.tenant) throw new InputError(`${dirs[i]}/manifest.json: subject collections of different sources cannot be combined`);
+  }
+  mkdirSync(outDir, { recursive: true });
+  const datasets: Record<string, DatasetLedger> = {};
+  for (const dataset of datasetsOf(first.source)) {
+    const spec = recordSpec(first.source, dataset);
+    const kept = new Map<string, string>();
+    let ledger: DatasetLedger | undefined;
+    const parents = new Set<string>();
+    for (const [i, dir] of dirs.entries()) {
+      const l = manifests[i].datasets[dataset] ?? { status: 'missing' as const, reason: 'not in the subject collection' };
+      if (!ledger || RANK[l.status] > RANK[ledger.status]) ledger = { ...l };
+      else if (l.reason && ledger.status !== 'complete' && ledger.reason !== l.reason) ledger.reason = `${ledger.reason}; ${l.reason}`;
+      const listed = (l as { parents?: unknown }).parents;
+      if (Array.isArray(listed)) for (const p of listed) if (typeof p === 'string') parents.add(p);
+      if (l.status === 'missing') continue;
+      for await (const { value, text } of lines(join(dir, `${dataset}.jsonl`))) {
+        const k = spec?.key(value) ?? text;
+        kept.delete(k);
+        kept.set(k, text);
+      }
+    }
+    const count = await writeLines(join(outDir, `${dataset}.jsonl`), kept.values());
+    const out: DatasetLedger & { parents?: string[] } = ledger!.status === 'missing' ? { ...ledger! } : { ...ledger!, count };
+    delete out.parents;
+    if (parents.size && out.status !== 'missing') out.parents = [...parents];
+    datasets[dataset] = out;
+  }
+  const accounts = new Map<string, unknown>();
+  for (const m of manifests) for (const a of m.scope?.accounts ?? []) accounts.set(String(typeof a === 'string' ? a : (a as Raw | null)?.id), a);
+  const subjects = manifests.map((m) => subjectName(m.scope)).filter(Boolean);
+  const manifest: ManifestLike = {
+    ...first,
+    collectedAt: manifests.map((m) => m.collectedAt).sort().at(-1)!,
+    scope: { kind: 'subject', subject: subjects.join(', '), accounts: [...accounts.values()] },
+    datasets,
+  };
+  writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return outDir;
 }

@@ -13,6 +13,7 @@ import { SOURCES } from '../sources.js';
 import { type DatasetLedger, type Manifest, lineOfDatasetField, parseManifest } from './manifest.js';
 import { type JsonlStats, readJsonl } from './readJsonl.js';
 import { validateLine } from './validateLine.js';
+import { isTombstone, recordSpec } from './records.js';
 
 export interface SourceFolder {
   /** Absolute path of the source folder. */
@@ -102,6 +103,12 @@ export function openCollection(dir: string): Collection {
   return { root, sources };
 }
 
+/** Whether a source folder is a delta collection (its manifest names the collection it extends). */
+export function isDeltaFolder(src: SourceFolder): boolean {
+  const d = (src.manifest as { delta?: { base?: unknown } }).delta;
+  return !!d && typeof d === 'object' && !!d.base;
+}
+
 /** Every dataset of a source the format knows, present or not. */
 export function datasetFiles(src: SourceFolder): DatasetFile[] {
   return datasetsOf(src.source).map((dataset) => {
@@ -127,6 +134,8 @@ export function unknownFiles(src: SourceFolder): string[] {
 export interface ValidLine {
   line: number;
   value: Record<string, unknown>;
+  /** The line's text as read. */
+  text: string;
 }
 
 /**
@@ -146,14 +155,23 @@ export async function* readDataset(df: DatasetFile, stats?: JsonlStats): AsyncGe
   }
   const st: JsonlStats = stats ?? { objects: 0, bytes: 0, sha256: '' };
   const idField = idFieldOf(src.source, dataset);
-  for await (const { line, value } of readJsonl(df.path, df.file, st)) {
+  const tombstones = isDeltaFolder(src);
+  for await (const { line, value, text } of readJsonl(df.path, df.file, st)) {
+    if (tombstones && value && typeof value === 'object' && isTombstone(value as Record<string, unknown>)) {
+      // A delta collection's removed object: it needs only what names it.
+      if (!recordSpec(src.source, dataset)?.key(value as Record<string, unknown>)) {
+        throw InputError.at(df.file, line, undefined, 'a removed object ("@removed") must carry the fields that name it (its id, and its parent\'s id for a wrapped line)');
+      }
+      yield { line, value: value as Record<string, unknown>, text };
+      continue;
+    }
     const bad = validateLine(src.source, dataset, value);
     if (bad) throw InputError.at(df.file, line, bad.field, bad.problem);
     const v = value as Record<string, unknown>;
     if (idField && typeof v[idField] === 'string' && (v[idField]).trim() === '') {
       throw InputError.at(df.file, line, idField, 'must not be empty');
     }
-    yield { line, value: v };
+    yield { line, value: v, text };
   }
   if (ledger.count !== undefined && ledger.count !== null && st.objects !== ledger.count) {
     const mline = lineOfDatasetField(src.manifestText, dataset, 'count');

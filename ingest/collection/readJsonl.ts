@@ -11,6 +11,8 @@ import { InputError } from '../../src/model/errors.js';
 export interface JsonlLine {
   line: number;
   value: unknown;
+  /** The line's text as read (without the newline). */
+  text: string;
 }
 
 export interface JsonlStats {
@@ -39,7 +41,7 @@ export async function* readJsonl(path: string, name: string, stats?: JsonlStats)
     try {
       const value = JSON.parse(text) as unknown;
       objects++;
-      return { line: lineNo, value };
+      return { line: lineNo, value, text };
     } catch (e) {
       const msg = (e as Error).message.replace(/^JSON\.parse: /, '');
       throw InputError.at(name, lineNo, undefined, `invalid JSON (${msg})`);

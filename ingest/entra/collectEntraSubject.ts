@@ -22,7 +22,7 @@
 import { NotFoundError } from '../../src/model/errors.js';
 import { SourceWriter } from '../collection/SourceWriter.js';
 import { ENTRA_DATASETS } from './datasets.js';
-import { createGraphSession, resolveTenant } from './client.js';
+import { type GraphSession, createGraphSession, resolveTenant } from './client.js';
 import { AUDIT_ACTIVITY_FILTER } from './collectDirectoryAudits.js';
 import {
   APPLICATION_SELECT,
@@ -94,6 +94,25 @@ class Gather {
   }
 }
 
+/**
+ * The active user a subject names. Graph's `GET /users/{id | userPrincipalName}` takes an object id
+ * or a UPN, never a mail address: when it finds nothing and the name is not an object id, the user
+ * whose `mail` is that address is looked up with `$filter=mail eq '…'` (a default query, no
+ * advanced-query headers needed). Null when neither finds one.
+ */
+export async function findUser(session: GraphSession, stats: RequestStats, subject: string): Promise<Raw | null> {
+  const direct = await graphGet<Raw>(session, stats, `/users/${encodeURIComponent(subject)}?$select=${USER_SELECT}`, {
+    permission: ENTRA_PERMISSIONS.users,
+  });
+  if (direct || GUID.test(subject) || !subject.includes('@')) return direct;
+  for await (const u of graphList<Raw>(session, stats, `/users?$filter=${enc(`mail eq ${q(subject)}`)}&$select=${USER_SELECT}&$top=${TOP}`, {
+    permission: ENTRA_PERMISSIONS.users,
+  })) {
+    return u;
+  }
+  return null;
+}
+
 export async function collectEntraSubject(opts: CollectEntraSubjectOptions): Promise<SubjectCollectResult> {
   const signal = opts.signal ?? new AbortController().signal;
   const session = createGraphSession({ ...opts, signal });
@@ -133,9 +152,7 @@ export async function collectEntraSubject(opts: CollectEntraSubjectOptions): Pro
   // 1. The subject, active or deleted.
   const subject = opts.subject.trim();
   const userStats = g.stats.get('users')!;
-  const user = await graphGet<Raw>(session, userStats, `/users/${encodeURIComponent(subject)}?$select=${USER_SELECT}`, {
-    permission: ENTRA_PERMISSIONS.users,
-  });
+  const user = await findUser(session, userStats, subject);
   let deleted: Raw | null = null;
   if (!user) {
     const delStats = g.stats.get('deletedUsers')!;

@@ -34,7 +34,7 @@ interface PerParentSpec {
 }
 
 /** Read one per-parent list for every parent id; report failures grouped by cause. */
-async function* perParentLists(ctx: EntraContext, out: DatasetOutput, ids: readonly string[], spec: PerParentSpec): AsyncGenerator<Raw> {
+export async function* perParentLists(ctx: EntraContext, out: DatasetOutput, ids: readonly string[], spec: PerParentSpec): AsyncGenerator<Raw> {
   const failures = new Map<string, number>();
   let done = 0;
   out.progress(0, ids.length);
@@ -65,7 +65,7 @@ async function* fromParents(ctx: EntraContext, out: DatasetOutput, spec: PerPare
   yield* perParentLists(ctx, out, ids, spec);
 }
 
-const GROUP_MEMBERS: PerParentSpec = {
+export const GROUP_MEMBERS: PerParentSpec = {
   parent: 'groups',
   noun: 'groups',
   url: (id) => `/groups/${id}/members?$select=id&$top=${TOP}`,
@@ -73,7 +73,7 @@ const GROUP_MEMBERS: PerParentSpec = {
   permission: ENTRA_PERMISSIONS.groupMembers,
 };
 
-const GROUP_OWNERS: PerParentSpec = {
+export const GROUP_OWNERS: PerParentSpec = {
   parent: 'groups',
   noun: 'groups',
   url: (id) => `/groups/${id}/owners?$select=id&$top=${TOP}`,
@@ -81,7 +81,7 @@ const GROUP_OWNERS: PerParentSpec = {
   permission: ENTRA_PERMISSIONS.groupOwners,
 };
 
-const APPLICATION_OWNERS: PerParentSpec = {
+export const APPLICATION_OWNERS: PerParentSpec = {
   parent: 'applications',
   noun: 'applications',
   url: (id) => `/applications/${id}/owners?$select=id&$top=${TOP}`,
@@ -89,7 +89,7 @@ const APPLICATION_OWNERS: PerParentSpec = {
   permission: ENTRA_PERMISSIONS.applicationOwners,
 };
 
-const FEDERATED_CREDENTIALS: PerParentSpec = {
+export const FEDERATED_CREDENTIALS: PerParentSpec = {
   parent: 'applications',
   noun: 'applications',
   url: (id) => `/applications/${id}/federatedIdentityCredentials?$select=${FEDERATED_CREDENTIAL_SELECT}`,
@@ -97,7 +97,7 @@ const FEDERATED_CREDENTIALS: PerParentSpec = {
   permission: ENTRA_PERMISSIONS.federatedIdentityCredentials,
 };
 
-const SERVICE_PRINCIPAL_OWNERS: PerParentSpec = {
+export const SERVICE_PRINCIPAL_OWNERS: PerParentSpec = {
   parent: 'servicePrincipals',
   noun: 'service principals',
   url: (id) => `/servicePrincipals/${id}/owners?$select=id&$top=${TOP}`,
@@ -105,7 +105,7 @@ const SERVICE_PRINCIPAL_OWNERS: PerParentSpec = {
   permission: ENTRA_PERMISSIONS.servicePrincipalOwners,
 };
 
-const APP_ROLE_ASSIGNED_TO: PerParentSpec = {
+export const APP_ROLE_ASSIGNED_TO: PerParentSpec = {
   parent: 'servicePrincipals',
   noun: 'service principals',
   url: (id) => `/servicePrincipals/${id}/appRoleAssignedTo?$select=${APP_ROLE_ASSIGNMENT_SELECT}&$top=${TOP}`,

@@ -19,7 +19,7 @@ export const Activity = {
 } as const;
 
 /** `Update application – Certificates and secrets management ` → `Update application - Certificates and secrets management`. */
-function normalizeActivity(name: string): string {
+export function normalizeActivity(name: string): string {
   return name.trim().replace(/[\u2013\u2014]/g, '-').replace(/\s+/g, ' ');
 }
 

@@ -308,3 +308,35 @@ function withPath(err: SourceApiError, url: string): SourceApiError {
   const path = pathTemplate(url);
   return new SourceApiError(err.message, { status: err.status, providerCode: err.providerCode, path, attempts: err.attempts, permission: err.permission });
 }
+
+/**
+ * One round of a Graph delta query: follows `@odata.nextLink` from `url` (the delta function, a
+ * saved `@odata.deltaLink`, or `$deltatoken=latest`) to the page that carries
+ * `@odata.deltaLink`, handing every item to `onItem`, and returns that deltaLink. A page error
+ * throws (a 410 `resyncRequired` or `syncStateNotFound` included: the caller reads in full).
+ */
+export async function graphDeltaRound(
+  session: GraphSession,
+  stats: RequestStats,
+  url: string,
+  onItem: (item: Record<string, unknown>) => void | Promise<void>,
+  opts: ListOptions = {},
+): Promise<string> {
+  const seen = new Set<string>();
+  let next: string | undefined = url;
+  while (next) {
+    const body = (await graphRequest(session, stats, { method: 'GET', url: next, headers: opts.headers, permission: opts.permission })) as Record<string, unknown> | null;
+    const page = pageOf(body, next);
+    stats.objects += page.items.length;
+    for (const item of page.items) await onItem(item as Record<string, unknown>);
+    const delta = body?.['@odata.deltaLink'];
+    if (typeof delta === 'string' && delta) return delta;
+    if (!page.next) {
+      throw new SourceApiError(`Graph GET ${pathTemplate(url)}: a delta page without @odata.nextLink or @odata.deltaLink`, { status: 200, providerCode: 'MALFORMED_PAGE', path: pathTemplate(url) });
+    }
+    if (seen.has(page.next)) throw new SourceApiError(`Graph GET ${pathTemplate(url)}: the service returned the same @odata.nextLink twice`, { status: 200, providerCode: 'PAGING_LOOP', path: pathTemplate(url) });
+    seen.add(page.next);
+    next = page.next;
+  }
+  throw new SourceApiError(`Graph GET ${pathTemplate(url)}: no deltaLink`, { status: 200, providerCode: 'MALFORMED_PAGE', path: pathTemplate(url) });
+}

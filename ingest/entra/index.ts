@@ -22,11 +22,14 @@ import {
   collectGroupOwners,
   collectServicePrincipalOwners,
 } from './collectRelationships.js';
-import { COLLECTOR_VERSION, type EntraContext } from './EntraContext.js';
+import { APPLICATION_SELECT, COLLECTOR_VERSION, ENTRA_PERMISSIONS, type EntraContext, GROUP_SELECT, SERVICE_PRINCIPAL_SELECT, USER_SELECT } from './EntraContext.js';
+import { graphDeltaRound } from './graphPages.js';
+import { SourceApiError } from '../collection/SourceApiError.js';
 import { type CollectEvent, type CollectResult, type DatasetTask, collectInto, skippedByRequest } from '../collection/runDatasets.js';
 import { pipe, prepareSourceFolder } from '../collection/sourceFolder.js';
 
 export { collectEntraSubject } from './collectEntraSubject.js';
+export { collectEntraDelta } from './collectEntraDelta.js';
 export type { CollectEvent, DatasetResult } from '../collection/runDatasets.js';
 
 export interface CollectEntraOptions extends Omit<GraphSessionOptions, 'signal'> {
@@ -54,11 +57,32 @@ function entraTasks(ctx: EntraContext): DatasetTask[] {
     after,
     run: (out: Parameters<DatasetTask['run']>[0]) => pipe(run(out), out),
   });
+  /**
+   * A dataset Graph can track with a delta query: before it is listed, a link for "now" is taken
+   * (`$deltatoken=latest`) and kept in the ledger, so that `collect entra --delta` can start
+   * from this collection. A link that cannot be had is noted, not fatal: the delta reads in full.
+   */
+  const tracked = (name: string, deltaUrl: string, run: (out: Parameters<DatasetTask['run']>[0]) => AsyncIterable<Record<string, unknown>>): DatasetTask => {
+    const ledger: Record<string, unknown> = {};
+    return {
+      name,
+      ledger,
+      run: async (out) => {
+        try {
+          ledger.deltaLink = await graphDeltaRound(ctx.session, out.stats, deltaUrl, () => {}, { permission: ENTRA_PERMISSIONS[name] });
+        } catch (e) {
+          if (!(e instanceof SourceApiError)) throw e;
+          ledger.deltaLinkError = e.reason;
+        }
+        await pipe(run(out), out);
+      },
+    };
+  };
   return [
-    t('groups', (o) => collectGroups(ctx, o)),
-    t('applications', (o) => collectApplications(ctx, o)),
-    t('servicePrincipals', (o) => collectServicePrincipals(ctx, o)),
-    t('users', (o) => collectUsers(ctx, o)),
+    tracked('groups', `/groups/delta?$select=${GROUP_SELECT},members&$deltatoken=latest`, (o) => collectGroups(ctx, o)),
+    tracked('applications', `/applications/delta?$select=${APPLICATION_SELECT}&$deltatoken=latest`, (o) => collectApplications(ctx, o)),
+    tracked('servicePrincipals', `/servicePrincipals/delta?$select=${SERVICE_PRINCIPAL_SELECT}&$deltatoken=latest`, (o) => collectServicePrincipals(ctx, o)),
+    tracked('users', `/users/delta?$select=${USER_SELECT}&$deltatoken=latest`, (o) => collectUsers(ctx, o)),
     t('groupMembers', (o) => collectGroupMembers(ctx, o), ['groups']),
     t('groupOwners', (o) => collectGroupOwners(ctx, o), ['groups']),
     t('applicationOwners', (o) => collectApplicationOwners(ctx, o), ['applications']),
@@ -66,7 +90,7 @@ function entraTasks(ctx: EntraContext): DatasetTask[] {
     t('servicePrincipalOwners', (o) => collectServicePrincipalOwners(ctx, o), ['servicePrincipals']),
     t('appRoleAssignments', (o) => collectAppRoleAssignments(ctx, o), ['servicePrincipals']),
     t('deletedUsers', (o) => collectDeletedUsers(ctx, o)),
-    t('oauth2PermissionGrants', (o) => collectOauth2PermissionGrants(ctx, o)),
+    tracked('oauth2PermissionGrants', '/oauth2PermissionGrants/delta?$deltatoken=latest', (o) => collectOauth2PermissionGrants(ctx, o)),
     t('roleDefinitions', (o) => collectRoleDefinitions(ctx, o)),
     t('roleAssignments', (o) => collectRoleAssignments(ctx, o)),
     t('roleEligibilitySchedules', (o) => collectRoleEligibilitySchedules(ctx, o)),

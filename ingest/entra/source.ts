@@ -10,12 +10,14 @@ import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import type { SourceDefinition } from '../../src/model/source.js';
 import { ENTRA_ACCOUNT } from './account.js';
 import { ENTRA_DATASET_DEFS } from './datasets.js';
+import { ENTRA_RECORDS } from './records.js';
+import { withRecords } from '../collection/recordSpec.js';
 import { ENTRA_TRANSFORMS } from './transforms.js';
 
 export const ENTRA_SOURCE: SourceDefinition = {
   kind: 'entra',
   title: 'Microsoft Entra ID',
-  datasets: ENTRA_DATASET_DEFS,
+  datasets: withRecords(ENTRA_DATASET_DEFS, ENTRA_RECORDS),
   load: ENTRA_TRANSFORMS,
   tenantKey: canonicalId,
   tenantNode: { kind: NodeKind.EntraTenant, name: (tenant) => `Entra tenant ${tenant}` },
@@ -61,6 +63,7 @@ export const ENTRA_SOURCE: SourceDefinition = {
         { flags: '--client-id <id>', description: 'application (client) id for --auth certificate or a user-assigned managed identity' },
         { flags: '--certificate <file>', description: 'PEM file holding the certificate and its private key (--auth certificate)' },
       ],
+      delta: true,
       load: () => import('./collectCommand.js'),
     },
     refreshSubject: () => import('./collectEntraSubject.js'),

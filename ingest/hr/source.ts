@@ -7,13 +7,15 @@
 import { NodeKind } from '../../src/model/schema.js';
 import type { SourceDefinition } from '../../src/model/source.js';
 import { HR_DATASET_DEFS } from './datasets.js';
+import { HR_RECORDS } from './records.js';
+import { withRecords } from '../collection/recordSpec.js';
 import { HR_TRANSFORMS } from './people.js';
 import { HR_RECORD } from './record.js';
 
 export const HR_SOURCE: SourceDefinition = {
   kind: 'hr',
   title: 'HR roster',
-  datasets: HR_DATASET_DEFS,
+  datasets: withRecords(HR_DATASET_DEFS, HR_RECORDS),
   load: HR_TRANSFORMS,
   identities: 'people',
   accounts: [],

@@ -37,7 +37,7 @@ const USER_STATUSES = ['STAGED', 'PROVISIONED', 'ACTIVE', 'RECOVERY', 'PASSWORD_
 export const ALL_USERS_SEARCH = USER_STATUSES.map((s) => `status eq "${s}"`).join(' or ');
 
 /** System Log event types the rules read (credentials of OAuth service apps created or read). */
-const LOG_EVENT_TYPES = ['app.oauth2.credentials.lifecycle.create', 'app.oauth2.credentials.lifecycle.activate', 'app.oauth2.client.read_client_secret'];
+export const LOG_EVENT_TYPES = ['app.oauth2.credentials.lifecycle.create', 'app.oauth2.credentials.lifecycle.activate', 'app.oauth2.client.read_client_secret'];
 export const LOG_FILTER = LOG_EVENT_TYPES.map((t) => `eventType eq "${t}"`).join(' or ');
 
 export const OKTA_PERMISSIONS: Record<string, string> = {

@@ -1,14 +1,14 @@
 /**
  * `revenant collect okta`: the command's options (the org, how to authenticate, the scopes,
  * opt-in datasets) turned into an org sweep (`collectOkta`) or, with `--subject`, a one-account
- * collection (`collectOktaSubject`). An API token or a private key comes from the environment
+ * collection (`collectOktaSubject`), or with `--delta` what changed since `--base` (`collectOktaDelta`). An API token or a private key comes from the environment
  * (OKTA_CLIENT_*) or a key file, never from the command line. Loaded only when the command runs
  * (ingest/okta/source.ts declares it).
  */
 import { InputError } from '../../src/model/errors.js';
 import type { CollectRun, CollectorModule } from '../../src/model/source.js';
 import { readSecretFile } from '../collection/readSecretFile.js';
-import { OPT_IN, collectOkta, collectOktaSubject } from './index.js';
+import { OPT_IN, collectOkta, collectOktaDelta, collectOktaSubject } from './index.js';
 
 interface OktaFlags {
   orgUrl: string;
@@ -28,7 +28,7 @@ export const collect: CollectorModule['collect'] = async (flags, run: CollectRun
   const auth = o.auth ?? (privateKey ? 'private-key' : 'token');
   if (auth !== 'token' && auth !== 'private-key') throw new InputError(`collect okta: --auth must be token or private-key (got ${auth})`);
   const authMode: 'token' | 'private-key' = auth;
-  const { subject, ...rest } = run;
+  const { subject, delta, ...rest } = run;
   const common = {
     ...rest,
     orgUrl: o.orgUrl,
@@ -40,5 +40,6 @@ export const collect: CollectorModule['collect'] = async (flags, run: CollectRun
     scopes: o.scopes?.split(/[\s,]+/).filter(Boolean),
     include: o.include,
   };
+  if (delta) return collectOktaDelta({ ...common, base: delta.base, overlapMinutes: delta.overlapMinutes });
   return subject ? collectOktaSubject({ ...common, subject }) : collectOkta(common);
 };

@@ -3,8 +3,9 @@
  * the users correlated to it (same `profile.employeeNumber`, or the subject's email or login as
  * their email or login):
  * - the users, their groups (and the admin roles of those groups), their own admin roles, their
- *   app assignments (`/api/v1/apps?filter=user.id eq …`, then each app user record, which says
- *   whether it is direct or through a group), the provisioning features of those apps, their
+ *   app assignments (the user's app links `GET /users/{id}/appLinks`, then each app and its app
+ *   user record, which says whether it is direct or through a group; `filter=user.id eq …` only
+ *   as a fallback), the provisioning features of those apps, their
  *   grants, their refresh tokens (per client), their API tokens;
  * - the System Log events they initiated (credential events of OAuth service apps) over the
  *   window, and for each service app those events touched: its client secrets, JWKs, scope grants
@@ -97,6 +98,40 @@ async function all(session: OktaSession, stats: RequestStats, url: string, permi
   return items;
 }
 
+/**
+ * The apps assigned to a user, directly or through a group. The documented form is the user's
+ * app links (`GET /api/v1/users/{id}/appLinks`, one per app link, several per app possible), each
+ * app then read by id; the newest Management API no longer lists `user.id` among the filterable
+ * properties of `GET /api/v1/apps`, so `filter=user.id eq "…"` is kept only as the fallback for an
+ * org that refuses app links (400, 404, 405, 501). `via` says which form answered (the ledger
+ * records it).
+ */
+export async function assignedApps(session: OktaSession, stats: RequestStats, userId: string): Promise<{ apps: Raw[]; via: string }> {
+  let links: Raw[];
+  try {
+    links = await all(session, stats, `/api/v1/users/${encodeURIComponent(userId)}/appLinks`, OKTA_PERMISSIONS.apps);
+  } catch (e) {
+    if (!(e instanceof SourceApiError && [400, 404, 405, 501].includes(e.status))) throw e;
+    const apps = await all(session, stats, `/api/v1/apps?filter=${encodeURIComponent(`user.id eq ${quote(userId)}`)}&limit=${PAGE.apps}`, OKTA_PERMISSIONS.apps);
+    return { apps, via: 'filter user.id (appLinks refused)' };
+  }
+  const ids = [...new Set(links.map((l) => l.appInstanceId).filter((x): x is string => typeof x === 'string' && x.length > 0))];
+  const apps: Raw[] = [];
+  await Promise.all(
+    ids.map(async (id) => {
+      try {
+        const app = (await oktaGet(session, stats, `/api/v1/apps/${encodeURIComponent(id)}`, OKTA_PERMISSIONS.apps)).body as Raw;
+        if (app) apps.push(app);
+      } catch (e) {
+        if (!(e instanceof SourceApiError && e.status === 404)) throw e; // removed since the links were read
+      }
+    }),
+  );
+  const order = new Map(ids.map((id, i) => [id, i]));
+  apps.sort((x, y) => (order.get(String(x.id)) ?? 0) - (order.get(String(y.id)) ?? 0));
+  return { apps, via: 'appLinks' };
+}
+
 export async function collectOktaSubject(opts: CollectOktaSubjectOptions): Promise<SubjectCollectResult> {
   const signal = opts.signal ?? new AbortController().signal;
   const window = logWindow(opts.since, opts.until);
@@ -141,6 +176,7 @@ export async function collectOktaSubject(opts: CollectOktaSubjectOptions): Promi
 
   // 3. Everything about each account.
   const apps = new Map<string, Raw>();
+  const appsVia = new Set<string>();
   const serviceAppIds = new Set<string>();
   await Promise.all(
     ids.flatMap((a) => [
@@ -156,7 +192,8 @@ export async function collectOktaSubject(opts: CollectOktaSubjectOptions): Promi
         }
       }),
       g.read(['apps', 'appUsers'], async () => {
-        const assigned = await all(session, g.st('apps'), `/api/v1/apps?filter=${encodeURIComponent(`user.id eq ${quote(a)}`)}&limit=${PAGE.apps}`, OKTA_PERMISSIONS.apps);
+        const { apps: assigned, via } = await assignedApps(session, g.st('apps'), a);
+        appsVia.add(via);
         await Promise.all(
           assigned.map(async (app) => {
             apps.set(String(app.id), app);
@@ -308,6 +345,7 @@ export async function collectOktaSubject(opts: CollectOktaSubjectOptions): Promi
     const read = g.parents.get(name);
     if (read) entry.parents = [...read].sort();
     if (name === 'logs') Object.assign(entry, { filter: `(${LOG_FILTER}) and actor.id is one of the accounts`, window });
+    if (name === 'apps' && appsVia.size) entry.assignments = [...appsVia].sort().join(', ');
     if (stats.throttled) entry.throttled = stats.throttled;
     if (stats.retries) entry.retries = stats.retries;
     const r = { dataset: name, status: entry.status, count: entry.count ?? 0, reason: entry.reason, requests: stats.requests, objects: stats.objects, seconds: 0 };

@@ -43,7 +43,7 @@ export interface PerParentSpec {
 }
 
 /** Read one list per parent; group failures by cause into the dataset's reasons. */
-async function* perParent(ctx: OktaContext, out: DatasetOutput, parents: readonly Raw[], spec: PerParentSpec): AsyncGenerator<Raw> {
+export async function* perParent(ctx: OktaContext, out: DatasetOutput, parents: readonly Raw[], spec: PerParentSpec): AsyncGenerator<Raw> {
   const failures = new Map<string, number>();
   out.progress(0, parents.length);
   for await (const { parent, item } of oktaPerParent(ctx.session, out.stats, {
@@ -80,7 +80,7 @@ const GROUP_MEMBERS: PerParentSpec = {
   permission: OKTA_PERMISSIONS.groupMembers,
 };
 
-const GROUP_ROLES: PerParentSpec = {
+export const GROUP_ROLES: PerParentSpec = {
   parent: 'groups',
   noun: 'groups',
   applies: canHoldRoles,
@@ -89,7 +89,7 @@ const GROUP_ROLES: PerParentSpec = {
   permission: OKTA_PERMISSIONS.groupRoles,
 };
 
-const APP_USERS: PerParentSpec = {
+export const APP_USERS: PerParentSpec = {
   parent: 'apps',
   noun: 'apps',
   url: (a) => `/api/v1/apps/${idOf(a)}/users?limit=${PAGE.appUsers}`,
@@ -97,7 +97,7 @@ const APP_USERS: PerParentSpec = {
   permission: OKTA_PERMISSIONS.appUsers,
 };
 
-const APP_GROUPS: PerParentSpec = {
+export const APP_GROUPS: PerParentSpec = {
   parent: 'apps',
   noun: 'apps',
   url: (a) => `/api/v1/apps/${idOf(a)}/groups?limit=${PAGE.appGroups}`,
@@ -105,7 +105,7 @@ const APP_GROUPS: PerParentSpec = {
   permission: OKTA_PERMISSIONS.appGroups,
 };
 
-const APP_FEATURES: PerParentSpec = {
+export const APP_FEATURES: PerParentSpec = {
   parent: 'apps',
   noun: 'apps',
   applies: hasFeatures,
@@ -116,7 +116,7 @@ const APP_FEATURES: PerParentSpec = {
   permission: OKTA_PERMISSIONS.appFeatures,
 };
 
-const APP_GRANTS: PerParentSpec = {
+export const APP_GRANTS: PerParentSpec = {
   parent: 'apps',
   noun: 'OAuth apps',
   applies: isOAuthApp,
@@ -125,7 +125,7 @@ const APP_GRANTS: PerParentSpec = {
   permission: OKTA_PERMISSIONS.appGrants,
 };
 
-const APP_SECRETS: PerParentSpec = {
+export const APP_SECRETS: PerParentSpec = {
   parent: 'apps',
   noun: 'OAuth apps',
   applies: isOAuthApp,
@@ -134,7 +134,7 @@ const APP_SECRETS: PerParentSpec = {
   permission: OKTA_PERMISSIONS.appSecrets,
 };
 
-const APP_JWKS: PerParentSpec = {
+export const APP_JWKS: PerParentSpec = {
   parent: 'apps',
   noun: 'OAuth apps',
   applies: isOAuthApp,
@@ -143,7 +143,7 @@ const APP_JWKS: PerParentSpec = {
   permission: OKTA_PERMISSIONS.appJwks,
 };
 
-const APP_TOKENS: PerParentSpec = {
+export const APP_TOKENS: PerParentSpec = {
   parent: 'apps',
   noun: 'OAuth apps',
   applies: isOAuthApp,
@@ -152,7 +152,7 @@ const APP_TOKENS: PerParentSpec = {
   permission: OKTA_PERMISSIONS.refreshTokens,
 };
 
-const CLIENT_ROLES: PerParentSpec = {
+export const CLIENT_ROLES: PerParentSpec = {
   parent: 'apps',
   noun: 'service apps',
   applies: isServiceApp,

@@ -31,6 +31,7 @@ import { COLLECTOR_VERSION, type OktaContext, logWindow } from './OktaContext.js
 export { logWindow } from './OktaContext.js';
 
 export { collectOktaSubject } from './collectOktaSubject.js';
+export { collectOktaDelta } from './collectOktaDelta.js';
 export type { CollectEvent, DatasetResult } from '../collection/runDatasets.js';
 
 /** Datasets collected only when asked for (`include`), with why. */

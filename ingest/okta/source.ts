@@ -11,12 +11,14 @@ import { NodeKind } from '../../src/model/schema.js';
 import type { SourceDefinition } from '../../src/model/source.js';
 import { OKTA_ACCOUNT } from './account.js';
 import { OKTA_DATASET_DEFS } from './datasets.js';
+import { OKTA_RECORDS } from './records.js';
+import { withRecords } from '../collection/recordSpec.js';
 import { OKTA_TRANSFORMS } from './transforms.js';
 
 export const OKTA_SOURCE: SourceDefinition = {
   kind: 'okta',
   title: 'Okta',
-  datasets: OKTA_DATASET_DEFS,
+  datasets: withRecords(OKTA_DATASET_DEFS, OKTA_RECORDS),
   load: OKTA_TRANSFORMS,
   tenantKey: (org) => org.replace(/\/+$/, '').replace(/^(https?:\/\/[^/]+)/i, (m) => m.toLowerCase()),
   tenantNode: { kind: NodeKind.OktaOrg, name: (org) => `Okta org ${org}` },
@@ -58,6 +60,7 @@ export const OKTA_SOURCE: SourceDefinition = {
         { flags: '--scopes <list>', description: 'scopes to request, space separated (default: the read scopes in docs/collectors.md)' },
         { flags: '--include <dataset...>', description: 'opt-in datasets to collect: userGrants' },
       ],
+      delta: true,
       load: () => import('./collectCommand.js'),
     },
     refreshSubject: () => import('./collectOktaSubject.js'),

@@ -15,7 +15,7 @@ import type { Hit, Rule } from './Rule.js';
 import { NodeKind } from '../../src/model/schema.js';
 import { propsOf } from '../../src/model/props.js';
 
-const TOKEN_WINDOW_MS = 28 * HOUR_MS;
+export const TOKEN_WINDOW_MS = 28 * HOUR_MS;
 
 function hitOf(a: Analysis, s: AccountState, status: Status, reach: Reach): Hit {
   const p = propsOf(s.node, NodeKind.EntraUser);

@@ -30,13 +30,13 @@ export interface CorrelatedPerson {
   members: string[];
 }
 
-function normalizeKey(v: string | null | undefined): string | null {
+export function normalizeKey(v: string | null | undefined): string | null {
   const t = (v ?? '').trim().toLowerCase();
   return t === '' ? null : t;
 }
 
 /** A value counts as a mail address when it looks like one (`local@domain`). */
-function normalizeMail(v: string | null | undefined): string | null {
+export function normalizeMail(v: string | null | undefined): string | null {
   const t = normalizeKey(v);
   return t && /^[^@\s]+@[^@\s]+$/.test(t) ? t : null;
 }

@@ -106,8 +106,10 @@ export interface ApiConfig {
   maxPageSize: number;
   shutdownGraceMs: number;
   events: {
-    okta?: { hookSecret: SecretRef; hookSecretHeader: string; collect?: OktaCollectConfig };
-    entra?: { clientState: SecretRef; collect?: EntraCollectConfig; notificationUrl?: string; lifecycleNotificationUrl?: string };
+    /** Okta: the event hook's shared secret (hooks refused without it), and how to read the org (refreshes, watch). */
+    okta?: { hookSecret?: SecretRef; hookSecretHeader: string; collect?: OktaCollectConfig };
+    /** Entra: the notifications' clientState (notifications refused without it), and how to read the tenant. */
+    entra?: { clientState?: SecretRef; collect?: EntraCollectConfig; notificationUrl?: string; lifecycleNotificationUrl?: string };
     /** Attempts of a refresh job before it is marked failed. */
     maxAttempts: number;
     /** Idle polling of the queue (a new event wakes the worker at once). */
@@ -117,6 +119,13 @@ export interface ApiConfig {
      * beyond this count are removed (snapshots written by `revenant load` are never removed here).
      */
     retainSnapshots: number;
+    /**
+     * Poll the Okta System Log and the Entra directory audit log every `intervalMinutes` and refresh
+     * the users they name (for deployments where hooks cannot reach the server); needs the
+     * `collect` settings of the sources to poll. `overlapMinutes` (15): how far each poll reaches
+     * back before the last one; `firstLookbackMinutes` (60): where the first poll starts.
+     */
+    watch?: { intervalMinutes: number; overlapMinutes?: number; firstLookbackMinutes?: number };
   };
   push: {
     /** OCSF events per delivery. */
@@ -236,10 +245,19 @@ const CONFIG_SCHEMA = {
         maxAttempts: { type: 'integer', minimum: 1, maximum: 100 },
         pollMs: { type: 'integer', minimum: 10, maximum: 3_600_000 },
         retainSnapshots: { type: 'integer', minimum: 1, maximum: 10_000 },
+        watch: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['intervalMinutes'],
+          properties: {
+            intervalMinutes: { type: 'number', exclusiveMinimum: 0, maximum: 1440 },
+            overlapMinutes: { type: 'number', minimum: 0, maximum: 1440 },
+            firstLookbackMinutes: { type: 'number', minimum: 0, maximum: 43200 },
+          },
+        },
         okta: {
           type: 'object',
           additionalProperties: false,
-          required: ['hookSecret'],
           properties: {
             hookSecret: secret,
             hookSecretHeader: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' },
@@ -249,7 +267,6 @@ const CONFIG_SCHEMA = {
         entra: {
           type: 'object',
           additionalProperties: false,
-          required: ['clientState'],
           properties: {
             clientState: { type: 'string', minLength: 1, maxLength: 8192 },
             notificationUrl: httpsUrl,

@@ -10,6 +10,7 @@ import type { Store } from '../store/Store.js';
 import type { ApiConfig } from './config.js';
 import type { EventQueue } from './events/EventQueue.js';
 import type { EventWorker } from './events/EventWorker.js';
+import type { Watcher } from './events/Watcher.js';
 import type { KeyStore, ApiKeyInfo, Scope } from './keys/KeyStore.js';
 import type { ApiMetrics } from './metrics.js';
 import type { Pusher } from './push/Pusher.js';
@@ -33,6 +34,8 @@ export interface RevenantServices {
   remediation: RemediationJobs;
   /** The environment secrets (`env:NAME`) are resolved from. */
   env: NodeJS.ProcessEnv;
+  /** Polls the identity providers' logs (events.watch), when configured. */
+  watcher: Watcher | null;
   /** Secrets resolved at start (never logged). */
   secrets: { oktaHookSecret: string | null; entraClientState: string | null };
   startedAt: number;

@@ -20,6 +20,11 @@ type Event = CollectorEvent;
 interface CommonCliOptions {
   out?: string;
   subject?: string;
+  delta?: boolean;
+  base?: string;
+  store?: string;
+  overlap?: string;
+  collectedAt?: string;
   since?: string;
   until?: string;
   resume?: boolean;
@@ -52,8 +57,16 @@ function parseWhen(v: string | undefined, name: string, now = new Date()): strin
   return new Date(t).toISOString();
 }
 
-function addCommon(cmd: Command, datasets: readonly string[]): Command {
+function addCommon(cmd: Command, datasets: readonly string[], delta: boolean): Command {
+  if (delta) {
+    cmd
+      .option('--delta', 'read only what changed since a previous collection (--base, default: the one the latest snapshot was loaded from) and write a delta collection')
+      .option('--base <dir>', 'with --delta: the collection this one extends (a collection folder or its source folder)')
+      .option('--store <path>', 'with --delta and no --base: the store whose latest snapshot names the base (default $REVENANT_STORE or ./.revenant)')
+      .option('--overlap <minutes>', 'with --delta: how far the audit / System Log window reaches back before the base (default 30)');
+  }
   return cmd
+    .addOption(new Option('--collected-at <iso>', 'the collection time to record (tests, benchmarks)').hideHelp())
     .option('--out <dir>', 'collection folder (default ./collection-<today>)')
     .option('--subject <account>', 'read only what the rules need about one account (UPN, login, mail or id) and its correlated accounts')
     .option('--since <date>', 'start of the audit / System Log window (ISO-8601 date or Nd)')
@@ -67,6 +80,33 @@ function addCommon(cmd: Command, datasets: readonly string[]): Command {
     .option('--timeout <seconds>', 'time allowed for one request attempt (default 60)')
     .addOption(new Option('--retry-base-ms <ms>', 'first backoff step (tests)').hideHelp())
     .option('--no-progress', 'no live progress on a terminal (JSON lines on stderr instead)');
+}
+
+/** The source folder of `source` the latest snapshot of a store was loaded from (the default base of a delta). */
+async function defaultBase(source: string, storePath: string | undefined): Promise<string> {
+  const [{ Store }, { SnapshotDb }] = await Promise.all([import('../store/Store.js'), import('../store/SnapshotDb.js')]);
+  const store = new Store(storePath);
+  const id = store.latestId();
+  if (!id) throw new InputError(`collect ${source} --delta: no --base, and no snapshot in ${store.dir} to take it from: name the collection to extend with --base DIR`);
+  const db = new SnapshotDb(store.pathOf(id));
+  try {
+    const found = db.sources().filter((s) => s.source === source);
+    if (found.length !== 1) {
+      throw new InputError(`collect ${source} --delta: the latest snapshot ${id} has ${found.length === 0 ? 'no' : 'several'} ${source} source${found.length === 1 ? '' : 's'}: name the collection to extend with --base DIR`);
+    }
+    return found[0].folder;
+  } finally {
+    db.close();
+  }
+}
+
+/** `--delta` and its options, checked; the base resolved (`--base`, or the latest snapshot's folder of this source). */
+async function deltaOf(o: CommonCliOptions, source: string): Promise<CollectRun['delta']> {
+  if (!o.delta && (o.base || o.overlap)) throw new InputError(`collect ${source}: --base and --overlap go with --delta`);
+  if (!o.delta) return undefined;
+  if (o.subject) throw new InputError(`collect ${source}: --delta and --subject exclude each other`);
+  if (o.resume) throw new InputError(`collect ${source}: --delta cannot --resume (run it again: a delta is short)`);
+  return { base: o.base ?? (await defaultBase(source, o.store)), overlapMinutes: positiveInt(o.overlap, '--overlap') };
 }
 
 function retryOf(o: CommonCliOptions) {
@@ -108,6 +148,7 @@ function commonRun(o: CommonCliOptions, datasets: readonly string[], dayDir: str
     concurrency: positiveInt(o.concurrency, '--concurrency'),
     parallelDatasets: positiveInt(o.parallel, '--parallel'),
     retry: retryOf(o),
+    collectedAt: o.collectedAt ? parseWhen(o.collectedAt, '--collected-at') : undefined,
   };
 }
 
@@ -126,9 +167,9 @@ function addCollector(collect: Command, kind: string, def: CollectorDef, dataset
     });
     return;
   }
-  addCommon(cmd, datasets).action(async (o: CommonCliOptions & Record<string, unknown>) => {
+  addCommon(cmd, datasets, !!def.delta).action(async (o: CommonCliOptions & Record<string, unknown>) => {
     const [collector, { defaultCollectionDir }] = await Promise.all([def.load(), import('../../ingest/collection/sourceFolder.js')]);
-    const common = commonRun(o, datasets, defaultCollectionDir());
+    const common = { ...commonRun(o, datasets, defaultCollectionDir()), delta: await deltaOf(o, kind) };
     await runCollector(kind, o, async (signal, onEvent) => {
       const result = await collector.collect(o, { ...common, signal, onEvent });
       if (!('manifest' in result)) throw new Error(`collect ${kind}: the collector returned no manifest`);

@@ -25,6 +25,7 @@ import { registerVerify } from './verify.js';
 import { registerServe } from './serve.js';
 import { registerKeys } from './keys.js';
 import { registerSubscribe } from './subscribe.js';
+import { registerWatch } from './watch.js';
 import { VERSION } from '../model/version.js';
 
 export function buildProgram(): Command {
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerKeys(program);
   registerSubscribe(program);
+  registerWatch(program);
   registerSynth(program);
   registerDemo(program);
   program.addHelpText(

@@ -21,9 +21,10 @@ export function registerSnapshots(program: Command): void {
     .option('--store <path>', 'embedded store folder (default: $REVENANT_STORE or ./.revenant)')
     .option('--neo4j <uri>', NEO4J_OPTION_HELP)
     .option('--neo4j-database <name>', NEO4J_DATABASE_HELP)
-    .option('--prune <n>', 'remove all but the newest N snapshots')
+    .option('--prune <n>', 'remove all but the newest N snapshots (a kept delta whose base goes is compacted first)')
+    .option('--compact [id]', 'fold a delta snapshot (default: the latest) and the chain under it into a full snapshot with the same id')
     .option('--format <format>', 'table or json')
-    .action(async (o: { store?: string; neo4j?: string; prune?: string; format?: string }) => {
+    .action(async (o: { store?: string; neo4j?: string; prune?: string; compact?: string | boolean; format?: string }) => {
       const keep = o.prune === undefined ? undefined : keepOf(o.prune);
       const target = neo4jTarget(o);
       const { table } = await import('./renderFindings.js');
@@ -59,6 +60,13 @@ export function registerSnapshots(program: Command): void {
       }
       const { Store } = await import('../store/Store.js');
       const store = new Store(o.store);
+      if (o.compact !== undefined) {
+        const id = store.resolve(typeof o.compact === 'string' ? o.compact : undefined);
+        const started = Date.now();
+        const done = store.compact(id);
+        process.stderr.write(done ? `compacted snapshot ${id} into a full snapshot in ${((Date.now() - started) / 1000).toFixed(1)} s\n` : `snapshot ${id} is already a full snapshot\n`);
+        return;
+      }
       if (keep !== undefined) {
         const removed = store.prune(keep);
         process.stderr.write(`removed ${removed.length} snapshot${removed.length === 1 ? '' : 's'}${removed.length ? `: ${removed.join(', ')}` : ''}\n`);
@@ -75,8 +83,8 @@ export function registerSnapshots(program: Command): void {
       }
       await writeOut(
         `${table(
-          ['SNAPSHOT', 'CREATED', 'COLLECTED', 'NODES', 'EDGES', 'SOURCES'],
-          list.map((s) => [s.id, s.createdAt, s.collectedAt, String(s.nodes), String(s.edges), s.sources.map((x) => `${x.source}:${x.tenant}`).join(' ')]),
+          ['SNAPSHOT', 'KIND', 'CREATED', 'COLLECTED', 'NODES', 'EDGES', 'SOURCES'],
+          list.map((s) => [s.id, s.base ? `delta on ${s.base}` : 'full', s.createdAt, s.collectedAt, String(s.nodes), String(s.edges), s.sources.map((x) => `${x.source}:${x.tenant}`).join(' ')]),
           80,
         )}\n`,
       );

@@ -29,6 +29,31 @@ export interface DatasetDef {
    * (HR: `employeeId/email`), instead of the first branch's error.
    */
   anyOfProblem?: { field: string; problem: string };
+  /** The identity of a line (what a delta, a tombstone or a per-subject refresh replaces); absent: lines are never replaced one by one. */
+  record?: RecordSpec;
+}
+
+/**
+ * The identity of a dataset's lines: what makes two lines the same object (a later collection's
+ * line replaces an earlier one, a tombstone removes it), and, where a line is about someone
+ * else's object, its owner (the account a membership, assignment or token is about) and parent
+ * (the object a per-parent list was read under) — what a per-subject refresh and a delta
+ * replace when they read an owner or a parent again (ingest/collection/subjectCover.ts).
+ */
+export interface RecordSpec {
+  /** The identity of a line within its dataset (null: the line names no object). */
+  key: (line: Record<string, unknown>) => string | null;
+  /** The account or object a line is about, when that differs from the line's own object. */
+  owner?: (line: Record<string, unknown>) => string | null;
+  /** The parent the line was listed under, for per-parent lists owned by someone else (owners). */
+  parent?: (line: Record<string, unknown>) => string | null;
+  /**
+   * What a per-subject collection is complete for in this dataset: `accounts` (the lines owned
+   * by its accounts), `parents` (the lines under the parents it read), `both` (owned by its
+   * accounts or under its parents), `accounts+lines` (owned by its accounts or by the owners of
+   * the lines it read). Absent: lines are only replaced one by one.
+   */
+  covers?: 'accounts' | 'parents' | 'both' | 'accounts+lines';
 }
 
 /** The graph a source's account reader may look at (a subset of src/store's GraphReader). */
@@ -169,6 +194,10 @@ export interface CollectRun {
   concurrency?: number;
   parallelDatasets?: number;
   retry: { maxAttempts?: number; timeoutMs?: number; baseDelayMs?: number };
+  /** `--delta`: read only what changed since the collection `base` (a collector whose def says `delta`). */
+  delta?: { base: string; overlapMinutes?: number };
+  /** The collection time to record (tests, benchmarks); default now. */
+  collectedAt?: string;
   signal: AbortSignal;
   onEvent: (e: CollectorEvent) => void;
 }
@@ -205,6 +234,8 @@ export interface CollectorDef {
    * common options); default true.
    */
   common?: boolean;
+  /** Whether the collector reads a delta (`--delta`, `--base`, `CollectRun.delta`). */
+  delta?: boolean;
   load: () => Promise<CollectorModule>;
 }
 

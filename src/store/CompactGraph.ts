@@ -118,7 +118,7 @@ export class CompactGraph implements GraphReader {
 
 /** A CompactSource over a snapshot file: node rows read once, properties parsed on first use. */
 function dbSource(db: SnapshotDb, snapshotId: string | null): CompactSource {
-  const count = Number((db.db.prepare('SELECT max(nid) AS n FROM nodes').get() as { n: number | null }).n ?? 0) + 1;
+  const count = db.isDelta ? db.nidBound() : Number((db.db.prepare('SELECT max(nid) AS n FROM nodes').get() as { n: number | null }).n ?? 0) + 1;
   const keys = new Array<string | undefined>(count);
   const kinds = new Uint16Array(count);
   const propsText = new Array<string | undefined>(count);
@@ -126,7 +126,11 @@ function dbSource(db: SnapshotDb, snapshotId: string | null): CompactSource {
   const line = new Int32Array(count).fill(-1);
   const nidOf = new Map<string, number>();
   const byKind = new Map<string, number[]>();
-  const rows = db.db.prepare('SELECT nid, key, kind, props, file, line FROM nodes').raw().iterate() as Iterable<[number, string, number, string, number | null, number | null]>;
+  const rows: Iterable<[number, string, number, string, number | null, number | null]> = db.isDelta
+    ? (function* () {
+        for (const r of db.allNodeRows()) yield [r.nid, r.key, r.kind, r.props, r.file, r.line] as [number, string, number, string, number | null, number | null];
+      })()
+    : (db.db.prepare('SELECT nid, key, kind, props, file, line FROM nodes').raw().iterate() as Iterable<[number, string, number, string, number | null, number | null]>);
   for (const [nid, key, kind, props, f, l] of rows) {
     keys[nid] = key;
     kinds[nid] = kind;
@@ -137,6 +141,7 @@ function dbSource(db: SnapshotDb, snapshotId: string | null): CompactSource {
     const kname = db.kindOf(kind);
     (byKind.get(kname) ?? byKind.set(kname, []).get(kname)!).push(nid);
   }
+  if (db.isDelta) for (const list of byKind.values()) list.sort((a, b) => a - b);
   const sources = db.sources();
   return {
     sources,

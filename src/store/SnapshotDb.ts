@@ -3,6 +3,7 @@
  * SQL), the edges of one kind out of or into a node (the compact adjacency, read from its blobs
  * on first use), every edge in turn (for exporters), nodes of a kind, name lookup, sources, files.
  */
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parseNodeKey } from '../model/ids.js';
 import type { EdgeKind, NodeKind } from '../model/schema.js';
@@ -12,6 +13,8 @@ import { type AdjacencyArrays, type AdjacencyView, CHUNK_INTS, type Dir, PARTS, 
 import { EDGE_CODE_BASE, SNAPSHOT_SCHEMA_VERSION } from './snapshotSchema.js';
 import { existsSync } from 'node:fs';
 import { ERR, StoreError } from '../model/errors.js';
+import { DELTA_KIND } from './delta/deltaSchema.js';
+import { Overlay } from './delta/Overlay.js';
 
 export interface NodeRow {
   nid: number;
@@ -61,7 +64,15 @@ export class SnapshotDb {
   private readonly sKind: Database.Statement;
   private readonly sName: Database.Statement;
 
-  constructor(pathOrDb: string | Database.Database) {
+  /** Set when this file is a delta snapshot: its rows over its base's. */
+  readonly overlay: Overlay | undefined;
+  private readonly ownsParent: boolean;
+
+  /**
+   * Open a snapshot file (or database). A delta snapshot opens its base too: by default the file
+   * named by `meta.base` beside it; `opts.base` gives it instead (a delta being written).
+   */
+  constructor(pathOrDb: string | Database.Database, opts: { base?: SnapshotDb } = {}) {
     this.db = typeof pathOrDb === 'string' ? openSnapshotFile(pathOrDb) : pathOrDb;
     try {
       this.meta = new Map((this.db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
@@ -80,6 +91,23 @@ export class SnapshotDb {
     for (const r of this.db.prepare('SELECT code, name FROM kinds').all() as { code: number; name: string }[]) {
       this.kindName.set(r.code, r.name);
       this.kindCode.set(r.name, r.code);
+    }
+    this.ownsParent = false;
+    if (this.meta.get('kind') === DELTA_KIND) {
+      let parent = opts.base;
+      if (!parent) {
+        const base = this.meta.get('base');
+        if (!base || typeof pathOrDb !== 'string') throw new StoreError(`snapshot ${this.meta.get('id') ?? ''} is a delta without a base to read it on`, ERR.SNAPSHOT_UNREADABLE);
+        const basePath = join(dirname(pathOrDb), `${base}.sqlite`);
+        try {
+          parent = new SnapshotDb(basePath);
+        } catch (e) {
+          throw new StoreError(`snapshot ${this.meta.get('id') ?? ''} is a delta on ${base}, which cannot be read (${(e as Error).message}); was it deleted by hand?`, ERR.SNAPSHOT_UNREADABLE);
+        }
+        this.ownsParent = true;
+      }
+      this.overlay = new Overlay(this.db, parent);
+      for (const [idx, name] of parent.fileNames()) this.fileName.set(idx, name);
     }
     for (const r of this.db.prepare('SELECT idx, name FROM files').all() as { idx: number; name: string }[]) this.fileName.set(r.idx, r.name);
     this.sNodeByKey = this.db.prepare('SELECT nid, key, kind, props, file, line FROM nodes WHERE key = ?');
@@ -119,17 +147,71 @@ export class SnapshotDb {
   }
 
   node(key: string): GraphNode | undefined {
-    const r = this.sNodeByKey.get(key) as NodeRow | undefined;
+    const r = this.nodeRow(key);
     return r ? this.toNode(r) : undefined;
   }
 
   nodeRow(key: string): NodeRow | undefined {
+    if (this.overlay) return this.overlay.nodeRow(key);
     return this.sNodeByKey.get(key) as NodeRow | undefined;
   }
 
+  nodeRowByNid(nid: number): NodeRow | undefined {
+    if (this.overlay) return this.overlay.nodeRowByNid(nid);
+    return this.sNodeByNid.get(nid) as NodeRow | undefined;
+  }
+
   nodeByNid(nid: number): GraphNode | undefined {
-    const r = this.sNodeByNid.get(nid) as NodeRow | undefined;
+    const r = this.nodeRowByNid(nid);
     return r ? this.toNode(r) : undefined;
+  }
+
+  /** Whether this is a delta snapshot (read over its base). */
+  get isDelta(): boolean {
+    return !!this.overlay;
+  }
+
+  /** Highest node number + 1 (node numbers of a delta continue its base's). */
+  nidBound(): number {
+    return Number(this.meta.get('adjacencyNodes') ?? 0);
+  }
+
+  /** Input file names by index, its base's included. */
+  fileNames(): Map<number, string> {
+    return this.fileName;
+  }
+
+  /** Every node row (a delta's merged with its base's). */
+  *allNodeRows(): Generator<NodeRow> {
+    if (this.overlay) yield* this.overlay.allRows();
+    else yield* this.db.prepare('SELECT nid, key, kind, props, file, line FROM nodes').iterate() as Iterable<NodeRow>;
+  }
+
+  /** Node rows of one kind code. */
+  *rowsOfKind(code: number): Generator<NodeRow> {
+    if (this.overlay) yield* this.overlay.rowsOfKind(code);
+    else yield* this.sKind.iterate(code) as Iterable<NodeRow>;
+  }
+
+  /** Every edge end of a node in one direction (REC ints each, sorted by kind then edge id). */
+  adjRow(nid: number, dir: Dir): Int32Array {
+    if (this.overlay) return this.overlay.adjRow(nid, dir);
+    const a = this.adjacencyView();
+    if (nid < 0 || nid >= a.nodeCount) return new Int32Array(0);
+    const offPart: Part = dir === 'out' ? 'outOff' : 'inOff';
+    const recPart: Part = dir === 'out' ? 'outRec' : 'inRec';
+    const lo = a.get(offPart, nid);
+    const hi = a.get(offPart, nid + 1);
+    const out = new Int32Array((hi - lo) * REC);
+    for (let i = 0; i < out.length; i++) out[i] = a.get(recPart, lo * REC + i);
+    return out;
+  }
+
+  /** The JSON text of an edge's properties, if it has any. */
+  edgePropsText(eid: number): string | undefined {
+    if (this.overlay) return this.overlay.edgeProps(eid);
+    const r = this.sEdgeProps.get(eid) as { props: string } | undefined;
+    return r?.props;
   }
 
   /**
@@ -137,6 +219,7 @@ export class SnapshotDb {
    * query reads a handful), and cached.
    */
   adjacencyView(): AdjacencyView {
+    if (this.overlay) return this.adjacency();
     if (this.view) return this.view;
     const stmt = this.db.prepare('SELECT data FROM adjacency WHERE name = ? AND chunk = ?');
     const cache = new Map<string, Int32Array>();
@@ -158,6 +241,7 @@ export class SnapshotDb {
 
   /** The whole compact adjacency in memory (tenant-wide sweeps): every chunk read in order. */
   adjacency(): AdjacencyArrays {
+    if (this.overlay) return this.overlay.adjacency(this.nidBound());
     if (this.full) return this.full;
     const parts: Record<string, Int32Array> = {};
     for (const part of PARTS) {
@@ -191,14 +275,26 @@ export class SnapshotDb {
   /** The properties of an edge (only some kinds carry any). */
   edgePropsOf(eid: number, kind: EdgeKind): EdgeProps | undefined {
     if (!KINDS_WITH_PROPS.has(kind)) return undefined;
-    const r = this.sEdgeProps.get(eid) as { props: string } | undefined;
-    return r ? (JSON.parse(r.props) as EdgeProps) : undefined;
+    const t = this.edgePropsText(eid);
+    return t ? (JSON.parse(t) as EdgeProps) : undefined;
   }
 
   /** The edge ends of `kind` at node `nid` in direction `dir`, from the given adjacency view. */
   ends(a: AdjacencyView, nid: number, kind: EdgeKind, dir: Dir): EdgeRow[] {
     const k = this.edgeIndexOf(kind);
     if (k < 0) return [];
+    if (this.overlay) {
+      const recs = this.overlay.endsOf(nid, k, dir);
+      const out: EdgeRow[] = [];
+      for (let p = 0; p < recs.length; p += REC) {
+        const other = recs[p + R_OTHER];
+        const file = recs[p + R_FILE];
+        const line = recs[p + R_LINE];
+        const eid = recs[p + R_EID];
+        out.push({ eid, src: dir === 'out' ? nid : other, dst: dir === 'out' ? other : nid, kind, props: this.edgePropsOf(eid, kind), file: file >= 0 ? this.fileOf(file) : undefined, line: line >= 0 ? line : undefined });
+      }
+      return out;
+    }
     const [lo, hi] = sliceOf(a, nid, k, dir);
     const recPart: Part = dir === 'out' ? 'outRec' : 'inRec';
     const out: EdgeRow[] = [];
@@ -243,7 +339,7 @@ export class SnapshotDb {
     const row = this.nodeRow(key);
     if (!row) return [];
     const out: { edge: GraphEdge; other: GraphNode }[] = [];
-    for (const e of this.ends(this.adjacencyView(), row.nid, kind, dir)) {
+    for (const e of this.ends(this.overlay ? (undefined as unknown as AdjacencyView) : this.adjacencyView(), row.nid, kind, dir)) {
       const other = this.nodeByNid(dir === 'out' ? e.dst : e.src);
       if (!other) continue;
       out.push({
@@ -263,6 +359,10 @@ export class SnapshotDb {
   *nodesOfKind(kind: NodeKind): Generator<GraphNode> {
     const code = this.codeOf(kind);
     if (code === undefined) return;
+    if (this.overlay) {
+      for (const r of [...this.overlay.rowsOfKind(code)].sort((a, b) => a.nid - b.nid)) yield this.toNode(r);
+      return;
+    }
     for (const r of this.sKind.all(code) as NodeRow[]) yield this.toNode(r);
   }
 
@@ -290,6 +390,7 @@ export class SnapshotDb {
   private sPrefix: Database.Statement | undefined;
 
   lookup(name: string): string[] {
+    if (this.overlay) return this.overlay.lookup(name.trim().toLowerCase());
     return (this.sName.all(name.trim().toLowerCase()) as { key: string }[]).map((r) => r.key);
   }
 
@@ -314,10 +415,19 @@ export class SnapshotDb {
   }
 
   files(): InputFile[] {
+    if (this.overlay) return this.fileRows().map(({ idx: _i, ...f }) => f);
     return this.db.prepare('SELECT name, objects, bytes, sha256 FROM files ORDER BY idx').all() as InputFile[];
+  }
+
+  /** Input files with their indexes, a delta's base's included (those the delta replaced too). */
+  fileRows(): (InputFile & { idx: number })[] {
+    const own = this.db.prepare('SELECT idx, name, objects, bytes, sha256 FROM files ORDER BY idx').all() as (InputFile & { idx: number })[];
+    if (!this.overlay) return own;
+    return [...this.overlay.parent.fileRows(), ...own].sort((a, b) => a.idx - b.idx);
   }
 
   close(): void {
     if (this.db.open) this.db.close();
+    if (this.ownsParent) this.overlay?.parent.close();
   }
 }

@@ -21,6 +21,7 @@ import { IdIndex } from './IdIndex.js';
 import { SOURCES } from '../../ingest/sources.js';
 import { CREATE_INDEXES, CREATE_TABLES, EDGE_CODE_BASE, SNAPSHOT_SCHEMA_VERSION } from './snapshotSchema.js';
 import { ensurePrivateFile } from './privateFile.js';
+import { CREATE_RECORD_TABLES, RecordFileBuilder } from './records/RecordIndex.js';
 
 /** Node kind codes: the schema's kinds, then those the registered sources contribute (added as they register). */
 const NODE_CODE = new Map<string, number>(NODE_KINDS.map((k, i) => [k, i + 1]));
@@ -55,7 +56,35 @@ function timer(): (what: string) => void {
   };
 }
 
-const GENERIC_KINDS = new Set<NodeKind>([NodeKind.EntraDirectoryObject]);
+/** Reference kinds a stub is upgraded from when a more specific reference arrives. */
+export const GENERIC_KINDS: ReadonlySet<NodeKind> = new Set<NodeKind>([NodeKind.EntraDirectoryObject]);
+
+/** The names a node is found by (lower-cased): its id, display name and its kind's name fields; a stub only by id. */
+export function nodeNames(kind: NodeKind, id: string, props: Record<string, unknown>, stub: boolean): string[] {
+  const fields = nameFields(kind);
+  if (!fields) return [];
+  const lid = id.toLowerCase();
+  if (stub) return [lid];
+  const out = [lid];
+  const add = (v: unknown) => {
+    if (typeof v !== 'string') return;
+    const t = v.trim().toLowerCase();
+    if (t && t !== lid) out.push(t);
+  };
+  add(props.name);
+  for (const f of fields) add(props[f]);
+  return out;
+}
+
+/** The properties of a stub: its name (a role definition's from the well-known templates). */
+export function stubProps(kind: NodeKind, id: string, name: string | undefined): Record<string, unknown> {
+  const props: Record<string, unknown> = { name: name ?? id, stub: true };
+  if (kind === NodeKind.EntraRoleDefinition) {
+    props.templateId = id;
+    props.name = KNOWN_ROLE_NAMES[id] ?? id;
+  }
+  return props;
+}
 
 export class SnapshotWriter {
   private readonly db: Database.Database;
@@ -78,6 +107,7 @@ export class SnapshotWriter {
   private readonly e = { src: new IntList(1 << 18), dst: new IntList(1 << 18), kind: new IntList(1 << 18), file: new IntList(1 << 18), line: new IntList(1 << 18) };
   private readonly insEdgeProps: Database.Statement;
   private readonly insName: Database.Statement;
+  private readonly recordFiles: RecordFileBuilder[] = [];
   nodes = 0;
 
   constructor(readonly path: string) {
@@ -196,17 +226,7 @@ export class SnapshotWriter {
   }
 
   private addNames(n: number, kind: NodeKind, p: Record<string, unknown>): void {
-    const fields = nameFields(kind);
-    if (!fields) return;
-    const id = this.ids[n].toLowerCase();
-    this.insName.run(id, n);
-    const add = (v: unknown) => {
-      if (typeof v !== 'string') return;
-      const t = v.trim().toLowerCase();
-      if (t && t !== id) this.insName.run(t, n);
-    };
-    add(p.name);
-    for (const f of fields) add(p[f]);
+    for (const name of nodeNames(kind, this.ids[n], p, false)) this.insName.run(name, n);
   }
 
   /** An edge between node numbers. */
@@ -243,14 +263,47 @@ export class SnapshotWriter {
     for (let i = 0; i < src.length; i++) if (kinds.data[i] === k) fn(src.data[i], dst.data[i]);
   }
 
-  /** An `Emit` bound to one source. */
-  emitter(sourceKey: string): Emit {
+  /**
+   * An `Emit` bound to one source. With `touched`, every node the transform defines or references
+   * is also appended to it as a pair (nid, mode): mode 0 for a definition, the kind code + 1 for a
+   * reference (the record index keeps them, so a delta can find a line's facts again).
+   */
+  emitter(sourceKey: string, touched?: number[]): Emit {
+    if (!touched) {
+      return {
+        sourceKey,
+        node: (kind, space, id, props) => this.putNumbered(this.number(sourceKey, space, id), kind, props),
+        ref: (kind, space, id, name) => this.refNumbered(this.number(sourceKey, space, id), kind, name),
+        edge: (kind, from, to, props) => this.putEdge(kind, from, to, props),
+      };
+    }
     return {
       sourceKey,
-      node: (kind, space, id, props) => this.putNumbered(this.number(sourceKey, space, id), kind, props),
-      ref: (kind, space, id, name) => this.refNumbered(this.number(sourceKey, space, id), kind, name),
+      node: (kind, space, id, props) => {
+        const n = this.putNumbered(this.number(sourceKey, space, id), kind, props);
+        touched.push(n, 0);
+        return n;
+      },
+      ref: (kind, space, id, name) => {
+        const n = this.refNumbered(this.number(sourceKey, space, id), kind, name);
+        touched.push(n, NODE_CODE.get(kind)! + 1);
+        return n;
+      },
       edge: (kind, from, to, props) => this.putEdge(kind, from, to, props),
     };
+  }
+
+  /** Start the record index of an input file (written by `finish`). */
+  recordFile(file: number, sourceKey: string, dataset: string): RecordFileBuilder {
+    const b = new RecordFileBuilder(file, sourceKey, dataset);
+    this.recordFiles.push(b);
+    return b;
+  }
+
+  private writeRecords(): void {
+    this.db.exec(CREATE_RECORD_TABLES);
+    for (const b of this.recordFiles) b.write(this.db);
+    this.recordFiles.length = 0;
   }
 
   /** Create the stubs of every node that was referenced but never listed. */
@@ -258,11 +311,7 @@ export class SnapshotWriter {
     this.at(null, null);
     for (const [n, s] of this.stubs) {
       const id = this.ids[n];
-      const props: Record<string, unknown> = { name: s.name ?? id, stub: true };
-      if (s.kind === NodeKind.EntraRoleDefinition) {
-        props.templateId = id;
-        props.name = KNOWN_ROLE_NAMES[id] ?? id;
-      }
+      const props = stubProps(s.kind, id, s.name);
       this.kinds[n] = NODE_CODE.get(s.kind)!;
       this.props[n] = props as unknown as BaseProps;
       this.insNode.run(n, this.keys[n], id, this.kinds[n], JSON.stringify(props), null, null);
@@ -291,6 +340,8 @@ export class SnapshotWriter {
     this.writeStubs();
     this.writeAdjacency();
     t('stubs+adjacency');
+    this.writeRecords();
+    t('records');
     const m = this.db.prepare('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)');
     const all = { ...meta, schemaVersion: String(SNAPSHOT_SCHEMA_VERSION), nodes: String(this.nodes), edges: String(this.edges), adjacencyNodes: String(this.keys.length) };
     for (const [k, v] of Object.entries(all)) {

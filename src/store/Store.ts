@@ -18,6 +18,8 @@ import { SnapshotDb } from './SnapshotDb.js';
 import { readStoredFindings } from './storedFindings.js';
 import { SnapshotWriter } from './SnapshotWriter.js';
 import { type LoadProgress, type LoadSummary, writeSnapshot } from './writeSnapshot.js';
+import { type DeltaSummary, writeDelta } from './delta/writeDelta.js';
+import { writeCompacted } from './delta/compact.js';
 
 export interface SnapshotInfo {
   id: string;
@@ -28,6 +30,8 @@ export interface SnapshotInfo {
   edges: number;
   sources: { source: string; tenant: string; collectedAt: string }[];
   bytes: number;
+  /** The snapshot a delta snapshot was written on (absent for a full snapshot). */
+  base?: string;
 }
 
 function resolveStoreDir(opt?: string): string {
@@ -79,6 +83,7 @@ export class Store {
         edges: Number(meta.get('edges') ?? 0),
         sources,
         bytes: statSync(path).size,
+        ...(meta.get('base') ? { base: meta.get('base') } : {}),
       };
     } finally {
       db.close();
@@ -151,7 +156,100 @@ export class Store {
     return { id, summary };
   }
 
-  /** Keep the newest `keep` snapshots; returns the ids removed. */
+  /**
+   * Load collections as a delta snapshot on `baseId` (default: the latest): only what changed is
+   * written (delta/writeDelta.ts). `beforePublish` runs on the finished file before it becomes
+   * visible (it stores the analysis of what changed). Atomic like `load`.
+   */
+  async loadDelta(
+    dirs: string[],
+    baseId: string | undefined,
+    onProgress?: (p: LoadProgress) => void,
+    beforePublish?: (db: Database.Database, id: string, base: SnapshotDb, summary: DeltaSummary) => void | Promise<void>,
+  ): Promise<{ id: string; baseId: string; summary: DeltaSummary }> {
+    this.ensure();
+    const base = this.resolve(baseId);
+    const now = new Date();
+    let id = snapshotStamp(now);
+    for (let n = 2; existsSync(this.pathOf(id)); n++) id = `${snapshotStamp(now)}-${n}`;
+    const partial = join(this.snapshotsDir, `${id}.${process.pid}.partial`);
+    const baseDb = new SnapshotDb(this.pathOf(base));
+    const db = new Database(partial);
+    let summary: DeltaSummary;
+    try {
+      db.pragma('journal_mode = OFF');
+      db.pragma('synchronous = OFF');
+      db.exec('BEGIN');
+      summary = await writeDelta(db, baseDb, base, dirs, { id, createdAt: now.toISOString() }, onProgress);
+      db.exec('COMMIT');
+      await beforePublish?.(db, id, baseDb, summary);
+      db.close();
+    } catch (e) {
+      if (db.open) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        db.close();
+      }
+      rmSync(partial, { force: true });
+      throw e;
+    } finally {
+      baseDb.close();
+    }
+    const fd = openSync(partial, 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(partial, this.pathOf(id));
+    return { id, baseId: base, summary };
+  }
+
+  /** The base a snapshot is a delta on (undefined for a full snapshot). */
+  baseOf(id: string): string | undefined {
+    const db = new Database(this.pathOf(id), { readonly: true, fileMustExist: true });
+    try {
+      const r = db.prepare("SELECT value FROM meta WHERE key = 'base'").get() as { value: string } | undefined;
+      return r?.value;
+    } finally {
+      db.close();
+    }
+  }
+
+  /**
+   * Fold a delta snapshot (and the chain under it) into a full snapshot with the same id:
+   * readers see no difference, and its bases are no longer needed by it. No-op for a full one.
+   */
+  compact(id: string): boolean {
+    if (!this.baseOf(id)) return false;
+    const partial = join(this.snapshotsDir, `${id}.${process.pid}.partial`);
+    const sdb = new SnapshotDb(this.pathOf(id));
+    try {
+      writeCompacted(sdb, partial);
+    } catch (e) {
+      rmSync(partial, { force: true });
+      throw e;
+    } finally {
+      sdb.close();
+    }
+    const fd = openSync(partial, 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(partial, this.pathOf(id));
+    return true;
+  }
+
+  /** How many deltas a snapshot sits on (0 for a full snapshot). */
+  depthOf(id: string): number {
+    const db = new Database(this.pathOf(id), { readonly: true, fileMustExist: true });
+    try {
+      const r = db.prepare("SELECT value FROM meta WHERE key = 'depth'").get() as { value: string } | undefined;
+      return r ? Number(r.value) : 0;
+    } finally {
+      db.close();
+    }
+  }
+
+  /**
+   * Keep the newest `keep` snapshots; returns the ids removed. Pruning never breaks a chain: a
+   * kept delta whose base would go is compacted first (it becomes a full snapshot).
+   */
   prune(keep: number): string[] {
     const ids = this.ids();
     const drop = ids.slice(0, Math.max(0, ids.length - keep));
@@ -161,9 +259,16 @@ export class Store {
 
   /**
    * Remove these snapshots (a request still reading one keeps its open file until it is done), and
-   * the change feed's history before the oldest snapshot left.
+   * the change feed's history before the oldest snapshot left. Never breaks a chain: a kept delta
+   * whose base goes is compacted first, oldest first, while the chain under it is still whole.
    */
   remove(ids: readonly string[]): void {
+    const dropped = new Set(ids);
+    for (const id of this.ids()) {
+      if (dropped.has(id)) continue;
+      const base = this.baseOf(id);
+      if (base && dropped.has(base)) this.compact(id);
+    }
     for (const id of ids) rmSync(this.pathOf(id), { force: true });
     if (ids.length === 0 || !existsSync(join(this.dir, FEED_FILE))) return;
     const feed = ChangeFeed.open(this.dir);

@@ -15,6 +15,8 @@ export interface Seen {
 
 export function findingHistory(store: Store): Map<string, { firstSeen: Seen; lastSeen: Seen }> {
   const out = new Map<string, { firstSeen: Seen; lastSeen: Seen }>();
+  // A delta snapshot's findings are its base's with its change: the previous snapshot's list is kept for it.
+  let prev: { id: string; list: Map<string, string> } | null = null;
   for (const id of store.ids()) {
     let db: SnapshotDb;
     try {
@@ -26,7 +28,9 @@ export function findingHistory(store: Store): Map<string, { firstSeen: Seen; las
     }
     try {
       const seen: Seen = { snapshot: id, at: db.meta.get('collectedAt') ?? '' };
-      for (const f of readStoredFindingIds(db)) {
+      const list = readStoredFindingIds(db, prev && db.meta.get('base') === prev.id ? prev.list : undefined);
+      prev = { id, list: new Map(list.map((f) => [f.id, f.status])) };
+      for (const f of list) {
         const h = out.get(f.id);
         if (h) h.lastSeen = seen;
         else out.set(f.id, { firstSeen: seen, lastSeen: seen });

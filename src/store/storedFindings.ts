@@ -3,9 +3,17 @@
  * the collection time): the findings, one row each with its stable id, and the rest of the
  * findings document (coverage, subjects, persons). Diffs, history, reports and the HTTP API read
  * it instead of recomputing, so every consumer sees the same answer for the same snapshot.
+ *
+ * Beside it, the analysis units (queries/residualUnits.ts): per unit what it read (node numbers,
+ * scanned kinds), when time alone can change it, its sources, subjects and person — and the
+ * reverse index from a node to the units that read it. A delta snapshot stores the analysis as a
+ * change: the re-analysed units' subjects, persons and findings (a null row: gone), the findings
+ * that went, and the units' new reads; reading it folds the change over its base's document.
  */
 import type Database from 'better-sqlite3';
-import type { Finding, FindingsDoc } from '../../queries/residual.js';
+import { IdSpace, nodeKey } from '../model/ids.js';
+import type { Finding, FindingsDoc, PersonReport, SubjectReport } from '../../queries/residual.js';
+import { compareFindings } from '../../queries/residual.js';
 import { ERR, StoreError } from '../model/errors.js';
 import type { SnapshotDb } from './SnapshotDb.js';
 
@@ -21,38 +29,242 @@ CREATE TABLE IF NOT EXISTS findings (
   subject_id TEXT NOT NULL,
   via_id TEXT NOT NULL,
   valid_until TEXT,
-  doc TEXT NOT NULL
+  doc TEXT NOT NULL,
+  pre TEXT
 );
+CREATE TABLE IF NOT EXISTS units (key TEXT PRIMARY KEY, next REAL, kinds TEXT NOT NULL, sources TEXT NOT NULL, subjects TEXT NOT NULL, person TEXT, deps BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS unit_deps (dep INTEGER NOT NULL, unit TEXT NOT NULL);
 `;
 
-/** Write a findings document into an open (writable) snapshot database. */
-export function writeStoredFindings(db: Database.Database, doc: FindingsDoc): void {
-  db.exec(CREATE_FINDINGS_TABLES);
-  const ins = db.prepare(
-    'INSERT OR REPLACE INTO findings(id, ord, rule, status, severity, subject_source, subject_id, via_id, valid_until, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+export const CREATE_DELTA_FINDINGS_TABLES = `
+CREATE TABLE IF NOT EXISTS findings_gone (id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS doc_subjects (key TEXT PRIMARY KEY, report TEXT);
+CREATE TABLE IF NOT EXISTS doc_persons (id TEXT PRIMARY KEY, report TEXT);
+CREATE TABLE IF NOT EXISTS units_gone (key TEXT PRIMARY KEY);
+`;
+
+/** One analysed unit as stored (its findings are in `findings`, its subjects and person in the document). */
+export interface StoredUnit {
+  key: string;
+  next: number | null;
+  kinds: string[];
+  sources: string[];
+  /** Account keys of its subjects. */
+  subjects: string[];
+  /** Its person's id. */
+  person: string | null;
+  /** What it read: dependency codes (queries/residualUnits.ts: a node's row, or its edges of a kind in a direction). */
+  deps: Float64Array;
+}
+
+const insFinding = (db: Database.Database) =>
+  db.prepare(
+    'INSERT OR REPLACE INTO findings(id, ord, rule, status, severity, subject_source, subject_id, via_id, valid_until, doc, pre) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
+
+/** Write a findings document into an open (writable) snapshot database. `pre` gives each finding's unit order key. */
+export function writeStoredFindings(db: Database.Database, doc: FindingsDoc, pre?: ReadonlyMap<string, string>): void {
+  db.exec(CREATE_FINDINGS_TABLES);
+  const ins = insFinding(db);
   const { findings, ...rest } = doc;
   db.transaction(() => {
     db.prepare('INSERT OR REPLACE INTO analysis(key, value) VALUES (?, ?)').run('doc', JSON.stringify(rest));
-    findings.forEach((f, i) => ins.run(f.id, i, f.rule, f.status, f.severity, f.subject.source, f.subject.id, f.via.id, f.validUntil, JSON.stringify(f)));
+    findings.forEach((f, i) => ins.run(f.id, i, f.rule, f.status, f.severity, f.subject.source, f.subject.id, f.via.id, f.validUntil, JSON.stringify(f), pre?.get(f.id) ?? null));
   })();
+  db.exec('CREATE INDEX IF NOT EXISTS findings_subject ON findings(subject_source, subject_id)');
+}
+
+/** The coverage the stored document of a snapshot states. */
+export function readStoredCoverage(sdb: SnapshotDb): FindingsDoc['coverage'] {
+  if (!hasStoredFindings(sdb.db)) throw new StoreError(`snapshot ${sdb.id} has no stored analysis (it was written by an older revenant: load the collection again)`, ERR.SNAPSHOT_UNREADABLE);
+  return (JSON.parse((sdb.db.prepare("SELECT value FROM analysis WHERE key = 'doc'").get() as { value: string }).value) as FindingsDoc).coverage;
+}
+
+/** Store analysis units and the reverse index of what they read. */
+export function writeUnits(db: Database.Database, units: Iterable<StoredUnit>): void {
+  db.exec(CREATE_FINDINGS_TABLES);
+  const ins = db.prepare('INSERT OR REPLACE INTO units(key, next, kinds, sources, subjects, person, deps) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const dep = db.prepare('INSERT INTO unit_deps(dep, unit) VALUES (?, ?)');
+  db.transaction(() => {
+    for (const u of units) {
+      ins.run(u.key, u.next, u.kinds.join(','), u.sources.join(','), JSON.stringify(u.subjects), u.person, Buffer.from(u.deps.buffer, u.deps.byteOffset, u.deps.byteLength));
+      for (const n of u.deps) dep.run(n, u.key);
+    }
+  })();
+  db.exec('CREATE INDEX IF NOT EXISTS unit_deps_dep ON unit_deps(dep)');
+}
+
+/**
+ * Store a delta's analysis: the document's head (format, at, snapshot, coverage), the subjects,
+ * persons and findings of the re-analysed units (null: gone), and the findings that went.
+ */
+export function writeDeltaFindings(
+  db: Database.Database,
+  head: Omit<FindingsDoc, 'findings' | 'subjects' | 'persons'>,
+  change: {
+    subjects: Map<string, SubjectReport | null>;
+    persons: Map<string, PersonReport | null>;
+    findings: { pre: string; finding: Finding }[];
+    gone: string[];
+    unitsGone: string[];
+  },
+): void {
+  db.exec(CREATE_FINDINGS_TABLES);
+  db.exec(CREATE_DELTA_FINDINGS_TABLES);
+  const ins = insFinding(db);
+  db.transaction(() => {
+    db.prepare('INSERT OR REPLACE INTO analysis(key, value) VALUES (?, ?)').run('doc', JSON.stringify({ ...head, delta: true }));
+    change.findings.forEach(({ pre, finding: f }, i) =>
+      ins.run(f.id, i, f.rule, f.status, f.severity, f.subject.source, f.subject.id, f.via.id, f.validUntil, JSON.stringify(f), pre),
+    );
+    const gone = db.prepare('INSERT OR REPLACE INTO findings_gone(id) VALUES (?)');
+    for (const id of change.gone) gone.run(id);
+    const subj = db.prepare('INSERT OR REPLACE INTO doc_subjects(key, report) VALUES (?, ?)');
+    for (const [k, r] of change.subjects) subj.run(k, r ? JSON.stringify(r) : null);
+    const pers = db.prepare('INSERT OR REPLACE INTO doc_persons(id, report) VALUES (?, ?)');
+    for (const [k, r] of change.persons) pers.run(k, r ? JSON.stringify(r) : null);
+    const ug = db.prepare('INSERT OR REPLACE INTO units_gone(key) VALUES (?)');
+    for (const k of change.unitsGone) ug.run(k);
+  })();
+  db.exec('CREATE INDEX IF NOT EXISTS findings_subject ON findings(subject_source, subject_id)');
 }
 
 export function hasStoredFindings(db: Database.Database): boolean {
   return !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'findings'").get();
 }
 
-/** The stored `residual --all` document of a snapshot. */
+function hasTable(db: Database.Database, name: string): boolean {
+  return !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
+}
+
+/** The account key a subject report is about. */
+export function subjectKeyOf(s: Pick<SubjectReport, 'source' | 'sourceKey' | 'id'>): string {
+  return nodeKey(s.sourceKey, s.source === 'okta' ? IdSpace.oktaUser : IdSpace.entraObject, s.id);
+}
+
+/** The stored `residual --all` document of a snapshot (a delta's: its change laid over its base's document). */
 export function readStoredFindings(sdb: SnapshotDb): FindingsDoc {
   const db = sdb.db;
   if (!hasStoredFindings(db)) throw new StoreError(`snapshot ${sdb.id} has no stored analysis (it was written by an older revenant: load the collection again)`, ERR.SNAPSHOT_UNREADABLE);
-  const rest = JSON.parse((db.prepare("SELECT value FROM analysis WHERE key = 'doc'").get() as { value: string }).value) as Omit<FindingsDoc, 'findings'>;
-  const findings = (db.prepare('SELECT doc FROM findings ORDER BY ord').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as Finding);
-  return { ...rest, findings };
+  if (!sdb.overlay) {
+    const rest = JSON.parse((db.prepare("SELECT value FROM analysis WHERE key = 'doc'").get() as { value: string }).value) as Omit<FindingsDoc, 'findings'>;
+    const findings = (db.prepare('SELECT doc FROM findings ORDER BY ord').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as Finding);
+    return { ...rest, findings };
+  }
+  return patchDoc(readStoredFindings(sdb.overlay.parent), sdb);
 }
 
-/** Just the finding ids (and statuses) of a snapshot: cheap, for history. */
-export function readStoredFindingIds(sdb: SnapshotDb): { id: string; status: string }[] {
+/**
+ * The document of a delta snapshot from its base's document (already read: the API keeps the
+ * one it serves) and the delta's own change — without reading the base's findings again. The
+ * findings of a document are in `sortFindings` order with ties (same severity, status, rule,
+ * subject name and via) in subject account-key order, which is the order a tenant-wide sweep
+ * gives; the base's stay in it, the new ones are merged in.
+ */
+export function patchDoc(base: FindingsDoc, delta: SnapshotDb): FindingsDoc {
+  const db = delta.db;
+  const head = JSON.parse((db.prepare("SELECT value FROM analysis WHERE key = 'doc'").get() as { value: string }).value) as FindingsDoc & { delta?: boolean };
+  const subjects = new Map(base.subjects.map((x) => [subjectKeyOf(x), x]));
+  for (const r of db.prepare('SELECT key, report FROM doc_subjects').all() as { key: string; report: string | null }[]) {
+    if (r.report === null) subjects.delete(r.key);
+    else subjects.set(r.key, JSON.parse(r.report) as SubjectReport);
+  }
+  const persons = new Map(base.persons.map((p) => [p.id, p]));
+  for (const r of db.prepare('SELECT id, report FROM doc_persons').all() as { id: string; report: string | null }[]) {
+    if (r.report === null) persons.delete(r.id);
+    else persons.set(r.id, JSON.parse(r.report) as PersonReport);
+  }
+  const added = (db.prepare('SELECT doc FROM findings').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as Finding);
+  const drop = new Set((db.prepare('SELECT id FROM findings_gone').all() as { id: string }[]).map((r) => r.id));
+  for (const f of added) drop.add(f.id);
+  const subjectList = [...subjects.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  const accountKey = new Map<string, string>();
+  for (const [k, x] of subjectList) accountKey.set(`${x.source}\u0000${x.id}`, k);
+  const keyOf = (f: Finding) => accountKey.get(`${f.subject.source}\u0000${f.subject.id}`) ?? '';
+  const cmp = (x: Finding, y: Finding) => {
+    const c = compareFindings(x, y);
+    if (c !== 0) return c;
+    const a = keyOf(x);
+    const b = keyOf(y);
+    return a < b ? -1 : a > b ? 1 : 0;
+  };
+  const kept = base.findings.filter((f) => !drop.has(f.id));
+  added.sort(cmp);
+  const findings: Finding[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < kept.length || j < added.length) {
+    if (j >= added.length || (i < kept.length && cmp(kept[i], added[j]) <= 0)) findings.push(kept[i++]);
+    else findings.push(added[j++]);
+  }
+  const { delta: _d, subjects: _s, persons: _p, findings: _f, ...rest } = head;
+  return { ...rest, subjects: subjectList.map((e) => e[1]), persons: [...persons.values()].sort((x, y) => x.id.localeCompare(y.id)), findings };
+}
+
+/**
+ * Just the finding ids (and statuses) of a snapshot: cheap, for history. A delta's are its base's
+ * (`base`, when the caller has them, else read) with its change applied; their order is not the
+ * document's.
+ */
+export function readStoredFindingIds(sdb: SnapshotDb, base?: ReadonlyMap<string, string>): { id: string; status: string }[] {
   if (!hasStoredFindings(sdb.db)) return [];
-  return sdb.db.prepare('SELECT id, status FROM findings ORDER BY ord').all() as { id: string; status: string }[];
+  if (!sdb.overlay) return sdb.db.prepare('SELECT id, status FROM findings ORDER BY ord').all() as { id: string; status: string }[];
+  const out = new Map(base ?? readStoredFindingIds(sdb.overlay.parent).map((f) => [f.id, f.status] as const));
+  for (const r of sdb.db.prepare('SELECT id FROM findings_gone').all() as { id: string }[]) out.delete(r.id);
+  for (const r of sdb.db.prepare('SELECT id, status FROM findings').all() as { id: string; status: string }[]) out.set(r.id, r.status);
+  return [...out].map(([id, status]) => ({ id, status }));
+}
+
+/** The analysis units of a snapshot (a delta's over its base's), by key. */
+export function readUnits(sdb: SnapshotDb): Map<string, StoredUnit> {
+  const below = sdb.overlay ? readUnits(sdb.overlay.parent) : new Map<string, StoredUnit>();
+  const db = sdb.db;
+  if (hasTable(db, 'units_gone')) for (const r of db.prepare('SELECT key FROM units_gone').all() as { key: string }[]) below.delete(r.key);
+  if (hasTable(db, 'units')) {
+    for (const r of db.prepare('SELECT key, next, kinds, sources, subjects, person, deps FROM units').all() as {
+      key: string;
+      next: number | null;
+      kinds: string;
+      sources: string;
+      subjects: string;
+      person: string | null;
+      deps: Buffer;
+    }[]) {
+      below.set(r.key, {
+        key: r.key,
+        next: r.next,
+        kinds: r.kinds ? r.kinds.split(',') : [],
+        sources: r.sources ? r.sources.split(',') : [],
+        subjects: JSON.parse(r.subjects) as string[],
+        person: r.person,
+        deps: new Float64Array(r.deps.buffer.slice(r.deps.byteOffset, r.deps.byteOffset + r.deps.byteLength)),
+      });
+    }
+  }
+  return below;
+}
+
+/** Whether a snapshot stores analysis units (written by a revenant that writes delta snapshots). */
+export function hasUnits(sdb: SnapshotDb): boolean {
+  for (let s: SnapshotDb | undefined = sdb; s; s = s.overlay?.parent) if (!s.overlay) return hasTable(s.db, 'units');
+  return false;
+}
+
+/** Keys of the units that read any of the given dependencies (in this snapshot's current units). */
+export function unitsReading(sdb: SnapshotDb, nids: Iterable<number>, current: ReadonlyMap<string, StoredUnit>): Set<string> {
+  const out = new Set<string>();
+  const list = [...nids];
+  const decided = new Set<string>();
+  for (let s: SnapshotDb | undefined = sdb; s; s = s.overlay?.parent) {
+    if (hasTable(s.db, 'unit_deps')) {
+      const q = s.db.prepare('SELECT unit FROM unit_deps WHERE dep = ?');
+      for (const n of list) {
+        for (const r of q.all(n) as { unit: string }[]) if (!decided.has(r.unit) && current.has(r.unit)) out.add(r.unit);
+      }
+      // Units (re)analysed at this level are decided here: what they read below no longer counts.
+      for (const r of s.db.prepare('SELECT key FROM units').all() as { key: string }[]) decided.add(r.key);
+    }
+    if (hasTable(s.db, 'units_gone')) for (const r of s.db.prepare('SELECT key FROM units_gone').all() as { key: string }[]) decided.add(r.key);
+  }
+  return out;
 }

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { type Collection, type SourceFolder, datasetFiles, openCollection, readDataset, unknownFiles } from '../../ingest/collection/openCollection.js';
+import { type Collection, type SourceFolder, datasetFiles, isDeltaFolder, openCollection, readDataset, unknownFiles } from '../../ingest/collection/openCollection.js';
 import type { JsonlStats } from '../../ingest/collection/readJsonl.js';
 import { SOURCES } from '../../ingest/sources.js';
 import { InputError } from '../model/errors.js';
@@ -15,6 +15,8 @@ import type { SourceKind } from '../model/schema.js';
 import { deriveGraph } from './deriveGraph.js';
 import { checkLoadMemory } from './memoryBudget.js';
 import { SnapshotWriter } from './SnapshotWriter.js';
+import { type RecordSpec, recordSpec } from '../../ingest/collection/records.js';
+import { type RecordInput, hash64, hashOpt } from './records/RecordIndex.js';
 
 export interface LoadProgress {
   file: string;
@@ -37,7 +39,7 @@ export interface LoadSummary {
 }
 
 /** Open and check every collection before writing anything. */
-function openCollections(dirs: string[]): Collection[] {
+export function openCollections(dirs: string[]): Collection[] {
   if (dirs.length === 0) throw new InputError('no collection given (expected one or more collection folders)');
   const cols = dirs.map((d) => openCollection(d));
   const seen = new Map<string, string>();
@@ -94,6 +96,13 @@ export async function writeSnapshot(
 }
 
 async function loadSource(writer: SnapshotWriter, src: SourceFolder, warnings: string[], onProgress?: (p: LoadProgress) => void): Promise<number> {
+  if (isDeltaFolder(src)) {
+    const base = (src.manifest as { delta?: { base?: { path?: string } } }).delta?.base?.path;
+    throw new InputError(
+      `${src.name}/manifest.json: a delta collection (changes since ${base ?? 'its base'}) is loaded on the snapshot of its base: \`revenant load\` does so when that snapshot is in the store (--base-snapshot ID to name it)`,
+      { file: `${src.name}/manifest.json`, field: 'delta' },
+    );
+  }
   const idx = writer.addSource({
     source: src.source,
     tenant: src.manifest.tenant,
@@ -107,7 +116,8 @@ async function loadSource(writer: SnapshotWriter, src: SourceFolder, warnings: s
   writer.fileStats(manifestIdx, 1, Buffer.byteLength(src.manifestText), createHash('sha256').update(src.manifestText).digest('hex'));
   for (const f of unknownFiles(src)) warnings.push(`${f}: not a dataset of the ${src.source} format; not read`);
   const files = new Map(datasetFiles(src).map((df) => [df.dataset, df]));
-  const emit = writer.emitter(src.sourceKey);
+  const touched: number[] = [];
+  const emit = writer.emitter(src.sourceKey, touched);
   let objects = 0;
   for (const [dataset, transform] of SOURCES.of(src.source).load) {
     const df = files.get(dataset)!;
@@ -121,9 +131,13 @@ async function loadSource(writer: SnapshotWriter, src: SourceFolder, warnings: s
     const stats: JsonlStats = { objects: 0, bytes: 0, sha256: '' };
     let lines = 0;
     const expected = df.ledger.count ?? null;
-    for await (const { line, value } of readDataset(df, stats)) {
+    const records = writer.recordFile(fileIdx, src.sourceKey, dataset);
+    const spec = recordSpec(src.source, dataset);
+    for await (const { line, value, text } of readDataset(df, stats)) {
       writer.at(fileIdx, line);
+      touched.length = 0;
       transform(value, emit);
+      if (spec) records.add(recordOf(spec, value, text, line, touched));
       if ((++lines & 0x3fff) === 0) onProgress?.({ file: df.file, lines, expected, done: false });
     }
     onProgress?.({ file: df.file, lines, expected, done: true });
@@ -131,4 +145,16 @@ async function loadSource(writer: SnapshotWriter, src: SourceFolder, warnings: s
     objects += stats.objects;
   }
   return objects;
+}
+
+/** A line's record-index entry: hashes of its key, text, owner and parent, and the nodes it touched. */
+export function recordOf(spec: RecordSpec, value: Record<string, unknown>, text: string, line: number, touched: readonly number[]): RecordInput {
+  return {
+    key: hashOpt(spec.key(value)),
+    content: hash64(text),
+    owner: hashOpt(spec.owner?.(value)),
+    parent: hashOpt(spec.parent?.(value)),
+    line,
+    touched,
+  };
 }

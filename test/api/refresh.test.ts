@@ -1,9 +1,9 @@
 /**
- * Event-driven refreshes in detail: merging a per-subject collection into the tenant's source
- * folder (replace what was read again, drop what is gone, keep the rest, mark unreadable data
- * partial), finding an API token's owner for a token revocation, publishing the refreshed
- * subject's findings to the sinks, and atomic swaps under load — requests on a real socket while
- * snapshots are swapped in never fail and never mix two snapshots.
+ * Event-driven refreshes in detail: a per-subject collection loaded as a delta snapshot (replace
+ * what was read again, drop what is gone, keep the rest, mark unreadable data partial), finding
+ * an API token's owner for a token revocation, publishing the refreshed subject's findings to
+ * the sinks, and atomic swaps under load — requests on a real socket while snapshots are swapped
+ * in never fail and never mix two snapshots.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENTRA_DATASETS } from '../../ingest/entra/datasets.js';
 import { mergeSubjectCollection } from '../../ingest/collection/mergeSubjectCollection.js';
+import { loadDelta, loadSnapshot } from '../../queries/loadSnapshot.js';
+import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { buildServer } from '../../src/api/server.js';
 import { Store } from '../../src/store/Store.js';
 import {
@@ -46,6 +48,23 @@ function writeSource(dir: string, manifest: Raw, data: Record<string, Raw[]>): v
     datasets[d] = { status: 'complete', count: lines.length, ...(manifest.datasets?.[d] ?? {}) };
   }
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ format: 'revenant-collection/1', source: 'entra', ...manifest, datasets }, null, 2));
+}
+
+/** Every node (key, kind, properties) and edge (ends, kind, properties) of a snapshot, sorted: what a reader can see. */
+function graphOf(store: Store, id: string): string[] {
+  const db = new SnapshotDb(store.pathOf(id));
+  try {
+    const out: string[] = [];
+    const keyOf = new Map<number, string>();
+    for (const r of db.allNodeRows()) {
+      keyOf.set(r.nid, r.key);
+      out.push(`node ${r.key} ${db.kindOf(r.kind)} ${r.props}`);
+    }
+    for (const e of db.edges()) out.push(`edge ${keyOf.get(e.src)} ${e.kind} ${keyOf.get(e.dst)} ${JSON.stringify(e.props ?? null)}`);
+    return out.sort();
+  } finally {
+    db.close();
+  }
 }
 
 const read = (dir: string, d: string) =>
@@ -118,6 +137,88 @@ describe('mergeSubjectCollection', () => {
     await cliLoad(store, out);
     // Not a subject collection, or another tenant: refused.
     await expect(mergeSubjectCollection(base, base, join(root, 'x'))).rejects.toThrow(/not a subject collection/);
+  });
+});
+
+describe('a per-subject refresh as a delta snapshot', () => {
+  it('replaces what the subject collection read, drops what is gone, keeps the rest: the graph a full load of the merged data has', async () => {
+    const T = '11111111-1111-1111-1111-111111111111';
+    const A = 'aaaaaaaa-0000-0000-0000-000000000001';
+    const B = 'bbbbbbbb-0000-0000-0000-000000000002';
+    const user = (id: string, upn: string, enabled: boolean) => ({ id, userPrincipalName: upn, displayName: upn, mail: upn, accountEnabled: enabled });
+    const member = (g: string, id: string) => ({ groupId: g, member: { '@odata.type': '#microsoft.graph.user', id } });
+    const owner = (app: string, id: string) => ({ applicationId: app, owner: { '@odata.type': '#microsoft.graph.user', id } });
+    const root = tempDir();
+    const base = join(root, 'base');
+    const app1 = { id: 'app1', appId: 'c1', displayName: 'App 1' };
+    writeSource(base, { tenant: T, collectedAt: '2026-11-01T00:00:00Z' }, {
+      users: [user(A, 'a@x.com', true), user(B, 'b@x.com', true)],
+      groups: [{ id: 'g1', displayName: 'G1' }, { id: 'g2', displayName: 'G2' }],
+      groupMembers: [member('g1', A), member('g1', B), member('g2', A)],
+      applications: [app1, { id: 'app2', appId: 'c2', displayName: 'App 2' }],
+      applicationOwners: [owner('app1', A), owner('app1', B), owner('app2', A)],
+      roleAssignments: [
+        { id: 'r1', principalId: A, roleDefinitionId: 'rd', directoryScopeId: '/' },
+        { id: 'r2', principalId: B, roleDefinitionId: 'rd', directoryScopeId: '/' },
+      ],
+      directoryAudits: [{ id: 'e1', activityDisplayName: 'Add member to group', activityDateTime: '2026-10-01T00:00:00Z' }],
+    });
+    const subj = join(root, 'subject');
+    writeSource(
+      subj,
+      {
+        tenant: T,
+        collectedAt: '2026-11-05T10:00:00Z',
+        scope: { kind: 'subject', subject: 'a@x.com', accounts: [{ id: A, userPrincipalName: 'a@x.com', deleted: false }] },
+        datasets: { federatedIdentityCredentials: { status: 'partial', reason: 'HTTP 503 after 5 retries' } },
+      },
+      {
+        users: [user(A, 'a@x.com', false)],
+        groups: [{ id: 'g1', displayName: 'G1 renamed' }],
+        groupMembers: [member('g1', A)],
+        applications: [{ id: 'app1', appId: 'c1', displayName: 'App 1 v2' }],
+        applicationOwners: [owner('app1', A), owner('app1', B)],
+        directoryAudits: [{ id: 'e2', activityDisplayName: 'Disable account', activityDateTime: '2026-11-05T09:00:00Z' }],
+      },
+    );
+    // What the tenant now holds: the subject's lines replaced, what is gone about it gone, the rest kept.
+    const merged = join(root, 'merged');
+    writeSource(merged, { tenant: T, collectedAt: '2026-11-05T10:00:00Z' }, {
+      users: [user(B, 'b@x.com', true), user(A, 'a@x.com', false)],
+      groups: [{ id: 'g1', displayName: 'G1 renamed' }, { id: 'g2', displayName: 'G2' }],
+      groupMembers: [member('g1', B), member('g1', A)],
+      applications: [{ id: 'app1', appId: 'c1', displayName: 'App 1 v2' }, { id: 'app2', appId: 'c2', displayName: 'App 2' }],
+      applicationOwners: [owner('app1', A), owner('app1', B)],
+      roleAssignments: [{ id: 'r2', principalId: B, roleDefinitionId: 'rd', directoryScopeId: '/' }],
+      directoryAudits: [
+        { id: 'e1', activityDisplayName: 'Add member to group', activityDateTime: '2026-10-01T00:00:00Z' },
+        { id: 'e2', activityDisplayName: 'Disable account', activityDateTime: '2026-11-05T09:00:00Z' },
+      ],
+    });
+    const store = new Store(tempDir());
+    await loadSnapshot(store, [base]);
+    const d = await loadDelta(store, [subj]);
+    expect(d.summary.modes[`entra:${T}`]).toBe('subject');
+    const full = new Store(tempDir());
+    const f = await loadSnapshot(full, [merged]);
+    expect(graphOf(store, d.id)).toEqual(graphOf(full, f.id));
+    // The same merge as a folder (what remediation's verify loads): the same graph.
+    const folded = new Store(tempDir());
+    const g = await loadSnapshot(folded, [(await mergeSubjectCollection(base, subj, join(root, 'folded', 'entra'))).dir]);
+    expect(graphOf(folded, g.id)).toEqual(graphOf(full, f.id));
+    // The ledger: the tenant's, the dataset the refresh could not read partial, the refresh recorded.
+    const db = new SnapshotDb(store.pathOf(d.id));
+    try {
+      const [src] = db.db.prepare('SELECT path, manifest FROM sources').all() as { path: string; manifest: string }[];
+      expect(src.path).toBe(base);
+      const m = JSON.parse(src.manifest);
+      expect(m.collectedAt).toBe('2026-11-05T10:00:00Z');
+      expect(m.datasets.users).toMatchObject({ status: 'complete' });
+      expect(m.datasets.federatedIdentityCredentials).toMatchObject({ status: 'partial', reason: expect.stringMatching(/could not read federatedIdentityCredentials: HTTP 503/) });
+      expect(m.refreshed).toEqual([{ subject: 'a@x.com', accounts: [A], at: '2026-11-05T10:00:00Z', folder: subj }]);
+    } finally {
+      db.close();
+    }
   });
 });
 

@@ -68,7 +68,9 @@ describe('Graph', () => {
     expect(src.lines.users.length).toBe(fake.data.users.length);
     const members = [...fake.data.groupMembers.values()].reduce((a, l) => a + l.length, 0);
     expect(src.lines.groupMembers.length).toBe(members);
-    expect(src.manifest.datasets.users.requests).toBe(Math.ceil(fake.data.users.length / 999));
+    // The pages, and one `users/delta?$deltatoken=latest` round for the deltaLink a later `--delta` starts from.
+    expect(src.manifest.datasets.users.requests).toBe(Math.ceil(fake.data.users.length / 999) + 1);
+    expect(typeof (src.manifest.datasets.users as { deltaLink?: unknown }).deltaLink).toBe('string');
     const userPages = fake.server.log.filter((l) => l.path === '/v1.0/users' && !l.inBatch);
     expect(userPages.every((l) => l.query.get('$top') === '999')).toBe(true);
     // 20 requests per batch, and no per-group request outside $batch.

@@ -137,3 +137,65 @@ test('programmatic API: collectEntraSubject and collectOktaSubject', async () =>
     await k.stop();
   }
 }, 60_000);
+
+test('entra: a subject named by a mail that is not its UPN is found with $filter=mail eq', async () => {
+  const s = loadScenario(join(SCENARIOS, 'entra-owned-apps'));
+  const data = structuredClone(s.entra!.data);
+  const user = data.users.find((u) => u.userPrincipalName === 'alice@contoso.com')!;
+  user.mail = 'alice.alias@contoso-mail.example';
+  const g = new GraphFake(data);
+  await g.start();
+  try {
+    const out = tempDir();
+    const r = await runCli(['collect', 'entra', '--tenant', s.entra!.manifest.tenant, '--graph-url', g.url, '--out', out, '--subject', 'Alice.Alias@contoso-mail.example'], {
+      env: { REVENANT_GRAPH_TOKEN: g.issueToken() },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const scope = readSource(join(out, 'entra')).manifest.scope as { accounts: { id: string }[] };
+    expect(scope.accounts.map((a) => a.id)).toContain(user.id);
+    // Graph's /users/{id|UPN} cannot take a mail: the collector asked for it by filter.
+    expect(g.server.log.some((l) => !l.inBatch && l.path === '/v1.0/users' && /mail eq 'Alice\.Alias@contoso-mail\.example'/.test(decodeURIComponent(l.rawQuery)))).toBe(true);
+    // A name that is neither an id, a UPN nor a mail is still a NotFoundError.
+    const nf = await runCli(['collect', 'entra', '--tenant', s.entra!.manifest.tenant, '--graph-url', g.url, '--out', tempDir(), '--subject', 'nobody@contoso.com'], {
+      env: { REVENANT_GRAPH_TOKEN: g.issueToken() },
+    });
+    expect(nf.code).toBe(2);
+    expect(nf.stderr).toMatch(/no user nobody@contoso.com/);
+  } finally {
+    await g.stop();
+  }
+}, 60_000);
+
+test('okta: a subject\'s apps come from its app links; filter=user.id eq is only the fallback', async () => {
+  const o = loadScenario(join(SCENARIOS, 'okta-lifecycle'));
+  const k = new OktaFake(o.okta!.data);
+  k.apiTokens.add('00tok');
+  await k.start();
+  try {
+    const subjects = [...new Set((o.expected.findings as Raw[]).map((f) => String(f.subject)))];
+    const withApps = subjects.find((id) => [...o.okta!.data.appUsers.values()].some((list) => list.some((au) => au.id === id)))!;
+    const login = String((o.okta!.data.users.find((u) => u.id === withApps)!.profile as Raw).login);
+    const run = async () => {
+      const out = tempDir();
+      const before = k.server.log.length;
+      const r = await runCli(['collect', 'okta', '--org-url', k.url, '--out', out, '--subject', login, '--since', '2025-01-01'], { env: { OKTA_CLIENT_TOKEN: '00tok' } });
+      expect(r.code, r.stderr).toBe(0);
+      const src = readSource(join(out, 'okta'));
+      return { src, log: k.server.log.slice(before).map((l) => `${l.path}?${decodeURIComponent(l.rawQuery)}`) };
+    };
+    const links = await run();
+    expect(links.log.some((l) => /\/users\/[^/]+\/appLinks/.test(l))).toBe(true);
+    expect(links.log.some((l) => /filter=user\.id eq/.test(l))).toBe(false);
+    expect(links.src.manifest.datasets.apps).toMatchObject({ status: 'complete', assignments: 'appLinks' });
+    expect(links.src.lines.apps.length).toBeGreaterThan(0);
+
+    k.appLinks = false;
+    const fallback = await run();
+    expect(fallback.log.some((l) => /filter=user\.id eq/.test(l))).toBe(true);
+    expect(fallback.src.manifest.datasets.apps).toMatchObject({ status: 'complete', assignments: 'filter user.id (appLinks refused)' });
+    const ids = (x: typeof links) => x.src.lines.apps.map((a) => String(a.id)).sort();
+    expect(ids(fallback)).toEqual(ids(links));
+  } finally {
+    await k.stop();
+  }
+}, 60_000);

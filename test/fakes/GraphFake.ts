@@ -18,6 +18,7 @@
  */
 import { type FakeRequest, type FakeResponse, FakeServer } from './FakeServer.js';
 import { compileFilter } from './filterExpr.js';
+import { DELTA_RESOURCES, type DeltaResource, GraphDelta } from './GraphDelta.js';
 
 type Raw = Record<string, unknown>;
 
@@ -100,6 +101,8 @@ export class GraphFake {
   readonly writes: FakeRequest[] = [];
   /** The tenant's clock (ms). */
   now: () => number = () => Date.now();
+  /** Delta queries: change tracking of users, groups (with members), applications, service principals and grants. */
+  readonly delta = new GraphDelta();
 
   constructor(public data: GraphTenantData) {
     this.server = new FakeServer((r) => this.handle(r));
@@ -271,6 +274,11 @@ export class GraphFake {
     const find = (list: Raw[], id: string) => list.find((o) => String(o.id).toLowerCase() === id.toLowerCase());
     const one = (o: Raw | undefined, type: string) =>
       o ? { status: 200, body: { '@odata.context': `${this.url}/v1.0/$metadata#${type}/$entity`, ...project(o, r) } } : notFound(p);
+
+    if (seg.length === 2 && (seg[1] === 'delta' || seg[1] === 'microsoft.graph.delta') && (DELTA_RESOURCES as readonly string[]).includes(seg[0])) {
+      const resource = seg[0] as DeltaResource;
+      return this.delta.handle(r, this.url, resource, d[resource], (g) => d.groupMembers.get(g) ?? [], (o, sel) => projectFields(o, sel));
+    }
 
     switch (seg[0]) {
       case 'users': {
@@ -560,8 +568,11 @@ export class GraphFake {
 
 /** `$select` projection (selected properties, null when unset; `@odata.type` kept). */
 function project(o: Raw, r: FakeRequest): Raw {
-  const sel = r.query.get('$select');
-  if (!sel) return o;
+  return projectFields(o, r.query.get('$select') ?? undefined);
+}
+
+function projectFields(o: Raw, sel: string | undefined): Raw {
+  if (!sel) return { ...o };
   const out: Raw = {};
   if (o['@odata.type'] !== undefined) out['@odata.type'] = o['@odata.type'];
   for (const k of sel.split(',').map((s) => s.trim()).filter(Boolean)) out[k] = o[k] === undefined ? null : o[k];

@@ -130,6 +130,8 @@ export class OktaFake {
    * before it; the answer carries the rate-limit headers of the moment it was made.
    */
   lateBy: ((r: FakeRequest, countedBefore: number) => number) | undefined;
+  /** Whether `GET /api/v1/users/{id}/appLinks` is served (off: an org that refuses it, to test the fallback). */
+  appLinks = true;
   private buckets = new Map<string, BucketState>();
 
   constructor(public data: OktaOrgData) {
@@ -275,6 +277,25 @@ export class OktaFake {
           return t ? { status: 200, body: t } : nf();
         }
         if (sub === 'clients' && subSub === 'tokens') return this.page(r, d.refreshTokens.filter((t) => t.userId === uid && t.clientId === subId));
+        if (sub === 'appLinks') {
+          if (!this.appLinks) return oerr(404, 'E0000007', `Not found: Resource not found: ${r.path} (appLinks)`);
+          // One link per app the user is assigned to (directly or through a group), as Okta lists them.
+          const links = d.apps
+            .filter((a) => (d.appUsers.get(String(a.id)) ?? []).some((au) => au.id === uid))
+            .map((a, i) => ({
+              id: `00ub0oNGTSWTBKOLGLNR${String(i).padStart(3, '0')}`.slice(0, 20),
+              appInstanceId: a.id,
+              appName: a.name,
+              appAssignmentId: `0ua${String(a.id).slice(3)}`,
+              label: a.label,
+              linkUrl: `${this.url}/home/${String(a.name)}/${a.id}/1`,
+              logoUrl: `${this.url}/img/logos/default.png`,
+              credentialsSetup: false,
+              hidden: false,
+              sortOrder: i,
+            }));
+          return { status: 200, body: links };
+        }
         return nf();
       }
       case 'groups': {
@@ -337,19 +358,8 @@ export class OktaFake {
       }
       case 'idps':
         return this.page(r, d.idps);
-      case 'logs': {
-        const since = Date.parse(r.query.get('since') ?? '') || 0;
-        const until = Date.parse(r.query.get('until') ?? '') || this.now();
-        let events = d.logs.filter((e) => {
-          const t = Date.parse(String(e.published));
-          return t >= since && t < until;
-        });
-        const f = r.query.get('filter');
-        if (f) events = events.filter(compileFilter(f));
-        events.sort((a, b) => Date.parse(String(a.published)) - Date.parse(String(b.published)));
-        if ((r.query.get('sortOrder') ?? 'ASCENDING') === 'DESCENDING') events.reverse();
-        return this.page(r, events);
-      }
+      case 'logs':
+        return this.systemLog(r);
       default:
         return nf();
     }
@@ -455,6 +465,53 @@ export class OktaFake {
       }
     }
     return oerr(405, 'E0000022', 'The endpoint does not support the provided HTTP method');
+  }
+
+  /**
+   * The System Log (`GET /api/v1/logs`): events with `since` ≤ published < `until` (default: 7 days
+   * before now, and now), `filter`, `q` (all words in the event), `sortOrder`, `limit` (≤ 1000)
+   * and an opaque `after` cursor. A bounded request (with `until`) ends when the window is read;
+   * a polling request (ASCENDING, no `until`) always gets a `next` link — empty pages included —
+   * whose cursor resumes after the last event returned, so a poller sees each event once, as Okta
+   * documents for polling the System Log.
+   */
+  private systemLog(r: FakeRequest): FakeResponse {
+    const q = r.query;
+    const until = q.get('until') ? Date.parse(q.get('until')!) : this.now();
+    const since = q.get('since') ? Date.parse(q.get('since')!) : until - 7 * 86_400_000;
+    if (Number.isNaN(since) || Number.isNaN(until)) return oerr(400, 'E0000001', 'Api validation failed: since/until must be ISO 8601 date-times');
+    const descending = (q.get('sortOrder') ?? 'ASCENDING') === 'DESCENDING';
+    const at = (e: Raw) => Date.parse(String(e.published));
+    const pos = (e: Raw) => `${String(at(e)).padStart(15, '0')}|${String(e.uuid)}`;
+    let events = this.data.logs.filter((e) => at(e) >= since && at(e) < until);
+    const f = q.get('filter');
+    if (f) {
+      try {
+        events = events.filter(compileFilter(f));
+      } catch (e) {
+        return oerr(400, 'E0000031', `Invalid search criteria. ${(e as Error).message}`);
+      }
+    }
+    const words = (q.get('q') ?? '').split(/\s+/).filter(Boolean).map((w) => w.toLowerCase());
+    if (words.length) events = events.filter((e) => words.every((w) => JSON.stringify(e).toLowerCase().includes(w)));
+    events.sort((a, b) => (pos(a) < pos(b) ? -1 : pos(a) > pos(b) ? 1 : 0));
+    if (descending) events.reverse();
+    const after = q.get('after');
+    if (after) {
+      const cursor = Buffer.from(after, 'base64url').toString('utf8');
+      events = events.filter((e) => (descending ? pos(e) < cursor : pos(e) > cursor));
+    }
+    const limit = Math.min(1000, Math.max(1, Number(q.get('limit')) || 100));
+    const page = events.slice(0, limit);
+    const polling = !q.get('until') && !descending;
+    const next = new URLSearchParams(q);
+    const links = [`<${this.url}${r.path}?${q}>; rel="self"`];
+    if (events.length > limit || polling) {
+      const last = page.at(-1);
+      next.set('after', last ? Buffer.from(pos(last)).toString('base64url') : (after ?? Buffer.from(`${String(since).padStart(15, '0')}|`).toString('base64url')));
+      links.push(`<${this.url}${r.path}?${next}>; rel="next"`);
+    }
+    return { status: 200, headers: { Link: links.join(', ') }, body: page };
   }
 
   private userIndex: Map<string, Raw> | undefined;

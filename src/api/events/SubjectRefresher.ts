@@ -1,17 +1,15 @@
 /**
  * How an event-driven refresh reads one subject again: an injected dependency of the server.
- * `refreshSubject` returns a source folder — a complete collection of that source, with the
- * subject's data fresh — that the worker loads, together with the snapshot's other sources, as a
- * new snapshot. The live implementation asks Microsoft Graph or Okta for the subject
- * (collectEntraSubject / collectOktaSubject) and merges the result into the snapshot's source
- * folder; tests inject one that writes a folder.
+ * `refreshSubject` returns a source folder: a per-subject collection (what the live
+ * implementation returns: collectEntraSubject / collectOktaSubject, complete for the subject's
+ * accounts), or a whole collection of that source with the subject's data fresh (what some tests
+ * inject). The worker loads it as a delta snapshot on the snapshot being served.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiConfig } from '../config.js';
 import { resolveSecret } from '../config.js';
 import { RevenantError } from '../../model/errors.js';
-import { mergeSubjectCollection } from '../../../ingest/collection/mergeSubjectCollection.js';
 
 export interface RefreshRequest {
   source: 'entra' | 'okta';
@@ -43,7 +41,7 @@ export class LiveRefresher implements SubjectRefresher {
 
   async refreshSubject(req: RefreshRequest): Promise<string> {
     const tmp = mkdtempSync(join(req.workDir, 'subject-'));
-    try {
+    {
       let subjectDir: string;
       if (req.source === 'entra') {
         const c = this.config.events.entra?.collect;
@@ -82,10 +80,7 @@ export class LiveRefresher implements SubjectRefresher {
         });
         subjectDir = res.dir;
       }
-      const merged = await mergeSubjectCollection(req.base, subjectDir, join(req.workDir, req.source));
-      return merged.dir;
-    } finally {
-      rmSync(tmp, { recursive: true, force: true });
+      return subjectDir;
     }
   }
 }

@@ -11,7 +11,7 @@ import { InputError } from '../../model/errors.js';
 import type { AcceptItem, JobInput } from './EventQueue.js';
 
 /** Okta System Log event types that queue a refresh of their User targets. */
-const OKTA_REFRESH_EVENTS = [
+export const OKTA_REFRESH_EVENTS = [
   'user.lifecycle.deactivate',
   'user.lifecycle.suspend',
   'application.user_membership.remove',
@@ -61,7 +61,7 @@ function oktaOrgOf(source: string | undefined): string | null {
  * schema refuses a delivery with an event without one, and this refuses it again, so no event can
  * escape de-duplication.
  */
-export function oktaItems(body: OktaHookBody): { items: AcceptItem[]; ignored: number } {
+export function oktaItems(body: OktaHookBody, types: readonly string[] = OKTA_REFRESH_EVENTS): { items: AcceptItem[]; ignored: number } {
   const tenant = oktaOrgOf(body.source);
   const items: AcceptItem[] = [];
   let ignored = 0;
@@ -70,7 +70,7 @@ export function oktaItems(body: OktaHookBody): { items: AcceptItem[]; ignored: n
     if (!uuid) throw new InputError(`body/data/events/${i}/uuid must be a non-empty string (the event's replay key)`, { field: `data.events.${i}.uuid` });
     const type = typeof ev.eventType === 'string' ? ev.eventType : '';
     const jobs: JobInput[] = [];
-    if ((OKTA_REFRESH_EVENTS as readonly string[]).includes(type)) {
+    if (types.includes(type)) {
       const targets = (Array.isArray(ev.target) ? ev.target : []) as OktaTarget[];
       const users = new Set(targets.filter((t) => t?.type === 'User' && typeof t.id === 'string').map((t) => t.id as string));
       // An API token revocation names the token, not its owner: the worker finds the owner in the

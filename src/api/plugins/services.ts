@@ -14,6 +14,7 @@ import { openApiDb } from '../ApiDb.js';
 import { type ApiConfig, resolveSecret } from '../config.js';
 import { EventQueue } from '../events/EventQueue.js';
 import { EventWorker } from '../events/EventWorker.js';
+import { Watcher } from '../events/Watcher.js';
 import { GraphSubscriptions, type SubscriptionClient } from '../events/GraphSubscriptions.js';
 import { LiveRefresher, type SubjectRefresher } from '../events/SubjectRefresher.js';
 import { KeyStore } from '../keys/KeyStore.js';
@@ -44,8 +45,8 @@ async function services(fastify: FastifyInstance, opts: AppOptions): Promise<voi
   const env = opts.env ?? process.env;
   const log = fastify.log;
   const secrets = {
-    oktaHookSecret: config.events.okta ? resolveSecret(config.events.okta.hookSecret, 'events.okta.hookSecret', env) : null,
-    entraClientState: config.events.entra ? resolveSecret(config.events.entra.clientState, 'events.entra.clientState', env) : null,
+    oktaHookSecret: config.events.okta?.hookSecret ? resolveSecret(config.events.okta.hookSecret, 'events.okta.hookSecret', env) : null,
+    entraClientState: config.events.entra?.clientState ? resolveSecret(config.events.entra.clientState, 'events.entra.clientState', env) : null,
   };
   const sinks = opts.sinks ?? config.sinks.map((c) => makeSink(c, env, config.push.timeoutMs));
   const db = openApiDb(store.dir);
@@ -97,15 +98,18 @@ async function services(fastify: FastifyInstance, opts: AppOptions): Promise<voi
     deadLetterFile: config.push.deadLetterFile ?? join(store.dir, 'push-dead-letter.jsonl'),
   });
   const remediation = new RemediationJobs(store.dir, queue, log, (source) => source === 'entra' ? !!config.events.entra?.collect : source === 'okta' ? !!config.events.okta?.collect : false);
-  fastify.decorate('revenant', { store, config, db, keys, snapshots, feed, metrics, queue, worker, pusher, remediation, env, secrets, startedAt: Date.now() });
+  const watcher = config.events.watch ? new Watcher({ db, queue, config, log, env }) : null;
+  fastify.decorate('revenant', { store, config, db, keys, snapshots, feed, metrics, queue, worker, pusher, remediation, env, secrets, watcher, startedAt: Date.now() });
 
   fastify.addHook('onReady', async () => {
     await snapshots.start();
     worker.start();
     pusher.start();
+    watcher?.start();
   });
   fastify.addHook('onClose', async () => {
     const grace = config.shutdownGraceMs;
+    await watcher?.stop();
     // A remediation job stops between calls; its journal lets `--resume` (or resume: true) finish it.
     await remediation.close();
     await Promise.all([worker.stop(grace), pusher.stop(grace)]);

@@ -16,7 +16,7 @@ import type { Neo4jStore } from '../../store/neo4jStore.js';
 import { Neo4jLabel } from '../../store/neo4jSchema.js';
 import { SnapshotDb } from '../../store/SnapshotDb.js';
 import type { Store } from '../../store/Store.js';
-import { hasStoredFindings, readStoredFindings } from '../../store/storedFindings.js';
+import { hasStoredFindings, patchDoc, readStoredFindings } from '../../store/storedFindings.js';
 import { EmbeddedEngine, Neo4jEngine, type QueryEngine } from '../../../queries/QueryEngine.js';
 
 export type History = Map<string, { firstSeen: Seen; lastSeen: Seen }>;
@@ -49,6 +49,11 @@ export interface SnapshotSource {
   list(): Promise<SnapshotSummary[]>;
   info(id: string): Promise<SnapshotSummary>;
   readDoc(id: string, log?: SourceLog): Promise<FindingsDoc>;
+  /**
+   * The document of `id` from the document of `baseId` when `id` is a delta snapshot on it (only
+   * the delta's change is read); null when it is not (read it with `readDoc`).
+   */
+  readDocOn?(id: string, baseId: string, base: FindingsDoc): Promise<FindingsDoc | null>;
   /** When each finding was first and last seen, over every snapshot. */
   history(): Promise<History>;
   diff(fromId?: string, toId?: string): Promise<DiffResult>;
@@ -74,7 +79,7 @@ async function readDocSliced(db: SnapshotDb, id: string, log?: SourceLog): Promi
     return runResidual(new CompactGraph(db, id), { all: true });
   }
   const row = db.db.prepare("SELECT value FROM analysis WHERE key = 'doc'").get() as { value: string } | undefined;
-  if (!row) return readStoredFindings(db);
+  if (!row || db.isDelta) return readStoredFindings(db);
   const rest = JSON.parse(row.value) as Omit<FindingsDoc, 'findings'>;
   const findings: FindingsDoc['findings'] = [];
   let n = 0;
@@ -128,6 +133,16 @@ export class EmbeddedSource implements SnapshotSource {
     const db = new SnapshotDb(this.store.pathOf(id));
     try {
       return await readDocSliced(db, id, log);
+    } finally {
+      db.close();
+    }
+  }
+
+  async readDocOn(id: string, baseId: string, base: FindingsDoc): Promise<FindingsDoc | null> {
+    if (this.store.baseOf(id) !== baseId) return null;
+    const db = new SnapshotDb(this.store.pathOf(id));
+    try {
+      return patchDoc(base, db);
     } finally {
       db.close();
     }

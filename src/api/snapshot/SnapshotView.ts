@@ -128,7 +128,8 @@ export async function buildView(source: SnapshotSource, id: string, prev: Snapsh
   const engine = await source.open(id);
   try {
     const info = await source.info(id);
-    const doc = await source.readDoc(id, log);
+    // A delta on the snapshot being served: its change laid over the document already in memory.
+    const doc = (prev && source.readDocOn ? await source.readDocOn(id, prev.id, prev.doc) : null) ?? (await source.readDoc(id, log));
     const ids = await source.ids();
     const i = ids.indexOf(id);
     const prevId = i > 0 ? ids[i - 1] : null;

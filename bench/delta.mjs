@@ -1,0 +1,337 @@
+#!/usr/bin/env node
+/**
+ * Daily refresh and event benchmark (not a timed test). A synthetic tenant of N people (default
+ * 250,000; `revenant synth`, planted leavers included) is served by the Graph and Okta fakes of
+ * test/fakes with 30 ms added to every request and throttling at the documented limits (Graph:
+ * 8,000 resource units per 10 s; Okta: the per-minute buckets). Then:
+ *
+ * 1. full refresh: `collect entra` and `collect okta` (side by side) and the HR import, then
+ *    `load` — wall time, HTTP requests (every attempt, a `$batch` once), load time;
+ * 2. about 1% of the objects change (test/support/tenantChanges.ts: joiners, leavers, disables,
+ *    credentials, owners, memberships, roles, Okta suspensions and deactivations, HR), then the
+ *    delta refresh: `collect entra --delta`, `collect okta --delta`, the HR import, `load` (a
+ *    delta snapshot) — the same figures, and the ratios to the full refresh (targets: ≤ 10% of the
+ *    requests and of the wall time; load ≤ 10 s);
+ * 3. events (with --events E, default 40): `revenant serve` on that store with a webhook sink;
+ *    each event deactivates or suspends an Okta user (or disables an Entra user) in the fake and
+ *    delivers the Okta event hook (or the Graph change notification); the time from the delivery
+ *    to the sink receiving that subject's findings is measured — per-subject collection against
+ *    the fakes, the delta snapshot, the swap and the push included. Events come one at a time and
+ *    in bursts of 5 different subjects (batched). Target: p99 ≤ 3 s.
+ *
+ * usage: node --max-old-space-size=12000 bench/delta.mjs [--users N] [--changes 0.01] [--events 40] [--latency 30] [--keep DIR] [--no-build]
+ * Results: JSON on stdout and in bench/results/delta-<users>-<date>.json. Run on a quiet machine.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const USERS = Number(opt('users', 250000));
+const CHANGES = Number(opt('changes', 0.01));
+const EVENTS = Number(opt('events', 40));
+const LATENCY = Number(opt('latency', 30));
+const KEEP = opt('keep', undefined);
+const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+const T0 = Date.parse('2026-11-01T00:00:00Z');
+const iso = (t) => new Date(t).toISOString();
+
+/** Transpile test/fakes and test/support/tenantChanges.ts (node built-ins only) and import them. */
+async function loadFakes() {
+  const ts = (await import(pathToFileURL(join(ROOT, 'node_modules/typescript/lib/typescript.js')).href)).default;
+  const out = mkdtempSync(join(tmpdir(), 'revenant-bench-fakes-'));
+  const emit = (dir, f) => {
+    const src = readFileSync(join(ROOT, 'test', dir, f), 'utf8');
+    const js = ts
+      .transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } })
+      // The fakes share a few product modules (the Okta rate-limit buckets): the built ones.
+      .outputText.replaceAll("'../../ingest/", `'${pathToFileURL(join(ROOT, 'dist/ingest')).href}/`);
+    mkdirSync(join(out, dir), { recursive: true });
+    writeFileSync(join(out, dir, f.replace(/\.ts$/, '.js')), js);
+  };
+  for (const f of readdirSync(join(ROOT, 'test/fakes'))) if (f.endsWith('.ts')) emit('fakes', f);
+  emit('support', 'tenantChanges.ts');
+  const imp = (n) => import(pathToFileURL(join(out, n)).href);
+  return {
+    ...(await imp('fakes/GraphFake.js')),
+    ...(await imp('fakes/OktaFake.js')),
+    ...(await imp('fakes/scenarioTenants.js')),
+    ...(await imp('fakes/testCa.js')),
+    ...(await imp('support/tenantChanges.js')),
+  };
+}
+
+function ensureBuilt() {
+  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+}
+
+function run(cliArgs, env, caPath) {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [join(ROOT, 'bin/revenant.js'), ...cliArgs], {
+      env: { ...process.env, ...env, NODE_EXTRA_CA_CERTS: caPath },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    child.stdout.on('data', (c) => (stdout += c));
+    child.on('close', (code) => resolve({ code, seconds: (performance.now() - started) / 1000, stderr, stdout }));
+  });
+}
+
+function must(r, what) {
+  if (r.code !== 0) throw new Error(`${what} failed (${r.code}): ${r.stderr.slice(-3000)}`);
+  return r;
+}
+
+const requestsOf = (dir) => sum(Object.values(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).datasets).map((d) => d.requests ?? 0));
+
+async function main() {
+  if (!args.includes('--no-build')) ensureBuilt();
+  const F = await loadFakes();
+  const ca = F.testCa().caPath;
+  const { synthesize } = await import(pathToFileURL(join(ROOT, 'dist/ingest/synth/synthesize.js')).href);
+  const work = KEEP ?? mkdtempSync(join(tmpdir(), 'revenant-bench-delta-'));
+  mkdirSync(work, { recursive: true });
+  const os = await import('node:os');
+  const result = { benchmark: 'delta', date: new Date().toISOString(), node: process.version, users: USERS, changesFraction: CHANGES, latencyMs: LATENCY, cores: os.cpus().length, loadAverageAtStart: os.loadavg().map((x) => round(x)) };
+  const log = (m) => process.stderr.write(`bench: ${m}\n`);
+
+  log(`synthesizing ${USERS} people`);
+  const synth = join(work, 'synth');
+  if (!existsSync(join(synth, 'expected.json'))) await synthesize({ users: USERS, seed: 11, out: synth, at: iso(T0) });
+  const s = F.loadScenario(synth);
+  const graph = new F.GraphFake(s.entra.data);
+  const okta = new F.OktaFake(s.okta.data);
+  const hr = s.hr.people;
+  okta.apiTokens.add('00bench');
+  await graph.start();
+  await okta.start();
+  for (const f of [graph, okta]) f.server.latencyMs = LATENCY;
+  graph.throttle = { capacity: 8000, refillPerSec: 800 };
+  graph.fillBucket();
+  okta.rateLimits = { ...F.OKTA_BUCKET_LIMITS };
+  const tenant = s.entra.manifest.tenant;
+  const graphToken = graph.issueToken(48 * 3600);
+  const env = { REVENANT_GRAPH_TOKEN: graphToken, OKTA_CLIENT_TOKEN: '00bench' };
+  const hrImport = async (dir, at) => {
+    const csv = join(work, `roster-${at}.csv`);
+    writeFileSync(csv, F.rosterCsv(hr));
+    return must(await run(['collect', 'hr', '--csv', csv, '--out', dir, '--system', 'workday', '--force'], {}, ca), 'collect hr');
+  };
+  const collect = async (dir, at, base) => {
+    const delta = base ? ['--delta', '--base', base] : [];
+    const started = performance.now();
+    const [e, o] = await Promise.all([
+      run(['collect', 'entra', '--tenant', tenant, '--graph-url', graph.url, '--out', dir, '--collected-at', iso(at), '--no-progress', '--force', ...delta], env, ca),
+      run(['collect', 'okta', '--org-url', okta.url, '--out', dir, '--collected-at', iso(at), '--no-progress', '--force', ...delta], env, ca),
+    ]);
+    must(e, 'collect entra');
+    must(o, 'collect okta');
+    const h = await hrImport(dir, at);
+    return {
+      wallSeconds: round((performance.now() - started) / 1000),
+      entra: { seconds: round(e.seconds), requests: requestsOf(join(dir, 'entra')) },
+      okta: { seconds: round(o.seconds), requests: requestsOf(join(dir, 'okta')) },
+      hr: { seconds: round(h.seconds) },
+      requests: requestsOf(join(dir, 'entra')) + requestsOf(join(dir, 'okta')),
+    };
+  };
+  const store = join(work, 'store');
+  rmSync(store, { recursive: true, force: true });
+
+  // 1. Full refresh.
+  log('full collection');
+  const full0 = join(work, 'full0');
+  const full = await collect(full0, T0);
+  log(`full collection: ${full.wallSeconds} s, ${full.requests} requests; loading`);
+  const fl = must(await run(['load', full0, '--store', store], {}, ca), 'load');
+  full.loadSeconds = round(fl.seconds);
+  full.loadLine = fl.stderr.trim().split('\n').pop();
+  result.full = full;
+
+  // 2. About 1% of the objects change, then the delta refresh.
+  const objects = USERS * 2;
+  const n = Math.max(1, Math.round(objects * CHANGES));
+  let clock = T0 + 3_600_000;
+  const changes = new F.TenantChanges({ graph, okta, hr }, 5, () => iso(clock - 10 * 60_000));
+  const weights = [
+    ['entra-disable', 20], ['okta-suspend', 10], ['okta-deactivate', 10], ['entra-joiner', 10], ['okta-joiner', 8], ['hr-terminate', 8], ['hr-joiner', 5],
+    ['entra-membership-add', 8], ['entra-membership-remove', 6], ['okta-membership-add', 6], ['okta-membership-remove', 4], ['entra-credential-add', 2],
+    ['entra-owner-add', 1], ['entra-app-role-assign', 1], ['entra-role-assign', 1], ['okta-app-assign', 3], ['okta-role-grant', 1], ['entra-reenable', 2],
+  ];
+  const bag = weights.flatMap(([k, w]) => Array(w).fill(k));
+  let applied = 0;
+  const kinds = {};
+  for (let i = 0; applied < n && i < n * 3; i++) {
+    const k = bag[i % bag.length];
+    if (changes.apply(k)) {
+      applied++;
+      kinds[k] = (kinds[k] ?? 0) + 1;
+    }
+  }
+  result.changes = { applied, kinds };
+  log(`${applied} changes; delta collection`);
+  const d1 = join(work, 'delta1');
+  const delta = await collect(d1, clock, full0);
+  log(`delta collection: ${delta.wallSeconds} s, ${delta.requests} requests; loading`);
+  const dl = must(await run(['load', d1, '--store', store], {}, ca), 'load delta');
+  delta.loadSeconds = round(dl.seconds);
+  delta.loadLine = dl.stderr.trim().split('\n').pop();
+  result.delta = delta;
+  result.ratios = { requests: round(delta.requests / full.requests, 4), wallTime: round(delta.wallSeconds / full.wallSeconds, 4), loadSeconds: delta.loadSeconds };
+  result.targets = { requestsAtMost: 0.1, wallTimeAtMost: 0.1, loadSecondsAtMost: 10 };
+
+  // 3. Events through `revenant serve`.
+  if (EVENTS > 0) result.events = await events(F, { graph, okta, store, tenant, graphToken, ca, log, work });
+  await graph.stop();
+  await okta.stop();
+  result.loadAverageAtEnd = os.loadavg().map((x) => round(x));
+  const text = `${JSON.stringify(result, null, 2)}\n`;
+  process.stdout.write(text);
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench/results', `delta-${USERS}-${result.date.slice(0, 10)}.json`), text);
+}
+
+async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work }) {
+  const HOOK = 'bench-hook-secret';
+  const STATE = 'bench-client-state';
+  const arrived = new Map();
+  const sink = createServer((req, res) => {
+    let b = '';
+    req.on('data', (c) => (b += c));
+    req.on('end', () => {
+      const now = performance.now();
+      try {
+        for (const ev of JSON.parse(b)) {
+          const id = ev?.finding_info?.uid ? ev.resources?.[0]?.uid ?? ev.unmapped?.subject?.id : undefined;
+          const subj = ev?.unmapped?.subject?.id ?? ev?.actor?.user?.uid ?? id;
+          const text = JSON.stringify(ev);
+          for (const [k, w] of arrived) if (!w.at && text.includes(k)) w.at = now;
+          void subj;
+        }
+      } catch {
+        /* not ours */
+      }
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise((r) => sink.listen(0, '127.0.0.1', r));
+  const cfg = join(work, 'serve.json');
+  writeFileSync(
+    cfg,
+    JSON.stringify({
+      snapshotPollMs: 100,
+      logLevel: 'warn',
+      console: { enabled: false },
+      push: { initial: 'none', backoffMs: 50 },
+      events: {
+        pollMs: 20,
+        okta: { hookSecret: 'env:B_HOOK', collect: { orgUrl: okta.url, token: 'env:B_OKTA' } },
+        entra: { clientState: 'env:B_STATE', collect: { tenant, graphUrl: graph.url, mode: 'token', token: 'env:B_GRAPH' } },
+      },
+      sinks: [{ type: 'webhook', name: 'bench', url: `http://127.0.0.1:${sink.address().port}/`, secret: 'bench-sink-secret' }],
+    }),
+  );
+  const child = spawn(process.execPath, [join(ROOT, 'bin/revenant.js'), 'serve', '--store', store, '--config', cfg, '--port', '0'], {
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: ca, B_HOOK: HOOK, B_OKTA: '00bench', B_STATE: STATE, B_GRAPH: graphToken },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  const url = await new Promise((resolve, reject) => {
+    child.stderr.on('data', (c) => {
+      err += c;
+      const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
+      if (m) resolve(m[1]);
+    });
+    child.on('close', (code) => reject(new Error(`serve exited (${code}): ${err.slice(-2000)}`)));
+  });
+  child.stdout.resume();
+  const key = execFileSync(process.execPath, [join(ROOT, 'bin/revenant.js'), 'keys', 'create', '--name', 'bench', '--scope', 'events', '--store', store], { encoding: 'utf8' }).trim().split('\n').pop();
+  // Ready: serving a snapshot.
+  for (let i = 0; i < 600; i++) {
+    const r = await fetch(`${url}/readyz`).catch(() => null);
+    if (r?.ok) break;
+    await new Promise((r2) => setTimeout(r2, 500));
+  }
+  const oktaEvent = async (u) => {
+    u.status = 'DEPROVISIONED';
+    u.statusChanged = new Date().toISOString();
+    const ev = { uuid: `bench-${u.id}-${Date.now()}`, published: new Date().toISOString(), eventType: 'user.lifecycle.deactivate', target: [{ id: u.id, type: 'User' }] };
+    okta.data.logs.push({ ...ev, actor: { id: 'admin', type: 'User' }, outcome: { result: 'SUCCESS' } });
+    const w = { sent: performance.now(), at: 0 };
+    arrived.set(String(u.id), w);
+    const r = await fetch(`${url}/v1/events/okta`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-revenant-hook-secret': HOOK },
+      body: JSON.stringify({ eventType: 'com.okta.event_hook', source: `${okta.url}/api/v1/eventHooks/bench`, data: { events: [ev] } }),
+    });
+    if (!r.ok) throw new Error(`hook ${r.status}: ${await r.text()}`);
+    return w;
+  };
+  const entraEvent = async (u) => {
+    u.accountEnabled = false;
+    graph.delta.touch('users', String(u.id));
+    const w = { sent: performance.now(), at: 0 };
+    arrived.set(String(u.id), w);
+    const r = await fetch(`${url}/v1/events/entra?key=${encodeURIComponent(key)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ value: [{ id: `n-${u.id}`, subscriptionId: 's', clientState: STATE, changeType: 'updated', resource: `Users/${u.id}`, resourceData: { id: u.id, '@odata.type': '#Microsoft.Graph.User' }, tenantId: tenant }] }),
+    });
+    if (!r.ok) throw new Error(`notification ${r.status}: ${await r.text()}`);
+    return w;
+  };
+  // Candidates: active users with group memberships (so that a deactivation leaves something to report).
+  const oktaMembers = new Set([...okta.data.groupMembers.values()].flat());
+  const oktaUsers = okta.data.users.filter((u) => u.status === 'ACTIVE' && oktaMembers.has(String(u.id)));
+  const entraMembers = new Set([...graph.data.groupMembers.values()].flat().map((m) => String(m.id)));
+  const entraUsers = graph.data.users.filter((u) => u.accountEnabled !== false && entraMembers.has(String(u.id)));
+  const waits = [];
+  const wait = async (ws, timeoutMs = 60_000) => {
+    const start = performance.now();
+    while (ws.some((w) => !w.at) && performance.now() - start < timeoutMs) await new Promise((r) => setTimeout(r, 20));
+  };
+  log(`events: ${EVENTS}`);
+  let oi = 0;
+  let ei = 0;
+  for (let i = 0; i < EVENTS; ) {
+    const burst = i % 20 >= 15 ? 5 : 1;
+    const ws = [];
+    for (let k = 0; k < burst && i < EVENTS; k++, i++) {
+      if (i % 4 === 3) ws.push({ kind: 'entra', w: await entraEvent(entraUsers[ei++ * 37 % entraUsers.length]) });
+      else ws.push({ kind: 'okta', w: await oktaEvent(oktaUsers[oi++ * 53 % oktaUsers.length]) });
+    }
+    await wait(ws.map((x) => x.w));
+    for (const x of ws) waits.push({ kind: x.kind, burst, seconds: x.w.at ? round((x.w.at - x.w.sent) / 1000, 3) : null });
+  }
+  child.kill('SIGTERM');
+  sink.close();
+  const secs = waits.map((w) => w.seconds).filter((x) => x !== null).sort((a, b) => a - b);
+  const q = (p) => secs[Math.min(secs.length - 1, Math.ceil(p * secs.length) - 1)];
+  return {
+    count: waits.length,
+    delivered: secs.length,
+    p50: q(0.5),
+    p90: q(0.9),
+    p99: q(0.99),
+    max: secs.at(-1),
+    targetP99Seconds: 3,
+    samples: waits,
+  };
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench: ${e.stack ?? e}\n`);
+  process.exit(1);
+});

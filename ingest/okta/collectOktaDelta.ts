@@ -1,0 +1,412 @@
+/**
+ * `collect okta --delta`: Okta has no delta API, so the System Log since the base collection
+ * (minus an overlap: events reach the log with a delay) says what changed, and only the users,
+ * groups and apps it names are read again:
+ * - users named by lifecycle, profile, privilege and membership events: their user objects (one
+ *   search for many ids, every status), a user no longer found being removed with its lines;
+ * - memberships (`group.user_membership.*`): the user's groups, replacing its lines;
+ * - admin roles (`user.account.privilege.*`, and every lifecycle change: deactivation takes them):
+ *   the user's roles; a group's (`group.privilege.*`): the group's roles;
+ * - app assignments (`application.user_membership.*`, and the apps of users whose lifecycle
+ *   changed): each app user record, a 404 removing it; an app (`application.lifecycle.*`): the
+ *   app and its small lists (groups, features, grants, secrets, JWKs, client roles), and for a new
+ *   app or one a group was assigned to (`group.application_assignment.*`), all its app users;
+ * - client credentials (`app.oauth2.credentials.*`, `app.oauth2.client.read_client_secret`): the
+ *   app's secrets and JWKs; those events are also appended to `logs`;
+ * - API tokens, identity providers and refresh tokens are read again in full (short lists).
+ * What is read again replaces the base's lines of that owner or parent (what is gone becomes a
+ * tombstone); the manifest names the base and each dataset's `mode` and `via`.
+ */
+import { text } from '../../src/model/text.js';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InputError } from '../../src/model/errors.js';
+import { type ChainFolder, chainOf, currentLines, tombstonesOf } from '../collection/collectionChain.js';
+import type { Manifest } from '../collection/manifest.js';
+import { recordSpec } from '../collection/records.js';
+import { type CollectResult, type DatasetOutput, type DatasetResult, type DatasetTask, runDatasets } from '../collection/runDatasets.js';
+import { SourceApiError } from '../collection/SourceApiError.js';
+import { SourceWriter } from '../collection/SourceWriter.js';
+import { pipe, prepareSourceFolder } from '../collection/sourceFolder.js';
+import { type OktaSession, createOktaSession, oktaGet, oktaList } from './client.js';
+import { collectApiTokens, collectIdps } from './collectDirectory.js';
+import { assignedApps } from './collectOktaSubject.js';
+import {
+  APP_FEATURES,
+  APP_GRANTS,
+  APP_GROUPS,
+  APP_JWKS,
+  APP_SECRETS,
+  APP_TOKENS,
+  APP_USERS,
+  CLIENT_ROLES,
+  GROUP_ROLES,
+  type PerParentSpec,
+  perParent,
+} from './collectRelationships.js';
+import type { CollectOktaOptions } from './index.js';
+import { ALL_USERS_SEARCH, COLLECTOR_VERSION, LOG_EVENT_TYPES, LOG_FILTER, OKTA_PERMISSIONS, type OktaContext, PAGE, logWindow } from './OktaContext.js';
+
+type Raw = Record<string, unknown>;
+
+export interface CollectOktaDeltaOptions extends CollectOktaOptions {
+  /** The collection this one extends: a collection folder holding `okta/`, or the source folder itself. */
+  base: string;
+  /** Minutes the System Log window reaches back before the base's collection time (default 30). */
+  overlapMinutes?: number;
+}
+
+/** Event type families that say something the datasets hold changed. */
+export const CHANGE_EVENT_PREFIXES = [
+  'user.lifecycle.',
+  'user.account.',
+  'group.user_membership.',
+  'group.lifecycle.',
+  'group.profile.',
+  'group.privilege.',
+  'group.application_assignment.',
+  'application.lifecycle.',
+  'application.user_membership.',
+  'app.oauth2.',
+  'system.api_token.',
+  'system.idp.',
+];
+
+export function changeFilter(): string {
+  return CHANGE_EVENT_PREFIXES.map((p) => `eventType sw "${p}"`).join(' or ');
+}
+
+export function oktaSourceFolder(base: string): string {
+  const r = resolve(base);
+  if (existsSync(join(r, 'manifest.json'))) return r;
+  if (existsSync(join(r, 'okta', 'manifest.json'))) return join(r, 'okta');
+  throw new InputError(`collect okta --delta: --base ${base}: no Okta collection there (expected manifest.json or okta/manifest.json)`, { file: base });
+}
+
+interface Signals {
+  users: Set<string>;
+  userGroups: Set<string>;
+  userRoles: Set<string>;
+  lifecycle: Set<string>;
+  appUsers: Set<string>;
+  apps: Set<string>;
+  appAllUsers: Set<string>;
+  appCredentials: Set<string>;
+  groups: Set<string>;
+  groupRoles: Set<string>;
+}
+
+interface Shared {
+  session: OktaSession;
+  chain: ChainFolder[];
+  base: Manifest;
+  s: Signals;
+  /** Users read again (id → object), and those not found any more. */
+  users: Map<string, Raw>;
+  goneUsers: Set<string>;
+  apps: Map<string, Raw>;
+  goneApps: Set<string>;
+  goneGroups: Set<string>;
+  newApps: Set<string>;
+}
+
+const ids = (ev: Raw, type: string): string[] =>
+  ((Array.isArray(ev.target) ? ev.target : []) as Raw[]).filter((t) => t?.type === type && typeof t.id === 'string').map((t) => String(t.id));
+
+/** What one System Log event names for reading again. */
+export function noteEvent(s: Signals, ev: Raw): void {
+  const type = text(ev.eventType);
+  const users = ids(ev, 'User');
+  const groups = ids(ev, 'UserGroup');
+  const apps = ids(ev, 'AppInstance');
+  const add = (set: Set<string>, list: string[]) => list.forEach((x) => set.add(x));
+  if (type.startsWith('user.lifecycle.')) {
+    add(s.users, users);
+    add(s.lifecycle, users);
+    add(s.userRoles, users);
+  } else if (type.startsWith('user.account.privilege.')) {
+    add(s.users, users);
+    add(s.userRoles, users);
+  } else if (type.startsWith('user.account.')) add(s.users, users);
+  else if (type.startsWith('group.user_membership.')) {
+    add(s.userGroups, users);
+    add(s.groups, groups);
+  } else if (type.startsWith('group.privilege.')) add(s.groupRoles, groups);
+  else if (type.startsWith('group.lifecycle.') || type.startsWith('group.profile.')) add(s.groups, groups);
+  else if (type.startsWith('group.application_assignment.')) {
+    add(s.apps, apps);
+    add(s.appAllUsers, apps);
+  } else if (type.startsWith('application.lifecycle.')) add(s.apps, apps);
+  else if (type.startsWith('application.user_membership.')) for (const u of users) for (const a of apps) s.appUsers.add(`${a}|${u}`);
+  else if (type.startsWith('app.oauth2.')) add(s.appCredentials, apps);
+}
+
+export async function collectOktaDelta(opts: CollectOktaDeltaOptions): Promise<CollectResult & { base: string }> {
+  const signal = opts.signal ?? new AbortController().signal;
+  const baseDir = oktaSourceFolder(opts.base);
+  const chain = chainOf(baseDir);
+  const base = chain[0].manifest;
+  if (base.source !== 'okta') throw new InputError(`collect okta --delta: --base ${opts.base} is a ${base.source} collection`, { file: join(baseDir, 'manifest.json') });
+  if ((base.scope as { kind?: string } | undefined)?.kind === 'subject') {
+    throw new InputError(`collect okta --delta: --base ${opts.base} is a per-subject collection; a delta extends an org collection`, { file: join(baseDir, 'manifest.json') });
+  }
+  const session = createOktaSession({ ...opts, signal });
+  if (session.orgUrl.toLowerCase() !== String(base.tenant).replace(/\/+$/, '').toLowerCase()) {
+    throw new InputError(`collect okta --delta: --base ${opts.base} is org ${base.tenant}, not ${session.orgUrl}`, { file: join(baseDir, 'manifest.json'), field: 'tenant' });
+  }
+  const collectedAt = opts.collectedAt ?? new Date().toISOString();
+  const overlap = (opts.overlapMinutes ?? 30) * 60_000;
+  const since = new Date(Math.min(Date.parse(base.collectedAt) - overlap, opts.since ? Date.parse(opts.since) : Infinity)).toISOString();
+  const window = logWindow(since, opts.until ?? collectedAt);
+  const dir = prepareSourceFolder(opts.out, 'okta', session.orgUrl, { force: opts.force });
+  if (resolve(dir) === resolve(baseDir)) throw new InputError(`collect okta --delta: --out must not be the base collection (${baseDir})`);
+  const writer = new SourceWriter(dir, {
+    source: 'okta',
+    tenant: session.orgUrl,
+    collectedAt,
+    extra: { collector: COLLECTOR_VERSION, scope: { kind: 'tenant' }, delta: { base: { path: baseDir, collectedAt: base.collectedAt }, window } },
+  });
+  const sh: Shared = {
+    session,
+    chain,
+    base,
+    s: { users: new Set(), userGroups: new Set(), userRoles: new Set(), lifecycle: new Set(), appUsers: new Set(), apps: new Set(), appAllUsers: new Set(), appCredentials: new Set(), groups: new Set(), groupRoles: new Set() },
+    users: new Map(),
+    goneUsers: new Set(),
+    apps: new Map(),
+    goneApps: new Set(),
+    goneGroups: new Set(),
+    newApps: new Set(),
+  };
+  const ctx: OktaContext = { session, ...window };
+  const skip = new Map<string, string>();
+  if (base.datasets.userGrants?.status !== 'complete') skip.set('userGrants', base.datasets.userGrants?.reason ?? 'not collected in the base collection');
+  let results: DatasetResult[];
+  try {
+    results = await runDatasets({ writer, source: 'okta', tasks: oktaDeltaTasks(sh, ctx), skip, parallel: opts.parallelDatasets ?? 6, signal, onEvent: opts.onEvent });
+  } catch (e) {
+    await writer.abort(`collection failed: ${(e as Error)?.message ?? e}`);
+    throw e;
+  }
+  return { dir, manifest: writer.manifest, results, base: baseDir };
+}
+
+function oktaDeltaTasks(sh: Shared, ctx: OktaContext): DatasetTask[] {
+  const L = (via: string): Record<string, unknown> => ({ mode: 'delta', via });
+  const full = (name: string, run: (out: DatasetOutput) => AsyncIterable<Raw>, after?: string[]): DatasetTask => ({
+    name,
+    after,
+    ledger: { mode: 'full', via: 're-read in full (short list)' },
+    run: (out) => pipe(run(out), out),
+  });
+  const logsLedger = { ...L('events of the rules since the base, appended'), filter: LOG_FILTER, window: { since: (sh.base.datasets.logs as { window?: { since?: string } })?.window?.since ?? ctx.since, until: ctx.until } };
+  return [
+    { name: 'logs', ledger: logsLedger, run: (out) => readLog(sh, ctx, out) },
+    { name: 'users', after: ['logs'], ledger: L('System Log: users named by events, read again'), run: (out) => rereadUsers(sh, out) },
+    { name: 'groups', after: ['logs'], ledger: L('System Log: groups named by events, read again'), run: (out) => rereadObjects(sh, out, 'groups', sh.s.groups, sh.goneGroups) },
+    { name: 'apps', after: ['logs'], ledger: L('System Log: apps named by events, read again'), run: (out) => rereadObjects(sh, out, 'apps', new Set([...sh.s.apps, ...sh.s.appCredentials]), sh.goneApps) },
+    { name: 'groupMembers', after: ['users', 'groups'], ledger: L("System Log: each named user's groups read again"), run: (out) => groupMembers(sh, out) },
+    { name: 'appUsers', after: ['users', 'apps'], ledger: L('System Log: app user records read again'), run: (out) => appUsers(sh, ctx, out) },
+    ...(['appGroups', 'appFeatures', 'appGrants', 'appSecrets', 'appJwks', 'clientRoles'] as const).map(
+      (name): DatasetTask => ({ name, after: ['apps'], ledger: L("System Log: the named apps' lists read again"), run: (out) => appLists(sh, ctx, out, name) }),
+    ),
+    { name: 'userRoles', after: ['users'], ledger: L("System Log: the named users' admin roles read again"), run: (out) => userRoles(sh, out) },
+    { name: 'groupRoles', after: ['groups'], ledger: L("System Log: the named groups' admin roles read again"), run: (out) => groupRoles(sh, ctx, out) },
+    full('apiTokens', (o) => collectApiTokens(ctx, o)),
+    full('idps', (o) => collectIdps(ctx, o)),
+    full('refreshTokens', (o) => refreshTokens(sh, ctx, o), ['apps']),
+    { name: 'userGrants', after: ['users'], ledger: L("the named users' grants read again"), run: (out) => userGrants(sh, out) },
+  ];
+}
+
+const CRED_EVENTS = new Set(LOG_EVENT_TYPES);
+
+async function readLog(sh: Shared, ctx: OktaContext, out: DatasetOutput): Promise<void> {
+  const params = new URLSearchParams({ since: ctx.since, until: ctx.until, filter: changeFilter(), sortOrder: 'ASCENDING', limit: String(PAGE.logs) });
+  for await (const ev of oktaList<Raw>(sh.session, out.stats, `/api/v1/logs?${params.toString().replace(/\+/g, '%20')}`, { permission: OKTA_PERMISSIONS.logs })) {
+    noteEvent(sh.s, ev);
+    if (CRED_EVENTS.has(String(ev.eventType))) await out.write(ev);
+  }
+}
+
+const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+async function rereadUsers(sh: Shared, out: DatasetOutput): Promise<void> {
+  const want = [...new Set([...sh.s.users, ...sh.s.userGroups, ...sh.s.userRoles])];
+  for (let i = 0; i < want.length; i += 20) {
+    const chunk = want.slice(i, i + 20);
+    const search = `(${chunk.map((id) => `id eq ${quote(id)}`).join(' or ')}) and (${ALL_USERS_SEARCH})`;
+    for await (const u of oktaList<Raw>(sh.session, out.stats, `/api/v1/users?search=${encodeURIComponent(search)}&limit=${PAGE.users}`, { permission: OKTA_PERMISSIONS.users })) {
+      sh.users.set(String(u.id), u);
+    }
+  }
+  for (const id of want) {
+    if (sh.users.has(id)) await out.write(sh.users.get(id)!);
+    else sh.goneUsers.add(id);
+  }
+  for await (const t of tombstonesOf(sh.chain, 'okta', 'users', 'owner', sh.goneUsers)) await out.write(t);
+}
+
+async function rereadObjects(sh: Shared, out: DatasetOutput, dataset: 'groups' | 'apps', named: ReadonlySet<string>, gone: Set<string>): Promise<void> {
+  const base = new Set<string>();
+  for await (const l of currentLines(sh.chain, 'okta', dataset, (x) => named.has(String(x.id)))) base.add(String(l.id));
+  for (const id of named) {
+    try {
+      const o = (await oktaGet(sh.session, out.stats, `/api/v1/${dataset}/${encodeURIComponent(id)}`, OKTA_PERMISSIONS[dataset])).body as Raw;
+      if (!o) continue;
+      if (dataset === 'apps') {
+        sh.apps.set(id, o);
+        if (!base.has(id)) sh.newApps.add(id);
+      }
+      await out.write(o);
+    } catch (e) {
+      if (!(e instanceof SourceApiError && e.status === 404)) throw e;
+      gone.add(id);
+    }
+  }
+  const spec = recordSpec('okta', dataset)!;
+  for await (const l of currentLines(sh.chain, 'okta', dataset, (x) => gone.has(String(spec.key(x))))) await out.write({ ...l, '@removed': { reason: 'deleted' } });
+}
+
+/** Per-user lists read again replace the user's lines (and a removed user's or group's lines go). */
+async function groupMembers(sh: Shared, out: DatasetOutput): Promise<void> {
+  const users = new Set([...sh.s.userGroups].filter((u) => !sh.goneUsers.has(u)));
+  const keep = new Set<string>();
+  const failed = new Set<string>();
+  for (const u of users) {
+    try {
+      for await (const g of oktaList<Raw>(sh.session, out.stats, `/api/v1/users/${encodeURIComponent(u)}/groups`, { permission: OKTA_PERMISSIONS.groups })) {
+        keep.add(`${text(g.id)}|${u}`);
+        await out.write({ groupId: g.id, user: { id: u } });
+      }
+    } catch (e) {
+      if (!(e instanceof SourceApiError)) throw e;
+      failed.add(u);
+      out.incomplete(`${e.reason} for the groups of a user named by the System Log`);
+    }
+  }
+  const owners = new Set([...[...users].filter((u) => !failed.has(u)), ...sh.goneUsers]);
+  for await (const t of tombstonesOf(sh.chain, 'okta', 'groupMembers', 'owner', owners, keep)) await out.write(t);
+  for await (const t of tombstonesOf(sh.chain, 'okta', 'groupMembers', 'parent', sh.goneGroups, keep)) await out.write(t);
+}
+
+async function appUsers(sh: Shared, ctx: OktaContext, out: DatasetOutput): Promise<void> {
+  const pairs = new Set(sh.s.appUsers);
+  // A user whose lifecycle changed: every app it had or has (deactivation removes direct assignments).
+  for (const u of sh.s.lifecycle) {
+    if (sh.goneUsers.has(u)) continue;
+    for await (const l of currentLines(sh.chain, 'okta', 'appUsers', (x) => (x.appUser as Raw | undefined)?.id === u)) pairs.add(`${text(l.appId)}|${u}`);
+    try {
+      for (const a of (await assignedApps(sh.session, out.stats, u)).apps) pairs.add(`${text(a.id)}|${u}`);
+    } catch (e) {
+      if (!(e instanceof SourceApiError)) throw e;
+      out.incomplete(`${e.reason} for the apps of a user named by the System Log`);
+    }
+  }
+  const whole = new Set([...sh.newApps, ...sh.s.appAllUsers].filter((a) => !sh.goneApps.has(a)));
+  const keep = new Set<string>();
+  for (const p of pairs) {
+    const [a, u] = p.split('|');
+    if (whole.has(a) || sh.goneApps.has(a) || sh.goneUsers.has(u)) continue;
+    try {
+      const au = (await oktaGet(sh.session, out.stats, `/api/v1/apps/${encodeURIComponent(a)}/users/${encodeURIComponent(u)}`, OKTA_PERMISSIONS.appUsers)).body as Raw;
+      if (au) {
+        keep.add(p);
+        await out.write({ appId: a, appUser: au });
+      }
+    } catch (e) {
+      if (!(e instanceof SourceApiError)) throw e;
+      if (e.status === 404) {
+        for await (const t of tombstonesOf(sh.chain, 'okta', 'appUsers', 'parent', new Set([a]))) if ((t.appUser as Raw)?.id === u) await out.write(t);
+        continue;
+      }
+      out.incomplete(`${e.reason} for an app user named by the System Log`);
+    }
+  }
+  // Apps read whole: their lines replace the base's.
+  const parents = [...whole].map((id) => sh.apps.get(id) ?? { id });
+  for await (const line of perParent(ctx, out, parents, APP_USERS)) {
+    keep.add(`${text(line.appId)}|${text((line.appUser as Raw).id)}`);
+    await out.write(line);
+  }
+  for await (const t of tombstonesOf(sh.chain, 'okta', 'appUsers', 'parent', new Set([...whole, ...sh.goneApps]), keep)) await out.write(t);
+  for await (const t of tombstonesOf(sh.chain, 'okta', 'appUsers', 'owner', sh.goneUsers)) await out.write(t);
+}
+
+const APP_SPECS: Record<string, PerParentSpec> = {
+  appGroups: APP_GROUPS,
+  appFeatures: APP_FEATURES,
+  appGrants: APP_GRANTS,
+  appSecrets: APP_SECRETS,
+  appJwks: APP_JWKS,
+  clientRoles: CLIENT_ROLES,
+};
+
+async function appLists(sh: Shared, ctx: OktaContext, out: DatasetOutput, dataset: keyof typeof APP_SPECS): Promise<void> {
+  const spec = APP_SPECS[dataset];
+  const named = dataset === 'appSecrets' || dataset === 'appJwks' ? new Set([...sh.s.apps, ...sh.s.appCredentials]) : sh.s.apps;
+  const apps = [...named].filter((id) => sh.apps.has(id)).map((id) => sh.apps.get(id)!);
+  const parents = apps.filter((a) => !spec.applies || spec.applies(a));
+  const rs = recordSpec('okta', dataset)!;
+  const keep = new Set<string>();
+  for await (const line of perParent(ctx, out, parents, spec)) {
+    const k = rs.key(line);
+    if (k) keep.add(k);
+    await out.write(line);
+  }
+  // The parent of a client role line is the client id; of the others, the app id.
+  const parentIds = new Set(dataset === 'clientRoles' ? parents.map((a) => spec.line(a, {}).clientId as string) : apps.map((a) => String(a.id)));
+  for (const id of sh.goneApps) parentIds.add(id);
+  for await (const t of tombstonesOf(sh.chain, 'okta', dataset, 'parent', parentIds, keep)) await out.write(t);
+}
+
+async function userRoles(sh: Shared, out: DatasetOutput): Promise<void> {
+  const users = [...sh.s.userRoles].filter((u) => !sh.goneUsers.has(u));
+  const keep = new Set<string>();
+  const done = new Set<string>();
+  for (const u of users) {
+    try {
+      for await (const role of oktaList<Raw>(sh.session, out.stats, `/api/v1/users/${encodeURIComponent(u)}/roles`, { permission: OKTA_PERMISSIONS.userRoles })) {
+        keep.add(`${u}|${text(role.id)}`);
+        await out.write({ userId: u, role });
+      }
+      done.add(u);
+    } catch (e) {
+      if (!(e instanceof SourceApiError)) throw e;
+      if (e.status === 404) done.add(u);
+      else out.incomplete(`${e.reason} for the roles of a user named by the System Log`);
+    }
+  }
+  for await (const t of tombstonesOf(sh.chain, 'okta', 'userRoles', 'owner', new Set([...done, ...sh.goneUsers]), keep)) await out.write(t);
+}
+
+async function groupRoles(sh: Shared, ctx: OktaContext, out: DatasetOutput): Promise<void> {
+  const groups: Raw[] = [];
+  for (const id of sh.s.groupRoles) if (!sh.goneGroups.has(id)) groups.push({ id, type: 'OKTA_GROUP' });
+  const keep = new Set<string>();
+  for await (const line of perParent(ctx, out, groups, GROUP_ROLES)) {
+    keep.add(`${text(line.groupId)}|${text((line.role as Raw).id)}`);
+    await out.write(line);
+  }
+  for await (const t of tombstonesOf(sh.chain, 'okta', 'groupRoles', 'parent', new Set([...sh.s.groupRoles, ...sh.goneGroups]), keep)) await out.write(t);
+}
+
+/** Refresh tokens are listed per OAuth app (a short list of apps): read in full, from the apps as they stand now. */
+async function* refreshTokens(sh: Shared, ctx: OktaContext, out: DatasetOutput): AsyncGenerator<Raw> {
+  const apps: Raw[] = [];
+  for await (const a of currentLines(sh.chain, 'okta', 'apps', (x) => !sh.goneApps.has(String(x.id)))) apps.push(sh.apps.get(String(a.id)) ?? a);
+  for (const [id, a] of sh.apps) if (!apps.some((x) => x.id === id)) apps.push(a);
+  yield* perParent(ctx, out, apps.filter((a) => !APP_TOKENS.applies || APP_TOKENS.applies(a)), APP_TOKENS);
+}
+
+async function userGrants(sh: Shared, out: DatasetOutput): Promise<void> {
+  const users = [...sh.s.users].filter((u) => !sh.goneUsers.has(u));
+  const keep = new Set<string>();
+  for (const u of users) {
+    for await (const g of oktaList<Raw>(sh.session, out.stats, `/api/v1/users/${encodeURIComponent(u)}/grants?limit=${PAGE.userGrants}`, { permission: OKTA_PERMISSIONS.userGrants })) {
+      keep.add(String(g.id));
+      await out.write(g);
+    }
+  }
+  for await (const t of tombstonesOf(sh.chain, 'okta', 'userGrants', 'owner', new Set([...users, ...sh.goneUsers]), keep)) await out.write(t);
+}

@@ -1,0 +1,271 @@
+/**
+ * The graph a delta is being applied to: the base snapshot (read through SnapshotDb, a delta
+ * chain or a full file) with the changes made so far held in memory — node rows set or removed,
+ * and whole edge-end lists of the nodes whose edges changed (the compact adjacency's records:
+ * other node, kind, file, line, edge id). New nodes and edges continue the base's numbering.
+ * Everything the delta writer, the incremental derivations and the person correlation read and
+ * change goes through here; `changedNodes()` says which nodes a reader of the new snapshot would
+ * see differently (their row, or any of their edges).
+ */
+import { parseNodeKey } from '../../model/ids.js';
+import { EDGE_KINDS, type EdgeKind, NODE_KINDS, type NodeKind } from '../../model/schema.js';
+import { REC, R_EID, R_FILE, R_KIND, R_LINE, R_OTHER } from '../Adjacency.js';
+import type { SnapshotDb } from '../SnapshotDb.js';
+import { nodeNames } from '../SnapshotWriter.js';
+import { edgeDep, nodeDep } from './deps.js';
+
+export interface Row {
+  key: string;
+  kind: NodeKind;
+  props: Record<string, unknown>;
+  /** Provenance (-1: none, a stub or a derived node). */
+  file: number;
+  line: number;
+}
+
+const EDGE_INDEX = new Map<string, number>(EDGE_KINDS.map((k, i) => [k, i]));
+const OUT = 0;
+const IN = 1;
+
+export class DeltaGraph {
+  /** Changed node rows (null: the node no longer exists). */
+  readonly rows = new Map<number, Row | null>();
+  /** Changed edge-end lists: [out, in], each REC ints per edge end. */
+  readonly adj = new Map<number, [number[] | undefined, number[] | undefined]>();
+  /** Properties of the new edges (JSON). */
+  readonly edgeProps = new Map<number, string>();
+  /** Nodes created by this delta (key → nid). */
+  private readonly created = new Map<string, number>();
+  private readonly baseRows = new Map<number, Row | undefined>();
+  nextNid: number;
+  nextEid: number;
+  edgesAdded = 0;
+  edgesRemoved = 0;
+  private names: Map<string, Set<number>> | undefined;
+
+  constructor(readonly base: SnapshotDb) {
+    this.nextNid = base.nidBound();
+    this.nextEid = Number(base.meta.get('eidNext') ?? base.meta.get('edges') ?? 0);
+  }
+
+  static edgeIndex(kind: EdgeKind): number {
+    return EDGE_INDEX.get(kind)!;
+  }
+
+  static edgeKind(index: number): EdgeKind {
+    return EDGE_KINDS[index];
+  }
+
+  /** The base's row of a node (parsed once). */
+  baseRow(nid: number): Row | undefined {
+    if (this.baseRows.has(nid)) return this.baseRows.get(nid);
+    const r = nid < this.base.nidBound() ? this.base.nodeRowByNid(nid) : undefined;
+    const row = r
+      ? { key: r.key, kind: this.base.kindOf(r.kind) as NodeKind, props: JSON.parse(r.props) as Record<string, unknown>, file: r.file ?? -1, line: r.line ?? -1 }
+      : undefined;
+    this.baseRows.set(nid, row);
+    return row;
+  }
+
+  /** The current row of a node (undefined: no such node). */
+  row(nid: number): Row | undefined {
+    const r = this.rows.get(nid);
+    if (r !== undefined) return r ?? undefined;
+    return this.baseRow(nid);
+  }
+
+  nidOf(key: string): number | undefined {
+    const c = this.created.get(key);
+    if (c !== undefined) return c;
+    const r = this.base.nodeRow(key);
+    return r ? r.nid : undefined;
+  }
+
+  /** The node number of a key, numbering it if it is new. */
+  ensureNid(key: string): number {
+    let n = this.nidOf(key);
+    if (n === undefined) {
+      n = this.nextNid++;
+      this.created.set(key, n);
+    }
+    return n;
+  }
+
+  setRow(nid: number, row: Row): void {
+    this.rows.set(nid, row);
+    this.names = undefined;
+  }
+
+  /** The node no longer exists: its row goes, and every edge it still has, on both ends. */
+  remove(nid: number): void {
+    for (const dir of [OUT, IN] as const) {
+      const list = this.adjList(nid, dir);
+      for (let p = 0; p < list.length; p += REC) {
+        const other = list[p + R_OTHER];
+        const eid = list[p + R_EID];
+        if (other !== nid) this.dropEid(other, dir === OUT ? IN : OUT, eid);
+        if (dir === OUT || other !== nid) this.edgesRemoved++;
+      }
+      this.setAdj(nid, dir, []);
+    }
+    this.rows.set(nid, null);
+    this.names = undefined;
+  }
+
+  /** The edge ends of a node in one direction (a copy the caller may not change). */
+  adjList(nid: number, dir: 0 | 1): readonly number[] {
+    const a = this.adj.get(nid)?.[dir];
+    if (a) return a;
+    if (nid >= this.base.nidBound()) return [];
+    return Array.from(this.base.adjRow(nid, dir === OUT ? 'out' : 'in'));
+  }
+
+  private setAdj(nid: number, dir: 0 | 1, list: number[]): void {
+    const e = this.adj.get(nid) ?? this.adj.set(nid, [undefined, undefined]).get(nid)!;
+    e[dir] = list;
+  }
+
+  private mutable(nid: number, dir: 0 | 1): number[] {
+    const e = this.adj.get(nid);
+    if (e?.[dir]) return e[dir];
+    const list = [...this.adjList(nid, dir)];
+    this.setAdj(nid, dir, list);
+    return list;
+  }
+
+  private dropEid(nid: number, dir: 0 | 1, eid: number): void {
+    const list = this.adjList(nid, dir);
+    for (let p = 0; p < list.length; p += REC) {
+      if (list[p + R_EID] === eid) {
+        const m = this.mutable(nid, dir);
+        m.splice(p, REC);
+        return;
+      }
+    }
+  }
+
+  addEdge(kind: EdgeKind, src: number, dst: number, file: number, line: number, props?: string): number {
+    const eid = this.nextEid++;
+    const k = EDGE_INDEX.get(kind)!;
+    this.mutable(src, OUT).push(dst, k, file, line, eid);
+    this.mutable(dst, IN).push(src, k, file, line, eid);
+    if (props) this.edgeProps.set(eid, props);
+    this.edgesAdded++;
+    return eid;
+  }
+
+  /** Remove the edges at `nid` (in direction `dir`) that `pred` picks, on both ends. */
+  removeEdges(nid: number, dir: 0 | 1, pred: (kind: number, other: number, file: number, line: number) => boolean): number {
+    const list = this.adjList(nid, dir);
+    const drop: number[] = [];
+    for (let p = 0; p < list.length; p += REC) {
+      if (pred(list[p + R_KIND], list[p + R_OTHER], list[p + R_FILE], list[p + R_LINE])) drop.push(p);
+    }
+    if (!drop.length) return 0;
+    const m = this.mutable(nid, dir);
+    for (let i = drop.length - 1; i >= 0; i--) {
+      const p = drop[i];
+      const other = m[p + R_OTHER];
+      const eid = m[p + R_EID];
+      m.splice(p, REC);
+      if (other !== nid) this.dropEid(other, dir === OUT ? IN : OUT, eid);
+      else this.dropEid(nid, dir === OUT ? IN : OUT, eid);
+      this.edgesRemoved++;
+    }
+    return drop.length;
+  }
+
+  /** Other ends of the edges of one kind at a node. */
+  others(nid: number, kind: EdgeKind, dir: 'out' | 'in'): number[] {
+    const k = EDGE_INDEX.get(kind)!;
+    const list = this.adjList(nid, dir === 'out' ? OUT : IN);
+    const out: number[] = [];
+    for (let p = 0; p < list.length; p += REC) if (list[p + R_KIND] === k) out.push(list[p + R_OTHER]);
+    return out;
+  }
+
+  /** Whether a node has an edge read from a collection line (not a derived one). */
+  hasPrimaryEdge(nid: number): boolean {
+    for (const dir of [OUT, IN] as const) {
+      const list = this.adjList(nid, dir);
+      for (let p = 0; p < list.length; p += REC) if (list[p + R_FILE] >= 0) return true;
+    }
+    return false;
+  }
+
+  /** Node keys whose names (id, display name, mail, login, employee id …) include `name`, in the new graph. */
+  lookup(name: string): string[] {
+    const want = name.trim().toLowerCase();
+    if (!this.names) {
+      this.names = new Map();
+      for (const [nid, r] of this.rows) {
+        if (!r) continue;
+        for (const n of nodeNames(r.kind, parseNodeKey(r.key).id, r.props, r.props.stub === true)) {
+          (this.names.get(n) ?? this.names.set(n, new Set()).get(n)!).add(nid);
+        }
+      }
+    }
+    const out = new Set<string>();
+    for (const k of this.base.lookup(want)) {
+      const n = this.base.nodeRow(k)?.nid;
+      if (n !== undefined && !this.rows.has(n)) out.add(k);
+    }
+    for (const n of this.names.get(want) ?? []) out.add(this.rows.get(n)!.key);
+    return [...out];
+  }
+
+  /** Nodes a reader of the new snapshot sees differently: their row, or any of their edges. */
+  changedNodes(): Set<number> {
+    return new Set([...this.rows.keys(), ...this.adj.keys()]);
+  }
+
+  /**
+   * What changed, as dependency codes (deps.ts): the rows of the nodes whose row changed, and for
+   * the nodes whose edges changed, each (direction, kind) whose edges differ from the base's.
+   */
+  changedDeps(): Set<number> {
+    const out = new Set<number>();
+    for (const n of this.rows.keys()) out.add(nodeDep(n));
+    for (const [n, lists] of this.adj) {
+      for (const dir of [OUT, IN] as const) {
+        const now = lists[dir];
+        if (!now) continue;
+        const before = n < this.base.nidBound() ? this.base.adjRow(n, dir === OUT ? 'out' : 'in') : new Int32Array(0);
+        const sig = (list: ArrayLike<number>) => {
+          const m = new Map<number, string[]>();
+          for (let p = 0; p < list.length; p += REC) {
+            const k = list[p + R_KIND];
+            (m.get(k) ?? m.set(k, []).get(k)!).push(`${list[p + R_OTHER]},${list[p + R_FILE]},${list[p + R_LINE]},${list[p + R_EID]}`);
+          }
+          for (const v of m.values()) v.sort();
+          return m;
+        };
+        const a = sig(before);
+        const b = sig(now);
+        for (const k of new Set([...a.keys(), ...b.keys()])) {
+          if ((a.get(k) ?? []).join(';') !== (b.get(k) ?? []).join(';')) out.add(edgeDep(n, dir, k));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Kinds of the changed nodes, before and after (for readers that scan a kind). */
+  changedKinds(): Set<NodeKind> {
+    const out = new Set<NodeKind>();
+    for (const n of this.changedNodes()) {
+      const b = this.baseRow(n);
+      if (b) out.add(b.kind);
+      const r = this.row(n);
+      if (r) out.add(r.kind);
+    }
+    return out;
+  }
+
+  /** Whether the node existed in the base. */
+  inBase(nid: number): boolean {
+    return this.baseRow(nid) !== undefined;
+  }
+}
+
+export const KIND_CODES = new Map<string, number>(NODE_KINDS.map((k, i) => [k, i + 1]));

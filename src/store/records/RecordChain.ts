@@ -1,0 +1,111 @@
+/**
+ * The record index of a snapshot as one: a delta snapshot's own records (the lines it loaded)
+ * over its base's, a key removed by a level hidden below it. Finds the current record of a key,
+ * the current records of an owner or a parent, and every current key of a dataset.
+ */
+import type Database from 'better-sqlite3';
+import type { SnapshotDb } from '../SnapshotDb.js';
+import { type RecordRef, RecordFile, hkey, readGone } from './RecordIndex.js';
+
+interface Level {
+  db: Database.Database;
+  /** Record file indexes by `sourceKey\0dataset`. */
+  fileIds: Map<string, number[]>;
+  /** Record files read so far (blobs are read on first use). */
+  loaded: Map<string, RecordFile[]>;
+  gone: Map<string, Set<string>>;
+  files(k: string): RecordFile[];
+}
+
+export class RecordChain {
+  private readonly levels: Level[] = [];
+
+  constructor(sdb: SnapshotDb) {
+    for (let s: SnapshotDb | undefined = sdb; s; s = s.overlay?.parent) this.levels.push(levelOf(s.db));
+  }
+
+  private static k(sourceKey: string, dataset: string): string {
+    return `${sourceKey}\u0000${dataset}`;
+  }
+
+  /** Whether any level indexed this dataset (a snapshot written before record indexes has none). */
+  has(sourceKey: string, dataset: string): boolean {
+    return this.levels.some((l) => l.fileIds.has(RecordChain.k(sourceKey, dataset)) || l.gone.has(RecordChain.k(sourceKey, dataset)));
+  }
+
+  /** The current record of a key (undefined: none, or removed). */
+  find(sourceKey: string, dataset: string, key: [number, number]): RecordRef | undefined {
+    const k = RecordChain.k(sourceKey, dataset);
+    const hk = hkey(key);
+    for (const l of this.levels) {
+      for (const f of l.files(k)) {
+        const rows = f.byKeyHash(key);
+        if (rows.length) return f.ref(rows[rows.length - 1]);
+      }
+      if (l.gone.get(k)?.has(hk)) return undefined;
+    }
+    return undefined;
+  }
+
+  /** Current records whose owner (or parent) hashes to `h`. */
+  byOwner(sourceKey: string, dataset: string, h: [number, number], what: 'owner' | 'parent' = 'owner'): RecordRef[] {
+    const k = RecordChain.k(sourceKey, dataset);
+    const out: RecordRef[] = [];
+    const decided = new Set<string>();
+    for (const l of this.levels) {
+      for (const f of l.files(k)) {
+        for (const row of what === 'owner' ? f.byOwnerHash(h) : f.byParentHash(h)) {
+          const r = f.ref(row);
+          const rk = hkey(r.key);
+          if (decided.has(rk)) continue;
+          decided.add(rk);
+          out.push(r);
+        }
+      }
+      // Keys this level loaded or removed are decided here, whatever their owner below.
+      for (const f of l.files(k)) for (const { key } of f.keys()) decided.add(hkey(key));
+      for (const g of l.gone.get(k) ?? []) decided.add(g);
+    }
+    return out;
+  }
+
+  /** Every current record of a dataset. */
+  *all(sourceKey: string, dataset: string): Generator<RecordRef> {
+    const k = RecordChain.k(sourceKey, dataset);
+    const decided = new Set<string>();
+    for (const l of this.levels) {
+      for (const f of l.files(k)) {
+        for (const { row, key } of f.keys()) {
+          const hk = hkey(key);
+          if (decided.has(hk)) continue;
+          decided.add(hk);
+          yield f.ref(row);
+        }
+      }
+      for (const g of l.gone.get(k) ?? []) decided.add(g);
+    }
+  }
+}
+
+function levelOf(db: Database.Database): Level {
+  const fileIds = new Map<string, number[]>();
+  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'record_files'").get();
+  if (has) {
+    for (const r of db.prepare('SELECT file, source_key, dataset FROM record_files ORDER BY file').all() as { file: number; source_key: string; dataset: string }[]) {
+      const k = `${r.source_key}\u0000${r.dataset}`;
+      (fileIds.get(k) ?? fileIds.set(k, []).get(k)!).push(r.file);
+    }
+  }
+  const loaded = new Map<string, RecordFile[]>();
+  return {
+    db,
+    fileIds,
+    loaded,
+    gone: readGone(db),
+    files(k: string): RecordFile[] {
+      let fs = loaded.get(k);
+      if (!fs) loaded.set(k, (fs = (fileIds.get(k) ?? []).map((f) => RecordFile.read(db, f)!)));
+      return fs;
+    },
+  };
+}

@@ -1,0 +1,245 @@
+/**
+ * The record index of a snapshot: for every collection line loaded (a "record"), its identity
+ * (a 64-bit hash of its key, see ingest/collection/records.ts), a 64-bit hash of its text, the
+ * hashes of its owner and parent, its line, and the nodes its transform touched (defined, or
+ * referenced with which kind). A delta load uses it to find the facts a replaced or removed line
+ * produced — the edges carry the line as provenance, on the nodes it touched — and which lines an
+ * owner or a parent holds, without reading the base collection again.
+ *
+ * Stored per input file as one blob of fixed-size rows plus three permutations (by key, owner and
+ * parent) for binary search, and one blob of touched nodes. Hashes are cyrb53-style 2×32-bit
+ * string hashes: deterministic, fast, 64 bits (no cryptographic claim).
+ */
+import type Database from 'better-sqlite3';
+import { IntList, fromBuffer } from '../Adjacency.js';
+
+/** Ints per record row. */
+export const R = 11;
+export const K1 = 0;
+export const K2 = 1;
+export const C1 = 2;
+export const C2 = 3;
+export const O1 = 4;
+export const O2 = 5;
+export const P1 = 6;
+export const P2 = 7;
+export const LINE = 8;
+export const TOFF = 9;
+export const TLEN = 10;
+
+/** A touched node's mode: defined by the record, or referenced with the kind code `mode - 1`. */
+export const DEFINED = 0;
+
+/** Two independent 32-bit hashes of a string (cyrb53's mixing, both halves kept). Never [0, 0]. */
+export function hash64(s: string): [number, number] {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  if (h1 === 0 && h2 === 0) h1 = 1;
+  return [h1 | 0, h2 | 0];
+}
+
+/** The hash pair of an optional value ([0, 0] for none). */
+export function hashOpt(s: string | null | undefined): [number, number] {
+  return s ? hash64(s) : [0, 0];
+}
+
+export const CREATE_RECORD_TABLES = `
+CREATE TABLE IF NOT EXISTS record_files (file INTEGER PRIMARY KEY, source_key TEXT NOT NULL, dataset TEXT NOT NULL, n INTEGER NOT NULL, rows BLOB NOT NULL, by_key BLOB NOT NULL, by_owner BLOB NOT NULL, by_parent BLOB NOT NULL, touched BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS record_gone (source_key TEXT NOT NULL, dataset TEXT NOT NULL, keys BLOB NOT NULL, PRIMARY KEY (source_key, dataset));
+`;
+
+export interface RecordInput {
+  key: [number, number];
+  content: [number, number];
+  owner: [number, number];
+  parent: [number, number];
+  line: number;
+  /** Touched nodes: pairs (nid, mode). */
+  touched: readonly number[];
+}
+
+/** Collects the records of one file while it is loaded. */
+export class RecordFileBuilder {
+  private readonly rows = new IntList(1 << 12);
+  private readonly touched = new IntList(1 << 12);
+  n = 0;
+
+  constructor(
+    readonly file: number,
+    readonly sourceKey: string,
+    readonly dataset: string,
+  ) {}
+
+  add(r: RecordInput): void {
+    const off = this.touched.length;
+    for (const t of r.touched) this.touched.push(t);
+    const w = this.rows;
+    w.push(r.key[0]);
+    w.push(r.key[1]);
+    w.push(r.content[0]);
+    w.push(r.content[1]);
+    w.push(r.owner[0]);
+    w.push(r.owner[1]);
+    w.push(r.parent[0]);
+    w.push(r.parent[1]);
+    w.push(r.line);
+    w.push(off);
+    w.push(r.touched.length);
+    this.n++;
+  }
+
+  /** Write this file's index (rows, the three sorted permutations, touched nodes). */
+  write(db: Database.Database): void {
+    const rows = this.rows.toArray();
+    const perm = (a: number, b: number) => {
+      const p = new Int32Array(this.n);
+      for (let i = 0; i < this.n; i++) p[i] = i;
+      p.sort((x, y) => cmp(rows[x * R + a], rows[y * R + a]) || cmp(rows[x * R + b], rows[y * R + b]) || x - y);
+      return p;
+    };
+    db.prepare('INSERT OR REPLACE INTO record_files(file, source_key, dataset, n, rows, by_key, by_owner, by_parent, touched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+      this.file,
+      this.sourceKey,
+      this.dataset,
+      this.n,
+      buf(rows),
+      buf(perm(K1, K2)),
+      buf(perm(O1, O2)),
+      buf(perm(P1, P2)),
+      buf(this.touched.toArray()),
+    );
+  }
+}
+
+const cmp = (a: number, b: number) => (a < b ? -1 : a > b ? 1 : 0);
+const buf = (a: Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+/** One record as read back: where it is and what it touched. */
+export interface RecordRef {
+  file: number;
+  /** Row index within the file. */
+  row: number;
+  line: number;
+  content: [number, number];
+  owner: [number, number];
+  parent: [number, number];
+  key: [number, number];
+  /** (nid, mode) pairs. */
+  touched: Int32Array;
+}
+
+/** The record index of one file, read back. */
+export class RecordFile {
+  constructor(
+    readonly file: number,
+    readonly sourceKey: string,
+    readonly dataset: string,
+    readonly n: number,
+    private readonly rows: Int32Array,
+    private readonly byKey: Int32Array,
+    private readonly byOwner: Int32Array,
+    private readonly byParent: Int32Array,
+    private readonly touchedAll: Int32Array,
+  ) {}
+
+  static read(db: Database.Database, file: number): RecordFile | undefined {
+    const r = db.prepare('SELECT file, source_key, dataset, n, rows, by_key, by_owner, by_parent, touched FROM record_files WHERE file = ?').get(file) as
+      | { file: number; source_key: string; dataset: string; n: number; rows: Buffer; by_key: Buffer; by_owner: Buffer; by_parent: Buffer; touched: Buffer }
+      | undefined;
+    if (!r) return undefined;
+    return new RecordFile(r.file, r.source_key, r.dataset, r.n, fromBuffer(r.rows), fromBuffer(r.by_key), fromBuffer(r.by_owner), fromBuffer(r.by_parent), fromBuffer(r.touched));
+  }
+
+  ref(row: number): RecordRef {
+    const b = row * R;
+    const rows = this.rows;
+    return {
+      file: this.file,
+      row,
+      line: rows[b + LINE],
+      key: [rows[b + K1], rows[b + K2]],
+      content: [rows[b + C1], rows[b + C2]],
+      owner: [rows[b + O1], rows[b + O2]],
+      parent: [rows[b + P1], rows[b + P2]],
+      touched: this.touchedAll.subarray(rows[b + TOFF], rows[b + TOFF] + rows[b + TLEN]),
+    };
+  }
+
+  private range(perm: Int32Array, a: number, b: number, h: [number, number]): number[] {
+    const rows = this.rows;
+    const at = (i: number) => cmp(rows[perm[i] * R + a], h[0]) || cmp(rows[perm[i] * R + b], h[1]);
+    let lo = 0;
+    let hi = perm.length;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (at(m) < 0) lo = m + 1;
+      else hi = m;
+    }
+    const out: number[] = [];
+    for (let i = lo; i < perm.length && at(i) === 0; i++) out.push(perm[i]);
+    return out;
+  }
+
+  /** Rows whose key hashes to `h` (one, unless a dataset repeats a key). */
+  byKeyHash(h: [number, number]): number[] {
+    return this.range(this.byKey, K1, K2, h);
+  }
+
+  byOwnerHash(h: [number, number]): number[] {
+    return h[0] === 0 && h[1] === 0 ? [] : this.range(this.byOwner, O1, O2, h);
+  }
+
+  byParentHash(h: [number, number]): number[] {
+    return h[0] === 0 && h[1] === 0 ? [] : this.range(this.byParent, P1, P2, h);
+  }
+
+  /** Row index of a line (rows are in line order). */
+  rowOfLine(line: number): number {
+    const rows = this.rows;
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (rows[m * R + LINE] < line) lo = m + 1;
+      else hi = m;
+    }
+    return lo < this.n && rows[lo * R + LINE] === line ? lo : -1;
+  }
+
+  /** Every row's key hash (for enumerating a dataset). */
+  *keys(): Generator<{ row: number; key: [number, number] }> {
+    for (let i = 0; i < this.n; i++) yield { row: i, key: [this.rows[i * R + K1], this.rows[i * R + K2]] };
+  }
+}
+
+/** Keys removed from a dataset by a delta level, packed (h1, h2) pairs. */
+export function writeGone(db: Database.Database, sourceKey: string, dataset: string, keys: readonly [number, number][]): void {
+  const a = new Int32Array(keys.length * 2);
+  keys.forEach((k, i) => {
+    a[i * 2] = k[0];
+    a[i * 2 + 1] = k[1];
+  });
+  db.prepare('INSERT OR REPLACE INTO record_gone(source_key, dataset, keys) VALUES (?, ?, ?)').run(sourceKey, dataset, buf(a));
+}
+
+export function readGone(db: Database.Database): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'record_gone'").get();
+  if (!has) return out;
+  for (const r of db.prepare('SELECT source_key, dataset, keys FROM record_gone').all() as { source_key: string; dataset: string; keys: Buffer }[]) {
+    const a = fromBuffer(r.keys);
+    const set = new Set<string>();
+    for (let i = 0; i < a.length; i += 2) set.add(`${a[i]}:${a[i + 1]}`);
+    out.set(`${r.source_key}\u0000${r.dataset}`, set);
+  }
+  return out;
+}
+
+export const hkey = (h: [number, number]) => `${h[0]}:${h[1]}`;

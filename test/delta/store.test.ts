@@ -1,0 +1,161 @@
+/**
+ * Delta snapshots in the embedded store: a load of changed collections on the latest snapshot
+ * writes only what changed and stores exactly the analysis a full load stores; a chain of deltas
+ * reads like a full snapshot; compaction folds a chain into a full snapshot with the same id
+ * (and a delta on it still works); pruning compacts a kept delta whose base it removes, so it
+ * never breaks a chain; a delta collection cannot be loaded without its base, and a tombstone that
+ * names nothing is bad input.
+ */
+import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { synthesize } from '../../ingest/synth/synthesize.js';
+import { loadDelta, loadSnapshot } from '../../queries/loadSnapshot.js';
+import { runResidual } from '../../queries/residual.js';
+import { CompactGraph } from '../../src/store/CompactGraph.js';
+import { SnapshotDb } from '../../src/store/SnapshotDb.js';
+import { Store } from '../../src/store/Store.js';
+import { readStoredFindings } from '../../src/store/storedFindings.js';
+import { openGraph } from '../../src/store/openGraph.js';
+import { tempDir } from '../collect/helpers.js';
+
+type Raw = Record<string, unknown>;
+
+function lines(path: string): Raw[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Raw);
+}
+
+function rewrite(dir: string, source: string, dataset: string, f: (rows: Raw[]) => Raw[]): void {
+  const path = join(dir, source, `${dataset}.jsonl`);
+  const rows = f(lines(path));
+  writeFileSync(path, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  const mpath = join(dir, source, 'manifest.json');
+  const m = JSON.parse(readFileSync(mpath, 'utf8')) as { datasets: Record<string, { count?: number }>; collectedAt: string };
+  m.datasets[dataset].count = rows.length;
+  writeFileSync(mpath, JSON.stringify(m, null, 2));
+}
+
+/** A copy of a collection with a few changes (disables, a removed membership, a new secret, an Okta suspension). */
+function changed(from: string, to: string, step: number): void {
+  cpSync(from, to, { recursive: true });
+  rewrite(to, 'entra', 'users', (rows) => {
+    const enabled = rows.filter((u) => u.accountEnabled !== false);
+    enabled[step * 3].accountEnabled = false;
+    enabled[step * 3 + 1].accountEnabled = false;
+    return rows;
+  });
+  rewrite(to, 'entra', 'groupMembers', (rows) => rows.filter((_, i) => i !== step * 5));
+  rewrite(to, 'entra', 'applications', (rows) => {
+    const a = rows[step % rows.length];
+    a.passwordCredentials = [...(((a.passwordCredentials as Raw[]) ?? []) as Raw[]), { keyId: `00000000-0000-4000-8000-00000000000${step}`, displayName: `new ${step}`, startDateTime: '2026-10-01T00:00:00Z', endDateTime: '2027-10-01T00:00:00Z' }];
+    return rows;
+  });
+  rewrite(to, 'okta', 'users', (rows) => {
+    rows.filter((u) => u.status === 'ACTIVE')[step].status = 'SUSPENDED';
+    return rows;
+  });
+}
+
+const stored = (store: Store, id: string) => {
+  const db = new SnapshotDb(store.pathOf(id));
+  try {
+    return readStoredFindings(db);
+  } finally {
+    db.close();
+  }
+};
+
+/** The document without what names the snapshot and the collection files (they differ by construction). */
+const comparable = (doc: ReturnType<typeof stored>) => JSON.stringify({ ...doc, snapshot: null, findings: doc.findings.map((f) => ({ ...f, evidence: f.evidence.length })) });
+
+describe('delta snapshots in the embedded store', () => {
+  const root = tempDir();
+  const a = join(root, 'a');
+  const b = join(root, 'b');
+  const c = join(root, 'c');
+  const d = join(root, 'd');
+
+  beforeAll(async () => {
+    await synthesize({ users: 250, seed: 3, out: a });
+    changed(a, b, 1);
+    changed(b, c, 2);
+    changed(c, d, 3);
+  }, 300_000);
+
+  test('a delta stores what a full load of the same collections stores; chains read like full snapshots', async () => {
+    const store = new Store(join(root, 'chain'));
+    const full = new Store(join(root, 'full'));
+    const s1 = await loadSnapshot(store, [a]);
+    const s2 = await loadDelta(store, [b]);
+    const s3 = await loadDelta(store, [c]);
+    expect(s2.baseId).toBe(s1.id);
+    expect(s3.baseId).toBe(s2.id);
+    expect(store.baseOf(s3.id)).toBe(s2.id);
+    // Small: the delta file is a fraction of the full one, and few units were analysed again.
+    expect(statSync(store.pathOf(s3.id)).size).toBeLessThan(statSync(store.pathOf(s1.id)).size / 4);
+    expect(s3.reanalysed).toBeLessThan(s3.units / 2);
+    const f3 = await loadSnapshot(full, [c]);
+    expect(comparable(stored(store, s3.id))).toBe(comparable(stored(full, f3.id)));
+    // Reading the chain: a sweep gives the stored document; node and edge counts are a full load's.
+    const g = await openGraph({ store: store.dir, snapshot: s3.id, sweep: true });
+    try {
+      expect(JSON.stringify(runResidual(g.graph, { all: true }))).toBe(JSON.stringify(stored(store, s3.id)));
+    } finally {
+      g.close();
+    }
+    expect(store.info(s3.id)).toMatchObject({ nodes: full.info(f3.id).nodes, edges: full.info(f3.id).edges, base: s2.id });
+  }, 300_000);
+
+  test('compaction folds a chain into a full snapshot with the same id; pruning never breaks a chain', async () => {
+    const store = new Store(join(root, 'prune'));
+    await loadSnapshot(store, [a]);
+    const s2 = await loadDelta(store, [b]);
+    const s3 = await loadDelta(store, [c]);
+    const before = JSON.stringify(stored(store, s3.id));
+    const db = new SnapshotDb(store.pathOf(s3.id));
+    const sweep = JSON.stringify(runResidual(new CompactGraph(db, s3.id), { all: true }));
+    db.close();
+    // Keep the newest one: its bases go, so it is compacted first.
+    expect(store.prune(1)).toHaveLength(2);
+    expect(store.ids()).toEqual([s3.id]);
+    expect(store.baseOf(s3.id)).toBeUndefined();
+    expect(JSON.stringify(stored(store, s3.id))).toBe(before);
+    const db2 = new SnapshotDb(store.pathOf(s3.id));
+    try {
+      expect(db2.isDelta).toBe(false);
+      expect(JSON.stringify(runResidual(new CompactGraph(db2, s3.id), { all: true }))).toBe(sweep);
+    } finally {
+      db2.close();
+    }
+    // A delta on the compacted snapshot still works (same node numbers, edge ids and files).
+    const s4 = await loadDelta(store, [d]);
+    const full = new Store(join(root, 'prune-full'));
+    const f4 = await loadSnapshot(full, [d]);
+    expect(comparable(stored(store, s4.id))).toBe(comparable(stored(full, f4.id)));
+    expect(s2.id).not.toBe(s3.id);
+  }, 300_000);
+
+  test('a delta collection needs its base snapshot; a tombstone must name what it removes', async () => {
+    const delta = join(root, 'delta-col');
+    cpSync(b, delta, { recursive: true });
+    const mpath = join(delta, 'entra', 'manifest.json');
+    const m = JSON.parse(readFileSync(mpath, 'utf8')) as Raw & { datasets: Record<string, Raw> };
+    m.delta = { base: { path: join(root, 'nowhere', 'entra'), collectedAt: m.collectedAt } };
+    for (const l of Object.values(m.datasets)) l.mode = 'delta';
+    writeFileSync(mpath, JSON.stringify(m, null, 2));
+    const store = new Store(join(root, 'refuse'));
+    await expect(loadSnapshot(store, [delta])).rejects.toThrow(/delta collection .* is loaded on the snapshot of its base/);
+    await loadSnapshot(store, [a]);
+    await expect(loadDelta(store, [delta])).rejects.toThrow(/a delta collection on .*nowhere.*load it on the snapshot of its base collection/);
+    // A tombstone without its id.
+    m.delta = { base: { path: join(a, 'entra'), collectedAt: m.collectedAt } };
+    writeFileSync(mpath, JSON.stringify(m, null, 2));
+    writeFileSync(join(delta, 'entra', 'users.jsonl'), '{"@removed":{"reason":"deleted"}}\n');
+    (m.datasets.users as Raw).count = 1;
+    writeFileSync(mpath, JSON.stringify(m, null, 2));
+    await expect(loadDelta(store, [delta])).rejects.toThrow(/entra\/users\.jsonl:1: a removed object \("@removed"\) must carry the fields that name it/);
+  }, 300_000);
+});
