@@ -3,7 +3,7 @@
  * and line schemas (datasets.ts), transforms in load order (transforms.ts), the tenant node, the
  * account kind (account.ts), the fields its objects are named by, the events its change
  * notifications carry, its `collect entra` command (options here, the collector loaded when it
- * runs: collectCommand.ts) and its subject-refresh entry point (lazy).
+ * runs: collectCommand.ts) and its event-driven refreshes (events.ts, lazy).
  */
 import { IdSpace, canonicalId } from '../../src/model/ids.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
@@ -66,7 +66,7 @@ export const ENTRA_SOURCE: SourceDefinition = {
       delta: true,
       load: () => import('./collectCommand.js'),
     },
-    refreshSubject: () => import('./collectEntraSubject.js'),
+    events: () => import('./events.js').then((m) => m.ENTRA_EVENTS),
     remediation: () => import('./remediation.js').then((m) => m.ENTRA_REMEDIATION),
   },
 };

@@ -3,7 +3,7 @@
  * schemas (datasets.ts), transforms in load order (transforms.ts), the org node, the account
  * kind (account.ts), the fields its objects are named by, the event hook types it accepts, its
  * `collect okta` command (options here, the collector loaded when it runs: collectCommand.ts) and
- * its subject-refresh entry point (lazy). The org URL is the tenant: trailing
+ * its event-driven refreshes (events.ts, lazy). The org URL is the tenant: trailing
  * slashes dropped, scheme and host lower-cased.
  */
 import { IdSpace } from '../../src/model/ids.js';
@@ -63,7 +63,7 @@ export const OKTA_SOURCE: SourceDefinition = {
       delta: true,
       load: () => import('./collectCommand.js'),
     },
-    refreshSubject: () => import('./collectOktaSubject.js'),
+    events: () => import('./events.js').then((m) => m.OKTA_EVENTS),
     remediation: () => import('./remediation.js').then((m) => m.OKTA_REMEDIATION),
   },
 };

@@ -9,8 +9,21 @@
  * printed.
  */
 import type { Command } from 'commander';
+import type { GraphSubscription } from '../../ingest/entra/subscriptions.js';
 import { InputError } from '../model/errors.js';
+import { redactUrl } from '../api/redact.js';
 import { writeOut } from './options.js';
+
+/** What a subscription looks like without its clientState (for printing). */
+function describeSubscription(s: GraphSubscription): Omit<GraphSubscription, 'clientState' | 'notificationUrl' | 'lifecycleNotificationUrl'> & { notificationUrl: string } {
+  return {
+    id: s.id,
+    resource: s.resource,
+    changeType: s.changeType,
+    notificationUrl: redactUrl(s.notificationUrl),
+    expirationDateTime: s.expirationDateTime,
+  };
+}
 
 interface SubscribeCliOptions {
   config?: string;
@@ -45,7 +58,7 @@ export function registerSubscribe(program: Command): void {
     .option('--client-id <id>', 'application (client) id for --auth certificate or a user-assigned managed identity')
     .option('--certificate <file>', 'PEM file with the certificate and its private key (--auth certificate)')
     .action(async (o: SubscribeCliOptions) => {
-      const [{ loadConfig, resolveSecret }, subs] = await Promise.all([import('../api/config.js'), import('../api/events/GraphSubscriptions.js')]);
+      const [{ loadConfig, resolveSecret }, subs] = await Promise.all([import('../api/config.js'), import('../../ingest/entra/subscriptions.js')]);
       const cfg = o.config ? loadConfig(o.config) : null;
       const e = cfg?.events.entra;
       const c = e?.collect;
@@ -84,6 +97,6 @@ export function registerSubscribe(program: Command): void {
       });
       const { subscription, created } = await subs.ensureUsersSubscription(client, { notificationUrl: url, lifecycleNotificationUrl: lifecycle, clientState, minutes });
       process.stderr.write(`${created ? 'created' : 'renewed'} subscription ${subscription.id} on /users, expires ${subscription.expirationDateTime}\n`);
-      await writeOut(`${JSON.stringify({ created, subscription: subs.describeSubscription(subscription) }, null, 2)}\n`);
+      await writeOut(`${JSON.stringify({ created, subscription: describeSubscription(subscription) }, null, 2)}\n`);
     });
 }

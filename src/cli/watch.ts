@@ -57,7 +57,8 @@ export function registerWatch(program: Command): void {
         }
         const left = services.queue.counts();
         await fastify.close();
-        process.stderr.write(`revenant: watch: okta ${r.okta ? `${r.okta.events} events, ${r.okta.queued} refreshes` : 'not polled'}; entra ${r.entra ? `${r.entra.events} events, ${r.entra.queued} refreshes` : 'not polled'}; latest snapshot ${store.latestId()}${left.queued ? `; ${left.queued} refreshes wait for a retry` : ''}${left.failed ? `; ${left.failed} refreshes failed (see the log)` : ''}\n`);
+        const polled = Object.entries(r.polled).map(([source, p]) => `${source} ${p.events} events, ${p.queued} refreshes`);
+        process.stderr.write(`revenant: watch: ${polled.join('; ') || 'nothing polled'}; latest snapshot ${store.latestId()}${left.queued ? `; ${left.queued} refreshes wait for a retry` : ''}${left.failed ? `; ${left.failed} refreshes failed (see the log)` : ''}\n`);
         if (r.errors.length) throw new Error(`watch: ${r.errors.join('; ')}`);
         return;
       }

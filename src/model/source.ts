@@ -12,6 +12,7 @@
 import type { Transform } from './Emit.js';
 import type { SourceRemediation } from './remediation.js';
 import type { EdgeKind, NodeKind } from './schema.js';
+import type { SourceEvents } from './sourceEvents.js';
 import type { GraphEdge, GraphNode, Prov } from './types.js';
 
 /** A JSON Schema (for Ajv) that one line of a dataset must satisfy. */
@@ -247,8 +248,12 @@ export interface CollectorDef {
 export interface SourceCapabilities {
   /** `revenant collect <source>`: declared here, the collector loaded only when it runs. */
   collector?: CollectorDef;
-  /** Read one subject again for an event-driven refresh (api/events). */
-  refreshSubject?: () => Promise<unknown>;
+  /**
+   * Event-driven refreshes (src/api/events): read one subject again, poll the source's activity
+   * log, run the chores its webhooks queue (src/model/sourceEvents.ts). Absent: events about this
+   * source are refused as not configured.
+   */
+  events?: () => Promise<SourceEvents>;
   /** Its remediation writes (src/remediate): action kinds, rule policies, the write session; loaded only by remediation. */
   remediation?: () => Promise<SourceRemediation>;
   [capability: string]: unknown;

@@ -120,7 +120,6 @@ export async function makeApp(storeDir: string, opts: Partial<ServerOptions> & {
     store,
     config,
     refresher: opts.refresher,
-    subscriptions: opts.subscriptions,
     sinks: opts.sinks,
     source: opts.source,
     env: opts.env,

@@ -7,19 +7,13 @@
  * running by a crash are queued again at start.
  */
 import type Database from 'better-sqlite3';
+import type { EventItem, EventJobInput } from '../../model/sourceEvents.js';
 
-export type JobKind = 'refresh' | 'reauthorize' | 'resubscribe' | 'missed';
+/** `refresh`, or a chore a source's deliveries queue (its `events.chore` runs it). */
+export type JobKind = string;
 export type JobState = 'queued' | 'running' | 'done' | 'failed';
 
-export interface JobInput {
-  kind: JobKind;
-  source: 'okta' | 'entra';
-  tenant?: string | null;
-  /** Account id (refresh) or subscription id (subscription chores). */
-  subject?: string | null;
-  /** Event type or lifecycle event that caused the job. */
-  reason: string;
-}
+export type JobInput = EventJobInput;
 
 export interface Job extends Required<JobInput> {
   seq: number;
@@ -33,11 +27,7 @@ export interface Job extends Required<JobInput> {
   lastError: string | null;
 }
 
-export interface AcceptItem {
-  /** De-duplication key (`okta:<uuid>`); null when the event has none. */
-  key: string | null;
-  jobs: JobInput[];
-}
+export type AcceptItem = EventItem;
 
 export interface AcceptResult {
   accepted: number;
@@ -49,7 +39,7 @@ export interface AcceptResult {
 interface JobRow {
   seq: number;
   kind: JobKind;
-  source: 'okta' | 'entra';
+  source: string;
   tenant: string | null;
   subject: string | null;
   reason: string;

@@ -3,9 +3,9 @@
  * read again — jobs for the same subject once —, then the refreshed subjects are loaded as one
  * delta snapshot on the snapshot being served, which writes and analyses again only what they
  * changed — in the embedded store, and pushed into Neo4j when the server runs on Neo4j —, and it
- * is swapped in and published), and Graph subscription chores (reauthorize, recreate). Failures are retried
+ * is swapped in and published), and the chores a source's deliveries queue (its own code runs them). Failures are retried
  * with backoff up to `events.maxAttempts`; a subject that no longer exists, or a refresher that is
- * not configured, fails at once. On shutdown the worker drains: it finishes every job already due
+ * not configured, fails at once. Chores are run by the job's source (its `events.chore`). On shutdown the worker drains: it finishes every job already due
  * within the grace period, then aborts what still runs (those jobs stay queued for the next start).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -13,17 +13,16 @@ import { join } from 'node:path';
 import { loadDelta } from '../../../queries/loadSnapshot.js';
 import { combineSubjectCollections } from '../../../ingest/collection/mergeSubjectCollection.js';
 import { NotFoundError } from '../../model/errors.js';
+import { API_TOKEN_PREFIX, EventConfigError, PermanentEventError } from '../../model/sourceEvents.js';
 import { SnapshotDb } from '../../store/SnapshotDb.js';
 import type { Store } from '../../store/Store.js';
 import type { ApiConfig } from '../config.js';
-import { resolveSecret } from '../config.js';
 import type { ApiMetrics } from '../metrics.js';
 import type { SnapshotManager } from '../snapshot/SnapshotManager.js';
 import type { SnapshotView } from '../snapshot/SnapshotView.js';
 import type { EventQueue, Job } from './EventQueue.js';
-import { ensureUsersSubscription, GraphSubscriptionError, type SubscriptionClient } from './GraphSubscriptions.js';
-import { API_TOKEN_PREFIX } from './hooks.js';
-import { RefreshConfigError, type SubjectRefresher } from './SubjectRefresher.js';
+import { eventContext, eventsOf } from './sourceEvents.js';
+import type { SubjectRefresher } from './SubjectRefresher.js';
 
 export interface WorkerLog {
   info(obj: object, msg: string): void;
@@ -36,7 +35,6 @@ export interface EventWorkerDeps {
   store: Store;
   snapshots: SnapshotManager;
   refresher: SubjectRefresher;
-  subscriptions: SubscriptionClient | null;
   config: ApiConfig;
   metrics: ApiMetrics;
   log: WorkerLog;
@@ -137,7 +135,7 @@ export class EventWorker {
       return;
     }
     const msg = (e as Error)?.message ?? String(e);
-    const permanent = e instanceof Permanent || e instanceof NotFoundError || e instanceof RefreshConfigError || (e instanceof GraphSubscriptionError && e.status === 404);
+    const permanent = e instanceof Permanent || e instanceof NotFoundError || e instanceof EventConfigError || e instanceof PermanentEventError;
     const give = permanent || j.attempts >= this.d.config.events.maxAttempts;
     const retryAt = give ? null : Date.now() + Math.min(60_000 * 2 ** (j.attempts - 1), 3_600_000);
     this.d.queue.fail(j.seq, msg, retryAt);
@@ -304,30 +302,12 @@ export class EventWorker {
     }
   }
 
+  /** A job other than a refresh: a chore of its source (e.g. a Graph subscription's lifecycle). */
   private async chore(j: Job): Promise<void> {
-    if (j.kind === 'missed') {
-      this.d.log.warn({ subscription: j.subject }, 'Microsoft Graph reports missed change notifications: run a full `revenant collect entra` and load it');
-      this.d.queue.done(j.seq, 'logged: missed notifications need a full collection');
-      return;
-    }
-    const client = this.d.subscriptions;
-    if (!client) throw new Permanent('no Graph credentials configured (events.entra.collect): cannot manage the subscription');
-    if (j.kind === 'reauthorize') {
-      await client.reauthorize(String(j.subject));
-      this.d.queue.done(j.seq, `subscription ${j.subject} reauthorized`);
-      this.d.log.info({ subscription: j.subject }, 'Graph subscription reauthorized');
-      return;
-    }
-    // resubscribe
-    const e = this.d.config.events.entra;
-    if (!e?.notificationUrl) throw new Permanent('events.entra.notificationUrl is not configured: cannot recreate the subscription');
-    if (!e.clientState) throw new Permanent('events.entra.clientState is not configured: cannot recreate the subscription');
-    const { subscription, created } = await ensureUsersSubscription(client, {
-      notificationUrl: e.notificationUrl,
-      lifecycleNotificationUrl: e.lifecycleNotificationUrl,
-      clientState: resolveSecret(e.clientState, 'events.entra.clientState', this.d.env),
-    });
-    this.d.queue.done(j.seq, `subscription ${subscription.id} ${created ? 'created' : 'renewed'}`);
+    const events = await eventsOf(j.source);
+    if (!events?.chore) throw new Permanent(`${j.source}: no chore ${j.kind}`);
+    const ctx = eventContext(this.d.config, j.source, { env: this.d.env ?? process.env, signal: this.abort.signal, log: this.d.log });
+    this.d.queue.done(j.seq, await events.chore(ctx, j));
   }
 }
 

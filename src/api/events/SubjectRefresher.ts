@@ -1,18 +1,20 @@
 /**
  * How an event-driven refresh reads one subject again: an injected dependency of the server.
  * `refreshSubject` returns a source folder: a per-subject collection (what the live
- * implementation returns: collectEntraSubject / collectOktaSubject, complete for the subject's
- * accounts), or a whole collection of that source with the subject's data fresh (what some tests
- * inject). The worker loads it as a delta snapshot on the snapshot being served.
+ * implementation returns: the source's `events.refreshSubject`, e.g. collectEntraSubject /
+ * collectOktaSubject, complete for the subject's accounts), or a whole collection of that source
+ * with the subject's data fresh (what some tests inject). The worker loads it as a delta snapshot
+ * on the snapshot being served.
  */
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
+import { EventConfigError } from '../../model/sourceEvents.js';
 import type { ApiConfig } from '../config.js';
-import { resolveSecret } from '../config.js';
-import { RevenantError } from '../../model/errors.js';
+import { eventContext, eventsOf } from './sourceEvents.js';
 
 export interface RefreshRequest {
-  source: 'entra' | 'okta';
+  /** A registered source kind. */
+  source: string;
   /** Tenant id or org URL, when the event named it. */
   tenant: string | null;
   /** Account id (Okta user id, Entra object id), UPN, login or mail. */
@@ -29,58 +31,18 @@ export interface SubjectRefresher {
   refreshSubject(req: RefreshRequest): Promise<string>;
 }
 
-/** The refresher cannot work as configured (no collector settings for the source). Not retried. */
-export class RefreshConfigError extends RevenantError {}
-
-/** Reads the subject from the live tenant through the collectors, then merges it into the base. */
+/** Reads the subject from the live tenant through the source's registered event capability. */
 export class LiveRefresher implements SubjectRefresher {
   constructor(
     private readonly config: ApiConfig,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void } = { info: () => {}, warn: () => {} },
   ) {}
 
   async refreshSubject(req: RefreshRequest): Promise<string> {
-    const tmp = mkdtempSync(join(req.workDir, 'subject-'));
-    {
-      let subjectDir: string;
-      if (req.source === 'entra') {
-        const c = this.config.events.entra?.collect;
-        if (!c) throw new RefreshConfigError('entra refresh: the config has no events.entra.collect (tenant and credentials for Microsoft Graph)');
-        const { collectEntraSubject } = await import('../../../ingest/entra/index.js');
-        const res = await collectEntraSubject({
-          tenant: c.tenant,
-          mode: c.mode,
-          token: c.token ? resolveSecret(c.token, 'events.entra.collect.token', this.env) : undefined,
-          clientId: c.clientId,
-          certificatePath: c.certificatePath,
-          graphUrl: c.graphUrl,
-          authorityHost: c.authorityHost,
-          env: this.env,
-          subject: req.subject,
-          out: tmp,
-          force: true,
-          signal: req.signal,
-        });
-        subjectDir = res.dir;
-      } else {
-        const c = this.config.events.okta?.collect;
-        if (!c) throw new RefreshConfigError('okta refresh: the config has no events.okta.collect (org URL and credentials)');
-        const { collectOktaSubject } = await import('../../../ingest/okta/index.js');
-        const res = await collectOktaSubject({
-          orgUrl: c.orgUrl,
-          auth: c.auth,
-          token: c.token ? resolveSecret(c.token, 'events.okta.collect.token', this.env) : undefined,
-          clientId: c.clientId,
-          privateKey: c.privateKey ? resolveSecret(c.privateKey, 'events.okta.collect.privateKey', this.env) : undefined,
-          keyId: c.keyId,
-          subject: req.subject,
-          out: tmp,
-          force: true,
-          signal: req.signal,
-        });
-        subjectDir = res.dir;
-      }
-      return subjectDir;
-    }
+    const events = await eventsOf(req.source);
+    if (!events) throw new EventConfigError(`${req.source} refresh: this source has no event-driven refresh`);
+    const ctx = eventContext(this.config, req.source, { env: this.env, signal: req.signal, log: this.log });
+    return events.refreshSubject(ctx, { subject: req.subject, out: mkdtempSync(join(req.workDir, 'subject-')) });
   }
 }

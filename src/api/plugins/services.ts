@@ -15,7 +15,7 @@ import { type ApiConfig, resolveSecret } from '../config.js';
 import { EventQueue } from '../events/EventQueue.js';
 import { EventWorker } from '../events/EventWorker.js';
 import { Watcher } from '../events/Watcher.js';
-import { GraphSubscriptions, type SubscriptionClient } from '../events/GraphSubscriptions.js';
+import { canRefresh } from '../events/sourceEvents.js';
 import { LiveRefresher, type SubjectRefresher } from '../events/SubjectRefresher.js';
 import { KeyStore } from '../keys/KeyStore.js';
 import { ApiMetrics } from '../metrics.js';
@@ -31,8 +31,6 @@ export interface AppOptions {
   config: ApiConfig;
   /** How subjects are read again on an event (default: the live collectors, per the config). */
   refresher?: SubjectRefresher;
-  /** Graph subscription management for lifecycle notifications (default: from events.entra.collect). */
-  subscriptions?: SubscriptionClient | null;
   /** Push sinks (default: built from config.sinks). */
   sinks?: Sink[];
   /** Where snapshots come from (default: the embedded store; a Neo4jSource to serve from Neo4j). */
@@ -63,26 +61,11 @@ async function services(fastify: FastifyInstance, opts: AppOptions): Promise<voi
     pending: () => pusher?.pending() ?? {},
   });
   snapshots.on('swap', () => metrics.snapshotSwaps.inc());
-  let subscriptions: SubscriptionClient | null = opts.subscriptions ?? null;
-  const collect = config.events.entra?.collect;
-  if (opts.subscriptions === undefined && collect) {
-    subscriptions = new GraphSubscriptions({
-      tenant: collect.tenant,
-      mode: collect.mode,
-      token: collect.token ? resolveSecret(collect.token, 'events.entra.collect.token', env) : undefined,
-      clientId: collect.clientId,
-      certificatePath: collect.certificatePath,
-      graphUrl: collect.graphUrl,
-      authorityHost: collect.authorityHost,
-      env,
-    });
-  }
   const worker = new EventWorker({
     queue,
     store,
     snapshots,
-    refresher: opts.refresher ?? new LiveRefresher(config, env),
-    subscriptions,
+    refresher: opts.refresher ?? new LiveRefresher(config, env, log),
     config,
     metrics,
     log,
@@ -97,7 +80,7 @@ async function services(fastify: FastifyInstance, opts: AppOptions): Promise<voi
     log,
     deadLetterFile: config.push.deadLetterFile ?? join(store.dir, 'push-dead-letter.jsonl'),
   });
-  const remediation = new RemediationJobs(store.dir, queue, log, (source) => source === 'entra' ? !!config.events.entra?.collect : source === 'okta' ? !!config.events.okta?.collect : false);
+  const remediation = new RemediationJobs(store.dir, queue, log, (source) => canRefresh(config, source));
   const watcher = config.events.watch ? new Watcher({ db, queue, config, log, env }) : null;
   fastify.decorate('revenant', { store, config, db, keys, snapshots, feed, metrics, queue, worker, pusher, remediation, env, secrets, watcher, startedAt: Date.now() });
 

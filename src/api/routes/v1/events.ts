@@ -17,7 +17,9 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../../httpError.js';
 import { API_ERR } from '../../errorCatalogue.js';
-import { type GraphNotification, graphItems, type OktaHookBody, oktaItems, safeEqual } from '../../events/hooks.js';
+import { type GraphNotification, graphItems } from '../../../../ingest/entra/events.js';
+import { type OktaHookBody, oktaItems } from '../../../../ingest/okta/events.js';
+import { safeEqual } from '../../../../ingest/collection/safeEqual.js';
 import { V1_ERRORS, errorResponses, security } from '../../schemas.js';
 import '../../types.js';
 

@@ -3,12 +3,11 @@
  * the collectors use (`@microsoft/microsoft-graph-client`, token from `@azure/identity` or a
  * given bearer): create it, renew it before it expires (users: at most 41,760 minutes), and
  * reauthorize it when Graph sends `reauthorizationRequired`. `revenant subscribe entra` and the
- * server's lifecycle-notification jobs both use it.
+ * server's lifecycle-notification chores (events.ts) both use it.
  */
 import { ResponseType } from '@microsoft/microsoft-graph-client';
-import type { GraphSession, GraphSessionOptions } from '../../../ingest/entra/client.js';
-import { RevenantError } from '../../model/errors.js';
-import { redactUrl } from '../redact.js';
+import type { GraphSession, GraphSessionOptions } from './client.js';
+import { RevenantError } from '../../src/model/errors.js';
 
 /** Longest lifetime of a subscription on users (Graph: 41,760 minutes, just under 29 days). */
 export const USERS_MAX_MINUTES = 41_760;
@@ -41,20 +40,6 @@ export interface SubscriptionClient {
 
 const expiry = (minutes: number, now = Date.now()) => new Date(now + Math.min(minutes, USERS_MAX_MINUTES) * 60_000 - 60_000).toISOString();
 
-/** What a subscription looks like without its clientState (for printing and logs). */
-export function describeSubscription(s: GraphSubscription): Omit<GraphSubscription, 'clientState' | 'notificationUrl' | 'lifecycleNotificationUrl'> & {
-  notificationUrl: string;
-} {
-  return {
-    id: s.id,
-    resource: s.resource,
-    changeType: s.changeType,
-    notificationUrl: redactUrl(s.notificationUrl),
-    expirationDateTime: s.expirationDateTime,
-  };
-}
-
-
 export class GraphSubscriptions implements SubscriptionClient {
   private session: GraphSession | null = null;
 
@@ -62,7 +47,7 @@ export class GraphSubscriptions implements SubscriptionClient {
 
   private async client(): Promise<GraphSession> {
     if (!this.session) {
-      const { createGraphSession } = await import('../../../ingest/entra/client.js');
+      const { createGraphSession } = await import('./client.js');
       this.session = createGraphSession(this.opts);
     }
     return this.session;
