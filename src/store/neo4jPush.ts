@@ -8,7 +8,7 @@
  */
 import { StoreError } from '../model/errors.js';
 import { nodeKey, parseNodeKey } from '../model/ids.js';
-import { NODE_KINDS } from '../model/schema.js';
+import { NODE_KINDS, type NodeKind } from '../model/schema.js';
 import { SOURCES } from '../../ingest/sources.js';
 import type { FindingsDoc } from '../../queries/residual.js';
 import type { SourceInfo } from './GraphReader.js';
@@ -17,6 +17,7 @@ import { asNeo4jConnectionError } from './neo4jDriver.js';
 import { findingRecord, snapshotFileRows, snapshotRecord } from './neo4jRecords.js';
 import { Neo4jLabel, Neo4jRel, nodeLabel, nodeProperties, relProperties, relType } from './neo4jSchema.js';
 import type { SnapshotDb } from './SnapshotDb.js';
+import { nodeNames } from './SnapshotWriter.js';
 import { hasStoredFindings, readStoredFindings } from './storedFindings.js';
 
 const N = Neo4jLabel.node;
@@ -85,10 +86,15 @@ export async function pushSnapshot(store: Neo4jPushTarget, sdb: SnapshotDb, id: 
 
 /** Nodes, kind by kind, two batches written at once; returns each node's element id by nid. */
 async function pushNodes(store: Neo4jPushTarget, sdb: SnapshotDb, id: string, opts: PushOptions): Promise<Map<number, string>> {
+  // A full snapshot's name index is read as stored; a delta's is each node's names (as its writer indexes them).
   const names = new Map<number, Set<string>>();
-  for (const r of sdb.db.prepare('SELECT nid, name FROM names').iterate() as Iterable<{ nid: number; name: string }>) {
-    if (r.name) (names.get(r.nid) ?? names.set(r.nid, new Set()).get(r.nid)!).add(r.name);
+  if (!sdb.isDelta) {
+    for (const r of sdb.db.prepare('SELECT nid, name FROM names').iterate() as Iterable<{ nid: number; name: string }>) {
+      if (r.name) (names.get(r.nid) ?? names.set(r.nid, new Set()).get(r.nid)!).add(r.name);
+    }
   }
+  const namesOf = (nid: number, kind: string, nodeId: string, props: Record<string, unknown>): string[] =>
+    sdb.isDelta ? [...new Set(nodeNames(kind as NodeKind, nodeId, props, props.stub === true))].sort() : [...(names.get(nid) ?? [])].sort();
   const total = Number(sdb.meta.get('nodes') ?? 0);
   const elementOf = new Map<number, string>();
   const inflight = new Inflight(2);
@@ -113,15 +119,10 @@ async function pushNodes(store: Neo4jPushTarget, sdb: SnapshotDb, id: string, op
         })(),
       );
     };
-    const it = sdb.db.prepare('SELECT nid, key, props, file, line FROM nodes WHERE kind = ? ORDER BY nid').iterate(code) as Iterable<{
-      nid: number;
-      key: string;
-      props: string;
-      file: number | null;
-      line: number | null;
-    }>;
-    for (const r of it) {
+    // A delta snapshot's rows are read through its overlay (its own over its base's).
+    for (const r of sdb.rowsOfKind(code)) {
       const { sourceKey, id: nodeId } = parseNodeKey(r.key);
+      const props = JSON.parse(r.props) as Record<string, unknown>;
       rows.push(
         nodeProperties({
           nid: r.nid,
@@ -129,11 +130,11 @@ async function pushNodes(store: Neo4jPushTarget, sdb: SnapshotDb, id: string, op
           id: nodeId,
           kind,
           sourceKey,
-          props: JSON.parse(r.props) as Record<string, unknown>,
+          props,
           propsJson: r.props,
           file: r.file,
           line: r.line,
-          names: [...(names.get(r.nid) ?? [])].sort(),
+          names: namesOf(r.nid, kind, nodeId, props),
         }),
       );
       if (rows.length >= NODE_BATCH) await flush();
@@ -263,9 +264,8 @@ async function pushFindings(
   elementOf: Map<number, string>,
   opts: PushOptions,
 ): Promise<void> {
-  const nidOf = sdb.db.prepare('SELECT nid FROM nodes WHERE key = ?');
   const elementOfKey = (key: string): string | undefined => {
-    const r = nidOf.get(key) as { nid: number } | undefined;
+    const r = sdb.nodeRow(key);
     return r ? elementOf.get(r.nid) : undefined;
   };
   const sourceKeyOf = new Map(doc.subjects.map((s) => [`${s.source}:${s.id}`, s.sourceKey]));

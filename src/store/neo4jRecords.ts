@@ -57,8 +57,9 @@ export interface SnapshotFileRow {
   sha256: string;
 }
 
+/** The input files of a snapshot (a delta's with its base's), by index. */
 export function snapshotFileRows(sdb: SnapshotDb): SnapshotFileRow[] {
-  return sdb.db.prepare('SELECT idx, name, objects, bytes, sha256 FROM files ORDER BY idx').all() as SnapshotFileRow[];
+  return sdb.fileRows();
 }
 
 /** The properties of a new `:RevenantSnapshot` record for `sdb` (status `loading` or `ephemeral`). */
