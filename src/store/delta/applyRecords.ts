@@ -8,7 +8,7 @@
  * none does — as a full load of the same lines would have them.
  */
 import type { Emit, Transform } from '../../model/Emit.js';
-import { type IdSpace, nodeKey, parseNodeKey } from '../../model/ids.js';
+import { nodeKey, parseNodeKey } from '../../model/ids.js';
 import type { NodeKind } from '../../model/schema.js';
 import type { BaseProps } from '../../model/types.js';
 import { REC, R_FILE, R_LINE } from '../Adjacency.js';
@@ -50,7 +50,7 @@ export class RecordApplier {
     const emit: Emit = {
       sourceKey,
       node: (kind, space, id, props) => {
-        const key = nodeKey(sourceKey, space as IdSpace, id);
+        const key = nodeKey(sourceKey, space, id);
         const nid = g.ensureNid(key);
         g.setRow(nid, { key, kind, props: props as unknown as Record<string, unknown>, file, line });
         this.undefinedNodes.delete(nid);
@@ -58,7 +58,7 @@ export class RecordApplier {
         return nid as never;
       },
       ref: (kind, space, id, name) => {
-        const key = nodeKey(sourceKey, space as IdSpace, id);
+        const key = nodeKey(sourceKey, space, id);
         const nid = g.ensureNid(key);
         const row = g.row(nid);
         if (!row) {
