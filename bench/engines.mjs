@@ -6,11 +6,16 @@
  *   - Neo4j:    `load --store --neo4j` (the SQLite snapshot as always, then the push into Neo4j;
  *               the push's own time is reported too) and `residual --all --neo4j` (twice: the
  *               first run after a load re-plans the queries, the second is warm);
+ * then the query phases of issue 13 item 2 on both engines, each the median of --runs process
+ * runs (process start included, as a user sees it): one subject (`residual <subject>`, the
+ * departed subject with the most findings) and the blast radius of a tier-0 principal
+ * (`blast-radius <principal>`, the subject of a finding that reaches tier 0);
  * checks that both engines print the same JSON, and records every time and the Neo4j/embedded
  * ratios, with the Neo4j server's version and memory settings and the machine. Prints JSON and
- * writes bench/results/engines-<date>.json. The pushed snapshots are removed afterwards.
+ * writes bench/results/engines-<date>.json (`--out FILE` to name it). The pushed snapshots are
+ * removed afterwards.
  *
- *   NEO4J_URI=bolt://127.0.0.1:7687 node bench/engines.mjs [--sizes 1000,10000,50000] [--seed 1]
+ *   NEO4J_URI=bolt://127.0.0.1:7687 node bench/engines.mjs [--sizes 1000,10000,50000] [--seed 1] [--runs 5] [--out FILE]
  * (without NEO4J_URI it uses the server `npm run neo4j:start` recorded in .neo4j/state.json)
  */
 import { spawnSync } from 'node:child_process';
@@ -29,6 +34,7 @@ const arg = (name, def) => {
 };
 const sizes = arg('sizes', '1000,10000,50000').split(',').map(Number);
 const seed = arg('seed', '1');
+const runs = Number(arg('runs', '5'));
 
 function neo4jUri() {
   if (process.env.NEO4J_URI) return process.env.NEO4J_URI;
@@ -106,7 +112,36 @@ for (const users of sizes) {
     const nCold = run(['residual', '--all', '--neo4j', uri, '--snapshot', id, '--format', 'json']);
     const nWarm = run(['residual', '--all', '--neo4j', uri, '--snapshot', id, '--format', 'json']);
     const same = eWarm.stdout === nCold.stdout && nCold.stdout === nWarm.stdout;
-    const findings = JSON.parse(eWarm.stdout).findings.length;
+    const all = JSON.parse(eWarm.stdout).findings;
+    const findings = all.length;
+
+    // Query phases: the departed subject with the most findings, and a principal that reaches tier 0.
+    const count = new Map();
+    for (const f of all) count.set(`${f.subject.source}:${f.subject.id}`, (count.get(`${f.subject.source}:${f.subject.id}`) ?? 0) + 1);
+    const subject = [...count].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+    const tier0 = all.find((f) => f.reaches?.tier0);
+    const principal = tier0 ? `${tier0.subject.source}:${tier0.subject.id}` : null;
+    const median = (args) => {
+      const times = [];
+      let stdout = null;
+      for (let i = 0; i < runs; i++) {
+        const r = run(args);
+        times.push(r.seconds);
+        stdout = r.stdout;
+      }
+      times.sort((a, b) => a - b);
+      return { seconds: times[Math.floor(times.length / 2)], stdout };
+    };
+    const queries = {};
+    for (const [name, args] of [
+      ['oneSubject', subject ? ['residual', subject, '--format', 'json'] : null],
+      ['blastRadiusTier0', principal ? ['blast-radius', principal, '--format', 'json'] : null],
+    ]) {
+      if (!args) continue;
+      const e = median([...args, '--store', store]);
+      const n = median([...args, '--neo4j', uri, '--snapshot', id]);
+      queries[name] = { args: args.slice(0, 2), embedded: e.seconds, neo4j: n.seconds, ratio: ratio(n.seconds, e.seconds), sameJson: e.stdout === n.stdout };
+    }
 
     const r = {
       users,
@@ -121,6 +156,7 @@ for (const users of sizes) {
         residualAllCold: ratio(nCold.seconds, eCold.seconds),
         residualAll: ratio(nWarm.seconds, eWarm.seconds),
       },
+      queries,
     };
     results.push(r);
     process.stderr.write(`bench/engines: ${JSON.stringify(r)}\n`);
@@ -148,10 +184,12 @@ const out = {
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
   neo4j: server,
   seed,
+  runs,
+  loadAverage: (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100),
   results,
 };
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-const file = join(ROOT, 'bench', 'results', `engines-${out.date.slice(0, 10)}.json`);
+const file = arg('out', join(ROOT, 'bench', 'results', `engines-${out.date.slice(0, 10)}.json`));
 writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 process.stderr.write(`bench/engines: wrote ${file}\n`);
