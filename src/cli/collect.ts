@@ -14,6 +14,7 @@ import { SOURCES } from '../../ingest/sources.js';
 import { InputError } from '../model/errors.js';
 import type { CollectOption, CollectRun, CollectorDef, CollectorEvent, CollectorResult } from '../model/source.js';
 import { ExitWith } from './exit.js';
+import { SIGINT_EXIT, onInterrupt } from './interrupt.js';
 
 type Event = CollectorEvent;
 
@@ -37,8 +38,6 @@ interface CommonCliOptions {
   retryBaseMs?: string;
   progress?: boolean;
 }
-
-const SIGINT_EXIT = 130;
 
 function positiveInt(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
@@ -197,22 +196,14 @@ async function runCollector(
   o: CommonCliOptions,
   run: (signal: AbortSignal, onEvent: (e: Event) => void) => Promise<RunResult>,
 ): Promise<void> {
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(SIGINT_EXIT);
-    process.stderr.write('\nrevenant: interrupted; closing the datasets and writing the manifest (Ctrl-C again to quit at once)\n');
-    controller.abort(new Error('interrupted (SIGINT)'));
-  };
-  process.on('SIGINT', onSigint);
+  const interrupt = onInterrupt('closing the datasets and writing the manifest');
   const progress = await Progress.create(source, o.progress !== false && !!process.stderr.isTTY);
   let result: RunResult;
   try {
-    result = await run(controller.signal, (e) => progress.on(e));
+    result = await run(interrupt.signal, (e) => progress.on(e));
   } finally {
     progress.stop();
-    process.off('SIGINT', onSigint);
+    interrupt.dispose();
   }
   const entries = Object.entries(result.manifest.datasets);
   const by = (s: string) => entries.filter(([, l]) => l.status === s);
@@ -221,7 +212,7 @@ async function runCollector(
   for (const [name, l] of incomplete) lines.push(`  ${l.status} ${name}${l.reason ? `: ${l.reason}` : ''}`);
   process.stderr.write(`${lines.join('\n')}\n`);
   process.stdout.write(`${result.dir}\n`);
-  if (controller.signal.aborted) throw new ExitWith(SIGINT_EXIT);
+  if (interrupt.signal.aborted) throw new ExitWith(SIGINT_EXIT);
 }
 
 interface BarState {

@@ -9,6 +9,7 @@
 import { Option, type Command } from 'commander';
 import { InputError } from '../model/errors.js';
 import { ExitCode, ExitWith } from './exit.js';
+import { SIGINT_EXIT, onInterrupt } from './interrupt.js';
 import { parseAt, writeOut } from './options.js';
 import { type ConnectionCliOptions, addConnectionOptions } from './sourceConnections.js';
 
@@ -25,7 +26,6 @@ interface RemediateCliOptions extends ConnectionCliOptions {
   at?: string;
 }
 
-const SIGINT_EXIT = 130;
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function registerRemediate(program: Command): void {
@@ -112,14 +112,6 @@ export function registerRemediate(program: Command): void {
     const tenants: Record<string, string> = {};
     for (const s of plan.snapshot.sources) tenants[s.source] ??= s.tenant;
     const connections = connectionsFrom(o, tenants);
-    const controller = new AbortController();
-    let interrupts = 0;
-    const onSigint = () => {
-      interrupts++;
-      if (interrupts > 1) process.exit(SIGINT_EXIT);
-      process.stderr.write('\nrevenant: interrupted; the journal holds every call sent so far — continue with --apply --resume (Ctrl-C again to quit at once)\n');
-      controller.abort(new Error('interrupted (SIGINT)'));
-    };
     let confirm: Parameters<typeof applyPlan>[0]['confirm'];
     let rl: import('node:readline/promises').Interface | undefined;
     if (!o.yes) {
@@ -132,7 +124,7 @@ export function registerRemediate(program: Command): void {
         return ans === 'y' || ans === 'yes' ? 'yes' : ans === 'a' || ans === 'all' ? 'all' : ans === 'q' || ans === 'quit' ? 'quit' : 'no';
       };
     }
-    process.on('SIGINT', onSigint);
+    const interrupt = onInterrupt('the journal holds every call sent so far — continue with --apply --resume');
     let result;
     try {
       result = await applyPlan({
@@ -141,17 +133,17 @@ export function registerRemediate(program: Command): void {
         connections,
         resume: o.resume,
         confirm,
-        signal: controller.signal,
+        signal: interrupt.signal,
         by: process.env.USER ? `cli:${process.env.USER}` : 'cli',
         onEvent: (e) => {
           if (!process.stderr.isTTY) process.stderr.write(`${JSON.stringify({ action: e.action.n, id: e.action.id, outcome: e.outcome, detail: e.detail })}\n`);
         },
       });
     } catch (e) {
-      if (controller.signal.aborted) throw new ExitWith(SIGINT_EXIT);
+      if (interrupt.signal.aborted) throw new ExitWith(SIGINT_EXIT);
       throw e;
     } finally {
-      process.off('SIGINT', onSigint);
+      interrupt.dispose();
       rl?.close();
     }
     if (format === 'json') await writeOut(`${JSON.stringify(result, null, 2)}\n`);
