@@ -17,7 +17,7 @@ import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import { type PipelinePolicy, createPipelineRequest } from '@azure/core-rest-pipeline';
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { InputError } from '../../src/model/errors.js';
+import { httpsServiceRoot } from '../collection/httpsServiceRoot.js';
 import { Limiter } from '../collection/Limiter.js';
 import type { RequestStats } from '../collection/runDatasets.js';
 import { type RetryPolicy, networkCodeOf, retryPolicy } from '../collection/retryPolicy.js';
@@ -78,14 +78,7 @@ class ProviderCredential implements TokenCredential {
 }
 
 export function createArmSession(opts: ArmSessionOptions): ArmSession {
-  const armUrl = (opts.armUrl ?? DEFAULT_ARM_URL).replace(/\/+$/, '');
-  let url: URL;
-  try {
-    url = new URL(armUrl);
-  } catch {
-    throw new InputError(`collect azure: --arm-url must be a URL (got ${JSON.stringify(opts.armUrl)})`);
-  }
-  if (url.protocol !== 'https:') throw new InputError(`collect azure: --arm-url must be https (tokens are sent only over TLS): ${armUrl}`);
+  const armUrl = httpsServiceRoot(opts.armUrl, DEFAULT_ARM_URL, 'collect azure: --arm-url');
   const policy = retryPolicy(opts.retry);
   const signal = opts.signal ?? new AbortController().signal;
   const tokens = new GraphTokenProvider({

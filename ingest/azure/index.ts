@@ -6,12 +6,10 @@
  * PIM lists hold only that principal's assignments (direct and through groups).
  */
 import { SourceWriter } from '../collection/SourceWriter.js';
-import { type CollectEvent, type CollectResult, type DatasetResult, type DatasetTask, collectInto, skippedByRequest } from '../collection/runDatasets.js';
+import { type CollectEvent, type CollectResult, type CollectorRunOptions, type DatasetResult, type DatasetTask, collectInto, skippedByRequest } from '../collection/runDatasets.js';
 import { pipe, prepareSourceFolder } from '../collection/sourceFolder.js';
-import type { RetryPolicy } from '../collection/retryPolicy.js';
-import type { GraphAuthMode } from '../entra/GraphTokenProvider.js';
 import { COLLECTOR_VERSION, type AzureContext } from './AzureContext.js';
-import { createArmSession } from './client.js';
+import { type ArmSessionOptions, createArmSession } from './client.js';
 import { collectManagementGroups, collectSubscriptions } from './collectHierarchy.js';
 import { collectManagedIdentityFederatedCredentials, collectUserAssignedIdentities } from './collectIdentities.js';
 import { collectRoleAssignments, collectRoleAssignmentScheduleInstances, collectRoleDefinitions, collectRoleEligibilityScheduleInstances } from './collectRbac.js';
@@ -19,26 +17,9 @@ import { collectRoleAssignments, collectRoleAssignmentScheduleInstances, collect
 export { AZURE_DATASETS } from './AzureContext.js';
 export type { CollectEvent, DatasetResult };
 
-export interface CollectAzureOptions {
-  out: string;
-  /** The Entra tenant id (a GUID: it is also the tenant root management group's name). */
-  tenant: string;
+export interface CollectAzureOptions extends Omit<ArmSessionOptions, 'signal'>, CollectorRunOptions {
+  /** An Entra object id: only that principal's assignments (direct and through groups). */
   subject?: string;
-  armUrl?: string;
-  authorityHost?: string;
-  mode?: GraphAuthMode;
-  token?: string;
-  clientId?: string;
-  certificatePath?: string;
-  resume?: boolean;
-  force?: boolean;
-  skip?: readonly string[];
-  concurrency?: number;
-  parallelDatasets?: number;
-  retry?: Partial<RetryPolicy>;
-  signal?: AbortSignal;
-  onEvent?: (e: CollectEvent) => void;
-  collectedAt?: string;
 }
 
 type Raw = Record<string, unknown>;

@@ -84,6 +84,22 @@ export type CollectEvent =
   | { type: 'progress'; source: CollectedSourceKind; dataset: string; lines: number; requests: number; done?: number; total?: number }
   | ({ type: 'finish'; source: CollectedSourceKind } & DatasetResult);
 
+/** What every collector takes besides its session and its own options (as `revenant collect` passes them). */
+export interface CollectorRunOptions {
+  /** Collection folder; the collector writes `<out>/<source>`. */
+  out: string;
+  resume?: boolean;
+  force?: boolean;
+  /** Datasets not to collect (recorded as missing, with the reason). */
+  skip?: readonly string[];
+  /** Datasets collected at once. */
+  parallelDatasets?: number;
+  signal?: AbortSignal;
+  onEvent?: (e: CollectEvent) => void;
+  /** Collection time (default now). */
+  collectedAt?: string;
+}
+
 export interface RunDatasetsOptions {
   writer: SourceWriter;
   source: CollectedSourceKind;

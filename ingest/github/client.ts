@@ -18,6 +18,7 @@ import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { InputError } from '../../src/model/errors.js';
+import { httpsServiceRoot } from '../collection/httpsServiceRoot.js';
 import { Limiter } from '../collection/Limiter.js';
 import type { RequestStats } from '../collection/runDatasets.js';
 import { type RetryPolicy, networkCodeOf, retryPolicy } from '../collection/retryPolicy.js';
@@ -60,14 +61,7 @@ export interface GitHubSession {
 type CountingFetch = ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) & { revenantStats?: RequestStats };
 
 export function createGitHubSession(opts: GitHubSessionOptions): GitHubSession {
-  const apiUrl = (opts.apiUrl ?? DEFAULT_GITHUB_URL).replace(/\/+$/, '');
-  let url: URL;
-  try {
-    url = new URL(apiUrl);
-  } catch {
-    throw new InputError(`collect github: --api-url must be a URL (got ${JSON.stringify(opts.apiUrl)})`);
-  }
-  if (url.protocol !== 'https:') throw new InputError(`collect github: --api-url must be https (tokens are sent only over TLS): ${apiUrl}`);
+  const apiUrl = httpsServiceRoot(opts.apiUrl, DEFAULT_GITHUB_URL, 'collect github: --api-url');
   const policy = retryPolicy(opts.retry);
   const signal = opts.signal ?? new AbortController().signal;
   const limiter = new Limiter(Math.max(1, opts.concurrency ?? 4));

@@ -6,10 +6,9 @@
  * authorizations and fine-grained PATs, its SAML identity) and records the scope in the manifest.
  */
 import { SourceWriter } from '../collection/SourceWriter.js';
-import { type CollectEvent, type CollectResult, type DatasetResult, type DatasetTask, collectInto, skippedByRequest } from '../collection/runDatasets.js';
+import { type CollectEvent, type CollectResult, type CollectorRunOptions, type DatasetResult, type DatasetTask, collectInto, skippedByRequest } from '../collection/runDatasets.js';
 import { pipe, prepareSourceFolder } from '../collection/sourceFolder.js';
-import type { RetryPolicy } from '../collection/retryPolicy.js';
-import { type GitHubAuthMode, createGitHubSession } from './client.js';
+import { type GitHubSessionOptions, createGitHubSession } from './client.js';
 import { collectAppInstallations, collectApps, collectAuditLog } from './collectApps.js';
 import { collectCredentialAuthorizations, collectPersonalAccessTokens } from './collectCredentials.js';
 import { collectSamlIdentities, collectScimIdentities, collectSettings } from './collectIdentities.js';
@@ -20,8 +19,7 @@ import { COLLECTOR_VERSION, type GitHubContext, type SamlEnforcement } from './G
 export { GITHUB_DATASETS } from './GitHubContext.js';
 export type { CollectEvent, DatasetResult };
 
-export interface CollectGitHubOptions {
-  out: string;
+export interface CollectGitHubOptions extends Omit<GitHubSessionOptions, 'signal'>, CollectorRunOptions {
   org: string;
   enterprise?: string;
   emu?: boolean;
@@ -29,23 +27,9 @@ export interface CollectGitHubOptions {
   allRepos?: boolean;
   samlEnforcement?: SamlEnforcement;
   subject?: string;
-  apiUrl?: string;
-  auth: GitHubAuthMode;
-  token?: string;
-  appId?: string;
-  privateKey?: string;
-  installationId?: string;
+  /** Audit log window (ISO). */
   since?: string;
   until?: string;
-  resume?: boolean;
-  force?: boolean;
-  skip?: readonly string[];
-  concurrency?: number;
-  parallelDatasets?: number;
-  retry?: Partial<RetryPolicy>;
-  signal?: AbortSignal;
-  onEvent?: (e: CollectEvent) => void;
-  collectedAt?: string;
 }
 
 type Raw = Record<string, unknown>;
