@@ -158,6 +158,9 @@ async function main() {
   if (EVENTS_ONLY) {
     // Events only (large tenants): the synthetic collection itself is loaded (it is what the fakes serve).
     log('events only: loading the synthetic collection');
+    // The org the fakes serve is the Okta tenant (events name it): the synthetic manifest's org URL is another.
+    const om = join(synth, 'okta', 'manifest.json');
+    writeFileSync(om, JSON.stringify({ ...JSON.parse(readFileSync(om, 'utf8')), tenant: okta.url }, null, 2));
     const l = must(await run(['load', synth, '--store', store], {}, ca), 'load');
     result.load = { seconds: round(l.seconds), line: l.stderr.trim().split('\n').pop() };
     result.events = await events(F, { graph, okta, store, tenant, graphToken, ca, log, work });

@@ -8,7 +8,7 @@
 import { API_TOKEN_PREFIX, EventConfigError, type EventItem, type EventJobInput, type SourceEventContext, type SourceEvents } from '../../src/model/sourceEvents.js';
 import { InputError } from '../../src/model/errors.js';
 import { newStats } from '../collection/runDatasets.js';
-import type { OktaAuthMode } from './client.js';
+import type { OktaSessionOptions } from './client.js';
 
 /** Okta System Log event types that queue a refresh of their User targets. */
 export const OKTA_REFRESH_EVENTS = [
@@ -47,15 +47,8 @@ export interface OktaHookBody {
   data: { events: OktaLogEvent[] };
 }
 
-/** The collector settings of `events.okta.collect`. */
-interface OktaCollectSettings {
-  orgUrl: string;
-  auth?: OktaAuthMode;
-  token?: string;
-  clientId?: string;
-  privateKey?: string;
-  keyId?: string;
-}
+/** The collector settings of `events.okta.collect` (token and private key as secret references). */
+type OktaCollectSettings = Pick<OktaSessionOptions, 'orgUrl' | 'auth' | 'token' | 'clientId' | 'privateKey' | 'keyId'>;
 
 /** The org URL of a hook delivery (`source` is `https://{org}/api/v1/eventHooks/{id}`). */
 function oktaOrgOf(source: string | undefined): string | null {
