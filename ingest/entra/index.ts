@@ -25,29 +25,17 @@ import {
 import { APPLICATION_SELECT, COLLECTOR_VERSION, ENTRA_PERMISSIONS, type EntraContext, GROUP_SELECT, SERVICE_PRINCIPAL_SELECT, USER_SELECT } from './EntraContext.js';
 import { graphDeltaRound } from './graphPages.js';
 import { SourceApiError } from '../collection/SourceApiError.js';
-import { type CollectEvent, type CollectResult, type DatasetTask, collectInto, skippedByRequest } from '../collection/runDatasets.js';
+import { type CollectResult, type CollectorRunOptions, type DatasetTask, collectInto, skippedByRequest } from '../collection/runDatasets.js';
 import { pipe, prepareSourceFolder } from '../collection/sourceFolder.js';
 
 export { collectEntraSubject } from './collectEntraSubject.js';
 export { collectEntraDelta } from './collectEntraDelta.js';
 export type { CollectEvent, DatasetResult } from '../collection/runDatasets.js';
 
-export interface CollectEntraOptions extends Omit<GraphSessionOptions, 'signal'> {
-  /** Collection folder; the collector writes `<out>/entra`. */
-  out: string;
-  resume?: boolean;
-  force?: boolean;
+export interface CollectEntraOptions extends Omit<GraphSessionOptions, 'signal'>, CollectorRunOptions {
   /** Audit window (ISO); default: everything Entra retains. */
   since?: string;
   until?: string;
-  /** Datasets not to collect (recorded as missing, with the reason). */
-  skip?: readonly string[];
-  /** Datasets collected at once (default 4). */
-  parallelDatasets?: number;
-  signal?: AbortSignal;
-  onEvent?: (e: CollectEvent) => void;
-  /** Collection time (default now). */
-  collectedAt?: string;
 }
 
 /** The tasks of a tenant sweep, parents first. */

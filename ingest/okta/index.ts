@@ -7,7 +7,7 @@
  * as missing with that reason. `collectOktaSubject` (collectOktaSubject.ts) reads one identity.
  */
 import { SourceWriter } from '../collection/SourceWriter.js';
-import { type CollectEvent, type CollectResult, type DatasetOutput, type DatasetTask, collectInto, skippedByRequest } from '../collection/runDatasets.js';
+import { type CollectResult, type CollectorRunOptions, type DatasetOutput, type DatasetTask, collectInto, skippedByRequest } from '../collection/runDatasets.js';
 import { pipe, prepareSourceFolder } from '../collection/sourceFolder.js';
 import { type OktaSessionOptions, createOktaSession } from './client.js';
 import { collectApiTokens, collectApps, collectGroups, collectIdps, collectUsers } from './collectDirectory.js';
@@ -39,20 +39,12 @@ export const OPT_IN: Record<string, string> = {
   userGrants: 'not collected by default: Okta lists user grants only per user (one request per user) and no rule reads them; pass --include userGrants',
 };
 
-export interface CollectOktaOptions extends Omit<OktaSessionOptions, 'signal'> {
-  out: string;
-  resume?: boolean;
-  force?: boolean;
+export interface CollectOktaOptions extends Omit<OktaSessionOptions, 'signal'>, CollectorRunOptions {
   /** System Log window (ISO); default the last 90 days up to now. */
   since?: string;
   until?: string;
-  skip?: readonly string[];
   /** Opt-in datasets to collect (`userGrants`). */
   include?: readonly string[];
-  parallelDatasets?: number;
-  signal?: AbortSignal;
-  onEvent?: (e: CollectEvent) => void;
-  collectedAt?: string;
 }
 
 function oktaTasks(ctx: OktaContext): DatasetTask[] {
