@@ -160,7 +160,9 @@ function applyPrecedence(hits: RawHit[]): RawHit[] {
 }
 
 export function rulesFor(s: AccountState, rules: readonly Rule[] = allRules()): Rule[] {
-  return rules.filter((r) => (r.source === 'cross' || r.source === s.source) && (r.appliesTo === 'departed' || s.disabled));
+  // The cross-source rules read an IdP account's sign-in; a kind may opt out (GitHub accounts have their own rules).
+  const cross = SOURCES.account(s.node.kind)?.account.crossRules !== false;
+  return rules.filter((r) => ((r.source === 'cross' && cross) || r.source === s.source) && (r.appliesTo === 'departed' || s.disabled));
 }
 
 /** A rule's hit for one subject, before precedence, severity and ids. */

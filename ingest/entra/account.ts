@@ -69,6 +69,7 @@ export const ENTRA_ACCOUNT: AccountKindDef = {
   cypher: {
     departedOwn: (u) => `coalesce(${u}.accountEnabled = false, false) OR coalesce(${u}.deleted = true, false) OR coalesce(${u}.employeeLeaveDateTimeMs <= $at, false)`,
     usable: (u) => `coalesce(${u}.accountEnabled = true, false) AND NOT coalesce(${u}.deleted = true, false)`,
+    disabledOwn: (u) => `(coalesce(${u}.accountEnabled = false, false) OR coalesce(${u}.deleted = true, false))`,
     leaveDeparted: (u) => `coalesce(${u}.employeeLeaveDateTimeMs <= $at, false)`,
     stateFacts: (u, h) =>
       `COLLECT { MATCH (ev:${h.label(NodeKind.EntraAuditEvent)})-[t:${h.rel(EdgeKind.TARGETS)}]->(${u})

@@ -1,8 +1,8 @@
 /**
- * `revenant collect github`, declared for the source registry until GitHub has its
- * SourceDefinition (ingest/sources.ts registers it with `registerCollector`): the command's
- * description, its options and the datasets `--skip` takes; the collector (collectCommand.ts)
- * is loaded only when the command runs.
+ * `revenant collect github`, declared for the source registry (GitHub's SourceDefinition,
+ * source.ts, holds it as `capabilities.collector`): the command's description, its options and
+ * the datasets `--skip` takes; the collector (collectCommand.ts) is loaded only when the command
+ * runs.
  */
 import type { CollectorDef } from '../../src/model/source.js';
 import { GITHUB_DATASETS } from './GitHubContext.js';

@@ -41,6 +41,7 @@ export const OKTA_ACCOUNT: AccountKindDef = {
   correlation,
   cypher: {
     departedOwn: (u) => `coalesce(${u}.status IN $k.oktaDisabled, false)`,
+    disabledOwn: (u) => `coalesce(${u}.status IN $k.oktaDisabled, false)`,
     usable: (u) => `coalesce(${u}.status IN $k.oktaUsable, false)`,
     constants: { oktaUsable: [...OKTA_USABLE], oktaDisabled: [...OKTA_DISABLED] },
   },

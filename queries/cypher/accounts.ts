@@ -39,9 +39,21 @@ const STATE_INPUTS = () => {
   const facts = withFacts.length
     ? `CASE ${withFacts.map((a) => `WHEN u:${L(a.kind)} THEN ${a.cypher.stateFacts!('u', CYPHER_HELPERS)}`).join(' ')} ELSE [] END`
     : '[]';
+  // Borrowed departure: the lender accounts an IdP asserts the account is, with their own facts.
+  const borrowing = accountDefs().filter((a) => a.borrowsDeparture);
+  const lenders = accountDefs().filter((a) => !a.borrowsDeparture);
+  const lenderFacts = lenders.filter((a) => a.cypher.stateFacts);
+  const xFacts = lenderFacts.length ? `CASE ${lenderFacts.map((a) => `WHEN x:${L(a.kind)} THEN ${a.cypher.stateFacts!('x', CYPHER_HELPERS)}`).join(' ')} ELSE [] END` : '[]';
+  const links =
+    borrowing.length && lenders.length
+      ? `CASE WHEN ${hasLabel('u', borrowing.map((a) => a.kind))} THEN COLLECT { MATCH (u)-[l:${R(E.SAME_PERSON)}]-(x) WHERE l.key = 'asserted' AND ${hasLabel('x', lenders.map((a) => a.kind))}
+            WITH l, x ORDER BY l.seq
+            RETURN {l: ${REL('l')}, x: ${NODE('x')}, xb: COLLECT { MATCH (x)-[xb:${R(E.BELONGS_TO)}]->() RETURN ${REL('xb')} }, facts: ${xFacts}} } ELSE [] END`
+      : '[]';
   return `RETURN ${NODE('u')} AS u,
   ${hr} AS hr,
-  ${facts} AS facts`;
+  ${facts} AS facts,
+  ${links} AS links`;
 };
 
 /** State inputs of the named accounts. */
@@ -59,15 +71,34 @@ ${STATE_INPUTS()}`;
 interface StateRow {
   u: unknown;
   hr: { b: unknown; m: unknown; p: unknown; h: unknown }[];
-  facts: { n: unknown; r: unknown }[];
+  facts: Fact[];
+  links: { l: unknown; x: unknown; xb: unknown[]; facts: Fact[] }[];
+}
+
+/** One fact a source's reader looks at: a node, and the relationship that reaches it (none for a node read by itself). */
+interface Fact {
+  n: unknown;
+  r: unknown;
+}
+
+function addFacts(snap: Neo4jSnapshot, g: FactGraph, facts: Fact[]): void {
+  for (const x of facts) {
+    g.addNode(snap.node(x.n));
+    if (x.r) g.addEdge(snap.edge(x.r));
+  }
 }
 
 function stateOf(snap: Neo4jSnapshot, r: StateRow, at: number, assumed: ReadonlySet<string>): AccountState | undefined {
   const u = snap.node(r.u);
   const g = new FactGraph(snap.snapshotId, snap.sources, snap.collectedAt).addNode(u);
   for (const x of r.hr) g.addNode(snap.node(x.p)).addNode(snap.node(x.h)).addEdge(snap.edge(x.b)).addEdge(snap.edge(x.m));
-  for (const x of r.facts) g.addNode(snap.node(x.n)).addEdge(snap.edge(x.r));
-  return accountState(g, u, at, assumed.has(u.key));
+  addFacts(snap, g, r.facts);
+  for (const x of r.links) {
+    g.addNode(snap.node(x.x)).addEdge(snap.edge(x.l));
+    for (const b of x.xb) g.addEdge(snap.edge(b));
+    addFacts(snap, g, x.facts);
+  }
+  return accountState(g, u, at, assumed.has(u.key), assumed);
 }
 
 /**

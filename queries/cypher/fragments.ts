@@ -75,8 +75,8 @@ export function firstOutWithEdge(n: string, kind: E): string {
 
 const notStub = (u: string) => `NOT coalesce(${v(u)}.stub, false)`;
 
-/** What the registered account kinds' Cypher gets: schema-checked labels and types, node and edge maps. */
-export const CYPHER_HELPERS: CypherHelpers = { label: L, rel: R, node: (x) => NODE(x), edge: (r) => REL(r) };
+/** What the registered account kinds' Cypher gets: schema-checked labels and types, node and edge maps, borrowed state. */
+export const CYPHER_HELPERS: CypherHelpers = { label: L, rel: R, node: (x) => NODE(x), edge: (r) => REL(r), linkedDisabled: (u) => LINKED_DISABLED(u) };
 
 /**
  * The account's person has a record that departs it at `$at` (HR: terminated, with no date or a
@@ -94,9 +94,31 @@ const HR_TERMINATED = (u: string): string => {
     .join(' OR ');
 };
 
-/** accounts.ts `departed` for an account of one kind: its own source's word, HR, or a what-if. */
+/** Account kinds other kinds may borrow departure from (those that do not borrow it themselves). */
+const lenders = (): AccountKindDef[] =>
+  SOURCES.accountKinds()
+    .map((k) => SOURCES.account(k)!.account)
+    .filter((a) => !a.borrowsDeparture);
+
+/** `CASE WHEN x:A THEN … END` over the lender kinds (false for any other node). */
+function perLender(x: string, expr: (a: AccountKindDef) => string): string {
+  const whens = lenders().map((a) => `WHEN ${v(x)}:${L(a.kind)} THEN ${expr(a)}`);
+  return whens.length ? `CASE ${whens.join(' ')} ELSE false END` : 'false';
+}
+
+/** The accounts an IdP asserts `u` is (SAME_PERSON key `asserted`), of a lender kind, bound to `${u}_x` in a pattern. */
+const ASSERTED = (u: string): string => `(${v(u)})-[${u}_al:${R(E.SAME_PERSON)}]-(${u}_x) WHERE ${u}_al.key = 'asserted'`;
+
+/** A borrowing account (accounts.ts `borrowsDeparture`): one of its asserted lender accounts is departed. */
+const LINKED_DEPARTED = (u: string): string => `EXISTS { MATCH ${ASSERTED(u)} AND ${perLender(`${u}_x`, (a) => ACCOUNT_DEPARTED(a, `${u}_x`))} }`;
+
+/** A borrowing account: one of its asserted lender accounts is disabled (in its own source, or by a what-if). */
+const LINKED_DISABLED = (u: string): string =>
+  `EXISTS { MATCH ${ASSERTED(u)} AND ${notStub(`${u}_x`)} AND (${u}_x.key IN $assumed OR ${perLender(`${u}_x`, (a) => (a.cypher.disabledOwn ? a.cypher.disabledOwn(`${u}_x`, CYPHER_HELPERS) : 'false'))}) }`;
+
+/** accounts.ts `departed` for an account of one kind: its own source's word (or a linked account's, when borrowed), HR, or a what-if. */
 export const ACCOUNT_DEPARTED = (a: AccountKindDef, u: string): string =>
-  `(${notStub(u)} AND (${a.cypher.departedOwn(v(u), CYPHER_HELPERS)} OR ${HR_TERMINATED(u)} OR ${u}.key IN $assumed))`;
+  `(${notStub(u)} AND (${a.cypher.departedOwn(v(u), CYPHER_HELPERS)} OR ${HR_TERMINATED(u)} OR ${u}.key IN $assumed${a.borrowsDeparture ? ` OR ${LINKED_DEPARTED(u)}` : ''}))`;
 
 /** `CASE WHEN u:A THEN … WHEN u:B THEN … ELSE otherwise END` over the registered account kinds. */
 function perAccountKind(u: string, expr: (a: AccountKindDef) => string, otherwise = 'false'): string {

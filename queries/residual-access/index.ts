@@ -10,6 +10,13 @@ import { entraOwnedAppFederatedCredential } from './entra.owned-app-federated-cr
 import { entraOwnedAppSecret } from './entra.owned-app-secret.js';
 import { entraSessionsNotRevoked } from './entra.sessions-not-revoked.js';
 import { entraSyncedDisableMayRevert } from './entra.synced-disable-may-revert.js';
+import { githubAppOwnedByDeparted } from './github.app-owned-by-departed.js';
+import { githubDeployKeyByDeparted } from './github.deploy-key-by-departed.js';
+import { githubDepartedMember } from './github.departed-member.js';
+import { githubFineGrainedPatOfDeparted } from './github.fine-grained-pat-of-departed.js';
+import { githubOutsideCollaboratorDeparted } from './github.outside-collaborator-departed.js';
+import { githubSsoCredentialOfDeparted } from './github.sso-credential-of-departed.js';
+import { githubWorkflowFederatedCredential } from './github.workflow-federated-credential.js';
 import { hrLeaverAccountEnabled } from './hr.leaver-account-enabled.js';
 import { nhiOwnerless } from './nhi.ownerless.js';
 import { oktaApiTokenOfDeparted } from './okta.api-token-of-departed.js';
@@ -51,6 +58,13 @@ export const RULES: readonly Rule[] = [
   oktaDormantMembership,
   personOtherAccountActive,
   hrLeaverAccountEnabled,
+  githubDepartedMember,
+  githubOutsideCollaboratorDeparted,
+  githubSsoCredentialOfDeparted,
+  githubFineGrainedPatOfDeparted,
+  githubDeployKeyByDeparted,
+  githubAppOwnedByDeparted,
+  githubWorkflowFederatedCredential,
 ];
 
 const BY_ID = new Map<string, Rule>(RULES.map((r) => [r.id, r]));

@@ -26,7 +26,7 @@ export class Analysis {
     const hit = this.states.get(key);
     if (hit !== undefined) return hit ?? undefined;
     const n = this.g.node(key);
-    const s = n ? accountState(this.g, n, this.at, this.assumed.has(key)) : undefined;
+    const s = n ? accountState(this.g, n, this.at, this.assumed.has(key), this.assumed) : undefined;
     this.states.set(key, s ?? null);
     return s;
   }
@@ -40,14 +40,14 @@ export class Analysis {
     return { kind: n.kind, id: n.id, name: nodeName(n), source: sourceOfKey(n.sourceKey) };
   }
 
-  /** The other accounts of the person `key` belongs to. */
+  /** The other accounts of the person `key` belongs to (of kinds the cross-source rules read: not GitHub accounts, which have their own rules). */
   otherAccounts(key: string): GraphNode[] {
     const out: GraphNode[] = [];
     for (const b of this.g.out(key, EdgeKind.BELONGS_TO)) {
       for (const m of this.g.in(b.to, EdgeKind.BELONGS_TO)) {
         if (m.from === key) continue;
         const n = this.g.node(m.from);
-        if (n && SOURCES.isAccountKind(n.kind)) out.push(n);
+        if (n && SOURCES.account(n.kind) && SOURCES.account(n.kind)!.account.crossRules !== false) out.push(n);
       }
     }
     return out;

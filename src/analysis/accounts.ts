@@ -41,6 +41,22 @@ export interface AccountState {
   hrRecord: GraphNode | null;
   /** Departed because its own leave date (Entra employeeLeaveDateTime) has passed. */
   leaveDeparted: boolean;
+  /** Borrowed departure (GitHub): the IdP accounts asserted to be this one, with their states; else empty. */
+  linked: AccountState[];
+  /** What its source's rules read besides the above (OwnAccountState.facts; GitHub: samlEnforcement, emu). */
+  facts: Readonly<Record<string, unknown>>;
+}
+
+/** The accounts an identity provider asserts `key` is (SAME_PERSON with key `asserted`) of kinds that do not borrow departure. */
+export function assertedLinks(g: GraphReader, key: string): GraphNode[] {
+  const out: GraphNode[] = [];
+  for (const e of [...g.out(key, EdgeKind.SAME_PERSON), ...g.in(key, EdgeKind.SAME_PERSON)]) {
+    if (e.props?.key !== 'asserted') continue;
+    const n = g.node(e.from === key ? e.to : e.from);
+    const reg = n ? SOURCES.account(n.kind) : undefined;
+    if (n && reg && !reg.account.borrowsDeparture && !out.some((x) => x.key === n.key)) out.push(n);
+  }
+  return out;
 }
 
 /** The terminating record (HR) of the person an account belongs to, at `at`. */
@@ -55,8 +71,12 @@ function hrTermination(g: GraphReader, key: string, at: number): { record: Graph
   return null;
 }
 
-/** The state of an account at `at`; undefined for a node that is not of a registered account kind. */
-export function accountState(g: GraphReader, node: GraphNode, at: number, assume: boolean): AccountState | undefined {
+/**
+ * The state of an account at `at`; undefined for a node that is not of a registered account kind.
+ * `assume`: a what-if assumes it departed; `assumed`: every account the what-if names (an
+ * account that borrows its departure reads its linked accounts under it).
+ */
+export function accountState(g: GraphReader, node: GraphNode, at: number, assume: boolean, assumed: ReadonlySet<string> = new Set()): AccountState | undefined {
   const reg = SOURCES.account(node.kind);
   if (!reg) return undefined;
   const s: AccountState = {
@@ -79,9 +99,17 @@ export function accountState(g: GraphReader, node: GraphNode, at: number, assume
     hrTerminationDate: null,
     hrRecord: null,
     leaveDeparted: false,
+    linked: [],
+    facts: {},
   };
   if (s.stub) return s;
-  const own = reg.account.own(node, at, g);
+  if (reg.account.borrowsDeparture) {
+    s.linked = assertedLinks(g, node.key)
+      .map((n) => accountState(g, n, at, assumed.has(n.key), assumed))
+      .filter((x): x is AccountState => !!x && !x.stub);
+  }
+  const own = reg.account.own(node, at, g, s.linked);
+  s.facts = own.facts ?? {};
   s.status = own.status;
   s.because.push(...own.because);
   s.leaveDeparted = own.leaveDeparted;

@@ -13,12 +13,18 @@ export interface CorrelationRecord {
   employeeId: string | null;
   /** Mail-like values: Entra mail and (non-guest) UPN, Okta email and login, HR email. */
   mails: string[];
+  /**
+   * Records an identity provider asserts this record is (a GitHub account's SAML NameID or SCIM
+   * userName matched in the source the issuer names): strong links, key `asserted`, with the
+   * asserted value. A record asserted to be two records is linked to neither (a conflict).
+   */
+  asserted?: readonly { key: string; value: string }[];
 }
 
 export interface CorrelationLink {
   a: string;
   b: string;
-  key: 'employeeId' | 'mail';
+  key: 'employeeId' | 'mail' | 'asserted';
   value: string;
   strength: 'strong' | 'medium';
 }
@@ -89,6 +95,17 @@ export function correlate(input: CorrelationRecord[]): { persons: CorrelatedPers
   const N = records.length;
   const uf = new UnionFind(N);
   const links: CorrelationLink[] = [];
+
+  // 0. Links asserted by an identity provider (strong), unless a record is asserted to be two.
+  const indexOf = new Map(records.map((r, i) => [r.key, i]));
+  const assertedOf = new Map(input.filter((r) => r.asserted?.length).map((r) => [r.key, r.asserted!]));
+  records.forEach((r, i) => {
+    const targets = (assertedOf.get(r.key) ?? []).filter((t) => indexOf.has(t.key));
+    if (new Set(targets.map((t) => t.key)).size !== 1) return;
+    const j = indexOf.get(targets[0].key)!;
+    uf.union(i, j);
+    links.push({ a: r.key, b: targets[0].key, key: 'asserted', value: targets[0].value, strength: 'strong' });
+  });
 
   // 1. Strong links: one star per employee id, from the smallest key.
   const byEmp = new Map<string, number[]>();

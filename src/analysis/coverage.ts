@@ -3,7 +3,9 @@
  * that source's manifest (absent from the manifest counts as missing). Cross-source rules need
  * the identities dataset each source registers (users; HR people) of every source present; if any of
  * those is incomplete they are uncovered for every source. No subject of a source with an
- * uncovered rule is ever reported closed: missing data never reads as "no access".
+ * uncovered rule is ever reported closed: missing data never reads as "no access". A source's rule
+ * may also need other sources' datasets (`needs: {github: […], entra: […]}`): any incomplete one,
+ * in any source of that kind present, leaves it uncovered.
  */
 import type { SourceKind } from '../model/schema.js';
 import type { SourceInfo } from '../store/GraphReader.js';
@@ -35,6 +37,11 @@ function statusOf(s: SourceInfo, dataset: string): 'complete' | 'partial' | 'mis
 export function computeCoverage(sources: readonly SourceInfo[], rules: readonly RuleNeeds[], datasetsOf: (k: SourceKind) => readonly string[]): Record<string, SourceCoverage> {
   const out: Record<string, SourceCoverage> = {};
   const crossCovered = sources.every((s) => statusOf(s, SOURCES.get(s.source)?.identities ?? 'users') === 'complete');
+  // A rule may need datasets of other sources (`source:dataset`: the GitHub workload path reads
+  // Entra's federated credentials): uncovered when a source of that kind in the snapshot has one
+  // of them incomplete.
+  const otherIncomplete = (r: RuleNeeds, own: SourceKind) =>
+    Object.entries(r.needs).some(([k, ds]) => k !== own && sources.some((o) => o.source === k && ds.some((d) => statusOf(o, d) !== 'complete')));
   for (const s of sources) {
     const cov: SourceCoverage = { source: s.source, tenant: s.tenant, complete: [], partial: [], missing: [], reasons: {}, uncoveredRules: [] };
     for (const d of datasetsOf(s.source)) {
@@ -49,7 +56,7 @@ export function computeCoverage(sources: readonly SourceInfo[], rules: readonly 
       }
       if (r.source !== s.source) continue;
       const needs = r.needs[s.source] ?? [];
-      if (needs.some((d) => statusOf(s, d) !== 'complete')) cov.uncoveredRules.push(r.id);
+      if (needs.some((d) => statusOf(s, d) !== 'complete') || otherIncomplete(r, s.source)) cov.uncoveredRules.push(r.id);
     }
     out[s.sourceKey] = cov;
   }

@@ -136,3 +136,13 @@ export function sourceNodeKind(name: string): NodeKind {
   if ((NODE_KINDS as readonly string[]).includes(name)) throw new Error(`schema: node kind ${name} is already in the schema`);
   return name as NodeKind;
 }
+
+/**
+ * An edge kind that a source contributes to the schema (listed in its SourceDefinition's
+ * `edgeKinds`): the one place a kind that is not above becomes an EdgeKind.
+ */
+export function sourceEdgeKind(name: string): EdgeKind {
+  if (!/^[A-Z][A-Z0-9_]*$/.test(name)) throw new Error(`schema: bad edge kind ${JSON.stringify(name)} (upper case and underscores)`);
+  if ((EDGE_KINDS as readonly string[]).includes(name)) throw new Error(`schema: edge kind ${name} is already in the schema`);
+  return name as EdgeKind;
+}

@@ -13,7 +13,7 @@ import type { Transform } from './Emit.js';
 import type { SourceRemediation } from './remediation.js';
 import type { EdgeKind, NodeKind } from './schema.js';
 import type { SourceEvents } from './sourceEvents.js';
-import type { GraphEdge, GraphNode, Prov } from './types.js';
+import type { EdgeProps, GraphEdge, GraphNode, Prov } from './types.js';
 
 /** A JSON Schema (for Ajv) that one line of a dataset must satisfy. */
 export type LineSchema = Record<string, unknown>;
@@ -91,12 +91,50 @@ export interface OwnAccountState {
    * included); null lets the core fall back to the HR termination date.
    */
   departure: (departed: boolean) => Departure | null;
+  /**
+   * What the source's own rules read of the account's state besides the above (GitHub: the
+   * organisation's SAML enforcement and EMU), copied to AccountState.facts.
+   */
+  facts?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * An account another account borrows its departure from (AccountKindDef.borrowsDeparture): an
+ * account of a non-borrowing kind linked to it by an identity provider's assertion
+ * (SAME_PERSON with key `asserted`), with its own state at the analysis time (HR and what-if
+ * included).
+ */
+export interface LinkedAccount {
+  key: string;
+  /** Its source kind (`entra`, `okta`). */
+  source: string;
+  name: string;
+  departed: boolean;
+  disabled: boolean;
+  because: readonly string[];
+  departedAt: number | null;
+  departedAtFrom: string | null;
+  departedAtEvidence: Prov | null;
 }
 
 /** Correlation keys of one record: an employee id (strong) and mail-like values (medium). */
 export interface CorrelationKeys {
   employeeId: string | null;
   mails: string[];
+}
+
+/**
+ * Links an identity provider asserts (a GitHub account's SAML NameID or SCIM userName matched in
+ * the IdP tenant its issuer names): account key → the records it is asserted to be, with the
+ * asserted value. Strong correlation links with key `asserted`; a record asserted to be two
+ * records is linked to neither.
+ */
+export type AssertedLinks = ReadonlyMap<string, readonly { key: string; value: string }[]>;
+
+/** The part of the snapshot writer a source's load-time derivation uses (after every source is loaded). */
+export interface DeriveWriter {
+  nodesOf(kind: NodeKind): Generator<{ nid: number; key: string; props: Record<string, unknown> }>;
+  putEdge(kind: EdgeKind, from: number, to: number, props?: EdgeProps): void;
 }
 
 /**
@@ -118,6 +156,11 @@ export interface AccountCypher {
   stateFacts?: (u: string, h: CypherHelpers) => string;
   /** Values passed to every residual query in `$k` (e.g. `oktaDisabled`). */
   constants?: Record<string, unknown>;
+  /**
+   * Disabled by its own source's word (`OwnAccountState.disabled`; the core adds the what-if).
+   * Needed when another kind borrows departure from this one; absent: never disabled.
+   */
+  disabledOwn?: (u: string, h: CypherHelpers) => string;
 }
 
 /** What an account kind's Cypher gets to write labels, types and node/edge maps. */
@@ -128,19 +171,33 @@ export interface CypherHelpers {
   node: (x: string) => string;
   /** A relationship map the engine reads back. */
   edge: (r: string) => string;
+  /** For a kind that borrows departure: an account asserted to be `u` is disabled (own source or what-if). */
+  linkedDisabled: (u: string) => string;
 }
 
 export interface AccountKindDef {
   /** The node kind of the source's accounts (a departed subject is one of these). */
   kind: NodeKind;
   /** Its own source's word on the account at `at` (listed accounts only: stubs are never read). */
-  own: (node: GraphNode, at: number, g: GraphView) => OwnAccountState;
+  own: (node: GraphNode, at: number, g: GraphView, linked: readonly LinkedAccount[]) => OwnAccountState;
   /** A what-if (`--assume-departed`): the reason shown, and the status it assumes (Okta: DEPROVISIONED). */
   whatIf: { because: string; status?: string };
   /** Correlation keys of a listed account, from its properties. */
   correlation: (props: Record<string, unknown>) => CorrelationKeys;
   /** The Neo4j engine's form of `own`. */
   cypher: AccountCypher;
+  /**
+   * Borrowed departure (sources-github.md "Departure"): the account has no departure of its own;
+   * the core reads the accounts an IdP asserts it is (SAME_PERSON key `asserted`, of kinds that
+   * do not borrow) and passes their states to `own` as `linked`, and in Cypher it is departed
+   * when one of them is. Its `own` then says departed, disabled and D from them.
+   */
+  borrowsDeparture?: boolean;
+  /**
+   * Whether the cross-source rules (`person.*`, `hr.*`, which read an IdP account's sign-in)
+   * apply to accounts of this kind as subjects; default true. GitHub accounts have their own rules.
+   */
+  crossRules?: boolean;
 }
 
 /** A kind of record that correlates to persons but is not an account (HR people). */
@@ -285,6 +342,22 @@ export interface SourceDefinition {
   names: Partial<Record<NodeKind, readonly string[]>>;
   /** Node kinds this source adds to the schema (made with `sourceNodeKind`). */
   nodeKinds?: readonly NodeKind[];
+  /** Edge kinds this source adds to the schema (made with `sourceEdgeKind`); `props`: its edges carry properties. */
+  edgeKinds?: readonly { kind: EdgeKind; props?: boolean }[];
+  /**
+   * Load-time derivation after every source is loaded (before correlation): edges the lines
+   * imply but do not state (GitHub: account → organisation, credentials by login, repositories
+   * a GitHub Actions federated credential of another source trusts).
+   */
+  derive?: (w: DeriveWriter) => void;
+  /** IdP-asserted correlation links (key `asserted`), matched only in the tenant each assertion's issuer names. */
+  asserted?: (w: DeriveWriter) => AssertedLinks;
+  /**
+   * Datasets of other sources this source's analysis reads (`source:dataset`, e.g.
+   * `entra:federatedIdentityCredentials`): documentation of the cross-source joins; rules say
+   * what they need per source in `needs`, and coverage checks every source present.
+   */
+  reads?: readonly string[];
   /**
    * The id space (the middle of a node key, as its transforms emit it) of each node kind a
    * finding's subject or `via` can name: the Neo4j store links a finding to those nodes.
@@ -331,6 +404,8 @@ export class SourceRegistry {
     return this.registered;
   }
   private readonly collectorList: { kind: string; title: string; collector: CollectorDef; datasets: readonly string[] }[] = [];
+  private readonly addedEdges: EdgeKind[] = [];
+  private readonly edgesWithProps = new Set<string>();
 
   /** Register a source. Throws when its kind, an account kind or a contributed node kind is taken. */
   register(def: SourceDefinition): SourceDefinition {
@@ -353,6 +428,10 @@ export class SourceRegistry {
     for (const [k, space] of Object.entries(def.idSpaces ?? {})) if (space) this.spaces.set(k, space);
     const collector = def.capabilities?.collector;
     if (collector) this.addCollector(def.kind, def.title, collector, collector.datasets ?? def.datasets.map((d) => d.name));
+    for (const e of def.edgeKinds ?? []) {
+      if (!this.addedEdges.includes(e.kind)) this.addedEdges.push(e.kind);
+      if (e.props) this.edgesWithProps.add(e.kind);
+    }
     return def;
   }
 
@@ -454,6 +533,16 @@ export class SourceRegistry {
   /** Node kinds the registered sources contributed to the schema, in registration order. */
   contributedNodeKinds(): readonly NodeKind[] {
     return this.addedKinds;
+  }
+
+  /** Edge kinds the registered sources contributed to the schema, in registration order. */
+  contributedEdgeKinds(): readonly EdgeKind[] {
+    return this.addedEdges;
+  }
+
+  /** Whether a contributed edge kind's edges carry properties. */
+  edgeKindHasProps(kind: string): boolean {
+    return this.edgesWithProps.has(kind);
   }
 
   /** The source key of a tenant (`entra:<guid>`), with the source's own canonical tenant form. */

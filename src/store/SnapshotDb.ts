@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { ERR, StoreError } from '../model/errors.js';
 import { DELTA_KIND } from './delta/deltaSchema.js';
 import { Overlay } from './delta/Overlay.js';
+import { SOURCES } from '../../ingest/sources.js';
 
 export interface NodeRow {
   nid: number;
@@ -38,6 +39,7 @@ export interface EdgeRow {
 
 /** Edge kinds whose edges carry properties (the rest never do). */
 const KINDS_WITH_PROPS: ReadonlySet<string> = new Set(['APP_USER', 'SAME_PERSON']);
+const hasProps = (kind: string): boolean => KINDS_WITH_PROPS.has(kind) || SOURCES.edgeKindHasProps(kind);
 
 /** Open a snapshot file read-only; a missing file (never written, or pruned) is SNAPSHOT_NOT_FOUND. */
 function openSnapshotFile(path: string): Database.Database {
@@ -274,7 +276,7 @@ export class SnapshotDb {
 
   /** The properties of an edge (only some kinds carry any). */
   edgePropsOf(eid: number, kind: EdgeKind): EdgeProps | undefined {
-    if (!KINDS_WITH_PROPS.has(kind)) return undefined;
+    if (!hasProps(kind)) return undefined;
     const t = this.edgePropsText(eid);
     return t ? (JSON.parse(t) as EdgeProps) : undefined;
   }

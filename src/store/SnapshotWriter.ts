@@ -26,10 +26,13 @@ import { CREATE_RECORD_TABLES, RecordFileBuilder } from './records/RecordIndex.j
 /** Node kind codes: the schema's kinds, then those the registered sources contribute (added as they register). */
 const NODE_CODE = new Map<string, number>(NODE_KINDS.map((k, i) => [k, i + 1]));
 
+/** Edge kind indexes: the schema's kinds, then those the registered sources contribute. */
+const EDGE_INDEX = new Map<string, number>(EDGE_KINDS.map((k, i) => [k, i]));
+
 function syncContributedKinds(): void {
   for (const k of SOURCES.contributedNodeKinds()) if (!NODE_CODE.has(k)) NODE_CODE.set(k, NODE_CODE.size + 1);
+  for (const k of SOURCES.contributedEdgeKinds()) if (!EDGE_INDEX.has(k)) EDGE_INDEX.set(k, EDGE_INDEX.size);
 }
-const EDGE_INDEX = new Map<string, number>(EDGE_KINDS.map((k, i) => [k, i]));
 
 export function nodeKindCode(kind: NodeKind): number {
   return NODE_CODE.get(kind)!;
@@ -326,7 +329,7 @@ export class SnapshotWriter {
     const adj = buildAdjacency(
       { src: e.src.toArray(), dst: e.dst.toArray(), kind: e.kind.toArray(), file: e.file.toArray(), line: e.line.toArray() },
       this.keys.length,
-      EDGE_KINDS.length,
+      EDGE_INDEX.size,
     );
     const ins = this.db.prepare('INSERT INTO adjacency(name, chunk, data) VALUES (?, ?, ?)');
     for (const part of PARTS) for (const [c, buf] of chunksOf(adj[part])) ins.run(part, c, buf);

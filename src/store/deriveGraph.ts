@@ -44,8 +44,9 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
     if (app !== undefined) w.putEdge(EdgeKind.INSTANCE_OF, r.nid, app);
   }
 
-  // What credentials and tokens sign in as.
+  // What credentials and tokens sign in as; then what each source derives itself (GitHub: orgs, logins, workload trust).
   deriveAuthenticatesAs(w);
+  for (const src of SOURCES.all()) src.derive?.(w);
 
   // Application permissions on Microsoft Graph that act on the whole tenant.
   for (const r of w.nodesOf(NodeKind.EntraAppRoleAssignment)) {
@@ -107,13 +108,15 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
     ...SOURCES.accountKinds().map((kind) => ({ kind, keys: SOURCES.account(kind)!.account.correlation, names: false, stubs: false })),
     ...SOURCES.recordKinds().map(({ record }) => ({ kind: record.kind, keys: record.correlation, names: record.namesPerson === true, stubs: true })),
   ];
+  const asserted = new Map<string, readonly { key: string; value: string }[]>();
+  for (const src of SOURCES.all()) for (const [k, v] of src.asserted?.(w) ?? []) asserted.set(k, [...(asserted.get(k) ?? []), ...v]);
   for (const k of kinds) {
     for (const r of w.nodesOf(k.kind)) {
       if (r.props.stub && !k.stubs) continue;
       nidOf.set(r.key, r.nid);
       if (k.names) namesPerson.add(r.key);
       displayName.set(r.key, s(r.props.displayName) ?? s(r.props.name) ?? r.key);
-      records.push({ key: r.key, ...k.keys(r.props) });
+      records.push({ key: r.key, ...k.keys(r.props), asserted: asserted.get(r.key) });
     }
   }
   const { persons, links } = correlate(records);

@@ -20,7 +20,7 @@
  * `props` (JSON, when the edge has properties) and those properties flattened.
  */
 import type { Driver } from 'neo4j-driver';
-import { EDGE_KINDS, NODE_KINDS, NodeKind } from '../model/schema.js';
+import { EDGE_KINDS, type EdgeKind, NODE_KINDS, NodeKind } from '../model/schema.js';
 import { instant } from '../model/time.js';
 import { StoreError } from '../model/errors.js';
 import { text } from '../model/text.js';
@@ -58,7 +58,7 @@ export function nodeLabel(kind: string): string {
 
 /** An edge kind as a relationship type for query text. Throws for anything that is not a schema constant. */
 export function relType(kind: string): string {
-  if (!(EDGE_KIND_SET.has(kind) || OWN_RELS.has(kind)) || !IDENT.test(kind)) throw new Error(`neo4j: ${JSON.stringify(kind)} is not an edge kind of the schema`);
+  if (!(EDGE_KIND_SET.has(kind) || OWN_RELS.has(kind) || SOURCES.contributedEdgeKinds().includes(kind as EdgeKind)) || !IDENT.test(kind)) throw new Error(`neo4j: ${JSON.stringify(kind)} is not an edge kind of the schema`);
   return kind;
 }
 

@@ -9,8 +9,13 @@ import { randomUUID } from 'node:crypto';
 import type { Driver } from 'neo4j-driver';
 import type { BlastRadius } from '../../queries/blast-radius.js';
 import type { PathsResult } from '../../queries/paths.js';
-import type { FindingsDoc } from '../../queries/residual.js';
+import { type FindingsDoc, runResidual } from '../../queries/residual.js';
+import { runResidualNeo4j } from '../../queries/residual.cypher.js';
 import { RULES } from '../../queries/residual-access/index.js';
+import type { GraphNode } from '../../src/model/types.js';
+import { compareWithExpected } from '../support/compareFindings.js';
+import type { Expected } from '../support/scenarios.js';
+import { expect } from 'vitest';
 import type { Neo4jSnapshot } from '../../src/store/neo4jGraph.js';
 import { Neo4jStore } from '../../src/store/neo4jStore.js';
 import { LazyGraph } from '../../src/store/LazyGraph.js';
@@ -153,8 +158,39 @@ export class RulesSeen {
     for (const f of embedded.findings) this.embedded.add(f.rule);
     for (const f of neo4j.findings) this.neo4j.add(f.rule);
   }
-  /** Rules of the engine's catalogue without a finding in both engines' answers (empty: none passed vacuously). */
-  vacuous(): string[] {
-    return RULES.map((r) => r.id).filter((id) => !this.embedded.has(id) || !this.neo4j.has(id));
+  /** Rules of the engine's catalogue (of the given sources, or all) without a finding in both engines' answers (empty: none passed vacuously). */
+  vacuous(sources?: readonly string[]): string[] {
+    return RULES.filter((r) => !sources || sources.includes(r.source))
+      .map((r) => r.id)
+      .filter((id) => !this.embedded.has(id) || !this.neo4j.has(id));
   }
+}
+
+/**
+ * Residual access on one scenario agrees in both engines and matches its expected findings: the
+ * sweep at the scenario's time (with its what-if), each account named alone and assumed departed,
+ * and every active account assumed departed at once.
+ */
+export async function expectResidualParity(p: Pair, name: string, exp: Expected, accounts: GraphNode[], seen: RulesSeen, assumeDeparted: string[] = []): Promise<void> {
+  const at = Date.parse(exp.at);
+  const sweep = { all: true, at, assumeDeparted };
+  const e = runResidual(p.graph, sweep);
+  const n = await runResidualNeo4j(p.snap, sweep);
+  expect(docDifferences(e, n)).toEqual([]);
+  expect(compareWithExpected(n, exp)).toEqual([]);
+  seen.add(e, n);
+  for (const a of accounts) {
+    const ref = `${a.sourceKey.split(':')[0]}:${a.id}`;
+    for (const opts of [{ subjects: [ref], at }, { assumeDeparted: [ref], at }]) {
+      const r = await both(() => runResidual(p.graph, opts), () => runResidualNeo4j(p.snap, opts));
+      expect(r.mismatch, `${name} ${JSON.stringify(opts)}`).toBeUndefined();
+      if (r.e && r.n) expect(docDifferences(r.e, r.n), `${name} ${JSON.stringify(opts)}`).toEqual([]);
+    }
+  }
+  const active = accounts.filter((a) => a.props.accountEnabled === true || a.props.status === 'ACTIVE').map((a) => `${a.sourceKey.split(':')[0]}:${a.id}`);
+  const all = { all: true, at, assumeDeparted: active };
+  const ea = runResidual(p.graph, all);
+  const na = await runResidualNeo4j(p.snap, all);
+  expect(docDifferences(ea, na)).toEqual([]);
+  seen.add(ea, na);
 }

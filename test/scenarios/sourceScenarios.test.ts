@@ -1,6 +1,7 @@
 /**
- * The GitHub and Azure scenarios in this folder (hand-checked, in the ../shared/scenarios format)
- * until their rules land: every manifest is well-formed for its source with counts that match its
+ * The GitHub and Azure scenarios in this folder (hand-checked, in the ../shared/scenarios format):
+ * the GitHub ones the engines analyse give exactly their expected findings (in process and through
+ * the CLI); the others (EMU, and those with an Azure folder) are refused by `load`. Every manifest is well-formed for its source with counts that match its
  * files, an Azure folder pairs with the Entra folder of the same tenant, every expected finding
  * names an account and an object present in the data, every new rule of sources-github.md and
  * sources-azure.md is exercised by a positive finding, and each scenario's README derives every
@@ -16,7 +17,10 @@ import { HR_DATASETS } from '../../ingest/hr/datasets.js';
 import { OKTA_DATASETS } from '../../ingest/okta/datasets.js';
 import { AZURE_DATASETS } from '../../ingest/azure/AzureContext.js';
 import { GITHUB_DATASETS } from '../../ingest/github/GitHubContext.js';
+import { compareWithExpected } from '../support/compareFindings.js';
+import { ANALYSED_GITHUB_SCENARIOS } from '../support/githubScenarios.js';
 import { ROOT, type Expected } from '../support/scenarios.js';
+import { analyse } from '../support/tenant.js';
 
 const HERE = import.meta.dirname;
 const DATASETS: Record<string, readonly string[]> = { entra: ENTRA_DATASETS, okta: OKTA_DATASETS, hr: HR_DATASETS, github: GITHUB_DATASETS, azure: AZURE_DATASETS };
@@ -79,8 +83,8 @@ function allText(name: string): string {
 }
 
 describe('GitHub and Azure scenarios', () => {
-  it('are the six documented ones', () => {
-    expect(names).toEqual(['azure-coverage-lost', 'azure-roles', 'github-emu', 'github-saml-enforced', 'github-saml-not-enforced', 'github-workload-path']);
+  it('are the seven documented ones', () => {
+    expect(names).toEqual(['azure-coverage-lost', 'azure-roles', 'github-emu', 'github-saml-enforced', 'github-saml-not-enforced', 'github-workload-entra', 'github-workload-path']);
   });
 
   for (const name of names) {
@@ -142,17 +146,32 @@ describe('GitHub and Azure scenarios', () => {
     });
   }
 
-  it('until their rules exist, load refuses a github or azure folder (exit 2, no stack) instead of calling anyone closed', () => {
+  it('until their rules exist, load refuses an azure folder and an EMU organisation (exit 2, no stack) instead of calling anyone closed', () => {
     const store = mkdtempSync(join(tmpdir(), 'revenant-store-'));
-    for (const name of ['github-emu', 'azure-roles']) {
+    for (const [name, why] of [
+      ['github-emu', /github\/settings\.jsonl: emu is true/],
+      ['azure-roles', /azure\/manifest\.json.*source/],
+      ['github-workload-path', /azure\/manifest\.json.*source/],
+    ] as const) {
       const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'revenant.js'), 'load', join(HERE, name), '--store', store], { encoding: 'utf8' });
       expect(run.status, run.stderr).toBe(2);
-      expect(run.stderr).toMatch(/manifest\.json.*source/);
+      expect(run.stderr).toMatch(why);
       expect(run.stderr).not.toMatch(/\n\s+at /);
       const after = spawnSync(process.execPath, [join(ROOT, 'bin', 'revenant.js'), 'snapshots', '--store', store, '--format', 'json'], { encoding: 'utf8' });
       expect(JSON.parse(after.stdout).snapshots).toEqual([]);
     }
   });
+
+  for (const name of ANALYSED_GITHUB_SCENARIOS) {
+    it(`${name}: the engine in process and the CLI give exactly the expected findings`, async () => {
+      const exp = JSON.parse(readFileSync(join(HERE, name, 'expected.json'), 'utf8')) as Expected & { at: string };
+      const doc = await analyse(join(HERE, name), { all: true, at: Date.parse(exp.at) });
+      expect(compareWithExpected(doc, exp)).toEqual([]);
+      const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'revenant.js'), 'residual', '--all', '--collection', join(HERE, name), '--at', exp.at, '--format', 'json'], { encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      expect(compareWithExpected(JSON.parse(run.stdout), exp)).toEqual([]);
+    });
+  }
 
   it('every new rule is exercised by a positive finding, and the workload path by both subject formats', () => {
     const seen = new Set<string>();

@@ -22,8 +22,8 @@ describe('source registry', () => {
   });
 
   it('knows the built-in sources and the registered one, and refuses a second registration', () => {
-    expect(SOURCES.kinds()).toEqual(['entra', 'okta', 'hr', 'badge']);
-    expect(SOURCES.accountSources()).toEqual(['entra', 'okta', 'badge']);
+    expect(SOURCES.kinds()).toEqual(['entra', 'okta', 'hr', 'github', 'badge']);
+    expect(SOURCES.accountSources()).toEqual(['entra', 'okta', 'github', 'badge']);
     expect(SOURCES.isAccountKind(BadgeHolder)).toBe(true);
     expect(SOURCES.sourceKey('badge', ' Site-1 ')).toBe('badge:site-1');
     expect(SOURCES.sourceKey('entra', 'AAAAAAAA-0000-4000-8000-000000000001')).toBe('entra:aaaaaaaa-0000-4000-8000-000000000001');

@@ -19,16 +19,18 @@ export interface TenantSpec {
   entra?: SourceData;
   okta?: SourceData;
   hr?: SourceData;
+  github?: SourceData;
   /** Override ledger entries: `{ entra: { directoryAudits: { status: 'missing', reason: '…' } } }`. */
-  ledger?: Partial<Record<'entra' | 'okta' | 'hr', Record<string, { status: string; count?: number; reason?: string } | undefined>>>;
+  ledger?: Partial<Record<'entra' | 'okta' | 'hr' | 'github', Record<string, { status: string; count?: number; reason?: string } | undefined>>>;
 }
 
 export const AT = '2026-11-01T00:00:00Z';
 export const ENTRA_TENANT = '11111111-2222-3333-4444-555555555555';
 export const OKTA_ORG = 'https://test.okta.com';
+export const GITHUB_ORG = 'acme';
 
 export function writeTenant(spec: TenantSpec, dir = mkdtempSync(join(tmpdir(), 'revenant-test-'))): string {
-  for (const source of ['entra', 'okta', 'hr'] as const) {
+  for (const source of ['entra', 'okta', 'hr', 'github'] as const) {
     const data = spec[source];
     if (!data) continue;
     const folder = join(dir, source);
@@ -43,7 +45,7 @@ export function writeTenant(spec: TenantSpec, dir = mkdtempSync(join(tmpdir(), '
       if (entry === undefined) delete datasets[name];
       else datasets[name] = entry;
     }
-    const tenant = source === 'entra' ? ENTRA_TENANT : source === 'okta' ? OKTA_ORG : 'workday';
+    const tenant = source === 'entra' ? ENTRA_TENANT : source === 'okta' ? OKTA_ORG : source === 'github' ? GITHUB_ORG : 'workday';
     writeFileSync(
       join(folder, 'manifest.json'),
       JSON.stringify({ format: 'revenant-collection/1', source, tenant, collectedAt: spec.collectedAt ?? AT, datasets }, null, 2),

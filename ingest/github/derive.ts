@@ -1,0 +1,112 @@
+/**
+ * What the GitHub lines imply once every source is loaded (the source's `derive` and `asserted`, run by src/store/deriveGraph.ts):
+ * each account's edge to its organisation (`ORG_MEMBER {role}`, `OUTSIDE_COLLABORATOR`; the lines
+ * do not carry the org's id), SSO-authorised credentials and deploy keys joined to the account by
+ * login, and the accounts as correlation records — verified-domain mails (medium) and the links
+ * the IdP asserts (strong, key `asserted`); and the repositories GitHub Actions federated
+ * credentials trust (`WORKFLOW_TRUST`): a SAML NameID or SCIM userName matched to an Entra
+ * user's UPN or id, only in the Entra tenant the SAML issuer names (`https://sts.windows.net/{tenant}/`).
+ * An Okta issuer is not matched (its form is unconfirmed: sources-github.md, question 5).
+ */
+import { GitHubEdge, GitHubKind, GitHubSpace } from '../../src/model/githubSchema.js';
+import { nodeKey, parseNodeKey } from '../../src/model/ids.js';
+import { NodeKind } from '../../src/model/schema.js';
+import type { AssertedLinks, DeriveWriter } from '../../src/model/source.js';
+import { type RepoLike, isGitHubIssuer, parseWorkflowSubject, reposNamed } from './workflowSubject.js';
+
+const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+const sourceOf = (key: string): string => parseNodeKey(key).sourceKey;
+
+/** The Entra tenant a SAML issuer names, or null. */
+export function entraTenantOfIssuer(issuer: string | null): string | null {
+  const m = /^https:\/\/sts\.windows\.net\/([0-9a-f-]{36})\/?$/i.exec((issuer ?? '').trim());
+  return m ? m[1].toLowerCase() : null;
+}
+
+/** Account → organisation edges, and credentials and deploy keys joined to their account by login. */
+export function deriveGitHub(w: DeriveWriter): void {
+  const orgOf = new Map<string, number>();
+  for (const r of w.nodesOf(GitHubKind.GitHubOrg)) if (!orgOf.has(sourceOf(r.key))) orgOf.set(sourceOf(r.key), r.nid);
+  const byLogin = new Map<string, number>();
+  for (const r of w.nodesOf(GitHubKind.GitHubUser)) {
+    const sk = sourceOf(r.key);
+    const login = text(r.props.login);
+    if (login) byLogin.set(`${sk}|${login.toLowerCase()}`, r.nid);
+    const org = orgOf.get(sk);
+    if (org === undefined) continue;
+    const role = text(r.props.orgRole);
+    if (role) w.putEdge(GitHubEdge.ORG_MEMBER, r.nid, org, { role });
+    if (r.props.outside === true) w.putEdge(GitHubEdge.OUTSIDE_COLLABORATOR, r.nid, org);
+  }
+  const userByLogin = (key: string, login: unknown) => {
+    const l = text(login);
+    return l ? byLogin.get(`${sourceOf(key)}|${l.toLowerCase()}`) : undefined;
+  };
+  for (const r of w.nodesOf(GitHubKind.GitHubSsoCredential)) {
+    const u = userByLogin(r.key, r.props.login);
+    if (u !== undefined) w.putEdge(GitHubEdge.AUTHORIZED, u, r.nid);
+  }
+  for (const r of w.nodesOf(GitHubKind.GitHubDeployKey)) {
+    const u = userByLogin(r.key, r.props.addedBy);
+    if (u !== undefined) w.putEdge(GitHubEdge.ADDED_KEY, u, r.nid);
+  }
+  deriveWorkflowTrust(w);
+}
+
+/**
+ * (repository or organisation)-[:WORKFLOW_TRUST {match}]->(federated credential): every federated
+ * credential whose issuer is GitHub Actions, joined to the repositories its subject names in each
+ * loaded organisation — by full name (case-insensitive), by id (the immutable subject,
+ * `repository_id`), or to the organisation for an owner-wide or reusable-workflow subject.
+ */
+function deriveWorkflowTrust(w: DeriveWriter): void {
+  const orgs: { sk: string; nid: number; login: string; id: string; repos: (RepoLike & { nid: number })[] }[] = [];
+  for (const r of w.nodesOf(GitHubKind.GitHubOrg)) orgs.push({ sk: sourceOf(r.key), nid: r.nid, login: text(r.props.login) ?? '', id: parseNodeKey(r.key).id, repos: [] });
+  if (!orgs.length) return;
+  for (const r of w.nodesOf(GitHubKind.GitHubRepository)) {
+    orgs.find((o) => o.sk === sourceOf(r.key))?.repos.push({ id: parseNodeKey(r.key).id, fullName: text(r.props.fullName) ?? '', nid: r.nid });
+  }
+  for (const c of w.nodesOf(NodeKind.FederatedIdentityCredential)) {
+    if (!isGitHubIssuer(text(c.props.issuer))) continue;
+    const subject = parseWorkflowSubject(text(c.props.subject));
+    for (const org of orgs) {
+      if (subject.kind === 'repo') {
+        for (const repo of reposNamed(subject, org.repos, org.login, org.id) as (RepoLike & { nid: number })[]) {
+          w.putEdge(GitHubEdge.WORKFLOW_TRUST, repo.nid, c.nid, { match: subject.immutable ? 'id' : 'name' });
+        }
+      } else if (subject.kind === 'owner' && (subject.owner?.toLowerCase() === org.login.toLowerCase() || subject.ownerId === org.id)) {
+        w.putEdge(GitHubEdge.WORKFLOW_TRUST, org.nid, c.nid, { match: 'owner' });
+      } else if (subject.kind === 'workflow' && subject.workflowRef.toLowerCase().startsWith(`${org.login.toLowerCase()}/`)) {
+        w.putEdge(GitHubEdge.WORKFLOW_TRUST, org.nid, c.nid, { match: 'workflow' });
+      }
+    }
+  }
+}
+
+/**
+ * The links the IdP asserts (strong, key `asserted`): each SAML identity's NameID or SCIM userName
+ * matched to an Entra user's UPN or id, only in the Entra tenant its issuer names.
+ */
+export function githubAssertedLinks(w: DeriveWriter): AssertedLinks {
+  const entraByName = new Map<string, string>();
+  for (const r of w.nodesOf(NodeKind.EntraUser)) {
+    if (r.props.stub) continue;
+    const sk = sourceOf(r.key);
+    entraByName.set(`${sk}|${parseNodeKey(r.key).id.toLowerCase()}`, r.key);
+    const upn = text(r.props.upn);
+    if (upn) entraByName.set(`${sk}|${upn.toLowerCase()}`, r.key);
+  }
+  const out = new Map<string, { key: string; value: string }[]>();
+  for (const r of w.nodesOf(GitHubKind.GitHubExternalIdentity)) {
+    const tenant = entraTenantOfIssuer(text(r.props.issuer));
+    if (!tenant) continue;
+    const userKey = nodeKey(sourceOf(r.key), GitHubSpace.user, String(r.props.userId));
+    const targets = out.get(userKey) ?? [];
+    for (const v of new Set([text(r.props.nameId), text(r.props.scimUserName)].filter((x): x is string => !!x))) {
+      const hit = entraByName.get(`entra:${tenant}|${v.trim().toLowerCase()}`);
+      if (hit && !targets.some((t) => t.key === hit)) targets.push({ key: hit, value: v });
+    }
+    if (targets.length) out.set(userKey, targets);
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+/**
+ * GitHub, declared once for the source registry (ingest/sources.ts): its datasets and line
+ * schemas (datasets.ts), transforms in load order (transforms.ts), the account kind with borrowed
+ * departure (account.ts), the node and edge kinds it adds to the schema (src/model/githubSchema.ts),
+ * the load-time derivation and the IdP-asserted links (derive.ts), the fields its objects are
+ * named by, and its `collect github` command (collector.ts; the collector loaded when it runs).
+ * Its rules are catalogue rules (queries/residual-access/github.*),
+ * which read Entra's federated credentials and users too (`reads`).
+ */
+import { GitHubEdge, GitHubKind, GitHubSpace } from '../../src/model/githubSchema.js';
+import type { SourceDefinition } from '../../src/model/source.js';
+import { GITHUB_ACCOUNT } from './account.js';
+import { GITHUB_COLLECTOR } from './collector.js';
+import { GITHUB_DATASET_DEFS } from './datasets.js';
+import { deriveGitHub, githubAssertedLinks } from './derive.js';
+import { GITHUB_TRANSFORMS } from './transforms.js';
+
+const WITH_PROPS = new Set<string>([GitHubEdge.ORG_MEMBER, GitHubEdge.REPO_ROLE, GitHubEdge.WORKFLOW_TRUST]);
+
+export const GITHUB_SOURCE: SourceDefinition = {
+  kind: 'github',
+  title: 'GitHub organisation',
+  datasets: GITHUB_DATASET_DEFS,
+  load: GITHUB_TRANSFORMS,
+  identities: 'members',
+  accounts: [GITHUB_ACCOUNT],
+  names: {
+    [GitHubKind.GitHubUser]: ['login'],
+    [GitHubKind.GitHubOrg]: ['login'],
+    [GitHubKind.GitHubRepository]: ['fullName'],
+  },
+  nodeKinds: Object.values(GitHubKind),
+  idSpaces: {
+    [GitHubKind.GitHubUser]: GitHubSpace.user,
+    [GitHubKind.GitHubOrg]: GitHubSpace.org,
+    [GitHubKind.GitHubRepository]: GitHubSpace.repo,
+    [GitHubKind.GitHubSsoCredential]: GitHubSpace.ssoCredential,
+    [GitHubKind.GitHubFineGrainedPat]: GitHubSpace.pat,
+    [GitHubKind.GitHubDeployKey]: GitHubSpace.deployKey,
+    [GitHubKind.GitHubApp]: GitHubSpace.app,
+    [GitHubKind.GitHubAppInstallation]: GitHubSpace.installation,
+  },
+  inert: [GitHubKind.GitHubSettings, GitHubKind.GitHubExternalIdentity],
+  edgeKinds: Object.values(GitHubEdge).map((kind) => ({ kind, props: WITH_PROPS.has(kind) })),
+  derive: deriveGitHub,
+  asserted: githubAssertedLinks,
+  reads: ['entra:users', 'entra:federatedIdentityCredentials', 'entra:applications', 'entra:servicePrincipals', 'okta:users', 'hr:people'],
+  manifestFields: ['enterprise'],
+  capabilities: {
+    collector: GITHUB_COLLECTOR,
+  },
+};

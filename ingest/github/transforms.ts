@@ -1,0 +1,146 @@
+/**
+ * The GitHub transforms in load order (sources-github.md): the organisation and its settings,
+ * accounts (members, outside collaborators), repositories, then what hangs off them — repository
+ * roles, deploy keys, SSO-authorised credentials, fine-grained PATs, the IdP's identities, apps and
+ * their installations. Ids are GitHub's numeric ids as text. What is keyed by login (a deploy key's
+ * `added_by`, a credential authorisation's `login`) and the account → organisation edges are
+ * joined after loading (ingest/github/derive.ts): the lines do not carry the org's id.
+ */
+import { GitHubEdge, GitHubKind, GitHubSpace, type GitHubAppProps, type GitHubDeployKeyProps, type GitHubExternalIdentityProps, type GitHubInstallationProps, type GitHubOrgProps, type GitHubPatProps, type GitHubRepositoryProps, type GitHubSettingsProps, type GitHubSsoCredentialProps, type GitHubUserProps } from '../../src/model/githubSchema.js';
+import type { Emit, Transform } from '../../src/model/Emit.js';
+import { InputError } from '../../src/model/errors.js';
+import { type Raw, bool, obj, str, strs } from '../collection/fields.js';
+import type { GitHubDataset } from './GitHubContext.js';
+
+/** A numeric (or string) id as text; null when absent. */
+export function ghId(o: Raw | null | undefined, k: string): string | null {
+  const v = o?.[k];
+  return typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' && v !== '' ? v : null;
+}
+
+/** `{"administration": "write", "members": "read"}` (optionally nested one level: `{"repository": {…}}`) → `administration:write` … */
+export function permissionList(p: Raw | null): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(p ?? {})) {
+    if (typeof v === 'string') out.push(`${k}:${v}`);
+    else if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k2, v2] of Object.entries(v as Raw)) if (typeof v2 === 'string') out.push(`${k}.${k2}:${v2}`);
+  }
+  return out.sort();
+}
+
+function userNode(emit: Emit, u: Raw, orgRole: string | null, outside: boolean) {
+  const id = ghId(u, 'id') ?? '';
+  const login = str(u, 'login') ?? id;
+  const props: GitHubUserProps = { name: login, login, verifiedEmails: strs(u, 'organizationVerifiedDomainEmails'), orgRole, outside };
+  return emit.node(GitHubKind.GitHubUser, GitHubSpace.user, id, props);
+}
+
+const userRef = (emit: Emit, id: string, login?: string | null) => emit.ref(GitHubKind.GitHubUser, GitHubSpace.user, id, login ?? undefined);
+const repoRef = (emit: Emit, id: string) => emit.ref(GitHubKind.GitHubRepository, GitHubSpace.repo, id);
+
+const transforms: Record<Exclude<GitHubDataset, 'teams' | 'teamMembers' | 'scimIdentities' | 'auditLog'>, Transform> = {
+  organization(raw, emit) {
+    const login = str(raw, 'login') ?? '';
+    const props: GitHubOrgProps = { name: login, login };
+    emit.node(GitHubKind.GitHubOrg, GitHubSpace.org, ghId(raw, 'id') ?? '', props);
+  },
+  settings(raw, emit) {
+    if (bool(raw, 'emu') === true) {
+      // Until SCIM suspension is read, a suspended EMU account would read as not departed.
+      throw new InputError(
+        'github/settings.jsonl: emu is true: Enterprise Managed Users organisations are not analysed yet (SCIM suspension is not read, so a suspended account could read as not departed); load refuses the folder',
+        { file: 'github/settings.jsonl', field: 'emu' },
+      );
+    }
+    const props: GitHubSettingsProps = { name: 'settings', samlEnforcement: str(raw, 'samlEnforcement') ?? 'unknown', emu: bool(raw, 'emu') === true };
+    emit.node(GitHubKind.GitHubSettings, GitHubSpace.settings, 'settings', props);
+  },
+  members(raw, emit) {
+    userNode(emit, obj(raw, 'user') ?? {}, (str(raw, 'role') ?? 'MEMBER').toUpperCase(), false);
+  },
+  outsideCollaborators(raw, emit) {
+    userNode(emit, raw, null, true);
+  },
+  repositories(raw, emit) {
+    const fullName = str(raw, 'full_name') ?? '';
+    const props: GitHubRepositoryProps = { name: fullName, fullName };
+    emit.node(GitHubKind.GitHubRepository, GitHubSpace.repo, ghId(raw, 'id') ?? '', props);
+  },
+  repoCollaborators(raw, emit) {
+    const c = obj(raw, 'collaborator') ?? {};
+    emit.edge(GitHubEdge.REPO_ROLE, userRef(emit, ghId(c, 'id') ?? '', str(c, 'login')), repoRef(emit, ghId(raw, 'repoId') ?? ''), { role: (str(c, 'role_name') ?? 'read').toLowerCase() });
+  },
+  deployKeys(raw, emit) {
+    const k = obj(raw, 'key') ?? {};
+    const repoId = ghId(raw, 'repoId') ?? '';
+    const keyId = ghId(k, 'id') ?? '';
+    const props: GitHubDeployKeyProps = { name: str(k, 'title') ?? keyId, repoId, keyId, addedBy: str(k, 'added_by'), readOnly: bool(k, 'read_only'), enabled: bool(k, 'enabled') };
+    emit.edge(GitHubEdge.ON_REPO, emit.node(GitHubKind.GitHubDeployKey, GitHubSpace.deployKey, `${repoId}/${keyId}`, props), repoRef(emit, repoId));
+  },
+  credentialAuthorizations(raw, emit) {
+    const id = ghId(raw, 'credential_id') ?? '';
+    const props: GitHubSsoCredentialProps = {
+      name: str(raw, 'authorized_credential_title') ?? str(raw, 'credential_type') ?? id,
+      login: str(raw, 'login') ?? '',
+      credentialType: str(raw, 'credential_type'),
+      scopes: strs(raw, 'scopes'),
+      expiresAt: str(raw, 'authorized_credential_expires_at'),
+    };
+    emit.node(GitHubKind.GitHubSsoCredential, GitHubSpace.ssoCredential, id, props);
+  },
+  personalAccessTokens(raw, emit) {
+    const id = ghId(raw, 'id') ?? '';
+    const owner = obj(raw, 'owner') ?? {};
+    const props: GitHubPatProps = {
+      name: str(raw, 'token_name') ?? id,
+      ownerId: ghId(owner, 'id') ?? '',
+      expiresAt: str(raw, 'token_expires_at'),
+      expired: bool(raw, 'token_expired'),
+      permissions: permissionList(obj(raw, 'permissions')),
+    };
+    emit.edge(GitHubEdge.AUTHORIZED, userRef(emit, props.ownerId, str(owner, 'login')), emit.node(GitHubKind.GitHubFineGrainedPat, GitHubSpace.pat, id, props));
+  },
+  samlIdentities(raw, emit) {
+    const user = obj(raw, 'user');
+    const userId = ghId(user, 'databaseId');
+    if (!userId) return; // an identity not linked to an account links nothing
+    const props: GitHubExternalIdentityProps = {
+      name: str(obj(raw, 'samlIdentity'), 'nameId') ?? userId,
+      userId,
+      issuer: str(raw, 'issuer'),
+      nameId: str(obj(raw, 'samlIdentity'), 'nameId'),
+      scimUserName: str(obj(raw, 'scimIdentity'), 'username'),
+    };
+    emit.node(GitHubKind.GitHubExternalIdentity, GitHubSpace.identity, userId, props);
+  },
+  apps(raw, emit) {
+    const owner = obj(raw, 'owner');
+    const props: GitHubAppProps = { name: str(raw, 'name') ?? str(raw, 'slug') ?? '', ownerType: str(owner, 'type') };
+    const app = emit.node(GitHubKind.GitHubApp, GitHubSpace.app, ghId(raw, 'id') ?? '', props);
+    const ownerId = ghId(owner, 'id');
+    if (ownerId && props.ownerType === 'User') emit.edge(GitHubEdge.OWNS_APP, userRef(emit, ownerId, str(owner, 'login')), app);
+  },
+  appInstallations(raw, emit) {
+    const id = ghId(raw, 'id') ?? '';
+    const appId = ghId(raw, 'app_id');
+    const props: GitHubInstallationProps = { name: str(raw, 'app_slug') ?? id, appId, permissions: permissionList(obj(raw, 'permissions')) };
+    const inst = emit.node(GitHubKind.GitHubAppInstallation, GitHubSpace.installation, id, props);
+    if (appId) emit.edge(GitHubEdge.INSTALLATION_OF, inst, emit.ref(GitHubKind.GitHubApp, GitHubSpace.app, appId));
+  },
+};
+
+/** In load order: objects before what references them. */
+export const GITHUB_TRANSFORMS: readonly [GitHubDataset, Transform][] = [
+  ['organization', transforms.organization],
+  ['settings', transforms.settings],
+  ['members', transforms.members],
+  ['outsideCollaborators', transforms.outsideCollaborators],
+  ['repositories', transforms.repositories],
+  ['repoCollaborators', transforms.repoCollaborators],
+  ['deployKeys', transforms.deployKeys],
+  ['credentialAuthorizations', transforms.credentialAuthorizations],
+  ['personalAccessTokens', transforms.personalAccessTokens],
+  ['samlIdentities', transforms.samlIdentities],
+  ['apps', transforms.apps],
+  ['appInstallations', transforms.appInstallations],
+];

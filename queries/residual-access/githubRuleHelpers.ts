@@ -1,0 +1,87 @@
+/**
+ * What the `github.*` rules share (sources-github.md "Reach, tier 0, severity"): the reach of a
+ * GitHub account — org owner is tier 0 (admin on every repository), `admin` on a repository is an
+ * admin role; `write`/`maintain` grant no privilege — computed from its ORG_MEMBER and REPO_ROLE
+ * edges, whichever engine found them; the Cypher that returns those edges; the membership status
+ * (live, window, dormant, unverified) from the account's IdP-blocked state; and the organisation's
+ * login for remediation calls (a github source's tenant).
+ */
+import { GITHUB_SAML_WINDOW_MS, GitHubEdge, githubPropsIf } from '../../src/model/githubSchema.js';
+import type { AccountState } from '../../src/analysis/accounts.js';
+import type { Analysis } from '../../src/analysis/Analysis.js';
+import { type Privilege, type Reach, reachOf } from '../../src/analysis/reach.js';
+import type { Status } from '../../src/analysis/severity.js';
+import { nodeName } from '../../src/model/props.js';
+import { EdgeKind } from '../../src/model/schema.js';
+import type { GraphEdge, GraphNode } from '../../src/model/types.js';
+import { relType } from '../../src/store/neo4jSchema.js';
+import { NODE, REL } from '../cypher/fragments.js';
+import type { CypherHitContext } from './Rule.js';
+
+/** An edge and the node at its end. */
+export interface EdgeTo {
+  e: GraphEdge;
+  n: GraphNode;
+}
+
+const roleOf = (e: GraphEdge): string => String(e.props?.role ?? '').toLowerCase();
+
+/** Privileges of an account from its org memberships and repository roles. */
+export function githubAccountPrivileges(orgs: EdgeTo[], repos: EdgeTo[]): Privilege[] {
+  const out: Privilege[] = [];
+  for (const { e, n } of orgs) if (roleOf(e) === 'admin') out.push({ label: `GitHub org owner: ${nodeName(n)}`, tier0: true, type: 'role', via: n.key });
+  for (const { e, n } of repos) if (roleOf(e) === 'admin') out.push({ label: `GitHub repository admin: ${nodeName(n)}`, tier0: false, type: 'role', via: n.key });
+  return out;
+}
+
+function edgesTo(a: Analysis, key: string, kind: EdgeKind): EdgeTo[] {
+  const out: EdgeTo[] = [];
+  for (const e of a.g.out(key, kind)) {
+    const n = a.node(e.to);
+    if (n) out.push({ e, n });
+  }
+  return out;
+}
+
+/** The embedded engine's reach of a GitHub account. */
+export function githubAccountReach(a: Analysis, key: string, extra: Privilege[] = []): Reach {
+  return reachOf([...githubAccountPrivileges(edgesTo(a, key, GitHubEdge.ORG_MEMBER), edgesTo(a, key, GitHubEdge.REPO_ROLE)), ...extra]);
+}
+
+/** Cypher: the subject's org memberships and repository roles, as `orgs` and `repos` (lists of `{e, n}`). */
+export const GITHUB_ACCOUNT_FACTS = `COLLECT { MATCH (s)-[gm:${relType(GitHubEdge.ORG_MEMBER)}]->(go) WITH gm, go ORDER BY gm.seq RETURN {e: ${REL('gm')}, n: ${NODE('go')}} } AS orgs,
+  COLLECT { MATCH (s)-[gr:${relType(GitHubEdge.REPO_ROLE)}]->(grp) WITH gr, grp ORDER BY gr.seq RETURN {e: ${REL('gr')}, n: ${NODE('grp')}} } AS repos`;
+
+/** The Neo4j engine's reach of a GitHub account from a row with `orgs` and `repos`. */
+export function githubRowReach(row: Record<string, unknown>, c: CypherHitContext, extra: Privilege[] = []): Reach {
+  const list = (v: unknown): EdgeTo[] => ((v as { e: unknown; n: unknown }[]) ?? []).map((x) => ({ e: c.edge(x.e), n: c.node(x.n) }));
+  return reachOf([...githubAccountPrivileges(list(row.orgs), list(row.repos)), ...extra]);
+}
+
+/**
+ * `github.departed-member`'s status: `unverified` when SAML enforcement is unknown; IdP-blocked:
+ * `window` until D + 24 h (non-EMU, D known, before then), else `dormant`; otherwise `live`.
+ */
+export function membershipStatus(s: AccountState, at: number): { status: Status; validUntil: number | null } {
+  const gh = githubFacts(s);
+  if (gh.samlEnforcement === 'unknown') return { status: 'unverified', validUntil: null };
+  if (!s.disabled) return { status: 'live', validUntil: null };
+  if (!gh.emu && s.departedAt !== null && at < s.departedAt + GITHUB_SAML_WINDOW_MS) return { status: 'window', validUntil: s.departedAt + GITHUB_SAML_WINDOW_MS };
+  return { status: 'dormant', validUntil: null };
+}
+
+/** The organisation's SAML enforcement and EMU, as the account state read them (ingest/github/account.ts). */
+export function githubFacts(s: AccountState): { samlEnforcement: string; emu: boolean } {
+  return { samlEnforcement: typeof s.facts.samlEnforcement === 'string' ? s.facts.samlEnforcement : 'unknown', emu: s.facts.emu === true };
+}
+
+/** The organisation's login: the tenant of the account's github source. */
+export function orgLogin(s: AccountState): string {
+  const sk = s.node.sourceKey;
+  return sk.slice(sk.indexOf(':') + 1);
+}
+
+/** The account's login. */
+export function loginOf(s: AccountState): string {
+  return githubPropsIf(s.node, 'GitHubUser')?.login ?? s.name;
+}
