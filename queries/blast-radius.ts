@@ -15,6 +15,7 @@ import { resolveNode } from './principals.js';
 import { isTier0OktaScope } from '../src/analysis/tiers.js';
 import { text } from '../src/model/text.js';
 import { nodeName, sourceOfKey } from '../src/model/props.js';
+import { SOURCES } from '../ingest/sources.js';
 
 export interface ReachedPrivilege {
   label: string;
@@ -108,6 +109,11 @@ export function summariseBlastRadius(g: GraphReader, start: GraphNode, pg: Privi
         const e = pg.graph.getDirectedEdgeAttributes(pred, key);
         if (TENANT_WIDE.has(e.edge)) wholeTenant.push({ tenant: nodeName(n), via: e.edge, path: toPath(pg, shortestPaths(pg, pred, 1)[0] ?? { nodes: [pred], edges: [] }).concat([{ edge: e.edge }, { kind: n.kind, id: n.id, name: String(n.props.name), source: sourceOfKey(n.sourceKey) }]) });
       }
+    } else {
+      // A privilege a source's node confers by the step that reached it (GitHub: org owner, repository admin).
+      const of = SOURCES.get(sourceOfKey(n.sourceKey))?.privileges?.privilegeOf;
+      const p = of ? pg.graph.inNeighbors(key).map((pred) => of(n, pg.graph.getDirectedEdgeAttributes(pred, key).edge)).find((x) => x) : null;
+      if (p) privileges.push({ label: p.label, tier0: p.tier0, depth, path: pathTo(key) });
     }
   }
   privileges.sort((a, b) => Number(b.tier0) - Number(a.tier0) || a.depth - b.depth || a.label.localeCompare(b.label));

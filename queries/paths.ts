@@ -13,7 +13,8 @@ import { toPath } from './blast-radius.js';
 import { resolveNode } from './principals.js';
 import type { PathStep } from './residual-access/Rule.js';
 import { text } from '../src/model/text.js';
-import { nodeName } from '../src/model/props.js';
+import { nodeName, sourceOfKey } from '../src/model/props.js';
+import { SOURCES } from '../ingest/sources.js';
 
 export interface PathsResult {
   format: 'revenant-paths/1';
@@ -42,7 +43,7 @@ export function pathsIn(g: GraphReader, start: GraphNode, pg: PrivilegeGraph, to
   let targets: string[];
   const want = to.trim().toLowerCase();
   if (want === 'tier0') {
-    targets = [...pg.depth.keys()].filter((k) => isTier0Node(g, pg.graph.getNodeAttributes(k), pg.graph.inNeighbors(k)));
+    targets = [...pg.depth.keys()].filter((k) => isTier0Node(g, pg.graph.getNodeAttributes(k), pg.graph.inNeighbors(k)) || sourceTier0(pg, k));
   } else if (want === 'tenant') {
     targets = [...pg.depth.keys()].filter((k) => {
       const kind = pg.graph.getNodeAttributes(k).kind;
@@ -66,6 +67,13 @@ export function pathsIn(g: GraphReader, start: GraphNode, pg: PrivilegeGraph, to
     truncated: pg.truncated,
     paths,
   };
+}
+
+/** A source's node reached as tier 0 by the step that reached it (GitHub: an organisation reached as owner). */
+function sourceTier0(pg: PrivilegeGraph, k: string): boolean {
+  const n = pg.graph.getNodeAttributes(k);
+  const of = SOURCES.get(sourceOfKey(n.sourceKey))?.privileges?.privilegeOf;
+  return !!of && pg.graph.inNeighbors(k).some((pred) => of(n, pg.graph.getDirectedEdgeAttributes(pred, k).edge)?.tier0 === true);
 }
 
 export function isTier0Node(g: GraphReader, n: GraphNode, preds: string[]): boolean {

@@ -2,9 +2,10 @@
  * GitHub, declared once for the source registry (ingest/sources.ts): its datasets and line
  * schemas (datasets.ts), transforms in load order (transforms.ts), the account kind with borrowed
  * departure (account.ts), the node and edge kinds it adds to the schema (src/model/githubSchema.ts),
- * the load-time derivation and the IdP-asserted links (derive.ts), the fields its objects are
- * named by, and its `collect github` command (collector.ts; the collector loaded when it runs).
- * Its rules are catalogue rules (queries/residual-access/github.*),
+ * the load-time derivation and the IdP-asserted links (derive.ts), its part of the privilege
+ * graph (privileges.ts: org owner, repository admin, the workload path), the fields its objects
+ * are named by, and its `collect github` command (collector.ts; the collector loaded when it
+ * runs). Its rules are catalogue rules (queries/residual-access/github.*),
  * which read Entra's federated credentials and users too (`reads`).
  */
 import { GitHubEdge, GitHubKind, GitHubSpace } from '../../src/model/githubSchema.js';
@@ -13,6 +14,7 @@ import { GITHUB_ACCOUNT } from './account.js';
 import { GITHUB_COLLECTOR } from './collector.js';
 import { GITHUB_DATASET_DEFS } from './datasets.js';
 import { deriveGitHub, githubAssertedLinks } from './derive.js';
+import { GITHUB_PRIVILEGES } from './privileges.js';
 import { GITHUB_TRANSFORMS } from './transforms.js';
 
 const WITH_PROPS = new Set<string>([GitHubEdge.ORG_MEMBER, GitHubEdge.REPO_ROLE, GitHubEdge.WORKFLOW_TRUST]);
@@ -45,6 +47,7 @@ export const GITHUB_SOURCE: SourceDefinition = {
   derive: deriveGitHub,
   asserted: githubAssertedLinks,
   reads: ['entra:users', 'entra:federatedIdentityCredentials', 'entra:applications', 'entra:servicePrincipals', 'okta:users', 'hr:people'],
+  privileges: GITHUB_PRIVILEGES,
   manifestFields: ['enterprise'],
   capabilities: {
     collector: GITHUB_COLLECTOR,

@@ -1,7 +1,7 @@
 /**
  * The privilege graph of blast radius and paths, built in Cypher: one query that expands from
  * the start level by level, following the same traversal plan as the embedded engine
- * (src/analysis/privilegeGraph.ts PLAN: which edge kinds, in which direction, carry control out
+ * (src/analysis/privilegeGraph.ts `plan()`, with the steps sources add: which edge kinds, in which direction, carry control out
  * of a node of each kind, and which steps are terminal), to the same depth limit. Within a level
  * it meets nodes in the embedded engine's order (frontier order, then plan step, then edge order)
  * and keeps a terminal arrival apart from the node's own vertex (TERMINAL_VERTEX), as the embedded
@@ -13,7 +13,7 @@
  */
 import Graph from 'graphology';
 import type { DirectedGraph } from 'graphology';
-import { PLAN, type PrivilegeGraph, TERMINAL_VERTEX, type TravelEdge, checkDepth, vertexOf } from '../../src/analysis/privilegeGraph.js';
+import { type PrivilegeGraph, plan, TERMINAL_VERTEX, type TravelEdge, checkDepth, vertexOf } from '../../src/analysis/privilegeGraph.js';
 import { bfsFromNode } from 'graphology-traversal';
 import { EdgeKind as E, NodeKind as K } from '../../src/model/schema.js';
 import type { GraphNode } from '../../src/model/types.js';
@@ -21,35 +21,43 @@ import { FactGraph } from '../../src/store/neo4jFacts.js';
 import type { Neo4jSnapshot } from '../../src/store/neo4jGraph.js';
 import { nodeLabel as L, relTypes } from '../../src/store/neo4jSchema.js';
 import { NODE_LABEL, firstOutWithEdge } from './fragments.js';
+import { SOURCES } from '../../ingest/sources.js';
+
+/** The registered sources, as the query cache's key (their steps are part of the query text). */
+const SOURCES_SEEN = (): string => SOURCES.kinds().join(',');
 
 interface PlanEntry {
   si: number;
   rev: boolean;
   term: boolean;
+  /** A step's `when`: only edges whose property is one of the values (lower-cased). */
+  prop?: string;
+  values?: readonly string[];
 }
 
 /** `$plan`: node kind → `EDGE>` (out) or `EDGE<` (in) → step index and flags. */
 function planParam(): Record<string, Record<string, PlanEntry>> {
   const out: Record<string, Record<string, PlanEntry>> = {};
-  for (const [kind, steps] of Object.entries(PLAN)) {
+  for (const [kind, steps] of Object.entries(plan())) {
     const m: Record<string, PlanEntry> = {};
     steps.forEach((s, si) => {
       const k = `${s.edge}${s.reverse ? '<' : '>'}`;
-      if (!(k in m)) m[k] = { si, rev: !!s.reverse, term: !!s.terminal };
+      if (!(k in m)) m[k] = { si, rev: !!s.reverse, term: !!s.terminal, ...(s.when ? { prop: s.when.prop, values: s.when.values } : {}) };
     });
     out[kind] = m;
   }
   return out;
 }
 
-const PLAN_PARAM = planParam();
-const PLAN_KINDS = Object.entries(PLAN)
-  .filter(([, steps]) => (steps?.length ?? 0) > 0)
-  .map(([k]) => k);
-const OUT_TYPES = [...new Set(Object.values(PLAN).flatMap((steps) => steps.filter((s) => !s.reverse).map((s) => s.edge)))];
-const IN_TYPES = [...new Set(Object.values(PLAN).flatMap((steps) => steps.filter((s) => s.reverse).map((s) => s.edge)))];
+const planKinds = () =>
+  Object.entries(plan())
+    .filter(([, steps]) => (steps?.length ?? 0) > 0)
+    .map(([k]) => k);
 
 function level(d: number): string {
+  const PLAN = plan();
+  const OUT_TYPES = [...new Set(Object.values(PLAN).flatMap((steps) => steps.filter((s) => !s.reverse).map((s) => s.edge)))];
+  const IN_TYPES = [...new Set(Object.values(PLAN).flatMap((steps) => steps.filter((s) => s.reverse).map((s) => s.edge)))];
   const expand = [
     OUT_TYPES.length ? `MATCH (n)-[r:${relTypes(OUT_TYPES)}]->(o) RETURN r, o, '>' AS dir` : '',
     IN_TYPES.length ? `MATCH (n)<-[r:${relTypes(IN_TYPES)}]-(o) RETURN r, o, '<' AS dir` : '',
@@ -64,7 +72,8 @@ CALL (frontier) {
   CALL (n) {
       ${expand}
   }
-  WITH fi, n, r, o, $plan[n.kind][type(r) + dir] AS st WHERE st IS NOT NULL
+  WITH fi, n, r, o, $plan[n.kind][type(r) + dir] AS st
+  WHERE st IS NOT NULL AND CASE WHEN st.prop IS NULL THEN true ELSE toLower(toString(r[st.prop])) IN st.values END
   WITH fi, n, r, o, st ORDER BY fi, st.si, r.seq
   RETURN collect({n: n, o: o, t: type(r), rev: st.rev, term: st.term}) AS found
 }
@@ -87,12 +96,13 @@ WITH seen + [x IN fresh | found[x].o] AS seen,
      edges + [x IN pairs | {from: found[x].n.key, to: found[x].o.key, t: found[x].t, rev: found[x].rev, term: found[x].term}] AS edges`;
 }
 
-const queries = new Map<number, string>();
+const queries = new Map<string, string>();
 
 /** The whole expansion for a depth limit (query text depends only on the depth and the schema). */
 function privilegeGraphQuery(maxDepth: number): string {
   if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > 32) throw new Error(`privilege graph: depth ${maxDepth} out of range`);
-  let q = queries.get(maxDepth);
+  const cacheKey = `${maxDepth}|${SOURCES_SEEN()}`;
+  let q = queries.get(cacheKey);
   if (q) return q;
   const levels = Array.from({ length: maxDepth }, (_, i) => level(i + 1)).join('\n');
   q = `MATCH (start:${NODE_LABEL} {snapshot: $snapshot, key: $start})
@@ -105,7 +115,7 @@ CALL (seen) {
 }
 RETURN [x IN seen | x {.key, .kind, .props, .file, .line}] AS reached, seenV, depths, edges, labels,
   any(x IN frontier WHERE x.kind IN $planKinds) AS truncated`;
-  queries.set(maxDepth, q);
+  queries.set(cacheKey, q);
   return q;
 }
 
@@ -121,7 +131,7 @@ export interface CypherPrivilegeGraph {
  */
 export async function cypherPrivilegeGraph(snap: Neo4jSnapshot, start: GraphNode, maxDepth: number, into?: FactGraph): Promise<CypherPrivilegeGraph> {
   checkDepth(maxDepth);
-  const rows = await snap.rows(privilegeGraphQuery(maxDepth), { start: start.key, plan: PLAN_PARAM, planKinds: PLAN_KINDS, terminal: TERMINAL_VERTEX });
+  const rows = await snap.rows(privilegeGraphQuery(maxDepth), { start: start.key, plan: planParam(), planKinds: planKinds(), terminal: TERMINAL_VERTEX });
   const row = rows[0];
   if (!row) throw new Error(`privilege graph: no node ${start.key}`);
   const G = (Graph as unknown as { DirectedGraph: new () => DirectedGraph<GraphNode, TravelEdge> }).DirectedGraph;

@@ -12,16 +12,16 @@ import type { DirectedGraph } from 'graphology';
 import { bfsFromNode } from 'graphology-traversal';
 import { InputError } from '../model/errors.js';
 import { EdgeKind, NodeKind } from '../model/schema.js';
-import type { GraphNode } from '../model/types.js';
+import { type PrivilegeStep, SOURCES } from '../model/source.js';
+import type { GraphEdge, GraphNode } from '../model/types.js';
 import type { GraphReader } from '../store/GraphReader.js';
 
-export interface Step {
-  edge: EdgeKind;
-  /** Follow the stored edge backwards (control flows against its direction). */
-  reverse?: boolean;
-  /** Reach the node but do not expand from it. */
-  terminal?: boolean;
-}
+/**
+ * A step that carries control: the edge kind, `reverse` (control flows against its direction),
+ * `terminal` (reach the node but do not expand from it), `when` (only edges whose property is one
+ * of the values). Sources add their own (SourceDefinition.privileges).
+ */
+export type Step = PrivilegeStep;
 
 /** The traversal plan: which steps carry control out of a node of each kind (the Neo4j engine builds its Cypher traversal from it). */
 const FROM_PRINCIPAL: readonly Step[] = [
@@ -33,7 +33,7 @@ const FROM_PRINCIPAL: readonly Step[] = [
   { edge: EdgeKind.ASSIGNED_TO, terminal: true },
   { edge: EdgeKind.HAS_GRANT },
 ];
-export const PLAN: Partial<Record<NodeKind, readonly Step[]>> = {
+const CORE_PLAN: Partial<Record<NodeKind, readonly Step[]>> = {
   [NodeKind.EntraUser]: FROM_PRINCIPAL,
   [NodeKind.EntraGroup]: FROM_PRINCIPAL,
   [NodeKind.EntraServicePrincipal]: FROM_PRINCIPAL,
@@ -66,6 +66,28 @@ export const PLAN: Partial<Record<NodeKind, readonly Step[]>> = {
   [NodeKind.OktaRoleAssignment]: [{ edge: EdgeKind.CONTROLS_TENANT, terminal: true }],
   [NodeKind.OktaScopeGrant]: [{ edge: EdgeKind.CONTROLS_TENANT, terminal: true }],
 };
+
+let merged: { sources: number; plan: Partial<Record<NodeKind, readonly Step[]>> } | null = null;
+
+/** The traversal plan: the core's steps, then those the registered sources add (per node kind, in registration order). */
+export function plan(): Partial<Record<NodeKind, readonly Step[]>> {
+  const sources = SOURCES.all();
+  if (merged?.sources === sources.length) return merged.plan;
+  const out: Partial<Record<NodeKind, Step[]>> = {};
+  for (const [k, steps] of Object.entries(CORE_PLAN)) out[k as NodeKind] = [...steps];
+  for (const src of sources) {
+    for (const [k, steps] of Object.entries(src.privileges?.steps ?? {})) out[k as NodeKind] = [...(out[k as NodeKind] ?? []), ...steps];
+  }
+  merged = { sources: sources.length, plan: out };
+  return out;
+}
+
+/** Whether an edge may be followed by a step (its `when` filter, if any). */
+export function stepAllows(step: Step, e: GraphEdge): boolean {
+  if (!step.when) return true;
+  const v = e.props?.[step.when.prop];
+  return typeof v === 'string' && step.when.values.includes(v.toLowerCase());
+}
 
 /** Edge kinds that mean "every object of the tenant" (summarised, never enumerated). */
 export const TENANT_WIDE: ReadonlySet<string> = new Set([
@@ -120,6 +142,7 @@ export function buildPrivilegeGraph(g: GraphReader, start: string, maxDepth: num
   let frontier = [start];
   let truncated = false;
   const expanded = new Set<string>();
+  const PLAN = plan();
   for (let d = 0; d < maxDepth && frontier.length; d++) {
     const next: string[] = [];
     for (const key of frontier) {
@@ -129,6 +152,7 @@ export function buildPrivilegeGraph(g: GraphReader, start: string, maxDepth: num
       for (const step of PLAN[node.kind] ?? []) {
         const edges = step.reverse ? g.in(key, step.edge) : g.out(key, step.edge);
         for (const e of edges) {
+          if (!stepAllows(step, e)) continue;
           const other = step.reverse ? e.from : e.to;
           const v = vertexOf(other, !!step.terminal);
           if (!graph.hasNode(v)) {

@@ -358,6 +358,8 @@ export interface SourceDefinition {
    * what they need per source in `needs`, and coverage checks every source present.
    */
   reads?: readonly string[];
+  /** Its part of the privilege graph: steps and the privileges its nodes confer (blast radius, paths). */
+  privileges?: SourcePrivileges;
   /**
    * The id space (the middle of a node key, as its transforms emit it) of each node kind a
    * finding's subject or `via` can name: the Neo4j store links a finding to those nodes.
@@ -381,6 +383,30 @@ export interface SourceDefinition {
   /** Event types its webhooks accept, for documentation (the routes live in src/api). */
   events?: readonly string[];
   capabilities?: SourceCapabilities;
+}
+
+/**
+ * One step of the privilege graph (blast radius and paths): an edge kind that carries control out
+ * of a node of some kind, forwards or against its direction; a terminal step reaches a node
+ * without expanding it; `when` keeps only edges whose property (case-insensitively) is one of
+ * `values` (GitHub: a repository role of `admin`).
+ */
+export interface PrivilegeStep {
+  edge: EdgeKind;
+  reverse?: boolean;
+  terminal?: boolean;
+  when?: { prop: string; values: readonly string[] };
+}
+
+/** What a source adds to reach and tier 0 (src/analysis/privilegeGraph.ts, queries/blast-radius.ts). */
+export interface SourcePrivileges {
+  /** Steps out of the source's node kinds (and into other sources' kinds: GitHub → an Entra federated credential). */
+  steps: Partial<Record<NodeKind, readonly PrivilegeStep[]>>;
+  /**
+   * The privilege a node of the source confers when reached by `edge` (GitHub: an organisation
+   * reached as owner is tier 0, a repository reached as admin is an admin role), else null.
+   */
+  privilegeOf: (n: GraphNode, edge: EdgeKind) => { label: string; tier0: boolean } | null;
 }
 
 /** What the registry knows of a rule a source brings (the full shape is queries/residual-access/Rule.ts). */

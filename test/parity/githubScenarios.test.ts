@@ -12,7 +12,11 @@ import { NodeKind } from '../../src/model/schema.js';
 import { openTestDriver } from '../support/neo4j.js';
 import { ANALYSED_GITHUB_SCENARIOS } from '../support/githubScenarios.js';
 import { ROOT, expectedOf } from '../support/scenarios.js';
-import { RulesSeen, expectResidualParity, pair } from './support.js';
+import { blastRadius } from '../../queries/blast-radius.js';
+import { blastRadiusNeo4j } from '../../queries/blast-radius.cypher.js';
+import { findPaths } from '../../queries/paths.js';
+import { findPathsNeo4j } from '../../queries/paths.cypher.js';
+import { RulesSeen, blastDifferences, both, expectResidualParity, pair, pathDifferences } from './support.js';
 
 const HERE = join(ROOT, 'test', 'scenarios');
 
@@ -27,13 +31,26 @@ afterAll(async () => {
 describe('parity on the GitHub scenarios', () => {
   const seen = new RulesSeen();
   for (const name of ANALYSED_GITHUB_SCENARIOS) {
-    it(`${name}: residual access and what-ifs agree and match the expected findings`, async () => {
+    it(`${name}: residual access, what-ifs, blast radius and paths agree and match the expected findings`, async () => {
       const exp = expectedOf(name, HERE);
       const p = await pair(driver, [join(HERE, name)]);
       try {
         const accounts = [NodeKind.EntraUser, GitHubKind.GitHubUser].flatMap((k) => [...p.db.nodesOfKind(k)]).filter((a) => !a.props.stub);
         expect(accounts.some((a) => a.kind === GitHubKind.GitHubUser)).toBe(true);
         await expectResidualParity(p, name, exp, accounts, seen);
+
+        // Blast radius and paths from every GitHub account (the workload path is part of the privilege graph).
+        for (const x of accounts.filter((a) => a.kind === GitHubKind.GitHubUser)) {
+          const ref = `github:${x.id}`;
+          const br = await both(() => blastRadius(p.graph, ref), () => blastRadiusNeo4j(p.snap, ref));
+          expect(br.mismatch, ref).toBeUndefined();
+          if (br.e && br.n) expect(blastDifferences(br.e, br.n), ref).toEqual([]);
+          for (const to of ['tier0', 'tenant']) {
+            const ps = await both(() => findPaths(p.graph, ref, to), () => findPathsNeo4j(p.snap, ref, to));
+            expect(ps.mismatch, `${ref} → ${to}`).toBeUndefined();
+            if (ps.e && ps.n) expect(pathDifferences(ps.e, ps.n), `${ref} → ${to}`).toEqual([]);
+          }
+        }
       } finally {
         await p.close();
       }
