@@ -75,7 +75,8 @@ async function ruleRows(snap: Neo4jSnapshot, rule: Rule, subjects: AccountState[
 
 /** Hits from rule rows: the reach every row asks for is fetched in batches, then each row becomes a hit. */
 async function hitsOfRows(snap: Neo4jSnapshot, results: RuleRows[], states: Map<string, AccountState>, at: number, assumed: ReadonlySet<string>): Promise<Map<string, RawHit[]>> {
-  const requests = results.flatMap((r) => r.rows.flatMap((row) => Object.values(row).filter(isReachRequest)));
+  // A row asks for reach in a column, or in a column holding a list of requests.
+  const requests = results.flatMap((r) => r.rows.flatMap((row) => Object.values(row).flatMap((v: unknown) => (Array.isArray(v) ? (v as unknown[]) : [v])).filter(isReachRequest)));
   const fetched = await fetchReach(snap, requests);
   const a = new Analysis(new FactGraph(snap.snapshotId, snap.sources, snap.collectedAt), at, assumed);
   const out = new Map<string, RawHit[]>();

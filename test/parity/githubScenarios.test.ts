@@ -16,7 +16,11 @@ import { blastRadius } from '../../queries/blast-radius.js';
 import { blastRadiusNeo4j } from '../../queries/blast-radius.cypher.js';
 import { findPaths } from '../../queries/paths.js';
 import { findPathsNeo4j } from '../../queries/paths.cypher.js';
-import { RulesSeen, blastDifferences, both, expectResidualParity, pair, pathDifferences } from './support.js';
+import { runResidual } from '../../queries/residual.js';
+import { runResidualNeo4j } from '../../queries/residual.cypher.js';
+import { GLOBAL_ADMINISTRATOR, workloadTenant } from '../support/githubTenants.js';
+import { AT, writeTenant } from '../support/tenant.js';
+import { RulesSeen, blastDifferences, both, docDifferences, expectResidualParity, pair, pathDifferences } from './support.js';
 
 const HERE = join(ROOT, 'test', 'scenarios');
 
@@ -57,7 +61,21 @@ describe('parity on the GitHub scenarios', () => {
     });
   }
 
-  it('no github rule passes vacuously (EMU is refused; the outside collaborator rule has no analysed scenario yet)', () => {
-    expect(seen.vacuous(['github'])).toEqual(['github.outside-collaborator-departed']);
+  it('a repository admin whose workflows sign in with tier 0 is tier 0 in both engines (the workload path in reach)', async () => {
+    const p = await pair(driver, [writeTenant(workloadTenant(GLOBAL_ADMINISTRATOR))]);
+    try {
+      const opts = { all: true, at: Date.parse(AT) };
+      const r = await both(() => runResidual(p.graph, opts), () => runResidualNeo4j(p.snap, opts));
+      expect(r.mismatch).toBeUndefined();
+      expect(docDifferences(r.e!, r.n!)).toEqual([]);
+      expect(r.n!.findings.find((f) => f.rule === 'github.departed-member')!.reaches.tier0).toBe(true);
+      seen.add(r.e!, r.n!);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('no github rule passes vacuously', () => {
+    expect(seen.vacuous(['github'])).toEqual([]);
   });
 });

@@ -6,38 +6,8 @@
  * nobody closed).
  */
 import { describe, expect, it } from 'vitest';
-import { AT, ENTRA_TENANT, type Raw, type TenantSpec, analyseSpec, summary } from '../support/tenant.js';
-
-const ISSUER = `https://sts.windows.net/${ENTRA_TENANT}/`;
-// Sessions revoked after the disable: no entra.sessions-not-revoked finding beside the github ones.
-const user = (id: string, upn: string, enabled: boolean): Raw => ({ id, userPrincipalName: upn, displayName: upn, mail: upn, accountEnabled: enabled, userType: 'Member', signInSessionsValidFromDateTime: '2026-10-31T20:05:00Z' });
-const disable = (id: string, when: string): Raw => ({
-  id: `d-${id}`,
-  activityDisplayName: 'Disable account',
-  activityDateTime: when,
-  result: 'success',
-  targetResources: [{ id, type: 'User', modifiedProperties: [] }],
-});
-const saml = (userId: number, login: string, nameId: string, issuer = ISSUER): Raw => ({ issuer, samlIdentity: { nameId }, scimIdentity: { username: nameId }, user: { databaseId: userId, login } });
-
-function tenant(enforcement: string, extra: Partial<Record<string, Raw[]>> = {}): TenantSpec {
-  return {
-    entra: {
-      users: [user('aaaaaaaa-0000-0000-0000-000000000001', 'ann@x.com', false), user('aaaaaaaa-0000-0000-0000-000000000002', 'ben@x.com', true)],
-      directoryAudits: [disable('aaaaaaaa-0000-0000-0000-000000000001', '2026-10-31T20:00:00Z')],
-    },
-    github: {
-      organization: [{ id: 9, login: 'acme' }],
-      settings: [{ samlEnforcement: enforcement, emu: false }],
-      members: [
-        { role: 'MEMBER', user: { id: 1, login: 'ann-gh' } },
-        { role: 'ADMIN', user: { id: 2, login: 'ben-gh' } },
-      ],
-      samlIdentities: [saml(1, 'ann-gh', 'ann@x.com'), saml(2, 'ben-gh', 'ben@x.com')],
-      ...extra,
-    },
-  };
-}
+import { GLOBAL_ADMINISTRATOR, USER_ADMINISTRATOR, saml, tenant, workloadTenant } from '../support/githubTenants.js';
+import { AT, analyseSpec, summary } from '../support/tenant.js';
 
 describe('github rules', () => {
   it('SAML enforced: window until D + 24 h, then dormant; an enabled linked account departs nothing', async () => {
@@ -107,5 +77,16 @@ describe('github rules', () => {
       'github.sso-credential-of-departed 1→5 live medium',
     ]);
     expect(doc.findings.find((f) => f.rule === 'github.sso-credential-of-departed')!.remediation).toEqual(['DELETE /orgs/acme/credential-authorizations/5']);
+  });
+
+  it('admin on a repository whose workflows sign in as a tier-0 application is tier 0 itself (the workload path)', async () => {
+    const ga = await analyseSpec(workloadTenant(GLOBAL_ADMINISTRATOR));
+    const member = ga.findings.find((f) => f.rule === 'github.departed-member')!;
+    expect(member.reaches.tier0).toBe(true);
+    expect(member.reaches.privileges).toContain('GitHub repository admin: acme/infra (its workflows sign in with tier 0)');
+    expect(member.severity).toBe('critical');
+    // User Administrator is an admin role, not tier 0: the repository stays an admin role.
+    const ua = await analyseSpec(workloadTenant(USER_ADMINISTRATOR));
+    expect(ua.findings.find((f) => f.rule === 'github.departed-member')!.reaches.tier0).toBe(false);
   });
 });

@@ -83,8 +83,8 @@ function allText(name: string): string {
 }
 
 describe('GitHub and Azure scenarios', () => {
-  it('are the seven documented ones', () => {
-    expect(names).toEqual(['azure-coverage-lost', 'azure-roles', 'github-emu', 'github-saml-enforced', 'github-saml-not-enforced', 'github-workload-entra', 'github-workload-path']);
+  it('are the eight documented ones', () => {
+    expect(names).toEqual(['azure-coverage-lost', 'azure-roles', 'github-emu', 'github-outside-collaborator', 'github-saml-enforced', 'github-saml-not-enforced', 'github-workload-entra', 'github-workload-path']);
   });
 
   for (const name of names) {
