@@ -48,7 +48,7 @@ function hitOf(a: Analysis, s: AccountState, other: GraphNode, chain: { nodes: s
 const QUERY = perRegistry(
   () => `${SUBJECTS}
 MATCH (s)-[b:${relType(EdgeKind.BELONGS_TO)}]->(:${nodeLabel(NodeKind.Person)})<-[m:${relType(EdgeKind.BELONGS_TO)}]-(other)
-WHERE other <> s AND ${hasLabel('other', SOURCES.accountKinds())}
+WHERE other <> s AND ${hasLabel('other', SOURCES.crossAccountKinds())}
   AND ${USABLE('other')} AND NOT (${HR_DEPARTED('other')} OR ${LEAVE_DEPARTED('other')})
 CALL (s, other) {
   OPTIONAL MATCH chain = allShortestPaths((s)-[:${relType(EdgeKind.SAME_PERSON)}*]-(other))

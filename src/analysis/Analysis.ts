@@ -47,7 +47,7 @@ export class Analysis {
       for (const m of this.g.in(b.to, EdgeKind.BELONGS_TO)) {
         if (m.from === key) continue;
         const n = this.g.node(m.from);
-        if (n && SOURCES.account(n.kind) && SOURCES.account(n.kind)!.account.crossRules !== false) out.push(n);
+        if (n && SOURCES.crossAccountKinds().includes(n.kind)) out.push(n);
       }
     }
     return out;

@@ -518,6 +518,11 @@ export class SourceRegistry {
     return [...this.accountByKind.keys()] as NodeKind[];
   }
 
+  /** Account kinds the cross-source rules read, as subjects and as a person's other accounts (not `crossRules: false`). */
+  crossAccountKinds(): NodeKind[] {
+    return this.accountKinds().filter((k) => this.accountByKind.get(k)!.account.crossRules !== false);
+  }
+
   isAccountKind(kind: string): boolean {
     return this.accountByKind.has(kind);
   }
