@@ -183,7 +183,7 @@ export function relProperties(seq: number, propsJson: string | null, file: numbe
 }
 
 /**
- * Node kinds with an index on `snapshot` (for scans of one kind: departed-subject selection,
+ * Node kinds with an index on `snapshot`, besides every registered account kind (for scans of one kind: departed-subject selection,
  * identity providers, the saved queries' machine identities and tenants). Other kinds are only
  * reached from these or by key or name; a snapshot's nodes as a whole are found through the
  * (snapshot, key) uniqueness index.
@@ -210,7 +210,8 @@ function schemaStatements(): string[] {
   for (let i = 0; i < LOOKUP_SLOTS; i++) {
     out.push(`CREATE INDEX revenant_node_${lookupSlot(i)} IF NOT EXISTS FOR (n:${N}) ON (n.snapshot, n.${lookupSlot(i)})`);
   }
-  for (const kind of INDEXED_KINDS) {
+  // Every registered account kind too: the departed-subject sweep scans each one (GitHub accounts …).
+  for (const kind of new Set([...INDEXED_KINDS, ...SOURCES.accountKinds()])) {
     out.push(`CREATE INDEX revenant_${nodeLabel(kind).toLowerCase()}_snapshot IF NOT EXISTS FOR (n:${nodeLabel(kind)}) ON (n.snapshot)`);
   }
   return out;

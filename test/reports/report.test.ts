@@ -17,6 +17,7 @@ import type { ReportDoc } from '../../src/reports/buildReport.js';
 import { FINDINGS_CSV_COLUMNS, LEAVERS_CSV_COLUMNS } from '../../src/reports/csv.js';
 import { readLedger } from '../../src/reports/ledger.js';
 import { type WriteReportResult, writeReport } from '../../src/reports/writeReport.js';
+import { RULES } from '../../queries/residual-access/index.js';
 import { ROOT } from '../support/scenarios.js';
 import { ALICE, CAROL, DEPLOY_SECRET, FINANCE_GROUP, GINA, GINA_TOKEN, NEW_SECRET, SALESFORCE, type TwoSnapshots, WIKI, triple, twoSnapshots } from './fixture.js';
 
@@ -137,7 +138,7 @@ describe('report content', () => {
   });
 
   test('method appendix: collections, versions, rule catalogue, input hashes', () => {
-    expect(doc.method.rules).toHaveLength(24);
+    expect(doc.method.rules).toHaveLength(RULES.length);
     expect(doc.method.snapshot.files.length).toBeGreaterThan(20);
     for (const f of doc.method.snapshot.files) expect(f.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(doc.method.baseline?.id).toBe(t.first);
@@ -213,7 +214,7 @@ describe('HTML', () => {
     expect(page.querySelectorAll('#table-findings tr[data-finding]').map((r) => r.getAttribute('data-finding'))).not.toContain(certId);
     expect(page.querySelector('#table-coverage')?.text).toContain('groupMembers');
     expect(page.querySelector('#table-coverage')?.text).toContain('entra.dormant-membership');
-    expect(page.querySelectorAll('#table-rules tbody tr')).toHaveLength(24);
+    expect(page.querySelectorAll('#table-rules tbody tr')).toHaveLength(RULES.length);
     expect(page.querySelectorAll('table.inputs td code').some((c) => /^[0-9a-f]{64}$/.test(c.text))).toBe(true);
   });
 });
