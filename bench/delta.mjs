@@ -282,6 +282,17 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
     if (r?.ok) break;
     await new Promise((r2) => setTimeout(r2, 500));
   }
+  // A delivery as the vendors send one: retried once when the connection fails. Between events the
+  // client's pooled keep-alive connection can be closed by the server's idle timeout just as it is
+  // reused ("fetch failed", the session-2 failure); deliveries are de-duplicated by event id, so a
+  // retry is safe, as Okta's and Graph's own retries are.
+  const deliver = async (target, init) => {
+    try {
+      return await fetch(target, init);
+    } catch {
+      return fetch(target, init);
+    }
+  };
   const oktaEvent = async (u) => {
     u.status = 'DEPROVISIONED';
     u.statusChanged = new Date().toISOString();
@@ -289,7 +300,7 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
     okta.data.logs.push({ ...ev, actor: { id: 'admin', type: 'User' }, outcome: { result: 'SUCCESS' } });
     const w = { sent: performance.now(), at: 0 };
     arrived.set(String(u.id), w);
-    const r = await fetch(`${url}/v1/events/okta`, {
+    const r = await deliver(`${url}/v1/events/okta`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-revenant-hook-secret': HOOK },
       body: JSON.stringify({ eventType: 'com.okta.event_hook', source: `${okta.url}/api/v1/eventHooks/bench`, data: { events: [ev] } }),
@@ -302,7 +313,7 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
     graph.delta.touch('users', String(u.id));
     const w = { sent: performance.now(), at: 0 };
     arrived.set(String(u.id), w);
-    const r = await fetch(`${url}/v1/events/entra?key=${encodeURIComponent(key)}`, {
+    const r = await deliver(`${url}/v1/events/entra?key=${encodeURIComponent(key)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ value: [{ id: `n-${u.id}`, subscriptionId: 's', clientState: STATE, changeType: 'updated', resource: `Users/${u.id}`, resourceData: { id: u.id, '@odata.type': '#Microsoft.Graph.User' }, tenantId: tenant }] }),
