@@ -52,6 +52,17 @@ function openSnapshotFile(path: string): Database.Database {
   }
 }
 
+/** One row of a snapshot's `sources` table. */
+export interface SourceRow {
+  source: string;
+  tenant: string;
+  source_key: string;
+  folder: string;
+  path: string;
+  collected_at: string;
+  manifest: string;
+}
+
 export class SnapshotDb {
   readonly db: Database.Database;
   private readonly kindName = new Map<number, string>();
@@ -397,15 +408,7 @@ export class SnapshotDb {
   }
 
   sources(): SourceInfo[] {
-    const rows = this.db.prepare('SELECT source, tenant, source_key, folder, path, collected_at, manifest FROM sources ORDER BY idx').all() as {
-      source: string;
-      tenant: string;
-      source_key: string;
-      folder: string;
-      path: string;
-      collected_at: string;
-      manifest: string;
-    }[];
+    const rows = this.db.prepare('SELECT source, tenant, source_key, folder, path, collected_at, manifest FROM sources ORDER BY idx').all() as SourceRow[];
     return rows.map((r) => {
       const m = JSON.parse(r.manifest) as { datasets?: SourceInfo['datasets']; scope?: { kind?: string; accounts?: unknown } };
       const info: SourceInfo = { sourceKey: r.source_key, source: r.source, tenant: r.tenant, folder: r.path, collectedAt: r.collected_at, datasets: m.datasets ?? {} };

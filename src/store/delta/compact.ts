@@ -12,7 +12,7 @@ import { EDGE_KINDS, NODE_KINDS, type NodeKind } from '../../model/schema.js';
 import { PARTS, chunksOf } from '../Adjacency.js';
 import { RecordChain } from '../records/RecordChain.js';
 import { CREATE_RECORD_TABLES, RecordFileBuilder } from '../records/RecordIndex.js';
-import { SnapshotDb } from '../SnapshotDb.js';
+import { SnapshotDb, type SourceRow } from '../SnapshotDb.js';
 import { nodeNames } from '../SnapshotWriter.js';
 import { CREATE_INDEXES, CREATE_TABLES, EDGE_CODE_BASE, SNAPSHOT_SCHEMA_VERSION } from '../snapshotSchema.js';
 import { readStoredFindings, readUnits, writeStoredFindings, writeUnits } from '../storedFindings.js';
@@ -48,16 +48,7 @@ export function writeCompacted(sdb: SnapshotDb, path: string): void {
       for (const r of s.db.prepare('SELECT eid, props FROM edge_props').iterate() as Iterable<{ eid: number; props: string }>) insProps.run(r.eid, r.props);
     }
     const insSource = db.prepare('INSERT INTO sources(idx, source, tenant, source_key, folder, path, collected_at, manifest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    for (const r of sdb.db.prepare('SELECT idx, source, tenant, source_key, folder, path, collected_at, manifest FROM sources ORDER BY idx').all() as {
-      idx: number;
-      source: string;
-      tenant: string;
-      source_key: string;
-      folder: string;
-      path: string;
-      collected_at: string;
-      manifest: string;
-    }[]) {
+    for (const r of sdb.db.prepare('SELECT idx, source, tenant, source_key, folder, path, collected_at, manifest FROM sources ORDER BY idx').all() as (SourceRow & { idx: number })[]) {
       insSource.run(r.idx, r.source, r.tenant, r.source_key, r.folder, r.path, r.collected_at, r.manifest);
     }
     const insFile = db.prepare('INSERT INTO files(idx, source_idx, name, objects, bytes, sha256) VALUES (?, NULL, ?, ?, ?, ?)');

@@ -12,6 +12,7 @@
 import { text } from '../../model/text.js';
 import { GRAPH_PERMISSION_EDGE, KNOWN_ROLE_NAMES, MICROSOFT_GRAPH_APP_ID, ROLE_PRIVILEGE_EDGE, TIER0_OKTA_ROLES, isTier0OktaScope } from '../../analysis/tiers.js';
 import { IdSpace, nodeKey, parseNodeKey } from '../../model/ids.js';
+import { SOURCES } from '../../../ingest/sources.js';
 import { EdgeKind, NodeKind } from '../../model/schema.js';
 import type { EntraSpProps } from '../../model/types.js';
 import { DeltaGraph, type Row } from './DeltaGraph.js';
@@ -42,16 +43,16 @@ export function deriveDelta(g: DeltaGraph, sources: readonly DeltaSource[]): voi
   const kindOf = (nid: number) => g.row(nid)?.kind;
   const dropDerived = (nid: number, kinds: ReadonlySet<number>) => g.removeEdges(nid, OUT, (k, _o, file) => file < 0 && kinds.has(k));
 
-  // Tenant nodes (derived, one per Entra tenant and Okta org).
+  // Tenant nodes (derived, one per source that declares one: the registry's tenantNode, as deriveGraph).
   const tenantOf = new Map<string, number>();
   for (const src of sources) {
-    if (src.source !== 'entra' && src.source !== 'okta') continue;
+    const tn = SOURCES.get(src.source)?.tenantNode;
+    if (!tn) continue;
     const key = nodeKey(src.sourceKey, IdSpace.tenant, src.tenant);
     const nid = g.ensureNid(key);
-    const kind = src.source === 'entra' ? NodeKind.EntraTenant : NodeKind.OktaOrg;
-    const name = src.source === 'entra' ? `Entra tenant ${src.tenant}` : `Okta org ${src.tenant}`;
+    const name = tn.name(src.tenant);
     const r = g.row(nid);
-    if (!r || r.kind !== kind || r.props.name !== name || r.props.stub) g.setRow(nid, { key, kind, props: { name }, file: -1, line: -1 });
+    if (!r || r.kind !== tn.kind || r.props.name !== name || r.props.stub) g.setRow(nid, { key, kind: tn.kind, props: { name }, file: -1, line: -1 });
     tenantOf.set(src.sourceKey, nid);
   }
 
