@@ -161,6 +161,7 @@ async function main() {
     // The org the fakes serve is the Okta tenant (events name it): the synthetic manifest's org URL is another.
     const om = join(synth, 'okta', 'manifest.json');
     writeFileSync(om, JSON.stringify({ ...JSON.parse(readFileSync(om, 'utf8')), tenant: okta.url }, null, 2));
+    await asCollected(join(synth, 'entra'));
     const l = must(await run(['load', synth, '--store', store], {}, ca), 'load');
     result.load = { seconds: round(l.seconds), line: l.stderr.trim().split('\n').pop() };
     result.events = await events(F, { graph, okta, store, tenant, graphToken, ca, log, work });
@@ -216,6 +217,41 @@ async function main() {
   await graph.stop();
   await okta.stop();
   finish(result, os);
+}
+
+/**
+ * The synthetic Entra collection as \`collect entra\` writes it from the fake: each object as the
+ * fake returns it for the collector's \`$select\` (those properties only, in that order, null when
+ * unset). The synthesizer writes more (a dynamic group's rule, a service principal's tags); left
+ * as is, every per-subject refresh would find the objects it re-reads "changed" and analyse
+ * everything that reads them again — a cost a real deployment, whose base is a collection, does
+ * not have.
+ */
+async function asCollected(dir) {
+  const marker = join(dir, '..', '..', 'synth-entra-as-collected');
+  if (existsSync(marker)) return;
+  const E = await import(pathToFileURL(join(ROOT, 'dist/ingest/entra/EntraContext.js')).href);
+  const project = (o, sel) => {
+    const out = {};
+    if (o['@odata.type'] !== undefined) out['@odata.type'] = o['@odata.type'];
+    for (const k of sel.split(',')) out[k] = o[k] === undefined ? null : o[k];
+    return out;
+  };
+  const selects = {
+    users: [E.USER_SELECT], deletedUsers: [E.DELETED_USER_SELECT], groups: [E.GROUP_SELECT], applications: [E.APPLICATION_SELECT],
+    servicePrincipals: [E.SERVICE_PRINCIPAL_SELECT], appRoleAssignments: [E.APP_ROLE_ASSIGNMENT_SELECT], roleDefinitions: [E.ROLE_DEFINITION_SELECT],
+    roleAssignments: [E.ROLE_ASSIGNMENT_SELECT], roleEligibilitySchedules: [E.ROLE_ELIGIBILITY_SELECT], federatedIdentityCredentials: [E.FEDERATED_CREDENTIAL_SELECT, 'credential'],
+  };
+  for (const [dataset, [sel, child]] of Object.entries(selects)) {
+    const f = join(dir, `${dataset}.jsonl`);
+    if (!existsSync(f)) continue;
+    const lines = readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => {
+      const o = JSON.parse(l);
+      return JSON.stringify(child ? { ...o, [child]: project(o[child], sel) } : project(o, sel));
+    });
+    writeFileSync(f, lines.length ? `${lines.join('\n')}\n` : '');
+  }
+  writeFileSync(marker, '');
 }
 
 function finish(result, os) {

@@ -130,6 +130,8 @@ export interface DeltaLoadResult {
   units: number;
   /** Why everything was analysed again, when it was. */
   full?: string;
+  /** Where the time went (ms): writing the delta, choosing the units, analysing them, storing the analysis. */
+  ms: { write: number; select: number; analyse: number; store: number };
 }
 
 /** Which stored units a delta can have changed. */
@@ -170,9 +172,18 @@ export async function loadDelta(
   onProgress?: (p: LoadProgress) => void,
   opts: { count?: boolean } = {},
 ): Promise<DeltaLoadResult> {
-  let out: Omit<DeltaLoadResult, 'id' | 'baseId' | 'summary'> = { findings: 0, departed: 0, reanalysed: 0, units: 0 };
+  const ms = { write: 0, select: 0, analyse: 0, store: 0 };
+  let out: Omit<DeltaLoadResult, 'id' | 'baseId' | 'summary'> = { findings: 0, departed: 0, reanalysed: 0, units: 0, ms };
   let doc: FindingsDoc | undefined;
+  let t = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const d = Math.round(now - t);
+    t = now;
+    return d;
+  };
   const r = await store.loadDelta(dirs, baseId, onProgress, (db, id, base, summary) => {
+    ms.write = lap();
     if (!hasUnits(base)) throw new StoreError(`snapshot ${base.id} has no analysis units (written by an older revenant): load the collections in full once`);
     const view = new SnapshotDb(db, { base });
     const graph = new LazyGraph(view, id);
@@ -188,6 +199,7 @@ export async function loadDelta(
       if (kind === NodeKind.Person) keys.add(row.key);
       if (kind === NodeKind.EntraUser || kind === NodeKind.OktaUser) keys.add(graph.out(row.key, EdgeKind.BELONGS_TO)[0]?.to ?? row.key);
     }
+    ms.select = lap();
     const reader: GraphReader = all || keys.size > 2000 ? new CompactGraph(view, id) : graph;
     const analyser = new UnitAnalyser(reader, at, coverage);
     const subjects = new Map<string, SubjectReport | null>();
@@ -216,14 +228,16 @@ export async function loadDelta(
       findings.push(...u.findings);
       fresh.push(storedUnitOf(u, (k) => view.nodeRow(k)?.nid));
     }
+    ms.analyse = lap();
     writeDeltaFindings(db, { format: 'revenant-findings/1', at: new Date(at).toISOString(), snapshot: id, coverage }, { subjects, persons, findings, gone, unitsGone });
     writeUnits(db, fresh);
-    out = { findings: -1, departed: -1, reanalysed: keys.size, units: units.size, full: all };
+    out = { findings: -1, departed: -1, reanalysed: keys.size, units: units.size, full: all, ms };
     if (opts.count !== false) {
       doc = readStoredFindings(new SnapshotDb(db, { base }));
       out.findings = doc.findings.length;
       out.departed = doc.subjects.filter((s) => s.departed).length;
     }
+    ms.store = lap();
   });
   // Without the document in hand (count: false, the server's refreshes), the server appends the
   // snapshot's changes to the feed when it swaps it in.

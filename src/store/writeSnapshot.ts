@@ -16,7 +16,7 @@ import { deriveGraph } from './deriveGraph.js';
 import { checkLoadMemory } from './memoryBudget.js';
 import { SnapshotWriter } from './SnapshotWriter.js';
 import { type RecordSpec, recordSpec } from '../../ingest/collection/records.js';
-import { type RecordInput, hash64, hashOpt } from './records/RecordIndex.js';
+import { type RecordInput, contentHash, hashOpt } from './records/RecordIndex.js';
 
 export interface LoadProgress {
   file: string;
@@ -151,7 +151,7 @@ async function loadSource(writer: SnapshotWriter, src: SourceFolder, warnings: s
 export function recordOf(spec: RecordSpec, value: Record<string, unknown>, text: string, line: number, touched: readonly number[]): RecordInput {
   return {
     key: hashOpt(spec.key(value)),
-    content: hash64(text),
+    content: contentHash(text, value),
     owner: hashOpt(spec.owner?.(value)),
     parent: hashOpt(spec.parent?.(value)),
     line,

@@ -234,6 +234,57 @@ describe('Microsoft Graph change notifications', () => {
   });
 });
 
+describe('lanes', () => {
+  it('reads an Okta and an Entra batch side by side, and both land', async () => {
+    const dir = tempDir();
+    await cliLoad(dir, scenario('cross-source-hr'));
+    const k = createKey(dir, ['events']);
+    const inner = refresherFor();
+    const started = new Set<string>();
+    let bothStarted!: () => void;
+    const both = new Promise<void>((r) => (bothStarted = r));
+    // Neither read finishes before the other has started: only lanes read side by side both finish.
+    const sideBySide = {
+      async refreshSubject(req: RefreshRequest): Promise<string> {
+        started.add(req.source);
+        if (started.size === 2) bothStarted();
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          await Promise.race([both, new Promise((_, rej) => (timer = setTimeout(() => rej(new Error(`${req.source} read alone`)), 10_000)))]);
+        } finally {
+          clearTimeout(timer);
+        }
+        return inner.refreshSubject(req);
+      },
+    };
+    const { app: a } = await makeApp(dir, { refresher: sideBySide });
+    try {
+      const okta = await a.inject({
+        method: 'POST',
+        url: '/v1/events/okta',
+        headers: { ...bearer(k), 'x-revenant-hook-secret': HOOK_SECRET },
+        payload: oktaDelivery([{ uuid: 'lanes-1', eventType: 'user.lifecycle.suspend', target: [{ id: MARIA_OKTA, type: 'User' }] }]),
+      });
+      expect(okta.statusCode).toBe(200);
+      const entra = await a.inject({
+        method: 'POST',
+        url: `/v1/events/entra?key=${k}`,
+        payload: { value: [{ subscriptionId: 's1', changeType: 'updated', resource: `Users/${OSCAR_ENTRA}`, resourceData: { id: OSCAR_ENTRA }, clientState: CLIENT_STATE, tenantId: TENANT }] },
+      });
+      expect(entra.statusCode).toBe(202);
+      await waitFor(() => ['okta', 'entra'].every((s) => jobs(dir).find((j) => j.kind === 'refresh' && j.source === s)?.state === 'done'), 'both refreshes done', 30_000);
+      expect([...started].sort()).toEqual(['entra', 'okta']);
+      const read = createKey(dir, ['read']);
+      const maria = (await a.inject({ url: `/v1/subjects/${MARIA_OKTA}/residual-access`, headers: bearer(read) })).json();
+      expect(maria.subjects.find((s: { id: string }) => s.id === MARIA_OKTA).departedBecause.join(' ')).toMatch(/SUSPENDED/);
+      const oscar = (await a.inject({ url: `/v1/subjects/${OSCAR_ENTRA}/residual-access`, headers: bearer(read) })).json();
+      expect(oscar.subjects.find((s: { id: string }) => s.id === OSCAR_ENTRA).departed).toBe(true);
+    } finally {
+      await a.close();
+    }
+  });
+});
+
 describe('durability', () => {
   it('keeps accepted events across a restart: an interrupted refresh runs again on the next start', async () => {
     const dir = tempDir();

@@ -129,11 +129,17 @@ export class EventQueue {
     return this.db.prepare("UPDATE jobs SET state = 'queued' WHERE state = 'running'").run().changes;
   }
 
-  /** The next due job and, for a refresh, every other due refresh of the same source and tenant; all marked running. */
-  take(): Job[] {
+  /**
+   * The next due job and, for a refresh, every other due refresh of the same source and tenant; all
+   * marked running. Jobs of a lane in `busy` (laneOf) are left for later: the worker runs one
+   * batch per lane at a time.
+   */
+  take(busy: ReadonlySet<string> = new Set()): Job[] {
     const now = this.now();
     return this.db.transaction(() => {
-      const first = this.db.prepare("SELECT * FROM jobs WHERE state = 'queued' AND next_at <= ? ORDER BY seq LIMIT 1").get(now) as JobRow | undefined;
+      const first = (this.db.prepare("SELECT * FROM jobs WHERE state = 'queued' AND next_at <= ? ORDER BY seq LIMIT 500").all(now) as JobRow[]).find(
+        (r) => !busy.has(laneOf(r)),
+      );
       if (!first) return [];
       let rows: JobRow[] = [first];
       if (first.kind === 'refresh') {
@@ -182,10 +188,11 @@ export class EventQueue {
     return out;
   }
 
-  /** The earliest time a queued job becomes due (ms), or null. */
-  nextDue(): number | null {
-    const r = this.db.prepare("SELECT MIN(next_at) AS t FROM jobs WHERE state = 'queued'").get() as { t: number | null };
-    return r.t;
+  /** The earliest time a queued job (outside the lanes in `busy`) becomes due (ms), or null. */
+  nextDue(busy: ReadonlySet<string> = new Set()): number | null {
+    if (busy.size === 0) return (this.db.prepare("SELECT MIN(next_at) AS t FROM jobs WHERE state = 'queued'").get() as { t: number | null }).t;
+    const rows = this.db.prepare("SELECT kind, source, tenant, next_at FROM jobs WHERE state = 'queued' ORDER BY next_at LIMIT 500").all() as JobRow[];
+    return rows.find((r) => !busy.has(laneOf(r)))?.next_at ?? null;
   }
 
   /** Forget finished jobs and de-duplication keys older than `days`. */
@@ -194,4 +201,9 @@ export class EventQueue {
     this.db.prepare("DELETE FROM jobs WHERE state IN ('done', 'failed') AND finished_at < ?").run(cutoff);
     this.db.prepare('DELETE FROM seen_events WHERE at < ?').run(cutoff);
   }
+}
+
+/** The lane of a job: refreshes of one source and tenant, or the chores of one source. */
+export function laneOf(j: Pick<Job, 'kind' | 'source' | 'tenant'>): string {
+  return j.kind === 'refresh' ? `refresh\u0000${j.source}\u0000${j.tenant ?? ''}` : `chore\u0000${j.source}`;
 }

@@ -3,7 +3,10 @@
  * read again — jobs for the same subject once —, then the refreshed subjects are loaded as one
  * delta snapshot on the snapshot being served, which writes and analyses again only what they
  * changed — in the embedded store, and pushed into Neo4j when the server runs on Neo4j —, and it
- * is swapped in and published), and the chores a source's deliveries queue (its own code runs them). Failures are retried
+ * is swapped in and published), and the chores a source's deliveries queue (its own code runs them).
+ * Each source (and tenant) is a lane: the batches of different lanes are read side by side, and
+ * their loads are one at a time, each on the newest snapshot — batches read meanwhile are loaded
+ * together, as one delta snapshot. Failures are retried
  * with backoff up to `events.maxAttempts`; a subject that no longer exists, or a refresher that is
  * not configured, fails at once. Chores are run by the job's source (its `events.chore`). On shutdown the worker drains: it finishes every job already due
  * within the grace period, then aborts what still runs (those jobs stay queued for the next start).
@@ -20,7 +23,7 @@ import type { ApiConfig } from '../config.js';
 import type { ApiMetrics } from '../metrics.js';
 import type { SnapshotManager } from '../snapshot/SnapshotManager.js';
 import type { SnapshotView } from '../snapshot/SnapshotView.js';
-import type { EventQueue, Job } from './EventQueue.js';
+import { type EventQueue, type Job, laneOf } from './EventQueue.js';
 import { eventContext, eventsOf } from './sourceEvents.js';
 import type { SubjectRefresher } from './SubjectRefresher.js';
 
@@ -45,14 +48,32 @@ const normTenant = (t: string) => t.trim().replace(/\/+$/, '').toLowerCase();
 
 class Permanent extends Error {}
 
+/** A batch whose subjects were read, waiting for its load. */
+interface Read {
+  source: string;
+  sourceKey: string;
+  /** Whether `folder` is a whole source folder, built on `baseFolder` (the source's folder when it was read). */
+  whole: boolean;
+  baseFolder: string;
+  folder: string;
+  refreshed: { jobs: Job[]; subject: string; dir: string }[];
+  collectMs: number;
+  settle: () => void;
+}
+
 export class EventWorker {
   private running: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private stopping = false;
   private draining = false;
   private abort = new AbortController();
-  /** Seqs of the jobs being worked on now. */
-  private active: number[] = [];
+  /** The batches being worked on, by lane (EventQueue's laneOf), with their jobs' seqs. */
+  private readonly lanes = new Map<string, { done: Promise<void>; seqs: number[] }>();
+  /** Batches read, waiting for their load; whether a load is running. */
+  private pending: Read[] = [];
+  private loading = false;
+  /** Batch folders of refreshes not loaded yet (never pruned). */
+  private readonly inUse = new Set<string>();
 
   constructor(private readonly d: EventWorkerDeps) {
     d.queue.onQueued(() => this.wake());
@@ -70,7 +91,11 @@ export class EventWorker {
   }
 
   get busy(): boolean {
-    return this.active.length > 0;
+    return this.lanes.size > 0;
+  }
+
+  private get active(): number[] {
+    return [...this.lanes.values()].flatMap((l) => l.seqs);
   }
 
   /** Drain due jobs for up to `graceMs`, then abort what still runs, and stop. */
@@ -96,16 +121,17 @@ export class EventWorker {
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
+      const busy = new Set(this.lanes.keys());
       let jobs: Job[];
       try {
-        jobs = this.d.queue.take();
+        jobs = this.d.queue.take(busy);
       } catch (e) {
         this.d.log.error({ err: (e as Error).message }, 'event queue unreadable');
         jobs = [];
       }
       if (jobs.length === 0) {
-        if (this.draining) return;
-        const due = this.d.queue.nextDue();
+        if (this.draining && this.lanes.size === 0) return;
+        const due = this.d.queue.nextDue(busy);
         const wait = due === null ? this.d.config.events.pollMs * 30 : Math.max(10, Math.min(due - Date.now(), this.d.config.events.pollMs * 30));
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, wait);
@@ -117,15 +143,22 @@ export class EventWorker {
         this.wakeUp = null;
         continue;
       }
-      this.active = jobs.map((j) => j.seq);
-      try {
-        if (jobs[0].kind === 'refresh') await this.refresh(jobs);
-        else await this.chore(jobs[0]);
-      } catch (e) {
-        for (const j of jobs) this.failed(j, e);
-      } finally {
-        this.active = [];
-      }
+      const lane = laneOf(jobs[0]);
+      const done = this.work(jobs).finally(() => {
+        this.lanes.delete(lane);
+        this.wake();
+      });
+      this.lanes.set(lane, { done, seqs: jobs.map((j) => j.seq) });
+    }
+    await Promise.all([...this.lanes.values()].map((l) => l.done));
+  }
+
+  private async work(jobs: Job[]): Promise<void> {
+    try {
+      if (jobs[0].kind === 'refresh') await this.refresh(jobs);
+      else await this.chore(jobs[0]);
+    } catch (e) {
+      for (const j of jobs) this.failed(j, e);
     }
   }
 
@@ -150,9 +183,12 @@ export class EventWorker {
     return view.engine.apiTokenOwner(subject.slice(API_TOKEN_PREFIX.length));
   }
 
+  /** Read a batch's subjects again (against the snapshot being served), then wait for its load. */
   private async refresh(jobs: Job[]): Promise<void> {
     const view = this.d.snapshots.acquire();
     if (!view) throw new Error('no snapshot loaded yet: nothing to refresh into');
+    let read: Omit<Read, 'settle'> | undefined;
+    let batch: string | undefined;
     try {
       const { source, tenant } = jobs[0];
       const sources = view.engine.sources;
@@ -178,15 +214,16 @@ export class EventWorker {
         (bySubject.get(subject) ?? bySubject.set(subject, []).get(subject)!).push(j);
       }
       if (bySubject.size === 0) return;
-      const batch = mkdtempSync(join(root, `${new Date().toISOString().replace(/[:.]/g, '')}-`));
+      batch = mkdtempSync(join(root, `${new Date().toISOString().replace(/[:.]/g, '')}-`));
+      this.inUse.add(batch);
       // Read the subjects (a few at a time); a refresher returns a per-subject collection, or a
       // whole source folder with the subject's data fresh (then each builds on the previous one).
-      const refreshed: { jobs: Job[]; subject: string; dir: string }[] = [];
+      const refreshed: Read['refreshed'] = [];
       let base = src.folder;
       let whole = false;
       const one = async ([subject, js]: [string, Job[]], n: number) => {
         try {
-          const workDir = join(batch, String(n));
+          const workDir = join(batch!, String(n));
           mkdirSync(workDir, { recursive: true });
           const dir = await this.d.refresher.refreshSubject({ source, tenant: src.tenant, subject, base, workDir, signal: this.abort.signal });
           if (!isSubjectFolder(dir)) {
@@ -199,6 +236,7 @@ export class EventWorker {
         }
       };
       const subjects = [...bySubject.entries()];
+      const started = performance.now();
       await one(subjects[0], 0);
       // Per-subject collections are read side by side; whole folders build on each other, one at a time.
       const PARALLEL = 4;
@@ -207,32 +245,109 @@ export class EventWorker {
         else await Promise.all(subjects.slice(i, i + PARALLEL).map((e, k) => one(e, i + k)));
       }
       if (refreshed.length === 0) return;
-      if (this.d.snapshots.current?.id !== view.id) {
-        // Another snapshot arrived meanwhile (a load): refresh again on top of it, not on the old one.
-        for (const r of refreshed) for (const j of r.jobs) this.d.queue.release(j.seq);
-        this.d.log.info({ subjects: refreshed.map((r) => r.subject) }, 'a new snapshot arrived during the refresh: refreshing again on top of it');
-        return;
-      }
       const subjectDirs = refreshed.map((r) => r.dir).filter(isSubjectFolder);
       const folder = subjectDirs.length === refreshed.length ? await combineSubjectCollections(subjectDirs, join(batch, 'combined', source)) : base;
-      const dirs = sources.map((s) => (s.sourceKey === src.sourceKey ? folder : s.folder));
-      let id: string;
+      read = { source, sourceKey: src.sourceKey, baseFolder: src.folder, whole: subjectDirs.length !== refreshed.length, folder, refreshed, collectMs: Math.round(performance.now() - started) };
+    } finally {
+      view.release();
+      if (!read && batch) this.inUse.delete(batch);
+    }
+    if (!read) return;
+    const ready = read;
+    try {
+      await new Promise<void>((settle) => {
+        this.pending.push({ ...ready, settle });
+        void this.flush();
+      });
+    } finally {
+      if (batch) this.inUse.delete(batch);
+    }
+  }
+
+  /** Load the batches read, one load at a time; the batches waiting meanwhile are loaded together. */
+  private async flush(): Promise<void> {
+    if (this.loading) return;
+    this.loading = true;
+    try {
+      while (this.pending.length) {
+        // One batch per source in a load (a whole folder builds on the snapshot it was read against).
+        const take: Read[] = [];
+        const rest: Read[] = [];
+        for (const r of this.pending) (take.some((t) => t.sourceKey === r.sourceKey) ? rest : take).push(r);
+        this.pending = rest;
+        try {
+          await this.load(take);
+        } catch (e) {
+          for (const r of take) for (const x of r.refreshed) for (const j of x.jobs) this.failed(j, e);
+        } finally {
+          for (const r of take) r.settle();
+        }
+      }
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** Load batches read as one delta snapshot on the snapshot being served, publish it, and swap it in. */
+  private async load(reads: Read[]): Promise<void> {
+    const view = this.d.snapshots.acquire();
+    if (!view) throw new Error('no snapshot loaded yet: nothing to refresh into');
+    try {
+      const sources = view.engine.sources;
+      // A whole folder was built on the source's folder when it was read: it stands if the source's
+      // folder is still that one (a refresh of another source changes nothing of it); a
+      // per-subject collection is fresh on any snapshot of its source.
+      const ready = reads.filter((r) => {
+        const now = sources.find((s) => s.sourceKey === r.sourceKey);
+        if (now && (!r.whole || now.folder === r.baseFolder)) return true;
+        for (const x of r.refreshed) for (const j of x.jobs) this.d.queue.release(j.seq);
+        this.d.log.info({ subjects: r.refreshed.map((x) => x.subject) }, 'a new snapshot arrived during the refresh: refreshing again on top of it');
+        return false;
+      });
+      if (ready.length === 0) return;
+      const folders = new Map(ready.map((r) => [r.sourceKey, r.folder]));
+      const dirs = sources.map((s) => folders.get(s.sourceKey) ?? s.folder);
       const started = performance.now();
+      let loaded: Awaited<ReturnType<typeof loadDelta>>;
+      let publishMs: number;
       try {
         // A delta on the snapshot being served: only what the subjects changed is written and analysed again.
-        id = (await loadDelta(this.d.store, dirs, view.id, undefined, { count: false })).id;
+        loaded = await loadDelta(this.d.store, dirs, view.id, undefined, { count: false });
+        const published = performance.now();
         // On Neo4j, the new snapshot becomes the latest there too (as `load --neo4j` does).
-        await this.d.snapshots.source.publish(this.d.store, id);
+        await this.d.snapshots.source.publish(this.d.store, loaded.id);
+        publishMs = Math.round(performance.now() - published);
       } catch (e) {
-        for (const r of refreshed) for (const j of r.jobs) this.failed(j, e);
+        for (const r of ready) for (const x of r.refreshed) for (const j of x.jobs) this.failed(j, e);
         return;
       }
-      await this.d.snapshots.check(refreshed.map((r) => ({ source, subject: r.subject, reason: r.jobs[0].reason })));
-      for (const r of refreshed) {
-        for (const j of r.jobs) this.d.queue.done(j.seq, `snapshot ${id}`);
-        this.d.metrics.refreshes.inc({ source, result: 'done' });
+      const id = loaded.id;
+      const loadMs = Math.round(performance.now() - started) - publishMs;
+      const swapStarted = performance.now();
+      await this.d.snapshots.check(ready.flatMap((r) => r.refreshed.map((x) => ({ source: r.source, subject: x.subject, reason: x.jobs[0].reason }))));
+      const swapMs = Math.round(performance.now() - swapStarted);
+      for (const r of ready) {
+        for (const x of r.refreshed) {
+          for (const j of x.jobs) this.d.queue.done(j.seq, `snapshot ${id}`);
+          this.d.metrics.refreshes.inc({ source: r.source, result: 'done' });
+        }
       }
-      this.d.log.info({ source, subjects: refreshed.map((r) => r.subject), snapshot: id, loadMs: Math.round(performance.now() - started) }, 'subjects refreshed');
+      this.d.log.info(
+        {
+          sources: ready.map((r) => r.source),
+          subjects: ready.flatMap((r) => r.refreshed.map((x) => x.subject)),
+          snapshot: id,
+          collectMs: ready.map((r) => r.collectMs),
+          loadMs,
+          load: loaded.ms,
+          reanalysed: loaded.reanalysed,
+          units: loaded.units,
+          publishMs,
+          swapMs,
+        },
+        'subjects refreshed',
+      );
+      const root = join(this.d.store.dir, 'refresh');
       await this.pruneRefreshSnapshots(root, id);
       this.pruneRefreshFolders(root);
     } finally {
@@ -286,14 +401,15 @@ export class EventWorker {
   }
 
   /**
-   * Remove refresh folders that no snapshot in the store was loaded from. The worker is the only
-   * writer under `<store>/refresh/` and refreshes one batch at a time, so none is in use now.
+   * Remove refresh folders that no snapshot in the store was loaded from, except the batches still
+   * being read or waiting for their load. The worker is the only writer under `<store>/refresh/`.
    */
   private pruneRefreshFolders(root: string): void {
     try {
       const used = [...this.snapshotFolders().values()].flat();
       for (const name of readdirSync(root)) {
         const dir = join(root, name);
+        if (this.inUse.has(dir)) continue;
         if (used.some((u) => u.startsWith(`${dir}/`) || u === dir)) continue;
         rmSync(dir, { recursive: true, force: true });
       }

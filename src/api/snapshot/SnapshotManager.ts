@@ -12,6 +12,7 @@
 import { EventEmitter } from 'node:events';
 import { type FSWatcher, mkdirSync, watch } from 'node:fs';
 import type { ChangeFeed } from '../../store/ChangeFeed.js';
+import type { FindingsDoc } from '../../../queries/residual.js';
 import type { SnapshotSource } from './SnapshotSource.js';
 import { type SnapshotView, type ViewLog, buildView } from './SnapshotView.js';
 
@@ -113,8 +114,10 @@ export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
     try {
       latest = await this.source.latestId();
       if (!latest || latest === this.view?.id) return;
-      await this.syncFeed();
-      next = await buildView(this.source, latest, this.view, this.opts.log, this.opts.feed);
+      // The latest's document, when it is a delta on the one served: its change over the document in memory (once).
+      const docs = new Map<string, FindingsDoc>();
+      await this.syncFeed(docs);
+      next = await buildView(this.source, latest, this.view, this.opts.log, this.opts.feed, docs.get(latest));
     } catch (e) {
       const msg = (e as Error).message;
       if (this.lastError !== msg) {
@@ -143,14 +146,16 @@ export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
     this.emit('swap', { prev, next, refreshed });
   }
 
-  /** Append to the change feed the snapshots of the source it lacks; keep its history from the oldest snapshot on. */
-  private async syncFeed(): Promise<void> {
+  /** Append to the change feed the snapshots of the source it lacks (their documents go into `docs`); keep its history from the oldest snapshot on. */
+  private async syncFeed(docs: Map<string, FindingsDoc>): Promise<void> {
     const feed = this.opts.feed;
     if (!feed) return;
     try {
       const ids = await this.source.ids();
       const appended = await feed.sync(ids, async (id) => {
-        const doc = await this.source.readDoc(id);
+        const v = this.view;
+        const doc = (v && this.source.readDocOn ? await this.source.readDocOn(id, v.id, v.doc) : null) ?? (await this.source.readDoc(id));
+        docs.set(id, doc);
         return { doc, at: (await this.source.info(id)).collectedAt || doc.at };
       });
       if (appended.length) this.opts.log.info({ snapshots: appended }, 'change feed: appended the events of snapshots published without them');

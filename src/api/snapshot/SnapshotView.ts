@@ -121,15 +121,23 @@ interface ViewParts {
 
 /**
  * Build the view of snapshot `id`, continuing the history of `prev` (the view it replaces) when
- * given. Runs in steps with pauses between them: a swap of a large snapshot never holds up the
- * requests being served from the current one for long.
+ * given (`known`: its findings document, when the caller has it already). Runs in steps with
+ * pauses between them: a swap of a large snapshot never holds up the requests being served from
+ * the current one for long.
  */
-export async function buildView(source: SnapshotSource, id: string, prev: SnapshotView | null, log?: ViewLog, feed?: ChangeFeed): Promise<SnapshotView> {
+export async function buildView(
+  source: SnapshotSource,
+  id: string,
+  prev: SnapshotView | null,
+  log?: ViewLog,
+  feed?: ChangeFeed,
+  known?: FindingsDoc,
+): Promise<SnapshotView> {
   const engine = await source.open(id);
   try {
     const info = await source.info(id);
     // A delta on the snapshot being served: its change laid over the document already in memory.
-    const doc = (prev && source.readDocOn ? await source.readDocOn(id, prev.id, prev.doc) : null) ?? (await source.readDoc(id, log));
+    const doc = known ?? (prev && source.readDocOn ? await source.readDocOn(id, prev.id, prev.doc) : null) ?? (await source.readDoc(id, log));
     const ids = await source.ids();
     const i = ids.indexOf(id);
     const prevId = i > 0 ? ids[i - 1] : null;

@@ -24,7 +24,7 @@ import { NODE_KINDS, type SourceKind } from '../../model/schema.js';
 import { EDGE_KINDS } from '../../model/schema.js';
 import { REC, R_EID, R_KIND } from '../Adjacency.js';
 import { RecordChain } from '../records/RecordChain.js';
-import { CREATE_RECORD_TABLES, type RecordFileBuilder, type RecordRef, hash64, hashOpt, hkey, writeGone } from '../records/RecordIndex.js';
+import { CREATE_RECORD_TABLES, type RecordFileBuilder, type RecordRef, contentHash, hashOpt, hkey, writeGone } from '../records/RecordIndex.js';
 import type { SnapshotDb } from '../SnapshotDb.js';
 import { nodeNames } from '../SnapshotWriter.js';
 import { CREATE_TABLES, EDGE_CODE_BASE, SNAPSHOT_SCHEMA_VERSION } from '../snapshotSchema.js';
@@ -185,7 +185,7 @@ export async function writeDelta(
           }
           const r = current ? current.get(hkey(key)) : chain.find(src.sourceKey, dataset, key);
           current?.delete(hkey(key));
-          const content = hash64(text);
+          const content = contentHash(text, value);
           if (r && r.content[0] === content[0] && r.content[1] === content[1]) continue;
           if (r) change.replaced.push(r);
           else change.inserted++;
@@ -237,7 +237,7 @@ export async function writeDelta(
     const b = new Builder(c.file, c.src.sourceKey, c.dataset);
     for (const u of c.upserts) {
       const touched = applier.addRecord(c.src.sourceKey, transform, u.value, c.file, u.line);
-      b.add({ key: hashOpt(spec.key(u.value)), content: hash64(u.text), owner: hashOpt(spec.owner?.(u.value)), parent: hashOpt(spec.parent?.(u.value)), line: u.line, touched });
+      b.add({ key: hashOpt(spec.key(u.value)), content: contentHash(u.text, u.value), owner: hashOpt(spec.owner?.(u.value)), parent: hashOpt(spec.parent?.(u.value)), line: u.line, touched });
       upserts++;
     }
     builders.push(b);
@@ -361,7 +361,7 @@ async function subjectChanges(
       fresh.add(hkey(key));
       cover.read(value);
       const r = chain.find(src.sourceKey, dataset, key);
-      const content = hash64(text);
+      const content = contentHash(text, value);
       if (r && r.content[0] === content[0] && r.content[1] === content[1]) continue;
       if (r) change.replaced.push(r);
       else change.inserted++;

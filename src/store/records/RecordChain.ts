@@ -47,26 +47,37 @@ export class RecordChain {
     return undefined;
   }
 
-  /** Current records whose owner (or parent) hashes to `h`. */
+  /**
+   * Current records whose owner (or parent) hashes to `h`: a level's record of the owner counts
+   * unless a level above loaded or removed its key (looked up by key there — never by listing the
+   * levels' keys, which for a full base is every line of the dataset).
+   */
   byOwner(sourceKey: string, dataset: string, h: [number, number], what: 'owner' | 'parent' = 'owner'): RecordRef[] {
     const k = RecordChain.k(sourceKey, dataset);
     const out: RecordRef[] = [];
-    const decided = new Set<string>();
-    for (const l of this.levels) {
+    const seen = new Set<string>();
+    this.levels.forEach((l, i) => {
       for (const f of l.files(k)) {
         for (const row of what === 'owner' ? f.byOwnerHash(h) : f.byParentHash(h)) {
           const r = f.ref(row);
           const rk = hkey(r.key);
-          if (decided.has(rk)) continue;
-          decided.add(rk);
-          out.push(r);
+          if (seen.has(rk)) continue;
+          seen.add(rk);
+          if (!this.decidedAbove(k, r.key, rk, i)) out.push(r);
         }
       }
-      // Keys this level loaded or removed are decided here, whatever their owner below.
-      for (const f of l.files(k)) for (const { key } of f.keys()) decided.add(hkey(key));
-      for (const g of l.gone.get(k) ?? []) decided.add(g);
-    }
+    });
     return out;
+  }
+
+  /** Whether a level above level `i` loaded or removed the key. */
+  private decidedAbove(k: string, key: [number, number], hk: string, i: number): boolean {
+    for (let j = 0; j < i; j++) {
+      const l = this.levels[j];
+      if (l.gone.get(k)?.has(hk)) return true;
+      for (const f of l.files(k)) if (f.byKeyHash(key).length) return true;
+    }
+    return false;
   }
 
   /** Every current record of a dataset. */

@@ -45,6 +45,23 @@ export function hash64(s: string): [number, number] {
   return [h1 | 0, h2 | 0];
 }
 
+/**
+ * The content hash of a collection line: of its text, or — when the object carries top-level
+ * OData annotations (`@odata.context` of a single-object read, `@odata.type` of a read through a
+ * typed relationship such as `memberOf/microsoft.graph.group`) — of the object without them, so
+ * that the same object read by a list, a delta round or a per-subject read hashes the same (the
+ * annotations describe the response, not the object). Nested annotations (a member's type) count.
+ */
+export function contentHash(text: string, value: Record<string, unknown>): [number, number] {
+  let stripped: Record<string, unknown> | undefined;
+  for (const k in value) {
+    if (!k.startsWith('@odata.')) continue;
+    stripped ??= { ...value };
+    delete stripped[k];
+  }
+  return hash64(stripped ? JSON.stringify(stripped) : text);
+}
+
 /** The hash pair of an optional value ([0, 0] for none). */
 export function hashOpt(s: string | null | undefined): [number, number] {
   return s ? hash64(s) : [0, 0];
