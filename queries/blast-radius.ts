@@ -6,14 +6,11 @@
  * summarises the tenant by kind instead of enumerating every object.
  */
 import { buildPrivilegeGraph, shortestPaths, TENANT_WIDE, type PrivilegeGraph } from '../src/analysis/privilegeGraph.js';
-import { appPermissionPrivileges, entraRolePrivilege, oktaRolePrivilege } from '../src/analysis/reach.js';
-import { NodeKind } from '../src/model/schema.js';
+import { privilegeOf } from '../src/analysis/reach.js';
 import type { GraphNode } from '../src/model/types.js';
 import type { GraphReader } from '../src/store/GraphReader.js';
 import type { PathStep } from './residual-access/Rule.js';
 import { resolveNode } from './principals.js';
-import { isTier0OktaScope } from '../src/analysis/tiers.js';
-import { text } from '../src/model/text.js';
 import { nodeName, sourceOfKey } from '../src/model/props.js';
 import { SOURCES } from '../ingest/sources.js';
 
@@ -51,15 +48,8 @@ export function toPath(pg: PrivilegeGraph, p: { nodes: string[]; edges: { edge: 
   return out;
 }
 
-const LISTED = new Set<string>([
-  NodeKind.EntraGroup,
-  NodeKind.EntraApplication,
-  NodeKind.EntraServicePrincipal,
-  NodeKind.OktaGroup,
-  NodeKind.OktaApp,
-  NodeKind.EntraUser,
-  NodeKind.OktaUser,
-]);
+/** The kinds listed by name (SourcePrivileges.listed: groups, applications, users …); others are only counted. */
+const listed = (): ReadonlySet<string> => new Set(SOURCES.all().flatMap((s) => s.privileges?.listed ?? []));
 
 export function blastRadius(g: GraphReader, principal: string | GraphNode, opts: { maxDepth?: number; listLimit?: number } = {}): BlastRadius {
   const start = typeof principal === 'string' ? resolveNode(g, principal) : principal;
@@ -79,6 +69,8 @@ export function summariseBlastRadius(g: GraphReader, start: GraphNode, pg: Privi
   const objects: BlastRadius['objects'] = [];
   const pathTo = (k: string) => toPath(pg, shortestPaths(pg, k, 1)[0] ?? { nodes: [k], edges: [] });
   const counted = new Set<string>([start.key]);
+  const LISTED = listed();
+  const tenants = new Set<string>(SOURCES.tenantKinds());
   for (const [key, depth] of [...pg.depth].sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0]))) {
     if (key === start.key) continue;
     const n = pg.graph.getNodeAttributes(key);
@@ -88,31 +80,15 @@ export function summariseBlastRadius(g: GraphReader, start: GraphNode, pg: Privi
       reached[n.kind] = (reached[n.kind] ?? 0) + 1;
       if (LISTED.has(n.kind) && objects.length < (listLimit ?? 200)) objects.push({ kind: n.kind, id: n.id, name: nodeName(n), depth });
     }
-    if (n.kind === NodeKind.EntraRoleAssignment) {
-      const p = entraRolePrivilege(g, n);
-      privileges.push({ label: p.label, tier0: p.tier0, depth, path: pathTo(key) });
-    } else if (n.kind === NodeKind.OktaRoleAssignment) {
-      const p = oktaRolePrivilege(n);
-      privileges.push({ label: p.label, tier0: p.tier0, depth, path: pathTo(key) });
-    } else if (n.kind === NodeKind.OktaScopeGrant) {
-      const scope = text(n.props.scopeId ?? n.props.name);
-      if (scope.startsWith('okta.')) privileges.push({ label: `Okta scope: ${scope}`, tier0: isTier0OktaScope(scope), depth, path: pathTo(key) });
-    } else if (n.kind === NodeKind.EntraAppRoleAssignment) {
-      // An application permission only when its holder is a service principal.
-      for (const holder of pg.graph.inNeighbors(key)) {
-        const h = pg.graph.getNodeAttributes(holder);
-        if (h.kind !== NodeKind.EntraServicePrincipal) continue;
-        for (const p of appPermissionPrivileges(g, holder)) if (p.via === key) privileges.push({ label: p.label, tier0: p.tier0, depth, path: pathTo(key) });
-      }
-    } else if (n.kind === NodeKind.EntraTenant || n.kind === NodeKind.OktaOrg) {
+    if (tenants.has(n.kind)) {
       for (const pred of pg.graph.inNeighbors(key)) {
         const e = pg.graph.getDirectedEdgeAttributes(pred, key);
         if (TENANT_WIDE.has(e.edge)) wholeTenant.push({ tenant: nodeName(n), via: e.edge, path: toPath(pg, shortestPaths(pg, pred, 1)[0] ?? { nodes: [pred], edges: [] }).concat([{ edge: e.edge }, { kind: n.kind, id: n.id, name: String(n.props.name), source: sourceOfKey(n.sourceKey) }]) });
       }
     } else {
-      // A privilege a source's node confers by the step that reached it (GitHub: org owner, repository admin).
-      const of = SOURCES.get(sourceOfKey(n.sourceKey))?.privileges?.privilegeOf;
-      const p = of ? pg.graph.inNeighbors(key).map((pred) => of(n, pg.graph.getDirectedEdgeAttributes(pred, key).edge)).find((x) => x) : null;
+      // The privilege a node confers by the step that reached it, as its source says (an Entra or
+      // Okta role assignment, a service principal's app permission, an okta.* scope, GitHub org owner).
+      const p = pg.graph.inNeighbors(key).map((pred) => privilegeOf(g, n, pg.graph.getDirectedEdgeAttributes(pred, key).edge, pred)).find((x) => x);
       if (p) privileges.push({ label: p.label, tier0: p.tier0, depth, path: pathTo(key) });
     }
   }

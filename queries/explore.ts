@@ -13,7 +13,7 @@ import { NotFoundError } from '../src/model/errors.js';
 import { EDGE_KINDS, EdgeKind, type NodeKind, NodeKind as K } from '../src/model/schema.js';
 import type { GraphNode } from '../src/model/types.js';
 import type { GraphReader } from '../src/store/GraphReader.js';
-import { isTier0Node } from './paths.js';
+import { isTier0Node } from '../src/analysis/reach.js';
 import { resolveNode } from './principals.js';
 import { resolveAccounts } from './residual.js';
 import { SOURCES } from '../ingest/sources.js';
@@ -66,7 +66,7 @@ export function summaryOf(g: GraphReader, n: GraphNode): NodeSummary {
   const s: NodeSummary = { key: n.key, kind: n.kind, source: sourceOf(n), id: n.id, name: nodeName(n) };
   if (n.props.stub) s.stub = true;
   if (isSubjectKind(n.kind)) s.subject = true;
-  if (isTier0Node(g, n, n.kind === K.EntraAppRoleAssignment ? g.in(n.key, EdgeKind.HAS_APP_ROLE).map((e) => e.from) : [])) s.tier0 = true;
+  if (isTier0Node(g, n)) s.tier0 = true;
   return s;
 }
 

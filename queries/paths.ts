@@ -4,16 +4,13 @@
  * privilege) or `tenant` (tenant-wide control).
  */
 import { type PrivilegeGraph, buildPrivilegeGraph, shortestPaths, vertexOf } from '../src/analysis/privilegeGraph.js';
-import { entraRolePrivilege, oktaRolePrivilege, appPermissionPrivileges } from '../src/analysis/reach.js';
-import { isTier0OktaScope } from '../src/analysis/tiers.js';
-import { NodeKind } from '../src/model/schema.js';
+import { privilegeOf } from '../src/analysis/reach.js';
 import type { GraphNode } from '../src/model/types.js';
 import type { GraphReader } from '../src/store/GraphReader.js';
 import { toPath } from './blast-radius.js';
 import { resolveNode } from './principals.js';
 import type { PathStep } from './residual-access/Rule.js';
-import { text } from '../src/model/text.js';
-import { nodeName, sourceOfKey } from '../src/model/props.js';
+import { nodeName } from '../src/model/props.js';
 import { SOURCES } from '../ingest/sources.js';
 
 export interface PathsResult {
@@ -43,11 +40,12 @@ export function pathsIn(g: GraphReader, start: GraphNode, pg: PrivilegeGraph, to
   let targets: string[];
   const want = to.trim().toLowerCase();
   if (want === 'tier0') {
-    targets = [...pg.depth.keys()].filter((k) => isTier0Node(g, pg.graph.getNodeAttributes(k), pg.graph.inNeighbors(k)) || sourceTier0(pg, k));
+    targets = [...pg.depth.keys()].filter((k) => reachedAsTier0(g, pg, k));
   } else if (want === 'tenant') {
+    const tenants = new Set<string>(SOURCES.tenantKinds());
     targets = [...pg.depth.keys()].filter((k) => {
       const kind = pg.graph.getNodeAttributes(k).kind;
-      return kind === NodeKind.EntraTenant || kind === NodeKind.OktaOrg;
+      return tenants.has(kind);
     });
   } else {
     const target = resolveNode(g, to, 'to');
@@ -69,24 +67,12 @@ export function pathsIn(g: GraphReader, start: GraphNode, pg: PrivilegeGraph, to
   };
 }
 
-/** A source's node reached as tier 0 by the step that reached it (GitHub: an organisation reached as owner). */
-function sourceTier0(pg: PrivilegeGraph, k: string): boolean {
+/**
+ * A node reached as tier 0 by a step that reached it, as its source says (an Entra role
+ * assignment of a tier-0 role at "/", a tier-0 Graph permission of a service principal, an Okta
+ * SUPER_ADMIN role or okta.*.manage scope, a GitHub organisation reached as owner).
+ */
+function reachedAsTier0(g: GraphReader, pg: PrivilegeGraph, k: string): boolean {
   const n = pg.graph.getNodeAttributes(k);
-  const of = SOURCES.get(sourceOfKey(n.sourceKey))?.privileges?.privilegeOf;
-  return !!of && pg.graph.inNeighbors(k).some((pred) => of(n, pg.graph.getDirectedEdgeAttributes(pred, k).edge)?.tier0 === true);
-}
-
-export function isTier0Node(g: GraphReader, n: GraphNode, preds: string[]): boolean {
-  switch (n.kind) {
-    case NodeKind.EntraRoleAssignment:
-      return entraRolePrivilege(g, n).tier0;
-    case NodeKind.OktaRoleAssignment:
-      return oktaRolePrivilege(n).tier0;
-    case NodeKind.OktaScopeGrant:
-      return isTier0OktaScope(text(n.props.scopeId));
-    case NodeKind.EntraAppRoleAssignment:
-      return preds.some((sp) => appPermissionPrivileges(g, sp).some((p) => p.via === n.key && p.tier0));
-    default:
-      return false;
-  }
+  return pg.graph.inNeighbors(k).some((pred) => privilegeOf(g, n, pg.graph.getDirectedEdgeAttributes(pred, k).edge, pred)?.tier0 === true);
 }

@@ -63,6 +63,7 @@ function correlation(props: Record<string, unknown>): CorrelationKeys {
 
 export const ENTRA_ACCOUNT: AccountKindDef = {
   kind: NodeKind.EntraUser,
+  reach: 'entra',
   own,
   whatIf: { because: 'assumed departed (what-if)' },
   correlation,

@@ -3,14 +3,17 @@
  * and line schemas (datasets.ts), transforms in load order (transforms.ts), the tenant node, the
  * account kind (account.ts), the fields its objects are named by, the events its change
  * notifications carry, its `collect entra` command (options here, the collector loaded when it
- * runs: collectCommand.ts) and its event-driven refreshes (events.ts, lazy).
+ * runs: collectCommand.ts), its event-driven refreshes (events.ts, lazy), and its part of the
+ * privilege graph, reach and tier 0 (privileges.ts).
  */
 import { IdSpace, canonicalId } from '../../src/model/ids.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import type { SourceDefinition } from '../../src/model/source.js';
 import { ENTRA_ACCOUNT } from './account.js';
 import { ENTRA_DATASET_DEFS } from './datasets.js';
+import { ENTRA_PRIVILEGES } from './privileges.js';
 import { ENTRA_RECORDS } from './records.js';
+import { KNOWN_ROLE_NAMES } from './tiers.js';
 import { withRecords } from '../collection/recordSpec.js';
 import { ENTRA_TRANSFORMS } from './transforms.js';
 
@@ -50,6 +53,9 @@ export const ENTRA_SOURCE: SourceDefinition = {
     [NodeKind.EntraOAuth2Grant]: IdSpace.oauth2Grant,
   },
   inert: [NodeKind.EntraAuditEvent],
+  privileges: ENTRA_PRIVILEGES,
+  // A role definition referenced but not listed is named after its well-known template.
+  stubProps: { [NodeKind.EntraRoleDefinition]: (id) => ({ templateId: id, name: KNOWN_ROLE_NAMES[id] ?? id }) },
   resolvesToOwner: [{ kind: NodeKind.EntraApplication, instances: EdgeKind.INSTANCE_OF }],
   events: ['graph change notifications on users (updated, deleted)', 'lifecycle notifications (reauthorizationRequired, subscriptionRemoved, missed)'],
   capabilities: {

@@ -36,6 +36,7 @@ function correlation(props: Record<string, unknown>): CorrelationKeys {
 
 export const OKTA_ACCOUNT: AccountKindDef = {
   kind: NodeKind.OktaUser,
+  reach: 'oktaUser',
   own,
   whatIf: { because: 'assumed deactivated (what-if)', status: 'DEPROVISIONED' },
   correlation,

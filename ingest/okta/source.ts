@@ -3,7 +3,8 @@
  * schemas (datasets.ts), transforms in load order (transforms.ts), the org node, the account
  * kind (account.ts), the fields its objects are named by, the event hook types it accepts, its
  * `collect okta` command (options here, the collector loaded when it runs: collectCommand.ts) and
- * its event-driven refreshes (events.ts, lazy). The org URL is the tenant: trailing
+ * its event-driven refreshes (events.ts, lazy), and its part of the privilege graph, reach and
+ * tier 0 (privileges.ts). The org URL is the tenant: trailing
  * slashes dropped, scheme and host lower-cased.
  */
 import { IdSpace } from '../../src/model/ids.js';
@@ -11,6 +12,7 @@ import { NodeKind } from '../../src/model/schema.js';
 import type { SourceDefinition } from '../../src/model/source.js';
 import { OKTA_ACCOUNT } from './account.js';
 import { OKTA_DATASET_DEFS } from './datasets.js';
+import { OKTA_PRIVILEGES } from './privileges.js';
 import { OKTA_RECORDS } from './records.js';
 import { withRecords } from '../collection/recordSpec.js';
 import { OKTA_TRANSFORMS } from './transforms.js';
@@ -24,6 +26,7 @@ export const OKTA_SOURCE: SourceDefinition = {
   tenantNode: { kind: NodeKind.OktaOrg, name: (org) => `Okta org ${org}` },
   identities: 'users',
   accounts: [OKTA_ACCOUNT],
+  privileges: OKTA_PRIVILEGES,
   names: {
     [NodeKind.OktaUser]: ['login', 'email', 'employeeNumber'],
     [NodeKind.OktaGroup]: [],

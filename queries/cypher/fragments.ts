@@ -7,13 +7,12 @@
  * for rules, `$subjects` (one map per subject, see SubjectParam).
  *
  * The account predicates (`departed`, `usable`, `hrDeparted`, `leaveDeparted`) are
- * src/analysis/accounts.ts in Cypher; the reach subqueries are src/analysis/reach.ts's
- * traversals (roles directly or through nested groups, an application's service principals,
- * app permissions, Okta roles through groups, service-app scope grants) returning "facts" that
- * queries/cypher/reach.ts turns into the same Reach objects.
+ * src/analysis/accounts.ts in Cypher, built from the account kinds the sources register; the
+ * reach subqueries are the sources' named reaches in Cypher (SourcePrivileges.reach: Entra roles
+ * through nested groups and an application's permissions, Okta roles through groups, …)
+ * returning "facts" that queries/cypher/reach.ts turns into the same Reach objects.
  */
 import { SOURCES } from '../../ingest/sources.js';
-import { DEFAULT_APP_ROLE_ID } from '../../src/analysis/tiers.js';
 import { EdgeKind as E, NodeKind as K } from '../../src/model/schema.js';
 import type { AccountKindDef, CypherHelpers } from '../../src/model/source.js';
 import { Neo4jLabel, hasLabel, nodeLabel as L, relType as R } from '../../src/store/neo4jSchema.js';
@@ -29,7 +28,8 @@ export const NODE_LABEL = Neo4jLabel.node;
 
 /** Catalogue constants passed as `$k` (so that no value is written into query text), with those the account kinds register. */
 export function cypherConstants(): Record<string, unknown> {
-  const k: Record<string, unknown> = { defaultAppRoleId: DEFAULT_APP_ROLE_ID };
+  const k: Record<string, unknown> = {};
+  for (const src of SOURCES.all()) Object.assign(k, src.privileges?.constants);
   for (const kind of SOURCES.accountKinds()) Object.assign(k, SOURCES.account(kind)!.account.cypher.constants);
   return k;
 }
@@ -76,7 +76,15 @@ export function firstOutWithEdge(n: string, kind: E): string {
 const notStub = (u: string) => `NOT coalesce(${v(u)}.stub, false)`;
 
 /** What the registered account kinds' Cypher gets: schema-checked labels and types, node and edge maps, borrowed state. */
-export const CYPHER_HELPERS: CypherHelpers = { label: L, rel: R, node: (x) => NODE(x), edge: (r) => REL(r), linkedDisabled: (u) => LINKED_DISABLED(u) };
+export const CYPHER_HELPERS: CypherHelpers = {
+  label: L,
+  rel: R,
+  node: (x) => NODE(x),
+  edge: (r) => REL(r),
+  linkedDisabled: (u) => LINKED_DISABLED(u),
+  hasLabel: (x, kinds) => hasLabel(x, kinds),
+  firstOut: (n, kind) => firstOut(n, kind),
+};
 
 /**
  * The account's person has a record that departs it at `$at` (HR: terminated, with no date or a
@@ -146,81 +154,6 @@ export const LEAVE_DEPARTED = (u: string): string => {
   return `(${kinds.map((a) => `(${v(u)}:${L(a.kind)} AND ${notStub(u)} AND ${a.cypher.leaveDeparted!(u, CYPHER_HELPERS)})`).join(' OR ')})`;
 };
 
-const ACTIVE_OKTA_ROLE = (r: string) => `coalesce(${r}.status, 'ACTIVE') = 'ACTIVE'`;
-
-/**
- * reach.ts for an Entra object `x` (entraObjectReach; also entraRolesReach for a user or group,
- * servicePrincipalReach, applicationReach): the principals (an application's service
- * principals, else `x`), their active role assignments directly or through nested groups, and a
- * service principal's application permissions. Binds `out` to a list of facts.
- */
-function entraReach(x: string, out: string): string {
-  v(x);
-  v(out);
-  return `CALL (${x}) {
-  CALL (${x}) {
-    WITH ${x} WHERE ${x}:${L(K.EntraApplication)}
-    MATCH (rp:${L(K.EntraServicePrincipal)})-[:${R(E.INSTANCE_OF)}]->(${x}) RETURN rp
-    UNION
-    WITH ${x} WHERE ${hasLabel(x, [K.EntraServicePrincipal, K.EntraGroup, K.EntraUser])}
-    RETURN ${x} AS rp
-  }
-  CALL (rp) {
-    CALL (rp) { MATCH (rp)-[:${R(E.MEMBER_OF)}*0..]->(rh) RETURN DISTINCT rh }
-    MATCH (rh)-[:${R(E.HAS_ROLE)}]->(ra:${L(K.EntraRoleAssignment)})
-    RETURN {t: 'entraRole', a: ${NODE('ra')}, def: ${firstOut('ra', E.OF_ROLE)}} AS fact
-    UNION ALL
-    WITH rp WHERE rp:${L(K.EntraServicePrincipal)}
-    MATCH (rp)-[:${R(E.HAS_APP_ROLE)}]->(ara) WHERE ara.appRoleId <> $k.defaultAppRoleId
-    RETURN {t: 'appPerm', sp: ${NODE('rp')}, a: ${NODE('ara')}, res: ${firstOut('ara', E.ON_RESOURCE)}} AS fact
-  }
-  RETURN collect(fact) AS ${out}
-}`;
-}
-
-/** reach.ts oktaUserRolesReach: direct admin roles (when `includeDirect`) and those of the user's groups. */
-function oktaUserReach(u: string, includeDirect: boolean, out: string): string {
-  v(u);
-  v(out);
-  const direct = `MATCH (${u})-[:${R(E.HAS_ROLE)}]->(orr:${L(K.OktaRoleAssignment)}) WHERE ${ACTIVE_OKTA_ROLE('orr')}
-    RETURN {t: 'oktaRole', a: ${NODE('orr')}} AS fact
-    UNION ALL
-    `;
-  return `CALL (${u}) {
-  CALL (${u}) {
-    ${includeDirect ? direct : ''}MATCH (${u})-[:${R(E.MEMBER_OF)}]->()-[:${R(E.HAS_ROLE)}]->(orr:${L(K.OktaRoleAssignment)}) WHERE ${ACTIVE_OKTA_ROLE('orr')}
-    RETURN {t: 'oktaRole', a: ${NODE('orr')}} AS fact
-  }
-  RETURN collect(fact) AS ${out}
-}`;
-}
-
-/** reach.ts oktaDirectRoles as reach facts: the active admin roles a holder (group, app) holds itself. */
-function oktaDirectRoles(h: string, out: string): string {
-  v(h);
-  v(out);
-  return `CALL (${h}) {
-  OPTIONAL MATCH (${h})-[:${R(E.HAS_ROLE)}]->(orr:${L(K.OktaRoleAssignment)}) WHERE ${ACTIVE_OKTA_ROLE('orr')}
-  RETURN [x IN collect(orr) | {t: 'oktaRole', a: x {.key, .kind, .props, .file, .line}}] AS ${out}
-}`;
-}
-
-/** reach.ts oktaServiceAppReach: the app's client admin roles and its active `okta.*` scope grants. */
-function oktaServiceAppReach(app: string, out: string): string {
-  v(app);
-  v(out);
-  return `CALL (${app}) {
-  CALL (${app}) {
-    MATCH (${app})-[:${R(E.HAS_ROLE)}]->(orr:${L(K.OktaRoleAssignment)}) WHERE ${ACTIVE_OKTA_ROLE('orr')}
-    RETURN {t: 'oktaRole', a: ${NODE('orr')}} AS fact
-    UNION ALL
-    MATCH (${app})-[:${R(E.HAS_GRANT)}]->(sg) WHERE coalesce(sg.status, 'ACTIVE') = 'ACTIVE' AND sg.scopeId STARTS WITH 'okta.'
-    RETURN {t: 'oktaScope', app: ${NODE(app)}, a: ${NODE('sg')}} AS fact
-  }
-  RETURN collect(fact) AS ${out}
-}`;
-}
-
 /**
  * ruleHelpers.ts pushesDeactivation: `features` include PUSH_USER_DEACTIVATION and the first
  * USER_PROVISIONING feature record, if any, has lifecycleDeactivate ENABLED.
@@ -245,29 +178,39 @@ export const HOLDER_SP = (holder: string): string => `CASE WHEN ${v(holder)}:${L
 export const VALID_AT = (c: string): string => `((${v(c)}.startDateTimeMs IS NULL OR ${c}.startDateTimeMs <= $at) AND (${c}.endDateTimeMs IS NULL OR $at < ${c}.endDateTimeMs))`;
 
 /**
- * Reach requests. A rule row names the object whose reach a hit carries as `REACH(kind, x)`; the
- * engine then runs one batched reach query per kind over every distinct object the rows named
- * (REACH_QUERIES), so reach is computed once per object and the rule queries stay small.
+ * Reach requests. A rule row names the object whose reach a hit carries as `REACH(name, x)` (a
+ * named reach its source declares: SourcePrivileges.reach); the engine then runs one batched
+ * reach query per name over every distinct object the rows named (`reachQuery`), so reach is
+ * computed once per object and the rule queries stay small.
  */
-export type ReachKind = 'entra' | 'oktaUser' | 'oktaUserGroups' | 'oktaDirect' | 'oktaServiceApp';
-
-export const REACH = (kind: ReachKind, x: string): string => `{reach: '${REACH_KINDS.has(kind) ? kind : ''}', key: ${v(x)}.key}`;
-
-/** accountRolesReach: an Entra user's roles, or an Okta user's admin roles. */
-export const ACCOUNT_REACH = (u: string): string => `CASE WHEN ${v(u)}:${L(K.EntraUser)} THEN ${REACH('entra', u)} ELSE ${REACH('oktaUser', u)} END`;
-
-const REACH_ONE = (body: string) => `UNWIND $keys AS key MATCH (x:${NODE_LABEL} {snapshot: $snapshot, key: key})\n${body}\nRETURN key, facts`;
-
-export const REACH_QUERIES: Readonly<Record<ReachKind, string>> = {
-  entra: REACH_ONE(entraReach('x', 'facts')),
-  oktaUser: REACH_ONE(oktaUserReach('x', true, 'facts')),
-  oktaUserGroups: REACH_ONE(oktaUserReach('x', false, 'facts')),
-  oktaDirect: REACH_ONE(oktaDirectRoles('x', 'facts')),
-  oktaServiceApp: REACH_ONE(oktaServiceAppReach('x', 'facts')),
+export const REACH = (name: string, x: string): string => {
+  if (!SOURCES.reach(name).cypher) throw new Error(`cypher: reach ${name} has no Cypher form`);
+  return `{reach: '${v(name)}', key: ${v(x)}.key}`;
 };
-const REACH_KINDS = new Set<string>(['entra', 'oktaUser', 'oktaUserGroups', 'oktaDirect', 'oktaServiceApp']);
+
+/** accountRolesReach: what an account holds, by its kind's declared reach (null for a kind that declares none). */
+export const ACCOUNT_REACH = (u: string): string => {
+  const whens = SOURCES.accountKinds().flatMap((kind) => {
+    const name = SOURCES.account(kind)!.account.reach;
+    return name ? [`WHEN ${v(u)}:${L(kind)} THEN ${REACH(name, u)}`] : [];
+  });
+  return whens.length ? `CASE ${whens.join(' ')} ELSE null END` : 'null';
+};
+
+const built = new Map<string, { version: number; text: string }>();
+
+/** The batched query of one named reach: `$keys` in, one row of `key, facts` per key found. */
+export function reachQuery(name: string): string {
+  const b = built.get(name);
+  if (b?.version === SOURCES.version) return b.text;
+  const cypher = SOURCES.reach(name).cypher;
+  if (!cypher) throw new Error(`reach: ${name} has no Cypher form`);
+  const text = `UNWIND $keys AS key MATCH (x:${NODE_LABEL} {snapshot: $snapshot, key: key})\n${cypher('x', 'facts', CYPHER_HELPERS)}\nRETURN key, facts`;
+  built.set(name, { version: SOURCES.version, text });
+  return text;
+}
 
 /** A row value that is a reach request. */
-export function isReachRequest(x: unknown): x is { reach: ReachKind; key: string } {
+export function isReachRequest(x: unknown): x is { reach: string; key: string } {
   return typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as { reach?: unknown }).reach === 'string' && typeof (x as { key?: unknown }).key === 'string';
 }

@@ -1,63 +1,42 @@
 /**
- * Reach from the facts the Cypher reach subqueries return (queries/cypher/fragments.ts): each
- * fact is one privilege-granting node with what names it (a role assignment and its definition;
- * an app role assignment, its service principal and the resource whose appRoles name it; an Okta
- * role; an Okta scope grant and its app). The label and tier of each privilege come from the
- * embedded engine's own functions in src/analysis/reach.ts, run on a FactGraph holding just
- * that fact, so both engines name and rank privileges identically.
+ * Reach from the facts the Cypher reach subqueries return (the sources' named reaches in Cypher,
+ * SourcePrivileges.reach): each fact is one privilege-granting node with what names it (a role
+ * assignment and its definition; an app role assignment, its service principal and the resource
+ * whose appRoles name it; an Okta role; an Okta scope grant and its app). The label and tier of
+ * each privilege come from the source's own fact reader (SourcePrivileges.facts), which runs the
+ * embedded engine's functions on a FactGraph holding just that fact, so both engines name and
+ * rank privileges identically.
  */
-import { type Privilege, type Reach, appPermissionPrivileges, entraRolePrivilege, oktaRolePrivilege, oktaServiceAppReach, reachOf } from '../../src/analysis/reach.js';
-import { EdgeKind } from '../../src/model/schema.js';
+import { type Privilege, type Reach, reachOf } from '../../src/analysis/reach.js';
+import type { FactContext } from '../../src/model/source.js';
 import { FactGraph } from '../../src/store/neo4jFacts.js';
 import type { Neo4jSnapshot } from '../../src/store/neo4jGraph.js';
-import { REACH_QUERIES, type ReachKind, cypherConstants, isReachRequest } from './fragments.js';
+import { SOURCES } from '../../ingest/sources.js';
+import { cypherConstants, isReachRequest, reachQuery } from './fragments.js';
 
-interface Fact {
-  t: 'entraRole' | 'appPerm' | 'oktaRole' | 'oktaScope';
-  a: unknown;
-  def?: unknown;
-  sp?: unknown;
-  res?: unknown;
-  app?: unknown;
-}
-
-/** One fact's privileges. */
-function privilegesOf(snap: Neo4jSnapshot, fact: unknown): Privilege[] {
-  const f = fact as Fact;
-  const a = snap.node(f.a);
-  switch (f.t) {
-    case 'entraRole':
-      return [entraRolePrivilege(new FactGraph().link(EdgeKind.OF_ROLE, a, snap.maybeNode(f.def)).addNode(a), a)];
-    case 'appPerm': {
-      const sp = snap.node(f.sp);
-      const g = new FactGraph().link(EdgeKind.HAS_APP_ROLE, sp, a).link(EdgeKind.ON_RESOURCE, a, snap.maybeNode(f.res));
-      return appPermissionPrivileges(g, sp.key).filter((p) => p.via === a.key);
-    }
-    case 'oktaRole':
-      return [oktaRolePrivilege(a)];
-    case 'oktaScope': {
-      const app = snap.node(f.app);
-      return oktaServiceAppReach(new FactGraph().link(EdgeKind.HAS_GRANT, app, a), app.key).privileges;
-    }
-  }
-  throw new Error(`reach: unknown fact type ${JSON.stringify((f as { t?: unknown }).t)}`);
+/** One fact's privileges, by the reader its source registered for the fact's `t`. */
+function privilegesOf(c: FactContext, fact: unknown): Privilege[] {
+  const f = fact as Record<string, unknown>;
+  const read = typeof f.t === 'string' ? SOURCES.factReader(f.t) : undefined;
+  if (!read) throw new Error(`reach: unknown fact type ${JSON.stringify(f.t)}`);
+  return read(f, c);
 }
 
 /** The Reach of a list of facts (or of several lists, merged). */
 function reachOfFacts(snap: Neo4jSnapshot, ...lists: unknown[][]): Reach {
-  return reachOf(lists.flatMap((l) => (l ?? []).flatMap((f) => privilegesOf(snap, f))));
+  const c: FactContext = { node: (v) => snap.node(v), maybeNode: (v) => snap.maybeNode(v), graph: () => new FactGraph() };
+  return reachOf(lists.flatMap((l) => (l ?? []).flatMap((f) => privilegesOf(c, f))));
 }
 
 const REACH_BATCH = 2_000;
 
 /** Fetch the reach facts of every distinct request, one batched query per kind. Keyed `kind\0key`. */
-export async function fetchReach(snap: Neo4jSnapshot, requests: Iterable<{ reach: ReachKind; key: string }>): Promise<Map<string, unknown[]>> {
-  const byKind = new Map<ReachKind, Set<string>>();
+export async function fetchReach(snap: Neo4jSnapshot, requests: Iterable<{ reach: string; key: string }>): Promise<Map<string, unknown[]>> {
+  const byKind = new Map<string, Set<string>>();
   for (const r of requests) (byKind.get(r.reach) ?? byKind.set(r.reach, new Set()).get(r.reach)!).add(r.key);
   const out = new Map<string, unknown[]>();
   for (const [kind, keySet] of byKind) {
-    const query = REACH_QUERIES[kind];
-    if (!query) throw new Error(`reach: unknown reach kind ${JSON.stringify(kind)}`);
+    const query = reachQuery(kind);
     const keys = [...keySet];
     for (let i = 0; i < keys.length; i += REACH_BATCH) {
       for (const row of await snap.rows(query, { keys: keys.slice(i, i + REACH_BATCH), k: cypherConstants() })) out.set(`${kind}\u0000${String(row.key)}`, row.facts as unknown[]);

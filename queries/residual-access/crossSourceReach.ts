@@ -1,10 +1,8 @@
-/** The roles an account holds (directly or through groups) — the reach of the cross-source rules (in Cypher: ACCOUNT_REACH). */
+/** The roles an account holds (directly or through groups) — the reach of the cross-source rules (in Cypher: ACCOUNT_REACH): its kind's declared reach. */
 import type { Analysis } from '../../src/analysis/Analysis.js';
-import { type Reach, entraRolesReach, oktaUserRolesReach } from '../../src/analysis/reach.js';
-import { NodeKind } from '../../src/model/schema.js';
+import { type Reach, accountReach } from '../../src/analysis/reach.js';
 import type { GraphNode } from '../../src/model/types.js';
 
 export function accountRolesReach(a: Analysis, n: GraphNode): Reach {
-  return n.kind === NodeKind.EntraUser ? entraRolesReach(a.g, n.key) : oktaUserRolesReach(a.g, n.key);
+  return accountReach(a.g, n);
 }
-

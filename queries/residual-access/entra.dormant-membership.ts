@@ -1,7 +1,7 @@
 /** `entra.dormant-membership` (dormant): the subject is a direct member of a group (and gets back what the group holds if re-enabled). */
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
-import { type Reach, entraRolesReach } from '../../src/analysis/reach.js';
+import { type Reach, namedReach } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import type { GraphEdge, GraphNode } from '../../src/model/types.js';
 import { nodeLabel, relType } from '../../src/store/neo4jSchema.js';
@@ -35,7 +35,7 @@ export const entraDormantMembership: Rule = {
     for (const e of a.g.out(s.key, EdgeKind.MEMBER_OF)) {
       const grp = a.node(e.to);
       if (!grp || grp.kind !== NodeKind.EntraGroup) continue;
-      hits.push(hitOf(a, s, e, grp, entraRolesReach(a.g, grp.key)));
+      hits.push(hitOf(a, s, e, grp, namedReach('entra', a.g, grp.key)));
     }
     return hits;
   },

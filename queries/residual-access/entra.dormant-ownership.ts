@@ -5,7 +5,7 @@
  */
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
-import { type Reach, entraObjectReach } from '../../src/analysis/reach.js';
+import { type Reach, namedReach } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import type { GraphEdge, GraphNode } from '../../src/model/types.js';
 import { hasLabel, relType } from '../../src/store/neo4jSchema.js';
@@ -42,7 +42,7 @@ export const entraDormantOwnership: Rule = {
   action: { verb: 'Remove', unit: ['ownership', 'ownerships'], unitKey: 'finding', object: ['object', 'objects', 'of'], objectKey: 'via' },
   needs: { entra: ['users', 'applicationOwners', 'servicePrincipalOwners', 'groupOwners'] },
   evaluate(s, a) {
-    return owned(a, s.key, OWNED_KINDS).map(({ node, edge: own }) => hitOf(a, s, node, own, entraObjectReach(a.g, node)));
+    return owned(a, s.key, OWNED_KINDS).map(({ node, edge: own }) => hitOf(a, s, node, own, namedReach('entra', a.g, node.key)));
   },
   cypher: {
     query: `${SUBJECTS}

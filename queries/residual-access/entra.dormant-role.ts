@@ -5,7 +5,7 @@
  */
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
-import { type Reach, entraRolePrivilege, reachOf, transitiveGroups } from '../../src/analysis/reach.js';
+import { type Reach, namedReach, transitiveGroups } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import { instant } from '../../src/model/time.js';
 import type { GraphEdge, GraphNode } from '../../src/model/types.js';
@@ -55,7 +55,7 @@ export const entraDormantRole: Rule = {
           } else if (n.kind !== NodeKind.EntraRoleAssignment) continue;
           const group = h.via ? a.node(h.via) : undefined;
           const role = a.g.out(n.key, EdgeKind.OF_ROLE).map((x) => a.node(x.to)).find(Boolean);
-          hits.set(n.key, hitOf(a, s, group, e, n, role, reachOf([entraRolePrivilege(a.g, n)])));
+          hits.set(n.key, hitOf(a, s, group, e, n, role, namedReach('entraRole', a.g, n.key)));
         }
       }
     }

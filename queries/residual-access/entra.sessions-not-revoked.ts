@@ -7,7 +7,7 @@
  */
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
-import { type Reach, entraRolesReach } from '../../src/analysis/reach.js';
+import { type Reach, namedReach } from '../../src/analysis/reach.js';
 import type { Status } from '../../src/analysis/severity.js';
 import { HOUR_MS, instant } from '../../src/model/time.js';
 import { REACH, SUBJECTS } from '../cypher/fragments.js';
@@ -51,7 +51,7 @@ export const entraSessionsNotRevoked: Rule = {
     const D = s.departedAt;
     if (D === null ? validFrom !== null : validFrom !== null && validFrom >= D) return [];
     const inWindow = D !== null && a.at < D + TOKEN_WINDOW_MS;
-    return [hitOf(a, s, inWindow ? 'window' : 'dormant', entraRolesReach(a.g, s.key))];
+    return [hitOf(a, s, inWindow ? 'window' : 'dormant', namedReach('entra', a.g, s.key))];
   },
   cypher: {
     query: `${SUBJECTS}

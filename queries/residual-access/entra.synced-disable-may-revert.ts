@@ -5,7 +5,7 @@
  */
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
-import { type Reach, entraRolesReach } from '../../src/analysis/reach.js';
+import { type Reach, namedReach } from '../../src/analysis/reach.js';
 import { REACH, SUBJECTS } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
 import { NodeKind } from '../../src/model/schema.js';
@@ -35,7 +35,7 @@ export const entraSyncedDisableMayRevert: Rule = {
   evaluate(s, a) {
     const p = propsOf(s.node, NodeKind.EntraUser);
     if (p.onPremisesSyncEnabled !== true) return [];
-    return [hitOf(a, s, entraRolesReach(a.g, s.key))];
+    return [hitOf(a, s, namedReach('entra', a.g, s.key))];
   },
   cypher: {
     query: `${SUBJECTS}

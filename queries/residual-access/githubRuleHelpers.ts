@@ -9,7 +9,7 @@
 import { GITHUB_SAML_WINDOW_MS, GitHubEdge, githubPropsIf } from '../../src/model/githubSchema.js';
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
-import { type Privilege, type Reach, entraObjectReach, reachOf } from '../../src/analysis/reach.js';
+import { type Privilege, type Reach, namedReach, reachOf } from '../../src/analysis/reach.js';
 import type { Status } from '../../src/analysis/severity.js';
 import { nodeName } from '../../src/model/props.js';
 import { EdgeKind } from '../../src/model/schema.js';
@@ -61,7 +61,7 @@ function workloadTrusts(a: Analysis, key: string): { via: GraphNode; reach: Reac
     for (const t of a.g.out(repo.key, GitHubEdge.WORKFLOW_TRUST)) {
       for (const h of a.g.in(t.to, EdgeKind.HAS_CREDENTIAL)) {
         const app = a.node(h.from);
-        if (app) out.push({ via: repo, reach: entraObjectReach(a.g, app) });
+        if (app) out.push({ via: repo, reach: namedReach('entra', a.g, app.key) });
       }
     }
   }

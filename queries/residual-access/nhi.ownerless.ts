@@ -6,7 +6,7 @@
  */
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
-import { type Reach, entraObjectReach } from '../../src/analysis/reach.js';
+import { type Reach, namedReach } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import type { GraphEdge, GraphNode } from '../../src/model/types.js';
 import { hasLabel, relType } from '../../src/store/neo4jSchema.js';
@@ -52,7 +52,7 @@ export const nhiOwnerless: Rule = {
   evaluate(s, a) {
     return owned(a, s.key, MACHINE_KINDS)
       .filter(({ node }) => a.g.in(node.key, EdgeKind.OWNS).every((o) => a.state(o.from)?.departed === true))
-      .map(({ node, edge: own }) => hitOf(a, s, node, own, entraObjectReach(a.g, node), a.g.in(node.key, EdgeKind.OWNS).length));
+      .map(({ node, edge: own }) => hitOf(a, s, node, own, namedReach('entra', a.g, node.key), a.g.in(node.key, EdgeKind.OWNS).length));
   },
   cypher: {
     get query() {

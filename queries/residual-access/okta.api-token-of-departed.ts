@@ -6,7 +6,7 @@
  */
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
-import { type Reach, oktaUserRolesReach } from '../../src/analysis/reach.js';
+import { type Reach, namedReach } from '../../src/analysis/reach.js';
 import type { Status } from '../../src/analysis/severity.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import { instant } from '../../src/model/time.js';
@@ -50,7 +50,7 @@ export const oktaApiTokenOfDeparted: Rule = {
       const p = propsOf(t, NodeKind.OktaApiToken);
       const exp = instant(p.expiresAt);
       if (exp !== null && exp <= a.at) continue;
-      hits.push(hitOf(a, s, e, t, s.status === 'SUSPENDED' ? 'dormant' : 'live', oktaUserRolesReach(a.g, s.key)));
+      hits.push(hitOf(a, s, e, t, s.status === 'SUSPENDED' ? 'dormant' : 'live', namedReach('oktaUser', a.g, s.key)));
     }
     return hits;
   },

@@ -1,7 +1,7 @@
 /** `okta.dormant-membership` (dormant): the subject is a member of an OKTA_GROUP (deactivation keeps group memberships). */
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
-import { type Reach, oktaDirectRoles, oktaRolePrivilege, reachOf } from '../../src/analysis/reach.js';
+import { type Reach, namedReach } from '../../src/analysis/reach.js';
 import { EdgeKind } from '../../src/model/schema.js';
 import type { GraphEdge, GraphNode} from '../../src/model/types.js';
 import { relType } from '../../src/store/neo4jSchema.js';
@@ -37,7 +37,7 @@ export const oktaDormantMembership: Rule = {
     for (const m of a.g.out(s.key, EdgeKind.MEMBER_OF)) {
       const grp = a.node(m.to);
       if (!grp || propsOf(grp, NodeKind.OktaGroup).type !== 'OKTA_GROUP') continue;
-      hits.push(hitOf(a, s, m, grp, reachOf(oktaDirectRoles(a.g, grp.key).map(oktaRolePrivilege))));
+      hits.push(hitOf(a, s, m, grp, namedReach('oktaDirect', a.g, grp.key)));
     }
     return hits;
   },

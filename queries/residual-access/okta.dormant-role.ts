@@ -4,9 +4,10 @@
  */
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
-import { type Reach, oktaDirectRoles, oktaRolePrivilege, reachOf } from '../../src/analysis/reach.js';
+import { type Reach, namedReach } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import type { GraphNode } from '../../src/model/types.js';
+import { propsOf } from '../../src/model/props.js';
 import { nodeLabel, relType } from '../../src/store/neo4jSchema.js';
 import { NODE, SUBJECTS } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';
@@ -39,12 +40,18 @@ export const oktaDormantRole: Rule = {
     const hits = new Map<string, Hit>();
     const add = (role: GraphNode, group: GraphNode | null) => {
       if (hits.has(role.key)) return;
-      hits.set(role.key, hitOf(a, s, role, group, reachOf([oktaRolePrivilege(role)])));
+      hits.set(role.key, hitOf(a, s, role, group, namedReach('oktaRole', a.g, role.key)));
     };
-    if (!s.assumed) for (const r of oktaDirectRoles(a.g, s.key)) add(r, null);
+    // The active admin roles a holder holds itself (as the Cypher form's `coalesce(role.status, 'ACTIVE')`).
+    const directRoles = (holder: string) =>
+      a.g
+        .out(holder, EdgeKind.HAS_ROLE)
+        .map((e) => a.g.node(e.to))
+        .filter((n): n is GraphNode => !!n && n.kind === NodeKind.OktaRoleAssignment && (propsOf(n, NodeKind.OktaRoleAssignment).status ?? 'ACTIVE') === 'ACTIVE');
+    if (!s.assumed) for (const r of directRoles(s.key)) add(r, null);
     for (const m of a.g.out(s.key, EdgeKind.MEMBER_OF)) {
       const grp = a.node(m.to);
-      if (grp) for (const r of oktaDirectRoles(a.g, grp.key)) add(r, grp);
+      if (grp) for (const r of directRoles(grp.key)) add(r, grp);
     }
     return [...hits.values()];
   },

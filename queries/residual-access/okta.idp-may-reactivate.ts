@@ -6,7 +6,7 @@
  */
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
-import { type Reach, oktaUserRolesReach } from '../../src/analysis/reach.js';
+import { type Reach, namedReach } from '../../src/analysis/reach.js';
 import { NodeKind } from '../../src/model/schema.js';
 import type { GraphNode} from '../../src/model/types.js';
 import { nodeLabel } from '../../src/store/neo4jSchema.js';
@@ -49,7 +49,7 @@ export const oktaIdpMayReactivate: Rule = {
       const back =
         (s.status === 'DEPROVISIONED' && p.deprovisionedAction === 'REACTIVATE') || (s.status === 'SUSPENDED' && p.suspendedAction === 'UNSUSPEND');
       if (!back) continue;
-      hits.push(hitOf(a, s, idp, oktaUserRolesReach(a.g, s.key, !s.assumed)));
+      hits.push(hitOf(a, s, idp, namedReach(s.assumed ? 'oktaUserGroups' : 'oktaUser', a.g, s.key)));
     }
     return hits;
   },

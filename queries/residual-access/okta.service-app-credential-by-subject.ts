@@ -6,7 +6,7 @@
  */
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
-import { type Reach, oktaServiceAppReach } from '../../src/analysis/reach.js';
+import { type Reach, namedReach } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import { instant } from '../../src/model/time.js';
 import type { GraphEdge, GraphNode} from '../../src/model/types.js';
@@ -53,7 +53,7 @@ export const oktaServiceAppCredentialBySubject: Rule = {
       for (const te of a.g.out(ev.key, EdgeKind.TARGETS)) {
         const app = a.node(te.to);
         if (!app || app.kind !== NodeKind.OktaApp || propsOf(app, NodeKind.OktaApp).applicationType !== 'service') continue;
-        const reach = oktaServiceAppReach(a.g, app.key);
+        const reach = namedReach('oktaServiceApp', a.g, app.key);
         if (!reach.privileged) continue;
         for (const { node: cred, edge: has } of credentialsOf(a, app.key, [NodeKind.OktaClientSecret, NodeKind.OktaJwk])) {
           const cp = propsOf(cred, NodeKind.OktaClientSecret, NodeKind.OktaJwk);

@@ -5,7 +5,7 @@
  */
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
-import { type Reach, applicationReach, servicePrincipalReach, servicePrincipalsOf } from '../../src/analysis/reach.js';
+import { type Reach, namedReach } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import { instant } from '../../src/model/time.js';
 import type { EntraCredentialProps, GraphEdge, GraphNode} from '../../src/model/types.js';
@@ -48,14 +48,15 @@ export function credentialsOf(a: Analysis, holder: string, kinds: readonly strin
  * already there).
  */
 export function holderReach(a: Analysis, holder: GraphNode): { reach: Reach; tail: PathStep[] } {
-  if (holder.kind === NodeKind.EntraServicePrincipal) return { reach: servicePrincipalReach(a.g, holder.key), tail: [] };
-  const sps = servicePrincipalsOf(a.g, holder.key);
+  const reach = namedReach('entra', a.g, holder.key);
+  if (holder.kind === NodeKind.EntraServicePrincipal) return { reach, tail: [] };
+  const sps = a.g.in(holder.key, EdgeKind.INSTANCE_OF).map((e) => e.from);
   const tail: PathStep[] = [];
   if (sps.length > 0) {
     const sp = a.node(sps[0]);
     if (sp) tail.push(edge(EdgeKind.INSTANCE_OF, true), a.step(sp));
   }
-  return { reach: applicationReach(a.g, holder.key), tail };
+  return { reach, tail };
 }
 
 /** `holderReach`'s path tail from the service principal a Cypher row names (null: the holder is one, or has none). */

@@ -1,8 +1,8 @@
 /**
  * The privilege graph behind blast radius and paths: starting from a principal, the steps that
  * carry control — membership, ownership, role and app-role assignments, what a credential signs
- * in as, an application's service principal, and the derived tenant-wide privilege edges — are
- * expanded from the snapshot (to a depth limit) into a graphology DirectedGraph oriented in the
+ * in as, an application's service principal, and the derived tenant-wide privilege edges, as each
+ * source declares them (SourceDefinition.privileges.steps) — are expanded from the snapshot (to a depth limit) into a graphology DirectedGraph oriented in the
  * direction control flows; graphology-traversal's BFS then measures depth and paths on it.
  * Terminal steps (a role's definition, an app permission's resource, app access, the tenant)
  * are reached but never expanded: holding Graph's permissions does not give Graph's own roles.
@@ -11,7 +11,7 @@ import Graph from 'graphology';
 import type { DirectedGraph } from 'graphology';
 import { bfsFromNode } from 'graphology-traversal';
 import { InputError } from '../model/errors.js';
-import { EdgeKind, NodeKind } from '../model/schema.js';
+import { EdgeKind, type NodeKind } from '../model/schema.js';
 import { type PrivilegeStep, SOURCES } from '../model/source.js';
 import type { GraphEdge, GraphNode } from '../model/types.js';
 import type { GraphReader } from '../store/GraphReader.js';
@@ -23,58 +23,17 @@ import type { GraphReader } from '../store/GraphReader.js';
  */
 export type Step = PrivilegeStep;
 
-/** The traversal plan: which steps carry control out of a node of each kind (the Neo4j engine builds its Cypher traversal from it). */
-const FROM_PRINCIPAL: readonly Step[] = [
-  { edge: EdgeKind.MEMBER_OF },
-  { edge: EdgeKind.OWNS },
-  { edge: EdgeKind.HAS_ROLE },
-  { edge: EdgeKind.HAS_APP_ROLE },
-  { edge: EdgeKind.APP_USER, terminal: true },
-  { edge: EdgeKind.ASSIGNED_TO, terminal: true },
-  { edge: EdgeKind.HAS_GRANT },
-];
-const CORE_PLAN: Partial<Record<NodeKind, readonly Step[]>> = {
-  [NodeKind.EntraUser]: FROM_PRINCIPAL,
-  [NodeKind.EntraGroup]: FROM_PRINCIPAL,
-  [NodeKind.EntraServicePrincipal]: FROM_PRINCIPAL,
-  [NodeKind.EntraDirectoryObject]: FROM_PRINCIPAL,
-  [NodeKind.OktaUser]: FROM_PRINCIPAL,
-  [NodeKind.OktaGroup]: FROM_PRINCIPAL,
-  [NodeKind.OktaApp]: [...FROM_PRINCIPAL],
-  // Controlling an application controls its service principal's identity.
-  [NodeKind.EntraApplication]: [{ edge: EdgeKind.INSTANCE_OF, reverse: true }],
-  [NodeKind.PasswordCredential]: [{ edge: EdgeKind.AUTHENTICATES_AS }],
-  [NodeKind.KeyCredential]: [{ edge: EdgeKind.AUTHENTICATES_AS }],
-  [NodeKind.FederatedIdentityCredential]: [{ edge: EdgeKind.AUTHENTICATES_AS }],
-  [NodeKind.OktaClientSecret]: [{ edge: EdgeKind.AUTHENTICATES_AS }],
-  [NodeKind.OktaJwk]: [{ edge: EdgeKind.AUTHENTICATES_AS }],
-  [NodeKind.OktaApiToken]: [{ edge: EdgeKind.AUTHENTICATES_AS }],
-  [NodeKind.OktaRefreshToken]: [{ edge: EdgeKind.AUTHENTICATES_AS }],
-  [NodeKind.EntraRoleAssignment]: [
-    { edge: EdgeKind.OF_ROLE, terminal: true },
-    { edge: EdgeKind.CAN_ADD_CREDENTIALS, terminal: true },
-    { edge: EdgeKind.CAN_GRANT_ROLES, terminal: true },
-    { edge: EdgeKind.CAN_MANAGE_GROUPS, terminal: true },
-    { edge: EdgeKind.CONTROLS_TENANT, terminal: true },
-  ],
-  [NodeKind.EntraAppRoleAssignment]: [
-    { edge: EdgeKind.ON_RESOURCE, terminal: true },
-    { edge: EdgeKind.CAN_ADD_CREDENTIALS, terminal: true },
-    { edge: EdgeKind.CAN_GRANT_ROLES, terminal: true },
-    { edge: EdgeKind.CAN_MANAGE_GROUPS, terminal: true },
-  ],
-  [NodeKind.OktaRoleAssignment]: [{ edge: EdgeKind.CONTROLS_TENANT, terminal: true }],
-  [NodeKind.OktaScopeGrant]: [{ edge: EdgeKind.CONTROLS_TENANT, terminal: true }],
-};
-
 let merged: { sources: number; plan: Partial<Record<NodeKind, readonly Step[]>> } | null = null;
 
-/** The traversal plan: the core's steps, then those the registered sources add (per node kind, in registration order). */
+/**
+ * The traversal plan — which steps carry control out of a node of each kind (the Neo4j engine
+ * builds its Cypher traversal from it) — as the registered sources declare it (per node kind, in
+ * registration order: ingest/<source>/privileges.ts).
+ */
 export function plan(): Partial<Record<NodeKind, readonly Step[]>> {
   const sources = SOURCES.all();
   if (merged?.sources === sources.length) return merged.plan;
   const out: Partial<Record<NodeKind, Step[]>> = {};
-  for (const [k, steps] of Object.entries(CORE_PLAN)) out[k as NodeKind] = [...steps];
   for (const src of sources) {
     for (const [k, steps] of Object.entries(src.privileges?.steps ?? {})) out[k as NodeKind] = [...(out[k as NodeKind] ?? []), ...steps];
   }

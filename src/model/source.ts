@@ -11,7 +11,8 @@
  */
 import type { Transform } from './Emit.js';
 import type { SourceRemediation } from './remediation.js';
-import type { EdgeKind, NodeKind } from './schema.js';
+import type { Privilege, Reach } from './reach.js';
+import { EdgeKind, type NodeKind } from './schema.js';
 import type { SourceEvents } from './sourceEvents.js';
 import type { EdgeProps, GraphEdge, GraphNode, Prov } from './types.js';
 
@@ -173,6 +174,10 @@ export interface CypherHelpers {
   edge: (r: string) => string;
   /** For a kind that borrows departure: an account asserted to be `u` is disabled (own source or what-if). */
   linkedDisabled: (u: string) => string;
+  /** `(x:A OR x:B)`: a node of one of these kinds. */
+  hasLabel: (x: string, kinds: readonly NodeKind[]) => string;
+  /** The first node (by edge order, as the embedded engine sees it) at the end of one edge kind out of `n`, as a node map, or null. */
+  firstOut: (n: string, kind: EdgeKind) => string;
 }
 
 export interface AccountKindDef {
@@ -193,6 +198,11 @@ export interface AccountKindDef {
    * when one of them is. Its `own` then says departed, disabled and D from them.
    */
   borrowsDeparture?: boolean;
+  /**
+   * The named reach (its source's `privileges.reach`) that says what an account of this kind
+   * holds — the reach the cross-source rules (`person.*`, `hr.*`) carry; absent: none.
+   */
+  reach?: string;
   /**
    * Whether the cross-source rules (`person.*`, `hr.*`, which read an IdP account's sign-in)
    * apply to accounts of this kind as subjects; default true. GitHub accounts have their own rules.
@@ -374,6 +384,11 @@ export interface SourceDefinition {
    */
   resolvesToOwner?: readonly { kind: NodeKind; instances: EdgeKind }[];
   /**
+   * Properties of a stub of one of its kinds (a node referenced but not listed) besides `name`
+   * and `stub` (Entra: a role definition is named after its well-known template).
+   */
+  stubProps?: Partial<Record<NodeKind, (id: string) => Record<string, unknown>>>;
+  /**
    * Residual-access rules this source brings, after the catalogue's (each a Rule of
    * queries/residual-access/Rule.ts: typed there, as src/model cannot name it).
    */
@@ -398,15 +413,91 @@ export interface PrivilegeStep {
   when?: { prop: string; values: readonly string[] };
 }
 
-/** What a source adds to reach and tier 0 (src/analysis/privilegeGraph.ts, queries/blast-radius.ts). */
+/**
+ * The steps out of a principal every identity source shares (membership, ownership, role and app
+ * role assignments, app access, grants), for sources to list under their principal kinds.
+ */
+export const PRINCIPAL_STEPS: readonly PrivilegeStep[] = [
+  { edge: EdgeKind.MEMBER_OF },
+  { edge: EdgeKind.OWNS },
+  { edge: EdgeKind.HAS_ROLE },
+  { edge: EdgeKind.HAS_APP_ROLE },
+  { edge: EdgeKind.APP_USER, terminal: true },
+  { edge: EdgeKind.ASSIGNED_TO, terminal: true },
+  { edge: EdgeKind.HAS_GRANT },
+];
+
+/**
+ * A named reach (SourcePrivileges.reach): what a node of the source can do, in both engines.
+ * Rules name it (`reachOfNamed(name, g, key)` embedded, `REACH(name, x)` in Cypher); the Neo4j
+ * engine runs its `cypher` once per distinct object and turns the facts it returns into
+ * privileges with the sources' `facts`.
+ */
+export interface NamedReach {
+  /** The embedded engine's reach of the node `key`. */
+  of: (g: GraphView, key: string) => Reach;
+  /**
+   * The Cypher subquery for a node bound to `x`: binds `out` to a list of facts (maps with a
+   * `t` one of the registered `facts` reads). Absent: the reach is embedded only.
+   */
+  cypher?: (x: string, out: string, h: CypherHelpers) => string;
+}
+
+/** A small graph of the nodes a Cypher fact returned (src/store/neo4jFacts.ts FactGraph). */
+export interface FactLinks extends GraphView {
+  /** Add an edge made from two nodes (nothing when either is missing). */
+  link: (kind: EdgeKind, from: GraphNode | null | undefined, to: GraphNode | null | undefined) => FactLinks;
+}
+
+/** What a fact reader gets: the fact's nodes read back, and an empty fact graph to put them in. */
+export interface FactContext {
+  node: (v: unknown) => GraphNode;
+  maybeNode: (v: unknown) => GraphNode | null;
+  graph: () => FactLinks;
+}
+
+/**
+ * Tenant-wide power derived at load time (deriveGraph, and the same rule per changed node in a
+ * delta: src/store/delta/deriveDelta.ts): a node of one of `kinds` may get edges to its tenant
+ * node (Entra: Global Administrator at "/" → CONTROLS_TENANT; Okta: SUPER_ADMIN) and a name.
+ */
+export interface TenantPowers {
+  /** The node kinds that own these derived facts, in derivation order. */
+  kinds: readonly NodeKind[];
+  /** Every edge kind `derive` may return (what a delta drops from an owner before deriving it again). */
+  edges: readonly EdgeKind[];
+  /** Kinds an owner reads: when one of these changes, the owners linked to it by an incoming `via` edge are derived again. */
+  reads?: readonly { kind: NodeKind; via: EdgeKind }[];
+  /**
+   * One owner's derived facts: the edge kinds from it to its tenant's node (used only when the
+   * tenant has one) and its name (undefined: unchanged). `lookup` reads a listed node by key
+   * (undefined for stubs and absent nodes).
+   */
+  derive: (n: { key: string; kind: NodeKind; props: Record<string, unknown> }, lookup: (key: string) => { key: string; kind: NodeKind; props: Record<string, unknown> } | undefined) => { edges: readonly EdgeKind[]; name?: string };
+}
+
+/** What a source adds to reach and tier 0 (src/analysis/privilegeGraph.ts, queries/blast-radius.ts, paths, the rules' reach). */
 export interface SourcePrivileges {
   /** Steps out of the source's node kinds (and into other sources' kinds: GitHub → an Entra federated credential). */
   steps: Partial<Record<NodeKind, readonly PrivilegeStep[]>>;
   /**
-   * The privilege a node of the source confers when reached by `edge` (GitHub: an organisation
+   * The privilege a node of the source confers when reached by `edge` from `from` (Entra: a role
+   * assignment; an app role assignment held by a service principal; GitHub: an organisation
    * reached as owner is tier 0, a repository reached as admin is an admin role), else null.
    */
-  privilegeOf: (n: GraphNode, edge: EdgeKind) => { label: string; tier0: boolean } | null;
+  privilegeOf: (n: GraphNode, edge: EdgeKind, g: GraphView, from: string) => { label: string; tier0: boolean } | null;
+  /** Whether a node is tier 0 by itself (the explorer's badge), else false; absent: never. */
+  isTier0?: (n: GraphNode, g: GraphView) => boolean;
+  /** Named reaches (see NamedReach): the names are global (`entra`, `oktaUser`), each declared once. */
+  reach?: Readonly<Record<string, NamedReach>>;
+  /** Readers of the Cypher reach facts by their `t`: the privileges one fact confers (names global, declared once). */
+  facts?: Readonly<Record<string, (fact: Record<string, unknown>, c: FactContext) => Privilege[]>>;
+  /** Tenant-wide power derived at load time. */
+  tenant?: TenantPowers;
+  /** Node kinds blast radius lists by name (others are only counted). */
+  listed?: readonly NodeKind[];
+  /** Constants its Cypher reads from `$k` (merged with the account kinds'). */
+  constants?: Record<string, unknown>;
 }
 
 /** What the registry knows of a rule a source brings (the full shape is queries/residual-access/Rule.ts). */
@@ -423,6 +514,9 @@ export class SourceRegistry {
   private readonly names = new Map<string, readonly string[]>();
   private readonly addedKinds: NodeKind[] = [];
   private readonly spaces = new Map<string, string>();
+  private readonly reaches = new Map<string, NamedReach>();
+  private readonly stubs = new Map<string, (id: string) => Record<string, unknown>>();
+  private readonly factReaders = new Map<string, (fact: Record<string, unknown>, c: FactContext) => Privilege[]>();
   private registered = 0;
 
   /** Grows with every registration: what is built from the registry is rebuilt when it changes. */
@@ -445,6 +539,13 @@ export class SourceRegistry {
     for (const a of def.accounts) {
       if (this.accountByKind.has(a.kind)) throw new Error(`source registry: account kind ${a.kind} is already registered`);
     }
+    const reaches = Object.entries(def.privileges?.reach ?? {});
+    const facts = Object.entries(def.privileges?.facts ?? {});
+    for (const [name] of reaches) if (this.reaches.has(name)) throw new Error(`source registry: reach ${name} is already registered`);
+    for (const [t] of facts) if (this.factReaders.has(t)) throw new Error(`source registry: reach fact ${t} is already registered`);
+    for (const a of def.accounts) {
+      if (a.reach && !reaches.some(([name]) => name === a.reach)) throw new Error(`source registry: ${def.kind}'s account kind ${a.kind} names reach ${a.reach}, which its privileges do not declare`);
+    }
     this.byKind.set(def.kind, def);
     this.registered++;
     for (const a of def.accounts) this.accountByKind.set(a.kind, { source: def, account: a });
@@ -452,6 +553,9 @@ export class SourceRegistry {
     for (const [k, fields] of Object.entries(def.names)) if (fields) this.names.set(k, fields);
     for (const k of def.nodeKinds ?? []) if (!this.addedKinds.includes(k)) this.addedKinds.push(k);
     for (const [k, space] of Object.entries(def.idSpaces ?? {})) if (space) this.spaces.set(k, space);
+    for (const [name, r] of reaches) this.reaches.set(name, r);
+    for (const [k, f] of Object.entries(def.stubProps ?? {})) if (f) this.stubs.set(k, f);
+    for (const [t, read] of facts) this.factReaders.set(t, read);
     const collector = def.capabilities?.collector;
     if (collector) this.addCollector(def.kind, def.title, collector, collector.datasets ?? def.datasets.map((d) => d.name));
     for (const e of def.edgeKinds ?? []) {
@@ -574,6 +678,33 @@ export class SourceRegistry {
   /** Whether a contributed edge kind's edges carry properties. */
   edgeKindHasProps(kind: string): boolean {
     return this.edgesWithProps.has(kind);
+  }
+
+  /** A named reach (SourcePrivileges.reach); throws for a name no source declares (a programming error). */
+  reach(name: string): NamedReach {
+    const r = this.reaches.get(name);
+    if (!r) throw new Error(`source registry: no reach ${JSON.stringify(name)} is registered`);
+    return r;
+  }
+
+  /** Every named reach, in registration order. */
+  reachNames(): string[] {
+    return [...this.reaches.keys()];
+  }
+
+  /** The reader of a Cypher reach fact by its `t`, or undefined. */
+  factReader(t: string): ((fact: Record<string, unknown>, c: FactContext) => Privilege[]) | undefined {
+    return this.factReaders.get(t);
+  }
+
+  /** The properties a stub of this kind gets besides `name` and `stub` (SourceDefinition.stubProps). */
+  stubPropsOf(kind: string, id: string): Record<string, unknown> | undefined {
+    return this.stubs.get(kind)?.(id);
+  }
+
+  /** The node kinds that stand for a tenant (the registered sources' `tenantNode`). */
+  tenantKinds(): NodeKind[] {
+    return this.all().flatMap((s) => (s.tenantNode ? [s.tenantNode.kind] : []));
   }
 
   /** The source key of a tenant (`entra:<guid>`), with the source's own canonical tenant form. */

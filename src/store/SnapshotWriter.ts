@@ -9,7 +9,6 @@
  * leaves a half-written snapshot visible.
  */
 import Database from 'better-sqlite3';
-import { KNOWN_ROLE_NAMES } from '../analysis/tiers.js';
 import type { Emit, NodeRef } from '../model/Emit.js';
 import { nodeKey, parseNodeKey } from '../model/ids.js';
 import { EDGE_KINDS, type EdgeKind, NODE_KINDS, NodeKind } from '../model/schema.js';
@@ -79,14 +78,9 @@ export function nodeNames(kind: NodeKind, id: string, props: Record<string, unkn
   return out;
 }
 
-/** The properties of a stub: its name (a role definition's from the well-known templates). */
+/** The properties of a stub: its name, and what its source adds (SourceDefinition.stubProps: an Entra role definition is named after its well-known template). */
 export function stubProps(kind: NodeKind, id: string, name: string | undefined): Record<string, unknown> {
-  const props: Record<string, unknown> = { name: name ?? id, stub: true };
-  if (kind === NodeKind.EntraRoleDefinition) {
-    props.templateId = id;
-    props.name = KNOWN_ROLE_NAMES[id] ?? id;
-  }
-  return props;
+  return Object.assign({ name: name ?? id, stub: true }, SOURCES.stubPropsOf(kind, id));
 }
 
 export class SnapshotWriter {

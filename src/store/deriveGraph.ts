@@ -1,16 +1,15 @@
 /**
  * Derived facts, computed once at load time from what the sources said: tenant nodes, the link
  * between a service principal and its application (same appId), the privilege edges that
- * tenant-wide roles and application permissions imply (for blast radius and paths), and person
- * correlation (SAME_PERSON links with key and strength, BELONGS_TO a Person).
+ * tenant-wide roles and application permissions imply (for blast radius and paths: each source's
+ * `privileges.tenant`, ingest/<source>/privileges.ts), and person correlation (SAME_PERSON links
+ * with key and strength, BELONGS_TO a Person).
  */
 import { correlate, type CorrelationRecord } from '../analysis/correlation.js';
-import { GRAPH_PERMISSION_EDGE, KNOWN_ROLE_NAMES, MICROSOFT_GRAPH_APP_ID, ROLE_PRIVILEGE_EDGE, TIER0_OKTA_ROLES, isTier0OktaScope } from '../analysis/tiers.js';
 import { IdSpace, nodeKey, parseNodeKey, personKey } from '../model/ids.js';
 import { EdgeKind, NodeKind } from '../model/schema.js';
 import type { EntraSpProps, PersonProps } from '../model/types.js';
 import { type SnapshotWriter, nodeKindCode } from './SnapshotWriter.js';
-import { text } from '../model/text.js';
 import { SOURCES } from '../../ingest/sources.js';
 
 const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -48,56 +47,9 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
   deriveAuthenticatesAs(w);
   for (const src of SOURCES.all()) src.derive?.(w);
 
-  // Application permissions on Microsoft Graph that act on the whole tenant.
-  for (const r of w.nodesOf(NodeKind.EntraAppRoleAssignment)) {
-    if (text(r.props.principalType).toLowerCase() !== 'serviceprincipal') continue;
-    const sk = parseNodeKey(r.key).sourceKey;
-    const resource = spByKey.get(nodeKey(sk, IdSpace.entraObject, String(r.props.resourceId)));
-    if (!resource || resource.appId !== MICROSOFT_GRAPH_APP_ID) continue;
-    const value = resource.appRoles.find((ar) => ar.id === r.props.appRoleId)?.value;
-    const edge = value ? GRAPH_PERMISSION_EDGE[value] : undefined;
-    const tenant = tenantOf.get(sk);
-    if (edge && tenant !== undefined) w.putEdge(edge, r.nid, tenant);
-  }
-
-  // Directory roles at "/" that act on the whole tenant; assignments named after their role.
-  const templateOf = new Map<string, string>();
-  const roleName = new Map<string, string>();
-  for (const r of w.nodesOf(NodeKind.EntraRoleDefinition)) {
-    const template = s(r.props.templateId) ?? parseNodeKey(r.key).id;
-    templateOf.set(r.key, template);
-    roleName.set(r.key, r.props.stub ? (KNOWN_ROLE_NAMES[template] ?? template) : (s(r.props.name) ?? template));
-  }
-  for (const kind of [NodeKind.EntraRoleAssignment, NodeKind.EntraRoleEligibility]) {
-    for (const r of w.nodesOf(kind)) {
-      const defKey = nodeKey(parseNodeKey(r.key).sourceKey, IdSpace.roleDefinition, String(r.props.roleDefinitionId));
-      const scope = s(r.props.directoryScopeId) ?? '/';
-      const name = `${roleName.get(defKey) ?? KNOWN_ROLE_NAMES[String(r.props.roleDefinitionId)] ?? String(r.props.roleDefinitionId)}${kind === NodeKind.EntraRoleEligibility ? ' (eligible)' : ''}${scope === '/' ? '' : ` at ${scope}`}`;
-      w.rename(r.nid, name);
-    }
-  }
-  for (const r of w.nodesOf(NodeKind.EntraRoleAssignment)) {
-    if ((s(r.props.directoryScopeId) ?? '/') !== '/') continue;
-    const sk = parseNodeKey(r.key).sourceKey;
-    const defKey = nodeKey(sk, IdSpace.roleDefinition, String(r.props.roleDefinitionId));
-    const edge = ROLE_PRIVILEGE_EDGE[templateOf.get(defKey) ?? String(r.props.roleDefinitionId)];
-    const tenant = tenantOf.get(sk);
-    if (edge && tenant !== undefined) w.putEdge(edge, r.nid, tenant);
-  }
-
-  // Okta super and org admins, and okta.*.manage scopes granted to apps.
-  for (const r of w.nodesOf(NodeKind.OktaRoleAssignment)) {
-    const tenant = tenantOf.get(parseNodeKey(r.key).sourceKey);
-    if (tenant !== undefined && TIER0_OKTA_ROLES.has(String(r.props.type)) && (s(r.props.status) ?? 'ACTIVE') === 'ACTIVE') {
-      w.putEdge(EdgeKind.CONTROLS_TENANT, r.nid, tenant);
-    }
-  }
-  for (const r of w.nodesOf(NodeKind.OktaScopeGrant)) {
-    const tenant = tenantOf.get(parseNodeKey(r.key).sourceKey);
-    if (tenant !== undefined && !s(r.props.userId) && isTier0OktaScope(String(r.props.scopeId)) && (s(r.props.status) ?? 'ACTIVE') === 'ACTIVE') {
-      w.putEdge(EdgeKind.CONTROLS_TENANT, r.nid, tenant);
-    }
-  }
+  // Tenant-wide power each source derives (Entra: Graph permissions and directory roles at "/",
+  // role assignments named after their role; Okta: super and org admins, okta.*.manage grants).
+  deriveTenantPowers(w, tenantOf);
 
   // Person correlation: every listed account and every record kind the sources register, by the keys each declares.
   const records: CorrelationRecord[] = [];
@@ -129,6 +81,25 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
   }
   for (const l of links) w.putEdge(EdgeKind.SAME_PERSON, nidOf.get(l.a)!, nidOf.get(l.b)!, { key: l.key, value: l.value, strength: l.strength });
   return { persons: persons.length, links: links.length };
+}
+
+/** A source's `privileges.tenant` over every owner it declares: names, and edges to the owner's tenant node. */
+function deriveTenantPowers(w: SnapshotWriter, tenantOf: ReadonlyMap<string, number>): void {
+  for (const src of SOURCES.all()) {
+    const tp = src.privileges?.tenant;
+    if (!tp) continue;
+    const listed = new Map<string, { key: string; kind: NodeKind; props: Record<string, unknown> }>();
+    for (const r of tp.reads ?? []) for (const n of w.nodesOf(r.kind)) if (!n.props.stub) listed.set(n.key, { key: n.key, kind: r.kind, props: n.props });
+    const lookup = (key: string) => listed.get(key);
+    for (const kind of tp.kinds) {
+      for (const r of w.nodesOf(kind)) {
+        const d = tp.derive({ key: r.key, kind, props: r.props }, lookup);
+        if (d.name !== undefined) w.rename(r.nid, d.name);
+        const tenant = tenantOf.get(parseNodeKey(r.key).sourceKey);
+        if (tenant !== undefined) for (const edge of d.edges) w.putEdge(edge, r.nid, tenant);
+      }
+    }
+  }
 }
 
 /**

@@ -2,19 +2,17 @@
  * The derived facts of a delta, recomputed only where the delta reached — the same facts, by the
  * same rules, as deriveGraph.ts computes for a whole load (keep the two in step; the delta
  * equivalence test compares them): tenant nodes; an application's service principals
- * (INSTANCE_OF, by appId); what a credential or a token signs in as (AUTHENTICATES_AS); Microsoft
- * Graph application permissions and directory roles at "/" that act on the tenant; role
- * assignments named after their role; Okta super/org admins and okta.*.manage grants. Each derived
+ * (INSTANCE_OF, by appId); what a credential or a token signs in as (AUTHENTICATES_AS);
+ * the tenant-wide power each source declares (`privileges.tenant`: Microsoft Graph application
+ * permissions and directory roles at "/" that act on the tenant, role assignments named after
+ * their role, Okta super/org admins and okta.*.manage grants). Each derived
  * fact has an owner (the node it goes out of); an owner is recomputed when it changed or when
  * what its rule reads changed. Only defined nodes own derived facts (a full load derives before
  * it makes stubs). Person correlation is in derivePersons.ts.
  */
-import { text } from '../../model/text.js';
-import { GRAPH_PERMISSION_EDGE, KNOWN_ROLE_NAMES, MICROSOFT_GRAPH_APP_ID, ROLE_PRIVILEGE_EDGE, TIER0_OKTA_ROLES, isTier0OktaScope } from '../../analysis/tiers.js';
 import { IdSpace, nodeKey, parseNodeKey } from '../../model/ids.js';
 import { SOURCES } from '../../../ingest/sources.js';
 import { EdgeKind, NodeKind } from '../../model/schema.js';
-import type { EntraSpProps } from '../../model/types.js';
 import { DeltaGraph, type Row } from './DeltaGraph.js';
 
 const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -23,11 +21,8 @@ const OUT = 0;
 const CREDENTIAL_KINDS = new Set<NodeKind>([NodeKind.PasswordCredential, NodeKind.KeyCredential, NodeKind.FederatedIdentityCredential, NodeKind.OktaClientSecret, NodeKind.OktaJwk]);
 const TOKEN_KINDS = new Set<NodeKind>([NodeKind.OktaApiToken, NodeKind.OktaRefreshToken]);
 const HOLDER_KINDS = new Set<NodeKind>([NodeKind.EntraApplication, NodeKind.EntraServicePrincipal, NodeKind.OktaApp]);
-const GRAPH_EDGES = new Set(Object.values(GRAPH_PERMISSION_EDGE).map((k) => DeltaGraph.edgeIndex(k)));
-const ROLE_EDGES = new Set(Object.values(ROLE_PRIVILEGE_EDGE).map((k) => DeltaGraph.edgeIndex(k)));
 const INSTANCE_OF = DeltaGraph.edgeIndex(EdgeKind.INSTANCE_OF);
 const AUTHENTICATES_AS = DeltaGraph.edgeIndex(EdgeKind.AUTHENTICATES_AS);
-const CONTROLS_TENANT = DeltaGraph.edgeIndex(EdgeKind.CONTROLS_TENANT);
 
 export interface DeltaSource {
   source: string;
@@ -120,61 +115,35 @@ export function deriveDelta(g: DeltaGraph, sources: readonly DeltaSource[]): voi
     for (const kind of [EdgeKind.HAS_API_TOKEN, EdgeKind.HAS_REFRESH_TOKEN]) for (const user of g.others(t, kind, 'in')) g.addEdge(EdgeKind.AUTHENTICATES_AS, t, user, -1, -1);
   }
 
-  // 3. Application permissions on Microsoft Graph that act on the whole tenant.
-  const dirtyAppRoles = new Set<number>();
-  for (const nid of changedRows) {
-    if (ofKind(nid, NodeKind.EntraAppRoleAssignment)) dirtyAppRoles.add(nid);
-    if (ofKind(nid, NodeKind.EntraServicePrincipal)) for (const a of g.others(nid, EdgeKind.ON_RESOURCE, 'in')) if (kindOf(a) === NodeKind.EntraAppRoleAssignment) dirtyAppRoles.add(a);
-  }
-  for (const a of dirtyAppRoles) {
-    dropDerived(a, GRAPH_EDGES);
-    const r = defined(a);
-    if (!r || r.kind !== NodeKind.EntraAppRoleAssignment) continue;
-    if (text(r.props.principalType).toLowerCase() !== 'serviceprincipal') continue;
-    const sk = parseNodeKey(r.key).sourceKey;
-    const resNid = g.nidOf(nodeKey(sk, IdSpace.entraObject, String(r.props.resourceId)));
-    const res = resNid === undefined ? undefined : defined(resNid);
-    if (!res || res.kind !== NodeKind.EntraServicePrincipal || s(res.props.appId) !== MICROSOFT_GRAPH_APP_ID) continue;
-    const appRoles = ((res.props as unknown as EntraSpProps).appRoles ?? []);
-    const value = appRoles.find((ar) => ar.id === r.props.appRoleId)?.value;
-    const edge = value ? GRAPH_PERMISSION_EDGE[value] : undefined;
-    const tenant = tenantOf.get(sk);
-    if (edge && tenant !== undefined) g.addEdge(edge, a, tenant, -1, -1);
-  }
-
-  // 4. Directory role assignments and eligibilities named after their role; roles at "/" that act on the tenant.
-  const dirtyRoles = new Set<number>();
-  for (const nid of changedRows) {
-    if (ofKind(nid, NodeKind.EntraRoleAssignment) || ofKind(nid, NodeKind.EntraRoleEligibility)) dirtyRoles.add(nid);
-    if (ofKind(nid, NodeKind.EntraRoleDefinition)) for (const a of g.others(nid, EdgeKind.OF_ROLE, 'in')) dirtyRoles.add(a);
-  }
-  for (const a of dirtyRoles) {
-    const r = defined(a);
-    if (r?.kind === NodeKind.EntraRoleAssignment || !r) dropDerived(a, ROLE_EDGES);
-    if (!r || (r.kind !== NodeKind.EntraRoleAssignment && r.kind !== NodeKind.EntraRoleEligibility)) continue;
-    const sk = parseNodeKey(r.key).sourceKey;
-    const defNid = g.nidOf(nodeKey(sk, IdSpace.roleDefinition, String(r.props.roleDefinitionId)));
-    const def = defNid === undefined ? undefined : defined(defNid);
-    const template = def ? (s(def.props.templateId) ?? parseNodeKey(def.key).id) : undefined;
-    const roleName = def ? (s(def.props.name) ?? template!) : (KNOWN_ROLE_NAMES[String(r.props.roleDefinitionId)] ?? String(r.props.roleDefinitionId));
-    const scope = s(r.props.directoryScopeId) ?? '/';
-    const name = `${roleName}${r.kind === NodeKind.EntraRoleEligibility ? ' (eligible)' : ''}${scope === '/' ? '' : ` at ${scope}`}`;
-    if (r.props.name !== name) g.setRow(a, { ...r, props: { ...r.props, name } });
-    if (r.kind !== NodeKind.EntraRoleAssignment || scope !== '/') continue;
-    const edge = ROLE_PRIVILEGE_EDGE[template ?? String(r.props.roleDefinitionId)];
-    const tenant = tenantOf.get(sk);
-    if (edge && tenant !== undefined) g.addEdge(edge, a, tenant, -1, -1);
-  }
-
-  // 5. Okta super and org admins, and okta.*.manage scopes granted to apps.
-  for (const nid of changedRows) {
-    if (!ofKind(nid, NodeKind.OktaRoleAssignment) && !ofKind(nid, NodeKind.OktaScopeGrant)) continue;
-    dropDerived(nid, new Set([CONTROLS_TENANT]));
-    const r = defined(nid);
-    if (!r) continue;
-    const tenant = tenantOf.get(parseNodeKey(r.key).sourceKey);
-    if (tenant === undefined || (s(r.props.status) ?? 'ACTIVE') !== 'ACTIVE') continue;
-    if (r.kind === NodeKind.OktaRoleAssignment && TIER0_OKTA_ROLES.has(String(r.props.type))) g.addEdge(EdgeKind.CONTROLS_TENANT, nid, tenant, -1, -1);
-    if (r.kind === NodeKind.OktaScopeGrant && !s(r.props.userId) && isTier0OktaScope(String(r.props.scopeId))) g.addEdge(EdgeKind.CONTROLS_TENANT, nid, tenant, -1, -1);
+  // 3. The tenant-wide power each source derives (deriveGraph's deriveTenantPowers): an owner is
+  // derived again when it changed, or when a node it reads (by an edge into that node) changed.
+  for (const src of SOURCES.all()) {
+    const tp = src.privileges?.tenant;
+    if (!tp) continue;
+    const kinds = new Set<NodeKind>(tp.kinds);
+    const edges = new Set(tp.edges.map((k) => DeltaGraph.edgeIndex(k)));
+    const owners = new Set<number>();
+    for (const nid of changedRows) {
+      if (ofKind(nid, kinds)) owners.add(nid);
+      for (const r of tp.reads ?? []) {
+        if (ofKind(nid, r.kind)) for (const a of g.others(nid, r.via, 'in')) if (kinds.has(kindOf(a)!)) owners.add(a);
+      }
+    }
+    const lookup = (key: string) => {
+      const nid = g.nidOf(key);
+      const r = nid === undefined ? undefined : defined(nid);
+      return r && { key: r.key, kind: r.kind, props: r.props };
+    };
+    // In the order deriveGraph derives them: by kind, as the source lists its kinds.
+    const order = (nid: number) => tp.kinds.indexOf((kindOf(nid) ?? before(nid)?.kind)!);
+    for (const a of [...owners].sort((x, y) => order(x) - order(y))) {
+      dropDerived(a, edges);
+      const r = defined(a);
+      if (!r || !kinds.has(r.kind)) continue;
+      const d = tp.derive({ key: r.key, kind: r.kind, props: r.props }, lookup);
+      if (d.name !== undefined && r.props.name !== d.name) g.setRow(a, { ...r, props: { ...r.props, name: d.name } });
+      const tenant = tenantOf.get(parseNodeKey(r.key).sourceKey);
+      if (tenant !== undefined) for (const edge of d.edges) g.addEdge(edge, a, tenant, -1, -1);
+    }
   }
 }

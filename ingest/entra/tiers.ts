@@ -1,10 +1,11 @@
 /**
- * Privilege tiers, from the catalogue's "Reach and tier 0": the Entra role templates, Microsoft
- * Graph application permissions and Okta roles and scopes that control a whole tenant, and the
- * derived privilege edge each of them implies (what the role or permission lets its holder do
- * to every object). Roles are recognised by template id, never by display name.
+ * Entra's privilege tiers, from the catalogue's "Reach and tier 0": the role templates and
+ * Microsoft Graph application permissions that control a whole tenant, and the derived privilege
+ * edge each of them implies (what the role or permission lets its holder do to every object).
+ * Roles are recognised by template id, never by display name. Read by Entra's reach
+ * (reach.ts) and its part of the privilege graph (privileges.ts), nowhere else.
  */
-import { EdgeKind } from '../model/schema.js';
+import { EdgeKind } from '../../src/model/schema.js';
 
 export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 
@@ -38,17 +39,6 @@ export const TIER0_GRAPH_PERMISSIONS: ReadonlySet<string> = new Set([
   'RoleManagement.ReadWrite.Directory',
   'ServicePrincipalEndpoint.ReadWrite.All',
 ]);
-
-export const TIER0_OKTA_ROLES: ReadonlySet<string> = new Set(['SUPER_ADMIN', 'ORG_ADMIN']);
-
-/** `okta.<resource>.manage` scopes are tier 0. */
-export function isTier0OktaScope(scope: string): boolean {
-  return /^okta\.[A-Za-z0-9_]+\.manage$/.test(scope);
-}
-
-export function isOktaScope(scope: string): boolean {
-  return scope.startsWith('okta.');
-}
 
 /** The tenant-wide power an Entra role template at "/" implies, as a derived edge. */
 export const ROLE_PRIVILEGE_EDGE: Readonly<Record<string, EdgeKind>> = {
