@@ -63,7 +63,7 @@ function correlation(props: Record<string, unknown>): CorrelationKeys {
 
 export const ENTRA_ACCOUNT: AccountKindDef = {
   kind: NodeKind.EntraUser,
-  reach: 'entra',
+  reach: 'entraObject',
   own,
   whatIf: { because: 'assumed departed (what-if)' },
   correlation,

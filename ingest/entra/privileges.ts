@@ -2,7 +2,7 @@
  * Entra's part of the privilege graph and of reach (catalogue "Reach and tier 0"): the steps that
  * carry control out of its principals, applications, credentials and role assignments; the
  * privilege a role assignment or a service principal's app role assignment confers; its named
- * reaches (`entra`: what controlling an object gives; `entraRole`: one assignment) in both
+ * reaches (`entraObject`: what controlling an object gives; `entraRole`: one assignment) in both
  * engines; and the tenant-wide power derived at load time (Global Administrator at "/" controls
  * the tenant, Application.ReadWrite.All can add credentials, …; role assignments named after
  * their role). The functions are in reach.ts, the tiers in tiers.ts.
@@ -72,7 +72,7 @@ export const ENTRA_PRIVILEGES: SourcePrivileges = {
     return false;
   },
   reach: {
-    entra: {
+    entraObject: {
       of: (g, key) => {
         const n = g.node(key);
         return n ? entraObjectReach(g, n) : NO_REACH;

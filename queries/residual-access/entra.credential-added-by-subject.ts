@@ -86,7 +86,7 @@ WHERE ${hasLabel('holder', [NodeKind.EntraApplication, NodeKind.EntraServicePrin
 MATCH (holder)-[has:${relType(EdgeKind.HAS_CREDENTIAL)}]->(cred)
 WHERE ${hasLabel('cred', [NodeKind.PasswordCredential, NodeKind.KeyCredential])} AND ${VALID_AT('cred')}
   AND any(i IN range(0, size(ev.modTarget) - 1) WHERE ev.modTarget[i] = holder.id AND ev.modNew[i] CONTAINS cred.keyIdLower AND NOT ev.modOld[i] CONTAINS cred.keyIdLower)
-RETURN sub.key AS subject, cred.key AS once, ${REL('init')} AS init, ${NODE('ev')} AS ev, ${NODE('holder')} AS holder, ${REL('has')} AS has, ${NODE('cred')} AS cred, ${REACH('entra', 'holder')} AS reach, ${HOLDER_SP('holder')} AS sp
+RETURN sub.key AS subject, cred.key AS once, ${REL('init')} AS init, ${NODE('ev')} AS ev, ${NODE('holder')} AS holder, ${REL('has')} AS has, ${NODE('cred')} AS cred, ${REACH('entraObject', 'holder')} AS reach, ${HOLDER_SP('holder')} AS sp
 ORDER BY init.seq, has.seq`,
     params: { activities: [...ADD_ACTIVITIES] },
     hit(row, c) {

@@ -35,14 +35,14 @@ export const entraDormantMembership: Rule = {
     for (const e of a.g.out(s.key, EdgeKind.MEMBER_OF)) {
       const grp = a.node(e.to);
       if (!grp || grp.kind !== NodeKind.EntraGroup) continue;
-      hits.push(hitOf(a, s, e, grp, namedReach('entra', a.g, grp.key)));
+      hits.push(hitOf(a, s, e, grp, namedReach('entraObject', a.g, grp.key)));
     }
     return hits;
   },
   cypher: {
     query: `${SUBJECTS}
 MATCH (s)-[e:${relType(EdgeKind.MEMBER_OF)}]->(grp:${nodeLabel(NodeKind.EntraGroup)})
-RETURN sub.key AS subject, ${REL('e')} AS e, ${NODE('grp')} AS grp, ${REACH('entra', 'grp')} AS reach
+RETURN sub.key AS subject, ${REL('e')} AS e, ${NODE('grp')} AS grp, ${REACH('entraObject', 'grp')} AS reach
 ORDER BY e.seq`,
     hit: (row, c) => hitOf(c.a, c.s, c.edge(row.e), c.node(row.grp), c.reach(row.reach)),
   },

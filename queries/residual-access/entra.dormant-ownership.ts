@@ -42,12 +42,12 @@ export const entraDormantOwnership: Rule = {
   action: { verb: 'Remove', unit: ['ownership', 'ownerships'], unitKey: 'finding', object: ['object', 'objects', 'of'], objectKey: 'via' },
   needs: { entra: ['users', 'applicationOwners', 'servicePrincipalOwners', 'groupOwners'] },
   evaluate(s, a) {
-    return owned(a, s.key, OWNED_KINDS).map(({ node, edge: own }) => hitOf(a, s, node, own, namedReach('entra', a.g, node.key)));
+    return owned(a, s.key, OWNED_KINDS).map(({ node, edge: own }) => hitOf(a, s, node, own, namedReach('entraObject', a.g, node.key)));
   },
   cypher: {
     query: `${SUBJECTS}
 MATCH (s)-[own:${relType(EdgeKind.OWNS)}]->(node) WHERE ${hasLabel('node', OWNED_KINDS)}
-RETURN sub.key AS subject, ${REL('own')} AS own, ${NODE('node')} AS node, ${REACH('entra', 'node')} AS reach
+RETURN sub.key AS subject, ${REL('own')} AS own, ${NODE('node')} AS node, ${REACH('entraObject', 'node')} AS reach
 ORDER BY own.seq`,
     hit: (row, c) => hitOf(c.a, c.s, c.node(row.node), c.edge(row.own), c.reach(row.reach)),
   },

@@ -50,7 +50,7 @@ export const entraOwnedAppFederatedCredential: Rule = {
   cypher: {
     query: `${SUBJECTS}
 MATCH (s)-[own:${relType(EdgeKind.OWNS)}]->(app:${nodeLabel(NodeKind.EntraApplication)})-[has:${relType(EdgeKind.HAS_CREDENTIAL)}]->(cred:${nodeLabel(NodeKind.FederatedIdentityCredential)})
-RETURN sub.key AS subject, ${REL('own')} AS own, ${NODE('app')} AS app, ${REL('has')} AS has, ${NODE('cred')} AS cred, ${REACH('entra', 'app')} AS reach, ${HOLDER_SP('app')} AS sp
+RETURN sub.key AS subject, ${REL('own')} AS own, ${NODE('app')} AS app, ${REL('has')} AS has, ${NODE('cred')} AS cred, ${REACH('entraObject', 'app')} AS reach, ${HOLDER_SP('app')} AS sp
 ORDER BY own.seq, has.seq`,
     hit(row, c) {
       return hitOf(c.a, c.s, c.node(row.app), c.edge(row.own), c.node(row.cred), c.edge(row.has), c.reach(row.reach), tailOf(c.a, c.maybeNode(row.sp)));

@@ -51,13 +51,13 @@ export const entraSessionsNotRevoked: Rule = {
     const D = s.departedAt;
     if (D === null ? validFrom !== null : validFrom !== null && validFrom >= D) return [];
     const inWindow = D !== null && a.at < D + TOKEN_WINDOW_MS;
-    return [hitOf(a, s, inWindow ? 'window' : 'dormant', namedReach('entra', a.g, s.key))];
+    return [hitOf(a, s, inWindow ? 'window' : 'dormant', namedReach('entraObject', a.g, s.key))];
   },
   cypher: {
     query: `${SUBJECTS}
 WITH s, sub, s.signInSessionsValidFromDateTimeMs AS validFrom
 WHERE CASE WHEN sub.departedAt IS NULL THEN validFrom IS NULL ELSE validFrom IS NULL OR validFrom < sub.departedAt END
-RETURN sub.key AS subject, ${REACH('entra', 's')} AS reach, CASE WHEN sub.departedAt IS NOT NULL AND $at < sub.departedAt + $window THEN 'window' ELSE 'dormant' END AS status`,
+RETURN sub.key AS subject, ${REACH('entraObject', 's')} AS reach, CASE WHEN sub.departedAt IS NOT NULL AND $at < sub.departedAt + $window THEN 'window' ELSE 'dormant' END AS status`,
     params: { window: TOKEN_WINDOW_MS },
     hit: (row, c) => hitOf(c.a, c.s, row.status as Status, c.reach(row.reach)),
   },

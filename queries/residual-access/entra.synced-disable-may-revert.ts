@@ -35,12 +35,12 @@ export const entraSyncedDisableMayRevert: Rule = {
   evaluate(s, a) {
     const p = propsOf(s.node, NodeKind.EntraUser);
     if (p.onPremisesSyncEnabled !== true) return [];
-    return [hitOf(a, s, namedReach('entra', a.g, s.key))];
+    return [hitOf(a, s, namedReach('entraObject', a.g, s.key))];
   },
   cypher: {
     query: `${SUBJECTS}
 WITH s, sub WHERE s.onPremisesSyncEnabled = true
-RETURN sub.key AS subject, ${REACH('entra', 's')} AS reach`,
+RETURN sub.key AS subject, ${REACH('entraObject', 's')} AS reach`,
     hit: (row, c) => hitOf(c.a, c.s, c.reach(row.reach)),
   },
 };

@@ -193,7 +193,7 @@ WHERE member OR outside OR credentials
 OPTIONAL MATCH (app)-[:${relType(EdgeKind.HAS_CREDENTIAL)}]->(cred)
 WITH s, sub, cred, cands, member, outside, credentials, head(collect(app)) AS app
 RETURN sub.key AS subject, ${NODE('cred')} AS cred, cands, member, outside, credentials, CASE WHEN app IS NULL THEN null ELSE ${NODE('app')} END AS app,
-  CASE WHEN app IS NULL THEN null ELSE ${REACH('entra', 'app')} END AS reach, CASE WHEN app IS NULL THEN null ELSE ${HOLDER_SP('app')} END AS sp
+  CASE WHEN app IS NULL THEN null ELSE ${REACH('entraObject', 'app')} END AS reach, CASE WHEN app IS NULL THEN null ELSE ${HOLDER_SP('app')} END AS sp
 ORDER BY cred.key`,
     hit(row, c) {
       const cands = (row.cands as { grade: Grade; e: unknown; via: unknown; trust: unknown }[]).map((x) => ({ grade: x.grade, e: c.edge(x.e), via: c.node(x.via), trust: c.edge(x.trust) }));

@@ -61,7 +61,7 @@ function workloadTrusts(a: Analysis, key: string): { via: GraphNode; reach: Reac
     for (const t of a.g.out(repo.key, GitHubEdge.WORKFLOW_TRUST)) {
       for (const h of a.g.in(t.to, EdgeKind.HAS_CREDENTIAL)) {
         const app = a.node(h.from);
-        if (app) out.push({ via: repo, reach: namedReach('entra', a.g, app.key) });
+        if (app) out.push({ via: repo, reach: namedReach('entraObject', a.g, app.key) });
       }
     }
   }
@@ -90,7 +90,7 @@ const WORKLOAD_MATCH = `MATCH (s)-[wr:${relType(GitHubEdge.REPO_ROLE)}]->(wv)-[w
 export const GITHUB_ACCOUNT_FACTS = `COLLECT { MATCH (s)-[gm:${relType(GitHubEdge.ORG_MEMBER)}]->(go) WITH gm, go ORDER BY gm.seq RETURN {e: ${REL('gm')}, n: ${NODE('go')}} } AS orgs,
   COLLECT { MATCH (s)-[gr:${relType(GitHubEdge.REPO_ROLE)}]->(grp) WITH gr, grp ORDER BY gr.seq RETURN {e: ${REL('gr')}, n: ${NODE('grp')}} } AS repos,
   COLLECT { ${WORKLOAD_MATCH} RETURN ${NODE('wv')} } AS workloadVia,
-  COLLECT { ${WORKLOAD_MATCH} RETURN ${REACH('entra', 'wa')} } AS workloadReach`;
+  COLLECT { ${WORKLOAD_MATCH} RETURN ${REACH('entraObject', 'wa')} } AS workloadReach`;
 
 /** The Neo4j engine's reach of a GitHub account from a row with `orgs`, `repos`, `workloadVia` and `workloadReach`. */
 export function githubRowReach(row: Record<string, unknown>, c: CypherHitContext, extra: Privilege[] = []): Reach {

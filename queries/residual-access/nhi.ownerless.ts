@@ -36,7 +36,7 @@ const QUERY = perRegistry(
   () => `${SUBJECTS}
 MATCH (s)-[own:${relType(EdgeKind.OWNS)}]->(node) WHERE ${hasLabel('node', MACHINE_KINDS)}
   AND NOT EXISTS { MATCH (o)-[:${relType(EdgeKind.OWNS)}]->(node) WHERE NOT (${DEPARTED('o')}) }
-RETURN sub.key AS subject, ${REL('own')} AS own, ${NODE('node')} AS node, ${REACH('entra', 'node')} AS reach, COUNT { ()-[:${relType(EdgeKind.OWNS)}]->(node) } AS owners
+RETURN sub.key AS subject, ${REL('own')} AS own, ${NODE('node')} AS node, ${REACH('entraObject', 'node')} AS reach, COUNT { ()-[:${relType(EdgeKind.OWNS)}]->(node) } AS owners
 ORDER BY own.seq`,
 );
 
@@ -52,7 +52,7 @@ export const nhiOwnerless: Rule = {
   evaluate(s, a) {
     return owned(a, s.key, MACHINE_KINDS)
       .filter(({ node }) => a.g.in(node.key, EdgeKind.OWNS).every((o) => a.state(o.from)?.departed === true))
-      .map(({ node, edge: own }) => hitOf(a, s, node, own, namedReach('entra', a.g, node.key), a.g.in(node.key, EdgeKind.OWNS).length));
+      .map(({ node, edge: own }) => hitOf(a, s, node, own, namedReach('entraObject', a.g, node.key), a.g.in(node.key, EdgeKind.OWNS).length));
   },
   cypher: {
     get query() {

@@ -63,7 +63,7 @@ MATCH (s)-[own:${relType(EdgeKind.OWNS)}]->(holder) WHERE holder:${nodeLabel(Nod
 MATCH (holder)-[has:${relType(EdgeKind.HAS_CREDENTIAL)}]->(cred:${nodeLabel(credKind)})
 WHERE ${VALID_AT('cred')}
   AND NOT (sub.disabled AND sub.departedAt IS NOT NULL AND cred.startDateTimeMs IS NOT NULL AND cred.startDateTimeMs > sub.departedAt)
-RETURN sub.key AS subject, ${REL('own')} AS own, ${NODE('holder')} AS holder, ${REL('has')} AS has, ${NODE('cred')} AS cred, ${REACH('entra', 'holder')} AS reach, ${HOLDER_SP('holder')} AS sp
+RETURN sub.key AS subject, ${REL('own')} AS own, ${NODE('holder')} AS holder, ${REL('has')} AS has, ${NODE('cred')} AS cred, ${REACH('entraObject', 'holder')} AS reach, ${HOLDER_SP('holder')} AS sp
 ORDER BY own.seq, has.seq`,
       hit(row, c) {
         const D = c.s.disabled ? c.s.departedAt : null;

@@ -1,7 +1,7 @@
 /**
  * Reach: what the access a finding names can do — the privileges it confers and whether any of
  * them is tier 0. The core only merges and dispatches: what confers a privilege, and each named
- * reach a rule asks for (`entra`, `oktaUser`, …), is declared by its source
+ * reach a rule asks for (`entraObject`, `oktaUser`, …), is declared by its source
  * (SourceDefinition.privileges, ingest/<source>/privileges.ts) and read here from the registry.
  */
 import { sourceOfKey } from '../model/props.js';

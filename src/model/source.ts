@@ -488,7 +488,7 @@ export interface SourcePrivileges {
   privilegeOf: (n: GraphNode, edge: EdgeKind, g: GraphView, from: string) => { label: string; tier0: boolean } | null;
   /** Whether a node is tier 0 by itself (the explorer's badge), else false; absent: never. */
   isTier0?: (n: GraphNode, g: GraphView) => boolean;
-  /** Named reaches (see NamedReach): the names are global (`entra`, `oktaUser`), each declared once. */
+  /** Named reaches (see NamedReach): the names are global (`entraObject`, `oktaUser`), each declared once. */
   reach?: Readonly<Record<string, NamedReach>>;
   /** Readers of the Cypher reach facts by their `t`: the privileges one fact confers (names global, declared once). */
   facts?: Readonly<Record<string, (fact: Record<string, unknown>, c: FactContext) => Privilege[]>>;
