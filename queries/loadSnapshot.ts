@@ -36,7 +36,7 @@ import type { LoadProgress, LoadSummary } from '../src/store/writeSnapshot.js';
 import type { SnapshotWriter } from '../src/store/SnapshotWriter.js';
 import { StoreError } from '../src/model/errors.js';
 import type { FindingsDoc, PersonReport, SubjectReport, Finding } from './residual.js';
-import { coverageOf } from './residual.js';
+import { coverageOf, ruleOrderIds } from './residual.js';
 import { type UnitResult, UnitAnalyser, depCode, docFromUnits } from './residualUnits.js';
 
 export interface LoadResult {
@@ -92,7 +92,7 @@ export function analyseSnapshotFile(path: string, id: string, writer: SnapshotWr
   const db = new Database(path);
   try {
     db.pragma('journal_mode = DELETE');
-    writeStoredFindings(db, doc, new Map(units.flatMap((u) => u.findings.map((f) => [f.finding.id, f.pre] as const))));
+    writeStoredFindings(db, doc, ruleOrderIds(), new Map(units.flatMap((u) => u.findings.map((f) => [f.finding.id, f.pre] as const))));
     writeUnits(
       db,
       units.map((u) => storedUnitOf(u, (k) => src.nidOf(k))),
@@ -229,7 +229,7 @@ export async function loadDelta(
       fresh.push(storedUnitOf(u, (k) => view.nodeRow(k)?.nid));
     }
     ms.analyse = lap();
-    writeDeltaFindings(db, { format: 'revenant-findings/1', at: new Date(at).toISOString(), snapshot: id, coverage }, { subjects, persons, findings, gone, unitsGone });
+    writeDeltaFindings(db, { format: 'revenant-findings/1', at: new Date(at).toISOString(), snapshot: id, coverage }, ruleOrderIds(), { subjects, persons, findings, gone, unitsGone });
     writeUnits(db, fresh);
     out = { findings: -1, departed: -1, reanalysed: keys.size, units: units.size, full: all, ms };
     if (opts.count !== false) {

@@ -10,7 +10,8 @@ import { SOURCES } from '../ingest/sources.js';
 import type { AccountState } from '../src/analysis/accounts.js';
 import { Analysis } from '../src/analysis/Analysis.js';
 import { type SourceCoverage, computeCoverage } from '../src/analysis/coverage.js';
-import { SEVERITY_RANK, STATUS_RANK, type Severity, type Status, severityOf } from '../src/analysis/severity.js';
+import { findingsOrder } from '../src/analysis/findingsOrder.js';
+import { type Severity, type Status, severityOf } from '../src/analysis/severity.js';
 import { NotFoundError } from '../src/model/errors.js';
 import { canonicalId } from '../src/model/ids.js';
 import { EdgeKind, NodeKind } from '../src/model/schema.js';
@@ -208,20 +209,18 @@ function findingsOf(s: AccountState, raw: RawHit[], provOf: (key: string) => Pro
   return out;
 }
 
-let ruleOrder: { rules: readonly Rule[]; order: Map<string, number> } | undefined;
+let ruleOrder: { rules: readonly Rule[]; compare: (x: Finding, y: Finding) => number } | undefined;
 
-/** The order of a findings document: severity, status, rule (catalogue order), subject name, via id. */
+/** The rule ids in the order a findings document lists them (the catalogue's, then those the sources bring): stored with each analysis. */
+export function ruleOrderIds(): string[] {
+  return allRules().map((r) => r.id);
+}
+
+/** The order of a findings document (src/analysis/findingsOrder.ts) with the rules this analysis runs. */
 export function compareFindings(x: Finding, y: Finding): number {
   const rules = allRules();
-  if (ruleOrder?.rules !== rules) ruleOrder = { rules, order: new Map(rules.map((r, i) => [r.id, i])) };
-  const order = ruleOrder.order;
-  return (
-    SEVERITY_RANK[x.severity] - SEVERITY_RANK[y.severity] ||
-    STATUS_RANK[x.status] - STATUS_RANK[y.status] ||
-    (order.get(x.rule) ?? 99) - (order.get(y.rule) ?? 99) ||
-    x.subject.name.localeCompare(y.subject.name) ||
-    x.via.id.localeCompare(y.via.id)
-  );
+  if (ruleOrder?.rules !== rules) ruleOrder = { rules, compare: findingsOrder(rules.map((r) => r.id)) };
+  return ruleOrder.compare(x, y);
 }
 
 export function sortFindings(f: Finding[]): Finding[] {

@@ -5,6 +5,7 @@
  * trimming, with the en dash folded to an ASCII hyphen. (initiator)-[:INITIATED]->(event)
  * -[:TARGETS]->(target).
  */
+import { EntraActivity } from '../../src/model/auditVocabulary.js';
 import type { Emit } from '../../src/model/Emit.js';
 import { IdSpace } from '../../src/model/ids.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
@@ -12,11 +13,8 @@ import type { EntraAuditEventProps } from '../../src/model/types.js';
 import { type Raw, arr, path, str } from '../collection/fields.js';
 import { idOf, kindOfPrincipalType } from './directoryObjects.js';
 
-export const Activity = {
-  disableAccount: 'Disable account',
-  addSpCredentials: 'Add service principal credentials',
-  updateAppCredentials: 'Update application - Certificates and secrets management',
-} as const;
+/** The activities kept (declared in src/model, where the rules read them too). */
+export const Activity = EntraActivity;
 
 /** `Update application – Certificates and secrets management ` → `Update application - Certificates and secrets management`. */
 export function normalizeActivity(name: string): string {

@@ -9,16 +9,12 @@ import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import type { OktaLogEventProps } from '../../src/model/types.js';
 import { type Raw, arr, obj, str } from '../collection/fields.js';
 import { appRef, userRef } from './common.js';
+import { OKTA_CREDENTIAL_EVENTS } from '../../src/model/auditVocabulary.js';
 
-export const CREDENTIAL_EVENTS: ReadonlySet<string> = new Set([
-  'app.oauth2.credentials.lifecycle.create',
-  'app.oauth2.credentials.lifecycle.activate',
-  'app.oauth2.client.read_client_secret',
-]);
 
 export function transformLogs(raw: Raw, emit: Emit): void {
   const eventType = str(raw, 'eventType') ?? '';
-  if (!CREDENTIAL_EVENTS.has(eventType)) return;
+  if (!OKTA_CREDENTIAL_EVENTS.has(eventType)) return;
   const actor = obj(raw, 'actor');
   const targets = arr(raw, 'target');
   const props: OktaLogEventProps = {

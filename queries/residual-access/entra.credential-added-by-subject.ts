@@ -5,7 +5,7 @@
  * of that object valid at `at` has its keyId in a `newValue` of the event's modified properties
  * (as text, case-insensitive) and not in the matching `oldValue`.
  */
-import { Activity } from '../../ingest/entra/directoryAudits.js';
+import { EntraActivity as Activity } from '../../src/model/auditVocabulary.js';
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
 import type { Reach } from '../../src/analysis/reach.js';

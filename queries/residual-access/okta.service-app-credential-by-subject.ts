@@ -10,7 +10,7 @@ import { type Reach, namedReach } from '../../src/analysis/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import { instant } from '../../src/model/time.js';
 import type { GraphEdge, GraphNode} from '../../src/model/types.js';
-import { CREDENTIAL_EVENTS } from '../../ingest/okta/logs.js';
+import { OKTA_CREDENTIAL_EVENTS as CREDENTIAL_EVENTS } from '../../src/model/auditVocabulary.js';
 import { hasLabel, nodeLabel, relType } from '../../src/store/neo4jSchema.js';
 import { NODE, REL, REACH, SUBJECTS } from '../cypher/fragments.js';
 import type { Hit, Rule } from './Rule.js';

@@ -11,9 +11,10 @@
  * that went, and the units' new reads; reading it folds the change over its base's document.
  */
 import type Database from 'better-sqlite3';
-import { IdSpace, nodeKey } from '../model/ids.js';
+import { nodeKey } from '../model/ids.js';
 import type { Finding, FindingsDoc, PersonReport, SubjectReport } from '../../queries/residual.js';
-import { compareFindings } from '../../queries/residual.js';
+import { findingsOrder } from '../analysis/findingsOrder.js';
+import { SOURCES } from '../../ingest/sources.js';
 import { ERR, StoreError } from '../model/errors.js';
 import type { SnapshotDb } from './SnapshotDb.js';
 
@@ -62,13 +63,18 @@ const insFinding = (db: Database.Database) =>
     'INSERT OR REPLACE INTO findings(id, ord, rule, status, severity, subject_source, subject_id, via_id, valid_until, doc, pre) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
 
-/** Write a findings document into an open (writable) snapshot database. `pre` gives each finding's unit order key. */
-export function writeStoredFindings(db: Database.Database, doc: FindingsDoc, pre?: ReadonlyMap<string, string>): void {
+/**
+ * Write a findings document into an open (writable) snapshot database. `pre` gives each finding's
+ * unit order key; `rules` the rule ids in the order the document lists them (a later delta's
+ * findings are merged in by it: patchDoc).
+ */
+export function writeStoredFindings(db: Database.Database, doc: FindingsDoc, rules: readonly string[], pre?: ReadonlyMap<string, string>): void {
   db.exec(CREATE_FINDINGS_TABLES);
   const ins = insFinding(db);
   const { findings, ...rest } = doc;
   db.transaction(() => {
     db.prepare('INSERT OR REPLACE INTO analysis(key, value) VALUES (?, ?)').run('doc', JSON.stringify(rest));
+    db.prepare('INSERT OR REPLACE INTO analysis(key, value) VALUES (?, ?)').run('ruleOrder', JSON.stringify(rules));
     findings.forEach((f, i) => ins.run(f.id, i, f.rule, f.status, f.severity, f.subject.source, f.subject.id, f.via.id, f.validUntil, JSON.stringify(f), pre?.get(f.id) ?? null));
   })();
   db.exec('CREATE INDEX IF NOT EXISTS findings_subject ON findings(subject_source, subject_id)');
@@ -96,11 +102,13 @@ export function writeUnits(db: Database.Database, units: Iterable<StoredUnit>): 
 
 /**
  * Store a delta's analysis: the document's head (format, at, snapshot, coverage), the subjects,
- * persons and findings of the re-analysed units (null: gone), and the findings that went.
+ * persons and findings of the re-analysed units (null: gone), the findings that went, and the
+ * rule ids in the order its documents list them.
  */
 export function writeDeltaFindings(
   db: Database.Database,
   head: Omit<FindingsDoc, 'findings' | 'subjects' | 'persons'>,
+  rules: readonly string[],
   change: {
     subjects: Map<string, SubjectReport | null>;
     persons: Map<string, PersonReport | null>;
@@ -114,6 +122,7 @@ export function writeDeltaFindings(
   const ins = insFinding(db);
   db.transaction(() => {
     db.prepare('INSERT OR REPLACE INTO analysis(key, value) VALUES (?, ?)').run('doc', JSON.stringify({ ...head, delta: true }));
+    db.prepare('INSERT OR REPLACE INTO analysis(key, value) VALUES (?, ?)').run('ruleOrder', JSON.stringify(rules));
     change.findings.forEach(({ pre, finding: f }, i) =>
       ins.run(f.id, i, f.rule, f.status, f.severity, f.subject.source, f.subject.id, f.via.id, f.validUntil, JSON.stringify(f), pre),
     );
@@ -139,7 +148,19 @@ function hasTable(db: Database.Database, name: string): boolean {
 
 /** The account key a subject report is about. */
 export function subjectKeyOf(s: Pick<SubjectReport, 'source' | 'sourceKey' | 'id'>): string {
-  return nodeKey(s.sourceKey, s.source === 'okta' ? IdSpace.oktaUser : IdSpace.entraObject, s.id);
+  // The id space of the source's account kind (SourceDefinition.idSpaces): a subject is one of its accounts.
+  const kind = SOURCES.get(s.source)?.accounts[0]?.kind;
+  const space = kind === undefined ? undefined : SOURCES.idSpace(kind);
+  if (space === undefined) throw new StoreError(`stored findings: a subject of source ${JSON.stringify(s.source)}, which registers no account id space`, ERR.SNAPSHOT_UNREADABLE);
+  return nodeKey(s.sourceKey, space, s.id);
+}
+
+/** The rule order a snapshot's stored analysis lists its findings in (a delta's own, else its base's). */
+export function readRuleOrder(sdb: SnapshotDb): string[] {
+  const row = sdb.db.prepare("SELECT value FROM analysis WHERE key = 'ruleOrder'").get() as { value: string } | undefined;
+  if (row) return JSON.parse(row.value) as string[];
+  if (sdb.overlay) return readRuleOrder(sdb.overlay.parent);
+  throw new StoreError(`snapshot ${sdb.id} has no stored rule order (it was written by an older revenant: load the collection again)`, ERR.SNAPSHOT_UNREADABLE);
 }
 
 /** The stored `residual --all` document of a snapshot (a delta's: its change laid over its base's document). */
@@ -181,6 +202,7 @@ export function patchDoc(base: FindingsDoc, delta: SnapshotDb): FindingsDoc {
   const accountKey = new Map<string, string>();
   for (const [k, x] of subjectList) accountKey.set(`${x.source}\u0000${x.id}`, k);
   const keyOf = (f: Finding) => accountKey.get(`${f.subject.source}\u0000${f.subject.id}`) ?? '';
+  const compareFindings = findingsOrder(readRuleOrder(delta));
   const cmp = (x: Finding, y: Finding) => {
     const c = compareFindings(x, y);
     if (c !== 0) return c;

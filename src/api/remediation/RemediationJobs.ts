@@ -148,7 +148,7 @@ export class RemediationJobs {
     if (!this.queue) return;
     const skipped = [...new Set(plan.accounts.map((a) => a.source).filter((s) => !this.canRefresh(s)))];
     if (skipped.length) this.log.info({ plan: plan.id, sources: skipped }, 'no live collector configured for these sources: verify with `revenant verify SUBJECT`');
-    const jobs = plan.accounts.filter((a) => this.canRefresh(a.source)).map((a) => ({ kind: 'refresh' as const, source: a.source as 'entra' | 'okta', tenant: plan.snapshot.sources.find((s) => s.sourceKey === a.sourceKey)?.tenant ?? null, subject: a.id, reason: `remediation ${plan.id}` }));
+    const jobs = plan.accounts.filter((a) => this.canRefresh(a.source)).map((a) => ({ kind: 'refresh' as const, source: a.source, tenant: plan.snapshot.sources.find((s) => s.sourceKey === a.sourceKey)?.tenant ?? null, subject: a.id, reason: `remediation ${plan.id}` }));
     if (!jobs.length) return;
     try {
       this.queue.accept([{ key: null, jobs }]);

@@ -15,7 +15,7 @@ import { CREATE_RECORD_TABLES, RecordFileBuilder } from '../records/RecordIndex.
 import { SnapshotDb, type SourceRow } from '../SnapshotDb.js';
 import { nodeNames } from '../SnapshotWriter.js';
 import { CREATE_INDEXES, CREATE_TABLES, EDGE_CODE_BASE, SNAPSHOT_SCHEMA_VERSION } from '../snapshotSchema.js';
-import { readStoredFindings, readUnits, writeStoredFindings, writeUnits } from '../storedFindings.js';
+import { readRuleOrder, readStoredFindings, readUnits, writeStoredFindings, writeUnits } from '../storedFindings.js';
 import { recordSpecs } from '../../../ingest/collection/records.js';
 
 /** Write the full form of the (delta) snapshot `sdb` into the new file `path`. */
@@ -85,7 +85,7 @@ export function writeCompacted(sdb: SnapshotDb, path: string): void {
     for (let s: SnapshotDb | undefined = sdb; s; s = s.overlay?.parent) {
       for (const r of s.db.prepare('SELECT id, pre FROM findings').iterate() as Iterable<{ id: string; pre: string | null }>) if (!pre.has(r.id) && r.pre) pre.set(r.id, r.pre);
     }
-    writeStoredFindings(db, doc, pre);
+    writeStoredFindings(db, doc, readRuleOrder(sdb), pre);
     writeUnits(db, readUnits(sdb).values());
   } finally {
     db.close();
