@@ -7,7 +7,8 @@
  *               the push's own time is reported too) and `residual --all --neo4j` (twice: the
  *               first run after a load re-plans the queries, the second is warm);
  * then the query phases of issue 13 item 2 on both engines, each the median of --runs process
- * runs (process start included, as a user sees it): one subject (`residual <subject>`, the
+ * runs (process start included, as a user sees it; wall time and the client's CPU time, with the
+ * load average, since on a shared machine wall time is mostly waiting for a core): one subject (`residual <subject>`, the
  * departed subject with the most findings) and the blast radius of a tier-0 principal
  * (`blast-radius <principal>`, the subject of a finding that reaches tier 0);
  * checks that both engines print the same JSON, and records every time and the Neo4j/embedded
@@ -23,7 +24,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import neo4j from 'neo4j-driver';
+import neo4j from 'neo4j-driver-lite';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const BIN = join(ROOT, 'bin', 'revenant.js');
@@ -48,14 +49,26 @@ function neo4jUri() {
 const uri = neo4jUri();
 const auth = process.env.NEO4J_USER ? neo4j.auth.basic(process.env.NEO4J_USER, process.env.NEO4J_PASSWORD ?? '') : neo4j.auth.none();
 
+/** CPU seconds (user + system) of this process's waited-for children, from /proc (Linux); null elsewhere. */
+function childrenCpu() {
+  try {
+    const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(f[13]) + Number(f[14])) / 100; // cutime + cstime, in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+}
+
 function run(args) {
   const t0 = process.hrtime.bigint();
+  const c0 = childrenCpu();
   // The engine is chosen by the arguments alone.
   const env = { ...process.env, NEO4J_URI: '' };
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, env });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const c1 = childrenCpu();
   if (r.status !== 0 && r.status !== 3) throw new Error(`revenant ${args.join(' ')} failed (${r.status}): ${(r.stderr ?? '').slice(-2000)}`);
-  return { seconds: Math.round(seconds * 1000) / 1000, stdout: r.stdout, stderr: r.stderr };
+  return { seconds: Math.round(seconds * 1000) / 1000, cpu: c0 === null || c1 === null ? null : Math.round((c1 - c0) * 100) / 100, stdout: r.stdout, stderr: r.stderr };
 }
 
 async function serverInfo() {
@@ -123,14 +136,17 @@ for (const users of sizes) {
     const principal = tier0 ? `${tier0.subject.source}:${tier0.subject.id}` : null;
     const median = (args) => {
       const times = [];
+      const cpus = [];
       let stdout = null;
       for (let i = 0; i < runs; i++) {
         const r = run(args);
         times.push(r.seconds);
+        cpus.push(r.cpu);
         stdout = r.stdout;
       }
       times.sort((a, b) => a - b);
-      return { seconds: times[Math.floor(times.length / 2)], stdout };
+      cpus.sort((a, b) => a - b);
+      return { seconds: times[Math.floor(times.length / 2)], cpu: cpus[Math.floor(cpus.length / 2)], all: times, stdout };
     };
     const queries = {};
     for (const [name, args] of [
@@ -140,7 +156,17 @@ for (const users of sizes) {
       if (!args) continue;
       const e = median([...args, '--store', store]);
       const n = median([...args, '--neo4j', uri, '--snapshot', id]);
-      queries[name] = { args: args.slice(0, 2), embedded: e.seconds, neo4j: n.seconds, ratio: ratio(n.seconds, e.seconds), sameJson: e.stdout === n.stdout };
+      queries[name] = {
+        args: args.slice(0, 2),
+        embedded: e.seconds,
+        neo4j: n.seconds,
+        ratio: ratio(n.seconds, e.seconds),
+        // Client CPU seconds (median), the runs' wall times and the load average: on a shared machine wall time is mostly waiting.
+        cpu: { embedded: e.cpu, neo4j: n.cpu },
+        runs: { embedded: e.all, neo4j: n.all },
+        loadAverage: (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100),
+        sameJson: e.stdout === n.stdout,
+      };
     }
 
     const r = {

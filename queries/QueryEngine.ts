@@ -7,26 +7,18 @@
  * answers in Cypher inside Neo4j (queries/*.cypher.ts), from the same snapshot pushed there by
  * `load --neo4j`. Both give the same results (the parity suites).
  */
-import { NodeKind } from '../src/model/schema.js';
-import { nodeName, sourceOfKey } from '../src/model/props.js';
+import { type AccountRef, accountsOf, tokenOwner } from './accountRefs.js';
 import { CompactGraph } from '../src/store/CompactGraph.js';
 import { DbReader } from '../src/store/DbReader.js';
-import type { GraphReader, InputFile, SourceInfo } from '../src/store/GraphReader.js';
+import type { InputFile, SourceInfo } from '../src/store/GraphReader.js';
 import { LazyGraph } from '../src/store/LazyGraph.js';
-import type { Neo4jSnapshot } from '../src/store/neo4jGraph.js';
 import type { SnapshotDb } from '../src/store/SnapshotDb.js';
 import { blastRadius, type BlastRadius } from './blast-radius.js';
 import { type Neighbourhood, type NeighbourhoodOptions, type PersonLinks, type SearchHit, neighbourhood, personOf, searchHits, searchRows } from './explore.js';
 import { findPaths, type PathsResult } from './paths.js';
-import { type FindingsDoc, type ResidualOptions, resolveAccounts, runResidual } from './residual.js';
+import { type FindingsDoc, type ResidualOptions, runResidual } from './residual.js';
 
-export interface AccountRef {
-  source: string;
-  sourceKey: string;
-  id: string;
-  name: string;
-}
-
+export type { AccountRef };
 export type { SearchHit };
 
 export interface QueryEngine {
@@ -49,23 +41,6 @@ export interface QueryEngine {
   /** The input files the snapshot was made from, with their SHA-256 (empty when the engine does not keep them). */
   inputFiles(): InputFile[];
   close(): void;
-}
-
-function accountsOf(g: GraphReader, name: string): AccountRef[] {
-  const out: AccountRef[] = [];
-  for (const key of resolveAccounts(g, name)) {
-    const n = g.node(key);
-    if (n) out.push({ source: sourceOfKey(n.sourceKey), sourceKey: n.sourceKey, id: n.id, name: nodeName(n) });
-  }
-  return out;
-}
-
-function tokenOwner(g: GraphReader, tokenId: string): string | null {
-  for (const k of g.lookup(tokenId)) {
-    const n = g.node(k);
-    if (n?.kind === NodeKind.OktaApiToken && typeof n.props.userId === 'string') return n.props.userId;
-  }
-  return null;
 }
 
 export interface EmbeddedEngineOptions {
@@ -140,60 +115,6 @@ export class EmbeddedEngine implements QueryEngine {
   }
 }
 
-export class Neo4jEngine implements QueryEngine {
-  readonly kind = 'neo4j' as const;
-
-  constructor(private readonly snap: Neo4jSnapshot) {}
-
-  get sources(): readonly SourceInfo[] {
-    return this.snap.sources;
-  }
-
-  async accounts(name: string): Promise<AccountRef[]> {
-    const { lookupGraph } = await import('./cypher/accounts.js');
-    return accountsOf(await lookupGraph(this.snap, [name]), name);
-  }
-
-  async whatIf(opts: ResidualOptions): Promise<FindingsDoc> {
-    const { runResidualNeo4j } = await import('./residual.cypher.js');
-    return runResidualNeo4j(this.snap, opts);
-  }
-
-  async blastRadius(principal: string, opts: { maxDepth?: number; listLimit?: number }): Promise<BlastRadius> {
-    const { blastRadiusNeo4j } = await import('./blast-radius.cypher.js');
-    return blastRadiusNeo4j(this.snap, principal, opts);
-  }
-
-  async paths(from: string, to: string, opts: { maxDepth?: number; limit?: number }): Promise<PathsResult> {
-    const { findPathsNeo4j } = await import('./paths.cypher.js');
-    return findPathsNeo4j(this.snap, from, to, opts);
-  }
-
-  async apiTokenOwner(tokenId: string): Promise<string | null> {
-    const { lookupGraph } = await import('./cypher/accounts.js');
-    return tokenOwner(await lookupGraph(this.snap, [tokenId]), tokenId);
-  }
-
-  async search(q: string, limit: number): Promise<SearchHit[]> {
-    const { searchNeo4j } = await import('./explore.cypher.js');
-    return searchNeo4j(this.snap, q, limit);
-  }
-
-  async person(name: string): Promise<PersonLinks> {
-    const { personNeo4j } = await import('./explore.cypher.js');
-    return personNeo4j(this.snap, name);
-  }
-
-  async neighbourhood(key: string, opts: NeighbourhoodOptions): Promise<Neighbourhood> {
-    const { neighbourhoodNeo4j } = await import('./explore.cypher.js');
-    return neighbourhoodNeo4j(this.snap, key, opts);
-  }
-
-  inputFiles(): InputFile[] {
-    return this.snap.files();
-  }
-
-  close(): void {
-    // The driver belongs to the snapshot source, not to one snapshot.
-  }
-}
+// The Neo4j engine lives in its own module (a Neo4j command loads none of the embedded engine's
+// modules); it is re-exported here for the API and the tests.
+export { Neo4jEngine } from './Neo4jEngine.js';

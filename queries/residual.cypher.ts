@@ -50,16 +50,13 @@ export interface RuleRows {
   rows: Row[];
 }
 
-/**
- * Run one rule's Cypher form over a set of subjects (in batches): its rows in the query's order,
- * keeping the first row per subject and `once` value.
- */
-async function ruleRows(snap: Neo4jSnapshot, rule: Rule, subjects: AccountState[], at: number, assumed: ReadonlySet<string>): Promise<RuleRows> {
-  const rows: Row[] = [];
-  for (let i = 0; i < subjects.length; i += SUBJECT_BATCH) {
-    const batch = subjects.slice(i, i + SUBJECT_BATCH).map(subjectParam);
-    rows.push(...(await snap.rows(rule.cypher.query, { ...rule.cypher.params, subjects: batch, at, assumed: [...assumed], k: cypherConstants() })));
-  }
+/** One rule's query over one batch of subjects. */
+function ruleQuery(rule: Rule, batch: AccountState[], at: number, assumed: ReadonlySet<string>): { query: string; params: Record<string, unknown> } {
+  return { query: rule.cypher.query, params: { ...rule.cypher.params, subjects: batch.map(subjectParam), at, assumed: [...assumed], k: cypherConstants() } };
+}
+
+/** A rule's rows in the query's order, keeping the first row per subject and `once` value. */
+function firstRows(rule: Rule, rows: Row[]): RuleRows {
   const once = new Set<string>();
   return {
     rule,
@@ -71,6 +68,32 @@ async function ruleRows(snap: Neo4jSnapshot, rule: Rule, subjects: AccountState[
       return true;
     }),
   };
+}
+
+/** Run one rule's Cypher form over a set of subjects (in batches of SUBJECT_BATCH). */
+async function ruleRows(snap: Neo4jSnapshot, rule: Rule, subjects: AccountState[], at: number, assumed: ReadonlySet<string>): Promise<RuleRows> {
+  const rows: Row[] = [];
+  for (let i = 0; i < subjects.length; i += SUBJECT_BATCH) {
+    const q = ruleQuery(rule, subjects.slice(i, i + SUBJECT_BATCH), at, assumed);
+    rows.push(...(await snap.rows(q.query, q.params)));
+  }
+  return firstRows(rule, rows);
+}
+
+/**
+ * Every rule's rows for its subjects. Named subjects (a handful: one batch per rule) go in one
+ * read transaction, every rule's query sent at once on one connection — a one-subject query is
+ * a round trip, not a connection per query in flight; a sweep runs batches CONCURRENCY at a time,
+ * so the server works on several at once.
+ */
+async function allRuleRows(snap: Neo4jSnapshot, work: { rule: Rule; subjects: AccountState[] }[], all: boolean, at: number, assumed: ReadonlySet<string>): Promise<RuleRows[]> {
+  if (all || work.some((w) => w.subjects.length > SUBJECT_BATCH)) {
+    return pool(work.map((w) => () => ruleRows(snap, w.rule, w.subjects, at, assumed)), CONCURRENCY);
+  }
+  const asked = work.filter((w) => w.subjects.length > 0);
+  const rows = await snap.rowsOfAll(asked.map((w) => ruleQuery(w.rule, w.subjects, at, assumed)));
+  const of = new Map(asked.map((w, i) => [w.rule, rows[i]]));
+  return work.map((w) => firstRows(w.rule, of.get(w.rule) ?? []));
 }
 
 /** Hits from rule rows: the reach every row asks for is fetched in batches, then each row becomes a hit. */
@@ -110,10 +133,8 @@ export async function runResidualNeo4j(snap: Neo4jSnapshot, opts: ResidualOption
 
   // Every rule's Cypher form over the departed subjects it applies to.
   const departed = subjects.filter((s) => s.departed);
-  const results = await pool(
-    rules.map((rule) => () => ruleRows(snap, rule, departed.filter((s) => rulesFor(s, [rule]).length > 0), at, assumed)),
-    CONCURRENCY,
-  );
+  const work = rules.map((rule) => ({ rule, subjects: departed.filter((s) => rulesFor(s, [rule]).length > 0) }));
+  const results = await allRuleRows(snap, work, !!opts.all, at, assumed);
   // Rules in catalogue order, so each subject's hits come in the graph form's order.
   const hits = await hitsOfRows(snap, results, states, at, assumed);
 

@@ -18,8 +18,9 @@ import {
 import { InputError } from '../../src/model/errors.js';
 import { SourceApiError } from '../collection/SourceApiError.js';
 
-export type GraphAuthMode = 'token' | 'env' | 'certificate' | 'managed-identity' | 'default';
-export const GRAPH_AUTH_MODES: readonly GraphAuthMode[] = ['token', 'env', 'certificate', 'managed-identity', 'default'];
+import type { GraphAuthMode } from './graphAuthModes.js';
+
+export { GRAPH_AUTH_MODES, type GraphAuthMode } from './graphAuthModes.js';
 
 export interface GraphAuthOptions {
   /** How to authenticate; default: `token` when a token is given, else `default`. */

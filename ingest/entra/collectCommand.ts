@@ -6,7 +6,7 @@
  */
 import { InputError } from '../../src/model/errors.js';
 import type { CollectRun, CollectorModule } from '../../src/model/source.js';
-import { GRAPH_AUTH_MODES } from './GraphTokenProvider.js';
+import { GRAPH_AUTH_MODES } from './graphAuthModes.js';
 import { collectEntra, collectEntraDelta, collectEntraSubject } from './index.js';
 
 interface EntraFlags {

@@ -17,7 +17,7 @@ export interface OpenedEngine {
 export async function openEngine(o: SourceOptions): Promise<OpenedEngine> {
   const target = neo4jTarget(o);
   if (target) {
-    const [{ openNeo4jSnapshot }, { Neo4jEngine }] = await Promise.all([import('../store/neo4jOpen.js'), import('../../queries/QueryEngine.js')]);
+    const [{ openNeo4jSnapshot }, { Neo4jEngine }] = await Promise.all([import('../store/neo4jOpen.js'), import('../../queries/Neo4jEngine.js')]);
     const opened = await openNeo4jSnapshot(target, { collections: o.collection, snapshot: o.snapshot });
     return { engine: new Neo4jEngine(opened.snap), close: () => opened.close() };
   }

@@ -22,18 +22,21 @@ export function registerResidual(program: Command): void {
     const at = parseAt(o.at);
     const failOn = parseFailOn(o.failOn);
     const format = formatOf(o.format);
-    const [render, { residualCsvChunks }, sev, { jsonChunks, withNewline }] = await Promise.all([
-      import('./renderFindings.js'),
-      import('../reports/csv.js'),
-      import('../analysis/severity.js'),
-      import('../output/jsonChunks.js'),
-    ]);
     const opts = { subjects: names, all: o.all, at, assumeDeparted: o.assumeDeparted };
     const doc = await withEngine(o, (engine) => engine.whatIf(opts));
-    if (format === 'json') await writeOut(withNewline(jsonChunks(doc, 2)));
-    else if (format === 'csv') await writeOut(residualCsvChunks(doc.findings));
-    else await writeOut(render.findingsTableChunks(doc));
+    // Only the chosen format's writer is loaded (a one-subject query starts faster).
+    if (format === 'json') {
+      const { jsonChunks, withNewline } = await import('../output/jsonChunks.js');
+      await writeOut(withNewline(jsonChunks(doc, 2)));
+    } else if (format === 'csv') {
+      const { residualCsvChunks } = await import('../reports/csv.js');
+      await writeOut(residualCsvChunks(doc.findings));
+    } else {
+      const { findingsTableChunks } = await import('./renderFindings.js');
+      await writeOut(findingsTableChunks(doc));
+    }
     if (failOn) {
+      const sev = await import('../analysis/severity.js');
       const hit = doc.findings.some((f) =>
         failOn.kind === 'status'
           ? sev.STATUS_RANK[f.status] <= sev.STATUS_RANK[failOn.value as keyof typeof sev.STATUS_RANK]

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { GRAPH_AUTH_MODES } from '../../ingest/entra/GraphTokenProvider.js';
+import { GRAPH_AUTH_MODES } from '../../ingest/entra/graphAuthModes.js';
 import { InputError } from '../model/errors.js';
 
 export interface ConnectionCliOptions {

@@ -4,12 +4,11 @@
  * latest, a named one, or, for `--collection`, the collections loaded as an ephemeral snapshot
  * that is removed again when the command ends.
  */
-import type { Driver } from 'neo4j-driver';
+import type { Driver } from 'neo4j-driver-lite';
 import { connectNeo4j } from './neo4jDriver.js';
 import type { Neo4jTarget } from './neo4jTarget.js';
 import type { Neo4jSnapshot } from './neo4jGraph.js';
 import { type PushProgress, Neo4jStore } from './neo4jStore.js';
-import { loadInMemory } from './openGraph.js';
 import type { LoadProgress } from './writeSnapshot.js';
 
 /** Connect (failing fast with a clear message) and return the snapshot store on that server. */
@@ -36,6 +35,8 @@ export async function openNeo4jSnapshot(
   const { store, driver } = await openNeo4jStore(target);
   try {
     if (opts.collections && opts.collections.length > 0) {
+      // Only `--collection` needs the embedded loader: a query on a stored snapshot never loads it.
+      const { loadInMemory } = await import('./openGraph.js');
       const db = await loadInMemory(opts.collections, opts.onProgress);
       const id = `${Neo4jStore.newId()}-ephemeral-${process.pid}`;
       try {

@@ -8,7 +8,7 @@
  * `prune`, once its heartbeat is old. Ephemeral snapshots (`residual --collection` on Neo4j)
  * never become the latest and are removed after the query.
  */
-import neo4j, { type Driver } from 'neo4j-driver';
+import neo4j, { type Driver } from 'neo4j-driver-lite';
 import { ERR, StoreError } from '../model/errors.js';
 import type { Finding, FindingsDoc } from '../../queries/residual.js';
 import type { SourceInfo } from './GraphReader.js';
@@ -16,7 +16,7 @@ import type { SnapshotDb } from './SnapshotDb.js';
 import { asNeo4jConnectionError } from './neo4jDriver.js';
 import { Neo4jSnapshot, type Neo4jSnapshotMeta, plain } from './neo4jGraph.js';
 import { removeSnapshot, snapshotsToPrune } from './neo4jPrune.js';
-import { type PushOptions, pushSnapshot } from './neo4jPush.js';
+import type { PushOptions } from './neo4jPush.js';
 import { type Neo4jSnapshotInfo, type Neo4jSnapshotRow, SNAPSHOT_LIST_FIELDS, snapshotRowOf } from './neo4jRecords.js';
 import { Neo4jLabel, STORE_NAME, ensureNeo4jSchema } from './neo4jSchema.js';
 import { snapshotStamp } from './snapshotId.js';
@@ -25,6 +25,8 @@ export type { PushOptions, PushProgress } from './neo4jPush.js';
 export type { Neo4jSnapshotInfo, Neo4jSnapshotStatus } from './neo4jRecords.js';
 
 const S = Neo4jLabel.snapshot;
+/** What opening a snapshot reads of its record. */
+const SNAPSHOT_META = '.id, .sources, .collectedAt, .fileNames, .files';
 
 export class Neo4jStore {
   constructor(
@@ -129,17 +131,38 @@ export class Neo4jStore {
       : new StoreError(`no snapshot ${id} in Neo4j at ${this.uri} (run \`revenant snapshots --neo4j …\`)`, ERR.SNAPSHOT_NOT_FOUND);
   }
 
-  /** Open a snapshot for queries (the latest when `id` is omitted). */
+  /**
+   * Open a snapshot for queries (the latest when `id` is omitted). The usual case — the latest
+   * pointer, or an exact id, naming a complete snapshot of this store — takes one query (on the
+   * leader, as `latestId`), not three: a one-subject query pays every round trip. Anything else (a
+   * prefix, no latest pointer, a missing snapshot) goes through `resolve` and its messages.
+   */
   async open(id?: string): Promise<Neo4jSnapshot> {
+    const wanted = !id || id === 'latest' ? null : id;
+    const rows = await this.q(
+      `OPTIONAL MATCH (st:${Neo4jLabel.store} {name: $store})
+       WITH coalesce($id, st.latest) AS sid WHERE sid IS NOT NULL
+       MATCH (s:${S} {id: sid, status: 'complete'}) WHERE coalesce(s.store, $default) = $store
+       RETURN s {${SNAPSHOT_META}} AS s`,
+      { id: wanted, store: this.name, default: STORE_NAME },
+      false,
+      true,
+    );
+    const s = rows[0]?.s as Record<string, string> | undefined;
+    if (s) return this.snapshotOf(s.id, s.id, s);
     const sid = await this.resolve(id);
     return this.openScope(sid, sid);
   }
 
   /** Open a snapshot by its exact id, whatever its status (ephemeral snapshots). */
   async openScope(scope: string, reportAs: string | null): Promise<Neo4jSnapshot> {
-    const rows = await this.q(`MATCH (s:${S} {id: $id}) RETURN s {.sources, .collectedAt, .fileNames, .files} AS s`, { id: scope });
+    const rows = await this.q(`MATCH (s:${S} {id: $id}) RETURN s {${SNAPSHOT_META}} AS s`, { id: scope });
     const s = rows[0]?.s as Record<string, string> | undefined;
     if (!s) throw new StoreError(`no snapshot ${scope} in Neo4j at ${this.uri}`, ERR.SNAPSHOT_NOT_FOUND);
+    return this.snapshotOf(scope, reportAs, s);
+  }
+
+  private snapshotOf(scope: string, reportAs: string | null, s: Record<string, string>): Neo4jSnapshot {
     return new Neo4jSnapshot(
       this.driver,
       this.uri,
@@ -173,7 +196,9 @@ export class Neo4jStore {
    * Push a finished snapshot (a SnapshotDb: the file the embedded store just wrote, or an
    * in-memory one) into Neo4j as snapshot `id` (see neo4jPush.ts).
    */
-  push(sdb: SnapshotDb, id: string, opts: PushOptions = {}): Promise<{ nodes: number; edges: number; findings: number }> {
+  async push(sdb: SnapshotDb, id: string, opts: PushOptions = {}): Promise<{ nodes: number; edges: number; findings: number }> {
+    // Loaded when pushing only: a query command never needs the push (nor the SQLite writer it reads names with).
+    const { pushSnapshot } = await import('./neo4jPush.js');
     return pushSnapshot(this, sdb, id, opts);
   }
 

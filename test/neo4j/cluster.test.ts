@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import neo4j, { type Driver, Neo4jError } from 'neo4j-driver';
+import neo4j, { type Driver, Neo4jError } from 'neo4j-driver-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runResidualNeo4j } from '../../queries/residual.cypher.js';
 import { CLUSTER_RETRY_MS, FAIL_FAST_CONFIG, retryTimeFor, withRetries } from '../../src/store/neo4jDriver.js';
@@ -101,13 +101,28 @@ describe('transactions, routing and bookmarks', () => {
       calls.push({ query, routing: config?.routing, database: config?.database });
       return original(query, params, config as never);
     }) as typeof driver.executeQuery;
+    // Named subjects' rules go in one read transaction of their own session (rowsOfAll).
+    const sessions: { mode: unknown; database: unknown }[] = [];
+    const originalSession = driver.session.bind(driver);
+    driver.session = ((config?: { defaultAccessMode?: unknown; database?: string }) => {
+      sessions.push({ mode: config?.defaultAccessMode, database: config?.database });
+      return originalSession(config as never);
+    }) as typeof driver.session;
     try {
       const snap = await store.open();
       expect(snap.snapshotId).toBe(id);
-      await runResidualNeo4j(snap, { all: true });
+      const all = await runResidualNeo4j(snap, { all: true });
+      expect(sessions).toEqual([]);
+      const named = all.findings[0].subject;
+      const one = await runResidualNeo4j(snap, { subjects: [`${named.source}:${named.id}`] });
+      expect(one.findings.length).toBeGreaterThan(0);
+      expect(one.findings).toEqual(all.findings.filter((f) => f.subject.id === named.id && f.subject.source === named.source));
     } finally {
       driver.executeQuery = original;
+      driver.session = originalSession;
     }
+    expect(sessions.length).toBeGreaterThan(0);
+    for (const s of sessions) expect(s).toEqual({ mode: neo4j.session.READ, database: 'neo4j' });
     const latest = calls.filter((c) => /st\.latest/.test(c.query));
     expect(latest.length).toBeGreaterThan(0);
     for (const c of latest) expect(c.routing).toBe(neo4j.routing.WRITE);

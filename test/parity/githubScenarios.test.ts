@@ -5,7 +5,7 @@
  * is asserted to be) — and both match the hand-checked expected findings. Real Neo4j; never skips.
  */
 import { join } from 'node:path';
-import type { Driver } from 'neo4j-driver';
+import type { Driver } from 'neo4j-driver-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubKind } from '../../src/model/githubSchema.js';
 import { NodeKind } from '../../src/model/schema.js';

@@ -1,0 +1,102 @@
+/**
+ * What a command loads before it answers (issue 13 item 2: one subject ≤ 300 ms including process
+ * start). The CLI is run as a user runs it, with a preload (test/support/moduleTrace.cjs) that
+ * records every module the process loads; the test fails when a command pulls in a library it
+ * does not use: `@azure/identity` (~0.3 s) on every command, the embedded engine's SQLite and
+ * compact graph on a Neo4j query, neo4j-driver's RxJS on any command. Timing itself belongs in
+ * bench/engines.mjs; this checks the cause.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Neo4jStore } from '../../src/store/neo4jStore.js';
+import { BIN } from '../support/cli.js';
+import { neo4jUri, openTestDriver } from '../support/neo4j.js';
+import { ROOT, SCENARIOS, expectedOf } from '../support/scenarios.js';
+
+const TRACE = join(ROOT, 'test', 'support', 'moduleTrace.cjs');
+const OWNED = join(SCENARIOS, 'entra-owned-apps');
+const STORE = `test-startup-${process.pid}`;
+const SUBJECT = `entra:${expectedOf('entra-owned-apps').findings[0].subject}`;
+const AT = expectedOf('entra-owned-apps').at;
+const tmp: string[] = [];
+const pushed: string[] = [];
+
+afterAll(async () => {
+  if (pushed.length) {
+    const driver = openTestDriver();
+    try {
+      const store = new Neo4jStore(driver, neo4jUri(), undefined, STORE);
+      for (const id of pushed) await store.remove(id).catch(() => undefined);
+      await driver.executeQuery('MATCH (s:RevenantStore {name: $name}) DELETE s', { name: STORE });
+    } finally {
+      await driver.close();
+    }
+  }
+  for (const d of tmp) rmSync(d, { recursive: true, force: true });
+});
+
+/** Run the CLI; its exit status, stdout and every module it loaded (as file URLs). */
+function traced(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string; modules: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'revenant-startup-'));
+  tmp.push(dir);
+  const file = join(dir, 'modules.txt');
+  const r = spawnSync(process.execPath, ['--require', TRACE, BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NEO4J_URI: '', ...env, REVENANT_MODULE_TRACE: file },
+  });
+  let modules: string[] = [];
+  try {
+    modules = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  } catch {
+    // nothing recorded: the assertions below say so
+  }
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, modules };
+}
+
+const loaded = (modules: string[], what: RegExp) => [...new Set(modules.filter((m) => what.test(m)))];
+const AZURE_IDENTITY = /\/node_modules\/@azure\/identity\//;
+const RXJS = /\/node_modules\/rxjs\//;
+const EMBEDDED = /\/node_modules\/better-sqlite3\/|\/dist\/src\/store\/(SnapshotDb|CompactGraph|LazyGraph|SnapshotWriter)\.js$/;
+
+describe('what a command loads', () => {
+  it('--help loads no vendor SDK (the Graph credentials only load when a collector needs them)', () => {
+    const r = traced(['--help']);
+    expect(r.status).toBe(0);
+    expect(r.modules.some((m) => m.endsWith('/dist/src/cli/main.js')), 'the trace recorded the CLI').toBe(true);
+    expect(loaded(r.modules, AZURE_IDENTITY)).toEqual([]);
+    expect(loaded(r.modules, /\/node_modules\/(@okta|@octokit|@microsoft|neo4j-driver)/)).toEqual([]);
+  });
+
+  it('one subject on the embedded store loads no Azure SDK and no Neo4j driver', () => {
+    const store = mkdtempSync(join(tmpdir(), 'revenant-startup-store-'));
+    tmp.push(store);
+    const load = traced(['load', OWNED, '--store', store]);
+    expect(load.status, load.stderr).toBe(0);
+    const r = traced(['residual', SUBJECT, '--at', AT, '--store', store, '--format', 'json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).findings.length).toBeGreaterThan(0);
+    expect(loaded(r.modules, AZURE_IDENTITY)).toEqual([]);
+    expect(loaded(r.modules, /\/node_modules\/neo4j-driver/)).toEqual([]);
+  });
+
+  it('one subject on Neo4j loads the lite driver only: no RxJS, no SQLite, no embedded engine, no Azure SDK', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'revenant-startup-neo4j-'));
+    tmp.push(dir);
+    const env = { REVENANT_NEO4J_STORE: STORE };
+    const load = traced(['load', OWNED, '--store', dir, '--neo4j', neo4jUri()], env);
+    expect(load.status, load.stderr).toBe(0);
+    pushed.push(load.stdout.trim());
+    const r = traced(['residual', SUBJECT, '--at', AT, '--neo4j', neo4jUri(), '--format', 'json'], env);
+    expect(r.status, r.stderr).toBe(0);
+    const embedded = traced(['residual', SUBJECT, '--at', AT, '--store', dir, '--format', 'json']);
+    expect(JSON.parse(r.stdout).findings.length).toBeGreaterThan(0);
+    expect(r.stdout).toBe(embedded.stdout);
+    expect(loaded(r.modules, /\/node_modules\/neo4j-driver-lite\//).length).toBeGreaterThan(0);
+    expect(loaded(r.modules, RXJS)).toEqual([]);
+    expect(loaded(r.modules, EMBEDDED)).toEqual([]);
+    expect(loaded(r.modules, AZURE_IDENTITY)).toEqual([]);
+  });
+});
