@@ -11,14 +11,24 @@ export function fmtDuration(ms: number | null | undefined): string {
 
 export const plural = (n: number, word: string) => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
 
-/** RFC 4180 CSV: fields quoted when they hold a comma, quote or line break; formulas neutralised. */
-export function toCsv(header: string[], rows: (string | number | boolean | null | undefined)[][]): string {
-  const cell = (v: string | number | boolean | null | undefined) => {
+/** Findings per request when a list of the diff is exported: its CSV is made a page at a time, never from the whole diff at once. */
+export const CSV_PAGE = 2_000;
+
+export type CsvCell = string | number | boolean | null | undefined;
+
+/** RFC 4180 CSV lines (each ending CRLF): fields quoted when they hold a comma, quote or line break; formulas neutralised. */
+export function csvLines(rows: CsvCell[][]): string {
+  const cell = (v: CsvCell) => {
     let s = v === null || v === undefined ? '' : String(v);
     if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  return `${[header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
+  return rows.map((r) => `${r.map(cell).join(',')}\r\n`).join('');
+}
+
+/** RFC 4180 CSV with a header line (see csvLines). */
+export function toCsv(header: string[], rows: CsvCell[][]): string {
+  return csvLines([header, ...rows]);
 }
 
 export function download(name: string, data: Blob | string, type = 'text/csv;charset=utf-8'): void {

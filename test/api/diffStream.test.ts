@@ -108,4 +108,41 @@ describe('GET /v1/diff streams', () => {
     expect(capped.counts.coverageLost).toBe(whole.coverageLost.reduce((n, l) => n + l.findings.length, 0));
     expect(capped.coverageLost.every((l) => l.findings.length <= 3)).toBe(true);
   });
+
+  it('pages one list with list, offset and limit: the pages are exactly that list, the others left out', async () => {
+    type Doc = Record<string, unknown[]> & { counts: Record<string, number>; coverageLost: { sourceKey: string; findings: unknown[] }[]; changed: { regression: boolean }[] };
+    const whole = JSON.parse((await diffOf('/v1/diff')).body) as Doc;
+    const { to, from } = whole as unknown as { to: string; from: string };
+    const size = 200;
+    for (const list of ['new', 'resolved', 'persisting', 'changed', 'coverageLost'] as const) {
+      // Each list's findings as the pages give them (a coverage loss's by its source).
+      const got = new Map<string, unknown[]>();
+      const add = (k: string, xs: unknown[]) => got.set(k, [...(got.get(k) ?? []), ...xs]);
+      for (let offset = 0; ; offset += size) {
+        const page = JSON.parse((await diffOf(`/v1/diff?from=${from}&to=${to}&list=${list}&offset=${offset}&limit=${size}`)).body) as Doc;
+        expect(Object.keys(page).filter((k) => ['new', 'resolved', 'persisting', 'changed', 'coverageLost'].includes(k))).toEqual([list]);
+        expect(page.counts.new).toBe(whole.new.length);
+        let n = 0;
+        if (list === 'coverageLost') {
+          for (const l of page.coverageLost) {
+            expect(l.findings.length).toBeLessThanOrEqual(size);
+            add(l.sourceKey, l.findings);
+            n += l.findings.length;
+          }
+        } else {
+          expect(page[list].length).toBeLessThanOrEqual(size);
+          add(list, page[list]);
+          n = page[list].length;
+        }
+        if (n === 0) break;
+      }
+      // The changed list comes regressions first (as the console shows it).
+      const expected =
+        list === 'coverageLost'
+          ? new Map(whole.coverageLost.map((l) => [l.sourceKey, l.findings]))
+          : new Map([[list, list === 'changed' ? [...whole.changed.filter((c) => c.regression), ...whole.changed.filter((c) => !c.regression)] : whole[list]]]);
+      for (const [k, xs] of expected) expect(got.get(k) ?? [], `${list} ${k}`).toEqual(xs);
+    }
+    expect(whole.new.length).toBeGreaterThan(2 * size);
+  });
 });

@@ -13,11 +13,12 @@
  * FAIL with that message; they are never skipped.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CSV_PAGE } from '../../src/console/format.js';
 import { CHROMIUM_ARGS } from '../../src/reports/chromium.js';
 import { cli, cliLoad, createKey } from '../api/helpers.js';
 import { ensureBuilt } from '../support/ensureBuilt.js';
@@ -45,12 +46,12 @@ interface Server {
 const temps: string[] = [];
 const servers: Server[] = [];
 
-/** `revenant serve` on a new store loaded with a scenario; resolves with the printed sign-in link. */
+/** `revenant serve` on a new store loaded with a scenario (or a collection folder); resolves with the printed sign-in link. */
 async function serve(scenarioName: string, config: object = {}): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'revenant-console-'));
   temps.push(dir);
   const store = join(dir, 'store');
-  await cliLoad(store, join(SCENARIOS, scenarioName));
+  await cliLoad(store, isAbsolute(scenarioName) ? scenarioName : join(SCENARIOS, scenarioName));
   const cfg = join(dir, 'config.json');
   writeFileSync(cfg, JSON.stringify({ logLevel: 'warn', rateLimit: { perMinute: 100000, unauthenticatedPerMinute: 1000 }, ...config }));
   const proc = spawn(process.execPath, [BIN, 'serve', '--store', store, '--port', '0', '--config', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -402,6 +403,45 @@ describe('the analyst console in Chromium', () => {
     expect(page.url()).toBe(`${short.origin}/login?next=%2Fgraph`);
     await ctx.close();
   }, 60_000);
+
+  test('a diff list larger than a page exports as CSV a page at a time, never the whole diff in one response', async () => {
+    // One snapshot of a synthetic tenant: every finding is new, more than one CSV page of them.
+    const dir = mkdtempSync(join(tmpdir(), 'revenant-console-synth-'));
+    temps.push(dir);
+    const made = await cli('synth', '--users', '5000', '--seed', '3', '--out', join(dir, 'collection'));
+    expect(made.code, made.stderr).toBe(0);
+    const big = await serve(join(dir, 'collection'));
+    const all = (JSON.parse((await cli('residual', '--all', '--store', big.store, '--format', 'json')).stdout) as { findings: { id: string }[] }).findings.map((f) => f.id);
+    expect(all.length).toBeGreaterThan(CSV_PAGE);
+
+    const { ctx, page } = await signedIn(big);
+    const diffCalls: URL[] = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname === '/v1/diff') diffCalls.push(u);
+    });
+    await page.goto(`${big.origin}/changes`);
+    await page.waitForSelector('[data-testid=new] tbody tr');
+    const [file] = await Promise.all([page.waitForEvent('download'), page.locator('button', { hasText: 'Export CSV' }).first().click()]);
+    expect(file.suggestedFilename()).toBe('new.csv');
+    const lines = readFileSync((await file.path())!, 'utf8').split('\r\n');
+    expect(lines.pop()).toBe('');
+    expect(lines[0]).toBe('id,rule,status,severity,subject_id,subject,via_id,note');
+    const ids = lines.slice(1).map((l) => l.slice(0, l.indexOf(',')));
+    expect(ids).toHaveLength(all.length);
+    expect(new Set(ids)).toEqual(new Set(all));
+
+    // Every request for the diff asked for a page (the board's first page, then the CSV's pages of `new` alone).
+    expect(diffCalls.length).toBeGreaterThan(2);
+    for (const u of diffCalls) {
+      expect(Number(u.searchParams.get('limit')), u.href).toBeGreaterThan(0);
+      expect(Number(u.searchParams.get('limit')), u.href).toBeLessThanOrEqual(CSV_PAGE);
+    }
+    const pages = diffCalls.filter((u) => u.searchParams.get('list') === 'new');
+    expect(pages.map((u) => Number(u.searchParams.get('offset')))).toEqual(Array.from({ length: Math.ceil(all.length / CSV_PAGE) }, (_, i) => i * CSV_PAGE));
+    expect(pages.every((u) => u.searchParams.get('to') === pages[0].searchParams.get('to') && u.searchParams.get('to'))).toBe(true);
+    await ctx.close();
+  }, 240_000);
 
   test('the page only called /v1, and every view met WCAG 2.1 AA contrast', () => {
     expect(seen.calls.length).toBeGreaterThan(10);

@@ -6,24 +6,69 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get } from '../api';
 import { Severity, Status } from '../components/Badges';
-import { download, fmtDate, plural, toCsv } from '../format';
+import { CSV_PAGE, type CsvCell, csvLines, download, fmtDate, plural, toCsv } from '../format';
 import { type Location, setParams, subjectHref } from '../router';
 import type { Diff, Finding, SnapshotInfo } from '../types';
 
 const SHOWN = 500;
+const CSV_HEADER = ['id', 'rule', 'status', 'severity', 'subject_id', 'subject', 'via_id', 'note'];
 
-/** A list of the diff: the first SHOWN findings on screen; the CSV has every one (`all` fetches the whole list). */
-function FindingTable({ name, findings, total, all, extra }: { name: string; findings: Finding[]; total: number; all: () => Promise<Finding[]>; extra?: (f: Finding) => string }) {
+type DiffList = 'new' | 'resolved' | 'persisting' | 'changed' | 'coverageLost';
+
+/** One list of the diff as CSV rows: which list, where its items are in a page, a row per item, and (for part of a list) its offsets. */
+interface CsvSource<T> {
+  list: DiffList;
+  items: (page: Diff) => T[];
+  row: (item: T) => CsvCell[];
+  /** Offsets in the server's list, end exclusive (default: the whole list). */
+  start?: number;
+  end?: number;
+}
+
+const findingRow = (f: Finding, note = ''): CsvCell[] => [f.id, f.rule, f.status, f.severity, f.subject.id, f.subject.name, f.via.id, note];
+
+/**
+ * The CSV of one list of the diff between two snapshots, fetched CSV_PAGE findings at a time
+ * (`list`, `offset`, `limit`: the server sends only that page of that list). The download is a
+ * Blob of the pages' text: no response parsed here, and no string, holds the whole list — at a
+ * million users a list can hold half a million findings, more than one string or JSON.parse can.
+ */
+async function csvOfList<T>(from: string | null, to: string, src: CsvSource<T>): Promise<Blob> {
+  const parts = [csvLines([CSV_HEADER])];
+  const end = src.end ?? Number.POSITIVE_INFINITY;
+  for (let offset = src.start ?? 0; offset < end; offset += CSV_PAGE) {
+    const limit = Math.min(CSV_PAGE, end - offset);
+    const items = src.items(await get<Diff>('/v1/diff', { from, to, list: src.list, offset, limit }));
+    parts.push(csvLines(items.map(src.row)));
+    if (items.length < limit) break;
+  }
+  return new Blob(parts, { type: 'text/csv;charset=utf-8' });
+}
+
+/** A list of the diff: the first SHOWN findings on screen; the CSV has every one (`csv` pages the whole list into it). */
+function FindingTable({ name, findings, total, csv, extra }: { name: string; findings: Finding[]; total: number | null; csv: () => Promise<Blob>; extra?: (f: Finding) => string }) {
+  const [error, setError] = useState<string | null>(null);
   if (!findings.length) return <p>None.</p>;
+  // null: the size is not known (a coverage loss's list), only that the page shown may not be all of it.
+  const more = total === null ? findings.length >= SHOWN : total > findings.length;
   const exportCsv = async () => {
-    const list = total > findings.length ? await all() : findings;
-    download(`${name}.csv`, toCsv(['id', 'rule', 'status', 'severity', 'subject_id', 'subject', 'via_id', 'note'], list.map((f) => [f.id, f.rule, f.status, f.severity, f.subject.id, f.subject.name, f.via.id, extra?.(f) ?? ''])));
+    setError(null);
+    try {
+      download(`${name}.csv`, more ? await csv() : toCsv(CSV_HEADER, findings.map((f) => findingRow(f, extra?.(f)))));
+    } catch (e) {
+      setError(`The CSV could not be made: ${(e as Error).message}`);
+    }
   };
   return (
     <>
       <button type="button" onClick={() => void exportCsv()}>
         Export CSV
       </button>
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
       <table class="data" data-testid={name}>
         <thead>
           <tr>
@@ -58,7 +103,12 @@ function FindingTable({ name, findings, total, all, extra }: { name: string; fin
           ))}
         </tbody>
       </table>
-      {total > findings.length ? <p class="muted">The first {findings.length.toLocaleString('en')} of {total.toLocaleString('en')} are shown; the CSV has them all.</p> : null}
+      {more ? (
+        <p class="muted">
+          The first {findings.length.toLocaleString('en')}
+          {total === null ? '' : ` of ${total.toLocaleString('en')}`} are shown; the CSV has them all.
+        </p>
+      ) : null}
     </>
   );
 }
@@ -83,8 +133,12 @@ export function Changes({ loc }: { loc: Location }) {
   const regressed = diff?.changed.filter((c) => c.regression) ?? [];
   const otherChanges = diff?.changed.filter((c) => !c.regression) ?? [];
   const counts = diff?.counts;
-  let full: Promise<Diff> | null = null;
-  const whole = () => (full ??= get<Diff>('/v1/diff', { from, to }));
+  // A list's CSV pages the diff between the two snapshots shown (their ids, not `latest`: a new snapshot may be served meanwhile).
+  const pages =
+    <T,>(src: CsvSource<T>) =>
+    () =>
+      csvOfList(diff!.from, diff!.to, src);
+  const changedRow = (c: Diff['changed'][number]) => findingRow(c.after, `was ${c.before.status}`);
   const pick = (name: string, value: string | undefined) => (
     <select id={`changes-${name}`} value={value ?? ''} onChange={(e) => setParams({ [name]: (e.target as HTMLSelectElement).value || null })}>
       <option value="">{name === 'to' ? 'latest' : 'the one before'}</option>
@@ -157,15 +211,15 @@ export function Changes({ loc }: { loc: Location }) {
             )}
           </p>
           <h3>New</h3>
-          <FindingTable name="new" findings={diff.new} total={counts?.new ?? diff.new.length} all={async () => (await whole()).new} />
+          <FindingTable name="new" findings={diff.new} total={counts?.new ?? diff.new.length} csv={pages({ list: 'new', items: (d) => d.new, row: (f) => findingRow(f), end: counts?.new })} />
           <h3>Resolved</h3>
-          <FindingTable name="resolved" findings={diff.resolved} total={counts?.resolved ?? diff.resolved.length} all={async () => (await whole()).resolved} />
+          <FindingTable name="resolved" findings={diff.resolved} total={counts?.resolved ?? diff.resolved.length} csv={pages({ list: 'resolved', items: (d) => d.resolved, row: (f) => findingRow(f), end: counts?.resolved })} />
           <h3>Regressed</h3>
           <FindingTable
             name="regressed"
             findings={regressed.map((c) => c.after)}
             total={counts?.regressed ?? regressed.length}
-            all={async () => (await whole()).changed.filter((c) => c.regression).map((c) => c.after)}
+            csv={pages({ list: 'changed', items: (d) => d.changed, row: changedRow, end: counts?.regressed ?? regressed.length })}
             extra={(f) => `was ${diff.changed.find((c) => c.after.id === f.id)?.before.status ?? '?'}`}
           />
           <h3>Other status changes</h3>
@@ -173,7 +227,7 @@ export function Changes({ loc }: { loc: Location }) {
             name="changed"
             findings={otherChanges.map((c) => c.after)}
             total={(counts?.changed ?? diff.changed.length) - (counts?.regressed ?? regressed.length)}
-            all={async () => (await whole()).changed.filter((c) => !c.regression).map((c) => c.after)}
+            csv={pages({ list: 'changed', items: (d) => d.changed, row: changedRow, start: counts?.regressed ?? regressed.length, end: counts?.changed ?? diff.changed.length })}
             extra={(f) => `was ${diff.changed.find((c) => c.after.id === f.id)?.before.status ?? '?'}`}
           />
           <h3>Coverage lost</h3>
@@ -188,8 +242,8 @@ export function Changes({ loc }: { loc: Location }) {
                 <FindingTable
                   name={`coverage-lost-${c.sourceKey.replace(/[^a-z0-9]+/gi, '-')}`}
                   findings={c.findings}
-                  total={c.findings.length}
-                  all={async () => (await whole()).coverageLost.find((x) => x.sourceKey === c.sourceKey)?.findings ?? c.findings}
+                  total={null}
+                  csv={pages({ list: 'coverageLost', items: (d) => d.coverageLost.find((x) => x.sourceKey === c.sourceKey)?.findings ?? [], row: (f) => findingRow(f) })}
                 />
               </div>
             ))

@@ -9,7 +9,8 @@
  * with their data's coverage are Update with reason `coverage-lost`. Both answer for the snapshot
  * being served and name it in `x-revenant-snapshot`. The last few diffs are cached by resolved
  * snapshot ids (snapshots are immutable); entries of pruned snapshots are dropped. `limit` caps
- * each list (the console asks for a page; `counts` always has the full sizes). The diff's body is
+ * each list and `offset` skips into it, `list` keeps only one (the console shows a page, and
+ * exports a list as CSV a page at a time; `counts` always has the full sizes). The diff's body is
  * streamed in pieces (output/jsonChunks + chunkStream, as the CLI writes its JSON): at a million
  * users it holds half a million findings, more than one JavaScript string can (and OCSF events
  * are made one at a time as they are written).
@@ -22,6 +23,10 @@ import { findingToOcsf, type OcsfEvent } from '../../ocsf/ocsf.js';
 import { V1_ERRORS, errorResponses, formatQuery, security } from '../../schemas.js';
 import { snapshotHeader } from './common.js';
 import '../../types.js';
+
+/** The diff's lists a client can page one at a time (`list`). */
+const DIFF_LISTS = ['new', 'resolved', 'persisting', 'changed', 'coverageLost'] as const;
+type DiffList = (typeof DIFF_LISTS)[number];
 
 /** Levels of the diff jsonChunks takes apart: the document, its lists, a coverage loss, its findings. */
 const DIFF_DEPTH = 4;
@@ -68,7 +73,7 @@ export default async function snapshotRoutes(fastify: FastifyInstance): Promise<
     source.ids().then(dropPruned, () => undefined);
   });
   const findingList = { type: 'array', items: { $ref: 'Finding#' } } as const;
-  fastify.get<{ Querystring: { from?: string; to?: string; limit?: number; format: 'json' | 'ocsf'; ocsfClass: 2008 | 2004 } }>(
+  fastify.get<{ Querystring: { from?: string; to?: string; limit?: number; offset?: number; list?: DiffList; format: 'json' | 'ocsf'; ocsfClass: 2008 | 2004 } }>(
     '/v1/diff',
     {
       config: { scope: 'read', snapshot: true },
@@ -85,6 +90,12 @@ export default async function snapshotRoutes(fastify: FastifyInstance): Promise<
             from: snapshotId,
             to: snapshotId,
             limit: { type: 'integer', minimum: 0, maximum: 1_000_000, description: 'At most this many findings in each list (default: all); `counts` has the full sizes.' },
+            offset: { type: 'integer', minimum: 0, maximum: 100_000_000, description: 'Skip this many findings of each list first (with `limit`: a page; `counts` has the full sizes).' },
+            list: {
+              type: 'string',
+              enum: DIFF_LISTS,
+              description: 'Only this list (the others are left out; `counts` still has every size): a client paging one list into a download asks for it alone.',
+            },
             ...formatQuery,
           },
         },
@@ -153,16 +164,16 @@ export default async function snapshotRoutes(fastify: FastifyInstance): Promise<
         cache.set(key, diff);
         if (cache.size > 8) cache.delete(cache.keys().next().value!);
       }
-      const limit = req.query.limit;
-      if (limit !== undefined) {
-        const cap = <T>(xs: T[]) => xs.slice(0, limit);
+      const { limit, offset = 0, list } = req.query;
+      if (limit !== undefined || offset > 0 || list) {
+        const page = <T>(xs: T[]) => xs.slice(offset, limit === undefined ? undefined : offset + limit);
         diff = {
           ...diff,
-          new: cap(diff.new),
-          resolved: cap(diff.resolved),
-          persisting: cap(diff.persisting),
-          changed: [...diff.changed.filter((c) => c.regression), ...diff.changed.filter((c) => !c.regression)].slice(0, limit),
-          coverageLost: diff.coverageLost.map((l) => ({ ...l, findings: cap(l.findings) })),
+          new: page(diff.new),
+          resolved: page(diff.resolved),
+          persisting: page(diff.persisting),
+          changed: page([...diff.changed.filter((c) => c.regression), ...diff.changed.filter((c) => !c.regression)]),
+          coverageLost: diff.coverageLost.map((l) => ({ ...l, findings: page(l.findings) })),
           counts: {
             new: diff.new.length,
             resolved: diff.resolved.length,
@@ -172,6 +183,7 @@ export default async function snapshotRoutes(fastify: FastifyInstance): Promise<
             coverageLost: diff.coverageLost.reduce((n, l) => n + l.findings.length, 0),
           },
         } as DiffResult;
+        if (list) for (const other of DIFF_LISTS) if (other !== list) delete (diff as Partial<DiffResult>)[other];
       }
       // Streamed (the same JSON the schema describes): half a million findings do not fit in one string.
       reply.type('application/json; charset=utf-8');
@@ -180,14 +192,15 @@ export default async function snapshotRoutes(fastify: FastifyInstance): Promise<
       const cls = req.query.ocsfClass;
       const ev = (f: DiffResult['new'][number], activity: 'create' | 'update' | 'close', previousStatus?: string, reason?: string): OcsfEvent =>
         findingToOcsf(f, { activity, classUid: cls, snapshot: to, time, previousStatus, reason });
-      const d = diff;
+      // Lists left out by `list` are not there.
+      const d: Partial<DiffResult> = diff;
       // Each event is made as it is written, never the whole list at once.
       const events = new JsonArray(function* () {
-        for (const f of d.new) yield ev(f, 'create');
-        for (const c of d.changed) yield ev(c.after, 'update', c.before.status, c.regression ? 'regression' : 'status-changed');
-        for (const f of d.persisting) yield ev(f, 'update');
-        for (const f of d.resolved) yield ev(f, 'close');
-        for (const l of d.coverageLost) for (const f of l.findings) yield ev(f, 'update', undefined, 'coverage-lost');
+        for (const f of d.new ?? []) yield ev(f, 'create');
+        for (const c of d.changed ?? []) yield ev(c.after, 'update', c.before.status, c.regression ? 'regression' : 'status-changed');
+        for (const f of d.persisting ?? []) yield ev(f, 'update');
+        for (const f of d.resolved ?? []) yield ev(f, 'close');
+        for (const l of d.coverageLost ?? []) for (const f of l.findings) yield ev(f, 'update', undefined, 'coverage-lost');
       });
       return reply.send(chunkStream(jsonChunks({ from: diff.from, to: diff.to, events })));
     },
