@@ -9,7 +9,7 @@ import { datasetsOf } from '../ingest/collection/datasets.js';
 import { SOURCES } from '../ingest/sources.js';
 import type { AccountState } from '../src/analysis/accounts.js';
 import { Analysis } from '../src/analysis/Analysis.js';
-import { type SourceCoverage, computeCoverage } from '../src/analysis/coverage.js';
+import { type SourceCoverage, computeCoverage, uncoveredForSubject } from '../src/analysis/coverage.js';
 import { findingsOrder } from '../src/analysis/findingsOrder.js';
 import { type Severity, type Status, severityOf } from '../src/analysis/severity.js';
 import { NotFoundError } from '../src/model/errors.js';
@@ -163,7 +163,8 @@ function applyPrecedence(hits: RawHit[]): RawHit[] {
 export function rulesFor(s: AccountState, rules: readonly Rule[] = allRules()): Rule[] {
   // The cross-source rules read an IdP account's sign-in; a kind may opt out (GitHub accounts have their own rules).
   const cross = SOURCES.account(s.node.kind)?.account.crossRules !== false;
-  return rules.filter((r) => ((r.source === 'cross' && cross) || r.source === s.source) && (r.appliesTo === 'departed' || s.disabled));
+  // A rule may take another source's accounts as subjects (`subjects`: the azure.* rules, Entra accounts).
+  return rules.filter((r) => ((r.source === 'cross' && cross) || (r.subjects ?? r.source) === s.source) && (r.appliesTo === 'departed' || s.disabled));
 }
 
 /** A rule's hit for one subject, before precedence, severity and ids. */
@@ -290,7 +291,6 @@ export function assembleFindingsDoc(f: ResidualFacts, opts: { coverage?: Record<
   const crossReported = new Set<string>();
   const personKeys: (string | null)[] = [];
   for (const s of f.states) {
-    const cov = coverage[s.node.sourceKey];
     const own = s.departed ? findingsOf(s, f.hitsOf(s), f.provOf) : [];
     findings.push(...own);
     for (const x of own) {
@@ -299,7 +299,7 @@ export function assembleFindingsDoc(f: ResidualFacts, opts: { coverage?: Record<
         crossReported.add(`${s.source}:${s.id}`);
       }
     }
-    const uncovered = cov?.uncoveredRules ?? [];
+    const uncovered = uncoveredForSubject(coverage, s.node.sourceKey);
     const scoped = outOfScope(f.sources.find((x) => x.sourceKey === s.node.sourceKey), s.id);
     const closed = !s.departed ? null : own.length === 0 && uncovered.length === 0 && !scoped;
     const person = f.personOf(s.key);

@@ -1,6 +1,5 @@
 /**
- * `revenant collect azure`, declared for the source registry until the Azure resource plane has
- * its SourceDefinition (ingest/sources.ts registers it with `registerCollector`): the command's
+ * `revenant collect azure`, declared for the source registry (ingest/azure/source.ts): the command's
  * description, its options and the datasets `--skip` takes; the collector (collectCommand.ts)
  * is loaded only when the command runs.
  */

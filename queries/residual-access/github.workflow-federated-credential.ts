@@ -7,12 +7,14 @@
  * status into GitHub (live; window with its validUntil; dormant); `write`/`maintain`, an org-wide
  * or reusable-workflow subject, or a write deploy key it added is `unverified` (branch and
  * environment rules, not collected, decide) unless every path is dormant. One finding per
- * credential. Reach: the credential's service principal (catalogue).
+ * credential. Reach: the credential's service principal (catalogue), or the user-assigned managed
+ * identity an Azure federated credential signs in as (sources-azure.md), with their Azure roles.
  */
 import { GitHubEdge, GitHubKind, githubProps } from '../../src/model/githubSchema.js';
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
-import type { Reach } from '../../src/analysis/reach.js';
+import { NO_REACH, type Reach, namedReach, reachOf } from '../../src/analysis/reach.js';
+import { AzureKind } from '../../src/model/azureSchema.js';
 import type { Status } from '../../src/analysis/severity.js';
 import { propsOf } from '../../src/model/props.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
@@ -63,6 +65,23 @@ function decide(s: AccountState, at: number, acc: GitHubAccess, cands: WorkflowC
   return access.status === 'dormant' ? { c, ...access } : { c, status: 'unverified', validUntil: null };
 }
 
+/**
+ * The credential's holder's reach and the path on from the credential: an Entra application's
+ * (its service principal's Entra roles, permissions and Azure roles) or a user-assigned managed
+ * identity's (its Azure roles: the credential signs in as the identity).
+ */
+function holderOf(a: Analysis, app: GraphNode | null | undefined, entra: () => { reach: Reach; tail: PathStep[] }, azure: () => Reach): { reach: Reach; tail: PathStep[] } {
+  if (!app) return { reach: NO_REACH, tail: [] };
+  if (app.kind === AzureKind.AzureManagedIdentity) return { reach: azure(), tail: [edge(EdgeKind.AUTHENTICATES_AS), a.step(app)] };
+  const own = entra();
+  return { reach: reachOf([...own.reach.privileges, ...azure().privileges]), tail: own.tail };
+}
+
+/** How to remove the credential: from its Entra application, or from its managed identity (ARM). */
+function credentialRemediation(app: GraphNode, cred: GraphNode): string[] {
+  return app.kind === AzureKind.AzureManagedIdentity ? [`DELETE https://management.azure.com${cred.id}?api-version=2023-01-31`] : entraCredentialRemediation(app, cred);
+}
+
 function hitOf(a: Analysis, s: AccountState, d: NonNullable<ReturnType<typeof decide>>, cred: GraphNode, app: GraphNode | null | undefined, reach: Reach, tail: PathStep[]): Hit {
   const repo = d.c.via.kind === GitHubKind.GitHubRepository ? d.c.via : null;
   return {
@@ -74,7 +93,7 @@ function hitOf(a: Analysis, s: AccountState, d: NonNullable<ReturnType<typeof de
     evidence: [s.node.prov, cred.prov, s.departedAtEvidence],
     remediation: [
       ...(repo ? [`DELETE /repos/${repo.props.name}/collaborators/${loginOf(s)}`] : []),
-      ...(app ? entraCredentialRemediation(app, cred) : []),
+      ...(app ? credentialRemediation(app, cred) : []),
     ],
     facts: { grade: d.c.grade, subject: propsOf(cred, NodeKind.FederatedIdentityCredential).subject, match: d.c.trust.props?.match ?? null },
   };
@@ -156,7 +175,7 @@ export const githubWorkflowFederatedCredential: Rule = {
       const d = decide(s, a.at, acc, cands);
       if (!cred || !d) continue;
       const app = a.g.in(credKey, EdgeKind.HAS_CREDENTIAL).map((e) => a.node(e.from)).find(Boolean);
-      const { reach, tail } = app ? holderReach(a, app) : { reach: { tier0: false, privileged: false, privileges: [] }, tail: [] };
+      const { reach, tail } = holderOf(a, app, () => holderReach(a, app!), () => namedReach('azureHolder', a.g, app!.key));
       hits.push(hitOf(a, s, d, cred, app, reach, tail));
     }
     return hits.sort((x, y) => (x.via.key < y.via.key ? -1 : x.via.key > y.via.key ? 1 : 0));
@@ -193,14 +212,16 @@ WHERE member OR outside OR credentials
 OPTIONAL MATCH (app)-[:${relType(EdgeKind.HAS_CREDENTIAL)}]->(cred)
 WITH s, sub, cred, cands, member, outside, credentials, head(collect(app)) AS app
 RETURN sub.key AS subject, ${NODE('cred')} AS cred, cands, member, outside, credentials, CASE WHEN app IS NULL THEN null ELSE ${NODE('app')} END AS app,
-  CASE WHEN app IS NULL THEN null ELSE ${REACH('entraObject', 'app')} END AS reach, CASE WHEN app IS NULL THEN null ELSE ${HOLDER_SP('app')} END AS sp
+  CASE WHEN app IS NULL THEN null ELSE ${REACH('entraObject', 'app')} END AS reach, CASE WHEN app IS NULL THEN null ELSE ${REACH('azureHolder', 'app')} END AS azureReach,
+  CASE WHEN app IS NULL THEN null ELSE ${HOLDER_SP('app')} END AS sp
 ORDER BY cred.key`,
     hit(row, c) {
       const cands = (row.cands as { grade: Grade; e: unknown; via: unknown; trust: unknown }[]).map((x) => ({ grade: x.grade, e: c.edge(x.e), via: c.node(x.via), trust: c.edge(x.trust) }));
       const d = decide(c.s, c.a.at, { member: row.member === true, outside: row.outside === true, credentials: row.credentials === true }, cands);
       if (!d) throw new Error('github.workflow-federated-credential: a row without a path (filtered by the query)');
       const app = c.maybeNode(row.app);
-      return hitOf(c.a, c.s, d, c.node(row.cred), app, app ? c.reach(row.reach) : { tier0: false, privileged: false, privileges: [] }, tailOf(c.a, c.maybeNode(row.sp)));
+      const { reach, tail } = holderOf(c.a, app, () => ({ reach: c.reach(row.reach), tail: tailOf(c.a, c.maybeNode(row.sp)) }), () => c.reach(row.azureReach));
+      return hitOf(c.a, c.s, d, c.node(row.cred), app, reach, tail);
     },
   },
 };

@@ -1,4 +1,6 @@
 /** Every rule of the catalogue (`residual-access-rules.md`), in catalogue order. */
+import { azureDormantRole } from './azure.dormant-role.js';
+import { azureRoleHeldByDepartedGuest } from './azure.role-held-by-departed-guest.js';
 import { entraCredentialAddedBySubject } from './entra.credential-added-by-subject.js';
 import { entraDormantAppAssignment } from './entra.dormant-app-assignment.js';
 import { entraDormantConsentGrant } from './entra.dormant-consent-grant.js';
@@ -65,6 +67,8 @@ export const RULES: readonly Rule[] = [
   githubDeployKeyByDeparted,
   githubAppOwnedByDeparted,
   githubWorkflowFederatedCredential,
+  azureDormantRole,
+  azureRoleHeldByDepartedGuest,
 ];
 
 const BY_ID = new Map<string, Rule>(RULES.map((r) => [r.id, r]));

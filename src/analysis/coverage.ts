@@ -5,7 +5,10 @@
  * those is incomplete they are uncovered for every source. No subject of a source with an
  * uncovered rule is ever reported closed: missing data never reads as "no access". A source's rule
  * may also need other sources' datasets (`needs: {github: […], entra: […]}`): any incomplete one,
- * in any source of that kind present, leaves it uncovered.
+ * in any source of that kind present, leaves it uncovered. A source paired with another (Azure
+ * with the Entra folder of its tenant: `pairedWith`) has every rule uncovered when that folder is
+ * absent; and a subject's closure also reads the uncovered rules of the sources paired with its
+ * own (an Entra account is not closed while the Azure rules are uncovered for its tenant).
  */
 import type { SourceKind } from '../model/schema.js';
 import type { SourceInfo } from '../store/GraphReader.js';
@@ -15,6 +18,11 @@ export interface RuleNeeds {
   id: string;
   /** A registered source kind (`entra`, `okta` …), or `cross` (applies to accounts of every source). */
   source: string;
+  /**
+   * The source whose accounts the rule takes as subjects, when not its own: the `azure.*` rules'
+   * subjects are Entra accounts. Default: `source`.
+   */
+  subjects?: string;
   /** Datasets that decide whether a finding exists, per source kind. */
   needs: Readonly<Record<SourceKind, readonly string[]>>;
 }
@@ -36,7 +44,10 @@ function statusOf(s: SourceInfo, dataset: string): 'complete' | 'partial' | 'mis
 
 export function computeCoverage(sources: readonly SourceInfo[], rules: readonly RuleNeeds[], datasetsOf: (k: SourceKind) => readonly string[]): Record<string, SourceCoverage> {
   const out: Record<string, SourceCoverage> = {};
-  const crossCovered = sources.every((s) => statusOf(s, SOURCES.get(s.source)?.identities ?? 'users') === 'complete');
+  const crossCovered = sources.every((s) => {
+    const identities = SOURCES.get(s.source)?.identities;
+    return identities === null || statusOf(s, identities ?? 'users') === 'complete';
+  });
   // A rule may need datasets of other sources (`source:dataset`: the GitHub workload path reads
   // Entra's federated credentials): uncovered when a source of that kind in the snapshot has one
   // of them incomplete.
@@ -44,6 +55,7 @@ export function computeCoverage(sources: readonly SourceInfo[], rules: readonly 
     Object.entries(r.needs).some(([k, ds]) => k !== own && sources.some((o) => o.source === k && ds.some((d) => statusOf(o, d) !== 'complete')));
   for (const s of sources) {
     const cov: SourceCoverage = { source: s.source, tenant: s.tenant, complete: [], partial: [], missing: [], reasons: {}, uncoveredRules: [] };
+    const unpaired = pairedSourceKey(s) !== null && !sources.some((o) => o.sourceKey === pairedSourceKey(s));
     for (const d of datasetsOf(s.source)) {
       const st = statusOf(s, d);
       cov[st].push(d);
@@ -56,9 +68,31 @@ export function computeCoverage(sources: readonly SourceInfo[], rules: readonly 
       }
       if (r.source !== s.source) continue;
       const needs = r.needs[s.source] ?? [];
-      if (needs.some((d) => statusOf(s, d) !== 'complete') || otherIncomplete(r, s.source)) cov.uncoveredRules.push(r.id);
+      if (unpaired || needs.some((d) => statusOf(s, d) !== 'complete') || otherIncomplete(r, s.source)) cov.uncoveredRules.push(r.id);
+    }
+    if (unpaired) {
+      const paired = SOURCES.get(s.source)?.pairedWith ?? '';
+      cov.reasons[`${paired}:${SOURCES.get(paired)?.identities ?? 'users'}`] = `no ${paired} folder of tenant ${s.tenant} in the collection: this source's rules read its accounts`;
     }
     out[s.sourceKey] = cov;
+  }
+  return out;
+}
+
+/** The source key of the folder a paired source is analysed with (Azure → `entra:<tenant>`), or null when it pairs with none. */
+export function pairedSourceKey(s: Pick<SourceInfo, 'source' | 'tenant'>): string | null {
+  const with_ = SOURCES.get(s.source)?.pairedWith;
+  return with_ ? SOURCES.sourceKey(with_, s.tenant) : null;
+}
+
+/**
+ * The rules uncovered for a subject of source key `sourceKey`: its own source's, and those of
+ * every source paired with it (the Azure folder of an Entra account's tenant).
+ */
+export function uncoveredForSubject(coverage: Readonly<Record<string, SourceCoverage>>, sourceKey: string): string[] {
+  const out = [...(coverage[sourceKey]?.uncoveredRules ?? [])];
+  for (const cov of Object.values(coverage)) {
+    if (pairedSourceKey(cov) === sourceKey) for (const r of cov.uncoveredRules) if (!out.includes(r)) out.push(r);
   }
   return out;
 }

@@ -339,8 +339,11 @@ export interface SourceDefinition {
   tenantKey?: (tenant: string) => string;
   /** The node that stands for the tenant itself (the target of tenant-wide privileges), if any. */
   tenantNode?: { kind: NodeKind; name: (tenant: string) => string };
-  /** The dataset that lists the source's identities (cross-source rules need it complete). */
-  identities: string;
+  /**
+   * The dataset that lists the source's identities (cross-source rules need it complete); null for
+   * a source that lists none of its own (the Azure resource plane, whose principals are Entra's).
+   */
+  identities: string | null;
   /** Its account kinds (empty for a source of people only, like HR). */
   accounts: readonly AccountKindDef[];
   /** Kinds that correlate but are not accounts (HR people). */
@@ -393,6 +396,13 @@ export interface SourceDefinition {
    * queries/residual-access/Rule.ts: typed there, as src/model cannot name it).
    */
   rules?: readonly SourceRule[];
+  /**
+   * The source whose folder of the same tenant this one is analysed with (Azure: the Entra tenant
+   * its principals live in; `manifest.tenant` pairs the folders, compared in the paired source's
+   * canonical form). Without that folder every rule of this source is uncovered (framework
+   * decision 1, sources-azure.md): its subjects are the paired source's accounts.
+   */
+  pairedWith?: string;
   /** Optional manifest fields this source writes (e.g. GitHub `enterprise`), for documentation and checks. */
   manifestFields?: readonly string[];
   /** Event types its webhooks accept, for documentation (the routes live in src/api). */
@@ -535,7 +545,7 @@ export class SourceRegistry {
     for (const [name] of def.load) {
       if (!datasetNames.has(name)) throw new Error(`source registry: ${def.kind} loads ${name}, which is not one of its datasets`);
     }
-    if (!datasetNames.has(def.identities)) throw new Error(`source registry: ${def.kind}'s identities dataset ${def.identities} is not one of its datasets`);
+    if (def.identities !== null && !datasetNames.has(def.identities)) throw new Error(`source registry: ${def.kind}'s identities dataset ${def.identities} is not one of its datasets`);
     for (const a of def.accounts) {
       if (this.accountByKind.has(a.kind)) throw new Error(`source registry: account kind ${a.kind} is already registered`);
     }

@@ -63,6 +63,7 @@ describe('the catalogue document (docs/residual-access-rules.md)', () => {
     ['Okta rules', (r) => r.source === 'okta'],
     ['Cross-source rules', (r) => r.source === 'cross'],
     ['GitHub rules', (r) => r.source === 'github'],
+    ['Azure rules', (r) => r.source === 'azure'],
   ];
 
   for (const [heading, belongs] of sections) {

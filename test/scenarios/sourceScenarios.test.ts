@@ -1,7 +1,7 @@
 /**
  * The GitHub and Azure scenarios in this folder (hand-checked, in the ../shared/scenarios format):
- * the GitHub ones the engines analyse give exactly their expected findings (in process and through
- * the CLI); the others (EMU, and those with an Azure folder) are refused by `load`. Every manifest is well-formed for its source with counts that match its
+ * the GitHub and Azure ones the engines analyse give exactly their expected findings (in process and
+ * through the CLI); EMU is refused by `load`. Every manifest is well-formed for its source with counts that match its
  * files, an Azure folder pairs with the Entra folder of the same tenant, every expected finding
  * names an account and an object present in the data, every new rule of sources-github.md and
  * sources-azure.md is exercised by a positive finding, and each scenario's README derives every
@@ -18,7 +18,7 @@ import { OKTA_DATASETS } from '../../ingest/okta/datasets.js';
 import { AZURE_DATASETS } from '../../ingest/azure/AzureContext.js';
 import { GITHUB_DATASETS } from '../../ingest/github/GitHubContext.js';
 import { compareWithExpected } from '../support/compareFindings.js';
-import { ANALYSED_GITHUB_SCENARIOS } from '../support/githubScenarios.js';
+import { ANALYSED_SOURCE_SCENARIOS } from '../support/githubScenarios.js';
 import { ROOT, type Expected } from '../support/scenarios.js';
 import { analyse } from '../support/tenant.js';
 
@@ -146,13 +146,9 @@ describe('GitHub and Azure scenarios', () => {
     });
   }
 
-  it('until their rules exist, load refuses an azure folder and an EMU organisation (exit 2, no stack) instead of calling anyone closed', () => {
+  it('until SCIM suspension is read, load refuses an EMU organisation (exit 2, no stack) instead of calling anyone closed', () => {
     const store = mkdtempSync(join(tmpdir(), 'revenant-store-'));
-    for (const [name, why] of [
-      ['github-emu', /github\/settings\.jsonl: emu is true/],
-      ['azure-roles', /azure\/manifest\.json.*source/],
-      ['github-workload-path', /azure\/manifest\.json.*source/],
-    ] as const) {
+    for (const [name, why] of [['github-emu', /github\/settings\.jsonl: emu is true/]] as const) {
       const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'revenant.js'), 'load', join(HERE, name), '--store', store], { encoding: 'utf8' });
       expect(run.status, run.stderr).toBe(2);
       expect(run.stderr).toMatch(why);
@@ -162,7 +158,7 @@ describe('GitHub and Azure scenarios', () => {
     }
   });
 
-  for (const name of ANALYSED_GITHUB_SCENARIOS) {
+  for (const name of ANALYSED_SOURCE_SCENARIOS) {
     it(`${name}: the engine in process and the CLI give exactly the expected findings`, async () => {
       const exp = JSON.parse(readFileSync(join(HERE, name, 'expected.json'), 'utf8')) as Expected & { at: string };
       const doc = await analyse(join(HERE, name), { all: true, at: Date.parse(exp.at) });

@@ -22,7 +22,7 @@ describe('source registry', () => {
   });
 
   it('knows the built-in sources and the registered one, and refuses a second registration', () => {
-    expect(SOURCES.kinds()).toEqual(['entra', 'okta', 'github', 'hr', 'badge']);
+    expect(SOURCES.kinds()).toEqual(['entra', 'okta', 'github', 'azure', 'hr', 'badge']);
     expect(SOURCES.accountSources()).toEqual(['entra', 'okta', 'github', 'badge']);
     expect(SOURCES.isAccountKind(BadgeHolder)).toBe(true);
     expect(SOURCES.sourceKey('badge', ' Site-1 ')).toBe('badge:site-1');

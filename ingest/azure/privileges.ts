@@ -1,0 +1,45 @@
+/**
+ * The Azure resource plane's part of the privilege graph and of reach (sources-azure.md "Reach,
+ * tier 0 and severity"): an Entra user, group or service principal, or a user-assigned managed
+ * identity, controls what its active role assignments grant (AZURE_ROLE, reached but not
+ * expanded; PIM eligibilities must be activated first); the privilege an assignment confers; and
+ * its named reaches in both engines — `azureHolder` (the Azure roles a principal holds or a
+ * credential's holder signs in with: the workload path) and `azureRole` (one assignment or
+ * eligibility, embedded; the rules' Cypher rows carry `azureRole` facts). The functions are in
+ * reach.ts.
+ */
+import { AzureEdge, AzureKind } from '../../src/model/azureSchema.js';
+import { NO_REACH, reachOf } from '../../src/model/reach.js';
+import { NodeKind } from '../../src/model/schema.js';
+import type { PrivilegeStep, SourcePrivileges } from '../../src/model/source.js';
+import { AZURE_FACTS, azureHolderReach, azureReachCypher, azureRolePrivilege } from './reach.js';
+
+const HOLDS: readonly PrivilegeStep[] = [{ edge: AzureEdge.AZURE_ROLE, terminal: true }];
+
+export const AZURE_PRIVILEGES: SourcePrivileges = {
+  steps: {
+    [NodeKind.EntraUser]: HOLDS,
+    [NodeKind.EntraGroup]: HOLDS,
+    [NodeKind.EntraServicePrincipal]: HOLDS,
+    [AzureKind.AzureManagedIdentity]: HOLDS,
+  },
+  privilegeOf(n, edge, g) {
+    if (n.kind !== AzureKind.AzureRoleAssignment || edge !== AzureEdge.AZURE_ROLE) return null;
+    return azureRolePrivilege(g, n);
+  },
+  isTier0(n, g) {
+    return n.kind === AzureKind.AzureRoleAssignment && azureRolePrivilege(g, n)?.tier0 === true;
+  },
+  reach: {
+    azureHolder: { of: azureHolderReach, cypher: azureReachCypher },
+    azureRole: {
+      of: (g, key) => {
+        const n = g.node(key);
+        const p = n ? azureRolePrivilege(g, n) : null;
+        return p ? reachOf([p]) : NO_REACH;
+      },
+    },
+  },
+  facts: AZURE_FACTS,
+  listed: [AzureKind.AzureRoleAssignment],
+};
