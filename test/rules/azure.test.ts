@@ -1,0 +1,150 @@
+/**
+ * The azure rules on variants of the azure-roles scenario (embedded engine; parity is
+ * test/parity/azureScenarios.test.ts): tenant pairing (an azure folder without its tenant's Entra
+ * folder leaves both rules uncovered and calls nobody closed), closure reading the paired folder's
+ * coverage (a disabled Entra account with nothing left is closed only while the azure rules are
+ * covered), the what-if (an enabled holder assumed departed), a disabled guest (dormant-role, not
+ * the guest rule), and the role grading of sources-azure.md (tier 0 only at the root without a
+ * condition; assigning custom roles).
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { coversRoleAssignmentWrite, gradeAzureRole, isRootScope, roleGuid } from '../../src/model/azureSchema.js';
+import { ROOT } from '../support/scenarios.js';
+import { analyse, summary } from '../support/tenant.js';
+
+const TENANT = '095a915d-6b64-537f-8483-10ff0a87f370';
+const NINA = '56300dd0-f5a4-5a70-aa45-4e60b5631668';
+const QUINN = 'e7e82189-6222-5bd0-bb9e-6f4d75287b38';
+const PAT = '838686af-2a0a-5640-8e11-950389d17211';
+const RULES = ['azure.dormant-role', 'azure.role-held-by-departed-guest'];
+const AT = Date.parse('2026-11-01T00:00:00Z');
+
+type Raw = Record<string, unknown>;
+
+/** A copy of a scenario, with `edit` applied to its folders' lines (manifest counts follow). */
+function variant(name: string, edit: (dir: string) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'revenant-azure-'));
+  cpSync(join(ROOT, 'test', 'scenarios', name), dir, { recursive: true });
+  rmSync(join(dir, 'expected.json'));
+  rmSync(join(dir, 'README.md'));
+  edit(dir);
+  return dir;
+}
+
+function editLines(dir: string, source: string, dataset: string, f: (lines: Raw[]) => Raw[]): void {
+  const file = join(dir, source, `${dataset}.jsonl`);
+  const lines = f(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Raw),
+  );
+  writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + (lines.length ? '\n' : ''));
+  const mf = join(dir, source, 'manifest.json');
+  const m = JSON.parse(readFileSync(mf, 'utf8')) as { datasets: Record<string, { count?: number }> };
+  m.datasets[dataset].count = lines.length;
+  writeFileSync(mf, JSON.stringify(m, null, 2));
+}
+
+/** nina's twin with no Azure role and no group: nothing left after the disable. */
+const ROB = '0d7c1f6e-2b2f-4a43-9d43-6b1f0f3c0a01';
+const addRob = (dir: string) => editLines(dir, 'entra', 'users', (ls) => [...ls, { ...ls.find((l) => l.id === NINA)!, id: ROB, userPrincipalName: 'rob@acme.example', displayName: 'Rob', mail: 'rob@acme.example' }]);
+
+describe('azure rules', () => {
+  it('an azure folder without the Entra folder of its tenant leaves both rules uncovered, with the reason, and finds nothing', async () => {
+    const dir = variant('azure-roles', (d) => rmSync(join(d, 'entra'), { recursive: true }));
+    const doc = await analyse(dir, { all: true, at: AT });
+    const cov = doc.coverage[`azure:${TENANT}`];
+    expect(cov.uncoveredRules).toEqual(RULES);
+    expect(cov.reasons['entra:users']).toMatch(/no entra folder of tenant/);
+    expect(doc.findings.filter((f) => f.rule.startsWith('azure.'))).toEqual([]);
+  });
+
+  it('an Entra folder of another tenant does not pair', async () => {
+    const dir = variant('azure-roles', (d) => {
+      const mf = join(d, 'entra', 'manifest.json');
+      writeFileSync(mf, readFileSync(mf, 'utf8').replace(TENANT, 'aaaaaaaa-0000-4000-8000-000000000001'));
+    });
+    const doc = await analyse(dir, { all: true, at: AT });
+    expect(doc.coverage[`azure:${TENANT}`].uncoveredRules).toEqual(RULES);
+    expect(doc.findings.filter((f) => f.rule.startsWith('azure.'))).toEqual([]);
+  });
+
+  it('closure reads the paired azure folder: a disabled account with nothing left is closed only while the azure rules are covered', async () => {
+    const covered = await analyse(variant('azure-roles', addRob), { all: true, at: AT });
+    expect(covered.subjects.find((s) => s.id === ROB)).toMatchObject({ departed: true, closed: true });
+    const lost = await analyse(variant('azure-coverage-lost', addRob), { all: true, at: AT });
+    const rob = lost.subjects.find((s) => s.id === ROB)!;
+    expect(rob.closed).toBe(false);
+    expect(rob.closure).toMatch(/azure\.dormant-role/);
+    expect(lost.coverage[`entra:${TENANT}`].uncoveredRules).toEqual([]);
+  });
+
+  it('what-if: an enabled holder assumed departed has its Azure roles as dormant findings', async () => {
+    const doc = await analyse(join(ROOT, 'test', 'scenarios', 'azure-roles'), { subjects: [`entra:${QUINN}`], assumeDeparted: [`entra:${QUINN}`], at: AT });
+    expect(summary(doc, 'azure.dormant-role')).toEqual([
+      `azure.dormant-role ${QUINN}→/subscriptions/1e1e8337-44c5-5a56-9f8e-45037dc84026/providers/Microsoft.Authorization/roleAssignments/${readAssignmentName(QUINN)} dormant low`,
+    ]);
+    const f = doc.findings.find((x) => x.rule === 'azure.dormant-role')!;
+    expect(f.reaches.privileges).toEqual(['Azure: Owner on /subscriptions/1e1e8337-44c5-5a56-9f8e-45037dc84026']);
+    expect(f.remediation).toEqual([`DELETE https://management.azure.com${f.via.id}?api-version=2022-04-01`]);
+  });
+
+  it('a disabled guest gets azure.dormant-role, not the guest rule', async () => {
+    const dir = variant('azure-roles', (d) => editLines(d, 'entra', 'users', (ls) => ls.map((l) => (l.id === PAT ? { ...l, accountEnabled: false } : l))));
+    const doc = await analyse(dir, { all: true, at: AT });
+    expect(doc.findings.filter((f) => f.subject.id === PAT && f.rule.startsWith('azure.')).map((f) => `${f.rule} ${f.status}`)).toEqual(['azure.dormant-role dormant']);
+  });
+
+  it('the root assignment is tier 0 and its remediation elevates first', async () => {
+    const doc = await analyse(join(ROOT, 'test', 'scenarios', 'azure-roles'), { all: true, at: AT });
+    const root = doc.findings.find((f) => f.rule === 'azure.dormant-role' && f.via.id.startsWith('/providers/Microsoft.Authorization/'))!;
+    expect(root.reaches).toEqual({ tier0: true, privileges: ['Azure: User Access Administrator on /'] });
+    expect(root.remediation[0]).toMatch(/elevateAccess/);
+    const pim = doc.findings.find((f) => f.via.kind === 'AzureRoleEligibility')!;
+    expect(pim.remediation[0]).toMatch(/roleEligibilityScheduleRequests\/\{new GUID\}.*"requestType":"AdminRemove"/);
+  });
+});
+
+describe('Azure role grading (sources-azure.md "Reach, tier 0 and severity")', () => {
+  const a = (guid: string, scope: string, condition: string | null = null) => ({ name: 'x', roleDefinitionId: guid, principalId: 'p', principalType: 'User', scope, condition });
+  const OWNER = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
+  const CONTRIBUTOR = 'b24988ac-6180-42a0-ab88-20f7382dd24c';
+  const READER = 'acdd72a7-3385-48ef-bd42-f606fba81ae7';
+  const root = `/providers/Microsoft.Management/managementGroups/${TENANT}`;
+
+  it('Owner at / or the tenant root group without a condition is tier 0; with a condition, or below, an admin role', () => {
+    expect(gradeAzureRole(a(OWNER, '/'), undefined, TENANT)).toMatchObject({ name: 'Owner', privileged: true, tier0: true });
+    expect(gradeAzureRole(a(OWNER, root.toUpperCase()), undefined, TENANT).tier0).toBe(true);
+    expect(gradeAzureRole(a(OWNER, '/', "@Resource[x] == 'y'"), undefined, TENANT)).toMatchObject({ privileged: true, tier0: false });
+    expect(gradeAzureRole(a(OWNER, '/subscriptions/s'), undefined, TENANT)).toMatchObject({ privileged: true, tier0: false });
+  });
+
+  it('Contributor is an admin role, never tier 0; Reader is app access', () => {
+    expect(gradeAzureRole(a(CONTRIBUTOR, '/'), undefined, TENANT)).toMatchObject({ privileged: true, tier0: false });
+    expect(gradeAzureRole(a(READER, '/'), { name: 'Reader', roleType: 'BuiltInRole', assigning: false }, TENANT)).toEqual({ name: 'Reader', privileged: false, tier0: false });
+  });
+
+  it('a custom role whose actions minus notActions cover roleAssignments/write is assigning: tier 0 at the root', () => {
+    expect(coversRoleAssignmentWrite([{ actions: ['Microsoft.Authorization/*'] }])).toBe(true);
+    expect(coversRoleAssignmentWrite([{ actions: ['*'], notActions: ['Microsoft.Authorization/*/Write'] }])).toBe(false);
+    expect(coversRoleAssignmentWrite([{ actions: ['*/read'] }])).toBe(false);
+    const custom = { name: 'Delegator', roleType: 'CustomRole', assigning: true };
+    expect(gradeAzureRole(a('11111111-0000-4000-8000-000000000000', '/'), custom, TENANT)).toEqual({ name: 'Delegator', privileged: true, tier0: true });
+  });
+
+  it('a role definition id is recognised by its last segment, lower-cased; the root scope by / or the tenant root group', () => {
+    expect(roleGuid(`/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/${OWNER.toUpperCase()}`)).toBe(OWNER);
+    expect(isRootScope('/', TENANT)).toBe(true);
+    expect(isRootScope('/providers/Microsoft.Management/managementGroups/corp', TENANT)).toBe(false);
+  });
+});
+
+function readAssignmentName(principal: string): string {
+  const lines = readFileSync(join(ROOT, 'test', 'scenarios', 'azure-roles', 'azure', 'roleAssignments.jsonl'), 'utf8').split('\n').filter(Boolean);
+  const l = lines.map((x) => JSON.parse(x) as { name: string; properties: { principalId: string } }).find((x) => x.properties.principalId === principal)!;
+  return l.name;
+}
