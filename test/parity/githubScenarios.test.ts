@@ -1,8 +1,11 @@
 /**
- * Parity on the GitHub scenarios the engines analyse (test/scenarios/github-*): the embedded and
- * the Neo4j engine give the same residual-access answer — the sweep, every Entra and GitHub
- * account alone and assumed departed (a what-if on an IdP account reaches the GitHub account it
- * is asserted to be) — and both match the hand-checked expected findings. Real Neo4j; never skips.
+ * Parity on the GitHub and Azure scenarios the engines analyse (test/scenarios/github-*, azure-*):
+ * the embedded and the Neo4j engine give the same residual-access answer — the sweep, every Entra
+ * and GitHub account alone and assumed departed (a what-if on an IdP account reaches the GitHub
+ * account it is asserted to be; on an enabled Azure role holder, its roles become
+ * `azure.dormant-role` findings) — and both match the hand-checked expected findings; blast radius
+ * and paths agree from every account (the workload path and Azure roles are part of the privilege
+ * graph). No github or azure rule passes vacuously. Real Neo4j; never skips.
  */
 import { join } from 'node:path';
 import type { Driver } from 'neo4j-driver-lite';
@@ -10,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubKind } from '../../src/model/githubSchema.js';
 import { NodeKind } from '../../src/model/schema.js';
 import { openTestDriver } from '../support/neo4j.js';
-import { ANALYSED_GITHUB_SCENARIOS } from '../support/githubScenarios.js';
+import { ANALYSED_SOURCE_SCENARIOS } from '../support/githubScenarios.js';
 import { ROOT, expectedOf } from '../support/scenarios.js';
 import { blastRadius } from '../../queries/blast-radius.js';
 import { blastRadiusNeo4j } from '../../queries/blast-radius.cypher.js';
@@ -32,20 +35,19 @@ afterAll(async () => {
   await driver?.close();
 });
 
-describe('parity on the GitHub scenarios', () => {
+describe('parity on the GitHub and Azure scenarios', () => {
   const seen = new RulesSeen();
-  for (const name of ANALYSED_GITHUB_SCENARIOS) {
+  for (const name of ANALYSED_SOURCE_SCENARIOS) {
     it(`${name}: residual access, what-ifs, blast radius and paths agree and match the expected findings`, async () => {
       const exp = expectedOf(name, HERE);
       const p = await pair(driver, [join(HERE, name)]);
       try {
         const accounts = [NodeKind.EntraUser, GitHubKind.GitHubUser].flatMap((k) => [...p.db.nodesOfKind(k)]).filter((a) => !a.props.stub);
-        expect(accounts.some((a) => a.kind === GitHubKind.GitHubUser)).toBe(true);
         await expectResidualParity(p, name, exp, accounts, seen);
 
-        // Blast radius and paths from every GitHub account (the workload path is part of the privilege graph).
-        for (const x of accounts.filter((a) => a.kind === GitHubKind.GitHubUser)) {
-          const ref = `github:${x.id}`;
+        // Blast radius and paths from every account (the workload path and Azure roles are part of the privilege graph).
+        for (const x of accounts) {
+          const ref = `${x.sourceKey.split(':')[0]}:${x.id}`;
           const br = await both(() => blastRadius(p.graph, ref), () => blastRadiusNeo4j(p.snap, ref));
           expect(br.mismatch, ref).toBeUndefined();
           if (br.e && br.n) expect(blastDifferences(br.e, br.n), ref).toEqual([]);
@@ -75,7 +77,7 @@ describe('parity on the GitHub scenarios', () => {
     }
   });
 
-  it('no github rule passes vacuously', () => {
-    expect(seen.vacuous(['github'])).toEqual([]);
+  it('no github or azure rule passes vacuously', () => {
+    expect(seen.vacuous(['github', 'azure'])).toEqual([]);
   });
 });
