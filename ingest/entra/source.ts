@@ -10,6 +10,7 @@ import { IdSpace, canonicalId } from '../../src/model/ids.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import type { SourceDefinition } from '../../src/model/source.js';
 import { ENTRA_ACCOUNT } from './account.js';
+import { ENTRA_CONNECTION } from './connection.js';
 import { ENTRA_DATASET_DEFS } from './datasets.js';
 import { ENTRA_PRIVILEGES } from './privileges.js';
 import { ENTRA_RECORDS } from './records.js';
@@ -74,5 +75,6 @@ export const ENTRA_SOURCE: SourceDefinition = {
     },
     events: () => import('./events.js').then((m) => m.ENTRA_EVENTS),
     remediation: () => import('./remediation.js').then((m) => m.ENTRA_REMEDIATION),
+    connection: ENTRA_CONNECTION,
   },
 };

@@ -11,6 +11,7 @@ import { IdSpace } from '../../src/model/ids.js';
 import { NodeKind } from '../../src/model/schema.js';
 import type { SourceDefinition } from '../../src/model/source.js';
 import { OKTA_ACCOUNT } from './account.js';
+import { OKTA_CONNECTION } from './connection.js';
 import { OKTA_DATASET_DEFS } from './datasets.js';
 import { OKTA_PRIVILEGES } from './privileges.js';
 import { OKTA_RECORDS } from './records.js';
@@ -68,5 +69,6 @@ export const OKTA_SOURCE: SourceDefinition = {
     },
     events: () => import('./events.js').then((m) => m.OKTA_EVENTS),
     remediation: () => import('./remediation.js').then((m) => m.OKTA_REMEDIATION),
+    connection: OKTA_CONNECTION,
   },
 };

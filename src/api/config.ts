@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { Ajv } from 'ajv';
+import { SOURCES } from '../../ingest/sources.js';
 import { InputError } from '../model/errors.js';
 
 /** A secret as written in the config: `env:NAME`, `file:PATH`, or the value itself. */
@@ -73,8 +74,8 @@ export interface RemediationConfig {
   enabled: boolean;
   /** A plan on a snapshot collected longer ago than this is refused unless the request forces it. */
   maxAge: string;
-  entra?: EntraCollectConfig;
-  okta?: OktaCollectConfig;
+  /** `remediation.<source>`: the connection section of each source that declares one (SourceCapabilities.connection). */
+  [source: string]: unknown;
 }
 
 export interface ApiConfig {
@@ -175,34 +176,17 @@ const DEFAULT_CONFIG: ApiConfig = {
 
 const secret = { type: 'string', minLength: 1, maxLength: 8192 };
 const httpsUrl = { type: 'string', pattern: '^https?://', maxLength: 2048 };
-/** The live collectors' connection (event-driven refreshes, remediation): credentials as `env:NAME` or `file:PATH` references. */
-const entraCollect = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['tenant'],
-  properties: {
-    tenant: { type: 'string', minLength: 1 },
-    mode: { enum: ['token', 'env', 'certificate', 'managed-identity', 'default'] },
-    token: secret,
-    clientId: { type: 'string' },
-    certificatePath: { type: 'string' },
-    graphUrl: httpsUrl,
-    authorityHost: httpsUrl,
-  },
-} as const;
-const oktaCollect = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['orgUrl'],
-  properties: {
-    orgUrl: httpsUrl,
-    auth: { enum: ['token', 'private-key'] },
-    token: secret,
-    clientId: { type: 'string' },
-    privateKey: secret,
-    keyId: { type: 'string' },
-  },
-} as const;
+/**
+ * The live collectors' connection (event-driven refreshes, remediation) as each source declares
+ * it (SourceCapabilities.connection.configSchema, ingest/<source>/connection.ts): credentials as
+ * `env:NAME` or `file:PATH` references.
+ */
+const connectionSchema = (kind: string): Record<string, unknown> => SOURCES.get(kind)?.capabilities?.connection?.configSchema ?? { type: 'object' };
+const entraCollect = connectionSchema('entra');
+const oktaCollect = connectionSchema('okta');
+/** `remediation.<source>`: one section per source that declares a connection. */
+const remediationSections = (): Record<string, unknown> =>
+  Object.fromEntries(SOURCES.all().flatMap((src) => (src.capabilities?.connection ? [[src.kind, src.capabilities.connection.configSchema]] : [])));
 const ocsfClass = { enum: [2008, 2004] };
 const sinkName = { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' };
 
@@ -305,8 +289,7 @@ const CONFIG_SCHEMA = {
       properties: {
         enabled: { type: 'boolean' },
         maxAge: { type: 'string', minLength: 1, maxLength: 32 },
-        entra: entraCollect,
-        okta: oktaCollect,
+        ...remediationSections(),
       },
     },
     sinks: {

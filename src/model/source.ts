@@ -307,6 +307,37 @@ export interface CollectorDef {
   load: () => Promise<CollectorModule>;
 }
 
+/** Retry settings of the calls a connection makes (the commands' `--max-attempts`, `--timeout`). */
+export interface ConnectionRetry {
+  maxAttempts?: number;
+  timeoutMs?: number;
+  baseDelayMs?: number;
+}
+
+/**
+ * How `remediate`, `verify` and the server's remediation reach the source's live tenant: the
+ * commands' options (declared here so the help needs no SDK), the JSON Schema of the server
+ * config's `remediation.<source>` section (credentials as `env:NAME`/`file:PATH` references), and
+ * the module that makes the connection its remediation session takes from either.
+ */
+export interface ConnectionDef {
+  options: readonly CollectOption[];
+  configSchema: Record<string, unknown>;
+  load: () => Promise<ConnectionModule>;
+}
+
+/** A source's connection module (ConnectionDef.load). */
+export interface ConnectionModule {
+  /**
+   * The connection from the commands' options (camel-cased) and the snapshot's tenant of the
+   * source; undefined when no tenant or no credentials are found (left out: the caller says
+   * which is missing when a call needs it). Throws InputError for a bad option.
+   */
+  fromCli(flags: Readonly<Record<string, unknown>>, tenant: string | undefined, env: NodeJS.ProcessEnv, retry: ConnectionRetry): unknown;
+  /** The connection from the server config's section; `secret` resolves a reference by its field in the section. */
+  fromConfig(section: Readonly<Record<string, unknown>>, secret: (ref: string, field: string) => string, env: NodeJS.ProcessEnv): unknown;
+}
+
 /**
  * What a source can do besides being read: an open record so that later work (delta
  * collection, remediation executors, subject refresh) adds its own fields without touching the
@@ -323,6 +354,8 @@ export interface SourceCapabilities {
   events?: () => Promise<SourceEvents>;
   /** Its remediation writes (src/remediate): action kinds, rule policies, the write session; loaded only by remediation. */
   remediation?: () => Promise<SourceRemediation>;
+  /** How remediation and verification reach its live tenant (options, config section, connection). */
+  connection?: ConnectionDef;
   [capability: string]: unknown;
 }
 

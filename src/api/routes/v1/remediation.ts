@@ -12,6 +12,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { SOURCES } from '../../../../ingest/sources.js';
 import { RULES } from '../../../../queries/residual-access/index.js';
 import { ERR } from '../../../model/errors.js';
 import { buildPlan } from '../../../remediate/buildPlan.js';
@@ -214,29 +215,13 @@ export default async function remediationRoutes(fastify: FastifyInstance): Promi
       if (state === 'interrupted' && !req.body.resume) throw new HttpError(ERR.PLAN_CONFLICT, `plan ${plan.id} was interrupted: send "resume": true to continue it (done steps are never sent again)`);
       const env = fastify.revenant.env;
       const connections: Record<string, unknown> = {};
-      const e = config.remediation.entra;
-      if (e) {
-        connections.entra = {
-          tenant: e.tenant,
-          mode: e.mode,
-          token: e.token ? resolveSecret(e.token, 'remediation.entra.token', env) : undefined,
-          clientId: e.clientId,
-          certificatePath: e.certificatePath,
-          graphUrl: e.graphUrl,
-          authorityHost: e.authorityHost,
-          env,
-        };
-      }
-      const o = config.remediation.okta;
-      if (o) {
-        connections.okta = {
-          orgUrl: o.orgUrl,
-          auth: o.auth,
-          token: o.token ? resolveSecret(o.token, 'remediation.okta.token', env) : undefined,
-          clientId: o.clientId,
-          privateKey: o.privateKey ? resolveSecret(o.privateKey, 'remediation.okta.privateKey', env) : undefined,
-          keyId: o.keyId,
-        };
+      // Each source that declares a connection makes its own from its `remediation.<source>` section.
+      for (const src of SOURCES.all()) {
+        const section = config.remediation[src.kind];
+        const def = src.capabilities?.connection;
+        if (!def || !section || typeof section !== 'object') continue;
+        const secret = (ref: string, field: string) => resolveSecret(ref, `remediation.${src.kind}.${field}`, env);
+        connections[src.kind] = (await def.load()).fromConfig(section as Record<string, unknown>, secret, env);
       }
       const needs = [...new Set(plan.actions.filter((a) => a.state === 'planned').flatMap((a) => a.steps.map((s) => s.source)))].filter((s) => !connections[s]);
       if (needs.length) throw new HttpError(API_ERR.NOT_CONFIGURED, `the plan has calls for ${needs.join(', ')} and the config has no remediation.${needs[0]} credentials`);
