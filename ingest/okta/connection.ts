@@ -1,12 +1,53 @@
 /**
  * How `remediate`, `verify` and the server's remediation reach an Okta org
  * (SourceCapabilities.connection): the command options (declared here so the help needs no SDK),
- * the server config's `remediation.okta` section, and the module that makes the Okta session
- * options from either (connect.ts, loaded when a command or a job needs it).
+ * the server config's `remediation.okta` section, and the Okta session options made from either
+ * (the collector's conventions: `OKTA_CLIENT_TOKEN`, or a private-key JWT service app). Nothing
+ * here prints or stores a credential.
  */
+import { readFileSync } from 'node:fs';
+import { InputError } from '../../src/model/errors.js';
 import type { ConnectionDef } from '../../src/model/source.js';
 
 const secret = { type: 'string', minLength: 1, maxLength: 8192 };
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+const fromCli: ConnectionDef['fromCli'] = (o, orgOfSnapshot, env, retry) => {
+  const orgUrl = str(o.orgUrl) ?? orgOfSnapshot;
+  if (!orgUrl) return undefined;
+  let privateKey = env.OKTA_CLIENT_PRIVATEKEY;
+  const keyFile = str(o.oktaPrivateKey);
+  if (keyFile) {
+    try {
+      privateKey = readFileSync(keyFile, 'utf8');
+    } catch (e) {
+      throw new InputError(`--okta-private-key ${keyFile}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { file: keyFile });
+    }
+  }
+  const auth = str(o.oktaAuth) ?? (privateKey ? 'private-key' : 'token');
+  if (auth !== 'token' && auth !== 'private-key') throw new InputError(`--okta-auth must be token or private-key (got ${auth})`, { field: '--okta-auth' });
+  // No credentials at all: left out (the caller says which is missing when a call needs it).
+  if (auth !== 'private-key' && !env.OKTA_CLIENT_TOKEN) return undefined;
+  return {
+    orgUrl,
+    auth,
+    token: env.OKTA_CLIENT_TOKEN,
+    clientId: str(o.oktaClientId) ?? env.OKTA_CLIENT_CLIENTID,
+    privateKey: auth === 'private-key' ? privateKey : undefined,
+    keyId: str(o.oktaKeyId) ?? env.OKTA_CLIENT_KEYID,
+    retry,
+  };
+};
+
+const fromConfig: ConnectionDef['fromConfig'] = (c, secret) => ({
+  orgUrl: c.orgUrl,
+  auth: c.auth,
+  token: typeof c.token === 'string' ? secret(c.token, 'token') : undefined,
+  clientId: c.clientId,
+  privateKey: typeof c.privateKey === 'string' ? secret(c.privateKey, 'privateKey') : undefined,
+  keyId: c.keyId,
+});
 
 export const OKTA_CONNECTION: ConnectionDef = {
   options: [
@@ -29,5 +70,6 @@ export const OKTA_CONNECTION: ConnectionDef = {
       keyId: { type: 'string' },
     },
   },
-  load: () => import('./connect.js'),
+  fromCli,
+  fromConfig,
 };

@@ -111,7 +111,7 @@ export function registerRemediate(program: Command): void {
 
     const tenants: Record<string, string> = {};
     for (const s of plan.snapshot.sources) tenants[s.source] ??= s.tenant;
-    const connections = await connectionsFrom(o, tenants);
+    const connections = connectionsFrom(o, tenants);
     let confirm: Parameters<typeof applyPlan>[0]['confirm'];
     let rl: import('node:readline/promises').Interface | undefined;
     if (!o.yes) {

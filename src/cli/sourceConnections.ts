@@ -49,7 +49,7 @@ function positive(v: string | undefined, name: string): number | undefined {
  * the snapshot's tenant of it. A source whose credentials cannot be found is left out (the
  * caller says which is missing when a call needs it).
  */
-export async function connectionsFrom(o: ConnectionCliOptions, tenants: Record<string, string>, env: NodeJS.ProcessEnv = process.env): Promise<Record<string, unknown>> {
+export function connectionsFrom(o: ConnectionCliOptions, tenants: Record<string, string>, env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
   const retry = {
     maxAttempts: positive(o.maxAttempts, '--max-attempts'),
     timeoutMs: o.timeout === undefined ? undefined : positive(o.timeout, '--timeout')! * 1000,
@@ -57,7 +57,7 @@ export async function connectionsFrom(o: ConnectionCliOptions, tenants: Record<s
   };
   const out: Record<string, unknown> = {};
   for (const { kind, connection } of connectable()) {
-    const c = (await connection.load()).fromCli(o, tenants[kind], env, retry);
+    const c = connection.fromCli(o, tenants[kind], env, retry);
     if (c !== undefined) out[kind] = c;
   }
   return out;

@@ -62,7 +62,7 @@ export function registerVerify(program: Command): void {
       res = await verifySubject({
         store,
         subject,
-        connections: await connectionsFrom(o, tenants),
+        connections: connectionsFrom(o, tenants),
         plan,
         journal: plan ? runs.journal(plan.id) : [],
         at: parseAt(o.at),

@@ -316,18 +316,13 @@ export interface ConnectionRetry {
 
 /**
  * How `remediate`, `verify` and the server's remediation reach the source's live tenant: the
- * commands' options (declared here so the help needs no SDK), the JSON Schema of the server
- * config's `remediation.<source>` section (credentials as `env:NAME`/`file:PATH` references), and
- * the module that makes the connection its remediation session takes from either.
+ * commands' options, the JSON Schema of the server config's `remediation.<source>` section
+ * (credentials as `env:NAME`/`file:PATH` references), and the connection its remediation session
+ * takes, made from either (no SDK is loaded here: the session is made by its remediation).
  */
 export interface ConnectionDef {
   options: readonly CollectOption[];
   configSchema: Record<string, unknown>;
-  load: () => Promise<ConnectionModule>;
-}
-
-/** A source's connection module (ConnectionDef.load). */
-export interface ConnectionModule {
   /**
    * The connection from the commands' options (camel-cased) and the snapshot's tenant of the
    * source; undefined when no tenant or no credentials are found (left out: the caller says

@@ -221,7 +221,7 @@ export default async function remediationRoutes(fastify: FastifyInstance): Promi
         const def = src.capabilities?.connection;
         if (!def || !section || typeof section !== 'object') continue;
         const secret = (ref: string, field: string) => resolveSecret(ref, `remediation.${src.kind}.${field}`, env);
-        connections[src.kind] = (await def.load()).fromConfig(section as Record<string, unknown>, secret, env);
+        connections[src.kind] = def.fromConfig(section as Record<string, unknown>, secret, env);
       }
       const needs = [...new Set(plan.actions.filter((a) => a.state === 'planned').flatMap((a) => a.steps.map((s) => s.source)))].filter((s) => !connections[s]);
       if (needs.length) throw new HttpError(API_ERR.NOT_CONFIGURED, `the plan has calls for ${needs.join(', ')} and the config has no remediation.${needs[0]} credentials`);
