@@ -37,6 +37,7 @@ import type { SnapshotWriter } from '../src/store/SnapshotWriter.js';
 import { StoreError } from '../src/model/errors.js';
 import type { FindingsDoc, PersonReport, SubjectReport, Finding } from './residual.js';
 import { coverageOf, ruleOrderIds } from './residual.js';
+import { SOURCES } from '../ingest/sources.js';
 import { type UnitResult, UnitAnalyser, depCode, docFromUnits } from './residualUnits.js';
 
 export interface LoadResult {
@@ -192,12 +193,13 @@ export async function loadDelta(
     const units = readUnits(base);
     const { keys, all } = affectedUnits(base, graph, summary, units, at);
     // New persons, and the persons of changed accounts, may have become units.
+    const accounts = new Set<string>(SOURCES.accountKinds());
     for (const n of summary.changedNodes) {
       const row = view.nodeRowByNid(n);
       if (!row) continue;
       const kind = view.kindOf(row.kind);
       if (kind === NodeKind.Person) keys.add(row.key);
-      if (kind === NodeKind.EntraUser || kind === NodeKind.OktaUser) keys.add(graph.out(row.key, EdgeKind.BELONGS_TO)[0]?.to ?? row.key);
+      if (accounts.has(kind)) keys.add(graph.out(row.key, EdgeKind.BELONGS_TO)[0]?.to ?? row.key);
     }
     ms.select = lap();
     const reader: GraphReader = all || keys.size > 2000 ? new CompactGraph(view, id) : graph;

@@ -11,10 +11,12 @@
 import { Analysis } from '../src/analysis/Analysis.js';
 import { type AccountState, accountState } from '../src/analysis/accounts.js';
 import type { SourceCoverage } from '../src/analysis/coverage.js';
-import { EDGE_KINDS, EdgeKind, NodeKind } from '../src/model/schema.js';
+import { EdgeKind, NodeKind } from '../src/model/schema.js';
 import type { GraphEdge, GraphNode } from '../src/model/types.js';
 import type { GraphReader, InputFile, SourceInfo } from '../src/store/GraphReader.js';
 import { edgeDep, nodeDep } from '../src/store/delta/deps.js';
+import { edgeIndexes } from '../src/store/kindCodes.js';
+import { SOURCES } from '../ingest/sources.js';
 import { TOKEN_WINDOW_MS } from './residual-access/entra.sessions-not-revoked.js';
 import {
   FINDINGS_FORMAT,
@@ -29,7 +31,8 @@ import {
   sortFindings,
 } from './residual.js';
 
-const ACCOUNT_KINDS = new Set<string>([NodeKind.EntraUser, NodeKind.OktaUser]);
+/** Account kinds: every registered source's (a unit without GitHub accounts would miss their findings). */
+const accountKinds = (): ReadonlySet<string> => new Set<string>(SOURCES.accountKinds());
 
 export interface UnitResult {
   /** Person key, or the account key of an account without a person. */
@@ -161,6 +164,7 @@ export class UnitAnalyser {
     t.frame = new Set();
     t.kinds = new Set();
     const a = this.a;
+    const ACCOUNT_KINDS = accountKinds();
     const isPerson = this.g.node(unitKey)?.kind === NodeKind.Person;
     const members = isPerson ? t.in(unitKey, EdgeKind.BELONGS_TO).map((e) => e.from) : [unitKey];
     const states: AccountState[] = [];
@@ -234,9 +238,8 @@ export function depCode(dep: string, nidOf: (key: string) => number | undefined)
   return { code: edgeDep(nid, parts[0] === 'o' ? 0 : 1, edgeIndexOf(parts[1] as EdgeKind)) };
 }
 
-const EDGE_INDEX = new Map<string, number>(EDGE_KINDS.map((k, i) => [k, i]));
 function edgeIndexOf(kind: EdgeKind): number {
-  return EDGE_INDEX.get(kind) ?? 63;
+  return edgeIndexes().get(kind) ?? 63;
 }
 
 function nextInstant(keys: readonly string[], g: GraphReader, at: number): number | null {

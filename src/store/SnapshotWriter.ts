@@ -11,7 +11,7 @@
 import Database from 'better-sqlite3';
 import type { Emit, NodeRef } from '../model/Emit.js';
 import { nodeKey, parseNodeKey } from '../model/ids.js';
-import { EDGE_KINDS, type EdgeKind, NODE_KINDS, NodeKind } from '../model/schema.js';
+import { type EdgeKind, NodeKind } from '../model/schema.js';
 import type { BaseProps, EdgeProps, NodeProps } from '../model/types.js';
 import type { CompactSource } from './CompactGraph.js';
 import type { SourceInfo } from './GraphReader.js';
@@ -19,23 +19,20 @@ import { type AdjacencyArrays, IntList, PARTS, buildAdjacency, chunksOf } from '
 import { IdIndex } from './IdIndex.js';
 import { SOURCES } from '../../ingest/sources.js';
 import { CREATE_INDEXES, CREATE_TABLES, EDGE_CODE_BASE, SNAPSHOT_SCHEMA_VERSION } from './snapshotSchema.js';
+import { edgeIndexes, nodeCodes, nodeKindCode } from './kindCodes.js';
 import { ensurePrivateFile } from './privateFile.js';
 import { CREATE_RECORD_TABLES, RecordFileBuilder } from './records/RecordIndex.js';
 
-/** Node kind codes: the schema's kinds, then those the registered sources contribute (added as they register). */
-const NODE_CODE = new Map<string, number>(NODE_KINDS.map((k, i) => [k, i + 1]));
-
-/** Edge kind indexes: the schema's kinds, then those the registered sources contribute. */
-const EDGE_INDEX = new Map<string, number>(EDGE_KINDS.map((k, i) => [k, i]));
+/** Node kind codes and edge kind indexes (kindCodes.ts: the schema's, then the registered sources'; the same maps, kept in sync). */
+const NODE_CODE = nodeCodes();
+const EDGE_INDEX = edgeIndexes();
 
 function syncContributedKinds(): void {
-  for (const k of SOURCES.contributedNodeKinds()) if (!NODE_CODE.has(k)) NODE_CODE.set(k, NODE_CODE.size + 1);
-  for (const k of SOURCES.contributedEdgeKinds()) if (!EDGE_INDEX.has(k)) EDGE_INDEX.set(k, EDGE_INDEX.size);
+  nodeCodes();
+  edgeIndexes();
 }
 
-export function nodeKindCode(kind: NodeKind): number {
-  return NODE_CODE.get(kind)!;
-}
+export { nodeKindCode };
 
 /**
  * The kinds a user can name (principals, resources, credentials, roles) and the fields, besides

@@ -4,7 +4,9 @@
  * reads like a full snapshot; compaction folds a chain into a full snapshot with the same id
  * (and a delta on it still works); pruning compacts a kept delta whose base it removes, so it
  * never breaks a chain; a delta collection cannot be loaded without its base, and a tombstone that
- * names nothing is bad input.
+ * names nothing is bad input. Kinds a source registers (GitHub's) have stable codes; a load stores
+ * their accounts' findings; a delta over GitHub, whose links are derived at load time only, is
+ * refused rather than written without them.
  */
 import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +19,7 @@ import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { Store } from '../../src/store/Store.js';
 import { readStoredFindings } from '../../src/store/storedFindings.js';
 import { openGraph } from '../../src/store/openGraph.js';
+import { edgeKindIndex, nodeKindCode } from '../../src/store/kindCodes.js';
 import { tempDir } from '../collect/helpers.js';
 
 type Raw = Record<string, unknown>;
@@ -157,5 +160,33 @@ describe('delta snapshots in the embedded store', () => {
     (m.datasets.users as Raw).count = 1;
     writeFileSync(mpath, JSON.stringify(m, null, 2));
     await expect(loadDelta(store, [delta])).rejects.toThrow(/entra\/users\.jsonl:1: a removed object \("@removed"\) must carry the fields that name it/);
+  }, 300_000);
+});
+
+describe('a delta with a GitHub folder', () => {
+  test('kinds a source registers have codes; a delta that cannot derive its links is refused, never a false closed', async () => {
+    // Every registered kind has a code and an edge index, the same every time (kindCodes.ts).
+    for (const k of ['GitHubUser', 'GitHubRepository']) expect(nodeKindCode(k)).toBeGreaterThan(0);
+    for (const k of ['REPO_ROLE', 'OUTSIDE_COLLABORATOR']) expect(edgeKindIndex(k)).toBeGreaterThanOrEqual(0);
+    expect(edgeKindIndex('REPO_ROLE')).toBeLessThan(64);
+    const root = tempDir();
+    const a = join(root, 'a');
+    const b = join(root, 'b');
+    cpSync(join(import.meta.dirname, '..', 'scenarios', 'github-outside-collaborator'), a, { recursive: true, filter: (f) => !/(README\.md|expected\.json)$/.test(f) });
+    cpSync(a, b, { recursive: true });
+    rewrite(b, 'github', 'repoCollaborators', (rows) => rows.filter((r) => (r.collaborator as Raw).login !== 'olga'));
+    const store = new Store(join(root, 'chain'));
+    const s1 = await loadSnapshot(store, [a]);
+    // The stored analysis has the GitHub findings a sweep finds (GitHub accounts are units' accounts too).
+    const g = await openGraph({ store: store.dir, snapshot: s1.id, sweep: true });
+    try {
+      expect(JSON.stringify(stored(store, s1.id))).toBe(JSON.stringify(runResidual(g.graph, { all: true })));
+    } finally {
+      g.close();
+    }
+    expect(stored(store, s1.id).findings.map((f) => `${f.rule} ${f.subject.id}`)).toContain('github.outside-collaborator-departed 311');
+    // GitHub's asserted links are derived at load time only: a delta is refused, and nothing is written.
+    await expect(loadDelta(store, [b])).rejects.toThrow(/cannot derive what github adds/);
+    expect(store.ids()).toEqual([s1.id]);
   }, 300_000);
 });

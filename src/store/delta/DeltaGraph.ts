@@ -8,7 +8,8 @@
  * see differently (their row, or any of their edges).
  */
 import { parseNodeKey } from '../../model/ids.js';
-import { EDGE_KINDS, type EdgeKind, NODE_KINDS, type NodeKind } from '../../model/schema.js';
+import type { EdgeKind, NodeKind } from '../../model/schema.js';
+import { edgeKindAt, edgeKindIndex, nodeKindCode } from '../kindCodes.js';
 import { REC, R_EID, R_FILE, R_KIND, R_LINE, R_OTHER } from '../Adjacency.js';
 import type { SnapshotDb } from '../SnapshotDb.js';
 import { nodeNames } from '../SnapshotWriter.js';
@@ -23,7 +24,6 @@ export interface Row {
   line: number;
 }
 
-const EDGE_INDEX = new Map<string, number>(EDGE_KINDS.map((k, i) => [k, i]));
 const OUT = 0;
 const IN = 1;
 
@@ -48,12 +48,13 @@ export class DeltaGraph {
     this.nextEid = Number(base.meta.get('eidNext') ?? base.meta.get('edges') ?? 0);
   }
 
+  /** An edge kind's index (kindCodes.ts: the schema's and the registered sources' kinds). */
   static edgeIndex(kind: EdgeKind): number {
-    return EDGE_INDEX.get(kind)!;
+    return edgeKindIndex(kind);
   }
 
   static edgeKind(index: number): EdgeKind {
-    return EDGE_KINDS[index];
+    return edgeKindAt(index);
   }
 
   /** The base's row of a node (parsed once). */
@@ -146,7 +147,7 @@ export class DeltaGraph {
 
   addEdge(kind: EdgeKind, src: number, dst: number, file: number, line: number, props?: string): number {
     const eid = this.nextEid++;
-    const k = EDGE_INDEX.get(kind)!;
+    const k = edgeKindIndex(kind);
     this.mutable(src, OUT).push(dst, k, file, line, eid);
     this.mutable(dst, IN).push(src, k, file, line, eid);
     if (props) this.edgeProps.set(eid, props);
@@ -177,7 +178,7 @@ export class DeltaGraph {
 
   /** Other ends of the edges of one kind at a node. */
   others(nid: number, kind: EdgeKind, dir: 'out' | 'in'): number[] {
-    const k = EDGE_INDEX.get(kind)!;
+    const k = edgeKindIndex(kind);
     const list = this.adjList(nid, dir === 'out' ? OUT : IN);
     const out: number[] = [];
     for (let p = 0; p < list.length; p += REC) if (list[p + R_KIND] === k) out.push(list[p + R_OTHER]);
@@ -268,4 +269,5 @@ export class DeltaGraph {
   }
 }
 
-export const KIND_CODES = new Map<string, number>(NODE_KINDS.map((k, i) => [k, i + 1]));
+/** A node kind's code (kindCodes.ts). */
+export const kindCode = (kind: string): number => nodeKindCode(kind);

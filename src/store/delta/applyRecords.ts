@@ -14,7 +14,7 @@ import type { BaseProps } from '../../model/types.js';
 import { REC, R_FILE, R_LINE } from '../Adjacency.js';
 import type { RecordRef } from '../records/RecordIndex.js';
 import { GENERIC_KINDS, stubProps } from '../SnapshotWriter.js';
-import { DeltaGraph, KIND_CODES } from './DeltaGraph.js';
+import { DeltaGraph, kindCode } from './DeltaGraph.js';
 
 export class RecordApplier {
   /** Nodes whose defining line went and that no new line has defined (yet). */
@@ -66,7 +66,7 @@ export class RecordApplier {
         } else if (row.props.stub === true && GENERIC_KINDS.has(row.kind) && !GENERIC_KINDS.has(kind)) {
           g.setRow(nid, { ...row, kind, props: stubProps(kind, id, name ?? (row.props.name as string | undefined)) });
         }
-        touched.push(nid, KIND_CODES.get(kind)! + 1);
+        touched.push(nid, kindCode(kind) + 1);
         return nid as never;
       },
       edge: (kind, from, to, props) => {

@@ -8,13 +8,14 @@
  */
 import Database from 'better-sqlite3';
 import { parseNodeKey } from '../../model/ids.js';
-import { EDGE_KINDS, NODE_KINDS, type NodeKind } from '../../model/schema.js';
+import type { NodeKind } from '../../model/schema.js';
+import { writeKinds } from '../kindCodes.js';
 import { PARTS, chunksOf } from '../Adjacency.js';
 import { RecordChain } from '../records/RecordChain.js';
 import { CREATE_RECORD_TABLES, RecordFileBuilder } from '../records/RecordIndex.js';
 import { SnapshotDb, type SourceRow } from '../SnapshotDb.js';
 import { nodeNames } from '../SnapshotWriter.js';
-import { CREATE_INDEXES, CREATE_TABLES, EDGE_CODE_BASE, SNAPSHOT_SCHEMA_VERSION } from '../snapshotSchema.js';
+import { CREATE_INDEXES, CREATE_TABLES, SNAPSHOT_SCHEMA_VERSION } from '../snapshotSchema.js';
 import { readRuleOrder, readStoredFindings, readUnits, writeStoredFindings, writeUnits } from '../storedFindings.js';
 import { recordSpecs } from '../../../ingest/collection/records.js';
 
@@ -26,9 +27,7 @@ export function writeCompacted(sdb: SnapshotDb, path: string): void {
     db.pragma('synchronous = OFF');
     db.exec(CREATE_TABLES);
     db.exec('BEGIN');
-    const kinds = db.prepare('INSERT INTO kinds(code, name) VALUES (?, ?)');
-    NODE_KINDS.forEach((k, i) => kinds.run(i + 1, k));
-    EDGE_KINDS.forEach((k, i) => kinds.run(EDGE_CODE_BASE + i, k));
+    writeKinds(db);
     const insNode = db.prepare('INSERT INTO nodes(nid, key, id, kind, props, file, line) VALUES (?, ?, ?, ?, ?, ?, ?)');
     const insName = db.prepare('INSERT INTO names(name, nid) VALUES (?, ?)');
     let nodes = 0;

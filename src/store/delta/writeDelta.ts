@@ -18,21 +18,21 @@ import type { DatasetLedger, Manifest } from '../../../ingest/collection/manifes
 import { isTombstone, recordSpec } from '../../../ingest/collection/records.js';
 import { SubjectCover, refreshedHistory, subjectAccounts, subjectLedger, subjectName } from '../../../ingest/collection/subjectCover.js';
 import type { JsonlStats } from '../../../ingest/collection/readJsonl.js';
-import { InputError } from '../../model/errors.js';
+import { InputError, StoreError } from '../../model/errors.js';
 import { parseNodeKey } from '../../model/ids.js';
-import { NODE_KINDS, type SourceKind } from '../../model/schema.js';
-import { EDGE_KINDS } from '../../model/schema.js';
+import type { SourceKind } from '../../model/schema.js';
 import { REC, R_EID, R_KIND } from '../Adjacency.js';
 import { RecordChain } from '../records/RecordChain.js';
 import { CREATE_RECORD_TABLES, type RecordFileBuilder, type RecordRef, contentHash, hashOpt, hkey, writeGone } from '../records/RecordIndex.js';
 import type { SnapshotDb } from '../SnapshotDb.js';
 import { nodeNames } from '../SnapshotWriter.js';
-import { CREATE_TABLES, EDGE_CODE_BASE, SNAPSHOT_SCHEMA_VERSION } from '../snapshotSchema.js';
+import { CREATE_TABLES, SNAPSHOT_SCHEMA_VERSION } from '../snapshotSchema.js';
 import { type LoadProgress, openCollections } from '../writeSnapshot.js';
 import { SOURCES } from '../../../ingest/sources.js';
 import { RecordFileBuilder as Builder } from '../records/RecordIndex.js';
 import { RecordApplier } from './applyRecords.js';
-import { DeltaGraph, KIND_CODES } from './DeltaGraph.js';
+import { DeltaGraph, kindCode } from './DeltaGraph.js';
+import { checkKinds, writeKinds } from '../kindCodes.js';
 import { CREATE_DELTA_INDEXES, CREATE_DELTA_TABLES, DELTA_KIND, IN, OUT } from './deltaSchema.js';
 import { deriveDelta } from './deriveDelta.js';
 import { derivePersons } from './derivePersons.js';
@@ -91,7 +91,18 @@ export async function writeDelta(
   meta: { id: string; createdAt: string },
   onProgress?: (p: LoadProgress) => void,
 ): Promise<DeltaSummary> {
+  // The delta shares its base's node numbers and adjacency records: their kind codes must be these.
+  checkKinds(base.db.prepare('SELECT code, name FROM kinds').all() as { code: number; name: string }[], baseId);
   const cols = openCollections(dirs);
+  // Sources whose load derives facts of their own (GitHub's IdP-asserted links and borrowed
+  // departures): the delta derivations (deriveDelta.ts, derivePersons.ts) do not redo them yet, and
+  // a delta without them would lose those links — and report their accounts closed.
+  const underived = [...new Set([...base.sources().map((s) => s.source), ...cols.flatMap((c) => c.sources.map((s) => s.source))])].filter(
+    (s) => SOURCES.get(s)?.derive || SOURCES.get(s)?.asserted,
+  );
+  if (underived.length) {
+    throw new StoreError(`a delta load cannot derive what ${underived.join(', ')} adds at load time (linked accounts, borrowed departures) yet: load the collections in full`);
+  }
   const prefixed = true;
   const chain = new RecordChain(base);
   const baseSources = base.sources();
@@ -270,7 +281,7 @@ export async function writeDelta(
     }
     if (!was) nodes++;
     const id = parseNodeKey(r.key).id;
-    insNode.run(nid, r.key, id, KIND_CODES.get(r.kind)!, JSON.stringify(r.props), r.file < 0 ? null : r.file, r.line < 0 ? null : r.line);
+    insNode.run(nid, r.key, id, kindCode(r.kind), JSON.stringify(r.props), r.file < 0 ? null : r.file, r.line < 0 ? null : r.line);
     for (const n of nodeNames(r.kind, id, r.props, r.props.stub === true)) insName.run(n, nid);
   }
   const insAdj = db.prepare('INSERT INTO adj_rows(nid, dir, data) VALUES (?, ?, ?)');
@@ -280,9 +291,7 @@ export async function writeDelta(
   }
   const insProps = db.prepare('INSERT INTO edge_props(eid, props) VALUES (?, ?)');
   for (const [eid, p] of g.edgeProps) insProps.run(eid, p);
-  const kinds = db.prepare('INSERT INTO kinds(code, name) VALUES (?, ?)');
-  NODE_KINDS.forEach((k, i) => kinds.run(i + 1, k));
-  EDGE_KINDS.forEach((k, i) => kinds.run(EDGE_CODE_BASE + i, k));
+  writeKinds(db);
   const insSource = db.prepare('INSERT INTO sources(idx, source, tenant, source_key, folder, path, collected_at, manifest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   for (const { src, manifest, idx } of newSources) {
     const keep = modes[src.sourceKey] === 'same' ? baseManifests.get(src.sourceKey)! : undefined;
