@@ -174,6 +174,8 @@ export function entraEvents(subscriptions?: SubscriptionClient): SourceEvents {
     return client;
   };
   return {
+    logName: 'Entra directory audit log',
+
     async refreshSubject(ctx, req) {
       const c = collectSettings(ctx, 'refresh');
       const { collectEntraSubject } = await import('./collectEntraSubject.js');

@@ -73,7 +73,7 @@ export const ENTRA_SOURCE: SourceDefinition = {
       delta: true,
       load: () => import('./collectCommand.js'),
     },
-    events: () => import('./events.js').then((m) => m.ENTRA_EVENTS),
+    events: () => Promise.all([import('./events.js'), import('./webhook.js')]).then(([m, w]) => ({ ...m.ENTRA_EVENTS, webhook: w.ENTRA_WEBHOOK })),
     remediation: () => import('./remediation.js').then((m) => m.ENTRA_REMEDIATION),
     connection: ENTRA_CONNECTION,
   },

@@ -112,6 +112,8 @@ function sessionOptions(ctx: SourceEventContext, c: OktaCollectSettings) {
 }
 
 export const OKTA_EVENTS: SourceEvents = {
+  logName: 'Okta System Log',
+
   async refreshSubject(ctx, req) {
     const c = collectSettings(ctx);
     const { collectOktaSubject } = await import('./collectOktaSubject.js');

@@ -67,7 +67,7 @@ export const OKTA_SOURCE: SourceDefinition = {
       delta: true,
       load: () => import('./collectCommand.js'),
     },
-    events: () => import('./events.js').then((m) => m.OKTA_EVENTS),
+    events: () => Promise.all([import('./events.js'), import('./webhook.js')]).then(([m, w]) => ({ ...m.OKTA_EVENTS, webhook: w.OKTA_WEBHOOK })),
     remediation: () => import('./remediation.js').then((m) => m.OKTA_REMEDIATION),
     connection: OKTA_CONNECTION,
   },

@@ -36,8 +36,6 @@ export interface RevenantServices {
   env: NodeJS.ProcessEnv;
   /** Polls the identity providers' logs (events.watch), when configured. */
   watcher: Watcher | null;
-  /** Secrets resolved at start (never logged). */
-  secrets: { oktaHookSecret: string | null; entraClientState: string | null };
   startedAt: number;
 }
 

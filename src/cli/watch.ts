@@ -1,11 +1,12 @@
 /**
  * `revenant watch`: for deployments where the identity providers cannot reach the server (no
- * inbound event hooks), polls the Okta System Log and the Entra directory audit log every N
+ * inbound event hooks), polls the activity log of every registered source that can be polled
+ * (its events capability's `pollLog`: the Okta System Log, the Entra directory audit log) every N
  * minutes, refreshes the users they name (as delta snapshots of the embedded store) and pushes
  * what changed to the sinks — the event pipeline of `serve` without its HTTP listener. Settings
- * come from the server's config file (`events.okta.collect`, `events.entra.collect`, `sinks`,
- * `events.watch`); `--every` sets the interval. `--once` polls once, waits for the refreshes it
- * queued and exits (for cron). `serve` polls too when its config has `events.watch`.
+ * come from the server's config file (`events.<source>.collect`, `sinks`, `events.watch`);
+ * `--every` sets the interval. `--once` polls once, waits for the refreshes it queued and exits
+ * (for cron). `serve` polls too when its config has `events.watch`.
  */
 import type { Command } from 'commander';
 import { InputError } from '../model/errors.js';
@@ -22,17 +23,27 @@ export function minutesOf(v: string): number {
 export function registerWatch(program: Command): void {
   program
     .command('watch')
-    .description('poll the Okta System Log and the Entra audit log, refresh the users they name, push the changes (no inbound hooks needed)')
+    .description("poll the identity providers' activity logs, refresh the users they name, push the changes (no inbound hooks needed)")
     .option('--config <file>', 'server configuration (JSON: events.*.collect, sinks, events.watch; default: $REVENANT_API_CONFIG)')
     .option('--store <path>', 'embedded store folder (default: $REVENANT_STORE or ./.revenant)')
     .option('--every <duration>', 'poll interval (e.g. 5m; default: events.watch.intervalMinutes, else 5m)')
     .option('--once', 'poll once, wait for the refreshes it queued, and exit')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
     .action(async (o: { config?: string; store?: string; every?: string; once?: boolean; logLevel?: string }) => {
-      const [{ loadConfig }, { buildServer }, { Store }] = await Promise.all([import('../api/config.js'), import('../api/server.js'), import('../store/Store.js')]);
+      const [{ loadConfig }, { buildServer }, { Store }, { pollingSources }, { SOURCES }] = await Promise.all([
+        import('../api/config.js'),
+        import('../api/server.js'),
+        import('../store/Store.js'),
+        import('../api/events/sourceEvents.js'),
+        import('../../ingest/sources.js'),
+      ]);
       const config = loadConfig(o.config ?? process.env.REVENANT_API_CONFIG);
-      if (!config.events.okta?.collect && !config.events.entra?.collect) {
-        throw new InputError('watch: the configuration names no source to poll: give events.okta.collect and/or events.entra.collect (see docs/siem.md)', { field: '--config' });
+      const quiet = { info: () => {}, warn: () => {} };
+      const polled = await pollingSources(config, { env: process.env, signal: new AbortController().signal, log: quiet });
+      if (polled.length === 0) {
+        const can: string[] = [];
+        for (const def of SOURCES.all()) if ((await def.capabilities?.events?.())?.pollLog) can.push(`events.${def.kind}.collect`);
+        throw new InputError(`watch: the configuration names no source to poll: give ${can.join(' and/or ') || 'a source that can be polled'} (see docs/siem.md)`, { field: '--config' });
       }
       const every = o.every ? minutesOf(o.every) : (config.events.watch?.intervalMinutes ?? 5);
       // --once polls by hand below; otherwise the watcher polls on its own schedule.
@@ -62,7 +73,7 @@ export function registerWatch(program: Command): void {
         if (r.errors.length) throw new Error(`watch: ${r.errors.join('; ')}`);
         return;
       }
-      process.stderr.write(`revenant: watching every ${every} min (${[config.events.okta?.collect ? 'Okta System Log' : '', config.events.entra?.collect ? 'Entra audit log' : ''].filter(Boolean).join(', ')}) into ${store.dir}\n`);
+      process.stderr.write(`revenant: watching every ${every} min (${polled.map((p) => p.events.logName ?? `${p.source} log`).join(', ')}) into ${store.dir}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {
           fastify.close().then(() => resolve(), () => resolve());

@@ -2,8 +2,10 @@
  * What a source does for event-driven refreshes (`capabilities.events` of its registration, a
  * lazy module in `ingest/<source>/events.ts`): read one subject again, read its activity log for
  * polling (`revenant watch`, `events.watch`), turn its webhook deliveries into queue items, and
- * run the chores its deliveries may ask for (Graph subscription lifecycle). The server's event
- * queue, worker and watcher (src/api/events) only ask the registry: they name no source.
+ * run the chores its deliveries may ask for (Graph subscription lifecycle), and describe the
+ * webhook its vendor delivers to (`webhook`: path, JSON schemas, and what a delivery means). The
+ * server's event queue, worker, watcher and webhook routes (src/api) only ask the registry: they
+ * name no source.
  */
 
 /** A job for the event queue: a refresh of one subject, or a chore the source runs itself. */
@@ -47,7 +49,72 @@ export class EventConfigError extends Error {}
 /** A chore the source refused for good (e.g. a subscription that is gone): not retried. */
 export class PermanentEventError extends Error {}
 
+/** A webhook request as the route hands it to the source (validated against the endpoint's schemas). */
+export interface WebhookRequest {
+  headers: Record<string, unknown>;
+  query: Record<string, unknown>;
+  body: unknown;
+}
+
+/** What the source's webhook is given: its `events.<source>` settings and its secret (resolved at start). */
+export interface WebhookContext {
+  settings: Record<string, unknown>;
+  secret: string;
+}
+
+/**
+ * What a request means, neutral of HTTP (the route maps it to a reply, an error code and metrics):
+ * a reply to send as is (a verification echo), event items to queue, or a refusal.
+ */
+export type WebhookOutcome =
+  | { kind: 'reply'; status: number; body: unknown; contentType?: string; result: string }
+  | {
+      kind: 'items';
+      items: EventItem[];
+      status: number;
+      /** Counted in the reply beside the queue's counts (e.g. `ignored`, `rejected`). */
+      counts: Record<string, number>;
+      /** Items refused as forged (a wrong shared secret) or unreadable, logged and counted. */
+      forged?: number;
+      rejected?: number;
+    }
+  | { kind: 'refused'; reason: 'secret' | 'client-state' | 'invalid'; message: string; forged?: number; rejected?: number };
+
+/** One HTTP endpoint of a source's webhook. */
+export interface WebhookEndpoint {
+  method: 'GET' | 'POST';
+  summary: string;
+  /** JSON schemas (fastify route schema parts): querystring properties, headers, body, success responses. */
+  querystring?: Record<string, unknown>;
+  headers?: Record<string, unknown>;
+  body?: Record<string, unknown>;
+  /** The body given per content type (`{ 'application/json': { schema }, … }`) instead of `body`. */
+  content?: Record<string, unknown>;
+  responses: Record<number, unknown>;
+  /** The status of a delivery whose items were queued (its reply: the queue's counts and `counts`). */
+  acceptedStatus?: 200 | 202;
+  /** Whether the API key may come as `?key=` (a vendor that sends no headers). */
+  queryKey?: boolean;
+  /** What the metrics count a forged request as (`authFailures` reason). */
+  forgedReason: string;
+  handle(req: WebhookRequest, ctx: WebhookContext): WebhookOutcome;
+}
+
+/** The webhook a source's vendor delivers to: `/v1/events/<path>`, configured by `events.<source>.<secretField>`. */
+export interface SourceWebhook {
+  path: string;
+  /** The settings field holding the shared secret (a secret reference); without it the webhook answers "not configured". */
+  secretField: string;
+  /** What the vendor calls it, for messages ("Okta event hooks"). */
+  title: string;
+  endpoints: WebhookEndpoint[];
+}
+
 export interface SourceEvents {
+  /** What its activity log is called (`revenant watch` names it). */
+  logName?: string;
+  /** The webhook its vendor delivers events to, if any. */
+  webhook?: SourceWebhook;
   /**
    * Read one subject (account id, UPN, login or mail) again into a per-subject collection under
    * `out`; returns its source folder. Throws EventConfigError without collector settings.

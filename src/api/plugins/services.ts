@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { ChangeFeed } from '../../store/ChangeFeed.js';
 import type { Store } from '../../store/Store.js';
 import { openApiDb } from '../ApiDb.js';
-import { type ApiConfig, resolveSecret } from '../config.js';
+import type { ApiConfig } from '../config.js';
 import { EventQueue } from '../events/EventQueue.js';
 import { EventWorker } from '../events/EventWorker.js';
 import { Watcher } from '../events/Watcher.js';
@@ -42,10 +42,6 @@ async function services(fastify: FastifyInstance, opts: AppOptions): Promise<voi
   const { store, config } = opts;
   const env = opts.env ?? process.env;
   const log = fastify.log;
-  const secrets = {
-    oktaHookSecret: config.events.okta?.hookSecret ? resolveSecret(config.events.okta.hookSecret, 'events.okta.hookSecret', env) : null,
-    entraClientState: config.events.entra?.clientState ? resolveSecret(config.events.entra.clientState, 'events.entra.clientState', env) : null,
-  };
   const sinks = opts.sinks ?? config.sinks.map((c) => makeSink(c, env, config.push.timeoutMs));
   const db = openApiDb(store.dir);
   const keys = new KeyStore(db);
@@ -82,7 +78,7 @@ async function services(fastify: FastifyInstance, opts: AppOptions): Promise<voi
   });
   const remediation = new RemediationJobs(store.dir, queue, log, (source) => canRefresh(config, source));
   const watcher = config.events.watch ? new Watcher({ db, queue, config, log, env }) : null;
-  fastify.decorate('revenant', { store, config, db, keys, snapshots, feed, metrics, queue, worker, pusher, remediation, env, secrets, watcher, startedAt: Date.now() });
+  fastify.decorate('revenant', { store, config, db, keys, snapshots, feed, metrics, queue, worker, pusher, remediation, env, watcher, startedAt: Date.now() });
 
   fastify.addHook('onReady', async () => {
     await snapshots.start();
