@@ -6,7 +6,7 @@
  * (searchHits, personOf, summaryOf) then runs on a FactGraph of them, so both engines return
  * the same JSON.
  */
-import neo4j from 'neo4j-driver-lite';
+import neo4j from 'neo4j-driver';
 import { EdgeKind as E, NodeKind as K } from '../src/model/schema.js';
 import type { GraphNode } from '../src/model/types.js';
 import { FactGraph } from '../src/store/neo4jFacts.js';

@@ -186,7 +186,7 @@ function run(cmd, args, opts = {}) {
 /** neo4j-driver, imported only when needed (`stop` does not need it). */
 let driverModule;
 async function neo4jDriver() {
-  driverModule ??= (await import('neo4j-driver-lite')).default;
+  driverModule ??= (await import('neo4j-driver')).default;
   return driverModule;
 }
 

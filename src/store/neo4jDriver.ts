@@ -1,6 +1,5 @@
 /**
- * Opens the neo4j-driver `Driver` the Neo4j engine uses (from `neo4j-driver-lite`: the same
- * driver without the reactive API, whose RxJS costs every Neo4j command ~0.1 s of start-up), configured to fail fast: a server that
+ * Opens the neo4j-driver `Driver` the Neo4j engine uses, configured to fail fast: a server that
  * is down, unreachable or not speaking Bolt shows up within seconds as one clear line
  * (`cannot reach Neo4j at bolt://host:7687: connection refused …`) instead of the driver's
  * default minute of retries. `openNeo4jDriver` only builds the driver (no I/O);
@@ -8,7 +7,7 @@
  * failure thrown by any later driver call into the same one-line error. Messages never carry
  * the password.
  */
-import neo4j, { type AuthToken, type Config, type Driver } from 'neo4j-driver-lite';
+import neo4j, { type AuthToken, type Config, type Driver } from 'neo4j-driver';
 import { ERR, InputError, RevenantError } from '../model/errors.js';
 
 export interface Neo4jConnectionOptions {
@@ -194,9 +193,10 @@ function connectionFailureReason(error: unknown): string | undefined {
   return undefined;
 }
 
-/** No authentication (a server with `dbms.security.auth_enabled=false`). */
+/** No authentication (a server with `dbms.security.auth_enabled=false`). `auth.none()` exists at
+ * runtime in neo4j-driver 5 but is missing from its type declarations. */
 function noAuth(): AuthToken {
-  return neo4j.auth.none() as AuthToken;
+  return (neo4j.auth as typeof neo4j.auth & { none(): AuthToken }).none();
 }
 
 function checkUri(uri: unknown): string {

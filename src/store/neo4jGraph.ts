@@ -7,7 +7,7 @@
  * `node()` / `edge()` turn them into the same GraphNode / GraphEdge objects the embedded engine
  * uses, provenance included.
  */
-import neo4j, { type Driver } from 'neo4j-driver-lite';
+import neo4j, { type Driver } from 'neo4j-driver';
 import { parseNodeKey } from '../model/ids.js';
 import type { EdgeKind, NodeKind } from '../model/schema.js';
 import type { EdgeProps, GraphEdge, GraphNode, NodeProps, Prov } from '../model/types.js';

@@ -4,7 +4,7 @@
  * latest, a named one, or, for `--collection`, the collections loaded as an ephemeral snapshot
  * that is removed again when the command ends.
  */
-import type { Driver } from 'neo4j-driver-lite';
+import type { Driver } from 'neo4j-driver';
 import { connectNeo4j } from './neo4jDriver.js';
 import type { Neo4jTarget } from './neo4jTarget.js';
 import type { Neo4jSnapshot } from './neo4jGraph.js';

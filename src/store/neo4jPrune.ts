@@ -4,7 +4,7 @@
  * lands in one), and the prune that keeps the newest complete ones and clears loads whose writer
  * died (their heartbeat is old).
  */
-import neo4j, { type Driver } from 'neo4j-driver-lite';
+import neo4j, { type Driver } from 'neo4j-driver';
 import { asNeo4jConnectionError, retryTimeFor, withRetries } from './neo4jDriver.js';
 import type { Neo4jSnapshotRow } from './neo4jRecords.js';
 import { Neo4jLabel } from './neo4jSchema.js';

@@ -19,7 +19,7 @@
  * (the edge's order in the snapshot, so "first" means the same in both engines), `file`, `line`,
  * `props` (JSON, when the edge has properties) and those properties flattened.
  */
-import type { Driver } from 'neo4j-driver-lite';
+import type { Driver } from 'neo4j-driver';
 import { EDGE_KINDS, type EdgeKind, NODE_KINDS, NodeKind } from '../model/schema.js';
 import { instant } from '../model/time.js';
 import { StoreError } from '../model/errors.js';

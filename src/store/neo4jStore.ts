@@ -8,7 +8,7 @@
  * `prune`, once its heartbeat is old. Ephemeral snapshots (`residual --collection` on Neo4j)
  * never become the latest and are removed after the query.
  */
-import neo4j, { type Driver } from 'neo4j-driver-lite';
+import neo4j, { type Driver } from 'neo4j-driver';
 import { ERR, StoreError } from '../model/errors.js';
 import type { Finding, FindingsDoc } from '../../queries/residual.js';
 import type { SourceInfo } from './GraphReader.js';

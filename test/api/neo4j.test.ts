@@ -8,7 +8,7 @@
  */
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Driver } from 'neo4j-driver-lite';
+import type { Driver } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { Neo4jSource } from '../../src/api/snapshot/SnapshotSource.js';

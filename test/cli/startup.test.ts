@@ -3,7 +3,7 @@
  * start). The CLI is run as a user runs it, with a preload (test/support/moduleTrace.cjs) that
  * records every module the process loads; the test fails when a command pulls in a library it
  * does not use: `@azure/identity` (~0.3 s) on every command, the embedded engine's SQLite and
- * compact graph on a Neo4j query, neo4j-driver's RxJS on any command. Timing itself belongs in
+ * compact graph on a Neo4j query, the Neo4j driver on an embedded one. Timing itself belongs in
  * bench/engines.mjs; this checks the cause.
  */
 import { spawnSync } from 'node:child_process';
@@ -58,7 +58,6 @@ function traced(args: string[], env: Record<string, string> = {}): { status: num
 
 const loaded = (modules: string[], what: RegExp) => [...new Set(modules.filter((m) => what.test(m)))];
 const AZURE_IDENTITY = /\/node_modules\/@azure\/identity\//;
-const RXJS = /\/node_modules\/rxjs\//;
 const EMBEDDED = /\/node_modules\/better-sqlite3\/|\/dist\/src\/store\/(SnapshotDb|CompactGraph|LazyGraph|SnapshotWriter)\.js$/;
 
 describe('what a command loads', () => {
@@ -82,7 +81,7 @@ describe('what a command loads', () => {
     expect(loaded(r.modules, /\/node_modules\/neo4j-driver/)).toEqual([]);
   });
 
-  it('one subject on Neo4j loads the lite driver only: no RxJS, no SQLite, no embedded engine, no Azure SDK', () => {
+  it('one subject on Neo4j loads the driver only: no SQLite, no embedded engine, no Azure SDK', () => {
     const dir = mkdtempSync(join(tmpdir(), 'revenant-startup-neo4j-'));
     tmp.push(dir);
     const env = { REVENANT_NEO4J_STORE: STORE };
@@ -94,8 +93,7 @@ describe('what a command loads', () => {
     const embedded = traced(['residual', SUBJECT, '--at', AT, '--store', dir, '--format', 'json']);
     expect(JSON.parse(r.stdout).findings.length).toBeGreaterThan(0);
     expect(r.stdout).toBe(embedded.stdout);
-    expect(loaded(r.modules, /\/node_modules\/neo4j-driver-lite\//).length).toBeGreaterThan(0);
-    expect(loaded(r.modules, RXJS)).toEqual([]);
+    expect(loaded(r.modules, /\/node_modules\/neo4j-driver\//).length).toBeGreaterThan(0);
     expect(loaded(r.modules, EMBEDDED)).toEqual([]);
     expect(loaded(r.modules, AZURE_IDENTITY)).toEqual([]);
   });

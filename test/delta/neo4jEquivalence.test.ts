@@ -5,7 +5,7 @@
  * engine's sweep of it (Cypher) gives the findings document of the full collection's full load,
  * normalized the same way; the findings it stored there are the same document too.
  */
-import type { Driver } from 'neo4j-driver-lite';
+import type { Driver } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runResidualNeo4j } from '../../queries/residual.cypher.js';
 import { Neo4jStore } from '../../src/store/neo4jStore.js';

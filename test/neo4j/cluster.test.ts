@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import neo4j, { type Driver, Neo4jError } from 'neo4j-driver-lite';
+import neo4j, { type Driver, Neo4jError } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runResidualNeo4j } from '../../queries/residual.cypher.js';
 import { CLUSTER_RETRY_MS, FAIL_FAST_CONFIG, retryTimeFor, withRetries } from '../../src/store/neo4jDriver.js';

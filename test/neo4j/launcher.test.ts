@@ -8,7 +8,7 @@
 import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Driver } from 'neo4j-driver-lite';
+import type { Driver } from 'neo4j-driver';
 import {
   asNeo4jConnectionError,
   CONNECT_TIMEOUT_MS,

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { Driver } from 'neo4j-driver-lite';
+import type { Driver } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAIL_FAST_CONFIG } from '../../src/store/neo4jDriver.js';
 import { Neo4jStore } from '../../src/store/neo4jStore.js';

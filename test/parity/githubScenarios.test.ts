@@ -8,7 +8,7 @@
  * graph). No github or azure rule passes vacuously. Real Neo4j; never skips.
  */
 import { join } from 'node:path';
-import type { Driver } from 'neo4j-driver-lite';
+import type { Driver } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubKind } from '../../src/model/githubSchema.js';
 import { NodeKind } from '../../src/model/schema.js';

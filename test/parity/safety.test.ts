@@ -5,7 +5,7 @@
  * text sent to the server is recorded and none contains any of those values; the answers equal
  * the embedded engine's; and nothing outside the snapshot was touched.
  */
-import type { Driver } from 'neo4j-driver-lite';
+import type { Driver } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blastRadius } from '../../queries/blast-radius.js';
 import { blastRadiusNeo4j } from '../../queries/blast-radius.cypher.js';

@@ -9,7 +9,7 @@
  * and paged). Runs against the real test Neo4j; never skips.
  */
 import { join } from 'node:path';
-import type { Driver } from 'neo4j-driver-lite';
+import type { Driver } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blastRadius } from '../../queries/blast-radius.js';
 import { blastRadiusNeo4j } from '../../queries/blast-radius.cypher.js';

@@ -6,7 +6,7 @@
  * readable list of differences; and which rules a suite exercised (no rule may pass parity vacuously).
  */
 import { randomUUID } from 'node:crypto';
-import type { Driver } from 'neo4j-driver-lite';
+import type { Driver } from 'neo4j-driver';
 import type { BlastRadius } from '../../queries/blast-radius.js';
 import type { PathsResult } from '../../queries/paths.js';
 import { type FindingsDoc, runResidual } from '../../queries/residual.js';

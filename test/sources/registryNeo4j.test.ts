@@ -7,7 +7,7 @@
  * departed subject, and as the still-usable other account). Runs against the real test Neo4j;
  * never skips.
  */
-import type { Driver } from 'neo4j-driver-lite';
+import type { Driver } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SOURCES } from '../../ingest/sources.js';
 import { runResidual } from '../../queries/residual.js';

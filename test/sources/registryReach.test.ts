@@ -6,7 +6,7 @@
  * include its doors — with the same answer on the embedded engine and on Neo4j. Runs against the
  * real test Neo4j; never skips.
  */
-import type { Driver } from 'neo4j-driver-lite';
+import type { Driver } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SOURCES } from '../../ingest/sources.js';
 import { blastRadius } from '../../queries/blast-radius.js';

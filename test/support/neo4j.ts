@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config, Driver } from 'neo4j-driver-lite';
+import type { Config, Driver } from 'neo4j-driver';
 import { openNeo4jDriver } from '../../src/store/neo4jDriver.js';
 import type { Neo4jStore } from '../../src/store/neo4jStore.js';
 import { SnapshotDb } from '../../src/store/SnapshotDb.js';

@@ -5,7 +5,7 @@
  * snapshots, diffs, and a query engine for the routes that walk the graph.
  */
 import { existsSync } from 'node:fs';
-import neo4j, { type Driver } from 'neo4j-driver-lite';
+import neo4j, { type Driver } from 'neo4j-driver';
 import { type DiffResult, diffDocs, diffSnapshots } from '../../../queries/diff.js';
 import type { Finding, FindingsDoc } from '../../../queries/residual.js';
 import { runResidual } from '../../../queries/residual.js';
