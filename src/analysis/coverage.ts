@@ -55,7 +55,8 @@ export function computeCoverage(sources: readonly SourceInfo[], rules: readonly 
     Object.entries(r.needs).some(([k, ds]) => k !== own && sources.some((o) => o.source === k && ds.some((d) => statusOf(o, d) !== 'complete')));
   for (const s of sources) {
     const cov: SourceCoverage = { source: s.source, tenant: s.tenant, complete: [], partial: [], missing: [], reasons: {}, uncoveredRules: [] };
-    const unpaired = pairedSourceKey(s) !== null && !sources.some((o) => o.sourceKey === pairedSourceKey(s));
+    const paired = pairedSourceKey(s);
+    const unpaired = paired !== null && !sources.some((o) => o.sourceKey === paired);
     for (const d of datasetsOf(s.source)) {
       const st = statusOf(s, d);
       cov[st].push(d);

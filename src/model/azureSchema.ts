@@ -8,7 +8,8 @@
  * rules (queries/, both engines) read these kinds, and queries/ never imports a source folder.
  */
 import { sourceEdgeKind, sourceNodeKind } from './schema.js';
-import type { BaseProps, GraphNode, Iso } from './types.js';
+import { kindPropsReaders } from './props.js';
+import type { BaseProps, Iso } from './types.js';
 
 export const AzureKind = {
   /** A management group (its id: the ARM id, e.g. `/providers/Microsoft.Management/managementGroups/corp`). */
@@ -93,16 +94,11 @@ export interface AzurePropsByKind {
   AzureManagedIdentity: AzureManagedIdentityProps;
 }
 
-/** The properties of an Azure node, typed by its kind; throws when `n` is not of that kind (a programming error). */
-export function azureProps<K extends keyof AzurePropsByKind>(n: GraphNode, kind: K): AzurePropsByKind[K] {
-  if ((n.kind as string) !== kind) throw new Error(`azureProps: node ${n.key} is a ${n.kind}, not a ${kind}`);
-  return n.props as unknown as AzurePropsByKind[K];
-}
-
+const azureReaders = kindPropsReaders<AzurePropsByKind>('azureProps');
+/** The properties of a Azure node, typed by its kind; throws when `n` is not of that kind (a programming error). */
+export const azureProps = azureReaders.of;
 /** The properties of `n` when it is of `kind`, else undefined (also for no node). */
-export function azurePropsIf<K extends keyof AzurePropsByKind>(n: GraphNode | null | undefined, kind: K): AzurePropsByKind[K] | undefined {
-  return n && (n.kind as string) === kind ? (n.props as unknown as AzurePropsByKind[K]) : undefined;
-}
+export const azurePropsIf = azureReaders.when;
 
 /** Privileged built-in roles (sources-azure.md [A2]) by definition GUID, with their names. */
 export const AZURE_PRIVILEGED_ROLES: Readonly<Record<string, string>> = {

@@ -6,7 +6,8 @@
  * reach read these kinds, and queries/ never imports a source folder.
  */
 import { sourceEdgeKind, sourceNodeKind } from './schema.js';
-import type { BaseProps, GraphNode, Iso } from './types.js';
+import { kindPropsReaders } from './props.js';
+import type { BaseProps, Iso } from './types.js';
 
 export const GitHubKind = {
   /** The organisation (its login is the github source's tenant). */
@@ -158,13 +159,8 @@ export interface GitHubPropsByKind {
   GitHubAppInstallation: GitHubInstallationProps;
 }
 
+const githubReaders = kindPropsReaders<GitHubPropsByKind>('githubProps');
 /** The properties of a GitHub node, typed by its kind; throws when `n` is not of that kind (a programming error). */
-export function githubProps<K extends keyof GitHubPropsByKind>(n: GraphNode, kind: K): GitHubPropsByKind[K] {
-  if ((n.kind as string) !== kind) throw new Error(`githubProps: node ${n.key} is a ${n.kind}, not a ${kind}`);
-  return n.props as unknown as GitHubPropsByKind[K];
-}
-
+export const githubProps = githubReaders.of;
 /** The properties of `n` when it is of `kind`, else undefined (also for no node). */
-export function githubPropsIf<K extends keyof GitHubPropsByKind>(n: GraphNode | null | undefined, kind: K): GitHubPropsByKind[K] | undefined {
-  return n && (n.kind as string) === kind ? (n.props as unknown as GitHubPropsByKind[K]) : undefined;
-}
+export const githubPropsIf = githubReaders.when;

@@ -24,6 +24,25 @@ export function propsIf<K extends NodeKind>(n: GraphNode | null | undefined, ...
   return n.props as unknown as NodePropsByKind[K];
 }
 
+/**
+ * Typed property readers for a source's own node kinds (kinds a source registers, outside the core
+ * `NodeKind`): `of(n, kind)` checks the kind and throws on another (a programming error), `when(n,
+ * kind)` gives undefined for another kind or no node. `name` prefixes the error (`githubProps`).
+ */
+export function kindPropsReaders<ByKind>(name: string): {
+  of: <K extends keyof ByKind & string>(n: GraphNode, kind: K) => ByKind[K];
+  when: <K extends keyof ByKind & string>(n: GraphNode | null | undefined, kind: K) => ByKind[K] | undefined;
+} {
+  return {
+    of: <K extends keyof ByKind & string>(n: GraphNode, kind: K): ByKind[K] => {
+      if ((n.kind as string) !== kind) throw new Error(`${name}: node ${n.key} is a ${n.kind}, not a ${kind}`);
+      return n.props as unknown as ByKind[K];
+    },
+    when: <K extends keyof ByKind & string>(n: GraphNode | null | undefined, kind: K): ByKind[K] | undefined =>
+      n && (n.kind as string) === kind ? (n.props as unknown as ByKind[K]) : undefined,
+  };
+}
+
 /** A node's display name, or its id when it has none. */
 export function nodeName(n: GraphNode): string {
   return String(n.props.name ?? n.id);
