@@ -8,7 +8,8 @@
  * embedded functions here, the Cypher subquery (`azureReachCypher`) returning facts that
  * `AZURE_FACTS` turn into the same privileges. Declared on the source through privileges.ts.
  */
-import { AzureEdge, AzureKind, azureProps, azurePropsIf, azureRoleLabel, gradeAzureRole } from '../../src/model/azureSchema.js';
+import { AzureEdge, AzureKind, azureProps, azurePropsIf } from '../../src/model/azureSchema.js';
+import { azureRoleLabel, gradeAzureRole } from './tiers.js';
 import { parseNodeKey } from '../../src/model/ids.js';
 import { type Privilege, type Reach, reachOf, transitiveGroups } from '../../src/model/reach.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';

@@ -10,7 +10,8 @@
  * `roleAssignmentScheduleInstances` is collected but not loaded: how an active assignment maps to
  * its schedule instance is unconfirmed (sources-azure.md, question 3).
  */
-import { AzureEdge, AzureKind, AzureSpace, type AzureManagedIdentityProps, type AzureRoleAssignmentProps, type AzureRoleDefinitionProps, type AzureRoleEligibilityProps, type AzureScopeProps, coversRoleAssignmentWrite, roleGuid } from '../../src/model/azureSchema.js';
+import { AzureEdge, AzureKind, AzureSpace, type AzureManagedIdentityProps, type AzureRoleAssignmentProps, type AzureRoleDefinitionProps, type AzureRoleEligibilityProps, type AzureScopeProps } from '../../src/model/azureSchema.js';
+import { coversRoleAssignmentWrite, roleGuid } from './tiers.js';
 import type { Emit, Transform } from '../../src/model/Emit.js';
 import { IdSpace, canonicalId } from '../../src/model/ids.js';
 import { EdgeKind, NodeKind } from '../../src/model/schema.js';

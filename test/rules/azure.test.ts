@@ -11,7 +11,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { coversRoleAssignmentWrite, gradeAzureRole, isRootScope, roleGuid } from '../../src/model/azureSchema.js';
+import { coversRoleAssignmentWrite, gradeAzureRole, isRootScope, roleGuid } from '../../ingest/azure/tiers.js';
 import { ROOT } from '../support/scenarios.js';
 import { analyse, summary } from '../support/tenant.js';
 
