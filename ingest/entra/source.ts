@@ -12,6 +12,7 @@ import type { SourceDefinition } from '../../src/model/source.js';
 import { ENTRA_ACCOUNT } from './account.js';
 import { ENTRA_CONNECTION } from './connection.js';
 import { ENTRA_DATASET_DEFS } from './datasets.js';
+import { ENTRA_EVENT_SETTINGS } from './eventSettings.js';
 import { ENTRA_PRIVILEGES } from './privileges.js';
 import { ENTRA_RECORDS } from './records.js';
 import { KNOWN_ROLE_NAMES } from './tiers.js';
@@ -74,6 +75,24 @@ export const ENTRA_SOURCE: SourceDefinition = {
       load: () => import('./collectCommand.js'),
     },
     events: () => Promise.all([import('./events.js'), import('./webhook.js')]).then(([m, w]) => ({ ...m.ENTRA_EVENTS, webhook: w.ENTRA_WEBHOOK })),
+    eventSettings: ENTRA_EVENT_SETTINGS,
+    subscribe: {
+      description: 'create or renew the Microsoft Graph /users change-notification subscription for `revenant serve`',
+      options: [
+        { flags: '--tenant <tenant>', description: 'tenant id or domain (default: events.entra.collect.tenant)' },
+        { flags: '--notification-url <url>', description: 'public HTTPS URL of POST /v1/events/entra (default: events.entra.notificationUrl)' },
+        { flags: '--lifecycle-url <url>', description: 'URL for lifecycle notifications (default: the notification URL)' },
+        { flags: '--client-state <secret>', description: 'shared secret Graph echoes in every notification: env:NAME or file:PATH (default: events.entra.clientState)' },
+        { flags: '--api-key <secret>', description: 'API key with the events scope, appended to the URLs as key=: env:NAME or file:PATH' },
+        { flags: '--minutes <n>', description: 'lifetime in minutes (default and maximum 41760)' },
+        { flags: '--graph-url <url>', description: 'Graph service root (national clouds, tests)' },
+        { flags: '--authority-host <url>', description: 'Entra authority (national clouds)' },
+        { flags: '--auth <mode>', description: 'token (REVENANT_GRAPH_TOKEN) | env | certificate | managed-identity | default' },
+        { flags: '--client-id <id>', description: 'application (client) id for --auth certificate or a user-assigned managed identity' },
+        { flags: '--certificate <file>', description: 'PEM file with the certificate and its private key (--auth certificate)' },
+      ],
+      load: () => import('./subscribeCommand.js').then((m) => m.ENTRA_SUBSCRIBE),
+    },
     remediation: () => import('./remediation.js').then((m) => m.ENTRA_REMEDIATION),
     connection: ENTRA_CONNECTION,
   },

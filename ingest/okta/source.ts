@@ -13,6 +13,7 @@ import type { SourceDefinition } from '../../src/model/source.js';
 import { OKTA_ACCOUNT } from './account.js';
 import { OKTA_CONNECTION } from './connection.js';
 import { OKTA_DATASET_DEFS } from './datasets.js';
+import { OKTA_EVENT_SETTINGS } from './eventSettings.js';
 import { OKTA_PRIVILEGES } from './privileges.js';
 import { OKTA_RECORDS } from './records.js';
 import { withRecords } from '../collection/recordSpec.js';
@@ -68,6 +69,7 @@ export const OKTA_SOURCE: SourceDefinition = {
       load: () => import('./collectCommand.js'),
     },
     events: () => Promise.all([import('./events.js'), import('./webhook.js')]).then(([m, w]) => ({ ...m.OKTA_EVENTS, webhook: w.OKTA_WEBHOOK })),
+    eventSettings: OKTA_EVENT_SETTINGS,
     remediation: () => import('./remediation.js').then((m) => m.OKTA_REMEDIATION),
     connection: OKTA_CONNECTION,
   },

@@ -9,6 +9,7 @@
  */
 import type { SourceWebhook, WebhookContext, WebhookOutcome, WebhookRequest } from '../../src/model/sourceEvents.js';
 import { safeEqual } from '../collection/safeEqual.js';
+import { DEFAULT_HOOK_SECRET_HEADER } from './eventSettings.js';
 import { type OktaHookBody, oktaItems } from './events.js';
 
 const s = (max: number) => ({ type: 'string', maxLength: max }) as const;
@@ -16,7 +17,7 @@ const s = (max: number) => ({ type: 'string', maxLength: max }) as const;
 /** The refusal of a request without the shared secret (undefined: it carries it). */
 function checkSecret(req: WebhookRequest, ctx: WebhookContext): WebhookOutcome | undefined {
   const h = ctx.settings.hookSecretHeader;
-  const header = (typeof h === 'string' ? h : 'x-revenant-hook-secret').toLowerCase();
+  const header = (typeof h === 'string' ? h : DEFAULT_HOOK_SECRET_HEADER).toLowerCase();
   const got = req.headers[header];
   if (typeof got === 'string' && safeEqual(got, ctx.secret)) return undefined;
   return { kind: 'refused', reason: 'secret', message: `event hook secret missing or wrong (header ${header})` };

@@ -8,31 +8,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { SOURCES } from '../../ingest/sources.js';
 import { InputError } from '../model/errors.js';
 
 /** A secret as written in the config: `env:NAME`, `file:PATH`, or the value itself. */
 export type SecretRef = string;
-
-export interface EntraCollectConfig {
-  tenant: string;
-  mode?: 'token' | 'env' | 'certificate' | 'managed-identity' | 'default';
-  token?: SecretRef;
-  clientId?: string;
-  certificatePath?: string;
-  graphUrl?: string;
-  authorityHost?: string;
-}
-
-export interface OktaCollectConfig {
-  orgUrl: string;
-  auth?: 'token' | 'private-key';
-  token?: SecretRef;
-  clientId?: string;
-  privateKey?: SecretRef;
-  keyId?: string;
-}
 
 export interface WebhookSinkConfig {
   type: 'webhook';
@@ -107,10 +88,12 @@ export interface ApiConfig {
   maxPageSize: number;
   shutdownGraceMs: number;
   events: {
-    /** Okta: the event hook's shared secret (hooks refused without it), and how to read the org (refreshes, watch). */
-    okta?: { hookSecret?: SecretRef; hookSecretHeader: string; collect?: OktaCollectConfig };
-    /** Entra: the notifications' clientState (notifications refused without it), and how to read the tenant. */
-    entra?: { clientState?: SecretRef; collect?: EntraCollectConfig; notificationUrl?: string; lifecycleNotificationUrl?: string };
+    /**
+     * `events.<source>`: the section of each source that declares one (SourceCapabilities.
+     * eventSettings, e.g. ingest/okta/eventSettings.ts: the webhook's shared secret, and
+     * `collect`, how refreshes and polling read the tenant), as validated and normalised there.
+     */
+    [source: string]: unknown;
     /** Attempts of a refresh job before it is marked failed. */
     maxAttempts: number;
     /** Idle polling of the queue (a new event wakes the worker at once). */
@@ -176,21 +159,27 @@ const DEFAULT_CONFIG: ApiConfig = {
 
 const secret = { type: 'string', minLength: 1, maxLength: 8192 };
 const httpsUrl = { type: 'string', pattern: '^https?://', maxLength: 2048 };
-/**
- * The live collectors' connection (event-driven refreshes, remediation) as each source declares
- * it (SourceCapabilities.connection.configSchema, ingest/<source>/connection.ts): credentials as
- * `env:NAME` or `file:PATH` references.
- */
-const connectionSchema = (kind: string): Record<string, unknown> => SOURCES.get(kind)?.capabilities?.connection?.configSchema ?? { type: 'object' };
-const entraCollect = connectionSchema('entra');
-const oktaCollect = connectionSchema('okta');
-/** `remediation.<source>`: one section per source that declares a connection. */
+/** `remediation.<source>`: one section per source that declares a connection (its `configSchema`). */
 const remediationSections = (): Record<string, unknown> =>
   Object.fromEntries(SOURCES.all().flatMap((src) => (src.capabilities?.connection ? [[src.kind, src.capabilities.connection.configSchema]] : [])));
+/** The settings of `events` itself, which no source may name its section after. */
+const EVENTS_OWN = ['maxAttempts', 'pollMs', 'retainSnapshots', 'watch'];
+/** `events.<source>`: one section per source that declares its event settings. */
+function eventSections(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const src of SOURCES.all()) {
+    const settings = src.capabilities?.eventSettings;
+    if (!settings) continue;
+    if (EVENTS_OWN.includes(src.kind)) throw new Error(`config: source ${src.kind} cannot have an events section (events.${src.kind} is a setting of events itself)`);
+    out[src.kind] = { type: 'object', additionalProperties: false, properties: settings.properties };
+  }
+  return out;
+}
 const ocsfClass = { enum: [2008, 2004] };
 const sinkName = { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' };
 
-const CONFIG_SCHEMA = {
+/** The config file's schema, with the sections of the sources registered now. */
+const configSchema = () => ({
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -239,25 +228,7 @@ const CONFIG_SCHEMA = {
             firstLookbackMinutes: { type: 'number', minimum: 0, maximum: 43200 },
           },
         },
-        okta: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            hookSecret: secret,
-            hookSecretHeader: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' },
-            collect: oktaCollect,
-          },
-        },
-        entra: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            clientState: { type: 'string', minLength: 1, maxLength: 8192 },
-            notificationUrl: httpsUrl,
-            lifecycleNotificationUrl: httpsUrl,
-            collect: entraCollect,
-          },
-        },
+        ...eventSections(),
       },
     },
     push: {
@@ -353,7 +324,9 @@ const CONFIG_SCHEMA = {
       },
     },
   },
-} as const;
+});
+/** The schema compiled for one registry version (a source registered later adds its sections). */
+let compiled: { version: number; validate: ValidateFunction } | undefined;
 
 /** Resolve a secret reference (`env:NAME`, `file:PATH` or a literal). Messages name the reference, never the value. */
 export function resolveSecret(ref: SecretRef, where: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -413,8 +386,10 @@ export function isTrustedProxySpec(s: string): boolean {
 
 /** Validate a parsed config object (`file` names it in messages) and fill in the defaults. */
 export function parseConfig(raw: unknown, file = 'config'): ApiConfig {
-  const ajv = new Ajv({ allErrors: false, strict: false, strictNumbers: true });
-  const validate = ajv.compile(CONFIG_SCHEMA);
+  if (compiled?.version !== SOURCES.version) {
+    compiled = { version: SOURCES.version, validate: new Ajv({ allErrors: false, strict: false, strictNumbers: true }).compile(configSchema()) };
+  }
+  const validate = compiled.validate;
   if (!validate(raw)) {
     const e = validate.errors?.[0];
     const path = e?.instancePath ? e.instancePath.replace(/^\//, '').replace(/\//g, '.') : '(top level)';
@@ -431,7 +406,10 @@ export function parseConfig(raw: unknown, file = 'config'): ApiConfig {
       }
     }
   }
-  if (cfg.events.okta) cfg.events.okta.hookSecretHeader = (cfg.events.okta.hookSecretHeader ?? 'x-revenant-hook-secret').toLowerCase();
+  for (const src of SOURCES.all()) {
+    const section = cfg.events[src.kind];
+    if (section && typeof section === 'object') src.capabilities?.eventSettings?.normalise?.(section as Record<string, unknown>);
+  }
   const names = new Set<string>();
   for (const s of cfg.sinks) {
     const url = s.type === 'sentinel' ? s.endpoint : s.url;

@@ -12,9 +12,10 @@
 import { Command, Option } from 'commander';
 import { SOURCES } from '../../ingest/sources.js';
 import { InputError } from '../model/errors.js';
-import type { CollectOption, CollectRun, CollectorDef, CollectorEvent, CollectorResult } from '../model/source.js';
+import type { CollectRun, CollectorDef, CollectorEvent, CollectorResult } from '../model/source.js';
 import { ExitWith } from './exit.js';
 import { SIGINT_EXIT, onInterrupt } from './interrupt.js';
+import { optionOf } from './options.js';
 
 type Event = CollectorEvent;
 
@@ -123,15 +124,6 @@ function checkDatasets(list: string[] | undefined, known: readonly string[], fla
     if (!known.includes(d)) throw new InputError(`collect: ${flag} ${d}: not a dataset of this source (${known.join(', ')})`);
   }
   return list;
-}
-
-/** A source's own option, as commander takes it. */
-function optionOf(d: CollectOption): Option {
-  const opt = new Option(d.flags, d.description);
-  if (d.default !== undefined) opt.default(d.default);
-  if (d.required) opt.makeOptionMandatory();
-  if (d.hidden) opt.hideHelp();
-  return opt;
 }
 
 /** The options every collector shares, checked (the run adds its signal and progress callback). */

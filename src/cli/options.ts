@@ -5,6 +5,7 @@
  */
 import { type Command, Option } from 'commander';
 import { InputError } from '../model/errors.js';
+import type { CollectOption } from '../model/source.js';
 import { instant } from '../model/time.js';
 import { SEVERITIES, STATUSES } from '../analysis/severity.js';
 import { writeChunks } from '../output/writeChunks.js';
@@ -28,6 +29,15 @@ export interface AnalysisOptions extends SourceOptions {
   assumeDeparted?: string[];
   format?: string;
   failOn?: string;
+}
+
+/** An option a source declares (collect, subscribe), as commander takes it. */
+export function optionOf(d: CollectOption): Option {
+  const opt = new Option(d.flags, d.description);
+  if (d.default !== undefined) opt.default(d.default);
+  if (d.required) opt.makeOptionMandatory();
+  if (d.hidden) opt.hideHelp();
+  return opt;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];

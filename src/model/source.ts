@@ -13,7 +13,7 @@ import type { Transform } from './Emit.js';
 import type { SourceRemediation } from './remediation.js';
 import type { Privilege, Reach } from './reach.js';
 import { EdgeKind, type NodeKind } from './schema.js';
-import type { SourceEvents } from './sourceEvents.js';
+import type { EventSettingsDef, SourceEvents } from './sourceEvents.js';
 import type { EdgeProps, GraphEdge, GraphNode, Prov } from './types.js';
 
 /** A JSON Schema (for Ajv) that one line of a dataset must satisfy. */
@@ -307,6 +307,38 @@ export interface CollectorDef {
   load: () => Promise<CollectorModule>;
 }
 
+/** What `revenant subscribe <source>` hands the source's subscribe module (the CLI resolves the config and secrets). */
+export interface SubscribeContext {
+  /** The source's section of the server config (`events.<source>`, validated) when `--config` is given. */
+  settings: Readonly<Record<string, unknown>> | undefined;
+  /** Resolve a secret reference (`env:NAME`, `file:PATH`, or the value), named in messages by `field`. */
+  secret: (ref: string, field: string) => string;
+  /** A URL fit to print: credentials in its query (an API key as `key=`) hidden. */
+  redactUrl: (url: string) => string;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface SubscribeModule {
+  /**
+   * Create or renew the subscription; `flags` are the command's own options (camel-cased).
+   * Returns the line for stderr and the JSON result for stdout, neither carrying a secret.
+   * Throws InputError for a missing or bad setting.
+   */
+  subscribe(flags: Readonly<Record<string, unknown>>, ctx: SubscribeContext): Promise<{ message: string; result: unknown }>;
+}
+
+/**
+ * `revenant subscribe <source>`: create or renew the vendor's event subscription that feeds the
+ * source's webhook (Graph change notifications for Entra). Declared with the source so the help
+ * needs no SDK; the module is loaded only when the command runs.
+ */
+export interface SubscribeDef {
+  description: string;
+  /** The command's own options, after `--config <file>` (the server's config file, which the CLI reads). */
+  options: readonly CollectOption[];
+  load: () => Promise<SubscribeModule>;
+}
+
 /** Retry settings of the calls a connection makes (the commands' `--max-attempts`, `--timeout`). */
 export interface ConnectionRetry {
   maxAttempts?: number;
@@ -347,10 +379,14 @@ export interface SourceCapabilities {
    * source are refused as not configured.
    */
   events?: () => Promise<SourceEvents>;
+  /** Its section of the server config, `events.<source>` (validated without loading `events`). */
+  eventSettings?: EventSettingsDef;
   /** Its remediation writes (src/remediate): action kinds, rule policies, the write session; loaded only by remediation. */
   remediation?: () => Promise<SourceRemediation>;
   /** How remediation and verification reach its live tenant (options, config section, connection). */
   connection?: ConnectionDef;
+  /** `revenant subscribe <source>`: the vendor's event subscription, created or renewed. */
+  subscribe?: SubscribeDef;
   [capability: string]: unknown;
 }
 

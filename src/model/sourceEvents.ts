@@ -110,6 +110,18 @@ export interface SourceWebhook {
   endpoints: WebhookEndpoint[];
 }
 
+/**
+ * The server config's `events.<source>` section as the source declares it (`capabilities.
+ * eventSettings`, synchronous: the config is validated without loading any event code). The
+ * config file's schema builds `events.properties` from these.
+ */
+export interface EventSettingsDef {
+  /** JSON Schema properties of the section (`additionalProperties` is false): secrets as `env:NAME`/`file:PATH` references. */
+  properties: Record<string, unknown>;
+  /** Fill in defaults and normalise values of a valid section, in place (e.g. a header name lower-cased). */
+  normalise?(section: Record<string, unknown>): void;
+}
+
 export interface SourceEvents {
   /** What its activity log is called (`revenant watch` names it). */
   logName?: string;
