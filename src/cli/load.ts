@@ -2,7 +2,8 @@
  * `revenant load DIR... [--neo4j URI]`: loads collections into the store as one new snapshot and
  * prints its id. With Neo4j (`--neo4j` or NEO4J_URI), the snapshot is written to the embedded
  * store as always, then pushed into Neo4j under the same id; the server is checked first, so an
- * unreachable one fails in seconds, before any work.
+ * unreachable one fails in seconds, before any work; after the push the hot queries' plans are
+ * warmed (queries/warmPlans.ts), so the first query does not pay Neo4j's planning.
  */
 import type { Command } from 'commander';
 import { InputError } from '../model/errors.js';
@@ -35,6 +36,9 @@ async function pushToNeo4j(neo: OpenedNeo4j, store: Store, id: string, loadProgr
     `pushed snapshot ${id} into Neo4j at ${neo.store.uri}: ${pushed.nodes} nodes, ${pushed.edges} relationships, ${pushed.findings} findings; ` +
       `in ${((Date.now() - pushStarted) / 1000).toFixed(1)} s\n`,
   );
+  // The first query after a load would otherwise pay Neo4j's planning (seconds): bounded, never fails the load.
+  const { warmNeo4jPlans, warmMessage } = await import('../../queries/warmPlans.js');
+  process.stderr.write(`revenant: ${warmMessage(await warmNeo4jPlans(neo.store, id))}\n`);
 }
 
 export function registerLoad(program: Command): void {

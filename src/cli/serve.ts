@@ -3,7 +3,8 @@
  * through the one-time link printed on start), on the latest snapshot of the embedded
  * store or of Neo4j (`--neo4j`), swapped atomically when a new one appears. Settings come from `--config FILE` (JSON: limits,
  * event hooks, push sinks); `--host`, `--port` and `--log-level` override it. Runs until SIGTERM
- * or SIGINT, then shuts down gracefully.
+ * or SIGINT, then shuts down gracefully. On Neo4j, the hot queries' plans are warmed in the
+ * background when it starts (queries/warmPlans.ts).
  */
 import type { Command } from 'commander';
 import { InputError } from '../model/errors.js';
@@ -51,14 +52,27 @@ export function registerServe(program: Command): void {
       const store = new Store(o.store);
       const target = neo4jTarget({ neo4j: o.neo4j, store: o.store, neo4jDatabase: o.neo4jDatabase });
       let source;
+      let warm;
       if (target) {
-        const [{ openNeo4jStore }, { Neo4jSource }] = await Promise.all([import('../store/neo4jOpen.js'), import('../api/snapshot/SnapshotSource.js')]);
+        const [{ openNeo4jStore }, { Neo4jSource }, warmPlans] = await Promise.all([
+          import('../store/neo4jOpen.js'),
+          import('../api/snapshot/SnapshotSource.js'),
+          import('../../queries/warmPlans.js'),
+        ]);
         const { store: neo, driver } = await openNeo4jStore(target);
         source = new Neo4jSource(neo, driver);
+        warm = warmPlans;
       }
       const running = await startServer({ store, config, source });
       const what = source ? `Neo4j at ${source.neo.uri}` : store.dir;
       process.stderr.write(`revenant: serving ${what} on ${running.address} (OpenAPI: ${running.address}/openapi.json)\n`);
+      if (source && warm && !warm.warmingOff()) {
+        // Neo4j may have just started (or been restarted): its plans are cold, and the first request
+        // would pay seconds of planning. Warm them in the background (bounded; requests are served meanwhile).
+        process.stderr.write('revenant: warming Neo4j query plans in the background\n');
+        const { warmNeo4jPlans, warmMessage } = warm;
+        void warmNeo4jPlans(source.neo).then((r) => process.stderr.write(`revenant: ${warmMessage(r)}\n`));
+      }
       if (config.console.enabled) {
         // Like Jupyter: a one-time sign-in link on the terminal (never in the logs); keys with the read scope sign in at /login too.
         const token = running.fastify.sessions.issueLink();

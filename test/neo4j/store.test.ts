@@ -136,6 +136,8 @@ describe('the --neo4j commands', () => {
     const id = load.stdout.trim();
     mine.push(id);
     expect(load.stderr).toContain(`pushed snapshot ${id} into Neo4j`);
+    // The first query after the load finds its plans ready (queries/warmPlans.ts).
+    expect(load.stderr).toMatch(/revenant: Neo4j query plans warm in [\d.]+ s \(\d+ queries\)/);
     const at = expectedOf('entra-owned-apps').at;
     const same = (args: string[]) => {
       const e = cli([...args, '--store', dir, '--format', 'json'], env);
