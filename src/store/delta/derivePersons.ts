@@ -6,36 +6,49 @@
  * "shares an employee id or a mail with" (in the new graph, through the name index) and under
  * "was in the same person" (their old persons' members); their old persons, BELONGS_TO and
  * SAME_PERSON facts go, and correlate() of that closed set puts them back — exactly as
- * deriveGraph.ts does for a whole load (keep the two in step).
+ * deriveGraph.ts does for a whole load (keep the two in step): the same kinds, keys and order,
+ * read from the source registry (each account kind's and record kind's `correlation`).
  */
 import { type CorrelationRecord, correlate, normalizeKey, normalizeMail } from '../../analysis/correlation.js';
 import { parseNodeKey, personKey } from '../../model/ids.js';
+import { SOURCES } from '../../../ingest/sources.js';
 import { EdgeKind, NodeKind } from '../../model/schema.js';
 import type { PersonProps } from '../../model/types.js';
 import { DeltaGraph, type Row } from './DeltaGraph.js';
 
 const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-const RECORD_KINDS = new Set<NodeKind>([NodeKind.EntraUser, NodeKind.OktaUser, NodeKind.HrPerson]);
 const BELONGS_TO = DeltaGraph.edgeIndex(EdgeKind.BELONGS_TO);
 const SAME_PERSON = DeltaGraph.edgeIndex(EdgeKind.SAME_PERSON);
 
-/** The correlation record of a node, as deriveGraph builds it (undefined for a stub or a non-record). */
+/**
+ * The kinds deriveGraph correlates, in its order (every registered account kind, then every
+ * record kind), each with the correlation keys its source declares, whether a stub counts (only
+ * records) and whether it names its person (HR).
+ */
+interface Correlated {
+  rank: number;
+  keys: (props: Record<string, unknown>) => Omit<CorrelationRecord, 'key'>;
+  stubs: boolean;
+  namesPerson: boolean;
+}
+let correlated: { version: number; kinds: Map<string, Correlated> } | undefined;
+function correlatedKinds(): Map<string, Correlated> {
+  if (correlated?.version !== SOURCES.version) {
+    const list = [
+      ...SOURCES.accountKinds().map((kind) => ({ kind, keys: SOURCES.account(kind)!.account.correlation, stubs: false, namesPerson: false })),
+      ...SOURCES.recordKinds().map(({ record }) => ({ kind: record.kind, keys: record.correlation, stubs: true, namesPerson: record.namesPerson === true })),
+    ];
+    correlated = { version: SOURCES.version, kinds: new Map(list.map((k, rank) => [k.kind, { rank, keys: k.keys, stubs: k.stubs, namesPerson: k.namesPerson }])) };
+  }
+  return correlated.kinds;
+}
+const correlatedKind = (kind: string | undefined) => (kind === undefined ? undefined : correlatedKinds().get(kind));
+
+/** The correlation record of a node, as deriveGraph builds it (undefined for a stub account or a kind not correlated). */
 function recordOf(key: string, r: Row | undefined): { rec: CorrelationRecord; name: string } | undefined {
-  if (!r || !RECORD_KINDS.has(r.kind)) return undefined;
-  const p = r.props;
-  if (r.kind === NodeKind.EntraUser) {
-    if (p.stub) return undefined;
-    const upn = s(p.upn);
-    return {
-      rec: { key, employeeId: s(p.employeeId), mails: [s(p.mail), upn && !upn.toUpperCase().includes('#EXT#') ? upn : null].filter((x): x is string => !!x) },
-      name: s(p.displayName) ?? s(p.name) ?? key,
-    };
-  }
-  if (r.kind === NodeKind.OktaUser) {
-    if (p.stub) return undefined;
-    return { rec: { key, employeeId: s(p.employeeNumber), mails: [s(p.email), s(p.login)].filter((x): x is string => !!x) }, name: s(p.name) ?? key };
-  }
-  return { rec: { key, employeeId: s(p.employeeId), mails: [s(p.email)].filter((x): x is string => !!x) }, name: s(p.displayName) ?? s(p.name) ?? key };
+  const k = correlatedKind(r?.kind);
+  if (!r || !k || (r.props.stub && !k.stubs)) return undefined;
+  return { rec: { key, ...k.keys(r.props) }, name: s(r.props.displayName) ?? s(r.props.name) ?? key };
 }
 
 /** Values a record is correlated by (normalized as correlate() does). */
@@ -57,7 +70,7 @@ export function derivePersons(g: DeltaGraph): { persons: number; links: number }
   for (const nid of g.rows.keys()) {
     const now = g.row(nid);
     const was = g.inBase(nid) ? g.baseRow(nid) : undefined;
-    if ((now && RECORD_KINDS.has(now.kind)) || (was && RECORD_KINDS.has(was.kind))) seeds.push(nid);
+    if (correlatedKind(now?.kind) || correlatedKind(was?.kind)) seeds.push(nid);
   }
   if (seeds.length === 0) return { persons: 0, links: 0 };
 
@@ -91,11 +104,12 @@ export function derivePersons(g: DeltaGraph): { persons: number; links: number }
     g.removeEdges(nid, 1, (k, _o, file) => file < 0 && k === SAME_PERSON);
   }
 
-  // Correlate the closed set again; records in the order deriveGraph reads them (Entra, Okta, HR; by node number).
+  // Correlate the closed set again; records in the order deriveGraph reads them (by kind, in registration order; by node number).
   const entries = [...inSet]
     .map((nid) => ({ nid, row: g.row(nid) }))
-    .filter((e) => e.row && RECORD_KINDS.has(e.row.kind))
-    .sort((a, b) => kindRank(a.row!.kind) - kindRank(b.row!.kind) || a.nid - b.nid);
+    .filter((e) => correlatedKind(e.row?.kind))
+    .sort((a, b) => correlatedKind(a.row!.kind)!.rank - correlatedKind(b.row!.kind)!.rank || a.nid - b.nid);
+  const namesPerson = new Set<string>();
   const records: CorrelationRecord[] = [];
   const displayName = new Map<string, string>();
   const nidOf = new Map<string, number>();
@@ -103,13 +117,14 @@ export function derivePersons(g: DeltaGraph): { persons: number; links: number }
     const x = recordOf(row!.key, row);
     if (!x) continue;
     records.push(x.rec);
+    if (correlatedKind(row!.kind)!.namesPerson) namesPerson.add(row!.key);
     displayName.set(row!.key, x.name);
     nidOf.set(row!.key, nid);
   }
   const { persons, links } = correlate(records);
   const kept = new Set<number>();
   for (const p of persons) {
-    const named = p.members.find((m) => m.includes('/person/')) ?? p.members[0];
+    const named = p.members.find((m) => namesPerson.has(m)) ?? p.members[0];
     const props: PersonProps = { name: displayName.get(named) ?? parseNodeKey(named).id, employeeId: p.employeeId, members: p.members.length };
     const key = personKey(p.id);
     const pn = g.ensureNid(key);
@@ -122,8 +137,4 @@ export function derivePersons(g: DeltaGraph): { persons: number; links: number }
   // Persons no record belongs to any more are gone.
   for (const p of oldPersons) if (!kept.has(p) && g.others(p, EdgeKind.BELONGS_TO, 'in').length === 0) g.remove(p);
   return { persons: persons.length, links: links.length };
-}
-
-function kindRank(k: NodeKind): number {
-  return k === NodeKind.EntraUser ? 0 : k === NodeKind.OktaUser ? 1 : 2;
 }
