@@ -3,8 +3,9 @@
  * tier 0 and severity"): an Entra user, group or service principal, or a user-assigned managed
  * identity, controls what its active role assignments grant (AZURE_ROLE, reached but not
  * expanded; PIM eligibilities must be activated first); the privilege an assignment confers; and
- * its named reaches in both engines — `azureHolder` (the Azure roles a principal holds or a
- * credential's holder signs in with: the workload path) and `azureRole` (one assignment or
+ * its reach in both engines — the Azure roles a principal holds extend Entra's `entraObject`
+ * (what controlling an Entra object, or a managed identity a credential signs in as, gives: the
+ * workload path and every Entra rule that carries it) and `azureRole` (one assignment or
  * eligibility, embedded; the rules' Cypher rows carry `azureRole` facts). The functions are in
  * reach.ts.
  */
@@ -31,7 +32,6 @@ export const AZURE_PRIVILEGES: SourcePrivileges = {
     return n.kind === AzureKind.AzureRoleAssignment && azureRolePrivilege(g, n)?.tier0 === true;
   },
   reach: {
-    azureHolder: { of: azureHolderReach, cypher: azureReachCypher },
     azureRole: {
       of: (g, key) => {
         const n = g.node(key);
@@ -40,6 +40,9 @@ export const AZURE_PRIVILEGES: SourcePrivileges = {
       },
     },
   },
+  // What controlling an Entra object gives includes the Azure roles it holds (the contract's "Reach
+  // gains Azure roles": owned-app credentials, a leaver's account, sessions, synced, memberships, ownerships).
+  extends: { entraObject: { of: azureHolderReach, cypher: azureReachCypher } },
   facts: AZURE_FACTS,
   listed: [AzureKind.AzureRoleAssignment],
 };

@@ -1,7 +1,7 @@
 /**
  * The ARM remediation calls of the `azure.*` rules (sources-azure.md "Remediation"). Their reach
- * is the azure source's (ingest/azure/privileges.ts: the named reaches `azureRole` and
- * `azureHolder`, and the `azureRole` fact).
+ * is the azure source's (ingest/azure/privileges.ts: the named reach `azureRole`, its extension of
+ * `entraObject`, and the `azureRole` fact).
  */
 import { AzureKind, azureProps } from '../../src/model/azureSchema.js';
 import type { GraphNode } from '../../src/model/types.js';

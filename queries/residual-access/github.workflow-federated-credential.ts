@@ -13,7 +13,7 @@
 import { GitHubEdge, GitHubKind, githubProps } from '../../src/model/githubSchema.js';
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
-import { NO_REACH, type Reach, namedReach, reachOf } from '../../src/analysis/reach.js';
+import { NO_REACH, type Reach } from '../../src/analysis/reach.js';
 import { AzureKind } from '../../src/model/azureSchema.js';
 import type { Status } from '../../src/analysis/severity.js';
 import { propsOf } from '../../src/model/props.js';
@@ -68,13 +68,13 @@ function decide(s: AccountState, at: number, acc: GitHubAccess, cands: WorkflowC
 /**
  * The credential's holder's reach and the path on from the credential: an Entra application's
  * (its service principal's Entra roles, permissions and Azure roles) or a user-assigned managed
- * identity's (its Azure roles: the credential signs in as the identity).
+ * identity's (its Azure roles: the credential signs in as the identity). Both are `entraObject`,
+ * which the Azure source extends with the roles a principal holds.
  */
-function holderOf(a: Analysis, app: GraphNode | null | undefined, entra: () => { reach: Reach; tail: PathStep[] }, azure: () => Reach): { reach: Reach; tail: PathStep[] } {
+function holderOf(a: Analysis, app: GraphNode | null | undefined, holder: () => { reach: Reach; tail: PathStep[] }): { reach: Reach; tail: PathStep[] } {
   if (!app) return { reach: NO_REACH, tail: [] };
-  if (app.kind === AzureKind.AzureManagedIdentity) return { reach: azure(), tail: [edge(EdgeKind.AUTHENTICATES_AS), a.step(app)] };
-  const own = entra();
-  return { reach: reachOf([...own.reach.privileges, ...azure().privileges]), tail: own.tail };
+  const own = holder();
+  return app.kind === AzureKind.AzureManagedIdentity ? { reach: own.reach, tail: [edge(EdgeKind.AUTHENTICATES_AS), a.step(app)] } : own;
 }
 
 /** How to remove the credential: from its Entra application, or from its managed identity (ARM). */
@@ -175,7 +175,7 @@ export const githubWorkflowFederatedCredential: Rule = {
       const d = decide(s, a.at, acc, cands);
       if (!cred || !d) continue;
       const app = a.g.in(credKey, EdgeKind.HAS_CREDENTIAL).map((e) => a.node(e.from)).find(Boolean);
-      const { reach, tail } = holderOf(a, app, () => holderReach(a, app!), () => namedReach('azureHolder', a.g, app!.key));
+      const { reach, tail } = holderOf(a, app, () => holderReach(a, app!));
       hits.push(hitOf(a, s, d, cred, app, reach, tail));
     }
     return hits.sort((x, y) => (x.via.key < y.via.key ? -1 : x.via.key > y.via.key ? 1 : 0));
@@ -212,7 +212,7 @@ WHERE member OR outside OR credentials
 OPTIONAL MATCH (app)-[:${relType(EdgeKind.HAS_CREDENTIAL)}]->(cred)
 WITH s, sub, cred, cands, member, outside, credentials, head(collect(app)) AS app
 RETURN sub.key AS subject, ${NODE('cred')} AS cred, cands, member, outside, credentials, CASE WHEN app IS NULL THEN null ELSE ${NODE('app')} END AS app,
-  CASE WHEN app IS NULL THEN null ELSE ${REACH('entraObject', 'app')} END AS reach, CASE WHEN app IS NULL THEN null ELSE ${REACH('azureHolder', 'app')} END AS azureReach,
+  CASE WHEN app IS NULL THEN null ELSE ${REACH('entraObject', 'app')} END AS reach,
   CASE WHEN app IS NULL THEN null ELSE ${HOLDER_SP('app')} END AS sp
 ORDER BY cred.key`,
     hit(row, c) {
@@ -220,7 +220,7 @@ ORDER BY cred.key`,
       const d = decide(c.s, c.a.at, { member: row.member === true, outside: row.outside === true, credentials: row.credentials === true }, cands);
       if (!d) throw new Error('github.workflow-federated-credential: a row without a path (filtered by the query)');
       const app = c.maybeNode(row.app);
-      const { reach, tail } = holderOf(c.a, app, () => ({ reach: c.reach(row.reach), tail: tailOf(c.a, c.maybeNode(row.sp)) }), () => c.reach(row.azureReach));
+      const { reach, tail } = holderOf(c.a, app, () => ({ reach: c.reach(row.reach), tail: tailOf(c.a, c.maybeNode(row.sp)) }));
       return hitOf(c.a, c.s, d, c.node(row.cred), app, reach, tail);
     },
   },

@@ -9,7 +9,7 @@
 import { GITHUB_SAML_WINDOW_MS, GitHubEdge, githubPropsIf } from '../../src/model/githubSchema.js';
 import type { AccountState } from '../../src/analysis/accounts.js';
 import type { Analysis } from '../../src/analysis/Analysis.js';
-import { type Privilege, type Reach, mergeReach, namedReach, reachOf } from '../../src/analysis/reach.js';
+import { type Privilege, type Reach, namedReach, reachOf } from '../../src/analysis/reach.js';
 import type { Status } from '../../src/analysis/severity.js';
 import { nodeName } from '../../src/model/props.js';
 import { EdgeKind } from '../../src/model/schema.js';
@@ -61,7 +61,7 @@ function workloadTrusts(a: Analysis, key: string): { via: GraphNode; reach: Reac
     for (const t of a.g.out(repo.key, GitHubEdge.WORKFLOW_TRUST)) {
       for (const h of a.g.in(t.to, EdgeKind.HAS_CREDENTIAL)) {
         const app = a.node(h.from);
-        if (app) out.push({ via: repo, reach: mergeReach(namedReach('entraObject', a.g, app.key), namedReach('azureHolder', a.g, app.key)) });
+        if (app) out.push({ via: repo, reach: namedReach('entraObject', a.g, app.key) });
       }
     }
   }
@@ -85,22 +85,20 @@ const WORKLOAD_MATCH = `MATCH (s)-[wr:${relType(GitHubEdge.REPO_ROLE)}]->(wv)-[w
 /**
  * Cypher: the subject's org memberships and repository roles, as `orgs` and `repos` (lists of
  * `{e, n}`), and the workload path's repositories (`workloadVia`) with the reach of the
- * application or managed identity each one's workflows sign in as (`workloadReach` for Entra,
- * `workloadAzureReach` for Azure roles: reach requests, same order).
+ * application or managed identity each one's workflows sign in as (`workloadReach`: reach
+ * requests of `entraObject`, which the Azure source extends with Azure roles; same order).
  */
 export const GITHUB_ACCOUNT_FACTS = `COLLECT { MATCH (s)-[gm:${relType(GitHubEdge.ORG_MEMBER)}]->(go) WITH gm, go ORDER BY gm.seq RETURN {e: ${REL('gm')}, n: ${NODE('go')}} } AS orgs,
   COLLECT { MATCH (s)-[gr:${relType(GitHubEdge.REPO_ROLE)}]->(grp) WITH gr, grp ORDER BY gr.seq RETURN {e: ${REL('gr')}, n: ${NODE('grp')}} } AS repos,
   COLLECT { ${WORKLOAD_MATCH} RETURN ${NODE('wv')} } AS workloadVia,
-  COLLECT { ${WORKLOAD_MATCH} RETURN ${REACH('entraObject', 'wa')} } AS workloadReach,
-  COLLECT { ${WORKLOAD_MATCH} RETURN ${REACH('azureHolder', 'wa')} } AS workloadAzureReach`;
+  COLLECT { ${WORKLOAD_MATCH} RETURN ${REACH('entraObject', 'wa')} } AS workloadReach`;
 
 /** The Neo4j engine's reach of a GitHub account from a row with `orgs`, `repos`, `workloadVia` and `workloadReach`. */
 export function githubRowReach(row: Record<string, unknown>, c: CypherHitContext, extra: Privilege[] = []): Reach {
   const list = (v: unknown): EdgeTo[] => ((v as { e: unknown; n: unknown }[]) ?? []).map((x) => ({ e: c.edge(x.e), n: c.node(x.n) }));
   const via = (row.workloadVia as unknown[] | undefined) ?? [];
   const reach = (row.workloadReach as unknown[] | undefined) ?? [];
-  const azure = (row.workloadAzureReach as unknown[] | undefined) ?? [];
-  const trusts = via.map((v, i) => ({ via: c.node(v), reach: c.reach(reach[i], azure[i]) }));
+  const trusts = via.map((v, i) => ({ via: c.node(v), reach: c.reach(reach[i]) }));
   return reachOf([...githubAccountPrivileges(list(row.orgs), list(row.repos)), ...workloadPrivileges(trusts), ...extra]);
 }
 

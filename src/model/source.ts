@@ -11,7 +11,7 @@
  */
 import type { Transform } from './Emit.js';
 import type { SourceRemediation } from './remediation.js';
-import type { Privilege, Reach } from './reach.js';
+import { type Privilege, type Reach, mergeReach } from './reach.js';
 import { EdgeKind, type NodeKind } from './schema.js';
 import type { EventSettingsDef, SourceEvents } from './sourceEvents.js';
 import type { EdgeProps, GraphEdge, GraphNode, Prov } from './types.js';
@@ -564,6 +564,14 @@ export interface SourcePrivileges {
   isTier0?: (n: GraphNode, g: GraphView) => boolean;
   /** Named reaches (see NamedReach): the names are global (`entraObject`, `oktaUser`), each declared once. */
   reach?: Readonly<Record<string, NamedReach>>;
+  /**
+   * What this source adds to another source's named reach (Azure: the roles an Entra object holds
+   * join `entraObject`, so every rule that carries it — owned-app credentials, a leaver's account,
+   * sessions, memberships, ownerships — reaches Azure roles too). The registry merges them in both
+   * engines: `of` merged with the base's, the Cypher subqueries' fact lists concatenated; an
+   * extension needs a Cypher form when the base has one.
+   */
+  extends?: Readonly<Record<string, NamedReach>>;
   /** Readers of the Cypher reach facts by their `t`: the privileges one fact confers (names global, declared once). */
   facts?: Readonly<Record<string, (fact: Record<string, unknown>, c: FactContext) => Privilege[]>>;
   /** Tenant-wide power derived at load time. */
@@ -589,6 +597,8 @@ export class SourceRegistry {
   private readonly addedKinds: NodeKind[] = [];
   private readonly spaces = new Map<string, string>();
   private readonly reaches = new Map<string, NamedReach>();
+  private readonly extensions = new Map<string, NamedReach[]>();
+  private readonly merged = new Map<string, NamedReach>();
   private readonly stubs = new Map<string, (id: string) => Record<string, unknown>>();
   private readonly factReaders = new Map<string, (fact: Record<string, unknown>, c: FactContext) => Privilege[]>();
   private registered = 0;
@@ -628,6 +638,8 @@ export class SourceRegistry {
     for (const k of def.nodeKinds ?? []) if (!this.addedKinds.includes(k)) this.addedKinds.push(k);
     for (const [k, space] of Object.entries(def.idSpaces ?? {})) if (space) this.spaces.set(k, space);
     for (const [name, r] of reaches) this.reaches.set(name, r);
+    for (const [name, r] of Object.entries(def.privileges?.extends ?? {})) (this.extensions.get(name) ?? this.extensions.set(name, []).get(name)!).push(r);
+    this.merged.clear();
     for (const [k, f] of Object.entries(def.stubProps ?? {})) if (f) this.stubs.set(k, f);
     for (const [t, read] of facts) this.factReaders.set(t, read);
     const collector = def.capabilities?.collector;
@@ -754,11 +766,27 @@ export class SourceRegistry {
     return this.edgesWithProps.has(kind);
   }
 
-  /** A named reach (SourcePrivileges.reach); throws for a name no source declares (a programming error). */
+  /**
+   * A named reach (SourcePrivileges.reach) with what other sources extend it by
+   * (SourcePrivileges.extends); throws for a name no source declares, or an extension without the
+   * Cypher form its base has (programming errors).
+   */
   reach(name: string): NamedReach {
+    const done = this.merged.get(name);
+    if (done) return done;
     const r = this.reaches.get(name);
     if (!r) throw new Error(`source registry: no reach ${JSON.stringify(name)} is registered`);
-    return r;
+    const ext = this.extensions.get(name) ?? [];
+    const all = [r, ...ext];
+    if (r.cypher && ext.some((e) => !e.cypher)) throw new Error(`source registry: an extension of reach ${name} has no Cypher form`);
+    const out: NamedReach = !ext.length
+      ? r
+      : {
+          of: (g, key) => mergeReach(...all.map((x) => x.of(g, key))),
+          cypher: r.cypher ? (x, o, h) => `CALL (${x}) {\n${all.map((e, i) => e.cypher!(x, `${o}_${i}`, h)).join('\n')}\n  RETURN ${all.map((_, i) => `${o}_${i}`).join(' + ')} AS ${o}\n}` : undefined,
+        };
+    this.merged.set(name, out);
+    return out;
   }
 
   /** Every named reach, in registration order. */

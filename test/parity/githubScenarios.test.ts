@@ -5,7 +5,8 @@
  * account it is asserted to be; on an enabled Azure role holder, its roles become
  * `azure.dormant-role` findings) — and both match the hand-checked expected findings; blast radius
  * and paths agree from every account (the workload path and Azure roles are part of the privilege
- * graph). No github or azure rule passes vacuously. Real Neo4j; never skips.
+ * graph), and the Entra rules' reach gains Azure roles the same way. No github or azure rule
+ * passes vacuously. Real Neo4j; never skips.
  */
 import { join } from 'node:path';
 import type { Driver } from 'neo4j-driver';
@@ -22,6 +23,7 @@ import { findPathsNeo4j } from '../../queries/paths.cypher.js';
 import { runResidual } from '../../queries/residual.js';
 import { runResidualNeo4j } from '../../queries/residual.cypher.js';
 import { GLOBAL_ADMINISTRATOR, workloadTenant } from '../support/githubTenants.js';
+import { AZURE_TENANT, GUEST_SUBSCRIPTION, azureReachVariant } from '../support/azureVariants.js';
 import { AT, writeTenant } from '../support/tenant.js';
 import { RulesSeen, blastDifferences, both, docDifferences, expectResidualParity, pair, pathDifferences } from './support.js';
 
@@ -74,6 +76,25 @@ describe('parity on the GitHub and Azure scenarios', () => {
       seen.add(r.e!, r.n!);
     } finally {
       await p.close();
+    }
+  });
+
+  it("the Entra rules' reach gains Azure roles identically in both engines (Azure extends entraObject)", async () => {
+    for (const scope of ['/subscriptions/1e1e8337-44c5-5a56-9f8e-45037dc84026', `/providers/Microsoft.Management/managementGroups/${AZURE_TENANT}`]) {
+      const p = await pair(driver, [azureReachVariant(scope)]);
+      try {
+        const opts = { all: true, at: Date.parse('2026-11-01T00:00:00Z') };
+        const r = await both(() => runResidual(p.graph, opts), () => runResidualNeo4j(p.snap, opts));
+        expect(r.mismatch).toBeUndefined();
+        expect(docDifferences(r.e!, r.n!)).toEqual([]);
+        const secret = r.n!.findings.find((f) => f.rule === 'entra.owned-app-secret')!;
+        expect(secret.reaches.privileges).toEqual([`Azure: Owner on ${scope}`]);
+        expect(secret.severity).toBe(scope.startsWith('/subscriptions/') ? 'high' : 'critical');
+        expect(r.n!.findings.find((f) => f.rule === 'hr.leaver-account-enabled')!.reaches.privileges).toEqual([`Azure: Owner on ${GUEST_SUBSCRIPTION}`]);
+        seen.add(r.e!, r.n!);
+      } finally {
+        await p.close();
+      }
     }
   });
 

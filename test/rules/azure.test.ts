@@ -5,49 +5,21 @@
  * coverage (a disabled Entra account with nothing left is closed only while the azure rules are
  * covered), the what-if (an enabled holder assumed departed), a disabled guest (dormant-role, not
  * the guest rule), and the role grading of sources-azure.md (tier 0 only at the root without a
- * condition; assigning custom roles).
+ * condition; assigning custom roles), and the Azure roles in the reach of the Entra rules (an
+ * owned app's service principal's, a leaver's, a group's: Azure's extension of `entraObject`).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { coversRoleAssignmentWrite, gradeAzureRole, isRootScope, roleGuid } from '../../ingest/azure/tiers.js';
 import { ROOT } from '../support/scenarios.js';
 import { analyse, summary } from '../support/tenant.js';
+import { AZURE_TENANT, GUEST_SUBSCRIPTION, NINA, PAT, REACH_SECRET, azureReachVariant, editLines, variant } from '../support/azureVariants.js';
 
-const TENANT = '095a915d-6b64-537f-8483-10ff0a87f370';
-const NINA = '56300dd0-f5a4-5a70-aa45-4e60b5631668';
+const TENANT = AZURE_TENANT;
 const QUINN = 'e7e82189-6222-5bd0-bb9e-6f4d75287b38';
-const PAT = '838686af-2a0a-5640-8e11-950389d17211';
 const RULES = ['azure.dormant-role', 'azure.role-held-by-departed-guest'];
 const AT = Date.parse('2026-11-01T00:00:00Z');
-
-type Raw = Record<string, unknown>;
-
-/** A copy of a scenario, with `edit` applied to its folders' lines (manifest counts follow). */
-function variant(name: string, edit: (dir: string) => void): string {
-  const dir = mkdtempSync(join(tmpdir(), 'revenant-azure-'));
-  cpSync(join(ROOT, 'test', 'scenarios', name), dir, { recursive: true });
-  rmSync(join(dir, 'expected.json'));
-  rmSync(join(dir, 'README.md'));
-  edit(dir);
-  return dir;
-}
-
-function editLines(dir: string, source: string, dataset: string, f: (lines: Raw[]) => Raw[]): void {
-  const file = join(dir, source, `${dataset}.jsonl`);
-  const lines = f(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as Raw),
-  );
-  writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + (lines.length ? '\n' : ''));
-  const mf = join(dir, source, 'manifest.json');
-  const m = JSON.parse(readFileSync(mf, 'utf8')) as { datasets: Record<string, { count?: number }> };
-  m.datasets[dataset].count = lines.length;
-  writeFileSync(mf, JSON.stringify(m, null, 2));
-}
 
 /** nina's twin with no Azure role and no group: nothing left after the disable. */
 const ROB = '0d7c1f6e-2b2f-4a43-9d43-6b1f0f3c0a01';
@@ -106,6 +78,25 @@ describe('azure rules', () => {
     expect(root.remediation[0]).toMatch(/elevateAccess/);
     const pim = doc.findings.find((f) => f.via.kind === 'AzureRoleEligibility')!;
     expect(pim.remediation[0]).toMatch(/roleEligibilityScheduleRequests\/\{new GUID\}.*"requestType":"AdminRemove"/);
+  });
+  it("Entra rules reach Azure roles: an owned app's secret reaches its service principal's Owner (high at a subscription, tier 0 and critical at the root group)", async () => {
+    const sub = '/subscriptions/1e1e8337-44c5-5a56-9f8e-45037dc84026';
+    const low = await analyse(azureReachVariant(sub), { all: true, at: AT });
+    const secret = low.findings.find((f) => f.rule === 'entra.owned-app-secret' && f.subject.id === NINA)!;
+    expect(secret.via.id).toBe(REACH_SECRET);
+    expect(secret).toMatchObject({ status: 'live', severity: 'high', reaches: { tier0: false, privileges: [`Azure: Owner on ${sub}`] } });
+    const root = `/providers/Microsoft.Management/managementGroups/${TENANT}`;
+    const high = await analyse(azureReachVariant(root), { all: true, at: AT });
+    expect(high.findings.find((f) => f.rule === 'entra.owned-app-secret' && f.subject.id === NINA)).toMatchObject({ severity: 'critical', reaches: { tier0: true, privileges: [`Azure: Owner on ${root}`] } });
+    // The enabled HR leaver reaches its own Azure Owner; the group's Owner is in the dormant membership's reach.
+    expect(low.findings.find((f) => f.rule === 'hr.leaver-account-enabled' && f.subject.id === PAT)!.reaches.privileges).toEqual([`Azure: Owner on ${GUEST_SUBSCRIPTION}`]);
+    expect(low.findings.find((f) => f.rule === 'entra.dormant-membership')!.reaches.privileges).toEqual(['Azure: Owner on /subscriptions/b51ad847-ebd8-5776-a2c2-f0f9337c1901']);
+  });
+
+  it('without the azure folder the same Entra findings reach no Azure role', async () => {
+    const dir = variant('azure-roles', (d) => rmSync(join(d, 'azure'), { recursive: true }));
+    const doc = await analyse(dir, { all: true, at: AT });
+    expect(doc.findings.find((f) => f.rule === 'entra.dormant-membership')!.reaches).toEqual({ tier0: false, privileges: [] });
   });
 });
 

@@ -12,6 +12,7 @@ import { resolveAccounts } from '../../queries/residual.js';
 import { LazyGraph } from '../../src/store/LazyGraph.js';
 import { loadInMemory } from '../../src/store/openGraph.js';
 import { InputError } from '../../src/model/errors.js';
+import { type CypherHelpers, type GraphView, type SourceDefinition, SourceRegistry } from '../../src/model/source.js';
 import { ENTRA_TENANT, analyse, entraUser, guid, summary } from '../support/tenant.js';
 import { DOORS, badgeCollection, holder } from './badge/collection.js';
 import { BADGE_SOURCE, BadgeDoor, BadgeHolder } from './badge/source.js';
@@ -96,5 +97,30 @@ describe('source registry', () => {
     );
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).message).toMatch(/badge\/holders\.jsonl:2: status/);
+  });
+});
+
+describe('a source extends another source’s named reach', () => {
+  const base = (label: string) => ({ tier0: false, privileged: true, privileges: [{ label, tier0: false, type: 'role' as const, via: label }] });
+  const def = (kind: string, privileges: SourceDefinition['privileges']): SourceDefinition => ({ ...BADGE_SOURCE, kind, accounts: [], records: [], rules: [], capabilities: undefined, privileges });
+  const steps = { steps: {}, privilegeOf: () => null };
+
+  it('merges the extension into the base in both engines, whichever registers first', () => {
+    const r = new SourceRegistry();
+    r.register(def('ext', { ...steps, extends: { thing: { of: () => base('B'), cypher: (x, o) => `CALL (${x}) { RETURN ['b'] AS ${o} }` } } }));
+    r.register(def('own', { ...steps, reach: { thing: { of: () => base('A'), cypher: (x, o) => `CALL (${x}) { RETURN ['a'] AS ${o} }` } } }));
+    const g = { node: () => undefined, out: () => [], in: () => [] } as unknown as GraphView;
+    expect(r.reach('thing').of(g, 'k').privileges.map((p) => p.label)).toEqual(['A', 'B']);
+    const cypher = r.reach('thing').cypher!('x', 'facts', {} as CypherHelpers);
+    expect(cypher).toContain("RETURN ['a'] AS facts_0");
+    expect(cypher).toContain("RETURN ['b'] AS facts_1");
+    expect(cypher).toMatch(/RETURN facts_0 \+ facts_1 AS facts\n}$/);
+  });
+
+  it('refuses an extension without the Cypher form its base has', () => {
+    const r = new SourceRegistry();
+    r.register(def('own', { ...steps, reach: { thing: { of: () => base('A'), cypher: (x, o) => `CALL (${x}) { RETURN [] AS ${o} }` } } }));
+    r.register(def('ext', { ...steps, extends: { thing: { of: () => base('B') } } }));
+    expect(() => r.reach('thing')).toThrow(/extension of reach thing has no Cypher form/);
   });
 });

@@ -1,0 +1,91 @@
+/**
+ * Variants of the Azure test scenarios (test/scenarios/azure-*): a copy of a scenario with its
+ * lines edited (manifest counts follow), and the reach variant of azure-roles — an application
+ * nina (disabled) owns, with a live secret, whose service principal holds Owner at a scope, and
+ * the enabled HR-leaver guest made Owner of its subscription — for the contract's "Reach gains
+ * Azure roles" (sources-azure.md) in both engines.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './scenarios.js';
+
+export type Raw = Record<string, unknown>;
+
+export const AZURE_TENANT = '095a915d-6b64-537f-8483-10ff0a87f370';
+export const NINA = '56300dd0-f5a4-5a70-aa45-4e60b5631668';
+export const PAT = '838686af-2a0a-5640-8e11-950389d17211';
+export const OWNER_GUID = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
+/** The reach variant's application, its service principal, its secret, and the subscription of the guest's role. */
+export const REACH_APP = 'a11ce000-0000-4000-8000-000000000001';
+export const REACH_SP = 'a11ce000-0000-4000-8000-000000000002';
+export const REACH_SECRET = 'a11ce000-0000-4000-8000-0000000000c1';
+export const GUEST_SUBSCRIPTION = '/subscriptions/b30c3085-ab6b-5bbb-8342-cdf75a427b30';
+
+/** A copy of a scenario, with `edit` applied to its folders' lines (manifest counts follow). */
+export function variant(name: string, edit: (dir: string) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'revenant-azure-'));
+  cpSync(join(ROOT, 'test', 'scenarios', name), dir, { recursive: true });
+  rmSync(join(dir, 'expected.json'));
+  rmSync(join(dir, 'README.md'));
+  edit(dir);
+  return dir;
+}
+
+/** Rewrite one dataset's lines of a variant, keeping its manifest's count true. */
+export function editLines(dir: string, source: string, dataset: string, f: (lines: Raw[]) => Raw[]): void {
+  const file = join(dir, source, `${dataset}.jsonl`);
+  const lines = f(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Raw),
+  );
+  writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + (lines.length ? '\n' : ''));
+  const mf = join(dir, source, 'manifest.json');
+  const m = JSON.parse(readFileSync(mf, 'utf8')) as { datasets: Record<string, { count?: number }> };
+  m.datasets[dataset].count = lines.length;
+  writeFileSync(mf, JSON.stringify(m, null, 2));
+}
+
+/** An active Owner assignment of `principalId` at `scope`. */
+function ownerAt(scope: string, principalId: string, principalType: string, name: string): Raw {
+  const prefix = scope === '/' ? '' : scope;
+  return {
+    id: `${prefix}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+    type: 'Microsoft.Authorization/roleAssignments',
+    name,
+    properties: { roleDefinitionId: `${prefix}/providers/Microsoft.Authorization/roleDefinitions/${OWNER_GUID}`, principalId, principalType, scope, condition: null, createdOn: '2025-01-01T00:00:00Z', createdBy: null },
+  };
+}
+
+/**
+ * azure-roles with "ops-deployer" (owned by nina, a secret valid until 2027) whose service
+ * principal is Owner at `appScope`, and the guest pat (an enabled HR leaver) Owner of its
+ * subscription instead of Reader.
+ */
+export function azureReachVariant(appScope: string): string {
+  return variant('azure-roles', (d) => {
+    const appId = 'a11ce000-0000-4000-8000-0000000000a1';
+    editLines(d, 'entra', 'applications', () => [
+      {
+        id: REACH_APP,
+        appId,
+        displayName: 'ops-deployer',
+        signInAudience: 'AzureADMyOrg',
+        createdDateTime: '2024-03-10T08:00:00Z',
+        passwordCredentials: [{ customKeyIdentifier: null, displayName: 'deploy', endDateTime: '2027-03-01T00:00:00Z', hint: 'ops', keyId: REACH_SECRET, secretText: null, startDateTime: '2026-03-01T00:00:00Z' }],
+        keyCredentials: [],
+        requiredResourceAccess: [],
+      },
+    ]);
+    editLines(d, 'entra', 'applicationOwners', () => [{ applicationId: REACH_APP, owner: { '@odata.type': '#microsoft.graph.user', id: NINA } }]);
+    editLines(d, 'entra', 'servicePrincipals', () => [
+      { id: REACH_SP, appId, displayName: 'ops-deployer', servicePrincipalType: 'Application', accountEnabled: true, appOwnerOrganizationId: AZURE_TENANT, appRoles: [], passwordCredentials: [], keyCredentials: [] },
+    ]);
+    editLines(d, 'azure', 'roleAssignments', (ls) => [
+      ...ls.map((l) => (l.properties as Raw).principalId === PAT ? ownerAt(GUEST_SUBSCRIPTION, PAT, 'User', String(l.name)) : l),
+      ownerAt(appScope, REACH_SP, 'ServicePrincipal', 'a11ce000-0000-4000-8000-0000000000d1'),
+    ]);
+  });
+}
