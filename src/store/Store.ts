@@ -16,9 +16,9 @@ import { snapshotStamp } from './snapshotId.js';
 import { ChangeFeed, FEED_FILE } from './ChangeFeed.js';
 import { SnapshotDb } from './SnapshotDb.js';
 import { readStoredFindings } from './storedFindings.js';
-import { SnapshotWriter } from './SnapshotWriter.js';
-import { type LoadProgress, type LoadSummary, writeSnapshot } from './writeSnapshot.js';
-import { type DeltaSummary, writeDelta } from './delta/writeDelta.js';
+import type { SnapshotWriter } from './SnapshotWriter.js';
+import type { LoadProgress, LoadSummary } from './writeSnapshot.js';
+import type { DeltaSummary } from './delta/writeDelta.js';
 import { writeCompacted } from './delta/compact.js';
 
 export interface SnapshotInfo {
@@ -126,6 +126,8 @@ export class Store {
     let id = snapshotStamp(now);
     for (let n = 2; existsSync(this.pathOf(id)); n++) id = `${snapshotStamp(now)}-${n}`;
     const partial = join(this.snapshotsDir, `${id}.${process.pid}.partial`);
+    // The write path (collections, validation, derivation) loads only when loading: a query never needs it.
+    const [{ SnapshotWriter }, { writeSnapshot }] = await Promise.all([import('./SnapshotWriter.js'), import('./writeSnapshot.js')]);
     const writer = new SnapshotWriter(partial);
     let summary: LoadSummary;
     try {
@@ -173,6 +175,7 @@ export class Store {
     let id = snapshotStamp(now);
     for (let n = 2; existsSync(this.pathOf(id)); n++) id = `${snapshotStamp(now)}-${n}`;
     const partial = join(this.snapshotsDir, `${id}.${process.pid}.partial`);
+    const { writeDelta } = await import('./delta/writeDelta.js');
     const baseDb = new SnapshotDb(this.pathOf(base));
     const db = new Database(partial);
     let summary: DeltaSummary;

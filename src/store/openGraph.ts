@@ -9,9 +9,8 @@ import { CompactGraph } from './CompactGraph.js';
 import type { GraphReader } from './GraphReader.js';
 import { LazyGraph } from './LazyGraph.js';
 import { SnapshotDb } from './SnapshotDb.js';
-import { SnapshotWriter } from './SnapshotWriter.js';
 import { Store } from './Store.js';
-import { type LoadProgress, writeSnapshot } from './writeSnapshot.js';
+import type { LoadProgress } from './writeSnapshot.js';
 
 export interface OpenGraphOptions {
   /** A tenant-wide sweep (every subject): read the whole snapshot compactly instead of on demand. */
@@ -29,6 +28,8 @@ export interface OpenedGraph {
 
 /** Load collections into an in-memory snapshot. */
 export async function loadInMemory(dirs: string[], onProgress?: (p: LoadProgress) => void): Promise<SnapshotDb> {
+  // The write path loads only when collections are read (`--collection`): a stored snapshot never needs it.
+  const [{ SnapshotWriter }, { writeSnapshot }] = await Promise.all([import('./SnapshotWriter.js'), import('./writeSnapshot.js')]);
   const writer = new SnapshotWriter(':memory:');
   try {
     const summary = await writeSnapshot(dirs, writer, onProgress);

@@ -3,7 +3,8 @@
  * start). The CLI is run as a user runs it, with a preload (test/support/moduleTrace.cjs) that
  * records every module the process loads; the test fails when a command pulls in a library it
  * does not use: `@azure/identity` (~0.3 s) on every command, the embedded engine's SQLite and
- * compact graph on a Neo4j query, the Neo4j driver on an embedded one. Timing itself belongs in
+ * compact graph on a Neo4j query, the Neo4j driver or the write path (collections, line validation
+ * with ajv, derivation) on an embedded one. Timing itself belongs in
  * bench/engines.mjs; this checks the cause.
  */
 import { spawnSync } from 'node:child_process';
@@ -58,6 +59,7 @@ function traced(args: string[], env: Record<string, string> = {}): { status: num
 
 const loaded = (modules: string[], what: RegExp) => [...new Set(modules.filter((m) => what.test(m)))];
 const AZURE_IDENTITY = /\/node_modules\/@azure\/identity\//;
+const WRITE_PATH = /\/node_modules\/ajv\/|\/dist\/src\/store\/(writeSnapshot|deriveGraph|delta\/writeDelta)\.js$|\/dist\/ingest\/collection\/(openCollection|validateLine)\.js$/;
 const EMBEDDED = /\/node_modules\/better-sqlite3\/|\/dist\/src\/store\/(SnapshotDb|CompactGraph|LazyGraph|SnapshotWriter)\.js$/;
 
 describe('what a command loads', () => {
@@ -79,6 +81,10 @@ describe('what a command loads', () => {
     expect(JSON.parse(r.stdout).findings.length).toBeGreaterThan(0);
     expect(loaded(r.modules, AZURE_IDENTITY)).toEqual([]);
     expect(loaded(r.modules, /\/node_modules\/neo4j-driver/)).toEqual([]);
+    // Nor the write path: reading collections (line validation with ajv), deriving, writing a snapshot or a delta.
+    expect(loaded(r.modules, WRITE_PATH)).toEqual([]);
+    // The load did load it (the trace sees it when it is there).
+    expect(loaded(load.modules, WRITE_PATH).length).toBeGreaterThan(0);
   });
 
   it('one subject on Neo4j loads the driver only: no SQLite, no embedded engine, no Azure SDK', () => {
