@@ -60,6 +60,14 @@ export const ENTRA_SOURCE: SourceDefinition = {
   stubProps: { [NodeKind.EntraRoleDefinition]: (id) => ({ templateId: id, name: KNOWN_ROLE_NAMES[id] ?? id }) },
   resolvesToOwner: [{ kind: NodeKind.EntraApplication, instances: EdgeKind.INSTANCE_OF }],
   events: ['graph change notifications on users (updated, deleted)', 'lifecycle notifications (reauthorizationRequired, subscriptionRemoved, missed)'],
+  instances: [{ instance: NodeKind.EntraServicePrincipal, of: NodeKind.EntraApplication, by: 'appId' }],
+  signIn: {
+    credentials: [NodeKind.PasswordCredential, NodeKind.KeyCredential, NodeKind.FederatedIdentityCredential],
+    holders: [
+      { kind: NodeKind.EntraServicePrincipal, as: 'self' },
+      { kind: NodeKind.EntraApplication, as: 'instances' },
+    ],
+  },
   capabilities: {
     collector: {
       description: 'read a Microsoft Entra tenant through Microsoft Graph into <out>/entra',

@@ -8,7 +8,7 @@
  * slashes dropped, scheme and host lower-cased.
  */
 import { IdSpace } from '../../src/model/ids.js';
-import { NodeKind } from '../../src/model/schema.js';
+import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import type { SourceDefinition } from '../../src/model/source.js';
 import { OKTA_ACCOUNT } from './account.js';
 import { OKTA_CONNECTION } from './connection.js';
@@ -53,6 +53,12 @@ export const OKTA_SOURCE: SourceDefinition = {
   },
   inert: [NodeKind.OktaLogEvent],
   events: ['user.lifecycle.deactivate', 'user.lifecycle.suspend', 'application.user_membership.remove', 'user.account.privilege.revoke', 'system.api_token.revoke'],
+  signIn: {
+    credentials: [NodeKind.OktaClientSecret, NodeKind.OktaJwk],
+    holders: [{ kind: NodeKind.OktaApp, as: 'self' }],
+    tokens: [NodeKind.OktaApiToken, NodeKind.OktaRefreshToken],
+    tokenEdges: [EdgeKind.HAS_API_TOKEN, EdgeKind.HAS_REFRESH_TOKEN],
+  },
   capabilities: {
     collector: {
       description: 'read an Okta org through the Okta Management API into <out>/okta',

@@ -422,6 +422,26 @@ export interface SourceDefinition {
   /** Edge kinds this source adds to the schema (made with `sourceEdgeKind`); `props`: its edges carry properties. */
   edgeKinds?: readonly { kind: EdgeKind; props?: boolean }[];
   /**
+   * Its objects' instances by a shared id, within one tenant (INSTANCE_OF from each `instance`
+   * node to the `of` node whose `by` property is the same; when several share it, the last
+   * listed): Entra's service principals of an application, by `appId`. Derived at load time and
+   * by a delta alike (src/store/deriveGraph.ts, src/store/delta/deriveDelta.ts).
+   */
+  instances?: readonly { instance: NodeKind; of: NodeKind; by: string }[];
+  /**
+   * What its credentials and tokens sign in as (AUTHENTICATES_AS), derived at load time and by a
+   * delta alike: a credential kind (`credentials`) held by a `holders` kind through HAS_CREDENTIAL
+   * signs in as the holder (`self`) or as the holder's instances (`instances`: its INSTANCE_OF
+   * sources, as an application's secret signs in as its service principals); a token kind
+   * (`tokens`) signs in as the node that holds it through one of `tokenEdges`.
+   */
+  signIn?: {
+    credentials?: readonly NodeKind[];
+    holders?: readonly { kind: NodeKind; as: 'self' | 'instances' }[];
+    tokens?: readonly NodeKind[];
+    tokenEdges?: readonly EdgeKind[];
+  };
+  /**
    * Load-time derivation after every source is loaded (before correlation): edges the lines
    * imply but do not state (GitHub: account → organisation, credentials by login, repositories
    * a GitHub Actions federated credential of another source trusts).
@@ -749,6 +769,22 @@ export class SourceRegistry {
   /** Owner kinds a name resolves to over their instances (see SourceDefinition.resolvesToOwner). */
   ownerResolutions(): readonly { kind: NodeKind; instances: EdgeKind }[] {
     return this.all().flatMap((s) => s.resolvesToOwner ?? []);
+  }
+
+  /**
+   * Every source's `signIn`, merged (credential, token and holder kinds; token edges), and every
+   * `instances` declaration: what deriveGraph and the delta derivation read.
+   */
+  signIn(): { credentials: ReadonlySet<NodeKind>; tokens: ReadonlySet<NodeKind>; holders: ReadonlyMap<NodeKind, 'self' | 'instances'>; tokenEdges: readonly EdgeKind[]; instances: readonly { instance: NodeKind; of: NodeKind; by: string }[] } {
+    const all = this.all();
+    const si = all.map((d) => d.signIn ?? {});
+    return {
+      credentials: new Set(si.flatMap((x) => x.credentials ?? [])),
+      tokens: new Set(si.flatMap((x) => x.tokens ?? [])),
+      holders: new Map(si.flatMap((x) => (x.holders ?? []).map((h) => [h.kind, h.as] as const))),
+      tokenEdges: [...new Set(si.flatMap((x) => x.tokenEdges ?? []))],
+      instances: all.flatMap((d) => d.instances ?? []),
+    };
   }
 
   /** Node kinds the registered sources contributed to the schema, in registration order. */

@@ -1,14 +1,16 @@
 /**
  * Derived facts, computed once at load time from what the sources said: tenant nodes, the link
- * between a service principal and its application (same appId), the privilege edges that
- * tenant-wide roles and application permissions imply (for blast radius and paths: each source's
- * `privileges.tenant`, ingest/<source>/privileges.ts), and person correlation (SAME_PERSON links
- * with key and strength, BELONGS_TO a Person).
+ * between an instance and its object by a shared id (each source's `instances`: a service
+ * principal and its application, same appId), what credentials and tokens sign in as (each
+ * source's `signIn`), the privilege edges that tenant-wide roles and application permissions
+ * imply (for blast radius and paths: each source's `privileges.tenant`,
+ * ingest/<source>/privileges.ts), and person correlation (SAME_PERSON links with key and
+ * strength, BELONGS_TO a Person).
  */
 import { correlate, type CorrelationRecord } from '../analysis/correlation.js';
 import { IdSpace, nodeKey, parseNodeKey, personKey } from '../model/ids.js';
 import { EdgeKind, NodeKind } from '../model/schema.js';
-import type { EntraSpProps, PersonProps } from '../model/types.js';
+import type { PersonProps } from '../model/types.js';
 import { type SnapshotWriter, nodeKindCode } from './SnapshotWriter.js';
 import { SOURCES } from '../../ingest/sources.js';
 
@@ -28,23 +30,23 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
     if (tn) tenantOf.set(src.sourceKey, w.putNode(nodeKey(src.sourceKey, IdSpace.tenant, src.tenant), tn.kind, { name: tn.name(src.tenant) }));
   }
 
-  // Applications ↔ service principals by appId, within one tenant.
-  const appByAppId = new Map<string, number>();
-  for (const r of w.nodesOf(NodeKind.EntraApplication)) {
-    const appId = s(r.props.appId);
-    if (appId) appByAppId.set(`${parseNodeKey(r.key).sourceKey}|${appId}`, r.nid);
-  }
-  const spByKey = new Map<string, EntraSpProps>();
-  for (const r of w.nodesOf(NodeKind.EntraServicePrincipal)) {
-    const appId = s(r.props.appId);
-    const p = { appId, appRoles: (r.props.appRoles as EntraSpProps['appRoles']) ?? [] } as EntraSpProps;
-    spByKey.set(r.key, p);
-    const app = p.appId ? appByAppId.get(`${parseNodeKey(r.key).sourceKey}|${p.appId}`) : undefined;
-    if (app !== undefined) w.putEdge(EdgeKind.INSTANCE_OF, r.nid, app);
+  // Instances by a shared id within one tenant (Entra: service principals of an application, by appId).
+  const signIn = SOURCES.signIn();
+  for (const decl of signIn.instances) {
+    const ofById = new Map<string, number>();
+    for (const r of w.nodesOf(decl.of)) {
+      const id = s(r.props[decl.by]);
+      if (id) ofById.set(`${parseNodeKey(r.key).sourceKey}|${id}`, r.nid);
+    }
+    for (const r of w.nodesOf(decl.instance)) {
+      const id = s(r.props[decl.by]);
+      const of = id ? ofById.get(`${parseNodeKey(r.key).sourceKey}|${id}`) : undefined;
+      if (of !== undefined) w.putEdge(EdgeKind.INSTANCE_OF, r.nid, of);
+    }
   }
 
   // What credentials and tokens sign in as; then what each source derives itself (GitHub: orgs, logins, workload trust).
-  deriveAuthenticatesAs(w);
+  deriveAuthenticatesAs(w, signIn);
   for (const src of SOURCES.all()) src.derive?.(w);
 
   // Tenant-wide power each source derives (Entra: Graph permissions and directory roles at "/",
@@ -103,24 +105,23 @@ function deriveTenantPowers(w: SnapshotWriter, tenantOf: ReadonlyMap<string, num
 }
 
 /**
- * (credential)-[:AUTHENTICATES_AS]->(principal): an Entra secret, certificate or federated
- * credential signs in as its service principal (for an application: the application's service
- * principals); an Okta client secret or JWK as its app; an Okta API or refresh token as its user.
+ * (credential)-[:AUTHENTICATES_AS]->(principal), as each source declares (`signIn`): an Entra
+ * secret, certificate or federated credential signs in as its service principal (for an
+ * application: the application's service principals); an Okta client secret or JWK as its app;
+ * an Okta API or refresh token as its user.
  */
-function deriveAuthenticatesAs(w: SnapshotWriter): void {
-  const spsOfApp = new Map<number, number[]>();
-  w.forEachEdge(EdgeKind.INSTANCE_OF, (sp, app) => {
-    (spsOfApp.get(app) ?? spsOfApp.set(app, []).get(app)!).push(sp);
+function deriveAuthenticatesAs(w: SnapshotWriter, signIn: ReturnType<typeof SOURCES.signIn>): void {
+  const instancesOf = new Map<number, number[]>();
+  w.forEachEdge(EdgeKind.INSTANCE_OF, (instance, of) => {
+    (instancesOf.get(of) ?? instancesOf.set(of, []).get(of)!).push(instance);
   });
-  const sp = nodeKindCode(NodeKind.EntraServicePrincipal);
-  const app = nodeKindCode(NodeKind.EntraApplication);
-  const okta = nodeKindCode(NodeKind.OktaApp);
+  const holders = new Map([...signIn.holders].map(([kind, as]) => [nodeKindCode(kind), as]));
   const pairs: [number, number][] = [];
   w.forEachEdge(EdgeKind.HAS_CREDENTIAL, (holder, cred) => {
-    const k = w.kindOf(holder);
-    if (k === sp || k === okta) pairs.push([cred, holder]);
-    else if (k === app) for (const s of spsOfApp.get(holder) ?? []) pairs.push([cred, s]);
+    const as = holders.get(w.kindOf(holder));
+    if (as === 'self') pairs.push([cred, holder]);
+    else if (as === 'instances') for (const i of instancesOf.get(holder) ?? []) pairs.push([cred, i]);
   });
-  for (const kind of [EdgeKind.HAS_API_TOKEN, EdgeKind.HAS_REFRESH_TOKEN]) w.forEachEdge(kind, (user, token) => pairs.push([token, user]));
+  for (const kind of signIn.tokenEdges) w.forEachEdge(kind, (user, token) => pairs.push([token, user]));
   for (const [c, p] of pairs) w.putEdge(EdgeKind.AUTHENTICATES_AS, c, p);
 }

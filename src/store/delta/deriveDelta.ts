@@ -1,8 +1,9 @@
 /**
  * The derived facts of a delta, recomputed only where the delta reached — the same facts, by the
  * same rules, as deriveGraph.ts computes for a whole load (keep the two in step; the delta
- * equivalence test compares them): tenant nodes; an application's service principals
- * (INSTANCE_OF, by appId); what a credential or a token signs in as (AUTHENTICATES_AS);
+ * equivalence test compares them): tenant nodes; instances by a shared id (each source's
+ * `instances`: an application's service principals, INSTANCE_OF by appId); what a credential or
+ * a token signs in as (each source's `signIn`: AUTHENTICATES_AS);
  * the tenant-wide power each source declares (`privileges.tenant`: Microsoft Graph application
  * permissions and directory roles at "/" that act on the tenant, role assignments named after
  * their role, Okta super/org admins and okta.*.manage grants). Each derived
@@ -18,9 +19,6 @@ import { DeltaGraph, type Row } from './DeltaGraph.js';
 const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const OUT = 0;
 
-const CREDENTIAL_KINDS = new Set<NodeKind>([NodeKind.PasswordCredential, NodeKind.KeyCredential, NodeKind.FederatedIdentityCredential, NodeKind.OktaClientSecret, NodeKind.OktaJwk]);
-const TOKEN_KINDS = new Set<NodeKind>([NodeKind.OktaApiToken, NodeKind.OktaRefreshToken]);
-const HOLDER_KINDS = new Set<NodeKind>([NodeKind.EntraApplication, NodeKind.EntraServicePrincipal, NodeKind.OktaApp]);
 const INSTANCE_OF = DeltaGraph.edgeIndex(EdgeKind.INSTANCE_OF);
 const AUTHENTICATES_AS = DeltaGraph.edgeIndex(EdgeKind.AUTHENTICATES_AS);
 
@@ -58,61 +56,64 @@ export function deriveDelta(g: DeltaGraph, sources: readonly DeltaSource[]): voi
     return test(kindOf(nid)) || test(before(nid)?.kind);
   };
 
-  // 1. Applications ↔ service principals by appId, within one tenant.
-  const appsByAppId = (sourceKey: string, appId: string): number[] =>
-    g
-      .lookup(appId)
-      .filter((k) => parseNodeKey(k).sourceKey === sourceKey)
-      .map((k) => g.nidOf(k)!)
-      .filter((n) => n !== undefined && defined(n)?.kind === NodeKind.EntraApplication && s(defined(n)!.props.appId) === appId)
-      .sort((a, b) => a - b);
-  const spsByAppId = (sourceKey: string, appId: string): number[] =>
-    g
-      .lookup(appId)
-      .filter((k) => parseNodeKey(k).sourceKey === sourceKey)
-      .map((k) => g.nidOf(k)!)
-      .filter((n) => n !== undefined && kindOf(n) === NodeKind.EntraServicePrincipal);
-  const dirtySps = new Set<number>();
-  for (const nid of changedRows) {
-    if (ofKind(nid, NodeKind.EntraServicePrincipal)) dirtySps.add(nid);
-    if (ofKind(nid, NodeKind.EntraApplication)) {
-      const sk = parseNodeKey((g.row(nid) ?? before(nid))!.key).sourceKey;
-      for (const appId of new Set([s(before(nid)?.props.appId), s(g.row(nid)?.props.appId)])) {
-        if (appId) for (const sp of spsByAppId(sk, appId)) dirtySps.add(sp);
+  // 1. Instances by a shared id within one tenant (each source's `instances`: Entra's service
+  // principals of an application, by appId).
+  const signIn = SOURCES.signIn();
+  for (const { instance, of, by } of signIn.instances) {
+    const nodesById = (sourceKey: string, id: string): number[] =>
+      g
+        .lookup(id)
+        .filter((k) => parseNodeKey(k).sourceKey === sourceKey)
+        .map((k) => g.nidOf(k)!)
+        .filter((n) => n !== undefined);
+    const ofsById = (sourceKey: string, id: string): number[] =>
+      nodesById(sourceKey, id)
+        .filter((n) => defined(n)?.kind === of && s(defined(n)!.props[by]) === id)
+        .sort((a, b) => a - b);
+    const dirty = new Set<number>();
+    for (const nid of changedRows) {
+      if (ofKind(nid, instance)) dirty.add(nid);
+      if (ofKind(nid, of)) {
+        const sk = parseNodeKey((g.row(nid) ?? before(nid))!.key).sourceKey;
+        for (const id of new Set([s(before(nid)?.props[by]), s(g.row(nid)?.props[by])])) {
+          if (id) for (const i of nodesById(sk, id)) if (kindOf(i) === instance) dirty.add(i);
+        }
       }
     }
-  }
-  for (const sp of dirtySps) {
-    dropDerived(sp, new Set([INSTANCE_OF]));
-    const r = defined(sp);
-    if (!r || r.kind !== NodeKind.EntraServicePrincipal) continue;
-    const appId = s(r.props.appId);
-    const apps = appId ? appsByAppId(parseNodeKey(r.key).sourceKey, appId) : [];
-    // deriveGraph keeps the last application listed with an appId (one per tenant in Entra).
-    if (apps.length) g.addEdge(EdgeKind.INSTANCE_OF, sp, apps[apps.length - 1], -1, -1);
+    for (const i of dirty) {
+      dropDerived(i, new Set([INSTANCE_OF]));
+      const r = defined(i);
+      if (!r || r.kind !== instance) continue;
+      const id = s(r.props[by]);
+      const ofs = id ? ofsById(parseNodeKey(r.key).sourceKey, id) : [];
+      // deriveGraph keeps the last one listed with the id (one per tenant in Entra).
+      if (ofs.length) g.addEdge(EdgeKind.INSTANCE_OF, i, ofs[ofs.length - 1], -1, -1);
+    }
   }
 
-  // 2. What credentials and tokens sign in as.
+  // 2. What credentials and tokens sign in as (each source's `signIn`).
+  const holderKinds = new Set(signIn.holders.keys());
   const dirtyCreds = new Set<number>();
   const dirtyTokens = new Set<number>();
   for (const nid of g.changedNodes()) {
-    if (ofKind(nid, CREDENTIAL_KINDS)) dirtyCreds.add(nid);
-    if (ofKind(nid, TOKEN_KINDS)) dirtyTokens.add(nid);
-    if (ofKind(nid, HOLDER_KINDS)) for (const c of g.others(nid, EdgeKind.HAS_CREDENTIAL, 'out')) dirtyCreds.add(c);
+    if (ofKind(nid, signIn.credentials)) dirtyCreds.add(nid);
+    if (ofKind(nid, signIn.tokens)) dirtyTokens.add(nid);
+    if (ofKind(nid, holderKinds)) for (const c of g.others(nid, EdgeKind.HAS_CREDENTIAL, 'out')) dirtyCreds.add(c);
   }
   for (const c of dirtyCreds) {
     dropDerived(c, new Set([AUTHENTICATES_AS]));
     if (!g.row(c)) continue;
     for (const holder of g.others(c, EdgeKind.HAS_CREDENTIAL, 'in')) {
       const hk = defined(holder)?.kind;
-      if (hk === NodeKind.EntraServicePrincipal || hk === NodeKind.OktaApp) g.addEdge(EdgeKind.AUTHENTICATES_AS, c, holder, -1, -1);
-      else if (hk === NodeKind.EntraApplication) for (const sp of g.others(holder, EdgeKind.INSTANCE_OF, 'in')) g.addEdge(EdgeKind.AUTHENTICATES_AS, c, sp, -1, -1);
+      const as = hk === undefined ? undefined : signIn.holders.get(hk);
+      if (as === 'self') g.addEdge(EdgeKind.AUTHENTICATES_AS, c, holder, -1, -1);
+      else if (as === 'instances') for (const i of g.others(holder, EdgeKind.INSTANCE_OF, 'in')) g.addEdge(EdgeKind.AUTHENTICATES_AS, c, i, -1, -1);
     }
   }
   for (const t of dirtyTokens) {
     dropDerived(t, new Set([AUTHENTICATES_AS]));
     if (!g.row(t)) continue;
-    for (const kind of [EdgeKind.HAS_API_TOKEN, EdgeKind.HAS_REFRESH_TOKEN]) for (const user of g.others(t, kind, 'in')) g.addEdge(EdgeKind.AUTHENTICATES_AS, t, user, -1, -1);
+    for (const kind of signIn.tokenEdges) for (const user of g.others(t, kind, 'in')) g.addEdge(EdgeKind.AUTHENTICATES_AS, t, user, -1, -1);
   }
 
   // 3. The tenant-wide power each source derives (deriveGraph's deriveTenantPowers): an owner is
