@@ -58,6 +58,11 @@ export interface ArmSession {
   options(stats: RequestStats, onBody?: (body: unknown) => void): ArmOperationOptions;
   /** One GET of an ARM URL through the same pipeline (auth, retries, counting): status and parsed body. */
   get(stats: RequestStats, url: string): Promise<{ status: number; body: unknown }>;
+  /**
+   * One call of an ARM URL through the same pipeline (remediation's writes and re-reads, where the
+   * generated operations cannot name the root scope): status, parsed body and ARM's request id.
+   */
+  send(stats: RequestStats, method: 'GET' | 'PUT' | 'DELETE', url: string, opts?: { body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: unknown; requestId: string | null }>;
 }
 
 export interface ArmOperationOptions {
@@ -131,6 +136,30 @@ export function createArmSession(opts: ArmSessionOptions): ArmSession {
   };
   const msiClients = new Map<string, ManagedServiceIdentityClient>();
   const authorization = new AuthorizationManagementClient(credential, '00000000-0000-0000-0000-000000000000', common);
+  const send: ArmSession['send'] = async (stats, method, target, opts = {}) => {
+    const key = String(nextKey++);
+    byDataset.set(key, stats);
+    const request = createPipelineRequest({ url: target, method, abortSignal: signal, timeout: policy.timeoutMs });
+    request.headers.set(DATASET_HEADER, key);
+    for (const [h, v] of Object.entries(opts.headers ?? {})) request.headers.set(h, v);
+    if (opts.body !== undefined) {
+      request.headers.set('content-type', 'application/json');
+      request.body = JSON.stringify(opts.body);
+    }
+    let res;
+    try {
+      res = await authorization.sendRequest(request);
+    } finally {
+      byDataset.delete(key);
+    }
+    let body: unknown = null;
+    try {
+      body = res.bodyAsText ? JSON.parse(res.bodyAsText) : null;
+    } catch {
+      body = null;
+    }
+    return { status: res.status, body, requestId: res.headers.get('x-ms-request-id') ?? null };
+  };
   return {
     armUrl,
     authorization,
@@ -145,20 +174,10 @@ export function createArmSession(opts: ArmSessionOptions): ArmSession {
     retry: policy,
     signal,
     async get(stats, target) {
-      const key = String(nextKey++);
-      byDataset.set(key, stats);
-      const request = createPipelineRequest({ url: target, method: 'GET', abortSignal: signal, timeout: policy.timeoutMs });
-      request.headers.set(DATASET_HEADER, key);
-      const res = await authorization.sendRequest(request);
-      byDataset.delete(key);
-      let body: unknown = null;
-      try {
-        body = res.bodyAsText ? JSON.parse(res.bodyAsText) : null;
-      } catch {
-        body = null;
-      }
-      return { status: res.status, body };
+      const { status, body } = await send(stats, 'GET', target);
+      return { status, body };
     },
+    send,
     options(stats, onBody) {
       const key = String(nextKey++);
       byDataset.set(key, stats);

@@ -12,6 +12,7 @@ import { AzureEdge, AzureKind, AzureSpace } from '../../src/model/azureSchema.js
 import { canonicalId } from '../../src/model/ids.js';
 import type { SourceDefinition } from '../../src/model/source.js';
 import { AZURE_COLLECTOR } from './collector.js';
+import { AZURE_CONNECTION } from './connection.js';
 import { AZURE_DATASET_DEFS } from './datasets.js';
 import { AZURE_PAIRED_WITH, deriveAzure } from './derive.js';
 import { AZURE_PRIVILEGES } from './privileges.js';
@@ -44,5 +45,7 @@ export const AZURE_SOURCE: SourceDefinition = {
   privileges: AZURE_PRIVILEGES,
   capabilities: {
     collector: AZURE_COLLECTOR,
+    remediation: () => import('./remediation.js').then((m) => m.AZURE_REMEDIATION),
+    connection: AZURE_CONNECTION,
   },
 };

@@ -77,7 +77,8 @@ export function registerRemediate(program: Command): void {
       } finally {
         close();
       }
-      plan = runs.plansFor(subject, accounts).find((p) => runs.state(p.id) === 'interrupted' || runs.state(p.id) === 'running');
+      // Interrupted, or finished with an action failed (applying it again says to continue it here).
+      plan = runs.plansFor(subject, accounts).find((p) => runs.state(p.id) !== 'planned');
       if (!plan) throw new InputError(`remediate: no interrupted run for ${subject} to resume (run without --resume to plan again)`, { field: '--resume' });
     } else {
       const now = Date.now();

@@ -13,6 +13,8 @@ export interface Call {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** `/applications/1b2…/removePassword`, `/api/v1/users/00u…/lifecycle/deactivate` (query kept). */
   path: string;
+  /** The API's origin when the finding names it (`https://management.azure.com`); absent: the source's own API root. */
+  origin?: string;
   body?: unknown;
 }
 
@@ -67,8 +69,11 @@ export interface StepContext {
 export interface ActionKind<W = unknown> {
   /** `entra.removePassword`, `okta.unassignApp`. */
   kind: string;
-  /** The route the finding's remediation call must match, with `{name}` parameters. */
-  route: { method: Call['method']; path: string };
+  /**
+   * The route the finding's remediation call must match, with `{name}` parameters (`{name*}`: any
+   * number of segments); `origin`: the call names this API origin (an absolute URL), else none.
+   */
+  route: { method: Call['method']; path: string; origin?: string };
   /** The route parameter naming the object acted on (it must be an object of the finding). */
   target: string;
   /** What the object is, for the plan ("client secret", "group membership"). */

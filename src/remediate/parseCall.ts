@@ -3,20 +3,25 @@
  * `DELETE /api/v1/apps/0oa…/users/00u…`, `POST /api/v1/users/00u…/lifecycle/deactivate (removes …)`)
  * into method, path and body, and matches a call to the action kind whose route it follows,
  * with the route's parameters (`{collection:applications|servicePrincipals}` allows only those
- * values). A remediation line that is not an API call is a manual step.
+ * values; `{scope*}` any number of segments). A remediation line that is not an API call is a
+ * manual step.
  */
 import type { ActionKind, Call, StepRef } from '../model/remediation.js';
 
 const METHODS = new Set(['GET', 'POST', 'PATCH', 'PUT', 'DELETE']);
 
-/** A remediation line as a call, or null when it is prose (a manual step). */
+/**
+ * A remediation line as a call, or null when it is prose (a manual step). An absolute https URL
+ * (Azure Resource Manager's `DELETE https://management.azure.com/…`) keeps its origin in `origin`.
+ */
 export function parseCall(line: string): Call | null {
-  const m = /^([A-Z]+) (\/\S*)(?: (.*))?$/.exec(line.trim());
+  const m = /^([A-Z]+) ((?:https:\/\/[^/\s]+)?\/\S*)(?: (.*))?$/.exec(line.trim());
   if (!m || !METHODS.has(m[1])) return null;
+  const origin = /^https:\/\/[^/]+/.exec(m[2])?.[0];
   let rest = (m[3] ?? '').trim();
   // A trailing remark in parentheses explains the call; it is not part of it.
   if (rest.startsWith('(') && rest.endsWith(')')) rest = '';
-  const call: Call = { method: m[1] as Call['method'], path: m[2] };
+  const call: Call = { method: m[1] as Call['method'], path: origin ? m[2].slice(origin.length) : m[2], ...(origin ? { origin } : {}) };
   if (rest) {
     try {
       call.body = JSON.parse(rest);
@@ -38,15 +43,21 @@ function compile(template: string): Compiled {
   let c = compiled.get(template);
   if (!c) {
     const names: string[] = [];
+    const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const src = template
       .split('/')
-      .map((seg) => {
+      .map((seg, i) => {
+        // `{name*}`: any number of whole segments (an ARM scope: "", /subscriptions/S, …), with their slashes.
+        const star = /^\{(\w+)\*\}$/.exec(seg);
+        if (star) {
+          names.push(star[1]);
+          return '((?:/[^/?]+)*?)';
+        }
         const p = /^\{(\w+)(?::([^}]+))?\}$/.exec(seg);
-        if (!p) return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        names.push(p[1]);
-        return p[2] ? `(${p[2].split('|').map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})` : '([^/?]+)';
+        const part = !p ? esc(seg) : (names.push(p[1]), p[2] ? `(${p[2].split('|').map(esc).join('|')})` : '([^/?]+)');
+        return i === 0 ? part : `/${part}`;
       })
-      .join('/');
+      .join('');
     c = { re: new RegExp(`^${src}$`), names };
     compiled.set(template, c);
   }
@@ -57,7 +68,7 @@ function compile(template: string): Compiled {
 export function matchCall(call: Call, kinds: readonly ActionKind[]): StepRef | null {
   const path = call.path.split('?')[0];
   for (const k of kinds) {
-    if (k.route.method !== call.method) continue;
+    if (k.route.method !== call.method || (k.route.origin ?? null) !== (call.origin ?? null)) continue;
     const { re, names } = compile(k.route.path);
     const m = re.exec(path);
     if (!m) continue;

@@ -12,7 +12,11 @@
  * the tenant root group (else the hierarchy is refused and only `visibleSubscriptions` are
  * listed), and the root scope `/` only with elevated access. Optional throttling models ARM's
  * per-scope read buckets (429 with `Retry-After`, `x-ms-ratelimit-remaining-subscription-reads`).
- * Bearer tokens are checked (static tokens registered by the test). Served over HTTPS by FakeServer.
+ * Bearer tokens are checked (static tokens registered by the test). Remediation's writes, as the
+ * ARM reference documents them: GET and DELETE of one role assignment by id (DELETE of an absent
+ * one: 204), a PIM `AdminRemove` roleEligibilityScheduleRequest (PUT, 201; the eligibility goes;
+ * none to remove: 400 `RoleAssignmentDoesNotExist`), GET and DELETE of one managed identity's
+ * federated credential; every write is recorded in `writes`. Served over HTTPS by FakeServer.
  */
 import { type FakeRequest, type FakeResponse, FakeServer } from './FakeServer.js';
 
@@ -34,7 +38,7 @@ export interface AzureTenantData {
   subscriptions: { id: string; parent: string; displayName?: string; state?: string }[];
   roleDefinitions: { name: string; roleName: string; type: 'BuiltInRole' | 'CustomRole'; scope: string; actions: string[]; notActions?: string[] }[];
   /** Active assignments: `scope` is any ARM scope (`/`, a management group, a subscription, a resource group). */
-  roleAssignments: { name: string; scope: string; roleDefinitionName: string; principalId: string; principalType: string; condition?: string | null; createdBy?: string | null }[];
+  roleAssignments: { name: string; scope: string; roleDefinitionName: string; principalId: string; principalType: string; condition?: string | null; createdBy?: string | null; updatedOn?: string }[];
   eligibilities: { name: string; scope: string; roleDefinitionName: string; principalId: string; principalType: string; endDateTime?: string | null; memberType?: string }[];
   activeSchedules: { name: string; scope: string; roleDefinitionName: string; principalId: string; principalType: string; endDateTime?: string | null; assignmentType?: string }[];
   identities: { subscriptionId: string; resourceGroup: string; name: string; principalId: string; clientId: string; credentials: { name: string; issuer: string; subject: string; audiences?: string[] }[] }[];
@@ -67,6 +71,8 @@ export class AzureFake {
   throttled = 0;
   private buckets = new Map<string, { used: number; since: number }>();
   pageSize = 100;
+  /** Every write request received, in order. */
+  readonly writes: FakeRequest[] = [];
 
   constructor(public data: AzureTenantData) {
     this.server = new FakeServer((r) => this.handle(r));
@@ -95,8 +101,13 @@ export class AzureFake {
   private handle(r: FakeRequest): FakeResponse {
     const m = /^Bearer (.+)$/.exec(r.headers.authorization ?? '');
     if (!m || !(this.tokens.has(m[1]) || this.acceptToken?.(m[1]))) return armErr(401, 'InvalidAuthenticationToken', 'The access token is invalid.');
-    if (r.method !== 'GET') return armErr(405, 'MethodNotAllowed', 'The fake reads only.');
     const path = r.path.replace(/\/{2,}/g, '/');
+    if (r.method !== 'GET') {
+      this.writes.push(r);
+      return this.write(r, path);
+    }
+    const one = this.readOne(r, path);
+    if (one) return one;
     const throttled = this.charge(path);
     if (throttled) return throttled;
     const res = this.route(r, path);
@@ -106,6 +117,75 @@ export class AzureFake {
       res.headers = { ...(res.headers ?? {}), [key.startsWith('sub:') ? 'x-ms-ratelimit-remaining-subscription-reads' : 'x-ms-ratelimit-remaining-tenant-reads']: String(this.readBucket - b.used) };
     }
     return res;
+  }
+
+  private assignmentAt(path: string): { i: number; scope: string; name: string } | undefined {
+    const m = /^(.*)\/providers\/Microsoft\.Authorization\/roleAssignments\/([^/]+)$/i.exec(path);
+    if (!m) return undefined;
+    const scope = m[1] || '/';
+    return { i: this.data.roleAssignments.findIndex((a) => a.scope.toLowerCase() === scope.toLowerCase() && a.name.toLowerCase() === m[2].toLowerCase()), scope, name: m[2] };
+  }
+
+  private ficAt(path: string): { identity: AzureTenantData['identities'][number] | undefined; i: number; name: string } | undefined {
+    const m = /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+)\/federatedIdentityCredentials\/([^/]+)$/i.exec(path);
+    if (!m) return undefined;
+    const identity = this.data.identities.find((x) => identityId(x).toLowerCase() === m[1].toLowerCase());
+    return { identity, i: identity ? identity.credentials.findIndex((c) => c.name.toLowerCase() === m[2].toLowerCase()) : -1, name: m[2] };
+  }
+
+  /** GET of one role assignment or one federated credential. */
+  private readOne(r: FakeRequest, path: string): FakeResponse | undefined {
+    const a = this.assignmentAt(path);
+    if (a) {
+      const bad = this.apiVersion(r, 'roleAssignments');
+      if (bad) return bad;
+      if (!this.canRead(a.scope)) return this.denied('Microsoft.Authorization/roleAssignments/read', a.scope);
+      return a.i < 0 ? armErr(404, 'RoleAssignmentNotFound', `The role assignment '${a.name}' is not found.`) : { status: 200, body: this.assignmentJson(this.data.roleAssignments[a.i]) };
+    }
+    const f = this.ficAt(path);
+    if (f) {
+      const bad = this.apiVersion(r, 'msi');
+      if (bad) return bad;
+      if (!f.identity || f.i < 0) return armErr(404, 'NotFound', `The federated identity credential '${f.name}' was not found.`);
+      return { status: 200, body: ficJson(f.identity, f.identity.credentials[f.i]) };
+    }
+    return undefined;
+  }
+
+  /** The writes remediation makes. */
+  private write(r: FakeRequest, path: string): FakeResponse {
+    const headers = { 'x-ms-request-id': `req-${this.writes.length}` };
+    const a = this.assignmentAt(path);
+    if (a && r.method === 'DELETE') {
+      const bad = this.apiVersion(r, 'roleAssignments');
+      if (bad) return bad;
+      if (!this.caller.elevated && a.scope === '/') return this.denied('Microsoft.Authorization/roleAssignments/delete', '/');
+      if (a.i < 0) return { status: 204, headers };
+      const [gone] = this.data.roleAssignments.splice(a.i, 1);
+      return { status: 200, headers, body: this.assignmentJson(gone) };
+    }
+    const req = /^(.*)\/providers\/Microsoft\.Authorization\/roleEligibilityScheduleRequests\/([^/]+)$/i.exec(path);
+    if (req && r.method === 'PUT') {
+      const bad = this.apiVersion(r, 'pim');
+      if (bad) return bad;
+      const scope = req[1] || '/';
+      const p = ((r.body as Raw | undefined)?.properties ?? {}) as Raw;
+      if (p.requestType !== 'AdminRemove') return armErr(400, 'InvalidRequest', 'The fake accepts AdminRemove requests only.');
+      const role = String(p.roleDefinitionId ?? '').split('/').pop()!.toLowerCase();
+      const i = this.data.eligibilities.findIndex((e) => e.scope.toLowerCase() === scope.toLowerCase() && e.principalId.toLowerCase() === String(p.principalId).toLowerCase() && e.roleDefinitionName.toLowerCase() === role);
+      if (i < 0) return armErr(400, 'RoleAssignmentDoesNotExist', 'The Role assignment does not exist.');
+      this.data.eligibilities.splice(i, 1);
+      return { status: 201, headers, body: { id: `${req[1]}/providers/Microsoft.Authorization/roleEligibilityScheduleRequests/${req[2]}`, name: req[2], type: 'Microsoft.Authorization/roleEligibilityScheduleRequests', properties: { ...p, scope, status: 'Revoked' } } };
+    }
+    const f = this.ficAt(path);
+    if (f && r.method === 'DELETE') {
+      const bad = this.apiVersion(r, 'msi');
+      if (bad) return bad;
+      if (!f.identity || f.i < 0) return { status: 204, headers };
+      f.identity.credentials.splice(f.i, 1);
+      return { status: 200, headers };
+    }
+    return armErr(405, 'MethodNotAllowed', `the fake does not write ${r.method} ${path}`);
   }
 
   private bucketKey(path: string): string {
@@ -271,12 +351,7 @@ export class AzureFake {
       if (!i) return armErr(404, 'ResourceNotFound', `The Resource '${fic[1]}' was not found.`);
       return this.list(
         r,
-        i.credentials.map((c) => ({
-          id: `${identityId(i)}/federatedIdentityCredentials/${c.name}`,
-          name: c.name,
-          type: 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials',
-          properties: { issuer: c.issuer, subject: c.subject, audiences: c.audiences ?? ['api://AzureADTokenExchange'] },
-        })),
+        i.credentials.map((c) => ficJson(i, c)),
       );
     }
     const authz = /^(.*)\/providers\/Microsoft\.Authorization\/(roleAssignments|roleDefinitions|roleEligibilityScheduleInstances|roleAssignmentScheduleInstances)$/i.exec(path);
@@ -316,26 +391,7 @@ export class AzureFake {
       const items = d.roleAssignments.filter((a) => inScope(a.scope) && (!principals || principals.has(a.principalId.toLowerCase())));
       return this.list(
         r,
-        items.map((a) => ({
-          id: `${a.scope === '/' ? '' : a.scope}/providers/Microsoft.Authorization/roleAssignments/${a.name}`,
-          type: 'Microsoft.Authorization/roleAssignments',
-          name: a.name,
-          properties: {
-            // The prefix varies by scope (sources-azure.md [A1]); the role is the last segment.
-            roleDefinitionId: `${/^\/subscriptions\/[^/]+/i.exec(a.scope)?.[0] ?? ''}/providers/Microsoft.Authorization/roleDefinitions/${a.roleDefinitionName}`,
-            principalId: a.principalId,
-            principalType: a.principalType,
-            scope: a.scope,
-            condition: a.condition ?? null,
-            conditionVersion: a.condition ? '2.0' : null,
-            createdOn: '2025-01-01T00:00:00Z',
-            updatedOn: '2025-01-01T00:00:00Z',
-            createdBy: a.createdBy ?? null,
-            updatedBy: null,
-            delegatedManagedIdentityResourceId: null,
-            description: null,
-          },
-        })),
+        items.map((a) => this.assignmentJson(a)),
       );
     }
     const list = kind === 'roleEligibilityScheduleInstances' ? d.eligibilities : d.activeSchedules;
@@ -362,6 +418,29 @@ export class AzureFake {
     );
   }
 
+  private assignmentJson(a: AzureTenantData['roleAssignments'][number]): Raw {
+    return {
+      id: `${a.scope === '/' ? '' : a.scope}/providers/Microsoft.Authorization/roleAssignments/${a.name}`,
+      type: 'Microsoft.Authorization/roleAssignments',
+      name: a.name,
+      properties: {
+        // The prefix varies by scope (sources-azure.md [A1]); the role is the last segment.
+        roleDefinitionId: `${/^\/subscriptions\/[^/]+/i.exec(a.scope)?.[0] ?? ''}/providers/Microsoft.Authorization/roleDefinitions/${a.roleDefinitionName}`,
+        principalId: a.principalId,
+        principalType: a.principalType,
+        scope: a.scope,
+        condition: a.condition ?? null,
+        conditionVersion: a.condition ? '2.0' : null,
+        createdOn: '2025-01-01T00:00:00Z',
+        updatedOn: a.updatedOn ?? '2025-01-01T00:00:00Z',
+        createdBy: a.createdBy ?? null,
+        updatedBy: null,
+        delegatedManagedIdentityResourceId: null,
+        description: null,
+      },
+    };
+  }
+
   /** A list page with an absolute `nextLink` (`$skiptoken`). */
   private list(r: FakeRequest, items: unknown[]): FakeResponse {
     const skip = Number(r.query.get('$skiptoken') ?? '0');
@@ -378,6 +457,15 @@ export class AzureFake {
 
 export function identityId(i: { subscriptionId: string; resourceGroup: string; name: string }): string {
   return `/subscriptions/${i.subscriptionId}/resourceGroups/${i.resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${i.name}`;
+}
+
+function ficJson(i: AzureTenantData['identities'][number], c: AzureTenantData['identities'][number]['credentials'][number]): Raw {
+  return {
+    id: `${identityId(i)}/federatedIdentityCredentials/${c.name}`,
+    name: c.name,
+    type: 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials',
+    properties: { issuer: c.issuer, subject: c.subject, audiences: c.audiences ?? ['api://AzureADTokenExchange'] },
+  };
 }
 
 export function armErr(status: number, code: string, message: string): FakeResponse {

@@ -38,11 +38,13 @@ const byRule = (p: Plan, rule: string) => p.actions.filter((a) => a.rule === rul
 describe('every rule has a policy', () => {
   test('each source rule is remediated by its source, each call of a policy is a known kind', () => {
     const kinds = new Set(REMEDIATION_SOURCES.flatMap((s) => s.kinds.map((k) => k.kind)));
-    // GitHub and Azure findings carry their remediation calls; no write executor for them exists yet.
+    // GitHub findings carry their remediation calls; no GitHub write executor exists yet (the
+    // workload path's federated credential is Entra's or Azure's: Azure declares that rule's policy).
     const withoutExecutor = [...new Set(RULES.filter((r) => r.source !== 'cross' && !REMEDIATION_SOURCES.some((s) => s.source === r.source)).map((r) => r.source))];
-    expect(withoutExecutor).toEqual(['github', 'azure']);
+    expect(withoutExecutor).toEqual(['github']);
+    expect(REMEDIATION_SOURCES.find((s) => s.source === 'azure')!.rules['github.workflow-federated-credential'].needsInclude).toMatch(/narrower fix/);
     for (const r of RULES) {
-      if (r.source === 'cross' || r.source === 'github' || r.source === 'azure') continue;
+      if (r.source === 'cross' || r.source === 'github') continue;
       const src = REMEDIATION_SOURCES.find((s) => s.source === r.source)!;
       expect(src.rules[r.id], r.id).toBeDefined();
       for (const k of [...(src.rules[r.id].use ?? []), ...(src.rules[r.id].oneOf ?? [])]) expect(kinds.has(k), k).toBe(true);
@@ -62,6 +64,25 @@ describe('every rule has a policy', () => {
     expect(matchCall(parseCall('DELETE /groups/g1/owners/u1/$ref')!, kinds)?.kind).toBe('entra.removeOwner');
     expect(matchCall(parseCall('DELETE /users/u1/owners/u2/$ref')!, kinds)).toBeNull();
     expect(matchCall(parseCall('DELETE /api/v1/users/00u1/sessions?oauthTokens=true')!, kinds)?.kind).toBe('okta.revokeSessionsAndTokens');
+  });
+
+  test('ARM calls are absolute URLs: the origin is kept apart and an ARM scope is any number of segments', () => {
+    const kinds = REMEDIATION_SOURCES.flatMap((s) => s.kinds);
+    const ra = '/providers/Microsoft.Authorization/roleAssignments/r1';
+    expect(parseCall(`DELETE https://management.azure.com${ra}?api-version=2022-04-01`)).toEqual({ method: 'DELETE', path: `${ra}?api-version=2022-04-01`, origin: 'https://management.azure.com' });
+    for (const scope of ['', '/providers/Microsoft.Management/managementGroups/corp', '/subscriptions/s1', '/subscriptions/s1/resourceGroups/rg1']) {
+      const step = matchCall(parseCall(`DELETE https://management.azure.com${scope}${ra}?api-version=2022-04-01`)!, kinds);
+      expect(step?.kind, scope).toBe('azure.deleteRoleAssignment');
+      expect(step?.params).toMatchObject({ scope, name: 'r1', id: `${scope}${ra}` });
+    }
+    const pim = matchCall(
+      parseCall('PUT https://management.azure.com/subscriptions/s1/providers/Microsoft.Authorization/roleEligibilityScheduleRequests/{new-guid}?api-version=2020-10-01 {"properties":{"principalId":"p1","roleDefinitionId":"/subscriptions/s1/providers/Microsoft.Authorization/roleDefinitions/d1","requestType":"AdminRemove"}}')!,
+      kinds,
+    );
+    expect(pim).toMatchObject({ kind: 'azure.removeEligibility', params: { scope: '/subscriptions/s1', principalId: 'p1' } });
+    // Without ARM's origin the same path is no ARM call; with another origin neither.
+    expect(matchCall(parseCall(`DELETE ${ra}`)!, kinds)).toBeNull();
+    expect(matchCall(parseCall(`DELETE https://graph.microsoft.com${ra}`)!, kinds)).toBeNull();
   });
 });
 

@@ -77,7 +77,7 @@ describe('azure rules', () => {
     expect(root.reaches).toEqual({ tier0: true, privileges: ['Azure: User Access Administrator on /'] });
     expect(root.remediation[0]).toMatch(/elevateAccess/);
     const pim = doc.findings.find((f) => f.via.kind === 'AzureRoleEligibility')!;
-    expect(pim.remediation[0]).toMatch(/roleEligibilityScheduleRequests\/\{new GUID\}.*"requestType":"AdminRemove"/);
+    expect(pim.remediation[0]).toMatch(/roleEligibilityScheduleRequests\/\{new-guid\}.*"requestType":"AdminRemove"/);
   });
   it("Entra rules reach Azure roles: an owned app's secret reaches its service principal's Owner (high at a subscription, tier 0 and critical at the root group)", async () => {
     const sub = '/subscriptions/1e1e8337-44c5-5a56-9f8e-45037dc84026';
