@@ -27,3 +27,23 @@ export function recordSpecs(source: string): Record<string, RecordSpec> {
 export function isTombstone(line: Raw): boolean {
   return line['@removed'] !== undefined && line['@removed'] !== null;
 }
+
+/**
+ * The identity of a line a dataset declares no record for (GitHub's, Azure's): its content, so a
+ * changed line is one removed and one added. Only the store's record index uses it (a delta
+ * compares a folder read in full with its base line by line); the collection layer still treats
+ * such lines as never replaced one by one.
+ */
+export const WHOLE_LINE: RecordSpec = { key: (l) => JSON.stringify(l) };
+
+/** The identity the store's record index gives a dataset's lines: its record, else WHOLE_LINE. */
+export function indexSpec(source: string, dataset: string): RecordSpec {
+  return recordSpec(source, dataset) ?? WHOLE_LINE;
+}
+
+/** Every dataset a source loads, with the identity the store's record index gives its lines. */
+export function indexSpecs(source: string): Record<string, RecordSpec> {
+  const out: Record<string, RecordSpec> = {};
+  for (const [dataset] of SOURCES.get(source)?.load ?? []) out[dataset] = indexSpec(source, dataset);
+  return out;
+}

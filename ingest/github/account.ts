@@ -44,6 +44,8 @@ export const GITHUB_ACCOUNT: AccountKindDef = {
   own,
   whatIf: { because: 'assumed departed (what-if)' },
   correlation,
+  // Verified mails are not lookup names (only the login is).
+  correlationNamed: false,
   borrowsDeparture: true,
   crossRules: false,
   cypher: {

@@ -189,6 +189,12 @@ export interface AccountKindDef {
   whatIf: { because: string; status?: string };
   /** Correlation keys of a listed account, from its properties. */
   correlation: (props: Record<string, unknown>) => CorrelationKeys;
+  /**
+   * false when some correlation value is not one of the kind's lookup names (id, name and its
+   * `names` fields: GitHub's verified mails): a delta then finds the accounts sharing a value by
+   * reading every account of the kind (src/store/delta/derivePersons.ts). Default true.
+   */
+  correlationNamed?: boolean;
   /** The Neo4j engine's form of `own`. */
   cypher: AccountCypher;
   /**
@@ -214,6 +220,8 @@ export interface AccountKindDef {
 export interface RecordKindDef {
   kind: NodeKind;
   correlation: (props: Record<string, unknown>) => CorrelationKeys;
+  /** As AccountKindDef.correlationNamed. */
+  correlationNamed?: boolean;
   /** A person is named after a record of this kind when it has one (HR), else after its first account. */
   namesPerson?: boolean;
   /**

@@ -369,6 +369,14 @@ export class SnapshotDb {
     return out;
   }
 
+  /** Stored rows of a kind with their node numbers, in node order (a delta's load-time derivations read them). */
+  nodeRowsOfKind(kind: string): NodeRow[] {
+    const code = this.kindCode.get(kind);
+    if (code === undefined) return [];
+    if (this.overlay) return [...this.overlay.rowsOfKind(code)].sort((a, b) => a.nid - b.nid);
+    return (this.sKind.all(code) as NodeRow[]).sort((a, b) => a.nid - b.nid);
+  }
+
   *nodesOfKind(kind: NodeKind): Generator<GraphNode> {
     const code = this.codeOf(kind);
     if (code === undefined) return;

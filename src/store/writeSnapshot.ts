@@ -15,7 +15,7 @@ import type { SourceKind } from '../model/schema.js';
 import { deriveGraph } from './deriveGraph.js';
 import { checkLoadMemory } from './memoryBudget.js';
 import { SnapshotWriter } from './SnapshotWriter.js';
-import { type RecordSpec, recordSpec } from '../../ingest/collection/records.js';
+import { type RecordSpec, indexSpec } from '../../ingest/collection/records.js';
 import { type RecordInput, contentHash, hashOpt } from './records/RecordIndex.js';
 
 export interface LoadProgress {
@@ -132,14 +132,14 @@ async function loadSource(writer: SnapshotWriter, src: SourceFolder, warnings: s
     let lines = 0;
     const expected = df.ledger.count ?? null;
     const records = writer.recordFile(fileIdx, src.sourceKey, dataset);
-    const spec = recordSpec(src.source, dataset);
+    const spec = indexSpec(src.source, dataset);
     // A chunk of lines per async step (readDatasetBatches): per line, the async iteration cost as much as parsing.
     for await (const batch of readDatasetBatches(df, stats)) {
       for (const { line, value, text } of batch) {
         writer.at(fileIdx, line);
         touched.length = 0;
         transform(value, emit);
-        if (spec) records.add(recordOf(spec, value, text, line, touched));
+        records.add(recordOf(spec, value, text, line, touched));
         if ((++lines & 0x3fff) === 0) onProgress?.({ file: df.file, lines, expected, done: false });
       }
     }

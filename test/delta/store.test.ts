@@ -5,8 +5,8 @@
  * (and a delta on it still works); pruning compacts a kept delta whose base it removes, so it
  * never breaks a chain; a delta collection cannot be loaded without its base, and a tombstone that
  * names nothing is bad input. Kinds a source registers (GitHub's) have stable codes; a load stores
- * their accounts' findings; a delta over GitHub, whose links are derived at load time only, is
- * refused rather than written without them.
+ * their accounts' findings; deltas over sources that derive at load time (GitHub's asserted links
+ * and borrowed departures, Azure's assignment holders) store what full loads store, step by step.
  */
 import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -163,18 +163,59 @@ describe('delta snapshots in the embedded store', () => {
   }, 300_000);
 });
 
-describe('a delta with a GitHub folder', () => {
-  test('kinds a source registers have codes; a delta that cannot derive its links is refused, never a false closed', async () => {
+/** Rewrite the lines of a dataset in place (its manifest count follows). */
+const edit = (source: string, dataset: string, f: (rows: Raw[]) => Raw[]) => (dir: string) => rewrite(dir, source, dataset, f);
+const byUpn = (upn: string, f: (u: Raw) => void) => edit('entra', 'users', (rows) => (rows.filter((u) => u.userPrincipalName === upn).forEach(f), rows));
+
+/**
+ * Load `start`, then each edited copy two ways — a delta on the previous snapshot, and a full
+ * load — and compare the stored findings documents at every step; returns the findings seen
+ * (`rule subject`) at any step and at the last one.
+ */
+async function deltaEqualsFull(root: string, start: string, steps: [string, (dir: string) => void][]): Promise<{ seen: Set<string>; last: Set<string> }> {
+  const store = new Store(join(root, 'delta'));
+  const full = new Store(join(root, 'full'));
+  await loadSnapshot(store, [start]);
+  const seen = new Set<string>();
+  let last = new Set<string>();
+  let prev = start;
+  for (const [i, [what, change]] of steps.entries()) {
+    const dir = join(root, `step-${i + 1}`);
+    cpSync(prev, dir, { recursive: true });
+    change(dir);
+    const d = await loadDelta(store, [dir]);
+    const f = await loadSnapshot(full, [dir]);
+    const doc = stored(store, d.id);
+    const want = stored(full, f.id);
+    const short = (x: typeof doc) => [...x.subjects.map((y) => `subject ${y.source}:${y.id} ${y.closure}`), ...x.findings.map((y) => `finding ${y.rule} ${y.subject.id} ${y.via?.id ?? ''}`), ...x.persons.map((p) => `person ${p.id} ${p.accounts.map((a) => `${a.source}:${a.id}`).join(',')}`)];
+    expect(short(doc), `step ${i + 1}: ${what}`).toEqual(short(want));
+    expect(comparable(doc), `step ${i + 1}: ${what}`).toBe(comparable(want));
+    last = new Set(doc.findings.map((x) => `${x.rule} ${x.subject.id}`));
+    for (const x of last) seen.add(x);
+    // Reading the delta snapshot: a sweep gives what it stored.
+    const g = await openGraph({ store: store.dir, snapshot: d.id, sweep: true });
+    try {
+      expect(JSON.stringify(runResidual(g.graph, { all: true })), `step ${i + 1}: sweep`).toBe(JSON.stringify(doc));
+    } finally {
+      g.close();
+    }
+    prev = dir;
+  }
+  return { seen, last };
+}
+
+const scenario = (name: string, to: string) =>
+  cpSync(join(import.meta.dirname, '..', 'scenarios', name), to, { recursive: true, filter: (f) => !/(README\.md|expected\.json)$/.test(f) });
+
+describe('deltas over sources that derive at load time (GitHub, Azure)', () => {
+  test('kinds a source registers have codes; a load stores their accounts findings', async () => {
     // Every registered kind has a code and an edge index, the same every time (kindCodes.ts).
     for (const k of ['GitHubUser', 'GitHubRepository']) expect(nodeKindCode(k)).toBeGreaterThan(0);
     for (const k of ['REPO_ROLE', 'OUTSIDE_COLLABORATOR']) expect(edgeKindIndex(k)).toBeGreaterThanOrEqual(0);
     expect(edgeKindIndex('REPO_ROLE')).toBeLessThan(64);
     const root = tempDir();
     const a = join(root, 'a');
-    const b = join(root, 'b');
-    cpSync(join(import.meta.dirname, '..', 'scenarios', 'github-outside-collaborator'), a, { recursive: true, filter: (f) => !/(README\.md|expected\.json)$/.test(f) });
-    cpSync(a, b, { recursive: true });
-    rewrite(b, 'github', 'repoCollaborators', (rows) => rows.filter((r) => (r.collaborator as Raw).login !== 'olga'));
+    scenario('github-outside-collaborator', a);
     const store = new Store(join(root, 'chain'));
     const s1 = await loadSnapshot(store, [a]);
     // The stored analysis has the GitHub findings a sweep finds (GitHub accounts are units' accounts too).
@@ -185,8 +226,52 @@ describe('a delta with a GitHub folder', () => {
       g.close();
     }
     expect(stored(store, s1.id).findings.map((f) => `${f.rule} ${f.subject.id}`)).toContain('github.outside-collaborator-departed 311');
-    // GitHub's asserted links are derived at load time only: a delta is refused, and nothing is written.
-    await expect(loadDelta(store, [b])).rejects.toThrow(/cannot derive what github adds/);
-    expect(store.ids()).toEqual([s1.id]);
+    // A delta that removes the departed collaborator's access equals a full load.
+    const { last } = await deltaEqualsFull(join(root, 'oc'), a, [
+      ["olga loses one repository's access", edit('github', 'repoCollaborators', (rows) => rows.filter((r) => (r.collaborator as Raw).login !== 'olga'))],
+      ['olga no longer an outside collaborator', edit('github', 'outsideCollaborators', (rows) => rows.filter((r) => r.login !== 'olga'))],
+    ]);
+    expect(last).not.toContain('github.outside-collaborator-departed 311');
   }, 300_000);
+
+  test('GitHub: IdP-asserted links and borrowed departures change with a delta as with a full load', async () => {
+    const root = tempDir();
+    const a = join(root, 'a');
+    scenario('github-saml-enforced', a);
+    const saml = (login: string, f: (r: Raw) => void) => edit('github', 'samlIdentities', (rows) => (rows.filter((r) => (r.user as Raw).login === login).forEach(f), rows));
+    const { seen } = await deltaEqualsFull(root, a, [
+      ['alice becomes an organisation owner; a new SSO credential of hers; carol adds a deploy key', (dir) => {
+        edit('github', 'members', (rows) => (rows.filter((r) => (r.user as Raw).login === 'alice').forEach((r) => (r.role = 'ADMIN')), rows))(dir);
+        edit('github', 'credentialAuthorizations', (rows) => [...rows, { ...rows[0], login: 'alice', credential_id: 7009, authorized_credential_id: 17009, authorized_credential_title: 'laptop' }])(dir);
+        edit('github', 'deployKeys', (rows) => [...rows, { repoId: 70001, key: { ...(rows[0].key as Raw), id: 509, title: 'carol key', added_by: 'carol' } }])(dir);
+      }],
+      ['alice re-enabled in Entra (her borrowed departure ends)', byUpn('alice@acme.example', (u) => (u.accountEnabled = true))],
+      ["bob's SAML identity removed (no asserted link: not departed)", edit('github', 'samlIdentities', (rows) => rows.filter((r) => (r.user as Raw).login !== 'bob'))],
+      ['dave-gh gets a SAML identity naming dave (asserted link to a disabled account)', edit('github', 'samlIdentities', (rows) => [...rows, { ...rows[0], guid: 'g-dave', samlIdentity: { nameId: 'dave@acme.example', username: null }, scimIdentity: { username: null }, user: { databaseId: 204, login: 'dave-gh' } }])],
+      ["carol's NameID now names alice (a link moves between accounts)", saml('carol', (r) => ((r.samlIdentity as Raw).nameId = 'alice@acme.example'))],
+      ['alice disabled again, and carol disabled', (dir) => (byUpn('alice@acme.example', (u) => (u.accountEnabled = false))(dir), byUpn('carol@acme.example', (u) => (u.accountEnabled = false))(dir))],
+      ["carol's deploy key now counts as added by alice", edit('github', 'deployKeys', (rows) => rows.map((r) => ((r.key as Raw).added_by === 'carol' ? { ...r, key: { ...(r.key as Raw), added_by: 'alice' } } : r)))],
+      ["dave's UPN changes (the asserted NameID matches nobody)", byUpn('dave@acme.example', (u) => (u.userPrincipalName = 'david@acme.example'))],
+      ['bob leaves the organisation; a new member joins', (dir) => {
+        edit('github', 'members', (rows) => [...rows.filter((r) => (r.user as Raw).login !== 'bob'), { role: 'MEMBER', user: { id: 205, login: 'erin', node_id: 'U_205', organizationVerifiedDomainEmails: ['erin@acme.example'] } }])(dir);
+      }],
+      ["carol's Entra mail becomes erin@acme.example (a mail link to an unchanged GitHub account)", byUpn('carol@acme.example', (u) => (u.mail = 'erin@acme.example'))],
+      ['the SAML provider points at another tenant (every asserted link goes)', edit('github', 'samlIdentities', (rows) => rows.map((r) => ({ ...r, issuer: 'https://sts.windows.net/00000000-0000-4000-8000-000000000000/' })))],
+    ]);
+    expect(seen).toContain('github.departed-member 201');
+  }, 600_000);
+
+  test('Azure: role assignments and eligibilities follow their Entra holders in a delta as in a full load', async () => {
+    const root = tempDir();
+    const a = join(root, 'a');
+    scenario('azure-roles', a);
+    const { seen } = await deltaEqualsFull(root, a, [
+      ['quinn disabled in Entra (her assignment becomes residual)', byUpn('quinn@acme.example', (u) => (u.accountEnabled = false))],
+      ["one of nina's assignments removed", edit('azure', 'roleAssignments', (rows) => rows.filter((_, i) => i !== 0))],
+      ['an assignment moves from nina to oscar', edit('azure', 'roleAssignments', (rows) => rows.map((r) => (((r.properties as Raw).principalId === '56300dd0-f5a4-5a70-aa45-4e60b5631668' ? ((r.properties as Raw).principalId = 'c54c8d12-e2ea-57a9-8c5b-1934db794cb9') : null), r)))],
+      ['nina deleted from Entra (her eligibilities have no holder)', edit('entra', 'users', (rows) => rows.filter((u) => u.userPrincipalName !== 'nina@acme.example'))],
+      ['quinn re-enabled, an eligibility removed', (dir) => (byUpn('quinn@acme.example', (u) => (u.accountEnabled = true))(dir), edit('azure', 'roleEligibilityScheduleInstances', (rows) => rows.slice(1))(dir))],
+    ]);
+    expect([...seen].some((f) => f.startsWith('azure.'))).toBe(true);
+  }, 600_000);
 });

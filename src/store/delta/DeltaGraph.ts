@@ -156,11 +156,11 @@ export class DeltaGraph {
   }
 
   /** Remove the edges at `nid` (in direction `dir`) that `pred` picks, on both ends. */
-  removeEdges(nid: number, dir: 0 | 1, pred: (kind: number, other: number, file: number, line: number) => boolean): number {
+  removeEdges(nid: number, dir: 0 | 1, pred: (kind: number, other: number, file: number, line: number, eid: number) => boolean): number {
     const list = this.adjList(nid, dir);
     const drop: number[] = [];
     for (let p = 0; p < list.length; p += REC) {
-      if (pred(list[p + R_KIND], list[p + R_OTHER], list[p + R_FILE], list[p + R_LINE])) drop.push(p);
+      if (pred(list[p + R_KIND], list[p + R_OTHER], list[p + R_FILE], list[p + R_LINE], list[p + R_EID])) drop.push(p);
     }
     if (!drop.length) return 0;
     const m = this.mutable(nid, dir);
@@ -261,6 +261,27 @@ export class DeltaGraph {
       if (r) out.add(r.kind);
     }
     return out;
+  }
+
+  /**
+   * Listed (not stub) nodes of a kind in node order, in the new graph, or in the base with
+   * `base`: what a source's load-time derivation reads (its DeriveWriter's `nodesOf`).
+   */
+  *nodesOf(kind: NodeKind, base = false): Generator<{ nid: number; key: string; props: Record<string, unknown> }> {
+    const changed = base ? [] : [...this.rows].filter(([, r]) => r && r.kind === kind && r.props.stub !== true).map(([nid, r]) => ({ nid, key: r!.key, props: r!.props })).sort((a, b) => a.nid - b.nid);
+    let c = 0;
+    for (const r of this.base.nodeRowsOfKind(kind)) {
+      if (!base && this.rows.has(r.nid)) continue;
+      while (c < changed.length && changed[c].nid < r.nid) yield changed[c++];
+      const props = JSON.parse(r.props) as Record<string, unknown>;
+      if (props.stub !== true) yield { nid: r.nid, key: r.key, props };
+    }
+    while (c < changed.length) yield changed[c++];
+  }
+
+  /** The JSON text of an edge's properties (a new edge's or the base's), if it has any. */
+  edgePropsText(eid: number): string | undefined {
+    return this.edgeProps.get(eid) ?? this.base.edgePropsText(eid);
   }
 
   /** Whether the node existed in the base. */

@@ -17,7 +17,7 @@ import { SnapshotDb, type SourceRow } from '../SnapshotDb.js';
 import { nodeNames } from '../SnapshotWriter.js';
 import { CREATE_INDEXES, CREATE_TABLES, SNAPSHOT_SCHEMA_VERSION } from '../snapshotSchema.js';
 import { readRuleOrder, readStoredFindings, readUnits, writeStoredFindings, writeUnits } from '../storedFindings.js';
-import { recordSpecs } from '../../../ingest/collection/records.js';
+import { indexSpecs } from '../../../ingest/collection/records.js';
 
 /** Write the full form of the (delta) snapshot `sdb` into the new file `path`. */
 export function writeCompacted(sdb: SnapshotDb, path: string): void {
@@ -57,7 +57,7 @@ export function writeCompacted(sdb: SnapshotDb, path: string): void {
     const chain = new RecordChain(sdb);
     const builders = new Map<number, RecordFileBuilder>();
     for (const s of sdb.sources()) {
-      for (const dataset of Object.keys(recordSpecs(s.source))) {
+      for (const dataset of Object.keys(indexSpecs(s.source))) {
         const rows = [...chain.all(s.sourceKey, dataset)].sort((a, b) => a.file - b.file || a.line - b.line);
         for (const r of rows) {
           let b = builders.get(r.file);

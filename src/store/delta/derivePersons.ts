@@ -1,94 +1,141 @@
 /**
  * Person correlation of a delta, recomputed only for the records it can change. Correlation is
- * local: records join only through a shared employee id or mail address, and correlate() gives
- * the same persons and links for a set of records closed under sharing as for the whole tenant.
- * So the records to correlate again are the changed accounts and HR records, closed under
- * "shares an employee id or a mail with" (in the new graph, through the name index) and under
- * "was in the same person" (their old persons' members); their old persons, BELONGS_TO and
- * SAME_PERSON facts go, and correlate() of that closed set puts them back — exactly as
- * deriveGraph.ts does for a whole load (keep the two in step): the same kinds, keys and order,
- * read from the source registry (each account kind's and record kind's `correlation`).
+ * local: records join only through a shared employee id or mail address, or a link an identity
+ * provider asserts, and correlate() gives the same persons and links for a set of records closed
+ * under sharing as for the whole tenant. The records are what deriveGraph.ts correlates: every
+ * registered account kind (listed accounts) and record kind (HR, stubs included), with the
+ * correlation keys each declares. So the records to correlate again are the changed ones and
+ * those whose asserted links changed, closed under "shares an employee id or a mail with" (in the
+ * new graph: through the name index, or by reading a kind whose values are not lookup names),
+ * "is asserted to be" (both ways) and "was in the same person" (their old persons' members);
+ * their old persons, BELONGS_TO and SAME_PERSON facts go, and correlate() of that closed set puts
+ * them back — exactly as deriveGraph.ts does for a whole load (keep the two in step).
  */
 import { type CorrelationRecord, correlate, normalizeKey, normalizeMail } from '../../analysis/correlation.js';
 import { parseNodeKey, personKey } from '../../model/ids.js';
-import { SOURCES } from '../../../ingest/sources.js';
 import { EdgeKind, NodeKind } from '../../model/schema.js';
+import type { AssertedLinks, CorrelationKeys } from '../../model/source.js';
 import type { PersonProps } from '../../model/types.js';
+import { SOURCES } from '../../../ingest/sources.js';
 import { DeltaGraph, type Row } from './DeltaGraph.js';
+import { assertedLinks } from './deriveSources.js';
 
 const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const BELONGS_TO = DeltaGraph.edgeIndex(EdgeKind.BELONGS_TO);
 const SAME_PERSON = DeltaGraph.edgeIndex(EdgeKind.SAME_PERSON);
 
-/**
- * The kinds deriveGraph correlates, in its order (every registered account kind, then every
- * record kind), each with the correlation keys its source declares, whether a stub counts (only
- * records) and whether it names its person (HR).
- */
-interface Correlated {
+/** The kinds that correlate, in deriveGraph's order: accounts (listed only), then records (stubs too). */
+interface CorrKind {
+  kind: NodeKind;
   rank: number;
-  keys: (props: Record<string, unknown>) => Omit<CorrelationRecord, 'key'>;
+  keys: (props: Record<string, unknown>) => CorrelationKeys;
   stubs: boolean;
   namesPerson: boolean;
+  named: boolean;
 }
-let correlated: { version: number; kinds: Map<string, Correlated> } | undefined;
-function correlatedKinds(): Map<string, Correlated> {
-  if (correlated?.version !== SOURCES.version) {
-    const list = [
-      ...SOURCES.accountKinds().map((kind) => ({ kind, keys: SOURCES.account(kind)!.account.correlation, stubs: false, namesPerson: false })),
-      ...SOURCES.recordKinds().map(({ record }) => ({ kind: record.kind, keys: record.correlation, stubs: true, namesPerson: record.namesPerson === true })),
-    ];
-    correlated = { version: SOURCES.version, kinds: new Map(list.map((k, rank) => [k.kind, { rank, keys: k.keys, stubs: k.stubs, namesPerson: k.namesPerson }])) };
-  }
-  return correlated.kinds;
-}
-const correlatedKind = (kind: string | undefined) => (kind === undefined ? undefined : correlatedKinds().get(kind));
 
-/** The correlation record of a node, as deriveGraph builds it (undefined for a stub account or a kind not correlated). */
-function recordOf(key: string, r: Row | undefined): { rec: CorrelationRecord; name: string } | undefined {
-  const k = correlatedKind(r?.kind);
-  if (!r || !k || (r.props.stub && !k.stubs)) return undefined;
-  return { rec: { key, ...k.keys(r.props) }, name: s(r.props.displayName) ?? s(r.props.name) ?? key };
+let cached: { version: number; kinds: Map<string, CorrKind> } | undefined;
+function corrKinds(): Map<string, CorrKind> {
+  if (cached?.version === SOURCES.version) return cached.kinds;
+  const list = [
+    ...SOURCES.accountKinds().map((kind) => {
+      const a = SOURCES.account(kind)!.account;
+      return { kind, keys: a.correlation, stubs: false, namesPerson: false, named: a.correlationNamed !== false };
+    }),
+    ...SOURCES.recordKinds().map(({ record }) => ({ kind: record.kind, keys: record.correlation, stubs: true, namesPerson: record.namesPerson === true, named: record.correlationNamed !== false })),
+  ];
+  cached = { version: SOURCES.version, kinds: new Map(list.map((k, rank) => [k.kind, { ...k, rank }])) };
+  return cached.kinds;
+}
+
+/** The correlation keys of a node, as deriveGraph reads them (undefined for a listed-only kind's stub or a non-record). */
+function keysOf(kinds: Map<string, CorrKind>, r: Row | undefined): CorrelationKeys | undefined {
+  if (!r) return undefined;
+  const k = kinds.get(r.kind);
+  if (!k || (r.props.stub && !k.stubs)) return undefined;
+  return k.keys(r.props);
 }
 
 /** Values a record is correlated by (normalized as correlate() does). */
-function joinValues(r: Row | undefined): string[] {
-  const x = r ? recordOf(r.key, r) : undefined;
+function joinValues(kinds: Map<string, CorrKind>, r: Row | undefined): string[] {
+  const x = keysOf(kinds, r);
   if (!x) return [];
   const out: string[] = [];
-  const e = normalizeKey(x.rec.employeeId);
+  const e = normalizeKey(x.employeeId);
   if (e) out.push(e);
-  for (const m of x.rec.mails) {
+  for (const m of x.mails) {
     const n = normalizeMail(m);
     if (n) out.push(n);
   }
   return out;
 }
 
-export function derivePersons(g: DeltaGraph): { persons: number; links: number } {
+/** Keys whose asserted links differ between two maps, with every record they were or are asserted to be. */
+function assertedChanges(before: AssertedLinks, after: AssertedLinks): Set<string> {
+  const out = new Set<string>();
+  const sig = (v: readonly { key: string; value: string }[] | undefined) => JSON.stringify(v ?? []);
+  for (const k of new Set([...before.keys(), ...after.keys()])) {
+    if (sig(before.get(k)) === sig(after.get(k))) continue;
+    out.add(k);
+    for (const t of [...(before.get(k) ?? []), ...(after.get(k) ?? [])]) out.add(t.key);
+  }
+  return out;
+}
+
+export function derivePersons(g: DeltaGraph, sourceKinds: readonly string[]): { persons: number; links: number } {
+  const kinds = corrKinds();
+  const isRecord = (r: Row | undefined) => !!r && kinds.has(r.kind);
+  const before = (nid: number) => (g.inBase(nid) ? g.baseRow(nid) : undefined);
+  const asserted = assertedLinks(g, sourceKinds, false);
   const seeds: number[] = [];
-  for (const nid of g.rows.keys()) {
-    const now = g.row(nid);
-    const was = g.inBase(nid) ? g.baseRow(nid) : undefined;
-    if (correlatedKind(now?.kind) || correlatedKind(was?.kind)) seeds.push(nid);
+  for (const nid of g.rows.keys()) if (isRecord(g.row(nid)) || isRecord(before(nid))) seeds.push(nid);
+  for (const key of assertedChanges(assertedLinks(g, sourceKinds, true), asserted)) {
+    const nid = g.nidOf(key);
+    if (nid !== undefined) seeds.push(nid);
   }
   if (seeds.length === 0) return { persons: 0, links: 0 };
 
-  // Close the set: shared values (old and new) and old persons.
+  // Asserted links both ways, and the kinds whose values the name index does not hold (read once, by value).
+  const assertedBy = new Map<string, string[]>();
+  for (const [k, targets] of asserted) for (const t of targets) (assertedBy.get(t.key) ?? assertedBy.set(t.key, []).get(t.key)!).push(k);
+  let unnamed: Map<string, number[]> | undefined;
+  const unnamedWith = (v: string): number[] => {
+    if (!unnamed) {
+      unnamed = new Map();
+      for (const k of kinds.values()) {
+        if (k.named) continue;
+        for (const n of g.nodesOf(k.kind)) for (const x of joinValues(kinds, { key: n.key, kind: k.kind, props: n.props, file: -1, line: -1 })) (unnamed.get(x) ?? unnamed.set(x, []).get(x)!).push(n.nid);
+      }
+    }
+    return unnamed.get(v) ?? [];
+  };
+  const anyUnnamed = [...kinds.values()].some((k) => !k.named);
+
+  // Close the set: shared values (old and new), asserted links, and old persons.
   const inSet = new Set<number>();
   const queue = [...seeds];
   const oldPersons = new Set<number>();
+  const push = (key: string) => {
+    const n = g.nidOf(key);
+    if (n !== undefined && !inSet.has(n)) queue.push(n);
+  };
   while (queue.length) {
     const nid = queue.pop()!;
     if (inSet.has(nid)) continue;
     inSet.add(nid);
-    const values = new Set([...joinValues(g.row(nid)), ...joinValues(g.inBase(nid) ? g.baseRow(nid) : undefined)]);
+    const values = new Set([...joinValues(kinds, g.row(nid)), ...joinValues(kinds, before(nid))]);
     for (const v of values) {
       for (const k of g.lookup(v)) {
         const other = g.nidOf(k);
         if (other === undefined || inSet.has(other)) continue;
-        if (joinValues(g.row(other)).includes(v)) queue.push(other);
+        if (joinValues(kinds, g.row(other)).includes(v)) queue.push(other);
       }
+      if (anyUnnamed) for (const other of unnamedWith(v)) if (!inSet.has(other)) queue.push(other);
+    }
+    const key = g.row(nid)?.key ?? before(nid)?.key;
+    if (key) {
+      for (const t of asserted.get(key) ?? []) push(t.key);
+      for (const a of assertedBy.get(key) ?? []) push(a);
     }
     for (const p of g.others(nid, EdgeKind.BELONGS_TO, 'out')) {
       if (!oldPersons.has(p)) {
@@ -104,22 +151,21 @@ export function derivePersons(g: DeltaGraph): { persons: number; links: number }
     g.removeEdges(nid, 1, (k, _o, file) => file < 0 && k === SAME_PERSON);
   }
 
-  // Correlate the closed set again; records in the order deriveGraph reads them (by kind, in registration order; by node number).
+  // Correlate the closed set again; records in the order deriveGraph reads them (by kind as registered, then node number).
   const entries = [...inSet]
     .map((nid) => ({ nid, row: g.row(nid) }))
-    .filter((e) => correlatedKind(e.row?.kind))
-    .sort((a, b) => correlatedKind(a.row!.kind)!.rank - correlatedKind(b.row!.kind)!.rank || a.nid - b.nid);
-  const namesPerson = new Set<string>();
+    .filter((e) => keysOf(kinds, e.row) !== undefined)
+    .sort((a, b) => kinds.get(a.row!.kind)!.rank - kinds.get(b.row!.kind)!.rank || a.nid - b.nid);
   const records: CorrelationRecord[] = [];
   const displayName = new Map<string, string>();
+  const namesPerson = new Set<string>();
   const nidOf = new Map<string, number>();
   for (const { nid, row } of entries) {
-    const x = recordOf(row!.key, row);
-    if (!x) continue;
-    records.push(x.rec);
-    if (correlatedKind(row!.kind)!.namesPerson) namesPerson.add(row!.key);
-    displayName.set(row!.key, x.name);
-    nidOf.set(row!.key, nid);
+    const r = row!;
+    records.push({ key: r.key, ...keysOf(kinds, r)!, asserted: asserted.get(r.key) });
+    displayName.set(r.key, s(r.props.displayName) ?? s(r.props.name) ?? r.key);
+    if (kinds.get(r.kind)!.namesPerson) namesPerson.add(r.key);
+    nidOf.set(r.key, nid);
   }
   const { persons, links } = correlate(records);
   const kept = new Set<number>();

@@ -15,10 +15,10 @@ import { basename, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { type Collection, type DatasetFile, type SourceFolder, datasetFiles, isDeltaFolder, readDataset, unknownFiles } from '../../../ingest/collection/openCollection.js';
 import type { DatasetLedger, Manifest } from '../../../ingest/collection/manifest.js';
-import { isTombstone, recordSpec } from '../../../ingest/collection/records.js';
+import { indexSpec, isTombstone, recordSpec } from '../../../ingest/collection/records.js';
 import { SubjectCover, refreshedHistory, subjectAccounts, subjectLedger, subjectName } from '../../../ingest/collection/subjectCover.js';
 import type { JsonlStats } from '../../../ingest/collection/readJsonl.js';
-import { InputError, StoreError } from '../../model/errors.js';
+import { ERR, InputError, StoreError } from '../../model/errors.js';
 import { parseNodeKey } from '../../model/ids.js';
 import type { SourceKind } from '../../model/schema.js';
 import { REC, R_EID, R_KIND } from '../Adjacency.js';
@@ -36,6 +36,7 @@ import { checkKinds, writeKinds } from '../kindCodes.js';
 import { CREATE_DELTA_INDEXES, CREATE_DELTA_TABLES, DELTA_KIND, IN, OUT } from './deltaSchema.js';
 import { deriveDelta } from './deriveDelta.js';
 import { derivePersons } from './derivePersons.js';
+import { deriveSourceEdges } from './deriveSources.js';
 
 export interface DeltaSummary {
   collections: string[];
@@ -94,15 +95,6 @@ export async function writeDelta(
   // The delta shares its base's node numbers and adjacency records: their kind codes must be these.
   checkKinds(base.db.prepare('SELECT code, name FROM kinds').all() as { code: number; name: string }[], baseId);
   const cols = openCollections(dirs);
-  // Sources whose load derives facts of their own (GitHub's IdP-asserted links and borrowed
-  // departures): the delta derivations (deriveDelta.ts, derivePersons.ts) do not redo them yet, and
-  // a delta without them would lose those links — and report their accounts closed.
-  const underived = [...new Set([...base.sources().map((s) => s.source), ...cols.flatMap((c) => c.sources.map((s) => s.source))])].filter(
-    (s) => SOURCES.get(s)?.derive || SOURCES.get(s)?.asserted,
-  );
-  if (underived.length) {
-    throw new StoreError(`a delta load cannot derive what ${underived.join(', ')} adds at load time (linked accounts, borrowed departures) yet: load the collections in full`);
-  }
   const prefixed = true;
   const chain = new RecordChain(base);
   const baseSources = base.sources();
@@ -169,8 +161,7 @@ export async function writeDelta(
       const files = new Map(datasetFiles(src).map((df) => [df.dataset, df]));
       for (const [dataset] of SOURCES.of(src.source).load) {
         const df = files.get(dataset)!;
-        const spec = recordSpec(src.source, dataset);
-        if (!spec) continue;
+        const spec = indexSpec(src.source, dataset);
         const ledger = df.ledger;
         const deltaLines = mode === 'delta' && (ledger as { mode?: string }).mode === 'delta';
         // A dataset the new collection could not read keeps the base's lines (its ledger says it is not complete).
@@ -180,6 +171,10 @@ export async function writeDelta(
         const removesUnread = !(mode === 'delta' && ledger.status !== 'complete');
         const current = deltaLines ? undefined : new Map<string, RecordRef>();
         if (current) for (const r of chain.all(src.sourceKey, dataset)) current.set(hkey(r.key), r);
+        // A base written before lines without a declared identity were indexed has none of them: it cannot be compared.
+        if (current && !current.size && !recordSpec(src.source, dataset) && prev && ((JSON.parse(prev.manifest) as Manifest).datasets[dataset]?.count ?? 0) > 0) {
+          throw new StoreError(`snapshot ${baseId} does not index the lines of ${src.sourceKey} ${dataset}: load the collections in full once`, ERR.SNAPSHOT_UNREADABLE);
+        }
         const stats: JsonlStats = { objects: 0, bytes: 0, sha256: '' };
         let lines = 0;
         for await (const { line, value, text } of readDataset(df, stats)) {
@@ -244,7 +239,7 @@ export async function writeDelta(
   for (const c of changes) {
     if (!c.src) continue;
     const transform = SOURCES.of(c.src.source).load.find(([d]) => d === c.dataset)![1];
-    const spec = recordSpec(c.src.source, c.dataset)!;
+    const spec = indexSpec(c.src.source, c.dataset);
     const b = new Builder(c.file, c.src.sourceKey, c.dataset);
     for (const u of c.upserts) {
       const touched = applier.addRecord(c.src.sourceKey, transform, u.value, c.file, u.line);
@@ -260,8 +255,11 @@ export async function writeDelta(
   }
   applier.settle();
   const sources = newSources.map(({ src, manifest }) => ({ source: src.source, tenant: manifest.tenant, sourceKey: src.sourceKey }));
+  const sourceKinds = sources.map((x) => x.source);
+  // The sources' own derivations first (they read only nodes), then the shared ones and persons, in deriveGraph's order.
+  deriveSourceEdges(g, sourceKinds);
   deriveDelta(g, sources);
-  const derived = derivePersons(g);
+  const derived = derivePersons(g, sourceKinds);
 
   // Write what changed.
   const collectedAt = newSources.map((s) => new Date(s.manifest.collectedAt).toISOString()).sort().at(-1)!;
