@@ -263,6 +263,7 @@ function finish(result, os) {
 }
 
 async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work }) {
+  const os = await import('node:os');
   const HOOK = 'bench-hook-secret';
   const STATE = 'bench-client-state';
   const arrived = new Map();
@@ -368,6 +369,16 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
     while (ws.some((w) => !w.at) && performance.now() - start < timeoutMs) await new Promise((r) => setTimeout(r, 20));
   };
   log(`events: ${EVENTS}`);
+  // CPU seconds of the server (utime + stime, Linux) and of this process (the fakes and the sink) over the events.
+  const serverCpu = () => {
+    try {
+      const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(f[11]) + Number(f[12])) / 100;
+    } catch {
+      return null;
+    }
+  };
+  const cpu0 = { server: serverCpu(), bench: process.cpuUsage(), load: os.loadavg(), t: performance.now() };
   let oi = 0;
   let ei = 0;
   for (let i = 0; i < EVENTS; ) {
@@ -380,6 +391,7 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
     await wait(ws.map((x) => x.w));
     for (const x of ws) waits.push({ kind: x.kind, burst, seconds: x.w.at ? round((x.w.at - x.w.sent) / 1000, 3) : null });
   }
+  const cpu1 = { server: serverCpu(), bench: process.cpuUsage(cpu0.bench), load: os.loadavg(), t: performance.now() };
   child.kill('SIGTERM');
   sink.close();
   const secs = waits.map((w) => w.seconds).filter((x) => x !== null).sort((a, b) => a - b);
@@ -392,6 +404,12 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
     p99: q(0.99),
     max: secs.at(-1),
     targetP99Seconds: 3,
+    wallSeconds: round((cpu1.t - cpu0.t) / 1000),
+    cpuSeconds: {
+      server: cpu0.server === null || cpu1.server === null ? null : round(cpu1.server - cpu0.server),
+      benchAndFakes: round((cpu1.bench.user + cpu1.bench.system) / 1e6),
+    },
+    loadAverage: { atStart: cpu0.load.map((x) => round(x)), atEnd: cpu1.load.map((x) => round(x)) },
     samples: waits,
   };
 }

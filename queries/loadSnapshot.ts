@@ -211,18 +211,22 @@ export async function loadDelta(
     const unitsGone: string[] = [];
     const fresh: ReturnType<typeof storedUnitOf>[] = [];
     const findingsOf = findingIdsBySubject(base);
-    for (const key of [...keys].sort()) {
+    const sorted = [...keys].sort();
+    // What the old units said goes first, then what they say now: an account that moved to
+    // another person's unit is reported by its new unit whatever order the two are in.
+    for (const key of sorted) {
       const old = units.get(key);
-      if (old) {
-        for (const s of old.subjects) {
-          subjects.set(s, null);
-          gone.push(...findingsOf(s));
-        }
-        if (old.person) persons.set(old.person, null);
+      if (!old) continue;
+      for (const s of old.subjects) {
+        subjects.set(s, null);
+        gone.push(...findingsOf(s));
       }
+      if (old.person) persons.set(old.person, null);
+    }
+    for (const key of sorted) {
       const u = analyser.analyse(key);
       if (!u) {
-        if (old) unitsGone.push(key);
+        if (units.has(key)) unitsGone.push(key);
         continue;
       }
       for (const s of u.subjects) subjects.set(s.key, s.report);

@@ -1,6 +1,8 @@
 /**
  * The delta-equivalence chain the equivalence suites share: a synthetic tenant served by the
- * Graph and Okta fakes, generated changes applied step by step (test/support/tenantChanges.ts),
+ * Graph and Okta fakes (with, optionally, a GitHub organisation and an Azure tenant whose accounts
+ * and roles hang on its Entra users: test/support/sideSources.ts), generated changes applied step
+ * by step (test/support/tenantChanges.ts, sideSources.ts),
  * and at each step a delta collection + delta load beside a full collection + full load; the
  * findings documents are compared normalized — the snapshot id put aside and each evidence
  * reference (`file:line`, which names the collection a line was read from) replaced by the line
@@ -21,6 +23,7 @@ import { OktaFake } from '../fakes/OktaFake.js';
 import { loadScenario, rosterCsv } from '../fakes/scenarioTenants.js';
 import { ensureBuilt, runCli } from '../collect/helpers.js';
 import { CHANGE_KINDS, TenantChanges } from '../support/tenantChanges.js';
+import { SIDE_CHANGE_KINDS, SideSources } from '../support/sideSources.js';
 
 type Raw = Record<string, unknown>;
 
@@ -91,6 +94,8 @@ export interface ChainStep {
   /** The changes applied (described). */
   done: string[];
   kinds: string[];
+  /** Kinds of the GitHub and Azure changes applied (SIDE_CHANGE_KINDS). */
+  sideKinds: string[];
   deltaDir: string;
   fullDir: string;
   dl: DeltaLoadResult;
@@ -107,6 +112,8 @@ export class DeltaChain {
   tenant = '';
   hr: Raw[] = [];
   changes!: TenantChanges;
+  /** A GitHub organisation and an Azure tenant beside the Entra tenant, when the chain has them. */
+  sides: SideSources | undefined;
   readonly deltaStore: Store;
   readonly fullStore: Store;
   readonly roots = new Map<string, string>();
@@ -120,7 +127,7 @@ export class DeltaChain {
     this.fullStore = new Store(join(root, 'store-full'));
   }
 
-  async start(users: number, seed: number): Promise<void> {
+  async start(users: number, seed: number, opts: { sides?: boolean } = {}): Promise<void> {
     ensureBuilt();
     const synth = join(this.root, 'synth');
     await synthesize({ users, seed, out: synth, at: iso(T0) });
@@ -133,6 +140,7 @@ export class DeltaChain {
     await this.graph.start();
     await this.okta.start();
     this.changes = new TenantChanges({ graph: this.graph, okta: this.okta, hr: this.hr }, 7, () => iso(this.clock - 10 * 60_000));
+    if (opts.sides) this.sides = new SideSources(this.graph, this.tenant, this.changes, 11);
     this.base0 = join(this.root, 'step-00');
     mkdirSync(this.base0, { recursive: true });
     await this.collect(this.base0, this.clock);
@@ -158,6 +166,7 @@ export class DeltaChain {
     const csv = join(this.root, `roster-${at}.csv`);
     writeFileSync(csv, rosterCsv(this.hr));
     await importRoster({ csv, out: dir, system: 'workday', collectedAt: iso(at) });
+    this.sides?.write(dir, iso(at));
     this.roots.set(basename(dir), dir);
   }
 
@@ -187,6 +196,18 @@ export class DeltaChain {
         }
       }
     }
+    const sideKinds: string[] = [];
+    if (this.sides) {
+      for (let tries = 0; tries < SIDE_CHANGE_KINDS.length; tries++) {
+        const kind = SIDE_CHANGE_KINDS[(i + tries) % SIDE_CHANGE_KINDS.length];
+        const what = this.sides.apply(kind);
+        if (what) {
+          done.push(what);
+          sideKinds.push(kind);
+          break;
+        }
+      }
+    }
     const deltaDir = join(this.root, `delta-${String(i).padStart(2, '0')}`);
     const fullDir = join(this.root, `full-${String(i).padStart(2, '0')}`);
     await this.collect(deltaDir, this.clock, this.prev);
@@ -197,7 +218,7 @@ export class DeltaChain {
     const dl = await loadDelta(this.deltaStore, [deltaDir]);
     const fl = await loadSnapshot(this.fullStore, [fullDir]);
     this.prev = deltaDir;
-    return { i, done, kinds, deltaDir, fullDir, dl, fl, dd: this.stored(this.deltaStore, dl.id), fd: this.stored(this.fullStore, fl.id) };
+    return { i, done, kinds, sideKinds, deltaDir, fullDir, dl, fl, dd: this.stored(this.deltaStore, dl.id), fd: this.stored(this.fullStore, fl.id) };
   }
 
   /** A delta-side document and the full one, normalized and compared (empty: identical). */

@@ -2,7 +2,10 @@
  * Delta equivalence on the embedded engine: on a synthetic tenant served by the Graph and Okta
  * fakes, a chain of generated changes (joiners, leavers, disables, re-enables, credentials added
  * and removed, owners, memberships, role and app role assignments, consents, Okta suspensions and
- * deactivations, assignments and admin roles, HR terminations) is read two ways at every step —
+ * deactivations, assignments and admin roles, HR terminations; beside it a GitHub organisation
+ * whose members the IdP asserts are Entra users — links added, removed and moved, joiners, leavers,
+ * borrowed departures — and Azure role assignments and eligibilities of Entra users, added, removed
+ * and moved) is read two ways at every step —
  * `collect --delta` on the previous step's collection and a delta load on the previous snapshot,
  * and a full collection and a full load — and the stored findings documents are identical: byte
  * for byte once each evidence reference (`file:line`, which names the collection a line was read
@@ -17,6 +20,7 @@ import { LazyGraph } from '../../src/store/LazyGraph.js';
 import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { tempDir } from '../collect/helpers.js';
 import { CHANGE_KINDS } from '../support/tenantChanges.js';
+import { SIDE_CHANGE_KINDS } from '../support/sideSources.js';
 import { DeltaChain } from './chain.js';
 
 const STEPS = 22;
@@ -25,7 +29,7 @@ describe('delta collection and delta load equal full collection and full load, s
   const chain = new DeltaChain(tempDir());
 
   beforeAll(async () => {
-    await chain.start(300, 12);
+    await chain.start(300, 12, { sides: true });
   }, 300_000);
 
   afterAll(async () => {
@@ -34,12 +38,18 @@ describe('delta collection and delta load equal full collection and full load, s
 
   test(`a chain of ${STEPS} steps of generated changes`, async () => {
     const seen = new Set<string>();
+    const sideSeen = new Set<string>();
     let reanalysed = 0;
     let units = 0;
+    let githubFindings = 0;
+    let azureFindings = 0;
     for (let i = 1; i <= STEPS; i++) {
       const s = await chain.step(i);
       for (const k of s.kinds) seen.add(k);
+      for (const k of s.sideKinds) sideSeen.add(k);
       reanalysed += s.dl.reanalysed;
+      githubFindings += s.fd.findings.filter((f) => f.subject.source === 'github').length;
+      azureFindings += s.fd.findings.filter((f) => f.rule.startsWith('azure.')).length;
       units += s.dl.units;
       expect(chain.compare(s.dd, s), `step ${i}: ${s.done.join('; ')}`).toEqual([]);
       // Reading the delta snapshot: a sweep and single subjects give what it stored.
@@ -55,6 +65,10 @@ describe('delta collection and delta load equal full collection and full load, s
       }
     }
     expect([...seen].sort()).toEqual([...CHANGE_KINDS].sort());
+    expect([...sideSeen].sort()).toEqual([...SIDE_CHANGE_KINDS].sort());
+    // GitHub accounts borrowed a departure and Azure roles were found along the way.
+    expect(githubFindings).toBeGreaterThan(0);
+    expect(azureFindings).toBeGreaterThan(0);
     // Only what changed was analysed again.
     expect(reanalysed).toBeLessThan(units / 4);
     expect(chain.base.departed).toBeGreaterThan(0);

@@ -35,10 +35,17 @@ export interface Scenario {
 
 export function readJsonl(path: string): Raw[] {
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Raw);
+  // Line by line from the bytes: a file of a large synthetic tenant can exceed the longest string V8 makes.
+  const buf = readFileSync(path);
+  const out: Raw[] = [];
+  for (let start = 0; start < buf.length; ) {
+    let end = buf.indexOf(10, start);
+    if (end < 0) end = buf.length;
+    const line = buf.toString('utf8', start, end);
+    if (line.trim()) out.push(JSON.parse(line) as Raw);
+    start = end + 1;
+  }
+  return out;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

@@ -113,6 +113,17 @@ export class TenantChanges {
     });
   }
 
+  /** Disable (or re-enable) one Entra user as entra-disable does: the delta query reports it, a disable is audited. */
+  setEnabled(id: string, enabled: boolean): string | null {
+    const g = this.t.graph!;
+    const u = g.data.users.find((x) => String(x.id) === id);
+    if (!u || (u.accountEnabled !== false) === enabled) return null;
+    u.accountEnabled = enabled;
+    g.delta.touch('users', id);
+    if (!enabled) this.audit('Disable account', [{ id, type: 'User', name: String(u.userPrincipalName) }]);
+    return `entra ${enabled ? 're-enable' : 'disable'} ${u.userPrincipalName}`;
+  }
+
   /** Apply one change of `kind`; returns what it did, or null when the tenant offers nothing to change. */
   apply(kind: ChangeKind): string | null {
     const g = this.t.graph;
