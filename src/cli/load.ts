@@ -33,8 +33,11 @@ async function pushToNeo4j(neo: OpenedNeo4j, store: Store, id: string, loadProgr
     sdb.close();
   }
   process.stderr.write(
-    `pushed snapshot ${id} into Neo4j at ${neo.store.uri}: ${pushed.nodes} nodes, ${pushed.edges} relationships, ${pushed.findings} findings; ` +
-      `in ${((Date.now() - pushStarted) / 1000).toFixed(1)} s\n`,
+    `pushed snapshot ${id} into Neo4j at ${neo.store.uri}: ${pushed.nodes} nodes, ${pushed.edges} relationships, ${pushed.findings} findings` +
+      (pushed.delta
+        ? ` (a delta on ${pushed.delta.base}, applied in one transaction: ${pushed.delta.nodesWritten} nodes written, ${pushed.delta.nodesRemoved} removed, ${pushed.delta.edgesAdded} relationships added, ${pushed.delta.edgesRemoved} removed)`
+        : '') +
+      `; in ${((Date.now() - pushStarted) / 1000).toFixed(1)} s\n`,
   );
   // The first query after a load would otherwise pay Neo4j's planning (seconds): bounded, never fails the load.
   const { warmNeo4jPlans, warmMessage } = await import('../../queries/warmPlans.js');

@@ -47,15 +47,20 @@ async function autoCommit(store: Neo4jPruneTarget, query: string, params: Record
  * hundred nodes per transaction), its nodes, then its record.
  */
 export async function removeSnapshot(store: Neo4jPruneTarget, id: string): Promise<void> {
-  await store.q(`MATCH (s:${S} {id: $id}) SET s.status = 'deleting'`, { id }, true);
+  // A snapshot a delta moved forward (neo4jDelta.ts) has only its findings and record: its graph is the newer snapshot's.
+  const rec = await store.q(`MATCH (s:${S} {id: $id}) SET s.status = 'deleting' RETURN s.movedTo AS movedTo, coalesce(s.scope, s.id) AS scope`, { id }, true);
+  const moved = !!rec[0]?.movedTo;
+  const scope = typeof rec[0]?.scope === 'string' ? rec[0].scope : id;
   // `key` / `id` IS NOT NULL lets the (snapshot, key) / (snapshot, id) uniqueness index find a snapshot's nodes.
   await autoCommit(
     store,
     `MATCH (f:${Neo4jLabel.finding}) WHERE f.snapshot = $id AND f.id IS NOT NULL CALL (f) { DETACH DELETE f } IN TRANSACTIONS OF ${DELETE_BATCH} ROWS`,
     { id },
   );
-  await autoCommit(store, `MATCH (n:${N}) WHERE n.snapshot = $id AND n.key IS NOT NULL CALL (n) { MATCH (n)-[r]->() DELETE r } IN TRANSACTIONS OF 500 ROWS`, { id });
-  await autoCommit(store, `MATCH (n:${N}) WHERE n.snapshot = $id AND n.key IS NOT NULL CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF ${DELETE_BATCH} ROWS`, { id });
+  if (!moved) {
+    await autoCommit(store, `MATCH (n:${N}) WHERE n.snapshot = $scope AND n.key IS NOT NULL CALL (n) { MATCH (n)-[r]->() DELETE r } IN TRANSACTIONS OF 500 ROWS`, { scope });
+    await autoCommit(store, `MATCH (n:${N}) WHERE n.snapshot = $scope AND n.key IS NOT NULL CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF ${DELETE_BATCH} ROWS`, { scope });
+  }
   await store.q(`MATCH (s:${S} {id: $id}) DETACH DELETE s`, { id }, true);
 }
 

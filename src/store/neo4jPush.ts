@@ -34,6 +34,8 @@ export interface PushProgress {
 export interface PushOptions {
   /** Never becomes the latest; for one query (`residual --collection` on Neo4j). */
   ephemeral?: boolean;
+  /** Push a delta snapshot whole, as its own graph, even where it could be applied in place. */
+  whole?: boolean;
   onProgress?: (p: PushProgress) => void;
 }
 
@@ -254,6 +256,50 @@ async function pushEdges(
   return done;
 }
 
+/** A stored finding's record with the node keys its subject and `via` resolve to in the snapshot (null: not a node of it). */
+export interface FindingRow {
+  subject: string | null;
+  via: string | null;
+  p: Record<string, unknown>;
+}
+
+/** The rows of the stored findings, each with its subject's and its `via`'s node key where they resolve. */
+export function findingRows(sdb: SnapshotDb, doc: FindingsDoc, sources: SourceInfo[]): FindingRow[] {
+  const has = (key: string): boolean => sdb.nodeRow(key) !== undefined;
+  const sourceKeyOf = new Map(doc.subjects.map((s) => [`${s.source}:${s.id}`, s.sourceKey]));
+  const keyOf = (source: string, kind: string, nodeId: string, preferred?: string): string | null => {
+    const space = SOURCES.idSpace(kind);
+    if (!space) return null;
+    const candidates = [preferred, ...sources.filter((s) => s.source === source).map((s) => s.sourceKey)].filter((x): x is string => !!x);
+    for (const sk of candidates) {
+      const k = nodeKey(sk, space, nodeId);
+      if (has(k)) return k;
+    }
+    return null;
+  };
+  return doc.findings.map((f, ord) => {
+    const subjectSk = sourceKeyOf.get(`${f.subject.source}:${f.subject.id}`);
+    // The subject is an account of its source: of whichever of the source's account kinds the snapshot holds.
+    const subject = subjectSk ? (SOURCES.get(f.subject.source)?.accounts ?? []).reduce<string | null>((k, a) => k ?? keyOf(f.subject.source, a.kind, f.subject.id, subjectSk), null) : null;
+    const via = keyOf(f.via.source, f.via.kind, f.via.id, f.via.source === f.subject.source ? subjectSk : undefined);
+    return { subject, via, p: findingRecord(f, ord) };
+  });
+}
+
+/**
+ * The statement writing a batch of findings of snapshot `$snapshot`, each linked to its subject's
+ * and its `via`'s node: by element id (`$rows[].subject`/`via`), or with `byKey`, by node key in
+ * the graph scope `$scope`.
+ */
+export function findingStatement(byKey: boolean): string {
+  const node = (v: string, field: string) => (byKey ? `MATCH (${v}:${N} {snapshot: $scope, key: r.${field}})` : `MATCH (${v}) WHERE elementId(${v}) = r.${field}`);
+  return (
+    `UNWIND $rows AS r CREATE (f:${Neo4jLabel.finding}) SET f = r.p, f.snapshot = $snapshot ` +
+    `WITH f, r CALL (f, r) { ${node('s', 'subject')} CREATE (f)-[:${relType(Neo4jRel.findingSubject)} {snapshot: $snapshot}]->(s) } ` +
+    `WITH f, r CALL (f, r) { ${node('v', 'via')} CREATE (f)-[:${relType(Neo4jRel.findingVia)} {snapshot: $snapshot}]->(v) }`
+  );
+}
+
 /** The stored findings, each linked to its subject's and its `via`'s node where they resolve. */
 async function pushFindings(
   store: Neo4jPushTarget,
@@ -264,25 +310,11 @@ async function pushFindings(
   elementOf: Map<number, string>,
   opts: PushOptions,
 ): Promise<void> {
-  const elementOfKey = (key: string): string | undefined => {
-    const r = sdb.nodeRow(key);
-    return r ? elementOf.get(r.nid) : undefined;
+  const elementOfKey = (key: string | null): string | null => {
+    const r = key ? sdb.nodeRow(key) : undefined;
+    return r ? (elementOf.get(r.nid) ?? null) : null;
   };
-  const sourceKeyOf = new Map(doc.subjects.map((s) => [`${s.source}:${s.id}`, s.sourceKey]));
-  const keyOf = (source: string, kind: string, nodeId: string, preferred?: string): string | null => {
-    const space = SOURCES.idSpace(kind);
-    if (!space) return null;
-    const candidates = [preferred, ...sources.filter((s) => s.source === source).map((s) => s.sourceKey)].filter((x): x is string => !!x);
-    for (const sk of candidates) {
-      const k = nodeKey(sk, space, nodeId);
-      if (elementOfKey(k)) return k;
-    }
-    return null;
-  };
-  const query =
-    `UNWIND $rows AS r CREATE (f:${Neo4jLabel.finding}) SET f = r.p, f.snapshot = $snapshot ` +
-    `WITH f, r CALL (f, r) { MATCH (s) WHERE elementId(s) = r.subject CREATE (f)-[:${relType(Neo4jRel.findingSubject)} {snapshot: $snapshot}]->(s) } ` +
-    `WITH f, r CALL (f, r) { MATCH (v) WHERE elementId(v) = r.via CREATE (f)-[:${relType(Neo4jRel.findingVia)} {snapshot: $snapshot}]->(v) }`;
+  const query = findingStatement(false);
   let rows: Record<string, unknown>[] = [];
   let done = 0;
   const flush = async () => {
@@ -292,16 +324,8 @@ async function pushFindings(
     rows = [];
     opts.onProgress?.({ phase: 'findings', done, total: doc.findings.length });
   };
-  for (const [ord, f] of doc.findings.entries()) {
-    const subjectSk = sourceKeyOf.get(`${f.subject.source}:${f.subject.id}`);
-    // The subject is an account of its source: of whichever of the source's account kinds the snapshot holds.
-    const subjectKey = subjectSk ? (SOURCES.get(f.subject.source)?.accounts ?? []).reduce<string | null>((k, a) => k ?? keyOf(f.subject.source, a.kind, f.subject.id, subjectSk), null) : null;
-    const viaKey = keyOf(f.via.source, f.via.kind, f.via.id, f.via.source === f.subject.source ? subjectSk : undefined);
-    rows.push({
-      subject: subjectKey ? (elementOfKey(subjectKey) ?? null) : null,
-      via: viaKey ? (elementOfKey(viaKey) ?? null) : null,
-      p: findingRecord(f, ord),
-    });
+  for (const r of findingRows(sdb, doc, sources)) {
+    rows.push({ subject: elementOfKey(r.subject), via: elementOfKey(r.via), p: r.p });
     if (rows.length >= NODE_BATCH) await flush();
   }
   await flush();

@@ -17,6 +17,7 @@ import { asNeo4jConnectionError } from './neo4jDriver.js';
 import { Neo4jSnapshot, type Neo4jSnapshotMeta, plain } from './neo4jGraph.js';
 import { removeSnapshot, snapshotsToPrune } from './neo4jPrune.js';
 import type { PushOptions } from './neo4jPush.js';
+import type { DeltaApplied } from './neo4jDelta.js';
 import { type Neo4jSnapshotInfo, type Neo4jSnapshotRow, SNAPSHOT_LIST_FIELDS, snapshotRowOf } from './neo4jRecords.js';
 import { Neo4jLabel, STORE_NAME, ensureNeo4jSchema } from './neo4jSchema.js';
 import { snapshotStamp } from './snapshotId.js';
@@ -26,7 +27,7 @@ export type { Neo4jSnapshotInfo, Neo4jSnapshotStatus } from './neo4jRecords.js';
 
 const S = Neo4jLabel.snapshot;
 /** What opening a snapshot reads of its record. */
-const SNAPSHOT_META = '.id, .sources, .collectedAt, .fileNames, .files';
+const SNAPSHOT_META = '.id, .sources, .collectedAt, .fileNames, .files, .scope, .movedTo';
 
 export class Neo4jStore {
   constructor(
@@ -162,7 +163,15 @@ export class Neo4jStore {
     return this.snapshotOf(scope, reportAs, s);
   }
 
-  private snapshotOf(scope: string, reportAs: string | null, s: Record<string, string>): Neo4jSnapshot {
+  private snapshotOf(id: string, reportAs: string | null, s: Record<string, string>): Neo4jSnapshot {
+    // A snapshot a delta was applied on in place (neo4jDelta.ts) no longer has a graph of its own.
+    if (s.movedTo) {
+      throw new StoreError(
+        `snapshot ${id}'s graph in Neo4j at ${this.uri} became snapshot ${s.movedTo}'s (a delta applied in place); its stored findings remain: query ${s.movedTo}, or ${id} in the embedded store`,
+        ERR.SNAPSHOT_NOT_FOUND,
+      );
+    }
+    const scope = s.scope ?? id;
     return new Neo4jSnapshot(
       this.driver,
       this.uri,
@@ -196,9 +205,16 @@ export class Neo4jStore {
    * Push a finished snapshot (a SnapshotDb: the file the embedded store just wrote, or an
    * in-memory one) into Neo4j as snapshot `id` (see neo4jPush.ts).
    */
-  async push(sdb: SnapshotDb, id: string, opts: PushOptions = {}): Promise<{ nodes: number; edges: number; findings: number }> {
+  async push(sdb: SnapshotDb, id: string, opts: PushOptions = {}): Promise<{ nodes: number; edges: number; findings: number; delta?: DeltaApplied }> {
     // Loaded when pushing only: a query command never needs the push (nor the SQLite writer it reads names with).
     const { pushSnapshot } = await import('./neo4jPush.js');
+    // A delta snapshot on a base Neo4j holds is applied in place, in one transaction (neo4jDelta.ts).
+    if (sdb.isDelta && !opts.ephemeral && !opts.whole) {
+      await this.ensureSchema();
+      const { applyDelta } = await import('./neo4jDelta.js');
+      const applied = await applyDelta(this, sdb, id);
+      if (applied) return applied;
+    }
     return pushSnapshot(this, sdb, id, opts);
   }
 

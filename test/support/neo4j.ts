@@ -48,10 +48,10 @@ export function openTestDriver(extra: Config = {}): Driver {
 }
 
 /** Push snapshot `id` of the embedded store in `storeDir` into `neo`. */
-export async function pushSnapshot(neo: Neo4jStore, storeDir: string, id: string): Promise<void> {
+export async function pushSnapshot(neo: Neo4jStore, storeDir: string, id: string): Promise<Awaited<ReturnType<Neo4jStore['push']>>> {
   const sdb = new SnapshotDb(new Store(storeDir).pathOf(id));
   try {
-    await neo.push(sdb, id);
+    return await neo.push(sdb, id);
   } finally {
     sdb.close();
   }
