@@ -213,7 +213,7 @@ export class UnitAnalyser {
       findings,
       deps,
       kinds: [...t.kinds],
-      next: nextInstant(deps, this.g, this.at),
+      next: earliest(nextInstant(deps, this.g, this.at), findings.map((f) => (f.finding.validUntil ? Date.parse(f.finding.validUntil) : NaN)), this.at),
       sources: [...new Set(states.map((s) => s.node.sourceKey))].sort(),
     };
   }
@@ -240,6 +240,17 @@ export function depCode(dep: string, nidOf: (key: string) => number | undefined)
 
 function edgeIndexOf(kind: EdgeKind): number {
   return edgeIndexes().get(kind) ?? 63;
+}
+
+/**
+ * The earliest of `next` and the instants after `at` among `more`: a finding's `validUntil` is
+ * when its status changes (a GitHub SAML window becomes dormant 24 h after D, whatever window
+ * the dates a unit read suggest).
+ */
+function earliest(next: number | null, more: readonly number[], at: number): number | null {
+  let best = next ?? Infinity;
+  for (const t of more) if (t > at && t < best) best = t;
+  return best === Infinity ? null : best;
 }
 
 function nextInstant(keys: readonly string[], g: GraphReader, at: number): number | null {

@@ -239,7 +239,14 @@ describe('deltas over sources that derive at load time (GitHub, Azure)', () => {
     const a = join(root, 'a');
     scenario('github-saml-enforced', a);
     const saml = (login: string, f: (r: Raw) => void) => edit('github', 'samlIdentities', (rows) => (rows.filter((r) => (r.user as Raw).login === login).forEach(f), rows));
+    const later = (dir: string) => {
+      for (const src of ['entra', 'github']) {
+        const mpath = join(dir, src, 'manifest.json');
+        writeFileSync(mpath, JSON.stringify({ ...(JSON.parse(readFileSync(mpath, 'utf8')) as Raw), collectedAt: '2026-11-01T13:00:00Z' }, null, 2));
+      }
+    };
     const { seen } = await deltaEqualsFull(root, a, [
+      ["time passes, nothing else: alice's SAML window (until 12:00) is over", later],
       ['alice becomes an organisation owner; a new SSO credential of hers; carol adds a deploy key', (dir) => {
         edit('github', 'members', (rows) => (rows.filter((r) => (r.user as Raw).login === 'alice').forEach((r) => (r.role = 'ADMIN')), rows))(dir);
         edit('github', 'credentialAuthorizations', (rows) => [...rows, { ...rows[0], login: 'alice', credential_id: 7009, authorized_credential_id: 17009, authorized_credential_title: 'laptop' }])(dir);
