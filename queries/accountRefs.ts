@@ -1,10 +1,10 @@
 /**
  * Accounts and token owners as both query engines report them: what a subject name resolves to
- * (`accountsOf`) and who owns an Okta API token (`tokenOwner`), on any GraphReader — the embedded
+ * (`accountsOf`) and who owns a token (`tokenOwner`), on any GraphReader — the embedded
  * snapshot, or the small graph the Neo4j engine fetched for the names asked about.
  */
 import { nodeName, sourceOfKey } from '../src/model/props.js';
-import { NodeKind } from '../src/model/schema.js';
+import { SOURCES } from '../ingest/sources.js';
 import type { GraphReader } from '../src/store/GraphReader.js';
 import { resolveAccounts } from './residual.js';
 
@@ -25,11 +25,13 @@ export function accountsOf(g: GraphReader, name: string): AccountRef[] {
   return out;
 }
 
-/** The owner of an Okta API token in `g` (both engines). */
+/** The owner of a token in `g` (both engines): the property its source's `tokenOwners` names (Okta: an API token's `userId`). */
 export function tokenOwner(g: GraphReader, tokenId: string): string | null {
   for (const k of g.lookup(tokenId)) {
     const n = g.node(k);
-    if (n?.kind === NodeKind.OktaApiToken && typeof n.props.userId === 'string') return n.props.userId;
+    const prop = n && SOURCES.tokenOwnerProp(n.kind);
+    const owner = prop ? n.props[prop] : undefined;
+    if (typeof owner === 'string') return owner;
   }
   return null;
 }

@@ -67,6 +67,7 @@ export const ENTRA_ACCOUNT: AccountKindDef = {
   own,
   whatIf: { because: 'assumed departed (what-if)' },
   correlation,
+  disable: (id) => [`PATCH /users/${id} {"accountEnabled":false}`, `POST /users/${id}/revokeSignInSessions`],
   cypher: {
     departedOwn: (u) => `coalesce(${u}.accountEnabled = false, false) OR coalesce(${u}.deleted = true, false) OR coalesce(${u}.employeeLeaveDateTimeMs <= $at, false)`,
     usable: (u) => `coalesce(${u}.accountEnabled = true, false) AND NOT coalesce(${u}.deleted = true, false)`,

@@ -28,6 +28,10 @@ export const ENTRA_SOURCE: SourceDefinition = {
   tenantNode: { kind: NodeKind.EntraTenant, name: (tenant) => `Entra tenant ${tenant}` },
   identities: 'users',
   accounts: [ENTRA_ACCOUNT],
+  // The saved queries list machine identities by kind.
+  scannedKinds: [NodeKind.EntraApplication, NodeKind.EntraServicePrincipal],
+  // A role assignment's principal is a directory object until a listing says what it is.
+  genericKinds: [NodeKind.EntraDirectoryObject],
   names: {
     [NodeKind.EntraUser]: ['upn', 'mail', 'employeeId'],
     [NodeKind.EntraGroup]: [],

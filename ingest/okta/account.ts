@@ -40,6 +40,7 @@ export const OKTA_ACCOUNT: AccountKindDef = {
   own,
   whatIf: { because: 'assumed deactivated (what-if)', status: 'DEPROVISIONED' },
   correlation,
+  disable: (id) => [`POST /api/v1/users/${id}/lifecycle/suspend`, `POST /api/v1/users/${id}/lifecycle/deactivate (removes app assignments and admin roles)`],
   cypher: {
     departedOwn: (u) => `coalesce(${u}.status IN $k.oktaDisabled, false)`,
     disabledOwn: (u) => `coalesce(${u}.status IN $k.oktaDisabled, false)`,

@@ -28,6 +28,9 @@ export const OKTA_SOURCE: SourceDefinition = {
   tenantNode: { kind: NodeKind.OktaOrg, name: (org) => `Okta org ${org}` },
   identities: 'users',
   accounts: [OKTA_ACCOUNT],
+  // Identity providers are listed by kind (the IdP-asserted links, the saved queries).
+  scannedKinds: [NodeKind.OktaIdentityProvider],
+  tokenOwners: { [NodeKind.OktaApiToken]: 'userId' },
   privileges: OKTA_PRIVILEGES,
   names: {
     [NodeKind.OktaUser]: ['login', 'email', 'employeeNumber'],

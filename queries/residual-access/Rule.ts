@@ -57,6 +57,13 @@ export interface RulePolicy {
    * (the cross-source rules).
    */
   keepsPersonOpen?: boolean;
+  /**
+   * Its remediation disables an account (remediation plans, src/remediate/buildPlan.ts): the
+   * subject's own (`own`: `hr.leaver-account-enabled`), or another account of the same person,
+   * its via (`other`: `person.other-account-active`, planned only with `--include` of the rule).
+   * The calls are the account source's disable calls; the plan's what-if disables the account.
+   */
+  disablesAccount?: 'own' | 'other';
 }
 
 /**

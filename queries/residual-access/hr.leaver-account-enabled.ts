@@ -43,7 +43,7 @@ export const hrLeaverAccountEnabled: Rule = {
   statuses: ['live'],
   viaDoc: "the account's id",
   action: { verb: 'Disable', unit: ['account of a terminated employee', 'accounts of terminated employees'], unitKey: 'via', object: null },
-  policy: { minSeverity: 'critical', keepsPersonOpen: true },
+  policy: { minSeverity: 'critical', keepsPersonOpen: true, disablesAccount: 'own' },
   needs: CROSS_NEEDS,
   evaluate(s, a) {
     if (!(s.hrDeparted || s.leaveDeparted) || !s.usable) return [];

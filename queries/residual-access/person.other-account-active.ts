@@ -67,7 +67,7 @@ export const personOtherAccountActive: Rule = {
   statuses: ['live'],
   viaDoc: "the active account's id",
   action: { verb: 'Disable', unit: ['other active account of a leaver', 'other active accounts of leavers'], unitKey: 'via', object: null },
-  policy: { minSeverity: 'high', keepsPersonOpen: true },
+  policy: { minSeverity: 'high', keepsPersonOpen: true, disablesAccount: 'other' },
   needs: CROSS_NEEDS,
   evaluate(s, a) {
     const hits: Hit[] = [];

@@ -10,7 +10,8 @@ import { EdgeKind, NodeKind } from '../../src/model/schema.js';
 import { instant } from '../../src/model/time.js';
 import type { EntraCredentialProps, GraphEdge, GraphNode} from '../../src/model/types.js';
 import type { PathStep } from './Rule.js';
-import { propsOf, propsIf } from '../../src/model/props.js';
+import { propsOf, propsIf, sourceOfKey } from '../../src/model/props.js';
+import { SOURCES } from '../../ingest/sources.js';
 
 export const edge = (e: GraphEdge | string, reverse = false): PathStep =>
   typeof e === 'string' ? { edge: e, ...(reverse ? { reverse } : {}) } : { edge: e.kind, ...(reverse ? { reverse } : {}) };
@@ -110,8 +111,12 @@ export function appUserRecords(a: Analysis, s: AccountState): { app: GraphNode; 
 
 export const oktaRemoveAppUser = (app: GraphNode, s: AccountState) => `DELETE /api/v1/apps/${app.id}/users/${s.id}`;
 
-/** How to disable an account in its own source. */
+/**
+ * How to disable an account in its own source: the calls its account kind declares
+ * (AccountKindDef.disable), else an instruction naming the account and its source.
+ */
 export function disableAccountRemediation(n: GraphNode): string[] {
-  if (n.kind === NodeKind.EntraUser) return [`PATCH /users/${n.id} {"accountEnabled":false}`, `POST /users/${n.id}/revokeSignInSessions`];
-  return [`POST /api/v1/users/${n.id}/lifecycle/suspend`, `POST /api/v1/users/${n.id}/lifecycle/deactivate (removes app assignments and admin roles)`];
+  const def = SOURCES.account(n.kind);
+  if (def?.account.disable) return def.account.disable(n.id);
+  return [`Disable the account ${n.id} in ${def?.source.title ?? sourceOfKey(n.sourceKey)} (no disable call is declared for ${n.kind})`];
 }

@@ -214,6 +214,12 @@ export interface AccountKindDef {
    * apply to accounts of this kind as subjects; default true. GitHub accounts have their own rules.
    */
   crossRules?: boolean;
+  /**
+   * The calls that disable an account of this kind in its own source (the remediation of
+   * `hr.leaver-account-enabled` and `person.other-account-active`), by its id; absent: a generic
+   * instruction (queries/residual-access/ruleHelpers.ts `disableAccountRemediation`).
+   */
+  disable?: (id: string) => string[];
 }
 
 /** A kind of record that correlates to persons but is not an account (HR people). */
@@ -416,6 +422,22 @@ export interface SourceDefinition {
    * a source that lists none of its own (the Azure resource plane, whose principals are Entra's).
    */
   identities: string | null;
+  /**
+   * Node kinds scanned by kind (a Neo4j index on `snapshot` each), besides its account kinds and
+   * its tenant node: the kinds saved queries and the departed-subject selection list (Entra:
+   * applications and service principals; Okta: identity providers).
+   */
+  scannedKinds?: readonly NodeKind[];
+  /**
+   * Generic reference kinds: a stub of one is upgraded to the kind of a more specific reference
+   * to the same key (Entra: a directory object a role assignment names, later referenced as a user).
+   */
+  genericKinds?: readonly NodeKind[];
+  /**
+   * Token kinds that name their owner by a property (Okta: an API token's `userId`): what
+   * `tokenOwner` reads in both engines (queries/accountRefs.ts).
+   */
+  tokenOwners?: Partial<Record<NodeKind, string>>;
   /** Its account kinds (empty for a source of people only, like HR). */
   accounts: readonly AccountKindDef[];
   /** Kinds that correlate but are not accounts (HR people). */
@@ -628,6 +650,8 @@ export class SourceRegistry {
   private readonly extensions = new Map<string, NamedReach[]>();
   private readonly merged = new Map<string, NamedReach>();
   private readonly stubs = new Map<string, (id: string) => Record<string, unknown>>();
+  private readonly generic = new Set<string>();
+  private readonly tokenOwnerProps = new Map<string, string>();
   private readonly factReaders = new Map<string, (fact: Record<string, unknown>, c: FactContext) => Privilege[]>();
   private registered = 0;
 
@@ -669,6 +693,8 @@ export class SourceRegistry {
     for (const [name, r] of Object.entries(def.privileges?.extends ?? {})) (this.extensions.get(name) ?? this.extensions.set(name, []).get(name)!).push(r);
     this.merged.clear();
     for (const [k, f] of Object.entries(def.stubProps ?? {})) if (f) this.stubs.set(k, f);
+    for (const k of def.genericKinds ?? []) this.generic.add(k);
+    for (const [k, p] of Object.entries(def.tokenOwners ?? {})) if (p) this.tokenOwnerProps.set(k, p);
     for (const [t, read] of facts) this.factReaders.set(t, read);
     const collector = def.capabilities?.collector;
     if (collector) this.addCollector(def.kind, def.title, collector, collector.datasets ?? def.datasets.map((d) => d.name));
@@ -846,6 +872,24 @@ export class SourceRegistry {
   /** The properties a stub of this kind gets besides `name` and `stub` (SourceDefinition.stubProps). */
   stubPropsOf(kind: string, id: string): Record<string, unknown> | undefined {
     return this.stubs.get(kind)?.(id);
+  }
+
+  /**
+   * Node kinds with a Neo4j index on `snapshot`: every account kind, tenant node kind and
+   * declared `scannedKinds`, in registration order, each once.
+   */
+  scannedKinds(): NodeKind[] {
+    return [...new Set([...this.accountKinds(), ...this.all().flatMap((s) => [...(s.tenantNode ? [s.tenantNode.kind] : []), ...(s.scannedKinds ?? [])])])];
+  }
+
+  /** Whether a kind is a generic reference kind (SourceDefinition.genericKinds). */
+  isGenericKind(kind: string): boolean {
+    return this.generic.has(kind);
+  }
+
+  /** The property a token kind names its owner's id by (SourceDefinition.tokenOwners), or undefined. */
+  tokenOwnerProp(kind: string): string | undefined {
+    return this.tokenOwnerProps.get(kind);
   }
 
   /** The node kinds that stand for a tenant (the registered sources' `tenantNode`). */

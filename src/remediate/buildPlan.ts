@@ -13,7 +13,7 @@
  * - a snapshot older than the allowed age is refused unless `--force`.
  */
 import { createHash } from 'node:crypto';
-import { RULES } from '../../queries/residual-access/index.js';
+import { RULES, ruleById } from '../../queries/residual-access/index.js';
 import { type Finding, type FindingsDoc, runResidual } from '../../queries/residual.js';
 import { SEVERITY_RANK } from '../analysis/severity.js';
 import { ERR, InputError } from '../model/errors.js';
@@ -26,8 +26,8 @@ import { REMEDIATION_SOURCES, kindById, remediationSource, rulePolicy } from './
 
 export const DEFAULT_MAX_AGE_MS = 24 * 3_600_000;
 
-export const OTHER_ACCOUNT_RULE = 'person.other-account-active';
-const DISABLE_RULES = new Set(['hr.leaver-account-enabled', OTHER_ACCOUNT_RULE]);
+/** Which account a rule's remediation disables (its policy's `disablesAccount`), if any. */
+const disables = (rule: string) => ruleById(rule)?.policy?.disablesAccount;
 
 export interface PlanOptions {
   subject: string;
@@ -114,7 +114,7 @@ function draftAction(
     present: Set<string>;
   },
 ): Omit<PlanAction, 'n' | 'id'> {
-  const cross = DISABLE_RULES.has(f.rule);
+  const cross = disables(f.rule) !== undefined;
   const policy = cross ? { use: remediationSource(f.via.source)?.disableAccount ?? [] } : (rulePolicy(f.rule) ?? {});
   const calls = f.remediation.map((line) => ({ line, call: parseCall(line) }));
   const allKinds = REMEDIATION_SOURCES.flatMap((s) => s.kinds);
@@ -185,17 +185,17 @@ function draftAction(
       return { ...base, state: 'excluded', reason: `guard rail: ${s.call.method} ${s.call.path} acts on ${s.target || 'an object'} that the finding does not name` };
     }
     if (k.disablesAccount) {
-      const own = f.rule === 'hr.leaver-account-enabled' && lower(s.target) === lower(f.subject.id) && lower(f.via.id) === lower(f.subject.id);
-      const other = f.rule === OTHER_ACCOUNT_RULE && lower(s.target) === lower(f.via.id);
+      const own = disables(f.rule) === 'own' && lower(s.target) === lower(f.subject.id) && lower(f.via.id) === lower(f.subject.id);
+      const other = disables(f.rule) === 'other' && lower(s.target) === lower(f.via.id);
       if (!own && !other) return { ...base, state: 'excluded', reason: `guard rail: only the subject's own account is ever disabled (${s.target})` };
     }
   }
-  if (f.rule === OTHER_ACCOUNT_RULE && !ctx.include.has(OTHER_ACCOUNT_RULE)) {
+  if (disables(f.rule) === 'other' && !ctx.include.has(f.rule)) {
     return {
       ...base,
       state: 'excluded',
-      include: OTHER_ACCOUNT_RULE,
-      reason: `disables another account of the same person (${f.via.name}): check the correlation it rests on, then pass --include ${OTHER_ACCOUNT_RULE}`,
+      include: f.rule,
+      reason: `disables another account of the same person (${f.via.name}): check the correlation it rests on, then pass --include ${f.rule}`,
     };
   }
   if (policy.blockedBy && ctx.present.has(`${policy.blockedBy.rule} ${lower(f.via.id)}`) && !ctx.include.has(f.rule)) {
@@ -227,8 +227,8 @@ function disableTargets(findings: Finding[], include: Set<string>): Map<string, 
   const out = new Map<string, string>();
   const add = (source: string, id: string) => out.set(`${source}:${lower(id)}`, `${source}:${id}`);
   for (const f of findings) {
-    if (f.rule === 'hr.leaver-account-enabled') add(f.subject.source, f.subject.id);
-    if (f.rule === OTHER_ACCOUNT_RULE && include.has(OTHER_ACCOUNT_RULE)) add(f.via.source, f.via.id);
+    if (disables(f.rule) === 'own') add(f.subject.source, f.subject.id);
+    if (disables(f.rule) === 'other' && include.has(f.rule)) add(f.via.source, f.via.id);
   }
   return out;
 }
@@ -256,7 +256,7 @@ export function buildPlan(g: GraphReader, opts: PlanOptions): Plan {
     targets = next;
   }
   const known = new Set(findings.map((f) => f.id));
-  const consequences = (after?.findings ?? []).filter((f) => !known.has(f.id) && !DISABLE_RULES.has(f.rule));
+  const consequences = (after?.findings ?? []).filter((f) => !known.has(f.id) && disables(f.rule) === undefined);
   const all: { f: Finding; consequence: boolean }[] = [...findings.map((f) => ({ f, consequence: false })), ...consequences.map((f) => ({ f, consequence: true }))];
 
   // Accounts disabled once the plan ran: already disabled in their source, or disabled by it.

@@ -55,8 +55,10 @@ function timer(): (what: string) => void {
   };
 }
 
-/** Reference kinds a stub is upgraded from when a more specific reference arrives. */
-export const GENERIC_KINDS: ReadonlySet<NodeKind> = new Set<NodeKind>([NodeKind.EntraDirectoryObject]);
+/** Whether a stub of `prev` becomes `kind` when referenced again: a generic reference kind (a source's `genericKinds`) gives way to a specific one. */
+export function upgradesStub(prev: NodeKind, kind: NodeKind): boolean {
+  return SOURCES.isGenericKind(prev) && !SOURCES.isGenericKind(kind);
+}
 
 /** The names a node is found by (lower-cased): its id, display name and its kind's name fields; a stub only by id. */
 export function nodeNames(kind: NodeKind, id: string, props: Record<string, unknown>, stub: boolean): string[] {
@@ -215,7 +217,7 @@ export class SnapshotWriter {
   private refNumbered(n: number, kind: NodeKind, name?: string): NodeRef {
     if (this.defined[n]) return n as NodeRef;
     const prev = this.stubs.get(n);
-    if (!prev || (GENERIC_KINDS.has(prev.kind) && !GENERIC_KINDS.has(kind))) this.stubs.set(n, { kind, name: name ?? prev?.name });
+    if (!prev || upgradesStub(prev.kind, kind)) this.stubs.set(n, { kind, name: name ?? prev?.name });
     return n as NodeRef;
   }
 

@@ -182,21 +182,6 @@ export function relProperties(seq: number, propsJson: string | null, file: numbe
   return out;
 }
 
-/**
- * Node kinds with an index on `snapshot`, besides every registered account kind (for scans of one kind: departed-subject selection,
- * identity providers, the saved queries' machine identities and tenants). Other kinds are only
- * reached from these or by key or name; a snapshot's nodes as a whole are found through the
- * (snapshot, key) uniqueness index.
- */
-const INDEXED_KINDS: readonly NodeKind[] = [
-  NodeKind.EntraUser,
-  NodeKind.OktaUser,
-  NodeKind.OktaIdentityProvider,
-  NodeKind.EntraApplication,
-  NodeKind.EntraServicePrincipal,
-  NodeKind.EntraTenant,
-  NodeKind.OktaOrg,
-];
 
 /** Schema statements, all idempotent: uniqueness constraints and the indexes queries rely on. */
 function schemaStatements(): string[] {
@@ -210,8 +195,11 @@ function schemaStatements(): string[] {
   for (let i = 0; i < LOOKUP_SLOTS; i++) {
     out.push(`CREATE INDEX revenant_node_${lookupSlot(i)} IF NOT EXISTS FOR (n:${N}) ON (n.snapshot, n.${lookupSlot(i)})`);
   }
-  // Every registered account kind too: the departed-subject sweep scans each one (GitHub accounts …).
-  for (const kind of new Set([...INDEXED_KINDS, ...SOURCES.accountKinds()])) {
+  // Kinds scanned by kind (SOURCES.scannedKinds: every account kind for the departed-subject sweep,
+  // tenant nodes, and what sources declare: identity providers, the saved queries' machine
+  // identities). Other kinds are only reached from these or by key or name; a snapshot's nodes as
+  // a whole are found through the (snapshot, key) uniqueness index.
+  for (const kind of SOURCES.scannedKinds()) {
     out.push(`CREATE INDEX revenant_${nodeLabel(kind).toLowerCase()}_snapshot IF NOT EXISTS FOR (n:${nodeLabel(kind)}) ON (n.snapshot)`);
   }
   return out;

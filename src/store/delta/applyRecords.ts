@@ -13,7 +13,7 @@ import type { NodeKind } from '../../model/schema.js';
 import type { BaseProps } from '../../model/types.js';
 import { REC, R_FILE, R_LINE } from '../Adjacency.js';
 import type { RecordRef } from '../records/RecordIndex.js';
-import { GENERIC_KINDS, stubProps } from '../SnapshotWriter.js';
+import { stubProps, upgradesStub } from '../SnapshotWriter.js';
 import { DeltaGraph, kindCode } from './DeltaGraph.js';
 
 export class RecordApplier {
@@ -63,7 +63,7 @@ export class RecordApplier {
         const row = g.row(nid);
         if (!row) {
           g.setRow(nid, { key, kind, props: stubProps(kind, id, name), file: -1, line: -1 });
-        } else if (row.props.stub === true && GENERIC_KINDS.has(row.kind) && !GENERIC_KINDS.has(kind)) {
+        } else if (row.props.stub === true && upgradesStub(row.kind, kind)) {
           g.setRow(nid, { ...row, kind, props: stubProps(kind, id, name ?? (row.props.name as string | undefined)) });
         }
         touched.push(nid, kindCode(kind) + 1);
