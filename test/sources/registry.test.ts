@@ -79,6 +79,8 @@ describe('source registry', () => {
     const hr = [{ employeeId: 'E7', email: null, displayName: 'Pat', status: 'terminated', terminationDate: '2026-10-01' }];
     const doc = await analyse(badgeCollection({ holders: [holder('H7', 'active', { employeeNumber: 'E7' })], doors: DOORS, grants: [] }, [], hr));
     expect(summary(doc)).toEqual(['hr.leaver-account-enabled H7→H7 live critical']);
+    // No disable call declared for its account kind: an instruction naming the account and source, not another source's calls.
+    expect(doc.findings[0].remediation).toEqual(['Disable the account H7 in Badge system (test source) (no disable call is declared for BadgeHolder)']);
     expect(doc.subjects[0]).toMatchObject({ source: 'badge', departedAt: '2026-10-01T00:00:00.000Z', departedAtFrom: 'HR terminationDate' });
 
     const partial = await analyse(
@@ -97,6 +99,22 @@ describe('source registry', () => {
     );
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).message).toMatch(/badge\/holders\.jsonl:2: status/);
+  });
+});
+
+describe('per-kind declarations the core reads', () => {
+  it('scanned, generic and token-owner kinds come from the sources that declare them', () => {
+    // The Neo4j store indexes these on `snapshot`: the seven kinds it always indexed are still there.
+    expect(SOURCES.scannedKinds()).toEqual(
+      expect.arrayContaining(['EntraUser', 'OktaUser', 'OktaIdentityProvider', 'EntraApplication', 'EntraServicePrincipal', 'EntraTenant', 'OktaOrg', 'GitHubUser']),
+    );
+    expect(new Set(SOURCES.scannedKinds()).size).toBe(SOURCES.scannedKinds().length);
+    expect(SOURCES.isGenericKind('EntraDirectoryObject')).toBe(true);
+    expect(SOURCES.isGenericKind('EntraUser')).toBe(false);
+    expect(SOURCES.tokenOwnerProp('OktaApiToken')).toBe('userId');
+    expect(SOURCES.tokenOwnerProp('OktaRefreshToken')).toBeUndefined();
+    expect(SOURCES.account('EntraUser')!.account.disable!('u1')).toEqual(['PATCH /users/u1 {"accountEnabled":false}', 'POST /users/u1/revokeSignInSessions']);
+    expect(SOURCES.account('OktaUser')!.account.disable!('o1')).toEqual(['POST /api/v1/users/o1/lifecycle/suspend', 'POST /api/v1/users/o1/lifecycle/deactivate (removes app assignments and admin roles)']);
   });
 });
 
