@@ -7,7 +7,7 @@
  * the same JSON.
  */
 import neo4j from 'neo4j-driver';
-import { EdgeKind as E, NodeKind as K } from '../src/model/schema.js';
+import { EdgeKind as E } from '../src/model/schema.js';
 import type { GraphNode } from '../src/model/types.js';
 import { FactGraph } from '../src/store/neo4jFacts.js';
 import type { Neo4jSnapshot } from '../src/store/neo4jGraph.js';
@@ -30,19 +30,36 @@ import {
 import { resolveNode } from './principals.js';
 import { resolveAccounts } from './residual.js';
 import { text } from '../src/model/text.js';
+import { SOURCES } from '../ingest/sources.js';
 
 /** A count for SKIP or LIMIT (a JavaScript number would travel as a float). */
 const int = (x: number) => neo4j.int(x);
 
 /**
- * What summaryOf's tier-0 mark looks at for node `x`, as a list of `{r, n}` facts: a role
- * assignment's role definition, and an app role assignment's holders and resource.
+ * What summaryOf's tier-0 mark looks at for node `x`, as a list of `{r, n}` facts: the edges
+ * each source's `privileges.tierFacts` names for the node's kind (Entra: a role assignment's
+ * role definition, an app role assignment's holders and resource), in edge order.
  */
 function tierFacts(x: string): string {
   const edges = (pattern: string, r: string, n: string) => `COLLECT { MATCH ${pattern} WITH ${r}, ${n} ORDER BY ${r}.seq RETURN {r: ${REL(r)}, n: ${NODE(n)}} }`;
-  return `CASE WHEN ${x}:${L(K.EntraRoleAssignment)} THEN ${edges(`(${x})-[${x}_tr:${R(E.OF_ROLE)}]->(${x}_tn)`, `${x}_tr`, `${x}_tn`)}
-  WHEN ${x}:${L(K.EntraAppRoleAssignment)} THEN ${edges(`(${x}_tn)-[${x}_tr:${R(E.HAS_APP_ROLE)}]->(${x})`, `${x}_tr`, `${x}_tn`)} + ${edges(`(${x})-[${x}_tr2:${R(E.ON_RESOURCE)}]->(${x}_tn2)`, `${x}_tr2`, `${x}_tn2`)}
-  ELSE [] END`;
+  const branches = SOURCES.tierFacts().map(([kind, facts]) => {
+    const lists = facts.map(({ edge, dir }, i) => {
+      const r = `${x}_tr${i}`;
+      const n = `${x}_tn${i}`;
+      return edges(dir === 'out' ? `(${x})-[${r}:${R(edge)}]->(${n})` : `(${n})-[${r}:${R(edge)}]->(${x})`, r, n);
+    });
+    return `WHEN ${x}:${L(kind)} THEN ${lists.join(' + ')}`;
+  });
+  return branches.length ? `CASE ${branches.join('\n  ')}\n  ELSE [] END` : '[]';
+}
+
+/** A query text built from the registry once per registry version (a source registered later is included). */
+function perRegistry(build: () => string): () => string {
+  let built: { version: number; text: string } | undefined;
+  return () => {
+    if (built?.version !== SOURCES.version) built = { version: SOURCES.version, text: build() };
+    return built.text;
+  };
 }
 
 type Fact = { r: unknown; n: unknown };
@@ -56,13 +73,15 @@ function addWithFacts(snap: Neo4jSnapshot, g: FactGraph, node: unknown, facts: F
 }
 
 /** Name-index rows starting with `$q`, in (name, node) order: each lookup slot's first `$limit` by index, merged. */
-const SEARCH = `CALL () {
+const SEARCH = perRegistry(
+  () => `CALL () {
   ${Array.from({ length: LOOKUP_SLOTS }, (_, i) => lookupSlot(i))
     .map((slot) => `MATCH (n:${NODE_LABEL} {snapshot: $snapshot}) WHERE n.${slot} STARTS WITH $q WITH n, n.${slot} AS name ORDER BY name, n.nid LIMIT $limit RETURN name, n`)
     .join('\n  UNION\n  ')}
 }
 WITH name, n ORDER BY name, n.nid LIMIT $limit
-RETURN name, ${NODE('n')} AS n, ${tierFacts('n')} AS facts`;
+RETURN name, ${NODE('n')} AS n, ${tierFacts('n')} AS facts`,
+);
 
 /** The console's search box on Neo4j: the embedded engine's prefix search over the same names. */
 export async function searchNeo4j(snap: Neo4jSnapshot, q: string, limit: number): Promise<SearchHit[]> {
@@ -70,7 +89,7 @@ export async function searchNeo4j(snap: Neo4jSnapshot, q: string, limit: number)
   if (!p) return [];
   const g = new FactGraph(snap.snapshotId, snap.sources, snap.collectedAt, snap.files());
   const rows: { name: string; key: string }[] = [];
-  for (const r of await snap.rows(SEARCH, { q: p, limit: int(searchRows(limit)) })) {
+  for (const r of await snap.rows(SEARCH(), { q: p, limit: int(searchRows(limit)) })) {
     const n = addWithFacts(snap, g, r.n, r.facts as Fact[]);
     rows.push({ name: text(r.name), key: n.key });
   }
@@ -106,32 +125,34 @@ export async function personNeo4j(snap: Neo4jSnapshot, name: string): Promise<Pe
   return personOf(g, name);
 }
 
-const NODE_BY_KEY = `MATCH (n:${NODE_LABEL} {snapshot: $snapshot, key: $key}) RETURN ${NODE('n')} AS n, ${tierFacts('n')} AS facts`;
+const NODE_BY_KEY = perRegistry(() => `MATCH (n:${NODE_LABEL} {snapshot: $snapshot, key: $key}) RETURN ${NODE('n')} AS n, ${tierFacts('n')} AS facts`);
 
 /** A page of one edge group of `n` (`edge`, `dir` bound), with each neighbour's tier-0 facts. */
 const page = (pattern: string) =>
   `COLLECT { MATCH ${pattern} WHERE type(r) = edge WITH r, m ORDER BY r.seq SKIP $offset LIMIT $limit RETURN {r: ${REL('r')}, m: ${NODE('m')}, facts: ${tierFacts('m')}} }`;
 
 /** A node's edge groups (kind and direction) with their counts and one page of each. */
-const GROUPS = `MATCH (n:${NODE_LABEL} {snapshot: $snapshot, key: $key})
+const GROUPS = perRegistry(
+  () => `MATCH (n:${NODE_LABEL} {snapshot: $snapshot, key: $key})
 CALL (n) {
   MATCH (n)-[r]->() WHERE $out AND type(r) IN $kinds RETURN type(r) AS edge, 'out' AS dir, count(r) AS count
   UNION ALL
   MATCH (n)<-[r]-() WHERE $in AND type(r) IN $kinds RETURN type(r) AS edge, 'in' AS dir, count(r) AS count
 }
-RETURN edge, dir, count, CASE dir WHEN 'out' THEN ${page('(n)-[r]->(m)')} ELSE ${page('(n)<-[r]-(m)')} END AS items`;
+RETURN edge, dir, count, CASE dir WHEN 'out' THEN ${page('(n)-[r]->(m)')} ELSE ${page('(n)<-[r]-(m)')} END AS items`,
+);
 
 /** The graph explorer's neighbourhood on Neo4j: the same groups, counts, pages and summaries as explore.ts's. */
 export async function neighbourhoodNeo4j(snap: Neo4jSnapshot, name: string, opts: NeighbourhoodOptions = {}): Promise<Neighbourhood> {
   const g = new FactGraph(snap.snapshotId, snap.sources, snap.collectedAt, snap.files());
-  let [hit] = await snap.rows(NODE_BY_KEY, { key: name });
+  let [hit] = await snap.rows(NODE_BY_KEY(), { key: name });
   if (!hit) {
     const key = resolveNode(await lookupGraph(snap, [name]), name, 'node').key;
-    [hit] = await snap.rows(NODE_BY_KEY, { key });
+    [hit] = await snap.rows(NODE_BY_KEY(), { key });
   }
   const n = addWithFacts(snap, g, hit.n, hit.facts as Fact[]);
   const { kinds, dirs, offset, limit } = neighbourhoodShape(opts);
-  const rows = await snap.rows(GROUPS, { key: n.key, kinds, out: dirs.includes('out'), in: dirs.includes('in'), offset: int(offset), limit: int(limit) });
+  const rows = await snap.rows(GROUPS(), { key: n.key, kinds, out: dirs.includes('out'), in: dirs.includes('in'), offset: int(offset), limit: int(limit) });
   const found: { edge: E; dir: 'out' | 'in'; count: number; nodes: GraphNode[] }[] = [];
   for (const r of rows) {
     const nodes = (r.items as { r: unknown; m: unknown; facts: Fact[] }[]).map((x) => {

@@ -10,7 +10,7 @@
  * The Neo4j engine runs the same code on the facts its Cypher selects (explore.cypher.ts).
  */
 import { NotFoundError } from '../src/model/errors.js';
-import { EDGE_KINDS, EdgeKind, type NodeKind, NodeKind as K } from '../src/model/schema.js';
+import { EdgeKind, type NodeKind, NodeKind as K } from '../src/model/schema.js';
 import type { GraphNode } from '../src/model/types.js';
 import type { GraphReader } from '../src/store/GraphReader.js';
 import { isTier0Node } from '../src/analysis/reach.js';
@@ -103,10 +103,11 @@ export function personOf(g: GraphReader, name: string): PersonLinks {
 
 export type NeighbourhoodOptions = { edges?: readonly string[]; dir?: 'out' | 'in' | 'both'; offset?: number; limit?: number };
 
-/** What a neighbourhood lists, in its order: edge kinds (schema order), directions (out, then in), and the page. */
+/** What a neighbourhood lists, in its order: edge kinds (schema order, then the sources' contributed kinds), directions (out, then in), and the page. */
 export function neighbourhoodShape(opts: NeighbourhoodOptions): { kinds: EdgeKind[]; dirs: ('out' | 'in')[]; offset: number; limit: number } {
+  const all = SOURCES.allEdgeKinds();
   return {
-    kinds: (opts.edges?.length ? EDGE_KINDS.filter((k) => opts.edges!.includes(k)) : EDGE_KINDS) as EdgeKind[],
+    kinds: (opts.edges?.length ? all.filter((k) => opts.edges!.includes(k)) : all) as EdgeKind[],
     dirs: opts.dir === 'out' ? ['out'] : opts.dir === 'in' ? ['in'] : ['out', 'in'],
     offset: opts.offset ?? 0,
     limit: opts.limit ?? 25,
@@ -143,8 +144,6 @@ export interface SearchHit extends NodeSummary {
   matched: string;
 }
 
-/** Kinds a search never offers: records that hold no access of their own and are never navigated to. */
-const UNSEARCHED = new Set<string>([K.EntraAuditEvent, K.OktaLogEvent]);
 
 /** How many name-index rows a search reads for `limit` hits (several names of one node may match). */
 export const searchRows = (limit: number): number => limit * 4 + 10;
@@ -155,27 +154,16 @@ export const searchRows = (limit: number): number => limit * 4 + 10;
  */
 export function searchHits(g: GraphReader, q: string, rows: readonly { name: string; key: string }[], limit: number): SearchHit[] {
   const hits = new Map<string, SearchHit>();
+  // Never offered: the sources' inert kinds (audit events), which hold no access and are never navigated to.
+  const unsearched: ReadonlySet<string> = SOURCES.inertKinds();
   for (const r of rows) {
     if (hits.has(r.key)) continue;
     const n = g.node(r.key);
-    if (!n || UNSEARCHED.has(n.kind)) continue;
+    if (!n || unsearched.has(n.kind)) continue;
     hits.set(r.key, { ...summaryOf(g, n), matched: r.name });
   }
   return rankSearch(q, [...hits.values()]).slice(0, limit);
 }
-
-const KIND_RANK: Partial<Record<NodeKind, number>> = {
-  [K.Person]: 0,
-  [K.EntraUser]: 1,
-  [K.OktaUser]: 1,
-  [K.HrPerson]: 2,
-  [K.EntraApplication]: 3,
-  [K.EntraServicePrincipal]: 3,
-  [K.OktaApp]: 3,
-  [K.EntraGroup]: 4,
-  [K.OktaGroup]: 4,
-  [K.EntraRoleDefinition]: 5,
-};
 
 /** Order search hits: exact matches first, then people and accounts, then shorter names. */
 export function rankSearch<T extends { kind: string; matched: string; name: string }>(q: string, hits: T[]): T[] {
@@ -183,7 +171,7 @@ export function rankSearch<T extends { kind: string; matched: string; name: stri
   return hits.sort(
     (a, b) =>
       Number(b.matched === want) - Number(a.matched === want) ||
-      (KIND_RANK[a.kind as NodeKind] ?? 9) - (KIND_RANK[b.kind as NodeKind] ?? 9) ||
+      SOURCES.searchRank(a.kind as NodeKind) - SOURCES.searchRank(b.kind as NodeKind) ||
       a.matched.length - b.matched.length ||
       a.name.localeCompare(b.name),
   );

@@ -31,6 +31,7 @@ export const AZURE_PRIVILEGES: SourcePrivileges = {
   isTier0(n, g) {
     return n.kind === AzureKind.AzureRoleAssignment && azureRolePrivilege(g, n)?.tier0 === true;
   },
+  tierFacts: { [AzureKind.AzureRoleAssignment]: [{ edge: AzureEdge.OF_AZURE_ROLE, dir: 'out' }] },
   reach: {
     azureRole: {
       of: (g, key) => {

@@ -71,6 +71,17 @@ export const ENTRA_PRIVILEGES: SourcePrivileges = {
     if (n.kind === NodeKind.EntraAppRoleAssignment) return g.in(n.key, EdgeKind.HAS_APP_ROLE).some((e) => appPermission(g, n, e.from)?.tier0 === true);
     return false;
   },
+  tierFacts: {
+    [NodeKind.EntraRoleAssignment]: [{ edge: EdgeKind.OF_ROLE, dir: 'out' }],
+    [NodeKind.EntraAppRoleAssignment]: [
+      { edge: EdgeKind.HAS_APP_ROLE, dir: 'in' },
+      { edge: EdgeKind.ON_RESOURCE, dir: 'out' },
+    ],
+  },
+  labelFacts: {
+    [NodeKind.EntraRoleAssignment]: EdgeKind.OF_ROLE,
+    [NodeKind.EntraAppRoleAssignment]: EdgeKind.ON_RESOURCE,
+  },
   reach: {
     entraObject: {
       of: (g, key) => {

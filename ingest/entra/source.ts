@@ -59,6 +59,7 @@ export const ENTRA_SOURCE: SourceDefinition = {
     [NodeKind.EntraOAuth2Grant]: IdSpace.oauth2Grant,
   },
   inert: [NodeKind.EntraAuditEvent],
+  searchRank: { [NodeKind.EntraApplication]: 3, [NodeKind.EntraServicePrincipal]: 3, [NodeKind.EntraGroup]: 4, [NodeKind.EntraRoleDefinition]: 5 },
   privileges: ENTRA_PRIVILEGES,
   // A role definition referenced but not listed is named after its well-known template.
   stubProps: { [NodeKind.EntraRoleDefinition]: (id) => ({ templateId: id, name: KNOWN_ROLE_NAMES[id] ?? id }) },

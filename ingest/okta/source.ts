@@ -55,6 +55,7 @@ export const OKTA_SOURCE: SourceDefinition = {
     [NodeKind.OktaIdentityProvider]: IdSpace.oktaIdp,
   },
   inert: [NodeKind.OktaLogEvent],
+  searchRank: { [NodeKind.OktaApp]: 3, [NodeKind.OktaGroup]: 4 },
   events: ['user.lifecycle.deactivate', 'user.lifecycle.suspend', 'application.user_membership.remove', 'user.account.privilege.revoke', 'system.api_token.revoke'],
   signIn: {
     credentials: [NodeKind.OktaClientSecret, NodeKind.OktaJwk],

@@ -171,8 +171,14 @@ function firstIn(n: string, kind: E): string {
   return `head(COLLECT { MATCH (${x}_n)-[${x}_r:${R(kind)}]->(${n}) WITH ${x}_r, ${x}_n ORDER BY ${x}_r.seq LIMIT 1 RETURN ${NODE(`${x}_n`)} })`;
 }
 
-/** For a credential holder: the application's first service principal (holderReach's path tail), else null. */
-export const HOLDER_SP = (holder: string): string => `CASE WHEN ${v(holder)}:${L(K.EntraApplication)} THEN ${firstIn(holder, E.INSTANCE_OF)} ELSE null END`;
+/**
+ * For a credential holder: its first instance (holderReach's path tail) when its kind has
+ * instances (SourceDefinition.instances: an Entra application's first service principal), else null.
+ */
+export const HOLDER_SP = (holder: string): string => {
+  const kinds = [...new Set(SOURCES.signIn().instances.map((i) => i.of))];
+  return kinds.length ? `CASE WHEN ${kinds.map((k) => `${v(holder)}:${L(k)}`).join(' OR ')} THEN ${firstIn(holder, E.INSTANCE_OF)} ELSE null END` : 'null';
+};
 
 /** validAt: `startDateTime <= $at < endDateTime`, a missing start counting as started and a missing end as no expiry. */
 export const VALID_AT = (c: string): string => `((${v(c)}.startDateTimeMs IS NULL OR ${c}.startDateTimeMs <= $at) AND (${c}.endDateTimeMs IS NULL OR $at < ${c}.endDateTimeMs))`;

@@ -15,7 +15,7 @@ import Graph from 'graphology';
 import type { DirectedGraph } from 'graphology';
 import { type PrivilegeGraph, plan, TERMINAL_VERTEX, type TravelEdge, checkDepth, vertexOf } from '../../src/analysis/privilegeGraph.js';
 import { bfsFromNode } from 'graphology-traversal';
-import { EdgeKind as E, NodeKind as K } from '../../src/model/schema.js';
+import type { EdgeKind as E } from '../../src/model/schema.js';
 import type { GraphNode } from '../../src/model/types.js';
 import { FactGraph } from '../../src/store/neo4jFacts.js';
 import type { Neo4jSnapshot } from '../../src/store/neo4jGraph.js';
@@ -98,6 +98,21 @@ WITH seen + [x IN fresh | found[x].o] AS seen,
 
 const queries = new Map<string, string>();
 
+/**
+ * The facts privilege labels need beyond the walk, for every reached node: the first target of
+ * the edge each source's `privileges.labelFacts` names for its kind (Entra: a role assignment's
+ * definition, an app role assignment's resource); none declared, none fetched.
+ */
+function labelFacts(): string {
+  const facts = SOURCES.labelFacts();
+  if (!facts.length) return 'WITH *, [] AS labels';
+  return `CALL (seen) {
+  UNWIND seen AS x
+  WITH x WHERE ${facts.map(([kind]) => `x:${L(kind)}`).join(' OR ')}
+  RETURN collect(CASE ${facts.map(([kind, edge]) => `WHEN x:${L(kind)} THEN ${firstOutWithEdge('x', edge)}`).join(' ')} END) AS labels
+}`;
+}
+
 /** The whole expansion for a depth limit (query text depends only on the depth and the schema). */
 function privilegeGraphQuery(maxDepth: number): string {
   if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > 32) throw new Error(`privilege graph: depth ${maxDepth} out of range`);
@@ -108,11 +123,7 @@ function privilegeGraphQuery(maxDepth: number): string {
   q = `MATCH (start:${NODE_LABEL} {snapshot: $snapshot, key: $start})
 WITH [start] AS frontier, [start] AS seen, [start.key] AS seenV, [0] AS depths, [] AS edges
 ${levels}
-CALL (seen) {
-  UNWIND seen AS x
-  WITH x WHERE x:${L(K.EntraRoleAssignment)} OR x:${L(K.EntraAppRoleAssignment)}
-  RETURN collect(CASE WHEN x:${L(K.EntraRoleAssignment)} THEN ${firstOutWithEdge('x', E.OF_ROLE)} ELSE ${firstOutWithEdge('x', E.ON_RESOURCE)} END) AS labels
-}
+${labelFacts()}
 RETURN [x IN seen | x {.key, .kind, .props, .file, .line}] AS reached, seenV, depths, edges, labels,
   any(x IN frontier WHERE x.kind IN $planKinds) AS truncated`;
   queries.set(cacheKey, q);

@@ -12,7 +12,7 @@
 import type { Transform } from './Emit.js';
 import type { SourceRemediation } from './remediation.js';
 import { type Privilege, type Reach, mergeReach } from './reach.js';
-import { EdgeKind, type NodeKind } from './schema.js';
+import { EDGE_KINDS, EdgeKind, NodeKind } from './schema.js';
 import type { EventSettingsDef, SourceEvents } from './sourceEvents.js';
 import type { EdgeProps, GraphEdge, GraphNode, Prov } from './types.js';
 
@@ -495,6 +495,11 @@ export interface SourceDefinition {
   /** Kinds that hold no access of their own (audit events): never a principal or a resource to name. */
   inert?: readonly NodeKind[];
   /**
+   * Where the console's search ranks hits of a kind after people (0), accounts (1) and records
+   * (2): applications 3, groups 4, role definitions 5; unlisted kinds come last (9).
+   */
+  searchRank?: Partial<Record<NodeKind, number>>;
+  /**
    * A name that matches one node of `kind` and otherwise only nodes linked to it by incoming
    * `instances` edges resolves to that node (an Entra application and its own service
    * principals: control of the application includes them).
@@ -612,6 +617,18 @@ export interface SourcePrivileges {
   privilegeOf: (n: GraphNode, edge: EdgeKind, g: GraphView, from: string) => { label: string; tier0: boolean } | null;
   /** Whether a node is tier 0 by itself (the explorer's badge), else false; absent: never. */
   isTier0?: (n: GraphNode, g: GraphView) => boolean;
+  /**
+   * The edges next to a node of a kind that `isTier0` reads (Entra: a role assignment's
+   * definition; an app role assignment's holders and resource): the Neo4j engine fetches them,
+   * with the nodes at their other end, beside every node the console summarises.
+   */
+  tierFacts?: Partial<Record<NodeKind, readonly { edge: EdgeKind; dir: 'out' | 'in' }[]>>;
+  /**
+   * The edge out of a node of a kind whose first target `privilegeOf` reads for the privilege's
+   * label beyond what the walk reaches (Entra: a role assignment's definition, an app role
+   * assignment's resource): the Neo4j privilege graph fetches it for every node it reaches.
+   */
+  labelFacts?: Partial<Record<NodeKind, EdgeKind>>;
   /** Named reaches (see NamedReach): the names are global (`entraObject`, `oktaUser`), each declared once. */
   reach?: Readonly<Record<string, NamedReach>>;
   /**
@@ -800,6 +817,33 @@ export class SourceRegistry {
     return !this.recordByKind.has(kind) && !this.all().some((s) => s.inert?.includes(kind as NodeKind));
   }
 
+  /** Every source's `privileges.tierFacts`, as [kind, edges] in registration order. */
+  tierFacts(): readonly (readonly [NodeKind, readonly { edge: EdgeKind; dir: 'out' | 'in' }[]])[] {
+    return this.all().flatMap((s) => Object.entries(s.privileges?.tierFacts ?? {}) as [NodeKind, readonly { edge: EdgeKind; dir: 'out' | 'in' }[]][]);
+  }
+
+  /** Every source's `privileges.labelFacts`, as [kind, edge] in registration order. */
+  labelFacts(): readonly (readonly [NodeKind, EdgeKind])[] {
+    return this.all().flatMap((s) => Object.entries(s.privileges?.labelFacts ?? {}) as [NodeKind, EdgeKind][]);
+  }
+
+  /** The inert kinds of every source (audit events): never offered by a search. */
+  inertKinds(): ReadonlySet<NodeKind> {
+    return new Set(this.all().flatMap((s) => s.inert ?? []));
+  }
+
+  /** Where the console's search ranks a kind: people 0, accounts 1, records 2, then the sources' `searchRank`, else 9. */
+  searchRank(kind: NodeKind): number {
+    if (kind === NodeKind.Person) return 0;
+    if (this.accountByKind.has(kind)) return 1;
+    if (this.recordByKind.has(kind)) return 2;
+    for (const s of this.all()) {
+      const r = s.searchRank?.[kind];
+      if (r !== undefined) return r;
+    }
+    return 9;
+  }
+
   /** Owner kinds a name resolves to over their instances (see SourceDefinition.resolvesToOwner). */
   ownerResolutions(): readonly { kind: NodeKind; instances: EdgeKind }[] {
     return this.all().flatMap((s) => s.resolvesToOwner ?? []);
@@ -824,6 +868,11 @@ export class SourceRegistry {
   /** Node kinds the registered sources contributed to the schema, in registration order. */
   contributedNodeKinds(): readonly NodeKind[] {
     return this.addedKinds;
+  }
+
+  /** Every edge kind: the schema's, then those the registered sources contributed (the explorer lists them all). */
+  allEdgeKinds(): readonly EdgeKind[] {
+    return [...EDGE_KINDS, ...this.contributedEdgeKinds()];
   }
 
   /** Edge kinds the registered sources contributed to the schema, in registration order. */

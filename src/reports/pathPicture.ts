@@ -7,6 +7,8 @@
 import type { Finding } from '../../queries/residual.js';
 import type { PathStep } from '../../queries/residual-access/Rule.js';
 import { esc } from './html.js';
+import { NodeKind } from '../model/schema.js';
+import { SOURCES } from '../model/source.js';
 
 const W = 180;
 const H = 48;
@@ -15,15 +17,18 @@ const ROW_GAP = 46;
 const PER_ROW = 4;
 const PAD = 8;
 
+/** Colours by what a kind is: people, accounts and records (the registry's); credential holders (applications); then by name. */
+const PERSON_COLOR = '#1565c0';
+const HOLDER_COLOR = '#2e7d32';
 const FAMILY: [RegExp, string][] = [
-  [/^(EntraUser|OktaUser|HrPerson|Person)$/, '#1565c0'],
-  [/^(EntraApplication|EntraServicePrincipal|OktaApp)$/, '#2e7d32'],
   [/(Credential|Secret|Jwk|Token|Key)/, '#ef6c00'],
   [/(Role|Group|Eligibility|Grant|Assignment)/, '#6a1b9a'],
   [/(IdentityProvider|AuditEvent|LogEvent)/, '#455a64'],
 ];
 
 function colorOf(kind: string): string {
+  if (kind === NodeKind.Person || SOURCES.isAccountKind(kind) || SOURCES.record(kind) !== undefined) return PERSON_COLOR;
+  if (SOURCES.signIn().holders.has(kind as NodeKind)) return HOLDER_COLOR;
   return FAMILY.find(([re]) => re.test(kind))?.[1] ?? '#546e7a';
 }
 

@@ -11,6 +11,7 @@
 import { join } from 'node:path';
 import type { Driver } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AzureEdge, AzureKind } from '../../src/model/azureSchema.js';
 import { GitHubKind } from '../../src/model/githubSchema.js';
 import { NodeKind } from '../../src/model/schema.js';
 import { openTestDriver } from '../support/neo4j.js';
@@ -18,6 +19,8 @@ import { ANALYSED_SOURCE_SCENARIOS } from '../support/githubScenarios.js';
 import { ROOT, expectedOf } from '../support/scenarios.js';
 import { blastRadius } from '../../queries/blast-radius.js';
 import { blastRadiusNeo4j } from '../../queries/blast-radius.cypher.js';
+import { neighbourhood } from '../../queries/explore.js';
+import { neighbourhoodNeo4j } from '../../queries/explore.cypher.js';
 import { findPaths } from '../../queries/paths.js';
 import { findPathsNeo4j } from '../../queries/paths.cypher.js';
 import { runResidual } from '../../queries/residual.js';
@@ -95,6 +98,28 @@ describe('parity on the GitHub and Azure scenarios', () => {
       } finally {
         await p.close();
       }
+    }
+  });
+
+  it("the explorer's tier-0 mark on Azure role assignments and their neighbours is the same in both engines (each source's tierFacts)", async () => {
+    const p = await pair(driver, [azureReachVariant(`/providers/Microsoft.Management/managementGroups/${AZURE_TENANT}`)]);
+    try {
+      const assignments = [...p.db.nodesOfKind(AzureKind.AzureRoleAssignment)];
+      expect(assignments.length).toBeGreaterThan(1);
+      // Each holder's neighbourhood lists its assignments with their summaries (the tier-0 mark
+      // needs the assignment's role definition, one edge beyond the neighbourhood).
+      const holders = [...new Set(assignments.flatMap((a) => p.graph.in(a.key, AzureEdge.AZURE_ROLE).map((e) => e.from)))];
+      expect(holders.length).toBeGreaterThan(1);
+      const marks = new Set<boolean>();
+      for (const h of holders) {
+        const e = neighbourhood(p.graph, h);
+        expect(await neighbourhoodNeo4j(p.snap, h), h).toEqual(e);
+        for (const g of e.groups) for (const x of g.items) if (x.kind === AzureKind.AzureRoleAssignment) marks.add(x.tier0 === true);
+      }
+      // Owner at the tenant root group is tier 0; the others are not: both kinds of mark are compared.
+      expect([...marks].sort()).toEqual([false, true]);
+    } finally {
+      await p.close();
     }
   });
 

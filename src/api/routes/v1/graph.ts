@@ -8,7 +8,7 @@
  * at a time (`offset`, `limit`) — what the console's graph explorer expands a node with.
  */
 import type { FastifyInstance } from 'fastify';
-import { EDGE_KINDS } from '../../../model/schema.js';
+import { SOURCES } from '../../../model/source.js';
 import { V1_ERRORS, errorResponses, nameParam, security } from '../../schemas.js';
 import { snapshotHeader } from './common.js';
 import { nodeSummarySchema } from './search.js';
@@ -147,7 +147,7 @@ export default async function graphRoutes(fastify: FastifyInstance): Promise<voi
           required: ['node'],
           properties: {
             node: { ...nameParam, maxLength: 1024, description: 'A node key (as returned by /v1/search and this route), or a principal name as for /v1/blast-radius.' },
-            edges: { type: 'array', maxItems: 64, items: { type: 'string', enum: [...EDGE_KINDS] }, description: 'Only these edge kinds.' },
+            edges: { type: 'array', maxItems: 64, items: { type: 'string', enum: [...SOURCES.allEdgeKinds()] }, description: 'Only these edge kinds.' },
             dir: { type: 'string', enum: ['out', 'in', 'both'], default: 'both' },
             offset: { type: 'integer', minimum: 0, maximum: 10_000_000, default: 0 },
             limit: { type: 'integer', minimum: 1, maximum: 200, default: 25 },
