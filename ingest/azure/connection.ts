@@ -5,41 +5,19 @@
  * ready ARM token, as `collect azure` takes them), the server config's `remediation.azure`
  * section, and the ARM session options made from either. Nothing here prints or stores a credential.
  */
-import { InputError } from '../../src/model/errors.js';
+import { CREDENTIAL_CONFIG_PROPERTIES, HTTP_URL_SCHEMA, credentialFromCli, credentialFromConfig } from '../../src/model/microsoftCredential.js';
 import type { ConnectionDef } from '../../src/model/source.js';
 
-/** `collect azure --auth`'s modes (the Entra token provider's); kept here so that declaring the connection loads no SDK. */
-const AUTH_MODES = ['token', 'env', 'certificate', 'managed-identity', 'default'] as const;
-const httpsUrl = { type: 'string', pattern: '^https?://', maxLength: 2048 };
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** The snapshot's tenant wins over `--tenant`: Azure calls act on the tenant the findings came from. */
 const fromCli: ConnectionDef['fromCli'] = (o, tenantOfSnapshot, env, retry) => {
   const tenant = tenantOfSnapshot ?? str(o.tenant);
   if (!tenant) return undefined;
-  const token = env.REVENANT_AZURE_TOKEN;
-  const mode = str(o.auth) ?? (token ? 'token' : 'default');
-  if (!AUTH_MODES.includes(mode as never)) throw new InputError(`--auth must be one of ${AUTH_MODES.join(', ')} (got ${mode})`, { field: '--auth' });
-  return {
-    tenant,
-    armUrl: str(o.armUrl),
-    authorityHost: str(o.authorityHost),
-    mode,
-    token: mode === 'token' ? token : undefined,
-    clientId: str(o.clientId),
-    certificatePath: str(o.certificate),
-    retry,
-  };
+  return { ...credentialFromCli(o, tenant, env.REVENANT_AZURE_TOKEN), armUrl: str(o.armUrl), retry };
 };
 
-const fromConfig: ConnectionDef['fromConfig'] = (c, secret) => ({
-  tenant: c.tenant,
-  mode: c.mode,
-  token: typeof c.token === 'string' ? secret(c.token, 'token') : undefined,
-  clientId: c.clientId,
-  certificatePath: c.certificatePath,
-  armUrl: c.armUrl,
-  authorityHost: c.authorityHost,
-});
+const fromConfig: ConnectionDef['fromConfig'] = (c, secret) => ({ ...credentialFromConfig(c, secret), armUrl: c.armUrl });
 
 export const AZURE_CONNECTION: ConnectionDef = {
   options: [{ flags: '--arm-url <url>', description: 'Azure Resource Manager endpoint (Azure calls: tenant and credentials as for Graph, REVENANT_AZURE_TOKEN for --auth token)', default: 'https://management.azure.com' }],
@@ -47,15 +25,7 @@ export const AZURE_CONNECTION: ConnectionDef = {
     type: 'object',
     additionalProperties: false,
     required: ['tenant'],
-    properties: {
-      tenant: { type: 'string', minLength: 1 },
-      mode: { enum: [...AUTH_MODES] },
-      token: { type: 'string', minLength: 1, maxLength: 8192 },
-      clientId: { type: 'string' },
-      certificatePath: { type: 'string' },
-      armUrl: httpsUrl,
-      authorityHost: httpsUrl,
-    },
+    properties: { ...CREDENTIAL_CONFIG_PROPERTIES, armUrl: HTTP_URL_SCHEMA },
   },
   fromCli,
   fromConfig,

@@ -5,43 +5,19 @@
  * (the collector's conventions: `REVENANT_GRAPH_TOKEN`, or an @azure/identity credential with
  * `--auth`). Nothing here prints or stores a credential.
  */
-import { InputError } from '../../src/model/errors.js';
-import { GRAPH_AUTH_MODES } from './graphAuthModes.js';
+import { CREDENTIAL_CONFIG_PROPERTIES, HTTP_URL_SCHEMA, credentialFromCli, credentialFromConfig } from '../../src/model/microsoftCredential.js';
 import type { ConnectionDef } from '../../src/model/source.js';
-
-const httpsUrl = { type: 'string', pattern: '^https?://', maxLength: 2048 };
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** The command's `--tenant` wins over the snapshot's Entra tenant. */
 const fromCli: ConnectionDef['fromCli'] = (o, tenantOfSnapshot, env, retry) => {
   const tenant = str(o.tenant) ?? tenantOfSnapshot;
   if (!tenant) return undefined;
-  const token = env.REVENANT_GRAPH_TOKEN;
-  const mode = str(o.auth) ?? (token ? 'token' : 'default');
-  if (!GRAPH_AUTH_MODES.includes(mode as never)) throw new InputError(`--auth must be one of ${GRAPH_AUTH_MODES.join(', ')} (got ${mode})`, { field: '--auth' });
-  return {
-    tenant,
-    graphUrl: str(o.graphUrl),
-    authorityHost: str(o.authorityHost),
-    mode,
-    token: mode === 'token' ? token : undefined,
-    clientId: str(o.clientId),
-    certificatePath: str(o.certificate),
-    env,
-    retry,
-  };
+  return { ...credentialFromCli(o, tenant, env.REVENANT_GRAPH_TOKEN), graphUrl: str(o.graphUrl), env, retry };
 };
 
-const fromConfig: ConnectionDef['fromConfig'] = (c, secret, env) => ({
-  tenant: c.tenant,
-  mode: c.mode,
-  token: typeof c.token === 'string' ? secret(c.token, 'token') : undefined,
-  clientId: c.clientId,
-  certificatePath: c.certificatePath,
-  graphUrl: c.graphUrl,
-  authorityHost: c.authorityHost,
-  env,
-});
+const fromConfig: ConnectionDef['fromConfig'] = (c, secret, env) => ({ ...credentialFromConfig(c, secret), graphUrl: c.graphUrl, env });
 
 export const ENTRA_CONNECTION: ConnectionDef = {
   options: [
@@ -56,15 +32,7 @@ export const ENTRA_CONNECTION: ConnectionDef = {
     type: 'object',
     additionalProperties: false,
     required: ['tenant'],
-    properties: {
-      tenant: { type: 'string', minLength: 1 },
-      mode: { enum: ['token', 'env', 'certificate', 'managed-identity', 'default'] },
-      token: { type: 'string', minLength: 1, maxLength: 8192 },
-      clientId: { type: 'string' },
-      certificatePath: { type: 'string' },
-      graphUrl: httpsUrl,
-      authorityHost: httpsUrl,
-    },
+    properties: { ...CREDENTIAL_CONFIG_PROPERTIES, graphUrl: HTTP_URL_SCHEMA },
   },
   fromCli,
   fromConfig,
