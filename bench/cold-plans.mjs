@@ -18,39 +18,18 @@
  *   NEO4J_URI=bolt://127.0.0.1:7687 node bench/cold-plans.mjs --collection DIR [--label before]
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import neo4j from 'neo4j-driver';
+import { BIN, ROOT, arg, childrenCpu, localNeo4j, round } from './support.mjs';
 
-const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const BIN = join(ROOT, 'bin', 'revenant.js');
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : def;
-};
 const collection = arg('collection');
 if (!collection) throw new Error('bench/cold-plans: --collection DIR is required');
 const label = arg('label', 'run');
-const state = join(ROOT, '.neo4j', 'state.json');
-const local = existsSync(state) ? JSON.parse(readFileSync(state, 'utf8')) : null;
-const uri = process.env.NEO4J_URI || local?.uri;
-if (!uri) throw new Error('bench/cold-plans: set NEO4J_URI or run `npm run neo4j:start` first');
-const serverPid = local?.uri === uri ? local.pid : null;
+const { uri, serverCpu } = localNeo4j('cold-plans');
 const auth = process.env.NEO4J_USER ? neo4j.auth.basic(process.env.NEO4J_USER, process.env.NEO4J_PASSWORD ?? '') : neo4j.auth.none();
-const round = (x) => (x === null ? null : Math.round(x * 1000) / 1000);
-
-const procCpu = (file, fields) => {
-  try {
-    const f = readFileSync(file, 'utf8').split(') ')[1].split(' ');
-    return fields.reduce((a, i) => a + Number(f[i]), 0) / 100;
-  } catch {
-    return null;
-  }
-};
-const childrenCpu = () => procCpu('/proc/self/stat', [13, 14]);
-const serverCpu = () => (serverPid ? procCpu(`/proc/${serverPid}/stat`, [11, 12]) : null);
+const round3 = (x) => round(x, 3);
 
 function timed(fn) {
   const t0 = performance.now();
@@ -60,10 +39,10 @@ function timed(fn) {
   const out = fn();
   return {
     out,
-    wallS: round((performance.now() - t0) / 1000),
-    clientCpuS: c0 === null ? null : round(childrenCpu() - c0),
-    serverCpuS: s0 === null ? null : round(serverCpu() - s0),
-    load1: round(la),
+    wallS: round3((performance.now() - t0) / 1000),
+    clientCpuS: c0 === null ? null : round3(childrenCpu() - c0),
+    serverCpuS: s0 === null ? null : round3(serverCpu() - s0),
+    load1: round3(la),
   };
 }
 

@@ -15,36 +15,16 @@
  * Results: JSON on stdout and in bench/results/neo4j-delta-<users>-<date>.json.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { BIN, ROOT, arg, localNeo4j, ownCpu, round } from './support.mjs';
 
-const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const BIN = join(ROOT, 'bin', 'revenant.js');
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : def;
-};
 const users = Number(arg('users', '10000'));
 const seed = arg('seed', '1');
 const fraction = Number(arg('changes', '0.01'));
 
-const state = join(ROOT, '.neo4j', 'state.json');
-const launcher = existsSync(state) ? JSON.parse(readFileSync(state, 'utf8')) : null;
-const uri = process.env.NEO4J_URI || (launcher?.status === 'ready' ? launcher.uri : undefined);
-if (!uri) throw new Error('bench/neo4j-delta: set NEO4J_URI or run `npm run neo4j:start` first');
-const serverPid = !process.env.NEO4J_URI || process.env.NEO4J_URI === launcher?.uri ? launcher?.pid : undefined;
-const serverCpu = () => {
-  if (!serverPid || !existsSync(`/proc/${serverPid}/stat`)) return null;
-  const f = readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-};
-const ownCpu = () => {
-  const c = process.cpuUsage();
-  return (c.user + c.system) / 1e6;
-};
-const round = (x) => (x === null ? null : Math.round(x * 100) / 100);
+const { uri, serverCpu } = localNeo4j('neo4j-delta');
 
 function cli(args) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NEO4J_URI: '' } });

@@ -19,17 +19,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { BIN, ROOT, arg, localNeo4j, ownCpu, round } from './support.mjs';
 
-const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const BIN = join(ROOT, 'bin', 'revenant.js');
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : def;
-};
 const users = Number(arg('users', '10000'));
 const seed = arg('seed', '1');
 const reuse = arg('store', undefined);
@@ -49,23 +43,7 @@ Pool.prototype.acquire = async function (context, address, config) {
 };
 const quantile = (xs, q) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] : null);
 
-const state = join(ROOT, '.neo4j', 'state.json');
-const launcher = existsSync(state) ? JSON.parse(readFileSync(state, 'utf8')) : null;
-const uri = process.env.NEO4J_URI || (launcher?.status === 'ready' ? launcher.uri : undefined);
-if (!uri) throw new Error('bench/neo4j-push: set NEO4J_URI or run `npm run neo4j:start` first');
-const serverPid = !process.env.NEO4J_URI || process.env.NEO4J_URI === launcher?.uri ? launcher?.pid : undefined;
-const TICKS = 100; // USER_HZ on Linux
-/** The server's CPU seconds so far, or null when it is not a local process we know. */
-const serverCpu = () => {
-  if (!serverPid || !existsSync(`/proc/${serverPid}/stat`)) return null;
-  const f = readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / TICKS;
-};
-const ownCpu = () => {
-  const c = process.cpuUsage();
-  return (c.user + c.system) / 1e6;
-};
-const round = (x) => (x === null ? null : Math.round(x * 100) / 100);
+const { uri, serverCpu } = localNeo4j('neo4j-push');
 
 function cli(args) {
   const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S', process.execPath, BIN, ...args], { encoding: 'utf8', env: { ...process.env, NEO4J_URI: '' } });
@@ -126,7 +104,7 @@ try {
     const total = {
       wallS: round(phases.reduce((a, p) => a + p.wallS, 0)),
       driverCpuS: round(phases.reduce((a, p) => a + p.driverCpuS, 0)),
-      serverCpuS: serverPid ? round(phases.reduce((a, p) => a + (p.serverCpuS ?? 0), 0)) : null,
+      serverCpuS: serverCpu() !== null ? round(phases.reduce((a, p) => a + (p.serverCpuS ?? 0), 0)) : null,
     };
     const t = performance.now();
     await store.remove(`bench-${id}`);

@@ -76,7 +76,7 @@ async function read(w: AzureWriter, path: string, permission: string): Promise<R
   }
 }
 
-const props = (o: Raw | null): Raw => ((o?.properties ?? {}) as Raw) ?? {};
+const props = (o: Raw | null): Raw => (o?.properties ?? {}) as Raw;
 const outcome = (a: { status: number; requestId: string | null; attempts: number }): CallOutcome => ({ status: a.status, requestId: a.requestId, attempts: a.attempts });
 const pathOf = (step: StepRef) => step.call.path.split('?')[0];
 
