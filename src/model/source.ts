@@ -655,6 +655,19 @@ export interface SourceRule {
   source: string;
 }
 
+/** A kind person correlation reads (SourceRegistry.correlatedKinds). */
+export interface CorrelatedKind {
+  kind: NodeKind;
+  /** Its place in correlation's order. */
+  rank: number;
+  keys: (props: Record<string, unknown>) => CorrelationKeys;
+  /** Whether its stubs correlate (records: yes; accounts: only listed ones). */
+  stubs: boolean;
+  namesPerson: boolean;
+  /** Whether its correlation values are in the name index. */
+  named: boolean;
+}
+
 /** The registered sources, in registration order. */
 export class SourceRegistry {
   private readonly byKind = new Map<string, SourceDefinition>();
@@ -671,6 +684,7 @@ export class SourceRegistry {
   private readonly tokenOwnerProps = new Map<string, string>();
   private readonly factReaders = new Map<string, (fact: Record<string, unknown>, c: FactContext) => Privilege[]>();
   private registered = 0;
+  private correlated: { version: number; kinds: ReadonlyMap<string, CorrelatedKind> } | undefined;
 
   /** Grows with every registration: what is built from the registry is rebuilt when it changes. */
   get version(): number {
@@ -796,6 +810,26 @@ export class SourceRegistry {
   /** Record kinds (not accounts) that correlate (HR people). */
   recordKinds(): { source: SourceDefinition; record: RecordKindDef }[] {
     return [...this.recordByKind.values()];
+  }
+
+  /**
+   * The kinds person correlation reads, in its order (their `rank`): every account kind (listed
+   * accounts only, never stubs), then every record kind (stubs too), each with its declared keys,
+   * whether it names persons (HR) and whether its values are lookup names (`correlationNamed`).
+   * The full load (deriveGraph) and a delta (derivePersons) both correlate these.
+   */
+  correlatedKinds(): ReadonlyMap<string, CorrelatedKind> {
+    if (this.correlated?.version !== this.registered) {
+      const list = [
+        ...this.accountKinds().map((kind) => {
+          const a = this.accountByKind.get(kind)!.account;
+          return { kind, keys: a.correlation, stubs: false, namesPerson: false, named: a.correlationNamed !== false };
+        }),
+        ...this.recordKinds().map(({ record }) => ({ kind: record.kind, keys: record.correlation, stubs: true, namesPerson: record.namesPerson === true, named: record.correlationNamed !== false })),
+      ];
+      this.correlated = { version: this.registered, kinds: new Map(list.map((k, rank) => [k.kind, { ...k, rank }])) };
+    }
+    return this.correlated.kinds;
   }
 
   record(kind: string): { source: SourceDefinition; record: RecordKindDef } | undefined {

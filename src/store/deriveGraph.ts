@@ -58,17 +58,13 @@ export function deriveGraph(w: SnapshotWriter, sources: SourceRef[]): { persons:
   const displayName = new Map<string, string>();
   const nidOf = new Map<string, number>();
   const namesPerson = new Set<string>();
-  const kinds = [
-    ...SOURCES.accountKinds().map((kind) => ({ kind, keys: SOURCES.account(kind)!.account.correlation, names: false, stubs: false })),
-    ...SOURCES.recordKinds().map(({ record }) => ({ kind: record.kind, keys: record.correlation, names: record.namesPerson === true, stubs: true })),
-  ];
   const asserted = new Map<string, readonly { key: string; value: string }[]>();
   for (const src of SOURCES.all()) for (const [k, v] of src.asserted?.(w) ?? []) asserted.set(k, [...(asserted.get(k) ?? []), ...v]);
-  for (const k of kinds) {
+  for (const k of SOURCES.correlatedKinds().values()) {
     for (const r of w.nodesOf(k.kind)) {
       if (r.props.stub && !k.stubs) continue;
       nidOf.set(r.key, r.nid);
-      if (k.names) namesPerson.add(r.key);
+      if (k.namesPerson) namesPerson.add(r.key);
       displayName.set(r.key, s(r.props.displayName) ?? s(r.props.name) ?? r.key);
       records.push({ key: r.key, ...k.keys(r.props), asserted: asserted.get(r.key) });
     }

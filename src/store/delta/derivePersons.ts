@@ -14,7 +14,7 @@
 import { type CorrelationRecord, correlate, normalizeKey, normalizeMail } from '../../analysis/correlation.js';
 import { parseNodeKey, personKey } from '../../model/ids.js';
 import { EdgeKind, NodeKind } from '../../model/schema.js';
-import type { AssertedLinks, CorrelationKeys } from '../../model/source.js';
+import type { AssertedLinks, CorrelatedKind, CorrelationKeys } from '../../model/source.js';
 import type { PersonProps } from '../../model/types.js';
 import { SOURCES } from '../../../ingest/sources.js';
 import { DeltaGraph, type Row } from './DeltaGraph.js';
@@ -24,32 +24,8 @@ const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v 
 const BELONGS_TO = DeltaGraph.edgeIndex(EdgeKind.BELONGS_TO);
 const SAME_PERSON = DeltaGraph.edgeIndex(EdgeKind.SAME_PERSON);
 
-/** The kinds that correlate, in deriveGraph's order: accounts (listed only), then records (stubs too). */
-interface CorrKind {
-  kind: NodeKind;
-  rank: number;
-  keys: (props: Record<string, unknown>) => CorrelationKeys;
-  stubs: boolean;
-  namesPerson: boolean;
-  named: boolean;
-}
-
-let cached: { version: number; kinds: Map<string, CorrKind> } | undefined;
-function corrKinds(): Map<string, CorrKind> {
-  if (cached?.version === SOURCES.version) return cached.kinds;
-  const list = [
-    ...SOURCES.accountKinds().map((kind) => {
-      const a = SOURCES.account(kind)!.account;
-      return { kind, keys: a.correlation, stubs: false, namesPerson: false, named: a.correlationNamed !== false };
-    }),
-    ...SOURCES.recordKinds().map(({ record }) => ({ kind: record.kind, keys: record.correlation, stubs: true, namesPerson: record.namesPerson === true, named: record.correlationNamed !== false })),
-  ];
-  cached = { version: SOURCES.version, kinds: new Map(list.map((k, rank) => [k.kind, { ...k, rank }])) };
-  return cached.kinds;
-}
-
 /** The correlation keys of a node, as deriveGraph reads them (undefined for a listed-only kind's stub or a non-record). */
-function keysOf(kinds: Map<string, CorrKind>, r: Row | undefined): CorrelationKeys | undefined {
+function keysOf(kinds: ReadonlyMap<string, CorrelatedKind>, r: Row | undefined): CorrelationKeys | undefined {
   if (!r) return undefined;
   const k = kinds.get(r.kind);
   if (!k || (r.props.stub && !k.stubs)) return undefined;
@@ -57,7 +33,7 @@ function keysOf(kinds: Map<string, CorrKind>, r: Row | undefined): CorrelationKe
 }
 
 /** Values a record is correlated by (normalized as correlate() does). */
-function joinValues(kinds: Map<string, CorrKind>, r: Row | undefined): string[] {
+function joinValues(kinds: ReadonlyMap<string, CorrelatedKind>, r: Row | undefined): string[] {
   const x = keysOf(kinds, r);
   if (!x) return [];
   const out: string[] = [];
@@ -83,7 +59,7 @@ function assertedChanges(before: AssertedLinks, after: AssertedLinks): Set<strin
 }
 
 export function derivePersons(g: DeltaGraph, sourceKinds: readonly string[]): { persons: number; links: number } {
-  const kinds = corrKinds();
+  const kinds = SOURCES.correlatedKinds();
   const isRecord = (r: Row | undefined) => !!r && kinds.has(r.kind);
   const before = (nid: number) => (g.inBase(nid) ? g.baseRow(nid) : undefined);
   const asserted = assertedLinks(g, sourceKinds, false);
