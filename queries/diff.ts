@@ -37,12 +37,8 @@ function sourceKeyOf(doc: FindingsDoc, f: Finding): string | undefined {
   return m.get(`${f.subject.source}:${f.subject.id}`);
 }
 
-export function diffDocs(before: FindingsDoc | null, after: FindingsDoc): DiffResult {
-  const prev = new Map((before?.findings ?? []).map((f) => [f.id, f]));
-  const next = new Map(after.findings.map((f) => [f.id, f]));
-  const out: DiffResult = { from: before?.snapshot ?? null, to: after.snapshot ?? '', new: [], resolved: [], persisting: [], changed: [], coverageLost: [] };
-
-  // Coverage lost, per source of the earlier snapshot.
+/** The coverage `after` lost over `before`, per source key of `before` (findings not filled in yet). */
+function coverageLosses(before: FindingsDoc | null, after: FindingsDoc): Map<string, CoverageLoss> {
   const losses = new Map<string, CoverageLoss>();
   for (const [sk, cov] of Object.entries(before?.coverage ?? {})) {
     const now = after.coverage[sk];
@@ -54,19 +50,52 @@ export function diffDocs(before: FindingsDoc | null, after: FindingsDoc): DiffRe
     const rules = now.uncoveredRules.filter((r) => !cov.uncoveredRules.includes(r));
     if (datasets.length || rules.length) losses.set(sk, { sourceKey: sk, datasets, rules, findings: [] });
   }
+  return losses;
+}
 
+/** A finding of `before` that is not in the later document: coverage lost (into its loss) or resolved. */
+function classifyGone(before: FindingsDoc | null, f: Finding, losses: Map<string, CoverageLoss>, out: DiffResult): void {
+  const sk = before ? sourceKeyOf(before, f) : undefined;
+  const loss = sk ? losses.get(sk) : undefined;
+  if (loss && (loss.datasets.includes('*') || loss.rules.includes(f.rule))) loss.findings.push(f);
+  else out.resolved.push(f);
+}
+
+export function diffDocs(before: FindingsDoc | null, after: FindingsDoc): DiffResult {
+  const prev = new Map((before?.findings ?? []).map((f) => [f.id, f]));
+  const next = new Map(after.findings.map((f) => [f.id, f]));
+  const out: DiffResult = { from: before?.snapshot ?? null, to: after.snapshot ?? '', new: [], resolved: [], persisting: [], changed: [], coverageLost: [] };
+  // Coverage lost, per source of the earlier snapshot.
+  const losses = coverageLosses(before, after);
   for (const [id, f] of next) {
     const p = prev.get(id);
     if (!p) out.new.push(f);
     else if (p.status !== f.status) out.changed.push({ before: p, after: f, regression: f.status === 'live' && p.status !== 'live' });
     else out.persisting.push(f);
   }
-  for (const [id, f] of prev) {
-    if (next.has(id)) continue;
-    const sk = before ? sourceKeyOf(before, f) : undefined;
-    const loss = sk ? losses.get(sk) : undefined;
-    if (loss && (loss.datasets.includes('*') || loss.rules.includes(f.rule))) loss.findings.push(f);
-    else out.resolved.push(f);
+  for (const [id, f] of prev) if (!next.has(id)) classifyGone(before, f, losses, out);
+  out.coverageLost = [...losses.values()];
+  return out;
+}
+
+/**
+ * diffDocs when `after` is a delta on `before` and what the delta changed is known (`touched`: the
+ * findings it wrote, in `after`'s order; `gone`: the ids of `before`'s findings not in `after`, in
+ * `before`'s order): only those are compared. Every other finding of `after` is `before`'s own, so
+ * it persists; `persisting` lists only the touched ones that persist (the caller knows the rest).
+ */
+export function diffChange(before: FindingsDoc, beforeById: ReadonlyMap<string, Finding>, after: FindingsDoc, touched: readonly Finding[], gone: readonly string[]): DiffResult {
+  const out: DiffResult = { from: before.snapshot ?? null, to: after.snapshot ?? '', new: [], resolved: [], persisting: [], changed: [], coverageLost: [] };
+  const losses = coverageLosses(before, after);
+  for (const f of touched) {
+    const p = beforeById.get(f.id);
+    if (!p) out.new.push(f);
+    else if (p.status !== f.status) out.changed.push({ before: p, after: f, regression: f.status === 'live' && p.status !== 'live' });
+    else out.persisting.push(f);
+  }
+  for (const id of gone) {
+    const f = beforeById.get(id);
+    if (f) classifyGone(before, f, losses, out);
   }
   out.coverageLost = [...losses.values()];
   return out;

@@ -25,6 +25,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Finding, FindingsDoc } from '../../queries/residual.js';
+import type { DocChange } from './storedFindings.js';
 import { ensurePrivateFile } from './privateFile.js';
 
 export type FeedEventKind = 'created' | 'updated' | 'closed' | 'reopened';
@@ -85,6 +86,7 @@ CREATE TABLE IF NOT EXISTS feed_state (
   last_at TEXT NOT NULL,
   doc TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS feed_state_unverified ON feed_state(finding) WHERE unverified = 1;
 CREATE TABLE IF NOT EXISTS feed_events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   snapshot TEXT NOT NULL,
@@ -177,6 +179,13 @@ function decided(doc: FindingsDoc, sourceKey: string | null, rule: string): bool
   return !!cov && !cov.uncoveredRules.includes(rule);
 }
 
+/** A snapshot as `sync` reads it: its document, collection time, and (a delta on the previous) its change. */
+export interface SyncRead {
+  doc: FindingsDoc;
+  at: string;
+  change?: DocChange;
+}
+
 export class ChangeFeed {
   readonly db: Database.Database;
   /** Identifies this feed: a position is only meaningful in the feed that gave it. */
@@ -231,8 +240,14 @@ export class ChangeFeed {
    * before it follows the feed, so no cursor can point before it. The comparison runs in SQLite
    * (this snapshot's finding ids and digests in a temporary table, joined with the states), so
    * memory stays flat however many findings there are; only changed findings are written.
+   *
+   * With `change` (the snapshot is a delta on `change.base`, and that is the newest snapshot in
+   * the feed) only what the delta touched is compared: the findings it wrote, the base's findings
+   * it dropped, and the findings left unverified (open, gone) — every other finding of the
+   * document is its base's, whose state the feed already holds, so it would give no event. The
+   * events are the same as the whole comparison's, in the same order (test/api/changeFeedPatch).
    */
-  append(id: string, doc: FindingsDoc, at: string = doc.at): number | null {
+  append(id: string, doc: FindingsDoc, at: string = doc.at, change?: DocChange): number | null {
     return this.db.transaction((): number | null => {
       const last = this.lastLogged();
       if (last !== undefined && id <= last) return null;
@@ -240,9 +255,22 @@ export class ChangeFeed {
       const prevSnapshot = last === undefined ? null : (this.db.prepare('SELECT snapshot, at FROM feed_snapshots WHERE snapshot = ?').get(last) as { snapshot: string; at: string });
       const sourceKeys = new Map(doc.subjects.map((s) => [`${s.source}\u0000${s.id}`, s.sourceKey]));
       const skOf = (f: Finding) => sourceKeys.get(`${f.subject.source}\u0000${f.subject.id}`) ?? null;
-      this.db.exec('CREATE TEMP TABLE IF NOT EXISTS feed_now (finding TEXT PRIMARY KEY, digest TEXT NOT NULL, ord INTEGER NOT NULL); DELETE FROM feed_now;');
+      this.db.exec(
+        'CREATE TEMP TABLE IF NOT EXISTS feed_now (finding TEXT PRIMARY KEY, digest TEXT NOT NULL, ord INTEGER NOT NULL); DELETE FROM feed_now; CREATE TEMP TABLE IF NOT EXISTS feed_dropped (finding TEXT PRIMARY KEY); DELETE FROM feed_dropped;',
+      );
       const insNow = this.db.prepare('INSERT OR IGNORE INTO feed_now(finding, digest, ord) VALUES (?, ?, ?)');
-      doc.findings.forEach((f, i) => insNow.run(f.id, findingDigest(f), i));
+      // Patch: the states are the base's (the newest snapshot in the feed), so only what the delta touched can differ.
+      const patch = change !== undefined && last !== undefined && change.base === last;
+      if (patch) {
+        const touched = new Set(change.findings.map((f) => f.id));
+        doc.findings.forEach((f, i) => {
+          if (touched.has(f.id)) insNow.run(f.id, findingDigest(f), i);
+        });
+        const insDropped = this.db.prepare('INSERT OR IGNORE INTO feed_dropped(finding) VALUES (?)');
+        for (const g of change.gone) insDropped.run(g);
+      } else {
+        doc.findings.forEach((f, i) => insNow.run(f.id, findingDigest(f), i));
+      }
       const insEvent = this.db.prepare(
         `INSERT INTO feed_events(snapshot, at, finding, kind, reason, status, severity, prev_status, prev_severity, rule, source, first_snapshot, first_at, last_snapshot, last_at, doc)
          VALUES (@snapshot, @at, @finding, @kind, @reason, @status, @severity, @prev_status, @prev_severity, @rule, @source, @first_snapshot, @first_at, @last_snapshot, @last_at, @doc)`,
@@ -285,9 +313,15 @@ export class ChangeFeed {
       }
 
       // Open findings that are gone: closed when the data that decides them is complete, else unverified.
-      const gone = this.db
-        .prepare('SELECT * FROM feed_state s WHERE s.open = 1 AND NOT EXISTS (SELECT 1 FROM feed_now n WHERE n.finding = s.finding) ORDER BY s.finding')
-        .all() as StateRow[];
+      // (Patch: the open findings gone are among the base's the delta dropped and those already unverified.)
+      const gone = (
+        patch
+          ? this.db.prepare(
+              `SELECT * FROM feed_state s WHERE s.open = 1 AND (s.finding IN (SELECT finding FROM feed_dropped) OR s.unverified = 1)
+               AND NOT EXISTS (SELECT 1 FROM feed_now n WHERE n.finding = s.finding) ORDER BY s.finding`,
+            )
+          : this.db.prepare('SELECT * FROM feed_state s WHERE s.open = 1 AND NOT EXISTS (SELECT 1 FROM feed_now n WHERE n.finding = s.finding) ORDER BY s.finding')
+      ).all() as StateRow[];
       for (const g of gone) {
         // A verified open finding was in the previous snapshot; an unverified one was last seen when it became so.
         const seen = g.unverified || !prevSnapshot ? { last_snapshot: g.last_snapshot, last_at: g.last_at } : { last_snapshot: prevSnapshot.snapshot, last_at: prevSnapshot.at };
@@ -312,7 +346,7 @@ export class ChangeFeed {
           setState.run({ finding: g.finding, open: 1, unverified: 1, ...seen });
         }
       }
-      this.db.exec('DELETE FROM feed_now');
+      this.db.exec('DELETE FROM feed_now; DELETE FROM feed_dropped;');
       const end = (this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'feed_events'").get() as { seq: number } | undefined)?.seq ?? 0;
       this.db.prepare('INSERT INTO feed_snapshots(snapshot, at, end_seq, events, logged_at) VALUES (?, ?, ?, ?, ?)').run(id, at, end, events, new Date().toISOString());
       return events;
@@ -323,18 +357,18 @@ export class ChangeFeed {
    * Append every snapshot of `ids` (oldest first) newer than the newest in the feed, reading each
    * one's findings with `read`. A snapshot that cannot be read is skipped (it is never served).
    */
-  async sync(ids: readonly string[], read: (id: string) => Promise<{ doc: FindingsDoc; at: string }> | { doc: FindingsDoc; at: string }): Promise<string[]> {
+  async sync(ids: readonly string[], read: (id: string) => Promise<SyncRead> | SyncRead): Promise<string[]> {
     const appended: string[] = [];
     for (const id of ids) {
       const last = this.lastLogged();
       if (last !== undefined && id <= last) continue;
-      let got: { doc: FindingsDoc; at: string };
+      let got: SyncRead;
       try {
         got = await read(id);
       } catch {
         continue;
       }
-      if (this.append(id, got.doc, got.at) !== null) appended.push(id);
+      if (this.append(id, got.doc, got.at, got.change) !== null) appended.push(id);
     }
     return appended;
   }

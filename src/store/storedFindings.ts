@@ -175,6 +175,18 @@ export function readStoredFindings(sdb: SnapshotDb): FindingsDoc {
   return patchDoc(readStoredFindings(sdb.overlay.parent), sdb);
 }
 
+/** What a delta snapshot's document changes over its base's document (patchDoc): enough to patch what was built on the base's. */
+export interface DocChange {
+  /** The base snapshot. */
+  base: string;
+  /** The findings the delta wrote (new, changed, or analysed again and the same), in document order. */
+  findings: Finding[];
+  /** Ids of the base document's findings that are not in this one. */
+  gone: string[];
+  /** Subject reports the delta wrote or removed (`report` null), by source and account id. */
+  subjects: { source: string; id: string; report: SubjectReport | null }[];
+}
+
 /**
  * The document of a delta snapshot from its base's document (already read: the API keeps the
  * one it serves) and the delta's own change — without reading the base's findings again. The
@@ -183,15 +195,30 @@ export function readStoredFindings(sdb: SnapshotDb): FindingsDoc {
  * gives; the base's stay in it, the new ones are merged in.
  */
 export function patchDoc(base: FindingsDoc, delta: SnapshotDb): FindingsDoc {
+  return patchDocChange(base, delta).doc;
+}
+
+/** patchDoc, with what changed (`change.base` is the delta's base snapshot id). */
+export function patchDocChange(base: FindingsDoc, delta: SnapshotDb): { doc: FindingsDoc; change: DocChange } {
   const db = delta.db;
   const head = JSON.parse((db.prepare("SELECT value FROM analysis WHERE key = 'doc'").get() as { value: string }).value) as FindingsDoc & { delta?: boolean };
   const subjects = new Map(base.subjects.map((x) => [subjectKeyOf(x), x]));
+  const subjectChanges: DocChange['subjects'] = [];
   for (const r of db.prepare('SELECT key, report FROM doc_subjects').all() as { key: string; report: string | null }[]) {
-    if (r.report === null) subjects.delete(r.key);
-    else subjects.set(r.key, JSON.parse(r.report) as SubjectReport);
+    if (r.report === null) {
+      const was = subjects.get(r.key);
+      if (was) subjectChanges.push({ source: was.source, id: was.id, report: null });
+      subjects.delete(r.key);
+    } else {
+      const report = JSON.parse(r.report) as SubjectReport;
+      subjects.set(r.key, report);
+      subjectChanges.push({ source: report.source, id: report.id, report });
+    }
   }
   const persons = new Map(base.persons.map((p) => [p.id, p]));
+  let personsChanged = false;
   for (const r of db.prepare('SELECT id, report FROM doc_persons').all() as { id: string; report: string | null }[]) {
+    personsChanged = true;
     if (r.report === null) persons.delete(r.id);
     else persons.set(r.id, JSON.parse(r.report) as PersonReport);
   }
@@ -210,7 +237,13 @@ export function patchDoc(base: FindingsDoc, delta: SnapshotDb): FindingsDoc {
     const b = keyOf(y);
     return a < b ? -1 : a > b ? 1 : 0;
   };
-  const kept = base.findings.filter((f) => !drop.has(f.id));
+  // The base's findings the delta drops or rewrites, in base document order.
+  const dropped: string[] = [];
+  const kept = base.findings.filter((f) => {
+    if (!drop.has(f.id)) return true;
+    dropped.push(f.id);
+    return false;
+  });
   added.sort(cmp);
   const findings: Finding[] = [];
   let i = 0;
@@ -220,7 +253,14 @@ export function patchDoc(base: FindingsDoc, delta: SnapshotDb): FindingsDoc {
     else findings.push(added[j++]);
   }
   const { delta: _d, subjects: _s, persons: _p, findings: _f, ...rest } = head;
-  return { ...rest, subjects: subjectList.map((e) => e[1]), persons: [...persons.values()].sort((x, y) => x.id.localeCompare(y.id)), findings };
+  const addedIds = new Set(added.map((f) => f.id));
+  const gone = dropped.filter((id) => !addedIds.has(id));
+  // The base's persons are in this order already: sorted again only when the delta changed some.
+  const personList = personsChanged ? [...persons.values()].sort((x, y) => x.id.localeCompare(y.id)) : [...persons.values()];
+  return {
+    doc: { ...rest, subjects: subjectList.map((e) => e[1]), persons: personList, findings },
+    change: { base: delta.meta.get('base') ?? '', findings: added, gone, subjects: subjectChanges },
+  };
 }
 
 /**

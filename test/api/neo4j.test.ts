@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { Neo4jSource } from '../../src/api/snapshot/SnapshotSource.js';
 import { Neo4jStore } from '../../src/store/neo4jStore.js';
+import { Store } from '../../src/store/Store.js';
 import { neo4jUri, openTestDriver, pushSnapshot } from '../support/neo4j.js';
 import { FolderRefresher, HOOK_SECRET, bearer, cleanupTemps, cliLoad, createKey, editJsonl, makeApp, makeWritable, scenario, setCollectedAt, tempDir, waitFor } from './helpers.js';
 
@@ -140,6 +141,11 @@ describe('serving from Neo4j', () => {
     }, 'refreshed snapshot from Neo4j', 60_000);
     mine.push(snap);
     expect((await neo.list()).map((s) => s.id)).toContain(snap);
+    // The server read the refresh's document as the delta's change over the one it served (not
+    // every finding back from Neo4j): the same document Neo4j stores for it.
+    const viaDelta = await new Neo4jSource(neo, driver, { local: new Store(storeDir) }).readDocOn(snap, first, await neo.storedFindings(first));
+    expect(viaDelta, 'the refresh is a delta on the snapshot served').not.toBeNull();
+    expect(JSON.stringify(viaDelta!.doc)).toBe(JSON.stringify(await neo.storedFindings(snap)));
     const after = await get(app, `/v1/subjects/okta:${MARIA}/residual-access`);
     expect(after.snapshot).toBe(snap);
     expect(after.subjects[0].departedBecause.join(' ')).toMatch(/SUSPENDED/);

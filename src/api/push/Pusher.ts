@@ -61,17 +61,26 @@ interface Change {
   reason?: string;
 }
 
-/** The changes a sink must receive to go from `diff.from` to `diff.to`. */
-function changesOf(diff: DiffResult, refreshed: Set<string>, view: SnapshotView): Change[] {
+/**
+ * The changes a sink must receive to go from `diff.from` to `diff.to`. A view patched from its
+ * previous one gives its own diff (`patched`: only the findings its delta touched are listed), so
+ * the persisting findings of refreshed subjects are taken from the view, in document order.
+ */
+export function changesOf(diff: DiffResult, refreshed: Set<string>, view: SnapshotView, patched = false): Change[] {
   const out: Change[] = [];
   for (const f of diff.new) out.push({ finding: f, activity: 'create' });
   for (const c of diff.changed) out.push({ finding: c.after, activity: 'update', previousStatus: c.before.status, reason: c.regression ? 'regression' : 'status-changed' });
-  for (const f of diff.persisting) {
-    if (refreshed.has(subjectKey(f.subject.source, f.subject.id))) out.push({ finding: f, activity: 'update', reason: 'subject-refreshed' });
+  if (patched) {
+    const moved = new Set([...diff.new, ...diff.changed.map((c) => c.after)]);
+    const theirs = new Set([...refreshed].flatMap((k) => view.bySubject.get(k) ?? []).filter((f) => !moved.has(f)));
+    if (theirs.size) for (const f of view.doc.findings) if (theirs.has(f)) out.push({ finding: f, activity: 'update', reason: 'subject-refreshed' });
+  } else {
+    for (const f of diff.persisting) {
+      if (refreshed.has(subjectKey(f.subject.source, f.subject.id))) out.push({ finding: f, activity: 'update', reason: 'subject-refreshed' });
+    }
   }
   for (const f of diff.resolved) out.push({ finding: f, activity: 'close' });
   for (const loss of diff.coverageLost) for (const f of loss.findings) out.push({ finding: f, activity: 'update', reason: 'coverage-lost' });
-  void view;
   return out;
 }
 
@@ -133,6 +142,8 @@ export class Pusher {
       let changes: Change[];
       if (pos === null) {
         changes = this.d.config.push.initial === 'all' ? view.doc.findings.map((f) => ({ finding: f, activity: 'create' as const })) : [];
+      } else if (view.diff && view.previous === pos && e.prev?.id === pos) {
+        changes = changesOf(view.diff, refreshed, view, true);
       } else {
         let diff: DiffResult;
         if (e.prev && e.prev.id === pos) diff = diffDocs(e.prev.doc, view.doc);

@@ -12,9 +12,8 @@
 import { EventEmitter } from 'node:events';
 import { type FSWatcher, mkdirSync, watch } from 'node:fs';
 import type { ChangeFeed } from '../../store/ChangeFeed.js';
-import type { FindingsDoc } from '../../../queries/residual.js';
 import type { SnapshotSource } from './SnapshotSource.js';
-import { type SnapshotView, type ViewLog, buildView } from './SnapshotView.js';
+import { type Known, type SnapshotView, type ViewLog, buildView } from './SnapshotView.js';
 
 export interface SwapEvent {
   prev: SnapshotView | null;
@@ -115,7 +114,7 @@ export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
       latest = await this.source.latestId();
       if (!latest || latest === this.view?.id) return;
       // The latest's document, when it is a delta on the one served: its change over the document in memory (once).
-      const docs = new Map<string, FindingsDoc>();
+      const docs = new Map<string, Known>();
       await this.syncFeed(docs);
       next = await buildView(this.source, latest, this.view, this.opts.log, this.opts.feed, docs.get(latest));
     } catch (e) {
@@ -147,16 +146,17 @@ export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
   }
 
   /** Append to the change feed the snapshots of the source it lacks (their documents go into `docs`); keep its history from the oldest snapshot on. */
-  private async syncFeed(docs: Map<string, FindingsDoc>): Promise<void> {
+  private async syncFeed(docs: Map<string, Known>): Promise<void> {
     const feed = this.opts.feed;
     if (!feed) return;
     try {
       const ids = await this.source.ids();
       const appended = await feed.sync(ids, async (id) => {
         const v = this.view;
-        const doc = (v && this.source.readDocOn ? await this.source.readDocOn(id, v.id, v.doc) : null) ?? (await this.source.readDoc(id));
-        docs.set(id, doc);
-        return { doc, at: (await this.source.info(id)).collectedAt || doc.at };
+        const on = v && this.source.readDocOn ? await this.source.readDocOn(id, v.id, v.doc) : null;
+        const doc = on?.doc ?? (await this.source.readDoc(id));
+        docs.set(id, on ?? { doc });
+        return { doc, at: (await this.source.info(id)).collectedAt || doc.at, change: on?.change };
       });
       if (appended.length) this.opts.log.info({ snapshots: appended }, 'change feed: appended the events of snapshots published without them');
       feed.retainFrom(ids[0]);

@@ -16,8 +16,14 @@ import type { Neo4jStore } from '../../store/neo4jStore.js';
 import { Neo4jLabel } from '../../store/neo4jSchema.js';
 import { SnapshotDb } from '../../store/SnapshotDb.js';
 import type { Store } from '../../store/Store.js';
-import { hasStoredFindings, patchDoc, readStoredFindings } from '../../store/storedFindings.js';
+import { type DocChange, hasStoredFindings, patchDocChange, readStoredFindings } from '../../store/storedFindings.js';
 import { EmbeddedEngine, Neo4jEngine, type QueryEngine } from '../../../queries/QueryEngine.js';
+
+/** A delta snapshot's document laid over its base's, and what it changed. */
+export interface DocOn {
+  doc: FindingsDoc;
+  change: DocChange;
+}
 
 export type History = Map<string, { firstSeen: Seen; lastSeen: Seen }>;
 
@@ -51,9 +57,10 @@ export interface SnapshotSource {
   readDoc(id: string, log?: SourceLog): Promise<FindingsDoc>;
   /**
    * The document of `id` from the document of `baseId` when `id` is a delta snapshot on it (only
-   * the delta's change is read); null when it is not (read it with `readDoc`).
+   * the delta's change is read), with that change (what the view and the change feed patch);
+   * null when it is not (read it with `readDoc`).
    */
-  readDocOn?(id: string, baseId: string, base: FindingsDoc): Promise<FindingsDoc | null>;
+  readDocOn?(id: string, baseId: string, base: FindingsDoc): Promise<DocOn | null>;
   /** When each finding was first and last seen, over every snapshot. */
   history(): Promise<History>;
   diff(fromId?: string, toId?: string): Promise<DiffResult>;
@@ -88,6 +95,17 @@ async function readDocSliced(db: SnapshotDb, id: string, log?: SourceLog): Promi
     if (++n % 2000 === 0) await breathe();
   }
   return { ...rest, findings };
+}
+
+/** `readDocOn` from an embedded store's files: null unless `id` is there as a delta on `baseId`. */
+function readDocOnStore(store: Store, id: string, baseId: string, base: FindingsDoc): DocOn | null {
+  if (!existsSync(store.pathOf(id)) || store.baseOf(id) !== baseId) return null;
+  const db = new SnapshotDb(store.pathOf(id));
+  try {
+    return patchDocChange(base, db);
+  } finally {
+    db.close();
+  }
 }
 
 export class EmbeddedSource implements SnapshotSource {
@@ -138,14 +156,8 @@ export class EmbeddedSource implements SnapshotSource {
     }
   }
 
-  async readDocOn(id: string, baseId: string, base: FindingsDoc): Promise<FindingsDoc | null> {
-    if (this.store.baseOf(id) !== baseId) return null;
-    const db = new SnapshotDb(this.store.pathOf(id));
-    try {
-      return patchDoc(base, db);
-    } finally {
-      db.close();
-    }
+  async readDocOn(id: string, baseId: string, base: FindingsDoc): Promise<DocOn | null> {
+    return readDocOnStore(this.store, id, baseId, base);
   }
 
   async history(): Promise<History> {
@@ -174,11 +186,16 @@ export class EmbeddedSource implements SnapshotSource {
 export class Neo4jSource implements SnapshotSource {
   readonly kind = 'neo4j' as const;
   readonly watchDir = null;
+  /** The embedded store the refreshes of this server write their delta snapshots to (set by `publish`). */
+  private local: Store | undefined;
 
   constructor(
     readonly neo: Neo4jStore,
     private readonly driver: Driver,
-  ) {}
+    opts: { local?: Store } = {},
+  ) {
+    this.local = opts.local;
+  }
 
   async ids(): Promise<string[]> {
     return (await this.neo.list()).map((s) => s.id);
@@ -204,6 +221,15 @@ export class Neo4jSource implements SnapshotSource {
 
   async readDoc(id: string): Promise<FindingsDoc> {
     return this.neo.storedFindings(id);
+  }
+
+  /**
+   * A delta a refresh of this server wrote to its embedded store and pushed here: its document is
+   * the delta's change laid over the base's (the same findings as it has in Neo4j, which were
+   * pushed from that file), without reading every finding back from Neo4j.
+   */
+  async readDocOn(id: string, baseId: string, base: FindingsDoc): Promise<DocOn | null> {
+    return this.local ? readDocOnStore(this.local, id, baseId, base) : null;
   }
 
   async history(): Promise<History> {
@@ -245,6 +271,7 @@ export class Neo4jSource implements SnapshotSource {
 
   /** Push the embedded snapshot `id` into Neo4j (as `load --neo4j` does); it becomes the latest there. */
   async publish(store: Store, id: string): Promise<void> {
+    this.local = store;
     const sdb = new SnapshotDb(store.pathOf(id));
     try {
       await this.neo.push(sdb, id);

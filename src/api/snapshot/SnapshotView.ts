@@ -10,8 +10,9 @@
  * retired view closes its engine only when the last request that holds it is done.
  */
 import type { Finding, FindingsDoc, SubjectReport } from '../../../queries/residual.js';
-import { diffDocs } from '../../../queries/diff.js';
+import { type DiffResult, diffChange, diffDocs } from '../../../queries/diff.js';
 import type { ChangeFeed } from '../../store/ChangeFeed.js';
+import type { DocChange } from '../../store/storedFindings.js';
 import type { Seen } from '../../store/history.js';
 import type { Activity } from '../ocsf/ocsf.js';
 import type { QueryEngine } from '../../../queries/QueryEngine.js';
@@ -47,6 +48,12 @@ export class SnapshotView {
   readonly counts: ReadonlyMap<string, number>;
   /** The queries that walk this snapshot's graph (embedded or Neo4j). */
   readonly engine: QueryEngine;
+  /**
+   * When this view was patched from the previous snapshot's (a delta on it): the change over it
+   * (diffChange: `persisting` lists only the findings the delta wrote again; every other finding
+   * persists unchanged). Null when the view was built whole.
+   */
+  readonly diff: DiffResult | null;
   readonly loadedAt = Date.now();
   private refs = 0;
   private retired = false;
@@ -67,7 +74,8 @@ export class SnapshotView {
     this.byId = p.byId;
     this.bySubject = p.bySubject;
     this.counts = p.counts;
-    this.subjects = new Map(p.doc.subjects.map((s) => [subjectKey(s.source, s.id), s]));
+    this.subjects = p.subjects ?? new Map(p.doc.subjects.map((s) => [subjectKey(s.source, s.id), s]));
+    this.diff = p.diff;
   }
 
   /** Index in `sorted` of the first finding whose id is after `id`. */
@@ -103,6 +111,12 @@ export class SnapshotView {
   }
 }
 
+/** A snapshot's document the caller has already; for a delta on the view it replaces, with what the delta changed. */
+export interface Known {
+  doc: FindingsDoc;
+  change?: DocChange;
+}
+
 interface ViewParts {
   info: SnapshotSummary;
   doc: FindingsDoc;
@@ -117,6 +131,8 @@ interface ViewParts {
   byId: Map<string, Finding>;
   bySubject: Map<string, Finding[]>;
   counts: Map<string, number>;
+  subjects?: Map<string, SubjectReport>;
+  diff: DiffResult | null;
 }
 
 /**
@@ -131,13 +147,14 @@ export async function buildView(
   prev: SnapshotView | null,
   log?: ViewLog,
   feed?: ChangeFeed,
-  known?: FindingsDoc,
+  known?: Known,
 ): Promise<SnapshotView> {
   const engine = await source.open(id);
   try {
     const info = await source.info(id);
     // A delta on the snapshot being served: its change laid over the document already in memory.
-    const doc = known ?? (prev && source.readDocOn ? await source.readDocOn(id, prev.id, prev.doc) : null) ?? (await source.readDoc(id, log));
+    const on = known ?? (prev && source.readDocOn ? await source.readDocOn(id, prev.id, prev.doc) : null);
+    const doc = on?.doc ?? (await source.readDoc(id, log));
     const ids = await source.ids();
     const i = ids.indexOf(id);
     const prevId = i > 0 ? ids[i - 1] : null;
@@ -165,15 +182,12 @@ export async function buildView(
       history = await source.history();
     }
     await breathe();
-    const diff = diffDocs(previous, doc);
-    const activity = new Map<string, Activity>();
-    const previousStatus = new Map<string, string>();
-    for (const f of diff.new) activity.set(f.id, 'create');
-    for (const f of diff.persisting) activity.set(f.id, 'update');
-    for (const c of diff.changed) {
-      activity.set(c.after.id, 'update');
-      previousStatus.set(c.after.id, c.before.status);
+    // A delta on the view it replaces: patched from it (only what the delta changed is looked at).
+    if (on?.change && prev && prev.id === prevId && on.change.base === prev.id && previous === prev.doc) {
+      return new SnapshotView({ info, doc, engine, previous: prev.id, history, feedEnd: feed ? feed.endOf(id) : 0, ...patchParts(prev, doc, on.change) });
     }
+    const diff = diffDocs(previous, doc);
+    const { activity, previousStatus } = activitiesOf(diff);
     await breathe();
     const byId = new Map<string, Finding>();
     const bySubject = new Map<string, Finding[]>();
@@ -201,9 +215,76 @@ export async function buildView(
       byId,
       bySubject,
       counts,
+      diff: null,
     });
   } catch (e) {
     engine.close();
     throw e;
   }
+}
+
+/** What each finding did since the previous snapshot: `create` (absent: `update`), and the status before for a changed one. */
+function activitiesOf(diff: DiffResult): { activity: Map<string, Activity>; previousStatus: Map<string, string>; resolved: Finding[] } {
+  const activity = new Map<string, Activity>();
+  const previousStatus = new Map<string, string>();
+  for (const f of diff.new) activity.set(f.id, 'create');
+  for (const c of diff.changed) previousStatus.set(c.after.id, c.before.status);
+  return { activity, previousStatus, resolved: diff.resolved };
+}
+
+const countKey = (f: Finding) => `${f.status}\u0000${f.severity}`;
+const byIdOrder = (a: Finding, b: Finding) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * The indexes of a delta's view from the view of its base and the delta's change: the findings
+ * the delta wrote replace their old versions, the ones it dropped go; everything else is shared
+ * with the base's view (same finding objects). Equal to a whole build (test/api/viewPatch).
+ */
+function patchParts(prev: SnapshotView, doc: FindingsDoc, change: DocChange): Omit<ViewParts, 'info' | 'engine' | 'doc' | 'previous' | 'history' | 'feedEnd'> {
+  const diff = diffChange(prev.doc, prev.byId, doc, change.findings, change.gone);
+  const { activity, previousStatus, resolved } = activitiesOf(diff);
+  // The findings that leave (dropped, or replaced by the delta's version) and those that come in.
+  const out = [...change.gone, ...change.findings.map((f) => f.id)].map((id) => prev.byId.get(id)).filter((f): f is Finding => f !== undefined);
+  const outIds = new Set(out.map((f) => f.id));
+  const byId = new Map(prev.byId);
+  for (const id of change.gone) byId.delete(id);
+  for (const f of change.findings) byId.set(f.id, f);
+  const counts = new Map(prev.counts);
+  for (const f of out) {
+    const n = (counts.get(countKey(f)) ?? 0) - 1;
+    if (n > 0) counts.set(countKey(f), n);
+    else counts.delete(countKey(f));
+  }
+  for (const f of change.findings) counts.set(countKey(f), (counts.get(countKey(f)) ?? 0) + 1);
+  // Subjects whose findings changed: their lists again, in document order (one pass, by object: the ones that left are not in it).
+  const bySubject = new Map(prev.bySubject);
+  const affected = new Set([...out, ...change.findings].map((f) => subjectKey(f.subject.source, f.subject.id)));
+  const members = new Set<Finding>(change.findings);
+  for (const k of affected) {
+    for (const f of prev.bySubject.get(k) ?? []) members.add(f);
+    bySubject.delete(k);
+  }
+  if (members.size) {
+    for (const f of doc.findings) {
+      if (!members.has(f)) continue;
+      const k = subjectKey(f.subject.source, f.subject.id);
+      (bySubject.get(k) ?? bySubject.set(k, []).get(k)!).push(f);
+    }
+  }
+  // By id: the base's order without the ones that left, the delta's merged in.
+  const incoming = [...change.findings].sort(byIdOrder);
+  const kept = outIds.size ? prev.sorted.filter((f) => !outIds.has(f.id)) : [...prev.sorted];
+  const sorted: Finding[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < kept.length || j < incoming.length) {
+    if (j >= incoming.length || (i < kept.length && byIdOrder(kept[i], incoming[j]) <= 0)) sorted.push(kept[i++]);
+    else sorted.push(incoming[j++]);
+  }
+  const subjects = new Map(prev.subjects);
+  for (const x of change.subjects) {
+    if (x.report === null) subjects.delete(subjectKey(x.source, x.id));
+    else subjects.set(subjectKey(x.source, x.id), x.report);
+  }
+  return { activity, previousStatus, resolved, sorted, byId, bySubject, counts, subjects, diff };
 }
