@@ -21,9 +21,15 @@
  *
  * With --events-only, phases 1 and 2 are skipped: the synthetic collection itself is loaded (the
  * fakes serve the same tenant) and only the events are measured — the way to measure event
- * latency at sizes whose full collection through the throttled fakes takes hours.
+ * latency at sizes whose full collection through the throttled fakes takes hours. With
+ * --events-only and --store DIR, a store already loaded from that synthetic collection (in --keep
+ * DIR: its okta manifest names the org URL the store was loaded with, and the Okta fake listens on
+ * that port) is used as it is: no load (e.g. `revenant load DIR/synth --store DIR/store`, timed on
+ * its own). --serve-args "…" passes node options to the server (e.g. "--cpu-prof
+ * --cpu-prof-dir=/tmp/prof" to profile the refreshes). A delivery the server does not take, or
+ * an answer that never comes, is recorded in its sample (and the JSON is written all the same).
  *
- * usage: node --max-old-space-size=12000 bench/delta.mjs [--users N] [--changes 0.01] [--events 40] [--latency 30] [--keep DIR] [--no-build] [--events-only]
+ * usage: node --max-old-space-size=12000 bench/delta.mjs [--users N] [--changes 0.01] [--events 40] [--latency 30] [--keep DIR] [--no-build] [--events-only [--store DIR]] [--serve-args "…"]
  * Results: JSON on stdout and in bench/results/delta-<users>-<date>.json. Run on a quiet machine.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -45,6 +51,8 @@ const EVENTS = Number(opt('events', 40));
 const LATENCY = Number(opt('latency', 30));
 const KEEP = opt('keep', undefined);
 const EVENTS_ONLY = args.includes('--events-only');
+const STORE = opt('store', undefined);
+const SERVE_ARGS = (opt('serve-args', '') ?? '').split(' ').filter(Boolean);
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 const T0 = Date.parse('2026-11-01T00:00:00Z');
@@ -121,7 +129,10 @@ async function main() {
   const hr = s.hr.people;
   okta.apiTokens.add('00bench');
   await graph.start();
-  await okta.start();
+  // A store loaded before (--store): the org URL it was loaded with is the one the Okta fake must have.
+  const loadedOrg = STORE ? /^https:\/\/127\.0\.0\.1:(\d+)$/.exec(JSON.parse(readFileSync(join(synth, 'okta', 'manifest.json'), 'utf8')).tenant) : null;
+  if (STORE && !loadedOrg) throw new Error(`--store: ${join(synth, 'okta', 'manifest.json')} names no local org URL (load that synthetic collection with bench/delta.mjs --events-only first)`);
+  await okta.start(loadedOrg ? Number(loadedOrg[1]) : 0);
   for (const f of [graph, okta]) f.server.latencyMs = LATENCY;
   graph.throttle = { capacity: 8000, refillPerSec: 800 };
   graph.fillBucket();
@@ -152,8 +163,20 @@ async function main() {
       requests: requestsOf(join(dir, 'entra')) + requestsOf(join(dir, 'okta')),
     };
   };
-  const store = join(work, 'store');
-  rmSync(store, { recursive: true, force: true });
+  const store = STORE ?? join(work, 'store');
+  if (!STORE) rmSync(store, { recursive: true, force: true });
+
+  if (EVENTS_ONLY && STORE) {
+    log(`events only, on the store already loaded in ${STORE}`);
+    result.load = { reused: STORE };
+    try {
+      result.events = await events(F, { graph, okta, store, tenant, graphToken, ca, log, work });
+    } finally {
+      await graph.stop();
+      await okta.stop();
+    }
+    return finish(result, os);
+  }
 
   if (EVENTS_ONLY) {
     // Events only (large tenants): the synthetic collection itself is loaded (it is what the fakes serve).
@@ -294,7 +317,7 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
       sinks: [{ type: 'webhook', name: 'bench', url: `http://127.0.0.1:${sink.address().port}/`, secret: 'bench-sink-secret' }],
     }),
   );
-  const child = spawn(process.execPath, [join(ROOT, 'bin/revenant.js'), 'serve', '--store', store, '--config', cfg, '--port', '0'], {
+  const child = spawn(process.execPath, [...SERVE_ARGS, join(ROOT, 'bin/revenant.js'), 'serve', '--store', store, '--config', cfg, '--port', '0'], {
     env: { ...process.env, NODE_EXTRA_CA_CERTS: ca, B_HOOK: HOOK, B_OKTA: '00bench', B_STATE: STATE, B_GRAPH: graphToken },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -330,6 +353,19 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
       return fetch(target, init);
     }
   };
+  // A delivery that fails (no answer, or not 2xx) is recorded in its sample; the run goes on.
+  const delivered = async (w, what, send) => {
+    try {
+      const r = await send();
+      if (!r.ok) w.error = `${what} ${r.status}: ${(await r.text()).slice(0, 300)}`;
+    } catch (e) {
+      w.error = `${what}: ${e.message}${e.cause ? ` (${e.cause.message ?? e.cause})` : ''}`;
+    }
+    if (w.error) {
+      w.at = -1;
+      log(w.error);
+    }
+  };
   const oktaEvent = async (u) => {
     u.status = 'DEPROVISIONED';
     u.statusChanged = new Date().toISOString();
@@ -337,12 +373,13 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
     okta.data.logs.push({ ...ev, actor: { id: 'admin', type: 'User' }, outcome: { result: 'SUCCESS' } });
     const w = { sent: performance.now(), at: 0 };
     arrived.set(String(u.id), w);
-    const r = await deliver(`${url}/v1/events/okta`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-revenant-hook-secret': HOOK },
-      body: JSON.stringify({ eventType: 'com.okta.event_hook', source: `${okta.url}/api/v1/eventHooks/bench`, data: { events: [ev] } }),
-    });
-    if (!r.ok) throw new Error(`hook ${r.status}: ${await r.text()}`);
+    await delivered(w, 'hook', () =>
+      deliver(`${url}/v1/events/okta`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-revenant-hook-secret': HOOK },
+        body: JSON.stringify({ eventType: 'com.okta.event_hook', source: `${okta.url}/api/v1/eventHooks/bench`, data: { events: [ev] } }),
+      }),
+    );
     return w;
   };
   const entraEvent = async (u) => {
@@ -350,12 +387,13 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
     graph.delta.touch('users', String(u.id));
     const w = { sent: performance.now(), at: 0 };
     arrived.set(String(u.id), w);
-    const r = await deliver(`${url}/v1/events/entra?key=${encodeURIComponent(key)}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ value: [{ id: `n-${u.id}`, subscriptionId: 's', clientState: STATE, changeType: 'updated', resource: `Users/${u.id}`, resourceData: { id: u.id, '@odata.type': '#Microsoft.Graph.User' }, tenantId: tenant }] }),
-    });
-    if (!r.ok) throw new Error(`notification ${r.status}: ${await r.text()}`);
+    await delivered(w, 'notification', () =>
+      deliver(`${url}/v1/events/entra?key=${encodeURIComponent(key)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value: [{ id: `n-${u.id}`, subscriptionId: 's', clientState: STATE, changeType: 'updated', resource: `Users/${u.id}`, resourceData: { id: u.id, '@odata.type': '#Microsoft.Graph.User' }, tenantId: tenant }] }),
+      }),
+    );
     return w;
   };
   // Candidates: active users with group memberships (so that a deactivation leaves something to report).
@@ -389,16 +427,36 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
       else ws.push({ kind: 'okta', w: await oktaEvent(oktaUsers[oi++ * 53 % oktaUsers.length]) });
     }
     await wait(ws.map((x) => x.w));
-    for (const x of ws) waits.push({ kind: x.kind, burst, seconds: x.w.at ? round((x.w.at - x.w.sent) / 1000, 3) : null });
+    for (const x of ws) waits.push({ kind: x.kind, burst, seconds: x.w.at > 0 ? round((x.w.at - x.w.sent) / 1000, 3) : null, ...(x.w.error ? { error: x.w.error } : x.w.at ? {} : { error: 'no answer within 60 s' }) });
+    log(`${waits.length}/${EVENTS}: ${waits.slice(-ws.length).map((x) => x.seconds ?? x.error).join(', ')}`);
   }
   const cpu1 = { server: serverCpu(), bench: process.cpuUsage(cpu0.bench), load: os.loadavg(), t: performance.now() };
   child.kill('SIGTERM');
   sink.close();
   const secs = waits.map((w) => w.seconds).filter((x) => x !== null).sort((a, b) => a - b);
   const q = (p) => secs[Math.min(secs.length - 1, Math.ceil(p * secs.length) - 1)];
+  // The server's own account of each refresh (read, delta write, swap), from its log.
+  await new Promise((r) => (child.exitCode !== null ? r() : child.on('close', r)));
+  await new Promise((r) => serveLog.end(r));
+  const refreshes = readFileSync(join(work, 'serve.log'), 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"subjects refreshed"'))
+    .map((l) => JSON.parse(l));
+  const med = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] : null);
+  const serverRefreshes = {
+    count: refreshes.length,
+    medianMs: {
+      read: med(refreshes.map((r) => Math.max(...r.collectMs))),
+      deltaWrite: med(refreshes.map((r) => r.loadMs)),
+      swap: med(refreshes.map((r) => r.swapMs)),
+    },
+    samples: refreshes.map((r) => ({ subjects: r.subjects.length, readMs: r.collectMs, deltaWriteMs: r.loadMs, swapMs: r.swapMs, reanalysed: r.reanalysed })),
+  };
+  const serverCpuSeconds = cpu0.server === null || cpu1.server === null ? null : round(cpu1.server - cpu0.server);
   return {
     count: waits.length,
     delivered: secs.length,
+    failed: waits.filter((w) => w.error).length,
     p50: q(0.5),
     p90: q(0.9),
     p99: q(0.99),
@@ -406,10 +464,12 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
     targetP99Seconds: 3,
     wallSeconds: round((cpu1.t - cpu0.t) / 1000),
     cpuSeconds: {
-      server: cpu0.server === null || cpu1.server === null ? null : round(cpu1.server - cpu0.server),
+      server: serverCpuSeconds,
+      serverPerEvent: serverCpuSeconds === null || !waits.length ? null : round(serverCpuSeconds / waits.length, 3),
       benchAndFakes: round((cpu1.bench.user + cpu1.bench.system) / 1e6),
     },
     loadAverage: { atStart: cpu0.load.map((x) => round(x)), atEnd: cpu1.load.map((x) => round(x)) },
+    serverRefreshes,
     samples: waits,
   };
 }

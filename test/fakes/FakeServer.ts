@@ -78,7 +78,8 @@ export class FakeServer {
 
   constructor(private readonly handler: Handler) {}
 
-  async start(): Promise<string> {
+  /** Listen on 127.0.0.1 (`port`: 0, any free one). */
+  async start(port = 0): Promise<string> {
     const ca = testCa();
     this.server = createServer({ key: ca.keyPem, cert: ca.certPem }, (req, res) => {
       this.serve(req, res).catch((e) => {
@@ -97,7 +98,7 @@ export class FakeServer {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));
+    await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', () => r()));
     this.port = (this.server.address() as AddressInfo).port;
     this.url = `https://127.0.0.1:${this.port}`;
     return this.url;

@@ -141,8 +141,8 @@ export class OktaFake {
   get url(): string {
     return this.server.url;
   }
-  start(): Promise<string> {
-    return this.server.start();
+  start(port = 0): Promise<string> {
+    return this.server.start(port);
   }
   stop(): Promise<void> {
     return this.server.stop();
