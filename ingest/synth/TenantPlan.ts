@@ -99,7 +99,7 @@ export class TenantPlan {
   // ------------------------------------------------------------------------------------------
   // Entra
 
-  private blankApp(kind: EntraApp['kind'], name: string, appObjectId: string | null, appId: string, spId: string, created: number): EntraApp {
+  blankApp(kind: EntraApp['kind'], name: string, appObjectId: string | null, appId: string, spId: string, created: number): EntraApp {
     return {
       kind,
       name,

@@ -244,5 +244,42 @@ export const RULE_IDS = [
   'okta.dormant-membership',
   'person.other-account-active',
   'hr.leaver-account-enabled',
+  'github.departed-member',
+  'github.outside-collaborator-departed',
+  'github.sso-credential-of-departed',
+  'github.fine-grained-pat-of-departed',
+  'github.deploy-key-by-departed',
+  'github.app-owned-by-departed',
+  'github.workflow-federated-credential',
+  'azure.dormant-role',
+  'azure.role-held-by-departed-guest',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Azure resource plane (sources-azure.md "Facts behind the Azure rules", "Reach, tier 0")
+
+export const AZURE_ROLE = {
+  owner: { id: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635', name: 'Owner', actions: ['*'], notActions: [] as string[] },
+  contributor: { id: 'b24988ac-6180-42a0-ab88-20f7382dd24c', name: 'Contributor', actions: ['*'], notActions: ['Microsoft.Authorization/*/Write'] },
+  userAccessAdmin: { id: '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9', name: 'User Access Administrator', actions: ['*/read', 'Microsoft.Authorization/*'], notActions: [] as string[] },
+  rbacAdmin: { id: 'f58310d9-a9f6-439a-9e8d-f62e7b41a168', name: 'Role Based Access Control Administrator', actions: ['Microsoft.Authorization/roleAssignments/write', 'Microsoft.Authorization/roleAssignments/delete', '*/read'], notActions: [] as string[] },
+  reader: { id: 'acdd72a7-3385-48ef-bd42-f606fba81ae7', name: 'Reader', actions: ['*/read'], notActions: [] as string[] },
+} as const;
+
+/** Privileged built-in roles (admin role, severity line 2). */
+const AZURE_PRIVILEGED: ReadonlySet<string> = new Set([AZURE_ROLE.owner.id, AZURE_ROLE.contributor.id, AZURE_ROLE.userAccessAdmin.id, AZURE_ROLE.rbacAdmin.id, 'a8889054-8d42-49c9-bc1c-52486c10e7cd']);
+/** Roles that control assignments: tier 0 at `/` or the tenant root group without a condition. */
+const AZURE_ASSIGNING: ReadonlySet<string> = new Set([AZURE_ROLE.owner.id, AZURE_ROLE.userAccessAdmin.id, AZURE_ROLE.rbacAdmin.id]);
+
+/** The reach one Azure role confers (tenant root group = the management group named after the tenant id). */
+export function azureRoleReach(role: string, scope: string, condition: string | null, tenantId: string): { tier0: boolean; priv: boolean } {
+  const root = scope === '/' || scope.toLowerCase() === `/providers/microsoft.management/managementgroups/${tenantId}`;
+  const priv = AZURE_PRIVILEGED.has(role);
+  return { tier0: priv && root && condition === null && AZURE_ASSIGNING.has(role), priv };
+}
+
+/** GitHub Actions' OIDC issuer (sources-github.md, the workflow rule). */
+export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
+/** GitHub's default SAML session: an IdP-blocked member keeps a window this long after D. */
+export const GITHUB_SAML_WINDOW = 24 * 3600 * 1000;

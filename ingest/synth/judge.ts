@@ -21,7 +21,7 @@ import {
   roleIsTier0,
 } from './catalogue.js';
 import { HOUR, graphTime, oktaTime } from './clock.js';
-import type { Account, EntraAccount, EntraApp, EntraGroup, LeaverPerson, OktaAccount, OktaApp, OktaIdp, OktaRoleAssign, RoleAssign } from './model.js';
+import type { Account, AzureRole, EntraAccount, EntraApp, EntraGroup, LeaverPerson, OktaAccount, OktaApp, OktaIdp, OktaRoleAssign, RoleAssign } from './model.js';
 
 export type Status = 'live' | 'window' | 'unverified' | 'dormant';
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
@@ -72,14 +72,29 @@ function entraRolesReach(roles: readonly RoleAssign[]): Reach {
   return { tier0: roles.some((r) => roleIsTier0(r.template, r.scope)), priv: roles.length > 0 };
 }
 
-/** An application's reach is its service principal's: app permissions and directory roles. */
-function entraAppReach(app: EntraApp): Reach {
+/** The reach of active Azure roles (eligibilities are no reach: sources-azure.md). */
+export function azureReach(roles: readonly AzureRole[] | undefined): Reach {
+  const active = (roles ?? []).filter((r) => !r.eligible);
+  return { tier0: active.some((r) => r.tier0), priv: active.some((r) => r.priv) };
+}
+
+export function joinReach(...list: Reach[]): Reach {
+  return { tier0: list.some((r) => r.tier0), priv: list.some((r) => r.priv) };
+}
+
+/** An application's reach is its service principal's: app permissions, directory roles and Azure roles. */
+export function entraAppReach(app: EntraApp): Reach {
   const tier0 = app.graphPerms.some((g) => GRAPH_TIER0.has(g.perm)) || app.spRoles.some((r) => roleIsTier0(r.template, r.scope));
-  return { tier0, priv: tier0 || app.graphPerms.length > 0 || app.otherPerms.length > 0 || app.spRoles.length > 0 };
+  return joinReach({ tier0, priv: tier0 || app.graphPerms.length > 0 || app.otherPerms.length > 0 || app.spRoles.length > 0 }, azureReach(app.azure));
 }
 
 function entraGroupReach(g: EntraGroup): Reach {
-  return entraRolesReach(g.roles);
+  return joinReach(entraRolesReach(g.roles), azureReach(g.azure));
+}
+
+/** An Entra account's own reach: directory roles (direct and through role-assignable groups) and Azure roles (direct and through groups). */
+export function entraAccountReach(a: EntraAccount): Reach {
+  return joinReach(entraRolesReach(entraRoles(a)), azureReach(a.azure), ...a.groups.map((g) => azureReach(g.azure)));
 }
 
 function oktaRolesReach(roles: readonly OktaRoleAssign[]): Reach {
@@ -105,7 +120,7 @@ export function isCredentialActivity(name: string): boolean {
 }
 
 /** An HR date without a time is midnight UTC. */
-function instantOf(d: string): number {
+export function instantOf(d: string): number {
   return Date.parse(d.length === 10 ? `${d}T00:00:00Z` : d);
 }
 
@@ -121,11 +136,11 @@ function oktaRoles(o: OktaAccount): OktaRoleAssign[] {
   return out;
 }
 
-function usable(a: Account): boolean {
+export function usable(a: Account): boolean {
   return a.source === 'entra' ? a.enabled && !a.deleted : OKTA_USABLE.has(a.status);
 }
 
-function ownDisabled(a: Account): boolean {
+export function ownDisabled(a: Account): boolean {
   return a.source === 'entra' ? !a.enabled || a.deleted : OKTA_DISABLED.has(a.status);
 }
 
@@ -161,7 +176,7 @@ export function judge(persons: readonly LeaverPerson[], at: number, idps: readon
     const accounts: Account[] = [...person.entra, ...person.okta];
     /** hr.leaver-account-enabled reports this account. */
     const hrReports = (b: Account) => usable(b) && (hrDeparted || (b.source === 'entra' && b.leaveDate !== null && b.leaveDate <= at));
-    const rolesReach = (b: Account) => (b.source === 'entra' ? entraRolesReach(entraRoles(b)) : oktaRolesReach(oktaRoles(b)));
+    const rolesReach = (b: Account) => (b.source === 'entra' ? entraAccountReach(b) : oktaRolesReach(oktaRoles(b)));
 
     for (const a of accounts) {
       if (!departedIds.has(a.id)) continue;
@@ -174,7 +189,10 @@ export function judge(persons: readonly LeaverPerson[], at: number, idps: readon
       };
       const disabled = ownDisabled(a);
 
-      if (a.source === 'entra') judgeEntra(a, person, disabled, hrDeparted, departedIds, at, add, ctl);
+      if (a.source === 'entra') {
+        judgeEntra(a, person, disabled, hrDeparted, departedIds, at, add, ctl);
+        judgeAzure(a, disabled, at, add, ctl);
+      }
       else judgeOkta(a, disabled, hrDeparted, at, idps, add, ctl);
 
       // Cross-source rules.
@@ -208,6 +226,20 @@ export function judge(persons: readonly LeaverPerson[], at: number, idps: readon
 type Add = (rule: RuleId, via: string, status: Status, reach: Reach, validUntil: string | null) => void;
 type Ctl = (name: string) => void;
 
+/** Departure time D of an Entra account (the catalogue's "Words"). */
+export function entraDeparture(a: EntraAccount, person: LeaverPerson, disabled: boolean, hrDeparted: boolean, at: number): number | null {
+  const leaveDeparted = a.leaveDate !== null && a.leaveDate <= at;
+  const disables = a.disableEvents.filter((t) => t <= at);
+  if (disables.length) return Math.max(...disables);
+  if (a.deleted) return a.deletedAt;
+  if (leaveDeparted) {
+    if (disabled) throw new Error(`judge: ${a.id}: disabled with a past leave date and no audit event (D is ambiguous)`);
+    return a.leaveDate;
+  }
+  if (hrDeparted) return person.hr!.terminationDate === null ? null : instantOf(person.hr!.terminationDate);
+  return null;
+}
+
 function judgeEntra(
   a: EntraAccount,
   person: LeaverPerson,
@@ -218,19 +250,8 @@ function judgeEntra(
   add: Add,
   ctl: Ctl,
 ): void {
-  // Departure time D.
-  const leaveDeparted = a.leaveDate !== null && a.leaveDate <= at;
-  const disables = a.disableEvents.filter((t) => t <= at);
-  let D: number | null;
-  if (disables.length) D = Math.max(...disables);
-  else if (a.deleted) D = a.deletedAt;
-  else if (leaveDeparted) {
-    if (disabled) throw new Error(`judge: ${a.id}: disabled with a past leave date and no audit event (D is ambiguous)`);
-    D = a.leaveDate;
-  } else if (hrDeparted) D = person.hr!.terminationDate === null ? null : instantOf(person.hr!.terminationDate);
-  else D = null;
-
-  const own = entraRolesReach(entraRoles(a));
+  const D = entraDeparture(a, person, disabled, hrDeparted, at);
+  const own = entraAccountReach(a);
 
   // Credentials on owned applications and service principals.
   const reported = new Set<string>();
@@ -323,6 +344,26 @@ function judgeEntra(
   for (const app of a.ownedSps) {
     if (allDeparted(app.spOwners)) add('nhi.ownerless', app.spId, 'dormant', entraAppReach(app), null);
     else ctl('nhi.active-co-owner');
+  }
+}
+
+/**
+ * sources-azure.md: `azure.dormant-role` for a subject disabled in its own source (each active
+ * assignment or unexpired eligibility, direct or through a group); `azure.role-held-by-departed-guest`
+ * for an enabled guest (departed through HR: the only departed enabled account that holds Azure roles).
+ */
+function judgeAzure(a: EntraAccount, disabled: boolean, at: number, add: Add, ctl: Ctl): void {
+  const roles = [...(a.azure ?? []), ...a.groups.flatMap((g) => g.azure ?? [])];
+  if (!roles.length) return;
+  const guest = !disabled && a.userType === 'Guest' && usable(a);
+  if (!disabled && !guest) throw new Error(`judge: ${a.id}: Azure roles on an enabled member leaver (the planner avoids it)`);
+  for (const r of roles) {
+    if (r.eligible && r.end !== null && r.end <= at) {
+      ctl('azure.eligibility-expired');
+      continue;
+    }
+    const validUntil = r.eligible && r.end !== null ? graphTime(r.end) : null;
+    add(disabled ? 'azure.dormant-role' : 'azure.role-held-by-departed-guest', r.id, disabled ? 'dormant' : 'unverified', { tier0: r.tier0, priv: r.priv }, validUntil);
   }
 }
 

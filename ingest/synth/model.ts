@@ -100,6 +100,8 @@ export interface EntraApp {
   allPrincipalsGrant: { id: string; scope: string; resourceSpId: string } | null;
   tags: string[];
   planted: boolean;
+  /** Azure roles its service principal holds (synth --azure). */
+  azure?: AzureRole[];
 }
 
 export type EntraGroupKind = 'all' | 'dept' | 'site' | 'guests' | 'zipf' | 'roleAssignable' | 'devices' | 'planted';
@@ -124,6 +126,26 @@ export interface EntraGroup {
   owners: Ref[];
   /** Active directory role assignments held by the group (role-assignable groups only). */
   roles: RoleAssign[];
+  /** Azure roles the group holds (synth --azure). */
+  azure?: AzureRole[];
+}
+
+/**
+ * An Azure role assignment or PIM eligibility a principal holds (sources-azure.md): the ARM id
+ * (the finding's `via`), the role definition's GUID, the scope, and for an eligibility its end.
+ */
+export interface AzureRole {
+  id: string;
+  role: string;
+  scope: string;
+  principalId: string;
+  principalType: 'User' | 'Group' | 'ServicePrincipal' | 'Unknown';
+  condition: string | null;
+  eligible: boolean;
+  end: number | null;
+  /** Its reach, decided once by catalogue.azureRoleReach. */
+  tier0: boolean;
+  priv: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -260,6 +282,8 @@ export interface EntraAccount {
   ownedSps: EntraApp[];
   ownedGroups: EntraGroup[];
   credEvents: CredEvent[];
+  /** Azure roles and eligibilities held directly (synth --azure). */
+  azure?: AzureRole[];
 }
 
 export interface OktaAccount {

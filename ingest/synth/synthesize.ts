@@ -21,6 +21,19 @@ import { EntraWriter } from './EntraWriter.js';
 import { writeExpected } from './writeExpected.js';
 import { writeHr } from './writeHr.js';
 import { OktaWriter } from './OktaWriter.js';
+import { AzureTenant } from './AzureTenant.js';
+import { GitHubOrg, type GitHubJudgement } from './GitHubOrg.js';
+
+/** Add the GitHub accounts' findings and closure to the ground truth (sorted as judge sorts). */
+function mergeJudgements(truth: Judgement, gh: GitHubJudgement): void {
+  truth.findings.push(...gh.findings);
+  truth.findings.sort((x, y) => (x.rule < y.rule ? -1 : x.rule > y.rule ? 1 : x.subject < y.subject ? -1 : x.subject > y.subject ? 1 : x.via < y.via ? -1 : x.via > y.via ? 1 : 0));
+  truth.closed.push(...gh.closed);
+  truth.closed.sort();
+  truth.notClosed.push(...gh.notClosed);
+  truth.notClosed.sort();
+  for (const [k, n] of Object.entries(gh.controls)) truth.controls[k] = (truth.controls[k] ?? 0) + n;
+}
 
 const MIN_USERS = 50;
 const MAX_USERS = 2_000_000;
@@ -33,13 +46,25 @@ export interface SynthOptions {
   out: string;
   /** Analysis and collection time (ISO 8601); default 2026-11-01T00:00:00Z. */
   at?: string;
+  /** Also write a github/ folder with this many organisation members (null/undefined: none). */
+  githubMembers?: number | null;
+  /** Also write an azure/ folder with this many subscriptions (null/undefined: none). */
+  subscriptions?: number | null;
+}
+
+/** Defaults scaled from the number of people: a 20,000-member org and 2,000 subscriptions at 250,000. */
+export function defaultGithubMembers(users: number): number {
+  return Math.max(40, Math.round(users * 0.08));
+}
+export function defaultSubscriptions(users: number): number {
+  return Math.max(6, Math.round(users / 125));
 }
 
 export interface SynthStats {
   users: number;
   seed: number;
   at: string;
-  accounts: { entra: number; entraDeleted: number; okta: number; hr: number };
+  accounts: { entra: number; entraDeleted: number; okta: number; hr: number; github: number; azureSubscriptions: number };
   leavers: number;
   departedSubjects: number;
   closed: number;
@@ -86,9 +111,28 @@ const EDGE_DATASETS = new Set([
   'okta/userRoles',
   'okta/groupRoles',
   'okta/clientRoles',
+  'github/members',
+  'github/outsideCollaborators',
+  'github/teamMembers',
+  'github/repoCollaborators',
+  'github/deployKeys',
+  'github/credentialAuthorizations',
+  'github/personalAccessTokens',
+  'azure/roleAssignments',
+  'azure/roleEligibilityScheduleInstances',
+  'azure/managedIdentityFederatedCredentials',
 ]);
 
-function validate(opts: SynthOptions): { users: number; seed: number; out: string; at: number; atIso: string } {
+const MAX_MEMBERS = 200_000;
+const MAX_SUBSCRIPTIONS = 50_000;
+
+function sizeOf(name: string, v: number | null | undefined, min: number, max: number): number | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new InputError(`synth: ${name} must be an integer from ${min} to ${max} (got ${String(v)})`);
+  return v;
+}
+
+function validate(opts: SynthOptions): { users: number; seed: number; out: string; at: number; atIso: string; members: number | null; subscriptions: number | null } {
   if (!opts || typeof opts !== 'object') throw new InputError('synth: options are required');
   const users = opts.users;
   if (typeof users !== 'number' || !Number.isInteger(users) || users < MIN_USERS || users > MAX_USERS) {
@@ -101,10 +145,12 @@ function validate(opts: SynthOptions): { users: number; seed: number; out: strin
     throw new InputError(`synth: at must be an ISO-8601 date-time such as ${DEFAULT_AT} (got ${String(opts.at)})`);
   }
   const at = Math.floor(Date.parse(atText) / 1000) * 1000;
-  return { users, seed: seedOf(opts.seed), out: resolve(opts.out), at, atIso: graphTime(at) };
+  const members = sizeOf('githubMembers', opts.githubMembers, 40, MAX_MEMBERS);
+  const subscriptions = sizeOf('subscriptions', opts.subscriptions, 6, MAX_SUBSCRIPTIONS);
+  return { users, seed: seedOf(opts.seed), out: resolve(opts.out), at, atIso: graphTime(at), members, subscriptions };
 }
 
-const OWN_ENTRIES = new Set(['entra', 'okta', 'hr', 'expected.json']);
+const OWN_ENTRIES = new Set(['entra', 'okta', 'hr', 'github', 'azure', 'expected.json']);
 const COLLECTOR = 'revenant synth';
 
 /** A source folder this generator wrote (its manifest names the collector). */
@@ -151,7 +197,12 @@ export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
   const env = new SynthEnv(v.users, v.seed, v.at);
   const plan = new TenantPlan(env);
   const persons = new LeaverPlanner(env, plan).planAll();
+  const azure = v.subscriptions === null ? null : new AzureTenant(env, plan, persons, v.subscriptions);
+  azure?.planAll();
+  const github = v.members === null ? null : new GitHubOrg(env, plan, persons, v.members);
+  github?.planAll(azure ? azure.holders : []);
   const truth: Judgement = judge(persons, env.at, plan.okta.idps);
+  if (github) mergeJudgements(truth, github.judge());
 
   const extra = { collector: COLLECTOR, synthetic: { users: v.users, seed: v.seed } };
   const entra = new SourceWriter(join(v.out, 'entra'), { source: 'entra', tenant: env.tenantId, collectedAt: v.atIso, extra });
@@ -160,13 +211,24 @@ export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
   await new OktaWriter(env, plan, persons).write(okta);
   const hr = new SourceWriter(join(v.out, 'hr'), { source: 'hr', tenant: env.hrSystem, collectedAt: v.atIso, extra });
   await writeHr(env, persons, hr);
+  const writers = [entra, okta, hr];
+  if (azure) {
+    const sw = new SourceWriter(join(v.out, 'azure'), { source: 'azure', tenant: env.tenantId, collectedAt: v.atIso, extra });
+    await azure.write(sw);
+    writers.push(sw);
+  }
+  if (github) {
+    const sw = new SourceWriter(join(v.out, 'github'), { source: 'github', tenant: github.login, collectedAt: v.atIso, extra });
+    await github.write(sw);
+    writers.push(sw);
+  }
   const expectedPath = join(v.out, 'expected.json');
   await writeExpected(expectedPath, v.atIso, truth, { users: v.users, seed: v.seed });
 
   const datasets: Record<string, number> = {};
   let lines = 0;
   let edges = 0;
-  for (const sw of [entra, okta, hr]) {
+  for (const sw of writers) {
     for (const [name, ledger] of Object.entries(sw.manifest.datasets)) {
       const key = `${sw.manifest.source}/${name}`;
       const count = ledger.count ?? 0;
@@ -192,6 +254,8 @@ export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
       entraDeleted: datasets['entra/deletedUsers'] ?? 0,
       okta: datasets['okta/users'] ?? 0,
       hr: datasets['hr/people'] ?? 0,
+      github: (datasets['github/members'] ?? 0) + (datasets['github/outsideCollaborators'] ?? 0),
+      azureSubscriptions: datasets['azure/subscriptions'] ?? 0,
     },
     leavers: env.people.leavers.length,
     departedSubjects: truth.closed.length + truth.notClosed.length,

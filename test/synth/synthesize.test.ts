@@ -106,7 +106,8 @@ describe('synthesize', () => {
     expect(expected.uncoveredRules).toEqual({});
     expect(expected.args).toEqual([]);
     const rules = new Set(expected.findings.map((f) => f.rule));
-    for (const r of RULE_IDS) expect(rules.has(r), r).toBe(true);
+    // The github.* and azure.* rules are planted with --github/--azure (test/synth/resources.test.ts).
+    for (const r of RULE_IDS.filter((x) => !x.startsWith('github.') && !x.startsWith('azure.'))) expect(rules.has(r), r).toBe(true);
     const statuses = new Set(expected.findings.map((f) => f.status));
     expect([...statuses].sort()).toEqual(['dormant', 'live', 'unverified', 'window']);
     const severities = new Set(expected.findings.map((f) => f.severity));
