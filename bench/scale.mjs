@@ -9,7 +9,12 @@
  * Prints JSON and writes bench/results/scale-<date>.json. A benchmark, not a test: it asserts
  * only correctness (ground truth), and reports the budgets of issues 5 and 13 as met or not.
  *
- *   node bench/scale.mjs [--sizes 1000,10000,50000,250000,1000000] [--seed 1] [--keep DIR] [--reuse]
+ *   node bench/scale.mjs [--sizes 1000,10000,50000,250000,1000000] [--seed 1] [--keep DIR] [--reuse] [--github-azure]
+ *
+ * --github-azure adds a GitHub organisation and the Azure resource plane (`synth --github
+ * --azure`: 8% of people as org members and one subscription per 125 people, i.e. a 20,000-member
+ * org and 2,000 subscriptions at 250,000) and writes scale-github-azure-<date>.json. Every step
+ * also records the 1-minute load average when it ended (the machine is shared).
  *
  * --keep DIR keeps each size's collection and store under DIR/<size>; with --reuse, a size whose
  * collection is already there (DIR/<size>/collection/expected.json) is not synthesized again.
@@ -33,6 +38,7 @@ const sizes = arg('sizes', '1000,10000,50000,250000').split(',').map(Number);
 const seed = arg('seed', '1');
 const keep = arg('keep', null);
 const reuse = process.argv.includes('--reuse');
+const resources = process.argv.includes('--github-azure');
 
 /** Budgets from issue 5 (50k, 250k) and issue 13 (1M): seconds, peak RSS and store size in MB. */
 const BUDGETS = {
@@ -63,6 +69,7 @@ function run(args, { stdoutFile } = {}) {
     cpuSeconds: cpu ? r3(Number(cpu[1]) + Number(cpu[2])) : null,
     rssMb: rss ? Math.round(Number(rss[1]) / 1024) : null,
     heapMb: heap ? Math.round(Number(heap[1]) / 1024) : null,
+    loadAverage: Math.round(loadavg()[0] * 10) / 10,
     stdout: r.stdout,
     stderr: r.stderr,
   };
@@ -99,7 +106,7 @@ for (const users of sizes) {
   rmSync(store, { recursive: true, force: true });
   process.stderr.write(`bench: ${users} people …\n`);
   const cached = reuse && existsSync(join(col, 'expected.json'));
-  const synth = cached ? null : run(['synth', '--users', String(users), '--seed', seed, '--out', col]);
+  const synth = cached ? null : run(['synth', '--users', String(users), '--seed', seed, '--out', col, ...(resources ? ['--github', '--azure'] : [])]);
   const load = run(['load', col, '--store', store]);
   const edges = Number(/(\d+) edges/.exec(load.stderr)?.[1] ?? 0);
   const nodes = Number(/(\d+) nodes/.exec(load.stderr)?.[1] ?? 0);
@@ -113,13 +120,17 @@ for (const users of sizes) {
   const one = ones[Math.floor(ones.length / 2)] ?? null;
   const report = run(['report', '--store', store, '--out', join(work, 'report')]);
   const perEdge = (x) => (edges ? Math.round(((x * 1e6) / edges) * 100) / 100 : null);
-  const step = (x) => x && { seconds: x.seconds, cpuSeconds: x.cpuSeconds, rssMb: x.rssMb, heapMb: x.heapMb };
+  const step = (x) => x && { seconds: x.seconds, cpuSeconds: x.cpuSeconds, rssMb: x.rssMb, heapMb: x.heapMb, loadAverage: x.loadAverage };
+  const manifest = (source) => (existsSync(join(col, source, 'manifest.json')) ? JSON.parse(readFileSync(join(col, source, 'manifest.json'), 'utf8')).datasets : null);
+  const gh = manifest('github');
+  const az = manifest('azure');
   const r = {
     users,
     nodes,
     edges,
     findings: truth.reported,
     departed,
+    ...(gh || az ? { github: gh && { members: gh.members.count, repositories: gh.repositories.count }, azure: az && { subscriptions: az.subscriptions.count, roleAssignments: az.roleAssignments.count } } : {}),
     groundTruth: truth,
     synth: cached ? { reused: true } : step(synth),
     load: { ...step(load), microsecondsPerEdge: perEdge(load.seconds), cpuMicrosecondsPerEdge: perEdge(load.cpuSeconds) },
@@ -152,11 +163,12 @@ const report = {
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 10) / 10) },
   note: 'seconds are wall time; cpuSeconds (user + system) show how much of it was this process on a shared machine',
   seed,
+  githubAzure: resources,
   results,
   groundTruthExact: results.every((r) => r.groundTruth.mismatches === 0),
 };
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-const out = join(ROOT, 'bench', 'results', `scale-${report.date.slice(0, 10)}.json`);
+const out = join(ROOT, 'bench', 'results', `scale${resources ? '-github-azure' : ''}-${report.date.slice(0, 10)}.json`);
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 process.stderr.write(`bench: written ${out}\n`);

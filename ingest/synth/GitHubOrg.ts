@@ -1,7 +1,7 @@
 /**
  * The GitHub organisation of a synthetic tenant (`revenant synth --github`, sources-github.md):
  * `members` accounts linked to Entra by SAML (NameID = the Entra UPN, issuer the Entra tenant),
- * SAML enforced, repositories with collaborators, teams, and the planted facts the github rules
+ * SAML enforced (or configured, none, unknown: `--github-saml`), repositories with collaborators, teams, and the planted facts the github rules
  * look at — departed members (live: the person left through HR but the IdP account is enabled;
  * window: IdP-blocked less than 24 h ago; dormant: IdP-blocked for longer), an org owner, an
  * outside collaborator, SSO-authorised credentials and fine-grained PATs (unexpired, with and
@@ -53,7 +53,13 @@ interface Planted {
 const BG_ID = 1_000_000;
 /** j = 16: admin of a trusted repository (j % 4 == 0), no live SSO credential or PAT, a member, not an owner. */
 const WINDOW_SLOT = 16;
+/** Departed org owners are few (j = 7, 17, …, 97): an owner can act on every trusted repository, one finding per credential. */
+const MAX_OWNER_SLOT = 100;
 const PLANTED_ID = 5_000_000;
+
+/** The organisation's SAML enforcement (the `settings` line): only `enforced` blocks; `unknown` leaves membership unverified. */
+export type SamlEnforcement = 'enforced' | 'configured' | 'none' | 'unknown';
+export const SAML_ENFORCEMENTS: readonly SamlEnforcement[] = ['enforced', 'configured', 'none', 'unknown'];
 
 export interface GitHubJudgement {
   findings: ExpectedFinding[];
@@ -78,6 +84,7 @@ export class GitHubOrg {
     readonly plan: TenantPlan,
     readonly persons: readonly LeaverPerson[],
     readonly members: number,
+    readonly saml: SamlEnforcement = 'enforced',
   ) {
     this.login = `${env.company}-eng`;
   }
@@ -151,7 +158,7 @@ export class GitHubOrg {
         login: `${local}-x${j}`,
         entra: a,
         person,
-        owner: j % 10 === 7,
+        owner: j % 10 === 7 && j < MAX_OWNER_SLOT,
         outside: j % 9 === 4,
         repos: [],
         sso: [],
@@ -282,7 +289,7 @@ export class GitHubOrg {
       const upn = env.people.mail(p);
       await w.samlIdentities.write({ issuer, guid: env.ids.guid('github:saml', BG_ID + k), samlIdentity: { nameId: upn, username: null }, scimIdentity: { username: upn }, user: { databaseId: BG_ID + k, login: this.bgLogin(p) } });
     }
-    await w.settings.write({ samlEnforcement: 'enforced', emu: false, enforcementSource: 'operator' });
+    await w.settings.write({ samlEnforcement: this.saml, emu: false, enforcementSource: 'operator' });
     for (const g of this.planted) {
       if (!g.app) continue;
       const slug = `${g.login}-bot`;
@@ -296,13 +303,15 @@ export class GitHubOrg {
   }
 
   /**
-   * `github.departed-member`'s status with SAML enforced: live unless IdP-blocked (the linked
-   * Entra account disabled); blocked: window until D + 24 h, then dormant.
+   * `github.departed-member`'s status: unverified when enforcement is unknown; live unless
+   * IdP-blocked (SAML enforced and the linked Entra account disabled); blocked: window until
+   * D + 24 h, then dormant.
    */
   private memberStatus(a: EntraAccount, person: LeaverPerson): { status: Status; validUntil: number | null } {
     const at = this.env.at;
+    if (this.saml === 'unknown') return { status: 'unverified', validUntil: null };
     const disabled = ownDisabled(a);
-    if (!disabled) return { status: 'live', validUntil: null };
+    if (!disabled || this.saml !== 'enforced') return { status: 'live', validUntil: null };
     const D = entraDeparture(a, person, disabled, this.hrDeparted(person), at);
     if (D !== null && at < D + GITHUB_SAML_WINDOW) return { status: 'window', validUntil: D + GITHUB_SAML_WINDOW };
     return { status: 'dormant', validUntil: null };

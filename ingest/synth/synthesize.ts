@@ -22,7 +22,7 @@ import { writeExpected } from './writeExpected.js';
 import { writeHr } from './writeHr.js';
 import { OktaWriter } from './OktaWriter.js';
 import { AzureTenant } from './AzureTenant.js';
-import { GitHubOrg, type GitHubJudgement } from './GitHubOrg.js';
+import { GitHubOrg, SAML_ENFORCEMENTS, type GitHubJudgement, type SamlEnforcement } from './GitHubOrg.js';
 
 /** Add the GitHub accounts' findings and closure to the ground truth (sorted as judge sorts). */
 function mergeJudgements(truth: Judgement, gh: GitHubJudgement): void {
@@ -48,6 +48,8 @@ export interface SynthOptions {
   at?: string;
   /** Also write a github/ folder with this many organisation members (null/undefined: none). */
   githubMembers?: number | null;
+  /** The GitHub organisation's SAML enforcement (default enforced; unknown plants github.departed-member's unverified). */
+  githubSaml?: SamlEnforcement;
   /** Also write an azure/ folder with this many subscriptions (null/undefined: none). */
   subscriptions?: number | null;
 }
@@ -132,7 +134,7 @@ function sizeOf(name: string, v: number | null | undefined, min: number, max: nu
   return v;
 }
 
-function validate(opts: SynthOptions): { users: number; seed: number; out: string; at: number; atIso: string; members: number | null; subscriptions: number | null } {
+function validate(opts: SynthOptions): { users: number; seed: number; out: string; at: number; atIso: string; members: number | null; subscriptions: number | null; saml: SamlEnforcement } {
   if (!opts || typeof opts !== 'object') throw new InputError('synth: options are required');
   const users = opts.users;
   if (typeof users !== 'number' || !Number.isInteger(users) || users < MIN_USERS || users > MAX_USERS) {
@@ -147,7 +149,9 @@ function validate(opts: SynthOptions): { users: number; seed: number; out: strin
   const at = Math.floor(Date.parse(atText) / 1000) * 1000;
   const members = sizeOf('githubMembers', opts.githubMembers, 40, MAX_MEMBERS);
   const subscriptions = sizeOf('subscriptions', opts.subscriptions, 6, MAX_SUBSCRIPTIONS);
-  return { users, seed: seedOf(opts.seed), out: resolve(opts.out), at, atIso: graphTime(at), members, subscriptions };
+  const saml = opts.githubSaml ?? 'enforced';
+  if (!SAML_ENFORCEMENTS.includes(saml)) throw new InputError(`synth: githubSaml must be one of ${SAML_ENFORCEMENTS.join(', ')} (got ${String(saml)})`);
+  return { users, seed: seedOf(opts.seed), out: resolve(opts.out), at, atIso: graphTime(at), members, subscriptions, saml };
 }
 
 const OWN_ENTRIES = new Set(['entra', 'okta', 'hr', 'github', 'azure', 'expected.json']);
@@ -199,7 +203,7 @@ export async function synthesize(opts: SynthOptions): Promise<SynthResult> {
   const persons = new LeaverPlanner(env, plan).planAll();
   const azure = v.subscriptions === null ? null : new AzureTenant(env, plan, persons, v.subscriptions);
   azure?.planAll();
-  const github = v.members === null ? null : new GitHubOrg(env, plan, persons, v.members);
+  const github = v.members === null ? null : new GitHubOrg(env, plan, persons, v.members, v.saml);
   github?.planAll(azure ? azure.holders : []);
   const truth: Judgement = judge(persons, env.at, plan.okta.idps);
   if (github) mergeJudgements(truth, github.judge());

@@ -8,6 +8,7 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../model/errors.js';
+import type { SamlEnforcement } from '../../ingest/synth/GitHubOrg.js';
 
 interface SynthCliOptions {
   users: string;
@@ -16,6 +17,7 @@ interface SynthCliOptions {
   at?: string;
   github?: boolean;
   githubMembers?: string;
+  githubSaml?: string;
   azure?: boolean;
   subscriptions?: string;
 }
@@ -43,15 +45,16 @@ export function registerSynth(program: Command): void {
     .option('--at <iso>', 'analysis and collection time (default 2026-11-01T00:00:00Z)')
     .option('--github', 'also write a GitHub organisation (github/) and plant the github.* rules')
     .option('--github-members <n>', 'organisation members (implies --github; default 8% of --users, at least 40)')
+    .option('--github-saml <mode>', 'the organisation\'s SAML enforcement: enforced (default), configured, none or unknown')
     .option('--azure', 'also write the Azure resource plane (azure/) and plant the azure.* rules')
     .option('--subscriptions <n>', 'Azure subscriptions (implies --azure; default --users / 125, at least 6)')
     .addHelpText('after', '\nExample: revenant synth --users 10000 --seed 7 --out ./synthetic && revenant residual --all --collection ./synthetic')
     .action(async (o: SynthCliOptions) => {
       const users = wholeOf('--users', o.users);
       const { synthesize, defaultGithubMembers, defaultSubscriptions } = await import('../../ingest/synth/synthesize.js');
-      const githubMembers = o.githubMembers !== undefined ? wholeOf('--github-members', o.githubMembers) : o.github ? defaultGithubMembers(users) : null;
+      const githubMembers = o.githubMembers !== undefined ? wholeOf('--github-members', o.githubMembers) : o.github || o.githubSaml ? defaultGithubMembers(users) : null;
       const subscriptions = o.subscriptions !== undefined ? wholeOf('--subscriptions', o.subscriptions) : o.azure ? defaultSubscriptions(users) : null;
-      const { out, stats } = await synthesize({ users, seed: o.seed, out: o.out, at: o.at, githubMembers, subscriptions });
+      const { out, stats } = await synthesize({ users, seed: o.seed, out: o.out, at: o.at, githubMembers, subscriptions, githubSaml: o.githubSaml as SamlEnforcement | undefined });
       const perRule = Object.entries(stats.findingsByRule)
         .map(([rule, n]) => `${rule}=${n}`)
         .join(' ');

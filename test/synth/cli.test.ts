@@ -32,12 +32,24 @@ describe('revenant synth', () => {
     for (const f of ['entra/manifest.json', 'okta/manifest.json', 'hr/manifest.json', 'expected.json']) expect(existsSync(join(out, f)), f).toBe(true);
   });
 
+  test('--github-members and --subscriptions add github/ and azure/ and name them in the summary', async () => {
+    const out = join(dir, 'resources');
+    const r = await runCli(['synth', '--users', '300', '--seed', '5', '--out', out, '--github-members', '50', '--subscriptions', '8', '--github-saml', 'unknown']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/github 50, azure 8 subscriptions\)/);
+    expect(r.stderr).toMatch(/github\.departed-member=\d+ .*azure\.dormant-role=\d+/);
+    for (const f of ['github/manifest.json', 'azure/manifest.json']) expect(existsSync(join(out, f)), f).toBe(true);
+  });
+
   test('bad arguments exit 2 and name the problem', async () => {
     const bad = [
       [['synth', '--users', 'many', '--seed', '1', '--out', join(dir, 'x')], /--users/],
       [['synth', '--users', '10', '--seed', '1', '--out', join(dir, 'x')], /users must be an integer from 50/],
       [['synth', '--users', '100', '--seed', '1', '--out', join(dir, 'x'), '--at', 'soon'], /at must be an ISO-8601/],
       [['synth', '--users', '100', '--out', join(dir, 'x')], /seed/],
+      [['synth', '--users', '100', '--seed', '1', '--out', join(dir, 'x'), '--github-members', 'lots'], /--github-members must be a whole number/],
+      [['synth', '--users', '100', '--seed', '1', '--out', join(dir, 'x'), '--subscriptions', '2'], /subscriptions must be an integer from 6/],
+      [['synth', '--users', '100', '--seed', '1', '--out', join(dir, 'x'), '--github-saml', 'maybe'], /githubSaml must be one of/],
     ] as const;
     for (const [args, message] of bad) {
       const r = await runCli([...args]);

@@ -40,20 +40,22 @@ const instant = (v: string | null | undefined) => (v === null || v === undefined
 let small: string;
 let again: string;
 let large: string;
+let unknown: string;
 let s: SynthResult;
 let l: SynthResult;
 const expectedOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Expected;
 
 beforeAll(async () => {
   ensureBuilt();
-  [small, again, large] = [tempDir(), tempDir(), tempDir()];
+  [small, again, large, unknown] = [tempDir(), tempDir(), tempDir(), tempDir()];
   s = await synthesize({ users: 300, seed: 7, out: small, githubMembers: 40, subscriptions: 6 });
   await synthesize({ users: 300, seed: 7, out: again, githubMembers: 40, subscriptions: 6 });
   l = await synthesize({ users: 1500, seed: 2026, out: large, githubMembers: 120, subscriptions: 12 });
+  await synthesize({ users: 300, seed: 7, out: unknown, githubMembers: 40, githubSaml: 'unknown' });
 }, 120_000);
 
 afterAll(() => {
-  for (const d of [small, again, large]) rmSync(d, { recursive: true, force: true });
+  for (const d of [small, again, large, unknown]) rmSync(d, { recursive: true, force: true });
 });
 
 /** `revenant residual --all` on the embedded engine against expected.json: the list of differences. */
@@ -160,6 +162,15 @@ describe('synthesize --github --azure', () => {
     expect(f.some((x) => x.rule === 'azure.role-held-by-departed-guest' && x.severity === 'critical')).toBe(true);
   });
 
+  test("SAML enforcement unknown: membership is unverified, and so is an admin's workload path without a live credential", () => {
+    const f = expectedOf(unknown).findings;
+    expect(JSON.parse(readFileSync(join(unknown, 'github', 'settings.jsonl'), 'utf8')).samlEnforcement).toBe('unknown');
+    const members = f.filter((x) => x.rule === 'github.departed-member');
+    expect(members.length).toBeGreaterThan(5);
+    expect(members.every((x) => x.status === 'unverified')).toBe(true);
+    expect(f.some((x) => x.rule === 'github.workflow-federated-credential' && x.status === 'unverified')).toBe(true);
+  });
+
   test('negative controls are planted beside the findings', () => {
     for (const name of ['azure.eligibility-expired', 'github.sso-credential-expired', 'github.pat-expired', 'github.deploy-key-disabled']) {
       expect(l.stats.controls[name] ?? 0, name).toBeGreaterThan(0);
@@ -170,8 +181,8 @@ describe('synthesize --github --azure', () => {
     expect(readLines(join(large, 'entra', 'federatedIdentityCredentials.jsonl')).some((x) => (x.credential as { issuer: string }).issuer === 'https://gitlab.com')).toBe(true);
   });
 
-  test('revenant residual --all reports exactly the planted findings (300 and 1,500 people)', async () => {
-    for (const dir of [small, large]) {
+  test('revenant residual --all reports exactly the planted findings (300 and 1,500 people; SAML unknown)', async () => {
+    for (const dir of [small, large, unknown]) {
       const { problems, count } = await groundTruthDifferences(dir);
       expect(problems.slice(0, 40)).toEqual([]);
       expect(count).toBeGreaterThan(200);
@@ -183,6 +194,7 @@ describe('synthesize --github --azure', () => {
     try {
       await expect(synthesize({ users: 300, seed: 1, out, githubMembers: 10 })).rejects.toBeInstanceOf(InputError);
       await expect(synthesize({ users: 300, seed: 1, out, subscriptions: 2.5 })).rejects.toBeInstanceOf(InputError);
+      await expect(synthesize({ users: 300, seed: 1, out, githubMembers: 40, githubSaml: 'maybe' as never })).rejects.toBeInstanceOf(InputError);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
