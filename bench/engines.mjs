@@ -12,7 +12,10 @@
  * departed subject with the most findings) and the blast radius of a tier-0 principal
  * (`blast-radius <principal>`, the subject of a finding that reaches tier 0);
  * checks that both engines print the same JSON, and records every time and the Neo4j/embedded
- * ratios, with the Neo4j server's version and memory settings and the machine. Prints JSON and
+ * ratios, with the Neo4j server's version and memory settings and the machine. Beside every wall
+ * time it records CPU seconds (the CLI process's and, when the server is the local launcher's, the
+ * Neo4j server's from /proc) and the load average, since on a shared machine wall time is mostly
+ * waiting for a core; `ingest` is the Neo4j load without its plan warm-up (queries/warmPlans.ts). Prints JSON and
  * writes bench/results/engines-<date>.json (`--out FILE` to name it). The pushed snapshots are
  * removed afterwards.
  *
@@ -20,55 +23,44 @@
  * (without NEO4J_URI it uses the server `npm run neo4j:start` recorded in .neo4j/state.json)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import neo4j from 'neo4j-driver';
+import { BIN, ROOT, arg, childrenCpu, localNeo4j, round } from './support.mjs';
 
-const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const BIN = join(ROOT, 'bin', 'revenant.js');
-
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : def;
-};
 const sizes = arg('sizes', '1000,10000,50000').split(',').map(Number);
 const seed = arg('seed', '1');
 const runs = Number(arg('runs', '5'));
 
-function neo4jUri() {
-  if (process.env.NEO4J_URI) return process.env.NEO4J_URI;
-  const state = join(ROOT, '.neo4j', 'state.json');
-  if (existsSync(state)) {
-    const s = JSON.parse(readFileSync(state, 'utf8'));
-    if (s.status === 'ready' && s.uri) return s.uri;
-  }
-  throw new Error('bench/engines: set NEO4J_URI or run `npm run neo4j:start` first');
-}
-const uri = neo4jUri();
+const { uri, serverCpu } = localNeo4j('engines');
 const auth = process.env.NEO4J_USER ? neo4j.auth.basic(process.env.NEO4J_USER, process.env.NEO4J_PASSWORD ?? '') : neo4j.auth.none();
+const load = () => loadavg().map((x) => round(x));
 
-/** CPU seconds (user + system) of this process's waited-for children, from /proc (Linux); null elsewhere. */
-function childrenCpu() {
-  try {
-    const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-    return (Number(f[13]) + Number(f[14])) / 100; // cutime + cstime, in clock ticks (USER_HZ = 100)
-  } catch {
-    return null;
-  }
-}
-
+/**
+ * One CLI run: wall seconds, the process's CPU seconds (user + system, /proc cutime + cstime),
+ * the local Neo4j server's CPU seconds meanwhile (null when the server is not the launcher's),
+ * and the 1-minute load average at its end.
+ */
 function run(args) {
   const t0 = process.hrtime.bigint();
   const c0 = childrenCpu();
+  const s0 = serverCpu();
   // The engine is chosen by the arguments alone.
   const env = { ...process.env, NEO4J_URI: '' };
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, env });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const c1 = childrenCpu();
+  const s1 = serverCpu();
   if (r.status !== 0 && r.status !== 3) throw new Error(`revenant ${args.join(' ')} failed (${r.status}): ${(r.stderr ?? '').slice(-2000)}`);
-  return { seconds: Math.round(seconds * 1000) / 1000, cpu: c0 === null || c1 === null ? null : Math.round((c1 - c0) * 100) / 100, stdout: r.stdout, stderr: r.stderr };
+  return {
+    seconds: round(seconds, 3),
+    cpu: c0 === null || c1 === null ? null : round(c1 - c0),
+    serverCpu: s0 === null || s1 === null ? null : round(s1 - s0),
+    load1: round(loadavg()[0]),
+    stdout: r.stdout,
+    stderr: r.stderr,
+  };
 }
 
 async function serverInfo() {
@@ -118,6 +110,7 @@ for (const users of sizes) {
     const id = neoLoad.stdout.trim();
     pushed.push(id);
     const push = Number(/pushed snapshot .* in ([\d.]+) s/.exec(neoLoad.stderr)?.[1] ?? NaN);
+    const warm = Number(/plans warm in ([\d.]+) s/.exec(neoLoad.stderr)?.[1] ?? 0);
 
     const store = join(work, 'neo4j');
     const eCold = run(['residual', '--all', '--store', store, '--format', 'json']);
@@ -137,16 +130,18 @@ for (const users of sizes) {
     const median = (args) => {
       const times = [];
       const cpus = [];
+      const server = [];
       let stdout = null;
       for (let i = 0; i < runs; i++) {
         const r = run(args);
         times.push(r.seconds);
         cpus.push(r.cpu);
+        server.push(r.serverCpu);
         stdout = r.stdout;
       }
       times.sort((a, b) => a - b);
       cpus.sort((a, b) => a - b);
-      return { seconds: times[Math.floor(times.length / 2)], cpu: cpus[Math.floor(cpus.length / 2)], all: times, stdout };
+      return { seconds: times[Math.floor(times.length / 2)], cpu: cpus[Math.floor(cpus.length / 2)], serverCpu: server.sort((a, b) => a - b)[Math.floor(server.length / 2)], all: times, stdout };
     };
     const queries = {};
     for (const [name, args] of [
@@ -162,9 +157,9 @@ for (const users of sizes) {
         neo4j: n.seconds,
         ratio: ratio(n.seconds, e.seconds),
         // Client CPU seconds (median), the runs' wall times and the load average: on a shared machine wall time is mostly waiting.
-        cpu: { embedded: e.cpu, neo4j: n.cpu },
+        cpu: { embedded: e.cpu, neo4j: n.cpu, neo4jServer: n.serverCpu },
         runs: { embedded: e.all, neo4j: n.all },
-        loadAverage: (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100),
+        loadAverage: load(),
         sameJson: e.stdout === n.stdout,
       };
     }
@@ -176,12 +171,28 @@ for (const users of sizes) {
       findings,
       sameJson: same,
       embedded: { load: embeddedLoad.seconds, residualAllCold: eCold.seconds, residualAll: eWarm.seconds },
-      neo4j: { load: neoLoad.seconds, push, residualAllCold: nCold.seconds, residualAll: nWarm.seconds },
+      neo4j: { load: neoLoad.seconds, push, warm, ingest: round(neoLoad.seconds - warm, 3), residualAllCold: nCold.seconds, residualAll: nWarm.seconds },
       ratio: {
         load: ratio(neoLoad.seconds, embeddedLoad.seconds),
+        ingest: ratio(neoLoad.seconds - warm, embeddedLoad.seconds),
         residualAllCold: ratio(nCold.seconds, eCold.seconds),
         residualAll: ratio(nWarm.seconds, eWarm.seconds),
       },
+      // CPU seconds beside the wall times above (wall on a shared machine is mostly waiting for a core):
+      // `client` is the CLI process's, `server` the local Neo4j's meanwhile; `load1` the load average at the end of each.
+      cpu: {
+        embedded: { load: embeddedLoad.cpu, residualAllCold: eCold.cpu, residualAll: eWarm.cpu },
+        neo4j: {
+          load: { client: neoLoad.cpu, server: neoLoad.serverCpu },
+          residualAllCold: { client: nCold.cpu, server: nCold.serverCpu },
+          residualAll: { client: nWarm.cpu, server: nWarm.serverCpu },
+        },
+        ratio: {
+          load: neoLoad.serverCpu === null ? null : ratio(neoLoad.cpu + neoLoad.serverCpu, embeddedLoad.cpu),
+          residualAll: nWarm.serverCpu === null ? null : ratio(nWarm.cpu + nWarm.serverCpu, eWarm.cpu),
+        },
+      },
+      load1: { embeddedLoad: embeddedLoad.load1, neo4jLoad: neoLoad.load1, embeddedResidualAll: eWarm.load1, neo4jResidualAll: nWarm.load1 },
       queries,
     };
     results.push(r);
@@ -211,7 +222,7 @@ const out = {
   neo4j: server,
   seed,
   runs,
-  loadAverage: (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100),
+  loadAverage: load(),
   results,
 };
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });

@@ -5,7 +5,8 @@
  * pushes that snapshot into Neo4j through the store's own push (`Neo4jStore.push`), recording per
  * phase (nodes, relationships, findings) the wall time, the driver's CPU time (this process) and,
  * when the server is the local launcher of `npm run neo4j:start` (its pid in .neo4j/state.json),
- * the server's CPU time from /proc. The snapshot is removed afterwards (timed too). CPU seconds are
+ * the server's CPU time from /proc and its JVM's garbage-collection time (JMX), and the wall time
+ * neither was on a core (`waitS`: the machine's other work, round trips). The snapshot is removed afterwards (timed too). CPU seconds are
  * the figures to compare on a shared machine: wall time there mostly measures the other users.
  * The driver is the product's (openNeo4jDriver: its connect and pool settings); every wait for a
  * connection of its pool is timed (`acquisition`: count, median, p99, max, the most connections
@@ -13,7 +14,7 @@
  * pool's size (default: the driver's, 100) to see the waits of a push with more batches in flight
  * than connections.
  *
- *   node bench/neo4j-push.mjs [--users N] [--seed S] [--store DIR] [--pool N]   (DIR: reuse a store that holds a loaded snapshot)
+ *   node bench/neo4j-push.mjs [--users N] [--seed S] [--store DIR] [--pool N] [--out FILE]   (DIR: reuse a store that holds a loaded snapshot)
  * Needs `npm run build` and a Neo4j (NEO4J_URI, else the one `npm run neo4j:start` recorded).
  * Results: JSON on stdout and in bench/results/neo4j-push-<users>-<date>.json.
  */
@@ -74,14 +75,24 @@ try {
     await store.ensureSchema();
     const phases = [];
     let current = null;
+    // The server JVM's garbage-collection time so far (ms, every collector; JMX through Cypher), asked when a phase starts.
+    const gcMs = () =>
+      driver
+        .executeQuery('CALL dbms.queryJmx("java.lang:type=GarbageCollector,*") YIELD attributes RETURN sum(attributes.CollectionTime.value) AS ms')
+        .then((r) => Number(r.records[0]?.get('ms') ?? NaN))
+        .catch(() => null);
     const mark = (phase) => {
-      const now = { phase, wall: performance.now(), cpu: ownCpu(), server: serverCpu() };
+      const now = { phase, wall: performance.now(), cpu: ownCpu(), server: serverCpu(), gc: gcMs() };
       if (current) {
+        const before = current;
         phases.push({
-          phase: current.phase,
-          wallS: round((now.wall - current.wall) / 1000),
-          driverCpuS: round(now.cpu - current.cpu),
-          serverCpuS: now.server === null ? null : round(now.server - current.server),
+          phase: before.phase,
+          wallS: round((now.wall - before.wall) / 1000),
+          driverCpuS: round(now.cpu - before.cpu),
+          serverCpuS: now.server === null ? null : round(now.server - before.server),
+          // Wall time neither this process nor the server was on a core (negative: they overlapped).
+          waitS: now.server === null ? null : round((now.wall - before.wall) / 1000 - (now.cpu - before.cpu) - (now.server - before.server)),
+          serverGcS: Promise.all([before.gc, now.gc]).then(([a, b]) => (a === null || b === null ? null : round((b - a) / 1000))),
         });
       }
       current = now;
@@ -101,10 +112,12 @@ try {
     };
     const pushed = await store.push(sdb, `bench-${id}`);
     mark('end');
+    for (const p of phases) p.serverGcS = await p.serverGcS;
     const total = {
       wallS: round(phases.reduce((a, p) => a + p.wallS, 0)),
       driverCpuS: round(phases.reduce((a, p) => a + p.driverCpuS, 0)),
       serverCpuS: serverCpu() !== null ? round(phases.reduce((a, p) => a + (p.serverCpuS ?? 0), 0)) : null,
+      serverGcS: round(phases.reduce((a, p) => a + (p.serverGcS ?? 0), 0)),
     };
     const t = performance.now();
     await store.remove(`bench-${id}`);
@@ -134,7 +147,7 @@ try {
       removeS: round((performance.now() - t) / 1000),
     };
     mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-    const file = join(ROOT, 'bench', 'results', `neo4j-push-${reuse ? 'store' : users}${pool ? `-pool${pool}` : ''}-${out.date.slice(0, 10)}.json`);
+    const file = arg('out', join(ROOT, 'bench', 'results', `neo4j-push-${reuse ? 'store' : users}${pool ? `-pool${pool}` : ''}-${out.date.slice(0, 10)}.json`));
     writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } finally {
