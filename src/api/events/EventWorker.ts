@@ -11,8 +11,10 @@
  * not configured, fails at once. Chores are run by the job's source (its `events.chore`). On shutdown the worker drains: it finishes every job already due
  * within the grace period, then aborts what still runs (those jobs stay queued for the next start).
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadDelta } from '../../../queries/loadSnapshot.js';
 import { combineSubjectCollections } from '../../../ingest/collection/mergeSubjectCollection.js';
 import { NotFoundError } from '../../model/errors.js';
@@ -75,6 +77,9 @@ export class EventWorker {
   /** Batch folders of refreshes not loaded yet (never pruned). */
   private readonly inUse = new Set<string>();
 
+  /** The compaction running in a child process (pruneRefreshSnapshots), and the prune after it. */
+  private compaction: { child: ChildProcess; ids: string[]; done: Promise<void> } | null = null;
+
   constructor(private readonly d: EventWorkerDeps) {
     d.queue.onQueued(() => this.wake());
   }
@@ -90,8 +95,9 @@ export class EventWorker {
     this.wakeUp?.();
   }
 
+  /** Refreshing, or compacting in the background for the pruning of refresh snapshots. */
   get busy(): boolean {
-    return this.lanes.size > 0;
+    return this.lanes.size > 0 || this.compaction !== null;
   }
 
   private get active(): number[] {
@@ -151,6 +157,12 @@ export class EventWorker {
       this.lanes.set(lane, { done, seqs: jobs.map((j) => j.seq) });
     }
     await Promise.all([...this.lanes.values()].map((l) => l.done));
+    // A compaction still running is stopped (its partial file removed); the next prune starts it again.
+    const c = this.compaction;
+    if (c) {
+      c.child.kill('SIGTERM');
+      await c.done;
+    }
   }
 
   private async work(jobs: Job[]): Promise<void> {
@@ -393,11 +405,70 @@ export class EventWorker {
       const made = [...this.snapshotFolders()].filter(([, folders]) => folders.some((f) => f.startsWith(`${root}/`))).map(([id]) => id);
       const drop = made.slice(0, Math.max(0, made.length - this.d.config.events.retainSnapshots)).filter((id) => id !== served);
       if (drop.length === 0) return;
-      await this.d.snapshots.source.forget(this.d.store, drop);
-      this.d.log.info({ removed: drop.length, kept: made.length - drop.length }, 'removed old snapshots of event-driven refreshes (events.retainSnapshots)');
+      // A kept delta on a snapshot that goes must become a full snapshot first: a re-write of the
+      // whole tenant (minutes at 250,000 people), so it runs in a child process, off the event
+      // path; the snapshots go at the next prune once nothing stands on them.
+      const dropped = new Set(drop);
+      const baseOf = new Map(this.d.store.ids().map((id) => [id, this.d.store.baseOf(id)]));
+      // What the kept snapshots stand on (their chains): those go only after a compaction.
+      const needed = new Set<string>();
+      for (const id of baseOf.keys()) {
+        if (dropped.has(id)) continue;
+        for (let b = baseOf.get(id); b && !needed.has(b); b = baseOf.get(b)) needed.add(b);
+      }
+      const onDropped = [...baseOf].filter(([id, b]) => !dropped.has(id) && b && dropped.has(b)).map(([id]) => id);
+      if (onDropped.length) this.compactInBackground(onDropped, root);
+      const now = drop.filter((id) => !needed.has(id));
+      if (now.length === 0) return;
+      await this.d.snapshots.source.forget(this.d.store, now);
+      this.d.log.info({ removed: now.length, kept: made.length - now.length }, 'removed old snapshots of event-driven refreshes (events.retainSnapshots)');
     } catch (e) {
       this.d.log.warn({ err: (e as Error).message }, 'could not prune the snapshots of refreshes');
     }
+  }
+
+  /**
+   * Fold these delta snapshots (and the chains under them) into full snapshots with the same ids,
+   * in a child process (`revenant snapshots --compact`: readers see no difference), then prune
+   * again. One at a time; a failure is logged and the next prune tries again.
+   */
+  private compactInBackground(ids: string[], root: string): void {
+    if (this.compaction || this.stopping || this.draining) return;
+    const cli = revenantCli();
+    if (!cli) {
+      this.d.log.warn({ snapshots: ids }, 'cannot compact in the background (the revenant CLI is not built): refresh snapshots are kept for now');
+      return;
+    }
+    const started = performance.now();
+    const run = (id: string) =>
+      new Promise<{ code: number | null; child: ChildProcess }>((resolve) => {
+        const child = spawn(process.execPath, [cli, 'snapshots', '--store', this.d.store.dir, '--compact', id], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let err = '';
+        child.stderr?.on('data', (c: Buffer) => (err += c.toString()).length > 4000 && (err = err.slice(-2000)));
+        if (this.compaction) this.compaction.child = child;
+        child.on('close', (code) => {
+          if (code !== 0) {
+            rmSync(join(this.d.store.snapshotsDir, `${id}.${child.pid}.partial`), { force: true });
+            this.d.log.warn({ snapshot: id, code, err: err.trim().slice(-500) }, 'background compaction of a refresh snapshot failed');
+          }
+          resolve({ code, child });
+        });
+      });
+    const state: { child: ChildProcess; ids: string[]; done: Promise<void> } = { child: undefined as unknown as ChildProcess, ids, done: Promise.resolve() };
+    this.compaction = state;
+    state.done = (async () => {
+      try {
+        for (const id of ids) if ((await run(id)).code !== 0) return;
+        this.d.log.info({ snapshots: ids, ms: Math.round(performance.now() - started) }, 'compacted refresh snapshots in the background (their bases can go)');
+        this.compaction = null;
+        if (this.stopping || this.draining) return;
+        const served = this.d.snapshots.current?.id;
+        if (served) await this.pruneRefreshSnapshots(root, served);
+        this.pruneRefreshFolders(root);
+      } finally {
+        if (this.compaction === state) this.compaction = null;
+      }
+    })();
   }
 
   /**
@@ -436,4 +507,14 @@ function isSubjectFolder(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The revenant CLI entry point (bin/revenant.js) of this installation, or null when it is not built. */
+function revenantCli(): string | null {
+  // src/api/events (tests) and dist/src/api/events (built) sit at different depths below the package root.
+  for (const rel of ['../../../bin/revenant.js', '../../../../bin/revenant.js']) {
+    const path = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(path) && existsSync(join(path, '..', '..', 'dist', 'src', 'cli', 'main.js'))) return path;
+  }
+  return null;
 }
