@@ -347,10 +347,12 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
   // reused ("fetch failed", the session-2 failure); deliveries are de-duplicated by event id, so a
   // retry is safe, as Okta's and Graph's own retries are.
   const deliver = async (target, init) => {
+    // A server that does not answer in 30 s (its event loop held up) fails the delivery, as a vendor's would time out.
+    const send = () => fetch(target, { ...init, signal: AbortSignal.timeout(30_000) });
     try {
-      return await fetch(target, init);
+      return await send();
     } catch {
-      return fetch(target, init);
+      return send();
     }
   };
   // A delivery that fails (no answer, or not 2xx) is recorded in its sample; the run goes on.

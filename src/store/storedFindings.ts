@@ -16,6 +16,7 @@ import type { Finding, FindingsDoc, PersonReport, SubjectReport } from '../../qu
 import { findingsOrder } from '../analysis/findingsOrder.js';
 import { SOURCES } from '../../ingest/sources.js';
 import { ERR, StoreError } from '../model/errors.js';
+import { cached, publishedFileKey } from './fileCache.js';
 import type { SnapshotDb } from './SnapshotDb.js';
 
 const CREATE_FINDINGS_TABLES = `
@@ -279,7 +280,21 @@ export function readStoredFindingIds(sdb: SnapshotDb, base?: ReadonlyMap<string,
 
 /** The analysis units of a snapshot (a delta's over its base's), by key. */
 export function readUnits(sdb: SnapshotDb): Map<string, StoredUnit> {
-  const below = sdb.overlay ? readUnits(sdb.overlay.parent) : new Map<string, StoredUnit>();
+  // A full snapshot's units are parsed once per process (each refresh on it reads them); callers get their own map.
+  if (!sdb.overlay) {
+    const units = cached(publishedFileKey(sdb.db) === null ? null : `${publishedFileKey(sdb.db)}\u0000units`, () => {
+      const value = readOwnUnits(sdb, new Map<string, StoredUnit>());
+      let bytes = 0;
+      for (const u of value.values()) bytes += u.deps.byteLength + 256;
+      return { value, bytes };
+    });
+    return new Map(units);
+  }
+  return readOwnUnits(sdb, readUnits(sdb.overlay.parent));
+}
+
+/** A snapshot file's own units over those below it (`below`, changed in place). */
+function readOwnUnits(sdb: SnapshotDb, below: Map<string, StoredUnit>): Map<string, StoredUnit> {
   const db = sdb.db;
   if (hasTable(db, 'units_gone')) for (const r of db.prepare('SELECT key FROM units_gone').all() as { key: string }[]) below.delete(r.key);
   if (hasTable(db, 'units')) {

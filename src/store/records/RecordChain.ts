@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { SnapshotDb } from '../SnapshotDb.js';
+import { cached, publishedFileKey } from '../fileCache.js';
 import { type RecordRef, RecordFile, hkey, readGone } from './RecordIndex.js';
 
 interface Level {
@@ -108,6 +109,13 @@ function levelOf(db: Database.Database): Level {
     }
   }
   const loaded = new Map<string, RecordFile[]>();
+  // A published file's record files are parsed once per process (each refresh reads its base's).
+  const fileKey = publishedFileKey(db);
+  const read = (f: number) =>
+    cached(fileKey === null ? null : `${fileKey}\u0000records\u0000${f}`, () => {
+      const rf = RecordFile.read(db, f)!;
+      return { value: rf, bytes: rf.bytes };
+    });
   return {
     db,
     fileIds,
@@ -115,7 +123,7 @@ function levelOf(db: Database.Database): Level {
     gone: readGone(db),
     files(k: string): RecordFile[] {
       let fs = loaded.get(k);
-      if (!fs) loaded.set(k, (fs = (fileIds.get(k) ?? []).map((f) => RecordFile.read(db, f)!)));
+      if (!fs) loaded.set(k, (fs = (fileIds.get(k) ?? []).map(read)));
       return fs;
     },
   };

@@ -166,6 +166,11 @@ export class RecordFile {
     private readonly touchedAll: Int32Array,
   ) {}
 
+  /** Bytes held (for caches). */
+  get bytes(): number {
+    return this.rows.byteLength + this.byKey.byteLength + this.byOwner.byteLength + this.byParent.byteLength + this.touchedAll.byteLength;
+  }
+
   static read(db: Database.Database, file: number): RecordFile | undefined {
     const r = db.prepare('SELECT file, source_key, dataset, n, rows, by_key, by_owner, by_parent, touched FROM record_files WHERE file = ?').get(file) as
       | { file: number; source_key: string; dataset: string; n: number; rows: Buffer; by_key: Buffer; by_owner: Buffer; by_parent: Buffer; touched: Buffer }

@@ -1,0 +1,47 @@
+/**
+ * A process-wide cache of what is parsed from published snapshot files (`<id>.sqlite`: never
+ * written again once renamed into place; a compaction renames a new file over it). Entries are
+ * keyed by the file's path, inode, size and modification time, so a replaced file is never read
+ * from the cache; the least recently used entries go beyond a byte budget. Event-driven refreshes
+ * use it: each one reads the record index and the analysis units of the same large base snapshot.
+ */
+import { statSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+
+const MAX_BYTES = 1024 * 1024 * 1024;
+
+const entries = new Map<string, { value: unknown; bytes: number }>();
+let total = 0;
+
+/** The cache key of a published snapshot file's contents, or null (in memory, or a file being written). */
+export function publishedFileKey(db: Database.Database): string | null {
+  const name = db.name;
+  if (!name.endsWith('.sqlite') || db.memory) return null;
+  try {
+    const st = statSync(name);
+    return `${name}\u0000${st.ino}\u0000${st.size}\u0000${st.mtimeMs}`;
+  } catch {
+    return null;
+  }
+}
+
+/** The cached value of `key`, or what `make` returns (cached when `key` is not null; `bytes`: its size). */
+export function cached<T>(key: string | null, make: () => { value: T; bytes: number }): T {
+  if (key === null) return make().value;
+  const hit = entries.get(key);
+  if (hit) {
+    entries.delete(key);
+    entries.set(key, hit);
+    return hit.value as T;
+  }
+  const made = make();
+  if (made.bytes > MAX_BYTES / 4) return made.value;
+  entries.set(key, made);
+  total += made.bytes;
+  for (const [k, e] of entries) {
+    if (total <= MAX_BYTES) break;
+    entries.delete(k);
+    total -= e.bytes;
+  }
+  return made.value;
+}
