@@ -145,17 +145,25 @@ export default async function leaversRoutes(fastify: FastifyInstance): Promise<v
     return rows;
   };
 
-  // Build the default board of each new snapshot as soon as it is served, so the first view does not wait for it.
+  // Build the default board of a new snapshot once snapshots stop arriving for a moment, so the
+  // first view does not wait for it. (It reads every finding: at 250,000 people seconds of CPU,
+  // which under a stream of event-driven refreshes would sit between each swap and its pushes.)
   const DEFAULT_SLA = slaMsOf(slaQuery.default);
+  const SETTLE_MS = 10_000;
+  let prepare: NodeJS.Timeout | undefined;
   snapshots.on('swap', ({ next }) => {
-    setImmediate(() => {
+    clearTimeout(prepare);
+    prepare = setTimeout(() => {
+      if (snapshots.current !== next) return;
       try {
         rowsOf(next, DEFAULT_SLA, formatDuration(DEFAULT_SLA));
       } catch (e) {
         fastify.log.warn({ err: (e as Error).message }, 'leavers board: could not prepare the board of the new snapshot');
       }
-    });
+    }, SETTLE_MS);
+    prepare.unref();
   });
+  fastify.addHook('onClose', async () => clearTimeout(prepare));
 
   const account = {
     type: 'object',
