@@ -12,7 +12,8 @@
  */
 import { AZURE_ROLE, azureRoleReach } from './catalogue.js';
 import { DAY, graphTime } from './clock.js';
-import type { AzureRole, EntraAccount, EntraApp, EntraGroup, Fic, LeaverPerson } from './model.js';
+import type { AzureRole, EntraApp, EntraGroup, Fic, LeaverPerson } from './model.js';
+import { EntraPlanter } from './EntraPlanter.js';
 import type { SynthEnv } from './SynthEnv.js';
 import type { TenantPlan } from './TenantPlan.js';
 import type { SourceWriter } from '../collection/SourceWriter.js';
@@ -155,26 +156,8 @@ export class AzureTenant {
   /** A security group holding Owner on a subscription, with planted leavers as members. */
   private plantedGroup(): EntraGroup {
     const { env } = this;
-    const g: EntraGroup = {
-      id: env.guid('azure:group'),
-      name: 'azure-subscription-owners',
-      description: 'Owners of the production subscription',
-      kind: 'planted',
-      created: env.at - 700 * DAY,
-      securityEnabled: true,
-      mailEnabled: false,
-      groupTypes: [],
-      isAssignableToRole: false,
-      membershipRule: null,
-      sel: null,
-      explicit: [],
-      deviceCount: 0,
-      planted: [],
-      owners: [],
-      roles: [],
-    };
+    const g = this.plan.group('planted', 'azure-subscription-owners', env.at - 700 * DAY, { description: 'Owners of the production subscription' });
     g.azure = [this.role(this.subScope(0), AZURE_ROLE.owner, g.id, 'Group')];
-    this.plan.groups.push(g);
     return g;
   }
 
@@ -188,36 +171,10 @@ export class AzureTenant {
       const local = `azguest${k}`;
       const mail = `${local}@${env.people.partnerDomain(anchor.p)}`;
       const id = env.guid('azure:guest');
-      const a: EntraAccount = {
-        source: 'entra',
-        id,
-        upn: `${mail.replace('@', '_')}#EXT#@${env.tenantDomain}`,
-        mail,
-        displayName: `Azure Guest ${k}`,
-        givenName: 'Azure',
-        surname: `Guest ${k}`,
-        employeeId: null,
-        userType: 'Guest',
-        enabled: true,
-        deleted: false,
-        deletedAt: null,
-        leaveDate: null,
-        synced: null,
-        sessionsValidFrom: null,
-        disableEvents: [],
-        enableEvents: [],
-        created: env.at - (200 + k) * DAY,
-        department: null,
-        groups: [],
-        roles: [],
-        eligibilities: [],
-        appAssignments: [],
-        grants: [],
-        ownedApps: [],
-        ownedSps: [],
-        ownedGroups: [],
-        credEvents: [],
-      };
+      const a = new EntraPlanter(env, this.plan).account(
+        { id, upn: `${mail.replace('@', '_')}#EXT#@${env.tenantDomain}`, mail, first: 'Azure', last: `Guest ${k}`, employeeId: null, userType: 'Guest', department: null },
+        env.at - (200 + k) * DAY,
+      );
       const def = k % 3 === 0 ? AZURE_ROLE.reader : k % 3 === 1 ? AZURE_ROLE.owner : AZURE_ROLE.userAccessAdmin;
       a.azure = [this.role(k % 3 === 2 ? '/' : this.subScope(k * 17 + 5), def, id, 'User')];
       const person: LeaverPerson = {

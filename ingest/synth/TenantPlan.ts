@@ -175,7 +175,7 @@ export class TenantPlan {
     return { type: 'user', id: this.env.people.entraId[p] };
   }
 
-  private group(kind: EntraGroup['kind'], name: string, created: number, extra: Partial<EntraGroup> = {}): EntraGroup {
+  group(kind: EntraGroup['kind'], name: string, created: number, extra: Partial<EntraGroup> = {}): EntraGroup {
     const n = this.groups.length;
     const g: EntraGroup = {
       id: this.env.ids.guid('group', n),
