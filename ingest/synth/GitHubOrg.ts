@@ -158,7 +158,8 @@ export class GitHubOrg {
         login: `${local}-x${j}`,
         entra: a,
         person,
-        owner: j % 10 === 7 && j < MAX_OWNER_SLOT,
+        // An outside collaborator is no member, so never an owner (j = 67 would be both).
+        owner: j % 10 === 7 && j < MAX_OWNER_SLOT && j % 9 !== 4,
         outside: j % 9 === 4,
         repos: [],
         sso: [],
