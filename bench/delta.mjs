@@ -29,7 +29,7 @@
  * --cpu-prof-dir=/tmp/prof" to profile the refreshes). A delivery the server does not take, or
  * an answer that never comes, is recorded in its sample (and the JSON is written all the same).
  *
- * usage: node --max-old-space-size=12000 bench/delta.mjs [--users N] [--changes 0.01] [--events 40] [--latency 30] [--keep DIR] [--no-build] [--events-only [--store DIR]] [--serve-args "…"]
+ * usage: node --max-old-space-size=12000 bench/delta.mjs [--users N] [--changes 0.01] [--events 40] [--latency 30] [--keep DIR] [--no-build] [--events-only [--store DIR] [--pick-offset K]] [--serve-args "…"]
  * Results: JSON on stdout and in bench/results/delta-<users>-<date>.json. Run on a quiet machine.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -52,6 +52,8 @@ const LATENCY = Number(opt('latency', 30));
 const KEEP = opt('keep', undefined);
 const EVENTS_ONLY = args.includes('--events-only');
 const STORE = opt('store', undefined);
+// Which users the events pick (a run on a store reused from an earlier run: others than that run's).
+const PICK = Number(opt('pick-offset', 0));
 const SERVE_ARGS = (opt('serve-args', '') ?? '').split(' ').filter(Boolean);
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
@@ -393,7 +395,7 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
       deliver(`${url}/v1/events/entra?key=${encodeURIComponent(key)}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ value: [{ id: `n-${u.id}`, subscriptionId: 's', clientState: STATE, changeType: 'updated', resource: `Users/${u.id}`, resourceData: { id: u.id, '@odata.type': '#Microsoft.Graph.User' }, tenantId: tenant }] }),
+        body: JSON.stringify({ value: [{ id: `n-${u.id}-${Date.now()}`, subscriptionId: 's', clientState: STATE, changeType: 'updated', resource: `Users/${u.id}`, resourceData: { id: u.id, '@odata.type': '#Microsoft.Graph.User' }, tenantId: tenant }] }),
       }),
     );
     return w;
@@ -425,8 +427,8 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
     const burst = i % 20 >= 15 ? 5 : 1;
     const ws = [];
     for (let k = 0; k < burst && i < EVENTS; k++, i++) {
-      if (i % 4 === 3) ws.push({ kind: 'entra', w: await entraEvent(entraUsers[ei++ * 37 % entraUsers.length]) });
-      else ws.push({ kind: 'okta', w: await oktaEvent(oktaUsers[oi++ * 53 % oktaUsers.length]) });
+      if (i % 4 === 3) ws.push({ kind: 'entra', w: await entraEvent(entraUsers[(ei++ * 37 + PICK) % entraUsers.length]) });
+      else ws.push({ kind: 'okta', w: await oktaEvent(oktaUsers[(oi++ * 53 + PICK) % oktaUsers.length]) });
     }
     await wait(ws.map((x) => x.w));
     for (const x of ws) waits.push({ kind: x.kind, burst, seconds: x.w.at > 0 ? round((x.w.at - x.w.sent) / 1000, 3) : null, ...(x.w.error ? { error: x.w.error } : x.w.at ? {} : { error: 'no answer within 60 s' }) });
