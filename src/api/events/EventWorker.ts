@@ -19,7 +19,7 @@ import { loadDelta } from '../../../queries/loadSnapshot.js';
 import { combineSubjectCollections } from '../../../ingest/collection/mergeSubjectCollection.js';
 import { NotFoundError } from '../../model/errors.js';
 import { API_TOKEN_PREFIX, EventConfigError, PermanentEventError } from '../../model/sourceEvents.js';
-import { SnapshotDb } from '../../store/SnapshotDb.js';
+import Database from 'better-sqlite3';
 import type { Store } from '../../store/Store.js';
 import type { ApiConfig } from '../config.js';
 import type { ApiMetrics } from '../metrics.js';
@@ -123,6 +123,12 @@ export class EventWorker {
       await this.running;
     }
     this.running = null;
+    // A compaction still running is stopped (its partial file removed); the next prune starts it again.
+    const c = this.compaction;
+    if (c) {
+      c.child?.kill('SIGTERM');
+      await c.done;
+    }
   }
 
   private async loop(): Promise<void> {
@@ -157,12 +163,6 @@ export class EventWorker {
       this.lanes.set(lane, { done, seqs: jobs.map((j) => j.seq) });
     }
     await Promise.all([...this.lanes.values()].map((l) => l.done));
-    // A compaction still running is stopped (its partial file removed); the next prune starts it again.
-    const c = this.compaction;
-    if (c) {
-      c.child.kill('SIGTERM');
-      await c.done;
-    }
   }
 
   private async work(jobs: Job[]): Promise<void> {
@@ -373,20 +373,24 @@ export class EventWorker {
    */
   private snapshotFolders(): Map<string, string[]> {
     const out = new Map<string, string[]>();
+    // Each file's own sources table (a delta's lists every source): no chain of bases opened.
     for (const id of this.d.store.ids()) {
-      let db: SnapshotDb;
+      let db: Database.Database;
       try {
-        db = new SnapshotDb(this.d.store.pathOf(id));
+        db = new Database(this.d.store.pathOf(id), { readonly: true, fileMustExist: true });
       } catch {
         continue;
       }
       try {
-        const folders = db.sources().map((s) => s.folder);
+        const rows = db.prepare('SELECT path, manifest FROM sources ORDER BY idx').all() as { path: string; manifest: string }[];
+        const folders = rows.map((r) => r.path);
         // Per-subject refreshes a delta snapshot read its lines from (its evidence points there).
-        for (const r of db.db.prepare('SELECT manifest FROM sources').all() as { manifest: string }[]) {
+        for (const r of rows) {
           for (const x of (JSON.parse(r.manifest) as { refreshed?: { folder?: string }[] }).refreshed ?? []) if (x.folder) folders.push(x.folder);
         }
         out.set(id, folders);
+      } catch {
+        // unreadable: none
       } finally {
         db.close();
       }
