@@ -452,7 +452,7 @@ export class EventWorker {
         if (this.compaction) this.compaction.child = child;
         child.on('close', (code) => {
           if (code !== 0) {
-            rmSync(join(this.d.store.snapshotsDir, `${id}.${child.pid}.partial`), { force: true });
+            for (const ext of ['', '-journal', '-wal', '-shm']) rmSync(join(this.d.store.snapshotsDir, `${id}.${child.pid}.partial${ext}`), { force: true });
             this.d.log.warn({ snapshot: id, code, err: err.trim().slice(-500) }, 'background compaction of a refresh snapshot failed');
           }
           resolve({ code, child });
