@@ -7,6 +7,8 @@
  * credentials trust (`WORKFLOW_TRUST`): a SAML NameID or SCIM userName matched to an Entra
  * user's UPN or id, only in the Entra tenant the SAML issuer names (`https://sts.windows.net/{tenant}/`).
  * An Okta issuer is not matched (its form is unconfirmed: sources-github.md, question 5).
+ * EMU: each SCIM identity joined to its account (`SCIM_IDENTITY`), the SCIM `externalId` matched
+ * to an Entra user's id (strong), and the audit log's `user.suspend` events to their account.
  */
 import { GitHubEdge, GitHubKind, GitHubSpace } from '../../src/model/githubSchema.js';
 import { nodeKey, parseNodeKey } from '../../src/model/ids.js';
@@ -50,7 +52,88 @@ export function deriveGitHub(w: DeriveWriter): void {
     const u = userByLogin(r.key, r.props.addedBy);
     if (u !== undefined) w.putEdge(GitHubEdge.ADDED_KEY, u, r.nid);
   }
+  const userById = new Map<string, number>();
+  for (const r of w.nodesOf(GitHubKind.GitHubUser)) userById.set(`${sourceOf(r.key)}|${parseNodeKey(r.key).id}`, r.nid);
+  for (const r of w.nodesOf(GitHubKind.GitHubSuspension)) {
+    const id = text(r.props.userId);
+    const u = (id ? userById.get(`${sourceOf(r.key)}|${id}`) : undefined) ?? userByLogin(r.key, r.props.login);
+    if (u !== undefined) w.putEdge(GitHubEdge.SUSPENDED, u, r.nid);
+  }
+  for (const j of scimAccounts(w)) w.putEdge(GitHubEdge.SCIM_IDENTITY, j.userNid, j.scimNid);
   deriveWorkflowTrust(w);
+}
+
+/**
+ * The login GitHub makes for a managed user from the IdP's identifier, without the `_{shortcode}`
+ * suffix (GitHub's "Username considerations for external authentication"): the part before `@`
+ * of an e-mail (after `\\` of a domain account), each character that is not a letter or digit
+ * made a dash, lower-cased.
+ */
+export function emuLoginStem(userName: string): string {
+  let id = userName.trim();
+  if (id.includes('\\')) id = id.slice(id.lastIndexOf('\\') + 1);
+  if (id.includes('@')) id = id.slice(0, id.indexOf('@'));
+  return id.replace(/[^A-Za-z0-9]/g, '-').toLowerCase();
+}
+
+/** Whether each github source's settings line says the organisation uses Enterprise Managed Users. */
+function emuSources(w: DeriveWriter): Set<string> {
+  const out = new Set<string>();
+  for (const r of w.nodesOf(GitHubKind.GitHubSettings)) if (r.props.emu === true) out.add(sourceOf(r.key));
+  return out;
+}
+
+/**
+ * SCIM identities joined to their accounts: by the SAML identity's SCIM username (the enterprise
+ * or organisation provider says which account it is), else — EMU only, where GitHub makes the
+ * login from the SCIM userName — by the login's stem before its `_shortcode`. A value two SCIM
+ * identities (or two accounts) share joins nothing: such an account reads as not joined (its
+ * findings `unverified`), never as one person's.
+ */
+export function scimAccounts(w: DeriveWriter): { scimNid: number; scimKey: string; externalId: string | null; userNid: number; userKey: string }[] {
+  const emu = emuSources(w);
+  const users = new Map<string, { nid: number; key: string }>();
+  const byStem = new Map<string, { nid: number; key: string } | null>();
+  for (const r of w.nodesOf(GitHubKind.GitHubUser)) {
+    if (r.props.stub) continue;
+    const sk = sourceOf(r.key);
+    const u = { nid: r.nid, key: r.key };
+    users.set(`${sk}|${parseNodeKey(r.key).id}`, u);
+    const login = text(r.props.login);
+    if (!login || !emu.has(sk) || login.lastIndexOf('_') <= 0) continue;
+    const stem = `${sk}|${login.slice(0, login.lastIndexOf('_')).toLowerCase()}`;
+    byStem.set(stem, byStem.has(stem) ? null : u);
+  }
+  const bySaml = new Map<string, { nid: number; key: string } | null>();
+  for (const r of w.nodesOf(GitHubKind.GitHubExternalIdentity)) {
+    const name = text(r.props.scimUserName);
+    const u = users.get(`${sourceOf(r.key)}|${String(r.props.userId)}`);
+    if (!name || !u) continue;
+    const k = `${sourceOf(r.key)}|${name.toLowerCase()}`;
+    bySaml.set(k, bySaml.has(k) ? null : u);
+  }
+  const candidates: { scimNid: number; scimKey: string; externalId: string | null; user: { nid: number; key: string } }[] = [];
+  const stemCount = new Map<string, number>();
+  const scims = [...w.nodesOf(GitHubKind.GitHubScimIdentity)];
+  for (const r of scims) {
+    const name = text(r.props.userName);
+    if (name && emu.has(sourceOf(r.key))) {
+      const k = `${sourceOf(r.key)}|${emuLoginStem(name)}`;
+      stemCount.set(k, (stemCount.get(k) ?? 0) + 1);
+    }
+  }
+  for (const r of scims) {
+    const sk = sourceOf(r.key);
+    const name = text(r.props.userName);
+    if (!name) continue;
+    const stem = `${sk}|${emuLoginStem(name)}`;
+    const user = bySaml.get(`${sk}|${name.toLowerCase()}`) ?? (emu.has(sk) && stemCount.get(stem) === 1 ? byStem.get(stem) : undefined);
+    if (user) candidates.push({ scimNid: r.nid, scimKey: r.key, externalId: text(r.props.externalId), user });
+  }
+  // One SCIM identity per account: an account two identities claim is joined to neither.
+  const perUser = new Map<number, number>();
+  for (const c of candidates) perUser.set(c.user.nid, (perUser.get(c.user.nid) ?? 0) + 1);
+  return candidates.filter((c) => perUser.get(c.user.nid) === 1).map((c) => ({ scimNid: c.scimNid, scimKey: c.scimKey, externalId: c.externalId, userNid: c.user.nid, userKey: c.user.key }));
 }
 
 /**
@@ -107,6 +190,22 @@ export function githubAssertedLinks(w: DeriveWriter): AssertedLinks {
       if (hit && !targets.some((t) => t.key === hit)) targets.push({ key: hit, value: v });
     }
     if (targets.length) out.set(userKey, targets);
+  }
+  // EMU: the SCIM externalId is the Entra user's object id ("IdP user object ID"), a GUID: matched in any Entra tenant loaded.
+  const emu = emuSources(w);
+  const entraById = new Map<string, string[]>();
+  for (const r of w.nodesOf(NodeKind.EntraUser)) {
+    if (r.props.stub) continue;
+    const id = parseNodeKey(r.key).id.toLowerCase();
+    entraById.set(id, [...(entraById.get(id) ?? []), r.key]);
+  }
+  for (const j of scimAccounts(w)) {
+    if (!emu.has(sourceOf(j.userKey)) || !j.externalId) continue;
+    const hits = entraById.get(j.externalId.trim().toLowerCase()) ?? [];
+    if (hits.length !== 1) continue;
+    const targets = out.get(j.userKey) ?? [];
+    if (!targets.some((t) => t.key === hits[0])) targets.push({ key: hits[0], value: j.externalId });
+    out.set(j.userKey, targets);
   }
   return out;
 }

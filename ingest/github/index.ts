@@ -54,7 +54,7 @@ export function githubTasks(ctx: GitHubContext): DatasetTask[] {
     t('repoCollaborators', (o) => collectRepoCollaborators(ctx, o), ['organization', 'repositories'], r),
     t('deployKeys', (o) => collectDeployKeys(ctx, o), ['organization', 'repositories'], r),
     t('scimIdentities', (o) => collectScimIdentities(ctx, o), undefined, { scim: ctx.emu ? 'enterprise' : 'organization' }),
-    t('settings', (o) => collectSettings(ctx, o)),
+    t('settings', (o) => collectSettings(ctx, o), undefined, { emu: ctx.emu }),
     t('appInstallations', (o) => collectAppInstallations(ctx, o)),
     t('apps', (o) => collectApps(ctx, o), ['appInstallations']),
     t('teams', (o) => collectTeams(ctx, o)),

@@ -42,13 +42,15 @@ export const GITHUB_SOURCE: SourceDefinition = {
     [GitHubKind.GitHubApp]: GitHubSpace.app,
     [GitHubKind.GitHubAppInstallation]: GitHubSpace.installation,
   },
-  inert: [GitHubKind.GitHubSettings, GitHubKind.GitHubExternalIdentity],
+  inert: [GitHubKind.GitHubSettings, GitHubKind.GitHubExternalIdentity, GitHubKind.GitHubScimIdentity, GitHubKind.GitHubSuspension],
   edgeKinds: Object.values(GitHubEdge).map((kind) => ({ kind, props: WITH_PROPS.has(kind) })),
   derive: deriveGitHub,
   asserted: githubAssertedLinks,
   reads: ['entra:users', 'entra:federatedIdentityCredentials', 'entra:applications', 'entra:servicePrincipals', 'okta:users', 'hr:people'],
   privileges: GITHUB_PRIVILEGES,
   manifestFields: ['enterprise'],
+  // EMU suspension is read from SCIM only: unless the collector recorded a non-EMU organisation, SCIM identities decide findings.
+  coverageNeeds: (ds) => (ds.settings?.emu === false ? [] : ['scimIdentities']),
   capabilities: {
     collector: GITHUB_COLLECTOR,
   },

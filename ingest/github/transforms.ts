@@ -2,13 +2,13 @@
  * The GitHub transforms in load order (sources-github.md): the organisation and its settings,
  * accounts (members, outside collaborators), repositories, then what hangs off them — repository
  * roles, deploy keys, SSO-authorised credentials, fine-grained PATs, the IdP's identities, apps and
- * their installations. Ids are GitHub's numeric ids as text. What is keyed by login (a deploy key's
- * `added_by`, a credential authorisation's `login`) and the account → organisation edges are
- * joined after loading (ingest/github/derive.ts): the lines do not carry the org's id.
+ * their installations, SCIM identities and the audit log's `user.suspend` events (EMU). Ids are
+ * GitHub's numeric ids as text. What is keyed by login (a deploy key's `added_by`, a credential
+ * authorisation's `login`, a suspension's `user`), a SCIM identity's account, and the account →
+ * organisation edges are joined after loading (ingest/github/derive.ts): the lines do not carry them.
  */
-import { GitHubEdge, GitHubKind, GitHubSpace, type GitHubAppProps, type GitHubDeployKeyProps, type GitHubExternalIdentityProps, type GitHubInstallationProps, type GitHubOrgProps, type GitHubPatProps, type GitHubRepositoryProps, type GitHubSettingsProps, type GitHubSsoCredentialProps, type GitHubUserProps } from '../../src/model/githubSchema.js';
+import { GitHubEdge, GitHubKind, GitHubSpace, type GitHubAppProps, type GitHubDeployKeyProps, type GitHubExternalIdentityProps, type GitHubInstallationProps, type GitHubOrgProps, type GitHubPatProps, type GitHubRepositoryProps, type GitHubSettingsProps, type GitHubScimIdentityProps, type GitHubSsoCredentialProps, type GitHubSuspensionProps, type GitHubUserProps } from '../../src/model/githubSchema.js';
 import type { Emit, Transform } from '../../src/model/Emit.js';
-import { InputError } from '../../src/model/errors.js';
 import { type Raw, bool, obj, str, strs } from '../collection/fields.js';
 import type { GitHubDataset } from './GitHubContext.js';
 
@@ -38,20 +38,23 @@ function userNode(emit: Emit, u: Raw, orgRole: string | null, outside: boolean) 
 const userRef = (emit: Emit, id: string, login?: string | null) => emit.ref(GitHubKind.GitHubUser, GitHubSpace.user, id, login ?? undefined);
 const repoRef = (emit: Emit, id: string) => emit.ref(GitHubKind.GitHubRepository, GitHubSpace.repo, id);
 
-const transforms: Record<Exclude<GitHubDataset, 'teams' | 'teamMembers' | 'scimIdentities' | 'auditLog'>, Transform> = {
+/** An audit-log time (`@timestamp`/`created_at`: epoch milliseconds, or ISO) as ISO, or null. */
+function auditTime(raw: Raw): string | null {
+  for (const k of ['@timestamp', 'created_at']) {
+    const v = raw[k];
+    if (typeof v === 'number' && Number.isFinite(v)) return new Date(v).toISOString();
+    if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return new Date(Date.parse(v)).toISOString();
+  }
+  return null;
+}
+
+const transforms: Record<Exclude<GitHubDataset, 'teams' | 'teamMembers'>, Transform> = {
   organization(raw, emit) {
     const login = str(raw, 'login') ?? '';
     const props: GitHubOrgProps = { name: login, login };
     emit.node(GitHubKind.GitHubOrg, GitHubSpace.org, ghId(raw, 'id') ?? '', props);
   },
   settings(raw, emit) {
-    if (bool(raw, 'emu') === true) {
-      // Until SCIM suspension is read, a suspended EMU account would read as not departed.
-      throw new InputError(
-        'github/settings.jsonl: emu is true: Enterprise Managed Users organisations are not analysed yet (SCIM suspension is not read, so a suspended account could read as not departed); load refuses the folder',
-        { file: 'github/settings.jsonl', field: 'emu' },
-      );
-    }
     const props: GitHubSettingsProps = { name: 'settings', samlEnforcement: str(raw, 'samlEnforcement') ?? 'unknown', emu: bool(raw, 'emu') === true };
     emit.node(GitHubKind.GitHubSettings, GitHubSpace.settings, 'settings', props);
   },
@@ -113,6 +116,21 @@ const transforms: Record<Exclude<GitHubDataset, 'teams' | 'teamMembers' | 'scimI
     };
     emit.node(GitHubKind.GitHubExternalIdentity, GitHubSpace.identity, userId, props);
   },
+  scimIdentities(raw, emit) {
+    const id = str(raw, 'id') ?? '';
+    const props: GitHubScimIdentityProps = { name: str(raw, 'userName') ?? id, userName: str(raw, 'userName'), externalId: str(raw, 'externalId'), active: bool(raw, 'active') };
+    emit.node(GitHubKind.GitHubScimIdentity, GitHubSpace.scim, id, props);
+  },
+  auditLog(raw, emit) {
+    // Only `user.suspend` decides anything (EMU: SCIM suspended the account, sources-github.md "Departure").
+    if (str(raw, 'action') !== 'user.suspend') return;
+    const at = auditTime(raw);
+    const userId = ghId(raw, 'user_id');
+    const login = str(raw, 'user');
+    if (!at || (!userId && !login)) return;
+    const props: GitHubSuspensionProps = { name: `user.suspend ${login ?? userId}`, login, userId, at };
+    emit.node(GitHubKind.GitHubSuspension, GitHubSpace.suspension, str(raw, '_document_id') ?? `${userId ?? login}/${Date.parse(at)}`, props);
+  },
   apps(raw, emit) {
     const owner = obj(raw, 'owner');
     const props: GitHubAppProps = { name: str(raw, 'name') ?? str(raw, 'slug') ?? '', ownerType: str(owner, 'type') };
@@ -141,6 +159,8 @@ export const GITHUB_TRANSFORMS: readonly [GitHubDataset, Transform][] = [
   ['credentialAuthorizations', transforms.credentialAuthorizations],
   ['personalAccessTokens', transforms.personalAccessTokens],
   ['samlIdentities', transforms.samlIdentities],
+  ['scimIdentities', transforms.scimIdentities],
+  ['auditLog', transforms.auditLog],
   ['apps', transforms.apps],
   ['appInstallations', transforms.appInstallations],
 ];

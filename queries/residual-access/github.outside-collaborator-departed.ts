@@ -1,7 +1,8 @@
 /**
- * `github.outside-collaborator-departed` (live): a departed account is an outside collaborator of
- * the organisation. Outside collaborators skip SAML, so nothing the IdP does blocks them. Via:
- * the organisation.
+ * `github.outside-collaborator-departed` (live, dormant, unverified): a departed account is an
+ * outside collaborator of the organisation. Outside collaborators skip SAML, so nothing the IdP
+ * does blocks them: live; a suspended Enterprise Managed User: dormant (unverified when its SCIM
+ * identity was not found). Via: the organisation.
  */
 import { GitHubEdge, GitHubKind } from '../../src/model/githubSchema.js';
 import type { AccountState } from '../../src/analysis/accounts.js';
@@ -11,14 +12,14 @@ import type { GraphEdge, GraphNode } from '../../src/model/types.js';
 import { nodeLabel, relType } from '../../src/store/neo4jSchema.js';
 import { NODE, REL, SUBJECTS } from '../cypher/fragments.js';
 import { GITHUB_LINK_NEEDS } from './github.departed-member.js';
-import { GITHUB_ACCOUNT_FACTS, githubAccountReach, githubRowReach, loginOf, orgLogin } from './githubRuleHelpers.js';
+import { GITHUB_ACCOUNT_FACTS, githubAccountReach, githubRowReach, loginOf, orgLogin, suspensionStatus } from './githubRuleHelpers.js';
 import type { Hit, Rule } from './Rule.js';
 import { edge } from './ruleHelpers.js';
 
 function hitOf(a: Analysis, s: AccountState, e: GraphEdge, org: GraphNode, reach: Reach): Hit {
   return {
     via: org,
-    status: 'live',
+    status: suspensionStatus(s),
     validUntil: null,
     reach,
     path: [a.step(s.node), edge(e), a.step(org)],
@@ -32,7 +33,7 @@ export const githubOutsideCollaboratorDeparted: Rule = {
   source: 'github',
   title: 'Departed account still an outside collaborator',
   appliesTo: 'departed',
-  statuses: ['live'],
+  statuses: ['live', 'dormant', 'unverified'],
   viaDoc: "the organisation's id",
   action: { verb: 'Remove', unit: ['outside collaborator', 'outside collaborators'], unitKey: 'subject', object: ['organisation', 'organisations', 'from'], objectKey: 'via' },
   needs: { github: ['outsideCollaborators', 'samlIdentities'], ...GITHUB_LINK_NEEDS },

@@ -1,7 +1,9 @@
 /**
- * `github.sso-credential-of-departed` (live): a credential (classic PAT or SSH key) authorised
- * for SAML SSO by a departed account, with no expiry or one after `at`: it lasts until revoked
- * and outlives SAML sessions, IdP-blocked or not. `validUntil` = its expiry. Reach: the account's.
+ * `github.sso-credential-of-departed` (live, dormant, unverified): a credential (classic PAT or
+ * SSH key) authorised for SAML SSO by a departed account, with no expiry or one after `at`: it
+ * lasts until revoked and outlives SAML sessions, IdP-blocked or not; a suspended Enterprise
+ * Managed User's: dormant (unverified when its SCIM identity was not found). `validUntil` = its
+ * expiry. Reach: the account's.
  */
 import { GitHubEdge, GitHubKind, githubProps } from '../../src/model/githubSchema.js';
 import type { AccountState } from '../../src/analysis/accounts.js';
@@ -12,7 +14,7 @@ import type { GraphEdge, GraphNode } from '../../src/model/types.js';
 import { nodeLabel, relType } from '../../src/store/neo4jSchema.js';
 import { NODE, REL, SUBJECTS } from '../cypher/fragments.js';
 import { GITHUB_LINK_NEEDS } from './github.departed-member.js';
-import { GITHUB_ACCOUNT_FACTS, githubAccountReach, githubRowReach, orgLogin } from './githubRuleHelpers.js';
+import { GITHUB_ACCOUNT_FACTS, githubAccountReach, githubRowReach, orgLogin, suspensionStatus } from './githubRuleHelpers.js';
 import type { Hit, Rule } from './Rule.js';
 import { edge } from './ruleHelpers.js';
 
@@ -20,7 +22,7 @@ function hitOf(a: Analysis, s: AccountState, e: GraphEdge, c: GraphNode, reach: 
   const p = githubProps(c, 'GitHubSsoCredential');
   return {
     via: c,
-    status: 'live',
+    status: suspensionStatus(s),
     validUntil: instant(p.expiresAt),
     reach,
     path: [a.step(s.node), edge(e), a.step(c)],
@@ -35,7 +37,7 @@ export const githubSsoCredentialOfDeparted: Rule = {
   source: 'github',
   title: 'SSO-authorised credential of a departed account',
   appliesTo: 'departed',
-  statuses: ['live'],
+  statuses: ['live', 'dormant', 'unverified'],
   viaDoc: 'the credential_id',
   action: { verb: 'Revoke', unit: ['SSO credential authorisation', 'SSO credential authorisations'], unitKey: 'via', object: ['departed account', 'departed accounts', 'of'], objectKey: 'subject' },
   needs: { github: ['members', 'credentialAuthorizations', 'samlIdentities'], ...GITHUB_LINK_NEEDS },

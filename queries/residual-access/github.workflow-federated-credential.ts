@@ -23,7 +23,7 @@ import type { GraphEdge, GraphNode } from '../../src/model/types.js';
 import { nodeLabel, relType } from '../../src/store/neo4jSchema.js';
 import { HOLDER_SP, NODE, REACH, REL, SUBJECTS } from '../cypher/fragments.js';
 import { GITHUB_LINK_NEEDS } from './github.departed-member.js';
-import { loginOf, membershipStatus } from './githubRuleHelpers.js';
+import { loginOf, membershipStatus, suspensionStatus } from './githubRuleHelpers.js';
 import type { Hit, PathStep, Rule } from './Rule.js';
 import { authenticatesAs, edge, entraCredentialRemediation, holderReach, tailOf } from './ruleHelpers.js';
 
@@ -51,7 +51,7 @@ const RANK: Record<Status, number> = { live: 0, window: 1, unverified: 2, dorman
 function accessStatus(s: AccountState, at: number, acc: GitHubAccess): { status: Status; validUntil: number | null } | null {
   const options: { status: Status; validUntil: number | null }[] = [];
   if (acc.member) options.push(membershipStatus(s, at));
-  if (acc.outside || acc.credentials) options.push({ status: 'live', validUntil: null });
+  if (acc.outside || acc.credentials) options.push({ status: suspensionStatus(s), validUntil: null });
   options.sort((x, y) => RANK[x.status] - RANK[y.status]);
   return options[0] ?? null;
 }

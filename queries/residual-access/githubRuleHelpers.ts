@@ -104,14 +104,26 @@ export function githubRowReach(row: Record<string, unknown>, c: CypherHitContext
 
 /**
  * `github.departed-member`'s status: `unverified` when SAML enforcement is unknown; IdP-blocked:
- * `window` until D + 24 h (non-EMU, D known, before then), else `dormant`; otherwise `live`.
+ * `window` until D + 24 h (non-EMU, D known, before then), else `dormant`; otherwise `live` — or
+ * `unverified` for an EMU account whose SCIM identity was not found (its suspension is unknown).
  */
 export function membershipStatus(s: AccountState, at: number): { status: Status; validUntil: number | null } {
   const gh = githubFacts(s);
   if (gh.samlEnforcement === 'unknown') return { status: 'unverified', validUntil: null };
-  if (!s.disabled) return { status: 'live', validUntil: null };
+  if (!s.disabled) return { status: gh.emu && s.facts.emuScim === 'none' ? 'unverified' : 'live', validUntil: null };
   if (!gh.emu && s.departedAt !== null && at < s.departedAt + GITHUB_SAML_WINDOW_MS) return { status: 'window', validUntil: s.departedAt + GITHUB_SAML_WINDOW_MS };
   return { status: 'dormant', validUntil: null };
+}
+
+/**
+ * The status of access SAML does not block (an outside collaborator, an SSO-authorised
+ * credential): `live`; for an Enterprise Managed User `dormant` when SCIM suspended it
+ * (reprovisioning restores it), `unverified` when its SCIM identity was not found.
+ */
+export function suspensionStatus(s: AccountState): Status {
+  if (!githubFacts(s).emu) return 'live';
+  if (s.facts.emuSuspended === true) return 'dormant';
+  return s.facts.emuScim === 'none' ? 'unverified' : 'live';
 }
 
 /** The organisation's SAML enforcement and EMU, as the account state read them (ingest/github/account.ts). */

@@ -8,7 +8,9 @@
  * in any source of that kind present, leaves it uncovered. A source paired with another (Azure
  * with the Entra folder of its tenant: `pairedWith`) has every rule uncovered when that folder is
  * absent; and a subject's closure also reads the uncovered rules of the sources paired with its
- * own (an Entra account is not closed while the Azure rules are uncovered for its tenant).
+ * own (an Entra account is not closed while the Azure rules are uncovered for its tenant). A
+ * source may add needs of every one of its rules from its ledger (`coverageNeeds`: GitHub's
+ * `scimIdentities` for an EMU organisation).
  */
 import type { SourceKind } from '../model/schema.js';
 import type { SourceInfo } from '../store/GraphReader.js';
@@ -68,7 +70,7 @@ export function computeCoverage(sources: readonly SourceInfo[], rules: readonly 
         continue;
       }
       if (r.source !== s.source) continue;
-      const needs = r.needs[s.source] ?? [];
+      const needs = [...(r.needs[s.source] ?? []), ...(SOURCES.get(s.source)?.coverageNeeds?.(s.datasets) ?? [])];
       if (unpaired || needs.some((d) => statusOf(s, d) !== 'complete') || otherIncomplete(r, s.source)) cov.uncoveredRules.push(r.id);
     }
     if (unpaired) {

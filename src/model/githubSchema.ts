@@ -26,6 +26,10 @@ export const GitHubKind = {
   /** A SAML (or SCIM) identity linked to a GitHub account: the IdP's assertion (samlIdentities). */
   GitHubExternalIdentity: sourceNodeKind('GitHubExternalIdentity'),
   GitHubAppInstallation: sourceNodeKind('GitHubAppInstallation'),
+  /** A SCIM identity (scimIdentities; EMU: the enterprise's), with `active` and the IdP's `externalId`. */
+  GitHubScimIdentity: sourceNodeKind('GitHubScimIdentity'),
+  /** A `user.suspend` event of the audit log (EMU: SCIM suspended the account). */
+  GitHubSuspension: sourceNodeKind('GitHubSuspension'),
 } as const;
 
 export const GitHubEdge = {
@@ -51,6 +55,14 @@ export const GitHubEdge = {
    * `name` or `id`) or every repository of the organisation (`owner`, `workflow`).
    */
   WORKFLOW_TRUST: sourceEdgeKind('WORKFLOW_TRUST'),
+  /**
+   * (:GitHubUser)-[:SCIM_IDENTITY]->(:GitHubScimIdentity)   derived: the SCIM identity of the
+   * account — by the SAML identity's SCIM username, or (EMU) by the login GitHub normalised from
+   * the SCIM userName (`{normalised}_{shortcode}`); an ambiguous match joins nothing.
+   */
+  SCIM_IDENTITY: sourceEdgeKind('SCIM_IDENTITY'),
+  /** (:GitHubUser)-[:SUSPENDED]->(:GitHubSuspension)   derived: a `user.suspend` event, by user_id (else login). */
+  SUSPENDED: sourceEdgeKind('SUSPENDED'),
 } as const;
 
 /** GitHub's SAML session: an IdP-blocked member keeps access this long after D (sources-github.md). */
@@ -68,6 +80,8 @@ export const GitHubSpace = {
   app: 'ghapp',
   identity: 'extid',
   installation: 'install',
+  scim: 'scim',
+  suspension: 'suspend',
 } as const;
 
 export interface GitHubOrgProps extends BaseProps {
@@ -146,6 +160,23 @@ export interface GitHubInstallationProps extends BaseProps {
   permissions: string[];
 }
 
+export interface GitHubScimIdentityProps extends BaseProps {
+  name: string;
+  userName: string | null;
+  /** EMU: the IdP's user object id (Entra user `id`): a strong link. */
+  externalId: string | null;
+  /** SCIM `active`; false: suspended (EMU) or deprovisioned. */
+  active: boolean | null;
+}
+
+export interface GitHubSuspensionProps extends BaseProps {
+  name: string;
+  login: string | null;
+  userId: string | null;
+  /** When the account was suspended (the event's `@timestamp`). */
+  at: Iso;
+}
+
 export interface GitHubPropsByKind {
   GitHubOrg: GitHubOrgProps;
   GitHubSettings: GitHubSettingsProps;
@@ -157,6 +188,8 @@ export interface GitHubPropsByKind {
   GitHubApp: GitHubAppProps;
   GitHubExternalIdentity: GitHubExternalIdentityProps;
   GitHubAppInstallation: GitHubInstallationProps;
+  GitHubScimIdentity: GitHubScimIdentityProps;
+  GitHubSuspension: GitHubSuspensionProps;
 }
 
 const githubReaders = kindPropsReaders<GitHubPropsByKind>('githubProps');

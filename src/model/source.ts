@@ -522,6 +522,12 @@ export interface SourceDefinition {
    * decision 1, sources-azure.md): its subjects are the paired source's accounts.
    */
   pairedWith?: string;
+  /**
+   * Datasets every rule of this source needs besides its own `needs`, read from the source's
+   * manifest ledger (GitHub: `scimIdentities` unless the `settings` ledger says the organisation
+   * is not EMU — a suspended managed user is departed only by SCIM). Absent: none.
+   */
+  coverageNeeds?: (datasets: Readonly<Record<string, Readonly<Record<string, unknown>>>>) => readonly string[];
   /** Optional manifest fields this source writes (e.g. GitHub `enterprise`), for documentation and checks. */
   manifestFields?: readonly string[];
   /** Event types its webhooks accept, for documentation (the routes live in src/api). */

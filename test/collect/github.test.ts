@@ -4,15 +4,15 @@
  * SCIM paging, the repository bound R from federated credentials in the same collection (both
  * subject formats), token and GitHub App authentication, secondary and primary rate limits,
  * 5xx that never end, what a PAT may not list, `--resume`, `--subject`, and no secret or token
- * fragment on disk.
+ * fragment on disk; EMU: enterprise SCIM users and the enterprise audit log's `user.suspend`.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { GitHubFake, secondaryLimit } from '../fakes/GitHubFake.js';
+import { GitHubFake, emptyOrg, secondaryLimit } from '../fakes/GitHubFake.js';
 import { syntheticGitHubOrg } from '../fakes/syntheticGitHub.js';
-import { allKeys, ensureBuilt, readSource, runCli, tempDir } from './helpers.js';
+import { ROOT, allKeys, ensureBuilt, readSource, runCli, tempDir } from './helpers.js';
 
 const FAST = ['--max-attempts', '4', '--retry-base-ms', '20'];
 let stops: (() => Promise<void>)[] = [];
@@ -209,4 +209,65 @@ describe('collect github', () => {
     expect(noToken.stderr).toMatch(/REVENANT_GITHUB_TOKEN/);
     expect(noToken.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
+
+  test('EMU: SCIM users from the enterprise and its audit log\'s user.suspend are collected; a suspended managed user is a dormant finding with D from the audit log', async () => {
+    const d = emptyOrg('acme-emu', 9101);
+    d.enterprise = { slug: 'acme-ent' };
+    d.users = [
+      { id: 401, login: 'jack_acme' },
+      { id: 403, login: 'liam_acme' },
+    ];
+    d.members = [
+      { userId: 401, role: 'member' },
+      { userId: 403, role: 'member' },
+    ];
+    // As GET /scim/v2/enterprises/{enterprise}/Users documents them (scim-enterprise-user).
+    const scimUser = (id: string, externalId: string, userName: string, active: boolean) => ({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      id,
+      externalId,
+      userName,
+      displayName: userName,
+      name: { givenName: userName.split('@')[0], familyName: 'Acme', formatted: userName },
+      emails: [{ value: userName, type: 'work', primary: true }],
+      roles: [{ value: 'user', primary: false }],
+      active,
+      meta: { resourceType: 'User', created: '2024-01-01T00:00:00Z', lastModified: '2026-10-10T08:05:00Z', location: `https://api.github.com/scim/v2/enterprises/acme-ent/Users/${id}` },
+    });
+    d.scimUsers = [
+      scimUser('61ee7f26-9bff-5014-8782-e935ef4f89db', '9fc4e2a0-efea-5aa3-80e0-bf317b583225', 'jack@acme.example', false),
+      scimUser('40f9c243-43e7-548d-b4ce-562086745bb3', 'e76c7d88-d36f-5cd2-a468-4650df784db0', 'liam@acme.example', true),
+    ];
+    // Audit log events as GitHub documents them (`@timestamp` and `created_at` in epoch ms); only user.suspend is asked for.
+    d.auditLog = [
+      { '@timestamp': Date.parse('2026-10-10T08:05:00Z'), _document_id: 'a1', action: 'user.suspend', actor: 'acme-ent-scim', user: 'jack_acme', user_id: 401, business: 'acme-ent', created_at: Date.parse('2026-10-10T08:05:00Z') },
+      { '@timestamp': Date.parse('2026-10-11T09:00:00Z'), _document_id: 'a2', action: 'repo.create', actor: 'liam_acme', user: 'liam_acme', user_id: 403, business: 'acme-ent', created_at: Date.parse('2026-10-11T09:00:00Z') },
+    ];
+    const fake = new GitHubFake(d);
+    await fake.start();
+    fake.addToken('ghp_testtoken', 'pat');
+    stops.push(() => fake.stop());
+    const out = tempDir();
+    const r = await runCli(['collect', 'github', '--org', 'acme-emu', '--enterprise', 'acme-ent', '--emu', '--saml-enforcement', 'enforced', '--api-url', fake.url, '--out', out, ...FAST], {
+      env: { REVENANT_GITHUB_TOKEN: 'ghp_testtoken' },
+      timeoutMs: 180_000,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const src = readSource(join(out, 'github'));
+    expect(src.manifest.datasets.scimIdentities).toMatchObject({ status: 'complete', count: 2, scim: 'enterprise' });
+    expect(src.manifest.datasets.settings).toMatchObject({ status: 'complete', emu: true });
+    expect(src.lines.settings[0]).toMatchObject({ samlEnforcement: 'enforced', emu: true });
+    expect(src.lines.auditLog.map((e) => e.action)).toEqual(['user.suspend']);
+    expect(fake.server.log.some((x) => x.path === '/scim/v2/enterprises/acme-ent/Users')).toBe(true);
+    expect(fake.server.log.some((x) => x.path === '/enterprises/acme-ent/audit-log')).toBe(true);
+
+    // With the Entra folder of the scenario's tenant, jack (SCIM suspended) is departed and blocked: dormant; liam is nobody.
+    cpSync(join(ROOT, 'test', 'scenarios', 'github-emu', 'entra'), join(out, 'entra'), { recursive: true });
+    const res = await runCli(['residual', '--all', '--collection', out, '--at', '2026-11-01T00:00:00Z', '--format', 'json'], { timeoutMs: 120_000 });
+    expect(res.code, res.stderr).toBe(0);
+    const doc = JSON.parse(res.stdout) as { findings: { rule: string; subject: { id: string }; status: string }[]; subjects: { source: string; id: string; departedAt: string | null; departedAtFrom: string | null }[] };
+    expect(doc.findings.filter((f) => f.rule.startsWith('github.')).map((f) => `${f.rule} ${f.subject.id} ${f.status}`)).toEqual(['github.departed-member 401 dormant']);
+    const jack = doc.subjects.find((x) => x.source === 'github' && x.id === '401')!;
+    expect([jack.departedAt, jack.departedAtFrom]).toEqual(['2026-10-10T08:05:00.000Z', 'GitHub audit log user.suspend']);
+  }, 240_000);
 });

@@ -57,6 +57,24 @@ export interface GitHubOrgData {
   auditLog?: Raw[];
 }
 
+/**
+ * The audit log's search phrase as far as the collector uses it: `action:X` qualifiers and
+ * `created:>=DATE`/`created:<=DATE` on the event's `@timestamp` (epoch ms).
+ */
+function auditSearch(events: Raw[], phrase: string | null): Raw[] {
+  const terms = (phrase ?? '').split(/\s+/).filter(Boolean);
+  const actions = terms.filter((t) => t.startsWith('action:')).map((t) => t.slice(7));
+  const since = terms.find((t) => t.startsWith('created:>='))?.slice(10);
+  const until = terms.find((t) => t.startsWith('created:<='))?.slice(10);
+  return events.filter((e) => {
+    const ts = Number(e['@timestamp']);
+    if (actions.length && !actions.includes(String(e.action))) return false;
+    if (since && ts < Date.parse(since)) return false;
+    if (until && ts >= Date.parse(until) + 86_400_000) return false;
+    return true;
+  });
+}
+
 export function emptyOrg(login: string, id = 1000): GitHubOrgData {
   return {
     org: { id, login },
@@ -274,7 +292,10 @@ export class GitHubFake {
         return a ? { status: 200, body: a } : notFound();
       }
       case 'orgs/*/audit-log':
-        return d.auditLog ? this.page(r, d.auditLog) : notFound();
+        return d.auditLog ? this.page(r, auditSearch(d.auditLog, r.query.get('phrase'))) : notFound();
+      case 'enterprises/*/audit-log':
+        // The enterprise audit log (EMU: SCIM's `user.suspend` events are logged at the enterprise).
+        return d.auditLog && seg[1] === d.enterprise?.slug ? this.page(r, auditSearch(d.auditLog, r.query.get('phrase'))) : notFound();
       default:
         break;
     }

@@ -25,9 +25,9 @@ import { findPaths } from '../../queries/paths.js';
 import { findPathsNeo4j } from '../../queries/paths.cypher.js';
 import { runResidual } from '../../queries/residual.js';
 import { runResidualNeo4j } from '../../queries/residual.cypher.js';
-import { GLOBAL_ADMINISTRATOR, workloadTenant } from '../support/githubTenants.js';
+import { GLOBAL_ADMINISTRATOR, JACK, emuTenant, saml, workloadTenant } from '../support/githubTenants.js';
 import { AZURE_TENANT, GUEST_SUBSCRIPTION, azureReachVariant } from '../support/azureVariants.js';
-import { AT, writeTenant } from '../support/tenant.js';
+import { AT, type TenantSpec, writeTenant } from '../support/tenant.js';
 import { RulesSeen, blastDifferences, both, docDifferences, expectResidualParity, pair, pathDifferences } from './support.js';
 
 const HERE = join(ROOT, 'test', 'scenarios');
@@ -79,6 +79,34 @@ describe('parity on the GitHub and Azure scenarios', () => {
       seen.add(r.e!, r.n!);
     } finally {
       await p.close();
+    }
+  });
+
+  it('EMU: SCIM suspension, D from the audit log, an unsuspended credential and an unjoined account agree in both engines', async () => {
+    const unjoined = emuTenant({ jackActive: true, jackEnabled: true }, { samlIdentities: [{ ...saml(401, 'jack_acme', 'jack@acme.example'), scimIdentity: null }] });
+    unjoined.entra!.users = unjoined.entra!.users!.map((u) => (u.id === JACK ? { ...u, employeeLeaveDateTime: '2026-10-15T00:00:00Z' } : u));
+    unjoined.github!.scimIdentities = [{ id: 'scim-jack', externalId: JACK, userName: 'jack.renamed@acme.example', active: true }];
+    const credential = { credentialAuthorizations: [{ login: 'jack_acme', credential_id: 5, credential_type: 'SSH key', authorized_credential_expires_at: null }] };
+    const variants: [TenantSpec, string[]][] = [
+      [emuTenant({}, { members: [{ role: 'MEMBER', user: { id: 403, login: 'liam_acme' } }], outsideCollaborators: [{ id: 401, login: 'jack_acme' }], ...credential }), ['dormant', 'dormant']],
+      [emuTenant({ jackEnabled: true, suspendEvent: false }), ['dormant']],
+      [emuTenant({ jackActive: true }, credential), ['dormant', 'live']],
+      [unjoined, ['unverified']],
+    ];
+    for (const [spec, statuses] of variants) {
+      const p = await pair(driver, [writeTenant(spec)]);
+      try {
+        const opts = { all: true, at: Date.parse(AT) };
+        const r = await both(() => runResidual(p.graph, opts), () => runResidualNeo4j(p.snap, opts));
+        expect(r.mismatch).toBeUndefined();
+        expect(docDifferences(r.e!, r.n!)).toEqual([]);
+        expect(r.n!.findings.filter((f) => f.rule.startsWith('github.')).map((f) => f.status).sort()).toEqual([...statuses].sort());
+        const jack = r.n!.subjects.find((x) => x.source === 'github' && x.id === '401')!;
+        expect(jack.departedAt).toBe(r.e!.subjects.find((x) => x.source === 'github' && x.id === '401')!.departedAt);
+        seen.add(r.e!, r.n!);
+      } finally {
+        await p.close();
+      }
     }
   });
 

@@ -1,15 +1,14 @@
 /**
  * The GitHub and Azure scenarios in this folder (hand-checked, in the ../shared/scenarios format):
  * the GitHub and Azure ones the engines analyse give exactly their expected findings (in process and
- * through the CLI); EMU is refused by `load`. Every manifest is well-formed for its source with counts that match its
+ * through the CLI), EMU included. Every manifest is well-formed for its source with counts that match its
  * files, an Azure folder pairs with the Entra folder of the same tenant, every expected finding
  * names an account and an object present in the data, every new rule of sources-github.md and
  * sources-azure.md is exercised by a positive finding, and each scenario's README derives every
  * rule it expects.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENTRA_DATASETS } from '../../ingest/entra/datasets.js';
@@ -145,18 +144,6 @@ describe('GitHub and Azure scenarios', () => {
       expect(readme).toMatch(/Negative control|must not read as "no access"/);
     });
   }
-
-  it('until SCIM suspension is read, load refuses an EMU organisation (exit 2, no stack) instead of calling anyone closed', () => {
-    const store = mkdtempSync(join(tmpdir(), 'revenant-store-'));
-    for (const [name, why] of [['github-emu', /github\/settings\.jsonl: emu is true/]] as const) {
-      const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'revenant.js'), 'load', join(HERE, name), '--store', store], { encoding: 'utf8' });
-      expect(run.status, run.stderr).toBe(2);
-      expect(run.stderr).toMatch(why);
-      expect(run.stderr).not.toMatch(/\n\s+at /);
-      const after = spawnSync(process.execPath, [join(ROOT, 'bin', 'revenant.js'), 'snapshots', '--store', store, '--format', 'json'], { encoding: 'utf8' });
-      expect(JSON.parse(after.stdout).snapshots).toEqual([]);
-    }
-  });
 
   for (const name of ANALYSED_SOURCE_SCENARIOS) {
     it(`${name}: the engine in process and the CLI give exactly the expected findings`, async () => {

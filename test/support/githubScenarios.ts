@@ -1,5 +1,5 @@
-/** The GitHub scenarios of test/scenarios that `load` accepts (EMU is refused until SCIM suspension is read). */
-export const ANALYSED_GITHUB_SCENARIOS: readonly string[] = ['github-outside-collaborator', 'github-saml-enforced', 'github-saml-not-enforced', 'github-workload-entra', 'github-workload-path'];
+/** The GitHub scenarios of test/scenarios the engines analyse (all of them). */
+export const ANALYSED_GITHUB_SCENARIOS: readonly string[] = ['github-emu', 'github-outside-collaborator', 'github-saml-enforced', 'github-saml-not-enforced', 'github-workload-entra', 'github-workload-path'];
 
 /** The scenarios of test/scenarios with an Azure folder (github-workload-path has both). */
 export const AZURE_SCENARIOS: readonly string[] = ['azure-coverage-lost', 'azure-roles', 'github-workload-path'];

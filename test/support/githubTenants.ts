@@ -55,3 +55,36 @@ export function workloadTenant(role: string): TenantSpec {
   t.entra!.roleAssignments = [{ id: 'ra-1', principalId: sp, roleDefinitionId: role, directoryScopeId: '/' }];
   return t;
 }
+
+export const JACK = 'eeeeeeee-0000-0000-0000-000000000001';
+export const LIAM = 'eeeeeeee-0000-0000-0000-000000000002';
+
+/**
+ * An Enterprise Managed Users org `acme-emu` (enterprise short code `acme`): jack_acme (401, SCIM
+ * suspended at 10-10 08:05, Entra disabled at 08:00) and liam_acme (403, active, Entra enabled);
+ * no SAML identities: each SCIM identity is joined by the login GitHub made from its userName,
+ * and its externalId is the Entra user's id. Options: jack's SCIM `active`, his Entra account
+ * enabled, and whether the audit log holds his `user.suspend`.
+ */
+export function emuTenant(o: { jackActive?: boolean; jackEnabled?: boolean; suspendEvent?: boolean } = {}, extra: Partial<Record<string, Raw[]>> = {}): TenantSpec {
+  return {
+    entra: {
+      users: [user(JACK, 'jack@acme.example', o.jackEnabled ?? false), user(LIAM, 'liam@acme.example', true)],
+      directoryAudits: o.jackEnabled ? [] : [disable(JACK, '2026-10-10T08:00:00Z')],
+    },
+    github: {
+      organization: [{ id: 9101, login: 'acme-emu' }],
+      settings: [{ samlEnforcement: 'enforced', emu: true }],
+      members: [
+        { role: 'MEMBER', user: { id: 401, login: 'jack_acme' } },
+        { role: 'MEMBER', user: { id: 403, login: 'liam_acme' } },
+      ],
+      scimIdentities: [
+        { id: 'scim-jack', externalId: JACK, userName: 'jack@acme.example', active: o.jackActive ?? false },
+        { id: 'scim-liam', externalId: LIAM, userName: 'liam@acme.example', active: true },
+      ],
+      auditLog: o.suspendEvent === false ? [] : [{ '@timestamp': Date.parse('2026-10-10T08:05:00Z'), action: 'user.suspend', actor: 'scim', user: 'jack_acme', user_id: 401, _document_id: 'doc-1' }],
+      ...extra,
+    },
+  };
+}
