@@ -120,9 +120,12 @@ const ASSERTED = (u: string): string => `(${v(u)})-[${u}_al:${R(E.SAME_PERSON)}]
 /** A borrowing account (accounts.ts `borrowsDeparture`): one of its asserted lender accounts is departed. */
 const LINKED_DEPARTED = (u: string): string => `EXISTS { MATCH ${ASSERTED(u)} AND ${perLender(`${u}_x`, (a) => ACCOUNT_DEPARTED(a, `${u}_x`))} }`;
 
+/** accounts.ts `disabled` for an account of a lender kind: disabled in its own source, or by a what-if (false for a stub or any other node). */
+export const DISABLED = (u: string): string =>
+  `(${notStub(u)} AND (${u}.key IN $assumed OR ${perLender(u, (a) => (a.cypher.disabledOwn ? a.cypher.disabledOwn(u, CYPHER_HELPERS) : 'false'))}))`;
+
 /** A borrowing account: one of its asserted lender accounts is disabled (in its own source, or by a what-if). */
-const LINKED_DISABLED = (u: string): string =>
-  `EXISTS { MATCH ${ASSERTED(u)} AND ${notStub(`${u}_x`)} AND (${u}_x.key IN $assumed OR ${perLender(`${u}_x`, (a) => (a.cypher.disabledOwn ? a.cypher.disabledOwn(`${u}_x`, CYPHER_HELPERS) : 'false'))}) }`;
+const LINKED_DISABLED = (u: string): string => `EXISTS { MATCH ${ASSERTED(u)} AND ${DISABLED(`${u}_x`)} }`;
 
 /** accounts.ts `departed` for an account of one kind: its own source's word (or a linked account's, when borrowed), HR, or a what-if. */
 export const ACCOUNT_DEPARTED = (a: AccountKindDef, u: string): string =>

@@ -26,7 +26,7 @@ import { findPathsNeo4j } from '../../queries/paths.cypher.js';
 import { runResidual } from '../../queries/residual.js';
 import { runResidualNeo4j } from '../../queries/residual.cypher.js';
 import { GLOBAL_ADMINISTRATOR, JACK, emuTenant, saml, workloadTenant } from '../support/githubTenants.js';
-import { AZURE_TENANT, GUEST_SUBSCRIPTION, azureReachVariant } from '../support/azureVariants.js';
+import { AZURE_TENANT, GUEST_SUBSCRIPTION, azureReachVariant, variant, withHomeTenant } from '../support/azureVariants.js';
 import { AT, type TenantSpec, writeTenant } from '../support/tenant.js';
 import { RulesSeen, blastDifferences, both, docDifferences, expectResidualParity, pair, pathDifferences } from './support.js';
 
@@ -103,6 +103,26 @@ describe('parity on the GitHub and Azure scenarios', () => {
         expect(r.n!.findings.filter((f) => f.rule.startsWith('github.')).map((f) => f.status).sort()).toEqual([...statuses].sort());
         const jack = r.n!.subjects.find((x) => x.source === 'github' && x.id === '401')!;
         expect(jack.departedAt).toBe(r.e!.subjects.find((x) => x.source === 'github' && x.id === '401')!.departedAt);
+        seen.add(r.e!, r.n!);
+      } finally {
+        await p.close();
+      }
+    }
+  });
+
+  it("the guest rule's dormant branch (home account collected and disabled) and its negative agree in both engines", async () => {
+    for (const [enabled, assume, status] of [
+      [false, false, 'dormant'],
+      [true, false, 'unverified'],
+      [true, true, 'dormant'],
+    ] as const) {
+      const p = await pair(driver, [variant('azure-roles', (d) => withHomeTenant(d, enabled))]);
+      try {
+        const opts = { all: true, at: Date.parse('2026-11-01T00:00:00Z'), assumeDeparted: assume ? ['entra:a0a0a0a0-0000-4000-8000-0000000000b1'] : [] };
+        const r = await both(() => runResidual(p.graph, opts), () => runResidualNeo4j(p.snap, opts));
+        expect(r.mismatch).toBeUndefined();
+        expect(docDifferences(r.e!, r.n!)).toEqual([]);
+        expect(r.n!.findings.filter((f) => f.rule === 'azure.role-held-by-departed-guest').map((f) => f.status)).toEqual([status]);
         seen.add(r.e!, r.n!);
       } finally {
         await p.close();

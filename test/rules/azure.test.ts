@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { coversRoleAssignmentWrite, gradeAzureRole, isRootScope, roleGuid } from '../../ingest/azure/tiers.js';
 import { ROOT } from '../support/scenarios.js';
 import { analyse, summary } from '../support/tenant.js';
-import { AZURE_TENANT, GUEST_SUBSCRIPTION, NINA, PAT, REACH_SECRET, azureReachVariant, editLines, variant } from '../support/azureVariants.js';
+import { AZURE_TENANT, GUEST_SUBSCRIPTION, NINA, PAT, REACH_SECRET, azureReachVariant, editLines, variant, withHomeTenant } from '../support/azureVariants.js';
 
 const TENANT = AZURE_TENANT;
 const QUINN = 'e7e82189-6222-5bd0-bb9e-6f4d75287b38';
@@ -69,6 +69,21 @@ describe('azure rules', () => {
     const dir = variant('azure-roles', (d) => editLines(d, 'entra', 'users', (ls) => ls.map((l) => (l.id === PAT ? { ...l, accountEnabled: false } : l))));
     const doc = await analyse(dir, { all: true, at: AT });
     expect(doc.findings.filter((f) => f.subject.id === PAT && f.rule.startsWith('azure.')).map((f) => `${f.rule} ${f.status}`)).toEqual(['azure.dormant-role dormant']);
+  });
+
+  it("the guest rule is dormant when the guest's home account is collected and disabled, unverified when it is enabled or not the guest's", async () => {
+    const guestRule = (doc: Awaited<ReturnType<typeof analyse>>) => doc.findings.filter((f) => f.rule === 'azure.role-held-by-departed-guest').map((f) => `${f.subject.id} ${f.status} ${f.severity}`);
+    expect(guestRule(await analyse(variant('azure-roles', (d) => withHomeTenant(d, false)), { all: true, at: AT }))).toEqual([`${PAT} dormant low`]);
+    expect(guestRule(await analyse(variant('azure-roles', (d) => withHomeTenant(d, true)), { all: true, at: AT }))).toEqual([`${PAT} unverified medium`]);
+    // The same person's account under another name is not the account pat signs in with: not its home.
+    const other = variant('azure-roles', (d) => {
+      withHomeTenant(d, false, 'pat.other@partner.example');
+      editLines(d, 'entra-home', 'users', (ls) => ls.map((l) => ({ ...l, mail: 'pat@partner.example' })));
+    });
+    expect(guestRule(await analyse(other, { all: true, at: AT }))).toEqual([`${PAT} unverified medium`]);
+    // A what-if on the enabled home account makes it disabled: dormant.
+    const homeKey = `entra:a0a0a0a0-0000-4000-8000-0000000000b1`;
+    expect(guestRule(await analyse(variant('azure-roles', (d) => withHomeTenant(d, true)), { all: true, at: AT, assumeDeparted: [homeKey] }))).toEqual([`${PAT} dormant low`]);
   });
 
   it('the root assignment is tier 0 and its remediation elevates first', async () => {

@@ -89,3 +89,27 @@ export function azureReachVariant(appScope: string): string {
     ]);
   });
 }
+
+/** The Entra tenant the azure-roles guest (pat) is invited from, in the home-tenant variant. */
+export const HOME_TENANT = 'a0a0a0a0-0000-4000-8000-00000000a0a0';
+
+/**
+ * Add the guest pat's home tenant to a copy of azure-roles: an `entra` folder of another tenant
+ * holding only `pat@partner.example` (the name pat was invited as: its `mail`, and its UPN before
+ * `#EXT#`), enabled or not.
+ */
+export function withHomeTenant(dir: string, enabled: boolean, upn = 'pat@partner.example'): void {
+  const home = join(dir, 'entra-home');
+  cpSync(join(dir, 'entra'), home, { recursive: true });
+  const mf = join(home, 'manifest.json');
+  const m = JSON.parse(readFileSync(mf, 'utf8')) as { tenant: string; datasets: Record<string, { count?: number }> };
+  m.tenant = HOME_TENANT;
+  for (const [name, d] of Object.entries(m.datasets)) {
+    d.count = 0;
+    writeFileSync(join(home, `${name}.jsonl`), '');
+  }
+  writeFileSync(mf, JSON.stringify(m, null, 2));
+  editLines(dir, 'entra-home', 'users', () => [
+    { id: 'a0a0a0a0-0000-4000-8000-0000000000b1', userPrincipalName: upn, displayName: 'Pat', mail: upn, accountEnabled: enabled, userType: 'Member', signInSessionsValidFromDateTime: '2026-10-20T00:00:00Z', createdDateTime: '2024-01-01T09:00:00Z' },
+  ]);
+}
