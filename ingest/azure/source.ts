@@ -39,6 +39,7 @@ export const AZURE_SOURCE: SourceDefinition = {
     [AzureKind.AzureRoleEligibility]: AzureSpace.roleEligibility,
     [AzureKind.AzureManagedIdentity]: AzureSpace.identity,
   },
+  inert: [AzureKind.AzureRoleAssignmentInstance],
   edgeKinds: Object.values(AzureEdge).map((kind) => ({ kind })),
   derive: deriveAzure,
   reads: ['entra:users', 'entra:groups', 'entra:groupMembers', 'entra:servicePrincipals', 'entra:deletedUsers'],

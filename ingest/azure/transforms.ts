@@ -7,10 +7,10 @@
  * assignments, eligibilities and credentials keep their ARM id as listed (the id a finding names,
  * and the one a DELETE takes). Which Entra principal holds an assignment is joined after loading
  * (derive.ts): `principalId` is an Entra object id of the paired tenant.
- * `roleAssignmentScheduleInstances` is collected but not loaded: how an active assignment maps to
- * its schedule instance is unconfirmed (sources-azure.md, question 3).
+ * PIM role assignment schedule instances are loaded as when an active assignment ends; derive.ts
+ * joins each to its assignment (by `originRoleAssignmentId`, else by name at its scope).
  */
-import { AzureEdge, AzureKind, AzureSpace, type AzureManagedIdentityProps, type AzureRoleAssignmentProps, type AzureRoleDefinitionProps, type AzureRoleEligibilityProps, type AzureScopeProps } from '../../src/model/azureSchema.js';
+import { AzureEdge, AzureKind, AzureSpace, type AzureManagedIdentityProps, type AzureRoleAssignmentInstanceProps, type AzureRoleAssignmentProps, type AzureRoleDefinitionProps, type AzureRoleEligibilityProps, type AzureScopeProps } from '../../src/model/azureSchema.js';
 import { coversRoleAssignmentWrite, roleGuid } from './tiers.js';
 import type { Emit, Transform } from '../../src/model/Emit.js';
 import { IdSpace, canonicalId } from '../../src/model/ids.js';
@@ -57,7 +57,7 @@ export function scopeOfId(id: string): string {
 
 const roleRef = (emit: Emit, guid: string) => emit.ref(AzureKind.AzureRoleDefinition, AzureSpace.roleDefinition, guid);
 
-const transforms: Record<Exclude<AzureDataset, 'roleAssignmentScheduleInstances'>, Transform> = {
+const transforms: Record<AzureDataset, Transform> = {
   managementGroups(raw, emit) {
     const id = str(raw, 'id') ?? '';
     const type = (str(raw, 'type') ?? '').toLowerCase();
@@ -88,6 +88,19 @@ const transforms: Record<Exclude<AzureDataset, 'roleAssignmentScheduleInstances'
     const p = obj(raw, 'properties');
     const props: AzureRoleEligibilityProps = { ...assignmentProps(raw), endDateTime: str(p, 'endDateTime'), memberType: str(p, 'memberType') };
     emit.edge(AzureEdge.OF_AZURE_ROLE, emit.node(AzureKind.AzureRoleEligibility, AzureSpace.roleEligibility, str(raw, 'id') ?? '', props), roleRef(emit, props.roleDefinitionId));
+  },
+  roleAssignmentScheduleInstances(raw, emit) {
+    const p = obj(raw, 'properties');
+    const id = str(raw, 'id') ?? '';
+    const props: AzureRoleAssignmentInstanceProps = {
+      name: str(raw, 'name') ?? id,
+      originRoleAssignmentId: str(p, 'originRoleAssignmentId'),
+      scope: str(p, 'scope') ?? scopeOfId(id),
+      assignmentType: str(p, 'assignmentType'),
+      endDateTime: str(p, 'endDateTime'),
+      linkedRoleEligibilityScheduleInstanceId: str(p, 'linkedRoleEligibilityScheduleInstanceId'),
+    };
+    emit.node(AzureKind.AzureRoleAssignmentInstance, AzureSpace.assignmentInstance, id, props);
   },
   userAssignedIdentities(raw, emit) {
     const p = obj(raw, 'properties');

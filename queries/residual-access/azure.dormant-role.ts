@@ -3,7 +3,8 @@
  * or a PIM eligibility (`endDateTime` null or after `at`) whose principal is the subject — an
  * Entra account disabled or deleted in its own source, or assumed so — or a group it is a
  * transitive member of. Assignments survive deletion and no removal on disable is documented.
- * `validUntil` is a time-bound eligibility's end. One finding per assignment or eligibility; a
+ * `validUntil` is a time-bound eligibility's end, or a time-bound active assignment's (its PIM
+ * role assignment schedule instances'; an assignment whose instances all ended is not active). One finding per assignment or eligibility; a
  * group-derived one is reported beside `entra.dormant-membership`. Reach: the role's privilege
  * (the azure source's `azureRole` reach and fact).
  */
@@ -20,18 +21,42 @@ import { azureRemediation } from './azureRuleHelpers.js';
 import type { Hit, PathStep, Rule } from './Rule.js';
 import { edge } from './ruleHelpers.js';
 
-/** The end of a time-bound eligibility, else null (an active assignment has none here). */
-function endOf(n: GraphNode): number | null {
-  return n.kind === AzureKind.AzureRoleEligibility ? instant(azureProps(n, 'AzureRoleEligibility').endDateTime) : null;
+/**
+ * When an active assignment ends, from its PIM schedule instances' ends (null: an instance with
+ * no end): null when it has none (not PIM-managed) or one is permanent, else the latest end.
+ */
+export function assignmentEnd(ends: readonly (number | null)[]): number | null {
+  return ends.length === 0 || ends.some((x) => x === null) ? null : Math.max(...(ends as number[]));
 }
 
-/** An Azure role hit of a subject: through `group` when not direct; `role` its definition. */
-export function azureRoleHit(a: Analysis, s: AccountState, group: GraphNode | null | undefined, e: GraphEdge, n: GraphNode, role: GraphNode | null | undefined, status: Hit['status'], reach: Reach): Hit {
+/** The end of a time-bound eligibility, or of an active assignment through its schedule instances; else null. */
+function endOf(a: Analysis, n: GraphNode): number | null {
+  if (n.kind === AzureKind.AzureRoleEligibility) return instant(azureProps(n, 'AzureRoleEligibility').endDateTime);
+  return assignmentEnd(
+    a.g
+      .out(n.key, AzureEdge.SCHEDULED_BY)
+      .map((e) => a.node(e.to))
+      .filter((x): x is GraphNode => !!x)
+      .map((x) => instant(azureProps(x, 'AzureRoleAssignmentInstance').endDateTime)),
+  );
+}
+
+/** Cypher: an assignment's schedule instances' ends (-1: no end), for `assignmentEnd`. */
+const ENDS = `COLLECT { MATCH (n)-[:${relType(AzureEdge.SCHEDULED_BY)}]->(si:${nodeLabel(AzureKind.AzureRoleAssignmentInstance)}) RETURN coalesce(si.endDateTimeMs, -1) }`;
+
+/** `validUntil` from a row's `ends` (the Neo4j engine's `endOf`): an eligibility's own end, else the assignment's instances'. */
+export function rowEnd(row: Record<string, unknown>, n: GraphNode): number | null {
+  if (n.kind === AzureKind.AzureRoleEligibility) return instant(azureProps(n, 'AzureRoleEligibility').endDateTime);
+  return assignmentEnd(((row.ends as number[] | undefined) ?? []).map((x) => (x === -1 ? null : Number(x))));
+}
+
+/** An Azure role hit of a subject: through `group` when not direct; `role` its definition; `validUntil` when it ends by itself. */
+export function azureRoleHit(a: Analysis, s: AccountState, group: GraphNode | null | undefined, e: GraphEdge, n: GraphNode, role: GraphNode | null | undefined, status: Hit['status'], reach: Reach, validUntil: number | null): Hit {
   const path: PathStep[] = [a.step(s.node), ...(group ? [edge(EdgeKind.MEMBER_OF), a.step(group)] : []), edge(e), a.step(n), ...(role ? [edge(AzureEdge.OF_AZURE_ROLE), a.step(role)] : [])];
   return {
     via: n,
     status,
-    validUntil: endOf(n),
+    validUntil,
     reach,
     path,
     evidence: [s.node.prov, n.prov],
@@ -48,22 +73,21 @@ export function azureRoleDefinition(a: Analysis, n: GraphNode): GraphNode | unde
 }
 
 /**
- * The embedded engine's Azure roles of a subject: active assignments and unexpired eligibilities,
- * directly then through each group (first way wins), as `[group, edge, node]`.
+ * The embedded engine's Azure roles of a subject: active assignments (not ended through their PIM
+ * schedule instances) and unexpired eligibilities, directly then through each group (first way
+ * wins), as `[group, edge, node, end]`.
  */
-export function azureRolesOf(a: Analysis, s: AccountState): { group: GraphNode | undefined; e: GraphEdge; n: GraphNode }[] {
-  const out = new Map<string, { group: GraphNode | undefined; e: GraphEdge; n: GraphNode }>();
+export function azureRolesOf(a: Analysis, s: AccountState): { group: GraphNode | undefined; e: GraphEdge; n: GraphNode; end: number | null }[] {
+  const out = new Map<string, { group: GraphNode | undefined; e: GraphEdge; n: GraphNode; end: number | null }>();
   const holders: { key: string; group: string | null }[] = [{ key: s.key, group: null }, ...transitiveGroups(a.g, s.key).map((k) => ({ key: k, group: k }))];
   for (const h of holders) {
     for (const kind of [AzureEdge.AZURE_ROLE, AzureEdge.AZURE_ELIGIBLE]) {
       for (const e of a.g.out(h.key, kind)) {
         const n = a.node(e.to);
-        if (!n || out.has(n.key)) continue;
-        if (n.kind === AzureKind.AzureRoleEligibility) {
-          const end = endOf(n);
-          if (end !== null && end <= a.at) continue;
-        } else if (n.kind !== AzureKind.AzureRoleAssignment) continue;
-        out.set(n.key, { group: h.group ? a.node(h.group) : undefined, e, n });
+        if (!n || out.has(n.key) || (n.kind !== AzureKind.AzureRoleEligibility && n.kind !== AzureKind.AzureRoleAssignment)) continue;
+        const end = endOf(a, n);
+        if (end !== null && end <= a.at) continue;
+        out.set(n.key, { group: h.group ? a.node(h.group) : undefined, e, n, end });
       }
     }
   }
@@ -73,11 +97,12 @@ export function azureRolesOf(a: Analysis, s: AccountState): { group: GraphNode |
 /** Cypher: the subject's holders (itself and its groups, transitively) and their Azure roles, in the embedded engine's order. */
 export const AZURE_ROLES_MATCH = `CALL (s) { MATCH (s)-[:${relType(EdgeKind.MEMBER_OF)}*0..]->(h) RETURN DISTINCT h }
 MATCH (h)-[e:${relTypes([AzureEdge.AZURE_ROLE, AzureEdge.AZURE_ELIGIBLE])}]->(n)
-WHERE n:${nodeLabel(AzureKind.AzureRoleAssignment)}
+WHERE (n:${nodeLabel(AzureKind.AzureRoleAssignment)} AND (NOT EXISTS { MATCH (n)-[:${relType(AzureEdge.SCHEDULED_BY)}]->() }
+        OR EXISTS { MATCH (n)-[:${relType(AzureEdge.SCHEDULED_BY)}]->(si) WHERE si.endDateTimeMs IS NULL OR si.endDateTimeMs > $at }))
    OR (n:${nodeLabel(AzureKind.AzureRoleEligibility)} AND (n.endDateTimeMs IS NULL OR n.endDateTimeMs > $at))`;
 
 export const AZURE_ROLES_RETURN = `n.key AS once, CASE WHEN h = s THEN null ELSE ${NODE('h')} END AS grp, ${REL('e')} AS e, ${NODE('n')} AS n,
-  ${firstOut('n', AzureEdge.OF_AZURE_ROLE)} AS role, CASE WHEN h = s THEN 0 ELSE 1 END AS direct`;
+  ${firstOut('n', AzureEdge.OF_AZURE_ROLE)} AS role, CASE WHEN h = s THEN 0 ELSE 1 END AS direct, ${ENDS} AS ends`;
 
 export const AZURE_DORMANT_ROLE_NEEDS = {
   azure: ['managementGroups', 'subscriptions', 'roleAssignments', 'roleEligibilityScheduleInstances'],
@@ -95,13 +120,13 @@ export const azureDormantRole: Rule = {
   action: { verb: 'Remove', unit: ['Azure role assignment or eligibility', 'Azure role assignments and eligibilities'], unitKey: 'via', object: ['leaver account', 'leaver accounts', 'held by'], objectKey: 'subject' },
   needs: AZURE_DORMANT_ROLE_NEEDS,
   evaluate(s, a) {
-    return azureRolesOf(a, s).map(({ group, e, n }) => azureRoleHit(a, s, group, e, n, azureRoleDefinition(a, n), 'dormant', namedReach('azureRole', a.g, n.key)));
+    return azureRolesOf(a, s).map(({ group, e, n, end }) => azureRoleHit(a, s, group, e, n, azureRoleDefinition(a, n), 'dormant', namedReach('azureRole', a.g, n.key), end));
   },
   cypher: {
     query: `${SUBJECTS}
 ${AZURE_ROLES_MATCH}
 RETURN sub.key AS subject, ${AZURE_ROLES_RETURN}
 ORDER BY direct, e.seq`,
-    hit: (row, c) => azureRoleHit(c.a, c.s, c.maybeNode(row.grp), c.edge(row.e), c.node(row.n), c.maybeNode(row.role), 'dormant', c.reach([{ t: 'azureRole', a: row.n, def: row.role }])),
+    hit: (row, c) => azureRoleHit(c.a, c.s, c.maybeNode(row.grp), c.edge(row.e), c.node(row.n), c.maybeNode(row.role), 'dormant', c.reach([{ t: 'azureRole', a: row.n, def: row.role }]), rowEnd(row, c.node(row.n))),
   },
 };

@@ -24,6 +24,8 @@ export const AzureKind = {
   AzureRoleEligibility: sourceNodeKind('AzureRoleEligibility'),
   /** A user-assigned managed identity (id: its ARM id); its federated credentials are FederatedIdentityCredential nodes. */
   AzureManagedIdentity: sourceNodeKind('AzureManagedIdentity'),
+  /** A PIM role assignment schedule instance (roleAssignmentScheduleInstances; id: its ARM id): when an active assignment ends. */
+  AzureRoleAssignmentInstance: sourceNodeKind('AzureRoleAssignmentInstance'),
 } as const;
 
 export const AzureEdge = {
@@ -35,6 +37,12 @@ export const AzureEdge = {
   OF_AZURE_ROLE: sourceEdgeKind('OF_AZURE_ROLE'),
   /** (:AzureManagementGroup|AzureSubscription)-[:CHILD_OF]->(:AzureManagementGroup)   managementGroups (`parent.id`) */
   CHILD_OF: sourceEdgeKind('CHILD_OF'),
+  /**
+   * (:AzureRoleAssignment)-[:SCHEDULED_BY]->(:AzureRoleAssignmentInstance)   derived: the instance's
+   * `originRoleAssignmentId` (the assignment's ARM id; a bare GUID: its name at the instance's
+   * scope), else the instance's own name at its scope (Microsoft's example gives both the same GUID).
+   */
+  SCHEDULED_BY: sourceEdgeKind('SCHEDULED_BY'),
 } as const;
 
 /** Id spaces inside an azure source. */
@@ -44,6 +52,7 @@ export const AzureSpace = {
   roleAssignment: 'azra',
   roleEligibility: 'azre',
   identity: 'mi',
+  assignmentInstance: 'azrai',
 } as const;
 
 export interface AzureScopeProps extends BaseProps {
@@ -79,6 +88,19 @@ export interface AzureRoleEligibilityProps extends AzureRoleAssignmentProps {
   memberType: string | null;
 }
 
+export interface AzureRoleAssignmentInstanceProps extends BaseProps {
+  name: string;
+  /** The role assignment it schedules (ARM id, or a bare GUID), as listed; null when absent. */
+  originRoleAssignmentId: string | null;
+  /** Its scope (ARM id), as listed, else the scope its id carries. */
+  scope: string;
+  /** `Assigned` (time-bound or permanent active) or `Activated` (from an eligibility). */
+  assignmentType: string | null;
+  /** null: no end (permanent). */
+  endDateTime: Iso;
+  linkedRoleEligibilityScheduleInstanceId: string | null;
+}
+
 export interface AzureManagedIdentityProps extends BaseProps {
   name: string;
   principalId: string | null;
@@ -92,6 +114,7 @@ export interface AzurePropsByKind {
   AzureRoleAssignment: AzureRoleAssignmentProps;
   AzureRoleEligibility: AzureRoleEligibilityProps;
   AzureManagedIdentity: AzureManagedIdentityProps;
+  AzureRoleAssignmentInstance: AzureRoleAssignmentInstanceProps;
 }
 
 const azureReaders = kindPropsReaders<AzurePropsByKind>('azureProps');

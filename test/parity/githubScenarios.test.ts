@@ -26,7 +26,7 @@ import { findPathsNeo4j } from '../../queries/paths.cypher.js';
 import { runResidual } from '../../queries/residual.js';
 import { runResidualNeo4j } from '../../queries/residual.cypher.js';
 import { GLOBAL_ADMINISTRATOR, JACK, emuTenant, saml, workloadTenant } from '../support/githubTenants.js';
-import { AZURE_TENANT, GUEST_SUBSCRIPTION, azureReachVariant, variant, withHomeTenant } from '../support/azureVariants.js';
+import { AZURE_TENANT, GUEST_SUBSCRIPTION, azureReachVariant, timeBoundVariant, variant, withHomeTenant } from '../support/azureVariants.js';
 import { AT, type TenantSpec, writeTenant } from '../support/tenant.js';
 import { RulesSeen, blastDifferences, both, docDifferences, expectResidualParity, pair, pathDifferences } from './support.js';
 
@@ -127,6 +127,22 @@ describe('parity on the GitHub and Azure scenarios', () => {
       } finally {
         await p.close();
       }
+    }
+  });
+
+  it('time-bound active assignments (PIM schedule instances, both join shapes) end identically in both engines', async () => {
+    const p = await pair(driver, [timeBoundVariant()]);
+    try {
+      const opts = { all: true, at: Date.parse('2026-11-01T00:00:00Z') };
+      const r = await both(() => runResidual(p.graph, opts), () => runResidualNeo4j(p.snap, opts));
+      expect(r.mismatch).toBeUndefined();
+      expect(docDifferences(r.e!, r.n!)).toEqual([]);
+      const ends = r.n!.findings.filter((f) => f.rule === 'azure.dormant-role' && f.via.kind === 'AzureRoleAssignment').map((f) => f.validUntil);
+      expect(ends).toContain('2027-03-31T00:00:00.000Z');
+      expect(r.n!.findings.some((f) => f.via.id.includes('/managementGroups/corp/providers/Microsoft.Authorization/roleAssignments/'))).toBe(false);
+      seen.add(r.e!, r.n!);
+    } finally {
+      await p.close();
     }
   });
 

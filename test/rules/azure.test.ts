@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { coversRoleAssignmentWrite, gradeAzureRole, isRootScope, roleGuid } from '../../ingest/azure/tiers.js';
 import { ROOT } from '../support/scenarios.js';
 import { analyse, summary } from '../support/tenant.js';
-import { AZURE_TENANT, GUEST_SUBSCRIPTION, NINA, PAT, REACH_SECRET, azureReachVariant, editLines, variant, withHomeTenant } from '../support/azureVariants.js';
+import { AZURE_TENANT, GUEST_SUBSCRIPTION, NINA, NINA_CORP, NINA_ROOT, NINA_SUB2, PAT, REACH_SECRET, azureReachVariant, editLines, timeBoundVariant, variant, withHomeTenant } from '../support/azureVariants.js';
 
 const TENANT = AZURE_TENANT;
 const QUINN = 'e7e82189-6222-5bd0-bb9e-6f4d75287b38';
@@ -84,6 +84,18 @@ describe('azure rules', () => {
     // A what-if on the enabled home account makes it disabled: dormant.
     const homeKey = `entra:a0a0a0a0-0000-4000-8000-0000000000b1`;
     expect(guestRule(await analyse(variant('azure-roles', (d) => withHomeTenant(d, true)), { all: true, at: AT, assumeDeparted: [homeKey] }))).toEqual([`${PAT} dormant low`]);
+  });
+
+  it('a time-bound active assignment ends when its PIM schedule instance does (either join shape); an ended one is not active; a permanent one has no end', async () => {
+    const doc = await analyse(timeBoundVariant(), { all: true, at: AT });
+    const nina = doc.findings.filter((f) => f.rule === 'azure.dormant-role' && f.subject.id === NINA && f.via.kind === 'AzureRoleAssignment');
+    const until = Object.fromEntries(nina.map((f) => [f.via.id, f.validUntil]));
+    expect(until).toEqual({ [NINA_SUB2]: '2027-03-31T00:00:00.000Z', [NINA_ROOT]: null });
+    // Without the instances, every listed assignment counts and none ends by itself.
+    const plain = await analyse(join(ROOT, 'test', 'scenarios', 'azure-roles'), { all: true, at: AT });
+    expect(plain.findings.filter((f) => f.rule === 'azure.dormant-role' && f.subject.id === NINA && f.via.kind === 'AzureRoleAssignment').map((f) => [f.via.id, f.validUntil]).sort()).toEqual(
+      [[NINA_CORP, null], [NINA_ROOT, null], [NINA_SUB2, null]].sort(),
+    );
   });
 
   it('the root assignment is tier 0 and its remediation elevates first', async () => {

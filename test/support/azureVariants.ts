@@ -113,3 +113,49 @@ export function withHomeTenant(dir: string, enabled: boolean, upn = 'pat@partner
     { id: 'a0a0a0a0-0000-4000-8000-0000000000b1', userPrincipalName: upn, displayName: 'Pat', mail: upn, accountEnabled: enabled, userType: 'Member', signInSessionsValidFromDateTime: '2026-10-20T00:00:00Z', createdDateTime: '2024-01-01T09:00:00Z' },
   ]);
 }
+
+/** nina's active assignments in azure-roles: Contributor on subscription 2, Owner on management group `corp`, and User Access Administrator at `/`. */
+export const NINA_SUB2 = '/subscriptions/05f6f0d1-ae21-5425-90b6-8ba8047cf104/providers/Microsoft.Authorization/roleAssignments/c782097a-10c2-5037-bc11-683c96c170a0';
+export const NINA_CORP = '/providers/Microsoft.Management/managementGroups/corp/providers/Microsoft.Authorization/roleAssignments/9af8018a-487f-51af-a693-57074068fec6';
+export const NINA_ROOT = '/providers/Microsoft.Authorization/roleAssignments/b4f087b7-ddfb-5b2e-9346-5c1b3294ae2b';
+
+/**
+ * A PIM role assignment schedule instance as ARM lists it (Authorization 2020-10-01): `origin`
+ * is `originRoleAssignmentId` (the assignment's ARM id in Microsoft's example; a bare GUID or
+ * null to test the other shapes), `name` the instance's name (the assignment's GUID in the example).
+ */
+export function assignmentInstance(o: { scope: string; name: string; origin: string | null; end: string | null; principalId?: string }): Raw {
+  const prefix = o.scope === '/' ? '' : o.scope;
+  return {
+    id: `${prefix}/providers/Microsoft.Authorization/roleAssignmentScheduleInstances/${o.name}`,
+    type: 'Microsoft.Authorization/roleAssignmentScheduleInstances',
+    name: o.name,
+    properties: {
+      ...(o.origin === null ? {} : { originRoleAssignmentId: o.origin }),
+      scope: o.scope,
+      principalId: o.principalId ?? NINA,
+      principalType: 'User',
+      assignmentType: 'Assigned',
+      memberType: 'Direct',
+      status: 'Provisioned',
+      startDateTime: '2026-01-01T00:00:00Z',
+      endDateTime: o.end,
+      linkedRoleEligibilityScheduleInstanceId: null,
+    },
+  };
+}
+
+/**
+ * azure-roles with schedule instances for nina's assignments: Contributor on subscription 2 ends
+ * 2027-03-31 (origin = full ARM id); Owner on `corp` ended 2026-10-15 (origin = bare GUID: no longer
+ * active); User Access Administrator at `/` is permanent (no origin, matched by name; no end).
+ */
+export function timeBoundVariant(): string {
+  return variant('azure-roles', (d) =>
+    editLines(d, 'azure', 'roleAssignmentScheduleInstances', () => [
+      assignmentInstance({ scope: '/subscriptions/05f6f0d1-ae21-5425-90b6-8ba8047cf104', name: 'aaaa0000-0000-4000-8000-000000000001', origin: NINA_SUB2.toUpperCase().replace('/SUBSCRIPTIONS/', '/subscriptions/'), end: '2027-03-31T00:00:00Z' }),
+      assignmentInstance({ scope: '/providers/Microsoft.Management/managementGroups/corp', name: 'aaaa0000-0000-4000-8000-000000000002', origin: '9af8018a-487f-51af-a693-57074068fec6', end: '2026-10-15T00:00:00Z' }),
+      assignmentInstance({ scope: '/', name: 'b4f087b7-ddfb-5b2e-9346-5c1b3294ae2b', origin: null, end: null }),
+    ]),
+  );
+}
