@@ -18,24 +18,7 @@ import { type SnapshotView, buildView, subjectKey } from '../../src/api/snapshot
 import { ChangeFeed } from '../../src/store/ChangeFeed.js';
 import { Store } from '../../src/store/Store.js';
 import { cleanupTemps, setCollectedAt, tempDir } from './helpers.js';
-
-type Raw = Record<string, unknown>;
-
-const lines = (path: string): Raw[] =>
-  readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Raw);
-
-function rewrite(dir: string, source: string, dataset: string, f: (rows: Raw[]) => Raw[]): void {
-  const path = join(dir, source, `${dataset}.jsonl`);
-  const rows = f(lines(path));
-  writeFileSync(path, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  const mpath = join(dir, source, 'manifest.json');
-  const m = JSON.parse(readFileSync(mpath, 'utf8')) as { datasets: Record<string, { count?: number }> };
-  m.datasets[dataset].count = rows.length;
-  writeFileSync(mpath, JSON.stringify(m, null, 2));
-}
+import { type Raw, lines, rewrite } from '../support/collectionEdits.js';
 
 function setStatus(dir: string, source: string, dataset: string, status: 'complete' | 'partial'): void {
   const mpath = join(dir, source, 'manifest.json');

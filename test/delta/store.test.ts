@@ -21,25 +21,7 @@ import { readStoredFindings } from '../../src/store/storedFindings.js';
 import { openGraph } from '../../src/store/openGraph.js';
 import { edgeKindIndex, nodeKindCode } from '../../src/store/kindCodes.js';
 import { tempDir } from '../collect/helpers.js';
-
-type Raw = Record<string, unknown>;
-
-function lines(path: string): Raw[] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as Raw);
-}
-
-function rewrite(dir: string, source: string, dataset: string, f: (rows: Raw[]) => Raw[]): void {
-  const path = join(dir, source, `${dataset}.jsonl`);
-  const rows = f(lines(path));
-  writeFileSync(path, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  const mpath = join(dir, source, 'manifest.json');
-  const m = JSON.parse(readFileSync(mpath, 'utf8')) as { datasets: Record<string, { count?: number }>; collectedAt: string };
-  m.datasets[dataset].count = rows.length;
-  writeFileSync(mpath, JSON.stringify(m, null, 2));
-}
+import { type Raw, rewrite } from '../support/collectionEdits.js';
 
 /** A copy of a collection with a few changes (disables, a removed membership, a new secret, an Okta suspension). */
 function changed(from: string, to: string, step: number): void {
