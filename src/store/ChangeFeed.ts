@@ -245,7 +245,7 @@ export class ChangeFeed {
    * the feed) only what the delta touched is compared: the findings it wrote, the base's findings
    * it dropped, and the findings left unverified (open, gone) — every other finding of the
    * document is its base's, whose state the feed already holds, so it would give no event. The
-   * events are the same as the whole comparison's, in the same order (test/api/changeFeedPatch).
+   * events are the same as the whole comparison's, in the same order (test/api/viewPatch).
    */
   append(id: string, doc: FindingsDoc, at: string = doc.at, change?: DocChange): number | null {
     return this.db.transaction((): number | null => {

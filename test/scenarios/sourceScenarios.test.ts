@@ -16,6 +16,7 @@ import { HR_DATASETS } from '../../ingest/hr/datasets.js';
 import { OKTA_DATASETS } from '../../ingest/okta/datasets.js';
 import { AZURE_DATASETS } from '../../ingest/azure/AzureContext.js';
 import { GITHUB_DATASETS } from '../../ingest/github/GitHubContext.js';
+import { RULES } from '../../queries/residual-access/index.js';
 import { compareWithExpected } from '../support/compareFindings.js';
 import { ANALYSED_SOURCE_SCENARIOS } from '../support/githubScenarios.js';
 import { ROOT, type Expected } from '../support/scenarios.js';
@@ -23,17 +24,8 @@ import { analyse } from '../support/tenant.js';
 
 const HERE = import.meta.dirname;
 const DATASETS: Record<string, readonly string[]> = { entra: ENTRA_DATASETS, okta: OKTA_DATASETS, hr: HR_DATASETS, github: GITHUB_DATASETS, azure: AZURE_DATASETS };
-const NEW_RULES = [
-  'github.departed-member',
-  'github.outside-collaborator-departed',
-  'github.sso-credential-of-departed',
-  'github.fine-grained-pat-of-departed',
-  'github.deploy-key-by-departed',
-  'github.app-owned-by-departed',
-  'github.workflow-federated-credential',
-  'azure.dormant-role',
-  'azure.role-held-by-departed-guest',
-];
+// The rules sources-github.md and sources-azure.md add: every one registered must have a positive finding here.
+const NEW_RULES = RULES.filter((r) => r.source === 'github' || r.source === 'azure').map((r) => r.id);
 const STATUSES = ['live', 'window', 'unverified', 'dormant'];
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 

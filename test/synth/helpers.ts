@@ -11,6 +11,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FindingsDoc } from '../../queries/residual.js';
+import { compareWithExpected } from '../support/compareFindings.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(ROOT, 'bin', 'revenant.js');
@@ -80,43 +82,21 @@ interface Finding {
 }
 
 const idOf = (v: string | { id: string }) => (typeof v === 'string' ? v : v?.id);
-const keyOf = (f: Finding) => `${f.rule}|${idOf(f.subject)}|${idOf(f.via)}`;
-const instantOf = (v: string | null | undefined) => (v === null || v === undefined ? null : Date.parse(v));
 
 /**
  * `revenant residual --all --collection DIR --at AT --format json` against DIR/expected.json, as
- * /work/shared/tools/check-scenarios compares: sets keyed by (rule, subject, via) on status,
- * severity and validUntil (as instants), the closed and not-closed subjects, no uncovered rule.
- * Returns the differences (empty when exact), the number of expected findings and the CLI's exit code.
+ * /work/shared/tools/check-scenarios compares (test/support/compareFindings.ts): sets keyed by
+ * (rule, subject, via) on status, severity and validUntil (as instants), the closed and not-closed
+ * subjects, no uncovered rule. Returns the differences (empty when exact), the number of expected
+ * findings and the CLI's exit code.
  */
 export async function groundTruthDifferences(dir: string): Promise<{ problems: string[]; expected: number; code: number | null; stderr: string }> {
   const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as { at: string; findings: Finding[]; closed: string[]; notClosed: string[]; args: string[] };
   const run = await runCli(['residual', '--all', '--collection', dir, '--at', expected.at, '--format', 'json', ...expected.args]);
-  const problems: string[] = [];
   if (run.code !== 0 && run.code !== 3) return { problems: [`exit ${run.code}`], expected: expected.findings.length, code: run.code, stderr: run.stderr };
-  const out = JSON.parse(run.stdout) as { findings: Finding[]; subjects: { id: string; closed: boolean }[]; coverage?: Record<string, { uncoveredRules?: string[] }> };
-  const got = new Map<string, Finding>();
-  for (const f of out.findings) {
-    if (got.has(keyOf(f))) problems.push(`duplicate ${keyOf(f)}`);
-    got.set(keyOf(f), f);
-  }
-  const want = new Map(expected.findings.map((f) => [keyOf(f), f]));
-  for (const [k, w] of want) {
-    const g = got.get(k);
-    if (!g) {
-      problems.push(`missing ${k}`);
-      continue;
-    }
-    if (g.status !== w.status) problems.push(`status ${k}: got ${g.status}, want ${w.status}`);
-    if (g.severity !== w.severity) problems.push(`severity ${k}: got ${g.severity}, want ${w.severity}`);
-    if (instantOf(g.validUntil) !== instantOf(w.validUntil)) problems.push(`validUntil ${k}: got ${g.validUntil}, want ${w.validUntil}`);
-  }
-  for (const k of got.keys()) if (!want.has(k)) problems.push(`unexpected ${k} (${got.get(k)!.status})`);
-  const subjects = new Map(out.subjects.map((x) => [x.id, x]));
-  for (const id of expected.closed) if (subjects.get(id)?.closed !== true) problems.push(`subject ${id} should be closed`);
-  for (const id of expected.notClosed) if (subjects.get(id)?.closed !== false) problems.push(`subject ${id} should be listed and not closed`);
-  for (const [source, c] of Object.entries(out.coverage ?? {})) if (c.uncoveredRules?.length) problems.push(`${source}: uncovered ${c.uncoveredRules.join(', ')}`);
-  return { problems, expected: want.size, code: run.code, stderr: run.stderr };
+  const findings = expected.findings.map((f) => ({ ...f, subject: idOf(f.subject), via: idOf(f.via) }));
+  const problems = compareWithExpected(JSON.parse(run.stdout) as FindingsDoc, { ...expected, findings });
+  return { problems, expected: new Set(findings.map((f) => `${f.rule} ${f.subject} ${f.via}`)).size, code: run.code, stderr: run.stderr };
 }
 
 // ---------------------------------------------------------------------------------------------
