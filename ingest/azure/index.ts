@@ -58,7 +58,8 @@ export async function collectAzure(opts: CollectAzureOptions): Promise<CollectRe
     extra: {
       collector: COLLECTOR_VERSION,
       armUrl: session.armUrl,
-      scope: opts.subject ? { kind: 'subject', subject: ctx.subject } : { kind: 'tenant' },
+      // A subject collection is complete for the subject's own assignments (ingest/azure/records.ts).
+      scope: ctx.subject ? { kind: 'subject', subject: ctx.subject, accounts: [ctx.subject] } : { kind: 'tenant' },
     },
   });
   const skip = skippedByRequest(opts.skip);

@@ -196,6 +196,7 @@ export const AZURE_REMEDIATION: SourceRemediation<AzureWriter> = {
     const { collectAzure } = await import('./index.js');
     const c = conn as Omit<CollectAzureOptions, 'out'>;
     await collectAzure({ ...c, subject, out, force: true, signal });
-    return { dir: `${out}/azure`, accounts: [] };
+    // Complete for the subject's own assignments (its group assignments are only replaced one by one).
+    return { dir: `${out}/azure`, accounts: [subject.toLowerCase()] };
   },
 };

@@ -1,7 +1,8 @@
 /**
  * `verify`: reads the subject's accounts again from the live tenants (each source's per-subject
  * collection), folds them into the latest snapshot's source folders, loads the result as a new
- * snapshot (so history, diff and evidence see it), and analyses the subject on it. The findings
+ * snapshot (so history, diff and evidence see it), and analyses the subject on it. A source paired
+ * with an account's (Azure with its Entra tenant) is read again for that account too. The findings
  * before (the plan's, or the previous snapshot's) are compared with the findings now: gone,
  * remaining — with why (excluded by a guard rail, manual, accepted, failed or skipped when
  * applied, not applied yet, or done yet still shown by the tenant) — and new. Whether the
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { mergeSubjectCollection } from '../../ingest/collection/mergeSubjectCollection.js';
 import { loadSnapshot } from '../../queries/loadSnapshot.js';
 import { type Finding, type FindingsDoc, type PersonReport, type SubjectReport, resolveAll, runResidual } from '../../queries/residual.js';
+import { pairedSourceKey } from '../analysis/coverage.js';
 import { InputError } from '../model/errors.js';
 import { LazyGraph } from '../store/LazyGraph.js';
 import { SnapshotDb } from '../store/SnapshotDb.js';
@@ -89,7 +91,8 @@ export async function verifySubject(o: VerifyOptions): Promise<{ verification: V
   const db = new SnapshotDb(o.store.pathOf(latest));
   let beforeDoc: FindingsDoc | null = null;
   let sources: ReturnType<SnapshotDb['sources']>;
-  const targets: { source: string; sourceKey: string; id: string }[] = [];
+  // `paired`: not an account of that source, but an account of the source it is paired with (read again for it).
+  const targets: { source: string; sourceKey: string; id: string; paired?: boolean }[] = [];
   try {
     sources = db.sources();
     const g = new LazyGraph(db, latest);
@@ -100,6 +103,13 @@ export async function verifySubject(o: VerifyOptions): Promise<{ verification: V
     }
     for (const a of o.plan?.accounts ?? []) {
       if (!targets.some((t) => t.sourceKey === a.sourceKey && t.id.toLowerCase() === a.id.toLowerCase())) targets.push({ source: a.source, sourceKey: a.sourceKey, id: a.id });
+    }
+    // A source paired with an account's (the Azure folder of an Entra tenant) holds findings about
+    // that account too: read it again for the account, or its findings could never read as gone.
+    for (const t of [...targets]) {
+      for (const p of sources.filter((x) => pairedSourceKey(x) === t.sourceKey)) {
+        if (!targets.some((x) => x.sourceKey === p.sourceKey && x.id.toLowerCase() === t.id.toLowerCase())) targets.push({ source: p.source, sourceKey: p.sourceKey, id: t.id, paired: true });
+      }
     }
     if (!o.plan) beforeDoc = runResidual(g, { subjects: [o.subject], at: o.at });
   } finally {
@@ -153,7 +163,7 @@ export async function verifySubject(o: VerifyOptions): Promise<{ verification: V
       if (r) r.collectedAt = s.collectedAt;
     }
     const g = new LazyGraph(ndb, loaded.id);
-    const names = [o.subject, ...targets.map((t) => `${t.source}:${t.id}`)];
+    const names = [o.subject, ...targets.filter((t) => !t.paired).map((t) => `${t.source}:${t.id}`)];
     afterDoc = runResidual(g, { subjects: names, at: o.at });
   } finally {
     ndb.close();

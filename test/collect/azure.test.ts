@@ -152,7 +152,7 @@ describe('collect azure', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(idp.tokenRequests).toBeGreaterThanOrEqual(1);
     const src = readSource(join(out, 'azure'));
-    expect(src.manifest.scope).toEqual({ kind: 'subject', subject });
+    expect(src.manifest.scope).toEqual({ kind: 'subject', subject, accounts: [subject] });
     // Its group's Owner at landing-zones, and the group's eligibility on a subscription.
     expect(src.lines.roleAssignments.map((a) => (a.properties as { principalType: string }).principalType)).toEqual(['Group']);
     expect(src.lines.roleEligibilityScheduleInstances.length).toBe(1);

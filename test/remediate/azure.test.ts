@@ -6,12 +6,16 @@
  * name is minted when it runs. A dry run writes nothing; `--apply` deletes exactly the planned
  * objects and records every call in the journal; a run that fails half way is continued with
  * `--resume`, sending only what is not done; an assignment updated after the data was read is skipped, never
- * deleted; a role held through a group is planned as the membership's removal.
+ * deleted; a role held through a group is planned as the membership's removal. `verify` reads the
+ * Azure folder again for the subject (with the Graph fake for its Entra tenant): a finding whose
+ * assignment the fake still holds remains; once all are removed the subject is closed.
  */
 import { cpSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { AzureFake, type AzureTenantData, emptyAzure } from '../fakes/AzureFake.js';
+import { GraphFake } from '../fakes/GraphFake.js';
+import { applyEntraLedger, loadScenario } from '../fakes/scenarioTenants.js';
 import type { FakeRequest } from '../fakes/FakeServer.js';
 import { ROOT } from '../support/scenarios.js';
 import { AZURE_TENANT, NINA } from '../support/azureVariants.js';
@@ -30,6 +34,12 @@ const last = (id: unknown) => String(id).split('/').pop()!;
 /** The fake's tenant: the scenario's assignments and eligibilities as ARM serves them. */
 function tenantOfScenario(): AzureTenantData {
   const d = emptyAzure(AZURE_TENANT);
+  // The hierarchy, so that a read for one subject (verify) visits the scopes the assignments are at.
+  for (const l of lines('managementGroups')) {
+    const parent = last(((l.properties as Raw).parent as Raw | undefined)?.id ?? ((l.properties as Raw).details as Raw | undefined)?.parent);
+    if (String(l.type) === 'Microsoft.Management/managementGroups' && l.name !== AZURE_TENANT) d.managementGroups.push({ name: String(l.name), parent });
+    if (String(l.type) === 'Microsoft.Management/managementGroups/subscriptions') d.subscriptions.push({ id: String(l.name), parent });
+  }
   for (const l of lines('roleAssignments')) {
     const p = l.properties as Raw;
     d.roleAssignments.push({ name: String(l.name), scope: String(p.scope), roleDefinitionName: last(p.roleDefinitionId), principalId: String(p.principalId), principalType: String(p.principalType), condition: (p.condition as string | null) ?? null });
@@ -45,6 +55,17 @@ interface Live {
   fake: AzureFake;
   store: string;
   run(args: string[]): ReturnType<typeof runCli>;
+  /** `verify`: with the Graph fake serving the scenario's Entra tenant beside the Azure fake. */
+  verify(subject: string): Promise<{
+    code: number | null;
+    v: {
+      closed: boolean;
+      findings: { rule: string; via: { id: string }; outcome: string; why: string }[];
+      refreshed: { source: string; degraded: string[] }[];
+      subjects: { closed: boolean | null; closure: string }[];
+      after: { snapshot: string };
+    };
+  }>;
 }
 
 let live: Live[] = [];
@@ -69,6 +90,22 @@ async function start(edit?: (d: AzureTenantData) => void): Promise<Live> {
     fake,
     store,
     run: (args) => runCli([...args, '--store', store, '--arm-url', fake.url, '--retry-base-ms', '20', '--max-attempts', '2'], { env: { REVENANT_AZURE_TOKEN: token, REVENANT_GRAPH_TOKEN: undefined } }),
+    async verify(subject) {
+      const s = loadScenario(SCENARIO);
+      const graph = new GraphFake(s.entra!.data);
+      applyEntraLedger(graph, s.entra!.manifest, s.entra!.lines);
+      graph.now = () => Date.parse(String(s.expected.at));
+      await graph.start();
+      try {
+        const r = await runCli(['verify', subject, '--at', String(s.expected.at), '--format', 'json', '--store', store, '--arm-url', fake.url, '--graph-url', graph.url, '--retry-base-ms', '20', '--max-attempts', '2'], {
+          env: { REVENANT_AZURE_TOKEN: token, REVENANT_GRAPH_TOKEN: graph.issueToken(24 * 3600) },
+        });
+        if (!r.stdout.trim()) throw new Error(`verify wrote nothing: ${r.stderr}`);
+        return { code: r.code, v: JSON.parse(r.stdout) };
+      } finally {
+        await graph.stop();
+      }
+    },
   };
   live.push(l);
   return l;
@@ -185,4 +222,56 @@ describe('Azure remediation (ARM through the SDK pipeline, against the Azure fak
     expect(action.steps.map((s) => s.kind)).toEqual(['entra.removeGroupMember']);
     expect(plan.actions.flatMap((a) => a.steps.map((s) => s.kind))).not.toContain('azure.deleteRoleAssignment');
   }, 120_000);
+
+  test('verify reads the Azure roles again: after the remediation nina is closed; with the fake still holding an assignment, that finding remains', async () => {
+    const l = await start();
+    // Before anything is applied: the Azure folder is read again (it is paired with nina's Entra tenant) and the roles remain.
+    const before = await l.verify(NINA);
+    expect(before.code).toBe(3);
+    expect(before.v.refreshed.map((r) => r.source).sort()).toEqual(['azure', 'entra']);
+    expect(before.v.findings.filter((f) => f.rule === 'azure.dormant-role').map((f) => f.outcome)).toEqual(['remains', 'remains', 'remains', 'remains']);
+
+    // One DELETE keeps failing: that assignment is still in the fake, so its finding remains and nina is not closed.
+    l.fake.server.addFault({ match: (r) => r.method === 'DELETE' && r.path === MG_OWNER, status: 500, body: { error: { code: 'InternalServerError', message: 'boom' } } });
+    const applied = await l.run(['remediate', NINA, '--apply', '--yes', '--force', '--format', 'json']);
+    expect((JSON.parse(applied.stdout) as { summary: Record<string, number> }).summary).toMatchObject({ done: 3, failed: 1 });
+    const partial = await l.verify(NINA);
+    expect(partial.code).toBe(3);
+    expect(partial.v.closed).toBe(false);
+    const byVia = Object.fromEntries(partial.v.findings.map((f) => [f.via.id, f]));
+    expect(byVia[MG_OWNER]).toMatchObject({ outcome: 'remains' });
+    expect(byVia[MG_OWNER].why).toMatch(/^failed when applied/);
+    for (const id of [ROOT_UAA, SUB_CONTRIBUTOR]) expect(byVia[id].outcome, id).toBe('gone');
+
+    // Resumed, the last assignment is removed: every Azure finding is gone and nina is closed.
+    l.fake.server.clearFaults();
+    const resumed = await l.run(['remediate', NINA, '--apply', '--yes', '--resume', '--format', 'json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const after = await l.verify(NINA);
+    expect(after.v.findings.filter((f) => f.outcome !== 'gone')).toEqual([]);
+    expect(after.v.closed).toBe(true);
+    expect(after.code).toBe(0);
+  }, 300_000);
+
+  test.each([
+    [500, 'InternalServerError'],
+    [403, 'AuthorizationFailed'],
+  ])('verify never closes on an Azure re-read that fails (%i on the role assignments): not closed, the ledger says why', async (status, code) => {
+    const l = await start();
+    const applied = await l.run(['remediate', NINA, '--apply', '--yes', '--force', '--format', 'json']);
+    expect(applied.code, applied.stderr).toBe(0);
+    // Every assignment is removed, yet the re-read of the role assignments fails at every scope.
+    l.fake.server.addFault({ match: (r) => r.method === 'GET' && /\/roleAssignments$/.test(r.path), status, body: { error: { code, message: 'no' } } });
+    const v = await l.verify(NINA);
+    expect(v.code).toBe(3);
+    expect(v.v.closed).toBe(false);
+    expect(v.v.refreshed.find((r) => r.source === 'azure')?.degraded).toContain('roleAssignments');
+    expect(v.v.subjects.map((s) => s.closed)).not.toContain(true);
+    // The merged folder behind the new snapshot: roleAssignments is partial, with the reason.
+    const manifests = readdirSync(join(l.store, 'remediation'), { recursive: true, encoding: 'utf8' }).filter((f) => /verify-[^/]+\/azure-[^/]+\/manifest\.json$/.test(f));
+    expect(manifests).toHaveLength(1);
+    const ledger = (JSON.parse(readFileSync(join(l.store, 'remediation', manifests[0]), 'utf8')) as { datasets: Record<string, { status: string; reason?: string }> }).datasets.roleAssignments;
+    expect(ledger.status).toBe('partial');
+    expect(ledger.reason).toMatch(new RegExp(`could not read roleAssignments.*${status === 403 ? 'forbidden|403|AuthorizationFailed' : '500|InternalServerError'}`, 'i'));
+  }, 300_000);
 });
