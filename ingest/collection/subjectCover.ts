@@ -5,7 +5,8 @@
  * for its accounts: each line it holds replaces the line with the same identity, and a current
  * line about one of its accounts — or, per dataset (`RecordSpec.covers`), under a parent it read,
  * or owned by the owner of a line it read — that it did not read again is gone. Objects merely
- * referenced are updated, never removed. Its ledger: a dataset it should have read and could not
+ * referenced are updated, never removed; a dataset it read only in part removes nothing but the
+ * parents its ledger lists as read in full. Its ledger: a dataset it should have read and could not
  * makes the merged dataset partial (the subject's part may be stale), never complete.
  */
 import { canonicalId } from '../../src/model/ids.js';
@@ -49,6 +50,8 @@ export class SubjectCover {
   readonly owners = new Set<string>();
   /** Parents whose per-parent list it holds in full. */
   readonly parents = new Set<string>();
+  /** Whether the subject collection read this dataset in full (its ledger is complete). */
+  private readonly whole: boolean;
 
   constructor(
     private readonly spec: RecordSpec,
@@ -56,7 +59,10 @@ export class SubjectCover {
     ledger: DatasetLedger | undefined,
   ) {
     const c = spec.covers;
-    if (c === 'accounts' || c === 'both' || c === 'accounts+lines') for (const a of accounts) this.owners.add(a);
+    // A dataset the subject collection read only in part (a scope or page failed) holds only what it
+    // could read: lines it did not read again are kept as they were, never dropped as gone.
+    this.whole = ledger?.status === 'complete';
+    if (this.whole && (c === 'accounts' || c === 'both' || c === 'accounts+lines')) for (const a of accounts) this.owners.add(a);
     // Parents the subject collection read in full hold exactly what it wrote: a child no longer there is gone.
     const listed = (ledger as { parents?: unknown } | undefined)?.parents;
     if (Array.isArray(listed)) {
@@ -70,6 +76,7 @@ export class SubjectCover {
 
   /** A line the subject collection read. */
   read(line: Raw): void {
+    if (!this.whole) return;
     const c = this.spec.covers;
     if (c === 'parents' || c === 'accounts+lines') {
       const o = this.spec.owner?.(line);

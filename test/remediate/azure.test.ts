@@ -253,6 +253,20 @@ describe('Azure remediation (ARM through the SDK pipeline, against the Azure fak
     expect(after.code).toBe(0);
   }, 300_000);
 
+  test('a re-read that fails at one scope never makes the subject\'s assignment there read as gone', async () => {
+    const l = await start();
+    // Nothing is applied; the lists at management group corp and its subscription (which shows the
+    // assignments inherited from corp too) keep failing: the dataset is partial.
+    l.fake.server.addFault({ match: (r) => r.method === 'GET' && /(managementGroups\/corp|subscriptions\/05f6f0d1-ae21-5425-90b6-8ba8047cf104)\/providers\/Microsoft\.Authorization\/roleAssignments$/.test(r.path), status: 500, body: { error: { code: 'InternalServerError', message: 'boom' } } });
+    const v = await l.verify(NINA);
+    expect(v.code).toBe(3);
+    expect(v.v.closed).toBe(false);
+    expect(v.v.refreshed.find((r) => r.source === 'azure')?.degraded).toContain('roleAssignments');
+    const byVia = Object.fromEntries(v.v.findings.map((f) => [f.via.id, f]));
+    // Read again elsewhere: still there. Not read again at corp: kept as it was, never "gone".
+    for (const id of [ROOT_UAA, SUB_CONTRIBUTOR, MG_OWNER]) expect(byVia[id].outcome, id).toBe('remains');
+  }, 300_000);
+
   test.each([
     [500, 'InternalServerError'],
     [403, 'AuthorizationFailed'],
