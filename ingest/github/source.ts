@@ -42,6 +42,9 @@ export const GITHUB_SOURCE: SourceDefinition = {
     [GitHubKind.GitHubApp]: GitHubSpace.app,
     [GitHubKind.GitHubAppInstallation]: GitHubSpace.installation,
   },
+  // The organisation's settings node is matched by (snapshot, source) in the accounts' Cypher
+  // (SAML enforcement, EMU): indexed by snapshot so that no hot query scans the label (Neo4j).
+  scannedKinds: [GitHubKind.GitHubSettings],
   inert: [GitHubKind.GitHubSettings, GitHubKind.GitHubExternalIdentity, GitHubKind.GitHubScimIdentity, GitHubKind.GitHubSuspension],
   edgeKinds: Object.values(GitHubEdge).map((kind) => ({ kind, props: WITH_PROPS.has(kind) })),
   derive: deriveGitHub,
