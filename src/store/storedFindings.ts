@@ -245,14 +245,7 @@ export function patchDocChange(base: FindingsDoc, delta: SnapshotDb): { doc: Fin
     dropped.push(f.id);
     return false;
   });
-  added.sort(cmp);
-  const findings: Finding[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < kept.length || j < added.length) {
-    if (j >= added.length || (i < kept.length && cmp(kept[i], added[j]) <= 0)) findings.push(kept[i++]);
-    else findings.push(added[j++]);
-  }
+  const findings = mergeSorted(kept, added.sort(cmp), cmp);
   const { delta: _d, subjects: _s, persons: _p, findings: _f, ...rest } = head;
   const addedIds = new Set(added.map((f) => f.id));
   const gone = dropped.filter((id) => !addedIds.has(id));
@@ -282,7 +275,8 @@ export function readStoredFindingIds(sdb: SnapshotDb, base?: ReadonlyMap<string,
 export function readUnits(sdb: SnapshotDb): Map<string, StoredUnit> {
   // A full snapshot's units are parsed once per process (each refresh on it reads them); callers get their own map.
   if (!sdb.overlay) {
-    const units = cached(publishedFileKey(sdb.db) === null ? null : `${publishedFileKey(sdb.db)}\u0000units`, () => {
+    const fileKey = publishedFileKey(sdb.db);
+    const units = cached(fileKey === null ? null : `${fileKey}\u0000units`, () => {
       const value = readOwnUnits(sdb, new Map<string, StoredUnit>());
       let bytes = 0;
       for (const u of value.values()) bytes += u.deps.byteLength + 256;
@@ -342,6 +336,18 @@ export function unitsReading(sdb: SnapshotDb, nids: Iterable<number>, current: R
       for (const r of s.db.prepare('SELECT key FROM units').all() as { key: string }[]) decided.add(r.key);
     }
     if (hasTable(s.db, 'units_gone')) for (const r of s.db.prepare('SELECT key FROM units_gone').all() as { key: string }[]) decided.add(r.key);
+  }
+  return out;
+}
+
+/** Two lists each sorted by `cmp`, merged into one sorted list (on ties, `a`'s element first). */
+export function mergeSorted<T>(a: readonly T[], b: readonly T[], cmp: (x: T, y: T) => number): T[] {
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && cmp(a[i], b[j]) <= 0)) out.push(a[i++]);
+    else out.push(b[j++]);
   }
   return out;
 }

@@ -12,7 +12,7 @@
 import type { Finding, FindingsDoc, SubjectReport } from '../../../queries/residual.js';
 import { type DiffResult, diffChange, diffDocs } from '../../../queries/diff.js';
 import type { ChangeFeed } from '../../store/ChangeFeed.js';
-import type { DocChange } from '../../store/storedFindings.js';
+import { type DocChange, mergeSorted } from '../../store/storedFindings.js';
 import type { Seen } from '../../store/history.js';
 import type { Activity } from '../ocsf/ocsf.js';
 import type { QueryEngine } from '../../../queries/QueryEngine.js';
@@ -274,13 +274,7 @@ function patchParts(prev: SnapshotView, doc: FindingsDoc, change: DocChange): Om
   // By id: the base's order without the ones that left, the delta's merged in.
   const incoming = [...change.findings].sort(byIdOrder);
   const kept = outIds.size ? prev.sorted.filter((f) => !outIds.has(f.id)) : [...prev.sorted];
-  const sorted: Finding[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < kept.length || j < incoming.length) {
-    if (j >= incoming.length || (i < kept.length && byIdOrder(kept[i], incoming[j]) <= 0)) sorted.push(kept[i++]);
-    else sorted.push(incoming[j++]);
-  }
+  const sorted = mergeSorted(kept, incoming, byIdOrder);
   const subjects = new Map(prev.subjects);
   for (const x of change.subjects) {
     if (x.report === null) subjects.delete(subjectKey(x.source, x.id));
