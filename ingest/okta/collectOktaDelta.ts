@@ -3,19 +3,33 @@
  * (minus an overlap: events reach the log with a delay) says what changed, and only the users,
  * groups and apps it names are read again:
  * - users named by lifecycle, profile, privilege and membership events: their user objects (one
- *   search for many ids, every status), a user no longer found being removed with its lines;
+ *   search for up to 20 ids, every status), a user no longer found being removed with its lines;
  * - memberships (`group.user_membership.*`): the user's groups, replacing its lines;
  * - admin roles (`user.account.privilege.*`, and every lifecycle change: deactivation takes them):
  *   the user's roles; a group's (`group.privilege.*`): the group's roles;
  * - app assignments (`application.user_membership.*`, and the apps of users whose lifecycle
- *   changed): each app user record, a 404 removing it; an app (`application.lifecycle.*`): the
- *   app and its small lists (groups, features, grants, secrets, JWKs, client roles), and for a new
- *   app or one a group was assigned to (`group.application_assignment.*`), all its app users;
+ *   changed, suspensions excepted: Okta keeps a suspended user's app assignments): each app user
+ *   record, a 404 removing it; an app (`application.lifecycle.*`): the app and its small lists
+ *   (groups, features, grants, secrets, JWKs, client roles), and for a new app or one a group was
+ *   assigned to (`group.application_assignment.*`), all its app users;
  * - client credentials (`app.oauth2.credentials.*`, `app.oauth2.client.read_client_secret`): the
  *   app's secrets and JWKs; those events are also appended to `logs`;
  * - API tokens, identity providers and refresh tokens are read again in full (short lists).
  * What is read again replaces the base's lines of that owner or parent (what is gone becomes a
  * tombstone); the manifest names the base and each dataset's `mode` and `via`.
+ *
+ * Cost rule (requests are what the per-minute buckets ration; reads run side by side, the
+ * request executor paces each bucket from Okta's rate-limit headers):
+ * - app users: per app, the records to read one by one (`GET /apps/{id}/users/{userId}`) against
+ *   the pages of the app's whole list (`GET /apps/{id}/users`, 500 a page, estimated from the
+ *   base's count for that app); the app is listed whole when that is no more requests, and its
+ *   lines then replace the base's. A lifecycle user's apps are its base lines plus its app links
+ *   (one request, `appLinks.ts`), never one read per app;
+ * - admin roles of users: one read per named user, or — when fewer requests — the role assignees
+ *   (`GET /api/v1/iam/assignees/users`, 100 a page, estimated from the base's holders) and a read
+ *   only for named users it lists: the others hold no role, as in a full collection;
+ * - everything else named one by one is one request per object, sent concurrently.
+ * `plan` forces one side of each choice (tests read both ways); the ledger's `via` says which.
  */
 import { text } from '../../src/model/text.js';
 import { existsSync } from 'node:fs';
@@ -30,7 +44,7 @@ import { SourceWriter } from '../collection/SourceWriter.js';
 import { pipe, prepareSourceFolder } from '../collection/sourceFolder.js';
 import { type OktaSession, createOktaSession, oktaGet, oktaList } from './client.js';
 import { collectApiTokens, collectIdps } from './collectDirectory.js';
-import { assignedApps } from './collectOktaSubject.js';
+import { assignedAppIds } from './appLinks.js';
 import {
   APP_FEATURES,
   APP_GRANTS,
@@ -43,6 +57,7 @@ import {
   GROUP_ROLES,
   type PerParentSpec,
   perParent,
+  roleAssigneeIds,
 } from './collectRelationships.js';
 import type { CollectOktaOptions } from './index.js';
 import { ALL_USERS_SEARCH, COLLECTOR_VERSION, LOG_EVENT_TYPES, LOG_FILTER, OKTA_PERMISSIONS, type OktaContext, PAGE, logWindow } from './OktaContext.js';
@@ -54,7 +69,14 @@ export interface CollectOktaDeltaOptions extends CollectOktaOptions {
   base: string;
   /** Minutes the System Log window reaches back before the base's collection time (default 30). */
   overlapMinutes?: number;
+  /**
+   * How app users and user roles are read again: by the cost rule (default), always one object at
+   * a time, or always through the parent's whole list (tests read both ways).
+   */
+  plan?: DeltaPlan;
 }
+
+export type DeltaPlan = 'auto' | 'per-object' | 'per-parent';
 
 /** Event type families that say something the datasets hold changed. */
 export const CHANGE_EVENT_PREFIXES = [
@@ -87,6 +109,7 @@ interface Signals {
   users: Set<string>;
   userGroups: Set<string>;
   userRoles: Set<string>;
+  /** Users whose lifecycle changed in a way that can change their app assignments (not a suspension). */
   lifecycle: Set<string>;
   appUsers: Set<string>;
   apps: Set<string>;
@@ -108,7 +131,11 @@ interface Shared {
   goneApps: Set<string>;
   goneGroups: Set<string>;
   newApps: Set<string>;
+  plan: DeltaPlan;
 }
+
+/** Okta keeps a suspended user's app and group memberships: these lifecycle events change no app user. */
+const KEEPS_ASSIGNMENTS = new Set(['user.lifecycle.suspend', 'user.lifecycle.unsuspend']);
 
 const ids = (ev: Raw, type: string): string[] =>
   ((Array.isArray(ev.target) ? ev.target : []) as Raw[]).filter((t) => t?.type === type && typeof t.id === 'string').map((t) => String(t.id));
@@ -122,7 +149,7 @@ export function noteEvent(s: Signals, ev: Raw): void {
   const add = (set: Set<string>, list: string[]) => list.forEach((x) => set.add(x));
   if (type.startsWith('user.lifecycle.')) {
     add(s.users, users);
-    add(s.lifecycle, users);
+    if (!KEEPS_ASSIGNMENTS.has(type)) add(s.lifecycle, users);
     add(s.userRoles, users);
   } else if (type.startsWith('user.account.privilege.')) {
     add(s.users, users);
@@ -177,6 +204,7 @@ export async function collectOktaDelta(opts: CollectOktaDeltaOptions): Promise<C
     goneApps: new Set(),
     goneGroups: new Set(),
     newApps: new Set(),
+    plan: opts.plan ?? 'auto',
   };
   const ctx: OktaContext = { session, ...window };
   const skip = new Map<string, string>();
@@ -199,6 +227,9 @@ function oktaDeltaTasks(sh: Shared, ctx: OktaContext): DatasetTask[] {
     ledger: { mode: 'full', via: 're-read in full (short list)' },
     run: (out) => pipe(run(out), out),
   });
+  // Filled in by the run: which way each part was read (the cost rule's choices).
+  const appUsersLedger = L('System Log: app user records read again');
+  const userRolesLedger = L("System Log: the named users' admin roles read again");
   const logsLedger = { ...L('events of the rules since the base, appended'), filter: LOG_FILTER, window: { since: (sh.base.datasets.logs as { window?: { since?: string } })?.window?.since ?? ctx.since, until: ctx.until } };
   return [
     { name: 'logs', ledger: logsLedger, run: (out) => readLog(sh, ctx, out) },
@@ -206,11 +237,11 @@ function oktaDeltaTasks(sh: Shared, ctx: OktaContext): DatasetTask[] {
     { name: 'groups', after: ['logs'], ledger: L('System Log: groups named by events, read again'), run: (out) => rereadObjects(sh, out, 'groups', sh.s.groups, sh.goneGroups) },
     { name: 'apps', after: ['logs'], ledger: L('System Log: apps named by events, read again'), run: (out) => rereadObjects(sh, out, 'apps', new Set([...sh.s.apps, ...sh.s.appCredentials]), sh.goneApps) },
     { name: 'groupMembers', after: ['users', 'groups'], ledger: L("System Log: each named user's groups read again"), run: (out) => groupMembers(sh, out) },
-    { name: 'appUsers', after: ['users', 'apps'], ledger: L('System Log: app user records read again'), run: (out) => appUsers(sh, ctx, out) },
+    { name: 'appUsers', after: ['users', 'apps'], ledger: appUsersLedger, run: (out) => appUsers(sh, ctx, out, appUsersLedger) },
     ...(['appGroups', 'appFeatures', 'appGrants', 'appSecrets', 'appJwks', 'clientRoles'] as const).map(
       (name): DatasetTask => ({ name, after: ['apps'], ledger: L("System Log: the named apps' lists read again"), run: (out) => appLists(sh, ctx, out, name) }),
     ),
-    { name: 'userRoles', after: ['users'], ledger: L("System Log: the named users' admin roles read again"), run: (out) => userRoles(sh, out) },
+    { name: 'userRoles', after: ['users'], ledger: userRolesLedger, run: (out) => userRoles(sh, out, userRolesLedger) },
     { name: 'groupRoles', after: ['groups'], ledger: L("System Log: the named groups' admin roles read again"), run: (out) => groupRoles(sh, ctx, out) },
     full('apiTokens', (o) => collectApiTokens(ctx, o)),
     full('idps', (o) => collectIdps(ctx, o)),
@@ -231,15 +262,21 @@ async function readLog(sh: Shared, ctx: OktaContext, out: DatasetOutput): Promis
 
 const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
+/** Ids in one user search (`id eq "…" or …`): a short query string. */
+const USER_SEARCH_IDS = 20;
+
 async function rereadUsers(sh: Shared, out: DatasetOutput): Promise<void> {
   const want = [...new Set([...sh.s.users, ...sh.s.userGroups, ...sh.s.userRoles])];
-  for (let i = 0; i < want.length; i += 20) {
-    const chunk = want.slice(i, i + 20);
-    const search = `(${chunk.map((id) => `id eq ${quote(id)}`).join(' or ')}) and (${ALL_USERS_SEARCH})`;
-    for await (const u of oktaList<Raw>(sh.session, out.stats, `/api/v1/users?search=${encodeURIComponent(search)}&limit=${PAGE.users}`, { permission: OKTA_PERMISSIONS.users })) {
-      sh.users.set(String(u.id), u);
-    }
-  }
+  const chunks: string[][] = [];
+  for (let i = 0; i < want.length; i += USER_SEARCH_IDS) chunks.push(want.slice(i, i + USER_SEARCH_IDS));
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      const search = `(${chunk.map((id) => `id eq ${quote(id)}`).join(' or ')}) and (${ALL_USERS_SEARCH})`;
+      for await (const u of oktaList<Raw>(sh.session, out.stats, `/api/v1/users?search=${encodeURIComponent(search)}&limit=${PAGE.users}`, { permission: OKTA_PERMISSIONS.users })) {
+        sh.users.set(String(u.id), u);
+      }
+    }),
+  );
   for (const id of want) {
     if (sh.users.has(id)) await out.write(sh.users.get(id)!);
     else sh.goneUsers.add(id);
@@ -250,87 +287,157 @@ async function rereadUsers(sh: Shared, out: DatasetOutput): Promise<void> {
 async function rereadObjects(sh: Shared, out: DatasetOutput, dataset: 'groups' | 'apps', named: ReadonlySet<string>, gone: Set<string>): Promise<void> {
   const base = new Set<string>();
   for await (const l of currentLines(sh.chain, 'okta', dataset, (x) => named.has(String(x.id)))) base.add(String(l.id));
-  for (const id of named) {
-    try {
-      const o = (await oktaGet(sh.session, out.stats, `/api/v1/${dataset}/${encodeURIComponent(id)}`, OKTA_PERMISSIONS[dataset])).body as Raw;
-      if (!o) continue;
-      if (dataset === 'apps') {
-        sh.apps.set(id, o);
-        if (!base.has(id)) sh.newApps.add(id);
+  const got = new Map<string, Raw>();
+  await Promise.all(
+    [...named].map(async (id) => {
+      try {
+        const o = (await oktaGet(sh.session, out.stats, `/api/v1/${dataset}/${encodeURIComponent(id)}`, OKTA_PERMISSIONS[dataset])).body as Raw;
+        if (o) got.set(id, o);
+      } catch (e) {
+        if (!(e instanceof SourceApiError && e.status === 404)) throw e;
+        gone.add(id);
       }
-      await out.write(o);
-    } catch (e) {
-      if (!(e instanceof SourceApiError && e.status === 404)) throw e;
-      gone.add(id);
+    }),
+  );
+  for (const id of named) {
+    const o = got.get(id);
+    if (!o) continue;
+    if (dataset === 'apps') {
+      sh.apps.set(id, o);
+      if (!base.has(id)) sh.newApps.add(id);
     }
+    await out.write(o);
   }
   const spec = recordSpec('okta', dataset)!;
   for await (const l of currentLines(sh.chain, 'okta', dataset, (x) => gone.has(String(spec.key(x))))) await out.write({ ...l, '@removed': { reason: 'deleted' } });
 }
 
+/**
+ * One list per named object (`list(id)`), concurrently (the executor bounds and paces them);
+ * results in the order of `ids`. An object whose list fails is reported to `failed` (a
+ * SourceApiError: the dataset is partial and that object's lines stay as they were), or with
+ * `notFoundIsEmpty`, a 404 is an empty list.
+ */
+async function listEach(ids: readonly string[], list: (id: string) => AsyncIterable<Raw>, failed: (id: string, e: SourceApiError) => void, notFoundIsEmpty = false): Promise<Map<string, Raw[]>> {
+  const got = new Map<string, Raw[]>();
+  await Promise.all(
+    ids.map(async (id) => {
+      const items: Raw[] = [];
+      try {
+        for await (const x of list(id)) items.push(x);
+        got.set(id, items);
+      } catch (e) {
+        if (!(e instanceof SourceApiError)) throw e;
+        if (notFoundIsEmpty && e.status === 404) got.set(id, []);
+        else failed(id, e);
+      }
+    }),
+  );
+  return new Map(ids.filter((id) => got.has(id)).map((id) => [id, got.get(id)!]));
+}
+
 /** Per-user lists read again replace the user's lines (and a removed user's or group's lines go). */
 async function groupMembers(sh: Shared, out: DatasetOutput): Promise<void> {
-  const users = new Set([...sh.s.userGroups].filter((u) => !sh.goneUsers.has(u)));
+  const users = [...sh.s.userGroups].filter((u) => !sh.goneUsers.has(u));
   const keep = new Set<string>();
-  const failed = new Set<string>();
-  for (const u of users) {
-    try {
-      for await (const g of oktaList<Raw>(sh.session, out.stats, `/api/v1/users/${encodeURIComponent(u)}/groups`, { permission: OKTA_PERMISSIONS.groups })) {
-        keep.add(`${text(g.id)}|${u}`);
-        await out.write({ groupId: g.id, user: { id: u } });
-      }
-    } catch (e) {
-      if (!(e instanceof SourceApiError)) throw e;
-      failed.add(u);
-      out.incomplete(`${e.reason} for the groups of a user named by the System Log`);
+  const read = await listEach(
+    users,
+    (u) => oktaList<Raw>(sh.session, out.stats, `/api/v1/users/${encodeURIComponent(u)}/groups`, { permission: OKTA_PERMISSIONS.groups }),
+    (_u, e) => out.incomplete(`${e.reason} for the groups of a user named by the System Log`),
+  );
+  for (const [u, groups] of read) {
+    for (const g of groups) {
+      keep.add(`${text(g.id)}|${u}`);
+      await out.write({ groupId: g.id, user: { id: u } });
     }
   }
-  const owners = new Set([...[...users].filter((u) => !failed.has(u)), ...sh.goneUsers]);
+  const owners = new Set([...read.keys(), ...sh.goneUsers]);
   for await (const t of tombstonesOf(sh.chain, 'okta', 'groupMembers', 'owner', owners, keep)) await out.write(t);
   for await (const t of tombstonesOf(sh.chain, 'okta', 'groupMembers', 'parent', sh.goneGroups, keep)) await out.write(t);
 }
 
-async function appUsers(sh: Shared, ctx: OktaContext, out: DatasetOutput): Promise<void> {
+/** Requests of an app's whole user list, from its count in the base (a full last page is followed by one more request). */
+const appUserPages = (count: number) => Math.floor(count / PAGE.appUsers) + 1;
+
+async function appUsers(sh: Shared, ctx: OktaContext, out: DatasetOutput, ledger: Record<string, unknown>): Promise<void> {
   const pairs = new Set(sh.s.appUsers);
-  // A user whose lifecycle changed: every app it had or has (deactivation removes direct assignments).
-  for (const u of sh.s.lifecycle) {
-    if (sh.goneUsers.has(u)) continue;
-    for await (const l of currentLines(sh.chain, 'okta', 'appUsers', (x) => (x.appUser as Raw | undefined)?.id === u)) pairs.add(`${text(l.appId)}|${u}`);
-    try {
-      for (const a of (await assignedApps(sh.session, out.stats, u)).apps) pairs.add(`${text(a.id)}|${u}`);
-    } catch (e) {
-      if (!(e instanceof SourceApiError)) throw e;
-      out.incomplete(`${e.reason} for the apps of a user named by the System Log`);
+  const life = [...sh.s.lifecycle].filter((u) => !sh.goneUsers.has(u));
+  const lifeSet = new Set(life);
+  // One pass over the base: a lifecycle user's apps (deactivation removes direct assignments), and each app's size.
+  const baseCount = new Map<string, number>();
+  if (pairs.size || life.length) {
+    for await (const l of currentLines(sh.chain, 'okta', 'appUsers', (x) => {
+      baseCount.set(text(x.appId), (baseCount.get(text(x.appId)) ?? 0) + 1);
+      return lifeSet.has(text((x.appUser as Raw | undefined)?.id));
+    })) {
+      pairs.add(`${text(l.appId)}|${text((l.appUser as Raw).id)}`);
     }
   }
+  // And the apps each has now: its app links (one request per user), never a read per app.
+  const via = new Set<string>();
+  await Promise.all(
+    life.map(async (u) => {
+      try {
+        const r = await assignedAppIds(sh.session, out.stats, u);
+        via.add(r.via);
+        for (const a of r.ids) pairs.add(`${a}|${u}`);
+      } catch (e) {
+        if (!(e instanceof SourceApiError)) throw e;
+        out.incomplete(`${e.reason} for the apps of a user named by the System Log`);
+      }
+    }),
+  );
   const whole = new Set([...sh.newApps, ...sh.s.appAllUsers].filter((a) => !sh.goneApps.has(a)));
-  const keep = new Set<string>();
+  const byApp = new Map<string, string[]>();
   for (const p of pairs) {
     const [a, u] = p.split('|');
     if (whole.has(a) || sh.goneApps.has(a) || sh.goneUsers.has(u)) continue;
-    try {
-      const au = (await oktaGet(sh.session, out.stats, `/api/v1/apps/${encodeURIComponent(a)}/users/${encodeURIComponent(u)}`, OKTA_PERMISSIONS.appUsers)).body as Raw;
-      if (au) {
-        keep.add(p);
-        await out.write({ appId: a, appUser: au });
-      }
-    } catch (e) {
-      if (!(e instanceof SourceApiError)) throw e;
-      if (e.status === 404) {
-        for await (const t of tombstonesOf(sh.chain, 'okta', 'appUsers', 'parent', new Set([a]))) if ((t.appUser as Raw)?.id === u) await out.write(t);
-        continue;
-      }
-      out.incomplete(`${e.reason} for an app user named by the System Log`);
-    }
+    (byApp.get(a) ?? byApp.set(a, []).get(a)!).push(u);
   }
-  // Apps read whole: their lines replace the base's.
-  const parents = [...whole].map((id) => sh.apps.get(id) ?? { id });
-  for await (const line of perParent(ctx, out, parents, APP_USERS)) {
+  // The cost rule: an app is listed whole when that takes no more requests than its records one by one.
+  const listed = new Set<string>();
+  const records: [string, string][] = [];
+  for (const [a, us] of byApp) {
+    if (sh.plan === 'per-parent' || (sh.plan === 'auto' && appUserPages(baseCount.get(a) ?? 0) <= us.length)) listed.add(a);
+    else for (const u of us) records.push([a, u]);
+  }
+  ledger.plan = { linksVia: [...via].sort().join(', ') || undefined, usersWithLinks: life.length, appsListed: listed.size + whole.size, recordsRead: records.length };
+  const keep = new Set<string>();
+  const got = new Map<string, Raw>();
+  const gonePairs = new Set<string>();
+  await Promise.all(
+    records.map(async ([a, u]) => {
+      try {
+        const au = (await oktaGet(sh.session, out.stats, `/api/v1/apps/${encodeURIComponent(a)}/users/${encodeURIComponent(u)}`, OKTA_PERMISSIONS.appUsers)).body as Raw;
+        if (au) got.set(`${a}|${u}`, au);
+      } catch (e) {
+        if (!(e instanceof SourceApiError)) throw e;
+        if (e.status === 404) gonePairs.add(`${a}|${u}`);
+        else out.incomplete(`${e.reason} for an app user named by the System Log`);
+      }
+    }),
+  );
+  for (const [a, u] of records) {
+    const au = got.get(`${a}|${u}`);
+    if (!au) continue;
+    keep.add(`${a}|${u}`);
+    await out.write({ appId: a, appUser: au });
+  }
+  // Apps read whole: their lines replace the base's (an app whose list failed keeps its lines).
+  const parents = [...whole, ...listed].map((id) => sh.apps.get(id) ?? { id });
+  const failed = new Set<Raw>();
+  for await (const line of perParent(ctx, out, parents, APP_USERS, failed)) {
     keep.add(`${text(line.appId)}|${text((line.appUser as Raw).id)}`);
     await out.write(line);
   }
-  for await (const t of tombstonesOf(sh.chain, 'okta', 'appUsers', 'parent', new Set([...whole, ...sh.goneApps]), keep)) await out.write(t);
+  const replaced = new Set([...parents.filter((p) => !failed.has(p)).map((p) => String(p.id)), ...sh.goneApps]);
+  for await (const t of tombstonesOf(sh.chain, 'okta', 'appUsers', 'parent', replaced, keep)) await out.write(t);
   for await (const t of tombstonesOf(sh.chain, 'okta', 'appUsers', 'owner', sh.goneUsers)) await out.write(t);
+  if (gonePairs.size) {
+    for await (const l of currentLines(sh.chain, 'okta', 'appUsers', (x) => gonePairs.has(`${text(x.appId)}|${text((x.appUser as Raw | undefined)?.id)}`))) {
+      if (!replaced.has(text(l.appId))) await out.write({ ...l, '@removed': { reason: 'deleted' } });
+    }
+  }
 }
 
 const APP_SPECS: Record<string, PerParentSpec> = {
@@ -349,46 +456,69 @@ async function appLists(sh: Shared, ctx: OktaContext, out: DatasetOutput, datase
   const parents = apps.filter((a) => !spec.applies || spec.applies(a));
   const rs = recordSpec('okta', dataset)!;
   const keep = new Set<string>();
-  for await (const line of perParent(ctx, out, parents, spec)) {
+  const failed = new Set<Raw>();
+  for await (const line of perParent(ctx, out, parents, spec, failed)) {
     const k = rs.key(line);
     if (k) keep.add(k);
     await out.write(line);
   }
-  // The parent of a client role line is the client id; of the others, the app id.
-  const parentIds = new Set(dataset === 'clientRoles' ? parents.map((a) => spec.line(a, {}).clientId as string) : apps.map((a) => String(a.id)));
+  // The parent of a client role line is the client id; of the others, the app id. An app whose list failed keeps its lines.
+  const parentIds = new Set(
+    dataset === 'clientRoles' ? parents.filter((a) => !failed.has(a)).map((a) => spec.line(a, {}).clientId as string) : apps.filter((a) => !failed.has(a)).map((a) => String(a.id)),
+  );
   for (const id of sh.goneApps) parentIds.add(id);
   for await (const t of tombstonesOf(sh.chain, 'okta', dataset, 'parent', parentIds, keep)) await out.write(t);
 }
 
-async function userRoles(sh: Shared, out: DatasetOutput): Promise<void> {
-  const users = [...sh.s.userRoles].filter((u) => !sh.goneUsers.has(u));
-  const keep = new Set<string>();
-  const done = new Set<string>();
-  for (const u of users) {
-    try {
-      for await (const role of oktaList<Raw>(sh.session, out.stats, `/api/v1/users/${encodeURIComponent(u)}/roles`, { permission: OKTA_PERMISSIONS.userRoles })) {
-        keep.add(`${u}|${text(role.id)}`);
-        await out.write({ userId: u, role });
-      }
-      done.add(u);
-    } catch (e) {
-      if (!(e instanceof SourceApiError)) throw e;
-      if (e.status === 404) done.add(u);
-      else out.incomplete(`${e.reason} for the roles of a user named by the System Log`);
+/**
+ * Admin roles of the named users. A full collection reads roles only for the users Okta lists as
+ * role assignees; so does this, when the assignee pages (estimated from the base's holders) cost
+ * less than one read per named user: a named user it does not list holds no role.
+ */
+async function userRoles(sh: Shared, out: DatasetOutput, ledger: Record<string, unknown>): Promise<void> {
+  const named = [...sh.s.userRoles].filter((u) => !sh.goneUsers.has(u));
+  let toRead = named;
+  if (named.length && sh.plan !== 'per-object') {
+    const holders = new Set<string>();
+    for await (const l of currentLines(sh.chain, 'okta', 'userRoles')) holders.add(text(l.userId));
+    if (sh.plan === 'per-parent' || Math.floor(holders.size / PAGE.assignees) + 1 < named.length) {
+      const assignees = new Set<string>();
+      for await (const id of roleAssigneeIds(sh.session, out.stats)) assignees.add(id);
+      toRead = named.filter((u) => assignees.has(u));
+      ledger.plan = { assigneesListed: true, rolesRead: toRead.length, named: named.length };
     }
   }
-  for await (const t of tombstonesOf(sh.chain, 'okta', 'userRoles', 'owner', new Set([...done, ...sh.goneUsers]), keep)) await out.write(t);
+  if (toRead === named) ledger.plan = { assigneesListed: false, rolesRead: named.length, named: named.length };
+  const read = await listEach(
+    toRead,
+    (u) => oktaList<Raw>(sh.session, out.stats, `/api/v1/users/${encodeURIComponent(u)}/roles`, { permission: OKTA_PERMISSIONS.userRoles }),
+    (_u, e) => out.incomplete(`${e.reason} for the roles of a user named by the System Log`),
+    true,
+  );
+  const keep = new Set<string>();
+  for (const [u, roles] of read) {
+    for (const role of roles) {
+      keep.add(`${u}|${text(role.id)}`);
+      await out.write({ userId: u, role });
+    }
+  }
+  // Replaced: the users read, and the named users the assignees do not list (no role, as in a full collection).
+  const unread = new Set(toRead.filter((u) => !read.has(u)));
+  const done = new Set([...named.filter((u) => !unread.has(u)), ...sh.goneUsers]);
+  for await (const t of tombstonesOf(sh.chain, 'okta', 'userRoles', 'owner', done, keep)) await out.write(t);
 }
 
 async function groupRoles(sh: Shared, ctx: OktaContext, out: DatasetOutput): Promise<void> {
   const groups: Raw[] = [];
   for (const id of sh.s.groupRoles) if (!sh.goneGroups.has(id)) groups.push({ id, type: 'OKTA_GROUP' });
   const keep = new Set<string>();
-  for await (const line of perParent(ctx, out, groups, GROUP_ROLES)) {
+  const failed = new Set<Raw>();
+  for await (const line of perParent(ctx, out, groups, GROUP_ROLES, failed)) {
     keep.add(`${text(line.groupId)}|${text((line.role as Raw).id)}`);
     await out.write(line);
   }
-  for await (const t of tombstonesOf(sh.chain, 'okta', 'groupRoles', 'parent', new Set([...sh.s.groupRoles, ...sh.goneGroups]), keep)) await out.write(t);
+  const replaced = new Set([...[...sh.s.groupRoles].filter((id) => !groups.some((g) => failed.has(g) && g.id === id)), ...sh.goneGroups]);
+  for await (const t of tombstonesOf(sh.chain, 'okta', 'groupRoles', 'parent', replaced, keep)) await out.write(t);
 }
 
 /** Refresh tokens are listed per OAuth app (a short list of apps): read in full, from the apps as they stand now. */
@@ -402,8 +532,15 @@ async function* refreshTokens(sh: Shared, ctx: OktaContext, out: DatasetOutput):
 async function userGrants(sh: Shared, out: DatasetOutput): Promise<void> {
   const users = [...sh.s.users].filter((u) => !sh.goneUsers.has(u));
   const keep = new Set<string>();
-  for (const u of users) {
-    for await (const g of oktaList<Raw>(sh.session, out.stats, `/api/v1/users/${encodeURIComponent(u)}/grants?limit=${PAGE.userGrants}`, { permission: OKTA_PERMISSIONS.userGrants })) {
+  const failures: SourceApiError[] = [];
+  const read = await listEach(
+    users,
+    (u) => oktaList<Raw>(sh.session, out.stats, `/api/v1/users/${encodeURIComponent(u)}/grants?limit=${PAGE.userGrants}`, { permission: OKTA_PERMISSIONS.userGrants }),
+    (_u, e) => failures.push(e),
+  );
+  if (failures.length) throw failures[0];
+  for (const grants of read.values()) {
+    for (const g of grants) {
       keep.add(String(g.id));
       await out.write(g);
     }

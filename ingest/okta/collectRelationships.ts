@@ -13,9 +13,9 @@
  * Lines that wrap a child keep the parent id (`{"groupId", "user": {"id"}}`). A parent whose list
  * still fails is reported with `out.incomplete`, so the dataset ends partial with the reason.
  */
-import { type DatasetOutput, readWritten } from '../collection/runDatasets.js';
+import { type DatasetOutput, type RequestStats, readWritten } from '../collection/runDatasets.js';
 import type { SourceApiError } from '../collection/SourceApiError.js';
-import { oktaList, oktaPerParent } from './client.js';
+import { type OktaSession, oktaList, oktaPerParent } from './client.js';
 import {
   OKTA_PERMISSIONS,
   type OktaContext,
@@ -42,8 +42,11 @@ export interface PerParentSpec {
   permission: string;
 }
 
-/** Read one list per parent; group failures by cause into the dataset's reasons. */
-export async function* perParent(ctx: OktaContext, out: DatasetOutput, parents: readonly Raw[], spec: PerParentSpec): AsyncGenerator<Raw> {
+/**
+ * Read one list per parent; group failures by cause into the dataset's reasons. `failed`, when
+ * given, receives the parents whose list failed (a delta keeps their lines rather than replace them).
+ */
+export async function* perParent(ctx: OktaContext, out: DatasetOutput, parents: readonly Raw[], spec: PerParentSpec, failed?: Set<Raw>): AsyncGenerator<Raw> {
   const failures = new Map<string, number>();
   out.progress(0, parents.length);
   for await (const { parent, item } of oktaPerParent(ctx.session, out.stats, {
@@ -51,7 +54,10 @@ export async function* perParent(ctx: OktaContext, out: DatasetOutput, parents: 
     url: spec.url,
     emptyOn: spec.emptyOn,
     permission: spec.permission,
-    onFailure: (_p: Raw, e: SourceApiError) => failures.set(e.reason, (failures.get(e.reason) ?? 0) + 1),
+    onFailure: (p: Raw, e: SourceApiError) => {
+      failures.set(e.reason, (failures.get(e.reason) ?? 0) + 1);
+      failed?.add(p);
+    },
     onDone: (n, total) => out.progress(n, total),
   })) {
     yield spec.line(parent, item);
@@ -189,19 +195,24 @@ export const collectRefreshTokens = (ctx: OktaContext, out: DatasetOutput) => fr
 export const collectClientRoles = (ctx: OktaContext, out: DatasetOutput) => fromParents(ctx, out, CLIENT_ROLES);
 export const collectUserGrants = (ctx: OktaContext, out: DatasetOutput) => fromParents(ctx, out, USER_GRANTS);
 
-/** `userRoles`: the users Okta lists as role assignees, then each one's roles. */
-export async function* collectUserRoles(ctx: OktaContext, out: DatasetOutput): AsyncGenerator<Raw> {
-  const assignees: Raw[] = [];
+/** The ids of the users Okta lists as holding admin roles (`GET /api/v1/iam/assignees/users`, paged in the body), each once. */
+export async function* roleAssigneeIds(session: OktaSession, stats: RequestStats): AsyncGenerator<string> {
   const seen = new Set<string>();
-  for await (const a of oktaList<Raw>(ctx.session, out.stats, `/api/v1/iam/assignees/users?limit=${PAGE.assignees}`, {
+  for await (const a of oktaList<Raw>(session, stats, `/api/v1/iam/assignees/users?limit=${PAGE.assignees}`, {
     permission: OKTA_PERMISSIONS.userRoles,
     itemsOf: (b) => ((b as { value?: unknown })?.value as unknown[] | undefined) ?? undefined,
   })) {
     const id = typeof a.id === 'string' ? a.id : undefined;
     if (id && !seen.has(id)) {
       seen.add(id);
-      assignees.push({ id });
+      yield id;
     }
   }
+}
+
+/** `userRoles`: the users Okta lists as role assignees, then each one's roles. */
+export async function* collectUserRoles(ctx: OktaContext, out: DatasetOutput): AsyncGenerator<Raw> {
+  const assignees: Raw[] = [];
+  for await (const id of roleAssigneeIds(ctx.session, out.stats)) assignees.push({ id });
   yield* perParent(ctx, out, assignees, USER_ROLES);
 }

@@ -1,0 +1,136 @@
+/**
+ * `collect okta --delta` read three ways — by its cost rule, always one object at a time, always
+ * through the parent's whole list — on a synthetic org served by the Okta fake after Okta
+ * changes (deactivations, suspensions and unsuspensions, joiners, memberships, app assignments,
+ * admin roles): each delta chain's current lines equal a full collection's, dataset by dataset.
+ * The ledger says which way app users and user roles were read, and the cost rule never takes
+ * more requests than either forced way. A failed page of an app's user list leaves that app's
+ * lines as they were and the dataset partial (never a quiet end of the list).
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { chainOf, currentLines } from '../../ingest/collection/collectionChain.js';
+import { recordSpec } from '../../ingest/collection/records.js';
+import { synthesize } from '../../ingest/synth/synthesize.js';
+import { OktaFake } from '../fakes/OktaFake.js';
+import { loadScenario } from '../fakes/scenarioTenants.js';
+import { TenantChanges } from '../support/tenantChanges.js';
+import { ROOT, ensureBuilt, readSource, runCli, runNode, tempDir } from './helpers.js';
+
+type Raw = Record<string, unknown>;
+
+const T0 = Date.parse('2026-11-01T00:00:00Z');
+const iso = (t: number) => new Date(t).toISOString();
+
+async function current(dir: string, dataset: string): Promise<Map<string, string>> {
+  const spec = recordSpec('okta', dataset)!;
+  const out = new Map<string, string>();
+  for await (const l of currentLines(chainOf(dir), 'okta', dataset)) out.set(String(spec.key(l)), JSON.stringify(l));
+  return out;
+}
+
+function fullLines(dir: string, dataset: string): Map<string, string> {
+  const spec = recordSpec('okta', dataset)!;
+  return new Map((readSource(dir).lines[dataset] ?? []).map((l) => [String(spec.key(l)), JSON.stringify(l)]));
+}
+
+describe('okta delta: the cost rule and both forced ways read what a full collection reads', () => {
+  const root = tempDir();
+  let okta: OktaFake;
+  let clock = T0;
+  const base = join(root, 'base');
+
+  const delta = async (out: string, plan: string, extra = '') => {
+    const script = `
+      const { collectOktaDelta } = await import(${JSON.stringify(join(ROOT, 'dist/ingest/okta/index.js'))});
+      const r = await collectOktaDelta({ orgUrl: ${JSON.stringify(okta.url)}, token: '00tok', base: ${JSON.stringify(base)}, out: ${JSON.stringify(out)}, collectedAt: ${JSON.stringify(iso(clock))}, plan: ${JSON.stringify(plan)}${extra} });
+      console.log(JSON.stringify(r.results.map((x) => [x.dataset, x.status, x.requests])));
+    `;
+    const r = await runNode(script, 120_000);
+    expect(r.code, r.stderr).toBe(0);
+    return readSource(join(out, 'okta')).manifest;
+  };
+
+  beforeAll(async () => {
+    ensureBuilt();
+    const synth = join(root, 'synth');
+    await synthesize({ users: 300, seed: 21, out: synth, at: iso(T0) });
+    okta = new OktaFake(loadScenario(synth).okta!.data);
+    okta.apiTokens.add('00tok');
+    await okta.start();
+    const r = await runCli(['collect', 'okta', '--org-url', okta.url, '--out', base, '--collected-at', iso(T0)], { env: { OKTA_CLIENT_TOKEN: '00tok' } });
+    expect(r.code, r.stderr).toBe(0);
+    clock = T0 + 3_600_000;
+    const changes = new TenantChanges({ okta }, 3, () => iso(clock - 10 * 60_000));
+    const plan: [string, number][] = [
+      ['okta-deactivate', 5],
+      ['okta-suspend', 4],
+      ['okta-unsuspend', 1],
+      ['okta-joiner', 2],
+      ['okta-membership-add', 3],
+      ['okta-membership-remove', 3],
+      ['okta-app-assign', 3],
+      ['okta-role-grant', 2],
+      ['okta-role-revoke', 1],
+    ];
+    for (const [kind, n] of plan) for (let i = 0; i < n; i++) changes.apply(kind as never);
+  }, 300_000);
+
+  afterAll(async () => {
+    await okta?.stop();
+  });
+
+  test('auto, per-object and per-parent deltas each equal the full collection', async () => {
+    const full = join(root, 'full');
+    const r = await runCli(['collect', 'okta', '--org-url', okta.url, '--out', full, '--collected-at', iso(clock)], { env: { OKTA_CLIENT_TOKEN: '00tok' } });
+    expect(r.code, r.stderr).toBe(0);
+    const manifests: Record<string, Raw> = {};
+    for (const plan of ['auto', 'per-object', 'per-parent']) {
+      const out = join(root, `delta-${plan}`);
+      const m = await delta(out, plan);
+      manifests[plan] = m as unknown as Raw;
+      const datasets = m.datasets as Record<string, Raw>;
+      for (const [name, entry] of Object.entries(datasets)) {
+        if (name === 'logs' || entry.status === 'missing') continue;
+        expect(entry.status, `${plan} ${name}`).toBe('complete');
+        const got = await current(join(out, 'okta'), name);
+        const want = fullLines(join(full, 'okta'), name);
+        const diff = [...new Set([...got.keys(), ...want.keys()])].filter((k) => got.get(k) !== want.get(k));
+        expect(diff.map((k) => `${name} ${k}: delta ${got.get(k) ?? '-'} / full ${want.get(k) ?? '-'}`), plan).toEqual([]);
+      }
+    }
+    const ds = (p: string) => manifests[p].datasets as Record<string, Raw>;
+    // The ledger names the way each was read.
+    expect(ds('per-object').appUsers.plan).toMatchObject({ recordsRead: expect.any(Number), linksVia: 'appLinks' });
+    expect((ds('per-object').appUsers.plan as Raw).recordsRead).toBeGreaterThan(0);
+    expect(ds('per-parent').appUsers.plan).toMatchObject({ recordsRead: 0 });
+    expect(ds('per-object').userRoles.plan).toMatchObject({ assigneesListed: false });
+    expect(ds('per-parent').userRoles.plan).toMatchObject({ assigneesListed: true });
+    // The rule takes no more requests than either forced way, for each dataset it decides.
+    for (const name of ['appUsers', 'userRoles']) {
+      const req = (p: string) => Number(ds(p)[name].requests);
+      expect(req('auto'), name).toBeLessThanOrEqual(Math.min(req('per-object'), req('per-parent')));
+    }
+  }, 300_000);
+
+  test('a failed page of an app user list keeps that app’s lines and leaves appUsers partial', async () => {
+    // An app with a lifecycle user's record in the base, listed whole (per-parent): its list fails.
+    const baseLines = fullLines(join(base, 'okta'), 'appUsers');
+    const deactivated = okta.data.users.filter((u) => u.status === 'DEPROVISIONED').map((u) => String(u.id));
+    const app = [...baseLines.values()].map((l) => JSON.parse(l) as Raw).find((l) => deactivated.includes(String((l.appUser as Raw).id)))!.appId as string;
+    const fault = okta.server.addFault({ match: (rq) => rq.path === `/api/v1/apps/${app}/users`, status: 500, body: { errorCode: 'E0000009', errorSummary: 'Internal Server Error' } });
+    try {
+      const out = join(root, 'delta-fault');
+      const m = await delta(out, 'per-parent', ', retry: { maxAttempts: 1 }');
+      expect(fault.fired).toBeGreaterThan(0);
+      const entry = (m.datasets as Record<string, Raw>).appUsers;
+      expect(entry.status).toBe('partial');
+      expect(String(entry.reason)).toMatch(/500/);
+      const got = await current(join(out, 'okta'), 'appUsers');
+      const ofApp = (mp: Map<string, string>) => [...mp.keys()].filter((k) => k.startsWith(`${app}|`)).sort();
+      expect(ofApp(got)).toEqual(ofApp(baseLines));
+    } finally {
+      okta.server.clearFaults();
+    }
+  }, 300_000);
+});
