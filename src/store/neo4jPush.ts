@@ -15,7 +15,8 @@ import type { SourceInfo } from './GraphReader.js';
 import { Inflight } from './Inflight.js';
 import { asNeo4jConnectionError } from './neo4jDriver.js';
 import { findingRecord, snapshotFileRows, snapshotRecord } from './neo4jRecords.js';
-import { Neo4jLabel, Neo4jRel, nodeLabel, nodeProperties, relProperties, relType } from './neo4jSchema.js';
+import { NodeColumns } from './neo4jNodeColumns.js';
+import { Neo4jLabel, Neo4jRel, nodeLabel, nodeProperties, type PropValue, relProperties, relType } from './neo4jSchema.js';
 import type { SnapshotDb } from './SnapshotDb.js';
 import { nodeNames } from './SnapshotWriter.js';
 import { hasStoredFindings, readStoredFindings } from './storedFindings.js';
@@ -105,17 +106,18 @@ async function pushNodes(store: Neo4jPushTarget, sdb: SnapshotDb, id: string, op
   for (const kind of [...NODE_KINDS, ...SOURCES.contributedNodeKinds()]) {
     const code = sdb.codeOf(kind);
     if (code === undefined) continue;
-    // One result row of two lists rather than a row per node: the driver decodes a record per row.
-    const query = `UNWIND $rows AS r CREATE (n:${N}:${nodeLabel(kind)}) SET n = r, n.snapshot = $snapshot RETURN collect(n.nid) AS nids, collect(elementId(n)) AS els`;
-    let rows: Record<string, unknown>[] = [];
+    // Values go as columns (NodeColumns); one result row of two lists rather than a row per node: the driver decodes a record per row.
+    const columns = new NodeColumns(`CREATE (n:${N}:${nodeLabel(kind)})`);
+    let rows: Record<string, PropValue>[] = [];
     const flush = async () => {
       if (!rows.length) return;
       const batch = rows;
       rows = [];
+      const { query, params } = columns.statement(batch, id);
       await inflight.slot();
       inflight.add(
         (async () => {
-          const [{ nids, els }] = (await store.q(query, { rows: batch, snapshot: id }, true)) as { nids: number[]; els: string[] }[];
+          const [{ nids, els }] = (await store.q(query, params, true)) as { nids: number[]; els: string[] }[];
           nids.forEach((nid, i) => elementOf.set(nid, els[i]));
           done += batch.length;
           opts.onProgress?.({ phase: 'nodes', done, total });

@@ -98,7 +98,8 @@ for (let i = 0; i < LOOKUP_SLOTS; i++) RESERVED_NODE.add(lookupSlot(i));
 for (const f of TIME_FIELDS) RESERVED_NODE.add(`${f}Ms`);
 
 type Scalar = string | number | boolean;
-type PropValue = Scalar | string[];
+/** A property value as the push writes it. */
+export type PropValue = Scalar | string[];
 
 function flatValue(v: unknown): PropValue | undefined {
   if (typeof v === 'string' || typeof v === 'boolean') return v;
