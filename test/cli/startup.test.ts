@@ -4,13 +4,16 @@
  * records every module the process loads; the test fails when a command pulls in a library it
  * does not use: `@azure/identity` (~0.3 s) on every command, the embedded engine's SQLite and
  * compact graph on a Neo4j query, the Neo4j driver or the write path (collections, line validation
- * with ajv, derivation) on an embedded one. Timing itself belongs in
- * bench/engines.mjs; this checks the cause.
+ * with ajv, derivation) on an embedded one. bin/revenant.js runs the CLI's bundle
+ * (scripts/build-cli.mjs): its files are mapped back to the modules they hold (the bundle's
+ * meta.json), so the checks name modules either way. Timing itself belongs in bench/subject.mjs
+ * and bench/engines.mjs; this checks the cause.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Neo4jStore } from '../../src/store/neo4jStore.js';
 import { BIN } from '../support/cli.js';
@@ -18,6 +21,12 @@ import { neo4jUri, openTestDriver } from '../support/neo4j.js';
 import { ROOT, SCENARIOS, expectedOf } from '../support/scenarios.js';
 
 const TRACE = join(ROOT, 'test', 'support', 'moduleTrace.cjs');
+const BUNDLE = join(ROOT, 'dist', 'bundle', 'cli');
+const BUNDLE_URL = `${pathToFileURL(BUNDLE).href}/`;
+const ROOT_URL = `${pathToFileURL(ROOT).href}/`;
+const DIST_URL = `${ROOT_URL}dist/`;
+/** Which modules (paths below the package root) each file of the bundle holds. */
+const BUNDLED = (JSON.parse(readFileSync(join(BUNDLE, 'meta.json'), 'utf8')) as { files: Record<string, string[]> }).files;
 const OWNED = join(SCENARIOS, 'entra-owned-apps');
 const STORE = `test-startup-${process.pid}`;
 const SUBJECT = `entra:${expectedOf('entra-owned-apps').findings[0].subject}`;
@@ -40,7 +49,7 @@ afterAll(async () => {
 });
 
 /** Run the CLI; its exit status, stdout and every module it loaded (as file URLs). */
-function traced(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string; modules: string[] } {
+function traced(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string; modules: string[]; files: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'revenant-startup-'));
   tmp.push(dir);
   const file = join(dir, 'modules.txt');
@@ -48,13 +57,21 @@ function traced(args: string[], env: Record<string, string> = {}): { status: num
     encoding: 'utf8',
     env: { ...process.env, NEO4J_URI: '', ...env, REVENANT_MODULE_TRACE: file },
   });
-  let modules: string[] = [];
+  let files: string[] = [];
   try {
-    modules = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    files = readFileSync(file, 'utf8').split('\n').filter(Boolean);
   } catch {
     // nothing recorded: the assertions below say so
   }
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, modules };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, modules: files.flatMap(unbundled), files };
+}
+
+/** A loaded file as the modules it holds: a file of the bundle as the modules it was made of, any other as itself. */
+function unbundled(url: string): string[] {
+  if (!url.startsWith(BUNDLE_URL)) return [url];
+  const inputs = BUNDLED[url.slice(BUNDLE_URL.length)];
+  if (!inputs) throw new Error(`${url} is not in the bundle's meta.json (rebuild: npm run build)`);
+  return inputs.map((m) => ROOT_URL + m);
 }
 
 const loaded = (modules: string[], what: RegExp) => [...new Set(modules.filter((m) => what.test(m)))];
@@ -63,6 +80,29 @@ const WRITE_PATH = /\/node_modules\/ajv\/|\/dist\/src\/store\/(writeSnapshot|der
 const EMBEDDED = /\/node_modules\/better-sqlite3\/|\/dist\/src\/store\/(SnapshotDb|CompactGraph|LazyGraph|SnapshotWriter)\.js$/;
 
 describe('what a command loads', () => {
+  it('runs the bundle, which prints what the compiled modules print (REVENANT_UNBUNDLED=1)', () => {
+    const store = mkdtempSync(join(tmpdir(), 'revenant-startup-store-'));
+    tmp.push(store);
+    const load = traced(['load', OWNED, '--store', store]);
+    expect(load.status, load.stderr).toBe(0);
+    const args = ['residual', SUBJECT, '--at', AT, '--store', store, '--format', 'json'];
+    const bundled = traced(args);
+    const compiled = traced(args, { REVENANT_UNBUNDLED: '1' });
+    expect(bundled.status, bundled.stderr).toBe(0);
+    expect(compiled.status, compiled.stderr).toBe(0);
+    expect(JSON.parse(bundled.stdout).findings.length).toBeGreaterThan(0);
+    expect(bundled.stdout).toBe(compiled.stdout);
+    // The bundle ran (a few files), not the ~230 compiled modules; and the other way round.
+    expect(bundled.files).toContain(`${BUNDLE_URL}main.js`);
+    expect(bundled.files.filter((f) => f.startsWith(`${DIST_URL}src/`))).toEqual([]);
+    expect(compiled.files.filter((f) => f.startsWith(BUNDLE_URL))).toEqual([]);
+    expect(bundled.files.filter((f) => f.startsWith(BUNDLE_URL)).length * 3).toBeLessThan(compiled.files.filter((f) => f.startsWith(DIST_URL)).length);
+    // Bad input keeps its exit code and message through the bundle (errors are the same classes).
+    const bad = traced(['residual', '--store', store]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^revenant: residual: name one or more subjects/);
+  });
+
   it('--help loads no vendor SDK (the Graph credentials only load when a collector needs them)', () => {
     const r = traced(['--help']);
     expect(r.status).toBe(0);
