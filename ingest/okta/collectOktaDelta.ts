@@ -24,7 +24,8 @@
  *   the pages of the app's whole list (`GET /apps/{id}/users`, 500 a page, estimated from the
  *   base's count for that app); the app is listed whole when that is no more requests, and its
  *   lines then replace the base's. A lifecycle user's apps are its base lines plus its app links
- *   (one request, `appLinks.ts`), never one read per app;
+ *   (one request, `appLinks.ts`), never one read per app; a user only deactivated needs no app
+ *   links (a deactivation takes assignments away; one made in the window has its own event);
  * - admin roles of users: one read per named user, or — when fewer requests — the role assignees
  *   (`GET /api/v1/iam/assignees/users`, 100 a page, estimated from the base's holders) and a read
  *   only for named users it lists: the others hold no role, as in a full collection;
@@ -111,6 +112,8 @@ interface Signals {
   userRoles: Set<string>;
   /** Users whose lifecycle changed in a way that can change their app assignments (not a suspension). */
   lifecycle: Set<string>;
+  /** Of those, users whose change can also add assignments (not only a deactivation): their app links are read. */
+  lifecycleLinks: Set<string>;
   appUsers: Set<string>;
   apps: Set<string>;
   appAllUsers: Set<string>;
@@ -136,6 +139,8 @@ interface Shared {
 
 /** Okta keeps a suspended user's app and group memberships: these lifecycle events change no app user. */
 const KEEPS_ASSIGNMENTS = new Set(['user.lifecycle.suspend', 'user.lifecycle.unsuspend']);
+/** A deactivation only takes assignments away (assignments made in the window have their own events). */
+const ONLY_REMOVES_ASSIGNMENTS = new Set(['user.lifecycle.deactivate']);
 
 const ids = (ev: Raw, type: string): string[] =>
   ((Array.isArray(ev.target) ? ev.target : []) as Raw[]).filter((t) => t?.type === type && typeof t.id === 'string').map((t) => String(t.id));
@@ -150,6 +155,7 @@ export function noteEvent(s: Signals, ev: Raw): void {
   if (type.startsWith('user.lifecycle.')) {
     add(s.users, users);
     if (!KEEPS_ASSIGNMENTS.has(type)) add(s.lifecycle, users);
+    if (!KEEPS_ASSIGNMENTS.has(type) && !ONLY_REMOVES_ASSIGNMENTS.has(type)) add(s.lifecycleLinks, users);
     add(s.userRoles, users);
   } else if (type.startsWith('user.account.privilege.')) {
     add(s.users, users);
@@ -197,7 +203,7 @@ export async function collectOktaDelta(opts: CollectOktaDeltaOptions): Promise<C
     session,
     chain,
     base,
-    s: { users: new Set(), userGroups: new Set(), userRoles: new Set(), lifecycle: new Set(), appUsers: new Set(), apps: new Set(), appAllUsers: new Set(), appCredentials: new Set(), groups: new Set(), groupRoles: new Set() },
+    s: { users: new Set(), userGroups: new Set(), userRoles: new Set(), lifecycle: new Set(), lifecycleLinks: new Set(), appUsers: new Set(), apps: new Set(), appAllUsers: new Set(), appCredentials: new Set(), groups: new Set(), groupRoles: new Set() },
     users: new Map(),
     goneUsers: new Set(),
     apps: new Map(),
@@ -373,10 +379,12 @@ async function appUsers(sh: Shared, ctx: OktaContext, out: DatasetOutput, ledger
       pairs.add(`${text(l.appId)}|${text((l.appUser as Raw).id)}`);
     }
   }
-  // And the apps each has now: its app links (one request per user), never a read per app.
+  // And the apps each has now: its app links (one request per user), never a read per app. A user
+  // only deactivated gains none (an assignment made in the window is named by its own event).
   const via = new Set<string>();
+  const withLinks = life.filter((u) => sh.s.lifecycleLinks.has(u));
   await Promise.all(
-    life.map(async (u) => {
+    withLinks.map(async (u) => {
       try {
         const r = await assignedAppIds(sh.session, out.stats, u);
         via.add(r.via);
@@ -401,7 +409,7 @@ async function appUsers(sh: Shared, ctx: OktaContext, out: DatasetOutput, ledger
     if (sh.plan === 'per-parent' || (sh.plan === 'auto' && appUserPages(baseCount.get(a) ?? 0) <= us.length)) listed.add(a);
     else for (const u of us) records.push([a, u]);
   }
-  ledger.plan = { linksVia: [...via].sort().join(', ') || undefined, usersWithLinks: life.length, appsListed: listed.size + whole.size, recordsRead: records.length };
+  ledger.plan = { linksVia: [...via].sort().join(', ') || undefined, usersWithLinks: withLinks.length, usersReRead: life.length, appsListed: listed.size + whole.size, recordsRead: records.length };
   const keep = new Set<string>();
   const got = new Map<string, Raw>();
   const gonePairs = new Set<string>();

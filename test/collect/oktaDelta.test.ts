@@ -103,6 +103,10 @@ describe('okta delta: the cost rule and both forced ways read what a full collec
     // The ledger names the way each was read.
     expect(ds('per-object').appUsers.plan).toMatchObject({ recordsRead: expect.any(Number), linksVia: 'appLinks' });
     expect((ds('per-object').appUsers.plan as Raw).recordsRead).toBeGreaterThan(0);
+    // Users only deactivated read no app links (their base lines are read again); joiners do.
+    const plan = ds('auto').appUsers.plan as Raw;
+    expect(Number(plan.usersWithLinks)).toBeGreaterThan(0);
+    expect(Number(plan.usersWithLinks)).toBeLessThan(Number(plan.usersReRead));
     expect(ds('per-parent').appUsers.plan).toMatchObject({ recordsRead: 0 });
     expect(ds('per-object').userRoles.plan).toMatchObject({ assigneesListed: false });
     expect(ds('per-parent').userRoles.plan).toMatchObject({ assigneesListed: true });
