@@ -149,6 +149,19 @@ export async function collectEntraSubject(opts: CollectEntraSubjectOptions): Pro
     if (perParent) g.readParents(dataset, requests.map((r) => r.key).filter((k) => !failed.has(k)));
   };
 
+  // 0. Every role definition (org-wide, short), started at once.
+  const roleDefinitions = (async () => {
+    try {
+      for await (const d of graphList<Raw>(session, g.stats.get('roleDefinitions')!, `/roleManagement/directory/roleDefinitions?$select=${ROLE_DEFINITION_SELECT}`, {
+        permission: ENTRA_PERMISSIONS.roleDefinitions,
+      })) {
+        g.add('roleDefinitions', String(d.id), d);
+      }
+    } catch (e) {
+      g.fail(['roleDefinitions'], (e as SourceApiError).reason ?? String(e));
+    }
+  })();
+
   // 1. The subject, active or deleted.
   const subject = opts.subject.trim();
   const userStats = g.stats.get('users')!;
@@ -172,7 +185,82 @@ export async function collectEntraSubject(opts: CollectEntraSubjectOptions): Pro
     if (!deleted) throw new NotFoundError(`collect entra: no user ${subject} in tenant ${tenant} (neither active nor deleted)`);
   }
 
-  // 2. Correlated accounts: same employeeId, or the subject's mail/UPN as their mail/UPN.
+  // 2. Everything about the accounts, in parallel batches (one per dataset, for honest counts):
+  //    the subject's own beside the search for correlated accounts (same employeeId, or the
+  //    subject's mail/UPN as their mail/UPN), then the correlated accounts' ones.
+  const memberOf = new Map<string, Raw>(); // group id → group
+  const owned: Raw[] = [];
+  const auditTargets = { applications: new Set<string>(), servicePrincipals: new Set<string>() };
+  const initiatedAudit = (a: string) =>
+    `/auditLogs/directoryAudits?$filter=${enc(`initiatedBy/user/id eq ${q(a)} and ${AUDIT_ACTIVITY_FILTER}`)}&$top=${TOP}`;
+  const targetedAudit = (a: string) =>
+    `/auditLogs/directoryAudits?$filter=${enc(`targetResources/any(t:t/id eq ${q(a)}) and activityDisplayName eq 'Disable account'`)}&$top=${TOP}`;
+  const readAccounts = (active: string[], allAccounts: string[]): Promise<unknown> =>
+    Promise.all([
+      batch(
+        'groupMembers',
+        ['groups', 'groupMembers'],
+        active.map((a) => ({ key: a, url: `/users/${a}/memberOf/microsoft.graph.group?$select=${GROUP_SELECT}&$top=${TOP}` })),
+        (a, grp) => {
+          memberOf.set(String(grp.id), grp);
+          g.add('groups', String(grp.id), grp);
+          g.add('groupMembers', `${String(grp.id)}|${a}`, { groupId: grp.id, member: { '@odata.type': '#microsoft.graph.user', id: a } });
+        },
+      ),
+      batch(
+        'appRoleAssignments',
+        ['appRoleAssignments'],
+        active.map((a) => ({ key: a, url: `/users/${a}/appRoleAssignments?$select=${APP_ROLE_ASSIGNMENT_SELECT}&$top=${TOP}` })),
+        (_a, x) => g.add('appRoleAssignments', String(x.id), x),
+      ),
+      batch(
+        'oauth2PermissionGrants',
+        ['oauth2PermissionGrants'],
+        active.map((a) => ({ key: a, url: `/users/${a}/oauth2PermissionGrants` })),
+        (_a, x) => g.add('oauth2PermissionGrants', String(x.id), x),
+      ),
+      batch(
+        'roleAssignments',
+        ['roleAssignments'],
+        allAccounts.map((a) => ({
+          key: a,
+          url: `/roleManagement/directory/roleAssignments?$filter=${enc(`principalId eq ${q(a)}`)}&$select=${ROLE_ASSIGNMENT_SELECT}`,
+        })),
+        (_a, x) => g.add('roleAssignments', String(x.id), x),
+      ),
+      batch(
+        'roleEligibilitySchedules',
+        ['roleEligibilitySchedules'],
+        allAccounts.map((a) => ({
+          key: a,
+          url: `/roleManagement/directory/roleEligibilitySchedules?$filter=${enc(`principalId eq ${q(a)}`)}&$select=${ROLE_ELIGIBILITY_SELECT}`,
+        })),
+        (_a, x) => g.add('roleEligibilitySchedules', String(x.id), x),
+      ),
+      batch(
+        'applicationOwners',
+        ['groupOwners', 'applicationOwners', 'servicePrincipalOwners', 'applications', 'servicePrincipals', 'federatedIdentityCredentials'],
+        active.map((a) => ({ key: a, url: `/users/${a}/ownedObjects?$select=id&$top=${TOP}` })),
+        (a, o) => owned.push({ ...o, owner: a }),
+      ),
+      batch(
+        'directoryAudits',
+        ['directoryAudits', 'applications', 'servicePrincipals'],
+        allAccounts.flatMap((a) => [
+          { key: `i|${a}`, url: initiatedAudit(a) },
+          { key: `t|${a}`, url: targetedAudit(a) },
+        ]),
+        (key, ev) => {
+          g.add('directoryAudits', String(ev.id), ev);
+          if (!key.startsWith('i|')) return;
+          for (const t of (Array.isArray(ev.targetResources) ? ev.targetResources : []) as Raw[]) {
+            if (typeof t?.id !== 'string') continue;
+            if (t.type === 'Application') auditTargets.applications.add(t.id);
+            if (t.type === 'ServicePrincipal') auditTargets.servicePrincipals.add(t.id);
+          }
+        },
+      ),
+    ]);
   const accounts = new Map<string, Raw>();
   const deletedAccounts = new Map<string, Raw>();
   if (user) accounts.set(String(user.id), user);
@@ -182,6 +270,8 @@ export async function collectEntraSubject(opts: CollectEntraSubjectOptions): Pro
   const correlations: string[] = [];
   if (typeof me.employeeId === 'string' && me.employeeId) correlations.push(`employeeId eq ${q(me.employeeId)}`);
   for (const m of new Set(mails.map((x) => x.toLowerCase()))) correlations.push(`mail eq ${q(m)}`, `userPrincipalName eq ${q(m)}`);
+  const own = readAccounts(user ? [String(user.id)] : [], [String(me.id)]);
+  own.catch(() => undefined);
   await Promise.all(
     correlations.map(async (f) => {
       try {
@@ -201,92 +291,10 @@ export async function collectEntraSubject(opts: CollectEntraSubjectOptions): Pro
   const active = [...accounts.keys()];
   const allAccounts = [...active, ...deletedAccounts.keys()];
 
-  // 3. Everything about the accounts, in parallel batches (one per dataset, for honest counts).
-  const memberOf = new Map<string, Raw>(); // group id → group
-  const owned: Raw[] = [];
-  const auditTargets = { applications: new Set<string>(), servicePrincipals: new Set<string>() };
-  const initiatedAudit = (a: string) =>
-    `/auditLogs/directoryAudits?$filter=${enc(`initiatedBy/user/id eq ${q(a)} and ${AUDIT_ACTIVITY_FILTER}`)}&$top=${TOP}`;
-  const targetedAudit = (a: string) =>
-    `/auditLogs/directoryAudits?$filter=${enc(`targetResources/any(t:t/id eq ${q(a)}) and activityDisplayName eq 'Disable account'`)}&$top=${TOP}`;
-  await Promise.all([
-    batch(
-      'groupMembers',
-      ['groups', 'groupMembers'],
-      active.map((a) => ({ key: a, url: `/users/${a}/memberOf/microsoft.graph.group?$select=${GROUP_SELECT}&$top=${TOP}` })),
-      (a, grp) => {
-        memberOf.set(String(grp.id), grp);
-        g.add('groups', String(grp.id), grp);
-        g.add('groupMembers', `${String(grp.id)}|${a}`, { groupId: grp.id, member: { '@odata.type': '#microsoft.graph.user', id: a } });
-      },
-    ),
-    batch(
-      'appRoleAssignments',
-      ['appRoleAssignments'],
-      active.map((a) => ({ key: a, url: `/users/${a}/appRoleAssignments?$select=${APP_ROLE_ASSIGNMENT_SELECT}&$top=${TOP}` })),
-      (_a, x) => g.add('appRoleAssignments', String(x.id), x),
-    ),
-    batch(
-      'oauth2PermissionGrants',
-      ['oauth2PermissionGrants'],
-      active.map((a) => ({ key: a, url: `/users/${a}/oauth2PermissionGrants` })),
-      (_a, x) => g.add('oauth2PermissionGrants', String(x.id), x),
-    ),
-    batch(
-      'roleAssignments',
-      ['roleAssignments'],
-      allAccounts.map((a) => ({
-        key: a,
-        url: `/roleManagement/directory/roleAssignments?$filter=${enc(`principalId eq ${q(a)}`)}&$select=${ROLE_ASSIGNMENT_SELECT}`,
-      })),
-      (_a, x) => g.add('roleAssignments', String(x.id), x),
-    ),
-    batch(
-      'roleEligibilitySchedules',
-      ['roleEligibilitySchedules'],
-      allAccounts.map((a) => ({
-        key: a,
-        url: `/roleManagement/directory/roleEligibilitySchedules?$filter=${enc(`principalId eq ${q(a)}`)}&$select=${ROLE_ELIGIBILITY_SELECT}`,
-      })),
-      (_a, x) => g.add('roleEligibilitySchedules', String(x.id), x),
-    ),
-    batch(
-      'applicationOwners',
-      ['groupOwners', 'applicationOwners', 'servicePrincipalOwners', 'applications', 'servicePrincipals', 'federatedIdentityCredentials'],
-      active.map((a) => ({ key: a, url: `/users/${a}/ownedObjects?$select=id&$top=${TOP}` })),
-      (a, o) => owned.push({ ...o, owner: a }),
-    ),
-    batch(
-      'directoryAudits',
-      ['directoryAudits', 'applications', 'servicePrincipals'],
-      allAccounts.flatMap((a) => [
-        { key: `i|${a}`, url: initiatedAudit(a) },
-        { key: `t|${a}`, url: targetedAudit(a) },
-      ]),
-      (key, ev) => {
-        g.add('directoryAudits', String(ev.id), ev);
-        if (!key.startsWith('i|')) return;
-        for (const t of (Array.isArray(ev.targetResources) ? ev.targetResources : []) as Raw[]) {
-          if (typeof t?.id !== 'string') continue;
-          if (t.type === 'Application') auditTargets.applications.add(t.id);
-          if (t.type === 'ServicePrincipal') auditTargets.servicePrincipals.add(t.id);
-        }
-      },
-    ),
-    (async () => {
-      try {
-        for await (const d of graphList<Raw>(session, g.stats.get('roleDefinitions')!, `/roleManagement/directory/roleDefinitions?$select=${ROLE_DEFINITION_SELECT}`, {
-          permission: ENTRA_PERMISSIONS.roleDefinitions,
-        })) {
-          g.add('roleDefinitions', String(d.id), d);
-        }
-      } catch (e) {
-        g.fail(['roleDefinitions'], (e as SourceApiError).reason ?? String(e));
-      }
-    })(),
-  ]);
+  const meId = String(me.id);
+  await Promise.all([own, roleDefinitions, readAccounts(active.filter((a) => a !== meId), allAccounts.filter((a) => a !== meId))]);
 
-  // 4. What they own, and what their audit events touched.
+  // 3. What they own, and what their audit events touched.
   const typeOf = (o: Raw) => text(o['@odata.type']);
   const ownedApps = new Set(owned.filter((o) => typeOf(o).endsWith('.application')).map((o) => String(o.id)));
   const ownedSps = new Set(owned.filter((o) => typeOf(o).endsWith('.servicePrincipal')).map((o) => String(o.id)));

@@ -94,6 +94,16 @@ export function canHoldRoles(group: Raw): boolean {
   return group.type === 'OKTA_GROUP';
 }
 
+/**
+ * A role a user holds itself. `GET /api/v1/users/{id}/roles` also lists the roles the user holds
+ * through a group (`assignmentType: "GROUP"`); those are the group's (`groupRoles`, with the
+ * membership), so `userRoles` keeps only the others (a role without `assignmentType`, the older
+ * shape, is the user's own).
+ */
+export function isOwnRole(role: Raw): boolean {
+  return role.assignmentType !== 'GROUP';
+}
+
 const DAY = 86_400_000;
 
 /** The System Log window: `since` defaults to 90 days before `until`, which defaults to now. */

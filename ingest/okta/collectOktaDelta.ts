@@ -61,7 +61,7 @@ import {
   roleAssigneeIds,
 } from './collectRelationships.js';
 import type { CollectOktaOptions } from './index.js';
-import { ALL_USERS_SEARCH, COLLECTOR_VERSION, LOG_EVENT_TYPES, LOG_FILTER, OKTA_PERMISSIONS, type OktaContext, PAGE, logWindow } from './OktaContext.js';
+import { ALL_USERS_SEARCH, COLLECTOR_VERSION, LOG_EVENT_TYPES, LOG_FILTER, OKTA_PERMISSIONS, type OktaContext, PAGE, isOwnRole, logWindow } from './OktaContext.js';
 
 type Raw = Record<string, unknown>;
 
@@ -506,6 +506,7 @@ async function userRoles(sh: Shared, out: DatasetOutput, ledger: Record<string, 
   const keep = new Set<string>();
   for (const [u, roles] of read) {
     for (const role of roles) {
+      if (!isOwnRole(role)) continue; // held through a group: the group's roles (groupRoles)
       keep.add(`${u}|${text(role.id)}`);
       await out.write({ userId: u, role });
     }

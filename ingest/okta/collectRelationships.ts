@@ -24,6 +24,7 @@ import {
   clientIdOf,
   hasFeatures,
   isOAuthApp,
+  isOwnRole,
   isServiceApp,
 } from './OktaContext.js';
 
@@ -37,6 +38,8 @@ export interface PerParentSpec {
   applies?(p: Raw): boolean;
   url: (p: Raw) => string;
   line(p: Raw, child: Raw): Raw;
+  /** Which listed children are lines of this dataset (default: all). */
+  keep?(child: Raw): boolean;
   /** Statuses that mean "no such list" for this parent. */
   emptyOn?: readonly number[];
   permission: string;
@@ -60,7 +63,7 @@ export async function* perParent(ctx: OktaContext, out: DatasetOutput, parents: 
     },
     onDone: (n, total) => out.progress(n, total),
   })) {
-    yield spec.line(parent, item);
+    if (!spec.keep || spec.keep(item)) yield spec.line(parent, item);
   }
   if (failures.size === 1 && [...failures.values()][0] === parents.length && parents.length > 0) {
     const [reason] = failures.keys();
@@ -172,6 +175,7 @@ const USER_ROLES: PerParentSpec = {
   noun: 'users with admin roles',
   url: (u) => `/api/v1/users/${idOf(u)}/roles`,
   line: (u, role) => ({ userId: u.id, role }),
+  keep: isOwnRole,
   permission: OKTA_PERMISSIONS.userRoles,
 };
 

@@ -199,3 +199,68 @@ test('okta: a subject\'s apps come from its app links; filter=user.id eq is only
     await k.stop();
   }
 }, 60_000);
+
+test("okta: a group's admin roles are read only when the account's role list names one held through a group", async () => {
+  const o = loadScenario(join(SCENARIOS, 'okta-lifecycle'));
+  const data = structuredClone(o.okta!.data);
+  const okta = (gid: string) => data.groups.find((g) => g.id === gid)?.type === 'OKTA_GROUP';
+  const groupsOf = (uid: string) => [...data.groupMembers].filter(([gid, m]) => okta(gid) && m.includes(uid)).map(([gid]) => gid);
+  // U is in an Okta group that gets an admin role; V is in Okta groups, none of them U's.
+  const users = data.users.map((u) => String(u.id));
+  const u = users.find((x) => groupsOf(x).length > 0)!;
+  const g = groupsOf(u)[0];
+  // …and V in a second Okta group (without a role).
+  const v = users.find((x) => !groupsOf(x).includes(g))!;
+  const second = '00gSECONDOKTAGROUP01';
+  data.groups.push({ ...structuredClone(data.groups.find((x) => x.id === g)!), id: second });
+  data.groupMembers.set(second, [v]);
+  const role = { id: 'gra1GROUPROLE000001', label: 'Help Desk Administrator', type: 'HELP_DESK_ADMIN', status: 'ACTIVE', created: '2025-01-01T00:00:00.000Z', assignmentType: 'GROUP' };
+  data.groupRoles.set(g, [role]);
+  const k = new OktaFake(data);
+  k.apiTokens.add('00tok');
+  await k.start();
+  try {
+    const run = async (id: string) => {
+      const out = tempDir();
+      const before = k.server.log.length;
+      const r = await runCli(['collect', 'okta', '--org-url', k.url, '--out', out, '--subject', id, '--since', '2025-01-01'], { env: { OKTA_CLIENT_TOKEN: '00tok' } });
+      expect(r.code, r.stderr).toBe(0);
+      const src = readSource(join(out, 'okta'));
+      const groupRoleReads = k.server.log.slice(before).filter((l) => /^\/api\/v1\/groups\/[^/]+\/roles$/.test(l.path)).map((l) => l.path.split('/')[4]);
+      return { src, groupRoleReads, roleIds: (ds: string) => src.lines[ds].map((l) => String((l.role as Raw).id)) };
+    };
+    // The documented form: U's role list names the role with assignmentType GROUP → its groups are read.
+    const withRole = await run(u);
+    expect(withRole.groupRoleReads).toContain(g);
+    expect(withRole.roleIds('groupRoles')).toEqual([role.id]);
+    expect(withRole.roleIds('userRoles')).not.toContain(role.id); // the group's, not U's own
+    expect(withRole.src.manifest.datasets.groupRoles).toMatchObject({ status: 'complete' });
+    expect(withRole.src.manifest.datasets.groupRoles.parents).toEqual(expect.arrayContaining([g]));
+
+    // V's list names no group role: no group is asked, and its Okta groups are recorded as read, with no role.
+    const without = await run(v);
+    expect(without.groupRoleReads).toEqual([]);
+    expect(without.src.lines.groupRoles).toEqual([]);
+    expect(without.src.manifest.datasets.groupRoles).toMatchObject({ status: 'complete', read: expect.stringMatching(/^none/) });
+    expect(without.src.manifest.datasets.groupRoles.parents).toEqual([...new Set(groupsOf(v))].sort());
+
+    // An older role shape (no assignmentType): every Okta group of U is read, with the same result,
+    // and the group's role is still not taken for U's own.
+    k.roleAssignmentType = false;
+    const older = await run(u);
+    expect(new Set(older.groupRoleReads)).toEqual(new Set(groupsOf(u)));
+    expect(older.roleIds('groupRoles')).toEqual([role.id]);
+    expect(older.roleIds('userRoles')).not.toContain(role.id);
+    k.roleAssignmentType = true;
+
+    // V's role list unreadable: its groups are read one by one (never "no group role" unread), userRoles is partial.
+    k.server.addFault({ match: new RegExp(`^/api/v1/users/${v}/roles`), status: 403, body: { errorCode: 'E0000006', errorSummary: 'You do not have permission to perform the requested action' } });
+    const unread = await run(v);
+    k.server.clearFaults();
+    expect(new Set(unread.groupRoleReads)).toEqual(new Set(groupsOf(v)));
+    expect(unread.src.manifest.datasets.userRoles).toMatchObject({ status: 'partial' });
+    expect(unread.src.manifest.datasets.groupRoles).toMatchObject({ status: 'complete' });
+  } finally {
+    await k.stop();
+  }
+}, 90_000);

@@ -113,6 +113,8 @@ export class OktaFake {
   readonly accessTokens = new Map<string, { exp: number; revoked: boolean }>();
   tokenRequests = 0;
   accessTokenLifetimeSec = 3600;
+  /** Roles carry `assignmentType` (false: an older shape without it, the fallback a subject collection must handle). */
+  roleAssignmentType = true;
   /** Rate limiting on: per-bucket per-minute limits. */
   rateLimits: Record<string, number> | undefined;
   /** Length of a rate-limit window (Okta: one minute); shorter in tests. */
@@ -262,11 +264,17 @@ export class OktaFake {
         const uid = String(u.id);
         if (!sub) return { status: 200, body: u };
         if (sub === 'groups') return this.page(r, d.groups.filter((g) => (d.groupMembers.get(String(g.id)) ?? []).includes(uid)));
+        // A user's roles: its own, and (as Okta lists them) those it holds through a group, `assignmentType: "GROUP"`.
+        const rolesOf = (): Raw[] =>
+          [
+            ...(d.userRoles.get(uid) ?? []),
+            ...[...d.groupRoles].filter(([gid, roles]) => roles.length > 0 && (d.groupMembers.get(gid) ?? []).includes(uid)).flatMap(([, roles]) => roles.map((x) => ({ ...x, assignmentType: 'GROUP' }))),
+          ].map((x) => (this.roleAssignmentType ? x : Object.fromEntries(Object.entries(x).filter(([k]) => k !== 'assignmentType'))));
         if (sub === 'roles' && subId) {
-          const role = (d.userRoles.get(uid) ?? []).find((x) => x.id === subId);
+          const role = rolesOf().find((x) => x.id === subId);
           return role ? { status: 200, body: role } : nf();
         }
-        if (sub === 'roles') return this.page(r, d.userRoles.get(uid) ?? []);
+        if (sub === 'roles') return this.page(r, rolesOf());
         if (sub === 'grants') return this.page(r, d.userGrants.filter((g) => g.userId === uid));
         if (sub === 'clients' && !subId) {
           const clients = [...new Set(d.refreshTokens.filter((t) => t.userId === uid).map((t) => String(t.clientId)))];
