@@ -34,11 +34,13 @@
  * --events-only and --store DIR, a store already loaded from that synthetic collection (in --keep
  * DIR: its okta manifest names the org URL the store was loaded with, and the Okta fake listens on
  * that port) is used as it is: no load (e.g. `revenant load DIR/synth --store DIR/store`, timed on
- * its own). --serve-args "…" passes node options to the server (e.g. "--cpu-prof
+ * its own); the fakes then run in a child process (at 250k their per-request scans cost seconds of
+ * CPU per event, which in this process would delay the sink's clock; --fakes-in-process keeps them
+ * here), and their CPU is reported apart. --serve-args "…" passes node options to the server (e.g. "--cpu-prof
  * --cpu-prof-dir=/tmp/prof" to profile the refreshes). A delivery the server does not take, or
  * an answer that never comes, is recorded in its sample (and the JSON is written all the same).
  *
- * usage: node --max-old-space-size=12000 bench/delta.mjs [--users N] [--changes 0.01] [--events 40] [--latency 30] [--keep DIR] [--no-build] [--derive-full] [--events-only [--store DIR] [--pick-offset K]] [--serve-args "…"]
+ * usage: node --max-old-space-size=12000 bench/delta.mjs [--users N] [--changes 0.01] [--events 40] [--latency 30] [--keep DIR] [--no-build] [--derive-full] [--events-only [--store DIR [--fakes-in-process]] [--pick-offset K]] [--serve-args "…"]
  * Results: JSON on stdout and in bench/results/delta-<users>-<date>.json. Run on a quiet machine.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -162,6 +164,7 @@ function throttlingBound(F, graph, okta, from) {
 
 async function main() {
   if (!args.includes('--no-build')) ensureBuilt();
+  if (EVENTS_ONLY && STORE && !args.includes('--fakes-in-process')) return eventsOnStore();
   const F = await loadFakes();
   const ca = F.testCa().caPath;
   const { synthesize } = await import(pathToFileURL(join(ROOT, 'dist/ingest/synth/synthesize.js')).href);
@@ -236,7 +239,7 @@ async function main() {
     log(`events only, on the store already loaded in ${STORE}`);
     result.load = { reused: STORE };
     try {
-      result.events = await events(F, { graph, okta, store, tenant, graphToken, ca, log, work });
+      result.events = await events(F, { fx: inProcessFakes(graph, okta), store, tenant, graphToken, ca, log, work });
     } finally {
       await graph.stop();
       await okta.stop();
@@ -253,7 +256,7 @@ async function main() {
     await asCollected(join(synth, 'entra'));
     const l = must(await run(['load', synth, '--store', store], {}, ca), 'load');
     result.load = { seconds: round(l.seconds), line: l.stderr.trim().split('\n').pop() };
-    result.events = await events(F, { graph, okta, store, tenant, graphToken, ca, log, work });
+    result.events = await events(F, { fx: inProcessFakes(graph, okta), store, tenant, graphToken, ca, log, work });
     await graph.stop();
     await okta.stop();
     return finish(result, os);
@@ -325,7 +328,7 @@ async function main() {
   result.targets = { requestsAtMost: 0.1, wallTimeAtMost: 0.1, loadSecondsAtMost: 10 };
 
   // 3. Events through `revenant serve`.
-  if (EVENTS > 0) result.events = await events(F, { graph, okta, store, tenant, graphToken, ca, log, work });
+  if (EVENTS > 0) result.events = await events(F, { fx: inProcessFakes(graph, okta), store, tenant, graphToken, ca, log, work });
   await graph.stop();
   await okta.stop();
   finish(result, os);
@@ -374,7 +377,123 @@ function finish(result, os) {
   writeFileSync(join(ROOT, 'bench/results', `delta-${EVENTS_ONLY ? 'events-' : ''}${USERS}-${result.date.slice(0, 10)}.json`), text);
 }
 
-async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work }) {
+/**
+ * The fakes as the events phase uses them: their URLs, the candidate subjects, and the change an
+ * event reports (made in the fake before its delivery). In this process, or in a child process
+ * (`--fakes-child`, see fakesInChild) so that the fakes' CPU does not delay this process's sink.
+ */
+function inProcessFakes(graph, okta) {
+  // Candidates: active users with group memberships (so that a deactivation leaves something to report).
+  const oktaMembers = new Set([...okta.data.groupMembers.values()].flat());
+  const entraMembers = new Set([...graph.data.groupMembers.values()].flat().map((m) => String(m.id)));
+  const byId = (list) => new Map(list.map((u) => [String(u.id), u]));
+  const oUsers = byId(okta.data.users);
+  const eUsers = byId(graph.data.users);
+  return {
+    graphUrl: graph.url,
+    oktaUrl: okta.url,
+    oktaCandidates: okta.data.users.filter((u) => u.status === 'ACTIVE' && oktaMembers.has(String(u.id))).map((u) => String(u.id)),
+    entraCandidates: graph.data.users.filter((u) => u.accountEnabled !== false && entraMembers.has(String(u.id))).map((u) => String(u.id)),
+    async okta(id) {
+      const u = oUsers.get(id);
+      u.status = 'DEPROVISIONED';
+      u.statusChanged = new Date().toISOString();
+      const ev = { uuid: `bench-${u.id}-${Date.now()}`, published: new Date().toISOString(), eventType: 'user.lifecycle.deactivate', target: [{ id: u.id, type: 'User' }] };
+      okta.data.logs.push({ ...ev, actor: { id: 'admin', type: 'User' }, outcome: { result: 'SUCCESS' } });
+      return ev;
+    },
+    async entra(id) {
+      eUsers.get(id).accountEnabled = false;
+      graph.delta.touch('users', id);
+    },
+    pid: null,
+    async stop() {
+      await graph.stop();
+      await okta.stop();
+    },
+  };
+}
+
+/** Run as the fakes' child process (`--fakes-child`): serve the synthetic tenant, answer the parent's requests. */
+async function fakesChild() {
+  const F = await loadFakes();
+  const ca = F.testCa().caPath;
+  const synth = join(KEEP, 'synth');
+  const s = F.loadScenario(synth);
+  const graph = new F.GraphFake(s.entra.data);
+  const okta = new F.OktaFake(s.okta.data);
+  okta.apiTokens.add('00bench');
+  await graph.start();
+  const org = /^https:\/\/127\.0\.0\.1:(\d+)$/.exec(JSON.parse(readFileSync(join(synth, 'okta', 'manifest.json'), 'utf8')).tenant);
+  await okta.start(org ? Number(org[1]) : 0);
+  for (const f of [graph, okta]) f.server.latencyMs = LATENCY;
+  graph.throttle = { capacity: 8000, refillPerSec: 800 };
+  graph.fillBucket();
+  okta.rateLimits = { ...F.OKTA_BUCKET_LIMITS };
+  const fx = inProcessFakes(graph, okta);
+  process.on('message', async (m) => {
+    if (m.op === 'stop') {
+      await fx.stop();
+      process.exit(0);
+    }
+    const value = m.op === 'okta' ? await fx.okta(m.id) : await fx.entra(m.id);
+    process.send({ seq: m.seq, value });
+  });
+  process.send({
+    ready: true,
+    ca,
+    tenant: s.entra.manifest.tenant,
+    graphToken: graph.issueToken(48 * 3600),
+    graphUrl: fx.graphUrl,
+    oktaUrl: fx.oktaUrl,
+    oktaCandidates: fx.oktaCandidates,
+    entraCandidates: fx.entraCandidates,
+  });
+}
+
+/** The fakes in a child process (this script with --fakes-child): the same interface as inProcessFakes. */
+async function fakesInChild(log) {
+  const { fork } = await import('node:child_process');
+  const child = fork(fileURLToPath(import.meta.url), ['--fakes-child', '--keep', KEEP, '--latency', String(LATENCY)], {
+    execArgv: ['--max-old-space-size=12000'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`the fakes' child process exited (${code})`)));
+  });
+  log(`fakes in a child process (pid ${child.pid})`);
+  let seq = 0;
+  const waiting = new Map();
+  child.on('message', (m) => waiting.get(m.seq)?.(m.value));
+  const ask = (op, id) =>
+    new Promise((resolve) => {
+      waiting.set(++seq, resolve);
+      child.send({ op, id, seq });
+    });
+  return {
+    ...ready,
+    okta: (id) => ask('okta', id),
+    entra: (id) => ask('entra', id),
+    pid: child.pid,
+    async stop() {
+      child.send({ op: 'stop' });
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+    },
+  };
+}
+
+/** CPU seconds (utime + stime) of a process so far (Linux), or null. */
+function cpuOf(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+async function events(F, { fx, store, tenant, graphToken, ca, log, work }) {
   const os = await import('node:os');
   const HOOK = 'bench-hook-secret';
   const STATE = 'bench-client-state';
@@ -400,8 +519,8 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
       push: { initial: 'none', backoffMs: 50 },
       events: {
         pollMs: 20,
-        okta: { hookSecret: 'env:B_HOOK', collect: { orgUrl: okta.url, token: 'env:B_OKTA' } },
-        entra: { clientState: 'env:B_STATE', collect: { tenant, graphUrl: graph.url, mode: 'token', token: 'env:B_GRAPH' } },
+        okta: { hookSecret: 'env:B_HOOK', collect: { orgUrl: fx.oktaUrl, token: 'env:B_OKTA' } },
+        entra: { clientState: 'env:B_STATE', collect: { tenant, graphUrl: fx.graphUrl, mode: 'token', token: 'env:B_GRAPH' } },
       },
       sinks: [{ type: 'webhook', name: 'bench', url: `http://127.0.0.1:${sink.address().port}/`, secret: 'bench-sink-secret' }],
     }),
@@ -457,41 +576,34 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
       log(w.error);
     }
   };
-  const oktaEvent = async (u) => {
-    u.status = 'DEPROVISIONED';
-    u.statusChanged = new Date().toISOString();
-    const ev = { uuid: `bench-${u.id}-${Date.now()}`, published: new Date().toISOString(), eventType: 'user.lifecycle.deactivate', target: [{ id: u.id, type: 'User' }] };
-    okta.data.logs.push({ ...ev, actor: { id: 'admin', type: 'User' }, outcome: { result: 'SUCCESS' } });
+  const oktaEvent = async (id) => {
+    const ev = await fx.okta(id);
     const w = { sent: performance.now(), at: 0 };
-    arrived.set(String(u.id), w);
+    arrived.set(id, w);
     await delivered(w, 'hook', () =>
       deliver(`${url}/v1/events/okta`, {
         method: 'POST',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-revenant-hook-secret': HOOK },
-        body: JSON.stringify({ eventType: 'com.okta.event_hook', source: `${okta.url}/api/v1/eventHooks/bench`, data: { events: [ev] } }),
+        body: JSON.stringify({ eventType: 'com.okta.event_hook', source: `${fx.oktaUrl}/api/v1/eventHooks/bench`, data: { events: [ev] } }),
       }),
     );
     return w;
   };
-  const entraEvent = async (u) => {
-    u.accountEnabled = false;
-    graph.delta.touch('users', String(u.id));
+  const entraEvent = async (id) => {
+    await fx.entra(id);
     const w = { sent: performance.now(), at: 0 };
-    arrived.set(String(u.id), w);
+    arrived.set(id, w);
     await delivered(w, 'notification', () =>
       deliver(`${url}/v1/events/entra?key=${encodeURIComponent(key)}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ value: [{ id: `n-${u.id}-${Date.now()}`, subscriptionId: 's', clientState: STATE, changeType: 'updated', resource: `Users/${u.id}`, resourceData: { id: u.id, '@odata.type': '#Microsoft.Graph.User' }, tenantId: tenant }] }),
+        body: JSON.stringify({ value: [{ id: `n-${id}-${Date.now()}`, subscriptionId: 's', clientState: STATE, changeType: 'updated', resource: `Users/${id}`, resourceData: { id, '@odata.type': '#Microsoft.Graph.User' }, tenantId: tenant }] }),
       }),
     );
     return w;
   };
-  // Candidates: active users with group memberships (so that a deactivation leaves something to report).
-  const oktaMembers = new Set([...okta.data.groupMembers.values()].flat());
-  const oktaUsers = okta.data.users.filter((u) => u.status === 'ACTIVE' && oktaMembers.has(String(u.id)));
-  const entraMembers = new Set([...graph.data.groupMembers.values()].flat().map((m) => String(m.id)));
-  const entraUsers = graph.data.users.filter((u) => u.accountEnabled !== false && entraMembers.has(String(u.id)));
+  const oktaUsers = fx.oktaCandidates;
+  const entraUsers = fx.entraCandidates;
   const waits = [];
   const wait = async (ws, timeoutMs = 60_000) => {
     const start = performance.now();
@@ -499,15 +611,8 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
   };
   log(`events: ${EVENTS}`);
   // CPU seconds of the server (utime + stime, Linux) and of this process (the fakes and the sink) over the events.
-  const serverCpu = () => {
-    try {
-      const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return (Number(f[11]) + Number(f[12])) / 100;
-    } catch {
-      return null;
-    }
-  };
-  const cpu0 = { server: serverCpu(), bench: process.cpuUsage(), load: os.loadavg(), t: performance.now() };
+  const serverCpu = () => cpuOf(child.pid);
+  const cpu0 = { server: serverCpu(), fakes: fx.pid ? cpuOf(fx.pid) : null, bench: process.cpuUsage(), load: os.loadavg(), t: performance.now() };
   let oi = 0;
   let ei = 0;
   for (let i = 0; i < EVENTS; ) {
@@ -521,7 +626,7 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
     for (const x of ws) waits.push({ kind: x.kind, burst, seconds: x.w.at > 0 ? round((x.w.at - x.w.sent) / 1000, 3) : null, ...(x.w.error ? { error: x.w.error } : x.w.at ? {} : { error: 'no answer within 60 s' }) });
     log(`${waits.length}/${EVENTS}: ${waits.slice(-ws.length).map((x) => x.seconds ?? x.error).join(', ')}`);
   }
-  const cpu1 = { server: serverCpu(), bench: process.cpuUsage(cpu0.bench), load: os.loadavg(), t: performance.now() };
+  const cpu1 = { server: serverCpu(), fakes: fx.pid ? cpuOf(fx.pid) : null, bench: process.cpuUsage(cpu0.bench), load: os.loadavg(), t: performance.now() };
   child.kill('SIGTERM');
   sink.close();
   const secs = waits.map((w) => w.seconds).filter((x) => x !== null).sort((a, b) => a - b);
@@ -557,7 +662,9 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
     cpuSeconds: {
       server: serverCpuSeconds,
       serverPerEvent: serverCpuSeconds === null || !waits.length ? null : round(serverCpuSeconds / waits.length, 3),
-      benchAndFakes: round((cpu1.bench.user + cpu1.bench.system) / 1e6),
+      ...(fx.pid
+        ? { bench: round((cpu1.bench.user + cpu1.bench.system) / 1e6), fakesChild: cpu0.fakes === null || cpu1.fakes === null ? null : round(cpu1.fakes - cpu0.fakes) }
+        : { benchAndFakes: round((cpu1.bench.user + cpu1.bench.system) / 1e6) }),
     },
     loadAverage: { atStart: cpu0.load.map((x) => round(x)), atEnd: cpu1.load.map((x) => round(x)) },
     serverRefreshes,
@@ -565,7 +672,29 @@ async function events(F, { graph, okta, store, tenant, graphToken, ca, log, work
   };
 }
 
-main().catch((e) => {
+/**
+ * Events on a store loaded before (--events-only --store): the fakes run in a child process (their
+ * per-request scans of a 250k tenant take seconds of CPU per event; in this process they would
+ * delay the sink's clock), unless --fakes-in-process.
+ */
+async function eventsOnStore() {
+  if (!KEEP) throw new Error('--events-only --store needs --keep DIR (the synthetic collection the store was loaded from)');
+  const os = await import('node:os');
+  const log = (m) => process.stderr.write(`bench: ${m}\n`);
+  const result = { benchmark: 'delta', date: new Date().toISOString(), node: process.version, users: USERS, changesFraction: CHANGES, latencyMs: LATENCY, cores: os.cpus().length, loadAverageAtStart: os.loadavg().map((x) => round(x)) };
+  log(`events only, on the store already loaded in ${STORE}; fakes in a child process`);
+  result.load = { reused: STORE };
+  result.fakes = 'child process';
+  const fx = await fakesInChild(log);
+  try {
+    result.events = await events(null, { fx, store: STORE, tenant: fx.tenant, graphToken: fx.graphToken, ca: fx.ca, log, work: KEEP });
+  } finally {
+    await fx.stop();
+  }
+  return finish(result, os);
+}
+
+(args.includes('--fakes-child') ? fakesChild() : main()).catch((e) => {
   process.stderr.write(`bench: ${e.stack ?? e}\n`);
   process.exit(1);
 });

@@ -13,6 +13,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDelta } from '../../../queries/loadSnapshot.js';
@@ -63,6 +64,17 @@ interface Read {
   settle: () => void;
 }
 
+/** A background compaction: its child process, and how long it was stopped for refreshes. */
+interface Compaction {
+  child: ChildProcess;
+  ids: string[];
+  done: Promise<void>;
+  /** When it was stopped (SIGSTOP), or null while it runs. */
+  pausedAt: number | null;
+  pausedMs: number;
+  pauses: number;
+}
+
 export class EventWorker {
   private running: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
@@ -77,8 +89,15 @@ export class EventWorker {
   /** Batch folders of refreshes not loaded yet (never pruned). */
   private readonly inUse = new Set<string>();
 
-  /** The compaction running in a child process (pruneRefreshSnapshots), and the prune after it. */
-  private compaction: { child: ChildProcess; ids: string[]; done: Promise<void> } | null = null;
+  /**
+   * The compaction running in a child process (pruneRefreshSnapshots), and the prune after it. It
+   * yields to refreshes: lowest CPU priority, and stopped (SIGSTOP) while a refresh is being read,
+   * loaded or waits for its load, continued (SIGCONT) when none is — unless refresh snapshots have
+   * piled up another `retainSnapshots` beyond the retained ones (then it runs, at low priority).
+   */
+  private compaction: Compaction | null = null;
+  /** Refresh snapshots beyond `events.retainSnapshots` at the last prune. */
+  private backlog = 0;
 
   constructor(private readonly d: EventWorkerDeps) {
     d.queue.onQueued(() => this.wake());
@@ -127,6 +146,7 @@ export class EventWorker {
     const c = this.compaction;
     if (c) {
       c.child?.kill('SIGTERM');
+      if (c.pausedAt !== null) c.child?.kill('SIGCONT');
       await c.done;
     }
   }
@@ -158,9 +178,11 @@ export class EventWorker {
       const lane = laneOf(jobs[0]);
       const done = this.work(jobs).finally(() => {
         this.lanes.delete(lane);
+        this.govern();
         this.wake();
       });
       this.lanes.set(lane, { done, seqs: jobs.map((j) => j.seq) });
+      this.govern();
     }
     await Promise.all([...this.lanes.values()].map((l) => l.done));
   }
@@ -297,6 +319,7 @@ export class EventWorker {
       }
     } finally {
       this.loading = false;
+      this.govern();
     }
   }
 
@@ -408,6 +431,7 @@ export class EventWorker {
     try {
       const made = [...this.snapshotFolders()].filter(([, folders]) => folders.some((f) => f.startsWith(`${root}/`))).map(([id]) => id);
       const drop = made.slice(0, Math.max(0, made.length - this.d.config.events.retainSnapshots)).filter((id) => id !== served);
+      this.backlog = drop.length;
       if (drop.length === 0) return;
       // A kept delta on a snapshot that goes must become a full snapshot first: a re-write of the
       // whole tenant (minutes at 250,000 people), so it runs in a child process, off the event
@@ -449,8 +473,18 @@ export class EventWorker {
         const child = spawn(process.execPath, [cli, 'snapshots', '--store', this.d.store.dir, '--compact', id], { stdio: ['ignore', 'ignore', 'pipe'] });
         let err = '';
         child.stderr?.on('data', (c: Buffer) => (err += c.toString()).length > 4000 && (err = err.slice(-2000)));
-        if (this.compaction) this.compaction.child = child;
+        try {
+          if (child.pid) setPriority(child.pid, 19); // the lowest: refreshes (and the server) come first
+        } catch {
+          // not allowed here: it still stops while refreshes run
+        }
+        if (this.compaction) {
+          this.compaction.child = child;
+          this.compaction.pausedAt = null;
+        }
+        this.govern();
         child.on('close', (code) => {
+          if (this.compaction?.child === child && this.compaction.pausedAt !== null) this.resume(this.compaction);
           if (code !== 0) {
             for (const ext of ['', '-journal', '-wal', '-shm']) rmSync(join(this.d.store.snapshotsDir, `${id}.${child.pid}.partial${ext}`), { force: true });
             this.d.log.warn({ snapshot: id, code, err: err.trim().slice(-500) }, 'background compaction of a refresh snapshot failed');
@@ -458,12 +492,15 @@ export class EventWorker {
           resolve({ code, child });
         });
       });
-    const state: { child: ChildProcess; ids: string[]; done: Promise<void> } = { child: undefined as unknown as ChildProcess, ids, done: Promise.resolve() };
+    const state: Compaction = { child: undefined as unknown as ChildProcess, ids, done: Promise.resolve(), pausedAt: null, pausedMs: 0, pauses: 0 };
     this.compaction = state;
     state.done = (async () => {
       try {
         for (const id of ids) if ((await run(id)).code !== 0) return;
-        this.d.log.info({ snapshots: ids, ms: Math.round(performance.now() - started) }, 'compacted refresh snapshots in the background (their bases can go)');
+        this.d.log.info(
+          { snapshots: ids, ms: Math.round(performance.now() - started), pausedMs: Math.round(state.pausedMs), pauses: state.pauses },
+          'compacted refresh snapshots in the background (their bases can go)',
+        );
         this.compaction = null;
         if (this.stopping || this.draining) return;
         const served = this.d.snapshots.current?.id;
@@ -473,6 +510,28 @@ export class EventWorker {
         if (this.compaction === state) this.compaction = null;
       }
     })();
+  }
+
+  /** Stop the background compaction while refreshes run; continue it when none does (see `compaction`). */
+  private govern(): void {
+    const c = this.compaction;
+    if (!c?.child || c.child.exitCode !== null || c.child.signalCode !== null) return;
+    const refreshing = this.lanes.size > 0 || this.pending.length > 0 || this.loading;
+    const yieldNow = refreshing && this.backlog <= this.d.config.events.retainSnapshots;
+    if (yieldNow && c.pausedAt === null) {
+      if (c.child.kill('SIGSTOP')) {
+        c.pausedAt = performance.now();
+        c.pauses++;
+      }
+    } else if (!yieldNow && c.pausedAt !== null) {
+      this.resume(c);
+    }
+  }
+
+  private resume(c: Compaction): void {
+    c.child.kill('SIGCONT');
+    if (c.pausedAt !== null) c.pausedMs += performance.now() - c.pausedAt;
+    c.pausedAt = null;
   }
 
   /**
