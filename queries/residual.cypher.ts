@@ -18,6 +18,7 @@ import { allRules } from './residual-access/index.js';
 import { type CypherHitContext, type Rule, subjectParam } from './residual-access/Rule.js';
 import { type FindingsDoc, type RawHit, type ResidualOptions, assembleFindingsDoc, resolveAll, rulesFor } from './residual.js';
 import { text } from '../src/model/text.js';
+import { completeDatasets } from '../src/model/reachContext.js';
 
 /** Subjects per rule query (one UNWIND each). */
 const SUBJECT_BATCH = 2_000;
@@ -51,8 +52,8 @@ export interface RuleRows {
 }
 
 /** One rule's query over one batch of subjects. */
-function ruleQuery(rule: Rule, batch: AccountState[], at: number, assumed: ReadonlySet<string>): { query: string; params: Record<string, unknown> } {
-  return { query: rule.cypher.query, params: { ...rule.cypher.params, subjects: batch.map(subjectParam), at, assumed: [...assumed], k: cypherConstants() } };
+function ruleQuery(snap: Neo4jSnapshot, rule: Rule, batch: AccountState[], at: number, assumed: ReadonlySet<string>): { query: string; params: Record<string, unknown> } {
+  return { query: rule.cypher.query, params: { ...rule.cypher.params, subjects: batch.map(subjectParam), at, assumed: [...assumed], k: cypherConstants(), complete: completeDatasets(snap.sources) } };
 }
 
 /** A rule's rows in the query's order, keeping the first row per subject and `once` value. */
@@ -74,7 +75,7 @@ function firstRows(rule: Rule, rows: Row[]): RuleRows {
 async function ruleRows(snap: Neo4jSnapshot, rule: Rule, subjects: AccountState[], at: number, assumed: ReadonlySet<string>): Promise<RuleRows> {
   const rows: Row[] = [];
   for (let i = 0; i < subjects.length; i += SUBJECT_BATCH) {
-    const q = ruleQuery(rule, subjects.slice(i, i + SUBJECT_BATCH), at, assumed);
+    const q = ruleQuery(snap, rule, subjects.slice(i, i + SUBJECT_BATCH), at, assumed);
     rows.push(...(await snap.rows(q.query, q.params)));
   }
   return firstRows(rule, rows);
@@ -91,7 +92,7 @@ async function allRuleRows(snap: Neo4jSnapshot, work: { rule: Rule; subjects: Ac
     return pool(work.map((w) => () => ruleRows(snap, w.rule, w.subjects, at, assumed)), CONCURRENCY);
   }
   const asked = work.filter((w) => w.subjects.length > 0);
-  const rows = await snap.rowsOfAll(asked.map((w) => ruleQuery(w.rule, w.subjects, at, assumed)));
+  const rows = await snap.rowsOfAll(asked.map((w) => ruleQuery(snap, w.rule, w.subjects, at, assumed)));
   const of = new Map(asked.map((w, i) => [w.rule, rows[i]]));
   return work.map((w) => firstRows(w.rule, of.get(w.rule) ?? []));
 }
@@ -100,7 +101,7 @@ async function allRuleRows(snap: Neo4jSnapshot, work: { rule: Rule; subjects: Ac
 async function hitsOfRows(snap: Neo4jSnapshot, results: RuleRows[], states: Map<string, AccountState>, at: number, assumed: ReadonlySet<string>): Promise<Map<string, RawHit[]>> {
   // A row asks for reach in a column, or in a column holding a list of requests.
   const requests = results.flatMap((r) => r.rows.flatMap((row) => Object.values(row).flatMap((v: unknown) => (Array.isArray(v) ? (v as unknown[]) : [v])).filter(isReachRequest)));
-  const fetched = await fetchReach(snap, requests);
+  const fetched = await fetchReach(snap, requests, at);
   const a = new Analysis(new FactGraph(snap.snapshotId, snap.sources, snap.collectedAt), at, assumed);
   const out = new Map<string, RawHit[]>();
   for (const { rule, rows } of results) {

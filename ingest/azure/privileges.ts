@@ -2,7 +2,8 @@
  * The Azure resource plane's part of the privilege graph and of reach (sources-azure.md "Reach,
  * tier 0 and severity"): an Entra user, group or service principal, or a user-assigned managed
  * identity, controls what its active role assignments grant (AZURE_ROLE, reached but not
- * expanded; PIM eligibilities must be activated first); the privilege an assignment confers; and
+ * expanded; PIM eligibilities must be activated first; an assignment whose PIM schedule
+ * instances all ended is not held: src/model/azureSchedule.ts); the privilege an assignment confers; and
  * its reach in both engines — the Azure roles a principal holds extend Entra's `entraObject`
  * (what controlling an Entra object, or a managed identity a credential signs in as, gives: the
  * workload path and every Entra rule that carries it) and `azureRole` (one assignment or
@@ -10,12 +11,14 @@
  * reach.ts.
  */
 import { AzureEdge, AzureKind } from '../../src/model/azureSchema.js';
+import { assignmentActive, assignmentActiveCypher } from '../../src/model/azureSchedule.js';
 import { NO_REACH, reachOf } from '../../src/model/reach.js';
 import { NodeKind } from '../../src/model/schema.js';
 import type { PrivilegeStep, SourcePrivileges } from '../../src/model/source.js';
 import { AZURE_FACTS, azureHolderReach, azureReachCypher, azureRolePrivilege } from './reach.js';
 
-const HOLDS: readonly PrivilegeStep[] = [{ edge: AzureEdge.AZURE_ROLE, terminal: true }];
+/** Holding an assignment: only while it is active (not ended through its PIM schedule instances). */
+const HOLDS: readonly PrivilegeStep[] = [{ edge: AzureEdge.AZURE_ROLE, terminal: true, active: { of: (n, g, ctx) => n.kind !== AzureKind.AzureRoleAssignment || assignmentActive(g, n, ctx), cypher: assignmentActiveCypher } }];
 
 export const AZURE_PRIVILEGES: SourcePrivileges = {
   steps: {

@@ -9,6 +9,8 @@
  * `AZURE_FACTS` turn into the same privileges. Declared on the source through privileges.ts.
  */
 import { AzureEdge, AzureKind, azureProps, azurePropsIf } from '../../src/model/azureSchema.js';
+import { assignmentActive, assignmentActiveCypher } from '../../src/model/azureSchedule.js';
+import type { ReachContext } from '../../src/model/reachContext.js';
 import { azureRoleLabel, gradeAzureRole } from './tiers.js';
 import { parseNodeKey } from '../../src/model/ids.js';
 import { type Privilege, type Reach, reachOf, transitiveGroups } from '../../src/model/reach.js';
@@ -42,13 +44,16 @@ export function azureRolePrivilege(g: GraphView, n: GraphNode): Privilege | null
   return azurePrivilege(n, roleDefinition(g, n));
 }
 
-/** The active Azure role assignments of a principal, directly or through its groups (transitively). */
-function activeAzureAssignments(g: GraphView, principal: string): GraphNode[] {
+/**
+ * The active Azure role assignments of a principal at `ctx.at` (not ended through their PIM
+ * schedule instances: src/model/azureSchedule.ts), directly or through its groups (transitively).
+ */
+function activeAzureAssignments(g: GraphView, principal: string, ctx: ReachContext): GraphNode[] {
   const out: GraphNode[] = [];
   for (const holder of [principal, ...transitiveGroups(g, principal)]) {
     for (const e of g.out(holder, AzureEdge.AZURE_ROLE)) {
       const n = g.node(e.to);
-      if (n?.kind === AzureKind.AzureRoleAssignment && !out.some((x) => x.key === n.key)) out.push(n);
+      if (n?.kind === AzureKind.AzureRoleAssignment && !out.some((x) => x.key === n.key) && assignmentActive(g, n, ctx)) out.push(n);
     }
   }
   return out;
@@ -58,13 +63,13 @@ function activeAzureAssignments(g: GraphView, principal: string): GraphNode[] {
  * The Azure roles a node signs in with or holds: an application's service principals', else its
  * own (a service principal, a managed identity, a user or a group), through groups.
  */
-export function azureHolderReach(g: GraphView, key: string): Reach {
+export function azureHolderReach(g: GraphView, key: string, ctx: ReachContext): Reach {
   const n = g.node(key);
   const principals = n?.kind === NodeKind.EntraApplication ? g.in(key, EdgeKind.INSTANCE_OF).map((e) => e.from) : [key];
-  return reachOf(principals.flatMap((p) => activeAzureAssignments(g, p).map((a) => azureRolePrivilege(g, a)).filter((x): x is Privilege => x !== null)));
+  return reachOf(principals.flatMap((p) => activeAzureAssignments(g, p, ctx).map((a) => azureRolePrivilege(g, a)).filter((x): x is Privilege => x !== null)));
 }
 
-/** azureHolderReach in Cypher for `x`: binds `out` to a list of `azureRole` facts. */
+/** azureHolderReach in Cypher for `x`: binds `out` to a list of `azureRole` facts (reads `$at` and `$complete`). */
 export function azureReachCypher(x: string, out: string, h: CypherHelpers): string {
   const { label: L, rel: R, node: NODE } = h;
   return `CALL (${x}) {
@@ -78,6 +83,7 @@ export function azureReachCypher(x: string, out: string, h: CypherHelpers): stri
   CALL (zp) {
     CALL (zp) { MATCH (zp)-[:${R(EdgeKind.MEMBER_OF)}*0..]->(zh) RETURN DISTINCT zh }
     MATCH (zh)-[:${R(AzureEdge.AZURE_ROLE)}]->(za:${L(AzureKind.AzureRoleAssignment)})
+    WHERE ${assignmentActiveCypher('za', h)}
     RETURN {t: 'azureRole', a: ${NODE('za')}, def: ${h.firstOut('za', AzureEdge.OF_AZURE_ROLE)}} AS fact
   }
   RETURN collect(fact) AS ${out}

@@ -20,7 +20,9 @@ import type { GraphNode } from '../../src/model/types.js';
 import { FactGraph } from '../../src/store/neo4jFacts.js';
 import type { Neo4jSnapshot } from '../../src/store/neo4jGraph.js';
 import { nodeLabel as L, relTypes } from '../../src/store/neo4jSchema.js';
-import { NODE_LABEL, firstOutWithEdge } from './fragments.js';
+import { CYPHER_HELPERS, NODE_LABEL, firstOutWithEdge } from './fragments.js';
+import { completeDatasets } from '../../src/model/reachContext.js';
+import { instant } from '../../src/model/time.js';
 import { SOURCES } from '../../ingest/sources.js';
 
 /** The registered sources, as the query cache's key (their steps are part of the query text). */
@@ -73,7 +75,7 @@ CALL (frontier) {
       ${expand}
   }
   WITH fi, n, r, o, $plan[n.kind][type(r) + dir] AS st
-  WHERE st IS NOT NULL AND CASE WHEN st.prop IS NULL THEN true ELSE toLower(toString(r[st.prop])) IN st.values END
+  WHERE st IS NOT NULL AND CASE WHEN st.prop IS NULL THEN true ELSE toLower(toString(r[st.prop])) IN st.values END${activeFilter()}
   WITH fi, n, r, o, st ORDER BY fi, st.si, r.seq
   RETURN collect({n: n, o: o, t: type(r), rev: st.rev, term: st.term}) AS found
 }
@@ -97,6 +99,18 @@ WITH seen + [x IN fresh | found[x].o] AS seen,
 }
 
 const queries = new Map<string, string>();
+
+/**
+ * The steps' `active` filters (a node reached by the step is followed only while it still confers
+ * what the step carries: an Azure assignment not ended through its PIM schedule instances), one
+ * per step that declares one, by the step's index in its kind's plan; reads `$at` and `$complete`.
+ */
+function activeFilter(): string {
+  const conds = Object.entries(plan()).flatMap(([kind, steps]) =>
+    (steps ?? []).flatMap((s, si) => (s.active ? [`(n.kind = '${kind}' AND st.si = ${si} AND NOT ${s.active.cypher('o', CYPHER_HELPERS)})`] : [])),
+  );
+  return conds.length ? `\n    AND NOT (${conds.join('\n      OR ')})` : '';
+}
 
 /**
  * The facts privilege labels need beyond the walk, for every reached node: the first target of
@@ -142,7 +156,9 @@ export interface CypherPrivilegeGraph {
  */
 export async function cypherPrivilegeGraph(snap: Neo4jSnapshot, start: GraphNode, maxDepth: number, into?: FactGraph): Promise<CypherPrivilegeGraph> {
   checkDepth(maxDepth);
-  const rows = await snap.rows(privilegeGraphQuery(maxDepth), { start: start.key, plan: planParam(), planKinds: planKinds(), terminal: TERMINAL_VERTEX });
+  // The context of privilegeContext (src/analysis/privilegeGraph.ts): the collection time and the complete datasets.
+  const ctx = { at: instant(snap.collectedAt) ?? 0, complete: completeDatasets(snap.sources) };
+  const rows = await snap.rows(privilegeGraphQuery(maxDepth), { start: start.key, plan: planParam(), planKinds: planKinds(), terminal: TERMINAL_VERTEX, ...ctx });
   const row = rows[0];
   if (!row) throw new Error(`privilege graph: no node ${start.key}`);
   const G = (Graph as unknown as { DirectedGraph: new () => DirectedGraph<GraphNode, TravelEdge> }).DirectedGraph;

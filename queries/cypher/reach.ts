@@ -8,6 +8,7 @@
  * rank privileges identically.
  */
 import { type Privilege, type Reach, reachOf } from '../../src/analysis/reach.js';
+import { completeDatasets } from '../../src/model/reachContext.js';
 import type { FactContext } from '../../src/model/source.js';
 import { FactGraph } from '../../src/store/neo4jFacts.js';
 import type { Neo4jSnapshot } from '../../src/store/neo4jGraph.js';
@@ -30,8 +31,9 @@ function reachOfFacts(snap: Neo4jSnapshot, ...lists: unknown[][]): Reach {
 
 const REACH_BATCH = 2_000;
 
-/** Fetch the reach facts of every distinct request, one batched query per kind. Keyed `kind\0key`. */
-export async function fetchReach(snap: Neo4jSnapshot, requests: Iterable<{ reach: string; key: string }>): Promise<Map<string, unknown[]>> {
+/** Fetch the reach facts of every distinct request at `at`, one batched query per kind. Keyed `kind\0key`. */
+export async function fetchReach(snap: Neo4jSnapshot, requests: Iterable<{ reach: string; key: string }>, at: number): Promise<Map<string, unknown[]>> {
+  const complete = completeDatasets(snap.sources);
   const byKind = new Map<string, Set<string>>();
   for (const r of requests) (byKind.get(r.reach) ?? byKind.set(r.reach, new Set()).get(r.reach)!).add(r.key);
   const out = new Map<string, unknown[]>();
@@ -39,7 +41,7 @@ export async function fetchReach(snap: Neo4jSnapshot, requests: Iterable<{ reach
     const query = reachQuery(kind);
     const keys = [...keySet];
     for (let i = 0; i < keys.length; i += REACH_BATCH) {
-      for (const row of await snap.rows(query, { keys: keys.slice(i, i + REACH_BATCH), k: cypherConstants() })) out.set(`${kind}\u0000${String(row.key)}`, row.facts as unknown[]);
+      for (const row of await snap.rows(query, { keys: keys.slice(i, i + REACH_BATCH), k: cypherConstants(), at, complete })) out.set(`${kind}\u0000${String(row.key)}`, row.facts as unknown[]);
     }
     for (const k of keys) if (!out.has(`${kind}\u0000${k}`)) out.set(`${kind}\u0000${k}`, []);
   }

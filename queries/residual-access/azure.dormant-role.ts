@@ -4,7 +4,8 @@
  * Entra account disabled or deleted in its own source, or assumed so — or a group it is a
  * transitive member of. Assignments survive deletion and no removal on disable is documented.
  * `validUntil` is a time-bound eligibility's end, or a time-bound active assignment's (its PIM
- * role assignment schedule instances'; an assignment whose instances all ended is not active). One finding per assignment or eligibility; a
+ * role assignment schedule instances', read only when that list is complete: src/model/azureSchedule.ts;
+ * an assignment whose instances all ended is not active). One finding per assignment or eligibility; a
  * group-derived one is reported beside `entra.dormant-membership`. Reach: the role's privilege
  * (the azure source's `azureRole` reach and fact).
  */
@@ -16,38 +17,22 @@ import { EdgeKind } from '../../src/model/schema.js';
 import { instant } from '../../src/model/time.js';
 import type { GraphEdge, GraphNode } from '../../src/model/types.js';
 import { nodeLabel, relType, relTypes } from '../../src/store/neo4jSchema.js';
-import { NODE, REL, SUBJECTS, firstOut } from '../cypher/fragments.js';
+import { CYPHER_HELPERS, NODE, REL, SUBJECTS, firstOut } from '../cypher/fragments.js';
+import { assignmentActiveCypher, rowScheduledEnd, scheduleEndsCypher, scheduledEnd } from '../../src/model/azureSchedule.js';
 import { azureRemediation } from './azureRuleHelpers.js';
 import type { Hit, PathStep, Rule } from './Rule.js';
 import { edge } from './ruleHelpers.js';
 
-/**
- * When an active assignment ends, from its PIM schedule instances' ends (null: an instance with
- * no end): null when it has none (not PIM-managed) or one is permanent, else the latest end.
- */
-export function assignmentEnd(ends: readonly (number | null)[]): number | null {
-  return ends.length === 0 || ends.some((x) => x === null) ? null : Math.max(...(ends as number[]));
-}
-
-/** The end of a time-bound eligibility, or of an active assignment through its schedule instances; else null. */
+/** The end of a time-bound eligibility, or of an active assignment through its schedule instances (src/model/azureSchedule.ts); else null. */
 function endOf(a: Analysis, n: GraphNode): number | null {
   if (n.kind === AzureKind.AzureRoleEligibility) return instant(azureProps(n, 'AzureRoleEligibility').endDateTime);
-  return assignmentEnd(
-    a.g
-      .out(n.key, AzureEdge.SCHEDULED_BY)
-      .map((e) => a.node(e.to))
-      .filter((x): x is GraphNode => !!x)
-      .map((x) => instant(azureProps(x, 'AzureRoleAssignmentInstance').endDateTime)),
-  );
+  return scheduledEnd(a.g, n, a.ctx);
 }
-
-/** Cypher: an assignment's schedule instances' ends (-1: no end), for `assignmentEnd`. */
-const ENDS = `COLLECT { MATCH (n)-[:${relType(AzureEdge.SCHEDULED_BY)}]->(si:${nodeLabel(AzureKind.AzureRoleAssignmentInstance)}) RETURN coalesce(si.endDateTimeMs, -1) }`;
 
 /** `validUntil` from a row's `ends` (the Neo4j engine's `endOf`): an eligibility's own end, else the assignment's instances'. */
 export function rowEnd(row: Record<string, unknown>, n: GraphNode): number | null {
   if (n.kind === AzureKind.AzureRoleEligibility) return instant(azureProps(n, 'AzureRoleEligibility').endDateTime);
-  return assignmentEnd(((row.ends as number[] | undefined) ?? []).map((x) => (x === -1 ? null : Number(x))));
+  return rowScheduledEnd(row.ends);
 }
 
 /** An Azure role hit of a subject: through `group` when not direct; `role` its definition; `validUntil` when it ends by itself. */
@@ -97,12 +82,11 @@ export function azureRolesOf(a: Analysis, s: AccountState): { group: GraphNode |
 /** Cypher: the subject's holders (itself and its groups, transitively) and their Azure roles, in the embedded engine's order. */
 export const AZURE_ROLES_MATCH = `CALL (s) { MATCH (s)-[:${relType(EdgeKind.MEMBER_OF)}*0..]->(h) RETURN DISTINCT h }
 MATCH (h)-[e:${relTypes([AzureEdge.AZURE_ROLE, AzureEdge.AZURE_ELIGIBLE])}]->(n)
-WHERE (n:${nodeLabel(AzureKind.AzureRoleAssignment)} AND (NOT EXISTS { MATCH (n)-[:${relType(AzureEdge.SCHEDULED_BY)}]->() }
-        OR EXISTS { MATCH (n)-[:${relType(AzureEdge.SCHEDULED_BY)}]->(si) WHERE si.endDateTimeMs IS NULL OR si.endDateTimeMs > $at }))
+WHERE (n:${nodeLabel(AzureKind.AzureRoleAssignment)} AND ${assignmentActiveCypher('n', CYPHER_HELPERS)})
    OR (n:${nodeLabel(AzureKind.AzureRoleEligibility)} AND (n.endDateTimeMs IS NULL OR n.endDateTimeMs > $at))`;
 
 export const AZURE_ROLES_RETURN = `n.key AS once, CASE WHEN h = s THEN null ELSE ${NODE('h')} END AS grp, ${REL('e')} AS e, ${NODE('n')} AS n,
-  ${firstOut('n', AzureEdge.OF_AZURE_ROLE)} AS role, CASE WHEN h = s THEN 0 ELSE 1 END AS direct, ${ENDS} AS ends`;
+  ${firstOut('n', AzureEdge.OF_AZURE_ROLE)} AS role, CASE WHEN h = s THEN 0 ELSE 1 END AS direct, ${scheduleEndsCypher('n', CYPHER_HELPERS)} AS ends`;
 
 export const AZURE_DORMANT_ROLE_NEEDS = {
   azure: ['managementGroups', 'subscriptions', 'roleAssignments', 'roleEligibilityScheduleInstances'],
@@ -120,7 +104,7 @@ export const azureDormantRole: Rule = {
   action: { verb: 'Remove', unit: ['Azure role assignment or eligibility', 'Azure role assignments and eligibilities'], unitKey: 'via', object: ['leaver account', 'leaver accounts', 'held by'], objectKey: 'subject' },
   needs: AZURE_DORMANT_ROLE_NEEDS,
   evaluate(s, a) {
-    return azureRolesOf(a, s).map(({ group, e, n, end }) => azureRoleHit(a, s, group, e, n, azureRoleDefinition(a, n), 'dormant', namedReach('azureRole', a.g, n.key), end));
+    return azureRolesOf(a, s).map(({ group, e, n, end }) => azureRoleHit(a, s, group, e, n, azureRoleDefinition(a, n), 'dormant', namedReach('azureRole', a.g, n.key, a.ctx), end));
   },
   cypher: {
     query: `${SUBJECTS}

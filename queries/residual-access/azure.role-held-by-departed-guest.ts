@@ -76,7 +76,7 @@ export const azureRoleHeldByDepartedGuest: Rule = {
     const roles = azureRolesOf(a, s);
     if (!roles.length) return [];
     const status = guestStatus(homesDisabled(a, s));
-    return roles.map(({ group, e, n, end }) => azureRoleHit(a, s, group, e, n, azureRoleDefinition(a, n), status, namedReach('azureRole', a.g, n.key), end));
+    return roles.map(({ group, e, n, end }) => azureRoleHit(a, s, group, e, n, azureRoleDefinition(a, n), status, namedReach('azureRole', a.g, n.key, a.ctx), end));
   },
   cypher: {
     query: `${SUBJECTS}

@@ -4,5 +4,5 @@ import { type Reach, accountReach } from '../../src/analysis/reach.js';
 import type { GraphNode } from '../../src/model/types.js';
 
 export function accountRolesReach(a: Analysis, n: GraphNode): Reach {
-  return accountReach(a.g, n);
+  return accountReach(a.g, n, a.ctx);
 }

@@ -35,7 +35,7 @@ export const entraDormantMembership: Rule = {
     for (const e of a.g.out(s.key, EdgeKind.MEMBER_OF)) {
       const grp = a.node(e.to);
       if (!grp || grp.kind !== NodeKind.EntraGroup) continue;
-      hits.push(hitOf(a, s, e, grp, namedReach('entraObject', a.g, grp.key)));
+      hits.push(hitOf(a, s, e, grp, namedReach('entraObject', a.g, grp.key, a.ctx)));
     }
     return hits;
   },

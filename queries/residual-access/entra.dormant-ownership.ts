@@ -42,7 +42,7 @@ export const entraDormantOwnership: Rule = {
   action: { verb: 'Remove', unit: ['ownership', 'ownerships'], unitKey: 'finding', object: ['object', 'objects', 'of'], objectKey: 'via' },
   needs: { entra: ['users', 'applicationOwners', 'servicePrincipalOwners', 'groupOwners'] },
   evaluate(s, a) {
-    return owned(a, s.key, OWNED_KINDS).map(({ node, edge: own }) => hitOf(a, s, node, own, namedReach('entraObject', a.g, node.key)));
+    return owned(a, s.key, OWNED_KINDS).map(({ node, edge: own }) => hitOf(a, s, node, own, namedReach('entraObject', a.g, node.key, a.ctx)));
   },
   cypher: {
     query: `${SUBJECTS}

@@ -55,7 +55,7 @@ export const entraDormantRole: Rule = {
           } else if (n.kind !== NodeKind.EntraRoleAssignment) continue;
           const group = h.via ? a.node(h.via) : undefined;
           const role = a.g.out(n.key, EdgeKind.OF_ROLE).map((x) => a.node(x.to)).find(Boolean);
-          hits.set(n.key, hitOf(a, s, group, e, n, role, namedReach('entraRole', a.g, n.key)));
+          hits.set(n.key, hitOf(a, s, group, e, n, role, namedReach('entraRole', a.g, n.key, a.ctx)));
         }
       }
     }

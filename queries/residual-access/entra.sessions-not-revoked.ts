@@ -51,7 +51,7 @@ export const entraSessionsNotRevoked: Rule = {
     const D = s.departedAt;
     if (D === null ? validFrom !== null : validFrom !== null && validFrom >= D) return [];
     const inWindow = D !== null && a.at < D + TOKEN_WINDOW_MS;
-    return [hitOf(a, s, inWindow ? 'window' : 'dormant', namedReach('entraObject', a.g, s.key))];
+    return [hitOf(a, s, inWindow ? 'window' : 'dormant', namedReach('entraObject', a.g, s.key, a.ctx))];
   },
   cypher: {
     query: `${SUBJECTS}

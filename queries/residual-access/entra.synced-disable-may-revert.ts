@@ -35,7 +35,7 @@ export const entraSyncedDisableMayRevert: Rule = {
   evaluate(s, a) {
     const p = propsOf(s.node, NodeKind.EntraUser);
     if (p.onPremisesSyncEnabled !== true) return [];
-    return [hitOf(a, s, namedReach('entraObject', a.g, s.key))];
+    return [hitOf(a, s, namedReach('entraObject', a.g, s.key, a.ctx))];
   },
   cypher: {
     query: `${SUBJECTS}

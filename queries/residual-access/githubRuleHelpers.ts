@@ -61,7 +61,7 @@ function workloadTrusts(a: Analysis, key: string): { via: GraphNode; reach: Reac
     for (const t of a.g.out(repo.key, GitHubEdge.WORKFLOW_TRUST)) {
       for (const h of a.g.in(t.to, EdgeKind.HAS_CREDENTIAL)) {
         const app = a.node(h.from);
-        if (app) out.push({ via: repo, reach: namedReach('entraObject', a.g, app.key) });
+        if (app) out.push({ via: repo, reach: namedReach('entraObject', a.g, app.key, a.ctx) });
       }
     }
   }

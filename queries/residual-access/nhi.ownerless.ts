@@ -52,7 +52,7 @@ export const nhiOwnerless: Rule = {
   evaluate(s, a) {
     return owned(a, s.key, MACHINE_KINDS)
       .filter(({ node }) => a.g.in(node.key, EdgeKind.OWNS).every((o) => a.state(o.from)?.departed === true))
-      .map(({ node, edge: own }) => hitOf(a, s, node, own, namedReach('entraObject', a.g, node.key), a.g.in(node.key, EdgeKind.OWNS).length));
+      .map(({ node, edge: own }) => hitOf(a, s, node, own, namedReach('entraObject', a.g, node.key, a.ctx), a.g.in(node.key, EdgeKind.OWNS).length));
   },
   cypher: {
     get query() {

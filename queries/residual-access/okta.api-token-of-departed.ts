@@ -50,7 +50,7 @@ export const oktaApiTokenOfDeparted: Rule = {
       const p = propsOf(t, NodeKind.OktaApiToken);
       const exp = instant(p.expiresAt);
       if (exp !== null && exp <= a.at) continue;
-      hits.push(hitOf(a, s, e, t, s.status === 'SUSPENDED' ? 'dormant' : 'live', namedReach('oktaUser', a.g, s.key)));
+      hits.push(hitOf(a, s, e, t, s.status === 'SUSPENDED' ? 'dormant' : 'live', namedReach('oktaUser', a.g, s.key, a.ctx)));
     }
     return hits;
   },

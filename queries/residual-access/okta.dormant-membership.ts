@@ -37,7 +37,7 @@ export const oktaDormantMembership: Rule = {
     for (const m of a.g.out(s.key, EdgeKind.MEMBER_OF)) {
       const grp = a.node(m.to);
       if (!grp || propsOf(grp, NodeKind.OktaGroup).type !== 'OKTA_GROUP') continue;
-      hits.push(hitOf(a, s, m, grp, namedReach('oktaDirect', a.g, grp.key)));
+      hits.push(hitOf(a, s, m, grp, namedReach('oktaDirect', a.g, grp.key, a.ctx)));
     }
     return hits;
   },

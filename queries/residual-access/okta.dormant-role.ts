@@ -40,7 +40,7 @@ export const oktaDormantRole: Rule = {
     const hits = new Map<string, Hit>();
     const add = (role: GraphNode, group: GraphNode | null) => {
       if (hits.has(role.key)) return;
-      hits.set(role.key, hitOf(a, s, role, group, namedReach('oktaRole', a.g, role.key)));
+      hits.set(role.key, hitOf(a, s, role, group, namedReach('oktaRole', a.g, role.key, a.ctx)));
     };
     // The active admin roles a holder holds itself (as the Cypher form's `coalesce(role.status, 'ACTIVE')`).
     const directRoles = (holder: string) =>

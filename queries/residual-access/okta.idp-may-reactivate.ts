@@ -49,7 +49,7 @@ export const oktaIdpMayReactivate: Rule = {
       const back =
         (s.status === 'DEPROVISIONED' && p.deprovisionedAction === 'REACTIVATE') || (s.status === 'SUSPENDED' && p.suspendedAction === 'UNSUSPEND');
       if (!back) continue;
-      hits.push(hitOf(a, s, idp, namedReach(s.assumed ? 'oktaUserGroups' : 'oktaUser', a.g, s.key)));
+      hits.push(hitOf(a, s, idp, namedReach(s.assumed ? 'oktaUserGroups' : 'oktaUser', a.g, s.key, a.ctx)));
     }
     return hits;
   },

@@ -53,7 +53,7 @@ export const oktaServiceAppCredentialBySubject: Rule = {
       for (const te of a.g.out(ev.key, EdgeKind.TARGETS)) {
         const app = a.node(te.to);
         if (!app || app.kind !== NodeKind.OktaApp || propsOf(app, NodeKind.OktaApp).applicationType !== 'service') continue;
-        const reach = namedReach('oktaServiceApp', a.g, app.key);
+        const reach = namedReach('oktaServiceApp', a.g, app.key, a.ctx);
         if (!reach.privileged) continue;
         for (const { node: cred, edge: has } of credentialsOf(a, app.key, [NodeKind.OktaClientSecret, NodeKind.OktaJwk])) {
           const cp = propsOf(cred, NodeKind.OktaClientSecret, NodeKind.OktaJwk);

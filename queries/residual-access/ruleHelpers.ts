@@ -49,7 +49,7 @@ export function credentialsOf(a: Analysis, holder: string, kinds: readonly strin
  * already there).
  */
 export function holderReach(a: Analysis, holder: GraphNode): { reach: Reach; tail: PathStep[] } {
-  const reach = namedReach('entraObject', a.g, holder.key);
+  const reach = namedReach('entraObject', a.g, holder.key, a.ctx);
   if (holder.kind === NodeKind.EntraServicePrincipal) return { reach, tail: [] };
   const sps = a.g.in(holder.key, EdgeKind.INSTANCE_OF).map((e) => e.from);
   const tail: PathStep[] = [];

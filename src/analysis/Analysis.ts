@@ -9,11 +9,13 @@ import type { GraphEdge, GraphNode } from '../model/types.js';
 import type { GraphReader } from '../store/GraphReader.js';
 import { type AccountState, accountState } from './accounts.js';
 import { nodeName, sourceOfKey } from '../model/props.js';
+import { type ReachContext, reachContext } from '../model/reachContext.js';
 
 export type NodeStep = { kind: string; id: string; name: string; source: string };
 
 export class Analysis {
   private readonly states = new Map<string, AccountState | null>();
+  private context: ReachContext | null = null;
 
   constructor(
     readonly g: GraphReader,
@@ -29,6 +31,11 @@ export class Analysis {
     const s = n ? accountState(this.g, n, this.at, this.assumed.has(key), this.assumed) : undefined;
     this.states.set(key, s ?? null);
     return s;
+  }
+
+  /** What reach reads besides the graph: `at` and the sources' complete datasets. */
+  get ctx(): ReachContext {
+    return (this.context ??= reachContext(this.g.sources, this.at));
   }
 
   node(key: string): GraphNode | undefined {

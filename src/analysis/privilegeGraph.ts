@@ -14,6 +14,8 @@ import { InputError } from '../model/errors.js';
 import { EdgeKind, type NodeKind } from '../model/schema.js';
 import { type PrivilegeStep, SOURCES } from '../model/source.js';
 import type { GraphEdge, GraphNode } from '../model/types.js';
+import { type ReachContext, reachContext } from '../model/reachContext.js';
+import { instant } from '../model/time.js';
 import type { GraphReader } from '../store/GraphReader.js';
 
 /**
@@ -90,9 +92,20 @@ export function checkDepth(maxDepth: number): number {
   return maxDepth;
 }
 
+/**
+ * The context a privilege graph is built in: the snapshot's collection time and its sources'
+ * complete datasets (a step's `active`: an Azure assignment whose PIM schedule instances all ended
+ * by then is not held; an unknown time ends nothing). The Neo4j engine passes the same as `$at`
+ * and `$complete`.
+ */
+export function privilegeContext(g: Pick<GraphReader, 'sources' | 'collectedAt'>): ReachContext {
+  return reachContext(g.sources, instant(g.collectedAt) ?? 0);
+}
+
 /** Expand the privilege graph from `start` to `maxDepth` steps and measure depths with BFS. */
 export function buildPrivilegeGraph(g: GraphReader, start: string, maxDepth: number): PrivilegeGraph {
   checkDepth(maxDepth);
+  const ctx = privilegeContext(g);
   const G = (Graph as unknown as { DirectedGraph: new () => DirectedGraph<GraphNode, TravelEdge> }).DirectedGraph;
   const graph = new G();
   const root = g.node(start);
@@ -116,7 +129,7 @@ export function buildPrivilegeGraph(g: GraphReader, start: string, maxDepth: num
           const v = vertexOf(other, !!step.terminal);
           if (!graph.hasNode(v)) {
             const n = g.node(other);
-            if (!n) continue;
+            if (!n || (step.active && !step.active.of(n, g, ctx))) continue;
             graph.addNode(v, n);
             if (!step.terminal) next.push(v);
           }

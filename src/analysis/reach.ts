@@ -9,18 +9,19 @@ import { type Reach, NO_REACH } from '../model/reach.js';
 import type { EdgeKind } from '../model/schema.js';
 import { type GraphView, SOURCES } from '../model/source.js';
 import type { GraphNode } from '../model/types.js';
+import type { ReachContext } from '../model/reachContext.js';
 
 export { type Privilege, type Reach, NO_REACH, mergeReach, reachOf, transitiveGroups } from '../model/reach.js';
 
-/** A named reach of the node `key` (a source's `privileges.reach`, e.g. `entra`, `oktaDirect`). */
-export function namedReach(name: string, g: GraphView, key: string): Reach {
-  return SOURCES.reach(name).of(g, key);
+/** A named reach of the node `key` at the analysis time `ctx` (a source's `privileges.reach`, e.g. `entra`, `oktaDirect`). */
+export function namedReach(name: string, g: GraphView, key: string, ctx: ReachContext): Reach {
+  return SOURCES.reach(name).of(g, key, ctx);
 }
 
 /** What an account holds (its kind's `reach`): the reach of the cross-source rules (in Cypher: ACCOUNT_REACH). */
-export function accountReach(g: GraphView, n: GraphNode): Reach {
+export function accountReach(g: GraphView, n: GraphNode, ctx: ReachContext): Reach {
   const name = SOURCES.account(n.kind)?.account.reach;
-  return name ? namedReach(name, g, n.key) : NO_REACH;
+  return name ? namedReach(name, g, n.key, ctx) : NO_REACH;
 }
 
 /** The privilege a node confers when reached by `edge` from `from` (its source's `privilegeOf`), else null. */

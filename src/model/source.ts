@@ -13,6 +13,7 @@ import type { Transform } from './Emit.js';
 import type { SourceRemediation } from './remediation.js';
 import { type Privilege, type Reach, mergeReach } from './reach.js';
 import { EDGE_KINDS, EdgeKind, NodeKind } from './schema.js';
+import type { ReachContext } from './reachContext.js';
 import type { EventSettingsDef, SourceEvents } from './sourceEvents.js';
 import type { EdgeProps, GraphEdge, GraphNode, Prov } from './types.js';
 
@@ -539,13 +540,20 @@ export interface SourceDefinition {
  * One step of the privilege graph (blast radius and paths): an edge kind that carries control out
  * of a node of some kind, forwards or against its direction; a terminal step reaches a node
  * without expanding it; `when` keeps only edges whose property (case-insensitively) is one of
- * `values` (GitHub: a repository role of `admin`).
+ * `values` (GitHub: a repository role of `admin`); `active` keeps only nodes that still confer
+ * it at the analysis time (Azure: an assignment whose PIM schedule instances all ended does not).
  */
 export interface PrivilegeStep {
   edge: EdgeKind;
   reverse?: boolean;
   terminal?: boolean;
   when?: { prop: string; values: readonly string[] };
+  active?: {
+    /** Whether the node reached by the step is followed (the embedded engine). */
+    of: (n: GraphNode, g: GraphView, ctx: ReachContext) => boolean;
+    /** The same for the node bound to `x` in Cypher (may read `$at` and `$complete`). */
+    cypher: (x: string, h: CypherHelpers) => string;
+  };
 }
 
 /**
@@ -569,11 +577,12 @@ export const PRINCIPAL_STEPS: readonly PrivilegeStep[] = [
  * privileges with the sources' `facts`.
  */
 export interface NamedReach {
-  /** The embedded engine's reach of the node `key`. */
-  of: (g: GraphView, key: string) => Reach;
+  /** The embedded engine's reach of the node `key` at the analysis time (`ctx`). */
+  of: (g: GraphView, key: string, ctx: ReachContext) => Reach;
   /**
    * The Cypher subquery for a node bound to `x`: binds `out` to a list of facts (maps with a
-   * `t` one of the registered `facts` reads). Absent: the reach is embedded only.
+   * `t` one of the registered `facts` reads); it may read `$at` and `$complete` (ReachContext).
+   * Absent: the reach is embedded only.
    */
   cypher?: (x: string, out: string, h: CypherHelpers) => string;
 }
@@ -941,7 +950,7 @@ export class SourceRegistry {
     const out: NamedReach = !ext.length
       ? r
       : {
-          of: (g, key) => mergeReach(...all.map((x) => x.of(g, key))),
+          of: (g, key, ctx) => mergeReach(...all.map((x) => x.of(g, key, ctx))),
           cypher: r.cypher ? (x, o, h) => `CALL (${x}) {\n${all.map((e, i) => e.cypher!(x, `${o}_${i}`, h)).join('\n')}\n  RETURN ${all.map((_, i) => `${o}_${i}`).join(' + ')} AS ${o}\n}` : undefined,
         };
     this.merged.set(name, out);

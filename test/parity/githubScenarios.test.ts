@@ -26,7 +26,7 @@ import { findPathsNeo4j } from '../../queries/paths.cypher.js';
 import { runResidual } from '../../queries/residual.js';
 import { runResidualNeo4j } from '../../queries/residual.cypher.js';
 import { GLOBAL_ADMINISTRATOR, JACK, emuTenant, saml, workloadTenant } from '../support/githubTenants.js';
-import { AZURE_TENANT, GUEST_SUBSCRIPTION, azureReachVariant, timeBoundVariant, variant, withHomeTenant } from '../support/azureVariants.js';
+import { AZURE_TENANT, GUEST_SUBSCRIPTION, NINA, NINA_ROOT, azureReachVariant, scheduledReachVariant, timeBoundVariant, variant, withHomeTenant } from '../support/azureVariants.js';
 import { AT, type TenantSpec, writeTenant } from '../support/tenant.js';
 import { RulesSeen, blastDifferences, both, docDifferences, expectResidualParity, pair, pathDifferences } from './support.js';
 
@@ -158,6 +158,54 @@ describe('parity on the GitHub and Azure scenarios', () => {
         expect(secret.reaches.privileges).toEqual([`Azure: Owner on ${scope}`]);
         expect(secret.severity).toBe(scope.startsWith('/subscriptions/') ? 'high' : 'critical');
         expect(r.n!.findings.find((f) => f.rule === 'hr.leaver-account-enabled')!.reaches.privileges).toEqual([`Azure: Owner on ${GUEST_SUBSCRIPTION}`]);
+        seen.add(r.e!, r.n!);
+      } finally {
+        await p.close();
+      }
+    }
+  });
+
+  it('reach, blast radius and paths do not count an assignment whose PIM schedule instances all ended (live or unread instances: counted, coverage says so), in both engines', async () => {
+    const NINA_REF = `entra:${NINA}`;
+    const UAA_ROOT = 'Azure: User Access Administrator on /';
+    const OWNER_ROOT = `Azure: Owner on /providers/Microsoft.Management/managementGroups/${AZURE_TENANT}`;
+    const cases = [
+      { name: 'ended', dir: scheduledReachVariant('2026-10-15T00:00:00Z'), counted: false, ledger: 'complete' },
+      { name: 'live', dir: scheduledReachVariant('2027-03-31T00:00:00Z'), counted: true, ledger: 'complete' },
+      { name: 'ended, instances read in part', dir: scheduledReachVariant('2026-10-15T00:00:00Z', 'partial'), counted: true, ledger: 'partial' },
+      { name: 'ended, instances not read', dir: scheduledReachVariant('2026-10-15T00:00:00Z', 'missing'), counted: true, ledger: 'missing' },
+    ];
+    for (const c of cases) {
+      const p = await pair(driver, [c.dir]);
+      try {
+        // Blast radius of the departed nina: her UAA at "/" and, through the app she owns, its
+        // service principal's Owner at the tenant root group.
+        const br = await both(() => blastRadius(p.graph, NINA_REF), () => blastRadiusNeo4j(p.snap, NINA_REF));
+        expect(br.mismatch, c.name).toBeUndefined();
+        expect(blastDifferences(br.e!, br.n!), c.name).toEqual([]);
+        const labels = br.n!.privileges.map((x) => x.label);
+        expect(labels.includes(UAA_ROOT), c.name).toBe(c.counted);
+        expect(labels.includes(OWNER_ROOT), c.name).toBe(c.counted);
+        expect(br.n!.tier0, c.name).toBe(c.counted);
+        const ps = await both(() => findPaths(p.graph, NINA_REF, 'tier0'), () => findPathsNeo4j(p.snap, NINA_REF, 'tier0'));
+        expect(ps.mismatch, c.name).toBeUndefined();
+        expect(pathDifferences(ps.e!, ps.n!), c.name).toEqual([]);
+        expect(ps.n!.paths.length > 0, c.name).toBe(c.counted);
+        // The rules: the owned app's secret reaches the Owner (reach); the assignment at "/" is a finding.
+        const opts = { all: true, at: Date.parse('2026-11-01T00:00:00Z') };
+        const r = await both(() => runResidual(p.graph, opts), () => runResidualNeo4j(p.snap, opts));
+        expect(r.mismatch, c.name).toBeUndefined();
+        expect(docDifferences(r.e!, r.n!), c.name).toEqual([]);
+        expect(r.n!.findings.find((f) => f.rule === 'entra.owned-app-secret')!.reaches.privileges, c.name).toEqual(c.counted ? [OWNER_ROOT] : []);
+        const root = r.n!.findings.find((f) => f.rule === 'azure.dormant-role' && f.via.id === NINA_ROOT);
+        expect(root ? root.validUntil : 'none', c.name).toBe(c.counted ? (c.name === 'live' ? '2027-03-31T00:00:00.000Z' : null) : 'none');
+        // Coverage names an incomplete instance list with its reason.
+        const cov = r.n!.coverage[`azure:${AZURE_TENANT}`];
+        expect(cov.complete.includes('roleAssignmentScheduleInstances'), c.name).toBe(c.ledger === 'complete');
+        if (c.ledger !== 'complete') {
+          expect(cov[c.ledger as 'partial' | 'missing'], c.name).toContain('roleAssignmentScheduleInstances');
+          expect(cov.reasons.roleAssignmentScheduleInstances, c.name).toMatch(/HTTP (500|403)/);
+        }
         seen.add(r.e!, r.n!);
       } finally {
         await p.close();

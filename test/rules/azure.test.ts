@@ -14,7 +14,12 @@ import { describe, expect, it } from 'vitest';
 import { coversRoleAssignmentWrite, gradeAzureRole, isRootScope, roleGuid } from '../../ingest/azure/tiers.js';
 import { ROOT } from '../support/scenarios.js';
 import { analyse, summary } from '../support/tenant.js';
-import { AZURE_TENANT, GUEST_SUBSCRIPTION, NINA, NINA_CORP, NINA_ROOT, NINA_SUB2, PAT, REACH_SECRET, azureReachVariant, editLines, timeBoundVariant, variant, withHomeTenant } from '../support/azureVariants.js';
+import { AZURE_TENANT, GUEST_SUBSCRIPTION, NINA, NINA_CORP, NINA_ROOT, NINA_SUB2, PAT, REACH_SECRET, azureReachVariant, editLines, scheduledReachVariant, timeBoundVariant, variant, withHomeTenant } from '../support/azureVariants.js';
+import { blastRadius } from '../../queries/blast-radius.js';
+import { findPaths } from '../../queries/paths.js';
+import { runResidual } from '../../queries/residual.js';
+import { LazyGraph } from '../../src/store/LazyGraph.js';
+import { loadInMemory } from '../../src/store/openGraph.js';
 
 const TENANT = AZURE_TENANT;
 const QUINN = 'e7e82189-6222-5bd0-bb9e-6f4d75287b38';
@@ -96,6 +101,33 @@ describe('azure rules', () => {
     expect(plain.findings.filter((f) => f.rule === 'azure.dormant-role' && f.subject.id === NINA && f.via.kind === 'AzureRoleAssignment').map((f) => [f.via.id, f.validUntil]).sort()).toEqual(
       [[NINA_CORP, null], [NINA_ROOT, null], [NINA_SUB2, null]].sort(),
     );
+  });
+
+  it('an assignment whose PIM schedule instances all ended is in no reach, blast radius or path; a live one, or one whose instances were not read in full, is (embedded; parity in githubScenarios)', async () => {
+    const UAA_ROOT = 'Azure: User Access Administrator on /';
+    const OWNER_ROOT = `Azure: Owner on /providers/Microsoft.Management/managementGroups/${TENANT}`;
+    for (const [end, ledger, counted] of [
+      ['2026-10-15T00:00:00Z', 'complete', false],
+      ['2027-03-31T00:00:00Z', 'complete', true],
+      ['2026-10-15T00:00:00Z', 'partial', true],
+      ['2026-10-15T00:00:00Z', 'missing', true],
+    ] as const) {
+      const what = `${end} ${ledger}`;
+      const db = await loadInMemory([scheduledReachVariant(end, ledger)]);
+      try {
+        const g = new LazyGraph(db, null);
+        const br = blastRadius(g, `entra:${NINA}`);
+        expect(br.privileges.map((x) => x.label).filter((l) => l === UAA_ROOT || l === OWNER_ROOT).sort(), what).toEqual(counted ? [OWNER_ROOT, UAA_ROOT] : []);
+        expect(br.tier0, what).toBe(counted);
+        expect(findPaths(g, `entra:${NINA}`, 'tier0').paths.length > 0, what).toBe(counted);
+        const doc = runResidual(g, { all: true, at: AT });
+        expect(doc.findings.find((f) => f.rule === 'entra.owned-app-secret')!.reaches.privileges, what).toEqual(counted ? [OWNER_ROOT] : []);
+        expect(doc.findings.some((f) => f.rule === 'azure.dormant-role' && f.via.id === NINA_ROOT), what).toBe(counted);
+        if (ledger !== 'complete') expect(doc.coverage[`azure:${TENANT}`][ledger], what).toContain('roleAssignmentScheduleInstances');
+      } finally {
+        db.close();
+      }
+    }
   });
 
   it('the root assignment is tier 0 and its remediation elevates first', async () => {

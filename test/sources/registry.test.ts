@@ -16,6 +16,7 @@ import { type CypherHelpers, type GraphView, type SourceDefinition, SourceRegist
 import { ENTRA_TENANT, analyse, entraUser, guid, summary } from '../support/tenant.js';
 import { DOORS, badgeCollection, holder } from './badge/collection.js';
 import { BADGE_SOURCE, BadgeDoor, BadgeHolder } from './badge/source.js';
+import { reachContext } from '../../src/model/reachContext.js';
 
 describe('source registry', () => {
   beforeAll(() => {
@@ -128,7 +129,7 @@ describe('a source extends another source’s named reach', () => {
     r.register(def('ext', { ...steps, extends: { thing: { of: () => base('B'), cypher: (x, o) => `CALL (${x}) { RETURN ['b'] AS ${o} }` } } }));
     r.register(def('own', { ...steps, reach: { thing: { of: () => base('A'), cypher: (x, o) => `CALL (${x}) { RETURN ['a'] AS ${o} }` } } }));
     const g = { node: () => undefined, out: () => [], in: () => [] } as unknown as GraphView;
-    expect(r.reach('thing').of(g, 'k').privileges.map((p) => p.label)).toEqual(['A', 'B']);
+    expect(r.reach('thing').of(g, 'k', reachContext([], 0)).privileges.map((p) => p.label)).toEqual(['A', 'B']);
     const cypher = r.reach('thing').cypher!('x', 'facts', {} as CypherHelpers);
     expect(cypher).toContain("RETURN ['a'] AS facts_0");
     expect(cypher).toContain("RETURN ['b'] AS facts_1");

@@ -159,3 +159,27 @@ export function timeBoundVariant(): string {
     ]),
   );
 }
+
+/** The reach variant's service principal's Owner assignment (at the scope azureReachVariant is given). */
+export const REACH_ASSIGNMENT = 'a11ce000-0000-4000-8000-0000000000d1';
+
+/**
+ * The reach variant with Owner at the tenant root group for the owned app's service principal,
+ * and one PIM schedule instance ending at `end` for that assignment (origin: its full ARM id) and
+ * for nina's User Access Administrator at `/` (no origin: by name): both tier 0 while active.
+ * `ledger`: the `roleAssignmentScheduleInstances` entry made `partial` or `missing` (with a reason).
+ */
+export function scheduledReachVariant(end: string | null, ledger: 'complete' | 'partial' | 'missing' = 'complete'): string {
+  const root = `/providers/Microsoft.Management/managementGroups/${AZURE_TENANT}`;
+  const dir = azureReachVariant(root);
+  editLines(dir, 'azure', 'roleAssignmentScheduleInstances', () => [
+    assignmentInstance({ scope: root, name: 'aaaa0000-0000-4000-8000-0000000000d1', origin: `${root}/providers/Microsoft.Authorization/roleAssignments/${REACH_ASSIGNMENT}`, end, principalId: REACH_SP }),
+    assignmentInstance({ scope: '/', name: 'b4f087b7-ddfb-5b2e-9346-5c1b3294ae2b', origin: null, end }),
+  ]);
+  const mf = join(dir, 'azure', 'manifest.json');
+  const m = JSON.parse(readFileSync(mf, 'utf8')) as { datasets: Record<string, Record<string, unknown>> };
+  if (ledger === 'partial') m.datasets.roleAssignmentScheduleInstances = { ...m.datasets.roleAssignmentScheduleInstances, status: 'partial', reason: 'HTTP 500 InternalServerError for subscriptions' };
+  if (ledger === 'missing') m.datasets.roleAssignmentScheduleInstances = { status: 'missing', reason: 'HTTP 403 AuthorizationFailed (needs Reader)' };
+  writeFileSync(mf, JSON.stringify(m, null, 2));
+  return dir;
+}
