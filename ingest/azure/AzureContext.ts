@@ -39,6 +39,11 @@ export interface AzureContext {
   tenant: string;
   /** An Entra object id: only its assignments (`assignedTo()`: direct and through groups). */
   subject?: string;
+  /**
+   * A per-subject collection's identities (ARM ids) whose federated credentials are
+   * read again — a plan's (verify): only theirs, never the rest of the tenant's.
+   */
+  credentialsOf?: readonly string[];
 }
 
 /** `/subscriptions/{id}` from a descendant or subscription line. */

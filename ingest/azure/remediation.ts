@@ -192,11 +192,32 @@ export const AZURE_REMEDIATION: SourceRemediation<AzureWriter> = {
   connect: (conn, signal) => ({ session: createArmSession({ ...(conn as ArmSessionOptions), signal }), stats: newStats() }),
   // Azure has no accounts of its own (its subjects are Entra's): never asked.
   accountDisabled: () => Promise.resolve(null),
-  async collectSubject(conn, subject, out, signal) {
+  async collectSubject(conn, subject, out, signal, also = []) {
     const { collectAzure } = await import('./index.js');
     const c = conn as Omit<CollectAzureOptions, 'out'>;
-    await collectAzure({ ...c, subject, out, force: true, signal });
-    // Complete for the subject's own assignments (its group assignments are only replaced one by one).
+    await collectAzure({ ...c, subject, out, force: true, signal, credentialsOf: identitiesOf(also) });
+    // Complete for the subject's own assignments (its group assignments are only replaced one by
+    // one) and for the credentials of the identities the plan acts on (the ledger's parents).
     return { dir: `${out}/azure`, accounts: [subject.toLowerCase()] };
   },
+  // A plan whose subject is another source's account (a GitHub account whose workflows sign in as
+  // a managed identity): only the federated credentials of the identities its steps act on.
+  async collectObjects(conn, out, signal, steps) {
+    const { collectAzure } = await import('./index.js');
+    const c = conn as Omit<CollectAzureOptions, 'out'>;
+    await collectAzure({ ...c, out, force: true, signal, credentialsOf: identitiesOf(steps) });
+    return { dir: `${out}/azure`, accounts: [] };
+  },
 };
+
+/** The managed identities whose federated credentials `steps` delete (their ARM ids). */
+function identitiesOf(steps: readonly StepRef[]): string[] {
+  const out = new Set<string>();
+  for (const s of steps) {
+    if (s.kind !== deleteFederatedCredential.kind) continue;
+    const path = pathOf(s);
+    const i = path.toLowerCase().lastIndexOf('/federatedidentitycredentials/');
+    if (i > 0) out.add(path.slice(0, i));
+  }
+  return [...out];
+}

@@ -110,6 +110,7 @@ export function verificationTable(v: Verification): string {
   const out: string[] = [];
   out.push(`Verification of ${v.subject}${v.plan ? ` against plan ${v.plan}` : ''}: before observed ${v.before.observedAt}, now observed ${v.after.observedAt} (snapshot ${v.after.snapshot})`);
   out.push(`${v.summary.gone} gone, ${v.summary.remains} remaining, ${v.summary.new} new`);
+  for (const n of v.notRead ?? []) out.push(`not read again: ${n.sourceKey} (${n.why})`);
   if (v.findings.length) {
     out.push('');
     out.push(

@@ -155,4 +155,11 @@ export interface SourceRemediation<W = unknown> {
    * folder written and the accounts it is complete for.
    */
   collectSubject(conn: unknown, subject: string, out: string, signal: AbortSignal, also?: readonly StepRef[]): Promise<{ dir: string; accounts: string[] }>;
+  /**
+   * Read again only the objects `steps` act on, for a plan whose subject is another source's
+   * account (a GitHub account's workload credential held by a managed identity), into `out`: a
+   * subject collection complete for no account (its ledger lists the parents it read in full).
+   * Absent: such steps' objects are not read again, and their findings cannot read as gone.
+   */
+  collectObjects?(conn: unknown, out: string, signal: AbortSignal, steps: readonly StepRef[]): Promise<{ dir: string; accounts: string[] }>;
 }

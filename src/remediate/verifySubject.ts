@@ -2,7 +2,10 @@
  * `verify`: reads the subject's accounts again from the live tenants (each source's per-subject
  * collection), folds them into the latest snapshot's source folders, loads the result as a new
  * snapshot (so history, diff and evidence see it), and analyses the subject on it. A source paired
- * with an account's (Azure with its Entra tenant) is read again for that account too. The findings
+ * with an account's (Azure with its Entra tenant) is read again for that account too; a plan's
+ * steps in a source none of the accounts is in (a GitHub account's workload credential in Azure)
+ * have only the objects they act on read again; a source with no per-subject read (GitHub) is
+ * not read again, and its findings remain (`notRead`). The findings
  * before (the plan's, or the previous snapshot's) are compared with the findings now: gone,
  * remaining — with why (excluded by a guard rail, manual, accepted, failed or skipped when
  * applied, not applied yet, or done yet still shown by the tenant) — and new. Whether the
@@ -21,6 +24,7 @@ import { SnapshotDb } from '../store/SnapshotDb.js';
 import type { Store } from '../store/Store.js';
 import { type JournalRecord, stepStates } from './Journal.js';
 import type { Plan } from './Plan.js';
+import type { StepRef } from '../model/remediation.js';
 import { remediationSource } from './remediationSources.js';
 
 export const VERIFICATION_FORMAT = 'revenant-verification/1';
@@ -44,6 +48,8 @@ export interface Verification {
   before: { snapshot: string | null; at: string; observedAt: string };
   after: { snapshot: string; at: string; observedAt: string };
   refreshed: { source: string; sourceKey: string; accounts: string[]; collectedAt: string; degraded: string[] }[];
+  /** Sources not read again (no per-subject read: GitHub): their findings stay as the snapshot has them, never gone. */
+  notRead: { source: string; sourceKey: string; why: string }[];
   findings: VerifiedFinding[];
   subjects: SubjectReport[];
   persons: PersonReport[];
@@ -116,10 +122,30 @@ export async function verifySubject(o: VerifyOptions): Promise<{ verification: V
     db.close();
   }
 
-  // Read every account again, source by source; each source folder is rebuilt once.
+  // Read every account again, source by source; each source folder is rebuilt once. A source with
+  // no per-subject read (GitHub) is not read again: its findings remain as the snapshot has them.
+  const notRead: Verification['notRead'] = [];
+  const skip = (source: string, sourceKey: string, why: string) => {
+    if (!notRead.some((n) => n.sourceKey === sourceKey)) notRead.push({ source, sourceKey, why });
+  };
   const bySource = new Map<string, typeof targets>();
-  for (const t of targets) (bySource.get(t.sourceKey) ?? bySource.set(t.sourceKey, []).get(t.sourceKey)!).push(t);
-  const missing = [...new Set([...bySource.values()].flat().map((t) => t.source))].filter((s) => !o.connections[s] || !remediationSource(s));
+  for (const t of targets) {
+    if (!remediationSource(t.source)) skip(t.source, t.sourceKey, `${t.source} has no per-subject read: its findings cannot read as gone`);
+    else (bySource.get(t.sourceKey) ?? bySource.set(t.sourceKey, []).get(t.sourceKey)!).push(t);
+  }
+  // A plan's steps in a source none of the accounts is in (a GitHub account's workload credential,
+  // held by an Azure managed identity): only the objects they act on are read again.
+  const objects = new Map<string, { source: string; steps: StepRef[] }>();
+  for (const a of o.plan?.actions ?? []) {
+    for (const s of a.steps) {
+      if (bySource.has(s.sourceKey) || notRead.some((n) => n.sourceKey === s.sourceKey)) continue;
+      const src = sources.find((x) => x.sourceKey === s.sourceKey);
+      if (!src) continue;
+      if (!remediationSource(src.source)?.collectObjects) skip(src.source, s.sourceKey, `${src.source} cannot read again only the objects a plan acts on: its findings cannot read as gone`);
+      else (objects.get(s.sourceKey) ?? objects.set(s.sourceKey, { source: src.source, steps: [] }).get(s.sourceKey)!).steps.push(s);
+    }
+  }
+  const missing = [...new Set([...[...bySource.values()].flat().map((t) => t.source), ...[...objects.values()].map((x) => x.source)])].filter((s) => !o.connections[s] || !remediationSource(s));
   if (missing.length) {
     throw new InputError(`verify: cannot read ${missing.join(' and ')} again: no connection settings for it (see \`revenant verify --help\`); a finding not read again cannot be verified`);
   }
@@ -151,6 +177,18 @@ export async function verifySubject(o: VerifyOptions): Promise<{ verification: V
     }
     folders.set(sourceKey, base);
     refreshed.push(entry);
+  }
+  for (const [sourceKey, { source, steps }] of objects) {
+    const src = sources.find((s) => s.sourceKey === sourceKey)!;
+    const tmp = mkdtempSync(join(o.workDir, 'objects-'));
+    try {
+      const got = await remediationSource(source)!.collectObjects!(o.connections[source], tmp, signal, steps);
+      const merged = await mergeSubjectCollection(src.folder, got.dir, join(o.workDir, `${source}-${folders.size}-objects`));
+      folders.set(sourceKey, merged.dir);
+      refreshed.push({ source, sourceKey, accounts: [], collectedAt: '', degraded: merged.degraded });
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   }
   const dirs = sources.map((s) => folders.get(s.sourceKey) ?? s.folder);
   const loaded = await loadSnapshot(o.store, dirs);
@@ -203,6 +241,7 @@ export async function verifySubject(o: VerifyOptions): Promise<{ verification: V
       : { snapshot: latest, at: beforeDoc!.at, observedAt: beforeDoc!.at },
     after: { snapshot: loaded.id, at: afterDoc.at, observedAt: observed[observed.length - 1] ?? afterDoc.at },
     refreshed,
+    notRead,
     findings,
     subjects: afterDoc.subjects,
     persons: afterDoc.persons,
