@@ -7,6 +7,7 @@
  * Update while it persists, Close when it is resolved.
  */
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { checkOcsfEvent, OCSF_CLASSES, OCSF_OBJECTS, OCSF_VERSION } from '../../src/api/ocsf/requirements.js';
@@ -87,6 +88,40 @@ describe('required attributes', () => {
     expect(checkOcsfEvent({ ...e, remediation: {} }).join(';')).toMatch(/remediation: missing required desc/);
     expect(checkOcsfEvent({ ...e, type_uid: 200802 }).join(';')).toMatch(/type_uid/);
     expect(Object.keys(OCSF_OBJECTS)).toEqual(expect.arrayContaining(['metadata', 'finding_info', 'remediation', 'user', 'resources']));
+  });
+});
+
+describe('GitHub and Azure findings', () => {
+  // Issue 16, item 7: the new sources' findings go out in OCSF with no special case — a resource
+  // named by its GitHub or Azure kind, and every required attribute.
+  let gStore: string;
+  let gApp: FastifyInstance;
+  let gKey: string;
+  beforeAll(async () => {
+    gStore = tempDir();
+    await cliLoad(gStore, fileURLToPath(new URL('../scenarios/github-workload-path', import.meta.url)));
+    gKey = createKey(gStore, ['read']);
+    ({ app: gApp } = await makeApp(gStore));
+  });
+  afterAll(async () => {
+    await gApp?.close();
+  });
+
+  it('names GitHub and Azure resource types and conforms', async () => {
+    const gGet = async (url: string) => (await gApp.inject({ url, headers: bearer(gKey) })).json();
+    const plain = (await gGet('/v1/findings?limit=1000')).items as Ev[];
+    const body = await gGet('/v1/findings?format=ocsf&limit=1000');
+    expectConforms(body.events, 2008);
+    expect(body.events.map((e: Ev) => e.finding_info.uid).sort()).toEqual(plain.map((f) => f.id).sort());
+    const bySource = new Map(plain.map((f) => [f.id, f.via] as const));
+    const types = new Set<string>();
+    for (const e of body.events as Ev[]) {
+      const via = bySource.get(e.finding_info.uid)!;
+      expect(e.resources[0]).toMatchObject({ uid: via.id, type: via.kind });
+      types.add(`${via.source}:${e.resources[0].type}`);
+    }
+    expect([...types].some((t) => t.startsWith('github:'))).toBe(true);
+    expect([...types].some((t) => t.startsWith('azure:'))).toBe(true);
   });
 });
 
