@@ -195,6 +195,21 @@ export async function collectEntraSubject(opts: CollectEntraSubjectOptions): Pro
     `/auditLogs/directoryAudits?$filter=${enc(`initiatedBy/user/id eq ${q(a)} and ${AUDIT_ACTIVITY_FILTER}`)}&$top=${TOP}`;
   const targetedAudit = (a: string) =>
     `/auditLogs/directoryAudits?$filter=${enc(`targetResources/any(t:t/id eq ${q(a)}) and activityDisplayName eq 'Disable account'`)}&$top=${TOP}`;
+  /** The directory role assignments and eligibilities held by `ids` (accounts, role-assignable groups). */
+  const readPrincipalRoles = (ids: string[]): Promise<void>[] => [
+    batch(
+      'roleAssignments',
+      ['roleAssignments'],
+      ids.map((id) => ({ key: id, url: `/roleManagement/directory/roleAssignments?$filter=${enc(`principalId eq ${q(id)}`)}&$select=${ROLE_ASSIGNMENT_SELECT}` })),
+      (_k, x) => g.add('roleAssignments', String(x.id), x),
+    ),
+    batch(
+      'roleEligibilitySchedules',
+      ['roleEligibilitySchedules'],
+      ids.map((id) => ({ key: id, url: `/roleManagement/directory/roleEligibilitySchedules?$filter=${enc(`principalId eq ${q(id)}`)}&$select=${ROLE_ELIGIBILITY_SELECT}` })),
+      (_k, x) => g.add('roleEligibilitySchedules', String(x.id), x),
+    ),
+  ];
   const readAccounts = (active: string[], allAccounts: string[]): Promise<unknown> =>
     Promise.all([
       batch(
@@ -219,24 +234,7 @@ export async function collectEntraSubject(opts: CollectEntraSubjectOptions): Pro
         active.map((a) => ({ key: a, url: `/users/${a}/oauth2PermissionGrants` })),
         (_a, x) => g.add('oauth2PermissionGrants', String(x.id), x),
       ),
-      batch(
-        'roleAssignments',
-        ['roleAssignments'],
-        allAccounts.map((a) => ({
-          key: a,
-          url: `/roleManagement/directory/roleAssignments?$filter=${enc(`principalId eq ${q(a)}`)}&$select=${ROLE_ASSIGNMENT_SELECT}`,
-        })),
-        (_a, x) => g.add('roleAssignments', String(x.id), x),
-      ),
-      batch(
-        'roleEligibilitySchedules',
-        ['roleEligibilitySchedules'],
-        allAccounts.map((a) => ({
-          key: a,
-          url: `/roleManagement/directory/roleEligibilitySchedules?$filter=${enc(`principalId eq ${q(a)}`)}&$select=${ROLE_ELIGIBILITY_SELECT}`,
-        })),
-        (_a, x) => g.add('roleEligibilitySchedules', String(x.id), x),
-      ),
+      ...readPrincipalRoles(allAccounts),
       batch(
         'applicationOwners',
         ['groupOwners', 'applicationOwners', 'servicePrincipalOwners', 'applications', 'servicePrincipals', 'federatedIdentityCredentials'],
@@ -353,24 +351,7 @@ export async function collectEntraSubject(opts: CollectEntraSubjectOptions): Pro
       false,
       true,
     ),
-    batch(
-      'roleAssignments',
-      ['roleAssignments'],
-      roleGroups.map((id) => ({
-        key: id,
-        url: `/roleManagement/directory/roleAssignments?$filter=${enc(`principalId eq ${q(id)}`)}&$select=${ROLE_ASSIGNMENT_SELECT}`,
-      })),
-      (_k, x) => g.add('roleAssignments', String(x.id), x),
-    ),
-    batch(
-      'roleEligibilitySchedules',
-      ['roleEligibilitySchedules'],
-      roleGroups.map((id) => ({
-        key: id,
-        url: `/roleManagement/directory/roleEligibilitySchedules?$filter=${enc(`principalId eq ${q(id)}`)}&$select=${ROLE_ELIGIBILITY_SELECT}`,
-      })),
-      (_k, x) => g.add('roleEligibilitySchedules', String(x.id), x),
-    ),
+    ...readPrincipalRoles(roleGroups),
   ]);
 
   // 5. The service principals of those applications, then the permissions and roles of every
