@@ -143,6 +143,7 @@ async function loadSource(writer: SnapshotWriter, src: SourceFolder, warnings: s
         if ((++lines & 0x3fff) === 0) onProgress?.({ file: df.file, lines, expected, done: false });
       }
     }
+    writer.endRecordFile(records);
     onProgress?.({ file: df.file, lines, expected, done: true });
     writer.fileStats(fileIdx, stats.objects, stats.bytes, stats.sha256);
     objects += stats.objects;

@@ -36,4 +36,11 @@ describe('contentHash', () => {
     const sp = { groupId: 'g1', member: { '@odata.type': '#microsoft.graph.servicePrincipal', id: 'u1' } };
     expect(h(user)).not.toEqual(h(sp));
   });
+
+  it('finds a top-level annotation whose key the text spells with \\u escapes', () => {
+    const text = `{"\\u0040odata.type":"#microsoft.graph.group",${JSON.stringify(group).slice(1)}`;
+    const value = JSON.parse(text) as Record<string, unknown>;
+    expect(Object.keys(value)[0]).toBe('@odata.type');
+    expect(contentHash(text, value)).toEqual(h(group));
+  });
 });
