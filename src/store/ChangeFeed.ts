@@ -255,6 +255,10 @@ export class ChangeFeed {
       const prevSnapshot = last === undefined ? null : (this.db.prepare('SELECT snapshot, at FROM feed_snapshots WHERE snapshot = ?').get(last) as { snapshot: string; at: string });
       const sourceKeys = new Map(doc.subjects.map((s) => [`${s.source}\u0000${s.id}`, s.sourceKey]));
       const skOf = (f: Finding) => sourceKeys.get(`${f.subject.source}\u0000${f.subject.id}`) ?? null;
+      if (baseline) {
+        this.writeBaseline(id, doc, at, skOf);
+        return 0;
+      }
       this.db.exec(
         'CREATE TEMP TABLE IF NOT EXISTS feed_now (finding TEXT PRIMARY KEY, digest TEXT NOT NULL, ord INTEGER NOT NULL); DELETE FROM feed_now; CREATE TEMP TABLE IF NOT EXISTS feed_dropped (finding TEXT PRIMARY KEY); DELETE FROM feed_dropped;',
       );
@@ -351,6 +355,27 @@ export class ChangeFeed {
       this.db.prepare('INSERT INTO feed_snapshots(snapshot, at, end_seq, events, logged_at) VALUES (?, ?, ?, ?, ?)').run(id, at, end, events, new Date().toISOString());
       return events;
     }).immediate();
+  }
+
+  /**
+   * The baseline of an empty feed: every finding (the first of a repeated id) becomes an open
+   * state, in document order — what the comparison would write with no state to compare with and
+   * no event to emit, without staging the findings in a temporary table and joining them back
+   * (at 250k people, 130k findings: most of a first load's feed time).
+   */
+  private writeBaseline(id: string, doc: FindingsDoc, at: string, skOf: (f: Finding) => string | null): void {
+    const ins = this.db.prepare(
+      `INSERT OR REPLACE INTO feed_state(finding, open, unverified, status, severity, rule, source, source_key, digest, first_snapshot, first_at, last_snapshot, last_at, doc)
+       VALUES (?, 1, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const seen = new Set<string>();
+    for (const f of doc.findings) {
+      if (seen.has(f.id)) continue;
+      seen.add(f.id);
+      ins.run(f.id, f.status, f.severity, f.rule, f.subject.source, skOf(f), findingDigest(f), id, at, id, at, JSON.stringify(f));
+    }
+    const end = (this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'feed_events'").get() as { seq: number } | undefined)?.seq ?? 0;
+    this.db.prepare('INSERT INTO feed_snapshots(snapshot, at, end_seq, events, logged_at) VALUES (?, ?, ?, ?, ?)').run(id, at, end, 0, new Date().toISOString());
   }
 
   /**

@@ -156,6 +156,29 @@ describe('ChangeFeed', () => {
     f.close();
   });
 
+  it('writes a baseline\'s states as the comparison with no states would (first of a repeated id, document order)', () => {
+    const findings = [finding('b', 'live', 'high'), finding('a'), { ...finding('b'), evidence: ['again'] }, finding('c', 'dormant', 'medium', 'entra.dormant-role')];
+    const states = (f: ChangeFeed) => f.db.prepare('SELECT * FROM feed_state ORDER BY rowid').all();
+    const base = feed();
+    expect(base.append('s1', doc(findings), '2026-11-02T00:00:00.000Z')).toBe(0);
+    // The same document appended after an empty baseline goes through the comparison (three `created`).
+    const compared = feed();
+    compared.append('s0', doc([]));
+    expect(compared.append('s1', doc(findings), '2026-11-02T00:00:00.000Z')).toBe(3);
+    expect(states(base)).toHaveLength(3);
+    expect(states(base)).toEqual(states(compared));
+    expect((states(base)[0] as { status: string; doc: string }).status).toBe('live');
+    expect(JSON.parse((states(base)[0] as { doc: string }).doc)).toEqual(findings[0]);
+    // And the baseline's states decide the next snapshot's events like any others.
+    expect(base.append('s2', doc([finding('a'), finding('b')]))).toBe(2);
+    expect(all(base).map((e) => [e.finding, e.kind, e.reason])).toEqual([
+      ['b', 'updated', 'status-changed'],
+      ['c', 'closed', 'resolved'],
+    ]);
+    base.close();
+    compared.close();
+  });
+
   it('keeps the history from the oldest snapshot kept, and says which positions expired', () => {
     const f = feed();
     f.append('s0', doc([]));
