@@ -2,12 +2,13 @@
  * The development/CI Neo4j (npm run neo4j:start) answers Bolt, runs Cypher, round-trips
  * awkward parameter values verbatim; and the product's driver factory reports an unreachable
  * server within seconds as one clear line — although its pool waits long for a busy connection
- * (the first contact is bounded on its own; the busy pool is tested in push.test.ts). Needs a
- * running server: see test/support/neo4j.ts.
+ * (the first contact is bounded on its own; the busy pool is tested in push.test.ts), and its
+ * sockets to the server have Nagle's algorithm off. Needs a running server: see
+ * test/support/neo4j.ts.
  */
 import net from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Driver } from 'neo4j-driver';
 import {
   asNeo4jConnectionError,
@@ -116,6 +117,30 @@ describe('the launched Neo4j', () => {
     // None of the values was executed as Cypher.
     const injected = await driver.executeQuery('MATCH (n:Injected) RETURN count(n) AS c');
     expect(num(injected.records[0].get('c'))).toBe(0);
+  });
+});
+
+describe("the driver's sockets", () => {
+  it('turn Nagle off (TCP_NODELAY) on every connection to the server', async () => {
+    const noDelay = vi.spyOn(net.Socket.prototype, 'setNoDelay');
+    const driver = openTestDriver();
+    try {
+      const session = driver.session();
+      const other = driver.session();
+      try {
+        // Two sessions at once: two pooled connections, each a socket of its own.
+        await Promise.all([session.run('RETURN 1'), other.run('RETURN 2')]);
+      } finally {
+        await session.close();
+        await other.close();
+      }
+      // Each socket the driver opened (set before it connects) asked for no-delay, and nothing turned it back on.
+      expect(new Set(noDelay.mock.contexts).size).toBeGreaterThanOrEqual(2);
+      expect(noDelay.mock.calls.every((c) => c[0] === true)).toBe(true);
+    } finally {
+      noDelay.mockRestore();
+      await driver.close();
+    }
   });
 });
 
