@@ -134,10 +134,13 @@ export function resolveAll(g: GraphReader, names: string[], what: string): strin
   return [...new Set(out)];
 }
 
+/** `a.localeCompare(b, 'en', { numeric: true })`, without building a collator per comparison. */
+const EVIDENCE_ORDER = new Intl.Collator('en', { numeric: true }).compare;
+
 function evidenceOf(list: (Prov | null | undefined)[]): string[] {
   const set = new Set<string>();
   for (const p of list) if (p) set.add(`${p.file}:${p.line}`);
-  return [...set].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  return [...set].sort(EVIDENCE_ORDER);
 }
 
 function ref(n: GraphNode): Ref & { kind: string } {

@@ -78,10 +78,17 @@ function sourceRules(): readonly Rule[] {
   return SOURCES.all().flatMap((s) => (s.rules ?? []) as readonly Rule[]);
 }
 
-/** The catalogue's rules, then those registered sources bring: what the engines run. */
+let memo: { version: number; rules: readonly Rule[] } | undefined;
+
+/**
+ * The catalogue's rules, then those registered sources bring: what the engines run. The same
+ * array until a source registers (a sweep asks for it per subject and per comparison).
+ */
 export function allRules(): readonly Rule[] {
+  if (memo?.version === SOURCES.version) return memo.rules;
   const extra = sourceRules();
-  return extra.length ? [...RULES, ...extra] : RULES;
+  memo = { version: SOURCES.version, rules: extra.length ? [...RULES, ...extra] : RULES };
+  return memo.rules;
 }
 
 /** The rule with this id, if the catalogue or a registered source has one. */

@@ -16,6 +16,9 @@ export interface OrderedFinding {
   via: { id: string };
 }
 
+/** `a.localeCompare(b)` (the default locale's collation), with one collator for every comparison. */
+const byName = new Intl.Collator().compare;
+
 /** The comparator of a findings document whose rules ran in this order (a rule not in it sorts after every listed one). */
 export function findingsOrder(rules: readonly string[]): (x: OrderedFinding, y: OrderedFinding) => number {
   const order = new Map(rules.map((r, i) => [r, i]));
@@ -24,6 +27,6 @@ export function findingsOrder(rules: readonly string[]): (x: OrderedFinding, y: 
     SEVERITY_RANK[x.severity] - SEVERITY_RANK[y.severity] ||
     STATUS_RANK[x.status] - STATUS_RANK[y.status] ||
     rank(x.rule) - rank(y.rule) ||
-    x.subject.name.localeCompare(y.subject.name) ||
-    x.via.id.localeCompare(y.via.id);
+    byName(x.subject.name, y.subject.name) ||
+    byName(x.via.id, y.via.id);
 }

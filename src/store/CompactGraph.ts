@@ -8,7 +8,7 @@
 import { parseNodeKey } from '../model/ids.js';
 import type { EdgeKind, NodeKind } from '../model/schema.js';
 import type { EdgeProps, GraphEdge, GraphNode, NodeProps, Prov } from '../model/types.js';
-import { type AdjacencyView, REC, R_EID, R_FILE, R_LINE, R_OTHER, sliceOf } from './Adjacency.js';
+import { type AdjacencyArrays, type AdjacencyView, REC, R_EID, R_FILE, R_KIND, R_LINE, R_OTHER, sliceOf } from './Adjacency.js';
 import type { GraphReader, InputFile, SourceInfo } from './GraphReader.js';
 import { SnapshotDb } from './SnapshotDb.js';
 
@@ -38,7 +38,10 @@ export class CompactGraph implements GraphReader {
   readonly sources: readonly SourceInfo[];
   readonly collectedAt: string;
   readonly snapshotId: string | null;
-  private readonly nodes = new Map<number, GraphNode>();
+  /** Nodes parsed so far, by node number (a sweep reads about half of a snapshot's nodes, most of them many times). */
+  private readonly nodes: (GraphNode | undefined)[];
+  /** The adjacency's arrays when it is whole in memory (read directly), else null (read through `get`). */
+  private readonly arrays: AdjacencyArrays | null;
 
   private readonly src: CompactSource;
 
@@ -49,16 +52,19 @@ export class CompactGraph implements GraphReader {
     this.sources = src.sources;
     this.collectedAt = src.collectedAt;
     this.snapshotId = src.snapshotId;
+    this.nodes = new Array<GraphNode | undefined>(src.nodeCount);
+    const a = src.adjacency as Partial<AdjacencyArrays>;
+    this.arrays = a.outOff instanceof Int32Array && a.outRec instanceof Int32Array && a.inOff instanceof Int32Array && a.inRec instanceof Int32Array ? (a as AdjacencyArrays) : null;
   }
 
   private at(nid: number): GraphNode | undefined {
-    let n = this.nodes.get(nid);
+    let n = this.nodes[nid];
     if (n) return n;
     const key = this.src.key(nid);
     if (key === undefined) return undefined;
     const { sourceKey, id } = parseNodeKey(key);
     n = { key, kind: this.src.kind(nid), id, sourceKey, props: this.src.props(nid), prov: this.src.prov(nid) };
-    this.nodes.set(nid, n);
+    this.nodes[nid] = n;
     return n;
   }
 
@@ -71,25 +77,58 @@ export class CompactGraph implements GraphReader {
     const nid = this.src.nidOf(key);
     const k = this.src.edgeIndex(kind);
     if (nid === undefined || k < 0) return [];
+    const arrays = this.arrays;
+    if (!arrays) return this.stepView(key, nid, kind, k, dir);
+    if (nid < 0 || nid >= arrays.nodeCount) return [];
+    // The slice of `kind` in the node's run of edge ends (sorted by kind): two binary searches.
+    const off = dir === 'out' ? arrays.outOff : arrays.inOff;
+    const rec = dir === 'out' ? arrays.outRec : arrays.inRec;
+    let l = off[nid];
+    let h = off[nid + 1];
+    const end = h;
+    while (l < h) {
+      const m = (l + h) >>> 1;
+      if (rec[m * REC + R_KIND] < k) l = m + 1;
+      else h = m;
+    }
+    const lo = l;
+    h = end;
+    while (l < h) {
+      const m = (l + h) >>> 1;
+      if (rec[m * REC + R_KIND] <= k) l = m + 1;
+      else h = m;
+    }
+    const out: GraphEdge[] = [];
+    for (let pos = lo; pos < l; pos++) {
+      const p = pos * REC;
+      out.push(this.edgeOf(key, kind, dir, rec[p + R_OTHER], rec[p + R_FILE], rec[p + R_LINE], rec[p + R_EID]));
+    }
+    return out;
+  }
+
+  /** `step` over an adjacency read through its `get` (chunked). */
+  private stepView(key: string, nid: number, kind: EdgeKind, k: number, dir: 'out' | 'in'): GraphEdge[] {
     const a = this.src.adjacency;
     const [lo, hi] = sliceOf(a, nid, k, dir);
     const rec = dir === 'out' ? 'outRec' : 'inRec';
     const out: GraphEdge[] = [];
     for (let pos = lo; pos < hi; pos++) {
       const p = pos * REC;
-      const other = this.src.key(a.get(rec, p + R_OTHER))!;
-      const f = a.get(rec, p + R_FILE);
-      const line = a.get(rec, p + R_LINE);
-      const file = f >= 0 ? this.src.fileName(f) : undefined;
-      out.push({
-        kind,
-        from: dir === 'out' ? key : other,
-        to: dir === 'out' ? other : key,
-        props: this.src.edgeProps(a.get(rec, p + R_EID), kind),
-        prov: file && line >= 0 ? { file, line } : undefined,
-      });
+      out.push(this.edgeOf(key, kind, dir, a.get(rec, p + R_OTHER), a.get(rec, p + R_FILE), a.get(rec, p + R_LINE), a.get(rec, p + R_EID)));
     }
     return out;
+  }
+
+  private edgeOf(key: string, kind: EdgeKind, dir: 'out' | 'in', otherNid: number, f: number, line: number, eid: number): GraphEdge {
+    const other = this.src.key(otherNid)!;
+    const file = f >= 0 ? this.src.fileName(f) : undefined;
+    return {
+      kind,
+      from: dir === 'out' ? key : other,
+      to: dir === 'out' ? other : key,
+      props: this.src.edgeProps(eid, kind),
+      prov: file && line >= 0 ? { file, line } : undefined,
+    };
   }
 
   out(key: string, kind: EdgeKind): readonly GraphEdge[] {
@@ -116,7 +155,11 @@ export class CompactGraph implements GraphReader {
   }
 }
 
-/** A CompactSource over a snapshot file: node rows read once, properties parsed on first use. */
+/**
+ * A CompactSource over a snapshot file: node rows read once (in one pass: reading a row's
+ * properties by node number when first needed costs several times more, measured), properties
+ * parsed on first use.
+ */
 function dbSource(db: SnapshotDb, snapshotId: string | null): CompactSource {
   const count = db.isDelta ? db.nidBound() : Number((db.db.prepare('SELECT max(nid) AS n FROM nodes').get() as { n: number | null }).n ?? 0) + 1;
   const keys = new Array<string | undefined>(count);
@@ -126,6 +169,7 @@ function dbSource(db: SnapshotDb, snapshotId: string | null): CompactSource {
   const line = new Int32Array(count).fill(-1);
   const nidOf = new Map<string, number>();
   const byKind = new Map<string, number[]>();
+  const kindLists: (number[] | undefined)[] = [];
   const rows: Iterable<[number, string, number, string, number | null, number | null]> = db.isDelta
     ? (function* () {
         for (const r of db.allNodeRows()) yield [r.nid, r.key, r.kind, r.props, r.file, r.line] as [number, string, number, string, number | null, number | null];
@@ -138,8 +182,13 @@ function dbSource(db: SnapshotDb, snapshotId: string | null): CompactSource {
     if (f !== null) file[nid] = f;
     if (l !== null) line[nid] = l;
     nidOf.set(key, nid);
-    const kname = db.kindOf(kind);
-    (byKind.get(kname) ?? byKind.set(kname, []).get(kname)!).push(nid);
+    let list = kindLists[kind];
+    if (!list) {
+      const kname = db.kindOf(kind);
+      list = byKind.get(kname) ?? byKind.set(kname, []).get(kname)!;
+      kindLists[kind] = list;
+    }
+    list.push(nid);
   }
   if (db.isDelta) for (const list of byKind.values()) list.sort((a, b) => a - b);
   const sources = db.sources();
