@@ -40,7 +40,14 @@
  * --cpu-prof-dir=/tmp/prof" to profile the refreshes). A delivery the server does not take, or
  * an answer that never comes, is recorded in its sample (and the JSON is written all the same).
  *
- * usage: node --max-old-space-size=12000 bench/delta.mjs [--users N] [--changes 0.01] [--events 40] [--latency 30] [--keep DIR] [--no-build] [--derive-full] [--events-only [--store DIR [--fakes-in-process]] [--pick-offset K]] [--serve-args "…"]
+ * With --events-only --collected-ago H, the synthetic tenant is collected H hours before now (24:
+ * the oldest snapshot a daily refresh leaves; without it, at 2026-11-01, and the first refresh then
+ * analyses again every unit whose answer changed with time since — hundreds at 50k). --events 0
+ * loads only (then the events run on that store with --store). In the events phase the fakes answer
+ * searches from their indexes (`indexedLookups`: same answers as their scans). --fakes-args "…" passes
+ * node options to the fakes' child process; --label L puts L in the results file's name.
+ *
+ * usage: node --max-old-space-size=12000 bench/delta.mjs [--users N] [--changes 0.01] [--events 40] [--latency 30] [--keep DIR] [--no-build] [--derive-full] [--events-only [--collected-ago H] [--store DIR [--fakes-in-process]] [--pick-offset K]] [--serve-args "…"] [--fakes-args "…"] [--label L]
  * Results: JSON on stdout and in bench/results/delta-<users>-<date>.json. Run on a quiet machine.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -66,7 +73,14 @@ const STORE = opt('store', undefined);
 // Which users the events pick (a run on a store reused from an earlier run: others than that run's).
 const PICK = Number(opt('pick-offset', 0));
 const SERVE_ARGS = (opt('serve-args', '') ?? '').split(' ').filter(Boolean);
+// Node options of the fakes' child process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+// A label in the results file's name (several runs of a day side by side).
+const LABEL = opt('label', undefined);
+const FAKES_ARGS = (opt('fakes-args', '') ?? '').split(' ').filter(Boolean);
 const DERIVE_FULL = args.includes('--derive-full');
+// Events only: the synthetic tenant is collected this many hours before now (the served snapshot's
+// age when the events come: 24 = the oldest a daily refresh leaves). Unset: at T0 (2026-11-01).
+const COLLECTED_AGO = opt('collected-ago', undefined);
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 const T0 = Date.parse('2026-11-01T00:00:00Z');
@@ -176,7 +190,9 @@ async function main() {
 
   log(`synthesizing ${USERS} people`);
   const synth = join(work, 'synth');
-  if (!existsSync(join(synth, 'expected.json'))) await synthesize({ users: USERS, seed: 11, out: synth, at: iso(T0) });
+  const synthAt = EVENTS_ONLY && COLLECTED_AGO !== undefined ? Math.floor((Date.now() - Number(COLLECTED_AGO) * 3_600_000) / 1000) * 1000 : T0;
+  if (!existsSync(join(synth, 'expected.json'))) await synthesize({ users: USERS, seed: 11, out: synth, at: iso(synthAt) });
+  result.collectedAt = JSON.parse(readFileSync(join(synth, 'okta', 'manifest.json'), 'utf8')).collectedAt ?? null;
   const s = F.loadScenario(synth);
   const graph = new F.GraphFake(s.entra.data);
   const okta = new F.OktaFake(s.okta.data);
@@ -256,7 +272,8 @@ async function main() {
     await asCollected(join(synth, 'entra'));
     const l = must(await run(['load', synth, '--store', store], {}, ca), 'load');
     result.load = { seconds: round(l.seconds), line: l.stderr.trim().split('\n').pop() };
-    result.events = await events(F, { fx: inProcessFakes(graph, okta), store, tenant, graphToken, ca, log, work });
+    // --events 0: load only (the events then run on this store with --store).
+    if (EVENTS > 0) result.events = await events(F, { fx: inProcessFakes(graph, okta), store, tenant, graphToken, ca, log, work });
     await graph.stop();
     await okta.stop();
     return finish(result, os);
@@ -374,7 +391,7 @@ function finish(result, os) {
   const text = `${JSON.stringify(result, null, 2)}\n`;
   process.stdout.write(text);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench/results', `delta-${EVENTS_ONLY ? 'events-' : ''}${USERS}-${result.date.slice(0, 10)}.json`), text);
+  writeFileSync(join(ROOT, 'bench/results', `delta-${EVENTS_ONLY ? 'events-' : ''}${USERS}-${LABEL ? `${LABEL}-` : ''}${result.date.slice(0, 10)}.json`), text);
 }
 
 /**
@@ -383,6 +400,11 @@ function finish(result, os) {
  * (`--fakes-child`, see fakesInChild) so that the fakes' CPU does not delay this process's sink.
  */
 function inProcessFakes(graph, okta) {
+  // From here on events change statuses only (never identity keys or memberships): the fakes may
+  // answer searches from their indexes (same answers; a 250k scan per request would cost the fake
+  // seconds of CPU per event, which no real service charges).
+  graph.indexedLookups = true;
+  okta.indexedLookups = true;
   // Candidates: active users with group memberships (so that a deactivation leaves something to report).
   const oktaMembers = new Set([...okta.data.groupMembers.values()].flat());
   const entraMembers = new Set([...graph.data.groupMembers.values()].flat().map((m) => String(m.id)));
@@ -455,7 +477,7 @@ async function fakesChild() {
 async function fakesInChild(log) {
   const { fork } = await import('node:child_process');
   const child = fork(fileURLToPath(import.meta.url), ['--fakes-child', '--keep', KEEP, '--latency', String(LATENCY)], {
-    execArgv: ['--max-old-space-size=12000'],
+    execArgv: ['--max-old-space-size=12000', ...FAKES_ARGS],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await new Promise((resolve, reject) => {

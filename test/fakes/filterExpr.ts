@@ -209,3 +209,99 @@ export function compileFilter(src: string): Predicate {
   if (p !== toks.length) throw new Error(`filter: unexpected ${toks[p].v} in ${src}`);
   return pred;
 }
+
+/**
+ * The string equalities (`path eq 'value'`) one of which every item matching `src` satisfies, when
+ * the filter says so plainly: it is, or has as an operand of its top-level `and`, a disjunction of
+ * string equalities on plain paths (`profile.login eq "x" or profile.email eq "x"`, or
+ * `initiatedBy/user/id eq 'x' and (…)`), on `paths` when given. Null otherwise. The fakes' indexed lookups use it: the
+ * items holding one of those values are the only candidates, and the whole filter still decides.
+ * (A date-time value is never one: those compare as instants, not as text.)
+ */
+export function requiredEqTerms(src: string, paths?: readonly string[]): { path: string; value: string }[] | null {
+  let toks: Tok[];
+  try {
+    toks = tokenize(src);
+  } catch {
+    return null;
+  }
+  // The operands of the top-level `and` (depth 0), each with its enclosing parentheses removed.
+  const operands: Tok[][] = [];
+  let depth = 0;
+  let cur: Tok[] = [];
+  for (const t of toks) {
+    if (t.t === '(') depth++;
+    if (t.t === ')') depth--;
+    if (depth === 0 && t.t === 'op' && t.v === 'and') {
+      operands.push(cur);
+      cur = [];
+    } else cur.push(t);
+  }
+  operands.push(cur);
+  for (let op of operands) {
+    while (op.length >= 2 && op[0].t === '(' && op.at(-1)!.t === ')' && closes(op)) op = op.slice(1, -1);
+    const terms: { path: string; value: string }[] = [];
+    let ok = op.length >= 3;
+    for (let i = 0; ok && i < op.length; i += 4) {
+      const [id, eq, v, or] = op.slice(i, i + 4);
+      ok = id?.t === 'id' && !/\/any$/i.test(id.v) && eq?.t === 'op' && eq.v === 'eq' && v?.t === 'str' && !/^\d{4}-\d{2}-\d{2}T/.test(v.v) && (or === undefined || (or.t === 'op' && or.v === 'or'));
+      if (ok) terms.push({ path: id.v, value: v.v.toLowerCase() });
+    }
+    if (ok && terms.length && (!paths || terms.every((t) => paths.includes(t.path)))) return terms;
+  }
+  return null;
+}
+
+/** Whether the first token's parenthesis is closed by the last token. */
+function closes(toks: Tok[]): boolean {
+  let depth = 0;
+  for (let i = 0; i < toks.length; i++) {
+    if (toks[i].t === '(') depth++;
+    if (toks[i].t === ')') depth--;
+    if (depth === 0 && i < toks.length - 1) return false;
+  }
+  return true;
+}
+
+/**
+ * Items of lists by the (lower-cased) string at a path, for the fakes' indexed lookups: an index is
+ * built on first use and again whenever its list's length changes, so it holds only while the
+ * indexed values are not changed in place (a fake turns its indexed lookups on only then: the
+ * events benchmark, whose events change statuses, never identity keys or memberships).
+ */
+export class EqIndex {
+  private readonly lists = new WeakMap<Raw[], Map<string, { size: number; byValue: Map<string, number[]> }>>();
+
+  /** Positions of the items whose value at `path` equals `value` (case-insensitive), ascending. */
+  positions(items: Raw[], path: string, value: string): number[] {
+    let paths = this.lists.get(items);
+    if (!paths) this.lists.set(items, (paths = new Map()));
+    let ix = paths.get(path);
+    if (!ix || ix.size !== items.length) {
+      const byValue = new Map<string, number[]>();
+      items.forEach((o, i) => {
+        const v = get(o, path);
+        if (typeof v !== 'string') return;
+        const k = v.toLowerCase();
+        const at = byValue.get(k);
+        if (at) at.push(i);
+        else byValue.set(k, [i]);
+      });
+      paths.set(path, (ix = { size: items.length, byValue }));
+    }
+    return ix.byValue.get(value.toLowerCase()) ?? [];
+  }
+
+  /**
+   * `items.filter(compileFilter(src))`, in the same order, looking at the candidates of the index
+   * only when the filter requires equalities on `paths` (else every item). Throws as compileFilter.
+   */
+  filter(items: Raw[], src: string, paths: readonly string[]): Raw[] {
+    const pred = compileFilter(src);
+    const terms = requiredEqTerms(src, paths);
+    if (!terms) return items.filter(pred);
+    const at = new Set<number>();
+    for (const t of terms) for (const i of this.positions(items, t.path, t.value)) at.add(i);
+    return [...at].sort((a, b) => a - b).map((i) => items[i]).filter(pred);
+  }
+}
