@@ -6,13 +6,15 @@
  * is swapped in and published), and the chores a source's deliveries queue (its own code runs them).
  * Each source (and tenant) is a lane: the batches of different lanes are read side by side, and
  * their loads are one at a time, each on the newest snapshot — batches read meanwhile are loaded
- * together, as one delta snapshot. Failures are retried
+ * together, as one delta snapshot. A lane is free again once its batch of per-subject collections
+ * is read: the next batch of that lane is read while the previous one loads (a burst of events
+ * waits for one read, not for one read and load per batch). Failures are retried
  * with backoff up to `events.maxAttempts`; a subject that no longer exists, or a refresher that is
  * not configured, fails at once. Chores are run by the job's source (its `events.chore`). On shutdown the worker drains: it finishes every job already due
  * within the grace period, then aborts what still runs (those jobs stay queued for the next start).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +90,10 @@ export class EventWorker {
   private loading = false;
   /** Batch folders of refreshes not loaded yet (never pruned). */
   private readonly inUse = new Set<string>();
+  /** Loads of batches whose lane was freed once they were read (awaited on shutdown). */
+  private readonly loads = new Set<Promise<void>>();
+  /** The source folders of each snapshot file, by path (a published file is never written again; keyed by inode, size and mtime). */
+  private readonly foldersOf = new Map<string, { stamp: string; folders: string[] }>();
 
   /**
    * The compaction running in a child process (pruneRefreshSnapshots), and the prune after it. It
@@ -116,7 +122,7 @@ export class EventWorker {
 
   /** Refreshing, or compacting in the background for the pruning of refresh snapshots. */
   get busy(): boolean {
-    return this.lanes.size > 0 || this.compaction !== null;
+    return this.lanes.size > 0 || this.loads.size > 0 || this.compaction !== null;
   }
 
   private get active(): number[] {
@@ -162,7 +168,10 @@ export class EventWorker {
         jobs = [];
       }
       if (jobs.length === 0) {
-        if (this.draining && this.lanes.size === 0) return;
+        if (this.draining && this.lanes.size === 0) {
+          await Promise.all([...this.loads]);
+          return;
+        }
         const due = this.d.queue.nextDue(busy);
         const wait = due === null ? this.d.config.events.pollMs * 30 : Math.max(10, Math.min(due - Date.now(), this.d.config.events.pollMs * 30));
         await new Promise<void>((resolve) => {
@@ -185,6 +194,7 @@ export class EventWorker {
       this.govern();
     }
     await Promise.all([...this.lanes.values()].map((l) => l.done));
+    await Promise.all([...this.loads]);
   }
 
   private async work(jobs: Job[]): Promise<void> {
@@ -288,14 +298,21 @@ export class EventWorker {
     }
     if (!read) return;
     const ready = read;
-    try {
-      await new Promise<void>((settle) => {
-        this.pending.push({ ...ready, settle });
-        void this.flush();
-      });
-    } finally {
+    const loaded = new Promise<void>((settle) => {
+      this.pending.push({ ...ready, settle });
+      void this.flush();
+    }).finally(() => {
       if (batch) this.inUse.delete(batch);
-    }
+    });
+    // A whole folder builds on the source's folder as it was read: its lane waits for its load
+    // (the next batch then reads on top of it). Per-subject collections are fresh on any
+    // snapshot: the lane is free for the next batch's reads while this one loads.
+    if (ready.whole) return loaded;
+    this.loads.add(loaded);
+    void loaded.finally(() => {
+      this.loads.delete(loaded);
+      this.wake();
+    });
   }
 
   /** Load the batches read, one load at a time; the batches waiting meanwhile are loaded together. */
@@ -396,8 +413,26 @@ export class EventWorker {
    */
   private snapshotFolders(): Map<string, string[]> {
     const out = new Map<string, string[]>();
-    // Each file's own sources table (a delta's lists every source): no chain of bases opened.
-    for (const id of this.d.store.ids()) {
+    const ids = this.d.store.ids();
+    const paths = new Set<string>();
+    // Each file's own sources table (a delta's lists every source): no chain of bases opened; a
+    // file read before (same inode, size and mtime: published files are never written again, a
+    // compaction renames a new one over) is not opened again.
+    for (const id of ids) {
+      const path = this.d.store.pathOf(id);
+      paths.add(path);
+      let stamp: string;
+      try {
+        const st = statSync(path);
+        stamp = `${st.ino}:${st.size}:${st.mtimeMs}`;
+      } catch {
+        continue;
+      }
+      const known = this.foldersOf.get(path);
+      if (known?.stamp === stamp) {
+        out.set(id, known.folders);
+        continue;
+      }
       let db: Database.Database;
       try {
         db = new Database(this.d.store.pathOf(id), { readonly: true, fileMustExist: true });
@@ -412,12 +447,14 @@ export class EventWorker {
           for (const x of (JSON.parse(r.manifest) as { refreshed?: { folder?: string }[] }).refreshed ?? []) if (x.folder) folders.push(x.folder);
         }
         out.set(id, folders);
+        this.foldersOf.set(path, { stamp, folders });
       } catch {
         // unreadable: none
       } finally {
         db.close();
       }
     }
+    for (const p of this.foldersOf.keys()) if (!paths.has(p)) this.foldersOf.delete(p);
     return out;
   }
 
