@@ -132,16 +132,19 @@ export async function runResidualNeo4j(snap: Neo4jSnapshot, opts: ResidualOption
   const states = await accountStates(snap, [...new Set([...named, ...assumedKeys])], !!opts.all, at, assumed);
   const subjects = [...states.values()].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
 
-  // Every rule's Cypher form over the departed subjects it applies to.
+  // Every rule's Cypher form over the departed subjects it applies to, then the reach its rows ask
+  // for; beside them (another transaction, not after them: two fewer round trips in sequence for
+  // one subject) the subjects' persons and their details.
   const departed = subjects.filter((s) => s.departed);
   const work = rules.map((rule) => ({ rule, subjects: departed.filter((s) => rulesFor(s, [rule]).length > 0) }));
-  const results = await allRuleRows(snap, work, !!opts.all, at, assumed);
-  // Rules in catalogue order, so each subject's hits come in the graph form's order.
-  const hits = await hitsOfRows(snap, results, states, at, assumed);
-
-  const personOf = await personsOf(snap, subjects.map((s) => s.key));
-  const personKeys = [...new Set(subjects.filter((s) => s.departed).map((s) => personOf.get(s.key)?.key).filter((k): k is string => !!k))];
-  const persons = await personDetails(snap, personKeys, at, assumed);
+  const [hits, { personOf, persons }] = await Promise.all([
+    // Rules in catalogue order, so each subject's hits come in the graph form's order.
+    allRuleRows(snap, work, !!opts.all, at, assumed).then((results) => hitsOfRows(snap, results, states, at, assumed)),
+    personsOf(snap, subjects.map((s) => s.key)).then(async (personOf) => {
+      const personKeys = [...new Set(departed.map((s) => personOf.get(s.key)?.key).filter((k): k is string => !!k))];
+      return { personOf, persons: await personDetails(snap, personKeys, at, assumed) };
+    }),
+  ]);
 
   return assembleFindingsDoc({
     at,
