@@ -28,6 +28,16 @@ const ODATA: Record<Ref['type'], string> = {
   device: '#microsoft.graph.device',
 };
 
+/** A groupMembers line as an object (key order is the line's). */
+function memberObject(groupId: string, type: string, id: unknown): Record<string, unknown> {
+  return { groupId, member: { '@odata.type': type, id } };
+}
+
+/** The JSON text of `memberObject(groupId, type, id)` up to the member id's value. */
+function memberPrefix(groupId: string, type: string): string {
+  return `{"groupId":${JSON.stringify(groupId)},"member":{"@odata.type":${JSON.stringify(type)},"id":`;
+}
+
 interface AuditLine {
   time: number;
   line: Record<string, unknown>;
@@ -239,8 +249,13 @@ export class EntraWriter {
       if (g.sel) {
         const space = this.space(g.sel.space, g.sel.key);
         const len = space.length;
+        // The bulk of every collection (two thirds of its lines): each line is built from the
+        // group's fixed prefix — the text JSON.stringify gives for the object in `memberObject`.
+        const prefix = memberPrefix(g.id, ODATA.user);
         for (let i = 0; i < g.sel.size; i++) {
-          await members.write({ groupId: g.id, member: { '@odata.type': ODATA.user, id: ids[space[selAt(g.sel, len, i)]] } });
+          const id = ids[space[selAt(g.sel, len, i)]];
+          if (typeof id === 'string') await members.writeLine(`${prefix}${JSON.stringify(id)}}}`);
+          else await members.write(memberObject(g.id, ODATA.user, id));
         }
       }
       for (const ref of g.explicit) await members.write({ groupId: g.id, member: { '@odata.type': ODATA[ref.type], id: ref.id } });
