@@ -25,6 +25,8 @@ import {
   type StoredUnit,
   hasUnits,
   readStoredCoverage,
+  type DocChange,
+  patchDocChange,
   readStoredFindings,
   readUnits,
   unitsReading,
@@ -176,6 +178,7 @@ export async function loadDelta(
   const ms = { write: 0, select: 0, analyse: 0, store: 0 };
   let out: Omit<DeltaLoadResult, 'id' | 'baseId' | 'summary'> = { findings: 0, departed: 0, reanalysed: 0, units: 0, ms };
   let doc: FindingsDoc | undefined;
+  let change: DocChange | undefined;
   let t = performance.now();
   const lap = () => {
     const now = performance.now();
@@ -211,6 +214,14 @@ export async function loadDelta(
     const unitsGone: string[] = [];
     const fresh: ReturnType<typeof storedUnitOf>[] = [];
     const findingsOf = findingIdsBySubject(base);
+    // Units share most of what they read (groups, roles, apps): each key is looked up once.
+    const nids = new Map<string, number | undefined>();
+    const nidOf = (k: string): number | undefined => {
+      if (nids.has(k)) return nids.get(k);
+      const n = view.nodeRow(k)?.nid;
+      nids.set(k, n);
+      return n;
+    };
     const sorted = [...keys].sort();
     // What the old units said goes first, then what they say now: an account that moved to
     // another person's unit is reported by its new unit whatever order the two are in.
@@ -232,14 +243,17 @@ export async function loadDelta(
       for (const s of u.subjects) subjects.set(s.key, s.report);
       if (u.person) persons.set(u.person.id, u.person);
       findings.push(...u.findings);
-      fresh.push(storedUnitOf(u, (k) => view.nodeRow(k)?.nid));
+      fresh.push(storedUnitOf(u, nidOf));
     }
     ms.analyse = lap();
     writeDeltaFindings(db, { format: 'revenant-findings/1', at: new Date(at).toISOString(), snapshot: id, coverage }, ruleOrderIds(), { subjects, persons, findings, gone, unitsGone });
     writeUnits(db, fresh);
     out = { findings: -1, departed: -1, reanalysed: keys.size, units: units.size, full: all, ms };
     if (opts.count !== false) {
-      doc = readStoredFindings(new SnapshotDb(db, { base }));
+      // The document and what it changes over the base's (the same document readStoredFindings
+      // gives): with the change, the feed compares only what the delta touched.
+      const written = new SnapshotDb(db, { base });
+      ({ doc, change } = written.overlay ? patchDocChange(readStoredFindings(written.overlay.parent), written) : { doc: readStoredFindings(written), change: undefined });
       out.findings = doc.findings.length;
       out.departed = doc.subjects.filter((s) => s.departed).length;
     }
@@ -249,7 +263,7 @@ export async function loadDelta(
   // snapshot's changes to the feed when it swaps it in.
   if (doc) {
     try {
-      await store.syncFeed({ id: r.id, doc, at: r.summary.collectedAt });
+      await store.syncFeed({ id: r.id, doc, at: r.summary.collectedAt, change });
     } catch (e) {
       r.summary.warnings.push(`the change feed was not updated (${(e as Error).message}); the server appends the snapshot's changes when it swaps it in`);
     }

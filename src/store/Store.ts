@@ -15,7 +15,7 @@ import { pidAlive } from './pidAlive.js';
 import { snapshotStamp } from './snapshotId.js';
 import { ChangeFeed, FEED_FILE } from './ChangeFeed.js';
 import { SnapshotDb } from './SnapshotDb.js';
-import { readStoredFindings } from './storedFindings.js';
+import { type DocChange, readStoredFindings } from './storedFindings.js';
 import type { SnapshotWriter } from './SnapshotWriter.js';
 import type { LoadProgress, LoadSummary } from './writeSnapshot.js';
 import type { DeltaSummary } from './delta/writeDelta.js';
@@ -297,7 +297,7 @@ export class Store {
    * Bring the change feed up to date with this store's snapshots (each appended once, oldest
    * first); `known` is a snapshot whose findings are already in memory (the one just loaded).
    */
-  async syncFeed(known?: { id: string; doc: FindingsDoc; at: string }): Promise<string[]> {
+  async syncFeed(known?: { id: string; doc: FindingsDoc; at: string; change?: DocChange }): Promise<string[]> {
     const feed = ChangeFeed.open(this.dir);
     try {
       return await feed.sync(this.ids(), (id) => (known && id === known.id ? known : this.readFindings(id)));
