@@ -14,7 +14,10 @@
  * --github-azure adds a GitHub organisation and the Azure resource plane (`synth --github
  * --azure`: 8% of people as org members and one subscription per 125 people, i.e. a 20,000-member
  * org and 2,000 subscriptions at 250,000) and writes scale-github-azure-<date>.json. Every step
- * also records the 1-minute load average when it ended (the machine is shared).
+ * also records the 1-minute load average when it ended (the machine is shared), and the load its
+ * phases (`load.phases`, wall seconds, from REVENANT_TIMING: reading and writing the snapshot,
+ * within it the stubs and adjacency, record index, commit and indexes; the analysis; publishing;
+ * the change feed).
  *
  * --keep DIR keeps each size's collection and store under DIR/<size>; with --reuse, a size whose
  * collection is already there (DIR/<size>/collection/expected.json) is not synthesized again.
@@ -50,10 +53,11 @@ const BUDGETS = {
 const r3 = (x) => Math.round(x * 1000) / 1000;
 
 /** Run the CLI; stdout to a file when `stdoutFile` is given (large outputs), else captured. */
-function run(args, { stdoutFile } = {}) {
+function run(args, { stdoutFile, env } = {}) {
   const t0 = process.hrtime.bigint();
   const fd = stdoutFile ? openSync(stdoutFile, 'w') : null;
   const r = spawnSync('/usr/bin/time', ['-f', 'bench-cpu: %U %S', process.execPath, '--require', RSS, BIN, ...args], {
+    env: env ? { ...process.env, ...env } : process.env,
     encoding: 'utf8',
     maxBuffer: 1 << 28,
     stdio: ['ignore', fd ?? 'pipe', 'pipe'],
@@ -107,7 +111,9 @@ for (const users of sizes) {
   process.stderr.write(`bench: ${users} people …\n`);
   const cached = reuse && existsSync(join(col, 'expected.json'));
   const synth = cached ? null : run(['synth', '--users', String(users), '--seed', seed, '--out', col, ...(resources ? ['--github', '--azure'] : [])]);
-  const load = run(['load', col, '--store', store]);
+  // REVENANT_TIMING: the load's phases (wall seconds) on stderr, recorded as load.phases.
+  const load = run(['load', col, '--store', store], { env: { REVENANT_TIMING: '1' } });
+  const phases = Object.fromEntries([...load.stderr.matchAll(/^timing: (.+) ([\d.]+) s$/gm)].map((m) => [m[1], Number(m[2])]));
   const edges = Number(/(\d+) edges/.exec(load.stderr)?.[1] ?? 0);
   const nodes = Number(/(\d+) nodes/.exec(load.stderr)?.[1] ?? 0);
   const departed = Number(/(\d+) departed subjects/.exec(load.stderr)?.[1] ?? 0);
@@ -133,7 +139,7 @@ for (const users of sizes) {
     ...(gh || az ? { github: gh && { members: gh.members.count, repositories: gh.repositories.count }, azure: az && { subscriptions: az.subscriptions.count, roleAssignments: az.roleAssignments.count } } : {}),
     groundTruth: truth,
     synth: cached ? { reused: true } : step(synth),
-    load: { ...step(load), microsecondsPerEdge: perEdge(load.seconds), cpuMicrosecondsPerEdge: perEdge(load.cpuSeconds) },
+    load: { ...step(load), microsecondsPerEdge: perEdge(load.seconds), cpuMicrosecondsPerEdge: perEdge(load.cpuSeconds), phases },
     storeMb: Math.round(storeBytes / 2 ** 20),
     residualAll: { ...step(all), microsecondsPerEdge: perEdge(all.seconds), cpuMicrosecondsPerEdge: perEdge(all.cpuSeconds) },
     oneSubject: { medianSeconds: one, runs: ones },

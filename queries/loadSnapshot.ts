@@ -106,19 +106,35 @@ export function analyseSnapshotFile(path: string, id: string, writer: SnapshotWr
   return { findings: doc.findings.length, departed: doc.subjects.filter((s) => s.departed).length, doc };
 }
 
+/** Phase timings on stderr when REVENANT_TIMING is set (bench/scale.mjs records them). */
+function phaseTimer(): (what: string) => void {
+  let last = performance.now();
+  return (what) => {
+    if (!process.env.REVENANT_TIMING) return;
+    const now = performance.now();
+    process.stderr.write(`timing: ${what} ${((now - last) / 1000).toFixed(2)} s\n`);
+    last = now;
+  };
+}
+
 export async function loadSnapshot(store: Store, dirs: string[], onProgress?: (p: LoadProgress) => void): Promise<LoadResult> {
   let doc: FindingsDoc | undefined;
   let stats = { findings: 0, departed: 0 };
+  const lap = phaseTimer();
   const { id, summary } = await store.load(dirs, onProgress, (path, snapId, writer, sum) => {
+    lap('read+write (through finish)');
     const r = analyseSnapshotFile(path, snapId, writer, sum);
     doc = r.doc;
     stats = { findings: r.findings, departed: r.departed };
+    lap('analysis');
   });
+  lap('publish');
   try {
     await store.syncFeed({ id, doc: doc!, at: summary.collectedAt });
   } catch (e) {
     summary.warnings.push(`the change feed was not updated (${(e as Error).message}); the server appends the snapshot's changes when it swaps it in`);
   }
+  lap('feed');
   return { id, summary, ...stats };
 }
 
