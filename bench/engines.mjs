@@ -71,16 +71,21 @@ async function serverInfo() {
       "SHOW SETTINGS YIELD name, value WHERE name IN ['server.memory.pagecache.size', 'server.memory.heap.max_size', 'db.memory.transaction.max', 'dbms.memory.transaction.total.max'] RETURN name, value",
     );
     let heapMax = null;
+    let jvmArgs = null;
     try {
       const j = await driver.executeQuery('CALL dbms.queryJmx("java.lang:type=Memory") YIELD attributes RETURN attributes.HeapMemoryUsage.value.properties.max AS max');
       const v = j.records[0]?.get('max');
       heapMax = v === null || v === undefined ? null : `${Math.round(Number(v) / 2 ** 20)}MiB`;
+      // The JVM's options (collector, heap, JIT): the server's CPU time depends on them.
+      const r = await driver.executeQuery('CALL dbms.queryJmx("java.lang:type=Runtime") YIELD attributes RETURN attributes.InputArguments.value AS args');
+      jvmArgs = r.records[0]?.get('args') ?? null;
     } catch {
       // not available on every server
     }
     return {
       uri: uri.replace(/^([a-z0-9+]+:\/\/)[^@/]*@/i, '$1'),
       jvmHeapMax: heapMax,
+      jvmArgs,
       version: c.records[0]?.get('version'),
       edition: c.records[0]?.get('edition'),
       settings: Object.fromEntries(s.records.map((r) => [r.get('name'), r.get('value')])),

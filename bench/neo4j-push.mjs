@@ -122,8 +122,14 @@ try {
     const t = performance.now();
     await store.remove(`bench-${id}`);
     await driver.executeQuery('MATCH (s:RevenantStore {name: $name}) DELETE s', { name: storeName });
+    // The server JVM's options (collector, heap, JIT): server CPU and GC time depend on them.
+    const jvmArgs = await driver
+      .executeQuery('CALL dbms.queryJmx("java.lang:type=Runtime") YIELD attributes RETURN attributes.InputArguments.value AS args')
+      .then((r) => r.records[0]?.get('args') ?? null)
+      .catch(() => null);
     const out = {
       benchmark: 'neo4j-push',
+      serverJvmArgs: jvmArgs,
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadAverageAtEnd: (await import('node:os')).loadavg().map(round) },
       users: reuse ? null : users,
