@@ -9,6 +9,12 @@ import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 
 const MAX_BYTES = 1024 * 1024 * 1024;
+/**
+ * The largest entry kept: half the budget. At 250k people the group-members record index of one
+ * snapshot is about 390 MB; a quarter of the budget (256 MB) left it uncached, so every Entra
+ * refresh re-read it from SQLite (bench/README.md, session 8 events).
+ */
+export const MAX_ENTRY_BYTES = MAX_BYTES / 2;
 
 const entries = new Map<string, { value: unknown; bytes: number }>();
 let total = 0;
@@ -35,7 +41,7 @@ export function cached<T>(key: string | null, make: () => { value: T; bytes: num
     return hit.value as T;
   }
   const made = make();
-  if (made.bytes > MAX_BYTES / 4) return made.value;
+  if (made.bytes > MAX_ENTRY_BYTES) return made.value;
   entries.set(key, made);
   total += made.bytes;
   for (const [k, e] of entries) {
