@@ -40,6 +40,7 @@ import { StoreError } from '../src/model/errors.js';
 import type { FindingsDoc, PersonReport, SubjectReport, Finding } from './residual.js';
 import { coverageOf, ruleOrderIds } from './residual.js';
 import { SOURCES } from '../ingest/sources.js';
+import { phaseTimer } from '../src/store/phaseTimer.js';
 import { type UnitResult, UnitAnalyser, depCode, docFromUnits } from './residualUnits.js';
 
 export interface LoadResult {
@@ -104,17 +105,6 @@ export function analyseSnapshotFile(path: string, id: string, writer: SnapshotWr
     db.close();
   }
   return { findings: doc.findings.length, departed: doc.subjects.filter((s) => s.departed).length, doc };
-}
-
-/** Phase timings on stderr when REVENANT_TIMING is set (bench/scale.mjs records them). */
-function phaseTimer(): (what: string) => void {
-  let last = performance.now();
-  return (what) => {
-    if (!process.env.REVENANT_TIMING) return;
-    const now = performance.now();
-    process.stderr.write(`timing: ${what} ${((now - last) / 1000).toFixed(2)} s\n`);
-    last = now;
-  };
 }
 
 export async function loadSnapshot(store: Store, dirs: string[], onProgress?: (p: LoadProgress) => void): Promise<LoadResult> {

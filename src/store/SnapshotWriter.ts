@@ -22,6 +22,7 @@ import { CREATE_INDEXES, CREATE_TABLES, EDGE_CODE_BASE, SNAPSHOT_SCHEMA_VERSION 
 import { edgeIndexes, nodeCodes, nodeKindCode } from './kindCodes.js';
 import { ensurePrivateFile } from './privateFile.js';
 import { CREATE_RECORD_TABLES, RecordFileBuilder } from './records/RecordIndex.js';
+import { phaseTimer } from './phaseTimer.js';
 
 /** Node kind codes and edge kind indexes (kindCodes.ts: the schema's, then the registered sources'; the same maps, kept in sync). */
 const NODE_CODE = nodeCodes();
@@ -42,17 +43,6 @@ export { nodeKindCode };
  */
 function nameFields(kind: string): readonly string[] | undefined {
   return kind === NodeKind.Person ? [] : SOURCES.nameFields(kind);
-}
-
-/** Phase timings on stderr when REVENANT_TIMING is set (for profiling loads). */
-function timer(): (what: string) => void {
-  let last = Date.now();
-  return (what) => {
-    if (!process.env.REVENANT_TIMING) return;
-    const now = Date.now();
-    process.stderr.write(`timing: ${what} ${((now - last) / 1000).toFixed(2)} s\n`);
-    last = now;
-  };
 }
 
 /** Whether a stub of `prev` becomes `kind` when referenced again: a generic reference kind (a source's `genericKinds`) gives way to a specific one. */
@@ -352,7 +342,7 @@ export class SnapshotWriter {
 
   /** Write stubs, adjacency and metadata, commit, index; close unless `keepOpen` (in-memory snapshots). */
   finish(meta: Record<string, string>, keepOpen = false): Database.Database {
-    const t = timer();
+    const t = phaseTimer();
     this.writeStubs();
     this.writeAdjacency();
     t('stubs+adjacency');
