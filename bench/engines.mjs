@@ -11,6 +11,12 @@
  * load average, since on a shared machine wall time is mostly waiting for a core): one subject (`residual <subject>`, the
  * departed subject with the most findings) and the blast radius of a tier-0 principal
  * (`blast-radius <principal>`, the subject of a finding that reaches tier 0);
+ * and, unless `--import off`, the offline first load of a new database (`neo4j import` of the
+ * embedded snapshot through neo4j-launcher/neo4j-admin into a launcher Neo4j of its own, started by
+ * --neo4j-start with $NEO4J_JAVA_OPTS, else the JVM options IMPORT_SERVER_JAVA_OPTS below; the
+ * import tool's JVM takes $NEO4J_ADMIN_JAVA_OPTS) — its ingest is the embedded load plus the import
+ * without the plan warm-up, its server CPU the imported server's whole CPU time, and its
+ * `residual --all` must print what the embedded engine prints;
  * checks that both engines print the same JSON, and records every time and the Neo4j/embedded
  * ratios, with the Neo4j server's version and memory settings and the machine. Beside every wall
  * time it records CPU seconds (the CLI process's and, when the server is the local launcher's, the
@@ -19,19 +25,25 @@
  * writes bench/results/engines-<date>.json (`--out FILE` to name it). The pushed snapshots are
  * removed afterwards.
  *
- *   NEO4J_URI=bolt://127.0.0.1:7687 node bench/engines.mjs [--sizes 1000,10000,50000] [--seed 1] [--runs 5] [--out FILE]
+ *   NEO4J_URI=bolt://127.0.0.1:7687 node bench/engines.mjs [--sizes 1000,10000,50000] [--seed 1] [--runs 5] [--import off] [--out FILE]
  * (without NEO4J_URI it uses the server `npm run neo4j:start` recorded in .neo4j/state.json)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import neo4j from 'neo4j-driver';
-import { BIN, ROOT, arg, childrenCpu, localNeo4j, round } from './support.mjs';
+import { BIN, ROOT, arg, childrenCpu, localNeo4j, procCpu, round } from './support.mjs';
 
 const sizes = arg('sizes', '1000,10000,50000').split(',').map(Number);
 const seed = arg('seed', '1');
 const runs = Number(arg('runs', '5'));
+const withImport = arg('import', 'on') !== 'off';
+/** The imported database's server: the launcher with these JVM options (scripts/neo4j.mjs's, C2 allowed). */
+const IMPORT_SERVER_JAVA_OPTS = process.env.NEO4J_JAVA_OPTS || '-Xms256m -Xmx768m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8';
+const LAUNCHER_JAR = join(ROOT, 'neo4j-launcher', 'target', 'neo4j-launcher.jar');
+const ADMIN = join(ROOT, 'neo4j-launcher', 'neo4j-admin');
 
 const { uri, serverCpu } = localNeo4j('engines');
 const auth = process.env.NEO4J_USER ? neo4j.auth.basic(process.env.NEO4J_USER, process.env.NEO4J_PASSWORD ?? '') : neo4j.auth.none();
@@ -61,6 +73,62 @@ function run(args) {
     stdout: r.stdout,
     stderr: r.stderr,
   };
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The offline first load: `neo4j import` of the embedded store's snapshot into a new database of
+ * a launcher Neo4j of its own (its home under `work`), then `residual --all` on it; the server is
+ * stopped (by its pid) before returning.
+ */
+async function offlineImport(store, work) {
+  const home = join(work, 'neo4j-home');
+  mkdirSync(home);
+  const port = await freePort();
+  const importUri = `bolt://127.0.0.1:${port}`;
+  const start = `java ${IMPORT_SERVER_JAVA_OPTS} -jar '${LAUNCHER_JAR}' '${home}' ${port} > '${home}/stdout.log' 2> '${home}/stderr.log' & echo $! > '${home}/pid'`;
+  let pid;
+  try {
+    const r = run(['neo4j', 'import', '--store', store, '--neo4j', importUri, '--neo4j-home', home, '--neo4j-admin', ADMIN, '--neo4j-start', start]);
+    pid = Number(readFileSync(join(home, 'pid'), 'utf8'));
+    const serverCpu = procCpu(`/proc/${pid}/stat`, [11, 12]);
+    const m = /in ([\d.]+) s \(stop ([\d.]+) s, csv ([\d.]+) s, neo4j-admin ([\d.]+) s, start ([\d.]+) s, schema and finish ([\d.]+) s\)/.exec(r.stderr);
+    const warm = Number(/(?:plans warm in|warming Neo4j query plans after) ([\d.]+) s/.exec(r.stderr)?.[1] ?? 0);
+    const all = run(['residual', '--all', '--neo4j', importUri, '--format', 'json']);
+    return {
+      seconds: r.seconds,
+      warm,
+      phases: m ? { total: Number(m[1]), csv: Number(m[3]), neo4jAdmin: Number(m[4]), start: Number(m[5]), schemaAndFinish: Number(m[6]) } : null,
+      fixups: Number(/\((\d+) values set over Bolt\)/.exec(r.stderr)?.[1] ?? 0),
+      cpu: { client: r.cpu, server: serverCpu },
+      load1: r.load1,
+      residualAll: all.seconds,
+      residualAllStdout: all.stdout,
+    };
+  } finally {
+    if (!pid && existsSync(join(home, 'pid'))) pid = Number(readFileSync(join(home, 'pid'), 'utf8'));
+    if (pid) {
+      try {
+        process.kill(pid, 'SIGTERM');
+        for (let i = 0; i < 300; i++) {
+          process.kill(pid, 0);
+          spawnSync('sleep', ['0.1']);
+        }
+      } catch {
+        // exited
+      }
+    }
+  }
 }
 
 async function serverInfo() {
@@ -116,6 +184,9 @@ for (const users of sizes) {
     pushed.push(id);
     const push = Number(/pushed snapshot .* in ([\d.]+) s/.exec(neoLoad.stderr)?.[1] ?? NaN);
     const warm = Number(/plans warm in ([\d.]+) s/.exec(neoLoad.stderr)?.[1] ?? 0);
+
+    // Offline: the first load of a new database from the snapshot the embedded load just wrote.
+    const offline = withImport ? await offlineImport(join(work, 'embedded'), work) : null;
 
     const store = join(work, 'neo4j');
     const eCold = run(['residual', '--all', '--store', store, '--format', 'json']);
@@ -177,6 +248,22 @@ for (const users of sizes) {
       sameJson: same,
       embedded: { load: embeddedLoad.seconds, residualAllCold: eCold.seconds, residualAll: eWarm.seconds },
       neo4j: { load: neoLoad.seconds, push, warm, ingest: round(neoLoad.seconds - warm, 3), residualAllCold: nCold.seconds, residualAll: nWarm.seconds },
+      // The offline first load: ingest = the embedded load + `neo4j import` without its plan warm-up.
+      neo4jImport: offline && {
+        import: offline.seconds,
+        warm: offline.warm,
+        ingest: round(embeddedLoad.seconds + offline.seconds - offline.warm, 3),
+        phases: offline.phases,
+        fixups: offline.fixups,
+        cpu: { embeddedLoad: embeddedLoad.cpu, importClient: offline.cpu.client, importServer: offline.cpu.server },
+        load1: offline.load1,
+        residualAllCold: offline.residualAll,
+        sameJson: offline.residualAllStdout === eWarm.stdout,
+        ratio: {
+          ingest: ratio(embeddedLoad.seconds + offline.seconds - offline.warm, embeddedLoad.seconds),
+          cpu: offline.cpu.server === null ? null : ratio(embeddedLoad.cpu + offline.cpu.client + offline.cpu.server, embeddedLoad.cpu),
+        },
+      },
       ratio: {
         load: ratio(neoLoad.seconds, embeddedLoad.seconds),
         ingest: ratio(neoLoad.seconds - warm, embeddedLoad.seconds),
@@ -203,6 +290,7 @@ for (const users of sizes) {
     results.push(r);
     process.stderr.write(`bench/engines: ${JSON.stringify(r)}\n`);
     if (!same) process.stderr.write('bench/engines: THE ENGINES DISAGREE (see test/parity)\n');
+    if (offline && !r.neo4jImport.sameJson) process.stderr.write('bench/engines: THE IMPORTED DATABASE DISAGREES (see test/neo4j/import)\n');
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -227,6 +315,8 @@ const out = {
   neo4j: server,
   seed,
   runs,
+  importServerJavaOpts: withImport ? IMPORT_SERVER_JAVA_OPTS : null,
+  importToolJavaOpts: withImport ? process.env.NEO4J_ADMIN_JAVA_OPTS || '(JVM defaults)' : null,
   loadAverage: load(),
   results,
 };

@@ -21,7 +21,7 @@ export const round = (x, digits = 2) => (x === null ? null : Math.round(x * 10 *
 
 const TICKS = 100; // USER_HZ on Linux
 /** The sum of `fields` (0-based after the command name) of a /proc stat file, in seconds, or null. */
-const procCpu = (file, fields) => {
+export const procCpu = (file, fields) => {
   if (!existsSync(file)) return null;
   const f = readFileSync(file, 'utf8').split(') ')[1].split(' ');
   return fields.reduce((a, i) => a + Number(f[i]), 0) / TICKS;

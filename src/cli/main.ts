@@ -15,6 +15,7 @@ import { registerEvidence } from './evidence.js';
 import { registerExport } from './export.js';
 import { ExitCode, ExitWith } from './exit.js';
 import { registerLoad } from './load.js';
+import { registerNeo4j } from './neo4j.js';
 import { registerPaths } from './paths.js';
 import { registerRemediate } from './remediate.js';
 import { registerReport } from './report.js';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerCollect(program);
   registerLoad(program);
   registerSnapshots(program);
+  registerNeo4j(program);
   registerResidual(program);
   registerBlastRadius(program);
   registerPaths(program);

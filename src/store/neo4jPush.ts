@@ -72,14 +72,7 @@ export async function pushSnapshot(store: Neo4jPushTarget, sdb: SnapshotDb, id: 
     const fileIdx = new Map(fileRows.map((f) => [f.name, f.idx]));
     const edges = await pushEdges(store, sdb, id, elementOf, fileIdx, opts);
     if (stored) await pushFindings(store, sdb, id, stored, sources, elementOf, opts);
-    await store.q(
-      `MATCH (s:${S} {id: $id}) SET s.analysis = $analysis, s.loadedAt = $loadedAt, s.heartbeat = $now
-       WITH s WHERE NOT $ephemeral
-       SET s.status = 'complete'
-       MERGE (st:${Neo4jLabel.store} {name: $store}) SET st.latest = $id`,
-      { id, analysis: stored ? JSON.stringify(analysis) : null, loadedAt: new Date().toISOString(), now: Date.now(), ephemeral: !!opts.ephemeral, store: store.name },
-      true,
-    );
+    await completeSnapshot(store, id, stored ? JSON.stringify(analysis) : null, !!opts.ephemeral);
     return { nodes: elementOf.size, edges, findings: storedList.length };
   } catch (e) {
     await store.remove(id).catch(() => undefined);
@@ -87,8 +80,33 @@ export async function pushSnapshot(store: Neo4jPushTarget, sdb: SnapshotDb, id: 
   }
 }
 
-/** Nodes, kind by kind, two batches written at once; returns each node's element id by nid. */
-async function pushNodes(store: Neo4jPushTarget, sdb: SnapshotDb, id: string, opts: PushOptions): Promise<Map<number, string>> {
+/**
+ * The last write of a load (the push's, and the offline import's, neo4jImport.ts): the stored
+ * analysis, then — unless ephemeral — the snapshot marked complete and the store's latest moved to it.
+ */
+export async function completeSnapshot(store: Pick<Neo4jPushTarget, 'q' | 'name'>, id: string, analysis: string | null, ephemeral: boolean): Promise<void> {
+  await store.q(
+    `MATCH (s:${S} {id: $id}) SET s.analysis = $analysis, s.loadedAt = $loadedAt, s.heartbeat = $now
+     WITH s WHERE NOT $ephemeral
+     SET s.status = 'complete'
+     MERGE (st:${Neo4jLabel.store} {name: $store}) SET st.latest = $id`,
+    { id, analysis, loadedAt: new Date().toISOString(), now: Date.now(), ephemeral, store: store.name },
+    true,
+  );
+}
+
+/** One graph node as Neo4j holds it: its kind and its properties (nodeProperties; without `snapshot`). */
+export interface Neo4jNodeOut {
+  kind: string;
+  nid: number;
+  props: Record<string, PropValue>;
+}
+
+/**
+ * Every graph node of `sdb`, kind by kind, with the properties the push writes (also the offline
+ * import's, neo4jImport.ts, so both write the same).
+ */
+export function* neo4jNodes(sdb: SnapshotDb): Generator<Neo4jNodeOut> {
   // A full snapshot's name index is read as stored; a delta's is each node's names (as its writer indexes them).
   const names = new Map<number, Set<string>>();
   if (!sdb.isDelta) {
@@ -98,55 +116,74 @@ async function pushNodes(store: Neo4jPushTarget, sdb: SnapshotDb, id: string, op
   }
   const namesOf = (nid: number, kind: string, nodeId: string, props: Record<string, unknown>): string[] =>
     sdb.isDelta ? [...new Set(nodeNames(kind as NodeKind, nodeId, props, props.stub === true))].sort() : [...(names.get(nid) ?? [])].sort();
+  for (const kind of [...NODE_KINDS, ...SOURCES.contributedNodeKinds()]) {
+    const code = sdb.codeOf(kind);
+    if (code === undefined) continue;
+    // A delta snapshot's rows are read through its overlay (its own over its base's).
+    for (const r of sdb.rowsOfKind(code)) {
+      const { sourceKey, id: nodeId } = parseNodeKey(r.key);
+      const props = JSON.parse(r.props) as Record<string, unknown>;
+      yield {
+        kind,
+        nid: r.nid,
+        props: nodeProperties({ nid: r.nid, key: r.key, id: nodeId, kind, sourceKey, props, propsJson: r.props, file: r.file, line: r.line, names: namesOf(r.nid, kind, nodeId, props) }),
+      };
+    }
+  }
+}
+
+/** One relationship as Neo4j holds it (see edgeStatements); `p` only for an edge with properties. */
+export interface Neo4jEdgeOut extends Omit<EdgeRowOut, 'a' | 'b'> {
+  src: number;
+  dst: number;
+}
+
+/** Every edge of `sdb` with what the push writes of it (also the offline import's). */
+export function* neo4jEdges(sdb: SnapshotDb, fileIdx: Map<string, number>): Generator<Neo4jEdgeOut> {
+  for (const e of sdb.edges()) {
+    const file = e.file === undefined ? null : (fileIdx.get(e.file) ?? null);
+    const line = e.line ?? null;
+    yield { kind: e.kind, src: e.src, dst: e.dst, seq: e.eid, file, line, ...(e.props ? { p: relProperties(e.eid, JSON.stringify(e.props), file, line) } : {}) };
+  }
+}
+
+/** Nodes, kind by kind, two batches written at once; returns each node's element id by nid. */
+async function pushNodes(store: Neo4jPushTarget, sdb: SnapshotDb, id: string, opts: PushOptions): Promise<Map<number, string>> {
   const total = Number(sdb.meta.get('nodes') ?? 0);
   const elementOf = new Map<number, string>();
   const inflight = new Inflight(2);
   let done = 0;
   let batches = 0;
-  for (const kind of [...NODE_KINDS, ...SOURCES.contributedNodeKinds()]) {
-    const code = sdb.codeOf(kind);
-    if (code === undefined) continue;
-    // Values go as columns (NodeColumns); one result row of two lists rather than a row per node: the driver decodes a record per row.
-    const columns = new NodeColumns(`CREATE (n:${N}:${nodeLabel(kind)})`);
-    let rows: Record<string, PropValue>[] = [];
-    const flush = async () => {
-      if (!rows.length) return;
-      const batch = rows;
-      rows = [];
-      const { query, params } = columns.statement(batch, id);
-      await inflight.slot();
-      inflight.add(
-        (async () => {
-          const [{ nids, els }] = (await store.q(query, params, true)) as { nids: number[]; els: string[] }[];
-          nids.forEach((nid, i) => elementOf.set(nid, els[i]));
-          done += batch.length;
-          opts.onProgress?.({ phase: 'nodes', done, total });
-          if (++batches % 10 === 0) await store.touch(id);
-        })(),
-      );
-    };
-    // A delta snapshot's rows are read through its overlay (its own over its base's).
-    for (const r of sdb.rowsOfKind(code)) {
-      const { sourceKey, id: nodeId } = parseNodeKey(r.key);
-      const props = JSON.parse(r.props) as Record<string, unknown>;
-      rows.push(
-        nodeProperties({
-          nid: r.nid,
-          key: r.key,
-          id: nodeId,
-          kind,
-          sourceKey,
-          props,
-          propsJson: r.props,
-          file: r.file,
-          line: r.line,
-          names: namesOf(r.nid, kind, nodeId, props),
-        }),
-      );
-      if (rows.length >= NODE_BATCH) await flush();
+  // Values go as columns (NodeColumns); one result row of two lists rather than a row per node: the driver decodes a record per row.
+  let kind: string | undefined;
+  let columns: NodeColumns | undefined;
+  let rows: Record<string, PropValue>[] = [];
+  const flush = async () => {
+    if (!rows.length) return;
+    const batch = rows;
+    rows = [];
+    const { query, params } = columns!.statement(batch, id);
+    await inflight.slot();
+    inflight.add(
+      (async () => {
+        const [{ nids, els }] = (await store.q(query, params, true)) as { nids: number[]; els: string[] }[];
+        nids.forEach((nid, i) => elementOf.set(nid, els[i]));
+        done += batch.length;
+        opts.onProgress?.({ phase: 'nodes', done, total });
+        if (++batches % 10 === 0) await store.touch(id);
+      })(),
+    );
+  };
+  for (const n of neo4jNodes(sdb)) {
+    if (n.kind !== kind) {
+      await flush();
+      kind = n.kind;
+      columns = new NodeColumns(`CREATE (n:${N}:${nodeLabel(kind)})`);
     }
-    await flush();
+    rows.push(n.props);
+    if (rows.length >= NODE_BATCH) await flush();
   }
+  await flush();
   await inflight.drain();
   return elementOf;
 }
@@ -248,15 +285,13 @@ async function pushEdges(
       holds,
     );
   };
-  for (const e of sdb.edges()) {
-    const a = elementOf.get(e.src);
-    const b = elementOf.get(e.dst);
-    if (!a || !b) throw new StoreError(`neo4j load: edge ${e.kind} ${e.src} -> ${e.dst} names a node that was not written`);
-    const file = e.file === undefined ? null : (fileIdx.get(e.file) ?? null);
-    const cell = (e.src % EDGE_BUCKETS) * EDGE_BUCKETS + (e.dst % EDGE_BUCKETS);
+  for (const { src, dst, ...e } of neo4jEdges(sdb, fileIdx)) {
+    const a = elementOf.get(src);
+    const b = elementOf.get(dst);
+    if (!a || !b) throw new StoreError(`neo4j load: edge ${e.kind} ${src} -> ${dst} names a node that was not written`);
+    const cell = (src % EDGE_BUCKETS) * EDGE_BUCKETS + (dst % EDGE_BUCKETS);
     const rows = pending.get(cell) ?? pending.set(cell, []).get(cell)!;
-    const line = e.line ?? null;
-    rows.push({ kind: e.kind, a, b, seq: e.eid, file, line, ...(e.props ? { p: relProperties(e.eid, JSON.stringify(e.props), file, line) } : {}) });
+    rows.push({ ...e, a, b });
     if (rows.length >= EDGE_BATCH) await flush(cell);
   }
   for (const cell of pending.keys()) await flush(cell);
