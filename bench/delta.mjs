@@ -47,7 +47,7 @@
  * searches from their indexes (`indexedLookups`: same answers as their scans). --fakes-args "…" passes
  * node options to the fakes' child process; --label L puts L in the results file's name.
  *
- * usage: node --max-old-space-size=12000 bench/delta.mjs [--users N] [--changes 0.01] [--events 40] [--latency 30] [--keep DIR] [--no-build] [--derive-full] [--events-only [--collected-ago H] [--store DIR [--fakes-in-process]] [--pick-offset K]] [--serve-args "…"] [--fakes-args "…"] [--label L]
+ * usage: node --max-old-space-size=12000 bench/delta.mjs [--users N] [--changes 0.01] [--events 40] [--latency 30] [--keep DIR] [--no-build] [--derive-full] [--events-only [--collected-ago H] [--store DIR [--fakes-in-process]] [--pick-offset K] [--no-catch-up-wait]] [--serve-args "…"] [--fakes-args "…"] [--label L]
  * Results: JSON on stdout and in bench/results/delta-<users>-<date>.json. Run on a quiet machine.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -78,6 +78,8 @@ const SERVE_ARGS = (opt('serve-args', '') ?? '').split(' ').filter(Boolean);
 const LABEL = opt('label', undefined);
 const FAKES_ARGS = (opt('fakes-args', '') ?? '').split(' ').filter(Boolean);
 const DERIVE_FULL = args.includes('--derive-full');
+// Events right after the server is ready, during its time catch-up (default: once it is done).
+const NO_CATCH_UP_WAIT = args.includes('--no-catch-up-wait');
 // Events only: the synthetic tenant is collected this many hours before now (the served snapshot's
 // age when the events come: 24 = the oldest a daily refresh leaves). Unset: at T0 (2026-11-01).
 const COLLECTED_AGO = opt('collected-ago', undefined);
@@ -572,6 +574,23 @@ async function events(F, { fx, store, tenant, graphToken, ca, log, work }) {
     if (r?.ok) break;
     await new Promise((r2) => setTimeout(r2, 500));
   }
+  // The server catches the served snapshot up with time in a child process as it opens it (the
+  // units whose answer time alone changed since the collection): the events come once it is done,
+  // as on a server that has been up for a while (--no-catch-up-wait: right away, paying for it).
+  let catchUp = null;
+  if (!NO_CATCH_UP_WAIT) {
+    const t0 = performance.now();
+    for (let i = 0; i < 1200 && !catchUp; i++) {
+      const line = readFileSync(join(work, 'serve.log'), 'utf8')
+        .split('\n')
+        .find((l) => l.includes('"served snapshot caught up with time"') || l.includes('"time catch-up of the served snapshot failed'));
+      if (line) {
+        const r = JSON.parse(line);
+        catchUp = { waitedSeconds: round((performance.now() - t0) / 1000), units: r.units ?? null, ms: r.ms ?? null, cpuSeconds: r.cpuMs === undefined ? null : round(r.cpuMs / 1000), error: r.err };
+      } else await new Promise((r2) => setTimeout(r2, 500));
+    }
+    log(`catch-up: ${JSON.stringify(catchUp)}`);
+  }
   // A delivery as the vendors send one: retried once when the connection fails. Between events the
   // client's pooled keep-alive connection can be closed by the server's idle timeout just as it is
   // reused ("fetch failed", the session-2 failure); deliveries are de-duplicated by event id, so a
@@ -668,7 +687,7 @@ async function events(F, { fx, store, tenant, graphToken, ca, log, work }) {
       deltaWrite: med(refreshes.map((r) => r.loadMs)),
       swap: med(refreshes.map((r) => r.swapMs)),
     },
-    samples: refreshes.map((r) => ({ subjects: r.subjects.length, readMs: r.collectMs, deltaWriteMs: r.loadMs, swapMs: r.swapMs, reanalysed: r.reanalysed })),
+    samples: refreshes.map((r) => ({ subjects: r.subjects.length, readMs: r.collectMs, deltaWriteMs: r.loadMs, swapMs: r.swapMs, reanalysed: r.reanalysed, caughtUp: r.caughtUp ?? 0, load: r.load })),
   };
   const serverCpuSeconds = cpu0.server === null || cpu1.server === null ? null : round(cpu1.server - cpu0.server);
   return {
@@ -689,6 +708,7 @@ async function events(F, { fx, store, tenant, graphToken, ca, log, work }) {
         : { benchAndFakes: round((cpu1.bench.user + cpu1.bench.system) / 1e6) }),
     },
     loadAverage: { atStart: cpu0.load.map((x) => round(x)), atEnd: cpu1.load.map((x) => round(x)) },
+    catchUp,
     serverRefreshes,
     samples: waits,
   };

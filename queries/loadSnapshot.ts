@@ -42,6 +42,7 @@ import { coverageOf, ruleOrderIds } from './residual.js';
 import { SOURCES } from '../ingest/sources.js';
 import { phaseTimer } from '../src/store/phaseTimer.js';
 import { type UnitResult, UnitAnalyser, depCode, docFromUnits } from './residualUnits.js';
+import { type CaughtUp, reusableUnit } from './timeCatchUp.js';
 
 export interface LoadResult {
   id: string;
@@ -136,6 +137,8 @@ export interface DeltaLoadResult {
   departed: number;
   /** Units analysed again, and of how many. */
   reanalysed: number;
+  /** Units whose answer time alone changed, taken from a time catch-up of the base (`precomputed`) instead. */
+  caughtUp?: number;
   units: number;
   /** Why everything was analysed again, when it was. */
   full?: string;
@@ -144,13 +147,21 @@ export interface DeltaLoadResult {
 }
 
 /** Which stored units a delta can have changed. */
-function affectedUnits(base: SnapshotDb, view: GraphReader & { readonly sources: readonly import('../src/store/GraphReader.js').SourceInfo[] }, summary: DeltaSummary, units: Map<string, StoredUnit>, at: number): { keys: Set<string>; all?: string } {
+function affectedUnits(
+  base: SnapshotDb,
+  view: GraphReader & { readonly sources: readonly import('../src/store/GraphReader.js').SourceInfo[] },
+  summary: DeltaSummary,
+  units: Map<string, StoredUnit>,
+  at: number,
+): { keys: Set<string>; all?: string; timed: Set<string>; changedSources: Set<string> } {
   const baseAt = Date.parse(base.meta.get('collectedAt') ?? '');
-  if (!(at >= baseAt)) return { keys: new Set(units.keys()), all: 'the delta was collected before its base' };
+  if (!(at >= baseAt)) return { keys: new Set(units.keys()), all: 'the delta was collected before its base', timed: new Set(), changedSources: new Set() };
   const keys = unitsReading(base, summary.changedDeps, units);
   const kinds = summary.changedKinds;
+  // Units there only because time passed their next instant (a catch-up may have analysed them already).
+  const timed = new Set<string>();
   for (const u of units.values()) {
-    if (u.next !== null && u.next <= at && at > baseAt) keys.add(u.key);
+    if (u.next !== null && u.next <= at && at > baseAt && !keys.has(u.key)) timed.add(u.key);
     for (const k of u.kinds) {
       if (kinds.has(k)) keys.add(u.key);
       if (k.startsWith('missing:') && view.node(k.slice('missing:'.length))) keys.add(u.key);
@@ -167,7 +178,9 @@ function affectedUnits(base: SnapshotDb, view: GraphReader & { readonly sources:
   }
   for (const sk of Object.keys(oldCov)) if (!newCov[sk]) changed.add(sk);
   if (changed.size) for (const u of units.values()) if (u.sources.some((s) => changed.has(s))) keys.add(u.key);
-  return { keys };
+  for (const k of keys) timed.delete(k);
+  for (const k of timed) keys.add(k);
+  return { keys, timed, changedSources: changed };
 }
 
 /**
@@ -179,7 +192,11 @@ export async function loadDelta(
   dirs: string[],
   baseId?: string,
   onProgress?: (p: LoadProgress) => void,
-  opts: { count?: boolean } = {},
+  opts: {
+    count?: boolean;
+    /** A time catch-up of the base (queries/timeCatchUp.ts): units it analysed are taken from it where they still hold. */
+    precomputed?: CaughtUp;
+  } = {},
 ): Promise<DeltaLoadResult> {
   const ms = { write: 0, select: 0, analyse: 0, store: 0 };
   let out: Omit<DeltaLoadResult, 'id' | 'baseId' | 'summary'> = { findings: 0, departed: 0, reanalysed: 0, units: 0, ms };
@@ -200,7 +217,7 @@ export async function loadDelta(
     const at = Date.parse(summary.collectedAt);
     const coverage = coverageOf(graph.sources);
     const units = readUnits(base);
-    const { keys, all } = affectedUnits(base, graph, summary, units, at);
+    const { keys, all, timed, changedSources } = affectedUnits(base, graph, summary, units, at);
     // New persons, and the persons of changed accounts, may have become units.
     const accounts = new Set<string>(SOURCES.accountKinds());
     for (const n of summary.changedNodes) {
@@ -210,8 +227,19 @@ export async function loadDelta(
       if (kind === NodeKind.Person) keys.add(row.key);
       if (accounts.has(kind)) keys.add(graph.out(row.key, EdgeKind.BELONGS_TO)[0]?.to ?? row.key);
     }
+    // The units a time catch-up of the base analysed, where its analysis still holds now (a unit
+    // added above reads the changed person or account: reusableUnit finds that in its reads).
+    const pre = opts.precomputed?.base === base.id && !all ? opts.precomputed : undefined;
+    const reused = new Map<string, UnitResult>();
+    if (pre) {
+      const changes = { changedDeps: summary.changedDeps, changedKinds: summary.changedKinds, changedSources };
+      for (const key of timed) {
+        const u = reusableUnit(pre, key, at, changes, (k) => view.nodeRow(k)?.nid);
+        if (u) reused.set(key, u);
+      }
+    }
     ms.select = lap();
-    const reader: GraphReader = all || keys.size > 2000 ? new CompactGraph(view, id) : graph;
+    const reader: GraphReader = all || keys.size - reused.size > 2000 ? new CompactGraph(view, id) : graph;
     const analyser = new UnitAnalyser(reader, at, coverage);
     const subjects = new Map<string, SubjectReport | null>();
     const persons = new Map<string, PersonReport | null>();
@@ -241,7 +269,7 @@ export async function loadDelta(
       if (old.person) persons.set(old.person, null);
     }
     for (const key of sorted) {
-      const u = analyser.analyse(key);
+      const u = reused.get(key) ?? analyser.analyse(key);
       if (!u) {
         if (units.has(key)) unitsGone.push(key);
         continue;
@@ -254,7 +282,7 @@ export async function loadDelta(
     ms.analyse = lap();
     writeDeltaFindings(db, { format: 'revenant-findings/1', at: new Date(at).toISOString(), snapshot: id, coverage }, ruleOrderIds(), { subjects, persons, findings, gone, unitsGone });
     writeUnits(db, fresh);
-    out = { findings: -1, departed: -1, reanalysed: keys.size, units: units.size, full: all, ms };
+    out = { findings: -1, departed: -1, reanalysed: keys.size - reused.size, caughtUp: reused.size, units: units.size, full: all, ms };
     if (opts.count !== false) {
       // The document and what it changes over the base's (the same document readStoredFindings
       // gives): with the change, the feed compares only what the delta touched.

@@ -3,7 +3,7 @@
  * first), or removes all but the newest N. With Neo4j (`--neo4j` or NEO4J_URI), the snapshots in
  * Neo4j: only complete ones are listed, the latest marked; pruning also removes loads that died.
  */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { InputError } from '../model/errors.js';
 import { neo4jTarget } from '../store/neo4jTarget.js';
 import { NEO4J_DATABASE_HELP, NEO4J_OPTION_HELP, formatOf, writeOut } from './options.js';
@@ -24,7 +24,11 @@ export function registerSnapshots(program: Command): void {
     .option('--prune <n>', 'remove all but the newest N snapshots (a kept delta whose base goes is compacted first)')
     .option('--compact [id]', 'fold a delta snapshot (default: the latest) and the chain under it into a full snapshot with the same id')
     .option('--format <format>', 'table or json')
-    .action(async (o: { store?: string; neo4j?: string; prune?: string; compact?: string | boolean; format?: string }) => {
+    // The server's time catch-up child (src/api/events/catchUpInChild.ts): not for people.
+    .addOption(new Option('--catch-up <id>', 'analyse again the units of a snapshot whose answer time alone changed').hideHelp())
+    .addOption(new Option('--catch-up-at <iso>', 'the instant to analyse them at').hideHelp())
+    .addOption(new Option('--catch-up-out <file>', 'where to write them').hideHelp())
+    .action(async (o: { store?: string; neo4j?: string; prune?: string; compact?: string | boolean; format?: string; catchUp?: string; catchUpAt?: string; catchUpOut?: string }) => {
       const keep = o.prune === undefined ? undefined : keepOf(o.prune);
       const target = neo4jTarget(o);
       const { table } = await import('./renderFindings.js');
@@ -60,6 +64,19 @@ export function registerSnapshots(program: Command): void {
       }
       const { Store } = await import('../store/Store.js');
       const store = new Store(o.store);
+      if (o.catchUp !== undefined) {
+        const at = Date.parse(o.catchUpAt ?? '');
+        if (Number.isNaN(at) || !o.catchUpOut) throw new InputError('--catch-up needs --catch-up-at <iso> and --catch-up-out <file>', { field: '--catch-up' });
+        const { catchUpUnits, writeCaughtUp } = await import('../../queries/timeCatchUp.js');
+        const id = store.resolve(o.catchUp);
+        const started = Date.now();
+        const caught = catchUpUnits(store, id, at);
+        const cpu = process.cpuUsage();
+        caught.cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+        writeCaughtUp(o.catchUpOut, caught);
+        process.stderr.write(`caught up ${caught.units.size} unit${caught.units.size === 1 ? '' : 's'} of snapshot ${id} to ${new Date(at).toISOString()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        return;
+      }
       if (o.compact !== undefined) {
         const id = store.resolve(typeof o.compact === 'string' ? o.compact : undefined);
         const started = Date.now();

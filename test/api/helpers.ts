@@ -120,6 +120,7 @@ export async function makeApp(storeDir: string, opts: Partial<ServerOptions> & {
     store,
     config,
     refresher: opts.refresher,
+    catchUp: opts.catchUp,
     sinks: opts.sinks,
     source: opts.source,
     env: opts.env,

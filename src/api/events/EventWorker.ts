@@ -17,7 +17,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadDelta } from '../../../queries/loadSnapshot.js';
 import { combineSubjectCollections } from '../../../ingest/collection/mergeSubjectCollection.js';
 import { NotFoundError } from '../../model/errors.js';
@@ -28,7 +27,10 @@ import type { ApiConfig } from '../config.js';
 import type { ApiMetrics } from '../metrics.js';
 import type { SnapshotManager } from '../snapshot/SnapshotManager.js';
 import type { SnapshotView } from '../snapshot/SnapshotView.js';
+import type { CaughtUp } from '../../../queries/timeCatchUp.js';
+import { type CatchUpRunner, catchUpInChild } from './catchUpInChild.js';
 import { type EventQueue, type Job, laneOf } from './EventQueue.js';
+import { revenantCli } from './revenantCli.js';
 import { eventContext, eventsOf } from './sourceEvents.js';
 import type { SubjectRefresher } from './SubjectRefresher.js';
 
@@ -47,7 +49,12 @@ export interface EventWorkerDeps {
   metrics: ApiMetrics;
   log: WorkerLog;
   env?: NodeJS.ProcessEnv;
+  /** How the time catch-up of the served snapshot runs (default: in a child process; tests hold it open). */
+  catchUp?: CatchUpRunner;
 }
+
+/** How often the served snapshot is caught up with time (besides when a snapshot is loaded). */
+export const CATCH_UP_EVERY_MS = 10 * 60_000;
 
 const normTenant = (t: string) => t.trim().replace(/\/+$/, '').toLowerCase();
 
@@ -105,8 +112,25 @@ export class EventWorker {
   /** Refresh snapshots beyond `events.retainSnapshots` at the last prune. */
   private backlog = 0;
 
+  /**
+   * The time catch-up of the served snapshot (queries/timeCatchUp.ts): the units whose answer time
+   * alone changed since it was collected, analysed again off the event path (a child process), so
+   * that a refresh does not pay for time passing. `catching` runs; `caught` is the last one done
+   * (used by the loads on its snapshot, while its analyses hold). Refreshes never wait for it.
+   */
+  private catching: { base: string; abort: AbortController; done: Promise<void> } | null = null;
+  private caught: CaughtUp | null = null;
+  private catchUpTimer: NodeJS.Timeout | null = null;
+
   constructor(private readonly d: EventWorkerDeps) {
     d.queue.onQueued(() => this.wake());
+    d.snapshots.on('swap', (e) => {
+      // A catch-up of a snapshot no longer served is of no use.
+      if (this.catching && this.catching.base !== e.next.id) this.catching.abort.abort();
+      if (this.caught && this.caught.base !== e.next.id) this.caught = null;
+      // A refresh's snapshot is caught up to its own time; a snapshot loaded elsewhere may not be.
+      if (!e.refreshed) this.catchUp();
+    });
   }
 
   start(): void {
@@ -114,6 +138,47 @@ export class EventWorker {
     if (n) this.d.log.warn({ jobs: n }, 'event jobs interrupted by the last shutdown are queued again');
     this.d.queue.prune();
     this.running = this.loop();
+    this.catchUp();
+    this.catchUpTimer = setInterval(() => this.catchUp(), CATCH_UP_EVERY_MS);
+    this.catchUpTimer.unref();
+  }
+
+  /** The last time catch-up done (its snapshot, instant and units), for tests and metrics. */
+  get caughtUp(): CaughtUp | null {
+    return this.caught;
+  }
+
+  /**
+   * Catch the served snapshot up with time in the background, unless that runs already or was
+   * done less than CATCH_UP_EVERY_MS ago.
+   */
+  catchUp(): void {
+    const view = this.d.snapshots.current;
+    if (!view || !this.running || this.stopping || this.draining) return;
+    if (this.catching?.base === view.id) return;
+    if (this.caught?.base === view.id && Date.now() - this.caught.at < CATCH_UP_EVERY_MS) return;
+    this.catching?.abort.abort();
+    const abort = new AbortController();
+    const at = Date.now();
+    const started = performance.now();
+    const run = this.d.catchUp ?? catchUpInChild;
+    const state = { base: view.id, abort, done: Promise.resolve() };
+    this.catching = state;
+    state.done = run({ store: this.d.store, id: view.id, at, signal: abort.signal })
+      .then(
+        (c) => {
+          if (abort.signal.aborted || !c) return;
+          if (this.d.snapshots.current?.id !== c.base) return;
+          this.caught = c;
+          this.d.log.info({ snapshot: c.base, at: new Date(c.at).toISOString(), units: c.units.size, ms: Math.round(performance.now() - started), cpuMs: c.cpuMs }, 'served snapshot caught up with time');
+        },
+        (e) => {
+          if (!abort.signal.aborted) this.d.log.warn({ snapshot: view.id, err: (e as Error).message }, 'time catch-up of the served snapshot failed (refreshes analyse what time changed themselves)');
+        },
+      )
+      .finally(() => {
+        if (this.catching === state) this.catching = null;
+      });
   }
 
   wake(): void {
@@ -148,6 +213,11 @@ export class EventWorker {
       await this.running;
     }
     this.running = null;
+    if (this.catchUpTimer) clearInterval(this.catchUpTimer);
+    this.catchUpTimer = null;
+    const catching = this.catching;
+    catching?.abort.abort();
+    await catching?.done;
     // A compaction still running is stopped (its partial file removed); the next prune starts it again.
     const c = this.compaction;
     if (c) {
@@ -364,7 +434,9 @@ export class EventWorker {
       let publishMs: number;
       try {
         // A delta on the snapshot being served: only what the subjects changed is written and analysed again.
-        loaded = await loadDelta(this.d.store, dirs, view.id, undefined, { count: false });
+        // The units time alone changed are taken from the catch-up of this snapshot where it holds.
+        const precomputed = this.caught?.base === view.id ? this.caught : undefined;
+        loaded = await loadDelta(this.d.store, dirs, view.id, undefined, { count: false, precomputed });
         const published = performance.now();
         // On Neo4j, the new snapshot becomes the latest there too (as `load --neo4j` does).
         await this.d.snapshots.source.publish(this.d.store, loaded.id);
@@ -393,6 +465,7 @@ export class EventWorker {
           loadMs,
           load: loaded.ms,
           reanalysed: loaded.reanalysed,
+          caughtUp: loaded.caughtUp ?? 0,
           units: loaded.units,
           publishMs,
           swapMs,
@@ -607,14 +680,4 @@ function isSubjectFolder(dir: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** The revenant CLI entry point (bin/revenant.js) of this installation, or null when it is not built. */
-function revenantCli(): string | null {
-  // src/api/events (tests) and dist/src/api/events (built) sit at different depths below the package root.
-  for (const rel of ['../../../bin/revenant.js', '../../../../bin/revenant.js']) {
-    const path = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(path) && existsSync(join(path, '..', '..', 'dist', 'src', 'cli', 'main.js'))) return path;
-  }
-  return null;
 }

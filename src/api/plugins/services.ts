@@ -12,6 +12,7 @@ import { ChangeFeed } from '../../store/ChangeFeed.js';
 import type { Store } from '../../store/Store.js';
 import { openApiDb } from '../ApiDb.js';
 import type { ApiConfig } from '../config.js';
+import type { CatchUpRunner } from '../events/catchUpInChild.js';
 import { EventQueue } from '../events/EventQueue.js';
 import { EventWorker } from '../events/EventWorker.js';
 import { Watcher } from '../events/Watcher.js';
@@ -36,6 +37,8 @@ export interface AppOptions {
   /** Where snapshots come from (default: the embedded store; a Neo4jSource to serve from Neo4j). */
   source?: SnapshotSource;
   env?: NodeJS.ProcessEnv;
+  /** How the served snapshot is caught up with time (default: a child process; tests hold it open). */
+  catchUp?: CatchUpRunner;
 }
 
 async function services(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
@@ -66,6 +69,7 @@ async function services(fastify: FastifyInstance, opts: AppOptions): Promise<voi
     metrics,
     log,
     env,
+    catchUp: opts.catchUp,
   });
   pusher = new Pusher({
     db,

@@ -1,0 +1,117 @@
+/**
+ * The time catch-up of a snapshot, off the event path: the analysis units whose answer time alone
+ * changed since the snapshot was collected (their `next` instant is passed) analysed again at a
+ * later instant, ahead of the next refresh. A refresh's delta on that snapshot (loadDelta's
+ * `precomputed`) then takes such a unit's analysis from here instead of analysing it, when the
+ * analysis still holds at the refresh's time — its next instant not passed — and the refresh
+ * changed nothing it read: the refresh's document is exactly the one it would have analysed
+ * itself (a full load's). The server runs `catchUpUnits` in a child process
+ * (`revenant snapshots --catch-up`), so the event loop and the refreshes never wait for it.
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { CompactGraph } from '../src/store/CompactGraph.js';
+import type { GraphReader } from '../src/store/GraphReader.js';
+import { LazyGraph } from '../src/store/LazyGraph.js';
+import { SnapshotDb } from '../src/store/SnapshotDb.js';
+import type { Store } from '../src/store/Store.js';
+import { hasUnits, readUnits } from '../src/store/storedFindings.js';
+import { coverageOf } from './residual.js';
+import { type UnitResult, UnitAnalyser, depCode } from './residualUnits.js';
+
+/** Units of snapshot `base` analysed again at `at` (ms): those whose next instant was passed by then. */
+export interface CaughtUp {
+  base: string;
+  at: number;
+  /** Each unit's analysis, with the keys it read that named no node in `base`. */
+  units: Map<string, { unit: UnitResult; missing: string[] }>;
+  /** CPU milliseconds the catch-up took (its process's, when it ran in one). */
+  cpuMs?: number;
+}
+
+/**
+ * Analyse again, at `at`, the units of snapshot `id` whose next instant is at or before `at`
+ * (none when `at` is not after the snapshot's collection time). `onUnit` is called after each one
+ * (a test holds the catch-up open there).
+ */
+export function catchUpUnits(store: Store, id: string, at: number, onUnit?: (key: string) => void): CaughtUp {
+  const sdb = new SnapshotDb(store.pathOf(id));
+  try {
+    const out: CaughtUp = { base: id, at, units: new Map() };
+    const baseAt = Date.parse(sdb.meta.get('collectedAt') ?? '');
+    if (!(at > baseAt) || !hasUnits(sdb)) return out;
+    const keys = [...readUnits(sdb).values()].filter((u) => u.next !== null && u.next <= at).map((u) => u.key).sort();
+    if (keys.length === 0) return out;
+    const lazy = new LazyGraph(sdb, id);
+    // As loadDelta reads: compactly when many units are analysed.
+    const reader: GraphReader = keys.length > 2000 ? new CompactGraph(sdb, id) : lazy;
+    const analyser = new UnitAnalyser(reader, at, coverageOf(lazy.sources));
+    const nids = new Map<string, number | undefined>();
+    const nidOf = (k: string) => (nids.has(k) ? nids.get(k) : nids.set(k, sdb.nodeRow(k)?.nid).get(k));
+    for (const key of keys) {
+      const u = analyser.analyse(key);
+      if (u) {
+        const missing = new Set<string>();
+        for (const d of u.deps) {
+          const c = depCode(d, nidOf);
+          if ('missing' in c) missing.add(c.missing);
+        }
+        out.units.set(key, { unit: u, missing: [...missing] });
+      }
+      onUnit?.(key);
+    }
+    return out;
+  } finally {
+    sdb.close();
+  }
+}
+
+/** What a delta changed, as loadDelta's unit selection sees it. */
+export interface DeltaChanges {
+  changedDeps: ReadonlySet<number>;
+  changedKinds: ReadonlySet<string>;
+  /** Sources whose coverage or scope changed (every unit there is analysed again). */
+  changedSources: ReadonlySet<string>;
+}
+
+/**
+ * The caught-up analysis of unit `key` if it is what analysing it now, at `at`, on the delta's
+ * graph gives: caught up at or before `at`, its next instant after `at`, and nothing it read (a
+ * node, a node's edges of a kind, a node kind it scanned, a key that named no node) changed by the
+ * delta. Else undefined (the caller analyses it).
+ */
+export function reusableUnit(
+  caught: CaughtUp,
+  key: string,
+  at: number,
+  changes: DeltaChanges,
+  nidOf: (key: string) => number | undefined,
+): UnitResult | undefined {
+  const e = caught.units.get(key);
+  if (!e || caught.at > at) return undefined;
+  const u = e.unit;
+  if (u.next !== null && u.next <= at) return undefined;
+  if (u.kinds.some((k) => changes.changedKinds.has(k))) return undefined;
+  if (u.sources.some((s) => changes.changedSources.has(s))) return undefined;
+  // A key that named no node then and names one now.
+  if (e.missing.some((k) => nidOf(k) !== undefined)) return undefined;
+  // A read the delta changed.
+  for (const d of u.deps) {
+    const c = depCode(d, nidOf);
+    if ('code' in c && changes.changedDeps.has(c.code)) return undefined;
+  }
+  return u;
+}
+
+/** Write a catch-up to `file` (atomically: a reader never sees half of it). */
+export function writeCaughtUp(file: string, c: CaughtUp): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ format: 'revenant-catch-up/1', base: c.base, at: c.at, cpuMs: c.cpuMs, units: [...c.units.values()] }));
+  renameSync(tmp, file);
+}
+
+/** Read a catch-up `writeCaughtUp` wrote. */
+export function readCaughtUp(file: string): CaughtUp {
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as { format: string; base: string; at: number; cpuMs?: number; units: { unit: UnitResult; missing: string[] }[] };
+  if (raw.format !== 'revenant-catch-up/1') throw new Error(`${file}: not a revenant catch-up (format ${String(raw.format)})`);
+  return { base: raw.base, at: raw.at, cpuMs: raw.cpuMs, units: new Map(raw.units.map((e) => [e.unit.key, e])) };
+}
