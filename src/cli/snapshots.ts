@@ -29,6 +29,22 @@ export function registerSnapshots(program: Command): void {
     .addOption(new Option('--catch-up-at <iso>', 'the instant to analyse them at').hideHelp())
     .addOption(new Option('--catch-up-out <file>', 'where to write them').hideHelp())
     .action(async (o: { store?: string; neo4j?: string; prune?: string; compact?: string | boolean; format?: string; catchUp?: string; catchUpAt?: string; catchUpOut?: string }) => {
+      // The server's catch-up reads its embedded store, whatever Neo4j the environment names.
+      if (o.catchUp !== undefined) {
+        const at = Date.parse(o.catchUpAt ?? '');
+        if (Number.isNaN(at) || !o.catchUpOut) throw new InputError('--catch-up needs --catch-up-at <iso> and --catch-up-out <file>', { field: '--catch-up' });
+        const { catchUpUnits, writeCaughtUp } = await import('../../queries/timeCatchUp.js');
+        const { Store } = await import('../store/Store.js');
+        const store = new Store(o.store);
+        const id = store.resolve(o.catchUp);
+        const started = Date.now();
+        const caught = catchUpUnits(store, id, at);
+        const cpu = process.cpuUsage();
+        caught.cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+        writeCaughtUp(o.catchUpOut, caught);
+        process.stderr.write(`caught up ${caught.units.size} unit${caught.units.size === 1 ? '' : 's'} of snapshot ${id} to ${new Date(at).toISOString()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        return;
+      }
       const keep = o.prune === undefined ? undefined : keepOf(o.prune);
       const target = neo4jTarget(o);
       const { table } = await import('./renderFindings.js');
@@ -64,19 +80,6 @@ export function registerSnapshots(program: Command): void {
       }
       const { Store } = await import('../store/Store.js');
       const store = new Store(o.store);
-      if (o.catchUp !== undefined) {
-        const at = Date.parse(o.catchUpAt ?? '');
-        if (Number.isNaN(at) || !o.catchUpOut) throw new InputError('--catch-up needs --catch-up-at <iso> and --catch-up-out <file>', { field: '--catch-up' });
-        const { catchUpUnits, writeCaughtUp } = await import('../../queries/timeCatchUp.js');
-        const id = store.resolve(o.catchUp);
-        const started = Date.now();
-        const caught = catchUpUnits(store, id, at);
-        const cpu = process.cpuUsage();
-        caught.cpuMs = Math.round((cpu.user + cpu.system) / 1000);
-        writeCaughtUp(o.catchUpOut, caught);
-        process.stderr.write(`caught up ${caught.units.size} unit${caught.units.size === 1 ? '' : 's'} of snapshot ${id} to ${new Date(at).toISOString()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-        return;
-      }
       if (o.compact !== undefined) {
         const id = store.resolve(typeof o.compact === 'string' ? o.compact : undefined);
         const started = Date.now();

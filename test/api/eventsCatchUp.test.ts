@@ -14,7 +14,7 @@ import { type CaughtUp, catchUpUnits, readCaughtUp, writeCaughtUp } from '../../
 import type { CatchUpRequest, CatchUpRunner } from '../../src/api/events/catchUpInChild.js';
 import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { Store } from '../../src/store/Store.js';
-import { HOOK_SECRET, FolderRefresher, bearer, cleanupTemps, cliLoad, createKey, editJsonl, makeApp, scenario, setCollectedAt, tempDir, testConfig, waitFor } from './helpers.js';
+import { HOOK_SECRET, FolderRefresher, bearer, cleanupTemps, cli, cliLoad, createKey, editJsonl, makeApp, scenario, setCollectedAt, tempDir, testConfig, waitFor } from './helpers.js';
 
 type Raw = Record<string, any>;
 
@@ -85,6 +85,28 @@ describe('time catch-up of the served snapshot', () => {
     expect(back.base).toBe(id);
     expect(back.at).toBe(at);
     expect([...back.units.keys()]).toEqual([...c.units.keys()]);
+  });
+
+  it('runs as the hidden `snapshots --catch-up` command on the embedded store, even where the environment names a Neo4j', async () => {
+    const dir = tempDir();
+    const id = await cliLoad(dir, scenario('okta-lifecycle'));
+    const at = Date.now();
+    const file = join(tempDir(), 'out.json');
+    const before = process.env.NEO4J_URI;
+    process.env.NEO4J_URI = 'bolt://127.0.0.1:1';
+    try {
+      const r = await cli('snapshots', '--store', dir, '--catch-up', id, '--catch-up-at', new Date(at).toISOString(), '--catch-up-out', file);
+      expect(r.code, r.stderr).toBe(0);
+    } finally {
+      if (before === undefined) delete process.env.NEO4J_URI;
+      else process.env.NEO4J_URI = before;
+    }
+    const c = readCaughtUp(file);
+    expect(c.base).toBe(id);
+    expect(c.at).toBe(at);
+    expect([...c.units.keys()]).toEqual([...catchUpUnits(new Store(dir), id, at).units.keys()]);
+    const bad = await cli('snapshots', '--store', dir, '--catch-up', id);
+    expect(bad.code).toBe(2);
   });
 
   it("pushes an event's findings while a catch-up of the served snapshot is held open", async () => {
