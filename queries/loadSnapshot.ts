@@ -41,7 +41,7 @@ import type { FindingsDoc, PersonReport, SubjectReport, Finding } from './residu
 import { coverageOf, ruleOrderIds } from './residual.js';
 import { SOURCES } from '../ingest/sources.js';
 import { phaseTimer } from '../src/store/phaseTimer.js';
-import { type UnitResult, UnitAnalyser, depCode, docFromUnits } from './residualUnits.js';
+import { type UnitResult, UnitAnalyser, docFromUnits } from './residualUnits.js';
 import { type CaughtUp, reusableUnit } from './timeCatchUp.js';
 
 export interface LoadResult {
@@ -51,24 +51,17 @@ export interface LoadResult {
   departed: number;
 }
 
-/** A unit as stored: what it read as dependency codes (`missing`: keys it read that named no node). */
-export function storedUnitOf(u: UnitResult, nidOf: (key: string) => number | undefined): StoredUnit & { missing: string[] } {
-  const deps = new Set<number>();
-  const missing = new Set<string>();
-  for (const d of u.deps) {
-    const c = depCode(d, nidOf);
-    if ('code' in c) deps.add(c.code);
-    else missing.add(c.missing);
-  }
+/** A unit as stored (`missing`: keys it read that named no node, kept in its kinds as `missing:KEY`). */
+export function storedUnitOf(u: UnitResult): StoredUnit & { missing: string[] } {
   return {
     key: u.key,
     next: u.next,
-    kinds: [...u.kinds, ...[...missing].map((m) => `missing:${m}`)],
+    kinds: [...u.kinds, ...u.missing.map((m) => `missing:${m}`)],
     sources: u.sources,
     subjects: u.subjects.map((s) => s.key),
     person: u.person?.id ?? null,
-    deps: Float64Array.from(deps).sort(),
-    missing: [...missing],
+    deps: Float64Array.from(u.deps).sort(),
+    missing: u.missing,
   };
 }
 
@@ -88,7 +81,7 @@ export function analyseSnapshotFile(path: string, id: string, writer: SnapshotWr
     src = writer.compactSource({ sources, collectedAt: summary.collectedAt, snapshotId: id }, { edgeProps: (eid, kind) => sdb.edgePropsOf(eid, kind), lookup: (name) => sdb.lookup(name) });
     const g = new CompactGraph(src);
     const at = Date.parse(g.collectedAt);
-    const analyser = new UnitAnalyser(g, at, coverageOf(sources));
+    const analyser = new UnitAnalyser(g, at, coverageOf(sources), (k) => g.nidOf(k));
     units = analyser.allUnits().map((k) => analyser.analyse(k)).filter((u): u is UnitResult => !!u);
     doc = docFromUnits(at, id, analyser.coverage, units);
   } finally {
@@ -100,7 +93,7 @@ export function analyseSnapshotFile(path: string, id: string, writer: SnapshotWr
     writeStoredFindings(db, doc, ruleOrderIds(), new Map(units.flatMap((u) => u.findings.map((f) => [f.finding.id, f.pre] as const))));
     writeUnits(
       db,
-      units.map((u) => storedUnitOf(u, (k) => src.nidOf(k))),
+      units.map((u) => storedUnitOf(u)),
     );
   } finally {
     db.close();
@@ -203,14 +196,16 @@ export async function loadDelta(
   let doc: FindingsDoc | undefined;
   let change: DocChange | undefined;
   let t = performance.now();
-  const lap = () => {
+  const phase = phaseTimer();
+  const lap = (what: string) => {
     const now = performance.now();
     const d = Math.round(now - t);
     t = now;
+    phase(`delta ${what}`);
     return d;
   };
   const r = await store.loadDelta(dirs, baseId, onProgress, (db, id, base, summary) => {
-    ms.write = lap();
+    ms.write = lap('write');
     if (!hasUnits(base)) throw new StoreError(`snapshot ${base.id} has no analysis units (written by an older revenant): load the collections in full once`);
     const view = new SnapshotDb(db, { base });
     const graph = new LazyGraph(view, id);
@@ -218,36 +213,6 @@ export async function loadDelta(
     const coverage = coverageOf(graph.sources);
     const units = readUnits(base);
     const { keys, all, timed, changedSources } = affectedUnits(base, graph, summary, units, at);
-    // New persons, and the persons of changed accounts, may have become units.
-    const accounts = new Set<string>(SOURCES.accountKinds());
-    for (const n of summary.changedNodes) {
-      const row = view.nodeRowByNid(n);
-      if (!row) continue;
-      const kind = view.kindOf(row.kind);
-      if (kind === NodeKind.Person) keys.add(row.key);
-      if (accounts.has(kind)) keys.add(graph.out(row.key, EdgeKind.BELONGS_TO)[0]?.to ?? row.key);
-    }
-    // The units a time catch-up of the base analysed, where its analysis still holds now (a unit
-    // added above reads the changed person or account: reusableUnit finds that in its reads).
-    const pre = opts.precomputed?.base === base.id && !all ? opts.precomputed : undefined;
-    const reused = new Map<string, UnitResult>();
-    if (pre) {
-      const changes = { changedDeps: summary.changedDeps, changedKinds: summary.changedKinds, changedSources };
-      for (const key of timed) {
-        const u = reusableUnit(pre, key, at, changes, (k) => view.nodeRow(k)?.nid);
-        if (u) reused.set(key, u);
-      }
-    }
-    ms.select = lap();
-    const reader: GraphReader = all || keys.size - reused.size > 2000 ? new CompactGraph(view, id) : graph;
-    const analyser = new UnitAnalyser(reader, at, coverage);
-    const subjects = new Map<string, SubjectReport | null>();
-    const persons = new Map<string, PersonReport | null>();
-    const findings: { pre: string; finding: Finding }[] = [];
-    const gone: string[] = [];
-    const unitsGone: string[] = [];
-    const fresh: ReturnType<typeof storedUnitOf>[] = [];
-    const findingsOf = findingIdsBySubject(base);
     // Units share most of what they read (groups, roles, apps): each key is looked up once.
     const nids = new Map<string, number | undefined>();
     const nidOf = (k: string): number | undefined => {
@@ -256,6 +221,41 @@ export async function loadDelta(
       nids.set(k, n);
       return n;
     };
+    let analyser = new UnitAnalyser(graph, at, coverage, nidOf);
+    // New persons, and the persons of changed accounts, may have become units. One that is not a
+    // unit of the base counts only when one of its accounts is departed now: else analysing it
+    // gives nothing, as it gave nothing in the base (a membership change alone touches thousands
+    // of accounts of people who never left).
+    const accounts = new Set<string>(SOURCES.accountKinds());
+    for (const n of summary.changedNodes) {
+      const row = view.nodeRowByNid(n);
+      if (!row) continue;
+      const kind = view.kindOf(row.kind);
+      const key = kind === NodeKind.Person ? row.key : accounts.has(kind) ? (graph.out(row.key, EdgeKind.BELONGS_TO)[0]?.to ?? row.key) : undefined;
+      if (key === undefined || keys.has(key)) continue;
+      if (units.has(key) || analyser.hasDeparted(key)) keys.add(key);
+    }
+    // The units a time catch-up of the base analysed, where its analysis still holds now (a unit
+    // added above reads the changed person or account: reusableUnit finds that in its reads).
+    const pre = opts.precomputed?.base === base.id && !all ? opts.precomputed : undefined;
+    const reused = new Map<string, UnitResult>();
+    if (pre) {
+      const changes = { changedDeps: summary.changedDeps, changedKinds: summary.changedKinds, changedSources };
+      for (const key of timed) {
+        const u = reusableUnit(pre, key, at, changes, nidOf);
+        if (u) reused.set(key, u);
+      }
+    }
+    ms.select = lap('select');
+    // Many units: the whole view in compact form costs less than reading their neighbourhoods one by one.
+    if (all || keys.size - reused.size > 2000) analyser = new UnitAnalyser(new CompactGraph(view, id), at, coverage, nidOf);
+    const subjects = new Map<string, SubjectReport | null>();
+    const persons = new Map<string, PersonReport | null>();
+    const findings: { pre: string; finding: Finding }[] = [];
+    const gone: string[] = [];
+    const unitsGone: string[] = [];
+    const fresh: ReturnType<typeof storedUnitOf>[] = [];
+    const findingsOf = findingIdsBySubject(base);
     const sorted = [...keys].sort();
     // What the old units said goes first, then what they say now: an account that moved to
     // another person's unit is reported by its new unit whatever order the two are in.
@@ -277,9 +277,9 @@ export async function loadDelta(
       for (const s of u.subjects) subjects.set(s.key, s.report);
       if (u.person) persons.set(u.person.id, u.person);
       findings.push(...u.findings);
-      fresh.push(storedUnitOf(u, nidOf));
+      fresh.push(storedUnitOf(u));
     }
-    ms.analyse = lap();
+    ms.analyse = lap('analyse');
     writeDeltaFindings(db, { format: 'revenant-findings/1', at: new Date(at).toISOString(), snapshot: id, coverage }, ruleOrderIds(), { subjects, persons, findings, gone, unitsGone });
     writeUnits(db, fresh);
     out = { findings: -1, departed: -1, reanalysed: keys.size - reused.size, caughtUp: reused.size, units: units.size, full: all, ms };
@@ -291,7 +291,7 @@ export async function loadDelta(
       out.findings = doc.findings.length;
       out.departed = doc.subjects.filter((s) => s.departed).length;
     }
-    ms.store = lap();
+    ms.store = lap('store');
   });
   // Without the document in hand (count: false, the server's refreshes), the server appends the
   // snapshot's changes to the feed when it swaps it in.

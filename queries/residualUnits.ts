@@ -4,7 +4,8 @@
  * without a person, the account alone: nothing in one unit's answer depends on another's
  * findings. While a unit is analysed, every node it reads — a node, or its edges of a kind — and
  * every kind it scans is recorded, and so are the instants its answer can change at by time
- * alone (each date in what it read, and that date plus the session window). A delta snapshot
+ * alone (each date in what it read, and that date plus the session window). Reads are recorded
+ * as dependency codes (node numbers and edge kind indexes, deps.ts), the way they are stored. A delta snapshot
  * re-analyses only the units whose reads it changed or whose next instant it passed; the
  * document assembled from units is the one `runResidual(--all)` gives, byte for byte.
  */
@@ -15,7 +16,7 @@ import { EdgeKind, NodeKind } from '../src/model/schema.js';
 import type { GraphEdge, GraphNode } from '../src/model/types.js';
 import type { GraphReader, InputFile, SourceInfo } from '../src/store/GraphReader.js';
 import { edgeDep, nodeDep } from '../src/store/delta/deps.js';
-import { edgeIndexes } from '../src/store/kindCodes.js';
+import { edgeKindIndex } from '../src/store/kindCodes.js';
 import { SOURCES } from '../ingest/sources.js';
 import { TOKEN_WINDOW_MS } from './residual-access/entra.sessions-not-revoked.js';
 import {
@@ -42,8 +43,10 @@ export interface UnitResult {
   person: PersonReport | null;
   /** Findings in the order found; `pre` sorts them into the order `sortFindings` starts from. */
   findings: { pre: string; finding: Finding }[];
-  /** What the unit read: `n\0key` (a node), `o\0kind\0key` / `i\0kind\0key` (a node's edges of a kind). */
-  deps: string[];
+  /** What the unit read, as dependency codes (deps.ts): a node's row, or its edges of a kind in a direction. */
+  deps: number[];
+  /** Keys it read that named no node (a node that appears later changes its answer). */
+  missing: string[];
   /** Node kinds it scanned. */
   kinds: string[];
   /** The earliest instant after `at` at which time alone can change its answer (null: never). */
@@ -52,12 +55,32 @@ export interface UnitResult {
   sources: string[];
 }
 
-/** A GraphReader that records what is read into the current frame. */
-export class TracingReader implements GraphReader {
-  frame: Set<string> = new Set();
-  kinds: Set<string> = new Set();
+/** What a unit (or a memoised account state) read. */
+interface Frame {
+  /** Dependency codes (deps.ts). */
+  deps: Set<number>;
+  /** The nodes read (their dates bound when time alone changes the answer). */
+  nodes: Set<GraphNode>;
+  /** Keys read that named no node. */
+  missing: Set<string>;
+  /** Node kinds scanned. */
+  kinds: Set<string>;
+}
 
-  constructor(readonly inner: GraphReader) {}
+const newFrame = (): Frame => ({ deps: new Set(), nodes: new Set(), missing: new Set(), kinds: new Set() });
+
+/**
+ * A GraphReader that records what is read into the current frame, as numbers: the node number of
+ * each key read (`nidOf`, the reader's own numbering: the numbers the stored units are matched
+ * against) and the edge kind's index — no string built per read.
+ */
+export class TracingReader implements GraphReader {
+  frame: Frame = newFrame();
+
+  constructor(
+    readonly inner: GraphReader,
+    readonly nidOf: (key: string) => number | undefined,
+  ) {}
 
   get snapshotId(): string | null {
     return this.inner.snapshotId;
@@ -69,19 +92,28 @@ export class TracingReader implements GraphReader {
     return this.inner.collectedAt;
   }
   node(key: string): GraphNode | undefined {
-    this.frame.add(`n\u0000${key}`);
-    return this.inner.node(key);
+    const nid = this.nidOf(key);
+    if (nid === undefined) this.frame.missing.add(key);
+    else this.frame.deps.add(nodeDep(nid));
+    const n = this.inner.node(key);
+    if (n) this.frame.nodes.add(n);
+    return n;
   }
   out(key: string, kind: EdgeKind): readonly GraphEdge[] {
-    this.frame.add(`o\u0000${kind}\u0000${key}`);
+    this.edges(key, 0, kind);
     return this.inner.out(key, kind);
   }
   in(key: string, kind: EdgeKind): readonly GraphEdge[] {
-    this.frame.add(`i\u0000${kind}\u0000${key}`);
+    this.edges(key, 1, kind);
     return this.inner.in(key, kind);
   }
+  private edges(key: string, dir: 0 | 1, kind: EdgeKind): void {
+    const nid = this.nidOf(key);
+    if (nid === undefined) this.frame.missing.add(key);
+    else this.frame.deps.add(edgeDep(nid, dir, edgeIndexOf(kind)));
+  }
   *nodesOfKind(kind: NodeKind): Iterable<GraphNode> {
-    this.kinds.add(kind);
+    this.frame.kinds.add(kind);
     yield* this.inner.nodesOfKind(kind);
   }
   lookup(name: string): string[] {
@@ -92,9 +124,17 @@ export class TracingReader implements GraphReader {
   }
 }
 
+/** Add everything `from` read to `to`. */
+function addFrame(to: Frame, from: Frame): void {
+  for (const d of from.deps) to.deps.add(d);
+  for (const n of from.nodes) to.nodes.add(n);
+  for (const m of from.missing) to.missing.add(m);
+  for (const k of from.kinds) to.kinds.add(k);
+}
+
 /** An Analysis whose memoised account states replay what computing them read. */
 class TracingAnalysis extends Analysis {
-  private readonly memo = new Map<string, { state: AccountState | undefined; deps: Set<string>; kinds: Set<string> }>();
+  private readonly memo = new Map<string, { state: AccountState | undefined; read: Frame }>();
 
   constructor(
     readonly t: TracingReader,
@@ -106,27 +146,21 @@ class TracingAnalysis extends Analysis {
   override state(key: string): AccountState | undefined {
     const hit = this.memo.get(key);
     if (hit) {
-      for (const d of hit.deps) this.t.frame.add(d);
-      for (const k of hit.kinds) this.t.kinds.add(k);
+      addFrame(this.t.frame, hit.read);
       return hit.state;
     }
     const outer = this.t.frame;
-    const outerKinds = this.t.kinds;
-    const deps = new Set<string>();
-    const kinds = new Set<string>();
-    this.t.frame = deps;
-    this.t.kinds = kinds;
+    const read = newFrame();
+    this.t.frame = read;
     let state: AccountState | undefined;
     try {
       const n = this.t.node(key);
       state = n ? accountState(this.t, n, this.at, false) : undefined;
     } finally {
       this.t.frame = outer;
-      this.t.kinds = outerKinds;
     }
-    for (const d of deps) outer.add(d);
-    for (const k of kinds) outerKinds.add(k);
-    this.memo.set(key, { state, deps, kinds });
+    addFrame(outer, read);
+    this.memo.set(key, { state, read });
     return state;
   }
 }
@@ -137,12 +171,14 @@ export class UnitAnalyser {
   readonly a: TracingAnalysis;
   private readonly scopes: Map<string, SourceInfo>;
 
+  /** `nidOf`: the node number of a key in `g` (undefined: no such node), as the stored units are to be matched. */
   constructor(
     readonly g: GraphReader,
     readonly at: number,
     readonly coverage: Record<string, SourceCoverage>,
+    nidOf: (key: string) => number | undefined,
   ) {
-    this.t = new TracingReader(g);
+    this.t = new TracingReader(g, nidOf);
     this.a = new TracingAnalysis(this.t, at);
     this.scopes = new Map(g.sources.map((s) => [s.sourceKey, s]));
   }
@@ -158,22 +194,34 @@ export class UnitAnalyser {
     return [...new Set(departedAccounts(a).map((k) => this.unitOf(k)))].sort();
   }
 
-  /** Analyse one unit; null when it has no departed account (any more). */
-  analyse(unitKey: string): UnitResult | null {
+  /** The departed accounts of a unit (its subjects), in account key order, read into the current frame. */
+  private departedStates(unitKey: string, ACCOUNT_KINDS: ReadonlySet<string>): AccountState[] {
     const t = this.t;
-    t.frame = new Set();
-    t.kinds = new Set();
-    const a = this.a;
-    const ACCOUNT_KINDS = accountKinds();
     const isPerson = this.g.node(unitKey)?.kind === NodeKind.Person;
     const members = isPerson ? t.in(unitKey, EdgeKind.BELONGS_TO).map((e) => e.from) : [unitKey];
     const states: AccountState[] = [];
     for (const k of [...new Set(members)].sort()) {
       const n = t.node(k);
       if (!n || !ACCOUNT_KINDS.has(n.kind) || n.props.stub || outOfScope(this.scopes.get(n.sourceKey), n.id)) continue;
-      const s = a.state(k);
+      const s = this.a.state(k);
       if (s?.departed) states.push(s);
     }
+    return states;
+  }
+
+  /** Whether `analyse(unitKey)` gives a unit (it has a departed account): without the rules. */
+  hasDeparted(unitKey: string): boolean {
+    this.t.frame = newFrame();
+    return this.departedStates(unitKey, accountKinds()).length > 0;
+  }
+
+  /** Analyse one unit; null when it has no departed account (any more). */
+  analyse(unitKey: string): UnitResult | null {
+    const t = this.t;
+    t.frame = newFrame();
+    const a = this.a;
+    const ACCOUNT_KINDS = accountKinds();
+    const states = this.departedStates(unitKey, ACCOUNT_KINDS);
     if (states.length === 0) return null;
     const doc = assembleFindingsDoc(
       {
@@ -205,15 +253,16 @@ export class UnitAnalyser {
     doc.subjects.forEach((subj, i) => {
       for (let j = 0; j < subj.findings; j++) findings.push({ pre: preOf(states[i].key, j), finding: doc.findings[at++] });
     });
-    const deps = [...t.frame];
+    const read = t.frame;
     return {
       key: unitKey,
       subjects: doc.subjects.map((r, i) => ({ key: states[i].key, report: r })),
       person: doc.persons[0] ?? null,
       findings,
-      deps,
-      kinds: [...t.kinds],
-      next: earliest(nextInstant(deps, this.g, this.at), findings.map((f) => (f.finding.validUntil ? Date.parse(f.finding.validUntil) : NaN)), this.at),
+      deps: [...read.deps],
+      missing: [...read.missing],
+      kinds: [...read.kinds],
+      next: earliest(nextInstant(read.nodes, this.at), findings.map((f) => (f.finding.validUntil ? Date.parse(f.finding.validUntil) : NaN)), this.at),
       sources: [...new Set(states.map((s) => s.node.sourceKey))].sort(),
     };
   }
@@ -226,20 +275,9 @@ export function preOf(subjectKey: string, index: number): string {
 
 const DATE = /^\d{4}-\d{2}-\d{2}/;
 
-/** The earliest instant after `at` among the dates of the nodes read (and those dates plus the session window). */
-
-/** The dependency code of a read (deps.ts), or the key it read that names no node. */
-export function depCode(dep: string, nidOf: (key: string) => number | undefined): { code: number } | { missing: string } {
-  const parts = dep.split('\u0000');
-  const key = parts[parts.length - 1];
-  const nid = nidOf(key);
-  if (nid === undefined) return { missing: key };
-  if (parts[0] === 'n') return { code: nodeDep(nid) };
-  return { code: edgeDep(nid, parts[0] === 'o' ? 0 : 1, edgeIndexOf(parts[1] as EdgeKind)) };
-}
-
+/** The index of an edge kind in dependency codes (63: a kind no snapshot knows). */
 function edgeIndexOf(kind: EdgeKind): number {
-  return edgeIndexes().get(kind) ?? 63;
+  return edgeKindIndex(kind) ?? 63;
 }
 
 /**
@@ -253,7 +291,8 @@ function earliest(next: number | null, more: readonly number[], at: number): num
   return best === Infinity ? null : best;
 }
 
-function nextInstant(keys: readonly string[], g: GraphReader, at: number): number | null {
+/** The earliest instant after `at` among the dates of the nodes read (and those dates plus the session window). */
+function nextInstant(nodes: Iterable<GraphNode>, at: number): number | null {
   let best = Infinity;
   const consider = (v: unknown) => {
     if (typeof v === 'string') {
@@ -264,7 +303,7 @@ function nextInstant(keys: readonly string[], g: GraphReader, at: number): numbe
     } else if (Array.isArray(v)) for (const x of v) consider(x);
     else if (v && typeof v === 'object') for (const x of Object.values(v)) consider(x);
   };
-  for (const d of keys) if (d.startsWith('n\u0000')) consider(g.node(d.slice(2))?.props);
+  for (const n of nodes) consider(n.props);
   return best === Infinity ? null : best;
 }
 

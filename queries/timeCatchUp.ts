@@ -16,7 +16,7 @@ import { SnapshotDb } from '../src/store/SnapshotDb.js';
 import type { Store } from '../src/store/Store.js';
 import { hasUnits, readUnits } from '../src/store/storedFindings.js';
 import { coverageOf } from './residual.js';
-import { type UnitResult, UnitAnalyser, depCode } from './residualUnits.js';
+import { type UnitResult, UnitAnalyser } from './residualUnits.js';
 
 /** Units of snapshot `base` analysed again at `at` (ms): those whose next instant was passed by then. */
 export interface CaughtUp {
@@ -44,19 +44,12 @@ export function catchUpUnits(store: Store, id: string, at: number, onUnit?: (key
     const lazy = new LazyGraph(sdb, id);
     // As loadDelta reads: compactly when many units are analysed.
     const reader: GraphReader = keys.length > 2000 ? new CompactGraph(sdb, id) : lazy;
-    const analyser = new UnitAnalyser(reader, at, coverageOf(lazy.sources));
     const nids = new Map<string, number | undefined>();
     const nidOf = (k: string) => (nids.has(k) ? nids.get(k) : nids.set(k, sdb.nodeRow(k)?.nid).get(k));
+    const analyser = new UnitAnalyser(reader, at, coverageOf(lazy.sources), nidOf);
     for (const key of keys) {
       const u = analyser.analyse(key);
-      if (u) {
-        const missing = new Set<string>();
-        for (const d of u.deps) {
-          const c = depCode(d, nidOf);
-          if ('missing' in c) missing.add(c.missing);
-        }
-        out.units.set(key, { unit: u, missing: [...missing] });
-      }
+      if (u) out.units.set(key, { unit: u, missing: u.missing });
       onUnit?.(key);
     }
     return out;
@@ -95,23 +88,21 @@ export function reusableUnit(
   // A key that named no node then and names one now.
   if (e.missing.some((k) => nidOf(k) !== undefined)) return undefined;
   // A read the delta changed.
-  for (const d of u.deps) {
-    const c = depCode(d, nidOf);
-    if ('code' in c && changes.changedDeps.has(c.code)) return undefined;
-  }
+  for (const d of u.deps) if (changes.changedDeps.has(d)) return undefined;
   return u;
 }
 
 /** Write a catch-up to `file` (atomically: a reader never sees half of it). */
 export function writeCaughtUp(file: string, c: CaughtUp): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ format: 'revenant-catch-up/1', base: c.base, at: c.at, cpuMs: c.cpuMs, units: [...c.units.values()] }));
+  writeFileSync(tmp, JSON.stringify({ format: 'revenant-catch-up/2', base: c.base, at: c.at, cpuMs: c.cpuMs, units: [...c.units.values()] }));
   renameSync(tmp, file);
 }
 
 /** Read a catch-up `writeCaughtUp` wrote. */
 export function readCaughtUp(file: string): CaughtUp {
   const raw = JSON.parse(readFileSync(file, 'utf8')) as { format: string; base: string; at: number; cpuMs?: number; units: { unit: UnitResult; missing: string[] }[] };
-  if (raw.format !== 'revenant-catch-up/1') throw new Error(`${file}: not a revenant catch-up (format ${String(raw.format)})`);
+  // /2: a unit's deps are dependency codes (deps.ts); /1 (string reads) is refused, never misread.
+  if (raw.format !== 'revenant-catch-up/2') throw new Error(`${file}: not a revenant catch-up of this version (format ${String(raw.format)})`);
   return { base: raw.base, at: raw.at, cpuMs: raw.cpuMs, units: new Map(raw.units.map((e) => [e.unit.key, e])) };
 }

@@ -44,10 +44,16 @@ export class CompactGraph implements GraphReader {
   private readonly arrays: AdjacencyArrays | null;
 
   private readonly src: CompactSource;
+  /**
+   * Node numbers of the keys asked for so far, over the writer's memory (its `nidOf` parses the
+   * key; a sweep asks for the same keys many times); null over a file (dbSource keeps a map).
+   */
+  private readonly nids: Map<string, number | undefined> | null;
 
   /** Over a snapshot file (`new CompactGraph(db, id)`), or over any CompactSource (the writer's memory). */
   constructor(source: CompactSource | SnapshotDb, snapshotId: string | null = null) {
     const src = source instanceof SnapshotDb ? dbSource(source, snapshotId) : source;
+    this.nids = source instanceof SnapshotDb ? null : new Map();
     this.src = src;
     this.sources = src.sources;
     this.collectedAt = src.collectedAt;
@@ -68,13 +74,24 @@ export class CompactGraph implements GraphReader {
     return n;
   }
 
-  node(key: string): GraphNode | undefined {
+  /** The node number of a key (undefined: no such node). */
+  nidOf(key: string): number | undefined {
+    const nids = this.nids;
+    if (!nids) return this.src.nidOf(key);
+    const hit = nids.get(key);
+    if (hit !== undefined || nids.has(key)) return hit;
     const nid = this.src.nidOf(key);
+    nids.set(key, nid);
+    return nid;
+  }
+
+  node(key: string): GraphNode | undefined {
+    const nid = this.nidOf(key);
     return nid === undefined ? undefined : this.at(nid);
   }
 
   private step(key: string, kind: EdgeKind, dir: 'out' | 'in'): GraphEdge[] {
-    const nid = this.src.nidOf(key);
+    const nid = this.nidOf(key);
     const k = this.src.edgeIndex(kind);
     if (nid === undefined || k < 0) return [];
     const arrays = this.arrays;
