@@ -12,7 +12,8 @@
  * modules (the banner). The input is tsc's JavaScript, not the TypeScript, so the bundle has
  * exactly the compiled semantics. The bundle sits two folders below dist/, as dist/src/cli does, so
  * paths resolved from `import.meta.url` (package.json, dist/console, bin/) still resolve.
- * meta.json records which modules went into which file (test/cli/startup.test.ts reads it).
+ * A full load's record index worker is a second entry (recordIndexWorker.js). meta.json records
+ * which modules went into which file (test/cli/startup.test.ts reads it).
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +22,9 @@ import { build } from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+// A full load's record index worker (src/store/records/RecordIndexThread.ts starts it from the
+// file beside its own module: in the bundle, this entry's output beside the chunks).
+const WORKER = path.join(ROOT, 'dist', 'src', 'store', 'records', 'recordIndexWorker.js');
 const OUT = path.join(ROOT, 'dist', 'bundle', 'cli');
 const BUNDLED_PACKAGES = ['neo4j-driver'];
 
@@ -35,7 +39,7 @@ if (!existsSync(ENTRY)) {
 }
 rmSync(OUT, { recursive: true, force: true });
 const result = await build({
-  entryPoints: [ENTRY],
+  entryPoints: [ENTRY, WORKER],
   absWorkingDir: ROOT,
   bundle: true,
   platform: 'node',

@@ -136,6 +136,8 @@ export interface ValidLine {
   value: Record<string, unknown>;
   /** The line's text as read. */
   text: string;
+  /** Its bytes as read (readJsonl's `lineText` of them is `text`). */
+  bytes: Buffer;
 }
 
 /**
@@ -164,13 +166,13 @@ export async function* readDatasetBatches(df: DatasetFile, stats?: JsonlStats): 
   const st: JsonlStats = stats ?? { objects: 0, bytes: 0, sha256: '' };
   const idField = idFieldOf(src.source, dataset);
   const tombstones = isDeltaFolder(src);
-  const check = ({ line, value, text }: JsonlLine): ValidLine => {
+  const check = ({ line, value, text, bytes }: JsonlLine): ValidLine => {
     if (tombstones && value && typeof value === 'object' && isTombstone(value as Record<string, unknown>)) {
       // A delta collection's removed object: it needs only what names it.
       if (!recordSpec(src.source, dataset)?.key(value as Record<string, unknown>)) {
         throw InputError.at(df.file, line, undefined, 'a removed object ("@removed") must carry the fields that name it (its id, and its parent\'s id for a wrapped line)');
       }
-      return { line, value: value as Record<string, unknown>, text };
+      return { line, value: value as Record<string, unknown>, text, bytes };
     }
     const bad = validateLine(src.source, dataset, value);
     if (bad) throw InputError.at(df.file, line, bad.field, bad.problem);
@@ -178,7 +180,7 @@ export async function* readDatasetBatches(df: DatasetFile, stats?: JsonlStats): 
     if (idField && typeof v[idField] === 'string' && (v[idField]).trim() === '') {
       throw InputError.at(df.file, line, idField, 'must not be empty');
     }
-    return { line, value: v, text };
+    return { line, value: v, text, bytes };
   };
   for await (const lines of readJsonlBatches(df.path, df.file, st)) {
     const out: ValidLine[] = [];

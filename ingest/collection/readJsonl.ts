@@ -13,6 +13,16 @@ export interface JsonlLine {
   value: unknown;
   /** The line's text as read (without the newline). */
   text: string;
+  /** The line's bytes as read (a view of the read buffer; `lineText` of them is `text`). */
+  bytes: Buffer;
+}
+
+/** A line's text from its bytes: UTF-8, without a trailing CR, and on line 1 without a byte order mark. */
+export function lineText(bytes: Buffer, lineNo: number): string {
+  let text = bytes.toString('utf8');
+  if (text.endsWith('\r')) text = text.slice(0, -1);
+  if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return text;
 }
 
 export interface JsonlStats {
@@ -43,14 +53,12 @@ export async function* readJsonlBatches(path: string, name: string, stats?: Json
   let bytes = 0;
   const parse = (buf: Buffer): JsonlLine | null => {
     lineNo++;
-    let text = buf.toString('utf8');
-    if (text.endsWith('\r')) text = text.slice(0, -1);
-    if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const text = lineText(buf, lineNo);
     if (text.trim() === '') return null;
     try {
       const value = JSON.parse(text) as unknown;
       objects++;
-      return { line: lineNo, value, text };
+      return { line: lineNo, value, text, bytes: buf };
     } catch (e) {
       const msg = (e as Error).message.replace(/^JSON\.parse: /, '');
       throw InputError.at(name, lineNo, undefined, `invalid JSON (${msg})`);

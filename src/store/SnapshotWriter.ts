@@ -21,7 +21,8 @@ import { SOURCES } from '../../ingest/sources.js';
 import { CREATE_INDEXES, CREATE_TABLES, EDGE_CODE_BASE, SNAPSHOT_SCHEMA_VERSION } from './snapshotSchema.js';
 import { edgeIndexes, nodeCodes, nodeKindCode } from './kindCodes.js';
 import { ensurePrivateFile } from './privateFile.js';
-import { CREATE_RECORD_TABLES, RecordFileBuilder } from './records/RecordIndex.js';
+import { CREATE_RECORD_TABLES, RecordFileBuilder, writeRecordFile } from './records/RecordIndex.js';
+import { RecordIndexThread, type RecordLines, localRecordLines, recordWorkerUrl } from './records/RecordIndexThread.js';
 import { phaseTimer } from './phaseTimer.js';
 
 /** Node kind codes and edge kind indexes (kindCodes.ts: the schema's, then the registered sources'; the same maps, kept in sync). */
@@ -279,24 +280,49 @@ export class SnapshotWriter {
     };
   }
 
-  /** Start the record index of an input file (written by `endRecordFile`, or else by `finish`). */
-  recordFile(file: number, sourceKey: string, dataset: string): RecordFileBuilder {
-    const b = new RecordFileBuilder(file, sourceKey, dataset);
-    this.recordFiles.push(b);
-    return b;
+  /**
+   * Start the record index of an input file: built on a worker thread (RecordIndexThread.ts) when
+   * the compiled worker is there, else here. `endRecordFile` ends it; `settleRecords` waits until
+   * every ended file is written.
+   */
+  recordFile(file: number, sourceKey: string, dataset: string): RecordLines {
+    if (this.thread === undefined) {
+      const url = recordWorkerUrl();
+      this.thread = url
+        ? new RecordIndexThread(url, (r) => {
+            this.createRecordTables();
+            writeRecordFile(this.db, r);
+          })
+        : null;
+    }
+    if (this.thread) return this.thread.lines(file, sourceKey, dataset);
+    const builder = new RecordFileBuilder(file, sourceKey, dataset);
+    this.recordFiles.push(builder);
+    return localRecordLines(builder, (b) => {
+      const i = this.recordFiles.indexOf(b);
+      if (i < 0) return;
+      this.recordFiles.splice(i, 1);
+      this.createRecordTables();
+      b.write(this.db);
+    });
   }
 
   /**
-   * Write a file's record index now that the file is loaded, and let it go: held for every file
-   * until the load ended, the indexes of a 250k-people tenant cost ~0.6 GB (bench/README.md).
+   * Write a file's record index now that the file is loaded (on the worker: once it comes back),
+   * and let it go: held for every file until the load ended, the indexes of a 250k-people tenant
+   * cost ~0.6 GB (bench/README.md).
    */
-  endRecordFile(b: RecordFileBuilder): void {
-    const i = this.recordFiles.indexOf(b);
-    if (i < 0) return;
-    this.recordFiles.splice(i, 1);
-    this.createRecordTables();
-    b.write(this.db);
+  endRecordFile(lines: RecordLines): void {
+    lines.end();
   }
+
+  /** Wait until the record index of every ended file is written (a worker's failure rejects). */
+  async settleRecords(): Promise<void> {
+    await this.thread?.settle();
+  }
+
+  /** The record index worker: undefined until the first file, null when indexing here. */
+  private thread: RecordIndexThread | null | undefined;
 
   private recordTables = false;
 
@@ -343,6 +369,8 @@ export class SnapshotWriter {
   /** Write stubs, adjacency and metadata, commit, index; close unless `keepOpen` (in-memory snapshots). */
   finish(meta: Record<string, string>, keepOpen = false): Database.Database {
     const t = phaseTimer();
+    // Every record file is written by now (writeSnapshot awaited settleRecords).
+    this.thread?.close();
     this.writeStubs();
     this.writeAdjacency();
     t('stubs+adjacency');
@@ -402,6 +430,7 @@ export class SnapshotWriter {
 
   /** Abandon the file (the caller deletes it). */
   abort(): void {
+    this.thread?.close();
     try {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
     } catch {

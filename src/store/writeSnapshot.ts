@@ -15,8 +15,7 @@ import type { SourceKind } from '../model/schema.js';
 import { deriveGraph } from './deriveGraph.js';
 import { checkLoadMemory } from './memoryBudget.js';
 import { SnapshotWriter } from './SnapshotWriter.js';
-import { type RecordSpec, indexSpec } from '../../ingest/collection/records.js';
-import { type RecordInput, contentHash, hashOpt } from './records/RecordIndex.js';
+import { indexSpec } from '../../ingest/collection/records.js';
 
 export interface LoadProgress {
   file: string;
@@ -77,6 +76,8 @@ export async function writeSnapshot(
       sources.push({ sourceKey: src.sourceKey, source: src.source, tenant: src.manifest.tenant, folder: src.path, collectedAt: src.manifest.collectedAt });
     }
   }
+  // The record index of the last files may still be on the worker thread.
+  await writer.settleRecords();
   const derived = deriveGraph(
     writer,
     sources.map((s) => ({ source: s.source, tenant: s.tenant, sourceKey: s.sourceKey })),
@@ -135,13 +136,15 @@ async function loadSource(writer: SnapshotWriter, src: SourceFolder, warnings: s
     const spec = indexSpec(src.source, dataset);
     // A chunk of lines per async step (readDatasetBatches): per line, the async iteration cost as much as parsing.
     for await (const batch of readDatasetBatches(df, stats)) {
-      for (const { line, value, text } of batch) {
-        writer.at(fileIdx, line);
+      for (const l of batch) {
+        writer.at(fileIdx, l.line);
         touched.length = 0;
-        transform(value, emit);
-        records.add(recordOf(spec, value, text, line, touched));
+        transform(l.value, emit);
+        records.add(spec, l, touched);
         if ((++lines & 0x3fff) === 0) onProgress?.({ file: df.file, lines, expected, done: false });
       }
+      const behind = records.batchEnd();
+      if (behind) await behind;
     }
     writer.endRecordFile(records);
     onProgress?.({ file: df.file, lines, expected, done: true });
@@ -149,16 +152,4 @@ async function loadSource(writer: SnapshotWriter, src: SourceFolder, warnings: s
     objects += stats.objects;
   }
   return objects;
-}
-
-/** A line's record-index entry: hashes of its key, text, owner and parent, and the nodes it touched. */
-export function recordOf(spec: RecordSpec, value: Record<string, unknown>, text: string, line: number, touched: readonly number[]): RecordInput {
-  return {
-    key: hashOpt(spec.key(value)),
-    content: contentHash(text, value),
-    owner: hashOpt(spec.owner?.(value)),
-    parent: hashOpt(spec.parent?.(value)),
-    line,
-    touched,
-  };
 }

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type JsonlLine, type JsonlStats, readJsonl, readJsonlBatches } from '../../ingest/collection/readJsonl.js';
+import { type JsonlLine, type JsonlStats, lineText, readJsonl, readJsonlBatches } from '../../ingest/collection/readJsonl.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'revenant-jsonl-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,7 +66,11 @@ describe('readJsonlBatches', () => {
     expect(b.batches).toBeGreaterThan(1);
     expect(b.batches).toBeLessThan(a.lines.length / 100);
     expect(a.lines.length).toBe(30_000 - 31);
-    expect(a.lines[0]).toEqual({ line: 1, value: { id: 'u0', name: '', n: 0 }, text: '{"id":"u0","name":"","n":0}' });
+    const { bytes, ...first } = a.lines[0];
+    expect(first).toEqual({ line: 1, value: { id: 'u0', name: '', n: 0 }, text: '{"id":"u0","name":"","n":0}' });
+    // Each line's bytes as read decode to its text (the record index worker hashes them so).
+    expect(bytes[0]).toBe(0xef);
+    for (const l of b.lines) expect(lineText(l.bytes, l.line)).toBe(l.text);
     expect(s2).toEqual(s1);
     expect(s1).toEqual({ objects: a.lines.length, bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') });
   });

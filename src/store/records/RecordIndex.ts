@@ -12,6 +12,7 @@
  */
 import type Database from 'better-sqlite3';
 import { IntList, fromBuffer } from '../Adjacency.js';
+import type { RecordSpec } from '../../../ingest/collection/records.js';
 
 /** Ints per record row. */
 export const R = 11;
@@ -119,18 +120,57 @@ export class RecordFileBuilder {
   write(db: Database.Database): void {
     // Views of the growable lists, not copies: SQLite copies the bytes into the file.
     const rows = this.rows.data.subarray(0, this.rows.length);
-    db.prepare('INSERT OR REPLACE INTO record_files(file, source_key, dataset, n, rows, by_key, by_owner, by_parent, touched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-      this.file,
-      this.sourceKey,
-      this.dataset,
-      this.n,
-      buf(rows),
-      buf(sortedRows(rows, this.n, K1, K2)),
-      buf(sortedRows(rows, this.n, O1, O2)),
-      buf(sortedRows(rows, this.n, P1, P2)),
-      buf(this.touched.data.subarray(0, this.touched.length)),
-    );
+    writeRecordFile(db, {
+      file: this.file,
+      sourceKey: this.sourceKey,
+      dataset: this.dataset,
+      n: this.n,
+      rows,
+      byKey: sortedRows(rows, this.n, K1, K2),
+      byOwner: sortedRows(rows, this.n, O1, O2),
+      byParent: sortedRows(rows, this.n, P1, P2),
+      touched: this.touched.data.subarray(0, this.touched.length),
+    });
   }
+}
+
+/** One input file's record index, sorted: what `record_files` stores. */
+export interface RecordFileArrays {
+  file: number;
+  sourceKey: string;
+  dataset: string;
+  n: number;
+  rows: Int32Array;
+  byKey: Int32Array;
+  byOwner: Int32Array;
+  byParent: Int32Array;
+  touched: Int32Array;
+}
+
+export function writeRecordFile(db: Database.Database, r: RecordFileArrays): void {
+  db.prepare('INSERT OR REPLACE INTO record_files(file, source_key, dataset, n, rows, by_key, by_owner, by_parent, touched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+    r.file,
+    r.sourceKey,
+    r.dataset,
+    r.n,
+    buf(r.rows),
+    buf(r.byKey),
+    buf(r.byOwner),
+    buf(r.byParent),
+    buf(r.touched),
+  );
+}
+
+/** A line's record-index entry: hashes of its key, text, owner and parent, and the nodes it touched. */
+export function recordOf(spec: RecordSpec, value: Record<string, unknown>, text: string, line: number, touched: readonly number[]): RecordInput {
+  return {
+    key: hashOpt(spec.key(value)),
+    content: contentHash(text, value),
+    owner: hashOpt(spec.owner?.(value)),
+    parent: hashOpt(spec.parent?.(value)),
+    line,
+    touched,
+  };
 }
 
 /**
