@@ -28,10 +28,12 @@ import {
   type DocChange,
   patchDocChange,
   readStoredFindings,
+  readPending,
   readUnits,
   unitsReading,
   writeDeltaFindings,
   writeStoredFindings,
+  writePending,
   writeUnits,
 } from '../src/store/storedFindings.js';
 import type { LoadProgress, LoadSummary } from '../src/store/writeSnapshot.js';
@@ -75,6 +77,7 @@ export function analyseSnapshotFile(path: string, id: string, writer: SnapshotWr
   const sdb = new SnapshotDb(path);
   let doc;
   let units: UnitResult[];
+  let pending: number | null = null;
   let src;
   try {
     const sources = sdb.sources();
@@ -82,7 +85,9 @@ export function analyseSnapshotFile(path: string, id: string, writer: SnapshotWr
     const g = new CompactGraph(src);
     const at = Date.parse(g.collectedAt);
     const analyser = new UnitAnalyser(g, at, coverageOf(sources), (k) => g.nidOf(k));
-    units = analyser.allUnits().map((k) => analyser.analyse(k)).filter((u): u is UnitResult => !!u);
+    const swept = analyser.sweep();
+    pending = swept.pending;
+    units = swept.units.map((k) => analyser.analyse(k)).filter((u): u is UnitResult => !!u);
     doc = docFromUnits(at, id, analyser.coverage, units);
   } finally {
     sdb.close();
@@ -95,6 +100,7 @@ export function analyseSnapshotFile(path: string, id: string, writer: SnapshotWr
       db,
       units.map((u) => storedUnitOf(u)),
     );
+    writePending(db, pending);
   } finally {
     db.close();
   }
@@ -221,7 +227,8 @@ export async function loadDelta(
       nids.set(k, n);
       return n;
     };
-    let analyser = new UnitAnalyser(graph, at, coverage, nidOf);
+    const probe = new UnitAnalyser(graph, at, coverage, nidOf);
+    let analyser = probe;
     // New persons, and the persons of changed accounts, may have become units. One that is not a
     // unit of the base counts only when one of its accounts is departed now: else analysing it
     // gives nothing, as it gave nothing in the base (a membership change alone touches thousands
@@ -233,7 +240,7 @@ export async function loadDelta(
       const kind = view.kindOf(row.kind);
       const key = kind === NodeKind.Person ? row.key : accounts.has(kind) ? (graph.out(row.key, EdgeKind.BELONGS_TO)[0]?.to ?? row.key) : undefined;
       if (key === undefined || keys.has(key)) continue;
-      if (units.has(key) || analyser.hasDeparted(key)) keys.add(key);
+      if (units.has(key) || probe.hasDeparted(key)) keys.add(key);
     }
     // The units a time catch-up of the base analysed, where its analysis still holds now (a unit
     // added above reads the changed person or account: reusableUnit finds that in its reads).
@@ -246,9 +253,23 @@ export async function loadDelta(
         if (u) reused.set(key, u);
       }
     }
+    // Time alone: a person who is not a unit becomes one when an account of theirs becomes
+    // departed with nothing of theirs changed (a leave or termination date passes). The base
+    // stores the earliest instant that can happen at; a delta that passes it (or on a base that
+    // does not store it: written by an older revenant) sweeps every account's state again.
+    const baseAt = Date.parse(base.meta.get('collectedAt') ?? '');
+    const basePending = readPending(base);
+    let pending: number | null;
+    let compact: CompactGraph | undefined;
+    if (all || (at > baseAt && (basePending === undefined || (basePending !== null && basePending <= at)))) {
+      compact = new CompactGraph(view, id);
+      const swept = new UnitAnalyser(compact, at, coverage, nidOf).sweep();
+      for (const k of swept.units) if (!units.has(k)) keys.add(k);
+      pending = swept.pending;
+    } else pending = basePending ?? null;
     ms.select = lap('select');
     // Many units: the whole view in compact form costs less than reading their neighbourhoods one by one.
-    if (all || keys.size - reused.size > 2000) analyser = new UnitAnalyser(new CompactGraph(view, id), at, coverage, nidOf);
+    if (all || keys.size - reused.size > 2000) analyser = new UnitAnalyser(compact ?? new CompactGraph(view, id), at, coverage, nidOf);
     const subjects = new Map<string, SubjectReport | null>();
     const persons = new Map<string, PersonReport | null>();
     const findings: { pre: string; finding: Finding }[] = [];
@@ -282,6 +303,9 @@ export async function loadDelta(
     ms.analyse = lap('analyse');
     writeDeltaFindings(db, { format: 'revenant-findings/1', at: new Date(at).toISOString(), snapshot: id, coverage }, ruleOrderIds(), { subjects, persons, findings, gone, unitsGone });
     writeUnits(db, fresh);
+    // What this delta analysed again may become departed at another instant (the rest, at the base's).
+    for (const p of [probe.pending(), analyser.pending()]) if (p !== null && (pending === null || p < pending)) pending = p;
+    writePending(db, pending);
     out = { findings: -1, departed: -1, reanalysed: keys.size - reused.size, caughtUp: reused.size, units: units.size, full: all, ms };
     if (opts.count !== false) {
       // The document and what it changes over the base's (the same document readStoredFindings

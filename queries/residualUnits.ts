@@ -163,6 +163,84 @@ class TracingAnalysis extends Analysis {
     this.memo.set(key, { state, read });
     return state;
   }
+
+  /** The earliest instant after `at` at which time alone can make an account it found not departed departed (nextInstant of what its state read). */
+  pending(): number {
+    let best = Infinity;
+    for (const { state, read } of this.memo.values()) if (state && !state.departed) best = Math.min(best, nextInstant(read.nodes, this.at) ?? Infinity);
+    return best;
+  }
+}
+
+/**
+ * An untraced Analysis (the tenant-wide sweep of every account's state) that keeps the earliest
+ * instant after `at` at which time alone can make an account it found not departed departed: the
+ * dates its state read (nextInstant) — a person who is not a unit becomes one then.
+ */
+class PendingAnalysis extends Analysis {
+  pending = Infinity;
+
+  constructor(
+    readonly r: DateReader,
+    at: number,
+  ) {
+    super(r, at);
+  }
+
+  override state(key: string): AccountState | undefined {
+    const r = this.r;
+    const outer = r.min;
+    r.min = Infinity;
+    const s = super.state(key);
+    if (s && !s.departed && r.min < this.pending) this.pending = r.min;
+    r.min = Math.min(outer, r.min);
+    return s;
+  }
+}
+
+/** A GraphReader that keeps the earliest instant after `at` among the dates of the nodes read (since `min` was last reset). */
+class DateReader implements GraphReader {
+  min = Infinity;
+  private readonly seen = new WeakMap<GraphNode, number>();
+
+  constructor(
+    readonly inner: GraphReader,
+    readonly at: number,
+  ) {}
+
+  get snapshotId(): string | null {
+    return this.inner.snapshotId;
+  }
+  get sources(): readonly SourceInfo[] {
+    return this.inner.sources;
+  }
+  get collectedAt(): string {
+    return this.inner.collectedAt;
+  }
+  node(key: string): GraphNode | undefined {
+    const n = this.inner.node(key);
+    if (n) {
+      let t = this.seen.get(n);
+      if (t === undefined) this.seen.set(n, (t = nextInstant([n], this.at) ?? Infinity));
+      if (t < this.min) this.min = t;
+    }
+    return n;
+  }
+  out(key: string, kind: EdgeKind): readonly GraphEdge[] {
+    return this.inner.out(key, kind);
+  }
+  in(key: string, kind: EdgeKind): readonly GraphEdge[] {
+    return this.inner.in(key, kind);
+  }
+  nodesOfKind(kind: NodeKind): Iterable<GraphNode> {
+    return this.inner.nodesOfKind(kind);
+  }
+  lookup(name: string): string[] {
+    return this.inner.lookup(name);
+  }
+  files(): InputFile[] {
+    return this.inner.files();
+  }
 }
 
 /** An analysis run over a graph, unit by unit. */
@@ -190,8 +268,24 @@ export class UnitAnalyser {
 
   /** Every unit with a departed account (a tenant-wide sweep). */
   allUnits(): string[] {
-    const a = new Analysis(this.g, this.at);
-    return [...new Set(departedAccounts(a).map((k) => this.unitOf(k)))].sort();
+    return this.sweep().units;
+  }
+
+  /**
+   * Every unit with a departed account, and `pending`: the earliest instant after `at` at which
+   * time alone can make another account departed (null: never) — a person who is not a unit may
+   * become one then, with nothing of theirs changed.
+   */
+  sweep(): { units: string[]; pending: number | null } {
+    const a = new PendingAnalysis(new DateReader(this.g, this.at), this.at);
+    const units = [...new Set(departedAccounts(a).map((k) => this.unitOf(k)))].sort();
+    return { units, pending: a.pending === Infinity ? null : a.pending };
+  }
+
+  /** `pending` (see sweep) over the account states this analyser computed (what a delta re-read). */
+  pending(): number | null {
+    const p = this.a.pending();
+    return p === Infinity ? null : p;
   }
 
   /** The departed accounts of a unit (its subjects), in account key order, read into the current frame. */

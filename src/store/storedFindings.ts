@@ -315,6 +315,21 @@ function readOwnUnits(sdb: SnapshotDb, below: Map<string, StoredUnit>): Map<stri
   return below;
 }
 
+/**
+ * Store the earliest instant after the snapshot's time at which time alone can make an account
+ * that is not departed departed (null: never): a later delta that passes it sweeps every account.
+ */
+export function writePending(db: Database.Database, pending: number | null): void {
+  db.prepare('INSERT OR REPLACE INTO analysis(key, value) VALUES (?, ?)').run('pending', JSON.stringify(pending));
+}
+
+/** What writePending stored in this snapshot file; undefined when it stores none (an older revenant wrote it). */
+export function readPending(sdb: SnapshotDb): number | null | undefined {
+  if (!hasStoredFindings(sdb.db)) return undefined;
+  const row = sdb.db.prepare("SELECT value FROM analysis WHERE key = 'pending'").get() as { value: string } | undefined;
+  return row ? (JSON.parse(row.value) as number | null) : undefined;
+}
+
 /** Whether a snapshot stores analysis units (written by a revenant that writes delta snapshots). */
 export function hasUnits(sdb: SnapshotDb): boolean {
   for (let s: SnapshotDb | undefined = sdb; s; s = s.overlay?.parent) if (!s.overlay) return hasTable(s.db, 'units');
