@@ -14,7 +14,8 @@ import { type AccountState, accountState } from '../src/analysis/accounts.js';
 import type { SourceCoverage } from '../src/analysis/coverage.js';
 import { EdgeKind, NodeKind } from '../src/model/schema.js';
 import type { GraphEdge, GraphNode } from '../src/model/types.js';
-import type { GraphReader, InputFile, SourceInfo } from '../src/store/GraphReader.js';
+import { ForwardingReader } from '../src/store/ForwardingReader.js';
+import type { GraphReader, SourceInfo } from '../src/store/GraphReader.js';
 import { edgeDep, nodeDep } from '../src/store/delta/deps.js';
 import { edgeKindIndex } from '../src/store/kindCodes.js';
 import { SOURCES } from '../ingest/sources.js';
@@ -74,24 +75,17 @@ const newFrame = (): Frame => ({ deps: new Set(), nodes: new Set(), missing: new
  * each key read (`nidOf`, the reader's own numbering: the numbers the stored units are matched
  * against) and the edge kind's index — no string built per read.
  */
-export class TracingReader implements GraphReader {
+export class TracingReader extends ForwardingReader {
   frame: Frame = newFrame();
 
   constructor(
-    readonly inner: GraphReader,
+    inner: GraphReader,
     readonly nidOf: (key: string) => number | undefined,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  get snapshotId(): string | null {
-    return this.inner.snapshotId;
-  }
-  get sources(): readonly SourceInfo[] {
-    return this.inner.sources;
-  }
-  get collectedAt(): string {
-    return this.inner.collectedAt;
-  }
-  node(key: string): GraphNode | undefined {
+  override node(key: string): GraphNode | undefined {
     const nid = this.nidOf(key);
     if (nid === undefined) this.frame.missing.add(key);
     else this.frame.deps.add(nodeDep(nid));
@@ -99,11 +93,11 @@ export class TracingReader implements GraphReader {
     if (n) this.frame.nodes.add(n);
     return n;
   }
-  out(key: string, kind: EdgeKind): readonly GraphEdge[] {
+  override out(key: string, kind: EdgeKind): readonly GraphEdge[] {
     this.edges(key, 0, kind);
     return this.inner.out(key, kind);
   }
-  in(key: string, kind: EdgeKind): readonly GraphEdge[] {
+  override in(key: string, kind: EdgeKind): readonly GraphEdge[] {
     this.edges(key, 1, kind);
     return this.inner.in(key, kind);
   }
@@ -112,15 +106,9 @@ export class TracingReader implements GraphReader {
     if (nid === undefined) this.frame.missing.add(key);
     else this.frame.deps.add(edgeDep(nid, dir, edgeIndexOf(kind)));
   }
-  *nodesOfKind(kind: NodeKind): Iterable<GraphNode> {
+  override *nodesOfKind(kind: NodeKind): Iterable<GraphNode> {
     this.frame.kinds.add(kind);
     yield* this.inner.nodesOfKind(kind);
-  }
-  lookup(name: string): string[] {
-    return this.inner.lookup(name);
-  }
-  files(): InputFile[] {
-    return this.inner.files();
   }
 }
 
@@ -199,25 +187,18 @@ class PendingAnalysis extends Analysis {
 }
 
 /** A GraphReader that keeps the earliest instant after `at` among the dates of the nodes read (since `min` was last reset). */
-class DateReader implements GraphReader {
+class DateReader extends ForwardingReader {
   min = Infinity;
   private readonly seen = new WeakMap<GraphNode, number>();
 
   constructor(
-    readonly inner: GraphReader,
+    inner: GraphReader,
     readonly at: number,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  get snapshotId(): string | null {
-    return this.inner.snapshotId;
-  }
-  get sources(): readonly SourceInfo[] {
-    return this.inner.sources;
-  }
-  get collectedAt(): string {
-    return this.inner.collectedAt;
-  }
-  node(key: string): GraphNode | undefined {
+  override node(key: string): GraphNode | undefined {
     const n = this.inner.node(key);
     if (n) {
       let t = this.seen.get(n);
@@ -225,21 +206,6 @@ class DateReader implements GraphReader {
       if (t < this.min) this.min = t;
     }
     return n;
-  }
-  out(key: string, kind: EdgeKind): readonly GraphEdge[] {
-    return this.inner.out(key, kind);
-  }
-  in(key: string, kind: EdgeKind): readonly GraphEdge[] {
-    return this.inner.in(key, kind);
-  }
-  nodesOfKind(kind: NodeKind): Iterable<GraphNode> {
-    return this.inner.nodesOfKind(kind);
-  }
-  lookup(name: string): string[] {
-    return this.inner.lookup(name);
-  }
-  files(): InputFile[] {
-    return this.inner.files();
   }
 }
 

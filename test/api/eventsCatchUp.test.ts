@@ -5,8 +5,6 @@
  * analysing them, with the document a full load of the same collections gives.
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDelta, loadSnapshot } from '../../queries/loadSnapshot.js';
@@ -14,7 +12,7 @@ import { type CaughtUp, catchUpUnits, readCaughtUp, writeCaughtUp } from '../../
 import type { CatchUpRequest, CatchUpRunner } from '../../src/api/events/catchUpInChild.js';
 import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { Store } from '../../src/store/Store.js';
-import { HOOK_SECRET, FolderRefresher, bearer, cleanupTemps, cli, cliLoad, createKey, editJsonl, makeApp, scenario, setCollectedAt, tempDir, testConfig, waitFor } from './helpers.js';
+import { HOOK_SECRET, FolderRefresher, webhookSink, bearer, cleanupTemps, cli, cliLoad, createKey, editJsonl, makeApp, scenario, setCollectedAt, tempDir, testConfig, waitFor } from './helpers.js';
 
 type Raw = Record<string, any>;
 
@@ -24,28 +22,6 @@ const GINA = '00ubGOAizuyeSy1b3nuL';
 /** Another person of the scenario: her unit reads nothing of Gina's (Gina's is the one time changes). */
 const OTHER = '00uHE6mm5T5QIxZFsjiN';
 const TOKEN = '00Te26dgEUl0xyFnOwGf';
-
-/** A webhook sink that keeps what it is sent. */
-async function sink(): Promise<{ url: string; hook: Raw[]; close: () => void }> {
-  const hook: Raw[] = [];
-  const rx = createServer((req, res) => {
-    let b = '';
-    req.on('data', (c) => (b += c));
-    req.on('end', () => {
-      hook.push(JSON.parse(b));
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((r) => rx.listen(0, '127.0.0.1', () => r()));
-  return {
-    url: `http://127.0.0.1:${(rx.address() as AddressInfo).port}/`,
-    hook,
-    close: () => {
-      rx.closeAllConnections();
-      rx.close();
-    },
-  };
-}
 
 /** Okta says now (the real clock, as a live per-subject collection would): Gina's API token is gone. */
 const tokenRevoked = () =>
@@ -110,7 +86,7 @@ describe('time catch-up of the served snapshot', () => {
   });
 
   it("pushes an event's findings while a catch-up of the served snapshot is held open", async () => {
-    const s = await sink();
+    const s = await webhookSink();
     const dir = tempDir();
     const snap0 = await cliLoad(dir, scenario('okta-lifecycle'));
     const k = createKey(dir, ['events', 'read']);

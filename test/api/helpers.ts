@@ -5,6 +5,8 @@
  * collection folder (the stand-in for the live collectors; everything else is real).
  */
 import { chmodSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -203,3 +205,25 @@ export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeout
 }
 
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+/** A webhook sink on 127.0.0.1 that keeps every JSON body it is sent (tests of the push to sinks). */
+export async function webhookSink(): Promise<{ url: string; hook: Record<string, any>[]; close: () => void }> {
+  const hook: Record<string, any>[] = [];
+  const rx = createServer((req, res) => {
+    let b = '';
+    req.on('data', (c) => (b += c));
+    req.on('end', () => {
+      hook.push(JSON.parse(b));
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => rx.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(rx.address() as AddressInfo).port}/`,
+    hook,
+    close: () => {
+      rx.closeAllConnections();
+      rx.close();
+    },
+  };
+}

@@ -6,8 +6,6 @@
  * in never fail and never mix two snapshots.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENTRA_DATASETS } from '../../ingest/entra/datasets.js';
@@ -32,6 +30,7 @@ import {
   tempDir,
   testConfig,
   waitFor,
+  webhookSink,
 } from './helpers.js';
 
 type Raw = Record<string, any>;
@@ -224,17 +223,7 @@ describe('a per-subject refresh as a delta snapshot', () => {
 
 describe('refresh details', () => {
   it("finds an API token's owner for system.api_token.revoke, and publishes the refreshed subject's findings", async () => {
-    const hook: Raw[] = [];
-    const rx = createServer((req, res) => {
-      let b = '';
-      req.on('data', (c) => (b += c));
-      req.on('end', () => {
-        hook.push(JSON.parse(b));
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((r) => rx.listen(0, '127.0.0.1', () => r()));
-    const url = `http://127.0.0.1:${(rx.address() as AddressInfo).port}/`;
+    const { url, hook, close: closeSink } = await webhookSink();
     const dir = tempDir();
     await cliLoad(dir, scenario('okta-lifecycle'));
     const k = createKey(dir, ['events', 'read']);
@@ -280,8 +269,7 @@ describe('refresh details', () => {
       expect(events.every((e: Raw) => e.activity_id !== 2 || e.unmapped.revenant.subject.id === GINA)).toBe(true);
     } finally {
       await app.close();
-      rx.closeAllConnections();
-      rx.close();
+      closeSink();
     }
   });
 

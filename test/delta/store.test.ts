@@ -17,11 +17,11 @@ import { runResidual } from '../../queries/residual.js';
 import { CompactGraph } from '../../src/store/CompactGraph.js';
 import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { Store } from '../../src/store/Store.js';
-import { readStoredFindings } from '../../src/store/storedFindings.js';
 import { openGraph } from '../../src/store/openGraph.js';
 import { edgeKindIndex, nodeKindCode } from '../../src/store/kindCodes.js';
 import { tempDir } from '../collect/helpers.js';
 import { type Raw, rewrite } from '../support/collectionEdits.js';
+import { comparableDoc, storedDoc } from './storedDoc.js';
 
 /** A copy of a collection with a few changes (disables, a removed membership, a new secret, an Okta suspension). */
 function changed(from: string, to: string, step: number): void {
@@ -44,17 +44,6 @@ function changed(from: string, to: string, step: number): void {
   });
 }
 
-const stored = (store: Store, id: string) => {
-  const db = new SnapshotDb(store.pathOf(id));
-  try {
-    return readStoredFindings(db);
-  } finally {
-    db.close();
-  }
-};
-
-/** The document without what names the snapshot and the collection files (they differ by construction). */
-const comparable = (doc: ReturnType<typeof stored>) => JSON.stringify({ ...doc, snapshot: null, findings: doc.findings.map((f) => ({ ...f, evidence: f.evidence.length })) });
 
 describe('delta snapshots in the embedded store', () => {
   const root = tempDir();
@@ -83,11 +72,11 @@ describe('delta snapshots in the embedded store', () => {
     expect(statSync(store.pathOf(s3.id)).size).toBeLessThan(statSync(store.pathOf(s1.id)).size / 4);
     expect(s3.reanalysed).toBeLessThan(s3.units / 2);
     const f3 = await loadSnapshot(full, [c]);
-    expect(comparable(stored(store, s3.id))).toBe(comparable(stored(full, f3.id)));
+    expect(comparableDoc(storedDoc(store, s3.id))).toBe(comparableDoc(storedDoc(full, f3.id)));
     // Reading the chain: a sweep gives the stored document; node and edge counts are a full load's.
     const g = await openGraph({ store: store.dir, snapshot: s3.id, sweep: true });
     try {
-      expect(JSON.stringify(runResidual(g.graph, { all: true }))).toBe(JSON.stringify(stored(store, s3.id)));
+      expect(JSON.stringify(runResidual(g.graph, { all: true }))).toBe(JSON.stringify(storedDoc(store, s3.id)));
     } finally {
       g.close();
     }
@@ -99,7 +88,7 @@ describe('delta snapshots in the embedded store', () => {
     await loadSnapshot(store, [a]);
     const s2 = await loadDelta(store, [b]);
     const s3 = await loadDelta(store, [c]);
-    const before = JSON.stringify(stored(store, s3.id));
+    const before = JSON.stringify(storedDoc(store, s3.id));
     const db = new SnapshotDb(store.pathOf(s3.id));
     const sweep = JSON.stringify(runResidual(new CompactGraph(db, s3.id), { all: true }));
     db.close();
@@ -107,7 +96,7 @@ describe('delta snapshots in the embedded store', () => {
     expect(store.prune(1)).toHaveLength(2);
     expect(store.ids()).toEqual([s3.id]);
     expect(store.baseOf(s3.id)).toBeUndefined();
-    expect(JSON.stringify(stored(store, s3.id))).toBe(before);
+    expect(JSON.stringify(storedDoc(store, s3.id))).toBe(before);
     const db2 = new SnapshotDb(store.pathOf(s3.id));
     try {
       expect(db2.isDelta).toBe(false);
@@ -119,7 +108,7 @@ describe('delta snapshots in the embedded store', () => {
     const s4 = await loadDelta(store, [d]);
     const full = new Store(join(root, 'prune-full'));
     const f4 = await loadSnapshot(full, [d]);
-    expect(comparable(stored(store, s4.id))).toBe(comparable(stored(full, f4.id)));
+    expect(comparableDoc(storedDoc(store, s4.id))).toBe(comparableDoc(storedDoc(full, f4.id)));
     expect(s2.id).not.toBe(s3.id);
   }, 300_000);
 
@@ -167,11 +156,11 @@ async function deltaEqualsFull(root: string, start: string, steps: [string, (dir
     change(dir);
     const d = await loadDelta(store, [dir]);
     const f = await loadSnapshot(full, [dir]);
-    const doc = stored(store, d.id);
-    const want = stored(full, f.id);
+    const doc = storedDoc(store, d.id);
+    const want = storedDoc(full, f.id);
     const short = (x: typeof doc) => [...x.subjects.map((y) => `subject ${y.source}:${y.id} ${y.closure}`), ...x.findings.map((y) => `finding ${y.rule} ${y.subject.id} ${y.via?.id ?? ''}`), ...x.persons.map((p) => `person ${p.id} ${p.accounts.map((a) => `${a.source}:${a.id}`).join(',')}`)];
     expect(short(doc), `step ${i + 1}: ${what}`).toEqual(short(want));
-    expect(comparable(doc), `step ${i + 1}: ${what}`).toBe(comparable(want));
+    expect(comparableDoc(doc), `step ${i + 1}: ${what}`).toBe(comparableDoc(want));
     last = new Set(doc.findings.map((x) => `${x.rule} ${x.subject.id}`));
     for (const x of last) seen.add(x);
     // Reading the delta snapshot: a sweep gives what it stored.
@@ -203,11 +192,11 @@ describe('deltas over sources that derive at load time (GitHub, Azure)', () => {
     // The stored analysis has the GitHub findings a sweep finds (GitHub accounts are units' accounts too).
     const g = await openGraph({ store: store.dir, snapshot: s1.id, sweep: true });
     try {
-      expect(JSON.stringify(stored(store, s1.id))).toBe(JSON.stringify(runResidual(g.graph, { all: true })));
+      expect(JSON.stringify(storedDoc(store, s1.id))).toBe(JSON.stringify(runResidual(g.graph, { all: true })));
     } finally {
       g.close();
     }
-    expect(stored(store, s1.id).findings.map((f) => `${f.rule} ${f.subject.id}`)).toContain('github.outside-collaborator-departed 311');
+    expect(storedDoc(store, s1.id).findings.map((f) => `${f.rule} ${f.subject.id}`)).toContain('github.outside-collaborator-departed 311');
     // A delta that removes the departed collaborator's access equals a full load.
     const { last } = await deltaEqualsFull(join(root, 'oc'), a, [
       ["olga loses one repository's access", edit('github', 'repoCollaborators', (rows) => rows.filter((r) => (r.collaborator as Raw).login !== 'olga'))],

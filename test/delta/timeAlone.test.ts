@@ -13,8 +13,9 @@ import { synthesize } from '../../ingest/synth/synthesize.js';
 import { loadDelta, loadSnapshot } from '../../queries/loadSnapshot.js';
 import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { Store } from '../../src/store/Store.js';
-import { readPending, readStoredFindings } from '../../src/store/storedFindings.js';
+import { readPending } from '../../src/store/storedFindings.js';
 import { tempDir } from '../collect/helpers.js';
+import { comparableDoc, storedDoc } from './storedDoc.js';
 
 /** A copy of a collection collected at `at` (every source's manifest), its data unchanged. */
 function restamped(from: string, to: string, at: string): void {
@@ -28,17 +29,6 @@ function restamped(from: string, to: string, at: string): void {
   }
 }
 
-const stored = (store: Store, id: string) => {
-  const db = new SnapshotDb(store.pathOf(id));
-  try {
-    return readStoredFindings(db);
-  } finally {
-    db.close();
-  }
-};
-
-/** The document without what names the snapshot and the collection files (they differ by construction). */
-const comparable = (doc: ReturnType<typeof stored>) => JSON.stringify({ ...doc, snapshot: null, findings: doc.findings.map((f) => ({ ...f, evidence: f.evidence.length })) });
 
 describe('a delta later than its base finds who left by time alone', () => {
   const root = tempDir();
@@ -56,7 +46,7 @@ describe('a delta later than its base finds who left by time alone', () => {
     const fb = await loadSnapshot(full, [b]);
     // The case is there: more departed subjects at the later time, on the same data.
     expect(fb.departed).toBeGreaterThan(fa.departed);
-    const want = comparable(stored(full, fb.id));
+    const want = comparableDoc(storedDoc(full, fb.id));
 
     const store = new Store(join(root, 'delta'));
     const s1 = await loadSnapshot(store, [a]);
@@ -67,7 +57,7 @@ describe('a delta later than its base finds who left by time alone', () => {
     expect(pending).toBeLessThanOrEqual(Date.parse('2026-11-25T00:00:00Z'));
     const d1 = await loadDelta(store, [b]);
     expect(d1.departed).toBe(fb.departed);
-    expect(comparable(stored(store, d1.id))).toBe(want);
+    expect(comparableDoc(storedDoc(store, d1.id))).toBe(want);
 
     // A base written before `pending` was stored.
     const old = new Store(join(root, 'old'));
@@ -76,6 +66,6 @@ describe('a delta later than its base finds who left by time alone', () => {
     raw.prepare("DELETE FROM analysis WHERE key = 'pending'").run();
     raw.close();
     const od = await loadDelta(old, [b]);
-    expect(comparable(stored(old, od.id))).toBe(want);
+    expect(comparableDoc(storedDoc(old, od.id))).toBe(want);
   }, 300_000);
 });
