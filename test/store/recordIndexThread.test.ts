@@ -3,6 +3,7 @@
  * recordIndexWorker.js) is byte for byte the one built on the load's own thread; a worker that
  * fails fails the load with a message naming it, and the previous snapshot stays the latest.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { readJsonlBatches } from '../../ingest/collection/readJsonl.js';
 import { WHOLE_LINE, str } from '../../ingest/collection/records.js';
 import type { RecordSpec } from '../../src/model/source.js';
 import { CREATE_RECORD_TABLES, RecordFileBuilder, writeRecordFile } from '../../src/store/records/RecordIndex.js';
-import { RecordIndexThread, type RecordLines, localRecordLines } from '../../src/store/records/RecordIndexThread.js';
+import { RecordIndexThread, type RecordLines, localRecordLines, workerExecArgv } from '../../src/store/records/RecordIndexThread.js';
 import { cli } from '../support/cli.js';
 import { ensureBuilt } from '../support/ensureBuilt.js';
 import { ROOT } from '../support/scenarios.js';
@@ -98,6 +99,28 @@ describe('record index worker', () => {
     expect(a).toHaveLength(3);
     expect((a[0] as { n: number }).n).toBe(30007);
     expect(rowsOf(threaded)).toEqual(a);
+  });
+
+  it('runs under a parent started with --input-type (node --input-type=module -e …), which a worker must not inherit', () => {
+    expect(workerExecArgv(['--input-type=module', '-e', 'x', '--no-warnings'])).toEqual(['-e', 'x', '--no-warnings']);
+    expect(workerExecArgv(['--input-type', 'module', '--max-old-space-size=4096'])).toEqual(['--max-old-space-size=4096']);
+    const dist = pathToFileURL(join(ROOT, 'dist', 'src', 'store', 'records', 'RecordIndexThread.js')).href;
+    const script = `
+      import { RecordIndexThread } from '${dist}';
+      let files = 0;
+      const t = new RecordIndexThread(new URL('${WORKER.href}'), () => { files++; });
+      const l = t.lines(1, 'src', 'ds');
+      l.add({ key: (v) => v.id }, { line: 1, value: { id: 'a' }, text: '{"id":"a"}', bytes: Buffer.from('{"id":"a"}') }, []);
+      const behind = l.batchEnd();
+      if (behind) await behind;
+      l.end();
+      await t.settle();
+      t.close();
+      console.log('files ' + files);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).not.toMatch(/record index worker failed/);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('files 1');
   });
 
   it('a failing worker rejects with a message naming it', async () => {

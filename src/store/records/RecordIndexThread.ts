@@ -55,6 +55,20 @@ const BATCH_BYTES = (1 << 20) + (1 << 16);
 /** Batches sent but not yet hashed before the main thread waits (each is ~1 MiB of text). */
 const MAX_INFLIGHT = 8;
 
+/**
+ * The parent's Node options for the worker, without `--input-type`: it is only valid for a string
+ * entry point (`node --input-type=module -e …`, as scripts embedding revenant run it), and a worker
+ * started from a file with it inherited fails at once.
+ */
+export function workerExecArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--input-type') i++;
+    else if (!argv[i].startsWith('--input-type=')) out.push(argv[i]);
+  }
+  return out;
+}
+
 export class RecordIndexThread {
   private readonly worker: Worker;
   private failure: Error | undefined;
@@ -69,7 +83,7 @@ export class RecordIndexThread {
     /** Called with each file's finished arrays, in the order the files ended. */
     private readonly onFile: (r: RecordFileArrays) => void,
   ) {
-    this.worker = new Worker(url);
+    this.worker = new Worker(url, { execArgv: workerExecArgv(process.execArgv) });
     this.worker.unref();
     this.worker.on('message', (m: ToMain) => this.receive(m));
     this.worker.on('error', (e: Error) => this.fail(e.message));
