@@ -13,9 +13,8 @@
  * not configured, fails at once. Chores are run by the job's source (its `events.chore`). On shutdown the worker drains: it finishes every job already due
  * within the grace period, then aborts what still runs (those jobs stay queued for the next start).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { loadDelta } from '../../../queries/loadSnapshot.js';
 import { combineSubjectCollections } from '../../../ingest/collection/mergeSubjectCollection.js';
@@ -30,7 +29,7 @@ import type { SnapshotView } from '../snapshot/SnapshotView.js';
 import type { CaughtUp } from '../../../queries/timeCatchUp.js';
 import { type CatchUpRunner, catchUpInChild } from './catchUpInChild.js';
 import { type EventQueue, type Job, laneOf } from './EventQueue.js';
-import { revenantCli } from './revenantCli.js';
+import { revenantCli, spawnBackground } from './revenantCli.js';
 import { eventContext, eventsOf } from './sourceEvents.js';
 import type { SubjectRefresher } from './SubjectRefresher.js';
 
@@ -580,14 +579,7 @@ export class EventWorker {
     const started = performance.now();
     const run = (id: string) =>
       new Promise<{ code: number | null; child: ChildProcess }>((resolve) => {
-        const child = spawn(process.execPath, [cli, 'snapshots', '--store', this.d.store.dir, '--compact', id], { stdio: ['ignore', 'ignore', 'pipe'] });
-        let err = '';
-        child.stderr?.on('data', (c: Buffer) => (err += c.toString()).length > 4000 && (err = err.slice(-2000)));
-        try {
-          if (child.pid) setPriority(child.pid, 19); // the lowest: refreshes (and the server) come first
-        } catch {
-          // not allowed here: it still stops while refreshes run
-        }
+        const { child, stderr } = spawnBackground(cli, ['snapshots', '--store', this.d.store.dir, '--compact', id]);
         if (this.compaction) {
           this.compaction.child = child;
           this.compaction.pausedAt = null;
@@ -597,7 +589,7 @@ export class EventWorker {
           if (this.compaction?.child === child && this.compaction.pausedAt !== null) this.resume(this.compaction);
           if (code !== 0) {
             for (const ext of ['', '-journal', '-wal', '-shm']) rmSync(join(this.d.store.snapshotsDir, `${id}.${child.pid}.partial${ext}`), { force: true });
-            this.d.log.warn({ snapshot: id, code, err: err.trim().slice(-500) }, 'background compaction of a refresh snapshot failed');
+            this.d.log.warn({ snapshot: id, code, err: stderr().trim().slice(-500) }, 'background compaction of a refresh snapshot failed');
           }
           resolve({ code, child });
         });

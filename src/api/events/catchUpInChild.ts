@@ -4,13 +4,11 @@
  * alone changed are analysed again there, and the event loop and the refreshes never wait for it.
  * Aborting the signal stops the child. Null when the CLI is not built (nothing caught up).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { type CaughtUp, readCaughtUp } from '../../../queries/timeCatchUp.js';
 import type { Store } from '../../store/Store.js';
-import { revenantCli } from './revenantCli.js';
+import { revenantCli, spawnBackground } from './revenantCli.js';
 
 export interface CatchUpRequest {
   store: Store;
@@ -32,23 +30,14 @@ export const catchUpInChild: CatchUpRunner = async ({ store, id, at, signal }) =
   const out = join(dir, 'units.json');
   try {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, [cli, 'snapshots', '--store', store.dir, '--catch-up', id, '--catch-up-at', new Date(at).toISOString(), '--catch-up-out', out], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let err = '';
-      child.stderr?.on('data', (c: Buffer) => (err += c.toString()).length > 4000 && (err = err.slice(-2000)));
-      try {
-        if (child.pid) setPriority(child.pid, 19); // the lowest: refreshes (and the server) come first
-      } catch {
-        // not allowed here: it runs at the server's priority
-      }
+      const { child, stderr } = spawnBackground(cli, ['snapshots', '--store', store.dir, '--catch-up', id, '--catch-up-at', new Date(at).toISOString(), '--catch-up-out', out]);
       const stop = () => child.kill('SIGTERM');
       signal.addEventListener('abort', stop, { once: true });
       child.on('error', reject);
       child.on('close', (code, sig) => {
         signal.removeEventListener('abort', stop);
         if (code === 0) resolve();
-        else reject(new Error(signal.aborted ? 'aborted' : `revenant snapshots --catch-up exited ${code ?? sig}: ${err.trim().slice(-500)}`));
+        else reject(new Error(signal.aborted ? 'aborted' : `revenant snapshots --catch-up exited ${code ?? sig}: ${stderr().trim().slice(-500)}`));
       });
     });
     return readCaughtUp(out);
