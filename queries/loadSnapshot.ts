@@ -17,7 +17,7 @@ import { parseNodeKey } from '../src/model/ids.js';
 import { EdgeKind, NodeKind } from '../src/model/schema.js';
 import { CompactGraph } from '../src/store/CompactGraph.js';
 import type { DeltaSummary } from '../src/store/delta/writeDelta.js';
-import type { GraphReader } from '../src/store/GraphReader.js';
+import type { GraphReader, SourceInfo } from '../src/store/GraphReader.js';
 import { LazyGraph } from '../src/store/LazyGraph.js';
 import { SnapshotDb } from '../src/store/SnapshotDb.js';
 import type { Store } from '../src/store/Store.js';
@@ -40,7 +40,8 @@ import type { LoadProgress, LoadSummary } from '../src/store/writeSnapshot.js';
 import type { SnapshotWriter } from '../src/store/SnapshotWriter.js';
 import { StoreError } from '../src/model/errors.js';
 import type { FindingsDoc, PersonReport, SubjectReport, Finding } from './residual.js';
-import { coverageOf, ruleOrderIds } from './residual.js';
+import { coverageOf, outOfScope, ruleOrderIds } from './residual.js';
+import { uncoveredForSubject } from '../src/analysis/coverage.js';
 import { SOURCES } from '../ingest/sources.js';
 import { phaseTimer } from '../src/store/phaseTimer.js';
 import { type UnitResult, UnitAnalyser, docFromUnits } from './residualUnits.js';
@@ -148,13 +149,13 @@ export interface DeltaLoadResult {
 /** Which stored units a delta can have changed. */
 function affectedUnits(
   base: SnapshotDb,
-  view: GraphReader & { readonly sources: readonly import('../src/store/GraphReader.js').SourceInfo[] },
+  view: GraphReader & { readonly sources: readonly SourceInfo[] },
   summary: DeltaSummary,
   units: Map<string, StoredUnit>,
   at: number,
-): { keys: Set<string>; all?: string; timed: Set<string>; changedSources: Set<string> } {
+): { keys: Set<string>; all?: string; timed: Set<string>; changedSources: Set<string>; rescoped: Map<string, SourceInfo | undefined> } {
   const baseAt = Date.parse(base.meta.get('collectedAt') ?? '');
-  if (!(at >= baseAt)) return { keys: new Set(units.keys()), all: 'the delta was collected before its base', timed: new Set(), changedSources: new Set() };
+  if (!(at >= baseAt)) return { keys: new Set(units.keys()), all: 'the delta was collected before its base', timed: new Set(), changedSources: new Set(), rescoped: new Map() };
   const keys = unitsReading(base, summary.changedDeps, units);
   const kinds = summary.changedKinds;
   // Units there only because time passed their next instant (a catch-up may have analysed them already).
@@ -166,20 +167,47 @@ function affectedUnits(
       if (k.startsWith('missing:') && view.node(k.slice('missing:'.length))) keys.add(u.key);
     }
   }
-  // Coverage: a source whose uncovered rules or scope changed changes every closure there.
+  // Coverage: a subject's closure reads the uncovered rules of its source and of the sources
+  // paired with it (an Entra account's, those of the Azure folder of its tenant): where they
+  // changed, or the scope did, every closure there changes.
   const oldCov = readStoredCoverage(base);
   const newCov = coverageOf(view.sources);
-  const oldScope = new Map(base.sources().map((s) => [s.sourceKey, JSON.stringify(s.scope ?? null)]));
+  const baseSources = new Map(base.sources().map((s) => [s.sourceKey, s]));
   const changed = new Set<string>();
+  const rescoped = new Map<string, SourceInfo | undefined>();
+  for (const sk of new Set([...Object.keys(oldCov), ...Object.keys(newCov)])) {
+    if (JSON.stringify(uncoveredForSubject(oldCov, sk)) !== JSON.stringify(uncoveredForSubject(newCov, sk))) changed.add(sk);
+  }
   for (const s of view.sources) {
-    if (JSON.stringify(oldCov[s.sourceKey]?.uncoveredRules ?? null) !== JSON.stringify(newCov[s.sourceKey]?.uncoveredRules ?? null)) changed.add(s.sourceKey);
-    if (oldScope.get(s.sourceKey) !== JSON.stringify(s.scope ?? null)) changed.add(s.sourceKey);
+    const old = baseSources.get(s.sourceKey);
+    if (JSON.stringify(old?.scope ?? null) !== JSON.stringify(s.scope ?? null)) {
+      changed.add(s.sourceKey);
+      rescoped.set(s.sourceKey, old);
+    }
   }
   for (const sk of Object.keys(oldCov)) if (!newCov[sk]) changed.add(sk);
   if (changed.size) for (const u of units.values()) if (u.sources.some((s) => changed.has(s))) keys.add(u.key);
   for (const k of keys) timed.delete(k);
   for (const k of timed) keys.add(k);
-  return { keys, timed, changedSources: changed };
+  return { keys, timed, changedSources: changed, rescoped };
+}
+
+/**
+ * The units of the accounts a scope change brought into scope or put out of it (`rescoped`: the
+ * source keys whose scope changed, with the base's source): an account that comes into scope is
+ * a subject now if departed, and its person may be no unit of the base (or one through another
+ * source only). O(accounts of those sources): scope changes are rare.
+ */
+function rescopedUnits(graph: GraphReader, rescoped: Map<string, SourceInfo | undefined>, units: Map<string, StoredUnit>, probe: UnitAnalyser, keys: Set<string>): void {
+  if (!rescoped.size) return;
+  const now = new Map(graph.sources.map((s) => [s.sourceKey, s]));
+  for (const kind of SOURCES.accountKinds()) {
+    for (const n of graph.nodesOfKind(kind)) {
+      if (!rescoped.has(n.sourceKey) || outOfScope(rescoped.get(n.sourceKey), n.id) === outOfScope(now.get(n.sourceKey), n.id)) continue;
+      const key = probe.unitOf(n.key);
+      if (!keys.has(key) && (units.has(key) || probe.hasDeparted(key))) keys.add(key);
+    }
+  }
 }
 
 /**
@@ -218,7 +246,7 @@ export async function loadDelta(
     const at = Date.parse(summary.collectedAt);
     const coverage = coverageOf(graph.sources);
     const units = readUnits(base);
-    const { keys, all, timed, changedSources } = affectedUnits(base, graph, summary, units, at);
+    const { keys, all, timed, changedSources, rescoped } = affectedUnits(base, graph, summary, units, at);
     // Units share most of what they read (groups, roles, apps): each key is looked up once.
     const nids = new Map<string, number | undefined>();
     const nidOf = (k: string): number | undefined => {
@@ -242,6 +270,7 @@ export async function loadDelta(
       if (key === undefined || keys.has(key)) continue;
       if (units.has(key) || probe.hasDeparted(key)) keys.add(key);
     }
+    if (!all) rescopedUnits(graph, rescoped, units, probe, keys);
     // The units a time catch-up of the base analysed, where its analysis still holds now (a unit
     // added above reads the changed person or account: reusableUnit finds that in its reads).
     const pre = opts.precomputed?.base === base.id && !all ? opts.precomputed : undefined;
