@@ -50,6 +50,12 @@ export interface EmbeddedEngineOptions {
    * requests on one snapshot, reads on demand.
    */
   compactSweeps?: boolean;
+  /**
+   * Answer a tenant-wide sweep with nothing that changes the analysis (no subject, what-if or
+   * rule list) from the document the load stored, where that is exactly what the sweep would give
+   * (queries/storedSweep.ts): what a one-shot command wants (REVENANT_RECOMPUTE=1 sweeps instead).
+   */
+  storedSweeps?: boolean;
 }
 
 export class EmbeddedEngine implements QueryEngine {
@@ -79,6 +85,11 @@ export class EmbeddedEngine implements QueryEngine {
   }
 
   async whatIf(opts: ResidualOptions): Promise<FindingsDoc> {
+    if (opts.all && this.opts.storedSweeps && this.id !== null && !opts.subjects?.length && !opts.assumeDeparted?.length && !opts.rules) {
+      const { storedSweep } = await import('./storedSweep.js');
+      const doc = storedSweep(this.db, this.id, opts.at);
+      if (doc) return doc;
+    }
     return runResidual(opts.all && this.opts.compactSweeps ? new CompactGraph(this.db, this.id) : this.graph(), opts);
   }
 

@@ -36,26 +36,31 @@ export interface CaughtUp {
 export function catchUpUnits(store: Store, id: string, at: number, onUnit?: (key: string) => void): CaughtUp {
   const sdb = new SnapshotDb(store.pathOf(id));
   try {
-    const out: CaughtUp = { base: id, at, units: new Map() };
-    const baseAt = Date.parse(sdb.meta.get('collectedAt') ?? '');
-    if (!(at > baseAt) || !hasUnits(sdb)) return out;
-    const keys = [...readUnits(sdb).values()].filter((u) => u.next !== null && u.next <= at).map((u) => u.key).sort();
-    if (keys.length === 0) return out;
-    const lazy = new LazyGraph(sdb, id);
-    // As loadDelta reads: compactly when many units are analysed.
-    const reader: GraphReader = keys.length > 2000 ? new CompactGraph(sdb, id) : lazy;
-    const nids = new Map<string, number | undefined>();
-    const nidOf = (k: string) => (nids.has(k) ? nids.get(k) : nids.set(k, sdb.nodeRow(k)?.nid).get(k));
-    const analyser = new UnitAnalyser(reader, at, coverageOf(lazy.sources), nidOf);
-    for (const key of keys) {
-      const u = analyser.analyse(key);
-      if (u) out.units.set(key, { unit: u, missing: u.missing });
-      onUnit?.(key);
-    }
-    return out;
+    return catchUpOn(sdb, id, at, onUnit);
   } finally {
     sdb.close();
   }
+}
+
+/** catchUpUnits on an open snapshot (`residual --all` from the stored document: queries/storedSweep.ts). */
+export function catchUpOn(sdb: SnapshotDb, id: string, at: number, onUnit?: (key: string) => void): CaughtUp {
+  const out: CaughtUp = { base: id, at, units: new Map() };
+  const baseAt = Date.parse(sdb.meta.get('collectedAt') ?? '');
+  if (!(at > baseAt) || !hasUnits(sdb)) return out;
+  const keys = [...readUnits(sdb).values()].filter((u) => u.next !== null && u.next <= at).map((u) => u.key).sort();
+  if (keys.length === 0) return out;
+  const lazy = new LazyGraph(sdb, id);
+  // As loadDelta reads: compactly when many units are analysed.
+  const reader: GraphReader = keys.length > 2000 ? new CompactGraph(sdb, id) : lazy;
+  const nids = new Map<string, number | undefined>();
+  const nidOf = (k: string) => (nids.has(k) ? nids.get(k) : nids.set(k, sdb.nodeRow(k)?.nid).get(k));
+  const analyser = new UnitAnalyser(reader, at, coverageOf(lazy.sources), nidOf);
+  for (const key of keys) {
+    const u = analyser.analyse(key);
+    if (u) out.units.set(key, { unit: u, missing: u.missing });
+    onUnit?.(key);
+  }
+  return out;
 }
 
 /** What a delta changed, as loadDelta's unit selection sees it. */

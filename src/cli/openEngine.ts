@@ -2,8 +2,10 @@
  * The query engine a command runs on (queries/QueryEngine.ts, the interface the API uses too):
  * Neo4j when `--neo4j` or NEO4J_URI selects it (src/store/neo4jTarget.ts), else the embedded
  * store's snapshot or `--collection` folders loaded in memory, read compactly for a tenant-wide
- * sweep. Heavy modules load only for the engine chosen; `close` releases the snapshot (and, on
- * Neo4j, the driver and any ephemeral snapshot of `--collection`).
+ * sweep — or that sweep taken from the document the load stored, when it is exactly what the
+ * sweep would give (REVENANT_RECOMPUTE=1: always sweep). Heavy modules load only for the engine
+ * chosen; `close` releases the snapshot (and, on Neo4j, the driver and any ephemeral snapshot of
+ * `--collection`).
  */
 import type { QueryEngine } from '../../queries/QueryEngine.js';
 import { neo4jTarget } from '../store/neo4jTarget.js';
@@ -23,7 +25,7 @@ export async function openEngine(o: SourceOptions): Promise<OpenedEngine> {
   }
   const [{ openSnapshotDb }, { EmbeddedEngine }] = await Promise.all([import('../store/openGraph.js'), import('../../queries/QueryEngine.js')]);
   const { db, id } = await openSnapshotDb({ collections: o.collection, snapshot: o.snapshot, store: o.store });
-  const engine = new EmbeddedEngine(db, id, { compactSweeps: true });
+  const engine = new EmbeddedEngine(db, id, { compactSweeps: true, storedSweeps: process.env.REVENANT_RECOMPUTE !== '1' });
   return { engine, close: async () => engine.close() };
 }
 

@@ -170,7 +170,9 @@ export function readStoredFindings(sdb: SnapshotDb): FindingsDoc {
   if (!hasStoredFindings(db)) throw new StoreError(`snapshot ${sdb.id} has no stored analysis (it was written by an older revenant: load the collection again)`, ERR.SNAPSHOT_UNREADABLE);
   if (!sdb.overlay) {
     const rest = JSON.parse((db.prepare("SELECT value FROM analysis WHERE key = 'doc'").get() as { value: string }).value) as Omit<FindingsDoc, 'findings'>;
-    const findings = (db.prepare('SELECT doc FROM findings ORDER BY ord').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as Finding);
+    // Row by row: at a million users the rows and their parsed findings are not both held at once.
+    const findings: Finding[] = [];
+    for (const r of db.prepare('SELECT doc FROM findings ORDER BY ord').iterate() as IterableIterator<{ doc: string }>) findings.push(JSON.parse(r.doc) as Finding);
     return { ...rest, findings };
   }
   return patchDoc(readStoredFindings(sdb.overlay.parent), sdb);
