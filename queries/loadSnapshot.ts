@@ -247,30 +247,44 @@ export async function loadDelta(
     const coverage = coverageOf(graph.sources);
     const units = readUnits(base);
     const { keys, all, timed, changedSources, rescoped } = affectedUnits(base, graph, summary, units, at);
+    // Time alone: a person who is not a unit becomes one when an account of theirs becomes
+    // departed with nothing of theirs changed (a leave or termination date passes). The base
+    // stores the earliest instant that can happen at; a delta that passes it (or on a base that
+    // does not store it: written by an older revenant) sweeps every account's state again, over
+    // the whole view in compact form — which then also serves the rest of this delta.
+    const baseAt = Date.parse(base.meta.get('collectedAt') ?? '');
+    const basePending = readPending(base);
+    const sweeping = !!all || (at > baseAt && (basePending === undefined || (basePending !== null && basePending <= at)));
+    const compact = sweeping ? new CompactGraph(view, id) : undefined;
     // Units share most of what they read (groups, roles, apps): each key is looked up once.
     const nids = new Map<string, number | undefined>();
-    const nidOf = (k: string): number | undefined => {
-      if (nids.has(k)) return nids.get(k);
-      const n = view.nodeRow(k)?.nid;
-      nids.set(k, n);
-      return n;
-    };
-    const probe = new UnitAnalyser(graph, at, coverage, nidOf);
+    const nidOf = compact
+      ? (k: string): number | undefined => compact.nidOf(k)
+      : (k: string): number | undefined => {
+          if (nids.has(k)) return nids.get(k);
+          const n = view.nodeRow(k)?.nid;
+          nids.set(k, n);
+          return n;
+        };
+    const swept = compact ? new UnitAnalyser(compact, at, coverage, nidOf).sweep() : undefined;
+    const reader: GraphReader = compact ?? graph;
+    const probe = new UnitAnalyser(reader, at, coverage, nidOf);
     let analyser = probe;
     // New persons, and the persons of changed accounts, may have become units. One that is not a
     // unit of the base counts only when one of its accounts is departed now: else analysing it
     // gives nothing, as it gave nothing in the base (a membership change alone touches thousands
-    // of accounts of people who never left).
+    // of accounts of people who never left). After a sweep, every unit with a departed account is
+    // added below: no probe.
     const accounts = new Set<string>(SOURCES.accountKinds());
     for (const n of summary.changedNodes) {
       const row = view.nodeRowByNid(n);
       if (!row) continue;
       const kind = view.kindOf(row.kind);
-      const key = kind === NodeKind.Person ? row.key : accounts.has(kind) ? (graph.out(row.key, EdgeKind.BELONGS_TO)[0]?.to ?? row.key) : undefined;
+      const key = kind === NodeKind.Person ? row.key : accounts.has(kind) ? (reader.out(row.key, EdgeKind.BELONGS_TO)[0]?.to ?? row.key) : undefined;
       if (key === undefined || keys.has(key)) continue;
-      if (units.has(key) || probe.hasDeparted(key)) keys.add(key);
+      if (units.has(key) || (!swept && probe.hasDeparted(key))) keys.add(key);
     }
-    if (!all) rescopedUnits(graph, rescoped, units, probe, keys);
+    if (!all) rescopedUnits(reader, rescoped, units, probe, keys);
     // The units a time catch-up of the base analysed, where its analysis still holds now (a unit
     // added above reads the changed person or account: reusableUnit finds that in its reads).
     const pre = opts.precomputed?.base === base.id && !all ? opts.precomputed : undefined;
@@ -282,23 +296,14 @@ export async function loadDelta(
         if (u) reused.set(key, u);
       }
     }
-    // Time alone: a person who is not a unit becomes one when an account of theirs becomes
-    // departed with nothing of theirs changed (a leave or termination date passes). The base
-    // stores the earliest instant that can happen at; a delta that passes it (or on a base that
-    // does not store it: written by an older revenant) sweeps every account's state again.
-    const baseAt = Date.parse(base.meta.get('collectedAt') ?? '');
-    const basePending = readPending(base);
     let pending: number | null;
-    let compact: CompactGraph | undefined;
-    if (all || (at > baseAt && (basePending === undefined || (basePending !== null && basePending <= at)))) {
-      compact = new CompactGraph(view, id);
-      const swept = new UnitAnalyser(compact, at, coverage, nidOf).sweep();
+    if (swept) {
       for (const k of swept.units) if (!units.has(k)) keys.add(k);
       pending = swept.pending;
     } else pending = basePending ?? null;
     ms.select = lap('select');
     // Many units: the whole view in compact form costs less than reading their neighbourhoods one by one.
-    if (all || keys.size - reused.size > 2000) analyser = new UnitAnalyser(compact ?? new CompactGraph(view, id), at, coverage, nidOf);
+    if (compact || keys.size - reused.size > 2000) analyser = new UnitAnalyser(compact ?? new CompactGraph(view, id), at, coverage, nidOf);
     const subjects = new Map<string, SubjectReport | null>();
     const persons = new Map<string, PersonReport | null>();
     const findings: { pre: string; finding: Finding }[] = [];

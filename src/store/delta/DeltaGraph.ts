@@ -232,20 +232,7 @@ export class DeltaGraph {
         const now = lists[dir];
         if (!now) continue;
         const before = n < this.base.nidBound() ? this.base.adjRow(n, dir === OUT ? 'out' : 'in') : new Int32Array(0);
-        const sig = (list: ArrayLike<number>) => {
-          const m = new Map<number, string[]>();
-          for (let p = 0; p < list.length; p += REC) {
-            const k = list[p + R_KIND];
-            (m.get(k) ?? m.set(k, []).get(k)!).push(`${list[p + R_OTHER]},${list[p + R_FILE]},${list[p + R_LINE]},${list[p + R_EID]}`);
-          }
-          for (const v of m.values()) v.sort();
-          return m;
-        };
-        const a = sig(before);
-        const b = sig(now);
-        for (const k of new Set([...a.keys(), ...b.keys()])) {
-          if ((a.get(k) ?? []).join(';') !== (b.get(k) ?? []).join(';')) out.add(edgeDep(n, dir, k));
-        }
+        for (const k of changedKinds(before, now)) out.add(edgeDep(n, dir, k));
       }
     }
     return out;
@@ -292,3 +279,44 @@ export class DeltaGraph {
 
 /** A node kind's code (kindCodes.ts). */
 export const kindCode = (kind: string): number => nodeKindCode(kind);
+
+/** A list's edge ends (offsets), ordered by kind, then other end, file, line and edge id. */
+function canonicalOrder(list: ArrayLike<number>): number[] {
+  const at = Array.from({ length: list.length / REC }, (_, i) => i * REC);
+  return at.sort(
+    (a, b) =>
+      list[a + R_KIND] - list[b + R_KIND] ||
+      list[a + R_OTHER] - list[b + R_OTHER] ||
+      list[a + R_FILE] - list[b + R_FILE] ||
+      list[a + R_LINE] - list[b + R_LINE] ||
+      list[a + R_EID] - list[b + R_EID],
+  );
+}
+
+/** The edge kinds whose edge ends (other end, file, line, edge id: as multisets) differ between two lists. */
+function changedKinds(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
+  const x = canonicalOrder(a);
+  const y = canonicalOrder(b);
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < x.length || j < y.length) {
+    const k = Math.min(i < x.length ? a[x[i] + R_KIND] : Infinity, j < y.length ? b[y[j] + R_KIND] : Infinity);
+    let same = true;
+    for (; i < x.length && a[x[i] + R_KIND] === k; i++, j++) {
+      if (j >= y.length || b[y[j] + R_KIND] !== k) {
+        same = false;
+        break;
+      }
+      const p = x[i];
+      const q = y[j];
+      if (a[p + R_OTHER] !== b[q + R_OTHER] || a[p + R_FILE] !== b[q + R_FILE] || a[p + R_LINE] !== b[q + R_LINE] || a[p + R_EID] !== b[q + R_EID]) same = false;
+    }
+    if (j < y.length && b[y[j] + R_KIND] === k) same = false;
+    // Past this kind in both lists.
+    while (i < x.length && a[x[i] + R_KIND] === k) i++;
+    while (j < y.length && b[y[j] + R_KIND] === k) j++;
+    if (!same) out.push(k);
+  }
+  return out;
+}
