@@ -101,7 +101,7 @@ describe('record index worker', () => {
     expect(rowsOf(threaded)).toEqual(a);
   });
 
-  it('runs under a parent started with --input-type (node --input-type=module -e …), which a worker must not inherit', () => {
+  it('runs under a parent started with --input-type (node --input-type=module -e …), which a worker must not inherit, or with options a worker refuses (--max-old-space-size)', () => {
     expect(workerExecArgv(['--input-type=module', '-e', 'x', '--no-warnings'])).toEqual(['-e', 'x', '--no-warnings']);
     expect(workerExecArgv(['--input-type', 'module', '--max-old-space-size=4096'])).toEqual(['--max-old-space-size=4096']);
     const dist = pathToFileURL(join(ROOT, 'dist', 'src', 'store', 'records', 'RecordIndexThread.js')).href;
@@ -117,10 +117,13 @@ describe('record index worker', () => {
       await t.settle();
       t.close();
       console.log('files ' + files);`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
-    expect(r.stderr).not.toMatch(/record index worker failed/);
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.trim()).toBe('files 1');
+    // Plain, and with options Node refuses in a worker's execArgv (a V8 one, a per-process one).
+    for (const opts of [[], ['--max-old-space-size=3000', '--title=revenant-test']]) {
+      const r = spawnSync(process.execPath, [...opts, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.stderr).not.toMatch(/record index worker failed|invalid execArgv/);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout.trim()).toBe('files 1');
+    }
   });
 
   it('a failing worker rejects with a message naming it', async () => {

@@ -58,7 +58,8 @@ const MAX_INFLIGHT = 8;
 /**
  * The parent's Node options for the worker, without `--input-type`: it is only valid for a string
  * entry point (`node --input-type=module -e …`, as scripts embedding revenant run it), and a worker
- * started from a file with it inherited fails at once.
+ * started from a file with it inherited fails at once. Options a worker refuses outright (V8's and
+ * per-process ones, such as `--max-old-space-size` or `--title`) are dealt with by `startWorker`.
  */
 export function workerExecArgv(argv: readonly string[]): string[] {
   const out: string[] = [];
@@ -67,6 +68,21 @@ export function workerExecArgv(argv: readonly string[]): string[] {
     else if (!argv[i].startsWith('--input-type=')) out.push(argv[i]);
   }
   return out;
+}
+
+/**
+ * A worker on `url` with the parent's options (`workerExecArgv`). Node refuses V8 and per-process
+ * options in a worker's `execArgv` (`node --max-old-space-size=12000 bin/revenant.js load …` would
+ * fail with ERR_WORKER_INVALID_EXEC_ARGV); those already apply to the whole process, so the worker
+ * then starts with none of its own.
+ */
+function startWorker(url: URL): Worker {
+  try {
+    return new Worker(url, { execArgv: workerExecArgv(process.execArgv) });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
+    return new Worker(url, { execArgv: [] });
+  }
 }
 
 export class RecordIndexThread {
@@ -83,7 +99,7 @@ export class RecordIndexThread {
     /** Called with each file's finished arrays, in the order the files ended. */
     private readonly onFile: (r: RecordFileArrays) => void,
   ) {
-    this.worker = new Worker(url, { execArgv: workerExecArgv(process.execArgv) });
+    this.worker = startWorker(url);
     this.worker.unref();
     this.worker.on('message', (m: ToMain) => this.receive(m));
     this.worker.on('error', (e: Error) => this.fail(e.message));
