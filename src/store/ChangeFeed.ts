@@ -253,8 +253,12 @@ export class ChangeFeed {
       if (last !== undefined && id <= last) return null;
       const baseline = last === undefined && !this.db.prepare('SELECT 1 FROM feed_state LIMIT 1').get();
       const prevSnapshot = last === undefined ? null : (this.db.prepare('SELECT snapshot, at FROM feed_snapshots WHERE snapshot = ?').get(last) as { snapshot: string; at: string });
-      const sourceKeys = new Map(doc.subjects.map((s) => [`${s.source}\u0000${s.id}`, s.sourceKey]));
-      const skOf = (f: Finding) => sourceKeys.get(`${f.subject.source}\u0000${f.subject.id}`) ?? null;
+      // Built on first use: a patch that writes no finding needs none.
+      let sourceKeys: Map<string, string> | undefined;
+      const skOf = (f: Finding) => {
+        sourceKeys ??= new Map(doc.subjects.map((s) => [`${s.source}\u0000${s.id}`, s.sourceKey]));
+        return sourceKeys.get(`${f.subject.source}\u0000${f.subject.id}`) ?? null;
+      };
       if (baseline) {
         this.writeBaseline(id, doc, at, skOf);
         return 0;
@@ -321,7 +325,8 @@ export class ChangeFeed {
       const gone = (
         patch
           ? this.db.prepare(
-              `SELECT * FROM feed_state s WHERE s.open = 1 AND (s.finding IN (SELECT finding FROM feed_dropped) OR s.unverified = 1)
+              // One IN list (the dropped, and the unverified through their partial index): an OR here scans every state.
+              `SELECT * FROM feed_state s WHERE s.open = 1 AND s.finding IN (SELECT finding FROM feed_dropped UNION ALL SELECT finding FROM feed_state WHERE unverified = 1)
                AND NOT EXISTS (SELECT 1 FROM feed_now n WHERE n.finding = s.finding) ORDER BY s.finding`,
             )
           : this.db.prepare('SELECT * FROM feed_state s WHERE s.open = 1 AND NOT EXISTS (SELECT 1 FROM feed_now n WHERE n.finding = s.finding) ORDER BY s.finding')

@@ -201,37 +201,171 @@ export function patchDoc(base: FindingsDoc, delta: SnapshotDb): FindingsDoc {
   return patchDocChange(base, delta).doc;
 }
 
-/** patchDoc, with what changed (`change.base` is the delta's base snapshot id). */
+/**
+ * Per document: its subjects' account keys, in its order — null when they are not strictly
+ * increasing (a patch then sorts its subjects again). A patched document's are known from its
+ * base's, so a chain of patches computes them once.
+ */
+const subjectKeysOf = new WeakMap<FindingsDoc, readonly string[] | null>();
+
+function sortedSubjectKeys(doc: FindingsDoc): readonly string[] | null {
+  let keys = subjectKeysOf.get(doc);
+  if (keys === undefined) {
+    const ks = doc.subjects.map(subjectKeyOf);
+    let sorted = true;
+    for (let i = 1; i < ks.length && sorted; i++) sorted = ks[i - 1] < ks[i];
+    keys = sorted ? ks : null;
+    subjectKeysOf.set(doc, keys);
+  }
+  return keys;
+}
+
+/** Documents whose persons are in id order (`localeCompare`, as the analysis sorts them): checked once per document read, known for a patched one. */
+const personsInOrder = new WeakMap<FindingsDoc, boolean>();
+const byPersonId = (x: string, y: string) => x.localeCompare(y);
+
+function personsSorted(doc: FindingsDoc): boolean {
+  let ok = personsInOrder.get(doc);
+  if (ok === undefined) {
+    ok = true;
+    for (let i = 1; i < doc.persons.length && ok; i++) ok = byPersonId(doc.persons[i - 1].id, doc.persons[i].id) <= 0;
+    personsInOrder.set(doc, ok);
+  }
+  return ok;
+}
+
+/** The first index of `keys` (strictly increasing) not below `key`. */
+function lowerBound(keys: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * mergeSorted, for a few `b` into a long `a`: each of `b` goes before the first of `a` (from
+ * where the one before went) that sorts after it — found by bisection, so only O(|b| log |a|)
+ * comparisons (the same places as the pass of mergeSorted, `a` being sorted by `cmp`).
+ */
+export function mergeFew<T>(a: readonly T[], b: readonly T[], cmp: (x: T, y: T) => number): T[] {
+  if (b.length * 32 > a.length) return mergeSorted(a, b, cmp);
+  const out: T[] = [];
+  let pos = 0;
+  for (const x of b) {
+    let lo = pos;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cmp(a[mid], x) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    for (; pos < lo; pos++) out.push(a[pos]);
+    out.push(x);
+  }
+  for (; pos < a.length; pos++) out.push(a[pos]);
+  return out;
+}
+
+/**
+ * patchDoc, with what changed (`change.base` is the delta's base snapshot id). What the delta
+ * wrote is placed into copies of the base's lists by bisection (their subjects by account key,
+ * persons by id, findings in document order): nothing of the rest is compared or re-keyed.
+ */
 export function patchDocChange(base: FindingsDoc, delta: SnapshotDb): { doc: FindingsDoc; change: DocChange } {
   const db = delta.db;
   const head = JSON.parse((db.prepare("SELECT value FROM analysis WHERE key = 'doc'").get() as { value: string }).value) as FindingsDoc & { delta?: boolean };
-  const subjects = new Map(base.subjects.map((x) => [subjectKeyOf(x), x]));
+  const subjectRows = db.prepare('SELECT key, report FROM doc_subjects').all() as { key: string; report: string | null }[];
   const subjectChanges: DocChange['subjects'] = [];
-  for (const r of db.prepare('SELECT key, report FROM doc_subjects').all() as { key: string; report: string | null }[]) {
-    if (r.report === null) {
-      const was = subjects.get(r.key);
-      if (was) subjectChanges.push({ source: was.source, id: was.id, report: null });
-      subjects.delete(r.key);
-    } else {
-      const report = JSON.parse(r.report) as SubjectReport;
-      subjects.set(r.key, report);
-      subjectChanges.push({ source: report.source, id: report.id, report });
+  let keys: string[];
+  let subjectList: SubjectReport[];
+  const baseKeys = sortedSubjectKeys(base);
+  if (baseKeys) {
+    keys = baseKeys.slice();
+    subjectList = base.subjects.slice();
+    for (const r of subjectRows) {
+      const i = lowerBound(keys, r.key);
+      const found = i < keys.length && keys[i] === r.key;
+      if (r.report === null) {
+        if (!found) continue;
+        const was = subjectList[i];
+        subjectChanges.push({ source: was.source, id: was.id, report: null });
+        keys.splice(i, 1);
+        subjectList.splice(i, 1);
+      } else {
+        const report = JSON.parse(r.report) as SubjectReport;
+        if (found) subjectList[i] = report;
+        else {
+          keys.splice(i, 0, r.key);
+          subjectList.splice(i, 0, report);
+        }
+        subjectChanges.push({ source: report.source, id: report.id, report });
+      }
     }
+  } else {
+    const subjects = new Map(base.subjects.map((x) => [subjectKeyOf(x), x]));
+    for (const r of subjectRows) {
+      if (r.report === null) {
+        const was = subjects.get(r.key);
+        if (was) subjectChanges.push({ source: was.source, id: was.id, report: null });
+        subjects.delete(r.key);
+      } else {
+        const report = JSON.parse(r.report) as SubjectReport;
+        subjects.set(r.key, report);
+        subjectChanges.push({ source: report.source, id: report.id, report });
+      }
+    }
+    const entries = [...subjects.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+    keys = entries.map((e) => e[0]);
+    subjectList = entries.map((e) => e[1]);
   }
-  const persons = new Map(base.persons.map((p) => [p.id, p]));
-  let personsChanged = false;
-  for (const r of db.prepare('SELECT id, report FROM doc_persons').all() as { id: string; report: string | null }[]) {
-    personsChanged = true;
-    if (r.report === null) persons.delete(r.id);
-    else persons.set(r.id, JSON.parse(r.report) as PersonReport);
+  const personRows = db.prepare('SELECT id, report FROM doc_persons').all() as { id: string; report: string | null }[];
+  let personList: PersonReport[];
+  if (personRows.length === 0) {
+    // The base's persons are in this order already.
+    personList = base.persons.slice();
+  } else if (personsSorted(base)) {
+    personList = base.persons.slice();
+    for (const r of personRows) {
+      // Among those that sort equal to it: the same id replaced (or removed) in place; a new one after them, as a stable sort puts it.
+      let lo = 0;
+      let hi = personList.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (byPersonId(personList[mid].id, r.id) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      let at = -1;
+      let end = lo;
+      for (; end < personList.length && byPersonId(personList[end].id, r.id) === 0; end++) if (personList[end].id === r.id) at = end;
+      if (r.report === null) {
+        if (at >= 0) personList.splice(at, 1);
+      } else {
+        const p = JSON.parse(r.report) as PersonReport;
+        if (at >= 0) personList[at] = p;
+        else personList.splice(end, 0, p);
+      }
+    }
+  } else {
+    const persons = new Map(base.persons.map((p) => [p.id, p]));
+    for (const r of personRows) {
+      if (r.report === null) persons.delete(r.id);
+      else persons.set(r.id, JSON.parse(r.report) as PersonReport);
+    }
+    personList = [...persons.values()].sort((x, y) => byPersonId(x.id, y.id));
   }
   const added = (db.prepare('SELECT doc FROM findings').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as Finding);
   const drop = new Set((db.prepare('SELECT id FROM findings_gone').all() as { id: string }[]).map((r) => r.id));
   for (const f of added) drop.add(f.id);
-  const subjectList = [...subjects.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-  const accountKey = new Map<string, string>();
-  for (const [k, x] of subjectList) accountKey.set(`${x.source}\u0000${x.id}`, k);
-  const keyOf = (f: Finding) => accountKey.get(`${f.subject.source}\u0000${f.subject.id}`) ?? '';
+  // Ties are broken by the subject's account key: the map from account to key is built on the first tie.
+  let accountKey: Map<string, string> | undefined;
+  const keyOf = (f: Finding) => {
+    accountKey ??= new Map(subjectList.map((x, i) => [`${x.source}\u0000${x.id}`, keys[i]]));
+    return accountKey.get(`${f.subject.source}\u0000${f.subject.id}`) ?? '';
+  };
   const compareFindings = findingsOrder(readRuleOrder(delta));
   const cmp = (x: Finding, y: Finding) => {
     const c = compareFindings(x, y);
@@ -247,14 +381,15 @@ export function patchDocChange(base: FindingsDoc, delta: SnapshotDb): { doc: Fin
     dropped.push(f.id);
     return false;
   });
-  const findings = mergeSorted(kept, added.sort(cmp), cmp);
+  const findings = mergeFew(kept, added.sort(cmp), cmp);
   const { delta: _d, subjects: _s, persons: _p, findings: _f, ...rest } = head;
   const addedIds = new Set(added.map((f) => f.id));
   const gone = dropped.filter((id) => !addedIds.has(id));
-  // The base's persons are in this order already: sorted again only when the delta changed some.
-  const personList = personsChanged ? [...persons.values()].sort((x, y) => x.id.localeCompare(y.id)) : [...persons.values()];
+  const doc: FindingsDoc = { ...rest, subjects: subjectList, persons: personList, findings };
+  subjectKeysOf.set(doc, keys);
+  if (personsInOrder.get(base) || personRows.length > 0) personsInOrder.set(doc, true);
   return {
-    doc: { ...rest, subjects: subjectList.map((e) => e[1]), persons: personList, findings },
+    doc,
     change: { base: delta.meta.get('base') ?? '', findings: added, gone, subjects: subjectChanges },
   };
 }

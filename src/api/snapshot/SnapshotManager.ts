@@ -153,7 +153,7 @@ export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
       const ids = await this.source.ids();
       const appended = await feed.sync(ids, async (id) => {
         const v = this.view;
-        const on = v && this.source.readDocOn ? await this.source.readDocOn(id, v.id, v.doc) : null;
+        const on = v && this.source.readDocOn ? await this.source.readDocOn(id, v.id, v.doc, v.engine) : null;
         const doc = on?.doc ?? (await this.source.readDoc(id));
         docs.set(id, on ?? { doc });
         return { doc, at: (await this.source.info(id)).collectedAt || doc.at, change: on?.change };

@@ -58,9 +58,10 @@ export interface SnapshotSource {
   /**
    * The document of `id` from the document of `baseId` when `id` is a delta snapshot on it (only
    * the delta's change is read), with that change (what the view and the change feed patch);
-   * null when it is not (read it with `readDoc`).
+   * null when it is not (read it with `readDoc`). `baseEngine`: the base's engine, open (its
+   * snapshot files are read through it instead of being opened again).
    */
-  readDocOn?(id: string, baseId: string, base: FindingsDoc): Promise<DocOn | null>;
+  readDocOn?(id: string, baseId: string, base: FindingsDoc, baseEngine?: QueryEngine): Promise<DocOn | null>;
   /** When each finding was first and last seen, over every snapshot. */
   history(): Promise<History>;
   diff(fromId?: string, toId?: string): Promise<DiffResult>;
@@ -98,9 +99,11 @@ async function readDocSliced(db: SnapshotDb, id: string, log?: SourceLog): Promi
 }
 
 /** `readDocOn` from an embedded store's files: null unless `id` is there as a delta on `baseId`. */
-function readDocOnStore(store: Store, id: string, baseId: string, base: FindingsDoc): DocOn | null {
+function readDocOnStore(store: Store, id: string, baseId: string, base: FindingsDoc, baseEngine?: QueryEngine): DocOn | null {
   if (!existsSync(store.pathOf(id)) || store.baseOf(id) !== baseId) return null;
-  const db = new SnapshotDb(store.pathOf(id));
+  // The base's files are open already in the engine serving it: the delta is opened on them (not on its chain again).
+  const parent = baseEngine instanceof EmbeddedEngine && baseEngine.db.id === baseId ? baseEngine.db : undefined;
+  const db = new SnapshotDb(store.pathOf(id), parent ? { base: parent } : {});
   try {
     return patchDocChange(base, db);
   } finally {
@@ -156,8 +159,8 @@ export class EmbeddedSource implements SnapshotSource {
     }
   }
 
-  async readDocOn(id: string, baseId: string, base: FindingsDoc): Promise<DocOn | null> {
-    return readDocOnStore(this.store, id, baseId, base);
+  async readDocOn(id: string, baseId: string, base: FindingsDoc, baseEngine?: QueryEngine): Promise<DocOn | null> {
+    return readDocOnStore(this.store, id, baseId, base, baseEngine);
   }
 
   async history(): Promise<History> {

@@ -16,9 +16,11 @@ import { type DocChange, mergeSorted } from '../../store/storedFindings.js';
 import type { Seen } from '../../store/history.js';
 import type { Activity } from '../ocsf/ocsf.js';
 import type { QueryEngine } from '../../../queries/QueryEngine.js';
-import { type History, type SnapshotSource, type SnapshotSummary, breathe } from './SnapshotSource.js';
+import { type SnapshotSource, type SnapshotSummary, breathe } from './SnapshotSource.js';
+import { LayeredMap, SeenHistory, type SeenSpan } from './LayeredMap.js';
 
-export type { History } from './SnapshotSource.js';
+/** When each finding of the store was first and last seen, up to a view's snapshot. */
+export type History = ReadonlyMap<string, SeenSpan>;
 
 export interface ViewLog {
   warn(obj: object, msg: string): void;
@@ -43,7 +45,7 @@ export class SnapshotView {
   /** The change-feed position after this snapshot's events. */
   readonly feedEnd: number;
   readonly byId: ReadonlyMap<string, Finding>;
-  readonly bySubject: ReadonlyMap<string, Finding[]>;
+  readonly bySubject: ReadonlyMap<string, readonly Finding[]>;
   readonly subjects: ReadonlyMap<string, SubjectReport>;
   readonly counts: ReadonlyMap<string, number>;
   /** The queries that walk this snapshot's graph (embedded or Neo4j). */
@@ -128,10 +130,10 @@ interface ViewParts {
   history: History;
   sorted: Finding[];
   feedEnd: number;
-  byId: Map<string, Finding>;
-  bySubject: Map<string, Finding[]>;
+  byId: ReadonlyMap<string, Finding>;
+  bySubject: ReadonlyMap<string, readonly Finding[]>;
   counts: Map<string, number>;
-  subjects?: Map<string, SubjectReport>;
+  subjects?: ReadonlyMap<string, SubjectReport>;
   diff: DiffResult | null;
 }
 
@@ -153,7 +155,7 @@ export async function buildView(
   try {
     const info = await source.info(id);
     // A delta on the snapshot being served: its change laid over the document already in memory.
-    const on = known ?? (prev && source.readDocOn ? await source.readDocOn(id, prev.id, prev.doc) : null);
+    const on = known ?? (prev && source.readDocOn ? await source.readDocOn(id, prev.id, prev.doc, prev.engine) : null);
     const doc = on?.doc ?? (await source.readDoc(id, log));
     const ids = await source.ids();
     const i = ids.indexOf(id);
@@ -169,22 +171,14 @@ export async function buildView(
       }
     }
     await breathe();
-    let history: History;
-    if (prev && prev.id < id) {
-      history = new Map(prev.history);
-      const seen: Seen = { snapshot: id, at: info.collectedAt || doc.at };
-      for (const f of doc.findings) {
-        const h = history.get(f.id);
-        if (h) history.set(f.id, { firstSeen: h.firstSeen, lastSeen: seen });
-        else history.set(f.id, { firstSeen: seen, lastSeen: seen });
-      }
-    } else {
-      history = await source.history();
-    }
-    await breathe();
+    // The history continues the replaced view's: this snapshot's findings are seen again now (laid over it, not copied).
+    const seen: Seen = { snapshot: id, at: info.collectedAt || doc.at };
+    const continues = prev !== null && prev.id < id;
     // A delta on the view it replaces: patched from it (only what the delta changed is looked at).
     if (on?.change && prev && prev.id === prevId && on.change.base === prev.id && previous === prev.doc) {
-      return new SnapshotView({ info, doc, engine, previous: prev.id, history, feedEnd: feed ? feed.endOf(id) : 0, ...patchParts(prev, doc, on.change) });
+      const parts = patchParts(prev, doc, on.change);
+      const history = continues ? SeenHistory.after(prev.history, prev.byId, parts.byId, seen, [...on.change.findings.map((f) => f.id), ...on.change.gone]) : await source.history();
+      return new SnapshotView({ info, doc, engine, previous: prev.id, history, feedEnd: feed ? feed.endOf(id) : 0, ...parts });
     }
     const diff = diffDocs(previous, doc);
     const { activity, previousStatus } = activitiesOf(diff);
@@ -199,6 +193,8 @@ export async function buildView(
       const c = `${f.status}\u0000${f.severity}`;
       counts.set(c, (counts.get(c) ?? 0) + 1);
     }
+    await breathe();
+    const history = continues ? SeenHistory.after(prev.history, prev.byId, byId, seen) : await source.history();
     await breathe();
     const sorted = [...doc.findings].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return new SnapshotView({
@@ -240,15 +236,14 @@ const byIdOrder = (a: Finding, b: Finding) => (a.id < b.id ? -1 : a.id > b.id ? 
  * the delta wrote replace their old versions, the ones it dropped go; everything else is shared
  * with the base's view (same finding objects). Equal to a whole build (test/api/viewPatch).
  */
-function patchParts(prev: SnapshotView, doc: FindingsDoc, change: DocChange): Omit<ViewParts, 'info' | 'engine' | 'doc' | 'previous' | 'history' | 'feedEnd'> {
+function patchParts(prev: SnapshotView, doc: FindingsDoc, change: DocChange): Omit<ViewParts, 'info' | 'engine' | 'doc' | 'previous' | 'history' | 'feedEnd'> & { byId: ReadonlyMap<string, Finding> } {
   const diff = diffChange(prev.doc, prev.byId, doc, change.findings, change.gone);
   const { activity, previousStatus, resolved } = activitiesOf(diff);
   // The findings that leave (dropped, or replaced by the delta's version) and those that come in.
   const out = [...change.gone, ...change.findings.map((f) => f.id)].map((id) => prev.byId.get(id)).filter((f): f is Finding => f !== undefined);
   const outIds = new Set(out.map((f) => f.id));
-  const byId = new Map(prev.byId);
-  for (const id of change.gone) byId.delete(id);
-  for (const f of change.findings) byId.set(f.id, f);
+  // By id: the base's map with the changes laid over it (not copied).
+  const byId = LayeredMap.over<string, Finding>(prev.byId, [...change.gone.map((id) => [id, undefined] as const), ...change.findings.map((f) => [f.id, f] as const)]);
   const counts = new Map(prev.counts);
   for (const f of out) {
     const n = (counts.get(countKey(f)) ?? 0) - 1;
@@ -257,28 +252,66 @@ function patchParts(prev: SnapshotView, doc: FindingsDoc, change: DocChange): Om
   }
   for (const f of change.findings) counts.set(countKey(f), (counts.get(countKey(f)) ?? 0) + 1);
   // Subjects whose findings changed: their lists again, in document order (one pass, by object: the ones that left are not in it).
-  const bySubject = new Map(prev.bySubject);
   const affected = new Set([...out, ...change.findings].map((f) => subjectKey(f.subject.source, f.subject.id)));
   const members = new Set<Finding>(change.findings);
+  const lists = new Map<string, Finding[] | undefined>();
   for (const k of affected) {
     for (const f of prev.bySubject.get(k) ?? []) members.add(f);
-    bySubject.delete(k);
+    lists.set(k, undefined);
   }
   if (members.size) {
     for (const f of doc.findings) {
       if (!members.has(f)) continue;
       const k = subjectKey(f.subject.source, f.subject.id);
-      (bySubject.get(k) ?? bySubject.set(k, []).get(k)!).push(f);
+      (lists.get(k) ?? lists.set(k, []).get(k)!).push(f);
     }
   }
+  const bySubject = LayeredMap.over<string, readonly Finding[]>(prev.bySubject, lists);
   // By id: the base's order without the ones that left, the delta's merged in.
   const incoming = [...change.findings].sort(byIdOrder);
-  const kept = outIds.size ? prev.sorted.filter((f) => !outIds.has(f.id)) : [...prev.sorted];
-  const sorted = mergeSorted(kept, incoming, byIdOrder);
-  const subjects = new Map(prev.subjects);
-  for (const x of change.subjects) {
-    if (x.report === null) subjects.delete(subjectKey(x.source, x.id));
-    else subjects.set(subjectKey(x.source, x.id), x.report);
-  }
+  const sorted = patchSorted(prev.sorted, outIds, incoming);
+  const subjects = LayeredMap.over<string, SubjectReport>(
+    prev.subjects,
+    change.subjects.map((x) => [subjectKey(x.source, x.id), x.report ?? undefined] as const),
+  );
   return { activity, previousStatus, resolved, sorted, byId, bySubject, counts, subjects, diff };
+}
+
+/** The first index of `sorted` (by id) whose id is not below `id`. */
+function lowerBound(sorted: readonly Finding[], id: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid].id < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * `sorted` (by id) without the findings whose ids are in `out`, with `incoming` (by id) merged in
+ * — on equal ids the kept one first, as mergeSorted does. A few changes are spliced into a copy
+ * (a copy of the pointers, no comparison of the rest); many, merged in one pass.
+ */
+export function patchSorted(sorted: readonly Finding[], out: ReadonlySet<string>, incoming: readonly Finding[]): Finding[] {
+  if ((out.size + incoming.length) * 64 > sorted.length) {
+    const kept = out.size ? sorted.filter((f) => !out.has(f.id)) : [...sorted];
+    return mergeSorted(kept, incoming, byIdOrder);
+  }
+  const next = sorted.slice();
+  for (const id of out) {
+    // Every finding with this id goes (ids are unique in a document; a repeat goes too, as the filter does).
+    const i = lowerBound(next, id);
+    let n = 0;
+    while (i + n < next.length && next[i + n].id === id) n++;
+    if (n) next.splice(i, n);
+  }
+  for (const f of incoming) {
+    // After the kept findings with the same id (and the incoming ones before it).
+    let i = lowerBound(next, f.id);
+    while (i < next.length && next[i].id === f.id) i++;
+    next.splice(i, 0, f);
+  }
+  return next;
 }
