@@ -17,6 +17,9 @@
  * import tool's JVM takes $NEO4J_ADMIN_JAVA_OPTS) — its ingest is the embedded load plus the import
  * without the plan warm-up, its server CPU the imported server's whole CPU time, and its
  * `residual --all` must print what the embedded engine prints;
+ * with `--push off` the online push is skipped (at 250k it takes far longer than the rest) and the
+ * Neo4j side of every query phase is the imported database (its server kept running until the
+ * size's queries are done), so no other Neo4j is needed;
  * checks that both engines print the same JSON, and records every time and the Neo4j/embedded
  * ratios, with the Neo4j server's version and memory settings and the machine. Beside every wall
  * time it records CPU seconds (the CLI process's and, when the server is the local launcher's, the
@@ -25,7 +28,7 @@
  * writes bench/results/engines-<date>.json (`--out FILE` to name it). The pushed snapshots are
  * removed afterwards.
  *
- *   NEO4J_URI=bolt://127.0.0.1:7687 node bench/engines.mjs [--sizes 1000,10000,50000] [--seed 1] [--runs 5] [--import off] [--out FILE]
+ *   NEO4J_URI=bolt://127.0.0.1:7687 node bench/engines.mjs [--sizes 1000,10000,50000] [--seed 1] [--runs 5] [--import off | --push off] [--out FILE]
  * (without NEO4J_URI it uses the server `npm run neo4j:start` recorded in .neo4j/state.json)
  */
 import { spawnSync } from 'node:child_process';
@@ -40,12 +43,14 @@ const sizes = arg('sizes', '1000,10000,50000').split(',').map(Number);
 const seed = arg('seed', '1');
 const runs = Number(arg('runs', '5'));
 const withImport = arg('import', 'on') !== 'off';
+const withPush = arg('push', 'on') !== 'off';
+if (!withPush && !withImport) throw new Error('bench/engines: --push off needs the import (the Neo4j side is then the imported database)');
 /** The imported database's server: the launcher with these JVM options (scripts/neo4j.mjs's, C2 allowed). */
 const IMPORT_SERVER_JAVA_OPTS = process.env.NEO4J_JAVA_OPTS || '-Xms256m -Xmx768m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8';
 const LAUNCHER_JAR = join(ROOT, 'neo4j-launcher', 'target', 'neo4j-launcher.jar');
 const ADMIN = join(ROOT, 'neo4j-launcher', 'neo4j-admin');
 
-const { uri, serverCpu } = localNeo4j('engines');
+const { uri, serverCpu } = withPush ? localNeo4j('engines') : { uri: null, serverCpu: () => null };
 const auth = process.env.NEO4J_USER ? neo4j.auth.basic(process.env.NEO4J_USER, process.env.NEO4J_PASSWORD ?? '') : neo4j.auth.none();
 const load = () => loadavg().map((x) => round(x));
 
@@ -54,16 +59,16 @@ const load = () => loadavg().map((x) => round(x));
  * the local Neo4j server's CPU seconds meanwhile (null when the server is not the launcher's),
  * and the 1-minute load average at its end.
  */
-function run(args) {
+function run(args, serverCpuOf = serverCpu) {
   const t0 = process.hrtime.bigint();
   const c0 = childrenCpu();
-  const s0 = serverCpu();
+  const s0 = serverCpuOf();
   // The engine is chosen by the arguments alone.
   const env = { ...process.env, NEO4J_URI: '' };
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, env });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const c1 = childrenCpu();
-  const s1 = serverCpu();
+  const s1 = serverCpuOf();
   if (r.status !== 0 && r.status !== 3) throw new Error(`revenant ${args.join(' ')} failed (${r.status}): ${(r.stderr ?? '').slice(-2000)}`);
   return {
     seconds: round(seconds, 3),
@@ -88,8 +93,8 @@ function freePort() {
 
 /**
  * The offline first load: `neo4j import` of the embedded store's snapshot into a new database of
- * a launcher Neo4j of its own (its home under `work`), then `residual --all` on it; the server is
- * stopped (by its pid) before returning.
+ * a launcher Neo4j of its own (its home under `work`), then `residual --all` on it. The server
+ * keeps running: the caller stops it with the returned `stop()` (by its pid).
  */
 async function offlineImport(store, work) {
   const home = join(work, 'neo4j-home');
@@ -98,24 +103,7 @@ async function offlineImport(store, work) {
   const importUri = `bolt://127.0.0.1:${port}`;
   const start = `java ${IMPORT_SERVER_JAVA_OPTS} -jar '${LAUNCHER_JAR}' '${home}' ${port} > '${home}/stdout.log' 2> '${home}/stderr.log' & echo $! > '${home}/pid'`;
   let pid;
-  try {
-    const r = run(['neo4j', 'import', '--store', store, '--neo4j', importUri, '--neo4j-home', home, '--neo4j-admin', ADMIN, '--neo4j-start', start]);
-    pid = Number(readFileSync(join(home, 'pid'), 'utf8'));
-    const serverCpu = procCpu(`/proc/${pid}/stat`, [11, 12]);
-    const m = /in ([\d.]+) s \(stop ([\d.]+) s, csv ([\d.]+) s, neo4j-admin ([\d.]+) s, start ([\d.]+) s, schema and finish ([\d.]+) s\)/.exec(r.stderr);
-    const warm = Number(/(?:plans warm in|warming Neo4j query plans after) ([\d.]+) s/.exec(r.stderr)?.[1] ?? 0);
-    const all = run(['residual', '--all', '--neo4j', importUri, '--format', 'json']);
-    return {
-      seconds: r.seconds,
-      warm,
-      phases: m ? { total: Number(m[1]), csv: Number(m[3]), neo4jAdmin: Number(m[4]), start: Number(m[5]), schemaAndFinish: Number(m[6]) } : null,
-      fixups: Number(/\((\d+) values set over Bolt\)/.exec(r.stderr)?.[1] ?? 0),
-      cpu: { client: r.cpu, server: serverCpu },
-      load1: r.load1,
-      residualAll: all.seconds,
-      residualAllStdout: all.stdout,
-    };
-  } finally {
+  const stop = () => {
     if (!pid && existsSync(join(home, 'pid'))) pid = Number(readFileSync(join(home, 'pid'), 'utf8'));
     if (pid) {
       try {
@@ -128,10 +116,37 @@ async function offlineImport(store, work) {
         // exited
       }
     }
+  };
+  try {
+    const r = run(['neo4j', 'import', '--store', store, '--neo4j', importUri, '--neo4j-home', home, '--neo4j-admin', ADMIN, '--neo4j-start', start]);
+    pid = Number(readFileSync(join(home, 'pid'), 'utf8'));
+    const serverCpu = procCpu(`/proc/${pid}/stat`, [11, 12]);
+    const m = /in ([\d.]+) s \(stop ([\d.]+) s, csv ([\d.]+) s, neo4j-admin ([\d.]+) s, start ([\d.]+) s, schema and finish ([\d.]+) s\)/.exec(r.stderr);
+    const warm = Number(/(?:plans warm in|warming Neo4j query plans after) ([\d.]+) s/.exec(r.stderr)?.[1] ?? 0);
+    const serverCpuOf = () => procCpu(`/proc/${pid}/stat`, [11, 12]);
+    const all = run(['residual', '--all', '--neo4j', importUri, '--format', 'json'], serverCpuOf);
+    return {
+      uri: importUri,
+      id: r.stdout.trim(),
+      serverCpuOf,
+      stop,
+      seconds: r.seconds,
+      warm,
+      phases: m ? { total: Number(m[1]), csv: Number(m[3]), neo4jAdmin: Number(m[4]), start: Number(m[5]), schemaAndFinish: Number(m[6]) } : null,
+      fixups: Number(/\((\d+) values set over Bolt\)/.exec(r.stderr)?.[1] ?? 0),
+      cpu: { client: r.cpu, server: serverCpu },
+      load1: r.load1,
+      residualAll: all.seconds,
+      residualAllCpu: { client: all.cpu, server: all.serverCpu },
+      residualAllStdout: all.stdout,
+    };
+  } catch (e) {
+    stop();
+    throw e;
   }
 }
 
-async function serverInfo() {
+async function serverInfo(uri) {
   const driver = neo4j.driver(uri, auth);
   try {
     const c = await driver.executeQuery('CALL dbms.components() YIELD name, versions, edition RETURN versions[0] AS version, edition');
@@ -166,11 +181,12 @@ async function serverInfo() {
 const ratio = (a, b) => (b > 0 ? Math.round((a / b) * 100) / 100 : null);
 const results = [];
 const pushed = [];
-const server = await serverInfo();
-process.stderr.write(`bench/engines: Neo4j ${server.version} ${server.edition} at ${server.uri} ${JSON.stringify(server.settings)}\n`);
+const server = withPush ? await serverInfo(uri) : null;
+if (server) process.stderr.write(`bench/engines: Neo4j ${server.version} ${server.edition} at ${server.uri} ${JSON.stringify(server.settings)}\n`);
 
 for (const users of sizes) {
   const work = mkdtempSync(join(tmpdir(), `revenant-engines-${users}-`));
+  let offline = null;
   try {
     const col = join(work, 'collection');
     process.stderr.write(`bench/engines: ${users} people …\n`);
@@ -179,22 +195,25 @@ for (const users of sizes) {
     const embeddedLoad = run(['load', col, '--store', join(work, 'embedded')]);
     const nodes = Number(/(\d+) nodes/.exec(embeddedLoad.stderr)?.[1] ?? 0);
     const edges = Number(/(\d+) edges/.exec(embeddedLoad.stderr)?.[1] ?? 0);
-    const neoLoad = run(['load', col, '--store', join(work, 'neo4j'), '--neo4j', uri]);
-    const id = neoLoad.stdout.trim();
-    pushed.push(id);
-    const push = Number(/pushed snapshot .* in ([\d.]+) s/.exec(neoLoad.stderr)?.[1] ?? NaN);
-    const warm = Number(/plans warm in ([\d.]+) s/.exec(neoLoad.stderr)?.[1] ?? 0);
+    const neoLoad = withPush ? run(['load', col, '--store', join(work, 'neo4j'), '--neo4j', uri]) : null;
+    if (neoLoad) pushed.push(neoLoad.stdout.trim());
+    const push = neoLoad ? Number(/pushed snapshot .* in ([\d.]+) s/.exec(neoLoad.stderr)?.[1] ?? NaN) : null;
+    const warm = neoLoad ? Number(/plans warm in ([\d.]+) s/.exec(neoLoad.stderr)?.[1] ?? 0) : null;
 
     // Offline: the first load of a new database from the snapshot the embedded load just wrote.
-    const offline = withImport ? await offlineImport(join(work, 'embedded'), work) : null;
+    offline = withImport ? await offlineImport(join(work, 'embedded'), work) : null;
     // The embedded engine's answer on the same snapshot (the id is part of the document).
     const offlineExpected = offline ? run(['residual', '--all', '--store', join(work, 'embedded'), '--format', 'json']).stdout : null;
 
-    const store = join(work, 'neo4j');
+    // The Neo4j side of the queries: the pushed snapshot, or with --push off the imported one (same snapshot as the embedded store's).
+    const store = withPush ? join(work, 'neo4j') : join(work, 'embedded');
+    const nUri = withPush ? uri : offline.uri;
+    const id = withPush ? neoLoad.stdout.trim() : offline.id;
+    const nServerCpu = withPush ? serverCpu : offline.serverCpuOf;
     const eCold = run(['residual', '--all', '--store', store, '--format', 'json']);
     const eWarm = run(['residual', '--all', '--store', store, '--format', 'json']);
-    const nCold = run(['residual', '--all', '--neo4j', uri, '--snapshot', id, '--format', 'json']);
-    const nWarm = run(['residual', '--all', '--neo4j', uri, '--snapshot', id, '--format', 'json']);
+    const nCold = run(['residual', '--all', '--neo4j', nUri, '--snapshot', id, '--format', 'json'], nServerCpu);
+    const nWarm = run(['residual', '--all', '--neo4j', nUri, '--snapshot', id, '--format', 'json'], nServerCpu);
     const same = eWarm.stdout === nCold.stdout && nCold.stdout === nWarm.stdout;
     const all = JSON.parse(eWarm.stdout).findings;
     const findings = all.length;
@@ -211,7 +230,7 @@ for (const users of sizes) {
       const server = [];
       let stdout = null;
       for (let i = 0; i < runs; i++) {
-        const r = run(args);
+        const r = run(args, nServerCpu);
         times.push(r.seconds);
         cpus.push(r.cpu);
         server.push(r.serverCpu);
@@ -228,7 +247,7 @@ for (const users of sizes) {
     ]) {
       if (!args) continue;
       const e = median([...args, '--store', store]);
-      const n = median([...args, '--neo4j', uri, '--snapshot', id]);
+      const n = median([...args, '--neo4j', nUri, '--snapshot', id]);
       queries[name] = {
         args: args.slice(0, 2),
         embedded: e.seconds,
@@ -249,7 +268,9 @@ for (const users of sizes) {
       findings,
       sameJson: same,
       embedded: { load: embeddedLoad.seconds, residualAllCold: eCold.seconds, residualAll: eWarm.seconds },
-      neo4j: { load: neoLoad.seconds, push, warm, ingest: round(neoLoad.seconds - warm, 3), residualAllCold: nCold.seconds, residualAll: nWarm.seconds },
+      // With --push off: no online load; the residual times are the imported database's.
+      neo4jQueriesOn: withPush ? 'pushed snapshot' : 'imported database',
+      neo4j: { load: neoLoad?.seconds ?? null, push, warm, ingest: neoLoad ? round(neoLoad.seconds - warm, 3) : null, residualAllCold: nCold.seconds, residualAll: nWarm.seconds },
       // The offline first load: ingest = the embedded load + `neo4j import` without its plan warm-up.
       neo4jImport: offline && {
         import: offline.seconds,
@@ -260,6 +281,7 @@ for (const users of sizes) {
         cpu: { embeddedLoad: embeddedLoad.cpu, importClient: offline.cpu.client, importServer: offline.cpu.server },
         load1: offline.load1,
         residualAllCold: offline.residualAll,
+        residualAllColdCpu: offline.residualAllCpu,
         sameJson: offline.residualAllStdout === offlineExpected,
         ratio: {
           ingest: ratio(embeddedLoad.seconds + offline.seconds - offline.warm, embeddedLoad.seconds),
@@ -267,8 +289,8 @@ for (const users of sizes) {
         },
       },
       ratio: {
-        load: ratio(neoLoad.seconds, embeddedLoad.seconds),
-        ingest: ratio(neoLoad.seconds - warm, embeddedLoad.seconds),
+        load: neoLoad ? ratio(neoLoad.seconds, embeddedLoad.seconds) : null,
+        ingest: neoLoad ? ratio(neoLoad.seconds - warm, embeddedLoad.seconds) : null,
         residualAllCold: ratio(nCold.seconds, eCold.seconds),
         residualAll: ratio(nWarm.seconds, eWarm.seconds),
       },
@@ -277,16 +299,16 @@ for (const users of sizes) {
       cpu: {
         embedded: { load: embeddedLoad.cpu, residualAllCold: eCold.cpu, residualAll: eWarm.cpu },
         neo4j: {
-          load: { client: neoLoad.cpu, server: neoLoad.serverCpu },
+          load: neoLoad ? { client: neoLoad.cpu, server: neoLoad.serverCpu } : null,
           residualAllCold: { client: nCold.cpu, server: nCold.serverCpu },
           residualAll: { client: nWarm.cpu, server: nWarm.serverCpu },
         },
         ratio: {
-          load: neoLoad.serverCpu === null ? null : ratio(neoLoad.cpu + neoLoad.serverCpu, embeddedLoad.cpu),
+          load: !neoLoad || neoLoad.serverCpu === null ? null : ratio(neoLoad.cpu + neoLoad.serverCpu, embeddedLoad.cpu),
           residualAll: nWarm.serverCpu === null ? null : ratio(nWarm.cpu + nWarm.serverCpu, eWarm.cpu),
         },
       },
-      load1: { embeddedLoad: embeddedLoad.load1, neo4jLoad: neoLoad.load1, embeddedResidualAll: eWarm.load1, neo4jResidualAll: nWarm.load1 },
+      load1: { embeddedLoad: embeddedLoad.load1, neo4jLoad: neoLoad?.load1 ?? null, embeddedResidualAll: eWarm.load1, neo4jResidualAll: nWarm.load1 },
       queries,
     };
     results.push(r);
@@ -294,12 +316,13 @@ for (const users of sizes) {
     if (!same) process.stderr.write('bench/engines: THE ENGINES DISAGREE (see test/parity)\n');
     if (offline && !r.neo4jImport.sameJson) process.stderr.write('bench/engines: THE IMPORTED DATABASE DISAGREES (see test/neo4j/import)\n');
   } finally {
+    offline?.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }
 
 // Remove what the benchmark pushed.
-{
+if (withPush) {
   const { Neo4jStore } = await import(join(ROOT, 'dist', 'src', 'store', 'neo4jStore.js'));
   const driver = neo4j.driver(uri, auth);
   try {
@@ -314,7 +337,8 @@ const out = {
   benchmark: 'engines',
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
-  neo4j: server,
+  neo4j: server ?? 'none: --push off (the Neo4j side is the imported database, importServerJavaOpts)',
+  push: withPush,
   seed,
   runs,
   importServerJavaOpts: withImport ? IMPORT_SERVER_JAVA_OPTS : null,

@@ -12,7 +12,8 @@
  * modules (the banner). The input is tsc's JavaScript, not the TypeScript, so the bundle has
  * exactly the compiled semantics. The bundle sits two folders below dist/, as dist/src/cli does, so
  * paths resolved from `import.meta.url` (package.json, dist/console, bin/) still resolve.
- * A full load's record index worker is a second entry (recordIndexWorker.js). meta.json records
+ * A full load's record index worker is a second entry (recordIndexWorker.js), `neo4j import`'s
+ * CSV worker a third (importCsvWorker.js). meta.json records
  * which modules went into which file (test/cli/startup.test.ts reads it).
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,8 @@ const ENTRY = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 // A full load's record index worker (src/store/records/RecordIndexThread.ts starts it from the
 // file beside its own module: in the bundle, this entry's output beside the chunks).
 const WORKER = path.join(ROOT, 'dist', 'src', 'store', 'records', 'recordIndexWorker.js');
+// `neo4j import`'s CSV worker (src/store/writeImportCsv.ts starts it likewise from beside its module).
+const IMPORT_WORKER = path.join(ROOT, 'dist', 'src', 'store', 'importCsvWorker.js');
 const OUT = path.join(ROOT, 'dist', 'bundle', 'cli');
 const BUNDLED_PACKAGES = ['neo4j-driver'];
 
@@ -39,7 +42,7 @@ if (!existsSync(ENTRY)) {
 }
 rmSync(OUT, { recursive: true, force: true });
 const result = await build({
-  entryPoints: [ENTRY, WORKER],
+  entryPoints: [ENTRY, WORKER, IMPORT_WORKER],
   absWorkingDir: ROOT,
   bundle: true,
   platform: 'node',

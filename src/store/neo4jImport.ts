@@ -20,17 +20,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Driver } from 'neo4j-driver';
-import { InputError, RevenantError, StoreError } from '../model/errors.js';
-import type { FindingsDoc } from '../../queries/residual.js';
-import { ARRAY_DELIMITER_OPTION, CsvTable } from './neo4jImportCsv.js';
+import { InputError, RevenantError } from '../model/errors.js';
+import { ARRAY_DELIMITER_OPTION } from './neo4jImportCsv.js';
 import { openNeo4jDriver, verifyNeo4jReachable } from './neo4jDriver.js';
-import { completeSnapshot, findingRows, neo4jEdges, neo4jNodes } from './neo4jPush.js';
-import { snapshotFileRows, snapshotRecord } from './neo4jRecords.js';
-import { Neo4jLabel, Neo4jRel, type PropValue, STORE_NAME, nodeLabel, relType } from './neo4jSchema.js';
+import { completeSnapshot } from './neo4jPush.js';
+import { Neo4jLabel, STORE_NAME, relType } from './neo4jSchema.js';
 import { Neo4jStore } from './neo4jStore.js';
 import type { Neo4jTarget } from './neo4jTarget.js';
 import type { SnapshotDb } from './SnapshotDb.js';
 import { hasStoredFindings, readStoredFindings } from './storedFindings.js';
+import { type ImportCsv, type ImportFixups, writeImportCsvParallel } from './writeImportCsv.js';
 
 const FIXUP_BATCH = 2_500;
 const STOP_WAIT_MS = 120_000;
@@ -61,21 +60,7 @@ export interface Neo4jImportResult {
   seconds: { stop: number; csv: number; import: number; start: number; finish: number };
 }
 
-interface Fixups {
-  nodes: { key: string; p: Record<string, PropValue> }[];
-  findings: { id: string; p: Record<string, PropValue> }[];
-  edges: Map<string, { a: string; seq: number; p: Record<string, PropValue> }[]>;
-  snapshot: Record<string, PropValue> | undefined;
-}
-
 const since = (t0: number): number => Math.round((Date.now() - t0) / 100) / 10;
-
-/** Properties of a record without null/undefined values (what `SET x = map` leaves out). */
-function present(record: Record<string, unknown>): Record<string, PropValue> {
-  const out: Record<string, PropValue> = {};
-  for (const [k, v] of Object.entries(record)) if (v !== null && v !== undefined) out[k] = v as PropValue;
-  return out;
-}
 
 /** Whether Bolt at the target answers within a couple of seconds. */
 async function answers(driver: Driver, uri: string): Promise<boolean> {
@@ -133,84 +118,8 @@ async function waitUntil(what: string, ms: number, done: () => Promise<boolean>)
   }
 }
 
-/**
- * Write `sdb` as the import tool's CSV into `dir`; returns the tool's `--nodes` / `--relationships`
- * values, the counts, and what the CSV could not carry (set over Bolt later).
- */
-export function writeImportCsv(
-  sdb: SnapshotDb,
-  id: string,
-  storeName: string,
-  dir: string,
-  stored: FindingsDoc | null,
-): { nodes: string[]; relationships: string[]; counts: { nodes: number; edges: number; findings: number }; fixups: Fixups } {
-  const fixups: Fixups = { nodes: [], findings: [], edges: new Map(), snapshot: undefined };
-  const nodeTables = new Map<string, CsvTable>();
-  const relTables = new Map<string, CsvTable>();
-  const relTable = (type: string, from: string) =>
-    relTables.get(type) ?? relTables.set(type, new CsvTable(dir, `rel-${relTables.size}`, relType(type), [`:START_ID(${from})`, ':END_ID(N)'])).get(type)!;
-  const fileRows = snapshotFileRows(sdb);
-
-  // The snapshot's record, as the push creates it (status loading).
-  const record = snapshotRecord(sdb, { id, store: storeName, ephemeral: false, fileRows, findings: stored?.findings.length ?? 0, now: Date.now() });
-  const snapTable = new CsvTable(dir, 'snapshot', nodeLabel(Neo4jLabel.snapshot), [':ID(S)']);
-  fixups.snapshot = snapTable.row([0], present(record));
-  if (fixups.snapshot?.id !== undefined) throw new StoreError(`neo4j import: snapshot id ${id} cannot be written as CSV`);
-
-  let nodes = 0;
-  for (const n of neo4jNodes(sdb)) {
-    const t = nodeTables.get(n.kind) ?? nodeTables.set(n.kind, new CsvTable(dir, `nodes-${nodeTables.size}`, `${Neo4jLabel.node}:${nodeLabel(n.kind)}`, [':ID(N)'])).get(n.kind)!;
-    const rest = t.row([n.nid], { snapshot: id, ...n.props });
-    if (rest) {
-      if (rest.key !== undefined || rest.snapshot !== undefined) throw new StoreError(`neo4j import: node key ${String(n.props.key)} cannot be written as CSV; use \`revenant load --neo4j\``);
-      fixups.nodes.push({ key: String(n.props.key), p: rest });
-    }
-    nodes++;
-  }
-
-  const keyOf = (nid: number): string => sdb.nodeRowByNid(nid)!.key;
-  const fileIdx = new Map(fileRows.map((f) => [f.name, f.idx]));
-  let edges = 0;
-  for (const e of neo4jEdges(sdb, fileIdx)) {
-    const props: Record<string, PropValue> = { snapshot: id, ...(e.p ?? { seq: e.seq, ...(e.file !== null ? { file: e.file } : {}), ...(e.line !== null ? { line: e.line } : {}) }) };
-    const rest = relTable(e.kind, 'N').row([e.src, e.dst], props);
-    if (rest) {
-      if (rest.seq !== undefined || rest.snapshot !== undefined) throw new StoreError(`neo4j import: edge ${e.seq} cannot be written as CSV; use \`revenant load --neo4j\``);
-      const list = fixups.edges.get(e.kind) ?? fixups.edges.set(e.kind, []).get(e.kind)!;
-      list.push({ a: keyOf(e.src), seq: e.seq, p: rest });
-    }
-    edges++;
-  }
-
-  let findings = 0;
-  if (stored) {
-    const findingTable = new CsvTable(dir, 'findings', nodeLabel(Neo4jLabel.finding), [':ID(F)']);
-    const nidOf = (key: string | null): number | undefined => (key ? sdb.nodeRow(key)?.nid : undefined);
-    for (const [ord, r] of findingRows(sdb, stored, sdb.sources()).entries()) {
-      const rest = findingTable.row([ord], { ...present(r.p), snapshot: id });
-      if (rest) {
-        if (rest.id !== undefined || rest.snapshot !== undefined) throw new StoreError(`neo4j import: finding ${String(r.p.id)} cannot be written as CSV; use \`revenant load --neo4j\``);
-        fixups.findings.push({ id: String(r.p.id), p: rest });
-      }
-      const subject = nidOf(r.subject);
-      if (subject !== undefined) relTable(Neo4jRel.findingSubject, 'F').row([ord, subject], { snapshot: id });
-      const via = nidOf(r.via);
-      if (via !== undefined) relTable(Neo4jRel.findingVia, 'F').row([ord, via], { snapshot: id });
-      findings++;
-    }
-    nodeTables.set(Neo4jLabel.finding, findingTable);
-  }
-  nodeTables.set(Neo4jLabel.snapshot, snapTable);
-  return {
-    nodes: [...nodeTables.values()].map((t) => t.close()),
-    relationships: [...relTables.values()].map((t) => t.close()),
-    counts: { nodes, edges, findings },
-    fixups,
-  };
-}
-
 /** Set over Bolt what the CSV could not carry. */
-async function applyFixups(store: Neo4jStore, id: string, f: Fixups): Promise<number> {
+async function applyFixups(store: Neo4jStore, id: string, f: ImportFixups): Promise<number> {
   const batches = async <T>(rows: T[], query: string) => {
     for (let i = 0; i < rows.length; i += FIXUP_BATCH) await store.q(query, { rows: rows.slice(i, i + FIXUP_BATCH), snapshot: id }, true);
   };
@@ -269,12 +178,12 @@ export async function importSnapshot(sdb: SnapshotDb, id: string, o: Neo4jImport
 
     // 2. CSV and neo4j-admin, the server stopped. Nothing of the database is kept if this fails.
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'revenant-import-'));
-    let written: ReturnType<typeof writeImportCsv>;
+    let written: ImportCsv;
     try {
       try {
         let t0 = Date.now();
         phase('writing CSV');
-        written = writeImportCsv(sdb, id, o.target.storeName ?? STORE_NAME, tmp, stored);
+        written = await writeImportCsvParallel(sdb, id, o.target.storeName ?? STORE_NAME, tmp);
         seconds.csv = since(t0);
         t0 = Date.now();
         phase(`running ${o.admin} database import full ${database}`);

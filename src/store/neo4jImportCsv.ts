@@ -20,7 +20,7 @@ export const ARRAY_DELIMITER = '\u001f';
 /** The same, as the import tool's option spells it. */
 export const ARRAY_DELIMITER_OPTION = 'U+001F';
 
-type ColumnType = 'string' | 'double' | 'boolean' | 'string[]';
+export type ColumnType = 'string' | 'double' | 'boolean' | 'string[]';
 
 /** Keys written into a header (anything else is set over Bolt). */
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -65,15 +65,30 @@ export class CsvTable {
 
   /**
    * `group`: what the tool's option names before `=` (`RevenantNode:EntraUser`, `MEMBER_OF`);
-   * `fixed`: the header of the leading columns (`:ID(N)`, or `:START_ID(N)`, `:END_ID(N)`).
+   * `fixed`: the header of the leading columns (`:ID(N)`, or `:START_ID(N)`, `:END_ID(N)`);
+   * `declared`: property columns known up front, in this order right after `fixed` (so that
+   * `raw` can write a whole row of them without going through `row`).
    */
   constructor(
     private readonly dir: string,
     private readonly file: string,
     readonly group: string,
     private readonly fixed: string[],
+    declared: [string, ColumnType][] = [],
   ) {
+    for (const [k, type] of declared) this.columns.set(k, { index: fixed.length + this.columns.size, type });
     this.fd = fs.openSync(path.join(dir, `${file}.csv`), 'wx', 0o600);
+  }
+
+  /**
+   * Write one row the caller built itself, `\n` included: the fixed fields, then the declared
+   * columns in order, each as `csvField` would write it (the hot path for plain relationships).
+   */
+  raw(line: string): void {
+    this.chunks.push(line);
+    this.pending += line.length;
+    this.rows++;
+    if (this.pending >= FLUSH_AT) this.flush();
   }
 
   /**
@@ -98,11 +113,7 @@ export class CsvTable {
       fields[col!.index] = f;
     }
     for (let i = 0; i < fields.length; i++) fields[i] ??= '';
-    const line = `${fields.join(',')}\n`;
-    this.chunks.push(line);
-    this.pending += line.length;
-    this.rows++;
-    if (this.pending >= FLUSH_AT) this.flush();
+    this.raw(`${fields.join(',')}\n`);
     return rest;
   }
 
