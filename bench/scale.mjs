@@ -3,11 +3,14 @@
  * The embedded engine's scaling benchmark (`npm run bench`): for each size (default 1k, 10k,
  * 50k and 250k people; add 1000000 for the million-user run) it synthesizes a tenant, loads it,
  * runs `residual --all` (as CSV into a file: at a million users the findings are larger than one
- * JavaScript string), one-subject queries and `report` through the real CLI, checks every
- * finding against the planted ground truth, and records wall time, CPU time, peak RSS and peak
- * heap of every step, the snapshot's size on disk, and cost per edge (to see growth is linear).
- * Prints JSON and writes bench/results/scale-<date>.json. A benchmark, not a test: it asserts
- * only correctness (ground truth), and reports the budgets of issues 5 and 13 as met or not.
+ * JavaScript string; served from the document the load stored, and timed again as the sweep it
+ * replaces, REVENANT_RECOMPUTE=1, which must print the same bytes), one-subject queries and
+ * `report` through the real CLI, checks every finding against the planted ground truth, and
+ * records wall time, CPU time, peak RSS and peak heap of every step, the snapshot's size on
+ * disk, and cost per edge (to see growth is linear). Prints JSON and writes
+ * bench/results/scale-<date>.json. A benchmark, not a test: it asserts only correctness (ground
+ * truth, and the stored document's bytes against the sweep's), and reports the budgets of issues
+ * 5 and 13 as met or not.
  *
  *   node bench/scale.mjs [--sizes 1000,10000,50000,250000,1000000] [--seed 1] [--keep DIR] [--reuse] [--github-azure]
  *
@@ -23,7 +26,8 @@
  * collection is already there (DIR/<size>/collection/expected.json) is not synthesized again.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -99,6 +103,19 @@ async function groundTruth(csvFile, expected) {
   return { truth: { expected: want.size, reported, mismatches }, subjects };
 }
 
+/** SHA-256 of a file, read in pieces (a million users' findings are gigabytes). */
+function fileHash(file) {
+  const h = createHash('sha256');
+  const fd = openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(1 << 22);
+  try {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest('hex');
+}
+
 const dirBytes = (d) => (existsSync(d) ? readdirSync(d).reduce((n, f) => n + statSync(join(d, f)).size, 0) : 0);
 
 const results = [];
@@ -121,7 +138,13 @@ for (const users of sizes) {
   const csvFile = join(work, 'findings.csv');
   const all = run(['residual', '--all', '--store', store, '--format', 'csv'], { stdoutFile: csvFile });
   const { truth, subjects } = await groundTruth(csvFile, JSON.parse(readFileSync(join(col, 'expected.json'), 'utf8')));
+  // `residual --all` is served from the document the load stored; the sweep it replaces, timed
+  // beside it (REVENANT_RECOMPUTE=1), must print the same bytes.
+  const sweepFile = join(work, 'findings-sweep.csv');
+  const sweep = run(['residual', '--all', '--store', store, '--format', 'csv'], { stdoutFile: sweepFile, env: { REVENANT_RECOMPUTE: '1' } });
+  const sweepIdentical = fileHash(csvFile) === fileHash(sweepFile);
   rmSync(csvFile, { force: true });
+  rmSync(sweepFile, { force: true });
   const ones = subjects.map((s) => run(['residual', s, '--store', store, '--format', 'json']).seconds).sort((a, b) => a - b);
   const one = ones[Math.floor(ones.length / 2)] ?? null;
   const report = run(['report', '--store', store, '--out', join(work, 'report')]);
@@ -142,6 +165,7 @@ for (const users of sizes) {
     load: { ...step(load), microsecondsPerEdge: perEdge(load.seconds), cpuMicrosecondsPerEdge: perEdge(load.cpuSeconds), phases },
     storeMb: Math.round(storeBytes / 2 ** 20),
     residualAll: { ...step(all), microsecondsPerEdge: perEdge(all.seconds), cpuMicrosecondsPerEdge: perEdge(all.cpuSeconds) },
+    residualAllSweep: { ...step(sweep), microsecondsPerEdge: perEdge(sweep.seconds), cpuMicrosecondsPerEdge: perEdge(sweep.cpuSeconds), identical: sweepIdentical },
     oneSubject: { medianSeconds: one, runs: ones },
     report: step(report),
   };
@@ -172,10 +196,11 @@ const report = {
   githubAzure: resources,
   results,
   groundTruthExact: results.every((r) => r.groundTruth.mismatches === 0),
+  storedSweepIdentical: results.every((r) => r.residualAllSweep.identical),
 };
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
 const out = join(ROOT, 'bench', 'results', `scale${resources ? '-github-azure' : ''}-${report.date.slice(0, 10)}.json`);
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 process.stderr.write(`bench: written ${out}\n`);
-if (!report.groundTruthExact) process.exitCode = 1;
+if (!report.groundTruthExact || !report.storedSweepIdentical) process.exitCode = 1;
