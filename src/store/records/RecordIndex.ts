@@ -7,7 +7,9 @@
  * owner or a parent holds, without reading the base collection again.
  *
  * Stored per input file as one blob of fixed-size rows plus three permutations (by key, owner and
- * parent) for binary search, and one blob of touched nodes. Hashes are cyrb53-style 2×32-bit
+ * parent) for binary search, and one blob of touched nodes; an array longer than `recordBlobMax()`
+ * bytes (a 1M-user tenant's group memberships: 26M rows, 1.15 GB) is stored in parts instead, in
+ * `record_file_parts`, since SQLite refuses a value over 1e9 bytes. Hashes are cyrb53-style 2×32-bit
  * string hashes: deterministic, fast, 64 bits (no cryptographic claim).
  */
 import type Database from 'better-sqlite3';
@@ -73,6 +75,7 @@ export function hashOpt(s: string | null | undefined): [number, number] {
 
 export const CREATE_RECORD_TABLES = `
 CREATE TABLE IF NOT EXISTS record_files (file INTEGER PRIMARY KEY, source_key TEXT NOT NULL, dataset TEXT NOT NULL, n INTEGER NOT NULL, rows BLOB NOT NULL, by_key BLOB NOT NULL, by_owner BLOB NOT NULL, by_parent BLOB NOT NULL, touched BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS record_file_parts (file INTEGER NOT NULL, col TEXT NOT NULL, part INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (file, col, part));
 CREATE TABLE IF NOT EXISTS record_gone (source_key TEXT NOT NULL, dataset TEXT NOT NULL, keys BLOB NOT NULL, PRIMARY KEY (source_key, dataset));
 `;
 
@@ -147,18 +150,63 @@ export interface RecordFileArrays {
   touched: Int32Array;
 }
 
-export function writeRecordFile(db: Database.Database, r: RecordFileArrays): void {
+/**
+ * The largest array stored as one value: 256 MiB; a longer one goes to `record_file_parts` in
+ * pieces of at most this many bytes (SQLite's default limit on a value is 1e9 bytes). Tests lower
+ * it with `REVENANT_RECORD_BLOB_MAX` to take the parted path on small files.
+ */
+export const recordBlobMax = (): number => Number(process.env.REVENANT_RECORD_BLOB_MAX) || 256 * 1024 * 1024;
+
+/** The stored array columns of a record file, in table order. */
+const ARRAY_COLUMNS = ['rows', 'by_key', 'by_owner', 'by_parent', 'touched'] as const;
+type ArrayColumn = (typeof ARRAY_COLUMNS)[number];
+const EMPTY = Buffer.alloc(0);
+
+export function writeRecordFile(db: Database.Database, r: RecordFileArrays, maxBlob = recordBlobMax()): void {
+  const arrays: Record<ArrayColumn, Int32Array> = { rows: r.rows, by_key: r.byKey, by_owner: r.byOwner, by_parent: r.byParent, touched: r.touched };
+  db.prepare('DELETE FROM record_file_parts WHERE file = ?').run(r.file);
+  const part = db.prepare('INSERT INTO record_file_parts(file, col, part, bytes) VALUES (?, ?, ?, ?)');
+  const inline = ARRAY_COLUMNS.map((col) => {
+    const b = buf(arrays[col]);
+    if (b.byteLength <= maxBlob) return b;
+    for (let p = 0, at = 0; at < b.byteLength; p++, at += maxBlob) part.run(r.file, col, p, b.subarray(at, Math.min(b.byteLength, at + maxBlob)));
+    return EMPTY;
+  });
   db.prepare('INSERT OR REPLACE INTO record_files(file, source_key, dataset, n, rows, by_key, by_owner, by_parent, touched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
     r.file,
     r.sourceKey,
     r.dataset,
     r.n,
-    buf(r.rows),
-    buf(r.byKey),
-    buf(r.byOwner),
-    buf(r.byParent),
-    buf(r.touched),
+    ...inline,
   );
+}
+
+/** Per database, the statement reading a file's parted arrays (none cached for a store from before parts). */
+const partsStatements = new WeakMap<Database.Database, Database.Statement>();
+
+/** The arrays of `file` stored in parts, joined, by column. */
+function partedArrays(db: Database.Database, file: number): Map<string, Int32Array> {
+  let stmt = partsStatements.get(db);
+  if (!stmt && db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'record_file_parts'").get()) {
+    stmt = db.prepare('SELECT col, bytes FROM record_file_parts WHERE file = ? ORDER BY col, part');
+    partsStatements.set(db, stmt);
+  }
+  const out = new Map<string, Int32Array>();
+  if (!stmt) return out;
+  const byCol = new Map<string, Buffer[]>();
+  for (const p of stmt.all(file) as { col: string; bytes: Buffer }[]) (byCol.get(p.col) ?? byCol.set(p.col, []).get(p.col)!).push(p.bytes);
+  for (const [col, parts] of byCol) {
+    const total = parts.reduce((n, b) => n + b.byteLength, 0);
+    const a = new Int32Array(total / 4);
+    const bytes = new Uint8Array(a.buffer);
+    let at = 0;
+    for (const b of parts) {
+      bytes.set(b, at);
+      at += b.byteLength;
+    }
+    out.set(col, a);
+  }
+  return out;
 }
 
 /** A line's record-index entry: hashes of its key, text, owner and parent, and the nodes it touched. */
@@ -251,7 +299,9 @@ export class RecordFile {
       | { file: number; source_key: string; dataset: string; n: number; rows: Buffer; by_key: Buffer; by_owner: Buffer; by_parent: Buffer; touched: Buffer }
       | undefined;
     if (!r) return undefined;
-    return new RecordFile(r.file, r.source_key, r.dataset, r.n, fromBuffer(r.rows), fromBuffer(r.by_key), fromBuffer(r.by_owner), fromBuffer(r.by_parent), fromBuffer(r.touched));
+    const parted = partedArrays(db, file);
+    const col = (c: ArrayColumn) => parted.get(c) ?? fromBuffer(r[c]);
+    return new RecordFile(r.file, r.source_key, r.dataset, r.n, col('rows'), col('by_key'), col('by_owner'), col('by_parent'), col('touched'));
   }
 
   ref(row: number): RecordRef {
