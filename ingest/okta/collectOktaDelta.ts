@@ -14,7 +14,8 @@
  *   assigned to (`group.application_assignment.*`), all its app users;
  * - client credentials (`app.oauth2.credentials.*`, `app.oauth2.client.read_client_secret`): the
  *   app's secrets and JWKs; those events are also appended to `logs`;
- * - API tokens, identity providers and refresh tokens are read again in full (short lists).
+ * - API tokens, identity providers and refresh tokens are read again in full (short lists; not the
+ *   refresh tokens of an OAuth app not granted `refresh_token` that held none in the base).
  * What is read again replaces the base's lines of that owner or parent (what is gone becomes a
  * tombstone); the manifest names the base and each dataset's `mode` and `via`.
  *
@@ -26,6 +27,15 @@
  *   lines then replace the base's. A lifecycle user's apps are its base lines plus its app links
  *   (one request, `appLinks.ts`), never one read per app; a user only deactivated needs no app
  *   links (a deactivation takes assignments away; one made in the window has its own event);
+ * - app users of a user only deactivated (by the cost rule): its app links (one request in the
+ *   users bucket, not the apps one) against its base lines: a line through a group on an app it
+ *   still links is kept as it was (Okta keeps group-based assignments through a deactivation; a
+ *   change to the record has its own event, which names it); a direct line on an ACTIVE app that
+ *   keeps no password, no longer linked, is removed — only when the links are shown to answer
+ *   for this deactivated user (they list each of its group lines on active apps, one at least).
+ *   Every other line is read as before (a direct line still linked, a group line not linked, an
+ *   inactive app, an app that keeps a password: Okta may suspend such an app user rather than
+ *   remove it), and so is every line of a user whose links are refused or fail;
  * - admin roles of users: one read per named user, or — when fewer requests — the role assignees
  *   (`GET /api/v1/iam/assignees/users`, 100 a page, estimated from the base's holders) and a read
  *   only for named users it lists: the others hold no role, as in a full collection;
@@ -236,6 +246,7 @@ function oktaDeltaTasks(sh: Shared, ctx: OktaContext): DatasetTask[] {
   // Filled in by the run: which way each part was read (the cost rule's choices).
   const appUsersLedger = L('System Log: app user records read again');
   const userRolesLedger = L("System Log: the named users' admin roles read again");
+  const refreshTokensLedger: Record<string, unknown> = { mode: 'full', via: "re-read in full (short list), but for OAuth apps that can hold none: not granted refresh_token, none in the base" };
   const logsLedger = { ...L('events of the rules since the base, appended'), filter: LOG_FILTER, window: { since: (sh.base.datasets.logs as { window?: { since?: string } })?.window?.since ?? ctx.since, until: ctx.until } };
   return [
     { name: 'logs', ledger: logsLedger, run: (out) => readLog(sh, ctx, out) },
@@ -251,7 +262,7 @@ function oktaDeltaTasks(sh: Shared, ctx: OktaContext): DatasetTask[] {
     { name: 'groupRoles', after: ['groups'], ledger: L("System Log: the named groups' admin roles read again"), run: (out) => groupRoles(sh, ctx, out) },
     full('apiTokens', (o) => collectApiTokens(ctx, o)),
     full('idps', (o) => collectIdps(ctx, o)),
-    full('refreshTokens', (o) => refreshTokens(sh, ctx, o), ['apps']),
+    { name: 'refreshTokens', after: ['apps'], ledger: refreshTokensLedger, run: (out) => pipe(refreshTokens(sh, ctx, out, refreshTokensLedger), out) },
     { name: 'userGrants', after: ['users'], ledger: L("the named users' grants read again"), run: (out) => userGrants(sh, out) },
   ];
 }
@@ -371,17 +382,27 @@ async function appUsers(sh: Shared, ctx: OktaContext, out: DatasetOutput, ledger
   const lifeSet = new Set(life);
   // One pass over the base: a lifecycle user's apps (deactivation removes direct assignments), and each app's size.
   const baseCount = new Map<string, number>();
+  const lifeLines = new Map<string, { appId: string; scope: string }[]>();
   if (pairs.size || life.length) {
     for await (const l of currentLines(sh.chain, 'okta', 'appUsers', (x) => {
       baseCount.set(text(x.appId), (baseCount.get(text(x.appId)) ?? 0) + 1);
       return lifeSet.has(text((x.appUser as Raw | undefined)?.id));
     })) {
-      pairs.add(`${text(l.appId)}|${text((l.appUser as Raw).id)}`);
+      const u = text((l.appUser as Raw).id);
+      (lifeLines.get(u) ?? lifeLines.set(u, []).get(u)!).push({ appId: text(l.appId), scope: text((l.appUser as Raw).scope) });
+    }
+  }
+  // A user only deactivated: its app links decide what its base lines need (see the cost rule).
+  const byLinks = sh.plan === 'auto' ? await deactivatedByLinks(sh, out, life, lifeLines) : { kept: new Set<string>(), removed: new Set<string>(), asked: 0, users: 0, refused: 0, via: new Set<string>() };
+  for (const [u, ls] of lifeLines) {
+    for (const { appId } of ls) {
+      const p = `${appId}|${u}`;
+      if (!byLinks.kept.has(p) && !byLinks.removed.has(p)) pairs.add(p);
     }
   }
   // And the apps each has now: its app links (one request per user), never a read per app. A user
   // only deactivated gains none (an assignment made in the window is named by its own event).
-  const via = new Set<string>();
+  const via = new Set<string>(byLinks.via);
   const withLinks = life.filter((u) => sh.s.lifecycleLinks.has(u));
   await Promise.all(
     withLinks.map(async (u) => {
@@ -409,10 +430,21 @@ async function appUsers(sh: Shared, ctx: OktaContext, out: DatasetOutput, ledger
     if (sh.plan === 'per-parent' || (sh.plan === 'auto' && appUserPages(baseCount.get(a) ?? 0) <= us.length)) listed.add(a);
     else for (const u of us) records.push([a, u]);
   }
-  ledger.plan = { linksVia: [...via].sort().join(', ') || undefined, usersWithLinks: withLinks.length, usersReRead: life.length, appsListed: listed.size + whole.size, recordsRead: records.length };
+  ledger.plan = {
+    linksVia: [...via].sort().join(', ') || undefined,
+    usersWithLinks: withLinks.length,
+    usersReRead: life.length,
+    deactivatedLinksRead: byLinks.asked,
+    deactivatedByLinks: byLinks.users,
+    linesKept: byLinks.kept.size,
+    linesRemoved: byLinks.removed.size,
+    linksRefused: byLinks.refused || undefined,
+    appsListed: listed.size + whole.size,
+    recordsRead: records.length,
+  };
   const keep = new Set<string>();
   const got = new Map<string, Raw>();
-  const gonePairs = new Set<string>();
+  const gonePairs = new Set<string>(byLinks.removed);
   await Promise.all(
     records.map(async ([a, u]) => {
       try {
@@ -446,6 +478,68 @@ async function appUsers(sh: Shared, ctx: OktaContext, out: DatasetOutput, ledger
       if (!replaced.has(text(l.appId))) await out.write({ ...l, '@removed': { reason: 'deleted' } });
     }
   }
+}
+
+/**
+ * Apps whose app user records Okta may suspend rather than remove when the user is deactivated:
+ * those that keep a password for the user (support article "Why event type
+ * application.user_membership.restore is triggered"). Their records are always read.
+ */
+const PASSWORD_SIGN_ON_MODES = new Set(['AUTO_LOGIN', 'BROWSER_PLUGIN', 'SECURE_PASSWORD_STORE', 'BASIC_AUTH']);
+const PASSWORD_SCHEMES = new Set(['EDIT_USERNAME_AND_PASSWORD', 'EDIT_PASSWORD_ONLY', 'EXTERNAL_PASSWORD_SYNC', 'SHARED_USERNAME_AND_PASSWORD', 'ADMIN_SETS_CREDENTIALS']);
+const keepsPassword = (app: Raw | undefined): boolean =>
+  PASSWORD_SIGN_ON_MODES.has(text(app?.signOnMode)) || PASSWORD_SCHEMES.has(text((app?.credentials as Raw | undefined)?.scheme));
+
+type LinksDecision = { kept: Set<string>; removed: Set<string>; asked: number; users: number; refused: number; via: Set<string> };
+
+/**
+ * The users only deactivated (their user object read again says DEPROVISIONED, no transition
+ * under way), each with its app links: which of its base app user lines stay as they were
+ * (`kept`) and which are gone (`removed`), by the cost rule's conditions; every other line is
+ * read. A user whose links are refused or fail decides nothing here (all its lines are read); so
+ * does one whose links do not list each of its group lines on active apps.
+ */
+async function deactivatedByLinks(sh: Shared, out: DatasetOutput, life: readonly string[], lifeLines: ReadonlyMap<string, { appId: string; scope: string }[]>): Promise<LinksDecision> {
+  const kept = new Set<string>();
+  const removed = new Set<string>();
+  const via = new Set<string>();
+  const users = life.filter((u) => {
+    const o = sh.users.get(u);
+    return !sh.s.lifecycleLinks.has(u) && o?.status === 'DEPROVISIONED' && !o.transitioningToStatus && (lifeLines.get(u)?.length ?? 0) > 0;
+  });
+  if (!users.length) return { kept, removed, asked: 0, users: 0, refused: 0, via };
+  const apps = new Map<string, Raw>();
+  for await (const a of currentLines(sh.chain, 'okta', 'apps')) apps.set(String(a.id), a);
+  for (const [id, a] of sh.apps) apps.set(id, a);
+  const active = (id: string) => !sh.goneApps.has(id) && apps.get(id)?.status === 'ACTIVE';
+  let decided = 0;
+  let refused = 0;
+  await Promise.all(
+    users.map(async (u) => {
+      let linked: Set<string>;
+      try {
+        const r = await assignedAppIds(sh.session, out.stats, u, { linksOnly: true });
+        linked = new Set(r.ids);
+        via.add(r.via);
+      } catch (e) {
+        if (!(e instanceof SourceApiError)) throw e;
+        refused++;
+        return;
+      }
+      // Lines an event names are read whatever the links say.
+      const lines = lifeLines.get(u)!.filter((l) => !sh.s.appUsers.has(`${l.appId}|${u}`));
+      const groupLines = lines.filter((l) => l.scope === 'GROUP' && active(l.appId));
+      if (!groupLines.length || !groupLines.every((l) => linked.has(l.appId))) return;
+      decided++;
+      for (const l of lines) {
+        const p = `${l.appId}|${u}`;
+        if (!active(l.appId)) continue;
+        if (l.scope === 'GROUP' && linked.has(l.appId)) kept.add(p);
+        else if (l.scope === 'USER' && !linked.has(l.appId) && !keepsPassword(apps.get(l.appId))) removed.add(p);
+      }
+    }),
+  );
+  return { kept, removed, asked: users.length, users: decided, refused, via };
 }
 
 const APP_SPECS: Record<string, PerParentSpec> = {
@@ -530,12 +624,29 @@ async function groupRoles(sh: Shared, ctx: OktaContext, out: DatasetOutput): Pro
   for await (const t of tombstonesOf(sh.chain, 'okta', 'groupRoles', 'parent', replaced, keep)) await out.write(t);
 }
 
-/** Refresh tokens are listed per OAuth app (a short list of apps): read in full, from the apps as they stand now. */
-async function* refreshTokens(sh: Shared, ctx: OktaContext, out: DatasetOutput): AsyncGenerator<Raw> {
+/** Whether an OAuth app's grant types (as it stands now) leave out `refresh_token`: Okta then issues it no refresh token. */
+const grantsNoRefreshToken = (a: Raw): boolean => {
+  const grants = ((a.settings as Raw | undefined)?.oauthClient as Raw | undefined)?.grant_types;
+  return Array.isArray(grants) && !grants.includes('refresh_token');
+};
+
+/**
+ * Refresh tokens are listed per OAuth app (a short list of apps): read in full, from the apps as
+ * they stand now — except an app that can hold none (its grant types, read again when an event
+ * names the app, leave out `refresh_token`: Okta issues refresh tokens only to apps granted it)
+ * and held none in the base: its list is still empty. An app that held tokens is always read.
+ */
+async function* refreshTokens(sh: Shared, ctx: OktaContext, out: DatasetOutput, ledger: Record<string, unknown>): AsyncGenerator<Raw> {
   const apps: Raw[] = [];
   for await (const a of currentLines(sh.chain, 'okta', 'apps', (x) => !sh.goneApps.has(String(x.id)))) apps.push(sh.apps.get(String(a.id)) ?? a);
   for (const [id, a] of sh.apps) if (!apps.some((x) => x.id === id)) apps.push(a);
-  yield* perParent(ctx, out, apps.filter((a) => !APP_TOKENS.applies || APP_TOKENS.applies(a)), APP_TOKENS);
+  const held = new Set<string>();
+  for await (const t of currentLines(sh.chain, 'okta', 'refreshTokens')) held.add(text(t.clientId));
+  const oauth = apps.filter((a) => !APP_TOKENS.applies || APP_TOKENS.applies(a));
+  const clientId = (a: Raw) => text(((a.credentials as Raw | undefined)?.oauthClient as Raw | undefined)?.client_id);
+  const read = oauth.filter((a) => !grantsNoRefreshToken(a) || held.has(text(a.id)) || held.has(clientId(a)));
+  ledger.plan = { appsRead: read.length, appsWithoutRefreshGrant: oauth.length - read.length };
+  yield* perParent(ctx, out, read, APP_TOKENS);
 }
 
 async function userGrants(sh: Shared, out: DatasetOutput): Promise<void> {

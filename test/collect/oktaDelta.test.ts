@@ -4,7 +4,8 @@
  * changes (deactivations, suspensions and unsuspensions, joiners, memberships, app assignments,
  * admin roles): each delta chain's current lines equal a full collection's, dataset by dataset.
  * The ledger says which way app users and user roles were read, and the cost rule never takes
- * more requests than either forced way. A failed page of an app's user list leaves that app's
+ * more requests than either forced way (app users: in the apps bucket; a user only deactivated has
+ * its lines decided by its app links, or, where an org refuses them, read one by one). A failed page of an app's user list leaves that app's
  * lines as they were and the dataset partial (never a quiet end of the list).
  */
 import { join } from 'node:path';
@@ -103,17 +104,46 @@ describe('okta delta: the cost rule and both forced ways read what a full collec
     // The ledger names the way each was read.
     expect(ds('per-object').appUsers.plan).toMatchObject({ recordsRead: expect.any(Number), linksVia: 'appLinks' });
     expect((ds('per-object').appUsers.plan as Raw).recordsRead).toBeGreaterThan(0);
-    // Users only deactivated read no app links (their base lines are read again); joiners do.
+    // Joiners read their app links; users only deactivated read theirs by the cost rule (auto), which
+    // keeps their group lines and removes their direct lines on apps that keep no password, unread.
     const plan = ds('auto').appUsers.plan as Raw;
     expect(Number(plan.usersWithLinks)).toBeGreaterThan(0);
     expect(Number(plan.usersWithLinks)).toBeLessThan(Number(plan.usersReRead));
-    expect(ds('per-parent').appUsers.plan).toMatchObject({ recordsRead: 0 });
+    expect(Number(plan.deactivatedByLinks)).toBeGreaterThan(0);
+    expect(Number(plan.linesKept)).toBeGreaterThan(0);
+    expect(Number(plan.linesRemoved)).toBeGreaterThan(0);
+    expect(ds('per-object').appUsers.plan).toMatchObject({ deactivatedLinksRead: 0, linesKept: 0, linesRemoved: 0 });
+    expect(ds('per-parent').appUsers.plan).toMatchObject({ recordsRead: 0, deactivatedLinksRead: 0 });
+    // OAuth apps not granted refresh_token that held no refresh token in the base are not listed (still none).
+    expect(Number((ds('auto').refreshTokens.plan as Raw).appsWithoutRefreshGrant)).toBeGreaterThan(0);
+    expect(Number((ds('auto').refreshTokens.plan as Raw).appsRead)).toBeGreaterThan(0);
     expect(ds('per-object').userRoles.plan).toMatchObject({ assigneesListed: false });
     expect(ds('per-parent').userRoles.plan).toMatchObject({ assigneesListed: true });
-    // The rule takes no more requests than either forced way, for each dataset it decides.
-    for (const name of ['appUsers', 'userRoles']) {
-      const req = (p: string) => Number(ds(p)[name].requests);
-      expect(req('auto'), name).toBeLessThanOrEqual(Math.min(req('per-object'), req('per-parent')));
+    // The rule takes no more requests than either forced way, for each dataset it decides (for app
+    // users: in the apps bucket, the app links being one request each in the users bucket).
+    const appsBucket = (p: string) => Number(ds(p).appUsers.requests) - Number((ds(p).appUsers.plan as Raw).usersWithLinks) - Number((ds(p).appUsers.plan as Raw).deactivatedLinksRead);
+    expect(appsBucket('auto'), 'appUsers').toBeLessThan(Math.min(appsBucket('per-object'), appsBucket('per-parent')));
+    const req = (p: string) => Number(ds(p).userRoles.requests);
+    expect(req('auto'), 'userRoles').toBeLessThanOrEqual(Math.min(req('per-object'), req('per-parent')));
+  }, 300_000);
+
+  test('an org that refuses app links: users only deactivated have their app users read one by one, and the delta equals the full collection', async () => {
+    const full = join(root, 'full');
+    okta.appLinks = false;
+    try {
+      const out = join(root, 'delta-nolinks');
+      const m = await delta(out, 'auto');
+      const entry = (m.datasets as Record<string, Raw>).appUsers;
+      expect(entry.status).toBe('complete');
+      // Joiners fall back to the apps filter; users only deactivated to their base lines, read.
+      expect(entry.plan).toMatchObject({ linksVia: 'filter user.id', deactivatedByLinks: 0, linesKept: 0, linesRemoved: 0, linksRefused: expect.any(Number) });
+      expect(Number((entry.plan as Raw).recordsRead) + Number((entry.plan as Raw).appsListed)).toBeGreaterThan(0);
+      const got = await current(join(out, 'okta'), 'appUsers');
+      const want = fullLines(join(full, 'okta'), 'appUsers');
+      const diff = [...new Set([...got.keys(), ...want.keys()])].filter((k) => got.get(k) !== want.get(k));
+      expect(diff).toEqual([]);
+    } finally {
+      okta.appLinks = true;
     }
   }, 300_000);
 
