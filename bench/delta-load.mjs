@@ -19,8 +19,9 @@
  * Results: JSON on stdout and in bench/results/delta-load-<users>-<label>-<date>.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { StringDecoder } from 'node:string_decoder';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,11 +56,33 @@ function rng(s) {
 }
 const rand = rng(Number(seed) * 7919 + 17);
 
-const lines = (path) =>
-  readFileSync(path, 'utf8')
-    .split('\n')
-    .filter(Boolean);
-const jsonl = (path, rows) => writeFileSync(path, rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + (rows.length ? '\n' : ''));
+/** A JSONL file's lines (read in chunks: at 250k a file passes V8's longest string). */
+function lines(path) {
+  const out = [];
+  const fd = openSync(path, 'r');
+  const buf = Buffer.alloc(1 << 24);
+  const text = new StringDecoder('utf8');
+  let rest = '';
+  try {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) {
+      const parts = (rest + text.write(buf.subarray(0, n))).split('\n');
+      rest = parts.pop();
+      for (const l of parts) if (l) out.push(l);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (rest) out.push(rest);
+  return out;
+}
+function jsonl(path, rows) {
+  const fd = openSync(path, 'w');
+  try {
+    for (let i = 0; i < rows.length; i += 10000) writeSync(fd, rows.slice(i, i + 10000).map((r) => `${typeof r === 'string' ? r : JSON.stringify(r)}\n`).join(''));
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** /usr/bin/time around a CLI command: wall, user, sys, peak RSS; stderr kept (REVENANT_TIMING phases). */
 function timed(args, env = {}) {
