@@ -5,13 +5,13 @@
  * departed by time alone (before the stored `pending`), the stored document with the analysis
  * units whose next instant is passed analysed again at that time (queries/timeCatchUp.ts) and
  * patched in. Anything else — an earlier time, `pending` passed, a store without the stored
- * analysis, its `pending` or its units (written by an older revenant) — is `undefined`: the
- * caller sweeps.
+ * analysis, its `pending` or its units (written by an older revenant), or one written by another
+ * version of revenant (whose rules may differ) — is `undefined`: the caller sweeps.
  */
 import { findingsOrder } from '../src/analysis/findingsOrder.js';
 import { LazyGraph } from '../src/store/LazyGraph.js';
 import type { SnapshotDb } from '../src/store/SnapshotDb.js';
-import { hasStoredFindings, hasUnits, mergeSorted, readPending, readRuleOrder, readStoredFindings, readUnits, subjectKeyOf } from '../src/store/storedFindings.js';
+import { hasStoredFindings, hasUnits, mergeSorted, readPending, readRuleOrder, readStoredFindings, readUnits, subjectKeyOf, writtenByThisVersion } from '../src/store/storedFindings.js';
 import type { Finding, FindingsDoc, PersonReport, SubjectReport } from './residual.js';
 import { catchUpOn } from './timeCatchUp.js';
 
@@ -22,7 +22,7 @@ import { catchUpOn } from './timeCatchUp.js';
 export function storedSweep(sdb: SnapshotDb, id: string, at?: number): FindingsDoc | undefined {
   if (!hasStoredFindings(sdb.db)) return undefined;
   const pending = readPending(sdb);
-  if (pending === undefined) return undefined;
+  if (pending === undefined || !writtenByThisVersion(sdb)) return undefined;
   const baseAt = Date.parse(new LazyGraph(sdb, id).collectedAt);
   const t = at ?? baseAt;
   if (Number.isNaN(baseAt) || t < baseAt) return undefined;

@@ -18,6 +18,7 @@ import { SOURCES } from '../../ingest/sources.js';
 import { ERR, StoreError } from '../model/errors.js';
 import { cached, publishedFileKey } from './fileCache.js';
 import type { SnapshotDb } from './SnapshotDb.js';
+import { VERSION } from '../model/version.js';
 
 const CREATE_FINDINGS_TABLES = `
 CREATE TABLE IF NOT EXISTS analysis (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -458,6 +459,29 @@ function readOwnUnits(sdb: SnapshotDb, below: Map<string, StoredUnit>): Map<stri
  */
 export function writePending(db: Database.Database, pending: number | null): void {
   db.prepare('INSERT OR REPLACE INTO analysis(key, value) VALUES (?, ?)').run('pending', JSON.stringify(pending));
+  db.prepare('INSERT OR REPLACE INTO analysis(key, value) VALUES (?, ?)').run('revenant', JSON.stringify(VERSION));
+}
+
+/** Copy the analysis rows `keys` of one snapshot file into another, as stored (compaction). */
+export function copyAnalysisKeys(from: Database.Database, to: Database.Database, keys: readonly string[]): void {
+  if (!hasTable(from, 'analysis')) return;
+  const get = from.prepare('SELECT value FROM analysis WHERE key = ?');
+  const put = to.prepare('INSERT OR REPLACE INTO analysis(key, value) VALUES (?, ?)');
+  for (const k of keys) {
+    const r = get.get(k) as { value: string } | undefined;
+    if (r) put.run(k, r.value);
+  }
+}
+
+/**
+ * Whether this snapshot file's stored analysis was written by this version of revenant (stored
+ * beside `pending`): another version's rules may give other findings, so its document is not
+ * served in place of an analysis now.
+ */
+export function writtenByThisVersion(sdb: SnapshotDb): boolean {
+  if (!hasStoredFindings(sdb.db)) return false;
+  const row = sdb.db.prepare("SELECT value FROM analysis WHERE key = 'revenant'").get() as { value: string } | undefined;
+  return row !== undefined && JSON.parse(row.value) === VERSION;
 }
 
 /** What writePending stored in this snapshot file; undefined when it stores none (an older revenant wrote it). */

@@ -17,6 +17,7 @@ import { runResidual } from '../../queries/residual.js';
 import { CompactGraph } from '../../src/store/CompactGraph.js';
 import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { Store } from '../../src/store/Store.js';
+import { readPending, writtenByThisVersion } from '../../src/store/storedFindings.js';
 import { openGraph } from '../../src/store/openGraph.js';
 import { edgeKindIndex, nodeKindCode } from '../../src/store/kindCodes.js';
 import { tempDir } from '../collect/helpers.js';
@@ -91,6 +92,8 @@ describe('delta snapshots in the embedded store', () => {
     const before = JSON.stringify(storedDoc(store, s3.id));
     const db = new SnapshotDb(store.pathOf(s3.id));
     const sweep = JSON.stringify(runResidual(new CompactGraph(db, s3.id), { all: true }));
+    const pendingBefore = readPending(db);
+    expect(pendingBefore).not.toBeUndefined();
     db.close();
     // Keep the newest one: its bases go, so it is compacted first.
     expect(store.prune(1)).toHaveLength(2);
@@ -100,6 +103,9 @@ describe('delta snapshots in the embedded store', () => {
     const db2 = new SnapshotDb(store.pathOf(s3.id));
     try {
       expect(db2.isDelta).toBe(false);
+      // The delta's `pending` and writer carry over: `residual --all` still reads the document.
+      expect(readPending(db2)).toBe(pendingBefore);
+      expect(writtenByThisVersion(db2)).toBe(true);
       expect(JSON.stringify(runResidual(new CompactGraph(db2, s3.id), { all: true }))).toBe(sweep);
     } finally {
       db2.close();

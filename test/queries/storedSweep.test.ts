@@ -110,11 +110,19 @@ describe('residual --all from the stored document', () => {
     }
   });
 
-  test('a store written before pending was stored: declined, and the engine sweeps', async () => {
-    const old = new Store(join(root, 'old'));
+  test.each([
+    ['written before pending was stored', "DELETE FROM analysis WHERE key = 'pending'"],
+    ['written before the writer was stored', "DELETE FROM analysis WHERE key = 'revenant'"],
+    ['written by another version of revenant (other rules)', `UPDATE analysis SET value = '"0.0.0-other"' WHERE key = 'revenant'`],
+  ])('a store %s: declined, and the engine sweeps', async (name, sql) => {
+    const old = new Store(join(root, `old-${name.length}`));
     const oid = (await loadSnapshot(old, [col])).id;
+    const check = new SnapshotDb(old.pathOf(oid));
+    // As loaded, the stored document is served.
+    expect(storedSweep(check, oid)).toBeDefined();
+    check.close();
     const raw = new Database(old.pathOf(oid));
-    raw.prepare("DELETE FROM analysis WHERE key = 'pending'").run();
+    expect(raw.prepare(sql).run().changes).toBe(1);
     raw.close();
     const db = new SnapshotDb(old.pathOf(oid));
     try {

@@ -16,7 +16,7 @@ import { CREATE_RECORD_TABLES, RecordFileBuilder } from '../records/RecordIndex.
 import { SnapshotDb, type SourceRow } from '../SnapshotDb.js';
 import { nodeNames } from '../SnapshotWriter.js';
 import { CREATE_INDEXES, CREATE_TABLES, SNAPSHOT_SCHEMA_VERSION } from '../snapshotSchema.js';
-import { readRuleOrder, readStoredFindings, readUnits, writeStoredFindings, writeUnits } from '../storedFindings.js';
+import { copyAnalysisKeys, readRuleOrder, readStoredFindings, readUnits, writeStoredFindings, writeUnits } from '../storedFindings.js';
 import { indexSpecs } from '../../../ingest/collection/records.js';
 
 /** Write the full form of the (delta) snapshot `sdb` into the new file `path`. */
@@ -86,6 +86,9 @@ export function writeCompacted(sdb: SnapshotDb, path: string): void {
     }
     writeStoredFindings(db, doc, readRuleOrder(sdb), pre);
     writeUnits(db, readUnits(sdb).values());
+    // The top level's `pending` and writer, as stored: without them a delta on the compacted
+    // snapshot would sweep every account, and `residual --all` would sweep instead of reading.
+    copyAnalysisKeys(sdb.db, db, ['pending', 'revenant']);
   } finally {
     db.close();
   }
