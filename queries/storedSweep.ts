@@ -8,7 +8,7 @@
  * analysis, its `pending` or its units (written by an older revenant), or one written by another
  * version of revenant (whose rules may differ) — is `undefined`: the caller sweeps.
  */
-import { findingsOrder } from '../src/analysis/findingsOrder.js';
+import { findingsOrderByAccount } from '../src/analysis/findingsOrder.js';
 import { LazyGraph } from '../src/store/LazyGraph.js';
 import type { SnapshotDb } from '../src/store/SnapshotDb.js';
 import { hasStoredFindings, hasUnits, mergeSorted, readPending, readRuleOrder, readStoredFindings, readUnits, subjectKeyOf, writtenByThisVersion } from '../src/store/storedFindings.js';
@@ -62,14 +62,7 @@ export function storedSweep(sdb: SnapshotDb, id: string, at?: number): FindingsD
   const subjectList = [...subjects.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
   for (const [k, s] of subjectList) accountKey.set(`${s.source}\u0000${s.id}`, k);
   const keyOf = (f: Finding) => accountKey.get(`${f.subject.source}\u0000${f.subject.id}`) ?? '';
-  const compareFindings = findingsOrder(readRuleOrder(sdb));
-  const cmp = (x: Finding, y: Finding) => {
-    const c = compareFindings(x, y);
-    if (c !== 0) return c;
-    const a = keyOf(x);
-    const b = keyOf(y);
-    return a < b ? -1 : a > b ? 1 : 0;
-  };
+  const cmp = findingsOrderByAccount(readRuleOrder(sdb), keyOf);
   const kept = doc.findings.filter((f) => !goneSubjects.has(keyOf(f)));
   return {
     ...head,

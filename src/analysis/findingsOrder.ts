@@ -30,3 +30,18 @@ export function findingsOrder(rules: readonly string[]): (x: OrderedFinding, y: 
     byName(x.subject.name, y.subject.name) ||
     byName(x.via.id, y.via.id);
 }
+
+/**
+ * The stored document's order: `findingsOrder`, ties broken by the subject's account key
+ * (`keyOf`), as a full load sorts. Used where a document is patched rather than sorted whole.
+ */
+export function findingsOrderByAccount<F extends OrderedFinding>(rules: readonly string[], keyOf: (f: F) => string): (x: F, y: F) => number {
+  const compareFindings = findingsOrder(rules);
+  return (x, y) => {
+    const c = compareFindings(x, y);
+    if (c !== 0) return c;
+    const a = keyOf(x);
+    const b = keyOf(y);
+    return a < b ? -1 : a > b ? 1 : 0;
+  };
+}

@@ -13,7 +13,7 @@
 import type Database from 'better-sqlite3';
 import { nodeKey } from '../model/ids.js';
 import type { Finding, FindingsDoc, PersonReport, SubjectReport } from '../../queries/residual.js';
-import { findingsOrder } from '../analysis/findingsOrder.js';
+import { findingsOrderByAccount } from '../analysis/findingsOrder.js';
 import { SOURCES } from '../../ingest/sources.js';
 import { ERR, StoreError } from '../model/errors.js';
 import { cached, publishedFileKey } from './fileCache.js';
@@ -367,14 +367,7 @@ export function patchDocChange(base: FindingsDoc, delta: SnapshotDb): { doc: Fin
     accountKey ??= new Map(subjectList.map((x, i) => [`${x.source}\u0000${x.id}`, keys[i]]));
     return accountKey.get(`${f.subject.source}\u0000${f.subject.id}`) ?? '';
   };
-  const compareFindings = findingsOrder(readRuleOrder(delta));
-  const cmp = (x: Finding, y: Finding) => {
-    const c = compareFindings(x, y);
-    if (c !== 0) return c;
-    const a = keyOf(x);
-    const b = keyOf(y);
-    return a < b ? -1 : a > b ? 1 : 0;
-  };
+  const cmp = findingsOrderByAccount(readRuleOrder(delta), keyOf);
   // The base's findings the delta drops or rewrites, in base document order.
   const dropped: string[] = [];
   const kept = base.findings.filter((f) => {
