@@ -5,10 +5,10 @@
  * with a message naming it. (test/neo4j/import.test.ts checks the imported database against the
  * online push.)
  */
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { Store } from '../../src/store/Store.js';
 import { hasStoredFindings, readStoredFindings } from '../../src/store/storedFindings.js';
@@ -16,6 +16,17 @@ import { writeImportCsv, writeImportCsvParallel } from '../../src/store/writeImp
 import { cli } from '../support/cli.js';
 import { ensureBuilt } from '../support/ensureBuilt.js';
 import { ROOT } from '../support/scenarios.js';
+
+/** Temporary folders of this file, removed when it ends. */
+const scratchDirs: string[] = [];
+const scratch = (prefix: string): string => {
+  const d = mkdtempSync(prefix);
+  scratchDirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of scratchDirs) rmSync(d, { recursive: true, force: true });
+});
 
 const WORKER = join(ROOT, 'dist', 'src', 'store', 'importCsvWorker.js');
 const FAILING = join(ROOT, 'test', 'fixtures', 'workers', 'failingImportWorker.mjs');
@@ -25,7 +36,7 @@ const saved = process.env.REVENANT_IMPORT_WORKER;
 
 beforeAll(() => {
   ensureBuilt();
-  const work = mkdtempSync(join(tmpdir(), 'revenant-importcsv-'));
+  const work = scratch(join(tmpdir(), 'revenant-importcsv-'));
   const col = join(work, 'col');
   const synth = cli(['synth', '--users', '300', '--seed', '7', '--github', '--azure', '--out', col]);
   expect(synth.status, synth.stderr).toBe(0);
@@ -56,8 +67,8 @@ describe('writeImportCsvParallel', () => {
   it('writes on a worker thread exactly the files, counts and fixups of the one-thread writer', async () => {
     const { sdb, id } = open();
     try {
-      const one = mkdtempSync(join(tmpdir(), 'revenant-importcsv-one-'));
-      const two = mkdtempSync(join(tmpdir(), 'revenant-importcsv-two-'));
+      const one = scratch(join(tmpdir(), 'revenant-importcsv-one-'));
+      const two = scratch(join(tmpdir(), 'revenant-importcsv-two-'));
       const a = writeImportCsv(sdb, id, 'revenant', one, hasStoredFindings(sdb.db) ? readStoredFindings(sdb) : null);
       process.env.REVENANT_IMPORT_WORKER = WORKER;
       const b = await writeImportCsvParallel(sdb, id, 'revenant', two);
@@ -88,7 +99,7 @@ describe('writeImportCsvParallel', () => {
     const { sdb, id } = open();
     try {
       process.env.REVENANT_IMPORT_WORKER = FAILING;
-      await expect(writeImportCsvParallel(sdb, id, 'revenant', mkdtempSync(join(tmpdir(), 'revenant-importcsv-fail-')))).rejects.toThrow(
+      await expect(writeImportCsvParallel(sdb, id, 'revenant', scratch(join(tmpdir(), 'revenant-importcsv-fail-')))).rejects.toThrow(
         /the CSV worker failed: injected import worker failure/,
       );
     } finally {
