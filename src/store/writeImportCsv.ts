@@ -10,16 +10,13 @@
  * both on this thread. Both write the same files.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { StoreError } from '../model/errors.js';
 import type { FindingsDoc } from '../../queries/residual.js';
 import { type ColumnType, CsvTable, csvField } from './neo4jImportCsv.js';
 import { findingRows, neo4jEdges, neo4jNodes } from './neo4jPush.js';
 import { snapshotFileRows, snapshotRecord } from './neo4jRecords.js';
 import { Neo4jLabel, Neo4jRel, type PropValue, nodeLabel, relType } from './neo4jSchema.js';
-import { workerExecArgv } from './records/RecordIndexThread.js';
+import { startWorker, workerScriptUrl } from './workerThreads.js';
 import { SnapshotDb } from './SnapshotDb.js';
 import { hasStoredFindings, readStoredFindings } from './storedFindings.js';
 
@@ -172,15 +169,9 @@ export interface ImportCsvJob {
 
 /**
  * The worker script: REVENANT_IMPORT_WORKER `0` for none; else the compiled importCsvWorker.js
- * beside this module (in the CLI bundle, its own entry file).
+ * beside this module.
  */
-export function importWorkerUrl(): URL | undefined {
-  const env = process.env.REVENANT_IMPORT_WORKER;
-  if (env === '0') return undefined;
-  if (env) return pathToFileURL(resolve(env));
-  const u = new URL('./importCsvWorker.js', import.meta.url);
-  return u.protocol === 'file:' && existsSync(fileURLToPath(u)) ? u : undefined;
-}
+export const importWorkerUrl = (): URL | undefined => workerScriptUrl('REVENANT_IMPORT_WORKER', './importCsvWorker.js', import.meta.url);
 
 /**
  * The nodes part on a worker thread (it opens the snapshot's file itself) while this thread
@@ -191,7 +182,7 @@ export async function writeImportCsvParallel(sdb: SnapshotDb, id: string, storeN
   const file = sdb.db.name;
   if (!url || !file || !existsSync(file)) return writeImportCsv(sdb, id, storeName, dir, hasStoredFindings(sdb.db) ? readStoredFindings(sdb) : null);
   const job: ImportCsvJob = { file, id, storeName, dir };
-  const worker = new Worker(url, { workerData: job, execArgv: workerExecArgv(process.execArgv) });
+  const worker = startWorker(url, { workerData: job });
   const nodesPart = new Promise<ImportNodesPart>((ok, fail) => {
     let result: ImportNodesPart | undefined;
     worker.on('message', (m: { ok: ImportNodesPart } | { error: string; name: string }) => {

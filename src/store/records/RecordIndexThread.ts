@@ -9,15 +9,13 @@
  * REVENANT_RECORD_WORKER=0, the load builds the index on its own thread (`localRecordLines`).
  * A worker that fails fails the load, naming the worker.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ValidLine } from '../../../ingest/collection/openCollection.js';
 import type { RecordSpec } from '../../../ingest/collection/records.js';
 import { IntList } from '../Adjacency.js';
 import { type RecordFileArrays, type RecordFileBuilder, recordOf } from './RecordIndex.js';
 import type { ToMain, ToWorker } from './recordIndexMessages.js';
+import { startWorker, workerScriptUrl } from '../workerThreads.js';
 
 /** The lines of one input file, on their way to its record index. */
 export interface RecordLines {
@@ -39,51 +37,15 @@ export function localRecordLines(builder: RecordFileBuilder, write: (b: RecordFi
 
 /**
  * The worker script: REVENANT_RECORD_WORKER names another (a path; tests) or, as `0`, none; else
- * the compiled recordIndexWorker.js beside this module (in the CLI bundle, its own entry file).
+ * the compiled recordIndexWorker.js beside this module.
  */
-export function recordWorkerUrl(): URL | undefined {
-  const env = process.env.REVENANT_RECORD_WORKER;
-  if (env === '0') return undefined;
-  if (env) return pathToFileURL(resolve(env));
-  const u = new URL('./recordIndexWorker.js', import.meta.url);
-  return u.protocol === 'file:' && existsSync(fileURLToPath(u)) ? u : undefined;
-}
+export const recordWorkerUrl = (): URL | undefined => workerScriptUrl('REVENANT_RECORD_WORKER', './recordIndexWorker.js', import.meta.url);
 
 /** A batch's byte buffer to begin with (a batch is one read of ~1 MiB; a longer line grows it). */
 const BATCH_BYTES = (1 << 20) + (1 << 16);
 
 /** Batches sent but not yet hashed before the main thread waits (each is ~1 MiB of text). */
 const MAX_INFLIGHT = 8;
-
-/**
- * The parent's Node options for the worker, without `--input-type`: it is only valid for a string
- * entry point (`node --input-type=module -e …`, as scripts embedding revenant run it), and a worker
- * started from a file with it inherited fails at once. Options a worker refuses outright (V8's and
- * per-process ones, such as `--max-old-space-size` or `--title`) are dealt with by `startWorker`.
- */
-export function workerExecArgv(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--input-type') i++;
-    else if (!argv[i].startsWith('--input-type=')) out.push(argv[i]);
-  }
-  return out;
-}
-
-/**
- * A worker on `url` with the parent's options (`workerExecArgv`). Node refuses V8 and per-process
- * options in a worker's `execArgv` (`node --max-old-space-size=12000 bin/revenant.js load …` would
- * fail with ERR_WORKER_INVALID_EXEC_ARGV); those already apply to the whole process, so the worker
- * then starts with none of its own.
- */
-function startWorker(url: URL): Worker {
-  try {
-    return new Worker(url, { execArgv: workerExecArgv(process.execArgv) });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
-    return new Worker(url, { execArgv: [] });
-  }
-}
 
 export class RecordIndexThread {
   private readonly worker: Worker;
