@@ -254,7 +254,11 @@ export async function loadDelta(
     // the whole view in compact form — which then also serves the rest of this delta.
     const baseAt = Date.parse(base.meta.get('collectedAt') ?? '');
     const basePending = readPending(base);
-    const sweeping = !!all || (at > baseAt && (basePending === undefined || (basePending !== null && basePending <= at)));
+    const pre = opts.precomputed?.base === base.id && !all ? opts.precomputed : undefined;
+    // The server's time catch-up of the base may have made that sweep already, off the event path
+    // (queries/timeCatchUp.ts), at an instant up to this one with nothing time alone changes in between.
+    const preSweep = pre?.sweep && pre.sweep.at <= at && (pre.sweep.pending === null || pre.sweep.pending > at) ? pre.sweep : undefined;
+    const sweeping = !!all || (at > baseAt && !preSweep && (basePending === undefined || (basePending !== null && basePending <= at)));
     const compact = sweeping ? new CompactGraph(view, id) : undefined;
     // Units share most of what they read (groups, roles, apps): each key is looked up once.
     const nids = new Map<string, number | undefined>();
@@ -287,20 +291,18 @@ export async function loadDelta(
     if (!all) rescopedUnits(reader, rescoped, units, probe, keys);
     // The units a time catch-up of the base analysed, where its analysis still holds now (a unit
     // added above reads the changed person or account: reusableUnit finds that in its reads).
-    const pre = opts.precomputed?.base === base.id && !all ? opts.precomputed : undefined;
+    // The units the catch-up's sweep found that are no units of the base become units (as after a sweep here).
+    const sweptNew = swept || preSweep ? (swept ?? preSweep)!.units.filter((k) => !units.has(k)) : [];
+    for (const k of sweptNew) keys.add(k);
     const reused = new Map<string, UnitResult>();
     if (pre) {
       const changes = { changedDeps: summary.changedDeps, changedKinds: summary.changedKinds, changedSources };
-      for (const key of timed) {
+      for (const key of preSweep ? [...timed, ...sweptNew] : timed) {
         const u = reusableUnit(pre, key, at, changes, nidOf);
         if (u) reused.set(key, u);
       }
     }
-    let pending: number | null;
-    if (swept) {
-      for (const k of swept.units) if (!units.has(k)) keys.add(k);
-      pending = swept.pending;
-    } else pending = basePending ?? null;
+    let pending: number | null = swept ? swept.pending : preSweep ? preSweep.pending : (basePending ?? null);
     ms.select = lap('select');
     // Many units: the whole view in compact form costs less than reading their neighbourhoods one by one.
     if (compact || keys.size - reused.size > 2000) analyser = new UnitAnalyser(compact ?? new CompactGraph(view, id), at, coverage, nidOf);

@@ -14,9 +14,28 @@ import type { GraphReader } from '../src/store/GraphReader.js';
 import { LazyGraph } from '../src/store/LazyGraph.js';
 import { SnapshotDb } from '../src/store/SnapshotDb.js';
 import type { Store } from '../src/store/Store.js';
-import { hasUnits, readUnits } from '../src/store/storedFindings.js';
+import { hasUnits, readPending, readUnits } from '../src/store/storedFindings.js';
 import { coverageOf } from './residual.js';
 import { type UnitResult, UnitAnalyser } from './residualUnits.js';
+
+/**
+ * How far ahead of the snapshot's stored `pending` the catch-up sweeps: a catch-up that runs less
+ * than this before it (the server runs one every CATCH_UP_EVERY_MS, and when it serves a snapshot
+ * whose `pending` is this close) sweeps at that instant, so that the refreshes after it do not.
+ */
+export const SWEEP_AHEAD_MS = 30 * 60_000;
+
+/**
+ * The tenant-wide sweep of a snapshot at instant `at` (UnitAnalyser.sweep: every unit with a
+ * departed account, and `pending`, the next instant after `at` time alone can make another
+ * account departed). A delta on that snapshot at an instant in [at, pending) takes it instead of
+ * sweeping (loadDelta): nothing time alone changes happens in between.
+ */
+export interface CaughtUpSweep {
+  at: number;
+  units: string[];
+  pending: number | null;
+}
 
 /** Units of snapshot `base` analysed again at `at` (ms): those whose next instant was passed by then. */
 export interface CaughtUp {
@@ -24,6 +43,12 @@ export interface CaughtUp {
   at: number;
   /** Each unit's analysis, with the keys it read that named no node in `base`. */
   units: Map<string, { unit: UnitResult; missing: string[] }>;
+  /**
+   * The sweep of `base`, when its stored `pending` is passed at `at` or comes within
+   * SWEEP_AHEAD_MS of it (swept at `at`, or at `pending`); the units it finds that are no unit of
+   * `base` are analysed in `units` when it swept at `at`.
+   */
+  sweep?: CaughtUpSweep;
   /** CPU milliseconds the catch-up took (its process's, when it ran in one). */
   cpuMs?: number;
 }
@@ -47,11 +72,24 @@ export function catchUpOn(sdb: SnapshotDb, id: string, at: number, onUnit?: (key
   const out: CaughtUp = { base: id, at, units: new Map() };
   const baseAt = Date.parse(sdb.meta.get('collectedAt') ?? '');
   if (!(at > baseAt) || !hasUnits(sdb)) return out;
-  const keys = [...readUnits(sdb).values()].filter((u) => u.next !== null && u.next <= at).map((u) => u.key).sort();
+  const stored = readUnits(sdb);
+  const keys = [...stored.values()].filter((u) => u.next !== null && u.next <= at).map((u) => u.key);
+  // The sweep a delta on this snapshot would make once its pending passes (none stored: an older
+  // revenant wrote it, every delta sweeps), made here instead, at `at` or at that instant.
+  const pending = readPending(sdb);
+  const sweepAt = pending === undefined ? at : pending !== null && pending <= at + SWEEP_AHEAD_MS ? Math.max(at, pending) : undefined;
+  let compact: CompactGraph | undefined;
+  if (sweepAt !== undefined) {
+    compact = new CompactGraph(sdb, id);
+    const swept = new UnitAnalyser(compact, sweepAt, {}, (k) => compact!.nidOf(k)).sweep();
+    out.sweep = { at: sweepAt, units: swept.units, pending: swept.pending };
+    if (sweepAt === at) for (const k of swept.units) if (!stored.has(k)) keys.push(k);
+  }
   if (keys.length === 0) return out;
+  keys.sort();
   const lazy = new LazyGraph(sdb, id);
   // As loadDelta reads: compactly when many units are analysed.
-  const reader: GraphReader = keys.length > 2000 ? new CompactGraph(sdb, id) : lazy;
+  const reader: GraphReader = compact ?? (keys.length > 2000 ? new CompactGraph(sdb, id) : lazy);
   const nids = new Map<string, number | undefined>();
   const nidOf = (k: string) => (nids.has(k) ? nids.get(k) : nids.set(k, sdb.nodeRow(k)?.nid).get(k));
   const analyser = new UnitAnalyser(reader, at, coverageOf(lazy.sources), nidOf);
@@ -100,14 +138,14 @@ export function reusableUnit(
 /** Write a catch-up to `file` (atomically: a reader never sees half of it). */
 export function writeCaughtUp(file: string, c: CaughtUp): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ format: 'revenant-catch-up/2', base: c.base, at: c.at, cpuMs: c.cpuMs, units: [...c.units.values()] }));
+  writeFileSync(tmp, JSON.stringify({ format: 'revenant-catch-up/3', base: c.base, at: c.at, cpuMs: c.cpuMs, sweep: c.sweep, units: [...c.units.values()] }));
   renameSync(tmp, file);
 }
 
 /** Read a catch-up `writeCaughtUp` wrote. */
 export function readCaughtUp(file: string): CaughtUp {
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as { format: string; base: string; at: number; cpuMs?: number; units: { unit: UnitResult; missing: string[] }[] };
-  // /2: a unit's deps are dependency codes (deps.ts); /1 (string reads) is refused, never misread.
-  if (raw.format !== 'revenant-catch-up/2') throw new Error(`${file}: not a revenant catch-up of this version (format ${String(raw.format)})`);
-  return { base: raw.base, at: raw.at, cpuMs: raw.cpuMs, units: new Map(raw.units.map((e) => [e.unit.key, e])) };
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as { format: string; base: string; at: number; cpuMs?: number; sweep?: CaughtUpSweep; units: { unit: UnitResult; missing: string[] }[] };
+  // /3: with the sweep; /2 (without) and /1 (string reads) are refused, never misread.
+  if (raw.format !== 'revenant-catch-up/3') throw new Error(`${file}: not a revenant catch-up of this version (format ${String(raw.format)})`);
+  return { base: raw.base, at: raw.at, cpuMs: raw.cpuMs, sweep: raw.sweep, units: new Map(raw.units.map((e) => [e.unit.key, e])) };
 }

@@ -13,7 +13,7 @@
  * exactly the compiled semantics. The bundle sits two folders below dist/, as dist/src/cli does, so
  * paths resolved from `import.meta.url` (package.json, dist/console, bin/) still resolve.
  * A full load's record index worker is a second entry (recordIndexWorker.js), `neo4j import`'s
- * CSV worker a third (importCsvWorker.js). meta.json records
+ * CSV worker a third (importCsvWorker.js), the server's snapshot warm-up a fourth (warmWorker.js). meta.json records
  * which modules went into which file (test/cli/startup.test.ts reads it).
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,8 @@ const ENTRY = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const WORKER = path.join(ROOT, 'dist', 'src', 'store', 'records', 'recordIndexWorker.js');
 // `neo4j import`'s CSV worker (src/store/writeImportCsv.ts starts it likewise from beside its module).
 const IMPORT_WORKER = path.join(ROOT, 'dist', 'src', 'store', 'importCsvWorker.js');
+// The server's warm-up of a snapshot for refreshes (src/api/events/warmUp.ts starts it likewise).
+const WARM_WORKER = path.join(ROOT, 'dist', 'src', 'api', 'events', 'warmWorker.js');
 const OUT = path.join(ROOT, 'dist', 'bundle', 'cli');
 const BUNDLED_PACKAGES = ['neo4j-driver'];
 
@@ -42,7 +44,7 @@ if (!existsSync(ENTRY)) {
 }
 rmSync(OUT, { recursive: true, force: true });
 const result = await build({
-  entryPoints: [ENTRY, WORKER, IMPORT_WORKER],
+  entryPoints: [ENTRY, WORKER, IMPORT_WORKER, WARM_WORKER],
   absWorkingDir: ROOT,
   bundle: true,
   platform: 'node',

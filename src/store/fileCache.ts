@@ -21,14 +21,28 @@ let total = 0;
 
 /** The cache key of a published snapshot file's contents, or null (in memory, or a file being written). */
 export function publishedFileKey(db: Database.Database): string | null {
-  const name = db.name;
-  if (!name.endsWith('.sqlite') || db.memory) return null;
+  return db.memory ? null : publishedPathKey(db.name);
+}
+
+/** publishedFileKey of the file at `name` (the path a reader opens it by). */
+export function publishedPathKey(name: string): string | null {
+  if (!name.endsWith('.sqlite')) return null;
   try {
     const st = statSync(name);
     return `${name}\u0000${st.ino}\u0000${st.size}\u0000${st.mtimeMs}`;
   } catch {
     return null;
   }
+}
+
+/**
+ * Put a value made elsewhere (a warm-up on a worker thread: src/api/events/warmUp.ts) under `key`,
+ * unless the key is cached already or the value is larger than an entry may be. The value must be
+ * exactly what the `make` of a `cached` call with that key would have returned.
+ */
+export function prime(key: string, value: unknown, bytes: number): void {
+  if (entries.has(key) || bytes > MAX_ENTRY_BYTES) return;
+  cached(key, () => ({ value, bytes }));
 }
 
 /** The cached value of `key`, or what `make` returns (cached when `key` is not null; `bytes`: its size). */

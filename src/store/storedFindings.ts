@@ -16,7 +16,7 @@ import type { Finding, FindingsDoc, PersonReport, SubjectReport } from '../../qu
 import { findingsOrderByAccount } from '../analysis/findingsOrder.js';
 import { SOURCES } from '../../ingest/sources.js';
 import { ERR, StoreError } from '../model/errors.js';
-import { cached, publishedFileKey } from './fileCache.js';
+import { cached, prime, publishedFileKey } from './fileCache.js';
 import type { SnapshotDb } from './SnapshotDb.js';
 import { VERSION } from '../model/version.js';
 
@@ -144,7 +144,7 @@ export function hasStoredFindings(db: Database.Database): boolean {
   return !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'findings'").get();
 }
 
-function hasTable(db: Database.Database, name: string): boolean {
+export function hasTable(db: Database.Database, name: string): boolean {
   return !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
 }
 
@@ -407,15 +407,32 @@ export function readUnits(sdb: SnapshotDb): Map<string, StoredUnit> {
   // A full snapshot's units are parsed once per process (each refresh on it reads them); callers get their own map.
   if (!sdb.overlay) {
     const fileKey = publishedFileKey(sdb.db);
-    const units = cached(fileKey === null ? null : `${fileKey}\u0000units`, () => {
+    const units = cached(fileKey === null ? null : unitsCacheKey(fileKey), () => {
       const value = readOwnUnits(sdb, new Map<string, StoredUnit>());
-      let bytes = 0;
-      for (const u of value.values()) bytes += u.deps.byteLength + 256;
-      return { value, bytes };
+      return { value, bytes: unitsBytes(value) };
     });
     return new Map(units);
   }
   return readOwnUnits(sdb, readUnits(sdb.overlay.parent));
+}
+
+const unitsCacheKey = (fileKey: string) => `${fileKey}\u0000units`;
+
+function unitsBytes(units: Map<string, StoredUnit>): number {
+  let bytes = 0;
+  for (const u of units.values()) bytes += u.deps.byteLength + 256;
+  return bytes;
+}
+
+/** The units of a full snapshot's file, read without the process cache (a warm-up's worker thread reads them). */
+export function readFullUnits(sdb: SnapshotDb): Map<string, StoredUnit> {
+  if (sdb.overlay) throw new Error('readFullUnits: a delta snapshot\'s units stand on its base\'s');
+  return readOwnUnits(sdb, new Map<string, StoredUnit>());
+}
+
+/** Put a full snapshot's units, read elsewhere (readFullUnits), in the process cache that readUnits reads (`fileKey`: publishedFileKey of its file). */
+export function primeUnits(fileKey: string, units: Map<string, StoredUnit>): void {
+  prime(unitsCacheKey(fileKey), units, unitsBytes(units));
 }
 
 /** A snapshot file's own units over those below it (`below`, changed in place). */

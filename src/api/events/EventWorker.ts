@@ -26,12 +26,13 @@ import type { ApiConfig } from '../config.js';
 import type { ApiMetrics } from '../metrics.js';
 import type { SnapshotManager } from '../snapshot/SnapshotManager.js';
 import type { SnapshotView } from '../snapshot/SnapshotView.js';
-import type { CaughtUp } from '../../../queries/timeCatchUp.js';
+import { type CaughtUp, SWEEP_AHEAD_MS } from '../../../queries/timeCatchUp.js';
 import { type CatchUpRunner, catchUpInChild } from './catchUpInChild.js';
 import { type EventQueue, type Job, laneOf } from './EventQueue.js';
 import { revenantCli, spawnBackground } from './revenantCli.js';
 import { eventContext, eventsOf } from './sourceEvents.js';
 import type { SubjectRefresher } from './SubjectRefresher.js';
+import { warmSnapshot } from './warmUp.js';
 
 export interface WorkerLog {
   info(obj: object, msg: string): void;
@@ -121,14 +122,23 @@ export class EventWorker {
   private caught: CaughtUp | null = null;
   private catchUpTimer: NodeJS.Timeout | null = null;
 
+  /**
+   * The warm-up of the served snapshot (warmUp.ts): its record indexes and units read into the
+   * process cache on a worker thread, so that the first refresh on it does not read them on the
+   * event loop. A load waits for a warm-up still running (it would read the same files itself).
+   */
+  private warming: { id: string; abort: AbortController; done: Promise<void> } | null = null;
+
   constructor(private readonly d: EventWorkerDeps) {
     d.queue.onQueued(() => this.wake());
     d.snapshots.on('swap', (e) => {
+      this.warm(e.next.id);
       // A catch-up of a snapshot no longer served is of no use.
       if (this.catching && this.catching.base !== e.next.id) this.catching.abort.abort();
       if (this.caught && this.caught.base !== e.next.id) this.caught = null;
       // A refresh's snapshot is caught up to its own time; a snapshot loaded elsewhere may not be.
-      if (!e.refreshed) this.catchUp();
+      // Either is swept ahead of its stored pending (see sweepDue).
+      if (!e.refreshed || this.sweepDue(e.next.id, Date.now() + SWEEP_AHEAD_MS)) this.catchUp();
     });
   }
 
@@ -137,6 +147,8 @@ export class EventWorker {
     if (n) this.d.log.warn({ jobs: n }, 'event jobs interrupted by the last shutdown are queued again');
     this.d.queue.prune();
     this.running = this.loop();
+    const served = this.d.snapshots.current;
+    if (served) this.warm(served.id);
     this.catchUp();
     this.catchUpTimer = setInterval(() => this.catchUp(), CATCH_UP_EVERY_MS);
     this.catchUpTimer.unref();
@@ -155,7 +167,7 @@ export class EventWorker {
     const view = this.d.snapshots.current;
     if (!view || !this.running || this.stopping || this.draining) return;
     if (this.catching?.base === view.id) return;
-    if (this.caught?.base === view.id && Date.now() - this.caught.at < CATCH_UP_EVERY_MS) return;
+    if (this.caught?.base === view.id && Date.now() - this.caught.at < CATCH_UP_EVERY_MS && !this.sweepDue(view.id, Date.now() + SWEEP_AHEAD_MS)) return;
     this.catching?.abort.abort();
     const abort = new AbortController();
     const at = Date.now();
@@ -178,6 +190,50 @@ export class EventWorker {
       .finally(() => {
         if (this.catching === state) this.catching = null;
       });
+  }
+
+  /** Warm the process cache for refreshes on snapshot `id` in the background (see `warming`). */
+  private warm(id: string): void {
+    if (this.warming?.id === id || this.stopping) return;
+    const abort = new AbortController();
+    const state = { id, abort, done: Promise.resolve() };
+    this.warming = state;
+    state.done = warmSnapshot(this.d.store, id, abort.signal)
+      .then(
+        (w) => {
+          if (w && w.files && !abort.signal.aborted) this.d.log.info({ snapshot: id, ...w }, 'snapshot warmed for refreshes');
+        },
+        (e) => {
+          this.d.log.warn({ snapshot: id, err: (e as Error).message }, 'warm-up of the served snapshot failed (refreshes read it themselves)');
+        },
+      )
+      .finally(() => {
+        if (this.warming === state) this.warming = null;
+      });
+  }
+
+  /**
+   * Whether a delta on snapshot `id` at instant `t` would sweep the tenant (its stored `pending`
+   * passed by then, or none stored) with no sweep of the catch-up that holds at `t`.
+   */
+  private sweepDue(id: string, t: number): boolean {
+    const c = this.caught;
+    if (c?.base === id && c.sweep && c.sweep.at <= t && (c.sweep.pending === null || c.sweep.pending > t)) return false;
+    const pending = storedPending(this.d.store.pathOf(id));
+    return pending === undefined || (pending !== null && pending <= t);
+  }
+
+  /**
+   * Before a load on snapshot `id`: if it would sweep the tenant, have the catch-up child make the
+   * sweep (or wait for the one running) — off the event loop — and use it.
+   */
+  private async sweepFirst(id: string): Promise<void> {
+    if (!this.sweepDue(id, Date.now())) return;
+    if (this.catching?.base !== id) {
+      if (this.caught?.base === id) this.caught = null;
+      this.catchUp();
+    }
+    if (this.catching?.base === id) await this.catching.done;
   }
 
   wake(): void {
@@ -212,6 +268,9 @@ export class EventWorker {
       await this.running;
     }
     this.running = null;
+    const warming = this.warming;
+    warming?.abort.abort();
+    await warming?.done;
     if (this.catchUpTimer) clearInterval(this.catchUpTimer);
     this.catchUpTimer = null;
     const catching = this.catching;
@@ -429,6 +488,9 @@ export class EventWorker {
       const folders = new Map(ready.map((r) => [r.sourceKey, r.folder]));
       const dirs = sources.map((s) => folders.get(s.sourceKey) ?? s.folder);
       const started = performance.now();
+      // The warm-up reads what this load would read first: wait for it rather than read it twice.
+      // A sweep of the tenant is made by the catch-up child, not here on the event loop.
+      await Promise.all([this.warming?.done, this.sweepFirst(view.id)]);
       let loaded: Awaited<ReturnType<typeof loadDelta>>;
       let publishMs: number;
       try {
@@ -671,5 +733,20 @@ function isSubjectFolder(dir: string): boolean {
     return (JSON.parse(readFileSync(p, 'utf8')) as { scope?: { kind?: string } }).scope?.kind === 'subject';
   } catch {
     return false;
+  }
+}
+
+/** The `pending` a snapshot file stores (undefined: none stored, or unreadable — a delta on it sweeps). */
+function storedPending(path: string): number | null | undefined {
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      const row = db.prepare("SELECT value FROM analysis WHERE key = 'pending'").get() as { value: string } | undefined;
+      return row ? (JSON.parse(row.value) as number | null) : undefined;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined;
   }
 }

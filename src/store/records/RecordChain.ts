@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { SnapshotDb } from '../SnapshotDb.js';
-import { cached, publishedFileKey } from '../fileCache.js';
+import { cached, prime, publishedFileKey } from '../fileCache.js';
 import { type RecordRef, RecordFile, hkey, readGone } from './RecordIndex.js';
 
 interface Level {
@@ -99,6 +99,13 @@ export class RecordChain {
   }
 }
 
+const recordFileCacheKey = (fileKey: string, file: number) => `${fileKey}\u0000records\u0000${file}`;
+
+/** Put a record file read elsewhere (a warm-up's worker thread) in the process cache RecordChain reads (`fileKey`: publishedFileKey of its snapshot file). */
+export function primeRecordFile(fileKey: string, rf: RecordFile): void {
+  prime(recordFileCacheKey(fileKey, rf.file), rf, rf.bytes);
+}
+
 function levelOf(db: Database.Database): Level {
   const fileIds = new Map<string, number[]>();
   const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'record_files'").get();
@@ -112,7 +119,7 @@ function levelOf(db: Database.Database): Level {
   // A published file's record files are parsed once per process (each refresh reads its base's).
   const fileKey = publishedFileKey(db);
   const read = (f: number) =>
-    cached(fileKey === null ? null : `${fileKey}\u0000records\u0000${f}`, () => {
+    cached(fileKey === null ? null : recordFileCacheKey(fileKey, f), () => {
       const rf = RecordFile.read(db, f)!;
       return { value: rf, bytes: rf.bytes };
     });

@@ -275,6 +275,19 @@ export interface RecordRef {
   touched: Int32Array;
 }
 
+/** A RecordFile's contents, as sent between threads. */
+export interface RecordFileTransfer {
+  file: number;
+  sourceKey: string;
+  dataset: string;
+  n: number;
+  rows: Int32Array;
+  byKey: Int32Array;
+  byOwner: Int32Array;
+  byParent: Int32Array;
+  touched: Int32Array;
+}
+
 /** The record index of one file, read back. */
 export class RecordFile {
   constructor(
@@ -288,6 +301,15 @@ export class RecordFile {
     private readonly byParent: Int32Array,
     private readonly touchedAll: Int32Array,
   ) {}
+
+  /** Its arrays, to send to another thread (transferable: each has a buffer of its own) and build it again there with `fromArrays`. */
+  get arrays(): RecordFileTransfer {
+    return { file: this.file, sourceKey: this.sourceKey, dataset: this.dataset, n: this.n, rows: this.rows, byKey: this.byKey, byOwner: this.byOwner, byParent: this.byParent, touched: this.touchedAll };
+  }
+
+  static fromArrays(a: RecordFileTransfer): RecordFile {
+    return new RecordFile(a.file, a.sourceKey, a.dataset, a.n, a.rows, a.byKey, a.byOwner, a.byParent, a.touched);
+  }
 
   /** Bytes held (for caches). */
   get bytes(): number {

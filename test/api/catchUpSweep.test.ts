@@ -1,0 +1,114 @@
+/**
+ * The sweep of the time catch-up (queries/timeCatchUp.ts): once a snapshot's stored `pending` is
+ * passed (a person who was no unit may have left by time alone), the catch-up child sweeps the
+ * tenant — at its own instant, or ahead, at `pending` — and a refresh's delta on that snapshot takes
+ * that sweep instead of sweeping on the event path: no sweep in the delta, and the document a
+ * full load of the same collections at the delta's time gives.
+ */
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import { synthesize } from '../../ingest/synth/synthesize.js';
+import { loadDelta, loadSnapshot } from '../../queries/loadSnapshot.js';
+import { UnitAnalyser } from '../../queries/residualUnits.js';
+import { SWEEP_AHEAD_MS, catchUpUnits, readCaughtUp, writeCaughtUp } from '../../queries/timeCatchUp.js';
+import { SnapshotDb } from '../../src/store/SnapshotDb.js';
+import { Store } from '../../src/store/Store.js';
+import { readPending } from '../../src/store/storedFindings.js';
+import { tempDir } from '../collect/helpers.js';
+import { comparableDoc, storedDoc } from '../delta/storedDoc.js';
+
+/** A copy of a collection collected at `at` (every source's manifest), its data unchanged. */
+function restamped(from: string, to: string, at: string): void {
+  cpSync(from, to, { recursive: true });
+  for (const src of readdirSync(to, { withFileTypes: true })) {
+    if (!src.isDirectory()) continue;
+    const path = join(to, src.name, 'manifest.json');
+    const m = JSON.parse(readFileSync(path, 'utf8')) as { collectedAt: string };
+    m.collectedAt = at;
+    writeFileSync(path, JSON.stringify(m, null, 2));
+  }
+}
+
+describe('the catch-up sweeps ahead of the stored pending, so a refresh does not', () => {
+  const root = tempDir();
+  const a = join(root, 'a');
+  let store: Store;
+  let base: string;
+  let pending: number;
+  let baseDeparted: number;
+
+  beforeAll(async () => {
+    await synthesize({ users: 400, seed: 5, out: a });
+    store = new Store(join(root, 'delta'));
+    const loaded = await loadSnapshot(store, [a]);
+    base = loaded.id;
+    baseDeparted = loaded.departed;
+    const db = new SnapshotDb(store.pathOf(base));
+    pending = readPending(db) as number;
+    db.close();
+  }, 300_000);
+
+  afterEach(() => vi.restoreAllMocks());
+
+  /** A delta of collection `dir` on the base with `precomputed`, checked to be made without a sweep. */
+  async function deltaWithoutSweep(dir: string, precomputed: ReturnType<typeof catchUpUnits>) {
+    const sweep = vi.spyOn(UnitAnalyser.prototype, 'sweep');
+    const d = await loadDelta(store, [dir], base, undefined, { precomputed });
+    expect(sweep).not.toHaveBeenCalled();
+    return d;
+  }
+
+  /** A full load of `dir` in a store of its own, and the comparable form of its document. */
+  async function fullLoad(dir: string, name: string) {
+    const fullStore = new Store(join(root, name));
+    const r = await loadSnapshot(fullStore, [dir]);
+    return { departed: r.departed, doc: comparableDoc(storedDoc(fullStore, r.id)) };
+  }
+
+  test('after pending passed: swept at the catch-up instant, its new units taken from it', async () => {
+    const at = Date.parse('2026-11-25T00:00:00Z');
+    // The case is there: the stored pending passed at the later time.
+    expect(pending).toBeGreaterThan(Date.parse('2026-11-01T00:00:00Z'));
+    expect(pending).toBeLessThanOrEqual(at);
+    const c = catchUpUnits(store, base, at);
+    expect(c.sweep?.at).toBe(at);
+    // It round-trips through the child's file.
+    const file = join(tempDir(), 'c.json');
+    writeCaughtUp(file, c);
+    const back = readCaughtUp(file);
+    expect(back.sweep).toEqual(c.sweep);
+    const b = join(root, 'b');
+    restamped(a, b, new Date(at).toISOString());
+    const delta = await deltaWithoutSweep(b, back);
+    const full = await fullLoad(b, 'full-b');
+    // More departed subjects than at the base's time: people who were no units became units.
+    expect(full.departed).toBeGreaterThan(baseDeparted);
+    expect(delta.departed).toBe(full.departed);
+    expect(delta.caughtUp).toBeGreaterThan(0);
+    expect(comparableDoc(storedDoc(store, delta.id))).toBe(full.doc);
+  }, 300_000);
+
+  test('ahead of pending: swept at the pending instant, a refresh at that instant takes it', async () => {
+    const c = catchUpUnits(store, base, pending - SWEEP_AHEAD_MS / 2);
+    expect(c.sweep?.at).toBe(pending);
+    const p = join(root, 'p');
+    restamped(a, p, new Date(pending).toISOString());
+    const delta = await deltaWithoutSweep(p, c);
+    const full = await fullLoad(p, 'full-p');
+    expect(delta.departed).toBe(full.departed);
+    expect(comparableDoc(storedDoc(store, delta.id))).toBe(full.doc);
+  }, 300_000);
+
+  test('far ahead of pending: no sweep; a refresh past pending without a sweep that holds sweeps itself', async () => {
+    const early = catchUpUnits(store, base, pending - 2 * SWEEP_AHEAD_MS);
+    expect(early.sweep).toBeUndefined();
+    const q = join(root, 'q');
+    const at = Date.parse('2026-11-25T00:00:00Z');
+    restamped(a, q, new Date(at).toISOString());
+    const sweep = vi.spyOn(UnitAnalyser.prototype, 'sweep');
+    const d = await loadDelta(store, [q], base, undefined, { precomputed: early });
+    expect(sweep).toHaveBeenCalled();
+    expect(comparableDoc(storedDoc(store, d.id))).toBe((await fullLoad(q, 'full-q')).doc);
+  }, 300_000);
+});
