@@ -586,7 +586,15 @@ async function events(F, { fx, store, tenant, graphToken, ca, log, work }) {
         .find((l) => l.includes('"served snapshot caught up with time"') || l.includes('"time catch-up of the served snapshot failed'));
       if (line) {
         const r = JSON.parse(line);
-        catchUp = { waitedSeconds: round((performance.now() - t0) / 1000), units: r.units ?? null, ms: r.ms ?? null, cpuSeconds: r.cpuMs === undefined ? null : round(r.cpuMs / 1000), error: r.err };
+        catchUp = { waitedSeconds: round((performance.now() - t0) / 1000), units: r.units ?? null, sweptUnits: r.sweptUnits ?? null, ms: r.ms ?? null, cpuSeconds: r.cpuMs === undefined ? null : round(r.cpuMs / 1000), error: r.err };
+        // The warm-up of the served snapshot for refreshes (a worker thread), when it was done by then.
+        const warm = readFileSync(join(work, 'serve.log'), 'utf8')
+          .split('\n')
+          .find((l) => l.includes('"snapshot warmed for refreshes"'));
+        if (warm) {
+          const w = JSON.parse(warm);
+          catchUp.warmUp = { ms: w.ms, recordFiles: w.recordFiles, units: w.units, mb: round(w.bytes / 1048576) };
+        }
       } else await new Promise((r2) => setTimeout(r2, 500));
     }
     log(`catch-up: ${JSON.stringify(catchUp)}`);

@@ -132,7 +132,9 @@ export class EventWorker {
   constructor(private readonly d: EventWorkerDeps) {
     d.queue.onQueued(() => this.wake());
     d.snapshots.on('swap', (e) => {
-      this.warm(e.next.id);
+      // A refresh's snapshot adds a small delta file to a chain warm already: the next load reads it
+      // faster than a worker thread starts (and it would wait for that thread).
+      if (!e.refreshed) this.warm(e.next.id);
       // A catch-up of a snapshot no longer served is of no use.
       if (this.catching && this.catching.base !== e.next.id) this.catching.abort.abort();
       if (this.caught && this.caught.base !== e.next.id) this.caught = null;
@@ -181,7 +183,8 @@ export class EventWorker {
           if (abort.signal.aborted || !c) return;
           if (this.d.snapshots.current?.id !== c.base) return;
           this.caught = c;
-          this.d.log.info({ snapshot: c.base, at: new Date(c.at).toISOString(), units: c.units.size, ms: Math.round(performance.now() - started), cpuMs: c.cpuMs }, 'served snapshot caught up with time');
+          const sweep = c.sweep ? { sweptAt: new Date(c.sweep.at).toISOString(), sweptUnits: c.sweep.units.length, pendingAfter: c.sweep.pending === null ? null : new Date(c.sweep.pending).toISOString() } : {};
+          this.d.log.info({ snapshot: c.base, at: new Date(c.at).toISOString(), units: c.units.size, ...sweep, ms: Math.round(performance.now() - started), cpuMs: c.cpuMs }, 'served snapshot caught up with time');
         },
         (e) => {
           if (!abort.signal.aborted) this.d.log.warn({ snapshot: view.id, err: (e as Error).message }, 'time catch-up of the served snapshot failed (refreshes analyse what time changed themselves)');
