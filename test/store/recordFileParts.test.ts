@@ -2,7 +2,9 @@
  * A record file whose arrays are longer than one stored value may be (a 1M-user tenant's group
  * memberships: 1.15 GB of rows, over SQLite's 1e9-byte limit) is stored in parts and read back
  * whole: the same rows and lookups as one stored in one piece, a store from before parts still
- * reads, and a delta load over a base stored in parts gives a full load's document.
+ * reads, and a delta load over a base stored in parts gives a full load's document. Arrays are
+ * stored deflated when that is shorter, raw otherwise, and a store from before the encoding (raw
+ * arrays) reads the same.
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,8 +12,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { synthesize } from '../../ingest/synth/synthesize.js';
 import { loadDelta, loadSnapshot } from '../../queries/loadSnapshot.js';
-import { fromBuffer } from '../../src/store/Adjacency.js';
-import { CREATE_RECORD_TABLES, RecordFile, type RecordFileArrays, RecordFileBuilder, writeRecordFile } from '../../src/store/records/RecordIndex.js';
+import { CREATE_RECORD_TABLES, PERM_SHAPE, R, ROWS_SHAPE, RecordFile, type RecordFileArrays, RecordFileBuilder, TLEN, TOFF, TOUCHED_SHAPE, decodeArray, encodeArray, writeRecordFile } from '../../src/store/records/RecordIndex.js';
 import { Store } from '../../src/store/Store.js';
 import { tempDir } from '../collect/helpers.js';
 import { comparableDoc, storedDoc } from '../delta/storedDoc.js';
@@ -34,7 +35,19 @@ function arrays(): RecordFileArrays {
   b.write(mem);
   const r = mem.prepare('SELECT * FROM record_files').get() as Record<string, Buffer> & { n: number };
   mem.close();
-  return { file: 1, sourceKey: 'src', dataset: 'ds', n: r.n, rows: fromBuffer(r.rows), byKey: fromBuffer(r.by_key), byOwner: fromBuffer(r.by_owner), byParent: fromBuffer(r.by_parent), touched: fromBuffer(r.touched) };
+  const rows = decodeArray(r.rows, ROWS_SHAPE, r.n * R * 4);
+  const touched = rows[(r.n - 1) * R + TOFF] + rows[(r.n - 1) * R + TLEN];
+  const perm = (b: Buffer) => decodeArray(b, PERM_SHAPE, r.n * 4);
+  return { file: 1, sourceKey: 'src', dataset: 'ds', n: r.n, rows, byKey: perm(r.by_key), byOwner: perm(r.by_owner), byParent: perm(r.by_parent), touched: decodeArray(r.touched, TOUCHED_SHAPE, touched * 4) };
+}
+
+/** A store from before the encoding: every array as its raw bytes. */
+function rawStore(a: RecordFileArrays): Database.Database {
+  const db = new Database(':memory:');
+  db.exec(CREATE_RECORD_TABLES);
+  const raw = (x: Int32Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+  db.prepare('INSERT INTO record_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(a.file, a.sourceKey, a.dataset, a.n, raw(a.rows), raw(a.byKey), raw(a.byOwner), raw(a.byParent), raw(a.touched));
+  return db;
 }
 
 /** Everything a reader asks of a record file. */
@@ -58,11 +71,12 @@ describe('record files stored in parts', () => {
 
     const parted = new Database(':memory:');
     parted.exec(CREATE_RECORD_TABLES);
-    // 1,001 bytes: parts that end inside an int, as a limit that is no multiple of 4 would cut them.
-    writeRecordFile(parted, a, 1001);
+    // 37 bytes (every stored array is longer, deflated as it is): parts that end inside an int, as a
+    // limit that is no multiple of 4 would cut them.
+    writeRecordFile(parted, a, 37);
     const parts = parted.prepare('SELECT col, COUNT(*) AS n FROM record_file_parts GROUP BY col ORDER BY col').all() as { col: string; n: number }[];
     expect(parts.map((p) => p.col)).toEqual(['by_key', 'by_owner', 'by_parent', 'rows', 'touched']);
-    expect(parts.find((p) => p.col === 'rows')!.n).toBe(Math.ceil((3000 * 11 * 4) / 1001));
+    expect(parts.find((p) => p.col === 'rows')!.n).toBe(Math.ceil(encodeArray(a.rows, ROWS_SHAPE).byteLength / 37));
     expect(answers(RecordFile.read(parted, 1)!)).toEqual(want);
 
     // Written again (a file id reused): the old parts go, whether the new one is parted or not.
@@ -81,6 +95,37 @@ describe('record files stored in parts', () => {
     old.close();
     whole.close();
     parted.close();
+  });
+
+  test('arrays are stored deflated when shorter, raw when not; a store from before the encoding reads the same', () => {
+    const a = arrays();
+    const db = new Database(':memory:');
+    db.exec(CREATE_RECORD_TABLES);
+    writeRecordFile(db, a);
+    const stored = db.prepare('SELECT rows, by_key, by_owner, by_parent, touched FROM record_files').get() as Record<string, Buffer>;
+    // Lines, offsets and repeated owners deflate: well under the raw 44 bytes a row.
+    expect(stored.rows.byteLength).toBeLessThan(a.rows.byteLength / 2);
+    for (const [col, x] of [['by_key', a.byKey], ['by_owner', a.byOwner], ['by_parent', a.byParent], ['touched', a.touched]] as const) {
+      expect(stored[col].byteLength, col).toBeLessThan(x.byteLength);
+    }
+    const want = answers(RecordFile.read(db, 1)!);
+    const old = rawStore(a);
+    expect(answers(RecordFile.read(old, 1)!)).toEqual(want);
+    // Each stored array decodes to the array written.
+    expect(decodeArray(stored.rows, ROWS_SHAPE, a.rows.byteLength)).toEqual(a.rows);
+    expect(decodeArray(stored.touched, TOUCHED_SHAPE, a.touched.byteLength)).toEqual(a.touched);
+    expect(decodeArray(stored.by_owner, PERM_SHAPE, a.byOwner.byteLength)).toEqual(a.byOwner);
+
+    // Bytes that do not deflate (random hashes) are stored raw: exactly the raw length and bytes.
+    let x = 12345;
+    const random = Int32Array.from({ length: 16 }, () => (x = (Math.imul(x, 1103515245) + 12345) | 0));
+    const enc = encodeArray(random, PERM_SHAPE);
+    expect(enc.byteLength).toBe(64);
+    expect(Buffer.from(enc)).toEqual(Buffer.from(random.buffer));
+    expect(decodeArray(enc, PERM_SHAPE, 64)).toEqual(random);
+    expect(() => decodeArray(encodeArray(a.rows, ROWS_SHAPE), ROWS_SHAPE, a.rows.byteLength - 4)).toThrow(/decodes to/);
+    db.close();
+    old.close();
   });
 
   describe('a delta load over a base stored in parts', () => {

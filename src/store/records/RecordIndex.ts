@@ -9,9 +9,15 @@
  * Stored per input file as one blob of fixed-size rows plus three permutations (by key, owner and
  * parent) for binary search, and one blob of touched nodes; an array longer than `recordBlobMax()`
  * bytes (a 1M-user tenant's group memberships: 26M rows, 1.15 GB) is stored in parts instead, in
- * `record_file_parts`, since SQLite refuses a value over 1e9 bytes. Hashes are cyrb53-style 2×32-bit
- * string hashes: deterministic, fast, 64 bits (no cryptographic claim).
+ * `record_file_parts`, since SQLite refuses a value over 1e9 bytes. Each array is stored column by
+ * column, lines and offsets and permutations as differences, deflated (zlib, level 1) when that is
+ * shorter — about half: the owner and parent hashes repeat, lines and offsets climb by one, the
+ * permutations by owner and parent are near the identity — else as its raw bytes; a stored value
+ * exactly as long as the raw array is raw (a deflated one is stored only when shorter), so a store
+ * written before the encoding reads unchanged. Hashes are cyrb53-style 2×32-bit string hashes:
+ * deterministic, fast, 64 bits (no cryptographic claim).
  */
+import { deflateSync, inflateSync } from 'node:zlib';
 import type Database from 'better-sqlite3';
 import { IntList, fromBuffer } from '../Adjacency.js';
 import type { RecordSpec } from '../../../ingest/collection/records.js';
@@ -162,21 +168,112 @@ const ARRAY_COLUMNS = ['rows', 'by_key', 'by_owner', 'by_parent', 'touched'] as 
 type ArrayColumn = (typeof ARRAY_COLUMNS)[number];
 const EMPTY = Buffer.alloc(0);
 
-export function writeRecordFile(db: Database.Database, r: RecordFileArrays, maxBlob = recordBlobMax()): void {
-  const arrays: Record<ArrayColumn, Int32Array> = { rows: r.rows, by_key: r.byKey, by_owner: r.byOwner, by_parent: r.byParent, touched: r.touched };
-  db.prepare('DELETE FROM record_file_parts WHERE file = ?').run(r.file);
+/** One input file's record index as stored: each array column encoded (`encodeArray`). */
+export interface EncodedRecordFile {
+  file: number;
+  sourceKey: string;
+  dataset: string;
+  n: number;
+  cols: Record<ArrayColumn, Uint8Array>;
+}
+
+/**
+ * How an array is laid out before deflating: rows of `width` ints turned column by column (a
+ * column of like values deflates far better than interleaved ones), and the columns in `deltas`
+ * stored as differences from the previous row (lines and touched offsets climb by small steps; a
+ * permutation by owner or parent is near the identity).
+ */
+export interface ArrayShape {
+  width: number;
+  deltas: readonly number[];
+}
+
+export const ROWS_SHAPE: ArrayShape = { width: R, deltas: [LINE, TOFF] };
+export const PERM_SHAPE: ArrayShape = { width: 1, deltas: [0] };
+export const TOUCHED_SHAPE: ArrayShape = { width: 2, deltas: [] };
+
+/** Rows to columns, with the delta columns as differences (wrapping 32-bit arithmetic: exact both ways). */
+function toColumns(a: Int32Array, { width, deltas }: ArrayShape): Int32Array {
+  const n = a.length / width;
+  const out = new Int32Array(a.length);
+  for (let k = 0; k < width; k++) {
+    const base = k * n;
+    if (deltas.includes(k)) {
+      let prev = 0;
+      for (let i = 0; i < n; i++) {
+        const v = a[i * width + k];
+        out[base + i] = (v - prev) | 0;
+        prev = v;
+      }
+    } else {
+      for (let i = 0; i < n; i++) out[base + i] = a[i * width + k];
+    }
+  }
+  return out;
+}
+
+function fromColumns(c: Int32Array, { width, deltas }: ArrayShape): Int32Array {
+  const n = c.length / width;
+  const out = new Int32Array(c.length);
+  for (let k = 0; k < width; k++) {
+    const base = k * n;
+    if (deltas.includes(k)) {
+      let prev = 0;
+      for (let i = 0; i < n; i++) out[i * width + k] = prev = (prev + c[base + i]) | 0;
+    } else {
+      for (let i = 0; i < n; i++) out[i * width + k] = c[base + i];
+    }
+  }
+  return out;
+}
+
+/**
+ * The stored bytes of an array: laid out by its shape and deflated (zlib, level 1: a fifth of the
+ * time of the default level for 1% more bytes) when that is shorter than the raw bytes, else the
+ * raw bytes (a view).
+ */
+export function encodeArray(a: Int32Array, shape: ArrayShape): Uint8Array {
+  const raw = buf(a);
+  if (raw.byteLength === 0) return raw;
+  const z = deflateSync(buf(toColumns(a, shape)), { level: 1 });
+  return z.byteLength < raw.byteLength ? z : raw;
+}
+
+/** An array from its stored bytes (`encodeArray`), given its shape and the raw array's length in bytes. */
+export function decodeArray(b: Uint8Array, shape: ArrayShape, rawBytes: number): Int32Array {
+  if (b.byteLength === rawBytes) return fromBuffer(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  const c = fromBuffer(inflateSync(b));
+  if (c.byteLength !== rawBytes) throw new Error(`record index: a stored array of ${b.byteLength} bytes decodes to ${c.byteLength}, expected ${rawBytes}`);
+  return fromColumns(c, shape);
+}
+
+/** Encode every array of a record file (on the record index worker for a full load). */
+export function encodeRecordFile(r: RecordFileArrays): EncodedRecordFile {
+  const cols: Record<ArrayColumn, Uint8Array> = {
+    rows: encodeArray(r.rows, ROWS_SHAPE),
+    by_key: encodeArray(r.byKey, PERM_SHAPE),
+    by_owner: encodeArray(r.byOwner, PERM_SHAPE),
+    by_parent: encodeArray(r.byParent, PERM_SHAPE),
+    touched: encodeArray(r.touched, TOUCHED_SHAPE),
+  };
+  return { file: r.file, sourceKey: r.sourceKey, dataset: r.dataset, n: r.n, cols };
+}
+
+export function writeRecordFile(db: Database.Database, r: RecordFileArrays | EncodedRecordFile, maxBlob = recordBlobMax()): void {
+  const enc = 'cols' in r ? r : encodeRecordFile(r);
+  db.prepare('DELETE FROM record_file_parts WHERE file = ?').run(enc.file);
   const part = db.prepare('INSERT INTO record_file_parts(file, col, part, bytes) VALUES (?, ?, ?, ?)');
   const inline = ARRAY_COLUMNS.map((col) => {
-    const b = buf(arrays[col]);
+    const b = enc.cols[col];
     if (b.byteLength <= maxBlob) return b;
-    for (let p = 0, at = 0; at < b.byteLength; p++, at += maxBlob) part.run(r.file, col, p, b.subarray(at, Math.min(b.byteLength, at + maxBlob)));
+    for (let p = 0, at = 0; at < b.byteLength; p++, at += maxBlob) part.run(enc.file, col, p, b.subarray(at, Math.min(b.byteLength, at + maxBlob)));
     return EMPTY;
   });
   db.prepare('INSERT OR REPLACE INTO record_files(file, source_key, dataset, n, rows, by_key, by_owner, by_parent, touched) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-    r.file,
-    r.sourceKey,
-    r.dataset,
-    r.n,
+    enc.file,
+    enc.sourceKey,
+    enc.dataset,
+    enc.n,
     ...inline,
   );
 }
@@ -184,28 +281,18 @@ export function writeRecordFile(db: Database.Database, r: RecordFileArrays, maxB
 /** Per database, the statement reading a file's parted arrays (none cached for a store from before parts). */
 const partsStatements = new WeakMap<Database.Database, Database.Statement>();
 
-/** The arrays of `file` stored in parts, joined, by column. */
-function partedArrays(db: Database.Database, file: number): Map<string, Int32Array> {
+/** The stored bytes of `file`'s columns stored in parts, joined, by column. */
+function partedBytes(db: Database.Database, file: number): Map<string, Buffer> {
   let stmt = partsStatements.get(db);
   if (!stmt && db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'record_file_parts'").get()) {
     stmt = db.prepare('SELECT col, bytes FROM record_file_parts WHERE file = ? ORDER BY col, part');
     partsStatements.set(db, stmt);
   }
-  const out = new Map<string, Int32Array>();
+  const out = new Map<string, Buffer>();
   if (!stmt) return out;
   const byCol = new Map<string, Buffer[]>();
   for (const p of stmt.all(file) as { col: string; bytes: Buffer }[]) (byCol.get(p.col) ?? byCol.set(p.col, []).get(p.col)!).push(p.bytes);
-  for (const [col, parts] of byCol) {
-    const total = parts.reduce((n, b) => n + b.byteLength, 0);
-    const a = new Int32Array(total / 4);
-    const bytes = new Uint8Array(a.buffer);
-    let at = 0;
-    for (const b of parts) {
-      bytes.set(b, at);
-      at += b.byteLength;
-    }
-    out.set(col, a);
-  }
+  for (const [col, parts] of byCol) out.set(col, Buffer.concat(parts));
   return out;
 }
 
@@ -321,9 +408,13 @@ export class RecordFile {
       | { file: number; source_key: string; dataset: string; n: number; rows: Buffer; by_key: Buffer; by_owner: Buffer; by_parent: Buffer; touched: Buffer }
       | undefined;
     if (!r) return undefined;
-    const parted = partedArrays(db, file);
-    const col = (c: ArrayColumn) => parted.get(c) ?? fromBuffer(r[c]);
-    return new RecordFile(r.file, r.source_key, r.dataset, r.n, col('rows'), col('by_key'), col('by_owner'), col('by_parent'), col('touched'));
+    const parted = partedBytes(db, file);
+    const stored = (c: ArrayColumn) => parted.get(c) ?? r[c];
+    const rows = decodeArray(stored('rows'), ROWS_SHAPE, r.n * R * 4);
+    // The touched nodes end where the last row's do (rows are in order, their touched too).
+    const touchedInts = r.n === 0 ? 0 : rows[(r.n - 1) * R + TOFF] + rows[(r.n - 1) * R + TLEN];
+    const perm = (c: ArrayColumn) => decodeArray(stored(c), PERM_SHAPE, r.n * 4);
+    return new RecordFile(r.file, r.source_key, r.dataset, r.n, rows, perm('by_key'), perm('by_owner'), perm('by_parent'), decodeArray(stored('touched'), TOUCHED_SHAPE, touchedInts * 4));
   }
 
   ref(row: number): RecordRef {

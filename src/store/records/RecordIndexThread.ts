@@ -13,7 +13,7 @@ import type { Worker } from 'node:worker_threads';
 import type { ValidLine } from '../../../ingest/collection/openCollection.js';
 import type { RecordSpec } from '../../../ingest/collection/records.js';
 import { IntList } from '../Adjacency.js';
-import { type RecordFileArrays, type RecordFileBuilder, recordOf } from './RecordIndex.js';
+import { type EncodedRecordFile, type RecordFileBuilder, recordOf } from './RecordIndex.js';
 import type { ToMain, ToWorker } from './recordIndexMessages.js';
 import { startWorker, workerScriptUrl } from '../workerThreads.js';
 
@@ -59,7 +59,7 @@ export class RecordIndexThread {
   constructor(
     url: URL,
     /** Called with each file's finished arrays, in the order the files ended. */
-    private readonly onFile: (r: RecordFileArrays) => void,
+    private readonly onFile: (r: EncodedRecordFile) => void,
   ) {
     this.worker = startWorker(url);
     this.worker.unref();
@@ -179,7 +179,7 @@ export class RecordIndexThread {
         return;
       }
       try {
-        this.onFile({ ...f, n: m.n, rows: m.rows, byKey: m.byKey, byOwner: m.byOwner, byParent: m.byParent, touched: m.touched });
+        this.onFile({ ...f, n: m.n, cols: m.cols });
       } catch (e) {
         this.fail(`writing its result: ${(e as Error).message}`);
         return;

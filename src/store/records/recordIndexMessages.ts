@@ -5,7 +5,9 @@
  * touched ints — followed by the touched (nid, mode) ints; the lines' bytes as read, one after the
  * other (copied into one buffer and transferred: cloning or joining the texts cost the main thread
  * more than hashing them); and one string of every line's key, owner and parent (those present).
+ * A finished file comes back with its arrays encoded as stored (RecordIndex.ts's encodeArray).
  */
+import type { EncodedRecordFile } from './RecordIndex.js';
 
 /** Ints per line in a batch's `meta` before its touched ints. */
 export const META_INTS = 6;
@@ -14,4 +16,4 @@ export type ToWorker = { t: 'batch'; meta: Int32Array; lines: number; bytes: Uin
 
 export type ToMain =
   | { t: 'ack' }
-  | { t: 'done'; file: number; n: number; rows: Int32Array; byKey: Int32Array; byOwner: Int32Array; byParent: Int32Array; touched: Int32Array };
+  | { t: 'done'; file: number; n: number; cols: EncodedRecordFile['cols'] };
