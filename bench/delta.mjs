@@ -407,6 +407,9 @@ function inProcessFakes(graph, okta) {
   // seconds of CPU per event, which no real service charges).
   graph.indexedLookups = true;
   okta.indexedLookups = true;
+  // Indexed before the timed events (a real service's indexes exist; the fake builds its own on first use).
+  graph.warmIndexes();
+  okta.warmIndexes();
   // Candidates: active users with group memberships (so that a deactivation leaves something to report).
   const oktaMembers = new Set([...okta.data.groupMembers.values()].flat());
   const entraMembers = new Set([...graph.data.groupMembers.values()].flat().map((m) => String(m.id)));
