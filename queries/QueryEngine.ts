@@ -13,9 +13,9 @@ import { DbReader } from '../src/store/DbReader.js';
 import type { InputFile, SourceInfo } from '../src/store/GraphReader.js';
 import { LazyGraph } from '../src/store/LazyGraph.js';
 import type { SnapshotDb } from '../src/store/SnapshotDb.js';
-import { blastRadius, type BlastRadius } from './blast-radius.js';
+import type { BlastRadius } from './blast-radius.js';
 import { type Neighbourhood, type NeighbourhoodOptions, type PersonLinks, type SearchHit, neighbourhood, personOf, searchHits, searchRows } from './explore.js';
-import { findPaths, type PathsResult } from './paths.js';
+import type { PathsResult } from './paths.js';
 import { type FindingsDoc, type ResidualOptions, runResidual } from './residual.js';
 
 export type { AccountRef };
@@ -93,11 +93,15 @@ export class EmbeddedEngine implements QueryEngine {
     return runResidual(opts.all && this.opts.compactSweeps ? new CompactGraph(this.db, this.id) : this.graph(), opts);
   }
 
+  // Blast radius and paths (and the graph library they build on) load when first asked for: a
+  // one-subject query never needs them.
   async blastRadius(principal: string, opts: { maxDepth?: number; listLimit?: number }): Promise<BlastRadius> {
+    const { blastRadius } = await import('./blast-radius.js');
     return blastRadius(this.graph(), principal, opts);
   }
 
   async paths(from: string, to: string, opts: { maxDepth?: number; limit?: number }): Promise<PathsResult> {
+    const { findPaths } = await import('./paths.js');
     return findPaths(this.graph(), from, to, opts);
   }
 

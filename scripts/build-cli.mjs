@@ -8,7 +8,8 @@
  * runs. npm packages stay external (loaded from node_modules as before; better-sqlite3 is a
  * native module), except neo4j-driver: pure JavaScript, but about 370 CommonJS files with RxJS,
  * which cost a Neo4j query about 0.1 s to load one by one (bench/subject.mjs); bundled, it still
- * loads only on the Neo4j path. Its `require` of Node's built-ins needs a `require` in ES
+ * loads only on the Neo4j path; and commander, which every command loads (seven CommonJS files,
+ * each resolved through node_modules on every start). Its `require` of Node's built-ins needs a `require` in ES
  * modules (the banner). The input is tsc's JavaScript, not the TypeScript, so the bundle has
  * exactly the compiled semantics. The bundle sits two folders below dist/, as dist/src/cli does, so
  * paths resolved from `import.meta.url` (package.json, dist/console, bin/) still resolve.
@@ -31,7 +32,7 @@ const IMPORT_WORKER = path.join(ROOT, 'dist', 'src', 'store', 'importCsvWorker.j
 // The server's warm-up of a snapshot for refreshes (src/api/events/warmUp.ts starts it likewise).
 const WARM_WORKER = path.join(ROOT, 'dist', 'src', 'api', 'events', 'warmWorker.js');
 const OUT = path.join(ROOT, 'dist', 'bundle', 'cli');
-const BUNDLED_PACKAGES = ['neo4j-driver'];
+const BUNDLED_PACKAGES = ['neo4j-driver', 'commander'];
 
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const external = [pkg.dependencies, pkg.devDependencies, pkg.optionalDependencies]

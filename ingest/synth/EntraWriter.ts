@@ -254,8 +254,10 @@ export class EntraWriter {
         const prefix = memberPrefix(g.id, ODATA.user);
         for (let i = 0; i < g.sel.size; i++) {
           const id = ids[space[selAt(g.sel, len, i)]];
-          if (typeof id === 'string') await members.writeLine(`${prefix}${JSON.stringify(id)}}}`);
-          else await members.write(memberObject(g.id, ODATA.user, id));
+          if (typeof id === 'string') {
+            const full = members.writeLine(`${prefix}${JSON.stringify(id)}}}`);
+            if (full) await full;
+          } else await members.write(memberObject(g.id, ODATA.user, id));
         }
       }
       for (const ref of g.explicit) await members.write({ groupId: g.id, member: { '@odata.type': ODATA[ref.type], id: ref.id } });

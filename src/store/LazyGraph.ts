@@ -1,12 +1,11 @@
 /**
- * The embedded engine's graph for one-subject queries: a graphology MultiDirectedGraph filled
- * from a snapshot on demand — each (node, edge kind, direction) step is fetched once from the
- * compact adjacency, so a query touches only its neighbourhood. Tenant-wide sweeps use
- * CompactGraph instead (building a general graph of a whole tenant costs too much: see
- * Adjacency.ts). Queries read it through the GraphReader interface.
+ * The embedded engine's graph for one-subject queries: filled from a snapshot on demand — each
+ * (node, edge kind, direction) step is fetched once from the compact adjacency and each node read
+ * once, so a query touches only its neighbourhood. Tenant-wide sweeps use CompactGraph instead
+ * (building a general graph of a whole tenant costs too much: see Adjacency.ts). Queries read it
+ * through the GraphReader interface. Plain maps hold what was read (graphology cost a one-subject
+ * query ~10 ms of CPU to load, for a cache: bench/subject.mjs).
  */
-import Graph from 'graphology';
-import type { MultiDirectedGraph } from 'graphology';
 import type { EdgeKind, NodeKind } from '../model/schema.js';
 import type { GraphEdge, GraphNode } from '../model/types.js';
 import type { GraphReader, InputFile, SourceInfo } from './GraphReader.js';
@@ -14,12 +13,9 @@ import type { SnapshotDb } from './SnapshotDb.js';
 
 const EMPTY: readonly GraphEdge[] = Object.freeze([]);
 
-function edgeKey(e: GraphEdge): string {
-  return `${e.from}\u0001${e.kind}\u0001${e.to}\u0001${e.prov ? `${e.prov.file}:${e.prov.line}` : ''}`;
-}
-
 export class LazyGraph implements GraphReader {
-  readonly graph: MultiDirectedGraph<GraphNode, GraphEdge>;
+  /** Every node read so far, by key (the first object read for a key is the one returned from then on). */
+  private readonly nodes = new Map<string, GraphNode>();
   readonly sources: readonly SourceInfo[];
   readonly collectedAt: string;
   readonly snapshotId: string | null;
@@ -29,26 +25,24 @@ export class LazyGraph implements GraphReader {
     readonly db: SnapshotDb,
     snapshotId: string | null,
   ) {
-    const G = (Graph as unknown as { MultiDirectedGraph: new (o?: object) => MultiDirectedGraph<GraphNode, GraphEdge> }).MultiDirectedGraph;
-    this.graph = new G({ allowSelfLoops: true });
     this.sources = db.sources();
     this.collectedAt = db.meta.get('collectedAt') ?? this.sources.map((s) => s.collectedAt).sort().at(-1) ?? new Date(0).toISOString();
     this.snapshotId = snapshotId;
   }
 
-  private addNode(n: GraphNode): void {
-    if (!this.graph.hasNode(n.key)) this.graph.addNode(n.key, n);
-  }
-
-  private addEdge(e: GraphEdge): void {
-    const k = edgeKey(e);
-    if (!this.graph.hasEdge(k)) this.graph.addEdgeWithKey(k, e.from, e.to, e);
+  /** The node read before under this key, else `n` (now the one read). */
+  private addNode(n: GraphNode): GraphNode {
+    const had = this.nodes.get(n.key);
+    if (had) return had;
+    this.nodes.set(n.key, n);
+    return n;
   }
 
   node(key: string): GraphNode | undefined {
-    if (this.graph.hasNode(key)) return this.graph.getNodeAttributes(key);
+    const had = this.nodes.get(key);
+    if (had) return had;
     const n = this.db.node(key);
-    if (n) this.addNode(n);
+    if (n) this.nodes.set(key, n);
     return n;
   }
 
@@ -63,7 +57,6 @@ export class LazyGraph implements GraphReader {
     const list: GraphEdge[] = [];
     for (const { edge, other } of this.db.step(key, kind, dir)) {
       this.addNode(other);
-      this.addEdge(edge);
       list.push(edge);
     }
     this.adj.set(k, list);
@@ -79,10 +72,7 @@ export class LazyGraph implements GraphReader {
   }
 
   *nodesOfKind(kind: NodeKind): Iterable<GraphNode> {
-    for (const n of this.db.nodesOfKind(kind)) {
-      this.addNode(n);
-      yield this.graph.getNodeAttributes(n.key);
-    }
+    for (const n of this.db.nodesOfKind(kind)) yield this.addNode(n);
   }
 
   lookup(name: string): string[] {
