@@ -6,6 +6,9 @@
  *   - Neo4j:    `load --store --neo4j` (the SQLite snapshot as always, then the push into Neo4j;
  *               the push's own time is reported too) and `residual --all --neo4j` (twice: the
  *               first run after a load re-plans the queries, the second is warm);
+ *   `residual --all` on both is what a user gets: the findings document the load stored (read from
+ *   SQLite, or from the snapshot's findings in Neo4j), not a sweep; unless `--sweep off`, the sweep
+ *   itself (REVENANT_RECOMPUTE=1) is timed once more on each engine, warm (`residualAllSweep`);
  * then the query phases of issue 13 item 2 on both engines, each the median of --runs process
  * runs (process start included, as a user sees it; wall time and the client's CPU time, with the
  * load average, since on a shared machine wall time is mostly waiting for a core): one subject (`residual <subject>`, the
@@ -28,7 +31,7 @@
  * writes bench/results/engines-<date>.json (`--out FILE` to name it). The pushed snapshots are
  * removed afterwards.
  *
- *   NEO4J_URI=bolt://127.0.0.1:7687 node bench/engines.mjs [--sizes 1000,10000,50000] [--seed 1] [--runs 5] [--import off | --push off] [--out FILE]
+ *   NEO4J_URI=bolt://127.0.0.1:7687 node bench/engines.mjs [--sizes 1000,10000,50000] [--seed 1] [--runs 5] [--import off | --push off] [--sweep off] [--out FILE]
  * (without NEO4J_URI it uses the server `npm run neo4j:start` recorded in .neo4j/state.json)
  */
 import { spawnSync } from 'node:child_process';
@@ -44,6 +47,7 @@ const seed = arg('seed', '1');
 const runs = Number(arg('runs', '5'));
 const withImport = arg('import', 'on') !== 'off';
 const withPush = arg('push', 'on') !== 'off';
+const withSweep = arg('sweep', 'on') !== 'off';
 if (!withPush && !withImport) throw new Error('bench/engines: --push off needs the import (the Neo4j side is then the imported database)');
 /** The imported database's server: the launcher with these JVM options (scripts/neo4j.mjs's, C2 allowed). */
 const IMPORT_SERVER_JAVA_OPTS = process.env.NEO4J_JAVA_OPTS || '-Xms256m -Xmx768m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8';
@@ -59,12 +63,12 @@ const load = () => loadavg().map((x) => round(x));
  * the local Neo4j server's CPU seconds meanwhile (null when the server is not the launcher's),
  * and the 1-minute load average at its end.
  */
-function run(args, serverCpuOf = serverCpu) {
+function run(args, serverCpuOf = serverCpu, extraEnv = {}) {
   const t0 = process.hrtime.bigint();
   const c0 = childrenCpu();
   const s0 = serverCpuOf();
   // The engine is chosen by the arguments alone.
-  const env = { ...process.env, NEO4J_URI: '' };
+  const env = { ...process.env, NEO4J_URI: '', ...extraEnv };
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, env });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const c1 = childrenCpu();
@@ -214,7 +218,11 @@ for (const users of sizes) {
     const eWarm = run(['residual', '--all', '--store', store, '--format', 'json']);
     const nCold = run(['residual', '--all', '--neo4j', nUri, '--snapshot', id, '--format', 'json'], nServerCpu);
     const nWarm = run(['residual', '--all', '--neo4j', nUri, '--snapshot', id, '--format', 'json'], nServerCpu);
-    const same = eWarm.stdout === nCold.stdout && nCold.stdout === nWarm.stdout;
+    // The sweep itself (REVENANT_RECOMPUTE=1), warm, on both engines: what the stored document stands in for.
+    const recompute = { REVENANT_RECOMPUTE: '1' };
+    const eSweep = withSweep ? run(['residual', '--all', '--store', store, '--format', 'json'], serverCpu, recompute) : null;
+    const nSweep = withSweep ? run(['residual', '--all', '--neo4j', nUri, '--snapshot', id, '--format', 'json'], nServerCpu, recompute) : null;
+    const same = eWarm.stdout === nCold.stdout && nCold.stdout === nWarm.stdout && (!withSweep || (eSweep.stdout === eWarm.stdout && nSweep.stdout === eWarm.stdout));
     const all = JSON.parse(eWarm.stdout).findings;
     const findings = all.length;
 
@@ -267,10 +275,10 @@ for (const users of sizes) {
       edges,
       findings,
       sameJson: same,
-      embedded: { load: embeddedLoad.seconds, residualAllCold: eCold.seconds, residualAll: eWarm.seconds },
+      embedded: { load: embeddedLoad.seconds, residualAllCold: eCold.seconds, residualAll: eWarm.seconds, residualAllSweep: eSweep?.seconds ?? null },
       // With --push off: no online load; the residual times are the imported database's.
       neo4jQueriesOn: withPush ? 'pushed snapshot' : 'imported database',
-      neo4j: { load: neoLoad?.seconds ?? null, push, warm, ingest: neoLoad ? round(neoLoad.seconds - warm, 3) : null, residualAllCold: nCold.seconds, residualAll: nWarm.seconds },
+      neo4j: { load: neoLoad?.seconds ?? null, push, warm, ingest: neoLoad ? round(neoLoad.seconds - warm, 3) : null, residualAllCold: nCold.seconds, residualAll: nWarm.seconds, residualAllSweep: nSweep?.seconds ?? null },
       // The offline first load: ingest = the embedded load + `neo4j import` without its plan warm-up.
       neo4jImport: offline && {
         import: offline.seconds,
@@ -293,22 +301,32 @@ for (const users of sizes) {
         ingest: neoLoad ? ratio(neoLoad.seconds - warm, embeddedLoad.seconds) : null,
         residualAllCold: ratio(nCold.seconds, eCold.seconds),
         residualAll: ratio(nWarm.seconds, eWarm.seconds),
+        residualAllSweep: withSweep ? ratio(nSweep.seconds, eSweep.seconds) : null,
       },
       // CPU seconds beside the wall times above (wall on a shared machine is mostly waiting for a core):
       // `client` is the CLI process's, `server` the local Neo4j's meanwhile; `load1` the load average at the end of each.
       cpu: {
-        embedded: { load: embeddedLoad.cpu, residualAllCold: eCold.cpu, residualAll: eWarm.cpu },
+        embedded: { load: embeddedLoad.cpu, residualAllCold: eCold.cpu, residualAll: eWarm.cpu, residualAllSweep: eSweep?.cpu ?? null },
         neo4j: {
           load: neoLoad ? { client: neoLoad.cpu, server: neoLoad.serverCpu } : null,
           residualAllCold: { client: nCold.cpu, server: nCold.serverCpu },
           residualAll: { client: nWarm.cpu, server: nWarm.serverCpu },
+          residualAllSweep: nSweep ? { client: nSweep.cpu, server: nSweep.serverCpu } : null,
         },
         ratio: {
           load: !neoLoad || neoLoad.serverCpu === null ? null : ratio(neoLoad.cpu + neoLoad.serverCpu, embeddedLoad.cpu),
           residualAll: nWarm.serverCpu === null ? null : ratio(nWarm.cpu + nWarm.serverCpu, eWarm.cpu),
+          residualAllSweep: !nSweep || nSweep.serverCpu === null ? null : ratio(nSweep.cpu + nSweep.serverCpu, eSweep.cpu),
         },
       },
-      load1: { embeddedLoad: embeddedLoad.load1, neo4jLoad: neoLoad?.load1 ?? null, embeddedResidualAll: eWarm.load1, neo4jResidualAll: nWarm.load1 },
+      load1: {
+        embeddedLoad: embeddedLoad.load1,
+        neo4jLoad: neoLoad?.load1 ?? null,
+        embeddedResidualAll: eWarm.load1,
+        neo4jResidualAll: nWarm.load1,
+        embeddedResidualAllSweep: eSweep?.load1 ?? null,
+        neo4jResidualAllSweep: nSweep?.load1 ?? null,
+      },
       queries,
     };
     results.push(r);
@@ -339,6 +357,7 @@ const out = {
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
   neo4j: server ?? 'none: --push off (the Neo4j side is the imported database, importServerJavaOpts)',
   push: withPush,
+  sweep: withSweep,
   seed,
   runs,
   importServerJavaOpts: withImport ? IMPORT_SERVER_JAVA_OPTS : null,

@@ -17,7 +17,10 @@ import type { FindingsDoc, ResidualOptions } from './residual.js';
 export class Neo4jEngine implements QueryEngine {
   readonly kind = 'neo4j' as const;
 
-  constructor(private readonly snap: Neo4jSnapshot) {}
+  constructor(
+    private readonly snap: Neo4jSnapshot,
+    private readonly opts: { storedSweeps?: boolean } = {},
+  ) {}
 
   get sources(): readonly SourceInfo[] {
     return this.snap.sources;
@@ -28,7 +31,17 @@ export class Neo4jEngine implements QueryEngine {
     return accountsOf(await lookupGraph(this.snap, [name]), name);
   }
 
+  /**
+   * With `storedSweeps`, a tenant-wide sweep with nothing that changes the analysis (no subject,
+   * what-if or rule list) is read from the findings the load stored, where that is exactly what
+   * the sweep would give (queries/storedSweep.cypher.ts), as the embedded engine's option does.
+   */
   async whatIf(opts: ResidualOptions): Promise<FindingsDoc> {
+    if (opts.all && this.opts.storedSweeps && !opts.subjects?.length && !opts.assumeDeparted?.length && !opts.rules) {
+      const { storedSweepNeo4j } = await import('./storedSweep.cypher.js');
+      const doc = await storedSweepNeo4j(this.snap, opts.at);
+      if (doc) return doc;
+    }
     const { runResidualNeo4j } = await import('./residual.cypher.js');
     return runResidualNeo4j(this.snap, opts);
   }

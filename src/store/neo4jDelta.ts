@@ -14,6 +14,7 @@ import { REC, R_EID, R_FILE, R_KIND, R_LINE, R_OTHER } from './Adjacency.js';
 import { edgeKindAt } from './kindCodes.js';
 import { type Neo4jPushTarget, findingRows, findingStatement } from './neo4jPush.js';
 import { snapshotFileRows, snapshotRecord } from './neo4jRecords.js';
+import { sweepFacts } from './neo4jSweepFacts.js';
 import { Neo4jLabel, STORE_NAME, nodeLabel, nodeProperties, relProperties, relType } from './neo4jSchema.js';
 import type { SnapshotDb } from './SnapshotDb.js';
 import { nodeNames } from './SnapshotWriter.js';
@@ -109,7 +110,7 @@ export async function applyDelta(
   const sources = sdb.sources();
   const stored = hasStoredFindings(sdb.db) ? readStoredFindings(sdb) : null;
   const { findings: storedList, ...analysis } = stored ?? { findings: [] };
-  const record = snapshotRecord(sdb, { id, store: store.name, ephemeral: false, fileRows: snapshotFileRows(sdb), findings: storedList.length, now: Date.now() });
+  const record = snapshotRecord(sdb, { id, store: store.name, ephemeral: false, fileRows: snapshotFileRows(sdb), findings: storedList.length, now: Date.now(), sweep: sweepFacts(sdb) });
 
   const statements: Statement[] = [];
   const chunks = <T>(list: T[], n = 10_000): T[][] => Array.from({ length: Math.ceil(list.length / n) }, (_, i) => list.slice(i * n, (i + 1) * n));

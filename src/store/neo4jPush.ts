@@ -15,6 +15,7 @@ import type { SourceInfo } from './GraphReader.js';
 import { Inflight } from './Inflight.js';
 import { asNeo4jConnectionError } from './neo4jDriver.js';
 import { findingRecord, snapshotFileRows, snapshotRecord } from './neo4jRecords.js';
+import { sweepFacts } from './neo4jSweepFacts.js';
 import { NodeColumns } from './neo4jNodeColumns.js';
 import { Neo4jLabel, Neo4jRel, nodeLabel, nodeProperties, type PropValue, relProperties, relType } from './neo4jSchema.js';
 import type { SnapshotDb } from './SnapshotDb.js';
@@ -65,7 +66,7 @@ export async function pushSnapshot(store: Neo4jPushTarget, sdb: SnapshotDb, id: 
   const sources = sdb.sources();
   const stored = hasStoredFindings(sdb.db) ? readStoredFindings(sdb) : null;
   const { findings: storedList, ...analysis } = stored ?? { findings: [] as FindingsDoc['findings'] };
-  const record = snapshotRecord(sdb, { id, store: store.name, ephemeral: !!opts.ephemeral, fileRows, findings: storedList.length, now });
+  const record = snapshotRecord(sdb, { id, store: store.name, ephemeral: !!opts.ephemeral, fileRows, findings: storedList.length, now, sweep: sweepFacts(sdb) });
   await store.q(`CREATE (s:${S}) SET s = $record`, { record }, true);
   try {
     const elementOf = await pushNodes(store, sdb, id, opts);

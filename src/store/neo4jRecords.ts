@@ -7,6 +7,7 @@
 import type { Finding } from '../../queries/residual.js';
 import type { SourceInfo } from './GraphReader.js';
 import type { SnapshotDb } from './SnapshotDb.js';
+import type { SweepFacts } from './neo4jSweepFacts.js';
 import { text } from '../model/text.js';
 
 export type Neo4jSnapshotStatus = 'loading' | 'complete' | 'ephemeral' | 'deleting';
@@ -65,7 +66,7 @@ export function snapshotFileRows(sdb: SnapshotDb): SnapshotFileRow[] {
 /** The properties of a new `:RevenantSnapshot` record for `sdb` (status `loading` or `ephemeral`). */
 export function snapshotRecord(
   sdb: SnapshotDb,
-  o: { id: string; store: string; ephemeral: boolean; fileRows: SnapshotFileRow[]; findings: number; now: number },
+  o: { id: string; store: string; ephemeral: boolean; fileRows: SnapshotFileRow[]; findings: number; now: number; sweep: SweepFacts },
 ): Record<string, unknown> {
   const sources = sdb.sources();
   return {
@@ -81,6 +82,8 @@ export function snapshotRecord(
     nodes: Number(sdb.meta.get('nodes') ?? 0),
     edges: Number(sdb.meta.get('edges') ?? 0),
     findings: o.findings,
+    // Whether `residual --all` may be read from the stored findings (queries/storedSweep.cypher.ts).
+    sweep: JSON.stringify(o.sweep),
     heartbeat: o.now,
   };
 }

@@ -15,6 +15,7 @@ import type { FindingsDoc } from '../../queries/residual.js';
 import { type ColumnType, CsvTable, csvField } from './neo4jImportCsv.js';
 import { findingRows, neo4jEdges, neo4jNodes } from './neo4jPush.js';
 import { snapshotFileRows, snapshotRecord } from './neo4jRecords.js';
+import { sweepFacts } from './neo4jSweepFacts.js';
 import { Neo4jLabel, Neo4jRel, type PropValue, nodeLabel, relType } from './neo4jSchema.js';
 import { startWorker, workerScriptUrl } from './workerThreads.js';
 import { SnapshotDb } from './SnapshotDb.js';
@@ -68,7 +69,7 @@ export function writeImportNodes(sdb: SnapshotDb, id: string, storeName: string,
   const relTable = (type: string) => relTables.get(type) ?? relTables.set(type, new CsvTable(dir, `frel-${relTables.size}`, relType(type), [':START_ID(F)', ':END_ID(N)'])).get(type)!;
 
   // The snapshot's record, as the push creates it (status loading).
-  const record = snapshotRecord(sdb, { id, store: storeName, ephemeral: false, fileRows: snapshotFileRows(sdb), findings: stored?.findings.length ?? 0, now: Date.now() });
+  const record = snapshotRecord(sdb, { id, store: storeName, ephemeral: false, fileRows: snapshotFileRows(sdb), findings: stored?.findings.length ?? 0, now: Date.now(), sweep: sweepFacts(sdb) });
   const snapTable = new CsvTable(dir, 'snapshot', nodeLabel(Neo4jLabel.snapshot), [':ID(S)']);
   fixups.snapshot = snapTable.row([0], present(record));
   if (fixups.snapshot?.id !== undefined) throw new StoreError(`neo4j import: snapshot id ${id} cannot be written as CSV`);

@@ -155,8 +155,13 @@ describe('revenant neo4j import', () => {
       expect(y.stdout).toBe(x.stdout);
       return x.stdout;
     };
-    const all = JSON.parse(both(['residual', '--all', '--format', 'json'])) as { findings: { subject: { id: string }; reaches: { tier0: boolean } }[] };
+    const allText = both(['residual', '--all', '--format', 'json']);
+    const all = JSON.parse(allText) as { findings: { subject: { id: string }; reaches: { tier0: boolean } }[] };
     expect(all.findings.length).toBeGreaterThan(50);
+    // The imported snapshot's stored findings (served above) are what its sweep gives.
+    const swept = run(['residual', '--all', '--format', 'json', '--neo4j', importedUri], { REVENANT_RECOMPUTE: '1' });
+    expect(swept.status, swept.stderr).toBeLessThan(4);
+    expect(swept.stdout).toBe(allText);
     const counts = new Map<string, number>();
     for (const f of all.findings) counts.set(f.subject.id, (counts.get(f.subject.id) ?? 0) + 1);
     const subject = [...counts].sort((p, q) => q[1] - p[1] || p[0].localeCompare(q[0]))[0][0];
