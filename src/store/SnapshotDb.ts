@@ -73,6 +73,8 @@ export class SnapshotDb {
   private readonly sNodeByNid: Database.Statement;
   private readonly sEdgeProps: Database.Statement;
   private view: AdjacencyView | undefined;
+  /** One stored chunk of an adjacency part (set with `view`). */
+  private chunk: ((part: Part, c: number) => Int32Array) | undefined;
   private full: AdjacencyArrays | undefined;
   private readonly sKind: Database.Statement;
   private readonly sName: Database.Statement;
@@ -216,7 +218,16 @@ export class SnapshotDb {
     const lo = a.get(offPart, nid);
     const hi = a.get(offPart, nid + 1);
     const out = new Int32Array((hi - lo) * REC);
-    for (let i = 0; i < out.length; i++) out[i] = a.get(recPart, lo * REC + i);
+    // Chunk by chunk (a large group's member list spans many; element by element costs a lookup each).
+    for (let i = 0; i < out.length; ) {
+      const at = lo * REC + i;
+      const c = this.chunk!(recPart, Math.floor(at / CHUNK_INTS));
+      const from = at % CHUNK_INTS;
+      const n = Math.min(out.length - i, c.length - from);
+      if (n <= 0) break;
+      out.set(c.subarray(from, from + n), i);
+      i += n;
+    }
     return out;
   }
 
@@ -235,17 +246,18 @@ export class SnapshotDb {
     if (this.overlay) return this.adjacency();
     if (this.view) return this.view;
     const stmt = this.db.prepare('SELECT data FROM adjacency WHERE name = ? AND chunk = ?');
-    const cache = new Map<string, Int32Array>();
+    const cache = new Map<Part, Int32Array[]>(PARTS.map((p) => [p, []]));
     const chunk = (part: Part, c: number): Int32Array => {
-      const k = `${part}:${c}`;
-      let data = cache.get(k);
+      const chunks = cache.get(part)!;
+      let data = chunks[c];
       if (!data) {
         const r = stmt.get(part, c) as { data: Buffer } | undefined;
         data = r ? fromBuffer(r.data) : new Int32Array(0);
-        cache.set(k, data);
+        chunks[c] = data;
       }
       return data;
     };
+    this.chunk = chunk;
     const nodeCount = Number(this.meta.get('adjacencyNodes') ?? 0);
     const edgeCount = Number(this.meta.get('edges') ?? 0);
     this.view = { nodeCount, edgeCount, get: (part, i) => chunk(part, Math.floor(i / CHUNK_INTS))[i % CHUNK_INTS] };

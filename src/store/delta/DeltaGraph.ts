@@ -37,6 +37,9 @@ export class DeltaGraph {
   /** Nodes created by this delta (key → nid). */
   private readonly created = new Map<string, number>();
   private readonly baseRows = new Map<number, Row | undefined>();
+  /** The base's edge-end lists read so far (out, in). */
+  private readonly baseKinds = new Map<NodeKind, { nid: number; key: string; props: Record<string, unknown> }[]>();
+  private readonly baseAdj: [Map<number, Int32Array>, Map<number, Int32Array>] = [new Map<number, Int32Array>(), new Map<number, Int32Array>()];
   nextNid: number;
   nextEid: number;
   edgesAdded = 0;
@@ -114,11 +117,19 @@ export class DeltaGraph {
   }
 
   /** The edge ends of a node in one direction (a copy the caller may not change). */
-  adjList(nid: number, dir: 0 | 1): readonly number[] {
+  adjList(nid: number, dir: 0 | 1): ArrayLike<number> {
     const a = this.adj.get(nid)?.[dir];
     if (a) return a;
-    if (nid >= this.base.nidBound()) return [];
-    return Array.from(this.base.adjRow(nid, dir === OUT ? 'out' : 'in'));
+    return this.baseList(nid, dir);
+  }
+
+  /** The base's edge ends of a node in one direction (read once). */
+  private baseList(nid: number, dir: 0 | 1): Int32Array {
+    if (nid >= this.base.nidBound()) return new Int32Array(0);
+    const cache = this.baseAdj[dir];
+    let list = cache.get(nid);
+    if (!list) cache.set(nid, (list = this.base.adjRow(nid, dir === OUT ? 'out' : 'in')));
+    return list;
   }
 
   private setAdj(nid: number, dir: 0 | 1, list: number[]): void {
@@ -129,7 +140,7 @@ export class DeltaGraph {
   private mutable(nid: number, dir: 0 | 1): number[] {
     const e = this.adj.get(nid);
     if (e?.[dir]) return e[dir];
-    const list = [...this.adjList(nid, dir)];
+    const list = Array.from(this.adjList(nid, dir));
     this.setAdj(nid, dir, list);
     return list;
   }
@@ -174,6 +185,45 @@ export class DeltaGraph {
       this.edgesRemoved++;
     }
     return drop.length;
+  }
+
+  /**
+   * Remove at once the edges read from given lines at given nodes, on both ends: `lines` maps a
+   * node to the lines (`lineKey`) whose edge ends at it go. One pass over each list involved,
+   * whatever the number of lines — line by line, a large group's member list would be scanned
+   * (and spliced) once per membership line removed. Lists keep their order; a list nothing is
+   * removed from is left as it is.
+   */
+  removeLineEdges(lines: ReadonlyMap<number, ReadonlySet<number>>): void {
+    const drops = new Map<number, [Set<number> | undefined, Set<number> | undefined]>();
+    const mark = (nid: number, dir: 0 | 1, eid: number) => {
+      const e = drops.get(nid) ?? drops.set(nid, [undefined, undefined]).get(nid)!;
+      (e[dir] ??= new Set()).add(eid);
+    };
+    const gone = new Set<number>();
+    for (const [nid, set] of lines) {
+      for (const dir of [OUT, IN] as const) {
+        const list = this.adjList(nid, dir);
+        for (let p = 0; p < list.length; p += REC) {
+          if (!set.has(lineKey(list[p + R_FILE], list[p + R_LINE]))) continue;
+          const eid = list[p + R_EID];
+          mark(nid, dir, eid);
+          mark(list[p + R_OTHER], dir === OUT ? IN : OUT, eid);
+          gone.add(eid);
+        }
+      }
+    }
+    for (const [nid, ends] of drops) {
+      for (const dir of [OUT, IN] as const) {
+        const eids = ends[dir];
+        if (!eids) continue;
+        const list = this.adjList(nid, dir);
+        const kept: number[] = [];
+        for (let p = 0; p < list.length; p += REC) if (!eids.has(list[p + R_EID])) for (let j = 0; j < REC; j++) kept.push(list[p + j]);
+        if (kept.length !== list.length) this.setAdj(nid, dir, kept);
+      }
+    }
+    this.edgesRemoved += gone.size;
   }
 
   /** Other ends of the edges of one kind at a node. */
@@ -231,7 +281,7 @@ export class DeltaGraph {
       for (const dir of [OUT, IN] as const) {
         const now = lists[dir];
         if (!now) continue;
-        const before = n < this.base.nidBound() ? this.base.adjRow(n, dir === OUT ? 'out' : 'in') : new Int32Array(0);
+        const before = this.baseList(n, dir);
         for (const k of changedKinds(before, now)) out.add(edgeDep(n, dir, k));
       }
     }
@@ -257,13 +307,30 @@ export class DeltaGraph {
   *nodesOf(kind: NodeKind, base = false): Generator<{ nid: number; key: string; props: Record<string, unknown> }> {
     const changed = base ? [] : [...this.rows].filter(([, r]) => r && r.kind === kind && r.props.stub !== true).map(([nid, r]) => ({ nid, key: r!.key, props: r!.props })).sort((a, b) => a.nid - b.nid);
     let c = 0;
-    for (const r of this.base.nodeRowsOfKind(kind)) {
+    for (const r of this.baseNodesOf(kind)) {
       if (!base && this.rows.has(r.nid)) continue;
       while (c < changed.length && changed[c].nid < r.nid) yield changed[c++];
-      const props = JSON.parse(r.props) as Record<string, unknown>;
-      if (props.stub !== true) yield { nid: r.nid, key: r.key, props };
+      yield r;
     }
     while (c < changed.length) yield changed[c++];
+  }
+
+  /**
+   * The base's listed (not stub) nodes of a kind in node order, read and parsed once: the sources'
+   * derivations and asserted links read the same kinds over the base and the new graph, several
+   * times each. The rows are shared: readers must not change them.
+   */
+  private baseNodesOf(kind: NodeKind): readonly { nid: number; key: string; props: Record<string, unknown> }[] {
+    let list = this.baseKinds.get(kind);
+    if (!list) {
+      list = [];
+      for (const r of this.base.nodeRowsOfKind(kind)) {
+        const props = JSON.parse(r.props) as Record<string, unknown>;
+        if (props.stub !== true) list.push({ nid: r.nid, key: r.key, props });
+      }
+      this.baseKinds.set(kind, list);
+    }
+    return list;
   }
 
   /** The JSON text of an edge's properties (a new edge's or the base's), if it has any. */
@@ -277,46 +344,32 @@ export class DeltaGraph {
   }
 }
 
+/** A line (file index, line number) as one number: what `removeLineEdges` takes. */
+export const lineKey = (file: number, line: number): number => file * 0x100000000 + line;
+
 /** A node kind's code (kindCodes.ts). */
 export const kindCode = (kind: string): number => nodeKindCode(kind);
 
-/** A list's edge ends (offsets), ordered by kind, then other end, file, line and edge id. */
-function canonicalOrder(list: ArrayLike<number>): number[] {
-  const at = Array.from({ length: list.length / REC }, (_, i) => i * REC);
-  return at.sort(
-    (a, b) =>
-      list[a + R_KIND] - list[b + R_KIND] ||
-      list[a + R_OTHER] - list[b + R_OTHER] ||
-      list[a + R_FILE] - list[b + R_FILE] ||
-      list[a + R_LINE] - list[b + R_LINE] ||
-      list[a + R_EID] - list[b + R_EID],
-  );
-}
-
-/** The edge kinds whose edge ends (other end, file, line, edge id: as multisets) differ between two lists. */
+/**
+ * The edge kinds whose edge ends differ between two lists of one node and direction. An edge's
+ * id names one edge end in a list, and its other end, kind, file and line never change (a
+ * changed fact is a new edge): the ends of a kind are the same exactly when their edge ids are.
+ * Ascending kinds. O(list) with one set, where sorting both lists cost O(n log n) per large group.
+ */
 function changedKinds(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
-  const x = canonicalOrder(a);
-  const y = canonicalOrder(b);
-  const out: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < x.length || j < y.length) {
-    const k = Math.min(i < x.length ? a[x[i] + R_KIND] : Infinity, j < y.length ? b[y[j] + R_KIND] : Infinity);
-    let same = true;
-    for (; i < x.length && a[x[i] + R_KIND] === k; i++, j++) {
-      if (j >= y.length || b[y[j] + R_KIND] !== k) {
-        same = false;
-        break;
-      }
-      const p = x[i];
-      const q = y[j];
-      if (a[p + R_OTHER] !== b[q + R_OTHER] || a[p + R_FILE] !== b[q + R_FILE] || a[p + R_LINE] !== b[q + R_LINE] || a[p + R_EID] !== b[q + R_EID]) same = false;
-    }
-    if (j < y.length && b[y[j] + R_KIND] === k) same = false;
-    // Past this kind in both lists.
-    while (i < x.length && a[x[i] + R_KIND] === k) i++;
-    while (j < y.length && b[y[j] + R_KIND] === k) j++;
-    if (!same) out.push(k);
+  const inA = new Set<number>();
+  for (let p = 0; p < a.length; p += REC) inA.add(a[p + R_EID]);
+  const out = new Set<number>();
+  let shared = 0;
+  for (let p = 0; p < b.length; p += REC) {
+    if (inA.has(b[p + R_EID])) shared++;
+    else out.add(b[p + R_KIND]);
   }
-  return out;
+  // Ends of `a` that `b` lacks: only when not every end of `a` is shared.
+  if (shared < a.length / REC) {
+    const inB = new Set<number>();
+    for (let p = 0; p < b.length; p += REC) inB.add(b[p + R_EID]);
+    for (let p = 0; p < a.length; p += REC) if (!inB.has(a[p + R_EID])) out.add(a[p + R_KIND]);
+  }
+  return [...out].sort((x, y) => x - y);
 }

@@ -14,7 +14,7 @@ import type { BaseProps } from '../../model/types.js';
 import { REC, R_FILE, R_LINE } from '../Adjacency.js';
 import type { RecordRef } from '../records/RecordIndex.js';
 import { stubProps, upgradesStub } from '../SnapshotWriter.js';
-import { DeltaGraph, kindCode } from './DeltaGraph.js';
+import { DeltaGraph, kindCode, lineKey } from './DeltaGraph.js';
 
 export class RecordApplier {
   /** Nodes whose defining line went and that no new line has defined (yet). */
@@ -24,23 +24,27 @@ export class RecordApplier {
 
   constructor(readonly g: DeltaGraph) {}
 
-  /** Remove the facts of one current line (replaced or removed). */
-  removeRecord(r: RecordRef): void {
+  /**
+   * Remove the facts of current lines (replaced or removed): their edges at the nodes they
+   * touched, all at once (DeltaGraph.removeLineEdges), and their definitions.
+   */
+  removeRecords(records: Iterable<RecordRef>): void {
     const g = this.g;
-    const seen = new Set<number>();
-    for (let i = 0; i < r.touched.length; i += 2) {
-      const nid = r.touched[i];
-      const mode = r.touched[i + 1];
-      if (!seen.has(nid)) {
-        seen.add(nid);
-        for (const dir of [0, 1] as const) g.removeEdges(nid, dir, (_k, _o, file, line) => file === r.file && line === r.line);
+    const lines = new Map<number, Set<number>>();
+    for (const r of records) {
+      const line = lineKey(r.file, r.line);
+      for (let i = 0; i < r.touched.length; i += 2) {
+        const nid = r.touched[i];
+        const mode = r.touched[i + 1];
+        (lines.get(nid) ?? lines.set(nid, new Set()).get(nid)!).add(line);
         this.orphans.add(nid);
-      }
-      if (mode === 0) {
-        const row = g.row(nid);
-        if (row && row.file === r.file && row.line === r.line) this.undefinedNodes.add(nid);
+        if (mode === 0) {
+          const row = g.row(nid);
+          if (row && row.file === r.file && row.line === r.line) this.undefinedNodes.add(nid);
+        }
       }
     }
+    g.removeLineEdges(lines);
   }
 
   /** Run one new line through its transform; returns the (nid, mode) pairs it touched. */

@@ -58,7 +58,7 @@ function assertedChanges(before: AssertedLinks, after: AssertedLinks): Set<strin
   return out;
 }
 
-export function derivePersons(g: DeltaGraph, sourceKinds: readonly string[]): { persons: number; links: number } {
+export function derivePersons(g: DeltaGraph, sourceKinds: readonly string[], part: (what: string) => void = () => {}): { persons: number; links: number } {
   const kinds = SOURCES.correlatedKinds();
   const isRecord = (r: Row | undefined) => !!r && kinds.has(r.kind);
   const before = (nid: number) => (g.inBase(nid) ? g.baseRow(nid) : undefined);
@@ -69,6 +69,7 @@ export function derivePersons(g: DeltaGraph, sourceKinds: readonly string[]): { 
     const nid = g.nidOf(key);
     if (nid !== undefined) seeds.push(nid);
   }
+  part('asserted links');
   if (seeds.length === 0) return { persons: 0, links: 0 };
 
   // Asserted links both ways, and the kinds whose values the name index does not hold (read once, by value).
@@ -121,6 +122,7 @@ export function derivePersons(g: DeltaGraph, sourceKinds: readonly string[]): { 
     }
   }
 
+  part(`persons' closure (${inSet.size} records)`);
   // Remove the old facts.
   for (const nid of inSet) {
     g.removeEdges(nid, 0, (k, _o, file) => file < 0 && (k === BELONGS_TO || k === SAME_PERSON));

@@ -37,6 +37,7 @@ import { CREATE_DELTA_INDEXES, CREATE_DELTA_TABLES, DELTA_KIND, IN, OUT } from '
 import { deriveDelta } from './deriveDelta.js';
 import { derivePersons } from './derivePersons.js';
 import { deriveSourceEdges } from './deriveSources.js';
+import { phaseTimer } from '../phaseTimer.js';
 
 export interface DeltaSummary {
   collections: string[];
@@ -94,6 +95,14 @@ export async function writeDelta(
 ): Promise<DeltaSummary> {
   // The delta shares its base's node numbers and adjacency records: their kind codes must be these.
   checkKinds(base.db.prepare('SELECT code, name FROM kinds').all() as { code: number; name: string }[], baseId);
+  // The write phase's parts (REVENANT_TIMING: `timing: delta write: <part> <s> s (<s> s CPU)`: a contended machine's wall hides the work).
+  const t = phaseTimer();
+  let cpu = process.cpuUsage();
+  const part = (what: string) => {
+    const used = process.cpuUsage(cpu);
+    cpu = process.cpuUsage();
+    t(`delta write: ${what} (${((used.user + used.system) / 1e6).toFixed(2)} s CPU)`);
+  };
   const cols = openCollections(dirs);
   const prefixed = true;
   const chain = new RecordChain(base);
@@ -233,8 +242,9 @@ export async function writeDelta(
     }
   }
 
+  part('read and compare');
   // Out with the old, then in with the new, in load order (objects before relationships).
-  for (const c of changes) for (const r of c.replaced) applier.removeRecord(r);
+  applier.removeRecords(changes.flatMap((c) => c.replaced));
   let upserts = 0;
   for (const c of changes) {
     if (!c.src) continue;
@@ -254,12 +264,16 @@ export async function writeDelta(
     }
   }
   applier.settle();
+  part('apply');
   const sources = newSources.map(({ src, manifest }) => ({ source: src.source, tenant: manifest.tenant, sourceKey: src.sourceKey }));
   const sourceKinds = sources.map((x) => x.source);
   // The sources' own derivations first (they read only nodes), then the shared ones and persons, in deriveGraph's order.
   deriveSourceEdges(g, sourceKinds);
+  part('source derivations');
   deriveDelta(g, sources);
-  const derived = derivePersons(g, sourceKinds);
+  part('derived facts');
+  const derived = derivePersons(g, sourceKinds, part);
+  part('persons');
 
   // Write what changed.
   const collectedAt = newSources.map((s) => new Date(s.manifest.collectedAt).toISOString()).sort().at(-1)!;
@@ -319,7 +333,8 @@ export async function writeDelta(
     eidNext: String(g.nextEid),
   };
   for (const [k, v] of Object.entries(all)) m.run(k, v);
-  return {
+  part('write rows');
+  const summary: DeltaSummary = {
     collections: cols.map((c) => c.root),
     sources: newSources.map(({ src, manifest }) => ({ sourceKey: src.sourceKey, source: src.source, tenant: manifest.tenant, folder: src.path, collectedAt: manifest.collectedAt })),
     nodes,
@@ -336,6 +351,8 @@ export async function writeDelta(
     changedKinds: g.changedKinds(),
     modes,
   };
+  part('summary');
+  return summary;
 }
 
 /**
