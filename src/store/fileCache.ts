@@ -8,7 +8,8 @@
 import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 
-const MAX_BYTES = 1024 * 1024 * 1024;
+/** The cache's byte budget (least recently used entries go beyond it). */
+export const MAX_BYTES = 1024 * 1024 * 1024;
 /**
  * The largest entry kept: half the budget. At 250k people the group-members record index of one
  * snapshot is about 390 MB; a quarter of the budget (256 MB) left it uncached, so every Entra

@@ -3,7 +3,7 @@
  * warmWorker.js) reads the record indexes of the snapshot's chain and its stored units, and puts
  * them in the process cache; a refresh's reads then come from the cache — the same values it
  * would read from the file itself — and a second warm-up of a snapshot on the same base does not
- * read the base again.
+ * read the base again; it reads no more than the cache keeps.
  */
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +16,8 @@ import { Store } from '../../src/store/Store.js';
 import { RecordChain } from '../../src/store/records/RecordChain.js';
 import { RecordFile } from '../../src/store/records/RecordIndex.js';
 import { readFullUnits, readUnits } from '../../src/store/storedFindings.js';
-import { cleanupTemps, cliLoad, editJsonl, scenario, setCollectedAt, tempDir } from './helpers.js';
+import { canRefreshAny } from '../../src/api/events/sourceEvents.js';
+import { cleanupTemps, cliLoad, editJsonl, scenario, setCollectedAt, tempDir, testConfig } from './helpers.js';
 
 afterAll(() => cleanupTemps());
 
@@ -72,6 +73,50 @@ describe('warm-up of the served snapshot on a worker thread', () => {
     const d = await loadDelta(store, [folder], id, undefined, { count: false });
     const again = await warmSnapshot(store, d.id, undefined, WORKER);
     expect(again?.files).toBe(1);
+  });
+
+  it('reads no more than the cache keeps: no value over its largest entry, none past its budget; refreshes read the rest themselves', async () => {
+    const dir = tempDir();
+    const id = await cliLoad(dir, scenario('okta-lifecycle'));
+    const copy = tempDir();
+    cpSync(dir, copy, { recursive: true });
+    const cold = new SnapshotDb(new Store(copy).pathOf(id));
+    const files = (cold.db.prepare('SELECT file FROM record_files ORDER BY file').all() as { file: number }[]).map((r) => RecordFile.read(cold.db, r.file)!);
+    const wantRecords = allRecords(cold);
+    const wantUnits = [...readFullUnits(cold).values()];
+    cold.close();
+    const sizes = files.map((f) => f.bytes);
+    const largest = Math.max(...sizes);
+    expect(largest).toBeGreaterThan(0);
+
+    // The units' size as the cache counts it: their dependencies' bytes and 256 a unit.
+    const unitsSize = wantUnits.reduce((n, u) => n + u.deps.byteLength + 256, 0);
+    // Largest entry one byte short of the largest record file: every other file is read; the units when they fit.
+    const cap = largest - 1;
+    const capped = await warmSnapshot(new Store(dir), id, undefined, WORKER, { budget: Number.MAX_SAFE_INTEGER, maxEntry: cap });
+    expect(capped!.recordFiles).toBe(sizes.filter((b) => b <= cap).length);
+    expect(capped!.recordFiles).toBeLessThan(sizes.length);
+    expect(capped!.bytes).toBe(sizes.filter((b) => b <= cap).reduce((a, b) => a + b, 0));
+    expect(capped!.units).toBe(unitsSize <= cap ? wantUnits.length : 0);
+
+    // No budget: nothing with a byte in it is read (a second store: the first one's files are warm).
+    const dir2 = tempDir();
+    const id2 = await cliLoad(dir2, scenario('okta-lifecycle'));
+    const none = await warmSnapshot(new Store(dir2), id2, undefined, WORKER, { budget: 0, maxEntry: largest });
+    expect(none).toMatchObject({ files: 1, units: 0, bytes: 0 });
+    // What was not warmed is read from the file: the same values.
+    const sdb = new SnapshotDb(new Store(dir2).pathOf(id2));
+    try {
+      expect(allRecords(sdb)).toEqual(wantRecords);
+      expect([...readUnits(sdb).values()]).toEqual(wantUnits);
+    } finally {
+      sdb.close();
+    }
+  });
+
+  it('is for servers that refresh: none when no source is configured to collect', () => {
+    expect(canRefreshAny(testConfig())).toBe(false);
+    expect(canRefreshAny(testConfig({ events: { okta: { hookSecret: 'h', collect: { orgUrl: 'https://example.okta.com', token: 'env:T' } } } }))).toBe(true);
   });
 
   it('warms nothing without a worker script, and a refresh reads the file itself', async () => {

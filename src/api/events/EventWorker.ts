@@ -30,7 +30,7 @@ import { type CaughtUp, SWEEP_AHEAD_MS } from '../../../queries/timeCatchUp.js';
 import { type CatchUpRunner, catchUpInChild } from './catchUpInChild.js';
 import { type EventQueue, type Job, laneOf } from './EventQueue.js';
 import { revenantCli, spawnBackground } from './revenantCli.js';
-import { eventContext, eventsOf } from './sourceEvents.js';
+import { canRefreshAny, eventContext, eventsOf } from './sourceEvents.js';
 import type { SubjectRefresher } from './SubjectRefresher.js';
 import { warmSnapshot } from './warmUp.js';
 
@@ -195,9 +195,12 @@ export class EventWorker {
       });
   }
 
-  /** Warm the process cache for refreshes on snapshot `id` in the background (see `warming`). */
+  /**
+   * Warm the process cache for refreshes on snapshot `id` in the background (see `warming`); not
+   * when no source can be refreshed (a server that only answers reads has no use for it).
+   */
   private warm(id: string): void {
-    if (this.warming?.id === id || this.stopping) return;
+    if (this.warming?.id === id || this.stopping || !canRefreshAny(this.d.config)) return;
     const abort = new AbortController();
     const state = { id, abort, done: Promise.resolve() };
     this.warming = state;

@@ -19,6 +19,11 @@ export function canRefresh(config: ApiConfig, source: string): boolean {
   return !!eventSettings(config, source)?.collect && !!SOURCES.get(source)?.capabilities?.events;
 }
 
+/** Whether the server can read any source's subjects again (without, no refresh ever reads a snapshot's files). */
+export function canRefreshAny(config: ApiConfig): boolean {
+  return SOURCES.kinds().some((s) => canRefresh(config, s));
+}
+
 /** The context a source's event code runs in. */
 export function eventContext(config: ApiConfig, source: string, o: { env: NodeJS.ProcessEnv; signal: AbortSignal; log: SourceEventContext['log'] }): SourceEventContext {
   return {

@@ -7,10 +7,13 @@
  * RecordChain and readUnits read. The values are exactly what those would read themselves (same
  * file, same cache key), so a refresh is correct with or without them; the event worker waits for
  * a warm-up of the snapshot it loads on rather than read the same files a second time.
+ * It reads no more than the cache keeps: no value larger than a cache entry may be, and no more in
+ * all than the cache's budget (a million people's record indexes are several GB: reading them all
+ * only to drop most cost the served requests' latency and GBs of memory).
  * Without the compiled worker beside this module (tests run the TypeScript; REVENANT_WARM_WORKER
  * names another, or `0` none) nothing is warmed.
  */
-import { publishedPathKey } from '../../store/fileCache.js';
+import { MAX_BYTES, MAX_ENTRY_BYTES, publishedPathKey } from '../../store/fileCache.js';
 import { RecordFile } from '../../store/records/RecordIndex.js';
 import { primeRecordFile } from '../../store/records/RecordChain.js';
 import type { Store } from '../../store/Store.js';
@@ -48,12 +51,19 @@ function chainPaths(store: Store, id: string): string[] {
 /**
  * Read snapshot `id`'s record indexes and units into the process cache on a worker thread.
  * Resolves when it is done (null: no worker script); rejects when the worker fails. Terminated
- * when `signal` aborts (resolves then, with what was put in the cache so far).
+ * when `signal` aborts (resolves then, with what was put in the cache so far). `limits`: the
+ * cache's (tests pass smaller ones).
  */
-export function warmSnapshot(store: Store, id: string, signal?: AbortSignal, url: URL | undefined = warmWorkerUrl()): Promise<Warmed | null> {
+export function warmSnapshot(
+  store: Store,
+  id: string,
+  signal?: AbortSignal,
+  url: URL | undefined = warmWorkerUrl(),
+  limits: { budget: number; maxEntry: number } = { budget: MAX_BYTES, maxEntry: MAX_ENTRY_BYTES },
+): Promise<Warmed | null> {
   if (!url || signal?.aborted) return Promise.resolve(null);
   const started = performance.now();
-  const job: WarmJob = { paths: chainPaths(store, id) };
+  const job: WarmJob = { paths: chainPaths(store, id), ...limits };
   if (job.paths.length === 0) return Promise.resolve({ files: 0, recordFiles: 0, units: 0, bytes: 0, ms: 0 });
   const out: Warmed = { files: job.paths.length, recordFiles: 0, units: 0, bytes: 0, ms: 0 };
   return new Promise<Warmed | null>((resolve, reject) => {
