@@ -5,7 +5,6 @@
  * that sweep instead of sweeping on the event path: no sweep in the delta, and the document a
  * full load of the same collections at the delta's time gives.
  */
-import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { synthesize } from '../../ingest/synth/synthesize.js';
@@ -16,19 +15,7 @@ import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { Store } from '../../src/store/Store.js';
 import { readPending } from '../../src/store/storedFindings.js';
 import { tempDir } from '../collect/helpers.js';
-import { comparableDoc, storedDoc } from '../delta/storedDoc.js';
-
-/** A copy of a collection collected at `at` (every source's manifest), its data unchanged. */
-function restamped(from: string, to: string, at: string): void {
-  cpSync(from, to, { recursive: true });
-  for (const src of readdirSync(to, { withFileTypes: true })) {
-    if (!src.isDirectory()) continue;
-    const path = join(to, src.name, 'manifest.json');
-    const m = JSON.parse(readFileSync(path, 'utf8')) as { collectedAt: string };
-    m.collectedAt = at;
-    writeFileSync(path, JSON.stringify(m, null, 2));
-  }
-}
+import { comparableDoc, restamped, storedDoc } from '../delta/storedDoc.js';
 
 describe('the catch-up sweeps ahead of the stored pending, so a refresh does not', () => {
   const root = tempDir();

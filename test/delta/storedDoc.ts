@@ -1,11 +1,14 @@
 /**
  * The findings document a snapshot stores, and a form of it two loads of the same data can be
  * compared by (shared by the delta tests): what names the snapshot and the collection files
- * differs by construction between a delta and a full load, so it is left out.
+ * differs by construction between a delta and a full load, so it is left out; and a collection
+ * re-stamped to a later instant (the delta tests' "a day later").
  */
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import type { Store } from '../../src/store/Store.js';
-import { readStoredFindings } from '../../src/store/storedFindings.js';
+import { readPending, readStoredFindings, readUnits } from '../../src/store/storedFindings.js';
 
 export function storedDoc(store: Store, id: string): ReturnType<typeof readStoredFindings> {
   const db = new SnapshotDb(store.pathOf(id));
@@ -19,3 +22,29 @@ export function storedDoc(store: Store, id: string): ReturnType<typeof readStore
 /** The document without what names the snapshot and the collection files (they differ by construction). */
 export const comparableDoc = (doc: ReturnType<typeof storedDoc>): string =>
   JSON.stringify({ ...doc, snapshot: null, findings: doc.findings.map((f) => ({ ...f, evidence: f.evidence.length })) });
+
+/** A copy of a collection collected at `at` (every source's manifest), its data unchanged. */
+export function restamped(from: string, to: string, at: string): void {
+  cpSync(from, to, { recursive: true });
+  for (const src of readdirSync(to, { withFileTypes: true })) {
+    if (!src.isDirectory()) continue;
+    const path = join(to, src.name, 'manifest.json');
+    const m = JSON.parse(readFileSync(path, 'utf8')) as { collectedAt: string };
+    m.collectedAt = at;
+    writeFileSync(path, JSON.stringify(m, null, 2));
+  }
+}
+
+/** A snapshot's instants: when it was collected, its stored pending, its units' next instants in order. */
+export function storedInstants(store: Store, id: string): { collectedAt: number; pending: number | null | undefined; nexts: number[] } {
+  const db = new SnapshotDb(store.pathOf(id));
+  try {
+    return {
+      collectedAt: Date.parse(db.meta.get('collectedAt') ?? ''),
+      pending: readPending(db),
+      nexts: [...readUnits(db).values()].map((u) => u.next).filter((n): n is number => n !== null).sort((a, b) => a - b),
+    };
+  } finally {
+    db.close();
+  }
+}

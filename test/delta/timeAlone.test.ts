@@ -5,7 +5,6 @@
  * instant the base stores (`pending`), and on a base that stores none (written by an older
  * revenant: the delta sweeps every account's state).
  */
-import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -15,20 +14,7 @@ import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { Store } from '../../src/store/Store.js';
 import { readPending } from '../../src/store/storedFindings.js';
 import { tempDir } from '../collect/helpers.js';
-import { comparableDoc, storedDoc } from './storedDoc.js';
-
-/** A copy of a collection collected at `at` (every source's manifest), its data unchanged. */
-function restamped(from: string, to: string, at: string): void {
-  cpSync(from, to, { recursive: true });
-  for (const src of readdirSync(to, { withFileTypes: true })) {
-    if (!src.isDirectory()) continue;
-    const path = join(to, src.name, 'manifest.json');
-    const m = JSON.parse(readFileSync(path, 'utf8')) as { collectedAt: string };
-    m.collectedAt = at;
-    writeFileSync(path, JSON.stringify(m, null, 2));
-  }
-}
-
+import { comparableDoc, restamped, storedDoc } from './storedDoc.js';
 
 describe('a delta later than its base finds who left by time alone', () => {
   const root = tempDir();

@@ -22,7 +22,7 @@ import { Neo4jStore } from '../../src/store/neo4jStore.js';
 import type { SweepFacts } from '../../src/store/neo4jSweepFacts.js';
 import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { Store } from '../../src/store/Store.js';
-import { readPending, readUnits } from '../../src/store/storedFindings.js';
+import { storedInstants } from '../delta/storedDoc.js';
 import { tempDir } from '../collect/helpers.js';
 import { cli } from '../support/cli.js';
 import { neo4jUri, openTestDriver, pushSnapshot } from '../support/neo4j.js';
@@ -48,14 +48,7 @@ describe('residual --all on Neo4j from the stored findings', () => {
     neo = new Neo4jStore(driver, neo4jUri(), undefined, STORE);
     await synthesize({ users: 400, seed: 5, out: col });
     id = (await loadSnapshot(new Store(storeDir), [col])).id;
-    const db = new SnapshotDb(new Store(storeDir).pathOf(id));
-    try {
-      collectedAt = Date.parse(db.meta.get('collectedAt') ?? '');
-      pending = readPending(db);
-      nexts = [...readUnits(db).values()].map((u) => u.next).filter((n): n is number => n !== null).sort((a, b) => a - b);
-    } finally {
-      db.close();
-    }
+    ({ collectedAt, pending, nexts } = storedInstants(new Store(storeDir), id));
     await pushSnapshot(neo, storeDir, id);
   }, 300_000);
 

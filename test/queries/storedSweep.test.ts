@@ -17,7 +17,7 @@ import { jsonChunks, withNewline } from '../../src/output/jsonChunks.js';
 import { residualCsvChunks } from '../../src/reports/csv.js';
 import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { Store } from '../../src/store/Store.js';
-import { readPending, readUnits } from '../../src/store/storedFindings.js';
+import { storedInstants } from '../delta/storedDoc.js';
 import { tempDir } from '../collect/helpers.js';
 import { cli } from '../support/cli.js';
 
@@ -37,14 +37,7 @@ describe('residual --all from the stored document', () => {
   beforeAll(async () => {
     await synthesize({ users: 400, seed: 5, out: col });
     id = (await loadSnapshot(store, [col])).id;
-    const db = new SnapshotDb(store.pathOf(id));
-    try {
-      collectedAt = Date.parse(db.meta.get('collectedAt') ?? '');
-      pending = readPending(db);
-      nexts = [...readUnits(db).values()].map((u) => u.next).filter((n): n is number => n !== null).sort((a, b) => a - b);
-    } finally {
-      db.close();
-    }
+    ({ collectedAt, pending, nexts } = storedInstants(store, id));
   }, 300_000);
 
   /** The stored answer (undefined: declined) and the sweep's, at `at`, on snapshot `snap`. */

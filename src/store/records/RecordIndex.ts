@@ -362,18 +362,8 @@ export interface RecordRef {
   touched: Int32Array;
 }
 
-/** A RecordFile's contents, as sent between threads. */
-export interface RecordFileTransfer {
-  file: number;
-  sourceKey: string;
-  dataset: string;
-  n: number;
-  rows: Int32Array;
-  byKey: Int32Array;
-  byOwner: Int32Array;
-  byParent: Int32Array;
-  touched: Int32Array;
-}
+/** A RecordFile's contents, as sent between threads: the arrays it was written from. */
+export type RecordFileTransfer = RecordFileArrays;
 
 /** The record index of one file, read back. */
 export class RecordFile {
