@@ -45,7 +45,7 @@ import { uncoveredForSubject } from '../src/analysis/coverage.js';
 import { SOURCES } from '../ingest/sources.js';
 import { phaseTimer } from '../src/store/phaseTimer.js';
 import { type UnitResult, UnitAnalyser, docFromUnits } from './residualUnits.js';
-import { type CaughtUp, reusableUnit } from './timeCatchUp.js';
+import { type CaughtUp, reusableUnit, sweepHolds } from './timeCatchUp.js';
 
 export interface LoadResult {
   id: string;
@@ -257,7 +257,7 @@ export async function loadDelta(
     const pre = opts.precomputed?.base === base.id && !all ? opts.precomputed : undefined;
     // The server's time catch-up of the base may have made that sweep already, off the event path
     // (queries/timeCatchUp.ts), at an instant up to this one with nothing time alone changes in between.
-    const preSweep = pre?.sweep && pre.sweep.at <= at && (pre.sweep.pending === null || pre.sweep.pending > at) ? pre.sweep : undefined;
+    const preSweep = sweepHolds(pre?.sweep, at) ? pre?.sweep : undefined;
     const sweeping = !!all || (at > baseAt && !preSweep && (basePending === undefined || (basePending !== null && basePending <= at)));
     const compact = sweeping ? new CompactGraph(view, id) : undefined;
     // Units share most of what they read (groups, roles, apps): each key is looked up once.

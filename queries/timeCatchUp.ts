@@ -37,6 +37,10 @@ export interface CaughtUpSweep {
   pending: number | null;
 }
 
+/** Whether a delta at instant `t` may take `sweep` instead of sweeping: nothing time alone changes lies between. */
+export const sweepHolds = (sweep: CaughtUpSweep | undefined, t: number): sweep is CaughtUpSweep =>
+  !!sweep && sweep.at <= t && (sweep.pending === null || sweep.pending > t);
+
 /** Units of snapshot `base` analysed again at `at` (ms): those whose next instant was passed by then. */
 export interface CaughtUp {
   base: string;

@@ -10,7 +10,7 @@
  * more likely, never serve a stale document.
  */
 import type { SnapshotDb } from './SnapshotDb.js';
-import { readPending, writtenByThisVersion } from './storedFindings.js';
+import { hasTable, readPending, writtenByThisVersion } from './storedFindings.js';
 import { VERSION } from '../model/version.js';
 
 export interface SweepFacts {
@@ -19,8 +19,6 @@ export interface SweepFacts {
   next?: number | null;
 }
 
-const hasUnitsTable = (s: SnapshotDb) => !!s.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'units'").get();
-
 /** The sweep facts of a snapshot file (a delta's over its base's). */
 export function sweepFacts(sdb: SnapshotDb): SweepFacts {
   const out: SweepFacts = { revenant: writtenByThisVersion(sdb) ? VERSION : null };
@@ -28,7 +26,7 @@ export function sweepFacts(sdb: SnapshotDb): SweepFacts {
   if (pending !== undefined) out.pending = pending;
   let next: number | null = null;
   for (let s: SnapshotDb | undefined = sdb; s; s = s.overlay?.parent) {
-    if (!hasUnitsTable(s)) {
+    if (!hasTable(s.db, 'units')) {
       // As hasUnits: a snapshot has units when its full snapshot (the bottom level) has them.
       if (!s.overlay) return out;
       continue;

@@ -408,7 +408,7 @@ export function readUnits(sdb: SnapshotDb): Map<string, StoredUnit> {
   if (!sdb.overlay) {
     const fileKey = publishedFileKey(sdb.db);
     const units = cached(fileKey === null ? null : unitsCacheKey(fileKey), () => {
-      const value = readOwnUnits(sdb, new Map<string, StoredUnit>());
+      const value = readFullUnits(sdb);
       return { value, bytes: unitsBytes(value) };
     });
     return new Map(units);
@@ -418,10 +418,19 @@ export function readUnits(sdb: SnapshotDb): Map<string, StoredUnit> {
 
 const unitsCacheKey = (fileKey: string) => `${fileKey}\u0000units`;
 
+/** What the process cache counts for a unit: its dependencies' bytes and this. */
+const UNIT_BYTES = 256;
+
 function unitsBytes(units: Map<string, StoredUnit>): number {
   let bytes = 0;
-  for (const u of units.values()) bytes += u.deps.byteLength + 256;
+  for (const u of units.values()) bytes += u.deps.byteLength + UNIT_BYTES;
   return bytes;
+}
+
+/** unitsBytes of a full snapshot file's units, from the file, before reading them (a warm-up sizes what it reads). */
+export function storedUnitsBytes(db: Database.Database): number {
+  const r = db.prepare('SELECT count(*) AS n, coalesce(sum(length(deps)), 0) AS b FROM units').get() as { n: number; b: number };
+  return r.b + UNIT_BYTES * r.n;
 }
 
 /** The units of a full snapshot's file, read without the process cache (a warm-up's worker thread reads them). */
@@ -496,8 +505,13 @@ export function writtenByThisVersion(sdb: SnapshotDb): boolean {
 
 /** What writePending stored in this snapshot file; undefined when it stores none (an older revenant wrote it). */
 export function readPending(sdb: SnapshotDb): number | null | undefined {
-  if (!hasStoredFindings(sdb.db)) return undefined;
-  const row = sdb.db.prepare("SELECT value FROM analysis WHERE key = 'pending'").get() as { value: string } | undefined;
+  return readPendingOf(sdb.db);
+}
+
+/** readPending of one snapshot file, opened by itself (without its chain). */
+export function readPendingOf(db: Database.Database): number | null | undefined {
+  if (!hasStoredFindings(db)) return undefined;
+  const row = db.prepare("SELECT value FROM analysis WHERE key = 'pending'").get() as { value: string } | undefined;
   return row ? (JSON.parse(row.value) as number | null) : undefined;
 }
 

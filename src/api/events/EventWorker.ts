@@ -22,11 +22,12 @@ import { NotFoundError } from '../../model/errors.js';
 import { API_TOKEN_PREFIX, EventConfigError, PermanentEventError } from '../../model/sourceEvents.js';
 import Database from 'better-sqlite3';
 import type { Store } from '../../store/Store.js';
+import { readPendingOf } from '../../store/storedFindings.js';
 import type { ApiConfig } from '../config.js';
 import type { ApiMetrics } from '../metrics.js';
 import type { SnapshotManager } from '../snapshot/SnapshotManager.js';
 import type { SnapshotView } from '../snapshot/SnapshotView.js';
-import { type CaughtUp, SWEEP_AHEAD_MS } from '../../../queries/timeCatchUp.js';
+import { type CaughtUp, SWEEP_AHEAD_MS, sweepHolds } from '../../../queries/timeCatchUp.js';
 import { type CatchUpRunner, catchUpInChild } from './catchUpInChild.js';
 import { type EventQueue, type Job, laneOf } from './EventQueue.js';
 import { revenantCli, spawnBackground } from './revenantCli.js';
@@ -224,7 +225,7 @@ export class EventWorker {
    */
   private sweepDue(id: string, t: number): boolean {
     const c = this.caught;
-    if (c?.base === id && c.sweep && c.sweep.at <= t && (c.sweep.pending === null || c.sweep.pending > t)) return false;
+    if (c?.base === id && sweepHolds(c.sweep, t)) return false;
     const pending = storedPending(this.d.store.pathOf(id));
     return pending === undefined || (pending !== null && pending <= t);
   }
@@ -747,8 +748,7 @@ function storedPending(path: string): number | null | undefined {
   try {
     const db = new Database(path, { readonly: true, fileMustExist: true });
     try {
-      const row = db.prepare("SELECT value FROM analysis WHERE key = 'pending'").get() as { value: string } | undefined;
-      return row ? (JSON.parse(row.value) as number | null) : undefined;
+      return readPendingOf(db);
     } finally {
       db.close();
     }

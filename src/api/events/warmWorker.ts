@@ -10,7 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SnapshotDb } from '../../store/SnapshotDb.js';
 import { publishedFileKey } from '../../store/fileCache.js';
 import { R, RecordFile } from '../../store/records/RecordIndex.js';
-import { hasTable, readFullUnits } from '../../store/storedFindings.js';
+import { hasTable, readFullUnits, storedUnitsBytes } from '../../store/storedFindings.js';
 import type { WarmJob, WarmMessage } from './warmMessages.js';
 
 const port = parentPort;
@@ -28,11 +28,11 @@ for (const path of job.paths) {
     // The units first: every refresh reads them; a record index only its own source's refreshes.
     const base = db.prepare("SELECT value FROM meta WHERE key = 'base'").get();
     if (!base && hasTable(db, 'units')) {
-      // Their size as the cache counts it (unitsBytes: the dependencies' bytes and 256 a unit), before reading them.
-      const size = db.prepare('SELECT count(*) AS n, coalesce(sum(length(deps)), 0) AS b FROM units').get() as { n: number; b: number };
-      if (fits(size.b + 256 * size.n)) {
+      // Their size as the cache counts it, before reading them.
+      const size = storedUnitsBytes(db);
+      if (fits(size)) {
         const units = [...readFullUnits(new SnapshotDb(db)).values()];
-        left -= size.b + 256 * size.n;
+        left -= size;
         const m: WarmMessage = { kind: 'units', fileKey, units };
         port.postMessage(
           m,

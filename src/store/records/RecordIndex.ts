@@ -247,16 +247,20 @@ export function decodeArray(b: Uint8Array, shape: ArrayShape, rawBytes: number):
   return fromColumns(c, shape);
 }
 
-/** Encode every array of a record file (on the record index worker for a full load). */
-export function encodeRecordFile(r: RecordFileArrays): EncodedRecordFile {
-  const cols: Record<ArrayColumn, Uint8Array> = {
+/** Every array of a record file as stored, by column (`encodeArray`, each by its shape; on the record index worker for a full load). */
+export function encodeColumns(r: Pick<RecordFileArrays, 'rows' | 'byKey' | 'byOwner' | 'byParent' | 'touched'>): EncodedRecordFile['cols'] {
+  return {
     rows: encodeArray(r.rows, ROWS_SHAPE),
     by_key: encodeArray(r.byKey, PERM_SHAPE),
     by_owner: encodeArray(r.byOwner, PERM_SHAPE),
     by_parent: encodeArray(r.byParent, PERM_SHAPE),
     touched: encodeArray(r.touched, TOUCHED_SHAPE),
   };
-  return { file: r.file, sourceKey: r.sourceKey, dataset: r.dataset, n: r.n, cols };
+}
+
+/** Encode every array of a record file. */
+export function encodeRecordFile(r: RecordFileArrays): EncodedRecordFile {
+  return { file: r.file, sourceKey: r.sourceKey, dataset: r.dataset, n: r.n, cols: encodeColumns(r) };
 }
 
 export function writeRecordFile(db: Database.Database, r: RecordFileArrays | EncodedRecordFile, maxBlob = recordBlobMax()): void {

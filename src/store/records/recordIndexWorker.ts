@@ -3,13 +3,13 @@
  * load it receives the lines' bytes with what the main thread took from their parsed values
  * (line number, key, owner and parent, touched nodes), hashes them (contentHash of the text
  * readJsonl decodes, hashOpt: what a single-threaded load computes), collects the rows and, at the file's end, sorts the
- * three permutations, encodes every array as it is stored (deflated: encodeArray) and hands them
+ * three permutations, encodes every array as it is stored (deflated: encodeColumns) and hands them
  * back (transferred, not copied). Hashing, sorting and deflating would be ~20% of a 250k load's
  * CPU on the main thread; here they run beside its parsing and writing.
  */
 import { parentPort } from 'node:worker_threads';
 import { IntList } from '../Adjacency.js';
-import { K1, K2, O1, O2, P1, P2, PERM_SHAPE, ROWS_SHAPE, TOUCHED_SHAPE, contentHash, encodeArray, hash64, sortedRows } from './RecordIndex.js';
+import { type EncodedRecordFile, K1, K2, O1, O2, P1, P2, contentHash, encodeColumns, hash64, sortedRows } from './RecordIndex.js';
 import { META_INTS, type ToMain, type ToWorker } from './recordIndexMessages.js';
 import { lineText } from '../../../ingest/collection/readJsonl.js';
 
@@ -69,9 +69,8 @@ function addBatch(meta: Int32Array, lines: number, bytes: Buffer, s: string): vo
   }
 }
 
-/** An encoded array in a buffer of its own, to transfer (a deflated one may sit in a shared pool). */
-function own(b: Uint8Array, raw: Int32Array): Uint8Array {
-  if (b.buffer === raw.buffer) return b;
+/** A copy of an encoded array in a buffer of its own, to transfer (a deflated one may sit in a shared pool). */
+function own(b: Uint8Array): Uint8Array {
   const out = new Uint8Array(b.byteLength);
   out.set(b);
   return out;
@@ -79,15 +78,10 @@ function own(b: Uint8Array, raw: Int32Array): Uint8Array {
 
 function endFile(file: number): void {
   const r = rows.data.subarray(0, rows.length);
-  const t = touched.data.subarray(0, touched.length);
-  const arrays = { rows: r, by_key: sortedRows(r, n, K1, K2), by_owner: sortedRows(r, n, O1, O2), by_parent: sortedRows(r, n, P1, P2), touched: t };
-  const cols = {
-    rows: own(encodeArray(arrays.rows, ROWS_SHAPE), arrays.rows),
-    by_key: own(encodeArray(arrays.by_key, PERM_SHAPE), arrays.by_key),
-    by_owner: own(encodeArray(arrays.by_owner, PERM_SHAPE), arrays.by_owner),
-    by_parent: own(encodeArray(arrays.by_parent, PERM_SHAPE), arrays.by_parent),
-    touched: own(encodeArray(arrays.touched, TOUCHED_SHAPE), arrays.touched),
-  };
+  const raw = { rows: r, byKey: sortedRows(r, n, K1, K2), byOwner: sortedRows(r, n, O1, O2), byParent: sortedRows(r, n, P1, P2), touched: touched.data.subarray(0, touched.length) };
+  // An array stored raw is a view of its own buffer, transferred as it is.
+  const rawBuffers = new Set<ArrayBufferLike>(Object.values(raw).map((a) => a.buffer));
+  const cols = Object.fromEntries(Object.entries(encodeColumns(raw)).map(([c, b]) => [c, rawBuffers.has(b.buffer) ? b : own(b)])) as EncodedRecordFile['cols'];
   const msg: ToMain = { t: 'done', file, n, cols };
   port!.postMessage(msg, [...new Set(Object.values(cols).map((c) => c.buffer as ArrayBuffer))]);
   rows = new IntList(1 << 12);
