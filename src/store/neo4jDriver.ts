@@ -140,6 +140,16 @@ export async function connectNeo4j(
   }
 }
 
+/**
+ * Start closing `driver` and return at once: the driver sends GOODBYE and ends its sockets on its
+ * own (their closes need no answer from the server), and a failure to close is ignored — for a
+ * command whose work with the server is done. The process still exits only after the sockets
+ * are closed, which takes no round trip.
+ */
+export function closeInBackground(driver: Driver): void {
+  void driver.close().catch(() => undefined);
+}
+
 /** Rejects with a `Neo4jConnectionError` unless `driver` reaches its server within `timeoutMs`. */
 export async function verifyNeo4jReachable(
   driver: Driver,

@@ -12,7 +12,7 @@ import { parseNodeKey } from '../model/ids.js';
 import type { EdgeKind, NodeKind } from '../model/schema.js';
 import type { EdgeProps, GraphEdge, GraphNode, NodeProps, Prov } from '../model/types.js';
 import type { InputFile, SourceInfo } from './GraphReader.js';
-import { asNeo4jConnectionError } from './neo4jDriver.js';
+import { asNeo4jConnectionError, retryTimeFor, withRetries } from './neo4jDriver.js';
 
 /** A node as `NODE(n)` projects it. */
 export interface NodeMap {
@@ -86,12 +86,24 @@ export class Neo4jSnapshot {
     this.inputFiles = meta.files;
   }
 
-  /** Run one read query scoped to this snapshot (`$snapshot` is added). */
+  /**
+   * Run one read query scoped to this snapshot (`$snapshot` is added). An auto-commit query (RUN
+   * and PULL sent together: one round trip; a read transaction, as `executeQuery` runs, takes a
+   * second for its COMMIT, and a one-subject query runs several in sequence), retried as a whole
+   * on a transient error for as long as the driver retries transactions on this URI.
+   */
   async rows(query: string, params: Record<string, unknown> = {}): Promise<Row[]> {
     const t0 = Date.now();
     try {
-      const { records } = await this.driver.executeQuery(query, { ...params, snapshot: this.scope }, { database: this.database, routing: neo4j.routing.READ });
-      return records.map((r) => plain(r.toObject()) as Row);
+      return await withRetries(async () => {
+        const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ, bookmarkManager: this.driver.executeQueryBookmarkManager });
+        try {
+          const { records } = await session.run(query, { ...params, snapshot: this.scope });
+          return records.map((r) => plain(r.toObject()) as Row);
+        } finally {
+          await session.close();
+        }
+      }, retryTimeFor(this.uri));
     } catch (e) {
       throw asNeo4jConnectionError(this.uri, e);
     } finally {

@@ -13,7 +13,7 @@ import { ERR, StoreError } from '../model/errors.js';
 import type { Finding, FindingsDoc } from '../../queries/residual.js';
 import type { SourceInfo } from './GraphReader.js';
 import type { SnapshotDb } from './SnapshotDb.js';
-import { asNeo4jConnectionError } from './neo4jDriver.js';
+import { asNeo4jConnectionError, retryTimeFor, withRetries } from './neo4jDriver.js';
 import { Neo4jSnapshot, type Neo4jSnapshotMeta, plain } from './neo4jGraph.js';
 import { removeSnapshot, snapshotsToPrune } from './neo4jPrune.js';
 import type { PushOptions } from './neo4jPush.js';
@@ -54,6 +54,27 @@ export class Neo4jStore {
     try {
       const { records } = await this.driver.executeQuery(query, params, { database: this.database, routing: leader ? neo4j.routing.WRITE : neo4j.routing.READ });
       return records.map((r) => plain(r.toObject()) as Record<string, unknown>);
+    } catch (e) {
+      throw asNeo4jConnectionError(this.uri, e);
+    }
+  }
+
+  /**
+   * One read query as an auto-commit query (RUN and PULL together: one round trip, where `q`'s
+   * managed transaction takes a second for its COMMIT), on the leader when `leader`, retried as a
+   * whole on transient errors; in the same bookmark chain as q.
+   */
+  async read(query: string, params: Record<string, unknown> = {}, leader = false): Promise<Record<string, unknown>[]> {
+    try {
+      return await withRetries(async () => {
+        const session = this.driver.session({ database: this.database, defaultAccessMode: leader ? neo4j.session.WRITE : neo4j.session.READ, bookmarkManager: this.driver.executeQueryBookmarkManager });
+        try {
+          const { records } = await session.run(query, params);
+          return records.map((r) => plain(r.toObject()) as Record<string, unknown>);
+        } finally {
+          await session.close();
+        }
+      }, retryTimeFor(this.uri));
     } catch (e) {
       throw asNeo4jConnectionError(this.uri, e);
     }
@@ -140,13 +161,12 @@ export class Neo4jStore {
    */
   async open(id?: string): Promise<Neo4jSnapshot> {
     const wanted = !id || id === 'latest' ? null : id;
-    const rows = await this.q(
+    const rows = await this.read(
       `OPTIONAL MATCH (st:${Neo4jLabel.store} {name: $store})
        WITH coalesce($id, st.latest) AS sid WHERE sid IS NOT NULL
        MATCH (s:${S} {id: sid, status: 'complete'}) WHERE coalesce(s.store, $default) = $store
        RETURN s {${SNAPSHOT_META}} AS s`,
       { id: wanted, store: this.name, default: STORE_NAME },
-      false,
       true,
     );
     const s = rows[0]?.s as Record<string, string> | undefined;

@@ -60,11 +60,26 @@ beforeAll(async () => {
     ids.push(id);
   }
   const snap = await store.openScope(ids[1], null);
+  const capture = (query: string, params?: Record<string, unknown>) => {
+    if (!captured.has(query)) captured.set(query, { ...(params ?? {}) });
+  };
+  // The engine's reads are auto-commit queries of a session (Neo4jSnapshot.rows); the store's
+  // go through executeQuery.
   const original = driver.executeQuery.bind(driver);
   driver.executeQuery = ((query: string, params?: Record<string, unknown>, config?: unknown) => {
-    if (!captured.has(query)) captured.set(query, { ...(params ?? {}) });
+    capture(query, params);
     return original(query, params, config as never);
   }) as typeof driver.executeQuery;
+  const originalSession = driver.session.bind(driver);
+  driver.session = ((config?: Parameters<Driver['session']>[0]) => {
+    const session = originalSession(config);
+    const run = session.run.bind(session);
+    session.run = ((query: string, params?: Record<string, unknown>, cfg?: unknown) => {
+      capture(query, params);
+      return run(query, params, cfg as never);
+    }) as typeof session.run;
+    return session;
+  }) as typeof driver.session;
   try {
     const all = await runResidualNeo4j(snap, { all: true });
     const subject = all.findings[0];
@@ -79,6 +94,7 @@ beforeAll(async () => {
     await neighbourhoodNeo4j(snap, nb.node.key, { dir: 'in', edges: ['MEMBER_OF', 'BELONGS_TO'], offset: 1, limit: 2 });
   } finally {
     driver.executeQuery = original;
+    driver.session = originalSession;
   }
 }, 300_000);
 
