@@ -171,28 +171,38 @@ function deriveWorkflowTrust(w: DeriveWriter): void {
  * matched to an Entra user's UPN or id, only in the Entra tenant its issuer names.
  */
 export function githubAssertedLinks(w: DeriveWriter): AssertedLinks {
-  const entraByName = new Map<string, string>();
-  for (const r of w.nodesOf(NodeKind.EntraUser)) {
-    if (r.props.stub) continue;
-    const sk = sourceOf(r.key);
-    entraByName.set(`${sk}|${parseNodeKey(r.key).id.toLowerCase()}`, r.key);
-    const upn = text(r.props.upn);
-    if (upn) entraByName.set(`${sk}|${upn.toLowerCase()}`, r.key);
-  }
+  // The Entra users by id and UPN, built on the first SAML identity that names a tenant (a load
+  // without GitHub does not walk every Entra user for nothing).
+  let entraByName: Map<string, string> | undefined;
+  const entraNames = (): Map<string, string> => {
+    if (entraByName) return entraByName;
+    entraByName = new Map<string, string>();
+    for (const r of w.nodesOf(NodeKind.EntraUser)) {
+      if (r.props.stub) continue;
+      const sk = sourceOf(r.key);
+      entraByName.set(`${sk}|${parseNodeKey(r.key).id.toLowerCase()}`, r.key);
+      const upn = text(r.props.upn);
+      if (upn) entraByName.set(`${sk}|${upn.toLowerCase()}`, r.key);
+    }
+    return entraByName;
+  };
   const out = new Map<string, { key: string; value: string }[]>();
   for (const r of w.nodesOf(GitHubKind.GitHubExternalIdentity)) {
     const tenant = entraTenantOfIssuer(text(r.props.issuer));
     if (!tenant) continue;
+    const byName = entraNames();
     const userKey = nodeKey(sourceOf(r.key), GitHubSpace.user, String(r.props.userId));
     const targets = out.get(userKey) ?? [];
     for (const v of new Set([text(r.props.nameId), text(r.props.scimUserName)].filter((x): x is string => !!x))) {
-      const hit = entraByName.get(`entra:${tenant}|${v.trim().toLowerCase()}`);
+      const hit = byName.get(`entra:${tenant}|${v.trim().toLowerCase()}`);
       if (hit && !targets.some((t) => t.key === hit)) targets.push({ key: hit, value: v });
     }
     if (targets.length) out.set(userKey, targets);
   }
   // EMU: the SCIM externalId is the Entra user's object id ("IdP user object ID"), a GUID: matched in any Entra tenant loaded.
   const emu = emuSources(w);
+  // Only EMU accounts are matched by id: without an EMU organisation there is nothing to index.
+  if (emu.size === 0) return out;
   const entraById = new Map<string, string[]>();
   for (const r of w.nodesOf(NodeKind.EntraUser)) {
     if (r.props.stub) continue;
