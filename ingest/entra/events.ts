@@ -183,6 +183,10 @@ export function entraEvents(subscriptions?: SubscriptionClient): SourceEvents {
       return res.dir;
     },
 
+    async prepare() {
+      await import('./collectEntraSubject.js');
+    },
+
     canPoll: (ctx) => !!settingsOf(ctx).collect,
 
     async pollLog(ctx, { since, until }) {

@@ -121,6 +121,11 @@ export const OKTA_EVENTS: SourceEvents = {
     return res.dir;
   },
 
+  async prepare() {
+    // The Okta SDK is hundreds of CommonJS files: seconds of wall time on a busy machine.
+    await import('./collectOktaSubject.js');
+  },
+
   canPoll: (ctx) => !!ctx.settings?.collect,
 
   async pollLog(ctx, { since, until }) {

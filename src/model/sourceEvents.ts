@@ -133,6 +133,11 @@ export interface SourceEvents {
    */
   refreshSubject(ctx: SourceEventContext, req: { subject: string; out: string }): Promise<string>;
   /**
+   * Load what `refreshSubject` runs (its collector's modules, the vendor SDK) ahead of the first
+   * event, so that the first refresh does not pay for it. Optional; reads nothing from the vendor.
+   */
+  prepare?(ctx: SourceEventContext): Promise<void>;
+  /**
    * Read the source's activity log in [since, until) and return the queue items of the events
    * that name users whose access may have changed. Absent: the source cannot be polled.
    */

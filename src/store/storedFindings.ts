@@ -235,6 +235,16 @@ function personsSorted(doc: FindingsDoc): boolean {
   return ok;
 }
 
+/**
+ * Work out once what patching a delta's document over `doc` looks up (its subjects' sorted keys,
+ * whether its persons are in order: a pass over every subject and person), so that a caller that
+ * will patch over `doc` (the server, when it starts serving it) does it ahead, not in the first patch.
+ */
+export function primeDocOrder(doc: FindingsDoc): void {
+  sortedSubjectKeys(doc);
+  personsSorted(doc);
+}
+
 /** The first index of `keys` (strictly increasing) not below `key`. */
 function lowerBound(keys: readonly string[], key: string): number {
   let lo = 0;

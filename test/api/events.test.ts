@@ -12,7 +12,8 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { apiDbPath } from '../../src/api/ApiDb.js';
-import type { RefreshRequest } from '../../src/api/events/SubjectRefresher.js';
+import { LiveRefresher, type RefreshRequest } from '../../src/api/events/SubjectRefresher.js';
+import { PermanentEventError } from '../../src/model/sourceEvents.js';
 import { CLIENT_STATE, FolderRefresher, HOOK_SECRET, bearer, cleanupTemps, cliLoad, createKey, editJsonl, makeApp, scenario, setCollectedAt, tempDir, testConfig, waitFor } from './helpers.js';
 
 const ORG = 'https://contoso.okta.com';
@@ -282,6 +283,94 @@ describe('lanes', () => {
     } finally {
       await a.close();
     }
+  });
+});
+
+describe('reading a batch', () => {
+  const NORA_OKTA = '00uEWtOGUUFB8FlG7rgw';
+
+  /** Deliver one Okta hook naming two users (one batch of two subjects) to a server with this refresher; the reads it saw at once at most. */
+  async function batchOfTwo(r: { perSubject?: boolean }): Promise<{ most: number; subjects: string[]; errors: (string | null)[] }> {
+    const dir = tempDir();
+    await cliLoad(dir, scenario('cross-source-hr'));
+    const k = createKey(dir, ['events']);
+    let reading = 0;
+    let most = 0;
+    const subjects: string[] = [];
+    const refresher = {
+      ...r,
+      async refreshSubject(req: RefreshRequest): Promise<string> {
+        subjects.push(req.subject);
+        reading++;
+        most = Math.max(most, reading);
+        // Held until the other subject's read has started, or for a while (the refresher that reads one at a time).
+        await waitFor(() => reading === 2, 'the other read', 1_000).catch(() => undefined);
+        reading--;
+        throw new PermanentEventError(`held ${req.subject}`);
+      },
+    };
+    const { app: a } = await makeApp(dir, { refresher });
+    try {
+      const r1 = await a.inject({
+        method: 'POST',
+        url: '/v1/events/okta',
+        headers: { ...bearer(k), 'x-revenant-hook-secret': HOOK_SECRET },
+        payload: oktaDelivery([
+          { uuid: 'batch-1', eventType: 'user.lifecycle.suspend', target: [{ id: MARIA_OKTA, type: 'User' }] },
+          { uuid: 'batch-2', eventType: 'user.lifecycle.suspend', target: [{ id: NORA_OKTA, type: 'User' }] },
+        ]),
+      });
+      expect(r1.statusCode).toBe(200);
+      const failed = await waitFor(() => {
+        const js = jobs(dir).filter((j) => j.kind === 'refresh');
+        return js.length === 2 && js.every((j) => j.state === 'failed') ? js : null;
+      }, 'both jobs failed', 20_000);
+      return { most, subjects, errors: failed.map((j) => j.last_error) };
+    } finally {
+      await a.close();
+    }
+  }
+
+  it('reads the subjects of a batch side by side when the refresher returns per-subject collections', async () => {
+    const r = await batchOfTwo({ perSubject: true });
+    expect(r.subjects.sort()).toEqual([MARIA_OKTA, NORA_OKTA].sort());
+    expect(r.most).toBe(2);
+    expect(r.errors.sort()).toEqual([`held ${MARIA_OKTA}`, `held ${NORA_OKTA}`].sort());
+  });
+
+  it('reads the first subject alone when the refresher may return whole folders (they build on each other)', async () => {
+    const r = await batchOfTwo({});
+    expect(r.subjects.sort()).toEqual([MARIA_OKTA, NORA_OKTA].sort());
+    expect(r.most).toBe(1);
+  });
+
+  it("loads the refreshable sources' collectors when it starts, before any event", async () => {
+    const dir = tempDir();
+    await cliLoad(dir, scenario('cross-source-hr'));
+    const prepared: string[][] = [];
+    const refresher = {
+      async refreshSubject(): Promise<string> {
+        throw new Error('no event is delivered here');
+      },
+      async prepare(sources: readonly string[]): Promise<void> {
+        prepared.push([...sources]);
+      },
+    };
+    // Only Okta can be read again (its collect settings); Entra only takes deliveries.
+    const config = testConfig({ events: { okta: { hookSecret: HOOK_SECRET, collect: { orgUrl: ORG, token: 'env:NO_SUCH_TOKEN' } } } });
+    const { app: a, logs } = await makeApp(dir, { refresher, config });
+    try {
+      await waitFor(() => logs.some((l) => l.includes('collectors loaded for refreshes')), 'collectors loaded');
+      expect(prepared).toEqual([['okta']]);
+    } finally {
+      await a.close();
+    }
+  });
+
+  it("the live refresher's prepare loads each source's collector", async () => {
+    const live = new LiveRefresher(testConfig());
+    expect(live.perSubject).toBe(true);
+    await expect(live.prepare(['okta', 'entra'])).resolves.toBeUndefined();
   });
 });
 

@@ -112,4 +112,26 @@ describe('SeenHistory', () => {
     }
     expect(present.size).toBeGreaterThan(0);
   });
+
+  test('a history split ahead (prime) continues as one split in the swap, and is not changed by it', () => {
+    const seen = (k: number): Seen => ({ snapshot: `s${k}`, at: `2026-12-0${k}T00:00:00Z` });
+    const whole = () => new Map<string, SeenSpan>([
+      ['a', { firstSeen: seen(1), lastSeen: seen(2) }],
+      ['b', { firstSeen: seen(1), lastSeen: seen(1) }],
+      ['c', { firstSeen: seen(2), lastSeen: seen(2) }],
+    ]);
+    const primed = whole();
+    SeenHistory.prime(primed);
+    const next = new Map<string, true>([['a', true], ['d', true]]);
+    const fromPrimed = SeenHistory.after(primed, null, next, seen(3));
+    const fromCold = SeenHistory.after(whole(), null, next, seen(3));
+    expect(sorted(fromPrimed)).toEqual(sorted(fromCold));
+    expect(fromPrimed.get('a')).toEqual({ firstSeen: seen(1), lastSeen: seen(3) });
+    expect(fromPrimed.get('b')).toEqual({ firstSeen: seen(1), lastSeen: seen(1) });
+    expect(fromPrimed.get('d')).toEqual({ firstSeen: seen(3), lastSeen: seen(3) });
+    // The history it started from still answers as before (the halves are never written).
+    expect(sorted(primed)).toEqual(sorted(whole()));
+    // Again from the same primed history: the same answers.
+    expect(sorted(SeenHistory.after(primed, null, next, seen(3)))).toEqual(sorted(fromCold));
+  });
 });

@@ -31,7 +31,7 @@ import { type CaughtUp, SWEEP_AHEAD_MS, sweepHolds } from '../../../queries/time
 import { type CatchUpRunner, catchUpInChild } from './catchUpInChild.js';
 import { type EventQueue, type Job, laneOf } from './EventQueue.js';
 import { revenantCli, spawnBackground } from './revenantCli.js';
-import { canRefreshAny, eventContext, eventsOf } from './sourceEvents.js';
+import { canRefreshAny, eventContext, eventsOf, refreshableSources } from './sourceEvents.js';
 import type { SubjectRefresher } from './SubjectRefresher.js';
 import { warmSnapshot } from './warmUp.js';
 
@@ -53,6 +53,9 @@ export interface EventWorkerDeps {
   /** How the time catch-up of the served snapshot runs (default: in a child process; tests hold it open). */
   catchUp?: CatchUpRunner;
 }
+
+/** Subjects of one batch read at the same time. */
+export const READ_PARALLEL = 4;
 
 /** How often the served snapshot is caught up with time (besides when a snapshot is loaded). */
 export const CATCH_UP_EVERY_MS = 10 * 60_000;
@@ -130,6 +133,9 @@ export class EventWorker {
    */
   private warming: { id: string; abort: AbortController; done: Promise<void> } | null = null;
 
+  /** The collectors of the refreshable sources being loaded at start (SubjectRefresher.prepare). */
+  private preparing: Promise<void> | null = null;
+
   constructor(private readonly d: EventWorkerDeps) {
     d.queue.onQueued(() => this.wake());
     d.snapshots.on('swap', (e) => {
@@ -150,6 +156,7 @@ export class EventWorker {
     if (n) this.d.log.warn({ jobs: n }, 'event jobs interrupted by the last shutdown are queued again');
     this.d.queue.prune();
     this.running = this.loop();
+    this.prepare();
     const served = this.d.snapshots.current;
     if (served) this.warm(served.id);
     this.catchUp();
@@ -194,6 +201,21 @@ export class EventWorker {
       .finally(() => {
         if (this.catching === state) this.catching = null;
       });
+  }
+
+  /**
+   * Load the collectors of the sources that can be refreshed now, in the background, rather than
+   * in the first refresh of each (a refresh meanwhile shares the same module load).
+   */
+  private prepare(): void {
+    const sources = refreshableSources(this.d.config);
+    const refresher = this.d.refresher;
+    if (!sources.length || !refresher.prepare) return;
+    const started = performance.now();
+    this.preparing = refresher.prepare(sources).then(
+      () => this.d.log.info({ sources, ms: Math.round(performance.now() - started) }, 'collectors loaded for refreshes'),
+      (e) => this.d.log.warn({ sources, err: (e as Error).message }, 'could not load the collectors ahead (the first refresh loads them)'),
+    );
   }
 
   /**
@@ -275,6 +297,7 @@ export class EventWorker {
       await this.running;
     }
     this.running = null;
+    await this.preparing;
     const warming = this.warming;
     warming?.abort.abort();
     await warming?.done;
@@ -397,7 +420,7 @@ export class EventWorker {
       this.inUse.add(batch);
       // Read the subjects (a few at a time); a refresher returns a per-subject collection, or a
       // whole source folder with the subject's data fresh (then each builds on the previous one).
-      const refreshed: Read['refreshed'] = [];
+      const read1: (Read['refreshed'][number] | undefined)[] = [];
       let base = src.folder;
       let whole = false;
       const one = async ([subject, js]: [string, Job[]], n: number) => {
@@ -409,20 +432,35 @@ export class EventWorker {
             whole = true;
             base = dir;
           }
-          refreshed.push({ jobs: js, subject, dir });
+          read1[n] = { jobs: js, subject, dir };
         } catch (e) {
           for (const j of js) this.failed(j, e);
         }
       };
       const subjects = [...bySubject.entries()];
       const started = performance.now();
-      await one(subjects[0], 0);
-      // Per-subject collections are read side by side; whole folders build on each other, one at a time.
-      const PARALLEL = 4;
-      for (let i = 1; i < subjects.length; i += whole ? 1 : PARALLEL) {
-        if (whole) await one(subjects[i], i);
-        else await Promise.all(subjects.slice(i, i + PARALLEL).map((e, k) => one(e, i + k)));
+      if (this.d.refresher.perSubject) {
+        // Per-subject collections only (the live collectors): every subject side by side, at most
+        // READ_PARALLEL at a time, each starting as soon as one before it is done.
+        let next = 0;
+        const lane = async () => {
+          while (next < subjects.length) {
+            const n = next++;
+            await one(subjects[n], n);
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(READ_PARALLEL, subjects.length) }, lane));
+      } else {
+        // The first one says which the refresher returns: per-subject collections are read side by
+        // side; whole folders build on each other, one at a time.
+        await one(subjects[0], 0);
+        for (let i = 1; i < subjects.length; i += whole ? 1 : READ_PARALLEL) {
+          if (whole) await one(subjects[i], i);
+          else await Promise.all(subjects.slice(i, i + READ_PARALLEL).map((e, k) => one(e, i + k)));
+        }
       }
+      // In the batch's order (not the order the reads ended in).
+      const refreshed = read1.filter((r): r is Read['refreshed'][number] => r !== undefined);
       if (refreshed.length === 0) return;
       const subjectDirs = refreshed.map((r) => r.dir).filter(isSubjectFolder);
       const folder = subjectDirs.length === refreshed.length ? await combineSubjectCollections(subjectDirs, join(batch, 'combined', source)) : base;

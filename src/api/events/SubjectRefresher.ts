@@ -4,7 +4,8 @@
  * implementation returns: the source's `events.refreshSubject`, e.g. collectEntraSubject /
  * collectOktaSubject, complete for the subject's accounts), or a whole collection of that source
  * with the subject's data fresh (what some tests inject). The worker loads it as a delta snapshot
- * on the snapshot being served.
+ * on the snapshot being served. `prepare` loads the sources' collectors when the server starts,
+ * so that the first event does not wait for their modules (the Okta SDK: seconds on a busy machine).
  */
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +30,13 @@ export interface RefreshRequest {
 export interface SubjectRefresher {
   /** Returns the folder of the refreshed source (one source folder with manifest.json). */
   refreshSubject(req: RefreshRequest): Promise<string>;
+  /**
+   * Set when every folder it returns is a per-subject collection (never a whole source folder):
+   * the subjects of a batch are then read side by side from the first one on.
+   */
+  readonly perSubject?: boolean;
+  /** Load what refreshing these sources runs (modules, SDKs) before the first event; optional. */
+  prepare?(sources: readonly string[]): Promise<void>;
 }
 
 /** Reads the subject from the live tenant through the source's registered event capability. */
@@ -38,6 +46,19 @@ export class LiveRefresher implements SubjectRefresher {
     private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void } = { info: () => {}, warn: () => {} },
   ) {}
+
+  /** A source's `refreshSubject` returns a per-subject collection (src/model/sourceEvents.ts). */
+  readonly perSubject = true;
+
+  async prepare(sources: readonly string[]): Promise<void> {
+    const signal = new AbortController().signal;
+    await Promise.all(
+      sources.map(async (source) => {
+        const events = await eventsOf(source);
+        await events?.prepare?.(eventContext(this.config, source, { env: this.env, signal, log: this.log }));
+      }),
+    );
+  }
 
   async refreshSubject(req: RefreshRequest): Promise<string> {
     const events = await eventsOf(req.source);

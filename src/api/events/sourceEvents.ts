@@ -19,9 +19,14 @@ export function canRefresh(config: ApiConfig, source: string): boolean {
   return !!eventSettings(config, source)?.collect && !!SOURCES.get(source)?.capabilities?.events;
 }
 
+/** The sources whose subjects the server can read again, in registration order. */
+export function refreshableSources(config: ApiConfig): string[] {
+  return SOURCES.kinds().filter((s) => canRefresh(config, s));
+}
+
 /** Whether the server can read any source's subjects again (without, no refresh ever reads a snapshot's files). */
 export function canRefreshAny(config: ApiConfig): boolean {
-  return SOURCES.kinds().some((s) => canRefresh(config, s));
+  return refreshableSources(config).length > 0;
 }
 
 /** The context a source's event code runs in. */

@@ -140,15 +140,8 @@ export class SeenHistory implements ReadonlyMap<string, SeenSpan> {
       firstSeen = prev.firstSeen;
       lastGone = prev.lastGone;
     } else {
-      // A history read whole (the store's): its two halves once.
-      const f = new Map<string, Seen>();
-      const l = new Map<string, Seen>();
-      for (const [id, h] of prev) {
-        f.set(id, h.firstSeen);
-        l.set(id, h.lastSeen);
-      }
-      firstSeen = f;
-      lastGone = l;
+      // A history read whole (the store's): its two halves, once (SeenHistory.prime may have split it ahead).
+      ({ firstSeen, lastGone } = SeenHistory.halves(prev));
       prevPresent = null;
     }
     const ids = changed ?? (prevPresent ? new Set([...prevPresent.keys(), ...present.keys()]) : present.keys());
@@ -166,6 +159,32 @@ export class SeenHistory implements ReadonlyMap<string, SeenSpan> {
     if (newIds.length) firstSeen = LayeredMap.over(firstSeen, newIds);
     if (left.length) lastGone = LayeredMap.over(lastGone, left);
     return new SeenHistory(firstSeen, lastGone, present, seen);
+  }
+
+  /**
+   * Split a history read whole (the store's) into the two halves `after` continues from, now (a
+   * server does it when it starts serving a snapshot, rather than in its first refresh's swap).
+   */
+  static prime(history: ReadonlyMap<string, SeenSpan>): void {
+    if (!(history instanceof SeenHistory)) SeenHistory.halves(history);
+  }
+
+  private static readonly split = new WeakMap<ReadonlyMap<string, SeenSpan>, { firstSeen: ReadonlyMap<string, Seen>; lastGone: ReadonlyMap<string, Seen> }>();
+
+  /** The first-seen and last-seen halves of a history read whole (kept for it: such a history is never changed). */
+  private static halves(history: ReadonlyMap<string, SeenSpan>): { firstSeen: ReadonlyMap<string, Seen>; lastGone: ReadonlyMap<string, Seen> } {
+    let h = SeenHistory.split.get(history);
+    if (!h) {
+      const f = new Map<string, Seen>();
+      const l = new Map<string, Seen>();
+      for (const [id, x] of history) {
+        f.set(id, x.firstSeen);
+        l.set(id, x.lastSeen);
+      }
+      h = { firstSeen: f, lastGone: l };
+      SeenHistory.split.set(history, h);
+    }
+    return h;
   }
 
   get(id: string): SeenSpan | undefined {

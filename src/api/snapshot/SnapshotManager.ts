@@ -110,12 +110,14 @@ export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
     let latest: string | undefined;
     let next: SnapshotView;
     const started = performance.now();
+    let feedMs = 0;
     try {
       latest = await this.source.latestId();
       if (!latest || latest === this.view?.id) return;
       // The latest's document, when it is a delta on the one served: its change over the document in memory (once).
       const docs = new Map<string, Known>();
       await this.syncFeed(docs);
+      feedMs = performance.now() - started;
       next = await buildView(this.source, latest, this.view, this.opts.log, this.opts.feed, docs.get(latest));
     } catch (e) {
       const msg = (e as Error).message;
@@ -138,11 +140,22 @@ export class SnapshotManager extends EventEmitter<{ swap: [SwapEvent] }> {
     this.swaps++;
     prev?.retire();
     const refreshed = this.pendingRefreshed.length ? this.pendingRefreshed.splice(0) : undefined;
+    const viewMs = performance.now() - started - feedMs;
+    const emitted = performance.now();
+    this.emit('swap', { prev, next, refreshed });
+    // How long: the change feed brought up to date, the view built, the swap's listeners (push, warm-up, catch-up).
     this.opts.log.info(
-      { snapshot: next.id, previous: prev?.id ?? null, findings: next.doc.findings.length, ms: Math.round(performance.now() - started) },
+      {
+        snapshot: next.id,
+        previous: prev?.id ?? null,
+        findings: next.doc.findings.length,
+        ms: Math.round(performance.now() - started),
+        feedMs: Math.round(feedMs),
+        viewMs: Math.round(viewMs),
+        listenersMs: Math.round(performance.now() - emitted),
+      },
       'serving snapshot',
     );
-    this.emit('swap', { prev, next, refreshed });
   }
 
   /** Append to the change feed the snapshots of the source it lacks (their documents go into `docs`); keep its history from the oldest snapshot on. */

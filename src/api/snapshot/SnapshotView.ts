@@ -12,7 +12,7 @@
 import type { Finding, FindingsDoc, SubjectReport } from '../../../queries/residual.js';
 import { type DiffResult, diffChange, diffDocs } from '../../../queries/diff.js';
 import type { ChangeFeed } from '../../store/ChangeFeed.js';
-import { type DocChange, mergeSorted } from '../../store/storedFindings.js';
+import { type DocChange, mergeSorted, primeDocOrder } from '../../store/storedFindings.js';
 import type { Seen } from '../../store/history.js';
 import type { Activity } from '../ocsf/ocsf.js';
 import type { QueryEngine } from '../../../queries/QueryEngine.js';
@@ -197,6 +197,11 @@ export async function buildView(
     const history = continues ? SeenHistory.after(prev.history, prev.byId, byId, seen) : await source.history();
     await breathe();
     const sorted = [...doc.findings].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // What the first refresh's swap would work out over this view (its document's subject and
+    // person order, the history's halves): now, while the view is built, not on the event path.
+    await breathe();
+    primeDocOrder(doc);
+    SeenHistory.prime(history);
     return new SnapshotView({
       info,
       doc,
