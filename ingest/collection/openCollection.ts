@@ -145,15 +145,15 @@ export interface ValidLine {
  * empty only when its count is 0; a missing dataset is not read. When the stream ends, the
  * object count is checked against the manifest, and `stats` is filled in.
  */
-export async function* readDataset(df: DatasetFile, stats?: JsonlStats): AsyncGenerator<ValidLine> {
-  for await (const batch of readDatasetBatches(df, stats)) yield* batch;
+export async function* readDataset(df: DatasetFile, stats?: JsonlStats, skip?: (text: string) => boolean): AsyncGenerator<ValidLine> {
+  for await (const batch of readDatasetBatches(df, stats, skip)) yield* batch;
 }
 
 /**
  * readDataset a chunk of lines at a time (readJsonlBatches): what a load iterates, one async step
  * per ~1 MiB instead of per line. A bad line ends the stream after the valid lines before it.
  */
-export async function* readDatasetBatches(df: DatasetFile, stats?: JsonlStats): AsyncGenerator<ValidLine[]> {
+export async function* readDatasetBatches(df: DatasetFile, stats?: JsonlStats, skip?: (text: string) => boolean): AsyncGenerator<ValidLine[]> {
   const { source: src, dataset, ledger } = df;
   if (ledger.status === 'missing') return;
   if (!df.exists) {
@@ -182,7 +182,7 @@ export async function* readDatasetBatches(df: DatasetFile, stats?: JsonlStats): 
     }
     return { line, value: v, text, bytes };
   };
-  for await (const lines of readJsonlBatches(df.path, df.file, st)) {
+  for await (const lines of readJsonlBatches(df.path, df.file, st, skip)) {
     const out: ValidLine[] = [];
     try {
       for (const l of lines) out.push(check(l));

@@ -43,8 +43,10 @@ export async function* readJsonl(path: string, name: string, stats?: JsonlStats)
  * The lines of `path` as readJsonl yields them, a chunk (~1 MiB) of lines at a time: a load reads
  * millions of lines, and one async step per chunk instead of per line is a large share of its
  * CPU. A bad line ends the stream where readJsonl would: the lines before it are yielded first.
+ * A non-blank line whose text `skip` accepts counts as an object but is neither parsed nor yielded
+ * (the delta writer's lines identical to the base's).
  */
-export async function* readJsonlBatches(path: string, name: string, stats?: JsonlStats): AsyncGenerator<JsonlLine[]> {
+export async function* readJsonlBatches(path: string, name: string, stats?: JsonlStats, skip?: (text: string) => boolean): AsyncGenerator<JsonlLine[]> {
   const hash = createHash('sha256');
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   let pending: Buffer | null = null;
@@ -55,6 +57,11 @@ export async function* readJsonlBatches(path: string, name: string, stats?: Json
     lineNo++;
     const text = lineText(buf, lineNo);
     if (text.trim() === '') return null;
+    // A line the caller already knows (skip): counted, not parsed nor yielded.
+    if (skip?.(text)) {
+      objects++;
+      return null;
+    }
     try {
       const value = JSON.parse(text) as unknown;
       objects++;

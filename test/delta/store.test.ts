@@ -211,6 +211,26 @@ describe('deltas over sources that derive at load time (GitHub, Azure)', () => {
     expect(last).not.toContain('github.outside-collaborator-departed 311');
   }, 300_000);
 
+  test('a dataset re-read in full with a key twice: the delta reads its lines in order, as a full load', async () => {
+    // Unchanged lines are not parsed (their text hashes to a base line's content); a key twice makes the order matter.
+    const root = tempDir();
+    const a = join(root, 'a');
+    scenario('github-outside-collaborator', a);
+    const { last } = await deltaEqualsFull(join(root, 'twice'), a, [
+      // (A rewritten file's lines are JSON.stringify's: the next step's unchanged lines have the same text.)
+      ['a collaborator line twice', (dir) => (edit('entra', 'users', (rows) => rows)(dir), edit('github', 'repoCollaborators', (rows) => [...rows, rows[0]])(dir))],
+      ["an enabled copy of olga's user line before it (the later line defines her: still departed)", edit('entra', 'users', (rows) => [{ ...rows[0], accountEnabled: true }, ...rows])],
+      [
+        'the copies gone, a collaborator line changed',
+        (dir) => (
+          edit('entra', 'users', (rows) => rows.slice(1))(dir),
+          edit('github', 'repoCollaborators', (rows) => rows.slice(0, -1).map((r, i) => (i === 0 ? { ...r, collaborator: { ...(r.collaborator as Raw), role_name: 'read' } } : r)))(dir)
+        ),
+      ],
+    ]);
+    expect(last).toContain('github.outside-collaborator-departed 311');
+  }, 300_000);
+
   test('GitHub: IdP-asserted links and borrowed departures change with a delta as with a full load', async () => {
     const root = tempDir();
     const a = join(root, 'a');

@@ -7,6 +7,7 @@
  * change goes through here; `changedNodes()` says which nodes a reader of the new snapshot would
  * see differently (their row, or any of their edges).
  */
+import type Database from 'better-sqlite3';
 import { parseNodeKey } from '../../model/ids.js';
 import type { EdgeKind, NodeKind } from '../../model/schema.js';
 import { edgeKindAt, edgeKindIndex, nodeKindCode } from '../kindCodes.js';
@@ -45,6 +46,9 @@ export class DeltaGraph {
   edgesAdded = 0;
   edgesRemoved = 0;
   private names: Map<string, Set<number>> | undefined;
+  /** The base's node numbers by key, read so far (undefined: not in the base). */
+  private readonly baseNids = new Map<string, number | undefined>();
+  private nidByKey: Database.Statement | undefined;
 
   constructor(readonly base: SnapshotDb) {
     this.nextNid = base.nidBound();
@@ -81,8 +85,13 @@ export class DeltaGraph {
   nidOf(key: string): number | undefined {
     const c = this.created.get(key);
     if (c !== undefined) return c;
-    const r = this.base.nodeRow(key);
-    return r ? r.nid : undefined;
+    // The base's numbers, read once per key (a group's key comes once per member line changed).
+    if (this.baseNids.has(key)) return this.baseNids.get(key);
+    let n: number | undefined;
+    if (this.base.isDelta) n = this.base.nodeRow(key)?.nid;
+    else n = (this.nidByKey ??= this.base.db.prepare('SELECT nid FROM nodes WHERE key = ?').pluck()).get(key) as number | undefined;
+    this.baseNids.set(key, n);
+    return n;
   }
 
   /** The node number of a key, numbering it if it is new. */
@@ -258,7 +267,7 @@ export class DeltaGraph {
     }
     const out = new Set<string>();
     for (const k of this.base.lookup(want)) {
-      const n = this.base.nodeRow(k)?.nid;
+      const n = this.nidOf(k);
       if (n !== undefined && !this.rows.has(n)) out.add(k);
     }
     for (const n of this.names.get(want) ?? []) out.add(this.rows.get(n)!.key);
@@ -292,12 +301,21 @@ export class DeltaGraph {
   changedKinds(): Set<NodeKind> {
     const out = new Set<NodeKind>();
     for (const n of this.changedNodes()) {
-      const b = this.baseRow(n);
-      if (b) out.add(b.kind);
-      const r = this.row(n);
+      // The kind alone (a base row's properties are not parsed for it).
+      const b = this.baseKind(n);
+      if (b !== undefined) out.add(b);
+      // A changed row's kind (a node only whose edges changed has the base's).
+      const r = this.rows.get(n);
       if (r) out.add(r.kind);
     }
     return out;
+  }
+
+  /** The kind of a node in the base (undefined: not in the base). */
+  private baseKind(nid: number): NodeKind | undefined {
+    if (this.baseRows.has(nid)) return this.baseRows.get(nid)?.kind;
+    const r = nid < this.base.nidBound() ? this.base.nodeRowByNid(nid) : undefined;
+    return r ? (this.base.kindOf(r.kind) as NodeKind) : undefined;
   }
 
   /**
@@ -340,7 +358,7 @@ export class DeltaGraph {
 
   /** Whether the node existed in the base. */
   inBase(nid: number): boolean {
-    return this.baseRow(nid) !== undefined;
+    return this.baseKind(nid) !== undefined;
   }
 }
 

@@ -23,7 +23,7 @@ import { parseNodeKey } from '../../model/ids.js';
 import type { SourceKind } from '../../model/schema.js';
 import { REC, R_EID, R_KIND } from '../Adjacency.js';
 import { RecordChain } from '../records/RecordChain.js';
-import { CREATE_RECORD_TABLES, type RecordFileBuilder, type RecordRef, contentHash, hashOpt, hkey, writeGone } from '../records/RecordIndex.js';
+import { CREATE_RECORD_TABLES, type RecordFileBuilder, type RecordRef, contentHash, hashOpt, hkey, textContentHash, writeGone } from '../records/RecordIndex.js';
 import type { SnapshotDb } from '../SnapshotDb.js';
 import { nodeNames } from '../SnapshotWriter.js';
 import { CREATE_TABLES, SNAPSHOT_SCHEMA_VERSION } from '../snapshotSchema.js';
@@ -65,7 +65,9 @@ export interface DeltaSummary {
 interface Upsert {
   line: number;
   value: Record<string, unknown>;
-  text: string;
+  /** Its key's and content's hashes (as the record index has them). */
+  key: [number, number];
+  content: [number, number];
 }
 
 interface DatasetChange {
@@ -175,38 +177,79 @@ export async function writeDelta(
         const deltaLines = mode === 'delta' && (ledger as { mode?: string }).mode === 'delta';
         // A dataset the new collection could not read keeps the base's lines (its ledger says it is not complete).
         if (ledger.status === 'missing' && (mode === 'delta' || !prev)) continue;
-        const change: DatasetChange = { src, dataset, df, file: nextFile++, upserts: [], replaced: [], removedKeys: [], inserted: 0 };
+        const file = nextFile++;
         // A dataset re-read in full, but not completely, removes nothing: what it did not read is unknown.
         const removesUnread = !(mode === 'delta' && ledger.status !== 'complete');
-        const current = deltaLines ? undefined : new Map<string, RecordRef>();
-        if (current) for (const r of chain.all(src.sourceKey, dataset)) current.set(hkey(r.key), r);
+        const currentLines = (): Map<string, RecordRef> | undefined => {
+          if (deltaLines) return undefined;
+          const m = new Map<string, RecordRef>();
+          for (const r of chain.all(src.sourceKey, dataset)) m.set(hkey(r.key), r);
+          return m;
+        };
+        let current = currentLines();
         // A base written before lines without a declared identity were indexed has none of them: it cannot be compared.
         if (current && !current.size && !recordSpec(src.source, dataset) && prev && ((JSON.parse(prev.manifest) as Manifest).datasets[dataset]?.count ?? 0) > 0) {
           throw new StoreError(`snapshot ${baseId} does not index the lines of ${src.sourceKey} ${dataset}: load the collections in full once`, ERR.SNAPSHOT_UNREADABLE);
         }
-        const stats: JsonlStats = { objects: 0, bytes: 0, sha256: '' };
+        // A dataset read in full: a line whose text hashes to a current line's content is that
+        // line, unchanged (most of them: HR is re-read whole every day); the reader skips it
+        // unparsed. Should a line the reader did parse share its key with a line skipped so far
+        // (a key twice in the file), the order of the two matters: the dataset is read again
+        // without skipping, line by line as below.
+        let change: DatasetChange;
+        let stats: JsonlStats;
         let lines = 0;
-        for await (const { line, value, text } of readDataset(df, stats)) {
-          objects++;
-          if ((++lines & 0x3fff) === 0) onProgress?.({ file: df.file, lines, expected: ledger.count ?? null, done: false });
-          const key = hashOpt(spec.key(value));
-          if (deltaLines && isTombstone(value)) {
-            const r = chain.find(src.sourceKey, dataset, key);
-            if (r) {
-              change.replaced.push(r);
-              change.removedKeys.push(key);
+        for (let precheck = current !== undefined; ; precheck = false) {
+          change = { src, dataset, df, file, upserts: [], replaced: [], removedKeys: [], inserted: 0 };
+          stats = { objects: 0, bytes: 0, sha256: '' };
+          lines = 0;
+          const cur = current;
+          const byContent = precheck && cur ? new Map<string, RecordRef>() : undefined;
+          if (byContent) for (const r of cur!.values()) byContent.set(hkey(r.content), r);
+          const skipped = new Set<string>();
+          const skip =
+            byContent &&
+            ((text: string): boolean => {
+              const h = textContentHash(text);
+              const r = h && byContent.get(hkey(h));
+              if (!r) return false;
+              byContent.delete(hkey(h));
+              cur!.delete(hkey(r.key));
+              skipped.add(hkey(r.key));
+              return true;
+            });
+          let clash = false;
+          for await (const { line, value, text } of readDataset(df, stats, skip)) {
+            if ((++lines & 0x3fff) === 0) onProgress?.({ file: df.file, lines, expected: ledger.count ?? null, done: false });
+            const key = hashOpt(spec.key(value));
+            if (deltaLines && isTombstone(value)) {
+              const r = chain.find(src.sourceKey, dataset, key);
+              if (r) {
+                change.replaced.push(r);
+                change.removedKeys.push(key);
+              }
+              continue;
             }
-            continue;
+            if (skipped.has(hkey(key))) {
+              clash = true;
+              break;
+            }
+            const r = cur ? cur.get(hkey(key)) : chain.find(src.sourceKey, dataset, key);
+            if (cur && r) {
+              cur.delete(hkey(key));
+              if (byContent?.get(hkey(r.content)) === r) byContent.delete(hkey(r.content));
+            }
+            const content = contentHash(text, value);
+            if (r && r.content[0] === content[0] && r.content[1] === content[1]) continue;
+            if (r) change.replaced.push(r);
+            else change.inserted++;
+            change.upserts.push({ line, value, key, content });
           }
-          const r = current ? current.get(hkey(key)) : chain.find(src.sourceKey, dataset, key);
-          current?.delete(hkey(key));
-          const content = contentHash(text, value);
-          if (r && r.content[0] === content[0] && r.content[1] === content[1]) continue;
-          if (r) change.replaced.push(r);
-          else change.inserted++;
-          change.upserts.push({ line, value, text });
+          if (!clash) break;
+          current = currentLines();
         }
-        onProgress?.({ file: df.file, lines, expected: ledger.count ?? null, done: true });
+        objects += stats.objects;
+        onProgress?.({ file: df.file, lines: stats.objects, expected: ledger.count ?? null, done: true });
         if (current && removesUnread) {
           for (const r of current.values()) {
             change.replaced.push(r);
@@ -253,7 +296,7 @@ export async function writeDelta(
     const b = new Builder(c.file, c.src.sourceKey, c.dataset);
     for (const u of c.upserts) {
       const touched = applier.addRecord(c.src.sourceKey, transform, u.value, c.file, u.line);
-      b.add({ key: hashOpt(spec.key(u.value)), content: contentHash(u.text, u.value), owner: hashOpt(spec.owner?.(u.value)), parent: hashOpt(spec.parent?.(u.value)), line: u.line, touched });
+      b.add({ key: u.key, content: u.content, owner: hashOpt(spec.owner?.(u.value)), parent: hashOpt(spec.parent?.(u.value)), line: u.line, touched });
       upserts++;
     }
     builders.push(b);
@@ -389,7 +432,7 @@ async function subjectChanges(
       if (r && r.content[0] === content[0] && r.content[1] === content[1]) continue;
       if (r) change.replaced.push(r);
       else change.inserted++;
-      change.upserts.push({ line, value, text });
+      change.upserts.push({ line, value, key, content });
     }
     const gone = new Map<string, RecordRef>();
     for (const o of cover.owners) for (const r of chain.byOwner(src.sourceKey, dataset, hashOpt(o), 'owner')) if (!fresh.has(hkey(r.key))) gone.set(hkey(r.key), r);
@@ -420,14 +463,28 @@ export function subjectManifest(base: Manifest, subj: Manifest, folder: string):
   return { ...rest, collectedAt: subj.collectedAt, datasets, refreshed };
 }
 
-/** An edge-end list as stored: sorted by kind, then edge id. */
+/**
+ * An edge-end list as stored: sorted by kind, then edge id. A changed list is mostly the base's
+ * (sorted) with ends added at its tail: the sorted prefix is kept as it is, only the rest is
+ * sorted, and the two are merged (a large group's list, every day, was sorted whole).
+ */
 function sortedRecs(list: number[]): Buffer {
   const n = list.length / REC;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => list[a * REC + R_KIND] - list[b * REC + R_KIND] || list[a * REC + R_EID] - list[b * REC + R_EID]);
+  const cmp = (a: number, b: number) => list[a * REC + R_KIND] - list[b * REC + R_KIND] || list[a * REC + R_EID] - list[b * REC + R_EID];
+  let sorted = Math.min(1, n);
+  while (sorted < n && cmp(sorted - 1, sorted) <= 0) sorted++;
+  const tail = Array.from({ length: n - sorted }, (_, i) => sorted + i).sort(cmp);
   const out = new Int32Array(list.length);
-  order.forEach((o, i) => {
-    for (let j = 0; j < REC; j++) out[i * REC + j] = list[o * REC + j];
-  });
+  let i = 0;
+  let t = 0;
+  const put = (o: number, at: number) => {
+    for (let j = 0; j < REC; j++) out[at * REC + j] = list[o * REC + j];
+  };
+  // Merge (a prefix end first on a tie: edge ids are unique, so a tie is the same end).
+  for (let at = 0; at < n; at++) {
+    if (t >= tail.length || (i < sorted && cmp(i, tail[t]) <= 0)) put(i++, at);
+    else put(tail[t++], at);
+  }
   return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }
 

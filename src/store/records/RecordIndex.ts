@@ -55,6 +55,16 @@ export function hash64(s: string): [number, number] {
 }
 
 /**
+ * A line's content hash from its text alone, when the text says it is the hash of the text
+ * (undefined: the object may carry annotations, contentHash needs the parsed value). A key
+ * starting with `@odata.` is in the text as such or through a `\u` escape: without either, no key
+ * needs looking at (most lines; walking every key of every line cost more).
+ */
+export function textContentHash(text: string): [number, number] | undefined {
+  return !text.includes('@odata.') && !text.includes('\\u') ? hash64(text) : undefined;
+}
+
+/**
  * The content hash of a collection line: of its text, or — when the object carries top-level
  * OData annotations (`@odata.context` of a single-object read, `@odata.type` of a read through a
  * typed relationship such as `memberOf/microsoft.graph.group`) — of the object without them, so
@@ -62,9 +72,8 @@ export function hash64(s: string): [number, number] {
  * annotations describe the response, not the object). Nested annotations (a member's type) count.
  */
 export function contentHash(text: string, value: Record<string, unknown>): [number, number] {
-  // A key starting with `@odata.` is in the text as such or through a `\u` escape: without
-  // either, no key needs looking at (most lines; walking every key of every line cost more).
-  if (!text.includes('@odata.') && !text.includes('\\u')) return hash64(text);
+  const plain = textContentHash(text);
+  if (plain) return plain;
   let stripped: Record<string, unknown> | undefined;
   for (const k in value) {
     if (!k.startsWith('@odata.')) continue;
