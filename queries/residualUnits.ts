@@ -19,6 +19,7 @@ import type { GraphReader, SourceInfo } from '../src/store/GraphReader.js';
 import { edgeDep, nodeDep } from '../src/store/delta/deps.js';
 import { edgeKindIndex } from '../src/store/kindCodes.js';
 import { SOURCES } from '../ingest/sources.js';
+import { instant } from '../src/model/time.js';
 import { TOKEN_WINDOW_MS } from './residual-access/entra.sessions-not-revoked.js';
 import {
   FINDINGS_FORMAT,
@@ -152,25 +153,35 @@ class TracingAnalysis extends Analysis {
     return state;
   }
 
-  /** The earliest instant after `at` at which time alone can make an account it found not departed departed (nextInstant of what its state read). */
+  /** The earliest instant after `at` at which time alone can make an account it found not departed departed (departInstant of what its state read). */
   pending(): number {
     let best = Infinity;
-    for (const { state, read } of this.memo.values()) if (state && !state.departed) best = Math.min(best, nextInstant(read.nodes, this.at) ?? Infinity);
+    for (const { state, read } of this.memo.values()) if (state && !state.departed) best = Math.min(best, departInstant(read.nodes, this.at));
     return best;
+  }
+
+  /** departInstant of what the state of `key` read, if computed and not departed (Infinity: never, or not computed, or departed). */
+  accountPending(key: string): number {
+    const hit = this.memo.get(key);
+    return hit?.state && !hit.state.departed ? departInstant(hit.read.nodes, this.at) : Infinity;
   }
 }
 
 /**
  * An untraced Analysis (the tenant-wide sweep of every account's state) that keeps the earliest
  * instant after `at` at which time alone can make an account it found not departed departed: the
- * dates its state read (nextInstant) — a person who is not a unit becomes one then.
+ * dates its state read (departInstant) — a person who is not a unit becomes one then. It keeps
+ * that instant per unit too (`byUnit`: the unit an account belongs to, `unitOf`), the earliest
+ * over the unit's accounts: a delta past it analyses that unit again.
  */
 class PendingAnalysis extends Analysis {
   pending = Infinity;
+  readonly byUnit = new Map<string, number>();
 
   constructor(
     readonly r: DateReader,
     at: number,
+    private readonly unitOf: (accountKey: string) => string,
   ) {
     super(r, at);
   }
@@ -180,7 +191,12 @@ class PendingAnalysis extends Analysis {
     const outer = r.min;
     r.min = Infinity;
     const s = super.state(key);
-    if (s && !s.departed && r.min < this.pending) this.pending = r.min;
+    if (s && !s.departed && r.min !== Infinity) {
+      if (r.min < this.pending) this.pending = r.min;
+      const u = this.unitOf(key);
+      const was = this.byUnit.get(u);
+      if (was === undefined || r.min < was) this.byUnit.set(u, r.min);
+    }
     r.min = Math.min(outer, r.min);
     return s;
   }
@@ -202,7 +218,7 @@ class DateReader extends ForwardingReader {
     const n = this.inner.node(key);
     if (n) {
       let t = this.seen.get(n);
-      if (t === undefined) this.seen.set(n, (t = nextInstant([n], this.at) ?? Infinity));
+      if (t === undefined) this.seen.set(n, (t = departInstant([n], this.at)));
       if (t < this.min) this.min = t;
     }
     return n;
@@ -240,12 +256,14 @@ export class UnitAnalyser {
   /**
    * Every unit with a departed account, and `pending`: the earliest instant after `at` at which
    * time alone can make another account departed (null: never) — a person who is not a unit may
-   * become one then, with nothing of theirs changed.
+   * become one then, with nothing of theirs changed. `instants`: that instant per unit key (a
+   * person, or an account without one) with an account not departed that time alone can depart
+   * (none listed: never); `pending` is their minimum.
    */
-  sweep(): { units: string[]; pending: number | null } {
-    const a = new PendingAnalysis(new DateReader(this.g, this.at), this.at);
+  sweep(): { units: string[]; pending: number | null; instants: Map<string, number> } {
+    const a = new PendingAnalysis(new DateReader(this.g, this.at), this.at, (k) => this.unitOf(k));
     const units = [...new Set(departedAccounts(a).map((k) => this.unitOf(k)))].sort();
-    return { units, pending: a.pending === Infinity ? null : a.pending };
+    return { units, pending: a.pending === Infinity ? null : a.pending, instants: a.byUnit };
   }
 
   /** `pending` (see sweep) over the account states this analyser computed (what a delta re-read). */
@@ -254,9 +272,29 @@ export class UnitAnalyser {
     return p === Infinity ? null : p;
   }
 
+  /** Unit keys whose accounts this analyser computed every state of (analyse, hasDeparted): their instants (unitPending) are known. */
+  readonly visited = new Set<string>();
+
+  /**
+   * The sweep's instant of a unit this analyser visited (see sweep's `instants`): the earliest
+   * instant after `at` at which time alone can depart one of its accounts not departed (null: never).
+   */
+  unitPending(unitKey: string): number | null {
+    let best = Infinity;
+    for (const k of this.members(unitKey)) best = Math.min(best, this.a.accountPending(k));
+    return best === Infinity ? null : best;
+  }
+
+  /** The accounts of a unit (untraced): a person's, or the account itself. */
+  private members(unitKey: string): string[] {
+    const isPerson = this.g.node(unitKey)?.kind === NodeKind.Person;
+    return isPerson ? [...new Set(this.g.in(unitKey, EdgeKind.BELONGS_TO).map((e) => e.from))] : [unitKey];
+  }
+
   /** The departed accounts of a unit (its subjects), in account key order, read into the current frame. */
   private departedStates(unitKey: string, ACCOUNT_KINDS: ReadonlySet<string>): AccountState[] {
     const t = this.t;
+    this.visited.add(unitKey);
     const isPerson = this.g.node(unitKey)?.kind === NodeKind.Person;
     const members = isPerson ? t.in(unitKey, EdgeKind.BELONGS_TO).map((e) => e.from) : [unitKey];
     const states: AccountState[] = [];
@@ -334,6 +372,27 @@ export function preOf(subjectKey: string, index: number): string {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}/;
+
+/**
+ * The earliest instant after `at` among the dates of the nodes read (Infinity: none): when time
+ * alone can make an account departed. Every rule of departure compares a date it reads with the
+ * analysis time (a leave date, an HR termination date: `date <= at`, residual-access-rules.md),
+ * so only the dates themselves count here — not the session window after them, which changes
+ * findings (a unit's `next`, nextInstant), not whether an account is departed.
+ */
+function departInstant(nodes: Iterable<GraphNode>, at: number): number {
+  let best = Infinity;
+  const consider = (v: unknown) => {
+    if (typeof v === 'string') {
+      if (!DATE.test(v)) return;
+      // Both readings of a date without a zone (the rules' `instant`, and Date.parse's).
+      for (const x of [instant(v), Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v)]) if (x !== null && x > at && x < best) best = x;
+    } else if (Array.isArray(v)) for (const x of v) consider(x);
+    else if (v && typeof v === 'object') for (const x of Object.values(v)) consider(x);
+  };
+  for (const n of nodes) consider(n.props);
+  return best;
+}
 
 /** The index of an edge kind in dependency codes (63: a kind no snapshot knows). */
 function edgeIndexOf(kind: EdgeKind): number {

@@ -525,6 +525,75 @@ export function readPendingOf(db: Database.Database): number | null | undefined 
   return row ? (JSON.parse(row.value) as number | null) : undefined;
 }
 
+/**
+ * Per unit key (a person, or an account without one), the earliest instant after the snapshot's
+ * time at which time alone can make one of its accounts that is not departed departed
+ * (UnitAnalyser.sweep's `instants`; `pending` is their minimum): a later delta past an instant
+ * analyses that unit again instead of sweeping every account. A full snapshot stores the units
+ * with an instant; a delta stores the units it analysed again (NULL: none any more) over its
+ * base's. A snapshot whose full snapshot stores none (an older revenant wrote it) has none.
+ */
+const CREATE_PENDING_UNITS = `
+CREATE TABLE IF NOT EXISTS pending_units (key TEXT PRIMARY KEY, at REAL);
+CREATE INDEX IF NOT EXISTS pending_units_at ON pending_units(at);
+`;
+
+/** Store units' instants (see CREATE_PENDING_UNITS) in an open (writable) snapshot database: a delta's replace its base's. */
+export function writePendingUnits(db: Database.Database, instants: Iterable<readonly [string, number | null]>): void {
+  db.exec(CREATE_PENDING_UNITS);
+  const ins = db.prepare('INSERT OR REPLACE INTO pending_units(key, at) VALUES (?, ?)');
+  db.transaction(() => {
+    for (const [k, t] of instants) ins.run(k, t);
+  })();
+}
+
+/** Whether a snapshot stores its units' instants (its full snapshot, the bottom of its chain, does). */
+export function hasPendingUnits(sdb: SnapshotDb): boolean {
+  for (let s: SnapshotDb | undefined = sdb; s; s = s.overlay?.parent) if (!s.overlay) return hasTable(s.db, 'pending_units');
+  return false;
+}
+
+/** The levels of a snapshot's chain, top first, each with the unit keys its pending_units lists. */
+function pendingLevels(sdb: SnapshotDb): { db: Database.Database; own: () => Set<string> }[] {
+  const out: { db: Database.Database; own: () => Set<string> }[] = [];
+  for (let s: SnapshotDb | undefined = sdb; s; s = s.overlay?.parent) {
+    const db = s.db;
+    if (!hasTable(db, 'pending_units')) continue;
+    let keys: Set<string> | undefined;
+    out.push({ db, own: () => (keys ??= new Set((db.prepare('SELECT key FROM pending_units').all() as { key: string }[]).map((r) => r.key))) });
+  }
+  return out;
+}
+
+/** Unit keys whose stored instant (a delta's over its base's) is at or before `t` (hasPendingUnits first). */
+export function duePendingUnits(sdb: SnapshotDb, t: number): string[] {
+  const levels = pendingLevels(sdb);
+  const out: string[] = [];
+  const decided = new Set<string>();
+  levels.forEach((l, i) => {
+    for (const r of l.db.prepare('SELECT key FROM pending_units WHERE at <= ?').all(t) as { key: string }[]) if (!decided.has(r.key)) out.push(r.key);
+    // A level's keys decide over the levels below (only a delta's: the bottom's are not read).
+    if (i < levels.length - 1) for (const k of l.own()) decided.add(k);
+  });
+  return out;
+}
+
+/** The earliest stored instant of a snapshot's units (a delta's over its base's), but those of `over` (null: none). */
+export function minPendingUnits(sdb: SnapshotDb, over: ReadonlySet<string>): number | null {
+  const levels = pendingLevels(sdb);
+  let best: number | null = null;
+  const decided = new Set<string>(over);
+  levels.forEach((l, i) => {
+    for (const r of l.db.prepare('SELECT key, at FROM pending_units WHERE at IS NOT NULL ORDER BY at').iterate() as Iterable<{ key: string; at: number }>) {
+      if (decided.has(r.key)) continue;
+      if (best === null || r.at < best) best = r.at;
+      break;
+    }
+    if (i < levels.length - 1) for (const k of l.own()) decided.add(k);
+  });
+  return best;
+}
+
 /** Whether a snapshot stores analysis units (written by a revenant that writes delta snapshots). */
 export function hasUnits(sdb: SnapshotDb): boolean {
   for (let s: SnapshotDb | undefined = sdb; s; s = s.overlay?.parent) if (!s.overlay) return hasTable(s.db, 'units');

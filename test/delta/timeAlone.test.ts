@@ -3,16 +3,19 @@
  * (no departed account then) becomes one when a leave or termination date of theirs passes, and the
  * delta stores what a full load of the same collections at the later time stores — from the
  * instant the base stores (`pending`), and on a base that stores none (written by an older
- * revenant: the delta sweeps every account's state).
+ * revenant: the delta sweeps every account's state). The base stores each unit's own instant
+ * (pending_units): a delta past some analyses those units only — no sweep — before, at and
+ * between them, and stores the `pending` a full load at its time stores.
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { synthesize } from '../../ingest/synth/synthesize.js';
 import { loadDelta, loadSnapshot } from '../../queries/loadSnapshot.js';
+import { UnitAnalyser } from '../../queries/residualUnits.js';
 import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { Store } from '../../src/store/Store.js';
-import { readPending } from '../../src/store/storedFindings.js';
+import { duePendingUnits, readPending } from '../../src/store/storedFindings.js';
 import { tempDir } from '../collect/helpers.js';
 import { comparableDoc, restamped, storedDoc } from './storedDoc.js';
 
@@ -24,6 +27,79 @@ describe('a delta later than its base finds who left by time alone', () => {
   beforeAll(async () => {
     await synthesize({ users: 400, seed: 5, out: a });
     restamped(a, b, '2026-11-25T00:00:00Z');
+  }, 300_000);
+
+  afterEach(() => vi.restoreAllMocks());
+
+  /** A full load of `dir` in a store of its own: its departed count, comparable document and pending. */
+  async function fullLoad(dir: string, name: string) {
+    const s = new Store(join(root, name));
+    const r = await loadSnapshot(s, [dir]);
+    const db = new SnapshotDb(s.pathOf(r.id));
+    const pending = readPending(db);
+    db.close();
+    return { departed: r.departed, doc: comparableDoc(storedDoc(s, r.id)), pending };
+  }
+
+  test('a unit whose own instant passed is analysed again, with no sweep, whether the tenant-wide instant is earlier or later', async () => {
+    const store = new Store(join(root, 'units'));
+    const s1 = await loadSnapshot(store, [a]);
+    const db = new SnapshotDb(store.pathOf(s1.id));
+    const basePending = readPending(db) as number;
+    // The units' own instants, in order (the earliest is the tenant-wide pending).
+    const raw = new Database(store.pathOf(s1.id), { readonly: true });
+    const instants = (raw.prepare('SELECT DISTINCT at FROM pending_units WHERE at IS NOT NULL ORDER BY at').all() as { at: number }[]).map((r) => r.at);
+    raw.close();
+    expect(instants[0]).toBe(basePending);
+    expect(instants.length).toBeGreaterThan(3);
+    const cases: { name: string; at: number; due?: number; compactAt?: number }[] = [
+      // Before the tenant-wide instant: nothing is due.
+      { name: 'before', at: basePending - 1000, due: 0 },
+      // Past the tenant-wide instant, before the next unit's own: only the earliest units are due.
+      { name: 'between', at: Math.floor((instants[0] + instants[1]) / 2) },
+      // The same, reading the whole view in compact form (as a delta with many changed nodes does): still no sweep.
+      { name: 'between-compact', at: Math.floor((instants[0] + instants[1]) / 2), compactAt: 0 },
+      // At a later unit's own instant (the tenant-wide one passed earlier): the units up to it are due.
+      { name: 'at-third', at: instants[2] },
+    ];
+    for (const c of cases) {
+      const due = duePendingUnits(db, c.at);
+      if (c.due !== undefined) expect(due.length).toBe(c.due);
+      else {
+        expect(due.length).toBeGreaterThan(0);
+        // Not every unit with an instant: the others' have not passed.
+        expect(due.length).toBeLessThan(instants.length);
+      }
+      const dir = join(root, `at-${c.name}`);
+      restamped(a, dir, new Date(c.at).toISOString());
+      const sweep = vi.spyOn(UnitAnalyser.prototype, 'sweep');
+      const d = await loadDelta(store, [dir], s1.id, undefined, { compactAt: c.compactAt });
+      expect(sweep).not.toHaveBeenCalled();
+      sweep.mockRestore();
+      const full = await fullLoad(dir, `full-${c.name}`);
+      // A due unit missed would be a departed subject fewer than the full load at that instant.
+      expect(d.departed).toBe(full.departed);
+      expect(comparableDoc(storedDoc(store, d.id))).toBe(full.doc);
+      const ddb = new SnapshotDb(store.pathOf(d.id));
+      expect(readPending(ddb)).toBe(full.pending);
+      // A delta on this delta, at the same instant: nothing more is due.
+      expect(duePendingUnits(ddb, c.at)).toEqual([]);
+      ddb.close();
+    }
+    db.close();
+  }, 300_000);
+
+  test('on a base that stores no instant per unit (an older revenant): the delta sweeps', async () => {
+    const old = new Store(join(root, 'no-units-instants'));
+    const o1 = await loadSnapshot(old, [a]);
+    const raw = new Database(old.pathOf(o1.id));
+    raw.exec('DROP TABLE pending_units');
+    raw.close();
+    const sweep = vi.spyOn(UnitAnalyser.prototype, 'sweep');
+    const od = await loadDelta(old, [b]);
+    expect(sweep).toHaveBeenCalled();
+    const full = await fullLoad(b, 'full-no-units-instants');
+    expect(comparableDoc(storedDoc(old, od.id))).toBe(full.doc);
   }, 300_000);
 
   test('from the instant the base stores, and by a sweep on a base that stores none', async () => {
