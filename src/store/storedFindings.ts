@@ -594,6 +594,24 @@ export function minPendingUnits(sdb: SnapshotDb, over: ReadonlySet<string>): num
   return best;
 }
 
+/**
+ * Every unit's stored instant as the snapshot reads it (a delta's rows over its base's; units a
+ * delta says have none any more are left out), for compaction; undefined when it stores none.
+ */
+export function readPendingUnits(sdb: SnapshotDb): Map<string, number> | undefined {
+  if (!hasPendingUnits(sdb)) return undefined;
+  const out = new Map<string, number>();
+  const decided = new Set<string>();
+  for (const l of pendingLevels(sdb)) {
+    for (const r of l.db.prepare('SELECT key, at FROM pending_units').iterate() as Iterable<{ key: string; at: number | null }>) {
+      if (decided.has(r.key)) continue;
+      decided.add(r.key);
+      if (r.at !== null) out.set(r.key, r.at);
+    }
+  }
+  return out;
+}
+
 /** Whether a snapshot stores analysis units (written by a revenant that writes delta snapshots). */
 export function hasUnits(sdb: SnapshotDb): boolean {
   for (let s: SnapshotDb | undefined = sdb; s; s = s.overlay?.parent) if (!s.overlay) return hasTable(s.db, 'units');

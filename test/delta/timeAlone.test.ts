@@ -15,7 +15,7 @@ import { loadDelta, loadSnapshot } from '../../queries/loadSnapshot.js';
 import { UnitAnalyser } from '../../queries/residualUnits.js';
 import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { Store } from '../../src/store/Store.js';
-import { duePendingUnits, readPending } from '../../src/store/storedFindings.js';
+import { duePendingUnits, readPending, readPendingUnits } from '../../src/store/storedFindings.js';
 import { tempDir } from '../collect/helpers.js';
 import { comparableDoc, restamped, storedDoc } from './storedDoc.js';
 
@@ -87,6 +87,36 @@ describe('a delta later than its base finds who left by time alone', () => {
       ddb.close();
     }
     db.close();
+  }, 300_000);
+
+  test('compaction keeps the units\' instants: a delta on a compacted snapshot past some does not sweep', async () => {
+    const store = new Store(join(root, 'compacted'));
+    const s1 = await loadSnapshot(store, [a]);
+    const raw = new Database(store.pathOf(s1.id), { readonly: true });
+    const instants = (raw.prepare('SELECT DISTINCT at FROM pending_units WHERE at IS NOT NULL ORDER BY at').all() as { at: number }[]).map((r) => r.at);
+    raw.close();
+    const mid = join(root, 'compacted-mid');
+    const third = join(root, 'compacted-third');
+    restamped(a, mid, new Date(Math.floor((instants[0] + instants[1]) / 2)).toISOString());
+    restamped(a, third, new Date(instants[2]).toISOString());
+    const d1 = await loadDelta(store, [mid], s1.id);
+    const chain = new SnapshotDb(store.pathOf(d1.id));
+    const before = readPendingUnits(chain)!;
+    chain.close();
+    expect(before.size).toBeGreaterThan(0);
+    expect(store.compact(d1.id)).toBe(true);
+    const compacted = new SnapshotDb(store.pathOf(d1.id));
+    expect(compacted.isDelta).toBe(false);
+    // The chain's instants, as it read them (the delta's over its base's), carried over.
+    expect(readPendingUnits(compacted)).toEqual(before);
+    compacted.close();
+    const sweep = vi.spyOn(UnitAnalyser.prototype, 'sweep');
+    const d2 = await loadDelta(store, [third], d1.id);
+    expect(sweep).not.toHaveBeenCalled();
+    sweep.mockRestore();
+    const full = await fullLoad(third, 'full-compacted-third');
+    expect(d2.departed).toBe(full.departed);
+    expect(comparableDoc(storedDoc(store, d2.id))).toBe(full.doc);
   }, 300_000);
 
   test('on a base that stores no instant per unit (an older revenant): the delta sweeps', async () => {

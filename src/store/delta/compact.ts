@@ -3,8 +3,8 @@
  * the same id, node numbers, edge ids and file indexes — so deltas written on top of it stay
  * valid — holding exactly what reading the chain gave: node rows, the merged compact adjacency,
  * edge properties, the name index, sources and input files, the record index, the stored
- * analysis and the analysis units. Written beside the delta and renamed over it only when
- * complete.
+ * analysis, the analysis units and their instants. Written beside the delta and renamed over it
+ * only when complete.
  */
 import Database from 'better-sqlite3';
 import { parseNodeKey } from '../../model/ids.js';
@@ -16,7 +16,7 @@ import { CREATE_RECORD_TABLES, RecordFileBuilder } from '../records/RecordIndex.
 import { SnapshotDb, type SourceRow } from '../SnapshotDb.js';
 import { nodeNames } from '../SnapshotWriter.js';
 import { CREATE_INDEXES, CREATE_TABLES, SNAPSHOT_SCHEMA_VERSION } from '../snapshotSchema.js';
-import { copyAnalysisKeys, readRuleOrder, readStoredFindings, readUnits, writeStoredFindings, writeUnits } from '../storedFindings.js';
+import { copyAnalysisKeys, readPendingUnits, readRuleOrder, readStoredFindings, readUnits, writePendingUnits, writeStoredFindings, writeUnits } from '../storedFindings.js';
 import { indexSpecs } from '../../../ingest/collection/records.js';
 
 /** Write the full form of the (delta) snapshot `sdb` into the new file `path`. */
@@ -89,6 +89,10 @@ export function writeCompacted(sdb: SnapshotDb, path: string): void {
     // The top level's `pending` and writer, as stored: without them a delta on the compacted
     // snapshot would sweep every account, and `residual --all` would sweep instead of reading.
     copyAnalysisKeys(sdb.db, db, ['pending', 'revenant']);
+    // The units' own instants as the chain reads them: a delta on the compacted snapshot past some
+    // analyses those units, as it would on the chain, instead of sweeping every account.
+    const instants = readPendingUnits(sdb);
+    if (instants) writePendingUnits(db, instants);
   } finally {
     db.close();
   }
