@@ -372,15 +372,17 @@ export async function loadDelta(
     // What this delta analysed again may become departed at another instant (the rest, at the base's).
     if (perUnit) {
       // The instants of the units it analysed (or probed) replace the base's; `pending` is the
-      // earliest over them and the base's others (after a sweep: the sweep's, every unit's).
+      // earliest over them and the base's others. After a sweep (its own, or the catch-up's it
+      // took), every unit's: the sweep's, and none for a unit of the base the sweep lists none for.
       const mine = new Map<string, number | null>();
-      if (swept) {
-        for (const [k, t] of swept.instants) mine.set(k, t);
+      const sweptInstants = swept ? swept.instants : preSweep ? new Map(preSweep.instants) : undefined;
+      if (sweptInstants) {
+        for (const [k, t] of sweptInstants) mine.set(k, t);
         for (const k of duePendingUnits(base, Infinity)) if (!mine.has(k)) mine.set(k, null);
       }
       for (const an of analyser === probe ? [probe] : [probe, analyser]) for (const k of an.visited) mine.set(k, an.unitPending(k));
       writePendingUnits(db, mine);
-      let min = swept ? null : minPendingUnits(base, new Set(mine.keys()));
+      let min = sweptInstants ? null : minPendingUnits(base, new Set(mine.keys()));
       for (const t of mine.values()) if (t !== null && (min === null || t < min)) min = t;
       pending = swept ? swept.pending : min;
       if (preSweep && preSweep.pending !== null && (pending === null || preSweep.pending < pending)) pending = preSweep.pending;

@@ -35,6 +35,12 @@ export interface CaughtUpSweep {
   at: number;
   units: string[];
   pending: number | null;
+  /**
+   * Each unit's own instant (UnitAnalyser.sweep's `instants`: a unit not listed has none): a delta
+   * that takes the sweep stores them over its base's, as after a sweep of its own — else the base's
+   * instants that passed would stay, and its `pending` with them.
+   */
+  instants: [string, number][];
 }
 
 /** Whether a delta at instant `t` may take `sweep` instead of sweeping: nothing time alone changes lies between. */
@@ -86,7 +92,7 @@ export function catchUpOn(sdb: SnapshotDb, id: string, at: number, onUnit?: (key
   if (sweepAt !== undefined) {
     compact = new CompactGraph(sdb, id);
     const swept = new UnitAnalyser(compact, sweepAt, {}, (k) => compact!.nidOf(k)).sweep();
-    out.sweep = { at: sweepAt, units: swept.units, pending: swept.pending };
+    out.sweep = { at: sweepAt, units: swept.units, pending: swept.pending, instants: [...swept.instants] };
     if (sweepAt === at) for (const k of swept.units) if (!stored.has(k)) keys.push(k);
   }
   if (keys.length === 0) return out;
@@ -142,14 +148,15 @@ export function reusableUnit(
 /** Write a catch-up to `file` (atomically: a reader never sees half of it). */
 export function writeCaughtUp(file: string, c: CaughtUp): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ format: 'revenant-catch-up/3', base: c.base, at: c.at, cpuMs: c.cpuMs, sweep: c.sweep, units: [...c.units.values()] }));
+  writeFileSync(tmp, JSON.stringify({ format: 'revenant-catch-up/4', base: c.base, at: c.at, cpuMs: c.cpuMs, sweep: c.sweep, units: [...c.units.values()] }));
   renameSync(tmp, file);
 }
 
 /** Read a catch-up `writeCaughtUp` wrote. */
 export function readCaughtUp(file: string): CaughtUp {
   const raw = JSON.parse(readFileSync(file, 'utf8')) as { format: string; base: string; at: number; cpuMs?: number; sweep?: CaughtUpSweep; units: { unit: UnitResult; missing: string[] }[] };
-  // /3: with the sweep; /2 (without) and /1 (string reads) are refused, never misread.
-  if (raw.format !== 'revenant-catch-up/3') throw new Error(`${file}: not a revenant catch-up of this version (format ${String(raw.format)})`);
+  // /4: with the sweep's instants per unit; /3 (a sweep without them), /2 (no sweep) and /1
+  // (string reads) are refused, never misread.
+  if (raw.format !== 'revenant-catch-up/4') throw new Error(`${file}: not a revenant catch-up of this version (format ${String(raw.format)})`);
   return { base: raw.base, at: raw.at, cpuMs: raw.cpuMs, sweep: raw.sweep, units: new Map(raw.units.map((e) => [e.unit.key, e])) };
 }

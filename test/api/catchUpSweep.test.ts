@@ -14,7 +14,7 @@ import { UnitAnalyser } from '../../queries/residualUnits.js';
 import { SWEEP_AHEAD_MS, catchUpUnits, readCaughtUp, writeCaughtUp } from '../../queries/timeCatchUp.js';
 import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { Store } from '../../src/store/Store.js';
-import { readPending } from '../../src/store/storedFindings.js';
+import { duePendingUnits, readPending } from '../../src/store/storedFindings.js';
 import { tempDir } from '../collect/helpers.js';
 import { comparableDoc, restamped, storedDoc } from '../delta/storedDoc.js';
 
@@ -51,7 +51,25 @@ describe('the catch-up sweeps ahead of the stored pending, so a refresh does not
   async function fullLoad(dir: string, name: string) {
     const fullStore = new Store(join(root, name));
     const r = await loadSnapshot(fullStore, [dir]);
-    return { departed: r.departed, doc: comparableDoc(storedDoc(fullStore, r.id)) };
+    const db = new SnapshotDb(fullStore.pathOf(r.id));
+    const pending = readPending(db);
+    db.close();
+    return { departed: r.departed, doc: comparableDoc(storedDoc(fullStore, r.id)), pending };
+  }
+
+  /**
+   * A delta that took the catch-up's sweep stores that sweep's instants: the `pending` a full load
+   * at its time stores, and none of its base's instants that passed is due on it any more (else the
+   * next refresh would wait for another catch-up sweep).
+   */
+  function expectSweepInstants(deltaId: string, at: number, fullPending: number | null | undefined) {
+    const db = new SnapshotDb(store.pathOf(deltaId));
+    try {
+      expect(readPending(db)).toBe(fullPending);
+      expect(duePendingUnits(db, at)).toEqual([]);
+    } finally {
+      db.close();
+    }
   }
 
   test('after pending passed: swept at the catch-up instant, its new units taken from it', async () => {
@@ -75,6 +93,7 @@ describe('the catch-up sweeps ahead of the stored pending, so a refresh does not
     expect(delta.departed).toBe(full.departed);
     expect(delta.caughtUp).toBeGreaterThan(0);
     expect(comparableDoc(storedDoc(store, delta.id))).toBe(full.doc);
+    expectSweepInstants(delta.id, at, full.pending);
   }, 300_000);
 
   test('ahead of pending: swept at the pending instant, a refresh at that instant takes it', async () => {
@@ -86,6 +105,7 @@ describe('the catch-up sweeps ahead of the stored pending, so a refresh does not
     const full = await fullLoad(p, 'full-p');
     expect(delta.departed).toBe(full.departed);
     expect(comparableDoc(storedDoc(store, delta.id))).toBe(full.doc);
+    expectSweepInstants(delta.id, pending, full.pending);
   }, 300_000);
 
   test('far ahead of pending: no sweep; a refresh past pending without a sweep that holds analyses the units whose own instant passed', async () => {
