@@ -14,6 +14,35 @@ import type { EdgeProps, GraphEdge, GraphNode, NodeProps, Prov } from '../model/
 import type { InputFile, SourceInfo } from './GraphReader.js';
 import { asNeo4jConnectionError, retryTimeFor, withRetries } from './neo4jDriver.js';
 
+/**
+ * One read query as an auto-commit query: RUN and PULL sent together, one round trip (a read
+ * transaction, as `executeQuery` runs, takes a second for its COMMIT, and a one-subject query runs
+ * several in sequence). On the leader when `leader`; in executeQuery's bookmark chain, so a read
+ * after a load sees that load; retried as a whole on a transient error for as long as the driver
+ * retries transactions on `target.uri`. Its rows as plain values.
+ */
+export async function readRows(
+  driver: Driver,
+  target: { readonly uri: string; readonly database?: string },
+  query: string,
+  params: Record<string, unknown>,
+  leader = false,
+): Promise<Record<string, unknown>[]> {
+  try {
+    return await withRetries(async () => {
+      const session = driver.session({ database: target.database, defaultAccessMode: leader ? neo4j.session.WRITE : neo4j.session.READ, bookmarkManager: driver.executeQueryBookmarkManager });
+      try {
+        const { records } = await session.run(query, params);
+        return records.map((r) => plain(r.toObject()) as Record<string, unknown>);
+      } finally {
+        await session.close();
+      }
+    }, retryTimeFor(target.uri));
+  } catch (e) {
+    throw asNeo4jConnectionError(target.uri, e);
+  }
+}
+
 /** A node as `NODE(n)` projects it. */
 export interface NodeMap {
   key: string;
@@ -86,26 +115,11 @@ export class Neo4jSnapshot {
     this.inputFiles = meta.files;
   }
 
-  /**
-   * Run one read query scoped to this snapshot (`$snapshot` is added). An auto-commit query (RUN
-   * and PULL sent together: one round trip; a read transaction, as `executeQuery` runs, takes a
-   * second for its COMMIT, and a one-subject query runs several in sequence), retried as a whole
-   * on a transient error for as long as the driver retries transactions on this URI.
-   */
+  /** Run one read query scoped to this snapshot (`$snapshot` is added): readRows. */
   async rows(query: string, params: Record<string, unknown> = {}): Promise<Row[]> {
     const t0 = Date.now();
     try {
-      return await withRetries(async () => {
-        const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ, bookmarkManager: this.driver.executeQueryBookmarkManager });
-        try {
-          const { records } = await session.run(query, { ...params, snapshot: this.scope });
-          return records.map((r) => plain(r.toObject()) as Row);
-        } finally {
-          await session.close();
-        }
-      }, retryTimeFor(this.uri));
-    } catch (e) {
-      throw asNeo4jConnectionError(this.uri, e);
+      return await readRows(this.driver, this, query, { ...params, snapshot: this.scope });
     } finally {
       this.stats.queries++;
       this.stats.ms += Date.now() - t0;

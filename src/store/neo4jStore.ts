@@ -13,8 +13,8 @@ import { ERR, StoreError } from '../model/errors.js';
 import type { Finding, FindingsDoc } from '../../queries/residual.js';
 import type { SourceInfo } from './GraphReader.js';
 import type { SnapshotDb } from './SnapshotDb.js';
-import { asNeo4jConnectionError, retryTimeFor, withRetries } from './neo4jDriver.js';
-import { Neo4jSnapshot, type Neo4jSnapshotMeta, plain } from './neo4jGraph.js';
+import { asNeo4jConnectionError } from './neo4jDriver.js';
+import { Neo4jSnapshot, type Neo4jSnapshotMeta, plain, readRows } from './neo4jGraph.js';
 import { removeSnapshot, snapshotsToPrune } from './neo4jPrune.js';
 import type { PushOptions } from './neo4jPush.js';
 import type { DeltaApplied } from './neo4jDelta.js';
@@ -59,25 +59,9 @@ export class Neo4jStore {
     }
   }
 
-  /**
-   * One read query as an auto-commit query (RUN and PULL together: one round trip, where `q`'s
-   * managed transaction takes a second for its COMMIT), on the leader when `leader`, retried as a
-   * whole on transient errors; in the same bookmark chain as q.
-   */
-  async read(query: string, params: Record<string, unknown> = {}, leader = false): Promise<Record<string, unknown>[]> {
-    try {
-      return await withRetries(async () => {
-        const session = this.driver.session({ database: this.database, defaultAccessMode: leader ? neo4j.session.WRITE : neo4j.session.READ, bookmarkManager: this.driver.executeQueryBookmarkManager });
-        try {
-          const { records } = await session.run(query, params);
-          return records.map((r) => plain(r.toObject()) as Record<string, unknown>);
-        } finally {
-          await session.close();
-        }
-      }, retryTimeFor(this.uri));
-    } catch (e) {
-      throw asNeo4jConnectionError(this.uri, e);
-    }
+  /** One read query, on the leader when `leader` (readRows: one round trip, in the same bookmark chain as q). */
+  read(query: string, params: Record<string, unknown> = {}, leader = false): Promise<Record<string, unknown>[]> {
+    return readRows(this.driver, this, query, params, leader);
   }
 
   /**
