@@ -16,7 +16,7 @@ import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { Store } from '../../src/store/Store.js';
 import { duePendingUnits, readPending } from '../../src/store/storedFindings.js';
 import { tempDir } from '../collect/helpers.js';
-import { comparableDoc, restamped, storedDoc } from '../delta/storedDoc.js';
+import { comparableDoc, fullLoadOf, restamped, storedDoc } from '../delta/storedDoc.js';
 
 describe('the catch-up sweeps ahead of the stored pending, so a refresh does not', () => {
   const root = tempDir();
@@ -47,15 +47,8 @@ describe('the catch-up sweeps ahead of the stored pending, so a refresh does not
     return d;
   }
 
-  /** A full load of `dir` in a store of its own, and the comparable form of its document. */
-  async function fullLoad(dir: string, name: string) {
-    const fullStore = new Store(join(root, name));
-    const r = await loadSnapshot(fullStore, [dir]);
-    const db = new SnapshotDb(fullStore.pathOf(r.id));
-    const pending = readPending(db);
-    db.close();
-    return { departed: r.departed, doc: comparableDoc(storedDoc(fullStore, r.id)), pending };
-  }
+  /** A full load of `dir` in a store of its own (fullLoadOf). */
+  const fullLoad = (dir: string, name: string) => fullLoadOf(dir, join(root, name));
 
   /**
    * A delta that took the catch-up's sweep stores that sweep's instants: the `pending` a full load

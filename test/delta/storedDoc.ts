@@ -1,13 +1,15 @@
 /**
  * The findings document a snapshot stores, and a form of it two loads of the same data can be
  * compared by (shared by the delta tests): what names the snapshot and the collection files
- * differs by construction between a delta and a full load, so it is left out; and a collection
- * re-stamped to a later instant (the delta tests' "a day later").
+ * differs by construction between a delta and a full load, so it is left out; a collection
+ * re-stamped to a later instant (the delta tests' "a day later"); and what a full load of a
+ * collection stores, to compare a delta with.
  */
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SnapshotDb } from '../../src/store/SnapshotDb.js';
-import type { Store } from '../../src/store/Store.js';
+import { Store } from '../../src/store/Store.js';
+import { loadSnapshot } from '../../queries/loadSnapshot.js';
 import { readPending, readStoredFindings, readUnits } from '../../src/store/storedFindings.js';
 
 export function storedDoc(store: Store, id: string): ReturnType<typeof readStoredFindings> {
@@ -47,4 +49,14 @@ export function storedInstants(store: Store, id: string): { collectedAt: number;
   } finally {
     db.close();
   }
+}
+
+/** A full load of collection `dir` into a new store at `storeDir`: its departed count, comparable document and stored pending. */
+export async function fullLoadOf(dir: string, storeDir: string): Promise<{ departed: number; doc: string; pending: number | null | undefined }> {
+  const s = new Store(storeDir);
+  const r = await loadSnapshot(s, [dir]);
+  const db = new SnapshotDb(s.pathOf(r.id));
+  const pending = readPending(db);
+  db.close();
+  return { departed: r.departed, doc: comparableDoc(storedDoc(s, r.id)), pending };
 }

@@ -17,7 +17,7 @@ import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { Store } from '../../src/store/Store.js';
 import { duePendingUnits, readPending, readPendingUnits } from '../../src/store/storedFindings.js';
 import { tempDir } from '../collect/helpers.js';
-import { comparableDoc, restamped, storedDoc } from './storedDoc.js';
+import { comparableDoc, fullLoadOf, restamped, storedDoc } from './storedDoc.js';
 
 describe('a delta later than its base finds who left by time alone', () => {
   const root = tempDir();
@@ -31,15 +31,8 @@ describe('a delta later than its base finds who left by time alone', () => {
 
   afterEach(() => vi.restoreAllMocks());
 
-  /** A full load of `dir` in a store of its own: its departed count, comparable document and pending. */
-  async function fullLoad(dir: string, name: string) {
-    const s = new Store(join(root, name));
-    const r = await loadSnapshot(s, [dir]);
-    const db = new SnapshotDb(s.pathOf(r.id));
-    const pending = readPending(db);
-    db.close();
-    return { departed: r.departed, doc: comparableDoc(storedDoc(s, r.id)), pending };
-  }
+  /** A full load of `dir` in a store of its own (fullLoadOf). */
+  const fullLoad = (dir: string, name: string) => fullLoadOf(dir, join(root, name));
 
   test('a unit whose own instant passed is analysed again, with no sweep, whether the tenant-wide instant is earlier or later', async () => {
     const store = new Store(join(root, 'units'));
