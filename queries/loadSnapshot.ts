@@ -326,7 +326,9 @@ export async function loadDelta(
     const reused = new Map<string, UnitResult>();
     if (pre) {
       const changes = { changedDeps: summary.changedDeps, changedKinds: summary.changedKinds, changedSources };
-      for (const key of preSweep ? [...timed, ...sweptNew] : timed) {
+      // And the units whose own instant passed that are no units of the base (their analysis by the catch-up, at or after that instant).
+      const candidates = new Set([...timed, ...(preSweep ? sweptNew : []), ...due.filter((k) => !units.has(k))]);
+      for (const key of candidates) {
         const u = reusableUnit(pre, key, at, changes, nidOf);
         if (u) reused.set(key, u);
       }
@@ -379,6 +381,11 @@ export async function loadDelta(
       if (sweptInstants) {
         for (const [k, t] of sweptInstants) mine.set(k, t);
         for (const k of duePendingUnits(base, Infinity)) if (!mine.has(k)) mine.set(k, null);
+      }
+      // A unit taken from the catch-up: its instant as the catch-up found it (the same: nothing it read changed or dated in between).
+      for (const k of reused.keys()) {
+        const i = pre?.units.get(k)?.instant;
+        if (i !== undefined) mine.set(k, i);
       }
       for (const an of analyser === probe ? [probe] : [probe, analyser]) for (const k of an.visited) mine.set(k, an.unitPending(k));
       writePendingUnits(db, mine);

@@ -14,7 +14,7 @@ import type { GraphReader } from '../src/store/GraphReader.js';
 import { LazyGraph } from '../src/store/LazyGraph.js';
 import { SnapshotDb } from '../src/store/SnapshotDb.js';
 import type { Store } from '../src/store/Store.js';
-import { hasUnits, readPending, readUnits } from '../src/store/storedFindings.js';
+import { duePendingUnits, hasPendingUnits, hasTable, hasUnits, readPending, readUnits } from '../src/store/storedFindings.js';
 import { coverageOf } from './residual.js';
 import { type UnitResult, UnitAnalyser } from './residualUnits.js';
 
@@ -22,6 +22,8 @@ import { type UnitResult, UnitAnalyser } from './residualUnits.js';
  * How far ahead of the snapshot's stored `pending` the catch-up sweeps: a catch-up that runs less
  * than this before it (the server runs one every CATCH_UP_EVERY_MS, and when it serves a snapshot
  * whose `pending` is this close) sweeps at that instant, so that the refreshes after it do not.
+ * On a snapshot that stores its units' instants (pending_units) it sweeps nothing: it analyses the
+ * units whose own instant is this close, each at that instant.
  */
 export const SWEEP_AHEAD_MS = 30 * 60_000;
 
@@ -47,12 +49,26 @@ export interface CaughtUpSweep {
 export const sweepHolds = (sweep: CaughtUpSweep | undefined, t: number): sweep is CaughtUpSweep =>
   !!sweep && sweep.at <= t && (sweep.pending === null || sweep.pending > t);
 
+/** A unit analysed again by a catch-up. */
+export interface CaughtUnit {
+  unit: UnitResult;
+  /** Keys it read that named no node in the base. */
+  missing: string[];
+  /** The instant it was analysed at, when not the catch-up's `at` (a unit whose own instant was ahead of it: at that instant). */
+  at?: number;
+  /**
+   * Its own instant after that (UnitAnalyser.unitPending; null: none), on a base that stores its
+   * units' instants: a delta that takes this analysis stores it over the base's.
+   */
+  instant?: number | null;
+}
+
 /** Units of snapshot `base` analysed again at `at` (ms): those whose next instant was passed by then. */
 export interface CaughtUp {
   base: string;
   at: number;
   /** Each unit's analysis, with the keys it read that named no node in `base`. */
-  units: Map<string, { unit: UnitResult; missing: string[] }>;
+  units: Map<string, CaughtUnit>;
   /**
    * The sweep of `base`, when its stored `pending` is passed at `at` or comes within
    * SWEEP_AHEAD_MS of it (swept at `at`, or at `pending`); the units it finds that are no unit of
@@ -65,29 +81,52 @@ export interface CaughtUp {
 
 /**
  * Analyse again, at `at`, the units of snapshot `id` whose next instant is at or before `at`
- * (none when `at` is not after the snapshot's collection time). `onUnit` is called after each one
- * (a test holds the catch-up open there).
+ * (none when `at` is not after the snapshot's collection time), and — the server's catch-up, not
+ * `residual` — what time alone changes up to SWEEP_AHEAD_MS later (see catchUpOn). `onUnit` is
+ * called after each one (a test holds the catch-up open there).
  */
 export function catchUpUnits(store: Store, id: string, at: number, onUnit?: (key: string) => void): CaughtUp {
   const sdb = new SnapshotDb(store.pathOf(id));
   try {
-    return catchUpOn(sdb, id, at, onUnit);
+    return catchUpOn(sdb, id, at, onUnit, true);
   } finally {
     sdb.close();
   }
 }
 
-/** catchUpUnits on an open snapshot (`residual --all` from the stored document: queries/storedSweep.ts). */
-export function catchUpOn(sdb: SnapshotDb, id: string, at: number, onUnit?: (key: string) => void): CaughtUp {
+/**
+ * catchUpUnits on an open snapshot (`residual --all` from the stored document: queries/storedSweep.ts).
+ * Time alone also departs accounts that were not: on a snapshot that stores its units' instants,
+ * the units whose own instant is passed at `at` are analysed at `at` (a delta would analyse just
+ * those), and with `ahead` those whose instant comes within SWEEP_AHEAD_MS after it at that
+ * instant; on one that does not, the tenant is swept (a delta would sweep it), at `at` or ahead at
+ * the stored `pending`.
+ */
+export function catchUpOn(sdb: SnapshotDb, id: string, at: number, onUnit?: (key: string) => void, ahead = false): CaughtUp {
   const out: CaughtUp = { base: id, at, units: new Map() };
   const baseAt = Date.parse(sdb.meta.get('collectedAt') ?? '');
   if (!(at > baseAt) || !hasUnits(sdb)) return out;
   const stored = readUnits(sdb);
   const keys = [...stored.values()].filter((u) => u.next !== null && u.next <= at).map((u) => u.key);
+  const pending = readPending(sdb);
+  const perUnit = pending !== undefined && hasPendingUnits(sdb);
+  // Units whose own instant comes after `at` (within SWEEP_AHEAD_MS), by that instant.
+  const later = new Map<number, string[]>();
+  if (perUnit && pending !== null && pending <= at + SWEEP_AHEAD_MS) {
+    const now = new Set(keys);
+    for (const k of duePendingUnits(sdb, at)) {
+      if (now.has(k)) continue;
+      now.add(k);
+      keys.push(k);
+    }
+    if (ahead) {
+      const instants = instantsOf(sdb, duePendingUnits(sdb, at + SWEEP_AHEAD_MS).filter((k) => !now.has(k)));
+      for (const [k, t] of instants) (later.get(t) ?? later.set(t, []).get(t)!).push(k);
+    }
+  }
   // The sweep a delta on this snapshot would make once its pending passes (none stored: an older
   // revenant wrote it, every delta sweeps), made here instead, at `at` or at that instant.
-  const pending = readPending(sdb);
-  const sweepAt = pending === undefined ? at : pending !== null && pending <= at + SWEEP_AHEAD_MS ? Math.max(at, pending) : undefined;
+  const sweepAt = perUnit ? undefined : pending === undefined ? at : pending !== null && pending <= at + SWEEP_AHEAD_MS ? Math.max(at, pending) : undefined;
   let compact: CompactGraph | undefined;
   if (sweepAt !== undefined) {
     compact = new CompactGraph(sdb, id);
@@ -95,18 +134,38 @@ export function catchUpOn(sdb: SnapshotDb, id: string, at: number, onUnit?: (key
     out.sweep = { at: sweepAt, units: swept.units, pending: swept.pending, instants: [...swept.instants] };
     if (sweepAt === at) for (const k of swept.units) if (!stored.has(k)) keys.push(k);
   }
-  if (keys.length === 0) return out;
+  const count = keys.length + [...later.values()].reduce((n, ks) => n + ks.length, 0);
+  if (count === 0) return out;
   keys.sort();
   const lazy = new LazyGraph(sdb, id);
   // As loadDelta reads: compactly when many units are analysed.
-  const reader: GraphReader = compact ?? (keys.length > 2000 ? new CompactGraph(sdb, id) : lazy);
+  const reader: GraphReader = compact ?? (count > 2000 ? new CompactGraph(sdb, id) : lazy);
   const nids = new Map<string, number | undefined>();
   const nidOf = (k: string) => (nids.has(k) ? nids.get(k) : nids.set(k, sdb.nodeRow(k)?.nid).get(k));
-  const analyser = new UnitAnalyser(reader, at, coverageOf(lazy.sources), nidOf);
-  for (const key of keys) {
-    const u = analyser.analyse(key);
-    if (u) out.units.set(key, { unit: u, missing: u.missing });
-    onUnit?.(key);
+  const coverage = coverageOf(lazy.sources);
+  const batches: [number, string[]][] = [[at, keys], ...[...later].sort((x, y) => x[0] - y[0]).map(([t, ks]): [number, string[]] => [t, ks.sort()])];
+  for (const [t, ks] of batches) {
+    const analyser = new UnitAnalyser(reader, t, coverage, nidOf);
+    for (const key of ks) {
+      const u = analyser.analyse(key);
+      if (u) out.units.set(key, { unit: u, missing: u.missing, ...(t === at ? {} : { at: t }), ...(perUnit ? { instant: analyser.unitPending(key) } : {}) });
+      onUnit?.(key);
+    }
+  }
+  return out;
+}
+
+/** The stored instants of units `keys` of a snapshot (duePendingUnits named them: each has one). */
+function instantsOf(sdb: SnapshotDb, keys: readonly string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  if (keys.length === 0) return out;
+  const want = new Set(keys);
+  // A delta's row decides over its base's: the top level first.
+  for (let s: SnapshotDb | undefined = sdb; s && out.size < want.size; s = s.overlay?.parent) {
+    if (!hasTable(s.db, 'pending_units')) continue;
+    for (const r of s.db.prepare('SELECT key, at FROM pending_units WHERE at IS NOT NULL').iterate() as Iterable<{ key: string; at: number }>) {
+      if (want.has(r.key) && !out.has(r.key)) out.set(r.key, r.at);
+    }
   }
   return out;
 }
@@ -133,7 +192,7 @@ export function reusableUnit(
   nidOf: (key: string) => number | undefined,
 ): UnitResult | undefined {
   const e = caught.units.get(key);
-  if (!e || caught.at > at) return undefined;
+  if (!e || (e.at ?? caught.at) > at) return undefined;
   const u = e.unit;
   if (u.next !== null && u.next <= at) return undefined;
   if (u.kinds.some((k) => changes.changedKinds.has(k))) return undefined;
@@ -148,15 +207,15 @@ export function reusableUnit(
 /** Write a catch-up to `file` (atomically: a reader never sees half of it). */
 export function writeCaughtUp(file: string, c: CaughtUp): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ format: 'revenant-catch-up/4', base: c.base, at: c.at, cpuMs: c.cpuMs, sweep: c.sweep, units: [...c.units.values()] }));
+  writeFileSync(tmp, JSON.stringify({ format: 'revenant-catch-up/5', base: c.base, at: c.at, cpuMs: c.cpuMs, sweep: c.sweep, units: [...c.units.values()] }));
   renameSync(tmp, file);
 }
 
 /** Read a catch-up `writeCaughtUp` wrote. */
 export function readCaughtUp(file: string): CaughtUp {
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as { format: string; base: string; at: number; cpuMs?: number; sweep?: CaughtUpSweep; units: { unit: UnitResult; missing: string[] }[] };
-  // /4: with the sweep's instants per unit; /3 (a sweep without them), /2 (no sweep) and /1
-  // (string reads) are refused, never misread.
-  if (raw.format !== 'revenant-catch-up/4') throw new Error(`${file}: not a revenant catch-up of this version (format ${String(raw.format)})`);
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as { format: string; base: string; at: number; cpuMs?: number; sweep?: CaughtUpSweep; units: CaughtUnit[] };
+  // /5: with each unit's instants (and its own analysis instant); /4 (without), /3 (a sweep
+  // without instants), /2 (no sweep) and /1 (string reads) are refused, never misread.
+  if (raw.format !== 'revenant-catch-up/5') throw new Error(`${file}: not a revenant catch-up of this version (format ${String(raw.format)})`);
   return { base: raw.base, at: raw.at, cpuMs: raw.cpuMs, sweep: raw.sweep, units: new Map(raw.units.map((e) => [e.unit.key, e])) };
 }

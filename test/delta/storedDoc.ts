@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { Store } from '../../src/store/Store.js';
 import { loadSnapshot } from '../../queries/loadSnapshot.js';
-import { readPending, readStoredFindings, readUnits } from '../../src/store/storedFindings.js';
+import { readPending, readPendingUnits, readStoredFindings, readUnits } from '../../src/store/storedFindings.js';
 
 export function storedDoc(store: Store, id: string): ReturnType<typeof readStoredFindings> {
   const db = new SnapshotDb(store.pathOf(id));
@@ -51,12 +51,16 @@ export function storedInstants(store: Store, id: string): { collectedAt: number;
   }
 }
 
-/** A full load of collection `dir` into a new store at `storeDir`: its departed count, comparable document and stored pending. */
-export async function fullLoadOf(dir: string, storeDir: string): Promise<{ departed: number; doc: string; pending: number | null | undefined }> {
+/** A full load of collection `dir` into a new store at `storeDir`: its departed count, comparable document, stored pending and units' instants. */
+export async function fullLoadOf(
+  dir: string,
+  storeDir: string,
+): Promise<{ departed: number; doc: string; pending: number | null | undefined; pendingUnits: Map<string, number> | undefined }> {
   const s = new Store(storeDir);
   const r = await loadSnapshot(s, [dir]);
   const db = new SnapshotDb(s.pathOf(r.id));
   const pending = readPending(db);
+  const pendingUnits = readPendingUnits(db);
   db.close();
-  return { departed: r.departed, doc: comparableDoc(storedDoc(s, r.id)), pending };
+  return { departed: r.departed, doc: comparableDoc(storedDoc(s, r.id)), pending, pendingUnits };
 }

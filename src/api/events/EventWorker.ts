@@ -22,7 +22,7 @@ import { NotFoundError } from '../../model/errors.js';
 import { API_TOKEN_PREFIX, EventConfigError, PermanentEventError } from '../../model/sourceEvents.js';
 import Database from 'better-sqlite3';
 import type { Store } from '../../store/Store.js';
-import { readPendingOf } from '../../store/storedFindings.js';
+import { hasTable, readPendingOf } from '../../store/storedFindings.js';
 import type { ApiConfig } from '../config.js';
 import type { ApiMetrics } from '../metrics.js';
 import type { SnapshotManager } from '../snapshot/SnapshotManager.js';
@@ -146,8 +146,9 @@ export class EventWorker {
       if (this.catching && this.catching.base !== e.next.id) this.catching.abort.abort();
       if (this.caught && this.caught.base !== e.next.id) this.caught = null;
       // A refresh's snapshot is caught up to its own time; a snapshot loaded elsewhere may not be.
-      // Either is swept ahead of its stored pending (see sweepDue).
-      if (!e.refreshed || this.sweepDue(e.next.id, Date.now() + SWEEP_AHEAD_MS)) this.catchUp();
+      // Either is swept ahead of its stored pending (see sweepDue), or has its units whose own
+      // instant passed analysed (see unitsDue).
+      if (!e.refreshed || this.sweepDue(e.next.id, Date.now() + SWEEP_AHEAD_MS) || this.unitsDue(e.next.id)) this.catchUp();
     });
   }
 
@@ -177,7 +178,7 @@ export class EventWorker {
     const view = this.d.snapshots.current;
     if (!view || !this.running || this.stopping || this.draining) return;
     if (this.catching?.base === view.id) return;
-    if (this.caught?.base === view.id && Date.now() - this.caught.at < CATCH_UP_EVERY_MS && !this.sweepDue(view.id, Date.now() + SWEEP_AHEAD_MS)) return;
+    if (this.caught?.base === view.id && Date.now() - this.caught.at < CATCH_UP_EVERY_MS && !this.sweepDue(view.id, Date.now() + SWEEP_AHEAD_MS) && !this.unitsDue(view.id)) return;
     this.catching?.abort.abort();
     const abort = new AbortController();
     const at = Date.now();
@@ -243,13 +244,28 @@ export class EventWorker {
 
   /**
    * Whether a delta on snapshot `id` at instant `t` would sweep the tenant (its stored `pending`
-   * passed by then, or none stored) with no sweep of the catch-up that holds at `t`.
+   * passed by then, or none stored) with no sweep of the catch-up that holds at `t`. Never on a
+   * snapshot that stores its units' instants: a delta analyses the units whose own instant passed.
    */
   private sweepDue(id: string, t: number): boolean {
     const c = this.caught;
     if (c?.base === id && sweepHolds(c.sweep, t)) return false;
-    const pending = storedPending(this.d.store.pathOf(id));
+    const { pending, perUnit } = storedTime(this.d.store.pathOf(id));
+    if (perUnit) return false;
     return pending === undefined || (pending !== null && pending <= t);
+  }
+
+  /**
+   * Whether snapshot `id` stores its units' instants and one has passed (its stored `pending`, their
+   * minimum), beyond what a catch-up of it analysed (up to SWEEP_AHEAD_MS after its instant): a
+   * catch-up analyses those units (and the ones due soon) off the event path. The refreshes do not
+   * wait for it — a delta analyses a few units whose instant passed itself.
+   */
+  private unitsDue(id: string): boolean {
+    const { pending, perUnit } = storedTime(this.d.store.pathOf(id));
+    if (!perUnit || pending === null || pending === undefined || pending > Date.now()) return false;
+    const c = this.caught;
+    return !(c?.base === id && pending <= c.at + SWEEP_AHEAD_MS);
   }
 
   /**
@@ -439,26 +455,28 @@ export class EventWorker {
       };
       const subjects = [...bySubject.entries()];
       const started = performance.now();
-      if (this.d.refresher.perSubject) {
-        // Per-subject collections only (the live collectors): every subject side by side, at most
-        // READ_PARALLEL at a time, each starting as soon as one before it is done.
-        let next = 0;
-        const lane = async () => {
-          while (next < subjects.length) {
+      // One bounded pool: at most READ_PARALLEL reads side by side, each starting as soon as one
+      // before it is done. A refresher that may return whole folders is read one at a time until
+      // the first read says which it returns; whole folders build on each other: one at a time.
+      let next = 0;
+      let done = 0;
+      const width = () => (this.d.refresher.perSubject ? READ_PARALLEL : done === 0 || whole ? 1 : READ_PARALLEL);
+      await new Promise<void>((resolve) => {
+        let running = 0;
+        const pump = () => {
+          if (next >= subjects.length && running === 0) return resolve();
+          while (next < subjects.length && running < width()) {
             const n = next++;
-            await one(subjects[n], n);
+            running++;
+            void one(subjects[n], n).finally(() => {
+              running--;
+              done++;
+              pump();
+            });
           }
         };
-        await Promise.all(Array.from({ length: Math.min(READ_PARALLEL, subjects.length) }, lane));
-      } else {
-        // The first one says which the refresher returns: per-subject collections are read side by
-        // side; whole folders build on each other, one at a time.
-        await one(subjects[0], 0);
-        for (let i = 1; i < subjects.length; i += whole ? 1 : READ_PARALLEL) {
-          if (whole) await one(subjects[i], i);
-          else await Promise.all(subjects.slice(i, i + READ_PARALLEL).map((e, k) => one(e, i + k)));
-        }
-      }
+        pump();
+      });
       // In the batch's order (not the order the reads ended in).
       const refreshed = read1.filter((r): r is Read['refreshed'][number] => r !== undefined);
       if (refreshed.length === 0) return;
@@ -781,16 +799,21 @@ function isSubjectFolder(dir: string): boolean {
   }
 }
 
-/** The `pending` a snapshot file stores (undefined: none stored, or unreadable — a delta on it sweeps). */
-function storedPending(path: string): number | null | undefined {
+/**
+ * The `pending` a snapshot file stores (undefined: none stored, or unreadable — a delta on it
+ * sweeps), and whether it stores its units' instants (a delta stores them only on a base that
+ * does, so the top file says it for the chain).
+ */
+function storedTime(path: string): { pending: number | null | undefined; perUnit: boolean } {
   try {
     const db = new Database(path, { readonly: true, fileMustExist: true });
     try {
-      return readPendingOf(db);
+      const pending = readPendingOf(db);
+      return { pending, perUnit: pending !== undefined && hasTable(db, 'pending_units') };
     } finally {
       db.close();
     }
   } catch {
-    return undefined;
+    return { pending: undefined, perUnit: false };
   }
 }
