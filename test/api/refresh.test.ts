@@ -14,6 +14,7 @@ import { loadDelta, loadSnapshot } from '../../queries/loadSnapshot.js';
 import { SnapshotDb } from '../../src/store/SnapshotDb.js';
 import { buildServer } from '../../src/api/server.js';
 import { Store } from '../../src/store/Store.js';
+import { comparableDoc, storedDoc } from '../delta/storedDoc.js';
 import {
   CLIENT_STATE,
   FolderRefresher,
@@ -218,6 +219,60 @@ describe('a per-subject refresh as a delta snapshot', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe('per-subject refreshes of two sources, loaded out of the order they were collected in', () => {
+  it("keeps every source's own instant: the delta is at the latest of them, analyses only what changed, and equals a full load of the merged data", async () => {
+    const T1 = '11111111-1111-1111-1111-111111111111';
+    const T2 = '22222222-2222-2222-2222-222222222222';
+    const A = 'aaaaaaaa-0000-0000-0000-000000000001';
+    const C = 'cccccccc-0000-0000-0000-000000000003';
+    const user = (id: string, upn: string, enabled: boolean) => ({ id, userPrincipalName: upn, displayName: upn, mail: upn, accountEnabled: enabled });
+    const owner = (app: string, id: string) => ({ applicationId: app, owner: { '@odata.type': '#microsoft.graph.user', id } });
+    const tenant = (id: string, u: string, upn: string, enabled: boolean) => ({
+      users: [user(u, upn, enabled), user(`${u.slice(0, -1)}9`, `other@${id.slice(0, 1)}.com`, true)],
+      applications: [{ id: `app-${id.slice(0, 1)}`, appId: `c-${id.slice(0, 1)}`, displayName: 'App', passwordCredentials: [{ keyId: `k-${id.slice(0, 1)}`, endDateTime: '2027-06-01T00:00:00Z' }] }],
+      applicationOwners: [owner(`app-${id.slice(0, 1)}`, u)],
+    });
+    const subjectOf = (u: string, upn: string) => ({ kind: 'subject', subject: upn, accounts: [{ id: u, userPrincipalName: upn, deleted: false }] });
+    const root = tempDir();
+    const [base1, base2, subj1, subj2] = ['base1', 'base2', 'subj1', 'subj2'].map((d) => join(root, d));
+    writeSource(base1, { tenant: T1, collectedAt: '2026-11-01T00:00:00Z' }, tenant(T1, A, 'a@1.com', true));
+    writeSource(base2, { tenant: T2, collectedAt: '2026-11-01T00:00:00Z' }, tenant(T2, C, 'c@2.com', true));
+    // The first source's refresh was collected last but loads first (two refreshes read side by side).
+    writeSource(subj1, { tenant: T1, collectedAt: '2026-11-05T10:00:05Z', scope: subjectOf(A, 'a@1.com') }, { ...tenant(T1, A, 'a@1.com', false), users: [user(A, 'a@1.com', false)] });
+    writeSource(subj2, { tenant: T2, collectedAt: '2026-11-05T10:00:00Z', scope: subjectOf(C, 'c@2.com') }, { ...tenant(T2, C, 'c@2.com', false), users: [user(C, 'c@2.com', false)] });
+    const store = new Store(tempDir());
+    await loadSnapshot(store, [base1, base2]);
+    const d1 = await loadDelta(store, [subj1, base2]);
+    const d2 = await loadDelta(store, [base1, subj2]);
+    expect(d2.summary.modes).toEqual({ [`entra:${T1}`]: 'same', [`entra:${T2}`]: 'subject' });
+    // Not "collected before its base": only the refreshed subject's unit is analysed again.
+    expect(d2.full).toBeUndefined();
+    expect(d2.reanalysed).toBe(1);
+    const instants = (id: string) => {
+      const db = new SnapshotDb(store.pathOf(id));
+      try {
+        return { at: db.meta.get('collectedAt'), sources: db.db.prepare('SELECT source_key AS k, collected_at AS at FROM sources ORDER BY idx').all() };
+      } finally {
+        db.close();
+      }
+    };
+    expect(instants(d2.id)).toEqual({
+      at: '2026-11-05T10:00:05.000Z',
+      sources: [
+        { k: `entra:${T1}`, at: '2026-11-05T10:00:05Z' },
+        { k: `entra:${T2}`, at: '2026-11-05T10:00:00Z' },
+      ],
+    });
+    expect(instants(d1.id).sources[0]).toEqual({ k: `entra:${T1}`, at: '2026-11-05T10:00:05Z' });
+    // A full load of the merged folders: the same findings, at the same instant.
+    const m1 = (await mergeSubjectCollection(base1, subj1, join(root, 'merged1', 'entra'))).dir;
+    const m2 = (await mergeSubjectCollection(base2, subj2, join(root, 'merged2', 'entra'))).dir;
+    const full = new Store(tempDir());
+    const f = await loadSnapshot(full, [m1, m2]);
+    expect(comparableDoc(storedDoc(store, d2.id))).toEqual(comparableDoc(storedDoc(full, f.id)));
   });
 });
 

@@ -156,7 +156,11 @@ export async function writeDelta(
           : mode === 'subject'
             ? // The tenant folder is still what the source was read from; the refresh is on top of it.
               { ...subjectManifest(JSON.parse(prev!.manifest) as Manifest, src.manifest, src.path), readFrom: { path: prev!.path, manifestSha256: readFromSha(prev!.manifest) } }
-            : src.manifest;
+            : mode === 'same'
+              ? // Read again as it was: the base's manifest is the source's as the chain holds it (after
+                // per-subject refreshes, with their ledger and instant), not the folder's as collected.
+                (JSON.parse(prev!.manifest) as Manifest)
+              : src.manifest;
       newSources.push({ src, manifest, idx: sourceIdx });
       if (mode === 'same') continue;
       if (mode === 'subject') {
