@@ -1,6 +1,7 @@
 /**
  * The time catch-up of the served snapshot (queries/timeCatchUp.ts, EventWorker): an event's
- * refresh never waits for it — its findings are pushed while a catch-up is held open — and a
+ * refresh never waits for it — its findings are pushed while a catch-up is held open, and on a
+ * snapshot that stores its units' instants a refresh past one analyses the due unit itself — and a
  * refresh on a caught-up snapshot takes the units time alone changed from the catch-up instead of
  * analysing them, with the document a full load of the same collections gives.
  */
@@ -119,6 +120,55 @@ describe('time catch-up of the served snapshot', () => {
       release();
       await app.close();
       s.close();
+    }
+  });
+
+  it("on a snapshot with its units' instants, a refresh past one does not wait for the catch-up: it analyses the due unit itself", async () => {
+    // Oscar's HR termination date moved before now: at the collection he had not left, by now he
+    // has (his unit's own instant passed; the snapshot's pending with it).
+    const scen = join(tempDir(), 'cross-source-hr');
+    cpSync(scenario('cross-source-hr'), scen, { recursive: true });
+    const people = join(scen, 'hr', 'people.jsonl');
+    writeFileSync(people, readFileSync(people, 'utf8').replace('"terminationDate": "2026-12-15"', '"terminationDate": "2026-12-01"'));
+    const dir = tempDir();
+    const snap0 = await cliLoad(dir, scen);
+    const k = createKey(dir, ['events', 'read']);
+    const calls: CatchUpRequest[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let finished = false;
+    const catchUp: CatchUpRunner = async (req) => {
+      calls.push(req);
+      await held;
+      finished = true;
+      return null;
+    };
+    const refresher = new FolderRefresher((d) => setCollectedAt(d, new Date().toISOString()));
+    const { app, store } = await makeApp(dir, { refresher, catchUp });
+    try {
+      await waitFor(() => calls.length === 1, 'the catch-up to start');
+      const oscarOf = (id: string) => (docOf(store, id).subjects as Raw[]).filter((x) => String(x.name ?? x.id).toLowerCase().includes('oscar'));
+      expect(oscarOf(snap0)).toEqual([]);
+      const r = await app.inject({
+        method: 'POST',
+        url: '/v1/events/okta',
+        headers: { ...bearer(k), 'x-revenant-hook-secret': HOOK_SECRET },
+        payload: {
+          source: 'https://contoso.okta.com/api/v1/eventHooks/who1',
+          data: { events: [{ uuid: 'suspend-maria', eventType: 'user.lifecycle.suspend', target: [{ id: '00uc7jKq6s0N4nrMnofc', type: 'User' }] }] },
+        },
+      });
+      expect(r.json()).toMatchObject({ queued: 1 });
+      const snap1 = await waitFor(async () => {
+        const s = (await app.inject('/readyz')).json().snapshot;
+        return s !== snap0 ? (s as string) : null;
+      }, 'the refresh');
+      // Refreshed while the catch-up is still held open, and Oscar departed by time alone.
+      expect(finished).toBe(false);
+      expect(oscarOf(snap1).length).toBeGreaterThan(0);
+    } finally {
+      release();
+      await app.close();
     }
   });
 
