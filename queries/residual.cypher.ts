@@ -11,9 +11,9 @@ import type { AccountState } from '../src/analysis/accounts.js';
 import { Analysis } from '../src/analysis/Analysis.js';
 import { FactGraph } from '../src/store/neo4jFacts.js';
 import type { Neo4jSnapshot, Row } from '../src/store/neo4jGraph.js';
-import { accountStates, lookupGraph, personDetails, personsOf } from './cypher/accounts.js';
+import { accountStates, lookupGraph, personDetails, personDetailsQuery, personDetailsRows, personsOf, personsOfQuery, personsOfRows } from './cypher/accounts.js';
 import { cypherConstants, isReachRequest } from './cypher/fragments.js';
-import { fetchReach, reachOfRequests } from './cypher/reach.js';
+import { fetchReach, reachOfRequests, reachQueries } from './cypher/reach.js';
 import { allRules } from './residual-access/index.js';
 import { type CypherHitContext, type Rule, subjectParam } from './residual-access/Rule.js';
 import { type FindingsDoc, type RawHit, type ResidualOptions, assembleFindingsDoc, resolveAll, rulesFor } from './residual.js';
@@ -81,27 +81,18 @@ async function ruleRows(snap: Neo4jSnapshot, rule: Rule, subjects: AccountState[
   return firstRows(rule, rows);
 }
 
-/**
- * Every rule's rows for its subjects. Named subjects (a handful: one batch per rule) go in one
- * read transaction, every rule's query sent at once on one connection — a one-subject query is
- * a round trip, not a connection per query in flight; a sweep runs batches CONCURRENCY at a time,
- * so the server works on several at once.
- */
-async function allRuleRows(snap: Neo4jSnapshot, work: { rule: Rule; subjects: AccountState[] }[], all: boolean, at: number, assumed: ReadonlySet<string>): Promise<RuleRows[]> {
-  if (all || work.some((w) => w.subjects.length > SUBJECT_BATCH)) {
-    return pool(work.map((w) => () => ruleRows(snap, w.rule, w.subjects, at, assumed)), CONCURRENCY);
-  }
-  const asked = work.filter((w) => w.subjects.length > 0);
-  const rows = await snap.rowsOfAll(asked.map((w) => ruleQuery(snap, w.rule, w.subjects, at, assumed)));
-  const of = new Map(asked.map((w, i) => [w.rule, rows[i]]));
-  return work.map((w) => firstRows(w.rule, of.get(w.rule) ?? []));
+/** Whether a rule batch is a sweep's (`--all`, or more subjects than one batch): run in batches, several at a time. */
+function isSweep(work: { subjects: AccountState[] }[], all: boolean): boolean {
+  return all || work.some((w) => w.subjects.length > SUBJECT_BATCH);
 }
 
-/** Hits from rule rows: the reach every row asks for is fetched in batches, then each row becomes a hit. */
-async function hitsOfRows(snap: Neo4jSnapshot, results: RuleRows[], states: Map<string, AccountState>, at: number, assumed: ReadonlySet<string>): Promise<Map<string, RawHit[]>> {
-  // A row asks for reach in a column, or in a column holding a list of requests.
-  const requests = results.flatMap((r) => r.rows.flatMap((row) => Object.values(row).flatMap((v: unknown) => (Array.isArray(v) ? (v as unknown[]) : [v])).filter(isReachRequest)));
-  const fetched = await fetchReach(snap, requests, at);
+/** The reach requests of rule rows: in a column, or in a column holding a list of requests. */
+function reachRequestsOf(results: RuleRows[]): { reach: string; key: string }[] {
+  return results.flatMap((r) => r.rows.flatMap((row) => Object.values(row).flatMap((v: unknown) => (Array.isArray(v) ? (v as unknown[]) : [v])).filter(isReachRequest)));
+}
+
+/** Hits from rule rows and the reach they asked for: each row becomes a hit. */
+function hitsOf(snap: Neo4jSnapshot, results: RuleRows[], fetched: Map<string, unknown[]>, states: Map<string, AccountState>, at: number, assumed: ReadonlySet<string>): Map<string, RawHit[]> {
   const a = new Analysis(new FactGraph(snap.snapshotId, snap.sources, snap.collectedAt), at, assumed);
   const out = new Map<string, RawHit[]>();
   for (const { rule, rows } of results) {
@@ -122,8 +113,56 @@ async function hitsOfRows(snap: Neo4jSnapshot, results: RuleRows[], states: Map<
   return out;
 }
 
-/** `revenant residual` on a Neo4j snapshot: the same document as runResidual on the embedded engine. */
+type Persons = { personOf: Map<string, { key: string; id: string | null } | null>; persons: Awaited<ReturnType<typeof personDetails>> };
+
+/**
+ * A sweep: rule batches CONCURRENCY at a time (the server works on several at once), then the
+ * reach their rows ask for; beside them (other sessions, not after them) the subjects' persons
+ * and their details.
+ */
+async function sweepHits(snap: Neo4jSnapshot, work: { rule: Rule; subjects: AccountState[] }[], subjects: AccountState[], departed: AccountState[], states: Map<string, AccountState>, at: number, assumed: ReadonlySet<string>): Promise<[Map<string, RawHit[]>, Persons]> {
+  return Promise.all([
+    pool(work.map((w) => () => ruleRows(snap, w.rule, w.subjects, at, assumed)), CONCURRENCY).then(async (results) => hitsOf(snap, results, await fetchReach(snap, reachRequestsOf(results), at), states, at, assumed)),
+    personsOf(snap, subjects.map((s) => s.key)).then(async (personOf) => {
+      const personKeys = [...new Set(departed.map((s) => personOf.get(s.key)?.key).filter((k): k is string => !!k))];
+      return { personOf, persons: await personDetails(snap, personKeys, at, assumed) };
+    }),
+  ]);
+}
+
+/**
+ * Named subjects (a handful: one batch per rule): two round trips on one connection (rowsOfAll).
+ * The first sends every rule's query and the subjects' persons together; the second the reach the
+ * rule rows ask for and the persons' details.
+ */
+async function namedHits(snap: Neo4jSnapshot, work: { rule: Rule; subjects: AccountState[] }[], subjects: AccountState[], departed: AccountState[], states: Map<string, AccountState>, at: number, assumed: ReadonlySet<string>): Promise<[Map<string, RawHit[]>, Persons]> {
+  const asked = work.filter((w) => w.subjects.length > 0);
+  const personsQ = personsOfQuery(subjects.map((s) => s.key));
+  const first = await snap.rowsOfAll([...asked.map((w) => ruleQuery(snap, w.rule, w.subjects, at, assumed)), ...(personsQ ? [personsQ] : [])]);
+  const of = new Map(asked.map((w, i) => [w.rule, first[i]]));
+  // Rules in catalogue order, so each subject's hits come in the graph form's order.
+  const results = work.map((w) => firstRows(w.rule, of.get(w.rule) ?? []));
+  const personOf = personsOfRows(personsQ ? first[asked.length] : []);
+  const personKeys = [...new Set(departed.map((s) => personOf.get(s.key)?.key).filter((k): k is string => !!k))];
+  const reachQ = reachQueries(snap, reachRequestsOf(results), at);
+  const detailsQ = personDetailsQuery(personKeys, at, assumed);
+  const second = await snap.rowsOfAll([...reachQ.queries, ...(detailsQ ? [detailsQ] : [])]);
+  const fetched = reachQ.collect(second.slice(0, reachQ.queries.length));
+  const persons = personDetailsRows(snap, detailsQ ? second[reachQ.queries.length] : []);
+  return [hitsOf(snap, results, fetched, states, at, assumed), { personOf, persons }];
+}
+
+/**
+ * `revenant residual` on a Neo4j snapshot: the same document as runResidual on the embedded engine.
+ * Named subjects (not a sweep) in one read transaction on one connection (inReadTransaction):
+ * lookup, account states, rules with persons, reach with person details — a round trip each.
+ */
 export async function runResidualNeo4j(snap: Neo4jSnapshot, opts: ResidualOptions): Promise<FindingsDoc> {
+  const named = (opts.subjects?.length ?? 0) + (opts.assumeDeparted?.length ?? 0);
+  return !opts.all && named <= SUBJECT_BATCH ? snap.inReadTransaction((view) => residualOn(view, opts)) : residualOn(snap, opts);
+}
+
+async function residualOn(snap: Neo4jSnapshot, opts: ResidualOptions): Promise<FindingsDoc> {
   const at = opts.at ?? Date.parse(snap.collectedAt);
   const assumedKeys = await resolveAllNeo4j(snap, opts.assumeDeparted ?? [], 'subject to assume departed');
   const assumed = new Set(assumedKeys);
@@ -133,18 +172,10 @@ export async function runResidualNeo4j(snap: Neo4jSnapshot, opts: ResidualOption
   const subjects = [...states.values()].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
 
   // Every rule's Cypher form over the departed subjects it applies to, then the reach its rows ask
-  // for; beside them (another transaction, not after them: two fewer round trips in sequence for
-  // one subject) the subjects' persons and their details.
+  // for, and the subjects' persons and their details.
   const departed = subjects.filter((s) => s.departed);
   const work = rules.map((rule) => ({ rule, subjects: departed.filter((s) => rulesFor(s, [rule]).length > 0) }));
-  const [hits, { personOf, persons }] = await Promise.all([
-    // Rules in catalogue order, so each subject's hits come in the graph form's order.
-    allRuleRows(snap, work, !!opts.all, at, assumed).then((results) => hitsOfRows(snap, results, states, at, assumed)),
-    personsOf(snap, subjects.map((s) => s.key)).then(async (personOf) => {
-      const personKeys = [...new Set(departed.map((s) => personOf.get(s.key)?.key).filter((k): k is string => !!k))];
-      return { personOf, persons: await personDetails(snap, personKeys, at, assumed) };
-    }),
-  ]);
+  const [hits, { personOf, persons }] = await (isSweep(work, !!opts.all) ? sweepHits : namedHits)(snap, work, subjects, departed, states, at, assumed);
 
   return assembleFindingsDoc({
     at,

@@ -10,7 +10,7 @@
 import { type AccountState, accountState } from '../../src/analysis/accounts.js';
 import { EdgeKind as E, NodeKind as K } from '../../src/model/schema.js';
 import { FactGraph } from '../../src/store/neo4jFacts.js';
-import type { Neo4jSnapshot } from '../../src/store/neo4jGraph.js';
+import type { Neo4jSnapshot, Row } from '../../src/store/neo4jGraph.js';
 import { LOOKUP_SLOTS, hasLabel, nodeLabel as L, lookupSlot, relType as R } from '../../src/store/neo4jSchema.js';
 import { ACCOUNT_DEPARTED, CYPHER_HELPERS, DEPARTED, NODE, NODE_LABEL, REL, cypherConstants } from './fragments.js';
 import { SOURCES } from '../../ingest/sources.js';
@@ -124,27 +124,39 @@ RETURN ${NODE('p')} AS p,
   COLLECT { MATCH (a)-[b:${R(E.BELONGS_TO)}]->(p) WHERE ${hasLabel('a', SOURCES.accountKinds())}
             WITH a, b ORDER BY b.seq RETURN {a: ${NODE('a')}, departed: ${DEPARTED('a')}} } AS accounts`;
 
-/** The person (key and id) of each account. */
-export async function personsOf(snap: Neo4jSnapshot, keys: string[]): Promise<Map<string, { key: string; id: string | null } | null>> {
-  const out = new Map<string, { key: string; id: string | null } | null>();
-  if (!keys.length) return out;
-  for (const r of await snap.rows(PERSON_OF, { keys })) {
+type PersonOf = Map<string, { key: string; id: string | null } | null>;
+type PersonDetails = Map<string, { id: string; name: string; accounts: { source: string; id: string; name: string; departed: boolean }[] }>;
+
+/** The query for the person (key and id) of each account (none for no keys); personsOfRows reads its rows. */
+export function personsOfQuery(keys: string[]): { query: string; params: Record<string, unknown> } | null {
+  return keys.length ? { query: PERSON_OF, params: { keys } } : null;
+}
+
+/** The person (key and id) of each account, from personsOfQuery's rows. */
+export function personsOfRows(rows: Row[]): PersonOf {
+  const out: PersonOf = new Map();
+  for (const r of rows) {
     const p = r.person as { key: string; id: string | null } | null;
     out.set(String(r.key), p ? { key: p.key, id: p.id ?? null } : null);
   }
   return out;
 }
 
-/** Persons with their accounts (in snapshot order) and whether each is departed at `at`. */
-export async function personDetails(
-  snap: Neo4jSnapshot,
-  persons: string[],
-  at: number,
-  assumed: ReadonlySet<string>,
-): Promise<Map<string, { id: string; name: string; accounts: { source: string; id: string; name: string; departed: boolean }[] }>> {
-  const out = new Map<string, { id: string; name: string; accounts: { source: string; id: string; name: string; departed: boolean }[] }>();
-  if (!persons.length) return out;
-  for (const r of await snap.rows(PERSONS(), { persons, at, assumed: [...assumed], k: cypherConstants() })) {
+/** The person (key and id) of each account. */
+export async function personsOf(snap: Neo4jSnapshot, keys: string[]): Promise<PersonOf> {
+  const q = personsOfQuery(keys);
+  return personsOfRows(q ? await snap.rows(q.query, q.params) : []);
+}
+
+/** The query for persons' details at `at` (none for no persons); personDetailsRows reads its rows. */
+export function personDetailsQuery(persons: string[], at: number, assumed: ReadonlySet<string>): { query: string; params: Record<string, unknown> } | null {
+  return persons.length ? { query: PERSONS(), params: { persons, at, assumed: [...assumed], k: cypherConstants() } } : null;
+}
+
+/** Persons with their accounts (in snapshot order) and whether each is departed, from personDetailsQuery's rows. */
+export function personDetailsRows(snap: Neo4jSnapshot, rows: Row[]): PersonDetails {
+  const out: PersonDetails = new Map();
+  for (const r of rows) {
     const p = snap.node(r.p);
     const accounts = (r.accounts as { a: unknown; departed: boolean }[]).map((x) => {
       const n = snap.node(x.a);
@@ -153,6 +165,12 @@ export async function personDetails(
     out.set(p.key, { id: p.id, name: String(p.props.name ?? p.key), accounts });
   }
   return out;
+}
+
+/** Persons with their accounts (in snapshot order) and whether each is departed at `at`. */
+export async function personDetails(snap: Neo4jSnapshot, persons: string[], at: number, assumed: ReadonlySet<string>): Promise<PersonDetails> {
+  const q = personDetailsQuery(persons, at, assumed);
+  return personDetailsRows(snap, q ? await snap.rows(q.query, q.params) : []);
 }
 
 const SLOTS = Array.from({ length: LOOKUP_SLOTS }, (_, i) => lookupSlot(i));

@@ -11,7 +11,7 @@ import { type Privilege, type Reach, reachOf } from '../../src/analysis/reach.js
 import { completeDatasets } from '../../src/model/reachContext.js';
 import type { FactContext } from '../../src/model/source.js';
 import { FactGraph } from '../../src/store/neo4jFacts.js';
-import type { Neo4jSnapshot } from '../../src/store/neo4jGraph.js';
+import type { Neo4jSnapshot, Row } from '../../src/store/neo4jGraph.js';
 import { SOURCES } from '../../ingest/sources.js';
 import { cypherConstants, isReachRequest, reachQuery } from './fragments.js';
 
@@ -31,21 +31,45 @@ function reachOfFacts(snap: Neo4jSnapshot, ...lists: unknown[][]): Reach {
 
 const REACH_BATCH = 2_000;
 
-/** Fetch the reach facts of every distinct request at `at`, one batched query per kind. Keyed `kind\0key`. */
-export async function fetchReach(snap: Neo4jSnapshot, requests: Iterable<{ reach: string; key: string }>, at: number): Promise<Map<string, unknown[]>> {
+/** Queries and what they fetch: one batched query per reach kind (and batch of keys). */
+export interface ReachQueries {
+  queries: { query: string; params: Record<string, unknown> }[];
+  /** The reach facts of every request from the queries' rows (in the queries' order), keyed `kind\0key`. */
+  collect(rows: Row[][]): Map<string, unknown[]>;
+}
+
+/** The queries fetching the reach facts of every distinct request at `at`: one batched query per kind. */
+export function reachQueries(snap: Neo4jSnapshot, requests: Iterable<{ reach: string; key: string }>, at: number): ReachQueries {
   const complete = completeDatasets(snap.sources);
   const byKind = new Map<string, Set<string>>();
   for (const r of requests) (byKind.get(r.reach) ?? byKind.set(r.reach, new Set()).get(r.reach)!).add(r.key);
-  const out = new Map<string, unknown[]>();
+  const queries: ReachQueries['queries'] = [];
+  const kindOf: string[] = [];
   for (const [kind, keySet] of byKind) {
     const query = reachQuery(kind);
     const keys = [...keySet];
     for (let i = 0; i < keys.length; i += REACH_BATCH) {
-      for (const row of await snap.rows(query, { keys: keys.slice(i, i + REACH_BATCH), k: cypherConstants(), at, complete })) out.set(`${kind}\u0000${String(row.key)}`, row.facts as unknown[]);
+      queries.push({ query, params: { keys: keys.slice(i, i + REACH_BATCH), k: cypherConstants(), at, complete } });
+      kindOf.push(kind);
     }
-    for (const k of keys) if (!out.has(`${kind}\u0000${k}`)) out.set(`${kind}\u0000${k}`, []);
   }
-  return out;
+  return {
+    queries,
+    collect(rows) {
+      const out = new Map<string, unknown[]>();
+      rows.forEach((list, i) => {
+        for (const row of list) out.set(`${kindOf[i]}\u0000${String(row.key)}`, row.facts as unknown[]);
+      });
+      for (const [kind, keySet] of byKind) for (const k of keySet) if (!out.has(`${kind}\u0000${k}`)) out.set(`${kind}\u0000${k}`, []);
+      return out;
+    },
+  };
+}
+
+/** Fetch the reach facts of every distinct request at `at` (reachQueries, sent together). Keyed `kind\0key`. */
+export async function fetchReach(snap: Neo4jSnapshot, requests: Iterable<{ reach: string; key: string }>, at: number): Promise<Map<string, unknown[]>> {
+  const q = reachQueries(snap, requests, at);
+  return q.collect(await snap.rowsOfAll(q.queries));
 }
 
 /** Reach of requests (resolved from `fetched`) and fact lists, merged. */

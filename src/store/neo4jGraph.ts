@@ -7,7 +7,7 @@
  * `node()` / `edge()` turn them into the same GraphNode / GraphEdge objects the embedded engine
  * uses, provenance included.
  */
-import neo4j, { type Driver } from 'neo4j-driver';
+import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import { parseNodeKey } from '../model/ids.js';
 import type { EdgeKind, NodeKind } from '../model/schema.js';
 import type { EdgeProps, GraphEdge, GraphNode, NodeProps, Prov } from '../model/types.js';
@@ -115,8 +115,37 @@ export class Neo4jSnapshot {
     this.inputFiles = meta.files;
   }
 
-  /** Run one read query scoped to this snapshot (`$snapshot` is added): readRows. */
+  /** The read transaction this view of the snapshot runs its queries in (inReadTransaction), if any. */
+  private tx: ManagedTransaction | null = null;
+
+  /**
+   * Run `fn` on a view of this snapshot whose queries (rows, rowsOfAll) all run in one read
+   * transaction of one READ session, in executeQuery's bookmark chain, retried as a whole on a
+   * transient error (the driver's executeRead): every query on one connection, BEGIN sent with
+   * the first, queries sent together (rowsOfAll) pipelined — a handful of round trips in
+   * sequence for one subject instead of a connection per query in flight. The view shares this
+   * snapshot's nodes and stats; the snapshot itself is untouched, so other callers (a server's
+   * concurrent requests) keep their own sessions.
+   */
+  async inReadTransaction<T>(fn: (snap: Neo4jSnapshot) => Promise<T>): Promise<T> {
+    if (this.tx) return fn(this);
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ, bookmarkManager: this.driver.executeQueryBookmarkManager });
+    try {
+      return await session.executeRead((tx) => {
+        const view = Object.create(this) as Neo4jSnapshot;
+        view.tx = tx;
+        return fn(view);
+      });
+    } catch (e) {
+      throw asNeo4jConnectionError(this.uri, e);
+    } finally {
+      await session.close();
+    }
+  }
+
+  /** Run one read query scoped to this snapshot (`$snapshot` is added): readRows, or in this view's transaction. */
   async rows(query: string, params: Record<string, unknown> = {}): Promise<Row[]> {
+    if (this.tx) return (await this.rowsOfAll([{ query, params }]))[0];
     const t0 = Date.now();
     try {
       return await readRows(this.driver, this, query, { ...params, snapshot: this.scope });
@@ -127,23 +156,20 @@ export class Neo4jSnapshot {
   }
 
   /**
-   * Several read queries scoped to this snapshot in one read transaction, sent together (the
-   * driver pipelines them on one connection) and retried as a whole: for a handful of small
-   * queries — one subject's rules — one round trip on one connection, instead of a new pooled
-   * connection (a Bolt handshake each) per query in flight. Rows per query, in order.
+   * Several read queries scoped to this snapshot, sent together in one read transaction (the
+   * driver pipelines them on one connection): in this view's transaction (inReadTransaction), else
+   * in one of their own, retried as a whole. For a handful of small queries — one subject's rules
+   * and persons — one round trip on one connection, instead of a new pooled connection (a Bolt
+   * handshake each) per query in flight. Rows per query, in order.
    */
   async rowsOfAll(queries: { query: string; params?: Record<string, unknown> }[]): Promise<Row[][]> {
     if (queries.length === 0) return [];
+    if (!this.tx) return this.inReadTransaction((view) => view.rowsOfAll(queries));
+    const tx = this.tx;
     const t0 = Date.now();
-    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ, bookmarkManager: this.driver.executeQueryBookmarkManager });
     try {
-      return await session.executeRead((tx) =>
-        Promise.all(queries.map(async (q) => (await tx.run(q.query, { ...q.params, snapshot: this.scope })).records.map((r) => plain(r.toObject()) as Row))),
-      );
-    } catch (e) {
-      throw asNeo4jConnectionError(this.uri, e);
+      return await Promise.all(queries.map(async (q) => (await tx.run(q.query, { ...q.params, snapshot: this.scope })).records.map((r) => plain(r.toObject()) as Row)));
     } finally {
-      await session.close();
       this.stats.queries += queries.length;
       this.stats.ms += Date.now() - t0;
     }

@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Driver } from 'neo4j-driver';
+import type { Driver, ManagedTransaction } from 'neo4j-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesize } from '../../ingest/synth/synthesize.js';
 import { blastRadiusNeo4j } from '../../queries/blast-radius.cypher.js';
@@ -63,7 +63,8 @@ beforeAll(async () => {
   const capture = (query: string, params?: Record<string, unknown>) => {
     if (!captured.has(query)) captured.set(query, { ...(params ?? {}) });
   };
-  // The engine's reads are auto-commit queries of a session (Neo4jSnapshot.rows); the store's
+  // The engine's reads are auto-commit queries of a session (Neo4jSnapshot.rows) or queries of a
+  // read transaction (Neo4jSnapshot.inReadTransaction: named subjects, batched reach); the store's
   // go through executeQuery.
   const original = driver.executeQuery.bind(driver);
   driver.executeQuery = ((query: string, params?: Record<string, unknown>, config?: unknown) => {
@@ -78,6 +79,16 @@ beforeAll(async () => {
       capture(query, params);
       return run(query, params, cfg as never);
     }) as typeof session.run;
+    const executeRead = session.executeRead.bind(session);
+    session.executeRead = (<T>(work: (tx: ManagedTransaction) => Promise<T>, cfg?: unknown) =>
+      executeRead((tx) => {
+        const txRun = tx.run.bind(tx);
+        tx.run = ((query: string, params?: Record<string, unknown>) => {
+          capture(query, params);
+          return txRun(query, params);
+        }) as typeof tx.run;
+        return work(tx);
+      }, cfg as never)) as typeof session.executeRead;
     return session;
   }) as typeof driver.session;
   try {
