@@ -11,7 +11,7 @@ import type { AccountState } from '../src/analysis/accounts.js';
 import { Analysis } from '../src/analysis/Analysis.js';
 import { FactGraph } from '../src/store/neo4jFacts.js';
 import type { Neo4jSnapshot, Row } from '../src/store/neo4jGraph.js';
-import { accountStates, lookupGraph, personDetails, personDetailsQuery, personDetailsRows, personsOf, personsOfQuery, personsOfRows } from './cypher/accounts.js';
+import { accountStates, lookupGraph, lookupGraphWithStates, personDetails, personDetailsQuery, personDetailsRows, personsOf, personsOfQuery, personsOfRows } from './cypher/accounts.js';
 import { cypherConstants, isReachRequest } from './cypher/fragments.js';
 import { fetchReach, reachOfRequests, reachQueries } from './cypher/reach.js';
 import { allRules } from './residual-access/index.js';
@@ -167,8 +167,11 @@ async function residualOn(snap: Neo4jSnapshot, opts: ResidualOptions): Promise<F
   const assumedKeys = await resolveAllNeo4j(snap, opts.assumeDeparted ?? [], 'subject to assume departed');
   const assumed = new Set(assumedKeys);
   const rules = opts.rules ? allRules().filter((r) => opts.rules!.includes(r.id)) : allRules();
-  const named = await resolveAllNeo4j(snap, opts.subjects ?? [], 'subject');
-  const states = await accountStates(snap, [...new Set([...named, ...assumedKeys])], !!opts.all, at, assumed);
+  // The subjects' lookup brings the state inputs of the accounts their names hit (one round trip for both).
+  const names = opts.subjects ?? [];
+  const looked = names.length ? await lookupGraphWithStates(snap, names, at, assumed) : null;
+  const named = looked ? resolveAll(looked.graph, names, 'subject') : [];
+  const states = await accountStates(snap, [...new Set([...named, ...assumedKeys])], !!opts.all, at, assumed, looked?.states);
   const subjects = [...states.values()].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
 
   // Every rule's Cypher form over the departed subjects it applies to, then the reach its rows ask

@@ -105,13 +105,36 @@ function stateOf(snap: Neo4jSnapshot, r: StateRow, at: number, assumed: Readonly
  * Account states at `at`: of the named keys, and (with `sweep`) of every departed account. Keyed
  * by account key; computed by accounts.ts from the facts Cypher selected.
  */
-export async function accountStates(snap: Neo4jSnapshot, keys: string[], sweep: boolean, at: number, assumed: ReadonlySet<string>): Promise<Map<string, AccountState>> {
-  const params = { keys, at, assumed: [...assumed], k: cypherConstants() };
-  const rows = [...(keys.length ? await snap.rows(NAMED(), params) : []), ...(sweep ? await snap.rows(SWEEP(), params) : [])];
+export async function accountStates(
+  snap: Neo4jSnapshot,
+  keys: string[],
+  sweep: boolean,
+  at: number,
+  assumed: ReadonlySet<string>,
+  read: KnownStates = new Map(),
+): Promise<Map<string, AccountState>> {
+  // Named keys whose state inputs came with their lookup (lookupGraph) need no query of their own.
+  const ask = keys.filter((k) => !read.has(k));
+  const params = { keys: ask, at, assumed: [...assumed], k: cypherConstants() };
+  const rows = [...(ask.length ? await snap.rows(NAMED(), params) : []), ...(sweep ? await snap.rows(SWEEP(), params) : [])];
   const out = new Map<string, AccountState>();
-  for (const r of rows) {
-    const s = stateOf(snap, r as unknown as StateRow, at, assumed);
+  const fresh = statesOfRows(snap, rows, at, assumed);
+  for (const k of keys) {
+    const s = read.has(k) ? read.get(k) : fresh.get(k);
     if (s && !out.has(s.key)) out.set(s.key, s);
+  }
+  for (const s of fresh.values()) if (s && !out.has(s.key)) out.set(s.key, s);
+  return out;
+}
+
+/** Account states computed from state-input rows, by account key (undefined: the row gave no state). */
+export type KnownStates = Map<string, AccountState | undefined>;
+
+function statesOfRows(snap: Neo4jSnapshot, rows: Row[], at: number, assumed: ReadonlySet<string>): KnownStates {
+  const out: KnownStates = new Map();
+  for (const r of rows) {
+    const key = snap.node((r as unknown as StateRow).u).key;
+    if (!out.has(key)) out.set(key, stateOf(snap, r as unknown as StateRow, at, assumed));
   }
   return out;
 }
@@ -186,6 +209,14 @@ RETURN nm, ${NODE('n')} AS n,
   COLLECT { MATCH (a)-[m:${R(E.BELONGS_TO)}]->(n) WITH a, m ORDER BY m.seq RETURN {m: ${REL('m')}, a: ${NODE('a')}} } AS members,
   COLLECT { MATCH (sp)-[i:${R(E.INSTANCE_OF)}]->(n) WITH sp, i ORDER BY i.seq RETURN {i: ${REL('i')}, sp: ${NODE('sp')}} } AS instances`;
 
+/** State inputs of the accounts the looked-up names hit directly (how a subject name usually resolves). */
+const NAMED_BY_NAME = () => `UNWIND $names AS nm
+CALL (nm) {
+  ${SLOTS.map((slot) => `MATCH (u:${NODE_LABEL} {snapshot: $snapshot, ${slot}: nm}) RETURN u`).join('\n  UNION\n  ')}
+}
+WITH DISTINCT u WHERE ${hasLabel('u', SOURCES.accountKinds())}
+${STATE_INPUTS()}`;
+
 /** The names a subject or principal argument can be looked up by: as given, and without a source prefix (`entra:`, `okta:`, `hr:` …). */
 function lookupCandidates(name: string): string[] {
   const want = name.trim();
@@ -201,12 +232,31 @@ function lookupCandidates(name: string): string[] {
  * application's service principals.
  */
 export async function lookupGraph(snap: Neo4jSnapshot, names: string[]): Promise<FactGraph> {
+  return (await lookupOf(snap, names)).graph;
+}
+
+/**
+ * lookupGraph, and in the same round trip the account states at `at` of the accounts the names hit
+ * directly — what accountStates needs for a subject named by its id, UPN, login or mail, so that it
+ * sends no query of its own.
+ */
+export async function lookupGraphWithStates(snap: Neo4jSnapshot, names: string[], at: number, assumed: ReadonlySet<string>): Promise<{ graph: FactGraph; states: KnownStates }> {
+  return lookupOf(snap, names, { at, assumed });
+}
+
+async function lookupOf(snap: Neo4jSnapshot, names: string[], withStates?: { at: number; assumed: ReadonlySet<string> }): Promise<{ graph: FactGraph; states: KnownStates }> {
   const g = new FactGraph(snap.snapshotId, snap.sources, snap.collectedAt, snap.files());
   const wanted = [...new Set(names.flatMap(lookupCandidates).map((n) => n.trim().toLowerCase()))];
   for (const nm of wanted) g.setLookup(nm, []);
-  if (!wanted.length) return g;
+  if (!wanted.length) return { graph: g, states: new Map() };
   const hits = new Map<string, Set<string>>();
-  for (const r of await snap.rows(LOOKUP, { names: wanted })) {
+  const [lookupRows, stateRows] = withStates
+    ? await snap.rowsOfAll([
+        { query: LOOKUP, params: { names: wanted } },
+        { query: NAMED_BY_NAME(), params: { names: wanted, at: withStates.at, assumed: [...withStates.assumed], k: cypherConstants() } },
+      ])
+    : [await snap.rows(LOOKUP, { names: wanted }), []];
+  for (const r of lookupRows) {
     const n = snap.node(r.n);
     g.addNode(n);
     (hits.get(String(r.nm)) ?? hits.set(String(r.nm), new Set()).get(String(r.nm))!).add(n.key);
@@ -218,6 +268,6 @@ export async function lookupGraph(snap: Neo4jSnapshot, names: string[]): Promise
     for (const x of r.instances as { i: unknown; sp: unknown }[]) g.addNode(snap.node(x.sp)).addEdge(snap.edge(x.i));
   }
   for (const [nm, keys] of hits) g.setLookup(nm, [...keys]);
-  return g;
+  return { graph: g, states: withStates ? statesOfRows(snap, stateRows, withStates.at, withStates.assumed) : new Map() };
 }
 
