@@ -268,6 +268,6 @@ async function lookupOf(snap: Neo4jSnapshot, names: string[], withStates?: { at:
     for (const x of r.instances as { i: unknown; sp: unknown }[]) g.addNode(snap.node(x.sp)).addEdge(snap.edge(x.i));
   }
   for (const [nm, keys] of hits) g.setLookup(nm, [...keys]);
-  return { graph: g, states: withStates ? statesOfRows(snap, stateRows, withStates.at, withStates.assumed) : new Map() };
+  return { graph: g, states: withStates ? statesOfRows(snap, stateRows, withStates.at, withStates.assumed) : new Map<string, AccountState | undefined>() };
 }
 
