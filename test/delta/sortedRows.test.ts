@@ -2,11 +2,12 @@
  * The record index's sorted permutations (src/store/records/RecordIndex.ts `sortedRows`): the
  * radix sort gives exactly the order of a comparison sort on (column a, column b, row) with
  * signed 32-bit values — duplicates, negative hashes, all-zero columns (a file with no owners)
- * and sizes around the pass boundaries included — so a snapshot's by-key, by-owner and by-parent
- * permutations, which binary searches rely on, are what they were.
+ * and sizes around the pass boundaries included — and so does the comparison sort `sortedRows`
+ * takes below RADIX_MIN_ROWS rows, so a snapshot's by-key, by-owner and by-parent permutations,
+ * which binary searches rely on, are the same whichever path wrote them.
  */
 import { describe, expect, it } from 'vitest';
-import { R, sortedRows } from '../../src/store/records/RecordIndex.js';
+import { R, RADIX_MIN_ROWS, comparisonSortedRows, radixSortedRows, sortedRows } from '../../src/store/records/RecordIndex.js';
 
 const cmp = (a: number, b: number) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -54,5 +55,23 @@ describe('sortedRows', () => {
     expect(sortedRows(rows, 1000, 0, 5)).toEqual(reference(rows, 1000, 0, 5));
     expect(sortedRows(new Int32Array(0), 0, 0, 1)).toEqual(new Int32Array(0));
     expect(sortedRows(rows, 1, 0, 1)).toEqual(new Int32Array([0]));
+  });
+
+  it('gives the same permutation by radix and by comparison, on either side of the threshold', () => {
+    const next = random(19);
+    const pool = [0, -1, 1, 0x7fffffff, -0x80000000, 0x10000, next(), next()];
+    for (const n of [0, 1, 2, 7, 100, RADIX_MIN_ROWS - 1, RADIX_MIN_ROWS, RADIX_MIN_ROWS + 1]) {
+      // Half the columns from a small pool (ties on a, on b, on both), half random.
+      const rows = rowsOf(n, (_, c) => (c < 4 ? pool[(next() >>> 0) % pool.length] : next()));
+      for (const [a, b] of [[0, 1], [2, 3], [0, 5], [6, 7]]) {
+        const want = reference(rows, n, a, b);
+        expect(radixSortedRows(rows, n, a, b)).toEqual(want);
+        expect(comparisonSortedRows(rows, n, a, b)).toEqual(want);
+        expect(sortedRows(rows, n, a, b)).toEqual(want);
+        // The threshold moved: each path taken for every size.
+        expect(sortedRows(rows, n, a, b, 0)).toEqual(want);
+        expect(sortedRows(rows, n, a, b, n + 1)).toEqual(want);
+      }
+    }
   });
 });

@@ -322,12 +322,34 @@ export function recordOf(spec: RecordSpec, value: Record<string, unknown>, text:
 }
 
 /**
- * The rows `0..n-1` ordered by the signed pair (column `a`, column `b`), ties by row — the order
- * of a comparison sort on (a, b, row), computed as a stable LSD radix sort in four 16-bit passes
- * (b's low and high halves, then a's; a high half's sign bit flipped so signed order holds). A
- * pass whose digit is the same on every row (no owner, no parent: all zero) is skipped.
+ * Below this many rows `sortedRows` sorts by comparison: a radix pass clears and sums 65,536
+ * buckets whatever the file's size (four passes: about 1 ms, paid per permutation of every small
+ * file a delta or an event refresh writes).
  */
-export function sortedRows(rows: Int32Array, n: number, a: number, b: number): Int32Array {
+export const RADIX_MIN_ROWS = 4096;
+
+/**
+ * The rows `0..n-1` ordered by the signed pair (column `a`, column `b`), ties by row — the order
+ * of a comparison sort on (a, b, row): that sort itself below `radixMin` rows, else a stable LSD
+ * radix sort (`radixSortedRows`). Both give the same permutation (the order is total).
+ */
+export function sortedRows(rows: Int32Array, n: number, a: number, b: number, radixMin = RADIX_MIN_ROWS): Int32Array {
+  return n < radixMin ? comparisonSortedRows(rows, n, a, b) : radixSortedRows(rows, n, a, b);
+}
+
+/** `sortedRows` by a comparison sort on (a, b, row). */
+export function comparisonSortedRows(rows: Int32Array, n: number, a: number, b: number): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  return p.sort((x, y) => cmp(rows[x * R + a], rows[y * R + a]) || cmp(rows[x * R + b], rows[y * R + b]) || x - y);
+}
+
+/**
+ * `sortedRows` as a stable LSD radix sort in four 16-bit passes (b's low and high halves, then
+ * a's; a high half's sign bit flipped so signed order holds). A pass whose digit is the same on
+ * every row (no owner, no parent: all zero) is skipped.
+ */
+export function radixSortedRows(rows: Int32Array, n: number, a: number, b: number): Int32Array {
   let p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   let q = new Int32Array(n);
