@@ -400,8 +400,32 @@ export interface RecordRef {
 /** A RecordFile's contents, as sent between threads: the arrays it was written from. */
 export type RecordFileTransfer = RecordFileArrays;
 
+/**
+ * A stored rows array as read: deflated ones as their columns (the difference columns summed in
+ * place: no turning back into rows, which cost as much as the inflating for a large file), a raw
+ * one as its rows.
+ */
+function decodeRows(b: Uint8Array, rawBytes: number): { rows: Int32Array; columnar: boolean } {
+  if (b.byteLength === rawBytes) return { rows: fromBuffer(Buffer.from(b.buffer, b.byteOffset, b.byteLength)), columnar: false };
+  const c = fromBuffer(inflateSync(b));
+  if (c.byteLength !== rawBytes) throw new Error(`record index: a stored array of ${b.byteLength} bytes decodes to ${c.byteLength}, expected ${rawBytes}`);
+  const n = c.length / R;
+  for (const k of ROWS_SHAPE.deltas) {
+    let prev = 0;
+    for (let i = k * n, end = i + n; i < end; i++) c[i] = prev = (prev + c[i]) | 0;
+  }
+  return { rows: c, columnar: true };
+}
+
+/** A permutation: decoded now, or on first use (`RecordFile.read`: a key lookup needs none by owner or parent). */
+type Perm = Int32Array | (() => Int32Array);
+
 /** The record index of one file, read back. */
 export class RecordFile {
+  /** Where row `i`'s column `c` is: `i * rowStride + c * colStride` (rows: R, 1; columns: 1, n). */
+  private readonly rowStride: number;
+  private readonly colStride: number;
+
   constructor(
     readonly file: number,
     readonly sourceKey: string,
@@ -409,23 +433,48 @@ export class RecordFile {
     readonly n: number,
     private readonly rows: Int32Array,
     private readonly byKey: Int32Array,
-    private readonly byOwner: Int32Array,
-    private readonly byParent: Int32Array,
+    private byOwnerP: Perm,
+    private byParentP: Perm,
     private readonly touchedAll: Int32Array,
-  ) {}
+    /** `rows` holds columns (n ints each, in row order) rather than rows. */
+    private readonly columnar = false,
+  ) {
+    this.rowStride = columnar ? 1 : R;
+    this.colStride = columnar ? n : 1;
+  }
+
+  private get byOwner(): Int32Array {
+    if (typeof this.byOwnerP === 'function') this.byOwnerP = this.byOwnerP();
+    return this.byOwnerP;
+  }
+
+  private get byParent(): Int32Array {
+    if (typeof this.byParentP === 'function') this.byParentP = this.byParentP();
+    return this.byParentP;
+  }
+
+  /** Row `row`'s column `col`. */
+  private v(row: number, col: number): number {
+    return this.rows[row * this.rowStride + col * this.colStride];
+  }
 
   /** Its arrays, to send to another thread (transferable: each has a buffer of its own) and build it again there with `fromArrays`. */
   get arrays(): RecordFileTransfer {
-    return { file: this.file, sourceKey: this.sourceKey, dataset: this.dataset, n: this.n, rows: this.rows, byKey: this.byKey, byOwner: this.byOwner, byParent: this.byParent, touched: this.touchedAll };
+    let rows = this.rows;
+    if (this.columnar) {
+      rows = new Int32Array(this.n * R);
+      for (let c = 0; c < R; c++) for (let i = 0; i < this.n; i++) rows[i * R + c] = this.rows[c * this.n + i];
+    }
+    return { file: this.file, sourceKey: this.sourceKey, dataset: this.dataset, n: this.n, rows, byKey: this.byKey, byOwner: this.byOwner, byParent: this.byParent, touched: this.touchedAll };
   }
 
   static fromArrays(a: RecordFileTransfer): RecordFile {
     return new RecordFile(a.file, a.sourceKey, a.dataset, a.n, a.rows, a.byKey, a.byOwner, a.byParent, a.touched);
   }
 
-  /** Bytes held (for caches). */
+  /** Bytes held (for caches; the permutations by owner and parent counted whether decoded yet or not). */
   get bytes(): number {
-    return this.rows.byteLength + this.byKey.byteLength + this.byOwner.byteLength + this.byParent.byteLength + this.touchedAll.byteLength;
+    return this.rows.byteLength + this.byKey.byteLength * 3 + this.touchedAll.byteLength;
   }
 
   static read(db: Database.Database, file: number): RecordFile | undefined {
@@ -435,31 +484,44 @@ export class RecordFile {
     if (!r) return undefined;
     const parted = partedBytes(db, file);
     const stored = (c: ArrayColumn) => parted.get(c) ?? r[c];
-    const rows = decodeArray(stored('rows'), ROWS_SHAPE, r.n * R * 4);
+    const { rows, columnar } = decodeRows(stored('rows'), r.n * R * 4);
     // The touched nodes end where the last row's do (rows are in order, their touched too).
-    const touchedInts = r.n === 0 ? 0 : rows[(r.n - 1) * R + TOFF] + rows[(r.n - 1) * R + TLEN];
+    const last = (c: number) => rows[columnar ? c * r.n + r.n - 1 : (r.n - 1) * R + c];
+    const touchedInts = r.n === 0 ? 0 : last(TOFF) + last(TLEN);
     const perm = (c: ArrayColumn) => decodeArray(stored(c), PERM_SHAPE, r.n * 4);
-    return new RecordFile(r.file, r.source_key, r.dataset, r.n, rows, perm('by_key'), perm('by_owner'), perm('by_parent'), decodeArray(stored('touched'), TOUCHED_SHAPE, touchedInts * 4));
+    const byOwner = stored('by_owner');
+    const byParent = stored('by_parent');
+    return new RecordFile(
+      r.file,
+      r.source_key,
+      r.dataset,
+      r.n,
+      rows,
+      perm('by_key'),
+      () => decodeArray(byOwner, PERM_SHAPE, r.n * 4),
+      () => decodeArray(byParent, PERM_SHAPE, r.n * 4),
+      decodeArray(stored('touched'), TOUCHED_SHAPE, touchedInts * 4),
+      columnar,
+    );
   }
 
   ref(row: number): RecordRef {
-    const b = row * R;
-    const rows = this.rows;
+    const v = (c: number) => this.v(row, c);
+    const off = v(TOFF);
     return {
       file: this.file,
       row,
-      line: rows[b + LINE],
-      key: [rows[b + K1], rows[b + K2]],
-      content: [rows[b + C1], rows[b + C2]],
-      owner: [rows[b + O1], rows[b + O2]],
-      parent: [rows[b + P1], rows[b + P2]],
-      touched: this.touchedAll.subarray(rows[b + TOFF], rows[b + TOFF] + rows[b + TLEN]),
+      line: v(LINE),
+      key: [v(K1), v(K2)],
+      content: [v(C1), v(C2)],
+      owner: [v(O1), v(O2)],
+      parent: [v(P1), v(P2)],
+      touched: this.touchedAll.subarray(off, off + v(TLEN)),
     };
   }
 
   private range(perm: Int32Array, a: number, b: number, h: [number, number]): number[] {
-    const rows = this.rows;
-    const at = (i: number) => cmp(rows[perm[i] * R + a], h[0]) || cmp(rows[perm[i] * R + b], h[1]);
+    const at = (i: number) => cmp(this.v(perm[i], a), h[0]) || cmp(this.v(perm[i], b), h[1]);
     let lo = 0;
     let hi = perm.length;
     while (lo < hi) {
@@ -487,20 +549,19 @@ export class RecordFile {
 
   /** Row index of a line (rows are in line order). */
   rowOfLine(line: number): number {
-    const rows = this.rows;
     let lo = 0;
     let hi = this.n;
     while (lo < hi) {
       const m = (lo + hi) >>> 1;
-      if (rows[m * R + LINE] < line) lo = m + 1;
+      if (this.v(m, LINE) < line) lo = m + 1;
       else hi = m;
     }
-    return lo < this.n && rows[lo * R + LINE] === line ? lo : -1;
+    return lo < this.n && this.v(lo, LINE) === line ? lo : -1;
   }
 
   /** Every row's key hash (for enumerating a dataset). */
   *keys(): Generator<{ row: number; key: [number, number] }> {
-    for (let i = 0; i < this.n; i++) yield { row: i, key: [this.rows[i * R + K1], this.rows[i * R + K2]] };
+    for (let i = 0; i < this.n; i++) yield { row: i, key: [this.v(i, K1), this.v(i, K2)] };
   }
 }
 
