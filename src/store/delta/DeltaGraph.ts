@@ -49,6 +49,9 @@ export class DeltaGraph {
   /** The base's node numbers by key, read so far (undefined: not in the base). */
   private readonly baseNids = new Map<string, number | undefined>();
   private nidByKey: Database.Statement | undefined;
+  /** The base's node kinds by number, read so far (`baseKind`). */
+  private readonly baseKinds1 = new Map<number, NodeKind | undefined>();
+  private kindByNid: Database.Statement | undefined;
 
   constructor(readonly base: SnapshotDb) {
     this.nextNid = base.nidBound();
@@ -311,11 +314,22 @@ export class DeltaGraph {
     return out;
   }
 
-  /** The kind of a node in the base (undefined: not in the base). */
+  /**
+   * The kind of a node in the base (undefined: not in the base), read once (asked per changed
+   * node by `changedKinds` and again by the writer's `inBase`); on a full base the kind alone is
+   * read, not the row.
+   */
   private baseKind(nid: number): NodeKind | undefined {
     if (this.baseRows.has(nid)) return this.baseRows.get(nid)?.kind;
-    const r = nid < this.base.nidBound() ? this.base.nodeRowByNid(nid) : undefined;
-    return r ? (this.base.kindOf(r.kind) as NodeKind) : undefined;
+    if (this.baseKinds1.has(nid)) return this.baseKinds1.get(nid);
+    let code: number | undefined;
+    if (nid < this.base.nidBound()) {
+      if (this.base.isDelta) code = this.base.nodeRowByNid(nid)?.kind;
+      else code = (this.kindByNid ??= this.base.db.prepare('SELECT kind FROM nodes WHERE nid = ?').pluck()).get(nid) as number | undefined;
+    }
+    const kind = code === undefined ? undefined : (this.base.kindOf(code) as NodeKind);
+    this.baseKinds1.set(nid, kind);
+    return kind;
   }
 
   /**
@@ -374,7 +388,40 @@ export const kindCode = (kind: string): number => nodeKindCode(kind);
  * changed fact is a new edge): the ends of a kind are the same exactly when their edge ids are.
  * Ascending kinds. O(list) with one set, where sorting both lists cost O(n log n) per large group.
  */
-function changedKinds(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
+export function changedKinds(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
+  return changedKindsInOrder(a, b) ?? changedKindsBySet(a, b);
+}
+
+/**
+ * `changedKinds` in one walk, without sets, when `b` is what the delta makes of a base list: the
+ * ends of `a` it keeps, in `a`'s order, then ends that `a` does not have (new edges, appended).
+ * Undefined when `b` is not of that form (an end of `a` found out of order, or again).
+ */
+function changedKindsInOrder(a: ArrayLike<number>, b: ArrayLike<number>): number[] | undefined {
+  let maxA = -Infinity;
+  for (let p = 0; p < a.length; p += REC) if (a[p + R_EID] > maxA) maxA = a[p + R_EID];
+  const out = new Set<number>();
+  let i = 0;
+  for (let p = 0; p < b.length; p += REC) {
+    const eid = b[p + R_EID];
+    if (eid > maxA) {
+      // Not an end of `a` (its ids are all at most maxA).
+      out.add(b[p + R_KIND]);
+      continue;
+    }
+    // An end of `a`, or not: skip `a`'s ends up to it (each one `b` lacks, if `b` keeps `a`'s order).
+    while (i < a.length && a[i + R_EID] !== eid) {
+      out.add(a[i + R_KIND]);
+      i += REC;
+    }
+    if (i >= a.length) return undefined;
+    i += REC;
+  }
+  for (; i < a.length; i += REC) out.add(a[i + R_KIND]);
+  return [...out].sort((x, y) => x - y);
+}
+
+export function changedKindsBySet(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
   const inA = new Set<number>();
   for (let p = 0; p < a.length; p += REC) inA.add(a[p + R_EID]);
   const out = new Set<number>();

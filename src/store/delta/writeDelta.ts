@@ -477,6 +477,11 @@ function sortedRecs(list: number[]): Buffer {
   const cmp = (a: number, b: number) => list[a * REC + R_KIND] - list[b * REC + R_KIND] || list[a * REC + R_EID] - list[b * REC + R_EID];
   let sorted = Math.min(1, n);
   while (sorted < n && cmp(sorted - 1, sorted) <= 0) sorted++;
+  // Most lists: the base's order with ends removed.
+  if (sorted === n) {
+    const all = Int32Array.from(list);
+    return Buffer.from(all.buffer, all.byteOffset, all.byteLength);
+  }
   const tail = Array.from({ length: n - sorted }, (_, i) => sorted + i).sort(cmp);
   const out = new Int32Array(list.length);
   let i = 0;
