@@ -46,6 +46,9 @@ import { StoreError } from '../src/model/errors.js';
 import type { FindingsDoc, PersonReport, SubjectReport, Finding } from './residual.js';
 import { coverageOf, outOfScope, ruleOrderIds } from './residual.js';
 import { uncoveredForSubject } from '../src/analysis/coverage.js';
+import { departureReads } from '../src/analysis/accounts.js';
+import { DEP_STRIDE } from '../src/store/delta/deps.js';
+import { edgeKindIndex } from '../src/store/kindCodes.js';
 import { SOURCES } from '../ingest/sources.js';
 import { phaseTimer } from '../src/store/phaseTimer.js';
 import { type UnitResult, UnitAnalyser, docFromUnits } from './residualUnits.js';
@@ -222,7 +225,7 @@ function rescopedUnits(graph: GraphReader, rescoped: Map<string, SourceInfo | un
   }
 }
 
-/** How many changed nodes make a delta read the whole view in compact form (see loadDelta). */
+/** How many persons to probe make a delta read the whole view in compact form (see loadDelta). */
 export const COMPACT_AT = 2000;
 
 /**
@@ -238,7 +241,7 @@ export async function loadDelta(
     count?: boolean;
     /** A time catch-up of the base (queries/timeCatchUp.ts): units it analysed are taken from it where they still hold. */
     precomputed?: CaughtUp;
-    /** Above this many changed nodes the delta reads the whole view in compact form (default COMPACT_AT; the tests set it to take either path). */
+    /** Above this many persons to probe the delta reads the whole view in compact form (default COMPACT_AT; the tests set it to take either path). */
     compactAt?: number;
   } = {},
 ): Promise<DeltaLoadResult> {
@@ -247,12 +250,15 @@ export async function loadDelta(
   let doc: FindingsDoc | undefined;
   let change: DocChange | undefined;
   let t = performance.now();
+  let cpu = process.cpuUsage();
   const phase = phaseTimer();
   const lap = (what: string) => {
     const now = performance.now();
     const d = Math.round(now - t);
     t = now;
-    phase(`delta ${what}`);
+    const c = process.cpuUsage(cpu);
+    cpu = process.cpuUsage();
+    phase(`delta ${what} (${((c.user + c.system) / 1e6).toFixed(2)} s CPU)`);
     return d;
   };
   const r = await store.loadDelta(dirs, baseId, onProgress, (db, id, base, summary) => {
@@ -282,11 +288,24 @@ export async function loadDelta(
     const sweeping = !!all || (passed && !preSweep && !perUnit);
     // The units whose own instant passed: analysed again (one that has no departed account gives nothing).
     const due = !all && passed && perUnit ? duePendingUnits(base, at) : [];
-    // Many changed nodes: the persons of changed accounts are probed below (thousands, for a
-    // membership change of a big group), and reading each one's neighbourhood costs more than the
-    // whole view in compact form (at 50k, 12,042 probes: 5.6 s CPU through LazyGraph, 1.5 s in
-    // compact form after 2.8 s to build it; the analysis after them 3.1 s against 1.5 s).
-    const compact = sweeping || summary.changedNodes.size > (opts.compactAt ?? COMPACT_AT) ? new CompactGraph(view, id) : undefined;
+    // The units a change can depart someone in (departureUnits): only changes a departure reads
+    // (an account's row, its person, the person's HR records, asserted links, a source's own reads
+    // such as GitHub's SCIM identities) — not a membership change, which touches thousands of
+    // accounts of people who never left. The base's units among them are analysed again; the others
+    // count only when one of their accounts is departed now (a probe): else analysing one gives
+    // nothing, as it gave nothing in the base. After a sweep, every unit with a departed account is
+    // added below: no probe.
+    const accounts = new Set<string>(SOURCES.accountKinds());
+    for (const k of due) if (!units.has(k)) keys.add(k);
+    const toProbe: string[] = [];
+    for (const key of departureUnits(graph, view, base, summary.changedDeps, accounts)) {
+      if (keys.has(key)) continue;
+      if (units.has(key)) keys.add(key);
+      else if (!sweeping) toProbe.push(key);
+    }
+    // Many probes: reading each one's neighbourhood costs more than the whole view in compact form
+    // (at 50k, 12,042 probes: 5.6 s CPU through LazyGraph, 1.5 s in compact form after 2.8 s to build it).
+    const compact = sweeping || toProbe.length > (opts.compactAt ?? COMPACT_AT) ? new CompactGraph(view, id) : undefined;
     // Units share most of what they read (groups, roles, apps): each key is looked up once.
     const nids = new Map<string, number | undefined>();
     const nidOf = compact
@@ -301,22 +320,7 @@ export async function loadDelta(
     const reader: GraphReader = compact ?? graph;
     const probe = new UnitAnalyser(reader, at, coverage, nidOf);
     let analyser = probe;
-    // New persons, and the persons of changed accounts, may have become units. One that is not a
-    // unit of the base counts only when one of its accounts is departed now: else analysing it
-    // gives nothing, as it gave nothing in the base (a membership change alone touches thousands
-    // of accounts of people who never left). After a sweep, every unit with a departed account is
-    // added below: no probe.
-    const accounts = new Set<string>(SOURCES.accountKinds());
-    for (const k of due) if (!units.has(k)) keys.add(k);
-    for (const n of summary.changedNodes) {
-      const row = view.nodeRowByNid(n);
-      if (!row) continue;
-      const kind = view.kindOf(row.kind);
-      for (const key of changedUnits(reader, row.key, kind, accounts)) {
-        if (keys.has(key)) continue;
-        if (units.has(key) || (!swept && probe.hasDeparted(key))) keys.add(key);
-      }
-    }
+    for (const key of toProbe) if (!keys.has(key) && probe.hasDeparted(key)) keys.add(key);
     if (!all) rescopedUnits(reader, rescoped, units, probe, keys);
     // The units a time catch-up of the base analysed, where its analysis still holds now (a unit
     // added above reads the changed person or account: reusableUnit finds that in its reads).
@@ -335,7 +339,7 @@ export async function loadDelta(
     }
     let pending: number | null = swept ? swept.pending : preSweep ? preSweep.pending : (basePending ?? null);
     ms.select = lap('select');
-    if (process.env.REVENANT_TIMING) process.stderr.write(`delta select: ${keys.size} units (${due.length} due by their own instant, ${timed.size} by their next), ${reused.size} from a catch-up${sweeping ? ', swept' : ''}\n`);
+    if (process.env.REVENANT_TIMING) process.stderr.write(`delta select: ${keys.size} units (${due.length} due by their own instant, ${timed.size} by their next), ${reused.size} from a catch-up${sweeping ? ', swept' : ''}; ${toProbe.length} persons probed${compact ? ', in compact form' : ''}\n`);
     // Many units: the whole view in compact form costs less than reading their neighbourhoods one by one.
     if (compact || keys.size - reused.size > 2000) analyser = new UnitAnalyser(compact ?? new CompactGraph(view, id), at, coverage, nidOf);
     const subjects = new Map<string, SubjectReport | null>();
@@ -420,24 +424,76 @@ export async function loadDelta(
 }
 
 /**
- * The units whose answer a changed node can change with nothing else changed: a person's own
- * unit; an account's (its person's, or itself); the persons of a record (an HR record departs
- * every account of its person); and the units of accounts that borrow their departure from a
- * changed account (an asserted link: a GitHub account departs with its IdP account).
+ * The units whose departed accounts a delta's changes can change (`changedDeps`, dependency
+ * codes): for every node whose row changed, or whose edges of a kind a departure reads changed
+ * (departureReads: a membership change is none), the units whose departure reads it — a person's
+ * own; an account's (its person's, or itself) and those of the accounts that borrow their
+ * departure from it (an asserted link: a GitHub account departs with its IdP account); for any
+ * other node, the accounts and persons that reach it by an edge a departure reads (an HR record's
+ * person, a SCIM identity's or audit event's account), and for a node a departure reads by key
+ * (GitHub's settings) every account of its source that reads it. A person reached this way also
+ * brings the borrowers of its accounts (their linked accounts read its HR records). A removed node
+ * is found through the nodes whose edges to it changed (and by its base row for a keyed kind).
  */
-function changedUnits(g: GraphReader, key: string, kind: string, accounts: ReadonlySet<string>): string[] {
-  if (kind === NodeKind.Person) return [key];
-  const account = accounts.has(kind);
-  if (!account && !SOURCES.record(kind)) return [];
-  const out = g.out(key, EdgeKind.BELONGS_TO).map((e) => e.to);
-  if (!account) return out;
-  if (!out.length) out.push(key);
-  for (const e of [...g.out(key, EdgeKind.SAME_PERSON), ...g.in(key, EdgeKind.SAME_PERSON)]) {
-    if (e.props?.key !== 'asserted') continue;
-    const other = e.from === key ? e.to : e.from;
-    if (other !== key) out.push(g.out(other, EdgeKind.BELONGS_TO)[0]?.to ?? other);
+function departureUnits(g: GraphReader, view: SnapshotDb, base: SnapshotDb, changedDeps: Iterable<number>, accounts: ReadonlySet<string>): Set<string> {
+  const reads = departureReads();
+  // Edge parts of the dependency codes a departure reads (deps.ts: 1 + 64·direction + kind index).
+  const read = new Set(reads.edges.map((e) => 1 + (e.dir === 'out' ? 0 : 64) + edgeKindIndex(e.kind)));
+  const nids = new Set<number>();
+  for (const d of changedDeps) {
+    const part = d % DEP_STRIDE;
+    if (part === 0 || read.has(part)) nids.add((d - part) / DEP_STRIDE);
   }
-  return [...new Set(out)];
+  const out = new Set<string>();
+  const kindOf = (key: string): string | undefined => g.node(key)?.kind;
+  const unitOf = (key: string): string => g.out(key, EdgeKind.BELONGS_TO)[0]?.to ?? key;
+  const borrowers = (key: string): void => {
+    for (const e of [...g.out(key, EdgeKind.SAME_PERSON), ...g.in(key, EdgeKind.SAME_PERSON)]) {
+      if (e.props?.key !== 'asserted') continue;
+      const other = e.from === key ? e.to : e.from;
+      if (other !== key) out.add(unitOf(other));
+    }
+  };
+  const account = (key: string): void => {
+    out.add(unitOf(key));
+    borrowers(key);
+  };
+  const person = (key: string): void => {
+    out.add(key);
+    for (const e of g.in(key, EdgeKind.BELONGS_TO)) if (accounts.has(kindOf(e.from) ?? '')) borrowers(e.from);
+  };
+  for (const n of nids) {
+    const row = view.nodeRowByNid(n);
+    if (!row) {
+      // Removed: a keyed kind's readers are found by its base row; the others' through their changed edges.
+      const was = base.nodeRowByNid(n);
+      const kind = was ? base.kindOf(was.kind) : undefined;
+      if (was && kind && reads.keyed.has(kind as NodeKind)) keyedReaders(g, was.key, reads.keyed.get(kind as NodeKind)!, out);
+      continue;
+    }
+    const kind = view.kindOf(row.kind);
+    if (kind === NodeKind.Person) person(row.key);
+    else if (accounts.has(kind)) account(row.key);
+    else {
+      if (reads.keyed.has(kind as NodeKind)) keyedReaders(g, row.key, reads.keyed.get(kind as NodeKind)!, out);
+      for (const e of reads.edges) {
+        // A departure that reads `e` from X reaches this node: X is at the other end, the other way.
+        for (const x of e.dir === 'out' ? g.in(row.key, e.kind) : g.out(row.key, e.kind)) {
+          const k = e.dir === 'out' ? x.from : x.to;
+          const xk = kindOf(k);
+          if (xk === NodeKind.Person) person(k);
+          else if (xk && accounts.has(xk)) account(k);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The units of the accounts (of `kinds`, in the source of `key`) that read the node `key` by key: every one of them. */
+function keyedReaders(g: GraphReader, key: string, kinds: readonly NodeKind[], out: Set<string>): void {
+  const sourceKey = parseNodeKey(key).sourceKey;
+  for (const kind of kinds) for (const n of g.nodesOfKind(kind)) if (n.sourceKey === sourceKey) out.add(g.out(n.key, EdgeKind.BELONGS_TO)[0]?.to ?? n.key);
 }
 
 /** Ids of a snapshot's findings about one subject (its account key), at every level of a delta chain. */

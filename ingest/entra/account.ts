@@ -65,6 +65,8 @@ export const ENTRA_ACCOUNT: AccountKindDef = {
   kind: NodeKind.EntraUser,
   reach: 'entraObject',
   own,
+  // lastDisable: the audit events that target the account.
+  reads: { edges: [{ dir: 'in', kind: EdgeKind.TARGETS }] },
   whatIf: { because: 'assumed departed (what-if)' },
   correlation,
   disable: (id) => [`PATCH /users/${id} {"accountEnabled":false}`, `POST /users/${id}/revokeSignInSessions`],

@@ -72,6 +72,14 @@ export const GITHUB_ACCOUNT: AccountKindDef = {
   // Verified mails are not lookup names (only the login is).
   correlationNamed: false,
   borrowsDeparture: true,
+  // The SCIM identities and suspensions derive.ts joined, and the organisation's settings (by key).
+  reads: {
+    edges: [
+      { dir: 'out', kind: GitHubEdge.SCIM_IDENTITY },
+      { dir: 'out', kind: GitHubEdge.SUSPENDED },
+    ],
+    keyed: [GitHubKind.GitHubSettings],
+  },
   crossRules: false,
   cypher: {
     // Its own word: a suspended EMU SCIM identity; otherwise through a linked account (the core's borrowed departure), HR or a what-if.

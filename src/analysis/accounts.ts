@@ -8,7 +8,7 @@
  */
 import { SOURCES } from '../model/source.js';
 import type { GraphNode, Prov } from '../model/types.js';
-import { EdgeKind } from '../model/schema.js';
+import { EdgeKind, type NodeKind } from '../model/schema.js';
 import type { GraphReader } from '../store/GraphReader.js';
 import { nodeName } from '../model/props.js';
 
@@ -45,6 +45,36 @@ export interface AccountState {
   linked: AccountState[];
   /** What its source's rules read besides the above (OwnAccountState.facts; GitHub: samlEnforcement, emu). */
   facts: Readonly<Record<string, unknown>>;
+}
+
+/** What an account's departure reads of the graph besides its own row (see departureReads). */
+export interface DepartureReads {
+  /** Edges followed from a node read (direction from that node, kind). */
+  edges: { dir: 'out' | 'in'; kind: EdgeKind }[];
+  /** Kinds of nodes read by key (not through an edge), with the account kinds that read them. */
+  keyed: Map<NodeKind, NodeKind[]>;
+}
+
+/**
+ * Everything accountState reads besides the account's own row, over the registered sources: the
+ * core's (hrTermination: the account's person, the person's records; assertedLinks: the asserted
+ * SAME_PERSON links, both ways) and each account kind's own (`reads`). A change to nothing named
+ * here cannot depart an account (test/delta/departureReads checks that every read is named).
+ */
+export function departureReads(): DepartureReads {
+  const edges: DepartureReads['edges'] = [
+    { dir: 'out', kind: EdgeKind.BELONGS_TO },
+    { dir: 'in', kind: EdgeKind.BELONGS_TO },
+    { dir: 'out', kind: EdgeKind.SAME_PERSON },
+    { dir: 'in', kind: EdgeKind.SAME_PERSON },
+  ];
+  const keyed = new Map<NodeKind, NodeKind[]>();
+  for (const kind of SOURCES.accountKinds()) {
+    const reads = SOURCES.account(kind)?.account.reads;
+    for (const e of reads?.edges ?? []) if (!edges.some((x) => x.dir === e.dir && x.kind === e.kind)) edges.push(e);
+    for (const k of reads?.keyed ?? []) keyed.set(k, [...(keyed.get(k) ?? []), kind]);
+  }
+  return { edges, keyed };
 }
 
 /** The accounts an identity provider asserts `key` is (SAME_PERSON with key `asserted`) of kinds that do not borrow departure. */

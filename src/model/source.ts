@@ -206,6 +206,14 @@ export interface AccountKindDef {
    */
   borrowsDeparture?: boolean;
   /**
+   * What `own` reads of the graph besides the account's own row: the edges (direction from the
+   * node read, kind) it follows, and the kinds of nodes it reads by key rather than through an
+   * edge (GitHub: the organisation's settings). A delta probes the persons of changed accounts by
+   * this (src/analysis/accounts.ts `departureReads`): a change `own` reads that is not named here
+   * would go unseen; test/delta/departureReads checks every read is named.
+   */
+  reads?: { edges?: readonly { dir: 'out' | 'in'; kind: EdgeKind }[]; keyed?: readonly NodeKind[] };
+  /**
    * The named reach (its source's `privileges.reach`) that says what an account of this kind
    * holds — the reach the cross-source rules (`person.*`, `hr.*`) carry; absent: none.
    */
