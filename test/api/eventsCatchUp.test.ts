@@ -37,6 +37,21 @@ const revokeEvent = (uuid: string) => ({
 });
 
 /** A stored findings document without its snapshot id (two stores name their snapshots apart). */
+/** A catch-up runner that records its requests and holds each open until `release` (never finishing on its own). */
+function heldCatchUp(): { calls: CatchUpRequest[]; catchUp: CatchUpRunner; release: () => void; finished: () => boolean } {
+  const calls: CatchUpRequest[] = [];
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let done = false;
+  const catchUp: CatchUpRunner = async (req) => {
+    calls.push(req);
+    await held;
+    done = true;
+    return null;
+  };
+  return { calls, catchUp, release, finished: () => done };
+}
+
 function docOf(store: Store, id: string): Raw {
   const { doc } = store.readFindings(id);
   return { ...doc, snapshot: null };
@@ -91,16 +106,7 @@ describe('time catch-up of the served snapshot', () => {
     const dir = tempDir();
     const snap0 = await cliLoad(dir, scenario('okta-lifecycle'));
     const k = createKey(dir, ['events', 'read']);
-    const calls: CatchUpRequest[] = [];
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let finished = false;
-    const catchUp: CatchUpRunner = async (req) => {
-      calls.push(req);
-      await held;
-      finished = true;
-      return null;
-    };
+    const { calls, catchUp, release, finished } = heldCatchUp();
     const { app } = await makeApp(dir, { refresher: tokenRevoked(), catchUp, config: testConfig({ sinks: [{ type: 'webhook', name: 'h', url: s.url, secret: 's3cret-s3cret' }] }) });
     try {
       await waitFor(() => calls.length === 1, 'the catch-up to start');
@@ -114,7 +120,7 @@ describe('time catch-up of the served snapshot', () => {
       );
       expect(pushed.snapshot).not.toBe(snap0);
       // The catch-up is still held open: the event did not wait for it.
-      expect(finished).toBe(false);
+      expect(finished()).toBe(false);
       expect(calls).toHaveLength(1);
     } finally {
       release();
@@ -133,16 +139,7 @@ describe('time catch-up of the served snapshot', () => {
     const dir = tempDir();
     const snap0 = await cliLoad(dir, scen);
     const k = createKey(dir, ['events', 'read']);
-    const calls: CatchUpRequest[] = [];
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let finished = false;
-    const catchUp: CatchUpRunner = async (req) => {
-      calls.push(req);
-      await held;
-      finished = true;
-      return null;
-    };
+    const { calls, catchUp, release, finished } = heldCatchUp();
     const refresher = new FolderRefresher((d) => setCollectedAt(d, new Date().toISOString()));
     const { app, store } = await makeApp(dir, { refresher, catchUp });
     try {
@@ -164,7 +161,7 @@ describe('time catch-up of the served snapshot', () => {
         return s !== snap0 ? (s as string) : null;
       }, 'the refresh');
       // Refreshed while the catch-up is still held open, and Oscar departed by time alone.
-      expect(finished).toBe(false);
+      expect(finished()).toBe(false);
       expect(oscarOf(snap1).length).toBeGreaterThan(0);
     } finally {
       release();
