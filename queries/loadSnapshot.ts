@@ -15,7 +15,7 @@
 import Database from 'better-sqlite3';
 import { parseNodeKey } from '../src/model/ids.js';
 import { EdgeKind, NodeKind } from '../src/model/schema.js';
-import { CompactGraph } from '../src/store/CompactGraph.js';
+import { CompactGraph, compactAt } from '../src/store/CompactGraph.js';
 import type { DeltaSummary } from '../src/store/delta/writeDelta.js';
 import type { GraphReader, SourceInfo } from '../src/store/GraphReader.js';
 import { LazyGraph } from '../src/store/LazyGraph.js';
@@ -225,9 +225,6 @@ function rescopedUnits(graph: GraphReader, rescoped: Map<string, SourceInfo | un
   }
 }
 
-/** How many persons to probe make a delta read the whole view in compact form (see loadDelta). */
-export const COMPACT_AT = 2000;
-
 /**
  * Load collections as a delta snapshot on `baseId` (default: the latest) and store the analysis
  * of what changed. The base must carry analysis units (written by a load of this revenant).
@@ -241,7 +238,7 @@ export async function loadDelta(
     count?: boolean;
     /** A time catch-up of the base (queries/timeCatchUp.ts): units it analysed are taken from it where they still hold. */
     precomputed?: CaughtUp;
-    /** Above this many persons to probe the delta reads the whole view in compact form (default COMPACT_AT; the tests set it to take either path). */
+    /** Above this many persons to probe (or units to analyse) the delta reads the whole view in compact form (default: CompactGraph's compactAt of the view's size; the tests set it to take either path). */
     compactAt?: number;
   } = {},
 ): Promise<DeltaLoadResult> {
@@ -305,7 +302,8 @@ export async function loadDelta(
     }
     // Many probes: reading each one's neighbourhood costs more than the whole view in compact form
     // (at 50k, 12,042 probes: 5.6 s CPU through LazyGraph, 1.5 s in compact form after 2.8 s to build it).
-    const compact = sweeping || toProbe.length > (opts.compactAt ?? COMPACT_AT) ? new CompactGraph(view, id) : undefined;
+    const compactFrom = opts.compactAt ?? compactAt(summary.nodes);
+    const compact = sweeping || toProbe.length > compactFrom ? new CompactGraph(view, id) : undefined;
     // Units share most of what they read (groups, roles, apps): each key is looked up once.
     const nids = new Map<string, number | undefined>();
     const nidOf = compact
@@ -341,7 +339,7 @@ export async function loadDelta(
     ms.select = lap('select');
     if (process.env.REVENANT_TIMING) process.stderr.write(`delta select: ${keys.size} units (${due.length} due by their own instant, ${timed.size} by their next), ${reused.size} from a catch-up${sweeping ? ', swept' : ''}; ${toProbe.length} persons probed${compact ? ', in compact form' : ''}\n`);
     // Many units: the whole view in compact form costs less than reading their neighbourhoods one by one.
-    if (compact || keys.size - reused.size > 2000) analyser = new UnitAnalyser(compact ?? new CompactGraph(view, id), at, coverage, nidOf);
+    if (compact || keys.size - reused.size > compactFrom) analyser = new UnitAnalyser(compact ?? new CompactGraph(view, id), at, coverage, nidOf);
     const subjects = new Map<string, SubjectReport | null>();
     const persons = new Map<string, PersonReport | null>();
     const findings: { pre: string; finding: Finding }[] = [];

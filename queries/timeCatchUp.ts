@@ -9,7 +9,7 @@
  * (`revenant snapshots --catch-up`), so the event loop and the refreshes never wait for it.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { CompactGraph } from '../src/store/CompactGraph.js';
+import { CompactGraph, compactAt } from '../src/store/CompactGraph.js';
 import type { GraphReader } from '../src/store/GraphReader.js';
 import { LazyGraph } from '../src/store/LazyGraph.js';
 import { SnapshotDb } from '../src/store/SnapshotDb.js';
@@ -139,7 +139,7 @@ export function catchUpOn(sdb: SnapshotDb, id: string, at: number, onUnit?: (key
   keys.sort();
   const lazy = new LazyGraph(sdb, id);
   // As loadDelta reads: compactly when many units are analysed.
-  const reader: GraphReader = compact ?? (count > 2000 ? new CompactGraph(sdb, id) : lazy);
+  const reader: GraphReader = compact ?? (count > compactAt(Number(sdb.meta.get('nodes') ?? 0)) ? new CompactGraph(sdb, id) : lazy);
   const nids = new Map<string, number | undefined>();
   const nidOf = (k: string) => (nids.has(k) ? nids.get(k) : nids.set(k, sdb.nodeRow(k)?.nid).get(k));
   const coverage = coverageOf(lazy.sources);
