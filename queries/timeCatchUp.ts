@@ -14,7 +14,7 @@ import type { GraphReader } from '../src/store/GraphReader.js';
 import { LazyGraph } from '../src/store/LazyGraph.js';
 import { SnapshotDb } from '../src/store/SnapshotDb.js';
 import type { Store } from '../src/store/Store.js';
-import { duePendingUnits, hasPendingUnits, hasTable, hasUnits, readPending, readUnits } from '../src/store/storedFindings.js';
+import { duePendingInstants, hasPendingUnits, hasUnits, readPending, readUnits } from '../src/store/storedFindings.js';
 import { coverageOf } from './residual.js';
 import { type UnitResult, UnitAnalyser } from './residualUnits.js';
 
@@ -114,14 +114,10 @@ export function catchUpOn(sdb: SnapshotDb, id: string, at: number, onUnit?: (key
   const later = new Map<number, string[]>();
   if (perUnit && pending !== null && pending <= at + SWEEP_AHEAD_MS) {
     const now = new Set(keys);
-    for (const k of duePendingUnits(sdb, at)) {
+    for (const [k, t] of duePendingInstants(sdb, ahead ? at + SWEEP_AHEAD_MS : at)) {
       if (now.has(k)) continue;
-      now.add(k);
-      keys.push(k);
-    }
-    if (ahead) {
-      const instants = instantsOf(sdb, duePendingUnits(sdb, at + SWEEP_AHEAD_MS).filter((k) => !now.has(k)));
-      for (const [k, t] of instants) (later.get(t) ?? later.set(t, []).get(t)!).push(k);
+      if (t <= at) keys.push(k);
+      else (later.get(t) ?? later.set(t, []).get(t)!).push(k);
     }
   }
   // The sweep a delta on this snapshot would make once its pending passes (none stored: an older
@@ -150,21 +146,6 @@ export function catchUpOn(sdb: SnapshotDb, id: string, at: number, onUnit?: (key
       const u = analyser.analyse(key);
       if (u) out.units.set(key, { unit: u, missing: u.missing, ...(t === at ? {} : { at: t }), ...(perUnit ? { instant: analyser.unitPending(key) } : {}) });
       onUnit?.(key);
-    }
-  }
-  return out;
-}
-
-/** The stored instants of units `keys` of a snapshot (duePendingUnits named them: each has one). */
-function instantsOf(sdb: SnapshotDb, keys: readonly string[]): Map<string, number> {
-  const out = new Map<string, number>();
-  if (keys.length === 0) return out;
-  const want = new Set(keys);
-  // A delta's row decides over its base's: the top level first.
-  for (let s: SnapshotDb | undefined = sdb; s && out.size < want.size; s = s.overlay?.parent) {
-    if (!hasTable(s.db, 'pending_units')) continue;
-    for (const r of s.db.prepare('SELECT key, at FROM pending_units WHERE at IS NOT NULL').iterate() as Iterable<{ key: string; at: number }>) {
-      if (want.has(r.key) && !out.has(r.key)) out.set(r.key, r.at);
     }
   }
   return out;

@@ -567,11 +567,16 @@ function pendingLevels(sdb: SnapshotDb): { db: Database.Database; own: () => Set
 
 /** Unit keys whose stored instant (a delta's over its base's) is at or before `t` (hasPendingUnits first). */
 export function duePendingUnits(sdb: SnapshotDb, t: number): string[] {
+  return [...duePendingInstants(sdb, t).keys()];
+}
+
+/** duePendingUnits with each unit's stored instant. */
+export function duePendingInstants(sdb: SnapshotDb, t: number): Map<string, number> {
   const levels = pendingLevels(sdb);
-  const out: string[] = [];
+  const out = new Map<string, number>();
   const decided = new Set<string>();
   levels.forEach((l, i) => {
-    for (const r of l.db.prepare('SELECT key FROM pending_units WHERE at <= ?').all(t) as { key: string }[]) if (!decided.has(r.key)) out.push(r.key);
+    for (const r of l.db.prepare('SELECT key, at FROM pending_units WHERE at <= ?').all(t) as { key: string; at: number }[]) if (!decided.has(r.key)) out.set(r.key, r.at);
     // A level's keys decide over the levels below (only a delta's: the bottom's are not read).
     if (i < levels.length - 1) for (const k of l.own()) decided.add(k);
   });
