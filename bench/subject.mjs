@@ -11,9 +11,12 @@
  * the load average (on a shared machine wall time is mostly waiting for a core: compare CPU).
  * Checks that every variant prints the same JSON. `--profile DIR` also writes one V8 CPU profile
  * per variant (`node --cpu-prof`) and reports where its samples fall: Node's module loader and
- * bootstrap, our code, each npm package, garbage collection.
+ * bootstrap, our code, each npm package, garbage collection. The bundled CLI runs from its
+ * code-cached script (bin/cliScript.js); a variant beside it runs the ES bundle
+ * (REVENANT_CODE_CACHE=off), and `--baseline FILE` adds another build's bin/revenant.js (e.g. a
+ * checkout of main, or the previous bin/revenant.js beside this one) to each engine, interleaved.
  *
- *   node bench/subject.mjs --store DIR [--subject NAME] [--neo4j URI [--snapshot ID]] [--runs 11] [--profile DIR] [--out FILE]
+ *   node bench/subject.mjs --store DIR [--subject NAME] [--neo4j URI [--snapshot ID]] [--runs 11] [--profile DIR] [--baseline FILE] [--out FILE]
  * The default subject is the departed one with the most findings (one `residual --all` first).
  */
 import { spawnSync } from 'node:child_process';
@@ -26,8 +29,9 @@ const store = arg('store');
 const neo4jUri = arg('neo4j');
 const runs = Number(arg('runs', '11'));
 const profileDir = arg('profile');
+const baseline = arg('baseline');
 if (!store) {
-  process.stderr.write('usage: node bench/subject.mjs --store DIR [--subject NAME] [--neo4j URI [--snapshot ID]] [--runs 11] [--profile DIR] [--out FILE]\n');
+  process.stderr.write('usage: node bench/subject.mjs --store DIR [--subject NAME] [--neo4j URI [--snapshot ID]] [--runs 11] [--profile DIR] [--baseline FILE] [--out FILE]\n');
   process.exit(2);
 }
 /** The launcher's local Neo4j (its server CPU is read from /proc when it is the one measured). */
@@ -70,12 +74,16 @@ const variants = [
   { name: 'node (empty module)', argv: [empty] },
   { name: 'revenant --version', argv: [BIN, '--version'] },
   { name: 'embedded', argv: [BIN, ...query, '--store', store], same: true },
+  { name: 'embedded, no code cache', argv: [BIN, ...query, '--store', store], env: { REVENANT_CODE_CACHE: 'off' }, same: true },
   { name: 'embedded, unbundled', argv: [BIN, ...query, '--store', store], env: { REVENANT_UNBUNDLED: '1' }, same: true },
 ];
+if (baseline) variants.push({ name: 'embedded, baseline', argv: [baseline, ...query, '--store', store], same: true });
 if (neo4jUri) {
   const snap = arg('snapshot') ? ['--snapshot', arg('snapshot')] : [];
   variants.push({ name: 'neo4j', argv: [BIN, ...query, '--neo4j', neo4jUri, ...snap], same: true });
+  variants.push({ name: 'neo4j, no code cache', argv: [BIN, ...query, '--neo4j', neo4jUri, ...snap], env: { REVENANT_CODE_CACHE: 'off' }, same: true });
   variants.push({ name: 'neo4j, unbundled', argv: [BIN, ...query, '--neo4j', neo4jUri, ...snap], env: { REVENANT_UNBUNDLED: '1' }, same: true });
+  if (baseline) variants.push({ name: 'neo4j, baseline', argv: [baseline, ...query, '--neo4j', neo4jUri, ...snap], same: true });
 }
 
 // One warm-up run each (the OS file cache, Neo4j's plan cache), then the runs interleaved.
@@ -140,6 +148,7 @@ const out = {
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGB: round(totalmem() / 2 ** 30, 1), node: process.version },
   store,
   neo4j: neo4jUri ?? null,
+  ...(baseline ? { baseline } : {}),
   subject,
   findings: JSON.parse(reference).findings.length,
   runs,
