@@ -17,10 +17,10 @@ import { Store } from '../../src/store/Store.js';
 import { tempDir } from '../collect/helpers.js';
 import { comparableDoc, storedDoc } from '../delta/storedDoc.js';
 
-/** 3,000 records with owners, parents, repeated keys and touched nodes of varying length, as a load stores them. */
-function arrays(): RecordFileArrays {
+/** `n` (3,000) records with owners, parents, repeated keys and touched nodes of varying length, as a load stores them. */
+function arrays(n = 3000): RecordFileArrays {
   const b = new RecordFileBuilder(1, 'src', 'ds');
-  for (let i = 0; i < 3000; i++) {
+  for (let i = 0; i < n; i++) {
     b.add({
       key: [i % 2900, 7],
       content: [i * 31, -i],
@@ -126,6 +126,30 @@ describe('record files stored in parts', () => {
     expect(() => decodeArray(encodeArray(a.rows, ROWS_SHAPE), ROWS_SHAPE, a.rows.byteLength - 4)).toThrow(/decodes to/);
     db.close();
     old.close();
+  });
+
+  // 3,000 rows: arrays inflated in place; 300: small ones (under half a Buffer pool), copied out of it.
+  test.each([3000, 300])('a deflated array is read into a buffer of its own: transferable without disturbing the others (%i rows)', (n) => {
+    const a = arrays(n);
+    const db = new Database(':memory:');
+    db.exec(CREATE_RECORD_TABLES);
+    writeRecordFile(db, a);
+    const want = answers(RecordFile.read(db, 1)!);
+    const sent = RecordFile.read(db, 1)!.arrays;
+    const buffers = [sent.rows, sent.byKey, sent.byOwner, sent.byParent, sent.touched].map((x) => x.buffer as ArrayBuffer);
+    // One buffer each (none of them a slice of Node's shared Buffer pool), so the list transfers.
+    expect(new Set(buffers).size).toBe(5);
+    const got = structuredClone(sent, { transfer: buffers });
+    expect(sent.rows.byteLength).toBe(0);
+    expect(answers(RecordFile.fromArrays(got))).toEqual(want);
+    // What was read before is not disturbed by what was read and transferred since.
+    const kept = RecordFile.read(db, 1)!;
+    structuredClone(RecordFile.read(db, 1)!.arrays.byKey, { transfer: [RecordFile.read(db, 1)!.arrays.byKey.buffer as ArrayBuffer] });
+    expect(answers(kept)).toEqual(want);
+    // A stored array that inflates to more than the row count says is an error, not a longer array.
+    const rows = (db.prepare('SELECT rows FROM record_files').get() as { rows: Buffer }).rows;
+    expect(() => decodeArray(rows, ROWS_SHAPE, a.rows.byteLength - R * 4 * 20)).toThrow(/decodes to/);
+    db.close();
   });
 
   describe('a delta load over a base stored in parts', () => {

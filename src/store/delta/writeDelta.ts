@@ -127,6 +127,8 @@ export async function writeDelta(
   const changes: DatasetChange[] = [];
   const newSources: { src: SourceFolder; manifest: Manifest; idx: number }[] = [];
   let objects = 0;
+  /** Per dataset compared: how it was read, its lines and CPU seconds (REVENANT_TIMING). */
+  const readCpu: string[] = [];
   const objectsSeen = (n: number) => (objects += n);
 
   const seen = new Set<string>();
@@ -182,6 +184,7 @@ export async function writeDelta(
         // A dataset the new collection could not read keeps the base's lines (its ledger says it is not complete).
         if (ledger.status === 'missing' && (mode === 'delta' || !prev)) continue;
         const file = nextFile++;
+        const datasetCpu = process.cpuUsage();
         // A dataset re-read in full, but not completely, removes nothing: what it did not read is unknown.
         const removesUnread = !(mode === 'delta' && ledger.status !== 'complete');
         const currentLines = (): Map<string, RecordRef> | undefined => {
@@ -253,6 +256,8 @@ export async function writeDelta(
           current = currentLines();
         }
         objects += stats.objects;
+        const used = process.cpuUsage(datasetCpu);
+        if (stats.objects) readCpu.push(`${src.source} ${dataset} ${mode} ${stats.objects} lines ${((used.user + used.system) / 1e6).toFixed(2)}`);
         onProgress?.({ file: df.file, lines: stats.objects, expected: ledger.count ?? null, done: true });
         if (current && removesUnread) {
           for (const r of current.values()) {
@@ -289,7 +294,9 @@ export async function writeDelta(
     }
   }
 
-  part('read and compare');
+  // The base's record files this read (their share of the part's CPU), and each dataset's CPU seconds.
+  const reads = chain.reads;
+  part(`read and compare [record index: ${reads.files} files, ${reads.rows} rows, ${(reads.cpuMicros / 1e6).toFixed(2)} s CPU; datasets: ${readCpu.join(', ')}]`);
   // Out with the old, then in with the new, in load order (objects before relationships).
   applier.removeRecords(changes.flatMap((c) => c.replaced));
   let upserts = 0;

@@ -18,11 +18,21 @@ interface Level {
   files(k: string): RecordFile[];
 }
 
+/** What a chain read of its levels' record files (REVENANT_TIMING: a delta's `read and compare` reports it). */
+export interface RecordReads {
+  files: number;
+  rows: number;
+  /** CPU microseconds (user + system) spent reading and decoding them. */
+  cpuMicros: number;
+}
+
 export class RecordChain {
   private readonly levels: Level[] = [];
+  /** The record files this chain read from SQLite (not those found in the process cache). */
+  readonly reads: RecordReads = { files: 0, rows: 0, cpuMicros: 0 };
 
   constructor(sdb: SnapshotDb) {
-    for (let s: SnapshotDb | undefined = sdb; s; s = s.overlay?.parent) this.levels.push(levelOf(s.db));
+    for (let s: SnapshotDb | undefined = sdb; s; s = s.overlay?.parent) this.levels.push(levelOf(s.db, this.reads));
   }
 
   private static k(sourceKey: string, dataset: string): string {
@@ -106,7 +116,7 @@ export function primeRecordFile(fileKey: string, rf: RecordFile): void {
   prime(recordFileCacheKey(fileKey, rf.file), rf, rf.bytes);
 }
 
-function levelOf(db: Database.Database): Level {
+function levelOf(db: Database.Database, reads: RecordReads): Level {
   const fileIds = new Map<string, number[]>();
   const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'record_files'").get();
   if (has) {
@@ -120,7 +130,12 @@ function levelOf(db: Database.Database): Level {
   const fileKey = publishedFileKey(db);
   const read = (f: number) =>
     cached(fileKey === null ? null : recordFileCacheKey(fileKey, f), () => {
+      const cpu = process.cpuUsage();
       const rf = RecordFile.read(db, f)!;
+      const used = process.cpuUsage(cpu);
+      reads.files++;
+      reads.rows += rf.n;
+      reads.cpuMicros += used.user + used.system;
       return { value: rf, bytes: rf.bytes };
     });
   return {

@@ -248,12 +248,26 @@ export function encodeArray(a: Int32Array, shape: ArrayShape): Uint8Array {
   return z.byteLength < raw.byteLength ? z : raw;
 }
 
+/**
+ * A deflated array's ints (`rawBytes` of them once inflated). Inflated into one buffer of that
+ * size (zlib's default 16 KiB output chunks were joined by a copy), which the ints view without
+ * copying it again when it is the output's own (at least half a Buffer pool: never a pool slice).
+ */
+function inflateInts(b: Uint8Array, rawBytes: number): Int32Array {
+  // Room past the end: an output filled exactly has zlib allocate another chunk before it stops.
+  const out = inflateSync(b, { chunkSize: Math.max(64, rawBytes + 64) });
+  if (out.byteLength !== rawBytes) throw new Error(`record index: a stored array of ${b.byteLength} bytes decodes to ${out.byteLength}, expected ${rawBytes}`);
+  return out.byteLength >= Buffer.poolSize >>> 1 && out.byteOffset % 4 === 0 ? new Int32Array(out.buffer, out.byteOffset, out.byteLength / 4) : fromBuffer(out);
+}
+
 /** An array from its stored bytes (`encodeArray`), given its shape and the raw array's length in bytes. */
 export function decodeArray(b: Uint8Array, shape: ArrayShape, rawBytes: number): Int32Array {
   if (b.byteLength === rawBytes) return fromBuffer(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-  const c = fromBuffer(inflateSync(b));
-  if (c.byteLength !== rawBytes) throw new Error(`record index: a stored array of ${b.byteLength} bytes decodes to ${c.byteLength}, expected ${rawBytes}`);
-  return fromColumns(c, shape);
+  const c = inflateInts(b, rawBytes);
+  if (shape.width > 1) return fromColumns(c, shape);
+  // One column (a permutation): its differences summed in place.
+  if (shape.deltas.length) for (let i = 0, prev = 0; i < c.length; i++) c[i] = prev = (prev + c[i]) | 0;
+  return c;
 }
 
 /** Every array of a record file as stored, by column (`encodeArray`, each by its shape; on the record index worker for a full load). */
@@ -407,8 +421,7 @@ export type RecordFileTransfer = RecordFileArrays;
  */
 function decodeRows(b: Uint8Array, rawBytes: number): { rows: Int32Array; columnar: boolean } {
   if (b.byteLength === rawBytes) return { rows: fromBuffer(Buffer.from(b.buffer, b.byteOffset, b.byteLength)), columnar: false };
-  const c = fromBuffer(inflateSync(b));
-  if (c.byteLength !== rawBytes) throw new Error(`record index: a stored array of ${b.byteLength} bytes decodes to ${c.byteLength}, expected ${rawBytes}`);
+  const c = inflateInts(b, rawBytes);
   const n = c.length / R;
   for (const k of ROWS_SHAPE.deltas) {
     let prev = 0;
