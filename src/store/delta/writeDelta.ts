@@ -23,7 +23,7 @@ import { parseNodeKey } from '../../model/ids.js';
 import type { SourceKind } from '../../model/schema.js';
 import { REC, R_EID, R_KIND } from '../Adjacency.js';
 import { RecordChain } from '../records/RecordChain.js';
-import { CREATE_RECORD_TABLES, type RecordFileBuilder, type RecordRef, contentHash, hashOpt, hkey, textContentHash, writeGone } from '../records/RecordIndex.js';
+import { CREATE_RECORD_TABLES, HashPairMap, type RecordFileBuilder, type RecordRef, contentHash, hashOpt, hkey, textContentHash, writeGone } from '../records/RecordIndex.js';
 import type { SnapshotDb } from '../SnapshotDb.js';
 import { nodeNames } from '../SnapshotWriter.js';
 import { CREATE_TABLES, SNAPSHOT_SCHEMA_VERSION } from '../snapshotSchema.js';
@@ -187,10 +187,10 @@ export async function writeDelta(
         const datasetCpu = process.cpuUsage();
         // A dataset re-read in full, but not completely, removes nothing: what it did not read is unknown.
         const removesUnread = !(mode === 'delta' && ledger.status !== 'complete');
-        const currentLines = (): Map<string, RecordRef> | undefined => {
+        const currentLines = (): HashPairMap<RecordRef> | undefined => {
           if (deltaLines) return undefined;
-          const m = new Map<string, RecordRef>();
-          for (const r of chain.all(src.sourceKey, dataset)) m.set(hkey(r.key), r);
+          const m = new HashPairMap<RecordRef>();
+          for (const r of chain.all(src.sourceKey, dataset)) m.set(r.key, r);
           return m;
         };
         let current = currentLines();
@@ -211,18 +211,18 @@ export async function writeDelta(
           stats = { objects: 0, bytes: 0, sha256: '' };
           lines = 0;
           const cur = current;
-          const byContent = precheck && cur ? new Map<string, RecordRef>() : undefined;
-          if (byContent) for (const r of cur!.values()) byContent.set(hkey(r.content), r);
-          const skipped = new Set<string>();
+          const byContent = precheck && cur ? new HashPairMap<RecordRef>() : undefined;
+          if (byContent) for (const r of cur!.values()) byContent.set(r.content, r);
+          const skipped = new HashPairMap<true>();
           const skip =
             byContent &&
             ((text: string): boolean => {
               const h = textContentHash(text);
-              const r = h && byContent.get(hkey(h));
+              const r = h && byContent.get(h);
               if (!r) return false;
-              byContent.delete(hkey(h));
-              cur!.delete(hkey(r.key));
-              skipped.add(hkey(r.key));
+              byContent.delete(h);
+              cur!.delete(r.key);
+              skipped.set(r.key, true);
               return true;
             });
           let clash = false;
@@ -237,14 +237,14 @@ export async function writeDelta(
               }
               continue;
             }
-            if (skipped.has(hkey(key))) {
+            if (skipped.has(key)) {
               clash = true;
               break;
             }
-            const r = cur ? cur.get(hkey(key)) : chain.find(src.sourceKey, dataset, key);
+            const r = cur ? cur.get(key) : chain.find(src.sourceKey, dataset, key);
             if (cur && r) {
-              cur.delete(hkey(key));
-              if (byContent?.get(hkey(r.content)) === r) byContent.delete(hkey(r.content));
+              cur.delete(key);
+              if (byContent?.get(r.content) === r) byContent.delete(r.content);
             }
             const content = contentHash(text, value);
             if (r && r.content[0] === content[0] && r.content[1] === content[1]) continue;
