@@ -40,6 +40,12 @@
  *   (`GET /api/v1/iam/assignees/users`, 100 a page, estimated from the base's holders) and a read
  *   only for named users it lists: the others hold no role, as in a full collection;
  * - everything else named one by one is one request per object, sent concurrently.
+ * Schedule: the apps bucket (100 a minute) is the delta's busiest, and its work waits on other
+ * buckets' (the app links). So an app user record goes out as soon as it is known to be needed
+ * (named by an event, a lifecycle user's base line read whatever its links say, or one its links
+ * leave to be read) if its app is certainly read record by record (its whole list takes more pages
+ * than it can have records: see `appUsers`); the links of users only deactivated and of the other
+ * lifecycle users are read side by side. Same requests, the apps bucket busy from the start.
  * `plan` forces one side of each choice (tests read both ways); the ledger's `via` says which.
  */
 import { text } from '../../src/model/text.js';
@@ -376,14 +382,24 @@ async function groupMembers(sh: Shared, out: DatasetOutput): Promise<void> {
 /** Requests of an app's whole user list, from its count in the base (a full last page is followed by one more request). */
 const appUserPages = (count: number) => Math.floor(count / PAGE.appUsers) + 1;
 
+type Line = { appId: string; scope: string };
+/** One app user record read (`GET /apps/{id}/users/{userId}`): never rejects, the caller sorts the outcome. */
+type RecordRead = { au?: Raw; gone?: true; failed?: SourceApiError; thrown?: Error };
+
+function readRecord(sh: Shared, out: DatasetOutput, a: string, u: string): Promise<RecordRead> {
+  return oktaGet(sh.session, out.stats, `/api/v1/apps/${encodeURIComponent(a)}/users/${encodeURIComponent(u)}`, OKTA_PERMISSIONS.appUsers).then(
+    (r) => ({ au: (r.body as Raw) ?? undefined }),
+    (e: unknown) => (e instanceof SourceApiError ? (e.status === 404 ? { gone: true as const } : { failed: e }) : { thrown: e as Error }),
+  );
+}
+
 async function appUsers(sh: Shared, ctx: OktaContext, out: DatasetOutput, ledger: Record<string, unknown>): Promise<void> {
-  const pairs = new Set(sh.s.appUsers);
   const life = [...sh.s.lifecycle].filter((u) => !sh.goneUsers.has(u));
   const lifeSet = new Set(life);
   // One pass over the base: a lifecycle user's apps (deactivation removes direct assignments), and each app's size.
   const baseCount = new Map<string, number>();
-  const lifeLines = new Map<string, { appId: string; scope: string }[]>();
-  if (pairs.size || life.length) {
+  const lifeLines = new Map<string, Line[]>();
+  if (sh.s.appUsers.size || life.length) {
     for await (const l of currentLines(sh.chain, 'okta', 'appUsers', (x) => {
       baseCount.set(text(x.appId), (baseCount.get(text(x.appId)) ?? 0) + 1);
       return lifeSet.has(text((x.appUser as Raw | undefined)?.id));
@@ -392,31 +408,88 @@ async function appUsers(sh: Shared, ctx: OktaContext, out: DatasetOutput, ledger
       (lifeLines.get(u) ?? lifeLines.set(u, []).get(u)!).push({ appId: text(l.appId), scope: text((l.appUser as Raw).scope) });
     }
   }
-  // A user only deactivated: its app links decide what its base lines need (see the cost rule).
-  const byLinks = sh.plan === 'auto' ? await deactivatedByLinks(sh, out, life, lifeLines) : { kept: new Set<string>(), removed: new Set<string>(), asked: 0, users: 0, refused: 0, via: new Set<string>() };
-  for (const [u, ls] of lifeLines) {
-    for (const { appId } of ls) {
-      const p = `${appId}|${u}`;
-      if (!byLinks.kept.has(p) && !byLinks.removed.has(p)) pairs.add(p);
-    }
-  }
-  // And the apps each has now: its app links (one request per user), never a read per app. A user
-  // only deactivated gains none (an assignment made in the window is named by its own event).
-  const via = new Set<string>(byLinks.via);
+  const whole = new Set([...sh.newApps, ...sh.s.appAllUsers].filter((a) => !sh.goneApps.has(a)));
   const withLinks = life.filter((u) => sh.s.lifecycleLinks.has(u));
+  // Users only deactivated whose app links decide what their base lines need (see the cost rule).
+  const deactivated = sh.plan === 'auto' ? life.filter((u) => deactivatedOnly(sh, u) && (lifeLines.get(u)?.length ?? 0) > 0) : [];
+  const apps = deactivated.length ? await appsNow(sh) : new Map<string, Raw>();
+  const deactivatedSet = new Set(deactivated);
+
+  // The apps each other lifecycle user has now: its app links (one request per user, another
+  // bucket), never a read per app. A user only deactivated gains none (an assignment made in the
+  // window is named by its own event). These come first: they are few, and they bound every app's pairs.
+  const linked = new Map<string, string[]>();
+  const via = new Set<string>();
   await Promise.all(
     withLinks.map(async (u) => {
       try {
         const r = await assignedAppIds(sh.session, out.stats, u);
         via.add(r.via);
-        for (const a of r.ids) pairs.add(`${a}|${u}`);
+        linked.set(u, r.ids);
       } catch (e) {
         if (!(e instanceof SourceApiError)) throw e;
         out.incomplete(`${e.reason} for the apps of a user named by the System Log`);
       }
     }),
   );
-  const whole = new Set([...sh.newApps, ...sh.s.appAllUsers].filter((a) => !sh.goneApps.has(a)));
+
+  // The schedule: the apps bucket is the delta's busiest, so an app user record is read as soon as
+  // it is known to be needed — while the app links of the users only deactivated (another bucket)
+  // are still being read — when its app is certainly read record by record: its whole list takes
+  // more pages than the pairs it can have (the event pairs, the lifecycle users' base lines and
+  // their links). The other apps wait for every pair, as the cost rule needs; the requests are the same.
+  const bound = new Map<string, Set<string>>();
+  const candidate = (p: string) => {
+    const a = p.slice(0, p.indexOf('|'));
+    (bound.get(a) ?? bound.set(a, new Set()).get(a)!).add(p);
+  };
+  sh.s.appUsers.forEach(candidate);
+  for (const [u, ls] of lifeLines) for (const l of ls) candidate(`${l.appId}|${u}`);
+  for (const [u, as] of linked) for (const a of as) candidate(`${a}|${u}`);
+  // An app's pairs still possible shrink as links settle lines (kept or removed, unread); once its
+  // whole list takes more pages than that, it is read record by record whatever comes.
+  const byRecords = (a: string) => sh.plan === 'per-object' || (sh.plan === 'auto' && appUserPages(baseCount.get(a) ?? 0) > (bound.get(a)?.size ?? 0));
+  const reads = new Map<string, Promise<RecordRead>>();
+  const waiting = new Map<string, Set<string>>();
+  const start = (a: string) => {
+    if (!byRecords(a)) return;
+    for (const p of waiting.get(a) ?? []) {
+      const u = p.slice(p.indexOf('|') + 1);
+      if (!reads.has(p) && !sh.goneUsers.has(u)) reads.set(p, readRecord(sh, out, a, u));
+    }
+    waiting.delete(a);
+  };
+  const need = (p: string) => {
+    const a = p.slice(0, p.indexOf('|'));
+    if (reads.has(p) || whole.has(a) || sh.goneApps.has(a)) return;
+    (waiting.get(a) ?? waiting.set(a, new Set()).get(a)!).add(p);
+    start(a);
+  };
+  const settle = (p: string) => {
+    const a = p.slice(0, p.indexOf('|'));
+    bound.get(a)?.delete(p);
+    start(a);
+  };
+  sh.s.appUsers.forEach(need);
+  for (const [u, as] of linked) for (const a of as) need(`${a}|${u}`);
+  for (const [u, ls] of lifeLines) {
+    for (const l of ls) if (!deactivatedSet.has(u) || isReadWhateverLinks(sh, u, l, apps)) need(`${l.appId}|${u}`);
+  }
+  const startedBeforeLinks = reads.size;
+  // The users only deactivated: their links say which base lines stay, go, or are read (each user's as its links come in).
+  const byLinks = await deactivatedByLinks(sh, out, deactivated, lifeLines, apps, (u, read, settled) => {
+    settled.forEach((l) => settle(`${l.appId}|${u}`));
+    read.forEach((l) => need(`${l.appId}|${u}`));
+  });
+  byLinks.via.forEach((v) => via.add(v));
+  const pairs = new Set(sh.s.appUsers);
+  for (const [u, ls] of lifeLines) {
+    for (const { appId } of ls) {
+      const p = `${appId}|${u}`;
+      if (!byLinks.kept.has(p) && !byLinks.removed.has(p)) pairs.add(p);
+    }
+  }
+  for (const u of withLinks) for (const a of linked.get(u) ?? []) pairs.add(`${a}|${u}`);
   const byApp = new Map<string, string[]>();
   for (const p of pairs) {
     const [a, u] = p.split('|');
@@ -441,27 +514,20 @@ async function appUsers(sh: Shared, ctx: OktaContext, out: DatasetOutput, ledger
     linksRefused: byLinks.refused || undefined,
     appsListed: listed.size + whole.size,
     recordsRead: records.length,
+    recordsStartedEarly: reads.size ? { beforeDeactivatedLinks: startedBeforeLinks, asLinksCameIn: reads.size - startedBeforeLinks } : undefined,
   };
   const keep = new Set<string>();
-  const got = new Map<string, Raw>();
   const gonePairs = new Set<string>(byLinks.removed);
-  await Promise.all(
-    records.map(async ([a, u]) => {
-      try {
-        const au = (await oktaGet(sh.session, out.stats, `/api/v1/apps/${encodeURIComponent(a)}/users/${encodeURIComponent(u)}`, OKTA_PERMISSIONS.appUsers)).body as Raw;
-        if (au) got.set(`${a}|${u}`, au);
-      } catch (e) {
-        if (!(e instanceof SourceApiError)) throw e;
-        if (e.status === 404) gonePairs.add(`${a}|${u}`);
-        else out.incomplete(`${e.reason} for an app user named by the System Log`);
-      }
-    }),
-  );
-  for (const [a, u] of records) {
-    const au = got.get(`${a}|${u}`);
-    if (!au) continue;
+  const got = await Promise.all(records.map(([a, u]) => reads.get(`${a}|${u}`) ?? readRecord(sh, out, a, u)));
+  for (let i = 0; i < records.length; i++) {
+    const [a, u] = records[i];
+    const r = got[i];
+    if (r.thrown !== undefined) throw r.thrown;
+    if (r.gone) gonePairs.add(`${a}|${u}`);
+    else if (r.failed) out.incomplete(`${r.failed.reason} for an app user named by the System Log`);
+    if (!r.au) continue;
     keep.add(`${a}|${u}`);
-    await out.write({ appId: a, appUser: au });
+    await out.write({ appId: a, appUser: r.au });
   }
   // Apps read whole: their lines replace the base's (an app whose list failed keeps its lines).
   const parents = [...whole, ...listed].map((id) => sh.apps.get(id) ?? { id });
@@ -492,26 +558,54 @@ const keepsPassword = (app: Raw | undefined): boolean =>
 
 type LinksDecision = { kept: Set<string>; removed: Set<string>; asked: number; users: number; refused: number; via: Set<string> };
 
-/**
- * The users only deactivated (their user object read again says DEPROVISIONED, no transition
- * under way), each with its app links: which of its base app user lines stay as they were
- * (`kept`) and which are gone (`removed`), by the cost rule's conditions; every other line is
- * read. A user whose links are refused or fail decides nothing here (all its lines are read); so
- * does one whose links do not list each of its group lines on active apps.
- */
-async function deactivatedByLinks(sh: Shared, out: DatasetOutput, life: readonly string[], lifeLines: ReadonlyMap<string, { appId: string; scope: string }[]>): Promise<LinksDecision> {
-  const kept = new Set<string>();
-  const removed = new Set<string>();
-  const via = new Set<string>();
-  const users = life.filter((u) => {
-    const o = sh.users.get(u);
-    return !sh.s.lifecycleLinks.has(u) && o?.status === 'DEPROVISIONED' && !o.transitioningToStatus && (lifeLines.get(u)?.length ?? 0) > 0;
-  });
-  if (!users.length) return { kept, removed, asked: 0, users: 0, refused: 0, via };
+/** A user only deactivated: read again, DEPROVISIONED with no transition under way, and no other lifecycle change in the window. */
+const deactivatedOnly = (sh: Shared, u: string): boolean => {
+  const o = sh.users.get(u);
+  return !sh.s.lifecycleLinks.has(u) && o?.status === 'DEPROVISIONED' && !o.transitioningToStatus;
+};
+
+/** The apps as they stand now: the base's, and those read again. */
+async function appsNow(sh: Shared): Promise<Map<string, Raw>> {
   const apps = new Map<string, Raw>();
   for await (const a of currentLines(sh.chain, 'okta', 'apps')) apps.set(String(a.id), a);
   for (const [id, a] of sh.apps) apps.set(id, a);
-  const active = (id: string) => !sh.goneApps.has(id) && apps.get(id)?.status === 'ACTIVE';
+  return apps;
+}
+
+/**
+ * What the app links of a user only deactivated make of one of its base lines, once they are
+ * shown to answer for it: a group line on an active app it still links is kept as it was; a direct
+ * line on an active app that keeps no password, no longer linked, is removed; every other line is read.
+ */
+function linkedFate(sh: Shared, l: Line, isLinked: boolean, apps: ReadonlyMap<string, Raw>): 'kept' | 'removed' | 'read' {
+  if (sh.goneApps.has(l.appId) || apps.get(l.appId)?.status !== 'ACTIVE') return 'read';
+  if (l.scope === 'GROUP' && isLinked) return 'kept';
+  if (l.scope === 'USER' && !isLinked && !keepsPassword(apps.get(l.appId))) return 'removed';
+  return 'read';
+}
+
+/** A base line of a user only deactivated that is read whatever its links say (named by an event, or read by both fates). */
+const isReadWhateverLinks = (sh: Shared, u: string, l: Line, apps: ReadonlyMap<string, Raw>): boolean =>
+  sh.s.appUsers.has(`${l.appId}|${u}`) || (linkedFate(sh, l, true, apps) === 'read' && linkedFate(sh, l, false, apps) === 'read');
+
+/**
+ * The users only deactivated, each with its app links: which of its base app user lines stay as
+ * they were (`kept`) and which are gone (`removed`), by the cost rule's conditions; every other
+ * line is read; `onLinks` hears of each user's lines read and settled as soon as its links are in. A user whose links
+ * are refused or fail decides nothing here (all its lines are read); so does one whose links do
+ * not list each of its group lines on active apps.
+ */
+async function deactivatedByLinks(
+  sh: Shared,
+  out: DatasetOutput,
+  users: readonly string[],
+  lifeLines: ReadonlyMap<string, Line[]>,
+  apps: ReadonlyMap<string, Raw>,
+  onLinks: (u: string, read: Line[], settled: Line[]) => void,
+): Promise<LinksDecision> {
+  const kept = new Set<string>();
+  const removed = new Set<string>();
+  const via = new Set<string>();
   let decided = 0;
   let refused = 0;
   await Promise.all(
@@ -524,19 +618,26 @@ async function deactivatedByLinks(sh: Shared, out: DatasetOutput, life: readonly
       } catch (e) {
         if (!(e instanceof SourceApiError)) throw e;
         refused++;
+        onLinks(u, lifeLines.get(u)!, []);
         return;
       }
       // Lines an event names are read whatever the links say.
       const lines = lifeLines.get(u)!.filter((l) => !sh.s.appUsers.has(`${l.appId}|${u}`));
-      const groupLines = lines.filter((l) => l.scope === 'GROUP' && active(l.appId));
-      if (!groupLines.length || !groupLines.every((l) => linked.has(l.appId))) return;
-      decided++;
-      for (const l of lines) {
-        const p = `${l.appId}|${u}`;
-        if (!active(l.appId)) continue;
-        if (l.scope === 'GROUP' && linked.has(l.appId)) kept.add(p);
-        else if (l.scope === 'USER' && !linked.has(l.appId) && !keepsPassword(apps.get(l.appId))) removed.add(p);
+      const groupLines = lines.filter((l) => l.scope === 'GROUP' && !sh.goneApps.has(l.appId) && apps.get(l.appId)?.status === 'ACTIVE');
+      if (!groupLines.length || !groupLines.every((l) => linked.has(l.appId))) {
+        onLinks(u, lifeLines.get(u)!, []);
+        return;
       }
+      decided++;
+      const read: Line[] = [];
+      const settled: Line[] = [];
+      for (const l of lines) {
+        const fate = linkedFate(sh, l, linked.has(l.appId), apps);
+        if (fate === 'kept') kept.add(`${l.appId}|${u}`);
+        else if (fate === 'removed') removed.add(`${l.appId}|${u}`);
+        (fate === 'read' ? read : settled).push(l);
+      }
+      onLinks(u, read, settled);
     }),
   );
   return { kept, removed, asked: users.length, users: decided, refused, via };

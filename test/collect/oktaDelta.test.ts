@@ -114,6 +114,13 @@ describe('okta delta: the cost rule and both forced ways read what a full collec
     expect(Number(plan.linesRemoved)).toBeGreaterThan(0);
     expect(ds('per-object').appUsers.plan).toMatchObject({ deactivatedLinksRead: 0, linesKept: 0, linesRemoved: 0 });
     expect(ds('per-parent').appUsers.plan).toMatchObject({ recordsRead: 0, deactivatedLinksRead: 0 });
+    // The schedule: records known to be needed before the app links are read go out at once (every
+    // record of an org read one by one; none where every app may yet be listed whole), the same requests.
+    const early = (p: string) => ((ds(p).appUsers.plan as Raw).recordsStartedEarly ?? { beforeDeactivatedLinks: 0, asLinksCameIn: 0 }) as Record<string, number>;
+    const started = (p: string) => early(p).beforeDeactivatedLinks + early(p).asLinksCameIn;
+    expect(started('per-object')).toBeGreaterThan(0);
+    expect(started('per-object')).toBeLessThanOrEqual(Number((ds('per-object').appUsers.plan as Raw).recordsRead));
+    expect(started('per-parent')).toBe(0);
     // OAuth apps not granted refresh_token that held no refresh token in the base are not listed (still none).
     expect(Number((ds('auto').refreshTokens.plan as Raw).appsWithoutRefreshGrant)).toBeGreaterThan(0);
     expect(Number((ds('auto').refreshTokens.plan as Raw).appsRead)).toBeGreaterThan(0);
