@@ -47,7 +47,14 @@
  * searches from their indexes (`indexedLookups`: same answers as their scans). --fakes-args "…" passes
  * node options to the fakes' child process; --label L puts L in the results file's name.
  *
- * usage: node --max-old-space-size=12000 bench/delta.mjs [--users N] [--changes 0.01] [--events 40] [--latency 30] [--keep DIR] [--no-build] [--derive-full] [--events-only [--collected-ago H] [--store DIR [--fakes-in-process]] [--pick-offset K] [--no-catch-up-wait]] [--serve-args "…"] [--fakes-args "…"] [--label L]
+ * usage: node --max-old-space-size=12000 bench/delta.mjs [--users N] [--changes 0.01] [--events 40] [--latency 30] [--keep DIR] [--no-build] [--derive-full] [--events-only [--collected-ago H] [--store DIR [--fakes-in-process]] [--pick-offset K] [--no-catch-up-wait]] [--serve-args "…"] [--fakes-args "…"] [--label L] [--okta-ab DIR [--reps R] [--okta-limit-scale F]] [--indexed-fakes]
+ * With --okta-ab DIR (a checkout of another commit, built), the Okta delta is run again R times
+ * (default 2) by each build, alternately, against the same changed org in fresh rate-limit windows
+ * (the A/B of a collector change; --okta-limit-scale 0.2 divides Okta's per-minute limits by 5 in
+ * those runs: at 50k, the pressure a 250k org's delta meets); the delta's Okta requests are also laid out in time
+ * (`oktaTimeline`: per bucket and phase, first and last request, 429s, idle gaps, requests per 10 s,
+ * and the fake's own service time per phase). --indexed-fakes: the fakes answer the delta's
+ * searches from their indexes, as in the events phase (their scans are CPU no real org charges).
  * Results: JSON on stdout and in bench/results/delta-<users>-<date>.json. Run on a quiet machine.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -78,6 +85,12 @@ const SERVE_ARGS = (opt('serve-args', '') ?? '').split(' ').filter(Boolean);
 const LABEL = opt('label', undefined);
 const FAKES_ARGS = (opt('fakes-args', '') ?? '').split(' ').filter(Boolean);
 const DERIVE_FULL = args.includes('--derive-full');
+// The baseline checkout (built) of --okta-ab, and the runs of each build.
+const OKTA_AB = opt('okta-ab', undefined);
+const REPS = Number(opt('reps', 2));
+// The A/B runs' Okta limits, scaled (0.2 at 50k: the per-minute budgets a 250k org's delta meets with 5x the requests).
+const LIMIT_SCALE = Number(opt('okta-limit-scale', 1));
+const INDEXED_FAKES = args.includes('--indexed-fakes');
 // Events right after the server is ready, during its time catch-up (default: once it is done).
 const NO_CATCH_UP_WAIT = args.includes('--no-catch-up-wait');
 // Events only: the synthetic tenant is collected this many hours before now (the served snapshot's
@@ -117,10 +130,10 @@ function ensureBuilt() {
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
 }
 
-function run(cliArgs, env, caPath) {
+function run(cliArgs, env, caPath, root = ROOT) {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [join(ROOT, 'bin/revenant.js'), ...cliArgs], {
+    const child = spawn(process.execPath, [join(root, 'bin/revenant.js'), ...cliArgs], {
       env: { ...process.env, ...env, NODE_EXTRA_CA_CERTS: caPath },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -164,7 +177,7 @@ const cpuSince = (c0) => {
  * the full bucket (8,000) over the refill rate (800 a second; the audit log is not throttled). The
  * longest is the least wall time those requests take (latency and pacing gaps come on top).
  */
-function throttlingBound(F, graph, okta, from) {
+function throttlingBound(F, graph, okta, from, limits = F.OKTA_BUCKET_LIMITS) {
   const buckets = {};
   for (const r of okta.server.log.slice(from.okta)) {
     const b = F.oktaBucket(r.path);
@@ -172,10 +185,68 @@ function throttlingBound(F, graph, okta, from) {
   }
   let units = 0;
   for (const r of graph.server.log.slice(from.graph)) if (r.path !== '/v1.0/$batch' && !r.path.startsWith('/v1.0/auditLogs')) units += F.GraphFake.cost(r);
-  const oktaMinutes = Object.fromEntries(Object.entries(buckets).map(([b, n]) => [b, Math.floor((n - 1) / (F.OKTA_BUCKET_LIMITS[b] ?? F.OKTA_BUCKET_LIMITS.other))]));
+  const oktaMinutes = Object.fromEntries(Object.entries(buckets).map(([b, n]) => [b, Math.floor((n - 1) / (limits[b] ?? limits.other))]));
   const oktaSeconds = Math.max(0, ...Object.values(oktaMinutes)) * 60;
   const graphSeconds = Math.max(0, units - 8000) / 800;
   return { oktaBuckets: buckets, oktaBucketMinutes: oktaMinutes, graphResourceUnits: units, seconds: round(Math.max(oktaSeconds, graphSeconds), 1), bound: oktaSeconds >= graphSeconds ? 'okta' : 'graph' };
+}
+
+/** What an Okta request reads, for the timeline's phases. */
+function oktaPhase(path) {
+  if (/^\/api\/v1\/users\/[^/]+\/appLinks$/.test(path)) return 'appLinks';
+  if (/^\/api\/v1\/apps\/[^/]+\/users\/[^/]+$/.test(path)) return 'appUser records';
+  if (/^\/api\/v1\/apps\/[^/]+\/users$/.test(path)) return 'appUser lists';
+  if (/^\/api\/v1\/apps\/[^/]+\/tokens$/.test(path)) return 'refreshTokens';
+  if (/^\/api\/v1\/users\/[^/]+\/groups$/.test(path)) return 'groupMembers';
+  if (/^\/api\/v1\/users\/[^/]+\/roles$/.test(path)) return 'userRoles';
+  if (/^\/api\/v1\/users\/[^/]+\/grants$/.test(path)) return 'userGrants';
+  if (path.startsWith('/api/v1/iam/')) return 'role assignees';
+  if (/^\/api\/v1\/groups\/[^/]+$/.test(path)) return 'groups';
+  if (path === '/api/v1/users') return 'users';
+  if (path.startsWith('/api/v1/logs')) return 'logs';
+  return path.replace(/\/[0-9A-Za-z]{20}(?=\/|$)/g, '/{id}');
+}
+
+/**
+ * Where a delta's Okta wall time goes: per bucket and per phase (what the requests read), the
+ * first and last request (seconds from the collection's start), 429s, requests per 10 s slot
+ * (buckets) and the idle gaps over 5 s between a bucket's requests.
+ */
+function oktaTimeline(F, times, wall) {
+  const s1 = (x) => round(x / 1000, 1);
+  const group = (keyOf) => {
+    const g = {};
+    for (const r of times) {
+      const k = keyOf(r.path);
+      const e = (g[k] ??= { requests: 0, refused: 0, first: Infinity, last: 0, at: [], service: 0 });
+      e.requests++;
+      e.service += r.r?.serviceMs ?? 0;
+      if (r.refused) e.refused++;
+      e.first = Math.min(e.first, r.t);
+      e.last = Math.max(e.last, r.t);
+      e.at.push(r.t);
+    }
+    return g;
+  };
+  const buckets = group((p) => F.oktaBucket(p));
+  const phases = group(oktaPhase);
+  const slots = Math.ceil((wall * 1000) / 10_000);
+  return {
+    wallSeconds: round(wall),
+    buckets: Object.fromEntries(
+      Object.entries(buckets).map(([b, e]) => {
+        const per10s = Array(slots).fill(0);
+        for (const t of e.at) per10s[Math.min(slots - 1, Math.floor(t / 10_000))]++;
+        const gaps = [];
+        const ts = e.at.sort((a, b) => a - b);
+        for (let i = 1; i < ts.length; i++) if (ts[i] - ts[i - 1] > 5000) gaps.push([s1(ts[i - 1]), s1(ts[i])]);
+        return [b, { requests: e.requests, refused429: e.refused, first: s1(e.first), last: s1(e.last), idleGapsOver5s: gaps, per10s }];
+      }),
+    ),
+    // The fake's own time on each phase's requests (single-threaded: a cost no real org charges, and it delays every other request).
+    phases: Object.fromEntries(Object.entries(phases).map(([k, e]) => [k, { requests: e.requests, refused429: e.refused, first: s1(e.first), last: s1(e.last), fakeServiceSeconds: s1(e.service) }])),
+    fakeServiceSeconds: s1(times.reduce((a, r) => a + (r.r?.serviceMs ?? 0), 0)),
+  };
 }
 
 async function main() {
@@ -228,6 +299,9 @@ async function main() {
   const collect = async (dir, at, base) => {
     const delta = base ? ['--delta', '--base', base] : [];
     const started = performance.now();
+    // A delta's Okta requests in time (the fake's hook sees each as its bucket counts it): the timeline.
+    const times = [];
+    if (base) okta.lateBy = (r, countedBefore) => (times.push({ t: performance.now() - started, r, path: r.path, refused: !!okta.rateLimits && countedBefore >= (okta.rateLimits[F.oktaBucket(r.path)] ?? okta.rateLimits.other) }), 0);
     const cpu0 = cpuNow();
     const mark = logMark();
     const load0 = os.loadavg();
@@ -235,6 +309,7 @@ async function main() {
       run(['collect', 'entra', '--tenant', tenant, '--graph-url', graph.url, '--out', dir, '--collected-at', iso(at), '--no-progress', '--force', ...delta], env, ca),
       run(['collect', 'okta', '--org-url', okta.url, '--out', dir, '--collected-at', iso(at), '--no-progress', '--force', ...delta], env, ca),
     ]);
+    okta.lateBy = undefined;
     must(e, 'collect entra');
     must(o, 'collect okta');
     const h = await hrImport(dir, at);
@@ -248,6 +323,7 @@ async function main() {
       cpuSeconds: cpuSince(cpu0),
       throttlingBound: throttlingBound(F, graph, okta, mark),
       loadAverage: { atStart: load0.map((x) => round(x)), atEnd: os.loadavg().map((x) => round(x)) },
+      ...(base ? { oktaTimeline: oktaTimeline(F, times, o.seconds) } : {}),
     };
   };
   const store = STORE ?? join(work, 'store');
@@ -326,17 +402,53 @@ async function main() {
   const fresh = 61_000 - (performance.now() - fullEnded);
   if (fresh > 0) await new Promise((r) => setTimeout(r, fresh));
   graph.fillBucket();
+  // --indexed-fakes: the fakes answer the delta's searches from their indexes (same answers): at
+  // 50k the Okta fake's scans of every user per search cost 14 s of its single thread, which
+  // delays every other request and which no real org charges.
+  if (INDEXED_FAKES) {
+    okta.indexedLookups = true;
+    graph.indexedLookups = true;
+  }
   log(`${applied} changes; delta collection`);
   const d1 = join(work, 'delta1');
   const delta = await collect(d1, clock, full0);
   delta.wallIs = 'measured';
-  log(`delta collection: ${delta.wallSeconds} s, ${delta.requests} requests; loading`);
+  delta.fakesIndexed = INDEXED_FAKES;
+  log(`delta collection: ${delta.wallSeconds} s, ${delta.requests} requests; loading ${JSON.stringify(delta)}`);
   const c1 = cpuNow();
   const dl = must(await run(['load', d1, '--store', store], {}, ca), 'load delta');
   delta.loadSeconds = round(dl.seconds);
   delta.loadCpuSeconds = cpuSince(c1).collectorsAndLoads;
   delta.loadLine = dl.stderr.trim().split('\n').pop();
   result.delta = delta;
+  // --okta-ab DIR: the Okta delta again, against the same changed org, alternately by another
+  // checkout's build (DIR, built: the baseline) and by this one, --reps times each, each in fresh
+  // rate-limit windows: wall, requests, bound and timeline of each (interleaved A/B).
+  if (OKTA_AB) {
+    result.oktaAB = [];
+    for (let i = 0; i < REPS * 2; i++) {
+      const build = i % 2 === 0 ? 'baseline' : 'this';
+      await new Promise((r) => setTimeout(r, 61_000));
+      const dir = join(work, `ab-${i}`);
+      const times = [];
+      const t0 = performance.now();
+      okta.lateBy = (r) => (times.push({ t: performance.now() - t0, r, path: r.path, refused: false }), 0);
+      const mark = logMark();
+      const th0 = okta.throttled;
+      const limits = Object.fromEntries(Object.entries(F.OKTA_BUCKET_LIMITS).map(([b, l]) => [b, Math.max(1, Math.round(l * LIMIT_SCALE))]));
+      okta.rateLimits = limits;
+      const load0 = os.loadavg();
+      const cpu0 = cpuNow();
+      const o = must(await run(['collect', 'okta', '--org-url', okta.url, '--out', dir, '--collected-at', iso(clock), '--no-progress', '--force', '--delta', '--base', full0], env, ca, build === 'baseline' ? OKTA_AB : ROOT), `collect okta (${build})`);
+      okta.lateBy = undefined;
+      okta.rateLimits = { ...F.OKTA_BUCKET_LIMITS };
+      const bound = throttlingBound(F, graph, okta, mark, limits);
+      const run1 = { build, limitScale: LIMIT_SCALE, seconds: round(o.seconds), cpuSeconds: cpuSince(cpu0).collectorsAndLoads, requests: requestsOf(join(dir, 'okta')), requestsPerDataset: perDataset(join(dir, 'okta')), throttled429: okta.throttled - th0, oktaBuckets: bound.oktaBuckets, boundSeconds: bound.seconds, loadAverage: load0.map((x) => round(x)), timeline: oktaTimeline(F, times, o.seconds) };
+      result.oktaAB.push(run1);
+      log(`okta delta ${build}: ${run1.seconds} s, ${run1.requests} requests, bound ${run1.boundSeconds} s, 429s ${run1.throttled429} ${JSON.stringify(run1)}`);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
   result.ratios = {
     requests: round(delta.requests / full.requests, 4),
     wallTime: round(delta.wallSeconds / full.wallSeconds, 4),
