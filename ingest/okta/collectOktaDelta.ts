@@ -577,8 +577,11 @@ async function appsNow(sh: Shared): Promise<Map<string, Raw>> {
  * shown to answer for it: a group line on an active app it still links is kept as it was; a direct
  * line on an active app that keeps no password, no longer linked, is removed; every other line is read.
  */
+/** An app that still exists and is active, by the apps as they stand now. */
+const activeApp = (sh: Shared, apps: ReadonlyMap<string, Raw>, id: string): boolean => !sh.goneApps.has(id) && apps.get(id)?.status === 'ACTIVE';
+
 function linkedFate(sh: Shared, l: Line, isLinked: boolean, apps: ReadonlyMap<string, Raw>): 'kept' | 'removed' | 'read' {
-  if (sh.goneApps.has(l.appId) || apps.get(l.appId)?.status !== 'ACTIVE') return 'read';
+  if (!activeApp(sh, apps, l.appId)) return 'read';
   if (l.scope === 'GROUP' && isLinked) return 'kept';
   if (l.scope === 'USER' && !isLinked && !keepsPassword(apps.get(l.appId))) return 'removed';
   return 'read';
@@ -623,7 +626,7 @@ async function deactivatedByLinks(
       }
       // Lines an event names are read whatever the links say.
       const lines = lifeLines.get(u)!.filter((l) => !sh.s.appUsers.has(`${l.appId}|${u}`));
-      const groupLines = lines.filter((l) => l.scope === 'GROUP' && !sh.goneApps.has(l.appId) && apps.get(l.appId)?.status === 'ACTIVE');
+      const groupLines = lines.filter((l) => l.scope === 'GROUP' && activeApp(sh, apps, l.appId));
       if (!groupLines.length || !groupLines.every((l) => linked.has(l.appId))) {
         onLinks(u, lifeLines.get(u)!, []);
         return;

@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { SnapshotDb } from '../SnapshotDb.js';
 import { cached, prime, publishedFileKey } from '../fileCache.js';
-import { HashPairMap, type RecordRef, RecordFile, hkey, readGone } from './RecordIndex.js';
+import { HashPairMap, type RecordRef, RecordFile, hkey, hkeyPair, readGone } from './RecordIndex.js';
 
 interface Level {
   db: Database.Database;
@@ -95,18 +95,16 @@ export class RecordChain {
   *all(sourceKey: string, dataset: string): Generator<RecordRef> {
     const k = RecordChain.k(sourceKey, dataset);
     // By hash pair: a string per line cost a diff of HR in full (every day) a few µs a line.
-    const yielded = new HashPairMap<true>();
-    const goneAbove: Set<string>[] = [];
+    const decided = new HashPairMap<true>();
     for (const l of this.levels) {
       for (const f of l.files(k)) {
         for (const { row, key } of f.keys()) {
-          if (yielded.has(key) || (goneAbove.length && goneAbove.some((g) => g.has(hkey(key))))) continue;
-          yielded.set(key, true);
+          if (decided.has(key)) continue;
+          decided.set(key, true);
           yield f.ref(row);
         }
       }
-      const g = l.gone.get(k);
-      if (g?.size) goneAbove.push(g);
+      for (const g of l.gone.get(k) ?? []) decided.set(hkeyPair(g), true);
     }
   }
 }

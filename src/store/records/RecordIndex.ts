@@ -602,6 +602,11 @@ export function readGone(db: Database.Database): Map<string, Set<string>> {
 }
 
 export const hkey = (h: [number, number]) => `${h[0]}:${h[1]}`;
+/** The hash pair an `hkey` string stands for. */
+export const hkeyPair = (k: string): [number, number] => {
+  const i = k.indexOf(':');
+  return [Number(k.slice(0, i)), Number(k.slice(i + 1))];
+};
 
 /**
  * A map keyed by hash pairs (a record's key or content hash) that makes no string per key: a
